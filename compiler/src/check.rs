@@ -1,0 +1,81 @@
+//! Source files -> diagnostics: the whole front end in order. Parse each
+//! file (a syntax error stops that file only), group files into packages,
+//! then per package resolve names, check types, check the rule call graph,
+//! check dates, and lint. Stages collect diagnostics and keep going.
+
+use charter_grammar::{ast, Diagnostic};
+
+use crate::package::{self, FileId, Sink, SourceFile};
+use crate::{codes, cycles, lints, resolve, temporal, typeck};
+
+/// Diagnostics per file, in the order of the files given; within a file,
+/// in order of position.
+#[derive(Debug, Default)]
+pub struct CheckResult {
+    pub diagnostics: Vec<Vec<Diagnostic>>,
+}
+
+impl CheckResult {
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .flatten()
+            .filter(|d| d.is_error())
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .flatten()
+            .filter(|d| !d.is_error())
+            .count()
+    }
+}
+
+/// Checks a set of files together: a history or amendment is checked
+/// against the policy it names, which must be among `files`.
+pub fn check(files: &[SourceFile]) -> CheckResult {
+    let mut sink = Sink::default();
+    let mut parsed: Vec<(FileId, ast::File)> = Vec::new();
+    let mut syntax_failed = false;
+    for (id, file) in files.iter().enumerate() {
+        let result = charter_grammar::parse(&file.text);
+        for d in result.diagnostics {
+            sink.push(id, d);
+        }
+        match result.file {
+            Some(ast) => parsed.push((id, ast)),
+            None => syntax_failed = true,
+        }
+    }
+    let refs: Vec<(FileId, &ast::File)> = parsed.iter().map(|(id, f)| (*id, f)).collect();
+    let mut grouping = Sink::default();
+    let packages = package::group(&refs, &mut grouping);
+    for d in grouping.diagnostics {
+        // A policy that failed to parse cannot be found by title; saying
+        // its amendments name an unknown policy would only add noise.
+        if !(syntax_failed && d.diagnostic.code == codes::UNKNOWN_POLICY) {
+            sink.diagnostics.push(d);
+        }
+    }
+    for package in &packages {
+        let env = resolve::collect(package, &mut sink);
+        resolve::check_references(package, &env, &mut sink);
+        let typed = typeck::check(package, &env, &mut sink);
+        cycles::check(&typed.calls, &mut sink);
+        temporal::check(package, &env, &mut sink);
+        lints::check(package, &mut sink);
+    }
+    let mut diagnostics: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
+    for d in sink.diagnostics {
+        if let Some(list) = diagnostics.get_mut(d.file) {
+            list.push(d.diagnostic);
+        }
+    }
+    for list in &mut diagnostics {
+        list.sort_by_key(|d| (d.span().start, d.span().end));
+        list.dedup();
+    }
+    CheckResult { diagnostics }
+}

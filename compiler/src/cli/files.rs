@@ -1,0 +1,116 @@
+//! Finding and reading `.charter` files for the subcommands.
+
+use std::path::{Path, PathBuf};
+
+use charter_grammar::ast::FileKind;
+
+use crate::package::{names_policy, SourceFile};
+
+/// A file could not be found or read.
+#[derive(Debug)]
+pub struct FileError {
+    pub path: PathBuf,
+    pub error: std::io::Error,
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot read `{}`: {}", self.path.display(), self.error)
+    }
+}
+
+/// Every `.charter` file named by `paths`: files as given, directories
+/// searched recursively, in sorted order.
+pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FileError> {
+    let mut out = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|error| FileError {
+            path: path.clone(),
+            error,
+        })?;
+        if meta.is_dir() {
+            walk(path, &mut out)?;
+        } else {
+            out.push(path.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), FileError> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|error| FileError {
+            path: dir.to_path_buf(),
+            error,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "charter") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+pub fn read(path: &Path) -> Result<SourceFile, FileError> {
+    let text = std::fs::read_to_string(path).map_err(|error| FileError {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    Ok(SourceFile {
+        name: path.display().to_string(),
+        text,
+    })
+}
+
+/// For amendment and history files whose policy is not among `files`, finds
+/// the policy among the `.charter` files of the same directory. Returns the
+/// extra files to load as context (their own diagnostics are not reported).
+pub fn context_for(paths: &[PathBuf], files: &[SourceFile]) -> Vec<SourceFile> {
+    let parsed: Vec<Option<FileKind>> = files
+        .iter()
+        .map(|f| charter_grammar::parse(&f.text).file.map(|f| f.kind))
+        .collect();
+    let policies: Vec<&charter_grammar::ast::PolicyFile> = parsed
+        .iter()
+        .filter_map(|k| match k {
+            Some(FileKind::Policy(p)) => Some(p),
+            _ => None,
+        })
+        .collect();
+    let mut extra: Vec<SourceFile> = Vec::new();
+    for (path, kind) in paths.iter().zip(&parsed) {
+        let wanted = match kind {
+            Some(FileKind::Amendment(a)) => &a.policy.value,
+            Some(FileKind::History(h)) => &h.policy.value,
+            _ => continue,
+        };
+        if policies.iter().any(|p| names_policy(p, wanted)) {
+            continue;
+        }
+        let Some(dir) = path.parent() else { continue };
+        let Ok(siblings) = collect(&[dir.to_path_buf()]) else {
+            continue;
+        };
+        for sibling in siblings {
+            if paths.contains(&sibling)
+                || extra
+                    .iter()
+                    .any(|f| f.name == sibling.display().to_string())
+            {
+                continue;
+            }
+            let Ok(file) = read(&sibling) else { continue };
+            let is_policy = matches!(charter_grammar::parse(&file.text).file.map(|f| f.kind), Some(FileKind::Policy(p)) if names_policy(&p, wanted));
+            if is_policy {
+                extra.push(file);
+                break;
+            }
+        }
+    }
+    extra
+}

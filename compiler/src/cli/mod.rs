@@ -1,0 +1,53 @@
+//! The `charter` command-line program: argument parsing and one module per
+//! subcommand. This is the only part of the compiler that reads files and
+//! prints; each subcommand is a function tests can call directly.
+
+pub mod check;
+pub mod files;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit status: no error.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: the input has errors (or warnings, under `--deny-warnings`).
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit status: bad usage, or a file could not be read.
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "charter",
+    version,
+    about = "Check the operating rules of intergovernmental bodies and evaluate them"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check policy, amendment and history files for errors
+    Check(check::CheckArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Format {
+    /// Rendered reports for people
+    #[default]
+    Human,
+    /// One JSON document for tools
+    Json,
+}
+
+/// Runs a parsed command line, writing to the given streams; returns the exit status.
+pub fn run(
+    cli: Cli,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+    color: bool,
+) -> u8 {
+    match cli.command {
+        Command::Check(args) => check::run(&args, out, err, color),
+    }
+}

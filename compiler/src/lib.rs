@@ -1,0 +1,22 @@
+//! The Charter compiler: checks policy files and turns them into evaluators.
+//!
+//! The pipeline reads from the module names: [`package`] groups files,
+//! [`resolve`] resolves names, [`typeck`] checks types, [`cycles`] checks
+//! that rules terminate, [`temporal`] checks dates, [`lints`] warns
+//! drafters; [`check`] runs them in order. The library does no IO: only the
+//! [`cli`] module reads files and prints.
+
+pub mod check;
+pub mod cli;
+pub mod codes;
+pub mod cycles;
+pub mod lints;
+pub mod package;
+pub mod resolve;
+pub mod suggest;
+pub mod temporal;
+pub mod typeck;
+pub mod types;
+
+pub use check::{check, CheckResult};
+pub use package::SourceFile;

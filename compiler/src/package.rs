@@ -1,0 +1,133 @@
+//! Source files -> packages. A package is one policy file with the amendment
+//! and history files that name it (by title or by `ref`). Grouping needs
+//! only the parsed headers; everything else is left to the checking stages.
+
+use charter_grammar::ast::{self, FileKind, Span};
+use charter_grammar::Diagnostic;
+
+use crate::codes;
+use crate::suggest::did_you_mean;
+
+/// Index of a file in the list given to the checker.
+pub type FileId = usize;
+
+/// A file's name (as shown in diagnostics) and its text. The compiler does no
+/// IO: the command-line program reads files and hands them over as these.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// A diagnostic and the file whose text its spans point into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDiagnostic {
+    pub file: FileId,
+    pub diagnostic: Diagnostic,
+}
+
+/// Collects diagnostics from every stage, in the order they were found.
+#[derive(Debug, Default)]
+pub struct Sink {
+    pub diagnostics: Vec<FileDiagnostic>,
+}
+
+impl Sink {
+    pub fn push(&mut self, file: FileId, diagnostic: Diagnostic) {
+        self.diagnostics.push(FileDiagnostic { file, diagnostic });
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.diagnostic.is_error())
+    }
+}
+
+/// One policy and the files that belong to it.
+#[derive(Debug, Clone)]
+pub struct Package<'a> {
+    pub policy_file: FileId,
+    pub policy: &'a ast::PolicyFile,
+    pub amendments: Vec<(FileId, &'a ast::AmendmentFile)>,
+    pub histories: Vec<(FileId, &'a ast::HistoryFile)>,
+}
+
+/// Groups parsed files into packages. Files whose policy is not among them
+/// get `charter::unknown-policy`.
+pub fn group<'a>(files: &[(FileId, &'a ast::File)], sink: &mut Sink) -> Vec<Package<'a>> {
+    let mut packages: Vec<Package<'a>> = Vec::new();
+    for (id, file) in files {
+        if let FileKind::Policy(policy) = &file.kind {
+            let title = &policy.header.title.value;
+            if let Some(existing) = packages
+                .iter()
+                .find(|p| &p.policy.header.title.value == title)
+            {
+                let mut d = Diagnostic::error(
+                    codes::DUPLICATE_POLICY,
+                    format!("a policy titled `{title}` is already loaded"),
+                    policy.header.title.span,
+                    "second policy with this title",
+                )
+                .with_help("amendments and histories name their policy by title, so titles must differ; give each policy its own");
+                if existing.policy_file == *id {
+                    d = d.with_label(existing.policy.header.title.span, "first defined here");
+                }
+                sink.push(*id, d);
+                continue;
+            }
+            packages.push(Package {
+                policy_file: *id,
+                policy,
+                amendments: Vec::new(),
+                histories: Vec::new(),
+            });
+        }
+    }
+    for (id, file) in files {
+        let (name, span) = match &file.kind {
+            FileKind::Policy(_) => continue,
+            FileKind::Amendment(a) => (&a.policy, a.policy.span),
+            FileKind::History(h) => (&h.policy, h.policy.span),
+        };
+        let Some(package) = packages
+            .iter_mut()
+            .find(|p| names_policy(p.policy, &name.value))
+        else {
+            let titles: Vec<&str> = packages
+                .iter()
+                .map(|p| p.policy.header.title.value.as_str())
+                .collect();
+            let help = match did_you_mean(&name.value, titles.iter().copied()) {
+                Some(title) => format!("did you mean `{title}`?"),
+                None => "check the policy's title or `ref`, and that its file is beside this one or named on the command line".to_string(),
+            };
+            sink.push(*id, unknown_policy(&name.value, span).with_help(help));
+            continue;
+        };
+        match &file.kind {
+            FileKind::Amendment(a) => package.amendments.push((*id, a)),
+            FileKind::History(h) => package.histories.push((*id, h)),
+            FileKind::Policy(_) => {}
+        }
+    }
+    packages
+}
+
+/// Whether `name` is the title or the `ref` of a policy.
+pub fn names_policy(policy: &ast::PolicyFile, name: &str) -> bool {
+    policy.header.title.value == name
+        || policy
+            .header
+            .fields
+            .iter()
+            .any(|f| matches!(f, ast::HeaderField::Ref(r) if r.value == name))
+}
+
+fn unknown_policy(name: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::UNKNOWN_POLICY,
+        format!("no policy titled `{name}` is loaded"),
+        span,
+        "names no loaded policy",
+    )
+}

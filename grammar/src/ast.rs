@@ -1,0 +1,582 @@
+//! The abstract syntax tree: what `parse` produces from source text. Every
+//! node carries the byte span it came from, so every later diagnostic can
+//! point at the text a drafter wrote. The AST knows nothing of meaning: names
+//! are unresolved strings, dates are unvalidated numbers.
+
+use serde::Serialize;
+
+/// A byte range `[start, end)` in one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// A name as written: a party identifier, a rule, a meeting kind, a variable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A string literal with its escapes resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Str {
+    pub value: String,
+    pub span: Span,
+}
+
+/// A `YYYY-MM-DD` literal; the checker decides whether it names a real day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DateLit {
+    pub year: i16,
+    pub month: i8,
+    pub day: i8,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DurationUnit {
+    Days,
+    Months,
+    Years,
+}
+
+/// `2 years`, `6 months`, `30 days`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DurationLit {
+    pub amount: i64,
+    pub unit: DurationUnit,
+    pub span: Span,
+}
+
+/// One parsed file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct File {
+    pub kind: FileKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum FileKind {
+    Policy(PolicyFile),
+    Amendment(AmendmentFile),
+    History(HistoryFile),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicyFile {
+    pub header: PolicyHeader,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicyHeader {
+    pub title: Str,
+    pub fields: Vec<HeaderField>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum HeaderField {
+    Ref(Str),
+    Adopted(DateLit),
+    Source(Str),
+}
+
+/// `amendment "title" to "policy" adopted by meeting M decision D`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AmendmentFile {
+    pub title: Str,
+    pub policy: Str,
+    pub meeting: Ident,
+    pub decision: Ident,
+    pub header_span: Span,
+    pub items: Vec<Item>,
+}
+
+/// `history for "policy"` and its records.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryFile {
+    pub policy: Str,
+    pub header_span: Span,
+    pub records: Vec<Record>,
+}
+
+/// A top-level or block-level item of a policy or amendment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Item {
+    Party(PartyDecl),
+    Block(ClauseBlock),
+    Rule(RuleDecl),
+    Test(TestDecl),
+    Stmt(Stmt),
+    NonNormative(Str),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PartyKind {
+    State,
+    Organization,
+    CivilSociety,
+}
+
+/// `state KAZ "Republic of Kazakhstan" sort "Kazakhstan" renamed ...`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartyDecl {
+    pub kind: PartyKind,
+    pub id: Ident,
+    pub official_name: Str,
+    pub sort_name: Option<Str>,
+    /// `kind international` on an organization.
+    pub org_kind: Option<Ident>,
+    pub renames: Vec<Rename>,
+    pub span: Span,
+}
+
+/// `renamed 2022-06-01 "Republic of Türkiye" sort "Türkiye"`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rename {
+    pub on: DateLit,
+    pub official_name: Str,
+    pub sort_name: Option<Str>,
+    pub span: Span,
+}
+
+/// `§ 3.ii chairmanship quote "..." { ... }`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClauseBlock {
+    pub clause: ClauseRef,
+    pub label: Option<Ident>,
+    pub quotes: Vec<Str>,
+    pub items: Vec<Item>,
+    pub span: Span,
+}
+
+/// `3.ii` in `§ 3.ii`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClauseRef {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum StmtKind {
+    /// `members KAZ, KGZ from 2013-06-05 [until 2020-01-01]`
+    Members {
+        parties: Vec<Ident>,
+        from: DateLit,
+        until: Option<DateLit>,
+    },
+    /// `pending IRN, PAK under silence until 2013-08-31`
+    Pending {
+        parties: Vec<Ident>,
+        deadline: DateLit,
+    },
+    /// `open to UZB, TKM`
+    OpenTo { parties: Vec<Ident> },
+    /// `withdrawal AZE on 2020-01-01`
+    Withdrawal { party: Ident, on: DateLit },
+    /// `each member must designate national_coordinator`
+    Designate {
+        subject: DutySubject,
+        strength: Ident,
+        role: Ident,
+    },
+    /// `chair { ... }`
+    Rotation(Vec<RotationItem>),
+    /// `support_unit UNHCR, IOM for 2 years pending further decision`
+    SupportUnit {
+        parties: Vec<Ident>,
+        period: Option<DurationLit>,
+        pending_further_decision: bool,
+    },
+    /// `located "Almaty (Kazakhstan)" provided by KAZ pending further decision`
+    Location {
+        place: Str,
+        provided_by: Option<Ident>,
+        pending_further_decision: bool,
+    },
+    /// `observers states, international_organizations admitted by consensus`
+    Observers { classes: Vec<Ident>, by: Ident },
+    /// `invite civil_society per meeting by consensus`
+    Invite { classes: Vec<Ident>, by: Ident },
+    /// `meeting ministerial "title" must every 2 years [per member] [hosted by chair]`
+    Meeting(MeetingDecl),
+    /// `decisions by consensus [of members present] [quorum 2/3]`
+    Decisions {
+        by: Ident,
+        of_members_present: bool,
+        quorum: Option<Quorum>,
+    },
+    /// `decision election reserved to ministerial`
+    DecisionKind {
+        kind: Ident,
+        reserved_to: Vec<Ident>,
+    },
+    /// `amendments by ministerial`
+    Amendments { by: Vec<Ident> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DutySubject {
+    EachMember,
+    Chair,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RotationItem {
+    pub kind: RotationItemKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum RotationItemKind {
+    /// `eligible members`
+    EligibleMembers,
+    /// `eligible KAZ, KGZ`
+    EligibleParties(Vec<Ident>),
+    /// `order alphabetical english`
+    OrderAlphabetical { language: Ident },
+    /// `first KAZ from 2013-08-31`
+    First { party: Ident, from: DateLit },
+    /// `term 2 years [from 2013-08-31]`
+    Term {
+        length: DurationLit,
+        from: Option<DateLit>,
+    },
+    /// `voluntary`
+    Voluntary,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeetingDecl {
+    pub kind: Ident,
+    pub title: Option<Str>,
+    pub strength: Ident,
+    pub every: DurationLit,
+    pub per_member: bool,
+    pub host: Option<HostRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum HostRule {
+    Chair(Span),
+    Party(Ident),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Quorum {
+    /// At least this many members present.
+    Count { count: i64, span: Span },
+    /// At least this fraction of the members present.
+    Ratio {
+        numerator: i64,
+        denominator: i64,
+        span: Span,
+    },
+}
+
+/// `rule name(p: party, d: date): bool = expr`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleDecl {
+    pub name: Ident,
+    pub params: Vec<Param>,
+    pub ret: TypeExpr,
+    pub body: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Param {
+    pub name: Ident,
+    pub ty: TypeExpr,
+    pub span: Span,
+}
+
+/// A type as written: `bool`, `party`, `set<party>`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum TypeExpr {
+    Named(Ident),
+    Set(Box<TypeExpr>, Span),
+}
+
+impl TypeExpr {
+    pub fn span(&self) -> Span {
+        match self {
+            TypeExpr::Named(ident) => ident.span,
+            TypeExpr::Set(_, span) => *span,
+        }
+    }
+}
+
+/// `test "name" { let x = ...  assert ... }`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestDecl {
+    pub name: Str,
+    pub stmts: Vec<TestStmt>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum TestStmt {
+    Let {
+        name: Ident,
+        value: Expr,
+        span: Span,
+    },
+    Assert {
+        expr: Expr,
+        span: Span,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ExprKind {
+    Bool(bool),
+    Int(i64),
+    Date(DateLit),
+    Duration(DurationLit),
+    None,
+    /// A party, a variable, a meeting or decision kind, a status: the
+    /// checker decides which.
+    Name(Ident),
+    Set(Vec<Expr>),
+    /// `meeting { kind: ministerial, date: 2015-06-01 }`
+    Record {
+        kind: Ident,
+        fields: Vec<(Ident, Expr)>,
+    },
+    Call {
+        func: Ident,
+        args: Vec<Expr>,
+    },
+    Field {
+        base: Box<Expr>,
+        field: Ident,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    If {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
+    /// `all x in S: body`, `any x in S: body`
+    Quantifier {
+        kind: QuantifierKind,
+        var: Ident,
+        set: Box<Expr>,
+        body: Box<Expr>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BinaryOp {
+    Implies,
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    Add,
+    Sub,
+    Mul,
+}
+
+impl BinaryOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Implies => "implies",
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Eq => "==",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::In => "in",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum QuantifierKind {
+    All,
+    Any,
+}
+
+/// How precisely a source dates an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DatePrecision {
+    Exact,
+    NoLaterThan,
+    NoEarlierThan,
+}
+
+/// `2013-06-05`, `no later than 2013-08-31`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DateSpec {
+    pub precision: DatePrecision,
+    pub date: DateLit,
+    pub span: Span,
+}
+
+/// `source "summary-report-2013" para 12`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    pub document: Str,
+    pub paragraph: Option<Str>,
+    pub span: Span,
+}
+
+/// A history record: something that happened, with its sources.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Record {
+    pub kind: RecordKind,
+    pub sources: Vec<SourceRef>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum RecordKind {
+    Meeting(MeetingRecord),
+    /// `decline KGZ turn 2015-08-31`
+    Decline {
+        party: Ident,
+        turn: DateLit,
+    },
+    /// `designate KAZ national_coordinator on 2013-07-01 "name"`
+    Designation {
+        party: Ident,
+        role: Ident,
+        on: DateSpec,
+        person: Option<Str>,
+    },
+    /// `silence IRN broken on 2013-08-20 becomes observer`
+    SilenceBroken {
+        party: Ident,
+        on: DateSpec,
+        becomes: Ident,
+    },
+    /// `handover to PAK on 2019-10-01 by meeting M decision D`
+    Handover {
+        to: Ident,
+        on: DateLit,
+        decided_by: Option<(Ident, Ident)>,
+    },
+    /// `joined TKM on 2014-01-01`
+    Joined {
+        party: Ident,
+        on: DateSpec,
+    },
+    /// `note "..."`
+    Note {
+        text: Str,
+    },
+    Test(TestDecl),
+}
+
+/// `meeting id { kind ... date ... decision d { ... } }`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeetingRecord {
+    pub id: Ident,
+    pub fields: Vec<MeetingField>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeetingField {
+    pub kind: MeetingFieldKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum MeetingFieldKind {
+    Kind(Ident),
+    Date(DateSpec),
+    Place(Str),
+    Host(Ident),
+    Present(Vec<Ident>),
+    Observers(Vec<Ident>),
+    Source(SourceRef),
+    Decision(DecisionRecord),
+}
+
+/// `decision id { kind ordinary objections none ... }`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecisionRecord {
+    pub id: Ident,
+    pub fields: Vec<DecisionField>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecisionField {
+    pub kind: DecisionFieldKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum DecisionFieldKind {
+    Kind(Ident),
+    Objections(Vec<Ident>),
+    Reservations(Vec<Ident>),
+    Admits(Vec<Ident>),
+    Invites {
+        parties: Vec<Ident>,
+        to: Option<Ident>,
+    },
+    Elects {
+        party: Ident,
+        from: Option<DateSpec>,
+    },
+    Text(Str),
+    Source(SourceRef),
+}

@@ -1,0 +1,236 @@
+//! Diagnostics: the one shape every stage reports problems in, and their two
+//! renderings (miette's graphical report for people, flat JSON records for
+//! tools). A diagnostic holds byte spans; line and column are computed only
+//! when rendering, against the text the spans came from.
+
+use std::fmt::Write as _;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use serde::Serialize;
+
+use crate::ast::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A span with the text shown under it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+}
+
+/// One problem found in one file. `code` is stable (`charter::unknown-party`)
+/// so tools and tests may match on it; the message is for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    /// Lowercase, no final period, user input in backticks.
+    pub message: String,
+    /// The first label is the primary one: its span is the diagnostic's position.
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            labels: vec![Label {
+                span,
+                text: label.into(),
+            }],
+            help: None,
+        }
+    }
+
+    pub fn warning(
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message, span, label)
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a secondary label, for example the earlier definition of a duplicate.
+    pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            text: text.into(),
+        });
+        self
+    }
+
+    /// The primary span, or the start of the file when there is none.
+    pub fn span(&self) -> Span {
+        self.labels
+            .first()
+            .map(|label| label.span)
+            .unwrap_or_default()
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// A diagnostic as one flat JSON record, as `charter check --format json` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JsonDiagnostic {
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub help: Option<String>,
+}
+
+impl JsonDiagnostic {
+    pub fn new(diagnostic: &Diagnostic, file: &str, source: &str) -> Self {
+        let span = clamp(diagnostic.span(), source);
+        let (line, column) = line_column(source, span.start);
+        let (end_line, end_column) = line_column(source, span.end);
+        JsonDiagnostic {
+            code: diagnostic.code.to_string(),
+            severity: diagnostic.severity,
+            message: diagnostic.message.clone(),
+            file: file.to_string(),
+            line,
+            column,
+            end_line,
+            end_column,
+            help: diagnostic.help.clone(),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(source, offset.min(source.len()));
+    let before = source.get(..offset).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).unwrap_or_default().chars().count() + 1;
+    (line, column)
+}
+
+/// Renders diagnostics as miette graphical reports, one after another.
+pub fn render_human(diagnostics: &[Diagnostic], file: &str, source: &str, color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let report = to_miette(diagnostic, source)
+            .with_source_code(NamedSource::new(file, source.to_string()));
+        if handler.render_report(&mut out, report.as_ref()).is_err() {
+            // The handler only fails when writing to `out` fails, which a
+            // String never does; fall back to a plain line all the same.
+            let _ = writeln!(out, "{}: {}", diagnostic.code, diagnostic.message);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn to_miette(diagnostic: &Diagnostic, source: &str) -> miette::Report {
+    let severity = match diagnostic.severity {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+    };
+    let labels = diagnostic.labels.iter().enumerate().map(|(i, label)| {
+        let span = clamp(label.span, source);
+        let text = (!label.text.is_empty()).then(|| label.text.clone());
+        if i == 0 {
+            LabeledSpan::new_primary_with_span(text, (span.start, span.end - span.start))
+        } else {
+            LabeledSpan::new_with_span(text, (span.start, span.end - span.start))
+        }
+    });
+    let mut report = MietteDiagnostic::new(diagnostic.message.clone())
+        .with_code(diagnostic.code)
+        .with_severity(severity)
+        .with_labels(labels);
+    if let Some(help) = &diagnostic.help {
+        report = report.with_help(help.clone());
+    }
+    miette::Report::new(report)
+}
+
+/// Keeps a span inside the text and on character boundaries. A span at the
+/// very end of the file (where a syntax error often is) is moved back onto
+/// the last character that is not whitespace, so its label has something to
+/// point at.
+fn clamp(span: Span, source: &str) -> Span {
+    let len = source.len();
+    let mut start = floor_char_boundary(source, span.start.min(len));
+    let mut end = floor_char_boundary(source, span.end.min(len)).max(start);
+    if start >= source.trim_end().len() && start == end {
+        let trimmed = source.trim_end();
+        match trimmed.char_indices().next_back() {
+            Some((i, c)) => {
+                start = i;
+                end = i + c.len_utf8();
+            }
+            None => {
+                start = 0;
+                end = 0;
+            }
+        }
+    }
+    Span { start, end }
+}
+
+fn floor_char_boundary(source: &str, mut offset: usize) -> usize {
+    while offset > 0 && !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_characters_not_bytes() {
+        let source = "§ a\nbé c";
+        assert_eq!(line_column(source, 0), (1, 1));
+        assert_eq!(line_column(source, 3), (1, 2));
+        assert_eq!(line_column(source, source.len()), (2, 5));
+    }
+
+    #[test]
+    fn end_of_file_span_moves_onto_last_character() {
+        let source = "abc }\n\n";
+        let span = clamp(Span::new(7, 7), source);
+        assert_eq!(span, Span::new(4, 5));
+    }
+}

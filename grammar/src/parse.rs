@@ -1,0 +1,1176 @@
+//! Text -> `ast::File`. pest recognises the syntax (`charter.pest`); this
+//! module turns its pairs into the AST, with operator precedence decided by a
+//! Pratt parser. A syntax error stops the file and becomes one diagnostic
+//! (`charter::syntax`) pointing at where the parse failed.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+
+use pest::iterators::Pair;
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Parser as _;
+use pest_derive::Parser;
+
+use crate::ast::*;
+use crate::diagnostic::Diagnostic;
+
+/// Stable codes of the diagnostics this crate reports.
+pub mod codes {
+    /// The text does not follow the grammar.
+    pub const SYNTAX: &str = "charter::syntax";
+    /// A number too large to represent.
+    pub const NUMBER_TOO_LARGE: &str = "charter::number-too-large";
+}
+
+#[derive(Parser)]
+#[grammar = "charter.pest"]
+struct CharterParser;
+
+/// The result of parsing one file: the AST unless a syntax error stopped it,
+/// and every diagnostic found on the way.
+#[derive(Debug)]
+pub struct Parsed {
+    pub file: Option<File>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses one Charter file (policy, amendment or history).
+pub fn parse(source: &str) -> Parsed {
+    // Record the tokens tried at the failure point, for "expected ..." labels.
+    pest::set_error_detail(true);
+    match CharterParser::parse(Rule::file, source) {
+        Ok(mut pairs) => {
+            let builder = Builder::default();
+            let file = pairs.next().map(|pair| builder.file(pair));
+            Parsed {
+                file,
+                diagnostics: builder.diagnostics.into_inner(),
+            }
+        }
+        Err(error) => Parsed {
+            file: None,
+            diagnostics: vec![syntax_diagnostic(&error, source)],
+        },
+    }
+}
+
+// ------------------------------------------------------------------ errors
+
+fn syntax_diagnostic(error: &pest::error::Error<Rule>, source: &str) -> Diagnostic {
+    let offset = match error.location {
+        pest::error::InputLocation::Pos(pos) => pos,
+        pest::error::InputLocation::Span((start, _)) => start,
+    };
+    let found = describe_found(source, offset);
+    let mut expected: BTreeSet<String> = BTreeSet::new();
+    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
+        for rule in positives {
+            if let Some(name) = describe_rule(*rule) {
+                expected.insert(name);
+            }
+        }
+    }
+    if let Some(attempts) = error.parse_attempts() {
+        for token in attempts.expected_tokens() {
+            let token = token.to_string();
+            if !token.is_empty()
+                && token
+                    .chars()
+                    .all(|c| !c.is_alphanumeric() && !c.is_whitespace())
+            {
+                expected.insert(format!("`{token}`"));
+            }
+        }
+    }
+    let expected: Vec<String> = expected.into_iter().collect();
+    let label = match expected.as_slice() {
+        [] => "unexpected here".to_string(),
+        [one] => format!("expected {one}"),
+        [init @ .., last] if init.len() < 8 => format!("expected {} or {last}", init.join(", ")),
+        many => format!("expected one of {} kinds of item", many.len()),
+    };
+    let span = Span::new(
+        offset,
+        offset + found.len().min(source.len().saturating_sub(offset)),
+    );
+    let message = if offset >= source.trim_end().len() {
+        "unexpected end of file".to_string()
+    } else {
+        format!("unexpected `{found}`")
+    };
+    let mut diagnostic = Diagnostic::error(codes::SYNTAX, message, span, label);
+    if let Some(help) = syntax_help(&expected) {
+        diagnostic = diagnostic.with_help(help);
+    }
+    diagnostic
+}
+
+/// The token at `offset`, for the message: a word, or one character.
+fn describe_found(source: &str, offset: usize) -> String {
+    let rest = source.get(offset..).unwrap_or_default();
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    if word.is_empty() {
+        rest.chars().next().map(String::from).unwrap_or_default()
+    } else {
+        word
+    }
+}
+
+fn syntax_help(expected: &[String]) -> Option<String> {
+    if expected.iter().any(|e| e == "`}`") {
+        return Some("every `{` needs a matching `}`; check the block above".to_string());
+    }
+    if expected.iter().any(|e| e.starts_with("a date")) {
+        return Some("write dates as `YYYY-MM-DD`, for example `2013-08-31`".to_string());
+    }
+    None
+}
+
+/// How a grammar rule reads in "expected ..."; `None` hides internal rules.
+fn describe_rule(rule: Rule) -> Option<String> {
+    let name = format!("{rule:?}");
+    if let Some(keyword) = name.strip_prefix("kw_") {
+        return Some(format!("`{keyword}`"));
+    }
+    let text = match rule {
+        Rule::EOI => "end of file",
+        Rule::ident => "a name",
+        Rule::string => "a string",
+        Rule::date => "a date (YYYY-MM-DD)",
+        Rule::int => "a number",
+        Rule::duration => "a duration such as `2 years`",
+        Rule::duration_unit => "`years`, `months` or `days`",
+        Rule::clause_ref => "a clause number such as `3.ii`",
+        Rule::expr => "an expression",
+        Rule::type_expr => "a type",
+        Rule::ratio => "a ratio such as `2/3`",
+        Rule::date_spec => "a date (YYYY-MM-DD)",
+        Rule::party_decl | Rule::party_kind => "a party (`state`, `organization`, `civil_society`)",
+        Rule::clause_block | Rule::citation => "a clause block (`§ 3.i { ... }`)",
+        Rule::rule_decl => "`rule`",
+        Rule::test_decl => "`test`",
+        _ => return None,
+    };
+    Some(text.to_string())
+}
+
+// ------------------------------------------------------------------ builder
+
+/// Builds AST nodes from pest pairs the grammar has already accepted, so the
+/// shape of each pair is known; where a shape is not as expected the builder
+/// falls back to an empty node rather than panic (that would be a grammar
+/// bug, caught by the parser tests).
+#[derive(Default)]
+struct Builder {
+    diagnostics: RefCell<Vec<Diagnostic>>,
+}
+
+/// The pair's span without trailing whitespace (pest includes whitespace
+/// skipped before an optional part that then did not match).
+fn span_of(pair: &Pair<'_, Rule>) -> Span {
+    let start = pair.as_span().start();
+    Span::new(start, start + pair.as_str().trim_end().len())
+}
+
+fn is_keyword(rule: Rule) -> bool {
+    format!("{rule:?}").starts_with("kw_")
+}
+
+/// The children of a pair, keywords left out.
+fn kids<'i>(pair: Pair<'i, Rule>) -> Vec<Pair<'i, Rule>> {
+    pair.into_inner()
+        .filter(|p| !is_keyword(p.as_rule()))
+        .collect()
+}
+
+fn pratt() -> PrattParser<Rule> {
+    PrattParser::new()
+        .op(Op::infix(Rule::op_implies, Assoc::Right))
+        .op(Op::infix(Rule::op_or, Assoc::Left))
+        .op(Op::infix(Rule::op_and, Assoc::Left))
+        .op(Op::prefix(Rule::op_not))
+        .op(Op::infix(Rule::op_eq, Assoc::Left)
+            | Op::infix(Rule::op_ne, Assoc::Left)
+            | Op::infix(Rule::op_lt, Assoc::Left)
+            | Op::infix(Rule::op_le, Assoc::Left)
+            | Op::infix(Rule::op_gt, Assoc::Left)
+            | Op::infix(Rule::op_ge, Assoc::Left)
+            | Op::infix(Rule::op_in, Assoc::Left))
+        .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
+        .op(Op::infix(Rule::op_mul, Assoc::Left))
+        .op(Op::prefix(Rule::op_neg))
+        .op(Op::postfix(Rule::field_access))
+}
+
+impl Builder {
+    fn file(&self, pair: Pair<'_, Rule>) -> File {
+        let span = span_of(&pair);
+        let kind = kids(pair)
+            .into_iter()
+            .find_map(|p| match p.as_rule() {
+                Rule::policy_file => Some(FileKind::Policy(self.policy_file(p))),
+                Rule::amendment_file => Some(FileKind::Amendment(self.amendment_file(p))),
+                Rule::history_file => Some(FileKind::History(self.history_file(p))),
+                _ => None,
+            })
+            .unwrap_or_else(|| {
+                FileKind::History(HistoryFile {
+                    policy: empty_str(span),
+                    header_span: span,
+                    records: Vec::new(),
+                })
+            });
+        File { kind, span }
+    }
+
+    fn policy_file(&self, pair: Pair<'_, Rule>) -> PolicyFile {
+        let mut header = None;
+        let mut items = Vec::new();
+        for p in kids(pair) {
+            match p.as_rule() {
+                Rule::policy_header => header = Some(self.policy_header(p)),
+                _ => items.extend(self.item(p)),
+            }
+        }
+        PolicyFile {
+            header: header.unwrap_or_else(|| PolicyHeader {
+                title: empty_str(Span::default()),
+                fields: Vec::new(),
+                span: Span::default(),
+            }),
+            items,
+        }
+    }
+
+    fn policy_header(&self, pair: Pair<'_, Rule>) -> PolicyHeader {
+        let span = span_of(&pair);
+        let mut title = empty_str(span);
+        let mut fields = Vec::new();
+        for p in kids(pair) {
+            match p.as_rule() {
+                Rule::string => title = self.string(p),
+                Rule::ref_field => {
+                    fields.extend(first_kid(p).map(|s| HeaderField::Ref(self.string(s))))
+                }
+                Rule::adopted_field => {
+                    fields.extend(first_kid(p).map(|d| HeaderField::Adopted(self.date(d))))
+                }
+                Rule::source_field => {
+                    fields.extend(first_kid(p).map(|s| HeaderField::Source(self.string(s))))
+                }
+                _ => {}
+            }
+        }
+        PolicyHeader {
+            title,
+            fields,
+            span,
+        }
+    }
+
+    fn amendment_file(&self, pair: Pair<'_, Rule>) -> AmendmentFile {
+        let mut header = None;
+        let mut items = Vec::new();
+        for p in kids(pair) {
+            match p.as_rule() {
+                Rule::amendment_header => header = Some(p),
+                _ => items.extend(self.item(p)),
+            }
+        }
+        let header_span = header.as_ref().map(span_of).unwrap_or_default();
+        let parts = header.map(kids).unwrap_or_default();
+        let mut strings = parts
+            .iter()
+            .filter(|p| p.as_rule() == Rule::string)
+            .map(|p| self.string(p.clone()));
+        let mut idents = parts
+            .iter()
+            .filter(|p| p.as_rule() == Rule::ident)
+            .map(|p| ident(p.clone()));
+        AmendmentFile {
+            title: strings.next().unwrap_or_else(|| empty_str(header_span)),
+            policy: strings.next().unwrap_or_else(|| empty_str(header_span)),
+            meeting: idents.next().unwrap_or_else(|| empty_ident(header_span)),
+            decision: idents.next().unwrap_or_else(|| empty_ident(header_span)),
+            header_span,
+            items,
+        }
+    }
+
+    fn history_file(&self, pair: Pair<'_, Rule>) -> HistoryFile {
+        let mut policy = None;
+        let mut header_span = Span::default();
+        let mut records = Vec::new();
+        for p in kids(pair) {
+            match p.as_rule() {
+                Rule::history_header => {
+                    header_span = span_of(&p);
+                    policy = first_kid(p).map(|s| self.string(s));
+                }
+                _ => records.extend(self.record(p)),
+            }
+        }
+        HistoryFile {
+            policy: policy.unwrap_or_else(|| empty_str(header_span)),
+            header_span,
+            records,
+        }
+    }
+
+    // -------------------------------------------------------------- items
+
+    fn item(&self, pair: Pair<'_, Rule>) -> Option<Item> {
+        let span = span_of(&pair);
+        Some(match pair.as_rule() {
+            Rule::party_decl => Item::Party(self.party(pair)),
+            Rule::clause_block => Item::Block(self.clause_block(pair)),
+            Rule::rule_decl => Item::Rule(self.rule_decl(pair)),
+            Rule::test_decl => Item::Test(self.test_decl(pair)),
+            Rule::non_normative => Item::NonNormative(
+                first_kid(pair).map_or_else(|| empty_str(span), |s| self.string(s)),
+            ),
+            Rule::EOI => return None,
+            _ => Item::Stmt(Stmt {
+                kind: self.statement(pair)?,
+                span,
+            }),
+        })
+    }
+
+    fn party(&self, pair: Pair<'_, Rule>) -> PartyDecl {
+        let span = span_of(&pair);
+        let mut kind = PartyKind::State;
+        let mut id = empty_ident(span);
+        let mut official_name = empty_str(span);
+        let mut sort_name = None;
+        let mut org_kind = None;
+        let mut renames = Vec::new();
+        for p in kids(pair) {
+            match p.as_rule() {
+                Rule::party_kind => {
+                    kind = match p.as_str() {
+                        "organization" => PartyKind::Organization,
+                        "civil_society" => PartyKind::CivilSociety,
+                        _ => PartyKind::State,
+                    }
+                }
+                Rule::ident => id = ident(p),
+                Rule::string => official_name = self.string(p),
+                Rule::sort_name => sort_name = first_kid(p).map(|s| self.string(s)),
+                Rule::org_kind => org_kind = first_kid(p).map(ident),
+                Rule::rename => renames.push(self.rename(p)),
+                _ => {}
+            }
+        }
+        PartyDecl {
+            kind,
+            id,
+            official_name,
+            sort_name,
+            org_kind,
+            renames,
+            span,
+        }
+    }
+
+    fn rename(&self, pair: Pair<'_, Rule>) -> Rename {
+        let span = span_of(&pair);
+        let mut on = empty_date(span);
+        let mut official_name = empty_str(span);
+        let mut sort_name = None;
+        for p in kids(pair) {
+            match p.as_rule() {
+                Rule::date => on = self.date(p),
+                Rule::string => official_name = self.string(p),
+                Rule::sort_name => sort_name = first_kid(p).map(|s| self.string(s)),
+                _ => {}
+            }
+        }
+        Rename {
+            on,
+            official_name,
+            sort_name,
+            span,
+        }
+    }
+
+    fn clause_block(&self, pair: Pair<'_, Rule>) -> ClauseBlock {
+        let span = span_of(&pair);
+        let mut clause = ClauseRef {
+            text: String::new(),
+            span,
+        };
+        let mut label = None;
+        let mut quotes = Vec::new();
+        let mut items = Vec::new();
+        for p in kids(pair) {
+            match p.as_rule() {
+                Rule::citation => {
+                    if let Some(r) = first_kid(p) {
+                        clause = ClauseRef {
+                            text: r.as_str().to_string(),
+                            span: span_of(&r),
+                        };
+                    }
+                }
+                Rule::block_label => label = first_kid(p).map(ident),
+                Rule::quote => quotes.extend(first_kid(p).map(|s| self.string(s))),
+                _ => items.extend(self.item(p)),
+            }
+        }
+        ClauseBlock {
+            clause,
+            label,
+            quotes,
+            items,
+            span,
+        }
+    }
+
+    fn statement(&self, pair: Pair<'_, Rule>) -> Option<StmtKind> {
+        let rule = pair.as_rule();
+        let span = span_of(&pair);
+        let parts = kids(pair);
+        let idents = |i: usize| parts.get(i).map(ident_list).unwrap_or_default();
+        let one_ident = |i: usize| {
+            parts
+                .get(i)
+                .cloned()
+                .map_or_else(|| empty_ident(span), ident)
+        };
+        let date_at = |i: usize| {
+            parts
+                .get(i)
+                .cloned()
+                .map_or_else(|| empty_date(span), |p| self.date(p))
+        };
+        let has = |r: Rule| parts.iter().any(|p| p.as_rule() == r);
+        let find = |r: Rule| parts.iter().find(|p| p.as_rule() == r).cloned();
+        Some(match rule {
+            Rule::members_stmt => StmtKind::Members {
+                parties: idents(0),
+                from: date_at(1),
+                until: parts.get(2).cloned().map(|p| self.date(p)),
+            },
+            Rule::pending_stmt => StmtKind::Pending {
+                parties: idents(0),
+                deadline: date_at(1),
+            },
+            Rule::open_stmt => StmtKind::OpenTo { parties: idents(0) },
+            Rule::withdrawal_stmt => StmtKind::Withdrawal {
+                party: one_ident(0),
+                on: date_at(1),
+            },
+            Rule::designate_stmt => StmtKind::Designate {
+                subject: match find(Rule::duty_subject).map(|p| p.as_str().starts_with("each")) {
+                    Some(false) => DutySubject::Chair,
+                    _ => DutySubject::EachMember,
+                },
+                strength: find(Rule::strength)
+                    .and_then(first_kid)
+                    .map_or_else(|| empty_ident(span), ident),
+                role: find(Rule::ident).map_or_else(|| empty_ident(span), ident),
+            },
+            Rule::chair_block => {
+                StmtKind::Rotation(parts.into_iter().map(|p| self.rotation_item(p)).collect())
+            }
+            Rule::support_stmt => StmtKind::SupportUnit {
+                parties: idents(0),
+                period: find(Rule::duration).map(|p| self.duration(p)),
+                pending_further_decision: has(Rule::pending_further),
+            },
+            Rule::location_stmt => StmtKind::Location {
+                place: find(Rule::string).map_or_else(|| empty_str(span), |p| self.string(p)),
+                provided_by: find(Rule::ident).map(ident),
+                pending_further_decision: has(Rule::pending_further),
+            },
+            Rule::observers_stmt => StmtKind::Observers {
+                classes: idents(0),
+                by: one_ident(1),
+            },
+            Rule::invite_stmt => StmtKind::Invite {
+                classes: idents(0),
+                by: one_ident(1),
+            },
+            Rule::meeting_stmt => StmtKind::Meeting(MeetingDecl {
+                kind: one_ident(0),
+                title: find(Rule::string).map(|p| self.string(p)),
+                strength: find(Rule::strength)
+                    .and_then(first_kid)
+                    .map_or_else(|| empty_ident(span), ident),
+                every: find(Rule::duration)
+                    .map_or_else(|| empty_duration(span), |p| self.duration(p)),
+                per_member: has(Rule::per_member),
+                host: find(Rule::host_rule)
+                    .and_then(first_kid)
+                    .map(|p| match p.as_rule() {
+                        Rule::host_chair => HostRule::Chair(span_of(&p)),
+                        _ => HostRule::Party(ident(p)),
+                    }),
+            }),
+            Rule::decisions_stmt => StmtKind::Decisions {
+                by: one_ident(0),
+                of_members_present: has(Rule::members_present),
+                quorum: find(Rule::quorum)
+                    .and_then(first_kid)
+                    .map(|p| self.quorum(p)),
+            },
+            Rule::decision_kind_stmt => StmtKind::DecisionKind {
+                kind: one_ident(0),
+                reserved_to: idents(1),
+            },
+            Rule::amendments_stmt => StmtKind::Amendments { by: idents(0) },
+            _ => return None,
+        })
+    }
+
+    fn rotation_item(&self, pair: Pair<'_, Rule>) -> RotationItem {
+        let span = span_of(&pair);
+        let rule = pair.as_rule();
+        let parts = kids(pair);
+        let kind = match rule {
+            Rule::eligible => match parts.first() {
+                Some(p) if p.as_rule() == Rule::ident_list => {
+                    RotationItemKind::EligibleParties(ident_list(p))
+                }
+                _ => RotationItemKind::EligibleMembers,
+            },
+            Rule::order => RotationItemKind::OrderAlphabetical {
+                language: parts
+                    .first()
+                    .cloned()
+                    .map_or_else(|| empty_ident(span), ident),
+            },
+            Rule::first_chair => RotationItemKind::First {
+                party: parts
+                    .first()
+                    .cloned()
+                    .map_or_else(|| empty_ident(span), ident),
+                from: parts
+                    .get(1)
+                    .cloned()
+                    .map_or_else(|| empty_date(span), |p| self.date(p)),
+            },
+            Rule::term => RotationItemKind::Term {
+                length: parts
+                    .first()
+                    .cloned()
+                    .map_or_else(|| empty_duration(span), |p| self.duration(p)),
+                from: parts.get(1).cloned().map(|p| self.date(p)),
+            },
+            _ => RotationItemKind::Voluntary,
+        };
+        RotationItem { kind, span }
+    }
+
+    fn quorum(&self, pair: Pair<'_, Rule>) -> Quorum {
+        let span = span_of(&pair);
+        match pair.as_rule() {
+            Rule::ratio => {
+                let (numerator, denominator) = pair.as_str().split_once('/').unwrap_or(("0", "0"));
+                Quorum::Ratio {
+                    numerator: self.number(numerator, span),
+                    denominator: self.number(denominator, span),
+                    span,
+                }
+            }
+            _ => Quorum::Count {
+                count: self.number(pair.as_str(), span),
+                span,
+            },
+        }
+    }
+
+    // -------------------------------------------------------------- rules and tests
+
+    fn rule_decl(&self, pair: Pair<'_, Rule>) -> RuleDecl {
+        let span = span_of(&pair);
+        let mut name = empty_ident(span);
+        let mut params = Vec::new();
+        let mut ret = TypeExpr::Named(empty_ident(span));
+        let mut body = None;
+        for p in kids(pair) {
+            match p.as_rule() {
+                Rule::ident => name = ident(p),
+                Rule::param => {
+                    let pspan = span_of(&p);
+                    let mut parts = kids(p).into_iter();
+                    let pname = parts.next().map_or_else(|| empty_ident(pspan), ident);
+                    let ty = parts
+                        .next()
+                        .map_or_else(|| TypeExpr::Named(empty_ident(pspan)), type_expr);
+                    params.push(Param {
+                        name: pname,
+                        ty,
+                        span: pspan,
+                    });
+                }
+                Rule::type_expr => ret = type_expr(p),
+                Rule::expr => body = Some(self.expr(p)),
+                _ => {}
+            }
+        }
+        RuleDecl {
+            name,
+            params,
+            ret,
+            body: body.unwrap_or(Expr {
+                kind: ExprKind::None,
+                span,
+            }),
+            span,
+        }
+    }
+
+    fn test_decl(&self, pair: Pair<'_, Rule>) -> TestDecl {
+        let span = span_of(&pair);
+        let mut name = empty_str(span);
+        let mut stmts = Vec::new();
+        for p in kids(pair) {
+            let pspan = span_of(&p);
+            match p.as_rule() {
+                Rule::string => name = self.string(p),
+                Rule::let_stmt => {
+                    let mut parts = kids(p).into_iter();
+                    let var = parts.next().map_or_else(|| empty_ident(pspan), ident);
+                    let value = parts
+                        .next()
+                        .map_or_else(|| none_expr(pspan), |e| self.expr(e));
+                    stmts.push(TestStmt::Let {
+                        name: var,
+                        value,
+                        span: pspan,
+                    });
+                }
+                Rule::assert_stmt => {
+                    let expr = first_kid(p).map_or_else(|| none_expr(pspan), |e| self.expr(e));
+                    stmts.push(TestStmt::Assert { expr, span: pspan });
+                }
+                _ => {}
+            }
+        }
+        TestDecl { name, stmts, span }
+    }
+
+    fn expr(&self, pair: Pair<'_, Rule>) -> Expr {
+        pratt()
+            .map_primary(|p| self.primary(p))
+            .map_prefix(|op, operand| {
+                let span = span_of(&op).to(operand.span);
+                let op = match op.as_rule() {
+                    Rule::op_not => UnaryOp::Not,
+                    _ => UnaryOp::Neg,
+                };
+                Expr {
+                    kind: ExprKind::Unary {
+                        op,
+                        operand: Box::new(operand),
+                    },
+                    span,
+                }
+            })
+            .map_postfix(|base, op| {
+                let field = first_kid(op.clone()).map_or_else(|| empty_ident(span_of(&op)), ident);
+                let span = base.span.to(field.span);
+                Expr {
+                    kind: ExprKind::Field {
+                        base: Box::new(base),
+                        field,
+                    },
+                    span,
+                }
+            })
+            .map_infix(|lhs, op, rhs| {
+                let op = match op.as_rule() {
+                    Rule::op_implies => BinaryOp::Implies,
+                    Rule::op_or => BinaryOp::Or,
+                    Rule::op_and => BinaryOp::And,
+                    Rule::op_eq => BinaryOp::Eq,
+                    Rule::op_ne => BinaryOp::Ne,
+                    Rule::op_lt => BinaryOp::Lt,
+                    Rule::op_le => BinaryOp::Le,
+                    Rule::op_gt => BinaryOp::Gt,
+                    Rule::op_ge => BinaryOp::Ge,
+                    Rule::op_in => BinaryOp::In,
+                    Rule::op_add => BinaryOp::Add,
+                    Rule::op_sub => BinaryOp::Sub,
+                    _ => BinaryOp::Mul,
+                };
+                let span = lhs.span.to(rhs.span);
+                Expr {
+                    kind: ExprKind::Binary {
+                        op,
+                        lhs: Box::new(lhs),
+                        rhs: Box::new(rhs),
+                    },
+                    span,
+                }
+            })
+            .parse(pair.into_inner())
+    }
+
+    fn primary(&self, pair: Pair<'_, Rule>) -> Expr {
+        let span = span_of(&pair);
+        let rule = pair.as_rule();
+        let kind = match rule {
+            Rule::expr => return self.expr(pair),
+            Rule::int => ExprKind::Int(self.number(pair.as_str(), span)),
+            Rule::date => ExprKind::Date(self.date(pair)),
+            Rule::duration => ExprKind::Duration(self.duration(pair)),
+            Rule::bool_lit => ExprKind::Bool(pair.as_str() == "true"),
+            Rule::none_lit => ExprKind::None,
+            Rule::ident => ExprKind::Name(ident(pair)),
+            Rule::set_lit => ExprKind::Set(kids(pair).into_iter().map(|p| self.expr(p)).collect()),
+            Rule::call => {
+                let mut parts = kids(pair).into_iter();
+                let func = parts.next().map_or_else(|| empty_ident(span), ident);
+                ExprKind::Call {
+                    func,
+                    args: parts.map(|p| self.expr(p)).collect(),
+                }
+            }
+            Rule::record_lit => {
+                let mut parts = kids(pair).into_iter();
+                let kind = parts.next().map_or_else(|| empty_ident(span), ident);
+                let fields = parts
+                    .map(|field| {
+                        let fspan = span_of(&field);
+                        let mut f = kids(field).into_iter();
+                        let name = f.next().map_or_else(|| empty_ident(fspan), ident);
+                        let value = f.next().map_or_else(|| none_expr(fspan), |e| self.expr(e));
+                        (name, value)
+                    })
+                    .collect();
+                ExprKind::Record { kind, fields }
+            }
+            Rule::if_expr => {
+                let mut parts = kids(pair).into_iter().map(|p| Box::new(self.expr(p)));
+                let mut next = || parts.next().unwrap_or_else(|| Box::new(none_expr(span)));
+                ExprKind::If {
+                    cond: next(),
+                    then: next(),
+                    otherwise: next(),
+                }
+            }
+            Rule::quantifier => {
+                let parts = kids(pair);
+                let kind = match parts.first().map(|p| p.as_str()) {
+                    Some("any") => QuantifierKind::Any,
+                    _ => QuantifierKind::All,
+                };
+                let var = parts
+                    .get(1)
+                    .cloned()
+                    .map_or_else(|| empty_ident(span), ident);
+                let set = parts
+                    .get(2)
+                    .cloned()
+                    .map_or_else(|| none_expr(span), |p| self.expr(p));
+                let body = parts
+                    .get(3)
+                    .cloned()
+                    .map_or_else(|| none_expr(span), |p| self.expr(p));
+                ExprKind::Quantifier {
+                    kind,
+                    var,
+                    set: Box::new(set),
+                    body: Box::new(body),
+                }
+            }
+            _ => ExprKind::None,
+        };
+        Expr { kind, span }
+    }
+
+    // -------------------------------------------------------------- history
+
+    fn record(&self, pair: Pair<'_, Rule>) -> Option<Record> {
+        let span = span_of(&pair);
+        let rule = pair.as_rule();
+        if rule == Rule::EOI {
+            return None;
+        }
+        if rule == Rule::test_decl {
+            return Some(Record {
+                kind: RecordKind::Test(self.test_decl(pair)),
+                sources: Vec::new(),
+                span,
+            });
+        }
+        let parts = kids(pair);
+        let sources: Vec<SourceRef> = parts
+            .iter()
+            .filter(|p| p.as_rule() == Rule::source_ref)
+            .map(|p| self.source_ref(p.clone()))
+            .collect();
+        let parts: Vec<Pair<'_, Rule>> = parts
+            .into_iter()
+            .filter(|p| p.as_rule() != Rule::source_ref)
+            .collect();
+        let one_ident = |i: usize| {
+            parts
+                .get(i)
+                .cloned()
+                .map_or_else(|| empty_ident(span), ident)
+        };
+        let spec_at = |i: usize| {
+            parts
+                .get(i)
+                .cloned()
+                .map_or_else(|| empty_spec(span), |p| self.date_spec(p))
+        };
+        let kind = match rule {
+            Rule::meeting_record => {
+                let mut parts = parts.clone().into_iter();
+                let id = parts.next().map_or_else(|| empty_ident(span), ident);
+                let mut fields: Vec<MeetingField> = parts.map(|p| self.meeting_field(p)).collect();
+                // Sources were split off above; in a meeting they are fields.
+                for source in &sources {
+                    fields.push(MeetingField {
+                        kind: MeetingFieldKind::Source(source.clone()),
+                        span: source.span,
+                    });
+                }
+                fields.sort_by_key(|f| f.span.start);
+                return Some(Record {
+                    kind: RecordKind::Meeting(MeetingRecord { id, fields }),
+                    sources,
+                    span,
+                });
+            }
+            Rule::decline_record => RecordKind::Decline {
+                party: one_ident(0),
+                turn: parts
+                    .get(1)
+                    .cloned()
+                    .map_or_else(|| empty_date(span), |p| self.date(p)),
+            },
+            Rule::designation_record => RecordKind::Designation {
+                party: one_ident(0),
+                role: one_ident(1),
+                on: spec_at(2),
+                person: parts.get(3).cloned().map(|p| self.string(p)),
+            },
+            Rule::silence_record => RecordKind::SilenceBroken {
+                party: one_ident(0),
+                on: spec_at(1),
+                becomes: one_ident(2),
+            },
+            Rule::handover_record => RecordKind::Handover {
+                to: one_ident(0),
+                on: parts
+                    .get(1)
+                    .cloned()
+                    .map_or_else(|| empty_date(span), |p| self.date(p)),
+                decided_by: match (parts.get(2), parts.get(3)) {
+                    (Some(m), Some(d)) => Some((ident(m.clone()), ident(d.clone()))),
+                    _ => None,
+                },
+            },
+            Rule::joined_record => RecordKind::Joined {
+                party: one_ident(0),
+                on: spec_at(1),
+            },
+            Rule::note_record => RecordKind::Note {
+                text: parts
+                    .first()
+                    .cloned()
+                    .map_or_else(|| empty_str(span), |p| self.string(p)),
+            },
+            _ => return None,
+        };
+        Some(Record {
+            kind,
+            sources,
+            span,
+        })
+    }
+
+    fn meeting_field(&self, pair: Pair<'_, Rule>) -> MeetingField {
+        let span = span_of(&pair);
+        let rule = pair.as_rule();
+        let kind = match rule {
+            Rule::decision_record => MeetingFieldKind::Decision(self.decision_record(pair)),
+            _ => {
+                let first = first_kid(pair);
+                match rule {
+                    Rule::kind_field => {
+                        MeetingFieldKind::Kind(first.map_or_else(|| empty_ident(span), ident))
+                    }
+                    Rule::date_field => MeetingFieldKind::Date(
+                        first.map_or_else(|| empty_spec(span), |p| self.date_spec(p)),
+                    ),
+                    Rule::place_field => MeetingFieldKind::Place(
+                        first.map_or_else(|| empty_str(span), |p| self.string(p)),
+                    ),
+                    Rule::host_field => {
+                        MeetingFieldKind::Host(first.map_or_else(|| empty_ident(span), ident))
+                    }
+                    Rule::present_field => MeetingFieldKind::Present(
+                        first.as_ref().map(ident_list).unwrap_or_default(),
+                    ),
+                    _ => MeetingFieldKind::Observers(
+                        first.as_ref().map(ident_list).unwrap_or_default(),
+                    ),
+                }
+            }
+        };
+        MeetingField { kind, span }
+    }
+
+    fn decision_record(&self, pair: Pair<'_, Rule>) -> DecisionRecord {
+        let span = span_of(&pair);
+        let mut parts = kids(pair).into_iter();
+        let id = parts.next().map_or_else(|| empty_ident(span), ident);
+        let fields = parts
+            .map(|p| {
+                let fspan = span_of(&p);
+                let rule = p.as_rule();
+                let inner = kids(p);
+                let party_set = |inner: &[Pair<'_, Rule>]| -> Vec<Ident> {
+                    inner
+                        .first()
+                        .and_then(|set| kids(set.clone()).into_iter().next())
+                        .filter(|p| p.as_rule() == Rule::ident_list)
+                        .map(|p| ident_list(&p))
+                        .unwrap_or_default()
+                };
+                let kind = match rule {
+                    Rule::kind_field => DecisionFieldKind::Kind(
+                        inner
+                            .first()
+                            .cloned()
+                            .map_or_else(|| empty_ident(fspan), ident),
+                    ),
+                    Rule::objections_field => DecisionFieldKind::Objections(party_set(&inner)),
+                    Rule::reservations_field => DecisionFieldKind::Reservations(party_set(&inner)),
+                    Rule::admits_field => {
+                        DecisionFieldKind::Admits(inner.first().map(ident_list).unwrap_or_default())
+                    }
+                    Rule::invites_field => DecisionFieldKind::Invites {
+                        parties: inner.first().map(ident_list).unwrap_or_default(),
+                        to: inner.get(1).cloned().map(ident),
+                    },
+                    Rule::elects_field => DecisionFieldKind::Elects {
+                        party: inner
+                            .first()
+                            .cloned()
+                            .map_or_else(|| empty_ident(fspan), ident),
+                        from: inner.get(1).cloned().map(|p| self.date_spec(p)),
+                    },
+                    Rule::text_field => DecisionFieldKind::Text(
+                        inner
+                            .first()
+                            .cloned()
+                            .map_or_else(|| empty_str(fspan), |p| self.string(p)),
+                    ),
+                    _ => DecisionFieldKind::Source(self.source_ref_parts(inner, fspan)),
+                };
+                DecisionField { kind, span: fspan }
+            })
+            .collect();
+        DecisionRecord { id, fields, span }
+    }
+
+    fn source_ref(&self, pair: Pair<'_, Rule>) -> SourceRef {
+        let span = span_of(&pair);
+        self.source_ref_parts(kids(pair), span)
+    }
+
+    fn source_ref_parts(&self, parts: Vec<Pair<'_, Rule>>, span: Span) -> SourceRef {
+        let mut parts = parts.into_iter();
+        let document = parts
+            .next()
+            .map_or_else(|| empty_str(span), |p| self.string(p));
+        let paragraph = parts.next().map(|p| match p.as_rule() {
+            Rule::string => self.string(p),
+            _ => Str {
+                value: p.as_str().to_string(),
+                span: span_of(&p),
+            },
+        });
+        SourceRef {
+            document,
+            paragraph,
+            span,
+        }
+    }
+
+    fn date_spec(&self, pair: Pair<'_, Rule>) -> DateSpec {
+        let span = span_of(&pair);
+        let mut precision = DatePrecision::Exact;
+        let mut date = empty_date(span);
+        for p in kids(pair) {
+            match p.as_rule() {
+                Rule::date_precision => {
+                    precision = match first_kid(p).map(|q| q.as_rule()) {
+                        Some(Rule::no_earlier_than) => DatePrecision::NoEarlierThan,
+                        _ => DatePrecision::NoLaterThan,
+                    }
+                }
+                Rule::date => date = self.date(p),
+                _ => {}
+            }
+        }
+        DateSpec {
+            precision,
+            date,
+            span,
+        }
+    }
+
+    // -------------------------------------------------------------- tokens
+
+    fn string(&self, pair: Pair<'_, Rule>) -> Str {
+        let span = span_of(&pair);
+        let raw = pair.as_str();
+        let inner = raw
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .unwrap_or(raw);
+        let mut value = String::with_capacity(inner.len());
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') => value.push('\n'),
+                    Some('t') => value.push('\t'),
+                    Some(other) => value.push(other),
+                    None => {}
+                }
+            } else {
+                value.push(c);
+            }
+        }
+        Str { value, span }
+    }
+
+    fn date(&self, pair: Pair<'_, Rule>) -> DateLit {
+        let span = span_of(&pair);
+        let mut parts = pair
+            .as_str()
+            .split('-')
+            .map(|s| s.parse::<i16>().unwrap_or(0));
+        let year = parts.next().unwrap_or(0);
+        let month = parts.next().unwrap_or(0);
+        let day = parts.next().unwrap_or(0);
+        DateLit {
+            year,
+            month: i8::try_from(month).unwrap_or(0),
+            day: i8::try_from(day).unwrap_or(0),
+            span,
+        }
+    }
+
+    fn duration(&self, pair: Pair<'_, Rule>) -> DurationLit {
+        let span = span_of(&pair);
+        let parts = kids(pair);
+        let amount = parts
+            .first()
+            .map_or(0, |p| self.number(p.as_str(), span_of(p)));
+        let unit = match parts.get(1).map(|p| p.as_str()) {
+            Some(u) if u.starts_with("day") => DurationUnit::Days,
+            Some(u) if u.starts_with("month") => DurationUnit::Months,
+            _ => DurationUnit::Years,
+        };
+        DurationLit { amount, unit, span }
+    }
+
+    fn number(&self, text: &str, span: Span) -> i64 {
+        match text.parse::<i64>() {
+            Ok(n) if n <= MAX_NUMBER => n,
+            _ => {
+                self.diagnostics.borrow_mut().push(
+                    Diagnostic::error(
+                        codes::NUMBER_TOO_LARGE,
+                        format!("number `{text}` is too large"),
+                        span,
+                        "too large",
+                    )
+                    .with_help(format!("numbers in Charter range from 0 to {MAX_NUMBER}")),
+                );
+                0
+            }
+        }
+    }
+}
+
+/// Numbers are kept small enough that sums and products of a few of them
+/// cannot overflow the evaluators' 64-bit arithmetic unnoticed.
+pub const MAX_NUMBER: i64 = 1_000_000_000;
+
+fn first_kid(pair: Pair<'_, Rule>) -> Option<Pair<'_, Rule>> {
+    kids(pair).into_iter().next()
+}
+
+fn ident(pair: Pair<'_, Rule>) -> Ident {
+    Ident {
+        name: pair.as_str().to_string(),
+        span: span_of(&pair),
+    }
+}
+
+fn ident_list(pair: &Pair<'_, Rule>) -> Vec<Ident> {
+    kids(pair.clone()).into_iter().map(ident).collect()
+}
+
+fn type_expr(pair: Pair<'_, Rule>) -> TypeExpr {
+    let span = span_of(&pair);
+    match first_kid(pair) {
+        Some(p) if p.as_rule() == Rule::set_type => {
+            let inner = first_kid(p).map_or_else(|| TypeExpr::Named(empty_ident(span)), type_expr);
+            TypeExpr::Set(Box::new(inner), span)
+        }
+        Some(p) => TypeExpr::Named(ident(p)),
+        None => TypeExpr::Named(empty_ident(span)),
+    }
+}
+
+fn empty_ident(span: Span) -> Ident {
+    Ident {
+        name: String::new(),
+        span,
+    }
+}
+
+fn empty_str(span: Span) -> Str {
+    Str {
+        value: String::new(),
+        span,
+    }
+}
+
+fn empty_date(span: Span) -> DateLit {
+    DateLit {
+        year: 0,
+        month: 0,
+        day: 0,
+        span,
+    }
+}
+
+fn empty_spec(span: Span) -> DateSpec {
+    DateSpec {
+        precision: DatePrecision::Exact,
+        date: empty_date(span),
+        span,
+    }
+}
+
+fn empty_duration(span: Span) -> DurationLit {
+    DurationLit {
+        amount: 0,
+        unit: DurationUnit::Years,
+        span,
+    }
+}
+
+fn none_expr(span: Span) -> Expr {
+    Expr {
+        kind: ExprKind::None,
+        span,
+    }
+}
