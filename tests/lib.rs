@@ -1,1 +1,99 @@
+//! Helpers shared by the data-driven tests: load a case (a file, or a
+//! directory of files checked together), run the checker, render the result
+//! the way `charter check` does, and read the case's stated expectation.
+//!
+//! A case states its expectation on its first line (in a directory case, in
+//! `policy.charter`): `// expect: charter::unknown-party, charter::type-mismatch`
+//! (the set of codes reported) or `// expect: ok` (no diagnostics at all).
 
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use charter_compiler::{CheckResult, SourceFile};
+use charter_grammar::diagnostic::{render_human, JsonDiagnostic};
+
+/// `tests/cases` in the source tree.
+pub fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("cases")
+}
+
+/// The repository root.
+pub fn repo_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A loaded case: its files, named relative to `tests/cases`, in sorted order.
+pub struct Case {
+    pub files: Vec<SourceFile>,
+}
+
+/// Loads a case file, or every `.charter` file of a case directory.
+pub fn load_case(path: &Path) -> Case {
+    let mut paths: Vec<PathBuf> = if path.is_dir() {
+        std::fs::read_dir(path)
+            .unwrap_or_else(|e| panic!("cannot list {}: {e}", path.display()))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "charter"))
+            .collect()
+    } else {
+        vec![path.to_path_buf()]
+    };
+    paths.sort();
+    let files = paths
+        .iter()
+        .map(|p| SourceFile {
+            name: p.strip_prefix(cases_dir()).unwrap_or(p).display().to_string(),
+            text: std::fs::read_to_string(p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display())),
+        })
+        .collect();
+    Case { files }
+}
+
+impl Case {
+    /// The codes stated on the `// expect:` line; an empty set for `ok`.
+    pub fn expected_codes(&self) -> BTreeSet<String> {
+        let header = self
+            .files
+            .iter()
+            .find(|f| f.name.ends_with("policy.charter"))
+            .or_else(|| self.files.first())
+            .and_then(|f| f.text.lines().next())
+            .and_then(|line| line.strip_prefix("// expect:"))
+            .unwrap_or_else(|| panic!("case {:?} has no `// expect:` first line", self.files.first().map(|f| &f.name)));
+        header
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty() && *c != "ok")
+            .map(String::from)
+            .collect()
+    }
+
+    pub fn check(&self) -> CheckResult {
+        charter_compiler::check(&self.files)
+    }
+
+    /// Every diagnostic rendered as `charter check` shows it, without colour.
+    pub fn render_human(&self, result: &CheckResult) -> String {
+        let mut out = String::new();
+        for (file, diagnostics) in self.files.iter().zip(&result.diagnostics) {
+            out.push_str(&render_human(diagnostics, &file.name, &file.text, false));
+        }
+        out.push_str(&format!("{} error(s), {} warning(s)\n", result.errors(), result.warnings()));
+        out
+    }
+
+    pub fn render_json(&self, result: &CheckResult) -> String {
+        let records: Vec<JsonDiagnostic> = self
+            .files
+            .iter()
+            .zip(&result.diagnostics)
+            .flat_map(|(file, ds)| ds.iter().map(|d| JsonDiagnostic::new(d, &file.name, &file.text)))
+            .collect();
+        serde_json::to_string_pretty(&records).unwrap_or_default()
+    }
+}
+
+/// The set of codes a check reported.
+pub fn reported_codes(result: &CheckResult) -> BTreeSet<String> {
+    result.diagnostics.iter().flatten().map(|d| d.code.to_string()).collect()
+}

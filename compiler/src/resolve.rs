@@ -293,9 +293,7 @@ fn duplicate(
     if first.file == file {
         d = d.with_label(first.span, "first defined here");
     }
-    d.with_help(format!(
-        "rename one of the two, or remove the second if it repeats the first"
-    ))
+    d.with_help("rename one of the two, or remove the second if it repeats the first")
 }
 
 impl<'a> Env<'a> {
