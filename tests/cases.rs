@@ -39,7 +39,10 @@ fn every_code_has_a_case() {
         .map(|(code, _)| *code)
         .filter(|code| !expected.contains(*code))
         .collect();
-    assert!(missing.is_empty(), "codes with no case under tests/cases/check: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "codes with no case under tests/cases/check: {missing:?}"
+    );
     assert!(count >= 40, "only {count} check cases");
 }
 
@@ -52,10 +55,15 @@ fn many_errors_are_all_reported_in_json() {
 
 /// Runs the `charter` command line in-process; returns (status, stdout, stderr).
 fn charter(args: &[&str]) -> (u8, String, String) {
-    let cli = Cli::try_parse_from(std::iter::once("charter").chain(args.iter().copied())).expect("valid command line");
+    let cli = Cli::try_parse_from(std::iter::once("charter").chain(args.iter().copied()))
+        .expect("valid command line");
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let status = cli::run(cli, &mut out, &mut err, false);
-    (status, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
+    (
+        status,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
 }
 
 fn path(relative: &str) -> String {
@@ -78,22 +86,50 @@ fn check_exit_statuses() {
     assert!(err.contains("cannot read"), "{err}");
     let (status, _, _) = charter(&["check", &path("tests/cases/check/missing-quote.charter")]);
     assert_eq!(status, 0);
-    let (status, _, _) = charter(&["check", "--deny-warnings", &path("tests/cases/check/missing-quote.charter")]);
+    let (status, _, _) = charter(&[
+        "check",
+        "--deny-warnings",
+        &path("tests/cases/check/missing-quote.charter"),
+    ]);
     assert_eq!(status, 1);
-    assert!(Cli::try_parse_from(["charter", "check"]).is_err(), "a path is required");
+    assert!(
+        Cli::try_parse_from(["charter", "check"]).is_err(),
+        "a path is required"
+    );
 }
 
 #[test]
 fn check_json_names_code_and_position() {
-    let (status, out, _) = charter(&["check", "--format", "json", &path("tests/cases/check/many-errors.charter")]);
+    let (status, out, _) = charter(&[
+        "check",
+        "--format",
+        "json",
+        &path("tests/cases/check/many-errors.charter"),
+    ]);
     assert_eq!(status, 1);
-    let records: Vec<serde_json::Value> = serde_json::from_str(&out).expect("stdout is a JSON array");
+    let records: Vec<serde_json::Value> =
+        serde_json::from_str(&out).expect("stdout is a JSON array");
     let codes: BTreeSet<&str> = records.iter().filter_map(|r| r["code"].as_str()).collect();
-    for code in ["charter::unknown-party", "charter::type-mismatch", "charter::overlapping-intervals", "charter::recursive-rule"] {
+    for code in [
+        "charter::unknown-party",
+        "charter::type-mismatch",
+        "charter::overlapping-intervals",
+        "charter::recursive-rule",
+    ] {
         assert!(codes.contains(code), "{code} missing from {out}");
     }
     for record in &records {
-        for key in ["code", "severity", "message", "file", "line", "column", "end_line", "end_column", "help"] {
+        for key in [
+            "code",
+            "severity",
+            "message",
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "help",
+        ] {
             assert!(record.get(key).is_some(), "{key} missing from {record}");
         }
         assert!(record["line"].as_u64().is_some_and(|l| l > 0));
@@ -106,6 +142,9 @@ fn a_history_checked_alone_finds_its_policy_beside_it() {
     if !repo_dir().join(dir).exists() {
         return;
     }
-    let (status, _, err) = charter(&["check", &path("tests/cases/check/history-valid/history.charter")]);
+    let (status, _, err) = charter(&[
+        "check",
+        &path("tests/cases/check/history-valid/history.charter"),
+    ]);
     assert_eq!(status, 0, "{err}");
 }

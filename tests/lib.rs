@@ -42,8 +42,13 @@ pub fn load_case(path: &Path) -> Case {
     let files = paths
         .iter()
         .map(|p| SourceFile {
-            name: p.strip_prefix(cases_dir()).unwrap_or(p).display().to_string(),
-            text: std::fs::read_to_string(p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display())),
+            name: p
+                .strip_prefix(cases_dir())
+                .unwrap_or(p)
+                .display()
+                .to_string(),
+            text: std::fs::read_to_string(p)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display())),
         })
         .collect();
     Case { files }
@@ -59,7 +64,12 @@ impl Case {
             .or_else(|| self.files.first())
             .and_then(|f| f.text.lines().next())
             .and_then(|line| line.strip_prefix("// expect:"))
-            .unwrap_or_else(|| panic!("case {:?} has no `// expect:` first line", self.files.first().map(|f| &f.name)));
+            .unwrap_or_else(|| {
+                panic!(
+                    "case {:?} has no `// expect:` first line",
+                    self.files.first().map(|f| &f.name)
+                )
+            });
         header
             .split(',')
             .map(str::trim)
@@ -78,7 +88,11 @@ impl Case {
         for (file, diagnostics) in self.files.iter().zip(&result.diagnostics) {
             out.push_str(&render_human(diagnostics, &file.name, &file.text, false));
         }
-        out.push_str(&format!("{} error(s), {} warning(s)\n", result.errors(), result.warnings()));
+        out.push_str(&format!(
+            "{} error(s), {} warning(s)\n",
+            result.errors(),
+            result.warnings()
+        ));
         out
     }
 
@@ -87,7 +101,10 @@ impl Case {
             .files
             .iter()
             .zip(&result.diagnostics)
-            .flat_map(|(file, ds)| ds.iter().map(|d| JsonDiagnostic::new(d, &file.name, &file.text)))
+            .flat_map(|(file, ds)| {
+                ds.iter()
+                    .map(|d| JsonDiagnostic::new(d, &file.name, &file.text))
+            })
             .collect();
         serde_json::to_string_pretty(&records).unwrap_or_default()
     }
@@ -95,5 +112,10 @@ impl Case {
 
 /// The set of codes a check reported.
 pub fn reported_codes(result: &CheckResult) -> BTreeSet<String> {
-    result.diagnostics.iter().flatten().map(|d| d.code.to_string()).collect()
+    result
+        .diagnostics
+        .iter()
+        .flatten()
+        .map(|d| d.code.to_string())
+        .collect()
 }

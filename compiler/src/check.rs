@@ -4,15 +4,26 @@
 //! check dates, and lint. Stages collect diagnostics and keep going.
 
 use charter_grammar::{ast, Diagnostic};
+use charter_runtime::ir;
 
-use crate::package::{self, FileId, Sink, SourceFile};
-use crate::{codes, cycles, lints, resolve, temporal, typeck};
+use crate::package::{self, FileId, Package, Sink, SourceFile};
+use crate::resolve::Env;
+use crate::{codes, cycles, lints, lower, resolve, temporal, typeck};
 
 /// Diagnostics per file, in the order of the files given; within a file,
-/// in order of position.
+/// in order of position. Plus the IR of every package that checked
+/// without error.
 #[derive(Debug, Default)]
 pub struct CheckResult {
     pub diagnostics: Vec<Vec<Diagnostic>>,
+    pub bundles: Vec<ir::Bundle>,
+}
+
+/// A package that passed every checking stage without error: the only
+/// input `lower` accepts.
+pub struct Checked<'a> {
+    pub package: Package<'a>,
+    pub env: Env<'a>,
 }
 
 impl CheckResult {
@@ -59,13 +70,18 @@ pub fn check(files: &[SourceFile]) -> CheckResult {
             sink.diagnostics.push(d);
         }
     }
-    for package in &packages {
-        let env = resolve::collect(package, &mut sink);
-        resolve::check_references(package, &env, &mut sink);
-        let typed = typeck::check(package, &env, &mut sink);
+    let mut bundles = Vec::new();
+    for package in packages {
+        let errors_before = sink.error_count();
+        let env = resolve::collect(&package, &mut sink);
+        resolve::check_references(&package, &env, &mut sink);
+        let typed = typeck::check(&package, &env, &mut sink);
         cycles::check(&typed.calls, &mut sink);
-        temporal::check(package, &env, &mut sink);
-        lints::check(package, &mut sink);
+        temporal::check(&package, &env, &mut sink);
+        lints::check(&package, &mut sink);
+        if sink.error_count() == errors_before {
+            bundles.push(lower::lower(&Checked { package, env }, files));
+        }
     }
     let mut diagnostics: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
     for d in sink.diagnostics {
@@ -77,5 +93,8 @@ pub fn check(files: &[SourceFile]) -> CheckResult {
         list.sort_by_key(|d| (d.span().start, d.span().end));
         list.dedup();
     }
-    CheckResult { diagnostics }
+    CheckResult {
+        diagnostics,
+        bundles,
+    }
 }

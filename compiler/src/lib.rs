@@ -11,6 +11,7 @@ pub mod cli;
 pub mod codes;
 pub mod cycles;
 pub mod lints;
+pub mod lower;
 pub mod package;
 pub mod resolve;
 pub mod suggest;

@@ -37,8 +37,11 @@ impl Sink {
         self.diagnostics.push(FileDiagnostic { file, diagnostic });
     }
 
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.diagnostic.is_error())
+    pub fn error_count(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.diagnostic.is_error())
+            .count()
     }
 }
 

@@ -1,1 +1,12 @@
-//! placeholder
+//! What an embedding program links: the IR (the contract between compiler
+//! and runtime), value layouts, date arithmetic and the reference
+//! interpreter. This crate depends on neither pest nor cranelift nor the
+//! compiler, and never sees source text.
+
+pub mod date;
+pub mod interp;
+pub mod ir;
+pub mod value;
+
+pub use interp::{EvalError, Explanation, Interpreter};
+pub use value::Value;

@@ -114,3 +114,67 @@ pub fn context_for(paths: &[PathBuf], files: &[SourceFile]) -> Vec<SourceFile> {
     }
     extra
 }
+
+/// Loads a policy package from a policy file or a directory, checks it and
+/// returns its IR; on failure, writes the diagnostics and returns the exit
+/// status.
+pub fn load_bundle(
+    path: &Path,
+    err: &mut dyn std::io::Write,
+    color: bool,
+) -> Result<charter_runtime::ir::Bundle, u8> {
+    let paths = match collect(&[path.to_path_buf()]) {
+        Ok(paths) if !paths.is_empty() => paths,
+        Ok(_) => {
+            let _ = writeln!(err, "error: no `.charter` files in `{}`", path.display());
+            return Err(super::EXIT_USAGE);
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return Err(super::EXIT_USAGE);
+        }
+    };
+    let mut sources = Vec::new();
+    for p in &paths {
+        match read(p) {
+            Ok(s) => sources.push(s),
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return Err(super::EXIT_USAGE);
+            }
+        }
+    }
+    let result = crate::check(&sources);
+    if result.errors() > 0 || result.bundles.is_empty() {
+        for (source, diagnostics) in sources.iter().zip(&result.diagnostics) {
+            let _ = write!(
+                err,
+                "{}",
+                charter_grammar::diagnostic::render_human(
+                    diagnostics,
+                    &source.name,
+                    &source.text,
+                    color
+                )
+            );
+        }
+        if result.errors() == 0 {
+            let _ = writeln!(err, "error: `{}` holds no policy", path.display());
+        }
+        return Err(super::EXIT_FINDINGS);
+    }
+    if result.bundles.len() > 1 {
+        let _ = writeln!(
+            err,
+            "error: `{}` holds {} policies; name one policy file or its own directory",
+            path.display(),
+            result.bundles.len()
+        );
+        return Err(super::EXIT_USAGE);
+    }
+    result
+        .bundles
+        .into_iter()
+        .next()
+        .ok_or(super::EXIT_FINDINGS)
+}

@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod files;
+pub mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -29,6 +30,8 @@ pub struct Cli {
 pub enum Command {
     /// Check policy, amendment and history files for errors
     Check(check::CheckArgs),
+    /// Run every `test` block of a policy
+    Test(test::TestArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -49,5 +52,6 @@ pub fn run(
 ) -> u8 {
     match cli.command {
         Command::Check(args) => check::run(&args, out, err, color),
+        Command::Test(args) => test::run(&args, out, err, color),
     }
 }

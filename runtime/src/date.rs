@@ -1,0 +1,93 @@
+//! Calendar days as day numbers, and date arithmetic.
+//!
+//! One rule for month and year arithmetic: adding months or years keeps the
+//! day of the month, and when the resulting month is shorter the result is
+//! its last day (2024-01-31 + 1 month = 2024-02-29; 2012-02-29 + 1 year =
+//! 2013-02-28). Term boundaries are always computed from their anchor
+//! (start + k terms), never by repeated addition, so a clamped day does not
+//! drift.
+
+use jiff::civil::Date;
+use jiff::Span;
+
+use crate::ir::{Day, Duration, Unit};
+
+const EPOCH: Date = Date::constant(1970, 1, 1);
+
+/// The day number of a calendar date, if it exists.
+pub fn from_ymd(year: i16, month: i8, day: i8) -> Option<Day> {
+    Date::new(year, month, day).ok().map(from_date)
+}
+
+pub fn from_date(date: Date) -> Day {
+    let seconds = date.duration_since(EPOCH).as_secs();
+    i32::try_from(seconds.div_euclid(86_400)).unwrap_or(i32::MAX)
+}
+
+pub fn to_date(day: Day) -> Option<Date> {
+    EPOCH
+        .checked_add(Span::new().try_days(i64::from(day)).ok()?)
+        .ok()
+}
+
+/// `YYYY-MM-DD`.
+pub fn format(day: Day) -> String {
+    match to_date(day) {
+        Some(d) => format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+        None => format!("day {day}"),
+    }
+}
+
+/// Parses `YYYY-MM-DD` strictly.
+pub fn parse(text: &str) -> Option<Day> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return None;
+    }
+    let year = text.get(0..4)?.parse().ok()?;
+    let month = text.get(5..7)?.parse().ok()?;
+    let day = text.get(8..10)?.parse().ok()?;
+    from_ymd(year, month, day)
+}
+
+/// `day + times * duration`, or `None` off the calendar.
+pub fn add(day: Day, duration: Duration, times: i64) -> Option<Day> {
+    let amount = duration.amount.checked_mul(times)?;
+    let span = match duration.unit {
+        Unit::Days => Span::new().try_days(amount).ok()?,
+        Unit::Months => Span::new().try_months(amount).ok()?,
+        Unit::Years => Span::new().try_years(amount).ok()?,
+    };
+    to_date(day)?.checked_add(span).ok().map(from_date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_clamps() {
+        let d = parse("2013-08-31").unwrap_or_default();
+        assert_eq!(format(d), "2013-08-31");
+        assert_eq!(parse("1970-01-01"), Some(0));
+        assert_eq!(parse("1969-12-31"), Some(-1));
+        assert_eq!(parse("2013-02-30"), None);
+        let jan31 = parse("2024-01-31").unwrap_or_default();
+        let month = Duration {
+            amount: 1,
+            unit: Unit::Months,
+        };
+        assert_eq!(
+            add(jan31, month, 1).map(format),
+            Some("2024-02-29".to_string())
+        );
+        let two_years = Duration {
+            amount: 2,
+            unit: Unit::Years,
+        };
+        assert_eq!(
+            add(d, two_years, 1).map(format),
+            Some("2015-08-31".to_string())
+        );
+    }
+}

@@ -1,0 +1,1036 @@
+//! `ir::Bundle` + query -> `Value`: the reference interpreter. It is the
+//! semantics of Charter: every other backend must agree with it on every
+//! input. Precision matters more than speed here.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::date;
+use crate::ir::*;
+use crate::value::{Value, Violation};
+
+/// Why an evaluation could not produce a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvalError {
+    /// Integer arithmetic overflowed.
+    Overflow,
+    /// Date arithmetic left the calendar.
+    DateOutOfRange,
+    /// The IR is malformed (a bug in the compiler that produced it).
+    Malformed(String),
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EvalError::Overflow => f.write_str("integer arithmetic overflowed"),
+            EvalError::DateOutOfRange => f.write_str("date arithmetic left the calendar"),
+            EvalError::Malformed(what) => write!(f, "malformed IR: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// One node of an explanation: what was established, from which clause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    pub fact: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clause: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub because: Vec<Explanation>,
+}
+
+impl Explanation {
+    pub fn leaf(fact: impl Into<String>, clause: Option<&Cite>) -> Self {
+        Explanation {
+            fact: fact.into(),
+            clause: clause.map(|c| format!("§ {}", c.clause)),
+            because: Vec::new(),
+        }
+    }
+}
+
+/// A chair's term of office.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Term {
+    pub start: Day,
+    pub end: Day,
+    pub chair: Option<PartyId>,
+}
+
+/// The outcome of `valid(decision)` with what blocked it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub valid: bool,
+    pub explanation: Explanation,
+}
+
+/// Guards loops over terms and cadences against a malformed IR (a zero
+/// term would otherwise never advance).
+const MAX_STEPS: usize = 100_000;
+
+pub struct Interpreter<'b> {
+    pub bundle: &'b Bundle,
+}
+
+impl<'b> Interpreter<'b> {
+    pub fn new(bundle: &'b Bundle) -> Self {
+        Interpreter { bundle }
+    }
+
+    /// The rules in force on a day: the last version from on or before it
+    /// (the base text before any amendment).
+    pub fn version_at(&self, day: Day) -> Option<&'b Version> {
+        let versions = &self.bundle.versions;
+        versions
+            .iter()
+            .rev()
+            .find(|v| v.from <= day)
+            .or_else(|| versions.first())
+    }
+
+    fn party_kind(&self, party: PartyId) -> Option<PartyKind> {
+        self.bundle.parties.get(party as usize).map(|p| p.kind)
+    }
+
+    pub fn party_name(&self, party: PartyId) -> String {
+        self.bundle
+            .parties
+            .get(party as usize)
+            .map_or_else(|| format!("#{party}"), |p| p.id.clone())
+    }
+
+    // -------------------------------------------------------------- membership
+
+    /// The status of a party on a day, with the clause that decides it.
+    pub fn status_explained(&self, party: PartyId, day: Day) -> (Status, Explanation) {
+        let name = self.party_name(party);
+        let Some(version) = self.version_at(day) else {
+            return (
+                Status::None,
+                Explanation::leaf(
+                    format!("no rules are in force on {}", date::format(day)),
+                    None,
+                ),
+            );
+        };
+        let history = &self.bundle.history;
+        let mut status = Status::None;
+        let mut why = Explanation::leaf(
+            format!("{name} is not a member on {}", date::format(day)),
+            None,
+        );
+        for m in version.membership.iter().filter(|m| m.party == party) {
+            match &m.kind {
+                MembershipKind::Member { from, until } => {
+                    if *from <= day && until.is_none_or(|u| day < u) {
+                        status = Status::Member;
+                        why = Explanation::leaf(
+                            format!("{name} is a member from {}", date::format(*from)),
+                            Some(&m.cite),
+                        );
+                    }
+                }
+                MembershipKind::Pending { deadline } => {
+                    let broke = history
+                        .silences
+                        .iter()
+                        .find(|(p, on, _)| *p == party && on <= deadline);
+                    if let Some((_, on, observer)) = broke.filter(|(_, on, _)| *on <= day) {
+                        status = if *observer {
+                            Status::Observer
+                        } else {
+                            Status::None
+                        };
+                        why = Explanation::leaf(
+                            format!(
+                                "{name} broke the silence procedure on {} and became {}",
+                                date::format(*on),
+                                status.name()
+                            ),
+                            Some(&m.cite),
+                        );
+                    } else if day > *deadline && broke.is_none() {
+                        status = Status::Member;
+                        why = Explanation::leaf(
+                            format!("{name} became a member when the silence procedure ended on {} unbroken", date::format(*deadline)),
+                            Some(&m.cite),
+                        );
+                    } else if day >= self.bundle.adopted && day <= *deadline {
+                        status = Status::Pending;
+                        why = Explanation::leaf(
+                            format!(
+                                "{name} is pending under the silence procedure until {}",
+                                date::format(*deadline)
+                            ),
+                            Some(&m.cite),
+                        );
+                    }
+                }
+                MembershipKind::Open | MembershipKind::Withdrawal { .. } => {}
+            }
+        }
+        if status != Status::Member {
+            if let Some((_, on)) = history
+                .joins
+                .iter()
+                .find(|(p, on)| *p == party && *on <= day)
+            {
+                status = Status::Member;
+                why = Explanation::leaf(
+                    format!("{name} joined on {} (history)", date::format(*on)),
+                    None,
+                );
+            }
+        }
+        for m in version.membership.iter().filter(|m| m.party == party) {
+            if let MembershipKind::Withdrawal { on } = m.kind {
+                if on <= day {
+                    status = Status::None;
+                    why = Explanation::leaf(
+                        format!("{name} withdrew on {}", date::format(on)),
+                        Some(&m.cite),
+                    );
+                }
+            }
+        }
+        if status == Status::None || status == Status::Pending {
+            if let Some(admission) = self.admission(party, day) {
+                if status == Status::None {
+                    status = Status::Observer;
+                    why = admission;
+                }
+            } else if status == Status::None && self.invited_on(party, day) {
+                status = Status::Invited;
+                why = Explanation::leaf(
+                    format!("{name} is invited to a meeting on {}", date::format(day)),
+                    version.invitations.as_ref(),
+                );
+            }
+        }
+        (status, why)
+    }
+
+    pub fn status(&self, party: PartyId, day: Day) -> Status {
+        self.status_explained(party, day).0
+    }
+
+    pub fn members(&self, day: Day) -> Vec<PartyId> {
+        (0..self.bundle.parties.len() as u32)
+            .filter(|p| self.status(*p, day) == Status::Member)
+            .collect()
+    }
+
+    pub fn observers(&self, day: Day) -> Vec<PartyId> {
+        (0..self.bundle.parties.len() as u32)
+            .filter(|p| self.status(*p, day) == Status::Observer)
+            .collect()
+    }
+
+    /// The valid admission decision that made `party` an observer by `day`.
+    fn admission(&self, party: PartyId, day: Day) -> Option<Explanation> {
+        let kind = self.decision_kind("admission")?;
+        self.bundle.history.decisions.iter().find_map(|record| {
+            let d = &record.decision;
+            if d.kind != kind || d.meeting.date > day || !d.subjects.contains(&party) {
+                return None;
+            }
+            let verdict = self.valid(d);
+            verdict.valid.then(|| Explanation {
+                fact: format!(
+                    "{} was admitted as an observer by decision `{}` on {}",
+                    self.party_name(party),
+                    record.id,
+                    date::format(d.meeting.date)
+                ),
+                clause: self
+                    .version_at(d.meeting.date)
+                    .and_then(|v| v.observers.as_ref())
+                    .map(|o| format!("§ {}", o.cite.clause)),
+                because: vec![verdict.explanation],
+            })
+        })
+    }
+
+    fn invited_on(&self, party: PartyId, day: Day) -> bool {
+        self.bundle
+            .history
+            .meetings
+            .iter()
+            .any(|m| m.meeting.date == day && self.invited_to(party, &m.meeting))
+    }
+
+    /// Whether a valid invitation decision invites `party` to `meeting`.
+    fn invited_to(&self, party: PartyId, meeting: &Meeting) -> bool {
+        let Some(kind) = self.decision_kind("invitation") else {
+            return false;
+        };
+        self.bundle.history.decisions.iter().any(|record| {
+            let d = &record.decision;
+            let target = match &d.invited_to {
+                Some(id) => Some(id),
+                None => d.meeting.id.as_ref(),
+            };
+            d.kind == kind
+                && d.subjects.contains(&party)
+                && meeting.id.is_some()
+                && target == meeting.id.as_ref()
+                && self.valid(d).valid
+        })
+    }
+
+    fn decision_kind(&self, name: &str) -> Option<DecisionKindId> {
+        self.bundle
+            .decision_kinds
+            .iter()
+            .position(|k| k == name)
+            .map(|i| i as u32)
+    }
+
+    // -------------------------------------------------------------- rotation
+
+    fn rotation(&self) -> Option<&'b Rotation> {
+        self.bundle
+            .versions
+            .iter()
+            .find_map(|v| v.rotation.as_ref())
+    }
+
+    fn term_length(&self, start: Day) -> Option<Duration> {
+        let rotation = self
+            .version_at(start)
+            .and_then(|v| v.rotation.as_ref())
+            .or_else(|| self.rotation())?;
+        rotation
+            .terms
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= start)
+            .or_else(|| rotation.terms.first())
+            .map(|(_, d)| *d)
+    }
+
+    fn rank(&self, party: PartyId, day: Day) -> u32 {
+        let epochs = &self.bundle.order_epochs;
+        let epoch = epochs
+            .iter()
+            .rev()
+            .find(|e| e.from <= day)
+            .or_else(|| epochs.first());
+        epoch
+            .and_then(|e| e.rank.get(party as usize).copied())
+            .unwrap_or(u32::MAX)
+    }
+
+    /// The states eligible to chair a term starting on `day`.
+    fn pool(&self, day: Day) -> Vec<PartyId> {
+        let Some(rotation) = self
+            .version_at(day)
+            .and_then(|v| v.rotation.as_ref())
+            .or_else(|| self.rotation())
+        else {
+            return Vec::new();
+        };
+        let mut pool: Vec<PartyId> = match &rotation.eligible {
+            Eligible::Members => self
+                .members(day)
+                .into_iter()
+                .filter(|p| self.party_kind(*p) == Some(PartyKind::State))
+                .collect(),
+            Eligible::Parties(list) => list.clone(),
+        };
+        pool.sort_by_key(|p| self.rank(*p, day));
+        pool
+    }
+
+    /// The next chair after `outgoing` for a term starting on `day`: the
+    /// next eligible state in alphabetical order, cyclically, skipping
+    /// states that declined that turn.
+    fn successor(&self, outgoing: PartyId, day: Day) -> Option<PartyId> {
+        let pool = self.pool(day);
+        let outgoing_rank = self.rank(outgoing, day);
+        let after = pool
+            .iter()
+            .position(|p| self.rank(*p, day) > outgoing_rank)
+            .unwrap_or(0);
+        let declined = |p: PartyId| {
+            self.bundle
+                .history
+                .declines
+                .iter()
+                .any(|(q, turn)| *q == p && *turn == day)
+        };
+        (0..pool.len())
+            .filter_map(|i| pool.get((after + i) % pool.len()).copied())
+            .find(|p| !declined(*p))
+    }
+
+    /// The term of office that contains `day`, if the rotation has started.
+    pub fn term_at(&self, day: Day) -> Result<Option<Term>, EvalError> {
+        let Some(rotation) = self.rotation() else {
+            return Ok(None);
+        };
+        if day < rotation.start {
+            return Ok(None);
+        }
+        let mut handovers = self.bundle.history.handovers.clone();
+        handovers.sort_by_key(|(_, on)| *on);
+        let mut start = rotation.start;
+        let mut chair = Some(rotation.first);
+        let mut last_chair = rotation.first;
+        if self
+            .bundle
+            .history
+            .declines
+            .iter()
+            .any(|(p, turn)| *p == rotation.first && *turn == start)
+        {
+            chair = self.successor(rotation.first, start);
+        }
+        for _ in 0..MAX_STEPS {
+            let length = self
+                .term_length(start)
+                .ok_or_else(|| EvalError::Malformed("rotation without a term".into()))?;
+            let mut end = date::add(start, length, 1).ok_or(EvalError::DateOutOfRange)?;
+            if end <= start {
+                return Err(EvalError::Malformed("a term that does not advance".into()));
+            }
+            let mut forced = None;
+            if let Some((to, on)) = handovers.iter().find(|(_, on)| *on > start && *on <= end) {
+                end = *on;
+                forced = Some(*to);
+            }
+            if day < end {
+                return Ok(Some(Term { start, end, chair }));
+            }
+            if let Some(c) = chair {
+                last_chair = c;
+            }
+            chair = forced.or_else(|| self.successor(last_chair, end));
+            start = end;
+        }
+        Err(EvalError::Malformed("too many terms".into()))
+    }
+
+    // -------------------------------------------------------------- decisions
+
+    /// Whether a decision is valid, with what made it so or blocked it.
+    pub fn valid(&self, decision: &Decision) -> Verdict {
+        let meeting = &decision.meeting;
+        let when = date::format(meeting.date);
+        let kind_name = self
+            .bundle
+            .decision_kinds
+            .get(decision.kind as usize)
+            .cloned()
+            .unwrap_or_default();
+        let meeting_kind = self
+            .bundle
+            .meeting_kinds
+            .get(meeting.kind as usize)
+            .cloned()
+            .unwrap_or_default();
+        let Some(version) = self.version_at(meeting.date) else {
+            return Verdict {
+                valid: false,
+                explanation: Explanation::leaf("no rules are in force", None),
+            };
+        };
+        let mut blockers = Vec::new();
+        let mut grounds = Vec::new();
+        for reservation in version
+            .reservations
+            .iter()
+            .filter(|r| r.decision == decision.kind)
+        {
+            if reservation.meetings.contains(&meeting.kind) {
+                grounds.push(Explanation::leaf(
+                    format!("a `{meeting_kind}` meeting may take `{kind_name}` decisions"),
+                    Some(&reservation.cite),
+                ));
+            } else {
+                let allowed: Vec<String> = reservation
+                    .meetings
+                    .iter()
+                    .filter_map(|k| self.bundle.meeting_kinds.get(*k as usize))
+                    .map(|k| format!("`{k}`"))
+                    .collect();
+                blockers.push(Explanation::leaf(
+                    format!("a `{kind_name}` decision is reserved to {} meetings; this meeting is `{meeting_kind}`", allowed.join(", ")),
+                    Some(&reservation.cite),
+                ));
+            }
+        }
+        let members: BTreeSet<PartyId> = self.members(meeting.date).into_iter().collect();
+        let present: BTreeSet<PartyId> = meeting
+            .present
+            .iter()
+            .copied()
+            .filter(|p| members.contains(p))
+            .collect();
+        let consensus_cite = version.consensus.cite.as_ref();
+        for objector in decision.objections.iter().filter(|p| present.contains(p)) {
+            blockers.push(Explanation::leaf(
+                format!(
+                    "{} objected, a member present on {when}, so there is no consensus",
+                    self.party_name(*objector)
+                ),
+                consensus_cite,
+            ));
+        }
+        let ignored: Vec<String> = decision
+            .objections
+            .iter()
+            .filter(|p| !present.contains(p))
+            .map(|p| self.party_name(*p))
+            .collect();
+        if !ignored.is_empty() {
+            grounds.push(Explanation::leaf(
+                format!(
+                    "objections by {} do not block: not members present",
+                    ignored.join(", ")
+                ),
+                consensus_cite,
+            ));
+        }
+        if let Some(quorum) = &version.consensus.quorum {
+            let have = present.len() as i64;
+            let (met, need) = match quorum {
+                Quorum::Count(n) => (have >= *n, format!("{n}")),
+                Quorum::Ratio(a, b) => (
+                    have.saturating_mul(*b) >= a.saturating_mul(members.len() as i64),
+                    format!("{a}/{b} of {}", members.len()),
+                ),
+            };
+            let fact = format!("{have} members present, quorum {need}");
+            if met {
+                grounds.push(Explanation::leaf(format!("{fact}: met"), consensus_cite));
+            } else {
+                blockers.push(Explanation::leaf(
+                    format!("{fact}: not met"),
+                    consensus_cite,
+                ));
+            }
+        }
+        let valid = blockers.is_empty();
+        if valid {
+            grounds.push(Explanation::leaf(
+                format!("no member present objected ({} present)", present.len()),
+                consensus_cite,
+            ));
+        }
+        Verdict {
+            valid,
+            explanation: Explanation {
+                fact: format!(
+                    "the `{kind_name}` decision at the `{meeting_kind}` meeting of {when} is {}",
+                    if valid { "valid" } else { "invalid" }
+                ),
+                clause: consensus_cite.map(|c| format!("§ {}", c.clause)),
+                because: if valid { grounds } else { blockers },
+            },
+        }
+    }
+
+    /// Whether a party may attend a meeting: members and pending states,
+    /// admitted observers, and civil society invited to that meeting.
+    pub fn may_attend(&self, party: PartyId, meeting: &Meeting) -> bool {
+        match self.status(party, meeting.date) {
+            Status::Member | Status::Pending | Status::Observer => true,
+            Status::Invited | Status::None => self.invited_to(party, meeting),
+        }
+    }
+
+    // -------------------------------------------------------------- cadence
+
+    /// Each missed meeting obligation whose due date falls in `[from, to]`.
+    /// A cadence is counted from the policy's adoption: the first meeting of
+    /// a kind is due one period after adoption, each later one a period
+    /// after the one before.
+    pub fn violations(&self, from: Day, to: Day) -> Result<Vec<Violation>, EvalError> {
+        let mut out = Vec::new();
+        let Some(version) = self.version_at(to) else {
+            return Ok(out);
+        };
+        for obligation in &version.obligations {
+            let hosts: Vec<Option<PartyId>> = if obligation.per_member {
+                let mut all: BTreeSet<PartyId> = BTreeSet::new();
+                all.extend(self.members(from));
+                all.extend(self.members(to));
+                all.into_iter().map(Some).collect()
+            } else {
+                vec![None]
+            };
+            for host in hosts {
+                let held: Vec<Day> = self
+                    .bundle
+                    .history
+                    .meetings
+                    .iter()
+                    .filter(|m| {
+                        m.meeting.kind == obligation.kind
+                            && (host.is_none() || m.meeting.host == host)
+                    })
+                    .map(|m| m.meeting.date)
+                    .collect();
+                let mut last = self.bundle.adopted;
+                for _ in 0..MAX_STEPS {
+                    let due =
+                        date::add(last, obligation.every, 1).ok_or(EvalError::DateOutOfRange)?;
+                    if due > to || due <= last {
+                        break;
+                    }
+                    match held.iter().filter(|d| **d > last && **d <= due).max() {
+                        Some(met) => last = *met,
+                        None => {
+                            let applies =
+                                host.is_none_or(|p| self.status(p, due) == Status::Member);
+                            if due >= from && applies {
+                                out.push(Violation {
+                                    due,
+                                    kind: obligation.kind,
+                                    party: host,
+                                    strength: obligation.strength,
+                                    clause: format!("§ {}", obligation.cite.clause),
+                                });
+                            }
+                            last = due;
+                        }
+                    }
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    // -------------------------------------------------------------- expressions
+
+    /// Evaluates an expression with the given locals.
+    pub fn eval(&self, expr: &Expr, locals: &mut Vec<Value>) -> Result<Value, EvalError> {
+        Ok(match expr {
+            Expr::Bool(b) => Value::Bool(*b),
+            Expr::Int(i) => Value::Int(*i),
+            Expr::Date(d) => Value::Date(*d),
+            Expr::Duration(d) => Value::Duration(*d),
+            Expr::None => Value::None,
+            Expr::Party(p) => Value::Party(*p),
+            Expr::Status(s) => Value::Status(*s),
+            Expr::MeetingKind(k) => Value::MeetingKind(*k),
+            Expr::DecisionKind(k) => Value::DecisionKind(*k),
+            Expr::MeetingRecord(i) => {
+                let record = self
+                    .bundle
+                    .history
+                    .meetings
+                    .get(*i as usize)
+                    .ok_or_else(|| malformed("meeting record"))?;
+                Value::Meeting(Box::new(record.meeting.clone()))
+            }
+            Expr::DecisionRecord(i) => {
+                let record = self
+                    .bundle
+                    .history
+                    .decisions
+                    .get(*i as usize)
+                    .ok_or_else(|| malformed("decision record"))?;
+                Value::Decision(Box::new(record.decision.clone()))
+            }
+            Expr::Local(slot) => locals
+                .get(*slot as usize)
+                .cloned()
+                .ok_or_else(|| malformed("local slot"))?,
+            Expr::Set(items) => {
+                let mut set = BTreeSet::new();
+                for item in items {
+                    set.insert(self.eval(item, locals)?);
+                }
+                Value::Set(set)
+            }
+            Expr::MeetingLit(fields) => {
+                Value::Meeting(Box::new(self.meeting_literal(fields, locals)?))
+            }
+            Expr::DecisionLit(fields) => {
+                let mut decision = Decision {
+                    kind: 0,
+                    meeting: empty_meeting(),
+                    objections: Vec::new(),
+                    reservations: Vec::new(),
+                    subjects: Vec::new(),
+                    invited_to: None,
+                };
+                for (field, value) in fields {
+                    let value = self.eval(value, locals)?;
+                    match (field, value) {
+                        (Field::Kind, Value::DecisionKind(k)) => decision.kind = k,
+                        (Field::Meeting, Value::Meeting(m)) => decision.meeting = *m,
+                        (Field::Objections, v) => decision.objections = party_list(&v),
+                        (Field::Reservations, v) => decision.reservations = party_list(&v),
+                        (Field::Subjects, v) => decision.subjects = party_list(&v),
+                        _ => return Err(malformed("decision field")),
+                    }
+                }
+                Value::Decision(Box::new(decision))
+            }
+            Expr::Builtin(builtin, args) => {
+                let mut values = Vec::with_capacity(args.len());
+                for arg in args {
+                    values.push(self.eval(arg, locals)?);
+                }
+                self.call_builtin(*builtin, &values)?
+            }
+            Expr::Rule(index, args) => {
+                let rule = self
+                    .bundle
+                    .rules
+                    .get(*index as usize)
+                    .ok_or_else(|| malformed("rule index"))?;
+                let mut frame = Vec::with_capacity(args.len());
+                for arg in args {
+                    frame.push(self.eval(arg, locals)?);
+                }
+                self.eval(&rule.body, &mut frame)?
+            }
+            Expr::Field(base, field) => {
+                let base = self.eval(base, locals)?;
+                field_of(&base, *field)?
+            }
+            Expr::Not(e) => Value::Bool(!truth(&self.eval(e, locals)?)?),
+            Expr::Neg(e) => match self.eval(e, locals)? {
+                Value::Int(i) => Value::Int(i.checked_neg().ok_or(EvalError::Overflow)?),
+                _ => return Err(malformed("negation of a non-integer")),
+            },
+            Expr::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, locals)?,
+            Expr::If(cond, then, otherwise) => {
+                if truth(&self.eval(cond, locals)?)? {
+                    self.eval(then, locals)?
+                } else {
+                    self.eval(otherwise, locals)?
+                }
+            }
+            Expr::Quantifier {
+                all,
+                slot,
+                set,
+                body,
+            } => {
+                let Value::Set(items) = self.eval(set, locals)? else {
+                    return Err(malformed("quantifier over a non-set"));
+                };
+                let slot = *slot as usize;
+                let mut result = *all;
+                for item in items {
+                    locals.truncate(slot);
+                    locals.push(item);
+                    let holds = truth(&self.eval(body, locals)?)?;
+                    if holds != *all {
+                        result = !*all;
+                        break;
+                    }
+                }
+                locals.truncate(slot);
+                Value::Bool(result)
+            }
+        })
+    }
+
+    fn meeting_literal(
+        &self,
+        fields: &[(Field, Expr)],
+        locals: &mut Vec<Value>,
+    ) -> Result<Meeting, EvalError> {
+        let mut meeting = empty_meeting();
+        for (field, value) in fields {
+            let value = self.eval(value, locals)?;
+            match (field, value) {
+                (Field::Kind, Value::MeetingKind(k)) => meeting.kind = k,
+                (Field::Date, Value::Date(d)) => meeting.date = d,
+                (Field::Host, Value::Party(p)) => meeting.host = Some(p),
+                (Field::Host, Value::None) => meeting.host = None,
+                (Field::Present, v) => meeting.present = party_list(&v),
+                (Field::Observers, v) => meeting.observers = party_list(&v),
+                _ => return Err(malformed("meeting field")),
+            }
+        }
+        Ok(meeting)
+    }
+
+    /// Calls a built-in query on evaluated arguments.
+    pub fn call_builtin(&self, builtin: Builtin, args: &[Value]) -> Result<Value, EvalError> {
+        let day = |i: usize| match args.get(i) {
+            Some(Value::Date(d)) => Ok(Some(*d)),
+            Some(Value::None) => Ok(None),
+            _ => Err(malformed("expected a date argument")),
+        };
+        let party = |i: usize| match args.get(i) {
+            Some(Value::Party(p)) => Ok(Some(*p)),
+            Some(Value::None) => Ok(None),
+            _ => Err(malformed("expected a party argument")),
+        };
+        Ok(match builtin {
+            Builtin::Member => match (party(0)?, day(1)?) {
+                (Some(p), Some(d)) => Value::Bool(self.status(p, d) == Status::Member),
+                _ => Value::Bool(false),
+            },
+            Builtin::Status => match (party(0)?, day(1)?) {
+                (Some(p), Some(d)) => Value::Status(self.status(p, d)),
+                _ => Value::None,
+            },
+            Builtin::Members => day(0)?.map_or(Value::Set(BTreeSet::new()), |d| {
+                Value::parties(self.members(d))
+            }),
+            Builtin::Observers => day(0)?.map_or(Value::Set(BTreeSet::new()), |d| {
+                Value::parties(self.observers(d))
+            }),
+            Builtin::Chair => match day(0)? {
+                Some(d) => self
+                    .term_at(d)?
+                    .and_then(|t| t.chair)
+                    .map_or(Value::None, Value::Party),
+                None => Value::None,
+            },
+            Builtin::NextChair => match day(0)? {
+                Some(d) => match self.term_at(d)? {
+                    Some(term) => self
+                        .term_at(term.end)?
+                        .and_then(|t| t.chair)
+                        .map_or(Value::None, Value::Party),
+                    None => Value::None,
+                },
+                None => Value::None,
+            },
+            Builtin::TermStart => match day(0)? {
+                Some(d) => self
+                    .term_at(d)?
+                    .map_or(Value::None, |t| Value::Date(t.start)),
+                None => Value::None,
+            },
+            Builtin::TermEnd => match day(0)? {
+                Some(d) => self.term_at(d)?.map_or(Value::None, |t| Value::Date(t.end)),
+                None => Value::None,
+            },
+            Builtin::Valid => match args.first() {
+                Some(Value::Decision(d)) => Value::Bool(self.valid(d).valid),
+                _ => return Err(malformed("valid() of a non-decision")),
+            },
+            Builtin::MayAttend => match (party(0)?, args.get(1)) {
+                (Some(p), Some(Value::Meeting(m))) => Value::Bool(self.may_attend(p, m)),
+                (None, Some(Value::Meeting(_))) => Value::Bool(false),
+                _ => return Err(malformed("may_attend() arguments")),
+            },
+            Builtin::Violations => match (day(0)?, day(1)?) {
+                (Some(from), Some(to)) => Value::Set(
+                    self.violations(from, to)?
+                        .into_iter()
+                        .map(|v| Value::Violation(Box::new(v)))
+                        .collect(),
+                ),
+                _ => Value::Set(BTreeSet::new()),
+            },
+            Builtin::Count => match args.first() {
+                Some(Value::Set(items)) => Value::Int(items.len() as i64),
+                _ => return Err(malformed("count() of a non-set")),
+            },
+        })
+    }
+
+    fn binary(
+        &self,
+        op: BinOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        locals: &mut Vec<Value>,
+    ) -> Result<Value, EvalError> {
+        // The logical operators short-circuit.
+        match op {
+            BinOp::And => {
+                return Ok(Value::Bool(
+                    truth(&self.eval(lhs, locals)?)? && truth(&self.eval(rhs, locals)?)?,
+                ))
+            }
+            BinOp::Or => {
+                return Ok(Value::Bool(
+                    truth(&self.eval(lhs, locals)?)? || truth(&self.eval(rhs, locals)?)?,
+                ))
+            }
+            BinOp::Implies => {
+                return Ok(Value::Bool(
+                    !truth(&self.eval(lhs, locals)?)? || truth(&self.eval(rhs, locals)?)?,
+                ))
+            }
+            _ => {}
+        }
+        let a = self.eval(lhs, locals)?;
+        let b = self.eval(rhs, locals)?;
+        Ok(match (op, &a, &b) {
+            (BinOp::Eq, _, _) => Value::Bool(a == b),
+            (BinOp::Ne, _, _) => Value::Bool(a != b),
+            (BinOp::Lt, _, _) => Value::Bool(ordered(&a, &b)? == std::cmp::Ordering::Less),
+            (BinOp::Le, _, _) => Value::Bool(ordered(&a, &b)? != std::cmp::Ordering::Greater),
+            (BinOp::Gt, _, _) => Value::Bool(ordered(&a, &b)? == std::cmp::Ordering::Greater),
+            (BinOp::Ge, _, _) => Value::Bool(ordered(&a, &b)? != std::cmp::Ordering::Less),
+            (BinOp::In, _, Value::Set(items)) => Value::Bool(items.contains(&a)),
+            (BinOp::Add, Value::Int(x), Value::Int(y)) => {
+                Value::Int(x.checked_add(*y).ok_or(EvalError::Overflow)?)
+            }
+            (BinOp::Sub, Value::Int(x), Value::Int(y)) => {
+                Value::Int(x.checked_sub(*y).ok_or(EvalError::Overflow)?)
+            }
+            (BinOp::Mul, Value::Int(x), Value::Int(y)) => {
+                Value::Int(x.checked_mul(*y).ok_or(EvalError::Overflow)?)
+            }
+            (BinOp::Add, Value::Date(d), Value::Duration(p))
+            | (BinOp::Add, Value::Duration(p), Value::Date(d)) => {
+                Value::Date(date::add(*d, *p, 1).ok_or(EvalError::DateOutOfRange)?)
+            }
+            (BinOp::Sub, Value::Date(d), Value::Duration(p)) => {
+                Value::Date(date::add(*d, *p, -1).ok_or(EvalError::DateOutOfRange)?)
+            }
+            (BinOp::Sub, Value::Date(x), Value::Date(y)) => {
+                Value::Int(i64::from(*x) - i64::from(*y))
+            }
+            // Arithmetic with an absent date stays absent.
+            (BinOp::Add | BinOp::Sub, Value::None, _)
+            | (BinOp::Add | BinOp::Sub, _, Value::None) => Value::None,
+            _ => return Err(malformed("operands of a binary operator")),
+        })
+    }
+
+    /// Runs every test; returns one outcome per test.
+    pub fn run_tests(&self) -> Vec<TestOutcome> {
+        self.bundle
+            .tests
+            .iter()
+            .map(|test| {
+                let mut locals = Vec::new();
+                let mut failures = Vec::new();
+                for step in &test.steps {
+                    match step {
+                        TestStep::Let(expr) => match self.eval(expr, &mut locals) {
+                            Ok(v) => locals.push(v),
+                            Err(e) => {
+                                failures.push(format!("a `let` could not be evaluated: {e}"));
+                                break;
+                            }
+                        },
+                        TestStep::Assert { expr, file, line, column, text } => {
+                            let outcome = self.assertion(expr, &mut locals);
+                            if let Some(detail) = outcome {
+                                failures.push(format!("{file}:{line}:{column}: assertion failed: `{text}`\n    {detail}"));
+                            }
+                        }
+                    }
+                }
+                TestOutcome {
+                    name: test.name.clone(),
+                    failures,
+                }
+            })
+            .collect()
+    }
+
+    /// `None` when the assertion holds; otherwise what was expected and found.
+    fn assertion(&self, expr: &Expr, locals: &mut Vec<Value>) -> Option<String> {
+        let show = |v: &Value| v.to_text(self.bundle);
+        match expr {
+            Expr::Binary(op @ (BinOp::Eq | BinOp::Ne), lhs, rhs) => {
+                let actual = match self.eval(lhs, locals) {
+                    Ok(v) => v,
+                    Err(e) => return Some(format!("error: {e}")),
+                };
+                let expected = match self.eval(rhs, locals) {
+                    Ok(v) => v,
+                    Err(e) => return Some(format!("error: {e}")),
+                };
+                let holds = (actual == expected) == (*op == BinOp::Eq);
+                (!holds).then(|| {
+                    let relation = if *op == BinOp::Eq {
+                        "expected"
+                    } else {
+                        "expected anything but"
+                    };
+                    format!("{relation} {}, got {}", show(&expected), show(&actual))
+                })
+            }
+            _ => match self.eval(expr, locals) {
+                Ok(Value::Bool(true)) => None,
+                Ok(v) => Some(format!("expected true, got {}", show(&v))),
+                Err(e) => Some(format!("error: {e}")),
+            },
+        }
+    }
+}
+
+/// The result of one `test` block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestOutcome {
+    pub name: String,
+    pub failures: Vec<String>,
+}
+
+fn malformed(what: &str) -> EvalError {
+    EvalError::Malformed(what.to_string())
+}
+
+fn truth(v: &Value) -> Result<bool, EvalError> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        _ => Err(malformed("a non-boolean condition")),
+    }
+}
+
+fn ordered(a: &Value, b: &Value) -> Result<std::cmp::Ordering, EvalError> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Ok(x.cmp(y)),
+        (Value::Date(x), Value::Date(y)) => Ok(x.cmp(y)),
+        (Value::Duration(x), Value::Duration(y)) if x.unit == y.unit => Ok(x.amount.cmp(&y.amount)),
+        _ => Err(malformed("comparison of unordered values")),
+    }
+}
+
+fn party_list(v: &Value) -> Vec<PartyId> {
+    match v {
+        Value::Set(items) => items
+            .iter()
+            .filter_map(|i| match i {
+                Value::Party(p) => Some(*p),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn empty_meeting() -> Meeting {
+    Meeting {
+        id: None,
+        kind: 0,
+        date: 0,
+        host: None,
+        present: Vec::new(),
+        observers: Vec::new(),
+    }
+}
+
+fn field_of(base: &Value, field: Field) -> Result<Value, EvalError> {
+    Ok(match (base, field) {
+        (Value::Meeting(m), Field::Kind) => Value::MeetingKind(m.kind),
+        (Value::Meeting(m), Field::Date) => Value::Date(m.date),
+        (Value::Meeting(m), Field::Host) => m.host.map_or(Value::None, Value::Party),
+        (Value::Meeting(m), Field::Present) => Value::parties(m.present.iter().copied()),
+        (Value::Meeting(m), Field::Observers) => Value::parties(m.observers.iter().copied()),
+        (Value::Decision(d), Field::Kind) => Value::DecisionKind(d.kind),
+        (Value::Decision(d), Field::Meeting) => Value::Meeting(Box::new(d.meeting.clone())),
+        (Value::Decision(d), Field::Objections) => Value::parties(d.objections.iter().copied()),
+        (Value::Decision(d), Field::Reservations) => Value::parties(d.reservations.iter().copied()),
+        (Value::Decision(d), Field::Subjects) => Value::parties(d.subjects.iter().copied()),
+        (Value::Violation(v), Field::Kind) => Value::MeetingKind(v.kind),
+        (Value::Violation(v), Field::Due) => Value::Date(v.due),
+        (Value::Violation(v), Field::Party) => v.party.map_or(Value::None, Value::Party),
+        (Value::None, _) => Value::None,
+        _ => return Err(malformed("field of a value that lacks it")),
+    })
+}

@@ -1,0 +1,410 @@
+//! The IR: the contract between compiler and runtime. A `Bundle` is a
+//! checked policy package with every name resolved to a dense index, every
+//! date a day number and every collation done: the runtime never sees
+//! source text and needs no collator.
+
+use serde::{Deserialize, Serialize};
+
+/// Days since 1970-01-01 (negative before).
+pub type Day = i32;
+/// Dense index into `Bundle::parties`.
+pub type PartyId = u32;
+/// Index into `Bundle::meeting_kinds`.
+pub type MeetingKindId = u32;
+/// Index into `Bundle::decision_kinds`.
+pub type DecisionKindId = u32;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bundle {
+    pub title: String,
+    pub reference: Option<String>,
+    pub adopted: Day,
+    pub parties: Vec<Party>,
+    /// From each date on, the rank of every party in English alphabetical
+    /// order of the sort names then in force (index = `PartyId`).
+    pub order_epochs: Vec<OrderEpoch>,
+    pub meeting_kinds: Vec<String>,
+    pub decision_kinds: Vec<String>,
+    /// The base text first, then one version per amendment in adoption
+    /// order; the version in force on a day is the last one whose `from` is
+    /// on or before it.
+    pub versions: Vec<Version>,
+    pub history: History,
+    pub rules: Vec<Rule>,
+    pub tests: Vec<Test>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyKind {
+    State,
+    InternationalOrganization,
+    RegionalOrganization,
+    CivilSociety,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Party {
+    pub id: String,
+    pub kind: PartyKind,
+    /// Official name and sort name, from a date on; the first from the
+    /// beginning of time.
+    pub names: Vec<PartyName>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartyName {
+    pub from: Day,
+    pub official: String,
+    pub sort: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderEpoch {
+    pub from: Day,
+    pub rank: Vec<u32>,
+}
+
+/// A clause of the source text a rule comes from, for explanations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cite {
+    pub clause: String,
+    pub quote: Option<String>,
+}
+
+/// The rules in force from a date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Version {
+    pub from: Day,
+    /// `base` or the amendment's title.
+    pub source: String,
+    pub membership: Vec<Membership>,
+    pub rotation: Option<Rotation>,
+    pub obligations: Vec<Obligation>,
+    pub consensus: Consensus,
+    /// Decision kinds reserved to some meeting kinds.
+    pub reservations: Vec<Reservation>,
+    pub observers: Option<ObserverRule>,
+    pub invitations: Option<Cite>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum MembershipKind {
+    /// A member over `[from, until)`.
+    Member { from: Day, until: Option<Day> },
+    /// Pending under a silence procedure from adoption through `deadline`
+    /// (inclusive); a member from the day after unless silence was broken.
+    Pending { deadline: Day },
+    /// Membership is open: the party becomes a member when the history
+    /// records that it joined.
+    Open,
+    /// Membership ends on this day.
+    Withdrawal { on: Day },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Membership {
+    pub party: PartyId,
+    pub kind: MembershipKind,
+    pub cite: Cite,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Eligible {
+    Members,
+    Parties(Vec<PartyId>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Days,
+    Months,
+    Years,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Duration {
+    pub amount: i64,
+    pub unit: Unit,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rotation {
+    pub eligible: Eligible,
+    pub first: PartyId,
+    pub start: Day,
+    /// Term lengths: the first applies from the start, a later one to terms
+    /// starting on or after its date.
+    pub terms: Vec<(Day, Duration)>,
+    pub voluntary: bool,
+    pub cite: Cite,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strength {
+    Must,
+    Should,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Obligation {
+    pub kind: MeetingKindId,
+    pub strength: Strength,
+    pub every: Duration,
+    pub per_member: bool,
+    pub hosted_by_chair: bool,
+    pub cite: Cite,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Quorum {
+    Count(i64),
+    Ratio(i64, i64),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Consensus {
+    pub quorum: Option<Quorum>,
+    pub cite: Option<Cite>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reservation {
+    pub decision: DecisionKindId,
+    pub meetings: Vec<MeetingKindId>,
+    pub cite: Cite,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObserverRule {
+    pub states: bool,
+    pub international: bool,
+    pub regional: bool,
+    pub parties: Vec<PartyId>,
+    pub cite: Cite,
+}
+
+/// What happened, as recorded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    pub meetings: Vec<MeetingRecord>,
+    pub decisions: Vec<DecisionRecord>,
+    pub declines: Vec<(PartyId, Day)>,
+    pub handovers: Vec<(PartyId, Day)>,
+    /// Party, day, and whether it became an observer (else none).
+    pub silences: Vec<(PartyId, Day, bool)>,
+    pub joins: Vec<(PartyId, Day)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingRecord {
+    pub id: String,
+    pub meeting: Meeting,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionRecord {
+    pub id: String,
+    pub decision: Decision,
+}
+
+/// A meeting as a value: recorded, written in a test, or read from facts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Meeting {
+    /// The recorded meeting's id, if it is one.
+    pub id: Option<String>,
+    pub kind: MeetingKindId,
+    pub date: Day,
+    pub host: Option<PartyId>,
+    pub present: Vec<PartyId>,
+    pub observers: Vec<PartyId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Decision {
+    pub kind: DecisionKindId,
+    pub meeting: Meeting,
+    pub objections: Vec<PartyId>,
+    pub reservations: Vec<PartyId>,
+    /// Parties admitted as observers or invited, for those kinds.
+    pub subjects: Vec<PartyId>,
+    /// For an invitation to another meeting: that meeting's id.
+    pub invited_to: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rule {
+    pub name: String,
+    pub params: Vec<String>,
+    pub body: Expr,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Test {
+    pub name: String,
+    pub steps: Vec<TestStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TestStep {
+    /// Bind the value to the next local slot.
+    Let(Expr),
+    Assert {
+        expr: Expr,
+        /// 1-based line and column of the assertion in its file.
+        file: String,
+        line: usize,
+        column: usize,
+        text: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Builtin {
+    Member,
+    Status,
+    Members,
+    Observers,
+    Chair,
+    NextChair,
+    TermStart,
+    TermEnd,
+    Valid,
+    MayAttend,
+    Violations,
+    Count,
+}
+
+impl Builtin {
+    pub fn name(self) -> &'static str {
+        match self {
+            Builtin::Member => "member",
+            Builtin::Status => "status",
+            Builtin::Members => "members",
+            Builtin::Observers => "observers",
+            Builtin::Chair => "chair",
+            Builtin::NextChair => "next_chair",
+            Builtin::TermStart => "term_start",
+            Builtin::TermEnd => "term_end",
+            Builtin::Valid => "valid",
+            Builtin::MayAttend => "may_attend",
+            Builtin::Violations => "violations",
+            Builtin::Count => "count",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Builtin> {
+        Some(match name {
+            "member" => Builtin::Member,
+            "status" => Builtin::Status,
+            "members" => Builtin::Members,
+            "observers" => Builtin::Observers,
+            "chair" => Builtin::Chair,
+            "next_chair" => Builtin::NextChair,
+            "term_start" => Builtin::TermStart,
+            "term_end" => Builtin::TermEnd,
+            "valid" => Builtin::Valid,
+            "may_attend" => Builtin::MayAttend,
+            "violations" => Builtin::Violations,
+            "count" => Builtin::Count,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Member,
+    Pending,
+    Observer,
+    Invited,
+    None,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Member => "member",
+            Status::Pending => "pending",
+            Status::Observer => "observer",
+            Status::Invited => "invited",
+            Status::None => "none",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Kind,
+    Date,
+    Host,
+    Present,
+    Observers,
+    Meeting,
+    Objections,
+    Reservations,
+    Subjects,
+    Due,
+    Party,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BinOp {
+    Implies,
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    Add,
+    Sub,
+    Mul,
+}
+
+/// A typed, resolved expression.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Expr {
+    Bool(bool),
+    Int(i64),
+    Date(Day),
+    Duration(Duration),
+    None,
+    Party(PartyId),
+    Status(Status),
+    MeetingKind(MeetingKindId),
+    DecisionKind(DecisionKindId),
+    /// A recorded meeting, by index into `History::meetings`.
+    MeetingRecord(u32),
+    /// A recorded decision, by index into `History::decisions`.
+    DecisionRecord(u32),
+    /// A local: a rule parameter, a `let`, a quantified variable, by slot.
+    Local(u32),
+    Set(Vec<Expr>),
+    MeetingLit(Vec<(Field, Expr)>),
+    DecisionLit(Vec<(Field, Expr)>),
+    Builtin(Builtin, Vec<Expr>),
+    /// A call to `Bundle::rules[index]`.
+    Rule(u32, Vec<Expr>),
+    Field(Box<Expr>, Field),
+    Not(Box<Expr>),
+    Neg(Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `all` (true) or `any` (false); binds the element to `slot`.
+    Quantifier {
+        all: bool,
+        slot: u32,
+        set: Box<Expr>,
+        body: Box<Expr>,
+    },
+}
