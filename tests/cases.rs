@@ -4,7 +4,6 @@
 //! snapshot (`cargo insta review` to accept changes).
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use charter_compiler::cli::{self, Cli};
 use charter_tests::{cases_dir, load_case, repo_dir, reported_codes};
@@ -138,10 +137,6 @@ fn check_json_names_code_and_position() {
 
 #[test]
 fn a_history_checked_alone_finds_its_policy_beside_it() {
-    let dir = Path::new("tests/cases/check/history-valid");
-    if !repo_dir().join(dir).exists() {
-        return;
-    }
     let (status, _, err) = charter(&[
         "check",
         &path("tests/cases/check/history-valid/history.charter"),

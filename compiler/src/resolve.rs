@@ -472,11 +472,51 @@ pub fn check_references(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) {
             Item::Block(_) | Item::Rule(_) | Item::Test(_) | Item::NonNormative(_) => {}
         }
     }
+    let amend_by: Vec<&str> = items(package)
+        .iter()
+        .filter(|i| i.file == package.policy_file)
+        .filter_map(|i| match i.node {
+            Item::Stmt(Stmt {
+                kind: StmtKind::Amendments { by },
+                ..
+            }) => Some(by),
+            _ => None,
+        })
+        .flatten()
+        .map(|k| k.name.as_str())
+        .collect();
     for (file, amendment) in &package.amendments {
-        if env
-            .meeting_record(*file, &amendment.meeting, sink)
-            .is_some()
-        {
+        if let Some(meeting) = env.meeting_record(*file, &amendment.meeting, sink) {
+            let kind = meeting.record.fields.iter().find_map(|f| match &f.kind {
+                MeetingFieldKind::Kind(k) => Some(k.name.as_str()),
+                _ => None,
+            });
+            if let Some(kind) = kind.filter(|k| !amend_by.contains(k)) {
+                let allowed = if amend_by.is_empty() {
+                    "the policy names no meeting kind that may amend it; add `amendments by KIND`"
+                        .to_string()
+                } else {
+                    format!(
+                        "the policy may be amended by {} meetings only",
+                        backticked(&amend_by)
+                    )
+                };
+                sink.push(
+                    *file,
+                    Diagnostic::error(
+                        codes::AMENDMENT_NOT_AUTHORIZED,
+                        format!(
+                            "meeting `{}` is a `{kind}` meeting, which may not amend the policy",
+                            amendment.meeting.name
+                        ),
+                        amendment.meeting.span,
+                        "not authorized to amend",
+                    )
+                    .with_help(allowed),
+                );
+            }
+        }
+        if env.meetings.contains_key(&amendment.meeting.name) {
             if let Some(decision) = env.decision_record(*file, &amendment.decision, sink) {
                 if decision.meeting.id.name != amendment.meeting.name {
                     sink.push(

@@ -258,7 +258,9 @@ fn check_statements(package: &Package<'_>, env: &Env<'_>, adopted: Option<Day>, 
     }
     check_overlaps(&claims, sink);
     for (file, stmt, rotation) in rotations {
-        check_rotation(file, stmt, rotation, &claims, env, adopted, sink);
+        // An amendment may restate only the parts of a rotation it changes.
+        let complete = file == package.policy_file;
+        check_rotation(file, stmt, rotation, &claims, env, adopted, complete, sink);
     }
 }
 
@@ -353,6 +355,7 @@ fn check_rotation(
     claims: &BTreeMap<String, Vec<Claim>>,
     env: &Env<'_>,
     adopted: Option<Day>,
+    complete: bool,
     sink: &mut Sink,
 ) {
     let mut first: Option<(&Ident, &DateLit)> = None;
@@ -390,7 +393,7 @@ fn check_rotation(
         .into_iter()
         .filter_map(|(name, is_missing)| is_missing.then_some(name))
         .collect();
-    if !missing.is_empty() {
+    if complete && !missing.is_empty() {
         sink.push(
             file,
             Diagnostic::error(

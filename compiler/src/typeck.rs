@@ -373,6 +373,22 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
         };
         let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
         for (name, value) in fields {
+            // A kind that names nothing is an unknown meeting or decision kind.
+            if let (Type::Meeting | Type::Decision, "kind", ExprKind::Name(kind_name)) =
+                (&ty, name.name.as_str(), &value.kind)
+            {
+                if self.lookup(&kind_name.name).is_none()
+                    && self.env.global_type(&kind_name.name).is_none()
+                {
+                    if ty == Type::Meeting {
+                        self.env.meeting_kind(self.file, kind_name, self.sink);
+                    } else {
+                        self.env.decision_kind(self.file, kind_name, self.sink);
+                    }
+                    seen.insert(&name.name, name.span);
+                    continue;
+                }
+            }
             let actual = self.expr(value);
             if let Some(first) = seen.insert(&name.name, name.span) {
                 self.error(

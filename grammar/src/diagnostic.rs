@@ -223,7 +223,7 @@ mod tests {
     fn line_column_counts_characters_not_bytes() {
         let source = "§ a\nbé c";
         assert_eq!(line_column(source, 0), (1, 1));
-        assert_eq!(line_column(source, 3), (1, 2));
+        assert_eq!(line_column(source, 3), (1, 3));
         assert_eq!(line_column(source, source.len()), (2, 5));
     }
 

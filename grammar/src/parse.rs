@@ -74,6 +74,7 @@ fn syntax_diagnostic(error: &pest::error::Error<Rule>, source: &str) -> Diagnost
         for token in attempts.expected_tokens() {
             let token = token.to_string();
             if !token.is_empty()
+                && token != "//"
                 && token
                     .chars()
                     .all(|c| !c.is_alphanumeric() && !c.is_whitespace())
@@ -87,6 +88,11 @@ fn syntax_diagnostic(error: &pest::error::Error<Rule>, source: &str) -> Diagnost
         [] => "unexpected here".to_string(),
         [one] => format!("expected {one}"),
         [init @ .., last] if init.len() < 8 => format!("expected {} or {last}", init.join(", ")),
+        many if many.iter().any(|e| e == "`members`") => {
+            "expected a statement (`members`, `pending`, `chair`, `meeting`, `decisions`, ...) or `}`".to_string()
+        }
+        many if many.iter().any(|e| e == "`}`") => "expected `}` or another statement".to_string(),
+        many if many.iter().any(|e| e == "end of file") => "expected an item: a party, a clause block, a rule or a test".to_string(),
         many => format!("expected one of {} kinds of item", many.len()),
     };
     let span = Span::new(
@@ -120,6 +126,11 @@ fn describe_found(source: &str, offset: usize) -> String {
 }
 
 fn syntax_help(expected: &[String]) -> Option<String> {
+    if expected.iter().any(|e| e == "`members`") {
+        return Some(
+            "each statement starts with its keyword; docs/language.md lists them all".to_string(),
+        );
+    }
     if expected.iter().any(|e| e == "`}`") {
         return Some("every `{` needs a matching `}`; check the block above".to_string());
     }
