@@ -260,7 +260,12 @@ fn check_statements(package: &Package<'_>, env: &Env<'_>, adopted: Option<Day>, 
     for (file, stmt, rotation) in rotations {
         // An amendment may restate only the parts of a rotation it changes.
         let complete = file == package.policy_file;
-        check_rotation(file, stmt, rotation, &claims, env, adopted, complete, sink);
+        let facts = PolicyFacts {
+            claims: &claims,
+            env,
+            adopted,
+        };
+        check_rotation(file, stmt, rotation, &facts, complete, sink);
     }
 }
 
@@ -348,16 +353,22 @@ fn check_overlaps(claims: &BTreeMap<String, Vec<Claim>>, sink: &mut Sink) {
     }
 }
 
+/// What the rotation check needs to know of the rest of the policy.
+struct PolicyFacts<'c, 'e, 'a> {
+    claims: &'c BTreeMap<String, Vec<Claim>>,
+    env: &'e Env<'a>,
+    adopted: Option<Day>,
+}
+
 fn check_rotation(
     file: FileId,
     stmt: &Stmt,
     rotation: &[RotationItem],
-    claims: &BTreeMap<String, Vec<Claim>>,
-    env: &Env<'_>,
-    adopted: Option<Day>,
+    facts: &PolicyFacts<'_, '_, '_>,
     complete: bool,
     sink: &mut Sink,
 ) {
+    let (claims, env, adopted) = (facts.claims, facts.env, facts.adopted);
     let mut first: Option<(&Ident, &DateLit)> = None;
     let mut terms: Vec<(&DurationLit, Option<&DateLit>, Span)> = Vec::new();
     let mut eligible: Option<Option<&[Ident]>> = None;
