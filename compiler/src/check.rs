@@ -47,6 +47,15 @@ impl CheckResult {
 /// Checks a set of files together: a history or amendment is checked
 /// against the policy it names, which must be among `files`.
 pub fn check(files: &[SourceFile]) -> CheckResult {
+    check_each(files, |_, _, _| {})
+}
+
+/// Like [`check`], and hands every package that checked without error to
+/// `on_checked` with its type information and IR (for queries).
+pub fn check_each(
+    files: &[SourceFile],
+    mut on_checked: impl FnMut(&Checked<'_>, &typeck::Typed, &lower::Lowered),
+) -> CheckResult {
     let mut sink = Sink::default();
     let mut parsed: Vec<(FileId, ast::File)> = Vec::new();
     let mut syntax_failed = false;
@@ -80,7 +89,10 @@ pub fn check(files: &[SourceFile]) -> CheckResult {
         temporal::check(&package, &env, &mut sink);
         lints::check(&package, &mut sink);
         if sink.error_count() == errors_before {
-            bundles.push(lower::lower(&Checked { package, env }, files));
+            let checked = Checked { package, env };
+            let lowered = lower::lower(&checked, files);
+            on_checked(&checked, &typed, &lowered);
+            bundles.push(lowered.bundle);
         }
     }
     let mut diagnostics: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];

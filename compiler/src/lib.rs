@@ -13,6 +13,7 @@ pub mod cycles;
 pub mod lints;
 pub mod lower;
 pub mod package;
+pub mod query;
 pub mod resolve;
 pub mod suggest;
 pub mod temporal;

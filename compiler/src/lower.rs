@@ -18,9 +18,16 @@ use crate::types::STATUSES;
 /// Extra named values a query may use (from a facts file), with their IR.
 pub type Globals = BTreeMap<String, ir::Expr>;
 
+/// A lowered package: its IR, and the index of every name (to lower
+/// queries against it).
+pub struct Lowered {
+    pub bundle: ir::Bundle,
+    pub names: Names,
+}
+
 /// Lowers a checked package. `files` are the sources the package's spans
 /// point into (for test positions).
-pub fn lower(checked: &Checked<'_>, files: &[SourceFile]) -> ir::Bundle {
+pub fn lower(checked: &Checked<'_>, files: &[SourceFile]) -> Lowered {
     let package = &checked.package;
     let env = &checked.env;
     let header = &package.policy.header;
@@ -118,7 +125,7 @@ pub fn lower(checked: &Checked<'_>, files: &[SourceFile]) -> ir::Bundle {
         }
     }
     let order_epochs = order_epochs(&parties);
-    ir::Bundle {
+    let bundle = ir::Bundle {
         title: header.title.value.clone(),
         reference: header.fields.iter().find_map(|f| match f {
             HeaderField::Ref(r) => Some(r.value.clone()),
@@ -133,7 +140,8 @@ pub fn lower(checked: &Checked<'_>, files: &[SourceFile]) -> ir::Bundle {
         history,
         rules,
         tests,
-    }
+    };
+    Lowered { bundle, names }
 }
 
 /// Every name resolved to its index.

@@ -114,6 +114,22 @@ pub fn check(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) -> Typed {
     typed
 }
 
+/// Type-checks a free-standing expression (a query) with the given named
+/// values in scope.
+pub fn check_expr(
+    env: &Env<'_>,
+    typed: &Typed,
+    file: FileId,
+    locals: Vec<(String, Type)>,
+    expr: &Expr,
+    sink: &mut Sink,
+) -> Type {
+    let mut checker = Checker::new(env, file, sink);
+    checker.signatures = Some(&typed.signatures);
+    checker.scope = locals;
+    checker.expr(expr)
+}
+
 fn check_test(
     env: &Env<'_>,
     signatures: &BTreeMap<String, Signature>,

@@ -54,6 +54,26 @@ pub fn parse(source: &str) -> Parsed {
     }
 }
 
+/// Parses a query: one expression, as given to `charter eval --query`.
+pub fn parse_query(source: &str) -> Result<Expr, Vec<Diagnostic>> {
+    pest::set_error_detail(true);
+    match CharterParser::parse(Rule::query, source) {
+        Ok(mut pairs) => {
+            let builder = Builder::default();
+            let expr = pairs
+                .next()
+                .and_then(|q| kids(q).into_iter().find(|p| p.as_rule() == Rule::expr))
+                .map(|e| builder.expr(e));
+            let diagnostics = builder.diagnostics.into_inner();
+            match expr {
+                Some(expr) if diagnostics.is_empty() => Ok(expr),
+                _ => Err(diagnostics),
+            }
+        }
+        Err(error) => Err(vec![syntax_diagnostic(&error, source)]),
+    }
+}
+
 // ------------------------------------------------------------------ errors
 
 fn syntax_diagnostic(error: &pest::error::Error<Rule>, source: &str) -> Diagnostic {

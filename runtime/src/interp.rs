@@ -448,7 +448,7 @@ impl<'b> Interpreter<'b> {
         {
             if reservation.meetings.contains(&meeting.kind) {
                 grounds.push(Explanation::leaf(
-                    format!("a `{meeting_kind}` meeting may take `{kind_name}` decisions"),
+                    format!("a `{meeting_kind}` meeting may take decisions of kind `{kind_name}`"),
                     Some(&reservation.cite),
                 ));
             } else {
@@ -459,7 +459,7 @@ impl<'b> Interpreter<'b> {
                     .map(|k| format!("`{k}`"))
                     .collect();
                 blockers.push(Explanation::leaf(
-                    format!("a `{kind_name}` decision is reserved to {} meetings; this meeting is `{meeting_kind}`", allowed.join(", ")),
+                    format!("decisions of kind `{kind_name}` are reserved to {} meetings; this meeting is `{meeting_kind}`", allowed.join(", ")),
                     Some(&reservation.cite),
                 ));
             }
@@ -897,6 +897,208 @@ impl<'b> Interpreter<'b> {
             | (BinOp::Add | BinOp::Sub, _, Value::None) => Value::None,
             _ => return Err(malformed("operands of a binary operator")),
         })
+    }
+
+    /// Evaluates an expression and explains the value: the tree of rules,
+    /// queries and cited clauses that produced it.
+    pub fn explain(
+        &self,
+        expr: &Expr,
+        locals: &mut Vec<Value>,
+    ) -> Result<(Value, Explanation), EvalError> {
+        let value = self.eval(expr, locals)?;
+        let shown = value.to_text(self.bundle);
+        let explanation = match expr {
+            Expr::Builtin(builtin, args) => {
+                let mut values = Vec::with_capacity(args.len());
+                for arg in args {
+                    values.push(self.eval(arg, locals)?);
+                }
+                let call = format!(
+                    "{}({}) = {shown}",
+                    builtin.name(),
+                    values
+                        .iter()
+                        .map(|v| v.to_text(self.bundle))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                match (builtin, values.as_slice()) {
+                    (Builtin::Valid, [Value::Decision(d)]) => self.valid(d).explanation,
+                    (Builtin::Member | Builtin::Status, [Value::Party(p), Value::Date(d)]) => {
+                        Explanation {
+                            fact: call,
+                            clause: None,
+                            because: vec![self.status_explained(*p, *d).1],
+                        }
+                    }
+                    (Builtin::MayAttend, [Value::Party(p), Value::Meeting(m)]) => Explanation {
+                        fact: call,
+                        clause: None,
+                        because: vec![self.status_explained(*p, m.date).1],
+                    },
+                    (Builtin::Chair | Builtin::TermStart | Builtin::TermEnd, [Value::Date(d)]) => {
+                        Explanation {
+                            fact: call,
+                            clause: None,
+                            because: self.term_explanation(*d)?.into_iter().collect(),
+                        }
+                    }
+                    (Builtin::NextChair, [Value::Date(d)]) => {
+                        let mut because: Vec<Explanation> =
+                            self.term_explanation(*d)?.into_iter().collect();
+                        if let Some(term) = self.term_at(*d)? {
+                            because.extend(self.term_explanation(term.end)?);
+                        }
+                        Explanation {
+                            fact: call,
+                            clause: None,
+                            because,
+                        }
+                    }
+                    _ => Explanation::leaf(call, None),
+                }
+            }
+            Expr::Rule(index, args) => {
+                let rule = self
+                    .bundle
+                    .rules
+                    .get(*index as usize)
+                    .ok_or_else(|| malformed("rule index"))?;
+                let mut frame = Vec::with_capacity(args.len());
+                for arg in args {
+                    frame.push(self.eval(arg, locals)?);
+                }
+                let shown_args: Vec<String> =
+                    frame.iter().map(|v| v.to_text(self.bundle)).collect();
+                let (_, body) = self.explain(&rule.body, &mut frame)?;
+                Explanation {
+                    fact: format!("rule {}({}) = {shown}", rule.name, shown_args.join(", ")),
+                    clause: None,
+                    because: vec![body],
+                }
+            }
+            Expr::Binary(_, lhs, rhs) => self.compound(&shown, &[lhs, rhs], locals)?,
+            Expr::Not(e) | Expr::Neg(e) | Expr::Field(e, _) => {
+                self.compound(&shown, &[e], locals)?
+            }
+            Expr::If(c, a, b) => self.compound(&shown, &[c, a, b], locals)?,
+            _ => Explanation::leaf(format!("= {shown}"), None),
+        };
+        Ok((value, explanation))
+    }
+
+    fn compound(
+        &self,
+        shown: &str,
+        parts: &[&Expr],
+        locals: &mut Vec<Value>,
+    ) -> Result<Explanation, EvalError> {
+        let mut because = Vec::new();
+        for part in parts {
+            if matches!(
+                part,
+                Expr::Builtin(..) | Expr::Rule(..) | Expr::Binary(..) | Expr::Not(_) | Expr::If(..)
+            ) {
+                because.push(self.explain(part, locals)?.1);
+            }
+        }
+        Ok(Explanation {
+            fact: format!("= {shown}"),
+            clause: None,
+            because,
+        })
+    }
+
+    /// Why the term containing `day` runs when it does with the chair it has.
+    fn term_explanation(&self, day: Day) -> Result<Option<Explanation>, EvalError> {
+        let Some(rotation) = self.rotation() else {
+            return Ok(Some(Explanation::leaf(
+                "the policy has no chair rotation",
+                None,
+            )));
+        };
+        let cite = Some(&rotation.cite);
+        let Some(term) = self.term_at(day)? else {
+            return Ok(Some(Explanation::leaf(
+                format!(
+                    "the rotation starts on {}, after {}",
+                    date::format(rotation.start),
+                    date::format(day)
+                ),
+                cite,
+            )));
+        };
+        let chair = term
+            .chair
+            .map_or_else(|| "nobody".to_string(), |c| self.party_name(c));
+        let mut because = Vec::new();
+        if term.start == rotation.start {
+            because.push(Explanation::leaf(
+                format!(
+                    "the first chair is {} from {}",
+                    self.party_name(rotation.first),
+                    date::format(rotation.start)
+                ),
+                cite,
+            ));
+        } else if let Some(previous) = self.term_at(term.start - 1)? {
+            if let Some((to, _)) = self
+                .bundle
+                .history
+                .handovers
+                .iter()
+                .find(|(_, on)| *on == term.start)
+            {
+                because.push(Explanation::leaf(
+                    format!(
+                        "the history records a hand-over to {} on {}",
+                        self.party_name(*to),
+                        date::format(term.start)
+                    ),
+                    None,
+                ));
+            } else {
+                let outgoing = previous
+                    .chair
+                    .map_or_else(|| "nobody".to_string(), |c| self.party_name(c));
+                because.push(Explanation::leaf(
+                    format!("{chair} follows {outgoing} in English alphabetical order of the states eligible on {}", date::format(term.start)),
+                    cite,
+                ));
+                for (p, _) in self
+                    .bundle
+                    .history
+                    .declines
+                    .iter()
+                    .filter(|(_, turn)| *turn == term.start)
+                {
+                    because.push(Explanation::leaf(
+                        format!(
+                            "{} declined the turn starting {}",
+                            self.party_name(*p),
+                            date::format(term.start)
+                        ),
+                        cite,
+                    ));
+                }
+            }
+        }
+        if let Some(length) = self.term_length(term.start) {
+            because.push(Explanation::leaf(
+                format!("a term lasts {}", crate::value::duration_text(&length)),
+                cite,
+            ));
+        }
+        Ok(Some(Explanation {
+            fact: format!(
+                "{chair} chairs from {} until {}",
+                date::format(term.start),
+                date::format(term.end)
+            ),
+            clause: cite.map(|c| format!("§ {}", c.clause)),
+            because,
+        }))
     }
 
     /// Runs every test; returns one outcome per test.

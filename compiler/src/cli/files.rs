@@ -115,14 +115,9 @@ pub fn context_for(paths: &[PathBuf], files: &[SourceFile]) -> Vec<SourceFile> {
     extra
 }
 
-/// Loads a policy package from a policy file or a directory, checks it and
-/// returns its IR; on failure, writes the diagnostics and returns the exit
-/// status.
-pub fn load_bundle(
-    path: &Path,
-    err: &mut dyn std::io::Write,
-    color: bool,
-) -> Result<charter_runtime::ir::Bundle, u8> {
+/// Reads the `.charter` files of a policy file or directory; on failure,
+/// writes why and returns the exit status.
+pub fn load_sources(path: &Path, err: &mut dyn std::io::Write) -> Result<Vec<SourceFile>, u8> {
     let paths = match collect(&[path.to_path_buf()]) {
         Ok(paths) if !paths.is_empty() => paths,
         Ok(_) => {
@@ -144,33 +139,58 @@ pub fn load_bundle(
             }
         }
     }
-    let result = crate::check(&sources);
-    if result.errors() > 0 || result.bundles.is_empty() {
-        for (source, diagnostics) in sources.iter().zip(&result.diagnostics) {
-            let _ = write!(
-                err,
-                "{}",
-                charter_grammar::diagnostic::render_human(
-                    diagnostics,
-                    &source.name,
-                    &source.text,
-                    color
-                )
-            );
-        }
-        if result.errors() == 0 {
-            let _ = writeln!(err, "error: `{}` holds no policy", path.display());
-        }
-        return Err(super::EXIT_FINDINGS);
+    Ok(sources)
+}
+
+/// Writes the diagnostics of a failed check and returns the exit status:
+/// 1 for errors in the policy, 2 when the path holds no single policy.
+pub fn report_check_failure(
+    path: &Path,
+    sources: &[SourceFile],
+    result: &crate::CheckResult,
+    err: &mut dyn std::io::Write,
+    color: bool,
+) -> u8 {
+    for (source, diagnostics) in sources.iter().zip(&result.diagnostics) {
+        let _ = write!(
+            err,
+            "{}",
+            charter_grammar::diagnostic::render_human(
+                diagnostics,
+                &source.name,
+                &source.text,
+                color
+            )
+        );
     }
-    if result.bundles.len() > 1 {
+    if result.errors() > 0 {
+        return super::EXIT_FINDINGS;
+    }
+    if result.bundles.is_empty() {
+        let _ = writeln!(err, "error: `{}` holds no policy", path.display());
+    } else {
         let _ = writeln!(
             err,
             "error: `{}` holds {} policies; name one policy file or its own directory",
             path.display(),
             result.bundles.len()
         );
-        return Err(super::EXIT_USAGE);
+    }
+    super::EXIT_USAGE
+}
+
+/// Loads a policy package from a policy file or a directory, checks it and
+/// returns its IR; on failure, writes the diagnostics and returns the exit
+/// status.
+pub fn load_bundle(
+    path: &Path,
+    err: &mut dyn std::io::Write,
+    color: bool,
+) -> Result<charter_runtime::ir::Bundle, u8> {
+    let sources = load_sources(path, err)?;
+    let result = crate::check(&sources);
+    if result.errors() > 0 || result.bundles.len() != 1 {
+        return Err(report_check_failure(path, &sources, &result, err, color));
     }
     result
         .bundles

@@ -3,6 +3,7 @@
 //! prints; each subcommand is a function tests can call directly.
 
 pub mod check;
+pub mod eval;
 pub mod files;
 pub mod test;
 
@@ -30,6 +31,8 @@ pub struct Cli {
 pub enum Command {
     /// Check policy, amendment and history files for errors
     Check(check::CheckArgs),
+    /// Answer one compliance question about a policy
+    Eval(eval::EvalArgs),
     /// Run every `test` block of a policy
     Test(test::TestArgs),
 }
@@ -53,5 +56,6 @@ pub fn run(
     match cli.command {
         Command::Check(args) => check::run(&args, out, err, color),
         Command::Test(args) => test::run(&args, out, err, color),
+        Command::Eval(args) => eval::run(&args, out, err, color),
     }
 }

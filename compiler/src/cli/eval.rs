@@ -1,0 +1,142 @@
+//! `charter eval PATH --query EXPR`: answer one compliance question.
+
+use std::path::PathBuf;
+
+use charter_grammar::diagnostic::render_human;
+use charter_runtime::{Explanation, Interpreter};
+
+use super::{files, Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::query::{self, QueryError};
+
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// A policy file, or a directory holding a policy with its amendments and history
+    pub path: PathBuf,
+    /// The expression to evaluate, e.g. `chair(2016-01-01)`
+    #[arg(long)]
+    pub query: String,
+    /// A JSON file whose top-level keys become named values in the query
+    #[arg(long)]
+    pub facts: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Explain the answer: the rules, facts and clauses that produced it
+    #[arg(long)]
+    pub explain: bool,
+}
+
+pub fn run(
+    args: &EvalArgs,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+    color: bool,
+) -> u8 {
+    let sources = match files::load_sources(&args.path, err) {
+        Ok(sources) => sources,
+        Err(status) => return status,
+    };
+    let facts = match &args.facts {
+        None => None,
+        Some(path) => {
+            let text = match std::fs::read_to_string(path) {
+                Ok(text) => text,
+                Err(e) => {
+                    let _ = writeln!(err, "error: cannot read `{}`: {e}", path.display());
+                    return EXIT_USAGE;
+                }
+            };
+            match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(json) => Some(json),
+                Err(e) => {
+                    let _ = writeln!(err, "error: `{}` is not JSON: {e}", path.display());
+                    return EXIT_FINDINGS;
+                }
+            }
+        }
+    };
+    let compiled = match query::compile(&sources, &args.query, facts.as_ref()) {
+        Ok(q) => q,
+        Err(QueryError::Check(result)) => {
+            return files::report_check_failure(&args.path, &sources, &result, err, color)
+        }
+        Err(QueryError::Facts(e)) => {
+            let name = args
+                .facts
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            let _ = writeln!(
+                err,
+                "error[charter::bad-facts]: {name}: {}: {}",
+                e.path, e.message
+            );
+            return EXIT_FINDINGS;
+        }
+        Err(QueryError::Query(diagnostics)) => {
+            let _ = write!(
+                err,
+                "{}",
+                render_human(&diagnostics, "<query>", &args.query, color)
+            );
+            return EXIT_FINDINGS;
+        }
+    };
+    let interpreter = Interpreter::new(&compiled.bundle);
+    let mut locals = compiled.facts.clone();
+    let answer = if args.explain {
+        interpreter
+            .explain(&compiled.expr, &mut locals)
+            .map(|(v, e)| (v, Some(e)))
+    } else {
+        interpreter
+            .eval(&compiled.expr, &mut locals)
+            .map(|v| (v, None))
+    };
+    let (value, explanation) = match answer {
+        Ok(answer) => answer,
+        Err(e) => {
+            let _ = writeln!(err, "error: the query could not be evaluated: {e}");
+            return EXIT_FINDINGS;
+        }
+    };
+    let text = match args.format {
+        Format::Json => {
+            let mut doc = serde_json::Map::new();
+            doc.insert("value".to_string(), value.to_json(&compiled.bundle));
+            if let Some(e) = &explanation {
+                doc.insert(
+                    "explanation".to_string(),
+                    serde_json::to_value(e).unwrap_or_default(),
+                );
+            }
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        }
+        Format::Human => {
+            let mut text = value.to_text(&compiled.bundle);
+            if let Some(e) = &explanation {
+                text.push('\n');
+                tree(e, 0, &mut text);
+            }
+            text
+        }
+    };
+    if writeln!(out, "{}", text.trim_end()).is_err() {
+        return EXIT_USAGE;
+    }
+    EXIT_OK
+}
+
+/// An explanation as an indented tree, one fact a line, clause at the end.
+fn tree(e: &Explanation, depth: usize, out: &mut String) {
+    out.push_str(&"  ".repeat(depth));
+    out.push_str(if depth == 0 { "" } else { "because " });
+    out.push_str(&e.fact);
+    if let Some(clause) = &e.clause {
+        out.push_str(&format!("  [{clause}]"));
+    }
+    out.push('\n');
+    for child in &e.because {
+        tree(child, depth + 1, out);
+    }
+}

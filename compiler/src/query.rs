@@ -1,0 +1,101 @@
+//! Query text + facts + a checked package -> an IR expression ready to
+//! evaluate. The facts become named values in the query's scope; the query
+//! is type-checked like a rule body.
+
+use charter_grammar::Diagnostic;
+use charter_runtime::facts::{self, FactError};
+use charter_runtime::{ir, Value};
+
+use crate::check::{check_each, CheckResult};
+use crate::package::{Sink, SourceFile};
+use crate::types::Type;
+
+/// A query compiled against one policy package.
+pub struct Query {
+    pub bundle: ir::Bundle,
+    pub expr: ir::Expr,
+    /// The facts' values, in the slots the expression refers to.
+    pub facts: Vec<Value>,
+}
+
+pub enum QueryError {
+    /// The policy package has errors (or there is no single policy).
+    Check(CheckResult),
+    /// The facts file does not fit the policy.
+    Facts(FactError),
+    /// The query does not parse or check; spans point into the query text.
+    Query(Vec<Diagnostic>),
+}
+
+/// Compiles `query` against the single policy package in `files`.
+pub fn compile(
+    files: &[SourceFile],
+    query: &str,
+    facts_json: Option<&serde_json::Value>,
+) -> Result<Query, QueryError> {
+    let parsed = charter_grammar::parse_query(query).map_err(QueryError::Query)?;
+    let mut outcome: Option<Result<Query, QueryError>> = None;
+    let result = check_each(files, |checked, typed, lowered| {
+        if outcome.is_some() {
+            return;
+        }
+        let named = match facts_json
+            .map(|json| facts::decode(&lowered.bundle, json))
+            .transpose()
+        {
+            Ok(named) => named.unwrap_or_default(),
+            Err(e) => {
+                outcome = Some(Err(QueryError::Facts(e)));
+                return;
+            }
+        };
+        let locals: Vec<(String, Type)> = named
+            .iter()
+            .map(|(name, value)| (name.clone(), type_of(value)))
+            .collect();
+        let mut sink = Sink::default();
+        let query_file = files.len();
+        crate::typeck::check_expr(&checked.env, typed, query_file, locals, &parsed, &mut sink);
+        if sink.error_count() > 0 {
+            outcome = Some(Err(QueryError::Query(
+                sink.diagnostics.into_iter().map(|d| d.diagnostic).collect(),
+            )));
+            return;
+        }
+        let mut scope: Vec<String> = named.iter().map(|(name, _)| name.clone()).collect();
+        let expr = crate::lower::expr(
+            &parsed,
+            &mut scope,
+            &lowered.names,
+            &crate::lower::Globals::new(),
+        );
+        outcome = Some(Ok(Query {
+            bundle: lowered.bundle.clone(),
+            expr,
+            facts: named.into_iter().map(|(_, v)| v).collect(),
+        }));
+    });
+    if result.errors() > 0 || result.bundles.len() != 1 {
+        return Err(QueryError::Check(result));
+    }
+    outcome.unwrap_or(Err(QueryError::Check(result)))
+}
+
+/// The type of a decoded fact.
+pub fn type_of(value: &Value) -> Type {
+    match value {
+        Value::Bool(_) => Type::Bool,
+        Value::Int(_) => Type::Int,
+        Value::Date(_) => Type::Date,
+        Value::Duration(_) => Type::Duration,
+        Value::None => Type::None,
+        Value::Party(_) => Type::Party,
+        Value::Status(_) => Type::Status,
+        Value::MeetingKind(_) => Type::MeetingKind,
+        Value::DecisionKind(_) => Type::DecisionKind,
+        Value::Meeting(_) => Type::Meeting,
+        Value::Decision(_) => Type::Decision,
+        Value::Violation(_) => Type::Violation,
+        Value::Set(items) => Type::Set(Box::new(items.iter().next().map_or(Type::Error, type_of))),
+    }
+}

@@ -1,0 +1,259 @@
+//! Facts JSON -> named `Value`s, decoded once against a bundle's names.
+//!
+//! The top level is an object; each key becomes a named value a query may
+//! use. A value is decoded by its shape: `null` is none, a boolean or an
+//! integer is itself, a `"YYYY-MM-DD"` string is a date, any other string a
+//! party identifier, an array a set of parties, an object with a `"date"` a
+//! meeting and any other object a decision. Every error names the JSON path
+//! of the offending value.
+
+use std::collections::BTreeSet;
+
+use crate::date;
+use crate::ir::{Bundle, Decision, Meeting, PartyId};
+use crate::value::Value;
+
+/// A facts file that cannot be decoded: where, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactError {
+    /// A JSON path such as `$.decision.objections[1]`.
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for FactError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+impl std::error::Error for FactError {}
+
+const MEETING_FIELDS: &[&str] = &["id", "kind", "date", "host", "present", "observers"];
+const DECISION_FIELDS: &[&str] = &["kind", "meeting", "objections", "reservations", "subjects"];
+
+/// Decodes a facts document into named values, in key order.
+pub fn decode(
+    bundle: &Bundle,
+    json: &serde_json::Value,
+) -> Result<Vec<(String, Value)>, FactError> {
+    let serde_json::Value::Object(top) = json else {
+        return Err(error(
+            "$",
+            "the facts file must be a JSON object whose keys name values",
+        ));
+    };
+    let decoder = Decoder { bundle, top };
+    let mut out = Vec::new();
+    for (key, value) in top {
+        let path = format!("$.{key}");
+        let is_name = key
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !is_name {
+            return Err(error(
+                &path,
+                &format!(
+                    "`{key}` cannot be used as a name in a query; use letters, digits and `_`"
+                ),
+            ));
+        }
+        out.push((key.clone(), decoder.value(value, &path)?));
+    }
+    Ok(out)
+}
+
+fn error(path: &str, message: &str) -> FactError {
+    FactError {
+        path: path.to_string(),
+        message: message.to_string(),
+    }
+}
+
+struct Decoder<'a> {
+    bundle: &'a Bundle,
+    top: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+impl Decoder<'_> {
+    fn value(&self, v: &serde_json::Value, path: &str) -> Result<Value, FactError> {
+        use serde_json::Value as J;
+        Ok(match v {
+            J::Null => Value::None,
+            J::Bool(b) => Value::Bool(*b),
+            J::Number(n) => Value::Int(
+                n.as_i64()
+                    .ok_or_else(|| error(path, "only whole numbers are supported"))?,
+            ),
+            J::String(s) if looks_like_date(s) => Value::Date(self.date(v, path)?),
+            J::String(_) => Value::Party(self.party(v, path)?),
+            J::Array(_) => Value::parties(self.parties(v, path)?),
+            J::Object(map) if map.contains_key("date") => {
+                Value::Meeting(Box::new(self.meeting(v, path)?))
+            }
+            J::Object(_) => Value::Decision(Box::new(self.decision(v, path)?)),
+        })
+    }
+
+    fn date(&self, v: &serde_json::Value, path: &str) -> Result<i32, FactError> {
+        let text = v
+            .as_str()
+            .ok_or_else(|| error(path, "expected a date string \"YYYY-MM-DD\""))?;
+        date::parse(text).ok_or_else(|| {
+            error(
+                path,
+                &format!("`{text}` is not a calendar date written YYYY-MM-DD"),
+            )
+        })
+    }
+
+    fn party(&self, v: &serde_json::Value, path: &str) -> Result<PartyId, FactError> {
+        let text = v
+            .as_str()
+            .ok_or_else(|| error(path, "expected a party identifier string"))?;
+        self.bundle
+            .parties
+            .iter()
+            .position(|p| p.id == text)
+            .map(|i| i as PartyId)
+            .ok_or_else(|| error(path, &format!("unknown party `{text}`")))
+    }
+
+    fn parties(&self, v: &serde_json::Value, path: &str) -> Result<Vec<PartyId>, FactError> {
+        let items = v
+            .as_array()
+            .ok_or_else(|| error(path, "expected an array of party identifiers"))?;
+        let mut set = BTreeSet::new();
+        for (i, item) in items.iter().enumerate() {
+            set.insert(self.party(item, &format!("{path}[{i}]"))?);
+        }
+        Ok(set.into_iter().collect())
+    }
+
+    fn kind(
+        &self,
+        v: Option<&serde_json::Value>,
+        names: &[String],
+        what: &str,
+        path: &str,
+    ) -> Result<u32, FactError> {
+        let path = format!("{path}.kind");
+        let text = v
+            .ok_or_else(|| error(&path, &format!("a {what} needs a `kind`")))?
+            .as_str()
+            .ok_or_else(|| error(&path, &format!("expected a {what} kind name")))?;
+        names
+            .iter()
+            .position(|n| n == text)
+            .map(|i| i as u32)
+            .ok_or_else(|| {
+                error(
+                    &path,
+                    &format!("unknown {what} kind `{text}`; known: {}", names.join(", ")),
+                )
+            })
+    }
+
+    fn check_fields(
+        map: &serde_json::Map<String, serde_json::Value>,
+        known: &[&str],
+        what: &str,
+        path: &str,
+    ) -> Result<(), FactError> {
+        match map.keys().find(|k| !known.contains(&k.as_str())) {
+            Some(k) => Err(error(
+                &format!("{path}.{k}"),
+                &format!(
+                    "unknown field `{k}` of a {what}; its fields are {}",
+                    known.join(", ")
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn meeting(&self, v: &serde_json::Value, path: &str) -> Result<Meeting, FactError> {
+        let map = v
+            .as_object()
+            .ok_or_else(|| error(path, "expected a meeting object"))?;
+        Self::check_fields(map, MEETING_FIELDS, "meeting", path)?;
+        let field = |name: &str| map.get(name);
+        Ok(Meeting {
+            id: match field("id") {
+                Some(serde_json::Value::String(s)) => Some(s.clone()),
+                Some(_) => return Err(error(&format!("{path}.id"), "expected a string")),
+                None => None,
+            },
+            kind: self.kind(field("kind"), &self.bundle.meeting_kinds, "meeting", path)?,
+            date: match field("date") {
+                Some(d) => self.date(d, &format!("{path}.date"))?,
+                None => return Err(error(path, "a meeting needs a `date`")),
+            },
+            host: match field("host") {
+                None | Some(serde_json::Value::Null) => None,
+                Some(h) => Some(self.party(h, &format!("{path}.host"))?),
+            },
+            present: match field("present") {
+                Some(p) => self.parties(p, &format!("{path}.present"))?,
+                None => Vec::new(),
+            },
+            observers: match field("observers") {
+                Some(p) => self.parties(p, &format!("{path}.observers"))?,
+                None => Vec::new(),
+            },
+        })
+    }
+
+    fn decision(&self, v: &serde_json::Value, path: &str) -> Result<Decision, FactError> {
+        let map = v
+            .as_object()
+            .ok_or_else(|| error(path, "expected a decision object"))?;
+        Self::check_fields(map, DECISION_FIELDS, "decision", path)?;
+        let list = |name: &str| -> Result<Vec<PartyId>, FactError> {
+            match map.get(name) {
+                Some(p) => self.parties(p, &format!("{path}.{name}")),
+                None => Ok(Vec::new()),
+            }
+        };
+        // The meeting: inline, the name of another top-level fact, or the
+        // top-level fact called `meeting`.
+        let meeting = match map.get("meeting") {
+            Some(serde_json::Value::String(name)) => {
+                let target = self.top.get(name).ok_or_else(|| error(&format!("{path}.meeting"), &format!("no fact named `{name}`")))?;
+                self.meeting(target, &format!("$.{name}"))?
+            }
+            Some(inline) => self.meeting(inline, &format!("{path}.meeting"))?,
+            None => match self.top.get("meeting") {
+                Some(m) => self.meeting(m, "$.meeting")?,
+                None => return Err(error(path, "a decision needs its `meeting` (inline, by fact name, or a top-level `meeting`)")),
+            },
+        };
+        Ok(Decision {
+            kind: self.kind(
+                map.get("kind"),
+                &self.bundle.decision_kinds,
+                "decision",
+                path,
+            )?,
+            meeting,
+            objections: list("objections")?,
+            reservations: list("reservations")?,
+            subjects: list("subjects")?,
+            invited_to: None,
+        })
+    }
+}
+
+fn looks_like_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
