@@ -54,8 +54,7 @@ fn many_errors_are_all_reported_in_json() {
 
 /// Runs the `charter` command line in-process; returns (status, stdout, stderr).
 fn charter(args: &[&str]) -> (u8, String, String) {
-    let cli = Cli::try_parse_from(std::iter::once("charter").chain(args.iter().copied()))
-        .expect("valid command line");
+    let cli = Cli::try_parse_from(std::iter::once("charter").chain(args.iter().copied())).expect("valid command line");
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let status = cli::run(cli, &mut out, &mut err, false);
     (
@@ -91,10 +90,7 @@ fn check_exit_statuses() {
         &path("tests/cases/check/missing-quote.charter"),
     ]);
     assert_eq!(status, 1);
-    assert!(
-        Cli::try_parse_from(["charter", "check"]).is_err(),
-        "a path is required"
-    );
+    assert!(Cli::try_parse_from(["charter", "check"]).is_err(), "a path is required");
 }
 
 #[test]
@@ -106,8 +102,7 @@ fn check_json_names_code_and_position() {
         &path("tests/cases/check/many-errors.charter"),
     ]);
     assert_eq!(status, 1);
-    let records: Vec<serde_json::Value> =
-        serde_json::from_str(&out).expect("stdout is a JSON array");
+    let records: Vec<serde_json::Value> = serde_json::from_str(&out).expect("stdout is a JSON array");
     let codes: BTreeSet<&str> = records.iter().filter_map(|r| r["code"].as_str()).collect();
     for code in [
         "charter::unknown-party",
@@ -137,9 +132,92 @@ fn check_json_names_code_and_position() {
 
 #[test]
 fn a_history_checked_alone_finds_its_policy_beside_it() {
-    let (status, _, err) = charter(&[
-        "check",
-        &path("tests/cases/check/history-valid/history.charter"),
+    let (status, _, err) = charter(&["check", &path("tests/cases/check/history-valid/history.charter")]);
+    assert_eq!(status, 0, "{err}");
+}
+
+/// Every line of every `tests/cases/eval/*.eval` case evaluates to its
+/// expected JSON value; the transcript (with explanations) is snapshotted.
+#[test]
+fn eval_cases() {
+    insta::glob!("cases/eval/*.eval", |path| {
+        let case = charter_tests::load_eval_case(path);
+        let sources = charter_tests::policy_sources(&case.policy);
+        let mut transcript = String::new();
+        let mut mismatches = Vec::new();
+        for line in &case.lines {
+            let facts: Option<serde_json::Value> = line.facts.as_ref().map(|f| {
+                serde_json::from_str(&std::fs::read_to_string(f).expect("facts file readable")).expect("facts are JSON")
+            });
+            let compiled = match charter_compiler::query::compile(&sources, &line.query, facts.as_ref()) {
+                Ok(q) => q,
+                Err(_) => panic!("`{}` does not compile against {}", line.query, case.policy.display()),
+            };
+            let interpreter = charter_runtime::Interpreter::new(&compiled.bundle);
+            let mut locals = compiled.facts.clone();
+            let (value, explanation) = interpreter.explain(&compiled.expr, &mut locals).expect("evaluates");
+            let actual = value.to_json(&compiled.bundle);
+            if actual != line.expected {
+                mismatches.push(format!("{}: expected {}, got {actual}", line.query, line.expected));
+            }
+            transcript.push_str(&format!("{} => {actual}\n", line.query));
+            if line.explain {
+                transcript.push_str(&serde_json::to_string_pretty(&explanation).expect("serializes"));
+                transcript.push('\n');
+            }
+        }
+        assert!(mismatches.is_empty(), "{}:\n{}", path.display(), mismatches.join("\n"));
+        insta::assert_snapshot!(transcript);
+    });
+}
+
+#[test]
+fn eval_cli_prints_json_value_and_explanation() {
+    let facts = path("tests/cases/eval/som-2016-kgz-objects.json");
+    let (status, out, err) = charter(&[
+        "eval",
+        &path("policies/almaty"),
+        "--query",
+        "valid(decision)",
+        "--facts",
+        &facts,
+        "--format",
+        "json",
+        "--explain",
     ]);
     assert_eq!(status, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("JSON on stdout");
+    assert_eq!(doc["value"], serde_json::json!(false));
+    let text = doc["explanation"].to_string();
+    assert!(text.contains("KGZ") && text.contains("3.vi"), "{text}");
+}
+
+#[test]
+fn eval_cli_rejects_bad_facts_with_their_json_path() {
+    let dir = std::env::temp_dir().join(format!("charter-facts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let cases = [
+        (r#"{"meeting": {"kind": "senior_officials", "date": "2016-02-30"}}"#, "$.meeting.date"),
+        (r#"{"meeting": {"kind": "senior_officials", "date": "2016-02-03", "present": ["KAZ", "XYZ"]}}"#, "$.meeting.present[1]"),
+        (r#"{"decision": {"kind": "ordinary", "objectionz": []}}"#, "$.decision.objectionz"),
+    ];
+    for (i, (json, json_path)) in cases.iter().enumerate() {
+        let file = dir.join(format!("facts{i}.json"));
+        std::fs::write(&file, json).expect("write facts");
+        let (status, _, err) = charter(&["eval", &path("policies/almaty"), "--query", "true", "--facts", &file.display().to_string()]);
+        assert_eq!(status, 1, "{err}");
+        assert!(err.contains(json_path), "{json_path} not in {err}");
+    }
+}
+
+#[test]
+fn charter_test_passes_on_almaty_and_reports_failures() {
+    let (status, out, err) = charter(&["test", &path("policies/almaty")]);
+    assert_eq!(status, 0, "{out}{err}");
+    assert!(out.trim_end().ends_with("4 passed, 0 failed"), "{out}");
+    let (status, out, _) = charter(&["test", &path("tests/cases/test/failing.charter")]);
+    assert_eq!(status, 1);
+    assert!(out.contains("expected KGZ, got KAZ"), "{out}");
+    assert!(out.contains("failing.charter:"), "{out}");
+    assert!(out.trim_end().ends_with("1 passed, 1 failed"), "{out}");
 }

@@ -42,13 +42,8 @@ pub fn load_case(path: &Path) -> Case {
     let files = paths
         .iter()
         .map(|p| SourceFile {
-            name: p
-                .strip_prefix(cases_dir())
-                .unwrap_or(p)
-                .display()
-                .to_string(),
-            text: std::fs::read_to_string(p)
-                .unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display())),
+            name: p.strip_prefix(cases_dir()).unwrap_or(p).display().to_string(),
+            text: std::fs::read_to_string(p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display())),
         })
         .collect();
     Case { files }
@@ -101,10 +96,7 @@ impl Case {
             .files
             .iter()
             .zip(&result.diagnostics)
-            .flat_map(|(file, ds)| {
-                ds.iter()
-                    .map(|d| JsonDiagnostic::new(d, &file.name, &file.text))
-            })
+            .flat_map(|(file, ds)| ds.iter().map(|d| JsonDiagnostic::new(d, &file.name, &file.text)))
             .collect();
         serde_json::to_string_pretty(&records).unwrap_or_default()
     }
@@ -117,5 +109,64 @@ pub fn reported_codes(result: &CheckResult) -> BTreeSet<String> {
         .iter()
         .flatten()
         .map(|d| d.code.to_string())
+        .collect()
+}
+
+/// One line of an `.eval` case: `[explain] QUERY [with FACTS.json] => JSON`.
+pub struct EvalLine {
+    pub explain: bool,
+    pub query: String,
+    pub facts: Option<String>,
+    pub expected: serde_json::Value,
+}
+
+/// An `.eval` case: the policy it evaluates (`// policy: PATH`, relative to
+/// the case file) and its lines.
+pub struct EvalCase {
+    pub policy: PathBuf,
+    pub lines: Vec<EvalLine>,
+}
+
+pub fn load_eval_case(path: &Path) -> EvalCase {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut policy = None;
+    let mut lines = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(rest) = line.strip_prefix("// policy:") {
+            policy = Some(dir.join(rest.trim()));
+            continue;
+        }
+        if line.starts_with("//") {
+            continue;
+        }
+        let (lhs, expected) = line.split_once(" => ").unwrap_or_else(|| panic!("no ` => ` in `{line}`"));
+        let (explain, lhs) = match lhs.strip_prefix("explain ") {
+            Some(rest) => (true, rest),
+            None => (false, lhs),
+        };
+        let (query, facts) = match lhs.rsplit_once(" with ") {
+            Some((q, f)) if f.ends_with(".json") => (q, Some(dir.join(f).display().to_string())),
+            _ => (lhs, None),
+        };
+        lines.push(EvalLine {
+            explain,
+            query: query.to_string(),
+            facts,
+            expected: serde_json::from_str(expected).unwrap_or_else(|e| panic!("bad expected JSON in `{line}`: {e}")),
+        });
+    }
+    EvalCase {
+        policy: policy.unwrap_or_else(|| panic!("{} has no `// policy:` line", path.display())),
+        lines,
+    }
+}
+
+/// The sources of a policy file or directory.
+pub fn policy_sources(path: &Path) -> Vec<SourceFile> {
+    let paths = charter_compiler::cli::files::collect(&[path.to_path_buf()]).unwrap_or_else(|e| panic!("{e}"));
+    paths
+        .iter()
+        .map(|p| charter_compiler::cli::files::read(p).unwrap_or_else(|e| panic!("{e}")))
         .collect()
 }

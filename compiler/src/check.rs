@@ -8,7 +8,7 @@ use charter_runtime::ir;
 
 use crate::package::{self, FileId, Package, Sink, SourceFile};
 use crate::resolve::Env;
-use crate::{codes, cycles, lints, lower, resolve, temporal, typeck};
+use crate::{amend, codes, cycles, lints, lower, resolve, temporal, typeck};
 
 /// Diagnostics per file, in the order of the files given; within a file,
 /// in order of position. Plus the IR of every package that checked
@@ -28,19 +28,11 @@ pub struct Checked<'a> {
 
 impl CheckResult {
     pub fn errors(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .flatten()
-            .filter(|d| d.is_error())
-            .count()
+        self.diagnostics.iter().flatten().filter(|d| d.is_error()).count()
     }
 
     pub fn warnings(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .flatten()
-            .filter(|d| !d.is_error())
-            .count()
+        self.diagnostics.iter().flatten().filter(|d| !d.is_error()).count()
     }
 }
 
@@ -91,8 +83,11 @@ pub fn check_each(
         if sink.error_count() == errors_before {
             let checked = Checked { package, env };
             let lowered = lower::lower(&checked, files);
-            on_checked(&checked, &typed, &lowered);
-            bundles.push(lowered.bundle);
+            amend::check(&checked, &lowered.bundle, &mut sink);
+            if sink.error_count() == errors_before {
+                on_checked(&checked, &typed, &lowered);
+                bundles.push(lowered.bundle);
+            }
         }
     }
     let mut diagnostics: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
@@ -105,8 +100,5 @@ pub fn check_each(
         list.sort_by_key(|d| (d.span().start, d.span().end));
         list.dedup();
     }
-    CheckResult {
-        diagnostics,
-        bundles,
-    }
+    CheckResult { diagnostics, bundles }
 }

@@ -55,6 +55,7 @@ codes! {
     UNKNOWN_RECORD = "charter::unknown-record": "a history meeting or decision that is not recorded";
     DUPLICATE_RECORD = "charter::duplicate-record": "two history records share an identifier";
     AMENDMENT_NOT_AUTHORIZED = "charter::amendment-not-authorized": "an amendment adopted at a meeting whose kind may not amend";
+    AMENDMENT_NOT_VALID = "charter::amendment-not-valid": "an amendment adopted by a decision that is not a valid amendment decision";
     MISSING_QUOTE = "charter::missing-quote": "warning: a clause block quotes no sentence of its clause";
     EMPTY_TEST = "charter::empty-test": "warning: a test asserts nothing";
     OBJECTOR_NOT_PRESENT = "charter::objector-not-present": "warning: an objection or reservation by a party not recorded present";

@@ -6,6 +6,7 @@
 //! drafters; [`check`] runs them in order. The library does no IO: only the
 //! [`cli`] module reads files and prints.
 
+pub mod amend;
 pub mod check;
 pub mod cli;
 pub mod codes;

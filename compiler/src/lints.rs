@@ -12,10 +12,7 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
     for item in items(package) {
         match item.node {
             Item::Block(block) => {
-                let encodes_rules = block
-                    .items
-                    .iter()
-                    .any(|i| matches!(i, Item::Stmt(_) | Item::Rule(_)));
+                let encodes_rules = block.items.iter().any(|i| matches!(i, Item::Stmt(_) | Item::Rule(_)));
                 if block.quotes.is_empty() && encodes_rules {
                     sink.push(
                         item.file,
@@ -41,11 +38,7 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
 }
 
 fn empty_test(file: usize, test: &TestDecl, sink: &mut Sink) {
-    if !test
-        .stmts
-        .iter()
-        .any(|s| matches!(s, TestStmt::Assert { .. }))
-    {
+    if !test.stmts.iter().any(|s| matches!(s, TestStmt::Assert { .. })) {
         sink.push(
             file,
             Diagnostic::warning(

@@ -66,13 +66,7 @@ pub fn lower(checked: &Checked<'_>, files: &[SourceFile]) -> Lowered {
             .collect(),
     };
     let (history, names) = lower_history(package, names);
-    let mut versions = vec![version(
-        adopted,
-        "base",
-        &package.policy.items,
-        None,
-        &names,
-    )];
+    let mut versions = vec![version(adopted, "base", &package.policy.items, None, &names)];
     let mut amendments: Vec<(ir::Day, &AmendmentFile)> = package
         .amendments
         .iter()
@@ -88,24 +82,15 @@ pub fn lower(checked: &Checked<'_>, files: &[SourceFile]) -> Lowered {
     amendments.sort_by_key(|(on, _)| *on);
     for (on, amendment) in amendments {
         let previous = versions.last().cloned();
-        versions.push(version(
-            on,
-            &amendment.title.value,
-            &amendment.items,
-            previous,
-            &names,
-        ));
+        let mut amended = version(on, &amendment.title.value, &amendment.items, previous, &names);
+        amended.adopted_by = Some(amendment.decision.name.clone());
+        versions.push(amended);
     }
     let rules = env
         .rules
         .values()
         .map(|rule| {
-            let mut scope: Vec<String> = rule
-                .decl
-                .params
-                .iter()
-                .map(|p| p.name.name.clone())
-                .collect();
+            let mut scope: Vec<String> = rule.decl.params.iter().map(|p| p.name.name.clone()).collect();
             ir::Rule {
                 name: rule.decl.name.name.clone(),
                 params: scope.clone(),
@@ -155,11 +140,7 @@ pub struct Names {
 }
 
 fn index(names: &[String]) -> BTreeMap<String, u32> {
-    names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.clone(), i as u32))
-        .collect()
+    names.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect()
 }
 
 pub fn day(d: &DateLit) -> Option<ir::Day> {
@@ -188,10 +169,7 @@ fn lower_party(decl: &PartyDecl) -> ir::Party {
         (PartyKind::Organization, Some("regional")) => ir::PartyKind::RegionalOrganization,
         (PartyKind::Organization, _) => ir::PartyKind::InternationalOrganization,
     };
-    let sort = |s: &Option<Str>, official: &Str| {
-        s.as_ref()
-            .map_or_else(|| official.value.clone(), |s| s.value.clone())
-    };
+    let sort = |s: &Option<Str>, official: &Str| s.as_ref().map_or_else(|| official.value.clone(), |s| s.value.clone());
     let mut names = vec![ir::PartyName {
         from: ir::Day::MIN,
         official: decl.official_name.value.clone(),
@@ -213,10 +191,7 @@ fn lower_party(decl: &PartyDecl) -> ir::Party {
 
 /// English alphabetical ranks of every party, from each date a name changes.
 fn order_epochs(parties: &[ir::Party]) -> Vec<ir::OrderEpoch> {
-    let mut starts: Vec<ir::Day> = parties
-        .iter()
-        .flat_map(|p| p.names.iter().map(|n| n.from))
-        .collect();
+    let mut starts: Vec<ir::Day> = parties.iter().flat_map(|p| p.names.iter().map(|n| n.from)).collect();
     starts.sort_unstable();
     starts.dedup();
     let collator = english_collator();
@@ -239,9 +214,7 @@ fn order_epochs(parties: &[ir::Party]) -> Vec<ir::OrderEpoch> {
                     sort_names.get(*a).copied().unwrap_or(""),
                     sort_names.get(*b).copied().unwrap_or(""),
                 );
-                let by_collator = collator
-                    .as_ref()
-                    .map_or(std::cmp::Ordering::Equal, |c| c.compare(x, y));
+                let by_collator = collator.as_ref().map_or(std::cmp::Ordering::Equal, |c| c.compare(x, y));
                 by_collator.then_with(|| x.cmp(y))
             });
             let mut rank = vec![0u32; parties.len()];
@@ -267,9 +240,7 @@ fn english_collator() -> Option<icu_collator::CollatorBorrowed<'static>> {
 fn cite(block: Option<&ClauseBlock>) -> ir::Cite {
     ir::Cite {
         clause: block.map(|b| b.clause.text.clone()).unwrap_or_default(),
-        quote: block
-            .and_then(|b| b.quotes.first())
-            .map(|q| q.value.clone()),
+        quote: block.and_then(|b| b.quotes.first()).map(|q| q.value.clone()),
     }
 }
 
@@ -294,9 +265,11 @@ fn version(
         reservations: Vec::new(),
         observers: None,
         invitations: None,
+        adopted_by: None,
     });
     v.from = from;
     v.source = source.to_string();
+    v.adopted_by = None;
     let party = |i: &Ident| names.parties.get(&i.name).copied();
     let parties = |list: &[Ident]| list.iter().filter_map(party).collect::<Vec<_>>();
     let mut flat = Vec::new();
@@ -348,9 +321,7 @@ fn version(
                 if let Some(p) = party(p) {
                     v.membership.push(ir::Membership {
                         party: p,
-                        kind: ir::MembershipKind::Withdrawal {
-                            on: day_or_zero(on),
-                        },
+                        kind: ir::MembershipKind::Withdrawal { on: day_or_zero(on) },
                         cite: c.clone(),
                     });
                 }
@@ -367,16 +338,11 @@ fn version(
                 let amending = v.rotation.is_some();
                 for ri in rotation_items {
                     match &ri.kind {
-                        RotationItemKind::EligibleMembers => {
-                            rotation.eligible = ir::Eligible::Members
-                        }
+                        RotationItemKind::EligibleMembers => rotation.eligible = ir::Eligible::Members,
                         RotationItemKind::EligibleParties(list) => {
                             rotation.eligible = ir::Eligible::Parties(parties(list))
                         }
-                        RotationItemKind::First {
-                            party: p,
-                            from: start,
-                        } => {
+                        RotationItemKind::First { party: p, from: start } => {
                             rotation.first = party(p).unwrap_or(0);
                             rotation.start = day_or_zero(start);
                         }
@@ -421,9 +387,7 @@ fn version(
                     quorum: quorum.map(|q| match q {
                         Quorum::Count { count, .. } => ir::Quorum::Count(count),
                         Quorum::Ratio {
-                            numerator,
-                            denominator,
-                            ..
+                            numerator, denominator, ..
                         } => ir::Quorum::Ratio(numerator, denominator),
                     }),
                     cite: Some(c.clone()),
@@ -458,21 +422,13 @@ fn version(
                 });
             }
             StmtKind::Invite { .. } => v.invitations = Some(c.clone()),
-            StmtKind::Designate { .. }
-            | StmtKind::SupportUnit { .. }
-            | StmtKind::Location { .. } => {}
+            StmtKind::Designate { .. } | StmtKind::SupportUnit { .. } | StmtKind::Location { .. } => {}
         }
     }
     v
 }
 
-fn reserve(
-    v: &mut ir::Version,
-    kind: Option<u32>,
-    meetings: &[Ident],
-    names: &Names,
-    cite: ir::Cite,
-) {
+fn reserve(v: &mut ir::Version, kind: Option<u32>, meetings: &[Ident], names: &Names, cite: ir::Cite) {
     let Some(kind) = kind else { return };
     if meetings.is_empty() {
         return;
@@ -508,9 +464,7 @@ fn lower_history(package: &crate::package::Package<'_>, mut names: Names) -> (ir
     for (_, record) in records(package) {
         if let RecordKind::Meeting(m) = &record.kind {
             let meeting = lower_meeting(m, &names);
-            names
-                .meetings
-                .insert(m.id.name.clone(), history.meetings.len() as u32);
+            names.meetings.insert(m.id.name.clone(), history.meetings.len() as u32);
             history.meetings.push(ir::MeetingRecord {
                 id: m.id.name.clone(),
                 meeting,
@@ -540,15 +494,10 @@ fn lower_history(package: &crate::package::Package<'_>, mut names: Names) -> (ir
             RecordKind::Handover { to, on, .. } => history
                 .handovers
                 .extend(party(&names, to).map(|p| (p, day_or_zero(on)))),
-            RecordKind::SilenceBroken {
-                party: p,
-                on,
-                becomes,
-            } => {
-                history.silences.extend(
-                    party(&names, p)
-                        .map(|p| (p, day_or_zero(&on.date), becomes.name == "observer")),
-                );
+            RecordKind::SilenceBroken { party: p, on, becomes } => {
+                history
+                    .silences
+                    .extend(party(&names, p).map(|p| (p, day_or_zero(&on.date), becomes.name == "observer")));
             }
             RecordKind::Joined { party: p, on } => history
                 .joins
@@ -575,16 +524,12 @@ fn lower_meeting(m: &MeetingRecord, names: &Names) -> ir::Meeting {
     };
     for field in &m.fields {
         match &field.kind {
-            MeetingFieldKind::Kind(k) => {
-                meeting.kind = names.meeting_kinds.get(&k.name).copied().unwrap_or(0)
-            }
+            MeetingFieldKind::Kind(k) => meeting.kind = names.meeting_kinds.get(&k.name).copied().unwrap_or(0),
             MeetingFieldKind::Date(spec) => meeting.date = day_or_zero(&spec.date),
             MeetingFieldKind::Host(p) => meeting.host = names.parties.get(&p.name).copied(),
             MeetingFieldKind::Present(list) => meeting.present = parties(list),
             MeetingFieldKind::Observers(list) => meeting.observers = parties(list),
-            MeetingFieldKind::Place(_)
-            | MeetingFieldKind::Source(_)
-            | MeetingFieldKind::Decision(_) => {}
+            MeetingFieldKind::Place(_) | MeetingFieldKind::Source(_) | MeetingFieldKind::Decision(_) => {}
         }
     }
     meeting
@@ -606,9 +551,7 @@ fn lower_decision(d: &DecisionRecord, meeting: ir::Meeting, names: &Names) -> ir
     };
     for field in &d.fields {
         match &field.kind {
-            DecisionFieldKind::Kind(k) => {
-                decision.kind = names.decision_kinds.get(&k.name).copied().unwrap_or(0)
-            }
+            DecisionFieldKind::Kind(k) => decision.kind = names.decision_kinds.get(&k.name).copied().unwrap_or(0),
             DecisionFieldKind::Objections(list) => decision.objections = parties(list),
             DecisionFieldKind::Reservations(list) => decision.reservations = parties(list),
             DecisionFieldKind::Admits(list) => decision.subjects = parties(list),
@@ -616,9 +559,7 @@ fn lower_decision(d: &DecisionRecord, meeting: ir::Meeting, names: &Names) -> ir
                 decision.subjects = parties(list);
                 decision.invited_to = to.as_ref().map(|t| t.name.clone());
             }
-            DecisionFieldKind::Elects { party, .. } => {
-                decision.subjects = parties(std::slice::from_ref(party))
-            }
+            DecisionFieldKind::Elects { party, .. } => decision.subjects = parties(std::slice::from_ref(party)),
             DecisionFieldKind::Text(_) | DecisionFieldKind::Source(_) => {}
         }
     }
@@ -631,12 +572,7 @@ fn lower_test(test: &TestDecl, file: Option<&SourceFile>, names: &Names) -> ir::
     for stmt in &test.stmts {
         match stmt {
             TestStmt::Let { name, value, .. } => {
-                steps.push(ir::TestStep::Let(expr(
-                    value,
-                    &mut scope,
-                    names,
-                    &Globals::new(),
-                )));
+                steps.push(ir::TestStep::Let(expr(value, &mut scope, names, &Globals::new())));
                 scope.push(name.name.clone());
             }
             TestStmt::Assert { expr: e, span } => {
@@ -671,12 +607,7 @@ pub fn expr(e: &ast::Expr, scope: &mut Vec<String>, names: &Names, globals: &Glo
         ExprKind::Duration(d) => ir::Expr::Duration(duration(d)),
         ExprKind::None => ir::Expr::None,
         ExprKind::Name(ident) => name(&ident.name, scope, names, globals),
-        ExprKind::Set(items) => ir::Expr::Set(
-            items
-                .iter()
-                .map(|i| expr(i, scope, names, globals))
-                .collect(),
-        ),
+        ExprKind::Set(items) => ir::Expr::Set(items.iter().map(|i| expr(i, scope, names, globals)).collect()),
         ExprKind::Record { kind, fields } => {
             let fields = fields
                 .iter()
@@ -689,10 +620,7 @@ pub fn expr(e: &ast::Expr, scope: &mut Vec<String>, names: &Names, globals: &Glo
             }
         }
         ExprKind::Call { func, args } => {
-            let args: Vec<ir::Expr> = args
-                .iter()
-                .map(|a| expr(a, scope, names, globals))
-                .collect();
+            let args: Vec<ir::Expr> = args.iter().map(|a| expr(a, scope, names, globals)).collect();
             match ir::Builtin::from_name(&func.name) {
                 Some(b) => ir::Expr::Builtin(b, args),
                 None => ir::Expr::Rule(names.rules.get(&func.name).copied().unwrap_or(0), args),
@@ -723,17 +651,8 @@ pub fn expr(e: &ast::Expr, scope: &mut Vec<String>, names: &Names, globals: &Glo
             };
             ir::Expr::Binary(op, go(lhs, scope), go(rhs, scope))
         }
-        ExprKind::If {
-            cond,
-            then,
-            otherwise,
-        } => ir::Expr::If(go(cond, scope), go(then, scope), go(otherwise, scope)),
-        ExprKind::Quantifier {
-            kind,
-            var,
-            set,
-            body,
-        } => {
+        ExprKind::If { cond, then, otherwise } => ir::Expr::If(go(cond, scope), go(then, scope), go(otherwise, scope)),
+        ExprKind::Quantifier { kind, var, set, body } => {
             let set = go(set, scope);
             let slot = scope.len() as u32;
             scope.push(var.name.clone());

@@ -9,11 +9,6 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = charter_compiler::cli::Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let code = charter_compiler::cli::run(
-        cli,
-        &mut std::io::stdout().lock(),
-        &mut std::io::stderr().lock(),
-        color,
-    );
+    let code = charter_compiler::cli::run(cli, &mut std::io::stdout().lock(), &mut std::io::stderr().lock(), color);
     ExitCode::from(code)
 }

@@ -38,10 +38,7 @@ impl Sink {
     }
 
     pub fn error_count(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.diagnostic.is_error())
-            .count()
+        self.diagnostics.iter().filter(|d| d.diagnostic.is_error()).count()
     }
 }
 
@@ -61,10 +58,7 @@ pub fn group<'a>(files: &[(FileId, &'a ast::File)], sink: &mut Sink) -> Vec<Pack
     for (id, file) in files {
         if let FileKind::Policy(policy) = &file.kind {
             let title = &policy.header.title.value;
-            if let Some(existing) = packages
-                .iter()
-                .find(|p| &p.policy.header.title.value == title)
-            {
+            if let Some(existing) = packages.iter().find(|p| &p.policy.header.title.value == title) {
                 let mut d = Diagnostic::error(
                     codes::DUPLICATE_POLICY,
                     format!("a policy titled `{title}` is already loaded"),
@@ -92,14 +86,8 @@ pub fn group<'a>(files: &[(FileId, &'a ast::File)], sink: &mut Sink) -> Vec<Pack
             FileKind::Amendment(a) => (&a.policy, a.policy.span),
             FileKind::History(h) => (&h.policy, h.policy.span),
         };
-        let Some(package) = packages
-            .iter_mut()
-            .find(|p| names_policy(p.policy, &name.value))
-        else {
-            let titles: Vec<&str> = packages
-                .iter()
-                .map(|p| p.policy.header.title.value.as_str())
-                .collect();
+        let Some(package) = packages.iter_mut().find(|p| names_policy(p.policy, &name.value)) else {
+            let titles: Vec<&str> = packages.iter().map(|p| p.policy.header.title.value.as_str()).collect();
             let help = match did_you_mean(&name.value, titles.iter().copied()) {
                 Some(title) => format!("did you mean `{title}`?"),
                 None => "check the policy's title or `ref`, and that its file is beside this one or named on the command line".to_string(),

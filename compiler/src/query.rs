@@ -28,21 +28,14 @@ pub enum QueryError {
 }
 
 /// Compiles `query` against the single policy package in `files`.
-pub fn compile(
-    files: &[SourceFile],
-    query: &str,
-    facts_json: Option<&serde_json::Value>,
-) -> Result<Query, QueryError> {
+pub fn compile(files: &[SourceFile], query: &str, facts_json: Option<&serde_json::Value>) -> Result<Query, QueryError> {
     let parsed = charter_grammar::parse_query(query).map_err(QueryError::Query)?;
     let mut outcome: Option<Result<Query, QueryError>> = None;
     let result = check_each(files, |checked, typed, lowered| {
         if outcome.is_some() {
             return;
         }
-        let named = match facts_json
-            .map(|json| facts::decode(&lowered.bundle, json))
-            .transpose()
-        {
+        let named = match facts_json.map(|json| facts::decode(&lowered.bundle, json)).transpose() {
             Ok(named) => named.unwrap_or_default(),
             Err(e) => {
                 outcome = Some(Err(QueryError::Facts(e)));
@@ -63,12 +56,7 @@ pub fn compile(
             return;
         }
         let mut scope: Vec<String> = named.iter().map(|(name, _)| name.clone()).collect();
-        let expr = crate::lower::expr(
-            &parsed,
-            &mut scope,
-            &lowered.names,
-            &crate::lower::Globals::new(),
-        );
+        let expr = crate::lower::expr(&parsed, &mut scope, &lowered.names, &crate::lower::Globals::new());
         outcome = Some(Ok(Query {
             bundle: lowered.bundle.clone(),
             expr,

@@ -84,12 +84,7 @@ pub fn items<'a>(package: &Package<'a>) -> Vec<Located<'a, Item>> {
     out
 }
 
-fn flatten<'a>(
-    file: FileId,
-    items: &'a [Item],
-    block: Option<&'a ClauseBlock>,
-    out: &mut Vec<Located<'a, Item>>,
-) {
+fn flatten<'a>(file: FileId, items: &'a [Item], block: Option<&'a ClauseBlock>, out: &mut Vec<Located<'a, Item>>) {
     for item in items {
         out.push(Located {
             file,
@@ -166,13 +161,7 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                         Some(first) if first.def.file == file => {
                             sink.push(
                                 file,
-                                duplicate(
-                                    codes::DUPLICATE_MEETING,
-                                    "meeting kind",
-                                    &decl.kind,
-                                    first.def,
-                                    file,
-                                ),
+                                duplicate(codes::DUPLICATE_MEETING, "meeting kind", &decl.kind, first.def, file),
                             );
                         }
                         Some(_) => {}
@@ -195,23 +184,12 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                         if first.file == file {
                             sink.push(
                                 file,
-                                duplicate(
-                                    codes::DUPLICATE_STATEMENT,
-                                    "decision kind",
-                                    kind,
-                                    *first,
-                                    file,
-                                ),
+                                duplicate(codes::DUPLICATE_STATEMENT, "decision kind", kind, *first, file),
                             );
                         }
                     } else {
-                        env.decision_kinds.insert(
-                            kind.name.clone(),
-                            Some(Def {
-                                file,
-                                span: kind.span,
-                            }),
-                        );
+                        env.decision_kinds
+                            .insert(kind.name.clone(), Some(Def { file, span: kind.span }));
                     }
                 }
                 _ => {}
@@ -224,13 +202,7 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
             if let Some(first) = env.meetings.get(&meeting.id.name) {
                 sink.push(
                     file,
-                    duplicate(
-                        codes::DUPLICATE_RECORD,
-                        "meeting record",
-                        &meeting.id,
-                        first.def,
-                        file,
-                    ),
+                    duplicate(codes::DUPLICATE_RECORD, "meeting record", &meeting.id, first.def, file),
                 );
             } else {
                 env.meetings.insert(
@@ -277,13 +249,7 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
     env
 }
 
-fn duplicate(
-    code: &'static str,
-    what: &str,
-    ident: &Ident,
-    first: Def,
-    file: FileId,
-) -> Diagnostic {
+fn duplicate(code: &'static str, what: &str, ident: &Ident, first: Def, file: FileId) -> Diagnostic {
     let mut d = Diagnostic::error(
         code,
         format!("{what} `{}` is defined twice", ident.name),
@@ -310,9 +276,7 @@ impl<'a> Env<'a> {
         );
         d = match did_you_mean(&ident.name, self.parties.keys().map(String::as_str)) {
             Some(near) => d.with_help(format!("did you mean `{near}`?")),
-            None => d.with_help(
-                "declare it with `state`, `organization` or `civil_society` before using it",
-            ),
+            None => d.with_help("declare it with `state`, `organization` or `civil_society` before using it"),
         };
         sink.push(file, d);
         false
@@ -362,12 +326,7 @@ impl<'a> Env<'a> {
         false
     }
 
-    pub fn meeting_record(
-        &self,
-        file: FileId,
-        ident: &Ident,
-        sink: &mut Sink,
-    ) -> Option<&MeetingRecordDef<'a>> {
+    pub fn meeting_record(&self, file: FileId, ident: &Ident, sink: &mut Sink) -> Option<&MeetingRecordDef<'a>> {
         let found = self.meetings.get(&ident.name);
         if found.is_none() {
             let d = Diagnostic::error(
@@ -389,12 +348,7 @@ impl<'a> Env<'a> {
         found
     }
 
-    pub fn decision_record(
-        &self,
-        file: FileId,
-        ident: &Ident,
-        sink: &mut Sink,
-    ) -> Option<&DecisionRecordDef<'a>> {
+    pub fn decision_record(&self, file: FileId, ident: &Ident, sink: &mut Sink) -> Option<&DecisionRecordDef<'a>> {
         let found = self.decisions.get(&ident.name);
         if found.is_none() {
             let d = Diagnostic::error(
@@ -493,13 +447,9 @@ pub fn check_references(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) {
             });
             if let Some(kind) = kind.filter(|k| !amend_by.contains(k)) {
                 let allowed = if amend_by.is_empty() {
-                    "the policy names no meeting kind that may amend it; add `amendments by KIND`"
-                        .to_string()
+                    "the policy names no meeting kind that may amend it; add `amendments by KIND`".to_string()
                 } else {
-                    format!(
-                        "the policy may be amended by {} meetings only",
-                        backticked(&amend_by)
-                    )
+                    format!("the policy may be amended by {} meetings only", backticked(&amend_by))
                 };
                 sink.push(
                     *file,
@@ -552,10 +502,7 @@ fn check_party_decl(file: FileId, decl: &PartyDecl, sink: &mut Sink) {
                 file,
                 Diagnostic::error(
                     codes::UNKNOWN_ORG_KIND,
-                    format!(
-                        "`kind` is for organizations, but `{}` is not one",
-                        decl.id.name
-                    ),
+                    format!("`kind` is for organizations, but `{}` is not one", decl.id.name),
                     kind.span,
                     "only organizations have a kind",
                 )
@@ -609,14 +556,15 @@ fn check_statement(file: FileId, stmt: &Stmt, env: &Env<'_>, sink: &mut Sink) {
                             );
                             let d = match did_you_mean(&language.name, ["english"]) {
                                 Some(near) => d.with_help(format!("did you mean `{near}`?")),
-                                None => d.with_help("Charter collates in `english`, the order the Almaty modalities name"),
+                                None => {
+                                    d.with_help("Charter collates in `english`, the order the Almaty modalities name")
+                                }
                             };
                             sink.push(file, d);
                         }
                     }
-                    RotationItemKind::EligibleMembers
-                    | RotationItemKind::Term { .. }
-                    | RotationItemKind::Voluntary => {}
+                    RotationItemKind::EligibleMembers | RotationItemKind::Term { .. } | RotationItemKind::Voluntary => {
+                    }
                 }
             }
         }
@@ -692,16 +640,18 @@ fn check_quorum(file: FileId, quorum: &Quorum, sink: &mut Sink) {
             numerator,
             denominator,
             span,
-        } => (
-            numerator == 0 || denominator == 0 || numerator > denominator,
-            span,
-        ),
+        } => (numerator == 0 || denominator == 0 || numerator > denominator, span),
     };
     if problem {
         sink.push(
             file,
-            Diagnostic::error(codes::INVALID_QUORUM, "this quorum can never be met or is always met", span, "invalid quorum")
-                .with_help("give a number of members present of at least 1, or a fraction such as `2/3` between 0 and 1"),
+            Diagnostic::error(
+                codes::INVALID_QUORUM,
+                "this quorum can never be met or is always met",
+                span,
+                "invalid quorum",
+            )
+            .with_help("give a number of members present of at least 1, or a fraction such as `2/3` between 0 and 1"),
         );
     }
 }
@@ -735,9 +685,7 @@ fn check_decision_rule(file: FileId, rule: &Ident, sink: &mut Sink) {
             rule.span,
             "not a decision rule",
         )
-        .with_help(
-            "the Almaty modalities take every decision by `consensus`, the one rule Charter knows",
-        ),
+        .with_help("the Almaty modalities take every decision by `consensus`, the one rule Charter knows"),
     );
 }
 
@@ -756,16 +704,11 @@ fn check_record(file: FileId, record: &Record, env: &Env<'_>, sink: &mut Sink) {
                     file,
                     Diagnostic::error(
                         codes::UNKNOWN_STATUS,
-                        format!(
-                            "a state that breaks silence cannot become `{}`",
-                            becomes.name
-                        ),
+                        format!("a state that breaks silence cannot become `{}`", becomes.name),
                         becomes.span,
                         "not `observer` or `none`",
                     )
-                    .with_help(
-                        "write `becomes observer` or `becomes none`, as the record's source says",
-                    ),
+                    .with_help("write `becomes observer` or `becomes none`, as the record's source says"),
                 );
             }
         }
@@ -938,9 +881,5 @@ fn duplicate_field(
 }
 
 pub fn backticked(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }

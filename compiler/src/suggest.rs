@@ -2,10 +2,7 @@
 
 /// The candidate closest to `name`, if one is close enough to be a likely
 /// misspelling. Case differences alone always qualify (`kgz` -> `KGZ`).
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = name.to_lowercase();
     let mut best: Option<(f64, &'a str)> = None;
     for candidate in candidates {

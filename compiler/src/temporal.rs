@@ -71,12 +71,7 @@ fn invalid_date_help(date: &DateLit) -> String {
         return "months run from 01 to 12; dates are written `YYYY-MM-DD`".to_string();
     }
     match jiff::civil::Date::new(date.year, date.month, 1) {
-        Ok(first) => format!(
-            "{:04}-{:02} has {} days",
-            date.year,
-            date.month,
-            first.days_in_month()
-        ),
+        Ok(first) => format!("{:04}-{:02} has {} days", date.year, date.month, first.days_in_month()),
         Err(_) => "dates are written `YYYY-MM-DD`".to_string(),
     }
 }
@@ -147,27 +142,26 @@ fn check_statements(package: &Package<'_>, env: &Env<'_>, adopted: Option<Day>, 
                     if let Some(first) = once.insert((file, kind), stmt.span) {
                         sink.push(
                             file,
-                            Diagnostic::error(codes::DUPLICATE_STATEMENT, format!("a second `{kind}` statement"), stmt.span, "stated again here")
-                                .with_label(first, "first stated here")
-                                .with_help(format!("a policy states `{kind}` once; to change it later, write an amendment")),
+                            Diagnostic::error(
+                                codes::DUPLICATE_STATEMENT,
+                                format!("a second `{kind}` statement"),
+                                stmt.span,
+                                "stated again here",
+                            )
+                            .with_label(first, "first stated here")
+                            .with_help(format!(
+                                "a policy states `{kind}` once; to change it later, write an amendment"
+                            )),
                         );
                     }
                 }
                 match &stmt.kind {
-                    StmtKind::Members {
-                        parties,
-                        from,
-                        until,
-                    } => {
+                    StmtKind::Members { parties, from, until } => {
                         if let Some(until) = until {
                             if day(until) <= day(from) {
                                 sink.push(
                                     file,
-                                    out_of_order(
-                                        from,
-                                        until,
-                                        "membership ends on or before it starts",
-                                    ),
+                                    out_of_order(from, until, "membership ends on or before it starts"),
                                 );
                             }
                         }
@@ -192,7 +186,9 @@ fn check_statements(package: &Package<'_>, env: &Env<'_>, adopted: Option<Day>, 
                                         deadline.span,
                                         "deadline on or before adoption",
                                     )
-                                    .with_help("a silence procedure runs from adoption to its deadline; give a later deadline"),
+                                    .with_help(
+                                        "a silence procedure runs from adoption to its deadline; give a later deadline",
+                                    ),
                                 );
                             }
                         }
@@ -224,12 +220,9 @@ fn check_statements(package: &Package<'_>, env: &Env<'_>, adopted: Option<Day>, 
                     }
                     StmtKind::Rotation(rotation) => rotations.push((file, stmt, rotation)),
                     StmtKind::SupportUnit {
-                        period: Some(period),
-                        ..
+                        period: Some(period), ..
                     } => positive(file, period, "the Support Unit's period", sink),
-                    StmtKind::Meeting(decl) => {
-                        positive(file, &decl.every, "a meeting cadence", sink)
-                    }
+                    StmtKind::Meeting(decl) => positive(file, &decl.every, "a meeting cadence", sink),
                     _ => {}
                 }
             }
@@ -248,9 +241,7 @@ fn check_statements(package: &Package<'_>, env: &Env<'_>, adopted: Option<Day>, 
                             turn.span,
                             "before adoption",
                         )
-                        .with_help(
-                            "a turn is declined on the day it would start, which is after adoption",
-                        ),
+                        .with_help("a turn is declined on the day it would start, which is after adoption"),
                     );
                 }
             }
@@ -285,10 +276,7 @@ fn check_renames(file: FileId, decl: &PartyDecl, sink: &mut Sink) {
     for pair in decl.renames.windows(2) {
         if let [a, b] = pair {
             if day(&b.on) <= day(&a.on) {
-                sink.push(
-                    file,
-                    out_of_order(&a.on, &b.on, "renames must be listed in date order"),
-                );
+                sink.push(file, out_of_order(&a.on, &b.on, "renames must be listed in date order"));
             }
         }
     }
@@ -331,12 +319,7 @@ fn overlaps(a: &Claim, b: &Claim) -> bool {
 fn check_overlaps(claims: &BTreeMap<String, Vec<Claim>>, sink: &mut Sink) {
     for (party, list) in claims {
         for (i, later) in list.iter().enumerate() {
-            if let Some(earlier) = list
-                .get(..i)
-                .unwrap_or_default()
-                .iter()
-                .find(|e| overlaps(e, later))
-            {
+            if let Some(earlier) = list.get(..i).unwrap_or_default().iter().find(|e| overlaps(e, later)) {
                 let mut d = Diagnostic::error(
                     codes::OVERLAPPING_INTERVALS,
                     format!("`{party}` is given membership twice over overlapping dates"),
@@ -377,10 +360,7 @@ fn check_rotation(
             RotationItemKind::First { party, from } => first = Some((party, from)),
             RotationItemKind::Term { length, from } => {
                 positive(file, length, "a term of office", sink);
-                if let Some((_, _, earlier)) = terms
-                    .iter()
-                    .find(|(_, f, _)| f.map(day) == from.as_ref().map(day))
-                {
+                if let Some((_, _, earlier)) = terms.iter().find(|(_, f, _)| f.map(day) == from.as_ref().map(day)) {
                     sink.push(
                         file,
                         Diagnostic::error(
@@ -439,9 +419,7 @@ fn check_rotation(
         None => claims
             .iter()
             .filter(|(party, list)| {
-                env.parties
-                    .get(*party)
-                    .is_some_and(|p| p.decl.kind == PartyKind::State)
+                env.parties.get(*party).is_some_and(|p| p.decl.kind == PartyKind::State)
                     && list
                         .iter()
                         .any(|c| c.start.is_none_or(|s| s <= on) && c.end.is_none_or(|e| on < e))
@@ -461,13 +439,9 @@ fn check_rotation(
                 start.span,
                 "nobody to chair",
             )
-            .with_help(
-                "make states members before the first term starts, or start the rotation later",
-            ),
+            .with_help("make states members before the first term starts, or start the rotation later"),
         );
-    } else if !pool.contains(&first_party.name.as_str())
-        && env.parties.contains_key(&first_party.name)
-    {
+    } else if !pool.contains(&first_party.name.as_str()) && env.parties.contains_key(&first_party.name) {
         sink.push(
             file,
             Diagnostic::error(
@@ -540,11 +514,7 @@ fn test_dates(test: &TestDecl, out: &mut Vec<DateLit>) {
 fn expr_dates(expr: &Expr, out: &mut Vec<DateLit>) {
     match &expr.kind {
         ExprKind::Date(d) => out.push(*d),
-        ExprKind::Bool(_)
-        | ExprKind::Int(_)
-        | ExprKind::Duration(_)
-        | ExprKind::None
-        | ExprKind::Name(_) => {}
+        ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Duration(_) | ExprKind::None | ExprKind::Name(_) => {}
         ExprKind::Set(items) => items.iter().for_each(|e| expr_dates(e, out)),
         ExprKind::Record { fields, .. } => fields.iter().for_each(|(_, e)| expr_dates(e, out)),
         ExprKind::Call { args, .. } => args.iter().for_each(|e| expr_dates(e, out)),
@@ -554,11 +524,7 @@ fn expr_dates(expr: &Expr, out: &mut Vec<DateLit>) {
             expr_dates(lhs, out);
             expr_dates(rhs, out);
         }
-        ExprKind::If {
-            cond,
-            then,
-            otherwise,
-        } => {
+        ExprKind::If { cond, then, otherwise } => {
             expr_dates(cond, out);
             expr_dates(then, out);
             expr_dates(otherwise, out);
@@ -578,10 +544,7 @@ fn record_dates(record: &Record, out: &mut Vec<DateLit>) {
                     MeetingFieldKind::Date(spec) => out.push(spec.date),
                     MeetingFieldKind::Decision(decision) => {
                         for f in &decision.fields {
-                            if let DecisionFieldKind::Elects {
-                                from: Some(spec), ..
-                            } = &f.kind
-                            {
+                            if let DecisionFieldKind::Elects { from: Some(spec), .. } = &f.kind {
                                 out.push(spec.date);
                             }
                         }
@@ -596,9 +559,9 @@ fn record_dates(record: &Record, out: &mut Vec<DateLit>) {
             }
         }
         RecordKind::Decline { turn, .. } => out.push(*turn),
-        RecordKind::Designation { on, .. }
-        | RecordKind::SilenceBroken { on, .. }
-        | RecordKind::Joined { on, .. } => out.push(on.date),
+        RecordKind::Designation { on, .. } | RecordKind::SilenceBroken { on, .. } | RecordKind::Joined { on, .. } => {
+            out.push(on.date)
+        }
         RecordKind::Handover { on, .. } => out.push(*on),
         RecordKind::Note { .. } => {}
         RecordKind::Test(test) => test_dates(test, out),

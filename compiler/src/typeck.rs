@@ -40,16 +40,9 @@ pub fn check(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) -> Typed {
     let mut typed = Typed::default();
     for (name, rule) in &env.rules {
         let mut checker = Checker::new(env, rule.def.file, sink);
-        let params = rule
-            .decl
-            .params
-            .iter()
-            .map(|p| checker.type_expr(&p.ty))
-            .collect();
+        let params = rule.decl.params.iter().map(|p| checker.type_expr(&p.ty)).collect();
         let ret = checker.type_expr(&rule.decl.ret);
-        typed
-            .signatures
-            .insert(name.clone(), Signature { params, ret });
+        typed.signatures.insert(name.clone(), Signature { params, ret });
     }
     for item in items(package) {
         match item.node {
@@ -93,12 +86,7 @@ pub fn check(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) -> Typed {
                     .signatures
                     .get(&decl.name.name)
                     .map_or(Type::Error, |s| s.ret.clone());
-                checker.expect(
-                    &decl.body,
-                    &actual,
-                    &expected,
-                    "the rule's declared result type",
-                );
+                checker.expect(&decl.body, &actual, &expected, "the rule's declared result type");
                 let calls = std::mem::take(&mut checker.calls);
                 typed.calls.insert(decl.name.name.clone(), calls);
             }
@@ -130,13 +118,7 @@ pub fn check_expr(
     checker.expr(expr)
 }
 
-fn check_test(
-    env: &Env<'_>,
-    signatures: &BTreeMap<String, Signature>,
-    file: FileId,
-    test: &TestDecl,
-    sink: &mut Sink,
-) {
+fn check_test(env: &Env<'_>, signatures: &BTreeMap<String, Signature>, file: FileId, test: &TestDecl, sink: &mut Sink) {
     let mut checker = Checker::new(env, file, sink);
     checker.signatures = Some(signatures);
     for stmt in &test.stmts {
@@ -193,10 +175,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                     );
                     let d = match did_you_mean(&ident.name, TYPE_NAMES.iter().copied()) {
                         Some(near) => d.with_help(format!("did you mean `{near}`?")),
-                        None => d.with_help(format!(
-                            "the types are {}",
-                            crate::resolve::backticked(TYPE_NAMES)
-                        )),
+                        None => d.with_help(format!("the types are {}", crate::resolve::backticked(TYPE_NAMES))),
                     };
                     self.error(d)
                 }
@@ -220,11 +199,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
     }
 
     fn lookup(&self, name: &str) -> Option<Type> {
-        self.scope
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, t)| t.clone())
+        self.scope.iter().rev().find(|(n, _)| n == name).map(|(_, t)| t.clone())
     }
 
     fn expr(&mut self, expr: &Expr) -> Type {
@@ -269,11 +244,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                 result
             }
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, expr.span),
-            ExprKind::If {
-                cond,
-                then,
-                otherwise,
-            } => {
+            ExprKind::If { cond, then, otherwise } => {
                 let c = self.expr(cond);
                 self.expect(cond, &c, &Type::Bool, "a condition");
                 let a = self.expr(then);
@@ -281,12 +252,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                 if a == Type::None {
                     return b;
                 }
-                self.expect(
-                    otherwise,
-                    &b,
-                    &a,
-                    "the `else` branch (it must match the `then` branch)",
-                );
+                self.expect(otherwise, &b, &a, "the `else` branch (it must match the `then` branch)");
                 a
             }
             ExprKind::Quantifier { var, set, body, .. } => {
@@ -358,10 +324,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
         let d = match did_you_mean(&field.name, names.iter().copied()) {
             Some(near) => d.with_help(format!("did you mean `{near}`?")),
             None if names.is_empty() => d.with_help(format!("a `{base}` has no fields")),
-            None => d.with_help(format!(
-                "its fields are {}",
-                crate::resolve::backticked(names)
-            )),
+            None => d.with_help(format!("its fields are {}", crate::resolve::backticked(names))),
         };
         self.error(d)
     }
@@ -393,9 +356,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
             if let (Type::Meeting | Type::Decision, "kind", ExprKind::Name(kind_name)) =
                 (&ty, name.name.as_str(), &value.kind)
             {
-                if self.lookup(&kind_name.name).is_none()
-                    && self.env.global_type(&kind_name.name).is_none()
-                {
+                if self.lookup(&kind_name.name).is_none() && self.env.global_type(&kind_name.name).is_none() {
                     if ty == Type::Meeting {
                         self.env.meeting_kind(self.file, kind_name, self.sink);
                     } else {
@@ -420,9 +381,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                 continue;
             }
             match ty.field(&name.name) {
-                Some(expected) => {
-                    self.expect(value, &actual, &expected, &format!("field `{}`", name.name))
-                }
+                Some(expected) => self.expect(value, &actual, &expected, &format!("field `{}`", name.name)),
                 None => {
                     self.unknown_field(&ty, name);
                 }
@@ -447,10 +406,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
     fn call(&mut self, func: &Ident, args: &[Expr]) -> Type {
         let arg_types: Vec<Type> = args.iter().map(|a| self.expr(a)).collect();
         let (params, ret): (Vec<Type>, Type) = if let Some(b) = builtin(&func.name) {
-            (
-                b.params.iter().map(|(_, t)| t.to_type()).collect(),
-                b.ret.to_type(),
-            )
+            (b.params.iter().map(|(_, t)| t.to_type()).collect(), b.ret.to_type())
         } else if let Some(sig) = self.signatures.and_then(|s| s.get(&func.name)) {
             self.calls.push(CallEdge {
                 callee: func.name.clone(),
@@ -473,9 +429,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                 .chain(BUILTINS.iter().map(|b| b.name));
             let d = match did_you_mean(&func.name, candidates) {
                 Some(near) => d.with_help(format!("did you mean `{near}`?")),
-                None => d.with_help(
-                    "define it with `rule`, or call a built-in query such as `chair(d)`",
-                ),
+                None => d.with_help("define it with `rule`, or call a built-in query such as `chair(d)`"),
             };
             return self.error(d);
         };
@@ -498,10 +452,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                     span,
                     format!("{} argument{}", args.len(), plural(args.len())),
                 )
-                .with_help(format!(
-                    "call it as `{}`",
-                    signature_text(&func.name, &params)
-                )),
+                .with_help(format!("call it as `{}`", signature_text(&func.name, &params))),
             );
         }
         for ((arg, actual), expected) in args.iter().zip(&arg_types).zip(&params) {
@@ -513,12 +464,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                 },
                 _ => expected.clone(),
             };
-            self.expect(
-                arg,
-                actual,
-                &expected,
-                &format!("an argument of `{}`", func.name),
-            );
+            self.expect(arg, actual, &expected, &format!("an argument of `{}`", func.name));
         }
         ret
     }
@@ -571,14 +517,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
         }
     }
 
-    fn operand_mismatch(
-        &mut self,
-        op: BinaryOp,
-        a: &Type,
-        b: &Type,
-        span: Span,
-        help: &str,
-    ) -> Type {
+    fn operand_mismatch(&mut self, op: BinaryOp, a: &Type, b: &Type, span: Span, help: &str) -> Type {
         self.error(
             Diagnostic::error(
                 codes::TYPE_MISMATCH,
@@ -606,13 +545,9 @@ fn signature_text(name: &str, params: &[Type]) -> String {
 
 fn conversion_help(actual: &Type, expected: &Type) -> String {
     match (actual, expected) {
-        (Type::Party, Type::Bool) => {
-            "to ask whether a party is a member, write `member(p, d)`".to_string()
-        }
+        (Type::Party, Type::Bool) => "to ask whether a party is a member, write `member(p, d)`".to_string(),
         (Type::Set(_), Type::Bool) => "to test membership in a set, write `x in s`".to_string(),
-        (Type::Int, Type::Duration) => {
-            "write a duration with its unit, such as `2 years`".to_string()
-        }
+        (Type::Int, Type::Duration) => "write a duration with its unit, such as `2 years`".to_string(),
         (Type::Int, Type::Date) | (Type::Duration, Type::Date) => {
             "write dates as `YYYY-MM-DD`, for example `2013-08-31`".to_string()
         }

@@ -40,10 +40,7 @@ impl Type {
     /// Types whose values may be absent: the chair before the first term,
     /// a term boundary before the rotation starts.
     pub fn may_be_none(&self) -> bool {
-        matches!(
-            self,
-            Type::Party | Type::Date | Type::Status | Type::None | Type::Error
-        )
+        matches!(self, Type::Party | Type::Date | Type::Status | Type::None | Type::Error)
     }
 
     /// The type of a named field of a record type, if it has one.
@@ -230,10 +227,7 @@ pub const BUILTINS: &[Builtin] = &[
     },
     Builtin {
         name: "may_attend",
-        params: &[
-            ("party", BuiltinType::Party),
-            ("meeting", BuiltinType::Meeting),
-        ],
+        params: &[("party", BuiltinType::Party), ("meeting", BuiltinType::Meeting)],
         ret: BuiltinType::Bool,
     },
     Builtin {

@@ -189,10 +189,7 @@ pub enum StmtKind {
         until: Option<DateLit>,
     },
     /// `pending IRN, PAK under silence until 2013-08-31`
-    Pending {
-        parties: Vec<Ident>,
-        deadline: DateLit,
-    },
+    Pending { parties: Vec<Ident>, deadline: DateLit },
     /// `open to UZB, TKM`
     OpenTo { parties: Vec<Ident> },
     /// `withdrawal AZE on 2020-01-01`
@@ -230,10 +227,7 @@ pub enum StmtKind {
         quorum: Option<Quorum>,
     },
     /// `decision election reserved to ministerial`
-    DecisionKind {
-        kind: Ident,
-        reserved_to: Vec<Ident>,
-    },
+    DecisionKind { kind: Ident, reserved_to: Vec<Ident> },
     /// `amendments by ministerial`
     Amendments { by: Vec<Ident> },
 }
@@ -261,10 +255,7 @@ pub enum RotationItemKind {
     /// `first KAZ from 2013-08-31`
     First { party: Ident, from: DateLit },
     /// `term 2 years [from 2013-08-31]`
-    Term {
-        length: DurationLit,
-        from: Option<DateLit>,
-    },
+    Term { length: DurationLit, from: Option<DateLit> },
     /// `voluntary`
     Voluntary,
 }
@@ -340,15 +331,8 @@ pub struct TestDecl {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum TestStmt {
-    Let {
-        name: Ident,
-        value: Expr,
-        span: Span,
-    },
-    Assert {
-        expr: Expr,
-        span: Span,
-    },
+    Let { name: Ident, value: Expr, span: Span },
+    Assert { expr: Expr, span: Span },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -569,14 +553,8 @@ pub enum DecisionFieldKind {
     Objections(Vec<Ident>),
     Reservations(Vec<Ident>),
     Admits(Vec<Ident>),
-    Invites {
-        parties: Vec<Ident>,
-        to: Option<Ident>,
-    },
-    Elects {
-        party: Ident,
-        from: Option<DateSpec>,
-    },
+    Invites { parties: Vec<Ident>, to: Option<Ident> },
+    Elects { party: Ident, from: Option<DateSpec> },
     Text(Str),
     Source(SourceRef),
 }

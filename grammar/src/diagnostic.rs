@@ -38,12 +38,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(
-        code: &'static str,
-        message: impl Into<String>,
-        span: Span,
-        label: impl Into<String>,
-    ) -> Self {
+    pub fn error(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity: Severity::Error,
@@ -56,12 +51,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(
-        code: &'static str,
-        message: impl Into<String>,
-        span: Span,
-        label: impl Into<String>,
-    ) -> Self {
+    pub fn warning(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message, span, label)
@@ -84,10 +74,7 @@ impl Diagnostic {
 
     /// The primary span, or the start of the file when there is none.
     pub fn span(&self) -> Span {
-        self.labels
-            .first()
-            .map(|label| label.span)
-            .unwrap_or_default()
+        self.labels.first().map(|label| label.span).unwrap_or_default()
     }
 
     pub fn is_error(&self) -> bool {
@@ -148,8 +135,7 @@ pub fn render_human(diagnostics: &[Diagnostic], file: &str, source: &str, color:
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
     for diagnostic in diagnostics {
-        let report = to_miette(diagnostic, source)
-            .with_source_code(NamedSource::new(file, source.to_string()));
+        let report = to_miette(diagnostic, source).with_source_code(NamedSource::new(file, source.to_string()));
         if handler.render_report(&mut out, report.as_ref()).is_err() {
             // The handler only fails when writing to `out` fails, which a
             // String never does; fall back to a plain line all the same.

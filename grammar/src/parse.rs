@@ -93,12 +93,7 @@ fn syntax_diagnostic(error: &pest::error::Error<Rule>, source: &str) -> Diagnost
     if let Some(attempts) = error.parse_attempts() {
         for token in attempts.expected_tokens() {
             let token = token.to_string();
-            if !token.is_empty()
-                && token != "//"
-                && token
-                    .chars()
-                    .all(|c| !c.is_alphanumeric() && !c.is_whitespace())
-            {
+            if !token.is_empty() && token != "//" && token.chars().all(|c| !c.is_alphanumeric() && !c.is_whitespace()) {
                 expected.insert(format!("`{token}`"));
             }
         }
@@ -112,13 +107,12 @@ fn syntax_diagnostic(error: &pest::error::Error<Rule>, source: &str) -> Diagnost
             "expected a statement (`members`, `pending`, `chair`, `meeting`, `decisions`, ...) or `}`".to_string()
         }
         many if many.iter().any(|e| e == "`}`") => "expected `}` or another statement".to_string(),
-        many if many.iter().any(|e| e == "end of file") => "expected an item: a party, a clause block, a rule or a test".to_string(),
+        many if many.iter().any(|e| e == "end of file") => {
+            "expected an item: a party, a clause block, a rule or a test".to_string()
+        }
         many => format!("expected one of {} kinds of item", many.len()),
     };
-    let span = Span::new(
-        offset,
-        offset + found.len().min(source.len().saturating_sub(offset)),
-    );
+    let span = Span::new(offset, offset + found.len().min(source.len().saturating_sub(offset)));
     let message = if offset >= source.trim_end().len() {
         "unexpected end of file".to_string()
     } else {
@@ -147,9 +141,7 @@ fn describe_found(source: &str, offset: usize) -> String {
 
 fn syntax_help(expected: &[String]) -> Option<String> {
     if expected.iter().any(|e| e == "`members`") {
-        return Some(
-            "each statement starts with its keyword; docs/language.md lists them all".to_string(),
-        );
+        return Some("each statement starts with its keyword; docs/language.md lists them all".to_string());
     }
     if expected.iter().any(|e| e == "`}`") {
         return Some("every `{` needs a matching `}`; check the block above".to_string());
@@ -212,9 +204,7 @@ fn is_keyword(rule: Rule) -> bool {
 
 /// The children of a pair, keywords left out.
 fn kids<'i>(pair: Pair<'i, Rule>) -> Vec<Pair<'i, Rule>> {
-    pair.into_inner()
-        .filter(|p| !is_keyword(p.as_rule()))
-        .collect()
+    pair.into_inner().filter(|p| !is_keyword(p.as_rule())).collect()
 }
 
 fn pratt() -> PrattParser<Rule> {
@@ -283,23 +273,13 @@ impl Builder {
         for p in kids(pair) {
             match p.as_rule() {
                 Rule::string => title = self.string(p),
-                Rule::ref_field => {
-                    fields.extend(first_kid(p).map(|s| HeaderField::Ref(self.string(s))))
-                }
-                Rule::adopted_field => {
-                    fields.extend(first_kid(p).map(|d| HeaderField::Adopted(self.date(d))))
-                }
-                Rule::source_field => {
-                    fields.extend(first_kid(p).map(|s| HeaderField::Source(self.string(s))))
-                }
+                Rule::ref_field => fields.extend(first_kid(p).map(|s| HeaderField::Ref(self.string(s)))),
+                Rule::adopted_field => fields.extend(first_kid(p).map(|d| HeaderField::Adopted(self.date(d)))),
+                Rule::source_field => fields.extend(first_kid(p).map(|s| HeaderField::Source(self.string(s)))),
                 _ => {}
             }
         }
-        PolicyHeader {
-            title,
-            fields,
-            span,
-        }
+        PolicyHeader { title, fields, span }
     }
 
     fn amendment_file(&self, pair: Pair<'_, Rule>) -> AmendmentFile {
@@ -360,9 +340,9 @@ impl Builder {
             Rule::clause_block => Item::Block(self.clause_block(pair)),
             Rule::rule_decl => Item::Rule(self.rule_decl(pair)),
             Rule::test_decl => Item::Test(self.test_decl(pair)),
-            Rule::non_normative => Item::NonNormative(
-                first_kid(pair).map_or_else(|| empty_str(span), |s| self.string(s)),
-            ),
+            Rule::non_normative => {
+                Item::NonNormative(first_kid(pair).map_or_else(|| empty_str(span), |s| self.string(s)))
+            }
             Rule::EOI => return None,
             _ => Item::Stmt(Stmt {
                 kind: self.statement(pair)?,
@@ -466,18 +446,8 @@ impl Builder {
         let span = span_of(&pair);
         let parts = kids(pair);
         let idents = |i: usize| parts.get(i).map(ident_list).unwrap_or_default();
-        let one_ident = |i: usize| {
-            parts
-                .get(i)
-                .cloned()
-                .map_or_else(|| empty_ident(span), ident)
-        };
-        let date_at = |i: usize| {
-            parts
-                .get(i)
-                .cloned()
-                .map_or_else(|| empty_date(span), |p| self.date(p))
-        };
+        let one_ident = |i: usize| parts.get(i).cloned().map_or_else(|| empty_ident(span), ident);
+        let date_at = |i: usize| parts.get(i).cloned().map_or_else(|| empty_date(span), |p| self.date(p));
         let has = |r: Rule| parts.iter().any(|p| p.as_rule() == r);
         let find = |r: Rule| parts.iter().find(|p| p.as_rule() == r).cloned();
         Some(match rule {
@@ -505,9 +475,7 @@ impl Builder {
                     .map_or_else(|| empty_ident(span), ident),
                 role: find(Rule::ident).map_or_else(|| empty_ident(span), ident),
             },
-            Rule::chair_block => {
-                StmtKind::Rotation(parts.into_iter().map(|p| self.rotation_item(p)).collect())
-            }
+            Rule::chair_block => StmtKind::Rotation(parts.into_iter().map(|p| self.rotation_item(p)).collect()),
             Rule::support_stmt => StmtKind::SupportUnit {
                 parties: idents(0),
                 period: find(Rule::duration).map(|p| self.duration(p)),
@@ -532,22 +500,17 @@ impl Builder {
                 strength: find(Rule::strength)
                     .and_then(first_kid)
                     .map_or_else(|| empty_ident(span), ident),
-                every: find(Rule::duration)
-                    .map_or_else(|| empty_duration(span), |p| self.duration(p)),
+                every: find(Rule::duration).map_or_else(|| empty_duration(span), |p| self.duration(p)),
                 per_member: has(Rule::per_member),
-                host: find(Rule::host_rule)
-                    .and_then(first_kid)
-                    .map(|p| match p.as_rule() {
-                        Rule::host_chair => HostRule::Chair(span_of(&p)),
-                        _ => HostRule::Party(ident(p)),
-                    }),
+                host: find(Rule::host_rule).and_then(first_kid).map(|p| match p.as_rule() {
+                    Rule::host_chair => HostRule::Chair(span_of(&p)),
+                    _ => HostRule::Party(ident(p)),
+                }),
             }),
             Rule::decisions_stmt => StmtKind::Decisions {
                 by: one_ident(0),
                 of_members_present: has(Rule::members_present),
-                quorum: find(Rule::quorum)
-                    .and_then(first_kid)
-                    .map(|p| self.quorum(p)),
+                quorum: find(Rule::quorum).and_then(first_kid).map(|p| self.quorum(p)),
             },
             Rule::decision_kind_stmt => StmtKind::DecisionKind {
                 kind: one_ident(0),
@@ -564,26 +527,15 @@ impl Builder {
         let parts = kids(pair);
         let kind = match rule {
             Rule::eligible => match parts.first() {
-                Some(p) if p.as_rule() == Rule::ident_list => {
-                    RotationItemKind::EligibleParties(ident_list(p))
-                }
+                Some(p) if p.as_rule() == Rule::ident_list => RotationItemKind::EligibleParties(ident_list(p)),
                 _ => RotationItemKind::EligibleMembers,
             },
             Rule::order => RotationItemKind::OrderAlphabetical {
-                language: parts
-                    .first()
-                    .cloned()
-                    .map_or_else(|| empty_ident(span), ident),
+                language: parts.first().cloned().map_or_else(|| empty_ident(span), ident),
             },
             Rule::first_chair => RotationItemKind::First {
-                party: parts
-                    .first()
-                    .cloned()
-                    .map_or_else(|| empty_ident(span), ident),
-                from: parts
-                    .get(1)
-                    .cloned()
-                    .map_or_else(|| empty_date(span), |p| self.date(p)),
+                party: parts.first().cloned().map_or_else(|| empty_ident(span), ident),
+                from: parts.get(1).cloned().map_or_else(|| empty_date(span), |p| self.date(p)),
             },
             Rule::term => RotationItemKind::Term {
                 length: parts
@@ -667,9 +619,7 @@ impl Builder {
                 Rule::let_stmt => {
                     let mut parts = kids(p).into_iter();
                     let var = parts.next().map_or_else(|| empty_ident(pspan), ident);
-                    let value = parts
-                        .next()
-                        .map_or_else(|| none_expr(pspan), |e| self.expr(e));
+                    let value = parts.next().map_or_else(|| none_expr(pspan), |e| self.expr(e));
                     stmts.push(TestStmt::Let {
                         name: var,
                         value,
@@ -792,18 +742,9 @@ impl Builder {
                     Some("any") => QuantifierKind::Any,
                     _ => QuantifierKind::All,
                 };
-                let var = parts
-                    .get(1)
-                    .cloned()
-                    .map_or_else(|| empty_ident(span), ident);
-                let set = parts
-                    .get(2)
-                    .cloned()
-                    .map_or_else(|| none_expr(span), |p| self.expr(p));
-                let body = parts
-                    .get(3)
-                    .cloned()
-                    .map_or_else(|| none_expr(span), |p| self.expr(p));
+                let var = parts.get(1).cloned().map_or_else(|| empty_ident(span), ident);
+                let set = parts.get(2).cloned().map_or_else(|| none_expr(span), |p| self.expr(p));
+                let body = parts.get(3).cloned().map_or_else(|| none_expr(span), |p| self.expr(p));
                 ExprKind::Quantifier {
                     kind,
                     var,
@@ -837,16 +778,8 @@ impl Builder {
             .filter(|p| p.as_rule() == Rule::source_ref)
             .map(|p| self.source_ref(p.clone()))
             .collect();
-        let parts: Vec<Pair<'_, Rule>> = parts
-            .into_iter()
-            .filter(|p| p.as_rule() != Rule::source_ref)
-            .collect();
-        let one_ident = |i: usize| {
-            parts
-                .get(i)
-                .cloned()
-                .map_or_else(|| empty_ident(span), ident)
-        };
+        let parts: Vec<Pair<'_, Rule>> = parts.into_iter().filter(|p| p.as_rule() != Rule::source_ref).collect();
+        let one_ident = |i: usize| parts.get(i).cloned().map_or_else(|| empty_ident(span), ident);
         let spec_at = |i: usize| {
             parts
                 .get(i)
@@ -874,10 +807,7 @@ impl Builder {
             }
             Rule::decline_record => RecordKind::Decline {
                 party: one_ident(0),
-                turn: parts
-                    .get(1)
-                    .cloned()
-                    .map_or_else(|| empty_date(span), |p| self.date(p)),
+                turn: parts.get(1).cloned().map_or_else(|| empty_date(span), |p| self.date(p)),
             },
             Rule::designation_record => RecordKind::Designation {
                 party: one_ident(0),
@@ -892,10 +822,7 @@ impl Builder {
             },
             Rule::handover_record => RecordKind::Handover {
                 to: one_ident(0),
-                on: parts
-                    .get(1)
-                    .cloned()
-                    .map_or_else(|| empty_date(span), |p| self.date(p)),
+                on: parts.get(1).cloned().map_or_else(|| empty_date(span), |p| self.date(p)),
                 decided_by: match (parts.get(2), parts.get(3)) {
                     (Some(m), Some(d)) => Some((ident(m.clone()), ident(d.clone()))),
                     _ => None,
@@ -913,11 +840,7 @@ impl Builder {
             },
             _ => return None,
         };
-        Some(Record {
-            kind,
-            sources,
-            span,
-        })
+        Some(Record { kind, sources, span })
     }
 
     fn meeting_field(&self, pair: Pair<'_, Rule>) -> MeetingField {
@@ -928,24 +851,18 @@ impl Builder {
             _ => {
                 let first = first_kid(pair);
                 match rule {
-                    Rule::kind_field => {
-                        MeetingFieldKind::Kind(first.map_or_else(|| empty_ident(span), ident))
+                    Rule::kind_field => MeetingFieldKind::Kind(first.map_or_else(|| empty_ident(span), ident)),
+                    Rule::date_field => {
+                        MeetingFieldKind::Date(first.map_or_else(|| empty_spec(span), |p| self.date_spec(p)))
                     }
-                    Rule::date_field => MeetingFieldKind::Date(
-                        first.map_or_else(|| empty_spec(span), |p| self.date_spec(p)),
-                    ),
-                    Rule::place_field => MeetingFieldKind::Place(
-                        first.map_or_else(|| empty_str(span), |p| self.string(p)),
-                    ),
-                    Rule::host_field => {
-                        MeetingFieldKind::Host(first.map_or_else(|| empty_ident(span), ident))
+                    Rule::place_field => {
+                        MeetingFieldKind::Place(first.map_or_else(|| empty_str(span), |p| self.string(p)))
                     }
-                    Rule::present_field => MeetingFieldKind::Present(
-                        first.as_ref().map(ident_list).unwrap_or_default(),
-                    ),
-                    _ => MeetingFieldKind::Observers(
-                        first.as_ref().map(ident_list).unwrap_or_default(),
-                    ),
+                    Rule::host_field => MeetingFieldKind::Host(first.map_or_else(|| empty_ident(span), ident)),
+                    Rule::present_field => {
+                        MeetingFieldKind::Present(first.as_ref().map(ident_list).unwrap_or_default())
+                    }
+                    _ => MeetingFieldKind::Observers(first.as_ref().map(ident_list).unwrap_or_default()),
                 }
             }
         };
@@ -970,26 +887,18 @@ impl Builder {
                         .unwrap_or_default()
                 };
                 let kind = match rule {
-                    Rule::kind_field => DecisionFieldKind::Kind(
-                        inner
-                            .first()
-                            .cloned()
-                            .map_or_else(|| empty_ident(fspan), ident),
-                    ),
+                    Rule::kind_field => {
+                        DecisionFieldKind::Kind(inner.first().cloned().map_or_else(|| empty_ident(fspan), ident))
+                    }
                     Rule::objections_field => DecisionFieldKind::Objections(party_set(&inner)),
                     Rule::reservations_field => DecisionFieldKind::Reservations(party_set(&inner)),
-                    Rule::admits_field => {
-                        DecisionFieldKind::Admits(inner.first().map(ident_list).unwrap_or_default())
-                    }
+                    Rule::admits_field => DecisionFieldKind::Admits(inner.first().map(ident_list).unwrap_or_default()),
                     Rule::invites_field => DecisionFieldKind::Invites {
                         parties: inner.first().map(ident_list).unwrap_or_default(),
                         to: inner.get(1).cloned().map(ident),
                     },
                     Rule::elects_field => DecisionFieldKind::Elects {
-                        party: inner
-                            .first()
-                            .cloned()
-                            .map_or_else(|| empty_ident(fspan), ident),
+                        party: inner.first().cloned().map_or_else(|| empty_ident(fspan), ident),
                         from: inner.get(1).cloned().map(|p| self.date_spec(p)),
                     },
                     Rule::text_field => DecisionFieldKind::Text(
@@ -1013,9 +922,7 @@ impl Builder {
 
     fn source_ref_parts(&self, parts: Vec<Pair<'_, Rule>>, span: Span) -> SourceRef {
         let mut parts = parts.into_iter();
-        let document = parts
-            .next()
-            .map_or_else(|| empty_str(span), |p| self.string(p));
+        let document = parts.next().map_or_else(|| empty_str(span), |p| self.string(p));
         let paragraph = parts.next().map(|p| match p.as_rule() {
             Rule::string => self.string(p),
             _ => Str {
@@ -1046,11 +953,7 @@ impl Builder {
                 _ => {}
             }
         }
-        DateSpec {
-            precision,
-            date,
-            span,
-        }
+        DateSpec { precision, date, span }
     }
 
     // -------------------------------------------------------------- tokens
@@ -1058,10 +961,7 @@ impl Builder {
     fn string(&self, pair: Pair<'_, Rule>) -> Str {
         let span = span_of(&pair);
         let raw = pair.as_str();
-        let inner = raw
-            .strip_prefix('"')
-            .and_then(|s| s.strip_suffix('"'))
-            .unwrap_or(raw);
+        let inner = raw.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(raw);
         let mut value = String::with_capacity(inner.len());
         let mut chars = inner.chars();
         while let Some(c) = chars.next() {
@@ -1081,10 +981,7 @@ impl Builder {
 
     fn date(&self, pair: Pair<'_, Rule>) -> DateLit {
         let span = span_of(&pair);
-        let mut parts = pair
-            .as_str()
-            .split('-')
-            .map(|s| s.parse::<i16>().unwrap_or(0));
+        let mut parts = pair.as_str().split('-').map(|s| s.parse::<i16>().unwrap_or(0));
         let year = parts.next().unwrap_or(0);
         let month = parts.next().unwrap_or(0);
         let day = parts.next().unwrap_or(0);
@@ -1099,9 +996,7 @@ impl Builder {
     fn duration(&self, pair: Pair<'_, Rule>) -> DurationLit {
         let span = span_of(&pair);
         let parts = kids(pair);
-        let amount = parts
-            .first()
-            .map_or(0, |p| self.number(p.as_str(), span_of(p)));
+        let amount = parts.first().map_or(0, |p| self.number(p.as_str(), span_of(p)));
         let unit = match parts.get(1).map(|p| p.as_str()) {
             Some(u) if u.starts_with("day") => DurationUnit::Days,
             Some(u) if u.starts_with("month") => DurationUnit::Months,

@@ -25,9 +25,7 @@ pub fn from_date(date: Date) -> Day {
 }
 
 pub fn to_date(day: Day) -> Option<Date> {
-    EPOCH
-        .checked_add(Span::new().try_days(i64::from(day)).ok()?)
-        .ok()
+    EPOCH.checked_add(Span::new().try_days(i64::from(day)).ok()?).ok()
 }
 
 /// `YYYY-MM-DD`.
@@ -77,17 +75,11 @@ mod tests {
             amount: 1,
             unit: Unit::Months,
         };
-        assert_eq!(
-            add(jan31, month, 1).map(format),
-            Some("2024-02-29".to_string())
-        );
+        assert_eq!(add(jan31, month, 1).map(format), Some("2024-02-29".to_string()));
         let two_years = Duration {
             amount: 2,
             unit: Unit::Years,
         };
-        assert_eq!(
-            add(d, two_years, 1).map(format),
-            Some("2015-08-31".to_string())
-        );
+        assert_eq!(add(d, two_years, 1).map(format), Some("2015-08-31".to_string()));
     }
 }

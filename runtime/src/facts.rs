@@ -33,10 +33,7 @@ const MEETING_FIELDS: &[&str] = &["id", "kind", "date", "host", "present", "obse
 const DECISION_FIELDS: &[&str] = &["kind", "meeting", "objections", "reservations", "subjects"];
 
 /// Decodes a facts document into named values, in key order.
-pub fn decode(
-    bundle: &Bundle,
-    json: &serde_json::Value,
-) -> Result<Vec<(String, Value)>, FactError> {
+pub fn decode(bundle: &Bundle, json: &serde_json::Value) -> Result<Vec<(String, Value)>, FactError> {
     let serde_json::Value::Object(top) = json else {
         return Err(error(
             "$",
@@ -47,17 +44,12 @@ pub fn decode(
     let mut out = Vec::new();
     for (key, value) in top {
         let path = format!("$.{key}");
-        let is_name = key
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        let is_name = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !is_name {
             return Err(error(
                 &path,
-                &format!(
-                    "`{key}` cannot be used as a name in a query; use letters, digits and `_`"
-                ),
+                &format!("`{key}` cannot be used as a name in a query; use letters, digits and `_`"),
             ));
         }
         out.push((key.clone(), decoder.value(value, &path)?));
@@ -90,9 +82,7 @@ impl Decoder<'_> {
             J::String(s) if looks_like_date(s) => Value::Date(self.date(v, path)?),
             J::String(_) => Value::Party(self.party(v, path)?),
             J::Array(_) => Value::parties(self.parties(v, path)?),
-            J::Object(map) if map.contains_key("date") => {
-                Value::Meeting(Box::new(self.meeting(v, path)?))
-            }
+            J::Object(map) if map.contains_key("date") => Value::Meeting(Box::new(self.meeting(v, path)?)),
             J::Object(_) => Value::Decision(Box::new(self.decision(v, path)?)),
         })
     }
@@ -101,12 +91,7 @@ impl Decoder<'_> {
         let text = v
             .as_str()
             .ok_or_else(|| error(path, "expected a date string \"YYYY-MM-DD\""))?;
-        date::parse(text).ok_or_else(|| {
-            error(
-                path,
-                &format!("`{text}` is not a calendar date written YYYY-MM-DD"),
-            )
-        })
+        date::parse(text).ok_or_else(|| error(path, &format!("`{text}` is not a calendar date written YYYY-MM-DD")))
     }
 
     fn party(&self, v: &serde_json::Value, path: &str) -> Result<PartyId, FactError> {
@@ -132,28 +117,18 @@ impl Decoder<'_> {
         Ok(set.into_iter().collect())
     }
 
-    fn kind(
-        &self,
-        v: Option<&serde_json::Value>,
-        names: &[String],
-        what: &str,
-        path: &str,
-    ) -> Result<u32, FactError> {
+    fn kind(&self, v: Option<&serde_json::Value>, names: &[String], what: &str, path: &str) -> Result<u32, FactError> {
         let path = format!("{path}.kind");
         let text = v
             .ok_or_else(|| error(&path, &format!("a {what} needs a `kind`")))?
             .as_str()
             .ok_or_else(|| error(&path, &format!("expected a {what} kind name")))?;
-        names
-            .iter()
-            .position(|n| n == text)
-            .map(|i| i as u32)
-            .ok_or_else(|| {
-                error(
-                    &path,
-                    &format!("unknown {what} kind `{text}`; known: {}", names.join(", ")),
-                )
-            })
+        names.iter().position(|n| n == text).map(|i| i as u32).ok_or_else(|| {
+            error(
+                &path,
+                &format!("unknown {what} kind `{text}`; known: {}", names.join(", ")),
+            )
+        })
     }
 
     fn check_fields(
@@ -165,19 +140,14 @@ impl Decoder<'_> {
         match map.keys().find(|k| !known.contains(&k.as_str())) {
             Some(k) => Err(error(
                 &format!("{path}.{k}"),
-                &format!(
-                    "unknown field `{k}` of a {what}; its fields are {}",
-                    known.join(", ")
-                ),
+                &format!("unknown field `{k}` of a {what}; its fields are {}", known.join(", ")),
             )),
             None => Ok(()),
         }
     }
 
     fn meeting(&self, v: &serde_json::Value, path: &str) -> Result<Meeting, FactError> {
-        let map = v
-            .as_object()
-            .ok_or_else(|| error(path, "expected a meeting object"))?;
+        let map = v.as_object().ok_or_else(|| error(path, "expected a meeting object"))?;
         Self::check_fields(map, MEETING_FIELDS, "meeting", path)?;
         let field = |name: &str| map.get(name);
         Ok(Meeting {
@@ -207,9 +177,7 @@ impl Decoder<'_> {
     }
 
     fn decision(&self, v: &serde_json::Value, path: &str) -> Result<Decision, FactError> {
-        let map = v
-            .as_object()
-            .ok_or_else(|| error(path, "expected a decision object"))?;
+        let map = v.as_object().ok_or_else(|| error(path, "expected a decision object"))?;
         Self::check_fields(map, DECISION_FIELDS, "decision", path)?;
         let list = |name: &str| -> Result<Vec<PartyId>, FactError> {
             match map.get(name) {
@@ -221,22 +189,25 @@ impl Decoder<'_> {
         // top-level fact called `meeting`.
         let meeting = match map.get("meeting") {
             Some(serde_json::Value::String(name)) => {
-                let target = self.top.get(name).ok_or_else(|| error(&format!("{path}.meeting"), &format!("no fact named `{name}`")))?;
+                let target = self
+                    .top
+                    .get(name)
+                    .ok_or_else(|| error(&format!("{path}.meeting"), &format!("no fact named `{name}`")))?;
                 self.meeting(target, &format!("$.{name}"))?
             }
             Some(inline) => self.meeting(inline, &format!("{path}.meeting"))?,
             None => match self.top.get("meeting") {
                 Some(m) => self.meeting(m, "$.meeting")?,
-                None => return Err(error(path, "a decision needs its `meeting` (inline, by fact name, or a top-level `meeting`)")),
+                None => {
+                    return Err(error(
+                        path,
+                        "a decision needs its `meeting` (inline, by fact name, or a top-level `meeting`)",
+                    ))
+                }
             },
         };
         Ok(Decision {
-            kind: self.kind(
-                map.get("kind"),
-                &self.bundle.decision_kinds,
-                "decision",
-                path,
-            )?,
+            kind: self.kind(map.get("kind"), &self.bundle.decision_kinds, "decision", path)?,
             meeting,
             objections: list("objections")?,
             reservations: list("reservations")?,

@@ -111,18 +111,12 @@ impl<'b> Interpreter<'b> {
         let Some(version) = self.version_at(day) else {
             return (
                 Status::None,
-                Explanation::leaf(
-                    format!("no rules are in force on {}", date::format(day)),
-                    None,
-                ),
+                Explanation::leaf(format!("no rules are in force on {}", date::format(day)), None),
             );
         };
         let history = &self.bundle.history;
         let mut status = Status::None;
-        let mut why = Explanation::leaf(
-            format!("{name} is not a member on {}", date::format(day)),
-            None,
-        );
+        let mut why = Explanation::leaf(format!("{name} is not a member on {}", date::format(day)), None);
         for m in version.membership.iter().filter(|m| m.party == party) {
             match &m.kind {
                 MembershipKind::Member { from, until } => {
@@ -135,16 +129,9 @@ impl<'b> Interpreter<'b> {
                     }
                 }
                 MembershipKind::Pending { deadline } => {
-                    let broke = history
-                        .silences
-                        .iter()
-                        .find(|(p, on, _)| *p == party && on <= deadline);
+                    let broke = history.silences.iter().find(|(p, on, _)| *p == party && on <= deadline);
                     if let Some((_, on, observer)) = broke.filter(|(_, on, _)| *on <= day) {
-                        status = if *observer {
-                            Status::Observer
-                        } else {
-                            Status::None
-                        };
+                        status = if *observer { Status::Observer } else { Status::None };
                         why = Explanation::leaf(
                             format!(
                                 "{name} broke the silence procedure on {} and became {}",
@@ -156,7 +143,10 @@ impl<'b> Interpreter<'b> {
                     } else if day > *deadline && broke.is_none() {
                         status = Status::Member;
                         why = Explanation::leaf(
-                            format!("{name} became a member when the silence procedure ended on {} unbroken", date::format(*deadline)),
+                            format!(
+                                "{name} became a member when the silence procedure ended on {} unbroken",
+                                date::format(*deadline)
+                            ),
                             Some(&m.cite),
                         );
                     } else if day >= self.bundle.adopted && day <= *deadline {
@@ -174,26 +164,16 @@ impl<'b> Interpreter<'b> {
             }
         }
         if status != Status::Member {
-            if let Some((_, on)) = history
-                .joins
-                .iter()
-                .find(|(p, on)| *p == party && *on <= day)
-            {
+            if let Some((_, on)) = history.joins.iter().find(|(p, on)| *p == party && *on <= day) {
                 status = Status::Member;
-                why = Explanation::leaf(
-                    format!("{name} joined on {} (history)", date::format(*on)),
-                    None,
-                );
+                why = Explanation::leaf(format!("{name} joined on {} (history)", date::format(*on)), None);
             }
         }
         for m in version.membership.iter().filter(|m| m.party == party) {
             if let MembershipKind::Withdrawal { on } = m.kind {
                 if on <= day {
                     status = Status::None;
-                    why = Explanation::leaf(
-                        format!("{name} withdrew on {}", date::format(on)),
-                        Some(&m.cite),
-                    );
+                    why = Explanation::leaf(format!("{name} withdrew on {}", date::format(on)), Some(&m.cite));
                 }
             }
         }
@@ -293,10 +273,7 @@ impl<'b> Interpreter<'b> {
     // -------------------------------------------------------------- rotation
 
     fn rotation(&self) -> Option<&'b Rotation> {
-        self.bundle
-            .versions
-            .iter()
-            .find_map(|v| v.rotation.as_ref())
+        self.bundle.versions.iter().find_map(|v| v.rotation.as_ref())
     }
 
     fn term_length(&self, start: Day) -> Option<Duration> {
@@ -315,11 +292,7 @@ impl<'b> Interpreter<'b> {
 
     fn rank(&self, party: PartyId, day: Day) -> u32 {
         let epochs = &self.bundle.order_epochs;
-        let epoch = epochs
-            .iter()
-            .rev()
-            .find(|e| e.from <= day)
-            .or_else(|| epochs.first());
+        let epoch = epochs.iter().rev().find(|e| e.from <= day).or_else(|| epochs.first());
         epoch
             .and_then(|e| e.rank.get(party as usize).copied())
             .unwrap_or(u32::MAX)
@@ -441,11 +414,7 @@ impl<'b> Interpreter<'b> {
         };
         let mut blockers = Vec::new();
         let mut grounds = Vec::new();
-        for reservation in version
-            .reservations
-            .iter()
-            .filter(|r| r.decision == decision.kind)
-        {
+        for reservation in version.reservations.iter().filter(|r| r.decision == decision.kind) {
             if reservation.meetings.contains(&meeting.kind) {
                 grounds.push(Explanation::leaf(
                     format!("a `{meeting_kind}` meeting may take decisions of kind `{kind_name}`"),
@@ -459,7 +428,10 @@ impl<'b> Interpreter<'b> {
                     .map(|k| format!("`{k}`"))
                     .collect();
                 blockers.push(Explanation::leaf(
-                    format!("decisions of kind `{kind_name}` are reserved to {} meetings; this meeting is `{meeting_kind}`", allowed.join(", ")),
+                    format!(
+                        "decisions of kind `{kind_name}` are reserved to {} meetings; this meeting is `{meeting_kind}`",
+                        allowed.join(", ")
+                    ),
                     Some(&reservation.cite),
                 ));
             }
@@ -489,10 +461,7 @@ impl<'b> Interpreter<'b> {
             .collect();
         if !ignored.is_empty() {
             grounds.push(Explanation::leaf(
-                format!(
-                    "objections by {} do not block: not members present",
-                    ignored.join(", ")
-                ),
+                format!("objections by {} do not block: not members present", ignored.join(", ")),
                 consensus_cite,
             ));
         }
@@ -509,10 +478,7 @@ impl<'b> Interpreter<'b> {
             if met {
                 grounds.push(Explanation::leaf(format!("{fact}: met"), consensus_cite));
             } else {
-                blockers.push(Explanation::leaf(
-                    format!("{fact}: not met"),
-                    consensus_cite,
-                ));
+                blockers.push(Explanation::leaf(format!("{fact}: not met"), consensus_cite));
             }
         }
         let valid = blockers.is_empty();
@@ -570,24 +536,19 @@ impl<'b> Interpreter<'b> {
                     .history
                     .meetings
                     .iter()
-                    .filter(|m| {
-                        m.meeting.kind == obligation.kind
-                            && (host.is_none() || m.meeting.host == host)
-                    })
+                    .filter(|m| m.meeting.kind == obligation.kind && (host.is_none() || m.meeting.host == host))
                     .map(|m| m.meeting.date)
                     .collect();
                 let mut last = self.bundle.adopted;
                 for _ in 0..MAX_STEPS {
-                    let due =
-                        date::add(last, obligation.every, 1).ok_or(EvalError::DateOutOfRange)?;
+                    let due = date::add(last, obligation.every, 1).ok_or(EvalError::DateOutOfRange)?;
                     if due > to || due <= last {
                         break;
                     }
                     match held.iter().filter(|d| **d > last && **d <= due).max() {
                         Some(met) => last = *met,
                         None => {
-                            let applies =
-                                host.is_none_or(|p| self.status(p, due) == Status::Member);
+                            let applies = host.is_none_or(|p| self.status(p, due) == Status::Member);
                             if due >= from && applies {
                                 out.push(Violation {
                                     due,
@@ -650,9 +611,7 @@ impl<'b> Interpreter<'b> {
                 }
                 Value::Set(set)
             }
-            Expr::MeetingLit(fields) => {
-                Value::Meeting(Box::new(self.meeting_literal(fields, locals)?))
-            }
+            Expr::MeetingLit(fields) => Value::Meeting(Box::new(self.meeting_literal(fields, locals)?)),
             Expr::DecisionLit(fields) => {
                 let mut decision = Decision {
                     kind: 0,
@@ -711,12 +670,7 @@ impl<'b> Interpreter<'b> {
                     self.eval(otherwise, locals)?
                 }
             }
-            Expr::Quantifier {
-                all,
-                slot,
-                set,
-                body,
-            } => {
+            Expr::Quantifier { all, slot, set, body } => {
                 let Value::Set(items) = self.eval(set, locals)? else {
                     return Err(malformed("quantifier over a non-set"));
                 };
@@ -737,11 +691,7 @@ impl<'b> Interpreter<'b> {
         })
     }
 
-    fn meeting_literal(
-        &self,
-        fields: &[(Field, Expr)],
-        locals: &mut Vec<Value>,
-    ) -> Result<Meeting, EvalError> {
+    fn meeting_literal(&self, fields: &[(Field, Expr)], locals: &mut Vec<Value>) -> Result<Meeting, EvalError> {
         let mut meeting = empty_meeting();
         for (field, value) in fields {
             let value = self.eval(value, locals)?;
@@ -779,17 +729,10 @@ impl<'b> Interpreter<'b> {
                 (Some(p), Some(d)) => Value::Status(self.status(p, d)),
                 _ => Value::None,
             },
-            Builtin::Members => day(0)?.map_or(Value::Set(BTreeSet::new()), |d| {
-                Value::parties(self.members(d))
-            }),
-            Builtin::Observers => day(0)?.map_or(Value::Set(BTreeSet::new()), |d| {
-                Value::parties(self.observers(d))
-            }),
+            Builtin::Members => day(0)?.map_or(Value::Set(BTreeSet::new()), |d| Value::parties(self.members(d))),
+            Builtin::Observers => day(0)?.map_or(Value::Set(BTreeSet::new()), |d| Value::parties(self.observers(d))),
             Builtin::Chair => match day(0)? {
-                Some(d) => self
-                    .term_at(d)?
-                    .and_then(|t| t.chair)
-                    .map_or(Value::None, Value::Party),
+                Some(d) => self.term_at(d)?.and_then(|t| t.chair).map_or(Value::None, Value::Party),
                 None => Value::None,
             },
             Builtin::NextChair => match day(0)? {
@@ -803,9 +746,7 @@ impl<'b> Interpreter<'b> {
                 None => Value::None,
             },
             Builtin::TermStart => match day(0)? {
-                Some(d) => self
-                    .term_at(d)?
-                    .map_or(Value::None, |t| Value::Date(t.start)),
+                Some(d) => self.term_at(d)?.map_or(Value::None, |t| Value::Date(t.start)),
                 None => Value::None,
             },
             Builtin::TermEnd => match day(0)? {
@@ -837,13 +778,7 @@ impl<'b> Interpreter<'b> {
         })
     }
 
-    fn binary(
-        &self,
-        op: BinOp,
-        lhs: &Expr,
-        rhs: &Expr,
-        locals: &mut Vec<Value>,
-    ) -> Result<Value, EvalError> {
+    fn binary(&self, op: BinOp, lhs: &Expr, rhs: &Expr, locals: &mut Vec<Value>) -> Result<Value, EvalError> {
         // The logical operators short-circuit.
         match op {
             BinOp::And => {
@@ -873,39 +808,25 @@ impl<'b> Interpreter<'b> {
             (BinOp::Gt, _, _) => Value::Bool(ordered(&a, &b)? == std::cmp::Ordering::Greater),
             (BinOp::Ge, _, _) => Value::Bool(ordered(&a, &b)? != std::cmp::Ordering::Less),
             (BinOp::In, _, Value::Set(items)) => Value::Bool(items.contains(&a)),
-            (BinOp::Add, Value::Int(x), Value::Int(y)) => {
-                Value::Int(x.checked_add(*y).ok_or(EvalError::Overflow)?)
-            }
-            (BinOp::Sub, Value::Int(x), Value::Int(y)) => {
-                Value::Int(x.checked_sub(*y).ok_or(EvalError::Overflow)?)
-            }
-            (BinOp::Mul, Value::Int(x), Value::Int(y)) => {
-                Value::Int(x.checked_mul(*y).ok_or(EvalError::Overflow)?)
-            }
-            (BinOp::Add, Value::Date(d), Value::Duration(p))
-            | (BinOp::Add, Value::Duration(p), Value::Date(d)) => {
+            (BinOp::Add, Value::Int(x), Value::Int(y)) => Value::Int(x.checked_add(*y).ok_or(EvalError::Overflow)?),
+            (BinOp::Sub, Value::Int(x), Value::Int(y)) => Value::Int(x.checked_sub(*y).ok_or(EvalError::Overflow)?),
+            (BinOp::Mul, Value::Int(x), Value::Int(y)) => Value::Int(x.checked_mul(*y).ok_or(EvalError::Overflow)?),
+            (BinOp::Add, Value::Date(d), Value::Duration(p)) | (BinOp::Add, Value::Duration(p), Value::Date(d)) => {
                 Value::Date(date::add(*d, *p, 1).ok_or(EvalError::DateOutOfRange)?)
             }
             (BinOp::Sub, Value::Date(d), Value::Duration(p)) => {
                 Value::Date(date::add(*d, *p, -1).ok_or(EvalError::DateOutOfRange)?)
             }
-            (BinOp::Sub, Value::Date(x), Value::Date(y)) => {
-                Value::Int(i64::from(*x) - i64::from(*y))
-            }
+            (BinOp::Sub, Value::Date(x), Value::Date(y)) => Value::Int(i64::from(*x) - i64::from(*y)),
             // Arithmetic with an absent date stays absent.
-            (BinOp::Add | BinOp::Sub, Value::None, _)
-            | (BinOp::Add | BinOp::Sub, _, Value::None) => Value::None,
+            (BinOp::Add | BinOp::Sub, Value::None, _) | (BinOp::Add | BinOp::Sub, _, Value::None) => Value::None,
             _ => return Err(malformed("operands of a binary operator")),
         })
     }
 
     /// Evaluates an expression and explains the value: the tree of rules,
     /// queries and cited clauses that produced it.
-    pub fn explain(
-        &self,
-        expr: &Expr,
-        locals: &mut Vec<Value>,
-    ) -> Result<(Value, Explanation), EvalError> {
+    pub fn explain(&self, expr: &Expr, locals: &mut Vec<Value>) -> Result<(Value, Explanation), EvalError> {
         let value = self.eval(expr, locals)?;
         let shown = value.to_text(self.bundle);
         let explanation = match expr {
@@ -925,28 +846,23 @@ impl<'b> Interpreter<'b> {
                 );
                 match (builtin, values.as_slice()) {
                     (Builtin::Valid, [Value::Decision(d)]) => self.valid(d).explanation,
-                    (Builtin::Member | Builtin::Status, [Value::Party(p), Value::Date(d)]) => {
-                        Explanation {
-                            fact: call,
-                            clause: None,
-                            because: vec![self.status_explained(*p, *d).1],
-                        }
-                    }
+                    (Builtin::Member | Builtin::Status, [Value::Party(p), Value::Date(d)]) => Explanation {
+                        fact: call,
+                        clause: None,
+                        because: vec![self.status_explained(*p, *d).1],
+                    },
                     (Builtin::MayAttend, [Value::Party(p), Value::Meeting(m)]) => Explanation {
                         fact: call,
                         clause: None,
                         because: vec![self.status_explained(*p, m.date).1],
                     },
-                    (Builtin::Chair | Builtin::TermStart | Builtin::TermEnd, [Value::Date(d)]) => {
-                        Explanation {
-                            fact: call,
-                            clause: None,
-                            because: self.term_explanation(*d)?.into_iter().collect(),
-                        }
-                    }
+                    (Builtin::Chair | Builtin::TermStart | Builtin::TermEnd, [Value::Date(d)]) => Explanation {
+                        fact: call,
+                        clause: None,
+                        because: self.term_explanation(*d)?.into_iter().collect(),
+                    },
                     (Builtin::NextChair, [Value::Date(d)]) => {
-                        let mut because: Vec<Explanation> =
-                            self.term_explanation(*d)?.into_iter().collect();
+                        let mut because: Vec<Explanation> = self.term_explanation(*d)?.into_iter().collect();
                         if let Some(term) = self.term_at(*d)? {
                             because.extend(self.term_explanation(term.end)?);
                         }
@@ -969,8 +885,7 @@ impl<'b> Interpreter<'b> {
                 for arg in args {
                     frame.push(self.eval(arg, locals)?);
                 }
-                let shown_args: Vec<String> =
-                    frame.iter().map(|v| v.to_text(self.bundle)).collect();
+                let shown_args: Vec<String> = frame.iter().map(|v| v.to_text(self.bundle)).collect();
                 let (_, body) = self.explain(&rule.body, &mut frame)?;
                 Explanation {
                     fact: format!("rule {}({}) = {shown}", rule.name, shown_args.join(", ")),
@@ -979,21 +894,14 @@ impl<'b> Interpreter<'b> {
                 }
             }
             Expr::Binary(_, lhs, rhs) => self.compound(&shown, &[lhs, rhs], locals)?,
-            Expr::Not(e) | Expr::Neg(e) | Expr::Field(e, _) => {
-                self.compound(&shown, &[e], locals)?
-            }
+            Expr::Not(e) | Expr::Neg(e) | Expr::Field(e, _) => self.compound(&shown, &[e], locals)?,
             Expr::If(c, a, b) => self.compound(&shown, &[c, a, b], locals)?,
             _ => Explanation::leaf(format!("= {shown}"), None),
         };
         Ok((value, explanation))
     }
 
-    fn compound(
-        &self,
-        shown: &str,
-        parts: &[&Expr],
-        locals: &mut Vec<Value>,
-    ) -> Result<Explanation, EvalError> {
+    fn compound(&self, shown: &str, parts: &[&Expr], locals: &mut Vec<Value>) -> Result<Explanation, EvalError> {
         let mut because = Vec::new();
         for part in parts {
             if matches!(
@@ -1013,10 +921,7 @@ impl<'b> Interpreter<'b> {
     /// Why the term containing `day` runs when it does with the chair it has.
     fn term_explanation(&self, day: Day) -> Result<Option<Explanation>, EvalError> {
         let Some(rotation) = self.rotation() else {
-            return Ok(Some(Explanation::leaf(
-                "the policy has no chair rotation",
-                None,
-            )));
+            return Ok(Some(Explanation::leaf("the policy has no chair rotation", None)));
         };
         let cite = Some(&rotation.cite);
         let Some(term) = self.term_at(day)? else {
@@ -1029,9 +934,7 @@ impl<'b> Interpreter<'b> {
                 cite,
             )));
         };
-        let chair = term
-            .chair
-            .map_or_else(|| "nobody".to_string(), |c| self.party_name(c));
+        let chair = term.chair.map_or_else(|| "nobody".to_string(), |c| self.party_name(c));
         let mut because = Vec::new();
         if term.start == rotation.start {
             because.push(Explanation::leaf(
@@ -1043,13 +946,7 @@ impl<'b> Interpreter<'b> {
                 cite,
             ));
         } else if let Some(previous) = self.term_at(term.start - 1)? {
-            if let Some((to, _)) = self
-                .bundle
-                .history
-                .handovers
-                .iter()
-                .find(|(_, on)| *on == term.start)
-            {
+            if let Some((to, _)) = self.bundle.history.handovers.iter().find(|(_, on)| *on == term.start) {
                 because.push(Explanation::leaf(
                     format!(
                         "the history records a hand-over to {} on {}",
@@ -1063,7 +960,10 @@ impl<'b> Interpreter<'b> {
                     .chair
                     .map_or_else(|| "nobody".to_string(), |c| self.party_name(c));
                 because.push(Explanation::leaf(
-                    format!("{chair} follows {outgoing} in English alphabetical order of the states eligible on {}", date::format(term.start)),
+                    format!(
+                        "{chair} follows {outgoing} in English alphabetical order of the states eligible on {}",
+                        date::format(term.start)
+                    ),
                     cite,
                 ));
                 for (p, _) in self
@@ -1118,10 +1018,18 @@ impl<'b> Interpreter<'b> {
                                 break;
                             }
                         },
-                        TestStep::Assert { expr, file, line, column, text } => {
+                        TestStep::Assert {
+                            expr,
+                            file,
+                            line,
+                            column,
+                            text,
+                        } => {
                             let outcome = self.assertion(expr, &mut locals);
                             if let Some(detail) = outcome {
-                                failures.push(format!("{file}:{line}:{column}: assertion failed: `{text}`\n    {detail}"));
+                                failures.push(format!(
+                                    "{file}:{line}:{column}: assertion failed: `{text}`\n    {detail}"
+                                ));
                             }
                         }
                     }

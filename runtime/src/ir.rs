@@ -78,6 +78,8 @@ pub struct Version {
     pub from: Day,
     /// `base` or the amendment's title.
     pub source: String,
+    /// For an amendment: the recorded decision that adopted it.
+    pub adopted_by: Option<String>,
     pub membership: Vec<Membership>,
     pub rotation: Option<Rotation>,
     pub obligations: Vec<Obligation>,

@@ -5,9 +5,7 @@ use std::collections::BTreeSet;
 use serde_json::json;
 
 use crate::date;
-use crate::ir::{
-    Bundle, Day, Decision, Duration, Meeting, MeetingKindId, PartyId, Status, Strength, Unit,
-};
+use crate::ir::{Bundle, Day, Decision, Duration, Meeting, MeetingKindId, PartyId, Status, Strength, Unit};
 
 /// A missed meeting obligation.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -79,8 +77,7 @@ impl Value {
                 "clause": v.clause,
             }),
             Value::Set(items) => {
-                let mut values: Vec<serde_json::Value> =
-                    items.iter().map(|v| v.to_json(bundle)).collect();
+                let mut values: Vec<serde_json::Value> = items.iter().map(|v| v.to_json(bundle)).collect();
                 values.sort_by_key(|v| v.to_string());
                 serde_json::Value::Array(values)
             }

@@ -19,12 +19,7 @@ pub struct CheckArgs {
     pub deny_warnings: bool,
 }
 
-pub fn run(
-    args: &CheckArgs,
-    out: &mut dyn std::io::Write,
-    err: &mut dyn std::io::Write,
-    color: bool,
-) -> u8 {
+pub fn run(args: &CheckArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
     let paths = match files::collect(&args.paths) {
         Ok(paths) => paths,
         Err(e) => return usage_error(err, &e.to_string()),
@@ -55,12 +50,7 @@ pub fn run(
                     .iter()
                     .map(|d| JsonDiagnostic::new(d, &source.name, &source.text)),
             ),
-            Format::Human => human.push_str(&render_human(
-                diagnostics,
-                &source.name,
-                &source.text,
-                color,
-            )),
+            Format::Human => human.push_str(&render_human(diagnostics, &source.name, &source.text, color)),
         }
     }
     let written = match args.format {

@@ -26,12 +26,7 @@ pub struct EvalArgs {
     pub explain: bool,
 }
 
-pub fn run(
-    args: &EvalArgs,
-    out: &mut dyn std::io::Write,
-    err: &mut dyn std::io::Write,
-    color: bool,
-) -> u8 {
+pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
     let sources = match files::load_sources(&args.path, err) {
         Ok(sources) => sources,
         Err(status) => return status,
@@ -61,24 +56,12 @@ pub fn run(
             return files::report_check_failure(&args.path, &sources, &result, err, color)
         }
         Err(QueryError::Facts(e)) => {
-            let name = args
-                .facts
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            let _ = writeln!(
-                err,
-                "error[charter::bad-facts]: {name}: {}: {}",
-                e.path, e.message
-            );
+            let name = args.facts.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+            let _ = writeln!(err, "error[charter::bad-facts]: {name}: {}: {}", e.path, e.message);
             return EXIT_FINDINGS;
         }
         Err(QueryError::Query(diagnostics)) => {
-            let _ = write!(
-                err,
-                "{}",
-                render_human(&diagnostics, "<query>", &args.query, color)
-            );
+            let _ = write!(err, "{}", render_human(&diagnostics, "<query>", &args.query, color));
             return EXIT_FINDINGS;
         }
     };
@@ -89,9 +72,7 @@ pub fn run(
             .explain(&compiled.expr, &mut locals)
             .map(|(v, e)| (v, Some(e)))
     } else {
-        interpreter
-            .eval(&compiled.expr, &mut locals)
-            .map(|v| (v, None))
+        interpreter.eval(&compiled.expr, &mut locals).map(|v| (v, None))
     };
     let (value, explanation) = match answer {
         Ok(answer) => answer,
@@ -105,10 +86,7 @@ pub fn run(
             let mut doc = serde_json::Map::new();
             doc.insert("value".to_string(), value.to_json(&compiled.bundle));
             if let Some(e) = &explanation {
-                doc.insert(
-                    "explanation".to_string(),
-                    serde_json::to_value(e).unwrap_or_default(),
-                );
+                doc.insert("explanation".to_string(), serde_json::to_value(e).unwrap_or_default());
             }
             serde_json::to_string_pretty(&doc).unwrap_or_default()
         }

@@ -97,11 +97,7 @@ pub fn context_for(paths: &[PathBuf], files: &[SourceFile]) -> Vec<SourceFile> {
             continue;
         };
         for sibling in siblings {
-            if paths.contains(&sibling)
-                || extra
-                    .iter()
-                    .any(|f| f.name == sibling.display().to_string())
-            {
+            if paths.contains(&sibling) || extra.iter().any(|f| f.name == sibling.display().to_string()) {
                 continue;
             }
             let Ok(file) = read(&sibling) else { continue };
@@ -155,12 +151,7 @@ pub fn report_check_failure(
         let _ = write!(
             err,
             "{}",
-            charter_grammar::diagnostic::render_human(
-                diagnostics,
-                &source.name,
-                &source.text,
-                color
-            )
+            charter_grammar::diagnostic::render_human(diagnostics, &source.name, &source.text, color)
         );
     }
     if result.errors() > 0 {
@@ -182,19 +173,11 @@ pub fn report_check_failure(
 /// Loads a policy package from a policy file or a directory, checks it and
 /// returns its IR; on failure, writes the diagnostics and returns the exit
 /// status.
-pub fn load_bundle(
-    path: &Path,
-    err: &mut dyn std::io::Write,
-    color: bool,
-) -> Result<charter_runtime::ir::Bundle, u8> {
+pub fn load_bundle(path: &Path, err: &mut dyn std::io::Write, color: bool) -> Result<charter_runtime::ir::Bundle, u8> {
     let sources = load_sources(path, err)?;
     let result = crate::check(&sources);
     if result.errors() > 0 || result.bundles.len() != 1 {
         return Err(report_check_failure(path, &sources, &result, err, color));
     }
-    result
-        .bundles
-        .into_iter()
-        .next()
-        .ok_or(super::EXIT_FINDINGS)
+    result.bundles.into_iter().next().ok_or(super::EXIT_FINDINGS)
 }

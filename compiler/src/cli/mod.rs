@@ -47,12 +47,7 @@ pub enum Format {
 }
 
 /// Runs a parsed command line, writing to the given streams; returns the exit status.
-pub fn run(
-    cli: Cli,
-    out: &mut dyn std::io::Write,
-    err: &mut dyn std::io::Write,
-    color: bool,
-) -> u8 {
+pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
     match cli.command {
         Command::Check(args) => check::run(&args, out, err, color),
         Command::Test(args) => test::run(&args, out, err, color),

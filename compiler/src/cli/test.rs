@@ -12,12 +12,7 @@ pub struct TestArgs {
     pub path: PathBuf,
 }
 
-pub fn run(
-    args: &TestArgs,
-    out: &mut dyn std::io::Write,
-    err: &mut dyn std::io::Write,
-    color: bool,
-) -> u8 {
+pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
     let bundle = match files::load_bundle(&args.path, err, color) {
         Ok(bundle) => bundle,
         Err(status) => return status,
