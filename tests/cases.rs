@@ -221,3 +221,91 @@ fn charter_test_passes_on_almaty_and_reports_failures() {
     assert!(out.contains("failing.charter:"), "{out}");
     assert!(out.trim_end().ends_with("1 passed, 1 failed"), "{out}");
 }
+
+mod properties {
+    //! Properties of the semantics, checked on the Almaty policy over
+    //! generated dates and decisions.
+
+    use std::sync::OnceLock;
+
+    use charter_runtime::ir::{self, Builtin, Day};
+    use charter_runtime::{Interpreter, Value};
+    use proptest::prelude::*;
+
+    fn almaty() -> &'static ir::Bundle {
+        static BUNDLE: OnceLock<ir::Bundle> = OnceLock::new();
+        BUNDLE.get_or_init(|| {
+            let sources = charter_tests::policy_sources(&charter_tests::repo_dir().join("policies/almaty"));
+            let result = charter_compiler::check(&sources);
+            result.bundles.into_iter().next().expect("the Almaty policy compiles")
+        })
+    }
+
+    fn day(text: &str) -> Day {
+        charter_runtime::date::parse(text).expect("valid date")
+    }
+
+    fn query(interp: &Interpreter<'_>, builtin: Builtin, d: Day) -> Value {
+        interp.call_builtin(builtin, &[Value::Date(d)]).expect("evaluates")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn terms_contain_their_dates_and_have_one_chair(d in day("2013-08-31")..day("2100-12-31")) {
+            let interp = Interpreter::new(almaty());
+            let Value::Date(start) = query(&interp, Builtin::TermStart, d) else { panic!("no term start on {d}") };
+            let Value::Date(end) = query(&interp, Builtin::TermEnd, d) else { panic!("no term end on {d}") };
+            prop_assert!(start <= d && d < end);
+            let chair = query(&interp, Builtin::Chair, d);
+            prop_assert!(matches!(chair, Value::Party(_)), "no chair on {}", d);
+            prop_assert_eq!(&query(&interp, Builtin::Chair, start), &chair);
+            prop_assert_eq!(&query(&interp, Builtin::Chair, end - 1), &chair);
+            prop_assert_eq!(query(&interp, Builtin::NextChair, d), query(&interp, Builtin::Chair, end));
+        }
+
+        #[test]
+        fn no_chair_before_the_first_term(d in day("1990-01-01")..day("2013-08-31")) {
+            let interp = Interpreter::new(almaty());
+            prop_assert_eq!(query(&interp, Builtin::Chair, d), Value::None);
+        }
+
+        #[test]
+        fn consensus_without_member_objections_is_valid(
+            d in day("2013-06-05")..day("2040-12-31"),
+            present_mask in 1u32..(1 << 15),
+            objection_mask in 0u32..(1 << 15),
+            kind_choice in 0usize..3,
+        ) {
+            let bundle = almaty();
+            let interp = Interpreter::new(bundle);
+            let members = interp.members(d);
+            let parties: Vec<u32> = (0..bundle.parties.len() as u32).collect();
+            let present: Vec<u32> = parties.iter().copied().filter(|p| present_mask & (1 << p) != 0).collect();
+            // Objections only from parties that are not members present.
+            let objections: Vec<u32> = parties
+                .iter()
+                .copied()
+                .filter(|p| objection_mask & (1 << p) != 0 && !(members.contains(p) && present.contains(p)))
+                .collect();
+            let meeting_kind = kind_choice as u32 % bundle.meeting_kinds.len() as u32;
+            let ordinary = bundle.decision_kinds.iter().position(|k| k == "ordinary").expect("ordinary") as u32;
+            let decision = ir::Decision {
+                kind: ordinary,
+                meeting: ir::Meeting { id: None, kind: meeting_kind, date: d, host: None, present: present.clone(), observers: vec![] },
+                objections: objections.clone(),
+                reservations: vec![],
+                subjects: vec![],
+                invited_to: None,
+            };
+            prop_assert!(interp.valid(&decision).valid, "{:?}", decision);
+            // And one objection from a member present blocks it.
+            if let Some(objector) = present.iter().find(|p| members.contains(p)) {
+                let mut blocked = decision.clone();
+                blocked.objections.push(*objector);
+                prop_assert!(!interp.valid(&blocked).valid);
+            }
+        }
+    }
+}
