@@ -197,14 +197,30 @@ fn eval_cli_rejects_bad_facts_with_their_json_path() {
     let dir = std::env::temp_dir().join(format!("charter-facts-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let cases = [
-        (r#"{"meeting": {"kind": "senior_officials", "date": "2016-02-30"}}"#, "$.meeting.date"),
-        (r#"{"meeting": {"kind": "senior_officials", "date": "2016-02-03", "present": ["KAZ", "XYZ"]}}"#, "$.meeting.present[1]"),
-        (r#"{"decision": {"kind": "ordinary", "objectionz": []}}"#, "$.decision.objectionz"),
+        (
+            r#"{"meeting": {"kind": "senior_officials", "date": "2016-02-30"}}"#,
+            "$.meeting.date",
+        ),
+        (
+            r#"{"meeting": {"kind": "senior_officials", "date": "2016-02-03", "present": ["KAZ", "XYZ"]}}"#,
+            "$.meeting.present[1]",
+        ),
+        (
+            r#"{"decision": {"kind": "ordinary", "objectionz": []}}"#,
+            "$.decision.objectionz",
+        ),
     ];
     for (i, (json, json_path)) in cases.iter().enumerate() {
         let file = dir.join(format!("facts{i}.json"));
         std::fs::write(&file, json).expect("write facts");
-        let (status, _, err) = charter(&["eval", &path("policies/almaty"), "--query", "true", "--facts", &file.display().to_string()]);
+        let (status, _, err) = charter(&[
+            "eval",
+            &path("policies/almaty"),
+            "--query",
+            "true",
+            "--facts",
+            &file.display().to_string(),
+        ]);
         assert_eq!(status, 1, "{err}");
         assert!(err.contains(json_path), "{json_path} not in {err}");
     }
@@ -307,5 +323,19 @@ mod properties {
                 prop_assert!(!interp.valid(&blocked).valid);
             }
         }
+    }
+}
+
+/// Golden dumps of the IR the Almaty policy and the amended case lower to.
+#[test]
+fn ir_dumps() {
+    for (name, policy) in [("almaty", "policies/almaty"), ("amended", "tests/cases/eval/amended")] {
+        let sources = charter_tests::policy_sources(&repo_dir().join(policy));
+        let result = charter_compiler::check(&sources);
+        let bundle = result.bundles.first().expect("compiles");
+        insta::assert_snapshot!(format!("ir_{name}"), charter_runtime::dump::dump(bundle));
+        let json = serde_json::to_string(bundle).expect("serializes");
+        let back: charter_runtime::ir::Bundle = serde_json::from_str(&json).expect("deserializes");
+        assert_eq!(&back, bundle, "the IR round-trips through JSON");
     }
 }

@@ -140,7 +140,9 @@ pub fn load_eval_case(path: &Path) -> EvalCase {
         if line.starts_with("//") {
             continue;
         }
-        let (lhs, expected) = line.split_once(" => ").unwrap_or_else(|| panic!("no ` => ` in `{line}`"));
+        let (lhs, expected) = line
+            .split_once(" => ")
+            .unwrap_or_else(|| panic!("no ` => ` in `{line}`"));
         let (explain, lhs) = match lhs.strip_prefix("explain ") {
             Some(rest) => (true, rest),
             None => (false, lhs),

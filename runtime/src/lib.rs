@@ -4,6 +4,7 @@
 //! compiler, and never sees source text.
 
 pub mod date;
+pub mod dump;
 pub mod facts;
 pub mod interp;
 pub mod ir;

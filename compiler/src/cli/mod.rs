@@ -5,6 +5,7 @@
 pub mod check;
 pub mod eval;
 pub mod files;
+pub mod ir;
 pub mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -33,6 +34,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Answer one compliance question about a policy
     Eval(eval::EvalArgs),
+    /// Print the IR a policy lowers to (a stable text dump, or JSON)
+    Ir(ir::IrArgs),
     /// Run every `test` block of a policy
     Test(test::TestArgs),
 }
@@ -52,5 +55,6 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write,
         Command::Check(args) => check::run(&args, out, err, color),
         Command::Test(args) => test::run(&args, out, err, color),
         Command::Eval(args) => eval::run(&args, out, err, color),
+        Command::Ir(args) => ir::run(&args, out, err, color),
     }
 }
