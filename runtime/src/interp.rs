@@ -105,8 +105,31 @@ impl<'b> Interpreter<'b> {
 
     // -------------------------------------------------------------- membership
 
-    /// The status of a party on a day, with the clause that decides it.
+    /// The status of a party on a day, with the clause that decides it:
+    /// its membership standing, then, if it is not a member, whether a valid
+    /// decision admitted it as an observer or invited it that day.
     pub fn status_explained(&self, party: PartyId, day: Day) -> (Status, Explanation) {
+        let (mut status, mut why) = self.standing(party, day);
+        let name = self.party_name(party);
+        if status == Status::None {
+            if let Some(admission) = self.admission(party, day) {
+                status = Status::Observer;
+                why = admission;
+            } else if self.invited_on(party, day) {
+                status = Status::Invited;
+                why = Explanation::leaf(
+                    format!("{name} is invited to a meeting on {}", date::format(day)),
+                    self.version_at(day).and_then(|v| v.invitations.as_ref()),
+                );
+            }
+        }
+        (status, why)
+    }
+
+    /// Membership standing alone (member, pending, observer after broken
+    /// silence, none), which does not depend on any decision: consensus is
+    /// counted over it, so deciding admissions cannot loop back into it.
+    fn standing(&self, party: PartyId, day: Day) -> (Status, Explanation) {
         let name = self.party_name(party);
         let Some(version) = self.version_at(day) else {
             return (
@@ -177,20 +200,6 @@ impl<'b> Interpreter<'b> {
                 }
             }
         }
-        if status == Status::None || status == Status::Pending {
-            if let Some(admission) = self.admission(party, day) {
-                if status == Status::None {
-                    status = Status::Observer;
-                    why = admission;
-                }
-            } else if status == Status::None && self.invited_on(party, day) {
-                status = Status::Invited;
-                why = Explanation::leaf(
-                    format!("{name} is invited to a meeting on {}", date::format(day)),
-                    version.invitations.as_ref(),
-                );
-            }
-        }
         (status, why)
     }
 
@@ -200,7 +209,7 @@ impl<'b> Interpreter<'b> {
 
     pub fn members(&self, day: Day) -> Vec<PartyId> {
         (0..self.bundle.parties.len() as u32)
-            .filter(|p| self.status(*p, day) == Status::Member)
+            .filter(|p| self.standing(*p, day).0 == Status::Member)
             .collect()
     }
 
