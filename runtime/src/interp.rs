@@ -227,6 +227,9 @@ impl<'b> Interpreter<'b> {
             if d.kind != kind || d.meeting.date > day || !d.subjects.contains(&party) {
                 return None;
             }
+            if !self.may_be_observer(party, d.meeting.date) {
+                return None;
+            }
             let verdict = self.valid(d);
             verdict.valid.then(|| Explanation {
                 fact: format!(
@@ -242,6 +245,21 @@ impl<'b> Interpreter<'b> {
                 because: vec![verdict.explanation],
             })
         })
+    }
+
+    /// Whether the observer rule in force admits parties of this kind (civil
+    /// society is invited per meeting, never admitted as an observer).
+    fn may_be_observer(&self, party: PartyId, day: Day) -> bool {
+        let Some(rule) = self.version_at(day).and_then(|v| v.observers.as_ref()) else {
+            return false;
+        };
+        rule.parties.contains(&party)
+            || match self.party_kind(party) {
+                Some(PartyKind::State) => rule.states,
+                Some(PartyKind::InternationalOrganization) => rule.international,
+                Some(PartyKind::RegionalOrganization) => rule.regional,
+                Some(PartyKind::CivilSociety) | None => false,
+            }
     }
 
     fn invited_on(&self, party: PartyId, day: Day) -> bool {
