@@ -339,3 +339,41 @@ fn ir_dumps() {
         assert_eq!(&back, bundle, "the IR round-trips through JSON");
     }
 }
+
+#[test]
+fn almaty_coverage_is_complete() {
+    let (status, out, err) = charter(&["check", "--coverage", &path("policies/almaty")]);
+    assert_eq!(status, 0, "{err}");
+    assert!(out.contains("0 not covered (100% covered or marked)"), "{out}");
+    assert!(!out.contains("NOT COVERED"), "{out}");
+    let (_, out, _) = charter(&["check", "--coverage", "--format", "json", &path("policies/almaty")]);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let sentences = doc["coverage"][0]["sentences"].as_array().expect("sentences");
+    assert!(sentences.len() > 30);
+    assert!(sentences.iter().all(|s| s["state"] != "not_covered"));
+}
+
+/// Changing one word of a quote in the Almaty policy makes `charter check`
+/// fail and show the passage of the source the quote should match.
+#[test]
+fn a_tampered_almaty_quote_fails_with_the_closest_passage() {
+    let dir = std::env::temp_dir().join(format!("charter-tampered-{}", std::process::id()));
+    let source_dir = dir.join("source");
+    std::fs::create_dir_all(&source_dir).expect("temp dir");
+    let policy = std::fs::read_to_string(repo_dir().join("policies/almaty/modalities-2013.charter")).expect("policy");
+    let tampered = policy.replace(
+        "quote \"The term of office will be two years.\"",
+        "quote \"The term of office will be three years.\"",
+    );
+    assert_ne!(policy, tampered, "the quote to tamper with is in the policy");
+    std::fs::write(dir.join("modalities-2013.charter"), tampered).expect("write policy");
+    std::fs::copy(
+        repo_dir().join("policies/almaty/source/operating-modalities-2013.txt"),
+        source_dir.join("operating-modalities-2013.txt"),
+    )
+    .expect("copy source");
+    let (status, _, err) = charter(&["check", &dir.display().to_string()]);
+    assert_eq!(status, 1, "{err}");
+    assert!(err.contains("charter::quote-not-in-source"), "{err}");
+    assert!(err.contains("\"The term of office will be two years.\""), "{err}");
+}

@@ -39,13 +39,20 @@ pub fn load_case(path: &Path) -> Case {
         vec![path.to_path_buf()]
     };
     paths.sort();
-    let files = paths
+    let mut files: Vec<SourceFile> = paths
         .iter()
         .map(|p| SourceFile {
-            name: p.strip_prefix(cases_dir()).unwrap_or(p).display().to_string(),
+            name: p.display().to_string(),
             text: std::fs::read_to_string(p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display())),
         })
         .collect();
+    charter_compiler::cli::files::add_legal_texts(&mut files);
+    // Name files relative to tests/cases, so snapshots do not depend on
+    // where the repository is checked out.
+    let root = format!("{}/", cases_dir().display());
+    for file in &mut files {
+        file.name = file.name.strip_prefix(&root).unwrap_or(&file.name).to_string();
+    }
     Case { files }
 }
 
@@ -167,8 +174,10 @@ pub fn load_eval_case(path: &Path) -> EvalCase {
 /// The sources of a policy file or directory.
 pub fn policy_sources(path: &Path) -> Vec<SourceFile> {
     let paths = charter_compiler::cli::files::collect(&[path.to_path_buf()]).unwrap_or_else(|e| panic!("{e}"));
-    paths
+    let mut sources: Vec<SourceFile> = paths
         .iter()
         .map(|p| charter_compiler::cli::files::read(p).unwrap_or_else(|e| panic!("{e}")))
-        .collect()
+        .collect();
+    charter_compiler::cli::files::add_legal_texts(&mut sources);
+    sources
 }

@@ -8,7 +8,7 @@ use charter_runtime::ir;
 
 use crate::package::{self, FileId, Package, Sink, SourceFile};
 use crate::resolve::Env;
-use crate::{amend, codes, cycles, lints, lower, resolve, temporal, typeck};
+use crate::{amend, citations, codes, cycles, lints, lower, resolve, temporal, typeck};
 
 /// Diagnostics per file, in the order of the files given; within a file,
 /// in order of position. Plus the IR of every package that checked
@@ -17,6 +17,8 @@ use crate::{amend, codes, cycles, lints, lower, resolve, temporal, typeck};
 pub struct CheckResult {
     pub diagnostics: Vec<Vec<Diagnostic>>,
     pub bundles: Vec<ir::Bundle>,
+    /// Citation coverage of every policy that names its source text.
+    pub coverage: Vec<citations::Coverage>,
 }
 
 /// A package that passed every checking stage without error: the only
@@ -52,6 +54,9 @@ pub fn check_each(
     let mut parsed: Vec<(FileId, ast::File)> = Vec::new();
     let mut syntax_failed = false;
     for (id, file) in files.iter().enumerate() {
+        if file.is_legal_text() {
+            continue;
+        }
         let result = charter_grammar::parse(&file.text);
         for d in result.diagnostics {
             sink.push(id, d);
@@ -72,6 +77,7 @@ pub fn check_each(
         }
     }
     let mut bundles = Vec::new();
+    let mut coverage = Vec::new();
     for package in packages {
         let errors_before = sink.error_count();
         let env = resolve::collect(&package, &mut sink);
@@ -80,6 +86,7 @@ pub fn check_each(
         cycles::check(&typed.calls, &mut sink);
         temporal::check(&package, &env, &mut sink);
         lints::check(&package, &mut sink);
+        coverage.extend(citations::check(&package, files, &mut sink));
         if sink.error_count() == errors_before {
             let checked = Checked { package, env };
             let lowered = lower::lower(&checked, files);
@@ -100,5 +107,9 @@ pub fn check_each(
         list.sort_by_key(|d| (d.span().start, d.span().end));
         list.dedup();
     }
-    CheckResult { diagnostics, bundles }
+    CheckResult {
+        diagnostics,
+        bundles,
+        coverage,
+    }
 }

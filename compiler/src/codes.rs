@@ -56,6 +56,10 @@ codes! {
     DUPLICATE_RECORD = "charter::duplicate-record": "two history records share an identifier";
     AMENDMENT_NOT_AUTHORIZED = "charter::amendment-not-authorized": "an amendment adopted at a meeting whose kind may not amend";
     AMENDMENT_NOT_VALID = "charter::amendment-not-valid": "an amendment adopted by a decision that is not a valid amendment decision";
+    MISSING_SOURCE = "charter::missing-source": "the policy names a source text that is not there";
+    QUOTE_NOT_IN_SOURCE = "charter::quote-not-in-source": "a quote does not appear verbatim in the source text";
+    UNKNOWN_CLAUSE = "charter::unknown-clause": "a `§` reference names a clause the source text does not have";
+    UNCOVERED_SENTENCE = "charter::uncovered-sentence": "warning: a normative sentence of the source that no block quotes";
     MISSING_QUOTE = "charter::missing-quote": "warning: a clause block quotes no sentence of its clause";
     EMPTY_TEST = "charter::empty-test": "warning: a test asserts nothing";
     OBJECTOR_NOT_PRESENT = "charter::objector-not-present": "warning: an objection or reservation by a party not recorded present";

@@ -8,6 +8,7 @@
 
 pub mod amend;
 pub mod check;
+pub mod citations;
 pub mod cli;
 pub mod codes;
 pub mod cycles;

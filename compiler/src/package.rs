@@ -19,6 +19,14 @@ pub struct SourceFile {
     pub text: String,
 }
 
+impl SourceFile {
+    /// A legal source text (`.txt`) that quotes are checked against, rather
+    /// than a Charter file.
+    pub fn is_legal_text(&self) -> bool {
+        self.name.ends_with(".txt")
+    }
+}
+
 /// A diagnostic and the file whose text its spans point into.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileDiagnostic {

@@ -1,10 +1,12 @@
-//! `charter check PATH...`: check files and report diagnostics.
+//! `charter check PATH...`: check files and report diagnostics, and with
+//! `--coverage` which sentences of the legal text the policy encodes.
 
 use std::path::PathBuf;
 
 use charter_grammar::diagnostic::{render_human, JsonDiagnostic};
 
 use super::{files, Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::citations::{Coverage, CoverageState};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -17,6 +19,10 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also report which sentences of the source's section 3 are covered,
+    /// marked non-normative, or not covered
+    #[arg(long)]
+    pub coverage: bool,
 }
 
 pub fn run(args: &CheckArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
@@ -36,6 +42,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
     }
     let reported = sources.len();
     sources.extend(files::context_for(&paths, &sources));
+    files::add_legal_texts(&mut sources);
     let result = crate::check(&sources);
     let shown = result.diagnostics.iter().take(reported);
     let (mut errors, mut warnings) = (0, 0);
@@ -53,19 +60,36 @@ pub fn run(args: &CheckArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
             Format::Human => human.push_str(&render_human(diagnostics, &source.name, &source.text, color)),
         }
     }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     let written = match args.format {
-        Format::Json => serde_json::to_string_pretty(&json)
-            .map_err(std::io::Error::other)
-            .and_then(|s| writeln!(out, "{s}")),
-        Format::Human => write!(err, "{human}").and_then(|()| {
-            writeln!(
-                err,
-                "checked {reported} file{}: {errors} error{}, {warnings} warning{}",
-                if reported == 1 { "" } else { "s" },
-                if errors == 1 { "" } else { "s" },
-                if warnings == 1 { "" } else { "s" }
-            )
-        }),
+        Format::Json => {
+            let doc = if args.coverage {
+                serde_json::json!({ "diagnostics": json, "coverage": result.coverage })
+            } else {
+                serde_json::json!(json)
+            };
+            serde_json::to_string_pretty(&doc)
+                .map_err(std::io::Error::other)
+                .and_then(|s| writeln!(out, "{s}"))
+        }
+        Format::Human => write!(err, "{human}")
+            .and_then(|()| {
+                writeln!(
+                    err,
+                    "checked {reported} file{}: {errors} error{}, {warnings} warning{}",
+                    plural(reported),
+                    plural(errors),
+                    plural(warnings)
+                )
+            })
+            .and_then(|()| match args.coverage {
+                true if result.coverage.is_empty() => writeln!(out, "coverage: no policy here names its source text"),
+                true => result
+                    .coverage
+                    .iter()
+                    .try_for_each(|c| write!(out, "{}", coverage_text(c))),
+                false => Ok(()),
+            }),
     };
     if written.is_err() {
         return EXIT_USAGE;
@@ -81,4 +105,29 @@ fn usage_error(err: &mut dyn std::io::Write, message: &str) -> u8 {
     // Nothing more can be done if stderr itself is gone.
     let _ = writeln!(err, "error: {message}");
     EXIT_USAGE
+}
+
+/// Coverage as a table: one line a sentence, then the totals.
+pub fn coverage_text(coverage: &Coverage) -> String {
+    let mut text = format!("coverage of § 3 of `{}` by `{}`\n", coverage.source, coverage.policy);
+    for sentence in &coverage.sentences {
+        let (state, note) = match &sentence.state {
+            CoverageState::Covered { by } => ("covered    ", format!(" (by {by})")),
+            CoverageState::Marked { reason } => ("marked     ", format!(" (non-normative: {reason})")),
+            CoverageState::NotCovered => ("NOT COVERED", String::new()),
+        };
+        let excerpt: String = sentence.text.chars().take(72).collect();
+        let ellipsis = if sentence.text.chars().count() > 72 { "..." } else { "" };
+        text.push_str(&format!(
+            "  {state} § {:<6} \"{excerpt}{ellipsis}\"{note}\n",
+            sentence.clause
+        ));
+    }
+    let (covered, marked, missing) = coverage.counts();
+    let total = covered + marked + missing;
+    let percent = ((covered + marked) * 100).checked_div(total).unwrap_or(100);
+    text.push_str(&format!(
+        "{total} sentences: {covered} covered, {marked} marked non-normative, {missing} not covered ({percent}% covered or marked)\n"
+    ));
+    text
 }

@@ -135,6 +135,7 @@ pub fn load_sources(path: &Path, err: &mut dyn std::io::Write) -> Result<Vec<Sou
             }
         }
     }
+    add_legal_texts(&mut sources);
     Ok(sources)
 }
 
@@ -180,4 +181,29 @@ pub fn load_bundle(path: &Path, err: &mut dyn std::io::Write, color: bool) -> Re
         return Err(report_check_failure(path, &sources, &result, err, color));
     }
     result.bundles.into_iter().next().ok_or(super::EXIT_FINDINGS)
+}
+
+/// Adds the legal source text each policy among `sources` names (its
+/// `source` path, relative to the policy file), when that file exists. A
+/// missing text is left for the checker to report.
+pub fn add_legal_texts(sources: &mut Vec<SourceFile>) {
+    let mut extra = Vec::new();
+    for file in sources.iter() {
+        let Some(FileKind::Policy(policy)) = charter_grammar::parse(&file.text).file.map(|f| f.kind) else {
+            continue;
+        };
+        let named = policy.header.fields.iter().find_map(|f| match f {
+            charter_grammar::ast::HeaderField::Source(s) => Some(s.value.clone()),
+            _ => None,
+        });
+        let Some(named) = named else { continue };
+        let path = Path::new(&file.name).parent().unwrap_or(Path::new(".")).join(&named);
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let name = path.display().to_string();
+            if !sources.iter().chain(&extra).any(|f: &SourceFile| f.name == name) {
+                extra.push(SourceFile { name, text });
+            }
+        }
+    }
+    sources.extend(extra);
 }

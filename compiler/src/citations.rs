@@ -1,0 +1,325 @@
+//! Policy + its legal source text -> citation diagnostics and coverage.
+//!
+//! Every `quote` must appear verbatim in the source (whitespace folded); a
+//! quote that does not is shown with the closest passage, so a drafter sees
+//! the typo. Every `§` reference must name a clause the source has. The
+//! sentences of the source's section 3 are each covered (some block quotes
+//! them), marked (quoted by a block that says `non_normative`), or reported.
+
+use charter_grammar::ast::*;
+use charter_grammar::Diagnostic;
+use serde::Serialize;
+
+use crate::codes;
+use crate::package::{FileId, Package, Sink, SourceFile};
+use crate::resolve::items;
+
+/// A legal text split into clauses and sentences.
+#[derive(Debug, Clone)]
+pub struct LegalText {
+    /// The whole text, whitespace folded to single spaces.
+    pub folded: String,
+    /// Clause identifiers present: `1`, `2`, `3`, `3.i`, ...
+    pub clauses: Vec<String>,
+    /// The sentences of the clauses under coverage (section 3), in order.
+    pub sentences: Vec<(String, String)>,
+}
+
+/// Folds every run of whitespace to one space and trims.
+pub fn fold(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The section whose sentences must be covered.
+const COVERED_SECTION: &str = "3";
+
+impl LegalText {
+    /// Splits a source text. A line `N. Title ...` opens section N; a line
+    /// `iv. Title ...` opens sub-clause N.iv; a line `N text` (a number
+    /// without a dot) is a footnote, counted with the clause it is printed in.
+    pub fn parse(text: &str) -> LegalText {
+        let mut clauses: Vec<String> = Vec::new();
+        let mut sentences = Vec::new();
+        let mut section = String::new();
+        let mut clause = String::new();
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let head = line.split_once(' ').map_or(line, |(head, _)| head);
+            if let Some(number) = head
+                .strip_suffix('.')
+                .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+            {
+                section = number.to_string();
+                clause = section.clone();
+                clauses.push(clause.clone());
+            } else if let Some(roman) = head
+                .strip_suffix('.')
+                .filter(|r| !r.is_empty() && !section.is_empty() && r.chars().all(|c| matches!(c, 'i' | 'v' | 'x')))
+            {
+                clause = format!("{section}.{roman}");
+                clauses.push(clause.clone());
+            }
+            let is_heading_line =
+                head.ends_with('.') && !line.get(head.len()..).unwrap_or_default().contains(['.', ';', ':']);
+            if section == COVERED_SECTION && !is_heading_line {
+                for sentence in split_sentences(line) {
+                    sentences.push((clause.clone(), sentence));
+                }
+            }
+        }
+        LegalText {
+            folded: fold(text),
+            clauses,
+            sentences,
+        }
+    }
+
+    /// The passage of the text closest to `quote`, for a "did you mean".
+    pub fn closest_passage(&self, quote: &str) -> Option<String> {
+        let quote: Vec<char> = fold(quote).chars().collect();
+        if quote.is_empty() {
+            return None;
+        }
+        let text: Vec<char> = self.folded.chars().collect();
+        let target: String = quote.iter().collect();
+        let window = |start: usize, len: usize| -> String {
+            let end = (start + len).min(text.len());
+            text.get(start..end).unwrap_or_default().iter().collect()
+        };
+        // The word where the closest window of the quote's length starts ...
+        let starts = std::iter::once(0).chain(text.iter().enumerate().filter(|(_, c)| **c == ' ').map(|(i, _)| i + 1));
+        let (_, start) = starts
+            .map(|start| (strsim::levenshtein(&window(start, quote.len()), &target), start))
+            .min()?;
+        // ... then the length, ending on a word boundary, that fits best.
+        let shortest = quote.len() * 2 / 3;
+        let longest = quote.len() * 3 / 2 + 1;
+        (shortest..=longest)
+            .filter(|len| matches!(text.get(start + len), None | Some(' ')))
+            .map(|len| (strsim::levenshtein(&window(start, len), &target), window(start, len)))
+            .min()
+            .map(|(_, passage)| passage)
+    }
+}
+
+/// Splits a paragraph into sentences at `.`, `;` or `:` followed by a
+/// capital letter; pieces of one or two words (headings such as
+/// `Funding:`) join the sentence after them.
+fn split_sentences(paragraph: &str) -> Vec<String> {
+    let chars: Vec<char> = fold(paragraph).chars().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        current.push(*c);
+        let boundary = matches!(c, '.' | ';' | ':')
+            && chars.get(i + 1) == Some(&' ')
+            && chars.get(i + 2).is_some_and(|n| n.is_uppercase());
+        if boundary {
+            push_sentence(&mut out, &mut current);
+        }
+    }
+    push_sentence(&mut out, &mut current);
+    out
+}
+
+fn push_sentence(out: &mut Vec<String>, current: &mut String) {
+    let sentence = fold(current);
+    current.clear();
+    if sentence.is_empty() {
+        return;
+    }
+    let is_heading = sentence.split_whitespace().count() <= 2;
+    if is_heading {
+        current.push_str(&sentence);
+        current.push(' ');
+    } else {
+        out.push(sentence);
+    }
+}
+
+/// Whether each sentence of the covered section is encoded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    pub policy: String,
+    pub source: String,
+    pub sentences: Vec<SentenceCoverage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SentenceCoverage {
+    pub clause: String,
+    pub text: String,
+    #[serde(flatten)]
+    pub state: CoverageState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum CoverageState {
+    /// Quoted by a block that encodes it (`§` of that block).
+    Covered {
+        by: String,
+    },
+    /// Quoted by a block that marks it non-normative, with the reason.
+    Marked {
+        reason: String,
+    },
+    NotCovered,
+}
+
+impl Coverage {
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let count = |f: fn(&CoverageState) -> bool| self.sentences.iter().filter(|s| f(&s.state)).count();
+        (
+            count(|s| matches!(s, CoverageState::Covered { .. })),
+            count(|s| matches!(s, CoverageState::Marked { .. })),
+            count(|s| matches!(s, CoverageState::NotCovered)),
+        )
+    }
+}
+
+/// The source text a policy header names (`None` if it names none), and
+/// the loaded file holding it: the one whose name ends with the header's
+/// path (`Err` with the name if no loaded file does).
+pub fn find_source<'f>(package: &Package<'_>, files: &'f [SourceFile]) -> Option<Result<(&'f SourceFile, Str), Str>> {
+    let wanted = package.policy.header.fields.iter().find_map(|f| match f {
+        HeaderField::Source(s) => Some(s.clone()),
+        _ => None,
+    })?;
+    let normalized = wanted.value.trim_start_matches("./").replace('\\', "/");
+    let found = files.iter().find(|f| {
+        let name = f.name.replace('\\', "/");
+        name == normalized || name.ends_with(&format!("/{normalized}"))
+    });
+    Some(found.map(|file| (file, wanted.clone())).ok_or(wanted))
+}
+
+/// Checks quotes and clause references against the source, and computes
+/// coverage. Returns `None` when the policy names no source.
+pub fn check(package: &Package<'_>, files: &[SourceFile], sink: &mut Sink) -> Option<Coverage> {
+    let (source_file, named) = match find_source(package, files)? {
+        Ok(found) => found,
+        Err(named) => {
+            sink.push(
+                package.policy_file,
+                Diagnostic::error(
+                    codes::MISSING_SOURCE,
+                    format!("the source text `{}` is not loaded", named.value),
+                    named.span,
+                    "source not found",
+                )
+                .with_help("the path is relative to the policy file; put the legal text there, or correct the path"),
+            );
+            return None;
+        }
+    };
+    let legal = LegalText::parse(&source_file.text);
+    let blocks: Vec<(FileId, &ClauseBlock)> = items(package)
+        .into_iter()
+        .filter_map(|i| match i.node {
+            Item::Block(b) => Some((i.file, b)),
+            _ => None,
+        })
+        .collect();
+    for (file, block) in &blocks {
+        if !legal.clauses.iter().any(|c| c == &block.clause.text) && *file == package.policy_file {
+            let d = Diagnostic::error(
+                codes::UNKNOWN_CLAUSE,
+                format!("the source has no clause `§ {}`", block.clause.text),
+                block.clause.span,
+                "no such clause",
+            );
+            let d = match crate::suggest::did_you_mean(&block.clause.text, legal.clauses.iter().map(String::as_str)) {
+                Some(near) => d.with_help(format!(
+                    "did you mean `§ {near}`? the source's clauses are {}",
+                    legal.clauses.join(", ")
+                )),
+                None => d.with_help(format!("the source's clauses are {}", legal.clauses.join(", "))),
+            };
+            sink.push(*file, d);
+        }
+        if *file != package.policy_file {
+            // An amendment quotes its own new text, not the original source.
+            continue;
+        }
+        for quote in &block.quotes {
+            let folded = fold(&quote.value);
+            if folded.is_empty() || legal.folded.contains(&folded) {
+                continue;
+            }
+            let mut d = Diagnostic::error(
+                codes::QUOTE_NOT_IN_SOURCE,
+                "this quote does not appear in the source text",
+                quote.span,
+                "not found verbatim",
+            );
+            if let Some(passage) = legal.closest_passage(&quote.value) {
+                d = d.with_help(format!(
+                    "the closest passage of `{}` reads:\n\"{passage}\"",
+                    named.value
+                ));
+            }
+            sink.push(*file, d);
+        }
+    }
+    let sentences = legal
+        .sentences
+        .iter()
+        .map(|(clause, text)| {
+            let overlaps = |q: &Str| {
+                let q = fold(&q.value);
+                !q.is_empty() && (text.contains(&q) || q.contains(text.as_str()))
+            };
+            let quoting: Vec<&ClauseBlock> = blocks
+                .iter()
+                .filter(|(file, _)| *file == package.policy_file)
+                .map(|(_, b)| *b)
+                .filter(|b| b.quotes.iter().any(overlaps))
+                .collect();
+            let marked = quoting.iter().find_map(|b| {
+                b.items.iter().find_map(|i| match i {
+                    Item::NonNormative(reason) => Some(reason.value.clone()),
+                    _ => None,
+                })
+            });
+            let state = match (
+                marked,
+                quoting
+                    .iter()
+                    .find(|b| !b.items.iter().any(|i| matches!(i, Item::NonNormative(_)))),
+            ) {
+                (_, Some(block)) => CoverageState::Covered {
+                    by: format!("§ {}", block.clause.text),
+                },
+                (Some(reason), None) => CoverageState::Marked { reason },
+                (None, None) => CoverageState::NotCovered,
+            };
+            SentenceCoverage {
+                clause: clause.clone(),
+                text: text.clone(),
+                state,
+            }
+        })
+        .collect::<Vec<_>>();
+    for sentence in &sentences {
+        if sentence.state == CoverageState::NotCovered {
+            sink.push(
+                package.policy_file,
+                Diagnostic::warning(
+                    codes::UNCOVERED_SENTENCE,
+                    format!(
+                        "a sentence of § {} is neither encoded nor marked non-normative: \"{}\"",
+                        sentence.clause, sentence.text
+                    ),
+                    named.span,
+                    "in this source",
+                )
+                .with_help("quote it in the block that encodes it, or in a block with `non_normative \"reason\"`"),
+            );
+        }
+    }
+    Some(Coverage {
+        policy: package.policy.header.title.value.clone(),
+        source: named.value,
+        sentences,
+    })
+}
