@@ -60,6 +60,10 @@ codes! {
     QUOTE_NOT_IN_SOURCE = "charter::quote-not-in-source": "a quote does not appear verbatim in the source text";
     UNKNOWN_CLAUSE = "charter::unknown-clause": "a `§` reference names a clause the source text does not have";
     UNCOVERED_SENTENCE = "charter::uncovered-sentence": "warning: a normative sentence of the source that no block quotes";
+    NO_QUORUM = "charter::no-quorum": "warning (gap in the text): consensus with no quorum, so one member present can decide";
+    ALL_DECLINE_UNRESOLVED = "charter::all-decline-unresolved": "warning (gap in the text): a voluntary rotation that says nothing of every state declining";
+    OPEN_ENDED_INTERIM = "charter::open-ended-interim": "warning (gap in the text): an arrangement for a period, pending further decision, silent on what follows";
+    AMBIGUOUS_CADENCE = "charter::ambiguous-cadence": "warning (gap in the text): a required cadence that does not say when it is counted from";
     MISSING_QUOTE = "charter::missing-quote": "warning: a clause block quotes no sentence of its clause";
     EMPTY_TEST = "charter::empty-test": "warning: a test asserts nothing";
     OBJECTOR_NOT_PRESENT = "charter::objector-not-present": "warning: an objection or reservation by a party not recorded present";

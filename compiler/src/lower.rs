@@ -333,6 +333,7 @@ fn version(
                     start: from,
                     terms: Vec::new(),
                     voluntary: false,
+                    all_decline: None,
                     cite: c.clone(),
                 });
                 let amending = v.rotation.is_some();
@@ -360,6 +361,7 @@ fn version(
                             rotation.terms.sort_by_key(|(f, _)| *f);
                         }
                         RotationItemKind::Voluntary => rotation.voluntary = true,
+                        RotationItemKind::AllDecline { outgoing_stays } => rotation.all_decline = Some(*outgoing_stays),
                         RotationItemKind::OrderAlphabetical { .. } => {}
                     }
                 }
@@ -376,6 +378,7 @@ fn version(
                             ir::Strength::Must
                         },
                         every: duration(&decl.every),
+                        anchor: decl.anchor.as_ref().and_then(day),
                         per_member: decl.per_member,
                         hosted_by_chair: matches!(decl.host, Some(HostRule::Chair(_))),
                         cite: c.clone(),

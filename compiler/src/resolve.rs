@@ -563,8 +563,10 @@ fn check_statement(file: FileId, stmt: &Stmt, env: &Env<'_>, sink: &mut Sink) {
                             sink.push(file, d);
                         }
                     }
-                    RotationItemKind::EligibleMembers | RotationItemKind::Term { .. } | RotationItemKind::Voluntary => {
-                    }
+                    RotationItemKind::EligibleMembers
+                    | RotationItemKind::Term { .. }
+                    | RotationItemKind::Voluntary
+                    | RotationItemKind::AllDecline { .. } => {}
                 }
             }
         }

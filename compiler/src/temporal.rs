@@ -377,7 +377,9 @@ fn check_rotation(
             }
             RotationItemKind::EligibleMembers => eligible = Some(None),
             RotationItemKind::EligibleParties(list) => eligible = Some(Some(list)),
-            RotationItemKind::OrderAlphabetical { .. } | RotationItemKind::Voluntary => {}
+            RotationItemKind::OrderAlphabetical { .. }
+            | RotationItemKind::Voluntary
+            | RotationItemKind::AllDecline { .. } => {}
         }
     }
     let missing: Vec<&str> = [("first", first.is_none()), ("term", terms.is_empty())]
@@ -476,6 +478,7 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
             }
             StmtKind::Pending { deadline, .. } => out.push(*deadline),
             StmtKind::Withdrawal { on, .. } => out.push(*on),
+            StmtKind::Meeting(decl) => out.extend(decl.anchor.iter().copied()),
             StmtKind::Rotation(items) => {
                 for item in items {
                     match &item.kind {
@@ -484,7 +487,8 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
                         RotationItemKind::EligibleMembers
                         | RotationItemKind::EligibleParties(_)
                         | RotationItemKind::OrderAlphabetical { .. }
-                        | RotationItemKind::Voluntary => {}
+                        | RotationItemKind::Voluntary
+                        | RotationItemKind::AllDecline { .. } => {}
                     }
                 }
             }
@@ -494,7 +498,6 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
             | StmtKind::Location { .. }
             | StmtKind::Observers { .. }
             | StmtKind::Invite { .. }
-            | StmtKind::Meeting(_)
             | StmtKind::Decisions { .. }
             | StmtKind::DecisionKind { .. }
             | StmtKind::Amendments { .. } => {}

@@ -207,6 +207,8 @@ pub enum StmtKind {
         parties: Vec<Ident>,
         period: Option<DurationLit>,
         pending_further_decision: bool,
+        /// `then lapses` (false) / `then continues` (true) after the period.
+        after_period: Option<bool>,
     },
     /// `located "Almaty (Kazakhstan)" provided by KAZ pending further decision`
     Location {
@@ -258,6 +260,8 @@ pub enum RotationItemKind {
     Term { length: DurationLit, from: Option<DateLit> },
     /// `voluntary`
     Voluntary,
+    /// `when all decline outgoing stays` (true) / `when all decline vacant` (false)
+    AllDecline { outgoing_stays: bool },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -266,6 +270,8 @@ pub struct MeetingDecl {
     pub title: Option<Str>,
     pub strength: Ident,
     pub every: DurationLit,
+    /// `from DATE`: the day the cadence is counted from.
+    pub anchor: Option<DateLit>,
     pub per_member: bool,
     pub host: Option<HostRule>,
 }

@@ -480,6 +480,9 @@ impl Builder {
                 parties: idents(0),
                 period: find(Rule::duration).map(|p| self.duration(p)),
                 pending_further_decision: has(Rule::pending_further),
+                after_period: find(Rule::after_period)
+                    .and_then(first_kid)
+                    .map(|p| p.as_rule() == Rule::continues),
             },
             Rule::location_stmt => StmtKind::Location {
                 place: find(Rule::string).map_or_else(|| empty_str(span), |p| self.string(p)),
@@ -501,6 +504,7 @@ impl Builder {
                     .and_then(first_kid)
                     .map_or_else(|| empty_ident(span), ident),
                 every: find(Rule::duration).map_or_else(|| empty_duration(span), |p| self.duration(p)),
+                anchor: find(Rule::cadence_anchor).and_then(first_kid).map(|p| self.date(p)),
                 per_member: has(Rule::per_member),
                 host: find(Rule::host_rule).and_then(first_kid).map(|p| match p.as_rule() {
                     Rule::host_chair => HostRule::Chair(span_of(&p)),
@@ -543,6 +547,9 @@ impl Builder {
                     .cloned()
                     .map_or_else(|| empty_duration(span), |p| self.duration(p)),
                 from: parts.get(1).cloned().map(|p| self.date(p)),
+            },
+            Rule::all_decline => RotationItemKind::AllDecline {
+                outgoing_stays: parts.first().is_some_and(|p| p.as_rule() == Rule::outgoing_stays),
             },
             _ => RotationItemKind::Voluntary,
         };

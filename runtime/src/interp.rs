@@ -363,9 +363,14 @@ impl<'b> Interpreter<'b> {
                 .iter()
                 .any(|(q, turn)| *q == p && *turn == day)
         };
-        (0..pool.len())
+        let next = (0..pool.len())
             .filter_map(|i| pool.get((after + i) % pool.len()).copied())
-            .find(|p| !declined(*p))
+            .find(|p| !declined(*p));
+        let outgoing_stays = self.rotation().and_then(|r| r.all_decline) == Some(true);
+        match next {
+            None if !pool.is_empty() && outgoing_stays => Some(outgoing),
+            next => next,
+        }
     }
 
     /// The term of office that contains `day`, if the rotation has started.
@@ -566,7 +571,7 @@ impl<'b> Interpreter<'b> {
                     .filter(|m| m.meeting.kind == obligation.kind && (host.is_none() || m.meeting.host == host))
                     .map(|m| m.meeting.date)
                     .collect();
-                let mut last = self.bundle.adopted;
+                let mut last = obligation.anchor.unwrap_or(self.bundle.adopted);
                 for _ in 0..MAX_STEPS {
                     let due = date::add(last, obligation.every, 1).ok_or(EvalError::DateOutOfRange)?;
                     if due > to || due <= last {

@@ -140,6 +140,10 @@ pub struct Rotation {
     /// starting on or after its date.
     pub terms: Vec<(Day, Duration)>,
     pub voluntary: bool,
+    /// When every eligible state declines a turn: `Some(true)` the outgoing
+    /// chair stays, `Some(false)` or `None` (the text is silent) the chair
+    /// is vacant for that term.
+    pub all_decline: Option<bool>,
     pub cite: Cite,
 }
 
@@ -155,6 +159,9 @@ pub struct Obligation {
     pub kind: MeetingKindId,
     pub strength: Strength,
     pub every: Duration,
+    /// The day the cadence is counted from; the adoption date when the
+    /// text does not say.
+    pub anchor: Option<Day>,
     pub per_member: bool,
     pub hosted_by_chair: bool,
     pub cite: Cite,
