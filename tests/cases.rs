@@ -390,3 +390,48 @@ fn a_tampered_almaty_quote_fails_with_the_closest_passage() {
     assert!(err.contains("charter::quote-not-in-source"), "{err}");
     assert!(err.contains("\"The term of office will be two years.\""), "{err}");
 }
+
+/// The report on the Almaty policy with its history, in text and JSON, at a
+/// fixed horizon so the snapshot does not change with the calendar.
+#[test]
+fn almaty_report() {
+    let (status, text, err) = charter(&["report", &path("policies/almaty"), "--until", "2026-11-22"]);
+    assert_eq!(status, 0, "{err}");
+    let repo = format!("{}/", repo_dir().display());
+    insta::assert_snapshot!("report_almaty_text", text.replace(&repo, ""));
+    let (status, json, err) = charter(&[
+        "report",
+        &path("policies/almaty"),
+        "--until",
+        "2026-11-22",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("one JSON document");
+    for key in [
+        "policy", "chair", "status", "meetings", "cadence", "coverage", "lints", "summary",
+    ] {
+        assert!(doc.get(key).is_some(), "{key} missing");
+    }
+    assert_eq!(doc["coverage"]["not_covered"], 0);
+    assert_eq!(doc["chair"][0]["chair"], "KAZ");
+    insta::assert_snapshot!("report_almaty_json", json.replace(&repo, ""));
+}
+
+#[test]
+fn report_exit_status_and_deny_violations() {
+    let dir = path("tests/cases/check/history-valid");
+    let (status, text, err) = charter(&["report", &dir, "--until", "2018-01-01"]);
+    assert_eq!(status, 0, "violations are findings, not errors: {err}");
+    assert!(text.contains("violation due 2014-06-05  senior_officials"), "{text}");
+    assert!(text.contains("2017-09-15 .. 2019-09-15  TJK"), "{text}");
+    let (status, _, _) = charter(&["report", &dir, "--until", "2018-01-01", "--deny-violations"]);
+    assert_eq!(status, 1);
+    let (status, _, _) = charter(&["report", &dir, "--until", "2014-01-01", "--deny-violations"]);
+    assert_eq!(status, 0, "nothing was due yet");
+    let (status, _, err) = charter(&["report", &dir, "--until", "2018-02-30"]);
+    assert_eq!(status, 2, "{err}");
+    let (status, _, _) = charter(&["report", &path("tests/cases/check/many-errors.charter")]);
+    assert_eq!(status, 1, "a policy with errors gets no report");
+}

@@ -16,6 +16,7 @@ pub mod lints;
 pub mod lower;
 pub mod package;
 pub mod query;
+pub mod report;
 pub mod resolve;
 pub mod suggest;
 pub mod temporal;

@@ -265,6 +265,7 @@ fn version(
         reservations: Vec::new(),
         observers: None,
         invitations: None,
+        interim: Vec::new(),
         adopted_by: None,
     });
     v.from = from;
@@ -425,6 +426,21 @@ fn version(
                 });
             }
             StmtKind::Invite { .. } => v.invitations = Some(c.clone()),
+            StmtKind::SupportUnit {
+                parties: list,
+                period: Some(period),
+                pending_further_decision: true,
+                after_period,
+            } => {
+                let who: Vec<&str> = list.iter().map(|p| p.name.as_str()).collect();
+                v.interim.retain(|i| !i.what.starts_with("the Support Unit"));
+                v.interim.push(ir::Interim {
+                    what: format!("the Support Unit performed by {}", who.join(" and ")),
+                    period: duration(period),
+                    after_period: *after_period,
+                    cite: c.clone(),
+                });
+            }
             StmtKind::Designate { .. } | StmtKind::SupportUnit { .. } | StmtKind::Location { .. } => {}
         }
     }
@@ -468,13 +484,35 @@ fn lower_history(package: &crate::package::Package<'_>, mut names: Names) -> (ir
         if let RecordKind::Meeting(m) = &record.kind {
             let meeting = lower_meeting(m, &names);
             names.meetings.insert(m.id.name.clone(), history.meetings.len() as u32);
+            let place = m.fields.iter().find_map(|f| match &f.kind {
+                MeetingFieldKind::Place(p) => Some(p.value.clone()),
+                _ => None,
+            });
+            let precision = m.fields.iter().find_map(|f| match &f.kind {
+                MeetingFieldKind::Date(spec) => Some(precision(spec.precision)),
+                _ => None,
+            });
             history.meetings.push(ir::MeetingRecord {
                 id: m.id.name.clone(),
                 meeting,
+                place,
+                provenance: ir::Provenance {
+                    precision: precision.unwrap_or_default(),
+                    sources: record.sources.iter().map(source_text).collect(),
+                },
             });
         }
     }
     for (_, record) in records(package) {
+        let sources: Vec<String> = record.sources.iter().map(source_text).collect();
+        let exact = |sources: &[String]| ir::Provenance {
+            precision: ir::Precision::Exact,
+            sources: sources.to_vec(),
+        };
+        let dated = |spec: &DateSpec, sources: &[String]| ir::Provenance {
+            precision: precision(spec.precision),
+            sources: sources.to_vec(),
+        };
         match &record.kind {
             RecordKind::Meeting(m) => {
                 let meeting = lower_meeting(m, &names);
@@ -484,31 +522,150 @@ fn lower_history(package: &crate::package::Package<'_>, mut names: Names) -> (ir
                         names
                             .decisions
                             .insert(d.id.name.clone(), history.decisions.len() as u32);
+                        let text = d.fields.iter().find_map(|f| match &f.kind {
+                            DecisionFieldKind::Text(t) => Some(t.value.clone()),
+                            _ => None,
+                        });
+                        let decision_sources = d
+                            .fields
+                            .iter()
+                            .filter_map(|f| match &f.kind {
+                                DecisionFieldKind::Source(s) => Some(source_text(s)),
+                                _ => None,
+                            })
+                            .collect();
+                        for f in &d.fields {
+                            if let DecisionFieldKind::Elects { party: elected, from } = &f.kind {
+                                let day = from.as_ref().map_or(meeting.date, |spec| day_or_zero(&spec.date));
+                                history.events.push(ir::Event {
+                                    day,
+                                    topic: "chair".to_string(),
+                                    text: format!(
+                                        "{} elected chair from this day (decision `{}` at `{}`)",
+                                        elected.name, d.id.name, m.id.name
+                                    ),
+                                    provenance: ir::Provenance {
+                                        precision: from
+                                            .as_ref()
+                                            .map_or(ir::Precision::Exact, |spec| precision(spec.precision)),
+                                        sources: decision_sources_for_event(d, &sources),
+                                    },
+                                });
+                            }
+                        }
                         history.decisions.push(ir::DecisionRecord {
                             id: d.id.name.clone(),
                             decision,
+                            text,
+                            sources: decision_sources,
                         });
                     }
                 }
             }
-            RecordKind::Decline { party: p, turn } => history
-                .declines
-                .extend(party(&names, p).map(|p| (p, day_or_zero(turn)))),
-            RecordKind::Handover { to, on, .. } => history
-                .handovers
-                .extend(party(&names, to).map(|p| (p, day_or_zero(on)))),
+            RecordKind::Decline { party: p, turn } => {
+                history
+                    .declines
+                    .extend(party(&names, p).map(|q| (q, day_or_zero(turn))));
+                history.events.push(ir::Event {
+                    day: day_or_zero(turn),
+                    topic: "chair".to_string(),
+                    text: format!("{} declines the chair turn starting this day", p.name),
+                    provenance: exact(&sources),
+                });
+            }
+            RecordKind::Handover { to, on, decided_by } => {
+                history
+                    .handovers
+                    .extend(party(&names, to).map(|q| (q, day_or_zero(on))));
+                let by = decided_by
+                    .as_ref()
+                    .map(|(m, d)| format!(" (decision `{}` at `{}`)", d.name, m.name))
+                    .unwrap_or_default();
+                history.events.push(ir::Event {
+                    day: day_or_zero(on),
+                    topic: "chair".to_string(),
+                    text: format!("the chair is handed over to {}{by}", to.name),
+                    provenance: exact(&sources),
+                });
+            }
             RecordKind::SilenceBroken { party: p, on, becomes } => {
+                let observer = becomes.name == "observer";
                 history
                     .silences
-                    .extend(party(&names, p).map(|p| (p, day_or_zero(&on.date), becomes.name == "observer")));
+                    .extend(party(&names, p).map(|q| (q, day_or_zero(&on.date), observer)));
+                history.events.push(ir::Event {
+                    day: day_or_zero(&on.date),
+                    topic: "membership".to_string(),
+                    text: format!("{} breaks the silence procedure and becomes {}", p.name, becomes.name),
+                    provenance: dated(on, &sources),
+                });
             }
-            RecordKind::Joined { party: p, on } => history
-                .joins
-                .extend(party(&names, p).map(|p| (p, day_or_zero(&on.date)))),
-            RecordKind::Designation { .. } | RecordKind::Note { .. } | RecordKind::Test(_) => {}
+            RecordKind::Joined { party: p, on } => {
+                history
+                    .joins
+                    .extend(party(&names, p).map(|q| (q, day_or_zero(&on.date))));
+                history.events.push(ir::Event {
+                    day: day_or_zero(&on.date),
+                    topic: "membership".to_string(),
+                    text: format!("{} joins as a member", p.name),
+                    provenance: dated(on, &sources),
+                });
+            }
+            RecordKind::Designation {
+                party: p,
+                role,
+                on,
+                person,
+            } => {
+                let who = person.as_ref().map(|s| format!(" ({})", s.value)).unwrap_or_default();
+                history.events.push(ir::Event {
+                    day: day_or_zero(&on.date),
+                    topic: "coordinator".to_string(),
+                    text: format!("{} designates its {}{who}", p.name, role.name.replace('_', " ")),
+                    provenance: dated(on, &sources),
+                });
+            }
+            RecordKind::Note { text } => history.notes.push(ir::Note {
+                text: text.value.clone(),
+                sources,
+            }),
+            RecordKind::Test(_) => {}
         }
     }
+    history.events.sort_by_key(|e| e.day);
     (history, names)
+}
+
+fn precision(p: DatePrecision) -> ir::Precision {
+    match p {
+        DatePrecision::Exact => ir::Precision::Exact,
+        DatePrecision::NoLaterThan => ir::Precision::NoLaterThan,
+        DatePrecision::NoEarlierThan => ir::Precision::NoEarlierThan,
+    }
+}
+
+/// A decision's own sources, or else its meeting's.
+fn decision_sources_for_event(d: &DecisionRecord, meeting_sources: &[String]) -> Vec<String> {
+    let own: Vec<String> = d
+        .fields
+        .iter()
+        .filter_map(|f| match &f.kind {
+            DecisionFieldKind::Source(s) => Some(source_text(s)),
+            _ => None,
+        })
+        .collect();
+    if own.is_empty() {
+        meeting_sources.to_vec()
+    } else {
+        own
+    }
+}
+
+fn source_text(s: &SourceRef) -> String {
+    match &s.paragraph {
+        Some(p) => format!("{}, {}", s.document.value, p.value),
+        None => s.document.value.clone(),
+    }
 }
 
 fn lower_meeting(m: &MeetingRecord, names: &Names) -> ir::Meeting {

@@ -88,6 +88,8 @@ pub struct Version {
     pub reservations: Vec<Reservation>,
     pub observers: Option<ObserverRule>,
     pub invitations: Option<Cite>,
+    /// Arrangements made for a period, pending further decision.
+    pub interim: Vec<Interim>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -195,6 +197,18 @@ pub struct ObserverRule {
     pub cite: Cite,
 }
 
+/// An arrangement for a period from the version's start, pending further
+/// decision (the Support Unit for two years).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interim {
+    pub what: String,
+    pub period: Duration,
+    /// `Some(true)` it continues after the period, `Some(false)` it lapses,
+    /// `None` the text is silent.
+    pub after_period: Option<bool>,
+    pub cite: Cite,
+}
+
 /// What happened, as recorded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct History {
@@ -205,18 +219,61 @@ pub struct History {
     /// Party, day, and whether it became an observer (else none).
     pub silences: Vec<(PartyId, Day, bool)>,
     pub joins: Vec<(PartyId, Day)>,
+    /// Every record other than meetings, as the report lists them.
+    pub events: Vec<Event>,
+    /// Findings with no rule of their own, such as sources that disagree.
+    pub notes: Vec<Note>,
+}
+
+/// How exactly a source dates a record. A record dated "no later than D"
+/// (or "no earlier than D") takes effect on D.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Precision {
+    #[default]
+    Exact,
+    NoLaterThan,
+    NoEarlierThan,
+}
+
+/// Where a record comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub precision: Precision,
+    /// `document` or `document, paragraph`.
+    pub sources: Vec<String>,
+}
+
+/// A recorded event, described for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub day: Day,
+    /// `chair`, `membership` or `coordinator`.
+    pub topic: String,
+    pub text: String,
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub text: String,
+    pub sources: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeetingRecord {
     pub id: String,
     pub meeting: Meeting,
+    pub place: Option<String>,
+    pub provenance: Provenance,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecisionRecord {
     pub id: String,
     pub decision: Decision,
+    pub text: Option<String>,
+    pub sources: Vec<String>,
 }
 
 /// A meeting as a value: recorded, written in a test, or read from facts.

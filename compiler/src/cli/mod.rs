@@ -6,6 +6,7 @@ pub mod check;
 pub mod eval;
 pub mod files;
 pub mod ir;
+pub mod report;
 pub mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -32,6 +33,8 @@ pub struct Cli {
 pub enum Command {
     /// Check policy, amendment and history files for errors
     Check(check::CheckArgs),
+    /// Check a policy and audit its recorded history against it
+    Report(report::ReportArgs),
     /// Answer one compliance question about a policy
     Eval(eval::EvalArgs),
     /// Print the IR a policy lowers to (a stable text dump, or JSON)
@@ -55,6 +58,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write,
         Command::Check(args) => check::run(&args, out, err, color),
         Command::Test(args) => test::run(&args, out, err, color),
         Command::Eval(args) => eval::run(&args, out, err, color),
+        Command::Report(args) => report::run(&args, out, err, color),
         Command::Ir(args) => ir::run(&args, out, err, color),
     }
 }

@@ -1,0 +1,77 @@
+//! `charter report PATH`: check a policy, evaluate its recorded history
+//! under the rules in force, and print everything an auditor needs.
+
+use std::path::PathBuf;
+
+use charter_runtime::date;
+
+use super::{files, Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::report::{self, Warnings};
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// A policy file, or a directory holding a policy with its amendments and history
+    pub path: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// The horizon: evaluate up to this day (YYYY-MM-DD; default: today)
+    #[arg(long)]
+    pub until: Option<String>,
+    /// Exit 1 when the history shows violations (missed obligations,
+    /// invalid decisions, a host who is not the chair), for CI
+    #[arg(long)]
+    pub deny_violations: bool,
+}
+
+pub fn run(args: &ReportArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
+    let until = match &args.until {
+        Some(text) => match date::parse(text) {
+            Some(day) => day,
+            None => {
+                let _ = writeln!(err, "error: `--until {text}` is not a date written YYYY-MM-DD");
+                return EXIT_USAGE;
+            }
+        },
+        None => date::from_date(jiff::Zoned::now().date()),
+    };
+    let sources = match files::load_sources(&args.path, err) {
+        Ok(sources) => sources,
+        Err(status) => return status,
+    };
+    let result = crate::check(&sources);
+    if result.errors() > 0 || result.bundles.len() != 1 {
+        return files::report_check_failure(&args.path, &sources, &result, err, color);
+    }
+    let Some(bundle) = result.bundles.first() else {
+        return EXIT_FINDINGS;
+    };
+    let warnings: Vec<Warnings<'_>> = sources
+        .iter()
+        .zip(&result.diagnostics)
+        .map(|(source, diagnostics)| Warnings {
+            file: &source.name,
+            text: &source.text,
+            diagnostics,
+        })
+        .collect();
+    let report = match report::build(bundle, result.coverage.first(), &warnings, until) {
+        Ok(report) => report,
+        Err(e) => {
+            let _ = writeln!(err, "error: the history could not be evaluated: {e}");
+            return EXIT_FINDINGS;
+        }
+    };
+    let text = match args.format {
+        Format::Human => report::render_text(&report),
+        Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default(),
+    };
+    if writeln!(out, "{}", text.trim_end()).is_err() {
+        return EXIT_USAGE;
+    }
+    if args.deny_violations && report.summary.has_violations() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
