@@ -237,6 +237,7 @@ fn eval_cli_rejects_bad_facts_with_their_json_path() {
         assert_eq!(status, 1, "{err}");
         assert!(err.contains(json_path), "{json_path} not in {err}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -389,6 +390,7 @@ fn a_tampered_almaty_quote_fails_with_the_closest_passage() {
     assert_eq!(status, 1, "{err}");
     assert!(err.contains("charter::quote-not-in-source"), "{err}");
     assert!(err.contains("\"The term of office will be two years.\""), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The report on the Almaty policy with its history, in text and JSON, at a
