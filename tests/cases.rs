@@ -262,7 +262,7 @@ mod properties {
     use charter_runtime::{Interpreter, Value};
     use proptest::prelude::*;
 
-    fn almaty() -> &'static ir::Bundle {
+    pub fn almaty() -> &'static ir::Bundle {
         static BUNDLE: OnceLock<ir::Bundle> = OnceLock::new();
         BUNDLE.get_or_init(|| {
             let sources = charter_tests::policy_sources(&charter_tests::repo_dir().join("policies/almaty"));
@@ -436,4 +436,69 @@ fn report_exit_status_and_deny_violations() {
     assert_eq!(status, 2, "{err}");
     let (status, _, _) = charter(&["report", &path("tests/cases/check/many-errors.charter")]);
     assert_eq!(status, 1, "a policy with errors gets no report");
+}
+
+mod differential {
+    //! The JIT must mean exactly what the interpreter means.
+
+    use charter_compiler::codegen::Jit;
+    use charter_runtime::ir::{self, Builtin};
+    use charter_runtime::{Interpreter, Value};
+    use proptest::prelude::*;
+
+    fn almaty() -> &'static ir::Bundle {
+        super::properties::almaty()
+    }
+
+    fn jit() -> &'static Jit {
+        static JIT: std::sync::OnceLock<Jit> = std::sync::OnceLock::new();
+        JIT.get_or_init(|| Jit::compile(almaty()).expect("the Almaty policy compiles to native code"))
+    }
+
+    fn both(builtin: Builtin, args: &[Value]) -> (Value, Value) {
+        let interp = Interpreter::new(almaty());
+        let native = Interpreter::with_accelerator(almaty(), jit());
+        (
+            interp.call_builtin(builtin, args).expect("interpreter evaluates"),
+            native.call_builtin(builtin, args).expect("JIT evaluates"),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn date_queries_agree(d in -20_000i32..120_000) {
+            for builtin in [Builtin::Chair, Builtin::NextChair, Builtin::TermStart, Builtin::TermEnd, Builtin::Members] {
+                let (a, b) = both(builtin, &[Value::Date(d)]);
+                prop_assert_eq!(a, b, "{:?} on day {}", builtin, d);
+            }
+            for p in 0..almaty().parties.len() as u32 {
+                let (a, b) = both(Builtin::Member, &[Value::Party(p), Value::Date(d)]);
+                prop_assert_eq!(a, b, "member({}, {})", p, d);
+            }
+        }
+
+        #[test]
+        fn decisions_agree(
+            d in 15_000i32..26_000,
+            present in any::<u64>(),
+            objections in any::<u64>(),
+            kind in 0u32..6,
+            meeting_kind in 0u32..3,
+        ) {
+            let n = almaty().parties.len() as u32;
+            let set = |mask: u64| (0..n).filter(|p| mask & (1 << p) != 0).collect::<Vec<_>>();
+            let decision = ir::Decision {
+                kind,
+                meeting: ir::Meeting { id: None, kind: meeting_kind, date: d, host: None, present: set(present), observers: vec![] },
+                objections: set(objections),
+                reservations: vec![],
+                subjects: vec![],
+                invited_to: None,
+            };
+            let (a, b) = both(Builtin::Valid, &[Value::Decision(Box::new(decision))]);
+            prop_assert_eq!(a, b);
+        }
+    }
 }

@@ -10,6 +10,7 @@ pub mod amend;
 pub mod check;
 pub mod citations;
 pub mod cli;
+pub mod codegen;
 pub mod codes;
 pub mod cycles;
 pub mod lints;

@@ -10,5 +10,5 @@ pub mod interp;
 pub mod ir;
 pub mod value;
 
-pub use interp::{EvalError, Explanation, Interpreter};
+pub use interp::{Accelerator, EvalError, Explanation, Interpreter};
 pub use value::Value;

@@ -1,0 +1,432 @@
+//! `Folded` -> CLIF functions in any cranelift `Module` (the JIT's or an
+//! object file's). Every hot operation is emitted inline: membership is a
+//! chain of comparisons selecting constant bitsets, the chair a branchless
+//! binary search over a constant term table, consensus mask operations on
+//! present and objecting bitsets. Nothing here calls back into Rust.
+#![expect(
+    clippy::result_large_err,
+    reason = "ModuleError is cranelift's own error, returned at most once per compilation; boxing it buys nothing"
+)]
+
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlagsData, Signature, UserFuncName, Value};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleResult};
+
+use super::fold::{Folded, QuorumFold, BEYOND, NONE};
+
+/// The layout of a decision record native code reads (`#[repr(C)]`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DecisionRecord {
+    pub kind: u32,
+    pub meeting_kind: u32,
+    pub date: i32,
+    pub reserved: u32,
+    /// Bit i: party i is present.
+    pub present: u64,
+    /// Bit i: party i formally objects.
+    pub objections: u64,
+}
+
+const OFFSET_KIND: i32 = 0;
+const OFFSET_MEETING_KIND: i32 = 4;
+const OFFSET_DATE: i32 = 8;
+const OFFSET_PRESENT: i32 = 16;
+const OFFSET_OBJECTIONS: i32 = 24;
+const RECORD_SIZE: i64 = 32;
+
+/// The exported functions, by symbol name.
+#[derive(Debug, Clone, Copy)]
+pub struct Functions {
+    pub members: FuncId,
+    pub chair: FuncId,
+    pub term_start: FuncId,
+    pub term_end: FuncId,
+    pub valid: FuncId,
+    pub valid_batch: FuncId,
+    pub chair_batch: FuncId,
+}
+
+/// Symbol names and C signatures of the exported functions, for the header.
+pub const EXPORTS: &[(&str, &str)] = &[
+    ("charter_members", "uint64_t charter_members(int32_t day)"),
+    ("charter_chair", "int32_t charter_chair(int32_t day)"),
+    ("charter_term_start", "int32_t charter_term_start(int32_t day)"),
+    ("charter_term_end", "int32_t charter_term_end(int32_t day)"),
+    (
+        "charter_valid",
+        "int32_t charter_valid(const struct charter_decision *decision)",
+    ),
+    (
+        "charter_valid_batch",
+        "void charter_valid_batch(const struct charter_decision *decisions, int64_t count, uint8_t *out)",
+    ),
+    (
+        "charter_chair_batch",
+        "void charter_chair_batch(const int32_t *days, int64_t count, int32_t *out)",
+    ),
+];
+
+struct Tables {
+    starts: DataId,
+    ends: DataId,
+    chairs: DataId,
+    /// Number of entries, a power of two (padded with `i32::MAX` starts).
+    len: usize,
+}
+
+/// Emits every function into `module`.
+pub fn emit<M: Module>(module: &mut M, folded: &Folded, linkage: Linkage) -> ModuleResult<Functions> {
+    let tables = term_tables(module, folded)?;
+    let ptr = module.target_config().pointer_type();
+    let sig = |params: &[types::Type], ret: Option<types::Type>, module: &M| {
+        let mut s: Signature = module.make_signature();
+        s.params.extend(params.iter().map(|t| AbiParam::new(*t)));
+        s.returns.extend(ret.map(AbiParam::new));
+        s
+    };
+    let members_sig = sig(&[types::I32], Some(types::I64), module);
+    let day_sig = sig(&[types::I32], Some(types::I32), module);
+    let valid_sig = sig(&[ptr], Some(types::I32), module);
+    let batch_sig = sig(&[ptr, types::I64, ptr], None, module);
+
+    let functions = Functions {
+        members: module.declare_function("charter_members", linkage, &members_sig)?,
+        chair: module.declare_function("charter_chair", linkage, &day_sig)?,
+        term_start: module.declare_function("charter_term_start", linkage, &day_sig)?,
+        term_end: module.declare_function("charter_term_end", linkage, &day_sig)?,
+        valid: module.declare_function("charter_valid", linkage, &valid_sig)?,
+        valid_batch: module.declare_function("charter_valid_batch", linkage, &batch_sig)?,
+        chair_batch: module.declare_function("charter_chair_batch", linkage, &batch_sig)?,
+    };
+
+    let mut ctx = module.make_context();
+    let mut fctx = FunctionBuilderContext::new();
+
+    define(
+        module,
+        &mut ctx,
+        &mut fctx,
+        functions.members,
+        &members_sig,
+        |b, _m, params, _flags| {
+            let day = params.first().copied().unwrap_or_else(|| b.ins().iconst(types::I32, 0));
+            vec![members_at(b, folded, day)]
+        },
+    )?;
+    for (id, which) in [
+        (functions.chair, Which::Chair),
+        (functions.term_start, Which::Start),
+        (functions.term_end, Which::End),
+    ] {
+        define(module, &mut ctx, &mut fctx, id, &day_sig, |b, m, params, flags| {
+            let day = params.first().copied().unwrap_or_else(|| b.ins().iconst(types::I32, 0));
+            vec![term_lookup(b, m, flags, &tables, folded, day, which)]
+        })?;
+    }
+    define(
+        module,
+        &mut ctx,
+        &mut fctx,
+        functions.valid,
+        &valid_sig,
+        |b, _m, params, flags| {
+            let record = params.first().copied().unwrap_or_else(|| b.ins().iconst(ptr, 0));
+            vec![valid(b, flags, folded, record)]
+        },
+    )?;
+    define(
+        module,
+        &mut ctx,
+        &mut fctx,
+        functions.valid_batch,
+        &batch_sig,
+        |b, _m, params, flags| {
+            batch_loop(b, flags, params, ptr, RECORD_SIZE, 1, |b, item| {
+                let ok = valid(b, flags, folded, item);
+                b.ins().ireduce(types::I8, ok)
+            });
+            vec![]
+        },
+    )?;
+    define(
+        module,
+        &mut ctx,
+        &mut fctx,
+        functions.chair_batch,
+        &batch_sig,
+        |b, m, params, flags| {
+            batch_loop(b, flags, params, ptr, 4, 4, |b, item| {
+                let day = b.ins().load(types::I32, flags.read, item, 0);
+                term_lookup(b, m, flags, &tables, folded, day, Which::Chair)
+            });
+            vec![]
+        },
+    )?;
+    Ok(functions)
+}
+
+/// Memory flags for table reads and output writes: aligned, never trapping.
+#[derive(Clone, Copy)]
+struct Flags {
+    read: MemFlagsData,
+    write: MemFlagsData,
+}
+
+fn define<M: Module>(
+    module: &mut M,
+    ctx: &mut cranelift_codegen::Context,
+    fctx: &mut FunctionBuilderContext,
+    id: FuncId,
+    sig: &Signature,
+    body: impl FnOnce(&mut FunctionBuilder<'_>, &mut M, &[Value], Flags) -> Vec<Value>,
+) -> ModuleResult<()> {
+    ctx.func.signature = sig.clone();
+    ctx.func.name = UserFuncName::user(0, id.as_u32());
+    let frontend = module.target_config();
+    {
+        let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+        let flags = Flags {
+            read: MemFlagsData::trusted().with_readonly(),
+            write: MemFlagsData::trusted(),
+        };
+        let entry = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        let params = b.block_params(entry).to_vec();
+        let results = body(&mut b, module, &params, flags);
+        b.ins().return_(&results);
+        b.seal_all_blocks();
+        b.finalize(frontend);
+    }
+    module.define_function(id, ctx)?;
+    module.clear_context(ctx);
+    Ok(())
+}
+
+/// Writes the term table: starts, ends and chairs, padded to a power of two.
+fn term_tables<M: Module>(module: &mut M, folded: &Folded) -> ModuleResult<Tables> {
+    let len = folded.terms.len().max(1).next_power_of_two();
+    let mut starts = Vec::with_capacity(len * 4);
+    let mut ends = Vec::with_capacity(len * 4);
+    let mut chairs = Vec::with_capacity(len * 4);
+    for i in 0..len {
+        let (start, chair) = folded.terms.get(i).copied().unwrap_or((i32::MAX, NONE));
+        let end = folded.terms.get(i + 1).map_or(folded.terms_end, |(s, _)| *s);
+        starts.extend_from_slice(&start.to_le_bytes());
+        ends.extend_from_slice(&end.to_le_bytes());
+        chairs.extend_from_slice(&chair.to_le_bytes());
+    }
+    let mut data = |name: &str, bytes: Vec<u8>| -> ModuleResult<DataId> {
+        let id = module.declare_data(name, Linkage::Local, false, false)?;
+        let mut description = DataDescription::new();
+        description.define(bytes.into_boxed_slice());
+        description.set_align(4);
+        module.define_data(id, &description)?;
+        Ok(id)
+    };
+    Ok(Tables {
+        starts: data("charter_term_starts", starts)?,
+        ends: data("charter_term_ends", ends)?,
+        chairs: data("charter_term_chairs", chairs)?,
+        len,
+    })
+}
+
+/// The members on `day` as a bitset: the last epoch whose start is on or
+/// before it, chosen by a chain of comparisons.
+fn members_at(b: &mut FunctionBuilder<'_>, folded: &Folded, day: Value) -> Value {
+    let mut members = b.ins().iconst(types::I64, 0);
+    for (from, mask) in &folded.member_epochs {
+        let constant = b.ins().iconst(types::I64, *mask as i64);
+        if *from == i32::MIN {
+            members = constant;
+            continue;
+        }
+        let on_or_after = b
+            .ins()
+            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
+        members = b.ins().select(on_or_after, constant, members);
+    }
+    members
+}
+
+#[derive(Clone, Copy)]
+enum Which {
+    Chair,
+    Start,
+    End,
+}
+
+/// The chair, start or end of the term containing `day`: `NONE` before the
+/// first term, `BEYOND` past the folded terms.
+fn term_lookup<M: Module>(
+    b: &mut FunctionBuilder<'_>,
+    module: &mut M,
+    flags: Flags,
+    tables: &Tables,
+    folded: &Folded,
+    day: Value,
+    which: Which,
+) -> Value {
+    let ptr = module.target_config().pointer_type();
+    let Some((first, _)) = folded.terms.first() else {
+        return b.ins().iconst(types::I32, i64::from(NONE));
+    };
+    let base = |b: &mut FunctionBuilder<'_>, module: &mut M, id: DataId| {
+        let gv = module.declare_data_in_func(id, b.func);
+        b.ins().symbol_value(ptr, gv)
+    };
+    let starts = base(b, module, tables.starts);
+    // Branchless binary search for the last start on or before `day`.
+    let mut lo = b.ins().iconst(ptr, 0);
+    let mut step = tables.len / 2;
+    while step > 0 {
+        let candidate = b.ins().iadd_imm_s(lo, step as i64);
+        let offset = b.ins().ishl_imm_u(candidate, 2);
+        let address = b.ins().iadd(starts, offset);
+        let start = b.ins().load(types::I32, flags.read, address, 0);
+        let fits = b.ins().icmp(IntCC::SignedLessThanOrEqual, start, day);
+        lo = b.ins().select(fits, candidate, lo);
+        step /= 2;
+    }
+    let table = match which {
+        Which::Chair => tables.chairs,
+        Which::Start => tables.starts,
+        Which::End => tables.ends,
+    };
+    let values = base(b, module, table);
+    let offset = b.ins().ishl_imm_u(lo, 2);
+    let address = b.ins().iadd(values, offset);
+    let found = b.ins().load(types::I32, flags.read, address, 0);
+    let none = b.ins().iconst(types::I32, i64::from(NONE));
+    let beyond = b.ins().iconst(types::I32, i64::from(BEYOND));
+    let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, day, i64::from(*first));
+    let after = b
+        .ins()
+        .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(folded.terms_end));
+    let value = b.ins().select(after, beyond, found);
+    b.ins().select(before, none, value)
+}
+
+/// `valid(decision)` for the record at `record`: 1 or 0.
+fn valid(b: &mut FunctionBuilder<'_>, flags: Flags, folded: &Folded, record: Value) -> Value {
+    let flags = flags.read;
+    let kind = b.ins().load(types::I32, flags, record, OFFSET_KIND);
+    let meeting_kind = b.ins().load(types::I32, flags, record, OFFSET_MEETING_KIND);
+    let day = b.ins().load(types::I32, flags, record, OFFSET_DATE);
+    let present = b.ins().load(types::I64, flags, record, OFFSET_PRESENT);
+    let objections = b.ins().load(types::I64, flags, record, OFFSET_OBJECTIONS);
+
+    let members = members_at(b, folded, day);
+    let present_members = b.ins().band(present, members);
+    let blocking = b.ins().band(objections, present_members);
+    let no_objection = b.ins().icmp_imm_s(IntCC::Equal, blocking, 0);
+
+    // The rules in force on the day: allowed meeting kinds and quorum.
+    let all = b.ins().iconst(types::I64, -1);
+    let zero64 = b.ins().iconst(types::I64, 0);
+    let mut allowed = all;
+    let mut mode = b.ins().iconst(types::I32, 0);
+    let mut qa = zero64;
+    let mut qb = zero64;
+    for (from, version) in &folded.versions {
+        let mut version_allowed = all;
+        for (k, mask) in version.allowed.iter().enumerate() {
+            if *mask == u64::MAX {
+                continue;
+            }
+            let is_kind = b.ins().icmp_imm_s(IntCC::Equal, kind, k as i64);
+            let constant = b.ins().iconst(types::I64, *mask as i64);
+            version_allowed = b.ins().select(is_kind, constant, version_allowed);
+        }
+        let (m, a, q) = match version.quorum {
+            QuorumFold::None => (0, 0, 0),
+            QuorumFold::Count(n) => (1, n, 0),
+            QuorumFold::Ratio(x, y) => (2, x, y),
+        };
+        let m = b.ins().iconst(types::I32, m);
+        let a = b.ins().iconst(types::I64, a);
+        let q = b.ins().iconst(types::I64, q);
+        if *from == i32::MIN {
+            allowed = version_allowed;
+            mode = m;
+            qa = a;
+            qb = q;
+        } else {
+            let in_force = b
+                .ins()
+                .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
+            allowed = b.ins().select(in_force, version_allowed, allowed);
+            mode = b.ins().select(in_force, m, mode);
+            qa = b.ins().select(in_force, a, qa);
+            qb = b.ins().select(in_force, q, qb);
+        }
+    }
+    // The meeting kind's bit; kinds past 63 are never allowed by a reservation.
+    let shift = b.ins().uextend(types::I64, meeting_kind);
+    let in_range = b.ins().icmp_imm_s(IntCC::UnsignedLessThan, shift, 64);
+    let shifted = b.ins().ushr(allowed, shift);
+    let bit = b.ins().band_imm_u(shifted, 1);
+    let unrestricted = b.ins().icmp_imm_s(IntCC::Equal, allowed, -1);
+    let bit_set = b.ins().icmp_imm_s(IntCC::NotEqual, bit, 0);
+    let bit_ok = b.ins().band(in_range, bit_set);
+    let kind_ok = b.ins().bor(unrestricted, bit_ok);
+
+    let count = b.ins().popcnt(present_members);
+    let member_count = b.ins().popcnt(members);
+    let count_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, count, qa);
+    let lhs = b.ins().imul(count, qb);
+    let rhs = b.ins().imul(qa, member_count);
+    let ratio_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, lhs, rhs);
+    let is_count = b.ins().icmp_imm_s(IntCC::Equal, mode, 1);
+    let is_ratio = b.ins().icmp_imm_s(IntCC::Equal, mode, 2);
+    let one = b.ins().iconst(types::I8, 1);
+    let quorum_ok = b.ins().select(is_ratio, ratio_ok, one);
+    let quorum_ok = b.ins().select(is_count, count_ok, quorum_ok);
+
+    let ok = b.ins().band(no_objection, kind_ok);
+    let ok = b.ins().band(ok, quorum_ok);
+    b.ins().uextend(types::I32, ok)
+}
+
+/// `for i in 0..count { out[i] = f(&items[i]) }`.
+fn batch_loop(
+    b: &mut FunctionBuilder<'_>,
+    flags: Flags,
+    params: &[Value],
+    ptr: types::Type,
+    item_size: i64,
+    out_size: i64,
+    f: impl FnOnce(&mut FunctionBuilder<'_>, Value) -> Value,
+) {
+    let (Some(items), Some(count), Some(out)) = (params.first(), params.get(1), params.get(2)) else {
+        return;
+    };
+    let (items, count, out) = (*items, *count, *out);
+    let header = b.create_block();
+    let body = b.create_block();
+    let exit = b.create_block();
+    b.append_block_param(header, types::I64);
+    let zero = b.ins().iconst(types::I64, 0);
+    b.ins().jump(header, &[zero.into()]);
+
+    b.switch_to_block(header);
+    let i = b.block_params(header).first().copied().unwrap_or(zero);
+    let more = b.ins().icmp(IntCC::SignedLessThan, i, count);
+    b.ins().brif(more, body, &[], exit, &[]);
+
+    b.switch_to_block(body);
+    let index = if ptr == types::I64 { i } else { b.ins().ireduce(ptr, i) };
+    let item_offset = b.ins().imul_imm_s(index, item_size);
+    let item = b.ins().iadd(items, item_offset);
+    let value = f(b, item);
+    let out_offset = b.ins().imul_imm_s(index, out_size);
+    let slot = b.ins().iadd(out, out_offset);
+    b.ins().store(flags.write, value, slot, 0);
+    let next = b.ins().iadd_imm_s(i, 1);
+    b.ins().jump(header, &[next.into()]);
+
+    b.switch_to_block(exit);
+}

@@ -1,0 +1,138 @@
+//! The JIT/ABI boundary: the only module with `unsafe`. It compiles folded
+//! tables to native code in process, holds the function pointers, and frees
+//! the code when dropped (`JITModule` itself frees nothing).
+#![allow(unsafe_code)]
+
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{default_libcall_names, Linkage};
+
+use super::emit::{self, DecisionRecord};
+use super::fold::Folded;
+use super::CodegenError;
+
+type DayFn = extern "C" fn(i32) -> i32;
+type MembersFn = extern "C" fn(i32) -> u64;
+type ValidFn = extern "C" fn(*const DecisionRecord) -> i32;
+type ValidBatchFn = extern "C" fn(*const DecisionRecord, i64, *mut u8);
+type ChairBatchFn = extern "C" fn(*const i32, i64, *mut i32);
+
+/// Native code for one folded policy. The function pointers stay valid for
+/// as long as this value lives.
+pub struct NativeCode {
+    module: Option<JITModule>,
+    members: MembersFn,
+    chair: DayFn,
+    term_start: DayFn,
+    term_end: DayFn,
+    valid: ValidFn,
+    valid_batch: ValidBatchFn,
+    chair_batch: ChairBatchFn,
+}
+
+impl NativeCode {
+    pub fn compile(folded: &Folded) -> Result<NativeCode, CodegenError> {
+        let mut flags = settings::builder();
+        // The JIT places code anywhere in memory: no PIC, absolute addresses.
+        flags.set("is_pic", "false").map_err(|e| CodegenError(e.to_string()))?;
+        flags
+            .set("use_colocated_libcalls", "false")
+            .map_err(|e| CodegenError(e.to_string()))?;
+        flags
+            .set("opt_level", "speed")
+            .map_err(|e| CodegenError(e.to_string()))?;
+        let isa = cranelift_native::builder()
+            .map_err(|e| CodegenError(e.to_string()))?
+            .finish(settings::Flags::new(flags))
+            .map_err(|e| CodegenError(e.to_string()))?;
+        let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
+        let functions = match emit::emit(&mut module, folded, Linkage::Export) {
+            Ok(f) => f,
+            Err(e) => {
+                // SAFETY: nothing compiled in `module` has been handed out.
+                unsafe { module.free_memory() };
+                return Err(CodegenError(e.to_string()));
+            }
+        };
+        if let Err(e) = module.finalize_definitions() {
+            // SAFETY: as above, no pointer into the module exists yet.
+            unsafe { module.free_memory() };
+            return Err(CodegenError(e.to_string()));
+        }
+        let address = |id| module.get_finalized_function(id);
+        // SAFETY: each address is a function `emit` defined with exactly the
+        // signature of the pointer type it is transmuted to (see `emit.rs`:
+        // `members_sig`, `day_sig`, `valid_sig`, `batch_sig`), using the
+        // platform's default calling convention, which is `extern "C"`.
+        let code = unsafe {
+            NativeCode {
+                members: std::mem::transmute::<*const u8, MembersFn>(address(functions.members)),
+                chair: std::mem::transmute::<*const u8, DayFn>(address(functions.chair)),
+                term_start: std::mem::transmute::<*const u8, DayFn>(address(functions.term_start)),
+                term_end: std::mem::transmute::<*const u8, DayFn>(address(functions.term_end)),
+                valid: std::mem::transmute::<*const u8, ValidFn>(address(functions.valid)),
+                valid_batch: std::mem::transmute::<*const u8, ValidBatchFn>(address(functions.valid_batch)),
+                chair_batch: std::mem::transmute::<*const u8, ChairBatchFn>(address(functions.chair_batch)),
+                module: None,
+            }
+        };
+        Ok(NativeCode {
+            module: Some(module),
+            ..code
+        })
+    }
+
+    pub fn members(&self, day: i32) -> u64 {
+        (self.members)(day)
+    }
+
+    pub fn chair(&self, day: i32) -> i32 {
+        (self.chair)(day)
+    }
+
+    pub fn term_start(&self, day: i32) -> i32 {
+        (self.term_start)(day)
+    }
+
+    pub fn term_end(&self, day: i32) -> i32 {
+        (self.term_end)(day)
+    }
+
+    pub fn valid(&self, record: &DecisionRecord) -> bool {
+        (self.valid)(record) != 0
+    }
+
+    /// Judges every record; `out` receives 1 (valid) or 0 per record.
+    pub fn valid_batch(&self, records: &[DecisionRecord], out: &mut [u8]) {
+        let n = records.len().min(out.len());
+        // The native loop reads `n` records and writes `n` bytes, both within
+        // the slices (n is at most either length).
+        (self.valid_batch)(records.as_ptr(), n as i64, out.as_mut_ptr());
+    }
+
+    /// The chair on every day; `out` receives a party index or a sentinel.
+    pub fn chair_batch(&self, days: &[i32], out: &mut [i32]) {
+        let n = days.len().min(out.len());
+        (self.chair_batch)(days.as_ptr(), n as i64, out.as_mut_ptr());
+    }
+}
+
+impl Drop for NativeCode {
+    fn drop(&mut self) {
+        if let Some(module) = self.module.take() {
+            // SAFETY: the function pointers live in `self` and die with it;
+            // `&self` methods cannot be running while `drop` has `&mut self`.
+            unsafe { module.free_memory() };
+        }
+    }
+}
+
+// SAFETY: after `compile` returns, the module is never used through a
+// shared reference: `&NativeCode` only calls the finalized functions, which
+// read constant tables and their arguments and write only through the
+// caller's output slice. The module is touched again only by `drop`, which
+// has exclusive access. So sharing `&NativeCode` across threads is sound.
+unsafe impl Sync for NativeCode {}
+// SAFETY: the code and data the module owns live at fixed addresses that do
+// not depend on the owning thread; moving the owner moves nothing they point to.
+unsafe impl Send for NativeCode {}
