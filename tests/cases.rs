@@ -150,7 +150,8 @@ fn a_history_checked_alone_finds_its_policy_beside_it() {
 }
 
 /// Every line of every `tests/cases/eval/*.eval` case evaluates to its
-/// expected JSON value; the transcript (with explanations) is snapshotted.
+/// expected JSON value on both backends (the interpreter and the JIT); the
+/// transcript (with explanations) is snapshotted.
 #[test]
 fn eval_cases() {
     insta::glob!("cases/eval/*.eval", |path| {
@@ -169,6 +170,16 @@ fn eval_cases() {
             let interpreter = charter_runtime::Interpreter::new(&compiled.bundle);
             let mut locals = compiled.facts.clone();
             let (value, explanation) = interpreter.explain(&compiled.expr, &mut locals).expect("evaluates");
+            let jit = charter_compiler::codegen::Jit::compile(&compiled.bundle).expect("compiles to native code");
+            let native = charter_runtime::Interpreter::with_accelerator(&compiled.bundle, &jit);
+            let mut locals = compiled.facts.clone();
+            let native_value = native.eval(&compiled.expr, &mut locals).expect("evaluates natively");
+            if native_value != value {
+                mismatches.push(format!(
+                    "{}: the JIT gives {native_value:?}, the interpreter {value:?}",
+                    line.query
+                ));
+            }
             let actual = value.to_json(&compiled.bundle);
             if actual != line.expected {
                 mismatches.push(format!("{}: expected {}, got {actual}", line.query, line.expected));
@@ -242,9 +253,11 @@ fn eval_cli_rejects_bad_facts_with_their_json_path() {
 
 #[test]
 fn charter_test_passes_on_almaty_and_reports_failures() {
-    let (status, out, err) = charter(&["test", &path("policies/almaty")]);
-    assert_eq!(status, 0, "{out}{err}");
-    assert!(out.trim_end().ends_with("4 passed, 0 failed"), "{out}");
+    for backend in ["jit", "interp"] {
+        let (status, out, err) = charter(&["test", "--backend", backend, &path("policies/almaty")]);
+        assert_eq!(status, 0, "{out}{err}");
+        assert!(out.trim_end().ends_with("4 passed, 0 failed"), "{out}");
+    }
     let (status, out, _) = charter(&["test", &path("tests/cases/test/failing.charter")]);
     assert_eq!(status, 1);
     assert!(out.contains("expected KGZ, got KAZ"), "{out}");

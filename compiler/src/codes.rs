@@ -49,7 +49,7 @@ codes! {
     UNKNOWN_ORG_KIND = "charter::unknown-org-kind": "an organization kind other than `international` or `regional`, or a kind on a state";
     UNKNOWN_STATUS = "charter::unknown-status": "a status other than `member`, `pending`, `observer`, `invited`, `none`";
     INVALID_QUORUM = "charter::invalid-quorum": "a quorum of zero, or a ratio that is not a fraction between 0 and 1";
-    MISSING_HEADER_FIELD = "charter::missing-header-field": "a policy header lacks its reference, adoption date or source";
+    MISSING_HEADER_FIELD = "charter::missing-header-field": "a policy header lacks its adoption date";
     UNKNOWN_POLICY = "charter::unknown-policy": "an amendment or history names a policy that is not loaded";
     DUPLICATE_POLICY = "charter::duplicate-policy": "two policy files share a title";
     UNKNOWN_RECORD = "charter::unknown-record": "a history meeting or decision that is not recorded";
@@ -64,6 +64,7 @@ codes! {
     ALL_DECLINE_UNRESOLVED = "charter::all-decline-unresolved": "warning (gap in the text): a voluntary rotation that says nothing of every state declining";
     OPEN_ENDED_INTERIM = "charter::open-ended-interim": "warning (gap in the text): an arrangement for a period, pending further decision, silent on what follows";
     AMBIGUOUS_CADENCE = "charter::ambiguous-cadence": "warning (gap in the text): a required cadence that does not say when it is counted from";
+    DECLINE_NOT_VOLUNTARY = "charter::decline-not-voluntary": "warning: a recorded decline of a chair turn when the rotation is not voluntary (it is ignored)";
     MISSING_QUOTE = "charter::missing-quote": "warning: a clause block quotes no sentence of its clause";
     EMPTY_TEST = "charter::empty-test": "warning: a test asserts nothing";
     OBJECTOR_NOT_PRESENT = "charter::objector-not-present": "warning: an objection or reservation by a party not recorded present";

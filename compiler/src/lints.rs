@@ -31,9 +31,27 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
             Item::Party(_) | Item::Rule(_) | Item::NonNormative(_) => {}
         }
     }
+    let voluntary = items(package).iter().any(|i| match i.node {
+        Item::Stmt(Stmt {
+            kind: StmtKind::Rotation(items),
+            ..
+        }) => items.iter().any(|r| r.kind == RotationItemKind::Voluntary),
+        _ => false,
+    });
     for (file, record) in records(package) {
-        if let RecordKind::Test(test) = &record.kind {
-            empty_test(file, test, sink);
+        match &record.kind {
+            RecordKind::Test(test) => empty_test(file, test, sink),
+            RecordKind::Decline { party, .. } if !voluntary => sink.push(
+                file,
+                Diagnostic::warning(
+                    codes::DECLINE_NOT_VOLUNTARY,
+                    format!("`{}` declines a chair turn, but the rotation is not voluntary", party.name),
+                    record.span,
+                    "decline ignored",
+                )
+                .with_help("only a `voluntary` rotation lets a state decline its turn; the rotation skips nobody for this record"),
+            ),
+            _ => {}
         }
     }
 }

@@ -875,6 +875,7 @@ fn field(n: &str) -> Option<ir::Field> {
         "subjects" => ir::Field::Subjects,
         "due" => ir::Field::Due,
         "party" => ir::Field::Party,
+        "must" => ir::Field::Must,
         _ => return None,
     })
 }

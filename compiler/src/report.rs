@@ -168,11 +168,15 @@ pub struct Warnings<'a> {
 
 pub fn build(
     bundle: &ir::Bundle,
+    accelerator: Option<&dyn charter_runtime::Accelerator>,
     coverage: Option<&Coverage>,
     warnings: &[Warnings<'_>],
     until: Day,
 ) -> Result<Report, charter_runtime::EvalError> {
-    let interp = Interpreter::new(bundle);
+    let interp = match accelerator {
+        Some(a) => Interpreter::with_accelerator(bundle, a),
+        None => Interpreter::new(bundle),
+    };
     let party = |p: ir::PartyId| interp.party_name(p);
     let parties = |list: &[ir::PartyId]| list.iter().map(|p| party(*p)).collect::<Vec<_>>();
     let kind = |k: u32, names: &[String]| names.get(k as usize).cloned().unwrap_or_default();
@@ -190,6 +194,17 @@ pub fn build(
                 .filter(|e| e.topic == "chair" && e.day >= t.start && e.day < t.end)
                 .map(|e| format!("{}: {}", with_precision(e.day, e.provenance.precision), e.text))
                 .collect();
+            // The backend answers the chair; the interpreter's term supplies the bounds.
+            let chair_now = match interp.call_builtin(ir::Builtin::Chair, &[charter_runtime::Value::Date(t.start)])? {
+                charter_runtime::Value::Party(p) => Some(p),
+                _ => None,
+            };
+            if chair_now != t.chair {
+                return Err(charter_runtime::EvalError::Malformed(format!(
+                    "the backends disagree on the chair on {}",
+                    date::format(t.start)
+                )));
+            }
             chair.push(TermRow {
                 start: date::format(t.start),
                 end: date::format(t.end),
@@ -245,7 +260,15 @@ pub fn build(
             .filter(|d| d.decision.meeting.id.as_ref() == Some(&record.id))
             .map(|d| {
                 let verdict = interp.valid(&d.decision);
-                DecisionRow {
+                let decision = charter_runtime::Value::Decision(Box::new(d.decision.clone()));
+                let answered = interp.call_builtin(ir::Builtin::Valid, &[decision])?;
+                if answered != charter_runtime::Value::Bool(verdict.valid) {
+                    return Err(charter_runtime::EvalError::Malformed(format!(
+                        "the backends disagree on decision `{}`",
+                        d.id
+                    )));
+                }
+                Ok(DecisionRow {
                     id: d.id.clone(),
                     kind: kind(d.decision.kind, &bundle.decision_kinds),
                     valid: verdict.valid,
@@ -260,9 +283,9 @@ pub fn build(
                         })
                         .collect(),
                     sources: d.sources.clone(),
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_, charter_runtime::EvalError>>()?;
         summary.invalid_decisions += decisions.iter().filter(|d| !d.valid).count();
         summary.violations += violations.len();
         summary.findings += findings.len();

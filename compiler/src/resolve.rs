@@ -116,6 +116,24 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
         let file = item.file;
         match item.node {
             Item::Party(decl) => {
+                if STATUSES.contains(&decl.id.name.as_str()) || BUILTIN_DECISION_KINDS.contains(&decl.id.name.as_str())
+                {
+                    sink.push(
+                        file,
+                        Diagnostic::error(
+                            codes::DUPLICATE_NAME,
+                            format!(
+                                "a party cannot be called `{}`: that name is a status or a decision kind",
+                                decl.id.name
+                            ),
+                            decl.id.span,
+                            "reserved name",
+                        )
+                        .with_help(
+                            "identify the party by another name, such as its ISO 3166-1 alpha-3 code or acronym",
+                        ),
+                    );
+                }
                 if let Some(first) = env.parties.get(&decl.id.name) {
                     sink.push(
                         file,

@@ -121,10 +121,24 @@ pub fn check_expr(
 fn check_test(env: &Env<'_>, signatures: &BTreeMap<String, Signature>, file: FileId, test: &TestDecl, sink: &mut Sink) {
     let mut checker = Checker::new(env, file, sink);
     checker.signatures = Some(signatures);
+    let mut lets: BTreeMap<&str, Span> = BTreeMap::new();
     for stmt in &test.stmts {
         match stmt {
             TestStmt::Let { name, value, .. } => {
                 let ty = checker.expr(value);
+                if let Some(first) = lets.insert(name.name.as_str(), name.span) {
+                    checker.sink.push(
+                        file,
+                        Diagnostic::error(
+                            codes::DUPLICATE_NAME,
+                            format!("`{}` is bound twice in this test", name.name),
+                            name.span,
+                            "bound again here",
+                        )
+                        .with_label(first, "first bound here")
+                        .with_help("give each `let` its own name"),
+                    );
+                }
                 checker.scope.push((name.name.clone(), ty));
             }
             TestStmt::Assert { expr, .. } => {
@@ -491,9 +505,9 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                 Type::Bool
             }
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-                let ordered = matches!((&a, &b), (Type::Int, Type::Int) | (Type::Date, Type::Date) | (Type::Duration, Type::Duration));
+                let ordered = matches!((&a, &b), (Type::Int, Type::Int) | (Type::Date, Type::Date));
                 if !ordered {
-                    self.operand_mismatch(op, &a, &b, span, "compare two `int`s, two `date`s or two `duration`s");
+                    self.operand_mismatch(op, &a, &b, span, "compare two `int`s or two `date`s (durations of different units have no order: compare the dates they lead to)");
                 }
                 Type::Bool
             }

@@ -60,6 +60,7 @@ impl Type {
             (Type::Violation, "kind") => Type::MeetingKind,
             (Type::Violation, "due") => Type::Date,
             (Type::Violation, "party") => Type::Party,
+            (Type::Violation, "must") => Type::Bool,
             _ => return None,
         })
     }
@@ -69,7 +70,7 @@ impl Type {
         match self {
             Type::Meeting => &["kind", "date", "host", "present", "observers"],
             Type::Decision => &["kind", "meeting", "objections", "reservations", "subjects"],
-            Type::Violation => &["kind", "due", "party"],
+            Type::Violation => &["kind", "due", "party", "must"],
             _ => &[],
         }
     }

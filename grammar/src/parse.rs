@@ -562,8 +562,8 @@ impl Builder {
             Rule::ratio => {
                 let (numerator, denominator) = pair.as_str().split_once('/').unwrap_or(("0", "0"));
                 Quorum::Ratio {
-                    numerator: self.number(numerator, span),
-                    denominator: self.number(denominator, span),
+                    numerator: self.number(numerator.trim(), span),
+                    denominator: self.number(denominator.trim(), span),
                     span,
                 }
             }

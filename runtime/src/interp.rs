@@ -377,12 +377,16 @@ impl<'b> Interpreter<'b> {
             .iter()
             .position(|p| self.rank(*p, day) > outgoing_rank)
             .unwrap_or(0);
+        // Only a voluntary rotation lets a state decline its turn.
+        let voluntary = self.rotation().is_some_and(|r| r.voluntary);
         let declined = |p: PartyId| {
-            self.bundle
-                .history
-                .declines
-                .iter()
-                .any(|(q, turn)| *q == p && *turn == day)
+            voluntary
+                && self
+                    .bundle
+                    .history
+                    .declines
+                    .iter()
+                    .any(|(q, turn)| *q == p && *turn == day)
         };
         let next = (0..pool.len())
             .filter_map(|i| pool.get((after + i) % pool.len()).copied())
@@ -407,12 +411,13 @@ impl<'b> Interpreter<'b> {
         let mut start = rotation.start;
         let mut chair = Some(rotation.first);
         let mut last_chair = rotation.first;
-        if self
-            .bundle
-            .history
-            .declines
-            .iter()
-            .any(|(p, turn)| *p == rotation.first && *turn == start)
+        if rotation.voluntary
+            && self
+                .bundle
+                .history
+                .declines
+                .iter()
+                .any(|(p, turn)| *p == rotation.first && *turn == start)
         {
             chair = self.successor(rotation.first, start);
         }
@@ -1196,6 +1201,7 @@ fn field_of(base: &Value, field: Field) -> Result<Value, EvalError> {
         (Value::Violation(v), Field::Kind) => Value::MeetingKind(v.kind),
         (Value::Violation(v), Field::Due) => Value::Date(v.due),
         (Value::Violation(v), Field::Party) => v.party.map_or(Value::None, Value::Party),
+        (Value::Violation(v), Field::Must) => Value::Bool(v.strength == Strength::Must),
         (Value::None, _) => Value::None,
         _ => return Err(malformed("field of a value that lacks it")),
     })

@@ -417,6 +417,8 @@ pub enum Field {
     Subjects,
     Due,
     Party,
+    /// Of a violation: whether the missed obligation is a `must`.
+    Must,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -24,6 +24,9 @@ pub struct EvalArgs {
     /// Explain the answer: the rules, facts and clauses that produced it
     #[arg(long)]
     pub explain: bool,
+    /// Evaluator: native code (`jit`, the default) or the reference interpreter
+    #[arg(long, value_enum, default_value_t)]
+    pub backend: super::Backend,
 }
 
 pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
@@ -65,7 +68,11 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
             return EXIT_FINDINGS;
         }
     };
-    let interpreter = Interpreter::new(&compiled.bundle);
+    let jit = super::accelerator(args.backend, &compiled.bundle, err);
+    let interpreter = match &jit {
+        Some(jit) => Interpreter::with_accelerator(&compiled.bundle, jit),
+        None => Interpreter::new(&compiled.bundle),
+    };
     let mut locals = compiled.facts.clone();
     let answer = if args.explain {
         interpreter

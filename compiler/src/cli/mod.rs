@@ -43,6 +43,35 @@ pub enum Command {
     Test(test::TestArgs),
 }
 
+/// Which evaluator answers queries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Backend {
+    /// Native code compiled with cranelift for the hot queries (the default)
+    #[default]
+    Jit,
+    /// The reference interpreter alone
+    Interp,
+}
+
+/// Native code for `bundle` when the JIT backend is chosen and can compile
+/// it; otherwise `None` (with a note on stderr when the JIT was wanted).
+pub fn accelerator(
+    backend: Backend,
+    bundle: &charter_runtime::ir::Bundle,
+    err: &mut dyn std::io::Write,
+) -> Option<crate::codegen::Jit> {
+    match backend {
+        Backend::Interp => None,
+        Backend::Jit => match crate::codegen::Jit::compile(bundle) {
+            Ok(jit) => Some(jit),
+            Err(e) => {
+                let _ = writeln!(err, "note: using the interpreter: {e}");
+                None
+            }
+        },
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Format {
     /// Rendered reports for people

@@ -10,6 +10,9 @@ use super::{files, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 pub struct TestArgs {
     /// A policy file, or a directory holding a policy with its amendments and history
     pub path: PathBuf,
+    /// Evaluator: native code (`jit`, the default) or the reference interpreter
+    #[arg(long, value_enum, default_value_t)]
+    pub backend: super::Backend,
 }
 
 pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
@@ -17,7 +20,12 @@ pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
         Ok(bundle) => bundle,
         Err(status) => return status,
     };
-    let outcomes = Interpreter::new(&bundle).run_tests();
+    let jit = super::accelerator(args.backend, &bundle, err);
+    let interpreter = match &jit {
+        Some(jit) => Interpreter::with_accelerator(&bundle, jit),
+        None => Interpreter::new(&bundle),
+    };
+    let outcomes = interpreter.run_tests();
     let mut text = String::new();
     let (mut passed, mut failed) = (0, 0);
     for outcome in &outcomes {
