@@ -2,6 +2,7 @@
 //! subcommand. This is the only part of the compiler that reads files and
 //! prints; each subcommand is a function tests can call directly.
 
+pub mod build;
 pub mod check;
 pub mod eval;
 pub mod files;
@@ -37,6 +38,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Answer one compliance question about a policy
     Eval(eval::EvalArgs),
+    /// Compile a policy to an object file and C header
+    Build(build::BuildArgs),
     /// Print the IR a policy lowers to (a stable text dump, or JSON)
     Ir(ir::IrArgs),
     /// Run every `test` block of a policy
@@ -89,5 +92,6 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write,
         Command::Eval(args) => eval::run(&args, out, err, color),
         Command::Report(args) => report::run(&args, out, err, color),
         Command::Ir(args) => ir::run(&args, out, err, color),
+        Command::Build(args) => build::run(&args, out, err, color),
     }
 }

@@ -1,0 +1,55 @@
+//! `charter build PATH -o OUT.o --header OUT.h`: compile a policy ahead of
+//! time to a relocatable object for the generic x86-64 target and a C header
+//! for its entry points.
+
+use std::path::PathBuf;
+
+use super::{files, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::codegen::{fold, object};
+
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// A policy file, or a directory holding a policy with its amendments and history
+    pub path: PathBuf,
+    /// The object file to write
+    #[arg(short = 'o', long = "output")]
+    pub output: PathBuf,
+    /// The C header to write
+    #[arg(long)]
+    pub header: PathBuf,
+}
+
+pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
+    let bundle = match files::load_bundle(&args.path, err, color) {
+        Ok(bundle) => bundle,
+        Err(status) => return status,
+    };
+    let folded = match fold(&bundle) {
+        Ok(folded) => folded,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return EXIT_FINDINGS;
+        }
+    };
+    let bytes = match object::object(&folded) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return EXIT_FINDINGS;
+        }
+    };
+    for (path, contents) in [(&args.output, bytes), (&args.header, object::header(&bundle).into_bytes())] {
+        if let Err(e) = std::fs::write(path, contents) {
+            let _ = writeln!(err, "error: cannot write `{}`: {e}", path.display());
+            return EXIT_USAGE;
+        }
+    }
+    let _ = writeln!(
+        out,
+        "wrote {} and {} for `{}`",
+        args.output.display(),
+        args.header.display(),
+        bundle.title
+    );
+    EXIT_OK
+}
