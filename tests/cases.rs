@@ -515,3 +515,103 @@ mod differential {
         }
     }
 }
+
+/// `charter build` writes an object file and header that the system C
+/// compiler links with `examples/c/main.c`; the program's answers are the
+/// interpreter's.
+#[test]
+fn c_example_links_the_object_file_and_answers() {
+    let dir = std::env::temp_dir().join(format!("charter-aot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let object = dir.join("policy.o");
+    let header = dir.join("charter_policy.h");
+    let (status, _, err) = charter(&[
+        "build",
+        &path("policies/almaty"),
+        "-o",
+        &object.display().to_string(),
+        "--header",
+        &header.display().to_string(),
+    ]);
+    assert_eq!(status, 0, "{err}");
+    let program = dir.join("almaty");
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
+    let compiled = std::process::Command::new(&cc)
+        .args(["-O2", "-Wall", "-Werror", "-I"])
+        .arg(&dir)
+        .arg(repo_dir().join("examples/c/main.c"))
+        .arg(&object)
+        .arg("-o")
+        .arg(&program)
+        .output()
+        .unwrap_or_else(|e| panic!("the C compiler `{cc}` must be installed to test the object file: {e}"));
+    assert!(
+        compiled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&compiled.stderr)
+    );
+    let run = std::process::Command::new(&program).output().expect("the example runs");
+    assert!(run.status.success());
+    let out = String::from_utf8_lossy(&run.stdout);
+    let expected = "\
+chair 2013-08-30 none
+chair 2013-09-01 KAZ
+chair 2015-08-31 KGZ
+chair 2017-08-31 PAK
+chair 2019-08-31 TJK
+chair 2021-08-31 TUR
+chair 2023-08-31 AFG
+chair 2029-08-31 KAZ
+valid ordinary, no objection: 1
+valid ordinary, KGZ objects: 0
+valid amendment at a SOM: 0
+valid amendment at a Ministerial: 1
+";
+    assert_eq!(out, expected);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The embedding API answers typed and by-name queries the same with and
+/// without native code, and reports bad queries as values.
+#[test]
+fn embedding_api() {
+    use charter_compiler::embed::{self, Compiled};
+    use charter_runtime::{date, Evaluator, QueryError, Value};
+
+    let native = embed::load(repo_dir().join("policies/almaty")).expect("loads");
+    assert!(native.is_native());
+    let interpreted = Compiled::interpreted(native.bundle().clone());
+    let kgz = native.party("KGZ").expect("KGZ");
+    for day in ["2013-08-30", "2015-08-31", "2029-08-31", "2250-01-01"] {
+        let d = date::parse(day).expect("date");
+        assert_eq!(native.chair(d), interpreted.chair(d), "{day}");
+        assert_eq!(native.member(kgz, d), interpreted.member(kgz, d), "{day}");
+        let q = [Value::Date(d)];
+        assert_eq!(native.query("term_end", &q), interpreted.query("term_end", &q), "{day}");
+    }
+    assert_eq!(native.chair(date::parse("2015-08-31").expect("date")), Ok(Some(kgz)));
+    assert!(matches!(
+        native.query("chair", &[]),
+        Err(QueryError::WrongArity {
+            expected: 1,
+            found: 0,
+            ..
+        })
+    ));
+    assert!(matches!(native.query("nope", &[]), Err(QueryError::UnknownQuery(_))));
+    assert!(matches!(
+        native.query("chair", &[Value::Int(3)]),
+        Err(QueryError::Eval(_))
+    ));
+    let meeting = charter_runtime::ir::Meeting {
+        id: None,
+        kind: 0,
+        date: date::parse("2016-06-01").expect("date"),
+        host: Some(kgz),
+        present: vec![],
+        observers: vec![],
+    };
+    let rule = native.query("host_is_chair", &[Value::Meeting(Box::new(meeting))]);
+    assert_eq!(rule, Ok(Value::Bool(true)));
+    assert!(embed::load("/no/such/policy").is_err());
+}

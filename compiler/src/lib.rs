@@ -13,6 +13,7 @@ pub mod cli;
 pub mod codegen;
 pub mod codes;
 pub mod cycles;
+pub mod embed;
 pub mod lints;
 pub mod lower;
 pub mod package;

@@ -5,10 +5,12 @@
 
 pub mod date;
 pub mod dump;
+pub mod evaluator;
 pub mod facts;
 pub mod interp;
 pub mod ir;
 pub mod value;
 
+pub use evaluator::{Evaluator, QueryError};
 pub use interp::{Accelerator, EvalError, Explanation, Interpreter};
 pub use value::Value;

@@ -38,7 +38,10 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
             return EXIT_FINDINGS;
         }
     };
-    for (path, contents) in [(&args.output, bytes), (&args.header, object::header(&bundle).into_bytes())] {
+    for (path, contents) in [
+        (&args.output, bytes),
+        (&args.header, object::header(&bundle).into_bytes()),
+    ] {
         if let Err(e) = std::fs::write(path, contents) {
             let _ = writeln!(err, "error: cannot write `{}`: {e}", path.display());
             return EXIT_USAGE;

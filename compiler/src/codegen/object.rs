@@ -39,7 +39,10 @@ pub fn header(bundle: &ir::Bundle) -> String {
     h.push_str(&format!("#ifndef {guard}\n#define {guard}\n\n#include <stdint.h>\n\n"));
     h.push_str("/* Days are counted from 1970-01-01 (day 0). */\n");
     // Written as `(-2147483647 - 1)`: the literal 2147483648 is not an `int`.
-    h.push_str(&format!("#define CHARTER_NONE ({} - 1)   /* no chair, no term */\n", NONE + 1));
+    h.push_str(&format!(
+        "#define CHARTER_NONE ({} - 1)   /* no chair, no term */\n",
+        NONE + 1
+    ));
     h.push_str(&format!(
         "#define CHARTER_BEYOND ({BEYOND}) /* past the folded horizon: ask the interpreter */\n\n"
     ));

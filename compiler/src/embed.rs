@@ -1,0 +1,140 @@
+//! The embedding API: compile a policy once at load, then ask it questions
+//! through [`charter_runtime::Evaluator`]. Native code answers the hot
+//! queries; the reference interpreter the rest.
+//!
+//! ```no_run
+//! use charter_runtime::Evaluator;
+//!
+//! let evaluator = charter_compiler::embed::load("policies/almaty")?;
+//! let day = charter_runtime::date::parse("2016-01-01").expect("a date");
+//! let chair = evaluator.chair(day)?.map(|p| evaluator.bundle().parties[p as usize].id.clone());
+//! assert_eq!(chair.as_deref(), Some("KGZ"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::path::Path;
+
+use charter_runtime::ir::{self, Day, PartyId};
+use charter_runtime::{evaluator, EvalError, Evaluator, Interpreter, QueryError, Value};
+
+use crate::codegen::{fold, Jit};
+use crate::package::SourceFile;
+
+/// A compiled policy: its IR, and native code when the JIT could compile it.
+pub struct Compiled {
+    bundle: ir::Bundle,
+    jit: Option<Jit>,
+}
+
+/// Why a policy could not be loaded.
+#[derive(Debug)]
+pub enum LoadError {
+    /// A file could not be read.
+    Io(String),
+    /// The policy has errors; the rendered diagnostics.
+    Check(String),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Io(e) => write!(f, "{e}"),
+            LoadError::Check(d) => write!(f, "the policy does not check:\n{d}"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Reads, checks and compiles the policy in a file or directory.
+pub fn load(path: impl AsRef<Path>) -> Result<Compiled, LoadError> {
+    let mut err = Vec::new();
+    let sources = crate::cli::files::load_sources(path.as_ref(), &mut err)
+        .map_err(|_| LoadError::Io(String::from_utf8_lossy(&err).trim().to_string()))?;
+    compile(&sources)
+}
+
+/// Checks and compiles a policy from its source files.
+pub fn compile(sources: &[SourceFile]) -> Result<Compiled, LoadError> {
+    let result = crate::check(sources);
+    if result.errors() > 0 || result.bundles.len() != 1 {
+        let mut text = String::new();
+        for (source, diagnostics) in sources.iter().zip(&result.diagnostics) {
+            text.push_str(&charter_grammar::diagnostic::render_human(
+                diagnostics,
+                &source.name,
+                &source.text,
+                false,
+            ));
+        }
+        if result.errors() == 0 {
+            text.push_str(&format!("expected one policy, found {}\n", result.bundles.len()));
+        }
+        return Err(LoadError::Check(text));
+    }
+    let bundle = result
+        .bundles
+        .into_iter()
+        .next()
+        .ok_or_else(|| LoadError::Check("no policy".to_string()))?;
+    Ok(Compiled::new(bundle))
+}
+
+impl Compiled {
+    /// Native code when the policy fits it (at most 64 parties), else the
+    /// interpreter alone.
+    pub fn new(bundle: ir::Bundle) -> Compiled {
+        let jit = Jit::compile(&bundle).ok();
+        Compiled { bundle, jit }
+    }
+
+    /// The reference interpreter alone.
+    pub fn interpreted(bundle: ir::Bundle) -> Compiled {
+        Compiled { bundle, jit: None }
+    }
+
+    /// Whether native code answers the hot queries.
+    pub fn is_native(&self) -> bool {
+        self.jit.is_some()
+    }
+
+    /// The native code, for batch entry points (`valid_batch`, `chair_batch`).
+    pub fn jit(&self) -> Option<&Jit> {
+        self.jit.as_ref()
+    }
+
+    fn interpreter(&self) -> Interpreter<'_> {
+        match &self.jit {
+            Some(jit) => Interpreter::with_accelerator(&self.bundle, jit),
+            None => Interpreter::new(&self.bundle),
+        }
+    }
+}
+
+impl Evaluator for Compiled {
+    fn bundle(&self) -> &ir::Bundle {
+        &self.bundle
+    }
+
+    fn query(&self, name: &str, args: &[Value]) -> Result<Value, QueryError> {
+        evaluator::query_with(&self.interpreter(), name, args)
+    }
+
+    fn chair(&self, day: Day) -> Result<Option<PartyId>, EvalError> {
+        if let Some(jit) = &self.jit {
+            match jit.native().chair(day) {
+                fold::NONE => return Ok(None),
+                fold::BEYOND => {}
+                party => return Ok(Some(party as PartyId)),
+            }
+        }
+        Ok(Interpreter::new(&self.bundle).term_at(day)?.and_then(|t| t.chair))
+    }
+
+    fn valid(&self, decision: &ir::Decision) -> Result<bool, EvalError> {
+        if let Some((jit, record)) = self.jit.as_ref().and_then(|j| j.record(decision).map(|r| (j, r))) {
+            return Ok(jit.native().valid(&record));
+        }
+        Ok(Interpreter::new(&self.bundle).valid(decision).valid)
+    }
+}

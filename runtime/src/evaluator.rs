@@ -1,0 +1,171 @@
+//! The evaluator interface an embedding program calls: typed queries for
+//! the common questions and `query` for any built-in or rule by name. Every
+//! failure is a value, never a panic.
+
+use crate::interp::{EvalError, Interpreter};
+use crate::ir::{Builtin, Bundle, Day, Decision, Meeting, PartyId, Status};
+use crate::value::Value;
+
+/// Why a query by name could not be answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryError {
+    /// No built-in query or rule has this name.
+    UnknownQuery(String),
+    /// The query takes another number of arguments.
+    WrongArity {
+        name: String,
+        expected: usize,
+        found: usize,
+    },
+    /// Evaluation failed (an argument of the wrong kind, an overflow, ...).
+    Eval(EvalError),
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueryError::UnknownQuery(name) => write!(f, "no built-in query or rule is called `{name}`"),
+            QueryError::WrongArity { name, expected, found } => {
+                write!(f, "`{name}` takes {expected} argument(s), {found} given")
+            }
+            QueryError::Eval(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+impl From<EvalError> for QueryError {
+    fn from(e: EvalError) -> Self {
+        QueryError::Eval(e)
+    }
+}
+
+/// Answers compliance questions about one policy.
+pub trait Evaluator {
+    /// The IR the evaluator answers for (party and kind names, history).
+    fn bundle(&self) -> &Bundle;
+
+    /// Any built-in query or rule, by name, on evaluated arguments.
+    fn query(&self, name: &str, args: &[Value]) -> Result<Value, QueryError>;
+
+    /// The chair on a day; `None` before the first term or while vacant.
+    fn chair(&self, day: Day) -> Result<Option<PartyId>, EvalError> {
+        match self.query("chair", &[Value::Date(day)]) {
+            Ok(Value::Party(p)) => Ok(Some(p)),
+            Ok(_) => Ok(None),
+            Err(QueryError::Eval(e)) => Err(e),
+            Err(e) => Err(EvalError::Malformed(e.to_string())),
+        }
+    }
+
+    /// Whether a decision was validly taken.
+    fn valid(&self, decision: &Decision) -> Result<bool, EvalError> {
+        match self.query("valid", &[Value::Decision(Box::new(decision.clone()))]) {
+            Ok(Value::Bool(b)) => Ok(b),
+            Ok(other) => Err(EvalError::Malformed(format!("valid() gave {other:?}"))),
+            Err(QueryError::Eval(e)) => Err(e),
+            Err(e) => Err(EvalError::Malformed(e.to_string())),
+        }
+    }
+
+    /// Whether a party is a member on a day.
+    fn member(&self, party: PartyId, day: Day) -> Result<bool, EvalError> {
+        Ok(self
+            .query("member", &[Value::Party(party), Value::Date(day)])
+            .map_err(to_eval)?
+            == Value::Bool(true))
+    }
+
+    /// A party's status on a day.
+    fn status(&self, party: PartyId, day: Day) -> Result<Status, EvalError> {
+        match self
+            .query("status", &[Value::Party(party), Value::Date(day)])
+            .map_err(to_eval)?
+        {
+            Value::Status(s) => Ok(s),
+            _ => Ok(Status::None),
+        }
+    }
+
+    /// Whether a party may attend a meeting.
+    fn may_attend(&self, party: PartyId, meeting: &Meeting) -> Result<bool, EvalError> {
+        let args = [Value::Party(party), Value::Meeting(Box::new(meeting.clone()))];
+        Ok(self.query("may_attend", &args).map_err(to_eval)? == Value::Bool(true))
+    }
+
+    /// The index of a party by its identifier (`"KGZ"`).
+    fn party(&self, id: &str) -> Option<PartyId> {
+        self.bundle()
+            .parties
+            .iter()
+            .position(|p| p.id == id)
+            .map(|i| i as PartyId)
+    }
+}
+
+fn to_eval(e: QueryError) -> EvalError {
+    match e {
+        QueryError::Eval(e) => e,
+        other => EvalError::Malformed(other.to_string()),
+    }
+}
+
+/// Answers a query by name with an interpreter (with or without native code).
+pub fn query_with(interp: &Interpreter<'_>, name: &str, args: &[Value]) -> Result<Value, QueryError> {
+    if let Some(builtin) = Builtin::from_name(name) {
+        let expected = builtin_arity(builtin);
+        if args.len() != expected {
+            return Err(QueryError::WrongArity {
+                name: name.to_string(),
+                expected,
+                found: args.len(),
+            });
+        }
+        return Ok(interp.call_builtin(builtin, args)?);
+    }
+    let (index, rule) = interp
+        .bundle
+        .rules
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.name == name)
+        .ok_or_else(|| QueryError::UnknownQuery(name.to_string()))?;
+    if args.len() != rule.params.len() {
+        return Err(QueryError::WrongArity {
+            name: name.to_string(),
+            expected: rule.params.len(),
+            found: args.len(),
+        });
+    }
+    let call = crate::ir::Expr::Rule(
+        index as u32,
+        (0..args.len() as u32).map(crate::ir::Expr::Local).collect(),
+    );
+    let mut locals = args.to_vec();
+    Ok(interp.eval(&call, &mut locals)?)
+}
+
+fn builtin_arity(builtin: Builtin) -> usize {
+    match builtin {
+        Builtin::Members
+        | Builtin::Observers
+        | Builtin::Chair
+        | Builtin::NextChair
+        | Builtin::TermStart
+        | Builtin::TermEnd
+        | Builtin::Valid
+        | Builtin::Count => 1,
+        Builtin::Member | Builtin::Status | Builtin::MayAttend | Builtin::Violations => 2,
+    }
+}
+
+impl Evaluator for Interpreter<'_> {
+    fn bundle(&self) -> &Bundle {
+        self.bundle
+    }
+
+    fn query(&self, name: &str, args: &[Value]) -> Result<Value, QueryError> {
+        query_with(self, name, args)
+    }
+}
