@@ -615,3 +615,253 @@ fn embedding_api() {
     assert_eq!(rule, Ok(Value::Bool(true)));
     assert!(embed::load("/no/such/policy").is_err());
 }
+
+mod random_policies {
+    //! Differential testing on generated policies: small random rosters
+    //! (members, silence procedures, withdrawals, joins, broken silences),
+    //! rotations with declines and hand-overs, quorum settings, and random
+    //! queries and decisions. The JIT and the interpreter must agree on
+    //! every one. `CHARTER_PROPTEST_CASES` raises the number of policies.
+
+    use charter_compiler::codegen::Jit;
+    use charter_runtime::ir::{self, Builtin};
+    use charter_runtime::{date, Interpreter, Value};
+    use proptest::prelude::*;
+
+    const SORT_NAMES: &[&str] = &[
+        "Aland", "Éire", "alpha", "Beta", "beta", "Öland", "Zeta", "Ürün", "Costa", "côte", "Delta", "Ísland",
+    ];
+
+    #[derive(Debug, Clone)]
+    enum Standing {
+        Member { from: i32, until: Option<i32> },
+        Pending { deadline: i32, broken: Option<(i32, bool)> },
+        Open { joins: Option<i32> },
+        None,
+    }
+
+    #[derive(Debug, Clone)]
+    struct Policy {
+        adopted: i32,
+        standings: Vec<(Standing, Option<i32>)>,
+        sort: Vec<usize>,
+        rename: Option<(usize, i32, usize)>,
+        first_offset: i32,
+        term: (i64, &'static str),
+        voluntary: bool,
+        all_decline_stays: Option<bool>,
+        quorum: Option<(i64, i64)>,
+        declines: Vec<(usize, i64)>,
+        handovers: Vec<(usize, i32)>,
+    }
+
+    fn day(d: i32) -> String {
+        date::format(d)
+    }
+
+    impl Policy {
+        fn source(&self) -> String {
+            let mut s = format!(
+                "charter \"Random policy\"\n  ref \"R/1\"\n  adopted {}\n\n",
+                day(self.adopted)
+            );
+            for (i, sort) in self.sort.iter().enumerate() {
+                s.push_str(&format!(
+                    "state S{i} \"State {i}\" sort \"{}\"\n",
+                    SORT_NAMES[*sort % SORT_NAMES.len()]
+                ));
+                if let Some((party, on, name)) = self.rename {
+                    if party == i {
+                        s.push_str(&format!(
+                            "  renamed {} \"State {i} renamed\" sort \"{}\"\n",
+                            day(on),
+                            SORT_NAMES[name % SORT_NAMES.len()]
+                        ));
+                    }
+                }
+            }
+            s.push_str("§ 1 quote \"q\" {\n");
+            for (i, (standing, withdrawal)) in self.standings.iter().enumerate() {
+                match standing {
+                    Standing::Member { from, until } => {
+                        s.push_str(&format!("  members S{i} from {}", day(*from)));
+                        if let Some(u) = until {
+                            s.push_str(&format!(" until {}", day(*u)));
+                        }
+                        s.push('\n');
+                    }
+                    Standing::Pending { deadline, .. } => {
+                        s.push_str(&format!("  pending S{i} under silence until {}\n", day(*deadline)))
+                    }
+                    Standing::Open { .. } => s.push_str(&format!("  open to S{i}\n")),
+                    Standing::None => {}
+                }
+                if let Some(on) = withdrawal {
+                    s.push_str(&format!("  withdrawal S{i} on {}\n", day(*on)));
+                }
+            }
+            s.push_str("  chair {\n    eligible members\n    order alphabetical english\n");
+            s.push_str(&format!(
+                "    first S0 from {}\n",
+                day(self.adopted + self.first_offset)
+            ));
+            s.push_str(&format!("    term {} {}\n", self.term.0, self.term.1));
+            if self.voluntary {
+                s.push_str("    voluntary\n");
+            }
+            match self.all_decline_stays {
+                Some(true) => s.push_str("    when all decline outgoing stays\n"),
+                Some(false) => s.push_str("    when all decline vacant\n"),
+                None => {}
+            }
+            s.push_str("  }\n  meeting ministerial must every 2 years from 2000-01-01\n  meeting som must every 1 year from 2000-01-01\n");
+            s.push_str("  amendments by ministerial\n  decisions by consensus");
+            match self.quorum {
+                Some((n, 0)) => s.push_str(&format!(" quorum {n}")),
+                Some((a, b)) => s.push_str(&format!(" quorum {a}/{b}")),
+                None => {}
+            }
+            s.push_str("\n}\n");
+            s
+        }
+
+        fn history(&self) -> String {
+            let mut h = String::from("history for \"Random policy\"\n");
+            for (i, (standing, _)) in self.standings.iter().enumerate() {
+                match standing {
+                    Standing::Pending {
+                        broken: Some((on, observer)),
+                        ..
+                    } => {
+                        h.push_str(&format!(
+                            "silence S{i} broken on {} becomes {}\n",
+                            day(*on),
+                            if *observer { "observer" } else { "none" }
+                        ));
+                    }
+                    Standing::Open { joins: Some(on) } => h.push_str(&format!("joined S{i} on {}\n", day(*on))),
+                    _ => {}
+                }
+            }
+            let start = self.adopted + self.first_offset;
+            for (party, k) in &self.declines {
+                // A decline on a regular term boundary, where it can matter.
+                let unit = match self.term.1 {
+                    "years" => ir::Unit::Years,
+                    _ => ir::Unit::Months,
+                };
+                let turn = date::add(
+                    start,
+                    ir::Duration {
+                        amount: self.term.0,
+                        unit,
+                    },
+                    *k,
+                )
+                .unwrap_or(start);
+                h.push_str(&format!("decline S{} turn {}\n", party % self.sort.len(), day(turn)));
+            }
+            for (party, on) in &self.handovers {
+                h.push_str(&format!(
+                    "handover to S{} on {}\n",
+                    party % self.sort.len(),
+                    day(start + on)
+                ));
+            }
+            h
+        }
+    }
+
+    prop_compose! {
+        fn policy()(
+            n in 2usize..8,
+            adopted in 10_000i32..20_000,
+        )(
+            sort in proptest::collection::vec(0usize..12, n),
+            standings in proptest::collection::vec((0u8..4, 0i32..800, proptest::option::of(100i32..3000), 30i32..400, proptest::option::of((0i32..400, any::<bool>())), proptest::option::of(0i32..3000), proptest::option::weighted(0.2, 500i32..5000)), n),
+            rename in proptest::option::of((0usize..8, 0i32..6000, 0usize..12)),
+            first_offset in 0i32..300,
+            term in prop_oneof![(1i64..4).prop_map(|n| (n, "years")), (6i64..30).prop_map(|n| (n, "months"))],
+            voluntary in any::<bool>(),
+            all_decline_stays in proptest::option::of(any::<bool>()),
+            quorum in prop_oneof![Just(None), (1i64..4).prop_map(|n| Some((n, 0))), (1i64..3, 2i64..4).prop_map(|(a, b)| Some((a.min(b), b)))],
+            declines in proptest::collection::vec((0usize..8, 1i64..12), 0..4),
+            handovers in proptest::collection::vec((0usize..8, 100i32..6000), 0..2),
+            adopted in Just(adopted),
+        ) -> Policy {
+            let standings = standings
+                .into_iter()
+                .enumerate()
+                .map(|(i, (kind, from, until, deadline, broken, joins, withdrawal))| {
+                    // S0 is a member from adoption, so the rotation can start with it.
+                    let standing = match if i == 0 { 0 } else { kind } {
+                        0 => Standing::Member { from: if i == 0 { adopted } else { adopted + from }, until: until.map(|u| adopted + from + u).filter(|_| i != 0) },
+                        1 => Standing::Pending { deadline: adopted + deadline, broken: broken.map(|(b, o)| (adopted + b.min(deadline), o)) },
+                        2 => Standing::Open { joins: joins.map(|j| adopted + j) },
+                        _ => Standing::None,
+                    };
+                    let withdrawal = withdrawal.filter(|_| i != 0 && matches!(standing, Standing::Member { until: None, .. })).map(|w| adopted + 900 + w);
+                    (standing, withdrawal)
+                })
+                .collect();
+            let rename = rename.map(|(p, on, s)| (p % sort.len(), adopted + on, s));
+            Policy { adopted, standings, sort, rename, first_offset, term, voluntary, all_decline_stays, quorum, declines, handovers }
+        }
+    }
+
+    fn cases() -> u32 {
+        std::env::var("CHARTER_PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(10_000)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+        #[test]
+        fn jit_agrees_with_the_interpreter(
+            policy in policy(),
+            days in proptest::collection::vec(-500i32..16_000, 4),
+            decisions in proptest::collection::vec((0i32..16_000, any::<u16>(), any::<u16>(), 0u32..2, 0u32..2), 2),
+        ) {
+            let sources = vec![
+                charter_compiler::SourceFile { name: "policy.charter".into(), text: policy.source() },
+                charter_compiler::SourceFile { name: "history.charter".into(), text: policy.history() },
+            ];
+            let result = charter_compiler::check(&sources);
+            let bundle = result.bundles.first();
+            prop_assert!(bundle.is_some(), "generated policy does not check:\n{}\n{}\n{:?}", policy.source(), policy.history(), result.diagnostics);
+            let bundle = bundle.expect("checked above");
+            let jit = Jit::compile(bundle).expect("compiles to native code");
+            let interp = Interpreter::new(bundle);
+            let native = Interpreter::with_accelerator(bundle, &jit);
+            let ask = |b: Builtin, args: &[Value]| -> Result<(), TestCaseError> {
+                let a = interp.call_builtin(b, args).expect("interpreter");
+                let n = native.call_builtin(b, args).expect("native");
+                prop_assert_eq!(a, n, "{:?}({:?}) on\n{}\n{}", b, args, policy.source(), policy.history());
+                Ok(())
+            };
+            for offset in &days {
+                let d = Value::Date(policy.adopted + offset);
+                for b in [Builtin::Chair, Builtin::NextChair, Builtin::TermStart, Builtin::TermEnd, Builtin::Members] {
+                    ask(b, std::slice::from_ref(&d))?;
+                }
+                ask(Builtin::Member, &[Value::Party(1), d.clone()])?;
+            }
+            let n = bundle.parties.len() as u32;
+            for (offset, present, objections, kind, meeting) in decisions {
+                let set = |mask: u16| (0..n).filter(|p| mask & (1 << p) != 0).collect::<Vec<_>>();
+                let decision = ir::Decision {
+                    kind: if kind == 0 { 1 } else { 5 },
+                    meeting: ir::Meeting { id: None, kind: meeting, date: policy.adopted + offset, host: None, present: set(present), observers: vec![] },
+                    objections: set(objections),
+                    reservations: vec![],
+                    subjects: vec![],
+                    invited_to: None,
+                };
+                ask(Builtin::Valid, &[Value::Decision(Box::new(decision))])?;
+            }
+        }
+    }
+}

@@ -400,12 +400,41 @@ impl<'b> Interpreter<'b> {
 
     /// The term of office that contains `day`, if the rotation has started.
     pub fn term_at(&self, day: Day) -> Result<Option<Term>, EvalError> {
+        let mut found = None;
+        self.walk_terms(|term| {
+            if day < term.end {
+                found = Some(term);
+                false
+            } else {
+                true
+            }
+        })?;
+        Ok(found.filter(|t| t.start <= day))
+    }
+
+    /// Every term that starts before `until`, in order.
+    pub fn terms_before(&self, until: Day) -> Result<Vec<Term>, EvalError> {
+        let mut terms = Vec::new();
+        self.walk_terms(|term| {
+            let more = term.start < until;
+            if more {
+                terms.push(term);
+            }
+            more
+        })?;
+        Ok(terms)
+    }
+
+    /// Visits the terms in order from the first, while `visit` returns true.
+    ///
+    /// Term boundaries are computed from an anchor, `anchor + k terms`, never
+    /// by adding one term to the last, so a day clamped to a month's end
+    /// does not drift; a hand-over or a change of term length starts a new
+    /// anchor.
+    fn walk_terms(&self, mut visit: impl FnMut(Term) -> bool) -> Result<(), EvalError> {
         let Some(rotation) = self.rotation() else {
-            return Ok(None);
+            return Ok(());
         };
-        if day < rotation.start {
-            return Ok(None);
-        }
         let mut handovers = self.bundle.history.handovers.clone();
         handovers.sort_by_key(|(_, on)| *on);
         let mut start = rotation.start;
@@ -421,21 +450,32 @@ impl<'b> Interpreter<'b> {
         {
             chair = self.successor(rotation.first, start);
         }
+        let mut anchor = (start, 0i64, None::<Duration>);
         for _ in 0..MAX_STEPS {
             let length = self
                 .term_length(start)
                 .ok_or_else(|| EvalError::Malformed("rotation without a term".into()))?;
-            let mut end = date::add(start, length, 1).ok_or(EvalError::DateOutOfRange)?;
+            if anchor.2 != Some(length) {
+                anchor = (start, 0, Some(length));
+            }
+            let mut end = date::add(anchor.0, length, anchor.1 + 1).ok_or(EvalError::DateOutOfRange)?;
             if end <= start {
                 return Err(EvalError::Malformed("a term that does not advance".into()));
             }
             let mut forced = None;
             if let Some((to, on)) = handovers.iter().find(|(_, on)| *on > start && *on <= end) {
+                if *on < end {
+                    anchor = (*on, 0, Some(length));
+                } else {
+                    anchor.1 += 1;
+                }
                 end = *on;
                 forced = Some(*to);
+            } else {
+                anchor.1 += 1;
             }
-            if day < end {
-                return Ok(Some(Term { start, end, chair }));
+            if !visit(Term { start, end, chair }) {
+                return Ok(());
             }
             if let Some(c) = chair {
                 last_chair = c;

@@ -130,23 +130,12 @@ pub fn fold(bundle: &ir::Bundle) -> Result<Folded, FoldError> {
         }
     }
 
-    let mut terms = Vec::new();
-    let mut terms_end = Day::MIN;
-    let first = bundle
-        .versions
+    let folded_terms = interp.terms_before(horizon()).map_err(FoldError::Eval)?;
+    let terms: Vec<(Day, i32)> = folded_terms
         .iter()
-        .find_map(|v| v.rotation.as_ref())
-        .map(|r| r.start);
-    if let Some(mut start) = first {
-        while start < horizon() {
-            let Some(term) = interp.term_at(start).map_err(FoldError::Eval)? else {
-                break;
-            };
-            terms.push((term.start, term.chair.map_or(NONE, |c| c as i32)));
-            terms_end = term.end;
-            start = term.end;
-        }
-    }
+        .map(|t| (t.start, t.chair.map_or(NONE, |c| c as i32)))
+        .collect();
+    let terms_end = folded_terms.last().map_or(Day::MIN, |t| t.end);
 
     let versions = bundle
         .versions
