@@ -3,8 +3,20 @@
 //! The pipeline reads from the module names: [`package`] groups files,
 //! [`resolve`] resolves names, [`typeck`] checks types, [`cycles`] checks
 //! that rules terminate, [`temporal`] checks dates, [`lints`] warns
-//! drafters; [`check`] runs them in order. The library does no IO: only the
-//! [`cli`] module reads files and prints.
+//! drafters; [`check`] runs them in order; [`lower`] turns a checked
+//! package into the runtime's IR, and [`codegen`] compiles that to native
+//! code. [`embed`] is the API for programs that embed a policy:
+//!
+//! ```no_run
+//! use charter_runtime::Evaluator;
+//! let policy = charter_compiler::embed::load("policies/almaty")?;
+//! let day = charter_runtime::date::parse("2016-01-01").expect("a date");
+//! assert_eq!(policy.chair(day)?, policy.party("KGZ"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The library does no IO except in the [`cli`] module, which reads files
+//! and prints (and which [`embed::load`] uses to read a policy folder).
 
 pub mod amend;
 pub mod check;
