@@ -3,7 +3,7 @@
 //! The pipeline reads from the module names: [`package`] groups files,
 //! [`resolve`] resolves names, [`typeck`] checks types, [`cycles`] checks
 //! that rules terminate, [`temporal`] checks dates, [`lints`] warns
-//! drafters; [`check`] runs them in order; [`lower`] turns a checked
+//! drafters; [`check()`] runs them in order; [`lower`] turns a checked
 //! package into the runtime's IR, and [`codegen`] compiles that to native
 //! code. [`embed`] is the API for programs that embed a policy:
 //!
