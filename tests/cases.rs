@@ -489,6 +489,9 @@ mod differential {
             for p in 0..almaty().parties.len() as u32 {
                 let (a, b) = both(Builtin::Member, &[Value::Party(p), Value::Date(d)]);
                 prop_assert_eq!(a, b, "member({}, {})", p, d);
+                let meeting = ir::Meeting { id: None, kind: 0, date: d, host: None, present: vec![], observers: vec![] };
+                let (a, b) = both(Builtin::MayAttend, &[Value::Party(p), Value::Meeting(Box::new(meeting))]);
+                prop_assert_eq!(a, b, "may_attend({}, {})", p, d);
             }
         }
 
@@ -848,6 +851,10 @@ mod random_policies {
                     ask(b, std::slice::from_ref(&d))?;
                 }
                 ask(Builtin::Member, &[Value::Party(1), d.clone()])?;
+                for p in 0..bundle.parties.len() as u32 {
+                    let meeting = ir::Meeting { id: None, kind: 0, date: policy.adopted + offset, host: None, present: vec![], observers: vec![] };
+                    ask(Builtin::MayAttend, &[Value::Party(p), Value::Meeting(Box::new(meeting))])?;
+                }
             }
             let n = bundle.parties.len() as u32;
             for (offset, present, objections, kind, meeting) in decisions {

@@ -46,6 +46,16 @@ pub struct Functions {
     pub valid: FuncId,
     pub valid_batch: FuncId,
     pub chair_batch: FuncId,
+    pub may_attend: FuncId,
+    pub may_attend_batch: FuncId,
+}
+
+/// A (party, day) pair for `charter_may_attend_batch` (`#[repr(C)]`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Attendance {
+    pub party: u32,
+    pub day: i32,
 }
 
 /// Symbol names and C signatures of the exported functions, for the header.
@@ -65,6 +75,14 @@ pub const EXPORTS: &[(&str, &str)] = &[
     (
         "charter_chair_batch",
         "void charter_chair_batch(const int32_t *days, int64_t count, int32_t *out)",
+    ),
+    (
+        "charter_may_attend",
+        "int32_t charter_may_attend(uint32_t party, int32_t day)",
+    ),
+    (
+        "charter_may_attend_batch",
+        "void charter_may_attend_batch(const struct charter_attendance *pairs, int64_t count, uint8_t *out)",
     ),
 ];
 
@@ -90,6 +108,7 @@ pub fn emit<M: Module>(module: &mut M, folded: &Folded, linkage: Linkage) -> Mod
     let day_sig = sig(&[types::I32], Some(types::I32), module);
     let valid_sig = sig(&[ptr], Some(types::I32), module);
     let batch_sig = sig(&[ptr, types::I64, ptr], None, module);
+    let attend_sig = sig(&[types::I32, types::I32], Some(types::I32), module);
 
     let functions = Functions {
         members: module.declare_function("charter_members", linkage, &members_sig)?,
@@ -99,6 +118,8 @@ pub fn emit<M: Module>(module: &mut M, folded: &Folded, linkage: Linkage) -> Mod
         valid: module.declare_function("charter_valid", linkage, &valid_sig)?,
         valid_batch: module.declare_function("charter_valid_batch", linkage, &batch_sig)?,
         chair_batch: module.declare_function("charter_chair_batch", linkage, &batch_sig)?,
+        may_attend: module.declare_function("charter_may_attend", linkage, &attend_sig)?,
+        may_attend_batch: module.declare_function("charter_may_attend_batch", linkage, &batch_sig)?,
     };
 
     let mut ctx = module.make_context();
@@ -164,7 +185,60 @@ pub fn emit<M: Module>(module: &mut M, folded: &Folded, linkage: Linkage) -> Mod
             vec![]
         },
     )?;
+    define(
+        module,
+        &mut ctx,
+        &mut fctx,
+        functions.may_attend,
+        &attend_sig,
+        |b, _m, params, _flags| {
+            let zero = b.ins().iconst(types::I32, 0);
+            let party = params.first().copied().unwrap_or(zero);
+            let day = params.get(1).copied().unwrap_or(zero);
+            vec![may_attend(b, folded, party, day)]
+        },
+    )?;
+    define(
+        module,
+        &mut ctx,
+        &mut fctx,
+        functions.may_attend_batch,
+        &batch_sig,
+        |b, _m, params, flags| {
+            batch_loop(b, flags, params, ptr, 8, 1, |b, item| {
+                let party = b.ins().load(types::I32, flags.read, item, 0);
+                let day = b.ins().load(types::I32, flags.read, item, 4);
+                let ok = may_attend(b, folded, party, day);
+                b.ins().ireduce(types::I8, ok)
+            });
+            vec![]
+        },
+    )?;
     Ok(functions)
+}
+
+/// Whether `party` may attend a meeting on `day` by its status: a shift of
+/// the attendance bitset in force that day. Parties past bit 63 may not.
+fn may_attend(b: &mut FunctionBuilder<'_>, folded: &Folded, party: Value, day: Value) -> Value {
+    let mut mask = b.ins().iconst(types::I64, 0);
+    for (from, bits) in &folded.attend_epochs {
+        let constant = b.ins().iconst(types::I64, *bits as i64);
+        if *from == i32::MIN {
+            mask = constant;
+            continue;
+        }
+        let on_or_after = b
+            .ins()
+            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
+        mask = b.ins().select(on_or_after, constant, mask);
+    }
+    let shift = b.ins().uextend(types::I64, party);
+    let in_range = b.ins().icmp_imm_s(IntCC::UnsignedLessThan, shift, 64);
+    let shifted = b.ins().ushr(mask, shift);
+    let bit = b.ins().band_imm_u(shifted, 1);
+    let set = b.ins().icmp_imm_s(IntCC::NotEqual, bit, 0);
+    let ok = b.ins().band(in_range, set);
+    b.ins().uextend(types::I32, ok)
 }
 
 /// Memory flags for table reads and output writes: aligned, never trapping.

@@ -34,6 +34,10 @@ pub struct Folded {
     /// From each day on, the members (bit i = party i); sorted, the first
     /// from `Day::MIN`.
     pub member_epochs: Vec<(Day, u64)>,
+    /// From each day on, the parties whose status lets them attend any
+    /// meeting (members, pending states, observers); sorted like
+    /// `member_epochs`. Invitations to one meeting are not folded.
+    pub attend_epochs: Vec<(Day, u64)>,
     /// Term starts with their chair (`NONE` when vacant); sorted. Days
     /// before the first start have no chair.
     pub terms: Vec<(Day, i32)>,
@@ -122,11 +126,28 @@ pub fn fold(bundle: &ir::Bundle) -> Result<Folded, FoldError> {
     let history = &bundle.history;
     days.extend(history.silences.iter().map(|(_, d, _)| *d));
     days.extend(history.joins.iter().map(|(_, d)| *d));
+    // Admissions take effect on the day of the meeting that decided them.
+    days.extend(history.decisions.iter().map(|d| d.decision.meeting.date));
+    let attending = |day: Day| {
+        (0..bundle.parties.len() as u32)
+            .filter(|p| {
+                matches!(
+                    interp.status(*p, day),
+                    ir::Status::Member | ir::Status::Pending | ir::Status::Observer
+                )
+            })
+            .collect::<Vec<_>>()
+    };
     let mut member_epochs = vec![(Day::MIN, mask(interp.members(Day::MIN)))];
+    let mut attend_epochs = vec![(Day::MIN, mask(attending(Day::MIN)))];
     for day in days {
         let members = mask(interp.members(day));
         if member_epochs.last().map(|(_, m)| *m) != Some(members) {
             member_epochs.push((day, members));
+        }
+        let attend = mask(attending(day));
+        if attend_epochs.last().map(|(_, m)| *m) != Some(attend) {
+            attend_epochs.push((day, attend));
         }
     }
 
@@ -161,6 +182,7 @@ pub fn fold(bundle: &ir::Bundle) -> Result<Folded, FoldError> {
     Ok(Folded {
         party_count: bundle.parties.len(),
         member_epochs,
+        attend_epochs,
         terms,
         terms_end,
         versions,

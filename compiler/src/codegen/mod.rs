@@ -10,7 +10,7 @@ pub mod object;
 use charter_runtime::ir::{self, Builtin};
 use charter_runtime::{Accelerator, EvalError, Value};
 
-pub use emit::DecisionRecord;
+pub use emit::{Attendance, DecisionRecord};
 pub use fold::{fold, FoldError, Folded};
 pub use native::NativeCode;
 
@@ -128,6 +128,12 @@ impl Accelerator for Jit {
                 Value::Bool(n.members(*d) & (1u64 << p) != 0)
             }
             (Builtin::Valid, [Value::Decision(decision)]) => Value::Bool(n.valid(&self.record(decision)?)),
+            // Native code knows status, not invitations to a recorded meeting.
+            (Builtin::MayAttend, [Value::Party(p), Value::Meeting(m)])
+                if (*p as usize) < self.party_count && m.id.is_none() =>
+            {
+                Value::Bool(n.may_attend(*p, m.date))
+            }
             _ => {
                 let _ = day;
                 return None;

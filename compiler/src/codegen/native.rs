@@ -7,7 +7,7 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, Linkage};
 
-use super::emit::{self, DecisionRecord};
+use super::emit::{self, Attendance, DecisionRecord};
 use super::fold::Folded;
 use super::CodegenError;
 
@@ -16,6 +16,8 @@ type MembersFn = extern "C" fn(i32) -> u64;
 type ValidFn = extern "C" fn(*const DecisionRecord) -> i32;
 type ValidBatchFn = extern "C" fn(*const DecisionRecord, i64, *mut u8);
 type ChairBatchFn = extern "C" fn(*const i32, i64, *mut i32);
+type AttendFn = extern "C" fn(u32, i32) -> i32;
+type AttendBatchFn = extern "C" fn(*const Attendance, i64, *mut u8);
 
 /// Native code for one folded policy. The function pointers stay valid for
 /// as long as this value lives.
@@ -28,6 +30,8 @@ pub struct NativeCode {
     valid: ValidFn,
     valid_batch: ValidBatchFn,
     chair_batch: ChairBatchFn,
+    may_attend: AttendFn,
+    may_attend_batch: AttendBatchFn,
 }
 
 impl NativeCode {
@@ -73,6 +77,8 @@ impl NativeCode {
                 valid: std::mem::transmute::<*const u8, ValidFn>(address(functions.valid)),
                 valid_batch: std::mem::transmute::<*const u8, ValidBatchFn>(address(functions.valid_batch)),
                 chair_batch: std::mem::transmute::<*const u8, ChairBatchFn>(address(functions.chair_batch)),
+                may_attend: std::mem::transmute::<*const u8, AttendFn>(address(functions.may_attend)),
+                may_attend_batch: std::mem::transmute::<*const u8, AttendBatchFn>(address(functions.may_attend_batch)),
                 module: None,
             }
         };
@@ -108,6 +114,17 @@ impl NativeCode {
         // The native loop reads `n` records and writes `n` bytes, both within
         // the slices (n is at most either length).
         (self.valid_batch)(records.as_ptr(), n as i64, out.as_mut_ptr());
+    }
+
+    /// Whether `party` may attend a meeting on `day` by its status.
+    pub fn may_attend(&self, party: u32, day: i32) -> bool {
+        (self.may_attend)(party, day) != 0
+    }
+
+    /// `may_attend` for every pair; `out` receives 1 or 0 per pair.
+    pub fn may_attend_batch(&self, pairs: &[Attendance], out: &mut [u8]) {
+        let n = pairs.len().min(out.len());
+        (self.may_attend_batch)(pairs.as_ptr(), n as i64, out.as_mut_ptr());
     }
 
     /// The chair on every day; `out` receives a party index or a sentinel.

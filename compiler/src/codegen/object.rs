@@ -59,7 +59,7 @@ pub fn header(bundle: &ir::Bundle) -> String {
         h.push_str(&format!("#define CHARTER_DECISION_{} {i}\n", c_name(k)));
     }
     h.push_str(
-        "\n/* A decision taken at a meeting. */\nstruct charter_decision {\n    uint32_t kind;          /* CHARTER_DECISION_* */\n    uint32_t meeting_kind;  /* CHARTER_MEETING_* */\n    int32_t date;           /* the meeting's day */\n    uint32_t reserved;      /* zero */\n    uint64_t present;       /* parties present (bits) */\n    uint64_t objections;    /* parties formally objecting (bits) */\n};\n\n",
+        "\n/* A decision taken at a meeting. */\nstruct charter_decision {\n    uint32_t kind;          /* CHARTER_DECISION_* */\n    uint32_t meeting_kind;  /* CHARTER_MEETING_* */\n    int32_t date;           /* the meeting's day */\n    uint32_t reserved;      /* zero */\n    uint64_t present;       /* parties present (bits) */\n    uint64_t objections;    /* parties formally objecting (bits) */\n};\n\n/* A party and a meeting day, for charter_may_attend_batch. */\nstruct charter_attendance {\n    uint32_t party;\n    int32_t day;\n};\n\n",
     );
     for (_, signature) in EXPORTS {
         h.push_str(signature);
