@@ -261,19 +261,30 @@ pub fn check(package: &Package<'_>, files: &[SourceFile], sink: &mut Sink) -> Op
             sink.push(*file, d);
         }
     }
+    // Each block of the policy with its quotes folded once.
+    let folded_blocks: Vec<(&ClauseBlock, Vec<String>)> = blocks
+        .iter()
+        .filter(|(file, _)| *file == package.policy_file)
+        .map(|(_, b)| {
+            (
+                *b,
+                b.quotes
+                    .iter()
+                    .map(|q| fold(&q.value))
+                    .filter(|q| !q.is_empty())
+                    .collect(),
+            )
+        })
+        .collect();
     let sentences = legal
         .sentences
         .iter()
         .map(|(clause, text)| {
-            let overlaps = |q: &Str| {
-                let q = fold(&q.value);
-                !q.is_empty() && (text.contains(&q) || q.contains(text.as_str()))
-            };
-            let quoting: Vec<&ClauseBlock> = blocks
+            let overlaps = |q: &String| text.contains(q.as_str()) || q.contains(text.as_str());
+            let quoting: Vec<&ClauseBlock> = folded_blocks
                 .iter()
-                .filter(|(file, _)| *file == package.policy_file)
-                .map(|(_, b)| *b)
-                .filter(|b| b.quotes.iter().any(overlaps))
+                .filter(|(_, quotes)| quotes.iter().any(overlaps))
+                .map(|(b, _)| *b)
                 .collect();
             let marked = quoting.iter().find_map(|b| {
                 b.items.iter().find_map(|i| match i {

@@ -11,4 +11,4 @@ pub mod diagnostic;
 pub mod parse;
 
 pub use diagnostic::{Diagnostic, JsonDiagnostic, Label, Severity};
-pub use parse::{parse, parse_query, Parsed};
+pub use parse::{parse, parse_policy_header, parse_query, Parsed};

@@ -36,8 +36,6 @@ pub struct Parsed {
 
 /// Parses one Charter file (policy, amendment or history).
 pub fn parse(source: &str) -> Parsed {
-    // Record the tokens tried at the failure point, for "expected ..." labels.
-    pest::set_error_detail(true);
     match CharterParser::parse(Rule::file, source) {
         Ok(mut pairs) => {
             let builder = Builder::default();
@@ -49,14 +47,34 @@ pub fn parse(source: &str) -> Parsed {
         }
         Err(error) => Parsed {
             file: None,
-            diagnostics: vec![syntax_diagnostic(&error, source)],
+            diagnostics: vec![syntax_diagnostic(
+                &detailed(Rule::file, source).unwrap_or(error),
+                source,
+            )],
         },
     }
 }
 
+/// Parses again recording every token tried at the failure point (for the
+/// "expected ..." label); slower, so only done once a parse has failed.
+fn detailed(rule: Rule, source: &str) -> Option<pest::error::Error<Rule>> {
+    pest::set_error_detail(true);
+    let error = CharterParser::parse(rule, source).err();
+    pest::set_error_detail(false);
+    error
+}
+
+/// The header of a policy file, parsed alone (fast: the rest of the file
+/// is not read); `None` if the text does not start like a policy.
+pub fn parse_policy_header(source: &str) -> Option<PolicyHeader> {
+    let mut pairs = CharterParser::parse(Rule::policy_head, source).ok()?;
+    let head = pairs.next()?;
+    let header = kids(head).into_iter().find(|p| p.as_rule() == Rule::policy_header)?;
+    Some(Builder::default().policy_header(header))
+}
+
 /// Parses a query: one expression, as given to `charter eval --query`.
 pub fn parse_query(source: &str) -> Result<Expr, Vec<Diagnostic>> {
-    pest::set_error_detail(true);
     match CharterParser::parse(Rule::query, source) {
         Ok(mut pairs) => {
             let builder = Builder::default();
@@ -70,7 +88,10 @@ pub fn parse_query(source: &str) -> Result<Expr, Vec<Diagnostic>> {
                 _ => Err(diagnostics),
             }
         }
-        Err(error) => Err(vec![syntax_diagnostic(&error, source)]),
+        Err(error) => Err(vec![syntax_diagnostic(
+            &detailed(Rule::query, source).unwrap_or(error),
+            source,
+        )]),
     }
 }
 
@@ -198,8 +219,19 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
     Span::new(start, start + pair.as_str().trim_end().len())
 }
 
+/// Whether a rule is a keyword (`kw_*`): a table built once from the
+/// grammar's rule names, since pest has no silent atomic rules.
 fn is_keyword(rule: Rule) -> bool {
-    format!("{rule:?}").starts_with("kw_")
+    static KEYWORDS: std::sync::OnceLock<std::collections::HashSet<Rule>> = std::sync::OnceLock::new();
+    KEYWORDS
+        .get_or_init(|| {
+            Rule::all_rules()
+                .iter()
+                .copied()
+                .filter(|r| format!("{r:?}").starts_with("kw_"))
+                .collect()
+        })
+        .contains(&rule)
 }
 
 /// The children of a pair, keywords left out.

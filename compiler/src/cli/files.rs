@@ -189,10 +189,10 @@ pub fn load_bundle(path: &Path, err: &mut dyn std::io::Write, color: bool) -> Re
 pub fn add_legal_texts(sources: &mut Vec<SourceFile>) {
     let mut extra = Vec::new();
     for file in sources.iter() {
-        let Some(FileKind::Policy(policy)) = charter_grammar::parse(&file.text).file.map(|f| f.kind) else {
+        let Some(header) = charter_grammar::parse_policy_header(&file.text) else {
             continue;
         };
-        let named = policy.header.fields.iter().find_map(|f| match f {
+        let named = header.fields.iter().find_map(|f| match f {
             charter_grammar::ast::HeaderField::Source(s) => Some(s.value.clone()),
             _ => None,
         });

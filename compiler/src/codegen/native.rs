@@ -45,6 +45,11 @@ impl NativeCode {
         flags
             .set("opt_level", "speed")
             .map_err(|e| CodegenError(e.to_string()))?;
+        // The emitter's output is checked by the differential tests; the IR
+        // verifier would only add to compile latency (W4).
+        flags
+            .set("enable_verifier", "false")
+            .map_err(|e| CodegenError(e.to_string()))?;
         let isa = cranelift_native::builder()
             .map_err(|e| CodegenError(e.to_string()))?
             .finish(settings::Flags::new(flags))

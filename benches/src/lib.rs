@@ -1,0 +1,446 @@
+//! The benchmark workloads and engines, shared by the `charter-bench`
+//! program (one JSON table from one run) and the criterion benches.
+//!
+//! Every engine answers the same questions about the Almaty policy with its
+//! history: Charter's JIT (batch entry points), Charter's interpreter, plain
+//! hand-written Rust (the limit), and the W2/W3 rules written idiomatically
+//! in Cedar and Rego. Before anything is timed, each engine's answers are
+//! checked against the interpreter's.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use charter_compiler::codegen::{Attendance, DecisionRecord};
+use charter_compiler::embed::{self, Compiled};
+use charter_runtime::ir::{self, Day};
+use charter_runtime::{date, Interpreter};
+
+/// A small deterministic generator (xorshift64*), so every run times the
+/// same inputs.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.max(1))
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    pub fn day_between(&mut self, from: Day, to: Day) -> Day {
+        from + self.below((to - from) as u64 + 1) as Day
+    }
+}
+
+pub fn policy_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../policies/almaty")
+}
+
+fn day(text: &str) -> Day {
+    date::parse(text).unwrap_or_default()
+}
+
+/// The Almaty policy, compiled, with the indices the engines need.
+pub struct Almaty {
+    pub compiled: Compiled,
+    pub meeting_kinds: Vec<String>,
+    pub decision_kinds: Vec<String>,
+    pub party_ids: Vec<String>,
+}
+
+impl Almaty {
+    pub fn load() -> Result<Almaty, String> {
+        let compiled = embed::load(policy_dir()).map_err(|e| e.to_string())?;
+        if !compiled.is_native() {
+            return Err("the Almaty policy did not compile to native code".to_string());
+        }
+        let bundle = charter_runtime::Evaluator::bundle(&compiled);
+        Ok(Almaty {
+            meeting_kinds: bundle.meeting_kinds.clone(),
+            decision_kinds: bundle.decision_kinds.clone(),
+            party_ids: bundle.parties.iter().map(|p| p.id.clone()).collect(),
+            compiled,
+        })
+    }
+
+    pub fn bundle(&self) -> &ir::Bundle {
+        charter_runtime::Evaluator::bundle(&self.compiled)
+    }
+
+    pub fn interpreter(&self) -> Interpreter<'_> {
+        Interpreter::new(self.bundle())
+    }
+
+    /// The native code (`load` refuses a policy without it).
+    pub fn native(&self) -> Option<&charter_compiler::codegen::NativeCode> {
+        self.compiled.jit().map(|jit| jit.native())
+    }
+
+    fn kind(names: &[String], name: &str) -> u32 {
+        names.iter().position(|n| n == name).unwrap_or_default() as u32
+    }
+}
+
+// ------------------------------------------------------------------ inputs
+
+/// W1: days between 2013 and 2100.
+pub fn w1_days(n: usize, rng: &mut Rng) -> Vec<Day> {
+    let (from, to) = (day("2013-01-01"), day("2100-12-31"));
+    (0..n).map(|_| rng.day_between(from, to)).collect()
+}
+
+/// W2: decisions with random dates 2013-2040, meeting kinds, present and
+/// objecting subsets of all parties, and kinds (amendments included).
+pub fn w2_decisions(a: &Almaty, n: usize, rng: &mut Rng) -> Vec<ir::Decision> {
+    let (from, to) = (day("2013-01-01"), day("2040-12-31"));
+    let parties = a.party_ids.len() as u64;
+    let kinds = ["ordinary", "amendment", "admission", "election"].map(|k| Almaty::kind(&a.decision_kinds, k));
+    let set = |mask: u64| (0..parties as u32).filter(|p| mask & (1 << p) != 0).collect::<Vec<_>>();
+    (0..n)
+        .map(|_| {
+            let present = rng.next_u64() & ((1 << parties) - 1);
+            // Objections are rarer than presence: about one party in eight.
+            let objections = rng.next_u64() & rng.next_u64() & rng.next_u64() & ((1 << parties) - 1);
+            ir::Decision {
+                kind: kinds[rng.below(kinds.len() as u64) as usize],
+                meeting: ir::Meeting {
+                    id: None,
+                    kind: rng.below(a.meeting_kinds.len() as u64) as u32,
+                    date: rng.day_between(from, to),
+                    host: None,
+                    present: set(present),
+                    observers: vec![],
+                },
+                objections: set(objections),
+                reservations: vec![],
+                subjects: vec![],
+                invited_to: None,
+            }
+        })
+        .collect()
+}
+
+/// W3: (party, meeting day) pairs over all parties, 2013-2040.
+pub fn w3_pairs(a: &Almaty, n: usize, rng: &mut Rng) -> Vec<Attendance> {
+    let (from, to) = (day("2013-01-01"), day("2040-12-31"));
+    (0..n)
+        .map(|_| Attendance {
+            party: rng.below(a.party_ids.len() as u64) as u32,
+            day: rng.day_between(from, to),
+        })
+        .collect()
+}
+
+pub fn records(a: &Almaty, decisions: &[ir::Decision]) -> Vec<DecisionRecord> {
+    decisions
+        .iter()
+        .filter_map(|d| a.compiled.jit().and_then(|j| j.record(d)))
+        .collect()
+}
+
+pub fn meeting(d: Day) -> ir::Meeting {
+    ir::Meeting {
+        id: None,
+        kind: 0,
+        date: d,
+        host: None,
+        present: vec![],
+        observers: vec![],
+    }
+}
+
+// ------------------------------------------------------------------ engines: Charter
+
+pub fn interp_chair(i: &Interpreter<'_>, d: Day) -> i32 {
+    match i.term_at(d) {
+        Ok(Some(t)) => t.chair.map_or(charter_compiler::codegen::fold::NONE, |c| c as i32),
+        _ => charter_compiler::codegen::fold::NONE,
+    }
+}
+
+// ------------------------------------------------------------------ engine: hand-written Rust
+
+/// What a programmer would write by hand for these three questions about
+/// the Almaty modalities: day numbers, `u64` masks, the rotation order as a
+/// constant table and term arithmetic on the calendar year.
+pub struct Handwritten {
+    adopted: Day,
+    silence_ends: Day,
+    first_term: Day,
+    founders: u64,
+    bracketed: u64,
+    order: [i32; 8],
+    amendment: u32,
+    ministerial: u32,
+}
+
+impl Handwritten {
+    pub fn new(a: &Almaty) -> Handwritten {
+        let bit = |id: &str| a.party_ids.iter().position(|p| p == id).map_or(0, |i| 1u64 << i);
+        let index = |id: &str| a.party_ids.iter().position(|p| p == id).map_or(-1, |i| i as i32);
+        Handwritten {
+            adopted: day("2013-06-05"),
+            silence_ends: day("2013-09-01"),
+            first_term: day("2013-08-31"),
+            founders: ["KAZ", "KGZ", "TJK", "AFG", "AZE", "TUR"]
+                .iter()
+                .map(|p| bit(p))
+                .fold(0, |m, b| m | b),
+            bracketed: bit("IRN") | bit("PAK"),
+            order: ["KAZ", "KGZ", "PAK", "TJK", "TUR", "AFG", "AZE", "IRN"].map(index),
+            amendment: Almaty::kind(&a.decision_kinds, "amendment"),
+            ministerial: Almaty::kind(&a.meeting_kinds, "ministerial"),
+        }
+    }
+
+    #[inline]
+    fn members(&self, d: Day) -> u64 {
+        if d >= self.silence_ends {
+            self.founders | self.bracketed
+        } else if d >= self.adopted {
+            self.founders
+        } else {
+            0
+        }
+    }
+
+    /// Two-year terms from 31 August 2013 in a fixed order.
+    #[inline]
+    pub fn chair(&self, d: Day) -> i32 {
+        if d < self.first_term {
+            return charter_compiler::codegen::fold::NONE;
+        }
+        let (y, m, dd) = civil_from_days(d);
+        let years = y - 2013 - i32::from((m, dd) < (8, 31));
+        self.order[((years / 2) % 8) as usize]
+    }
+
+    #[inline]
+    pub fn valid(&self, r: &DecisionRecord) -> bool {
+        let present_members = r.present & self.members(r.date);
+        let kind_ok = r.kind != self.amendment || r.meeting_kind == self.ministerial;
+        kind_ok & (r.objections & present_members == 0)
+    }
+
+    #[inline]
+    pub fn may_attend(&self, p: &Attendance) -> bool {
+        let attending = if p.day >= self.adopted {
+            self.founders | self.bracketed
+        } else {
+            0
+        };
+        p.party < 64 && attending & (1u64 << p.party) != 0
+    }
+}
+
+/// Howard Hinnant's days-to-civil conversion.
+#[inline]
+fn civil_from_days(z: i32) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097) as u32;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe as i32 + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+// ------------------------------------------------------------------ engine: Cedar
+
+/// The W2 and W3 rules in Cedar. Cedar has no quantifiers: membership on a
+/// date is a date comparison per state, and "no member present objects" is
+/// one conjunct per state that could be a member.
+pub struct Cedar {
+    pub policies: cedar_policy::PolicySet,
+    pub entities: cedar_policy::Entities,
+    pub authorizer: cedar_policy::Authorizer,
+}
+
+impl Cedar {
+    pub fn new() -> Result<Cedar, String> {
+        let (adopted, silence_ends) = (day("2013-06-05"), day("2013-09-01"));
+        let member_from = |p: &str| {
+            if p == "IRN" || p == "PAK" {
+                silence_ends
+            } else {
+                adopted
+            }
+        };
+        let states = ["KAZ", "KGZ", "TJK", "AFG", "AZE", "IRN", "PAK", "TUR"];
+        let conjuncts: Vec<String> = states
+            .iter()
+            .map(|p| {
+                format!(
+                    "!(context.objections.contains(\"{p}\") && context.present.contains(\"{p}\") && context.day >= {})",
+                    member_from(p)
+                )
+            })
+            .collect();
+        let src = format!(
+            r#"
+// valid(decision): an amendment only at a Ministerial; no member present objects.
+permit(principal, action == Action::"decide", resource)
+when {{
+  (context.kind != "amendment" || context.meeting_kind == "ministerial") &&
+  {}
+}};
+
+// may_attend(p, meeting): members and pending states attend from adoption.
+permit(principal is Party, action == Action::"attend", resource)
+when {{ principal has attend_from && context.day >= principal.attend_from }};
+"#,
+            conjuncts.join(" &&\n  ")
+        );
+        let policies = cedar_policy::PolicySet::from_str(&src).map_err(|e| e.to_string())?;
+        let entities: Vec<serde_json::Value> = [
+            "KAZ", "KGZ", "TJK", "TKM", "UZB", "AFG", "AZE", "IRN", "PAK", "TUR", "UNHCR", "IOM", "OSCE", "UNRCCA",
+            "EU",
+        ]
+        .iter()
+        .map(|p| {
+            let attrs = if states.contains(p) {
+                serde_json::json!({ "attend_from": adopted })
+            } else {
+                serde_json::json!({})
+            };
+            serde_json::json!({ "uid": { "type": "Party", "id": p }, "attrs": attrs, "parents": [] })
+        })
+        .collect();
+        let entities = cedar_policy::Entities::from_json_value(serde_json::Value::Array(entities), None)
+            .map_err(|e| e.to_string())?;
+        Ok(Cedar {
+            policies,
+            entities,
+            authorizer: cedar_policy::Authorizer::new(),
+        })
+    }
+
+    pub fn decision_request(a: &Almaty, d: &ir::Decision) -> Result<cedar_policy::Request, String> {
+        let names = |set: &[u32]| {
+            set.iter()
+                .filter_map(|p| a.party_ids.get(*p as usize))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let context = serde_json::json!({
+            "kind": a.decision_kinds.get(d.kind as usize),
+            "meeting_kind": a.meeting_kinds.get(d.meeting.kind as usize),
+            "day": d.meeting.date,
+            "present": names(&d.meeting.present),
+            "objections": names(&d.objections),
+        });
+        Self::request("Meeting::\"m\"", "Action::\"decide\"", context)
+    }
+
+    pub fn attend_request(a: &Almaty, p: &Attendance) -> Result<cedar_policy::Request, String> {
+        let party = a.party_ids.get(p.party as usize).cloned().unwrap_or_default();
+        Self::request(
+            &format!("Party::\"{party}\""),
+            "Action::\"attend\"",
+            serde_json::json!({ "day": p.day }),
+        )
+    }
+
+    fn request(principal: &str, action: &str, context: serde_json::Value) -> Result<cedar_policy::Request, String> {
+        let uid = |s: &str| cedar_policy::EntityUid::from_str(s).map_err(|e| e.to_string());
+        let context = cedar_policy::Context::from_json_value(context, None).map_err(|e| e.to_string())?;
+        cedar_policy::Request::new(uid(principal)?, uid(action)?, uid("Meeting::\"m\"")?, context, None)
+            .map_err(|e| e.to_string())
+    }
+
+    #[inline]
+    pub fn allows(&self, request: &cedar_policy::Request) -> bool {
+        self.authorizer
+            .is_authorized(request, &self.policies, &self.entities)
+            .decision()
+            == cedar_policy::Decision::Allow
+    }
+}
+
+// ------------------------------------------------------------------ engine: Rego
+
+/// The W2 and W3 rules in Rego, evaluated by regorus with a reused engine.
+pub struct Rego {
+    pub engine: regorus::Engine,
+}
+
+impl Rego {
+    pub fn new() -> Result<Rego, String> {
+        let (adopted, silence_ends) = (day("2013-06-05"), day("2013-09-01"));
+        let src = format!(
+            r#"package charter
+
+member_from := {{"KAZ": {a}, "KGZ": {a}, "TJK": {a}, "AFG": {a}, "AZE": {a}, "TUR": {a}, "IRN": {s}, "PAK": {s}}}
+
+attend_from := {{"KAZ": {a}, "KGZ": {a}, "TJK": {a}, "AFG": {a}, "AZE": {a}, "TUR": {a}, "IRN": {a}, "PAK": {a}}}
+
+default valid := false
+
+valid if {{
+	kind_allowed
+	not blocked
+}}
+
+kind_allowed if input.kind != "amendment"
+
+kind_allowed if input.meeting_kind == "ministerial"
+
+blocked if {{
+	some p in input.objections
+	p in input.present
+	input.day >= member_from[p]
+}}
+
+default may_attend := false
+
+may_attend if input.day >= attend_from[input.party]
+"#,
+            a = adopted,
+            s = silence_ends
+        );
+        let mut engine = regorus::Engine::new();
+        engine
+            .add_policy("charter.rego".to_string(), src)
+            .map_err(|e| e.to_string())?;
+        Ok(Rego { engine })
+    }
+
+    pub fn decision_input(a: &Almaty, d: &ir::Decision) -> Result<regorus::Value, String> {
+        let names = |set: &[u32]| {
+            set.iter()
+                .filter_map(|p| a.party_ids.get(*p as usize))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let json = serde_json::json!({
+            "kind": a.decision_kinds.get(d.kind as usize),
+            "meeting_kind": a.meeting_kinds.get(d.meeting.kind as usize),
+            "day": d.meeting.date,
+            "present": names(&d.meeting.present),
+            "objections": names(&d.objections),
+        });
+        regorus::Value::from_json_str(&json.to_string()).map_err(|e| e.to_string())
+    }
+
+    pub fn attend_input(a: &Almaty, p: &Attendance) -> Result<regorus::Value, String> {
+        let json = serde_json::json!({ "party": a.party_ids.get(p.party as usize), "day": p.day });
+        regorus::Value::from_json_str(&json.to_string()).map_err(|e| e.to_string())
+    }
+
+    pub fn eval(&mut self, input: &regorus::Value, rule: &str) -> Result<bool, String> {
+        self.engine.set_input(input.clone());
+        let v = self.engine.eval_rule(rule.to_string()).map_err(|e| e.to_string())?;
+        Ok(v == regorus::Value::from(true))
+    }
+}

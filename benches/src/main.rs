@@ -1,0 +1,383 @@
+//! `charter-bench [--quick] [--json]`: every workload on every engine in one
+//! run, answers checked against the interpreter before anything is timed.
+//!
+//! W1 chair(d) for random dates 2013-2100; W2 valid(decision) for random
+//! decisions; W3 may_attend(p, meeting) for random pairs; W4 compile
+//! latency; W5 the exhaustive consensus space over 12 parties (2^24 cases).
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use charter_bench::*;
+use charter_compiler::codegen::{Attendance, DecisionRecord};
+use charter_runtime::ir;
+
+/// Sample size for checking each engine against the interpreter.
+const CHECK_SAMPLE: usize = 10_000;
+
+struct Sizes {
+    fast: usize,
+    interp: usize,
+    peers: usize,
+    compile_runs: usize,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let json = args.iter().any(|a| a == "--json");
+    if let Some(bad) = args.iter().find(|a| *a != "--quick" && *a != "--json") {
+        eprintln!("usage: charter-bench [--quick] [--json] (unknown argument `{bad}`)");
+        std::process::exit(2);
+    }
+    let sizes = if quick {
+        Sizes {
+            fast: 1_000_000,
+            interp: 20_000,
+            peers: 20_000,
+            compile_runs: 5,
+        }
+    } else {
+        Sizes {
+            fast: 1_000_000,
+            interp: 1_000_000,
+            peers: 1_000_000,
+            compile_runs: 30,
+        }
+    };
+    match run(&sizes) {
+        Ok(results) => {
+            if json {
+                println!("{}", serde_json::to_string(&results).unwrap_or_default());
+            } else {
+                for (workload, engines) in &results {
+                    println!("{workload}");
+                    for (engine, value) in engines {
+                        println!("  {engine:<24} {value:>14.2}");
+                    }
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("charter-bench: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+type Results = BTreeMap<&'static str, BTreeMap<&'static str, f64>>;
+
+/// Nanoseconds per item of running `f` over `n` items (cycling `inputs`).
+fn per_item(n: usize, mut f: impl FnMut(usize)) -> f64 {
+    let start = Instant::now();
+    for i in 0..n {
+        f(i);
+    }
+    start.elapsed().as_nanos() as f64 / n.max(1) as f64
+}
+
+fn ensure(ok: bool, what: impl FnOnce() -> String) -> Result<(), String> {
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("answers differ from the interpreter's: {}", what()))
+    }
+}
+
+fn run(sizes: &Sizes) -> Result<Results, String> {
+    let almaty = Almaty::load()?;
+    let native = almaty.native().ok_or("no native code")?;
+    let interp = almaty.interpreter();
+    let hand = Handwritten::new(&almaty);
+    let mut cedar = Cedar::new()?;
+    let mut rego = Rego::new()?;
+    let mut rng = Rng::new(0x00C4_A27E_2013);
+    let mut results = Results::new();
+
+    // ---------------------------------------------------------------- W1
+    let days = w1_days(sizes.fast, &mut rng);
+    let mut out = vec![0i32; days.len()];
+    native.chair_batch(&days, &mut out);
+    for (i, d) in days.iter().take(CHECK_SAMPLE).enumerate() {
+        let expected = interp_chair(&interp, *d);
+        ensure(out[i] == expected, || format!("W1 JIT chair on day {d}"))?;
+        ensure(hand.chair(*d) == expected, || {
+            format!("W1 hand-written chair on day {d}")
+        })?;
+    }
+    let mut w1 = BTreeMap::new();
+    w1.insert("charter_jit", {
+        let start = Instant::now();
+        native.chair_batch(black_box(&days), &mut out);
+        black_box(&out);
+        start.elapsed().as_nanos() as f64 / days.len() as f64
+    });
+    w1.insert(
+        "charter_jit_per_call",
+        per_item(days.len(), |i| {
+            black_box(native.chair(black_box(days[i])));
+        }),
+    );
+    w1.insert(
+        "handwritten",
+        per_item(days.len(), |i| {
+            black_box(hand.chair(black_box(days[i])));
+        }),
+    );
+    w1.insert(
+        "charter_interp",
+        per_item(sizes.interp, |i| {
+            black_box(interp_chair(&interp, black_box(days[i % days.len()])));
+        }),
+    );
+    results.insert("W1", w1);
+
+    // ---------------------------------------------------------------- W2
+    let decisions = w2_decisions(&almaty, sizes.fast, &mut rng);
+    let records: Vec<DecisionRecord> = records(&almaty, &decisions);
+    ensure(records.len() == decisions.len(), || "W2 records".to_string())?;
+    let peer_n = sizes.peers.max(CHECK_SAMPLE).min(decisions.len());
+    let build_start = Instant::now();
+    let cedar_requests = decisions
+        .iter()
+        .take(peer_n)
+        .map(|d| Cedar::decision_request(&almaty, d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let cedar_build = build_start.elapsed().as_nanos() as f64 / peer_n as f64;
+    let build_start = Instant::now();
+    let rego_inputs = decisions
+        .iter()
+        .take(peer_n)
+        .map(|d| Rego::decision_input(&almaty, d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let rego_build = build_start.elapsed().as_nanos() as f64 / peer_n as f64;
+    let mut valid_out = vec![0u8; records.len()];
+    native.valid_batch(&records, &mut valid_out);
+    for i in 0..CHECK_SAMPLE {
+        let expected = interp.valid(&decisions[i]).valid;
+        ensure((valid_out[i] != 0) == expected, || format!("W2 JIT decision {i}"))?;
+        ensure(hand.valid(&records[i]) == expected, || {
+            format!("W2 hand-written decision {i}")
+        })?;
+        ensure(cedar.allows(&cedar_requests[i]) == expected, || {
+            format!("W2 Cedar decision {i}")
+        })?;
+        ensure(rego.eval(&rego_inputs[i], "data.charter.valid")? == expected, || {
+            format!("W2 Rego decision {i}")
+        })?;
+    }
+    let mut w2 = BTreeMap::new();
+    w2.insert("charter_jit", {
+        let start = Instant::now();
+        native.valid_batch(black_box(&records), &mut valid_out);
+        black_box(&valid_out);
+        start.elapsed().as_nanos() as f64 / records.len() as f64
+    });
+    w2.insert(
+        "charter_jit_per_call",
+        per_item(records.len(), |i| {
+            black_box(native.valid(black_box(&records[i])));
+        }),
+    );
+    w2.insert(
+        "handwritten",
+        per_item(records.len(), |i| {
+            black_box(hand.valid(black_box(&records[i])));
+        }),
+    );
+    w2.insert(
+        "charter_interp",
+        per_item(sizes.interp.min(decisions.len()), |i| {
+            black_box(interp.valid(black_box(&decisions[i])).valid);
+        }),
+    );
+    w2.insert(
+        "cedar",
+        per_item(peer_n, |i| {
+            black_box(cedar.allows(black_box(&cedar_requests[i])));
+        }),
+    );
+    w2.insert("cedar_input_construction", cedar_build);
+    let mut rego_failed = None;
+    w2.insert(
+        "regorus",
+        per_item(peer_n, |i| {
+            if let Err(e) = rego.eval(black_box(&rego_inputs[i]), "data.charter.valid") {
+                rego_failed = Some(e);
+            }
+        }),
+    );
+    if let Some(e) = rego_failed {
+        return Err(e);
+    }
+    w2.insert("regorus_input_construction", rego_build);
+    results.insert("W2", w2);
+    let _ = &mut cedar;
+
+    // ---------------------------------------------------------------- W3
+    let pairs = w3_pairs(&almaty, sizes.fast, &mut rng);
+    let peer_n = sizes.peers.max(CHECK_SAMPLE).min(pairs.len());
+    let cedar_requests = pairs
+        .iter()
+        .take(peer_n)
+        .map(|p| Cedar::attend_request(&almaty, p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let rego_inputs = pairs
+        .iter()
+        .take(peer_n)
+        .map(|p| Rego::attend_input(&almaty, p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut attend_out = vec![0u8; pairs.len()];
+    native.may_attend_batch(&pairs, &mut attend_out);
+    for (i, p) in pairs.iter().take(CHECK_SAMPLE).enumerate() {
+        let expected = interp.may_attend(p.party, &meeting(p.day));
+        ensure((attend_out[i] != 0) == expected, || format!("W3 JIT pair {i}"))?;
+        ensure(hand.may_attend(p) == expected, || format!("W3 hand-written pair {i}"))?;
+        ensure(cedar.allows(&cedar_requests[i]) == expected, || {
+            format!("W3 Cedar pair {i}")
+        })?;
+        ensure(
+            rego.eval(&rego_inputs[i], "data.charter.may_attend")? == expected,
+            || format!("W3 Rego pair {i}"),
+        )?;
+    }
+    let mut w3 = BTreeMap::new();
+    w3.insert("charter_jit", {
+        let start = Instant::now();
+        native.may_attend_batch(black_box(&pairs), &mut attend_out);
+        black_box(&attend_out);
+        start.elapsed().as_nanos() as f64 / pairs.len() as f64
+    });
+    w3.insert(
+        "handwritten",
+        per_item(pairs.len(), |i| {
+            black_box(hand.may_attend(black_box(&pairs[i])));
+        }),
+    );
+    w3.insert(
+        "charter_interp",
+        per_item(sizes.interp.min(pairs.len()), |i| {
+            let p = &pairs[i];
+            black_box(interp.may_attend(p.party, &meeting(p.day)));
+        }),
+    );
+    w3.insert(
+        "cedar",
+        per_item(peer_n, |i| {
+            black_box(cedar.allows(black_box(&cedar_requests[i])));
+        }),
+    );
+    let mut rego_failed = None;
+    w3.insert(
+        "regorus",
+        per_item(peer_n, |i| {
+            if let Err(e) = rego.eval(black_box(&rego_inputs[i]), "data.charter.may_attend") {
+                rego_failed = Some(e);
+            }
+        }),
+    );
+    if let Some(e) = rego_failed {
+        return Err(e);
+    }
+    results.insert("W3", w3);
+
+    // ---------------------------------------------------------------- W4
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v.get(v.len() / 2).map_or(0.0, |d| d.as_nanos() as f64)
+    };
+    let mut jit_times = Vec::new();
+    let mut ir_times = Vec::new();
+    for _ in 0..sizes.compile_runs {
+        let start = Instant::now();
+        let compiled = charter_compiler::embed::load(policy_dir()).map_err(|e| e.to_string())?;
+        jit_times.push(start.elapsed());
+        black_box(compiled.is_native());
+        let start = Instant::now();
+        let mut err = Vec::new();
+        let sources = charter_compiler::cli::files::load_sources(&policy_dir(), &mut err)
+            .map_err(|_| "cannot read the policy".to_string())?;
+        let checked = charter_compiler::check(&sources);
+        ir_times.push(start.elapsed());
+        black_box(checked.bundles.len());
+    }
+    let mut w4 = BTreeMap::new();
+    w4.insert("charter_jit", median(jit_times));
+    w4.insert("charter_interp", median(ir_times));
+    results.insert("W4", w4);
+
+    // ---------------------------------------------------------------- W5
+    let (valid, nanos) = w5(&almaty)?;
+    let mut w5 = BTreeMap::new();
+    w5.insert("charter_jit", nanos);
+    w5.insert("valid_cases", valid as f64);
+    results.insert("W5", w5);
+    Ok(results)
+}
+
+/// Every present x objecting combination over the first 12 parties at a
+/// Senior Officials Meeting on 2016-09-19, judged with the batch entry
+/// point; returns the number of valid decisions and the total nanoseconds.
+fn w5(almaty: &Almaty) -> Result<(u64, f64), String> {
+    let native = almaty.native().ok_or("no native code")?;
+    let interp = almaty.interpreter();
+    let hand = Handwritten::new(almaty);
+    let kind = |names: &[String], k: &str| names.iter().position(|n| n == k).unwrap_or_default() as u32;
+    let template = DecisionRecord {
+        kind: kind(&almaty.decision_kinds, "ordinary"),
+        meeting_kind: kind(&almaty.meeting_kinds, "senior_officials"),
+        date: charter_runtime::date::parse("2016-09-19").unwrap_or_default(),
+        reserved: 0,
+        present: 0,
+        objections: 0,
+    };
+    const CHUNK: usize = 1 << 16;
+    let mut records = vec![template; CHUNK];
+    let mut out = vec![0u8; CHUNK];
+    let mut valid = 0u64;
+    let mut checked = 0usize;
+    let start = Instant::now();
+    for chunk in 0..(1usize << 24) / CHUNK {
+        for (i, r) in records.iter_mut().enumerate() {
+            let combo = (chunk * CHUNK + i) as u64;
+            r.present = combo & 0xFFF;
+            r.objections = combo >> 12;
+        }
+        native.valid_batch(&records, &mut out);
+        valid += out.iter().map(|b| u64::from(*b)).sum::<u64>();
+        if checked < CHECK_SAMPLE && chunk % 16 == 0 {
+            for (r, o) in records.iter().zip(&out).step_by(97).take(700) {
+                let set = |mask: u64| (0..12u32).filter(|p| mask & (1 << p) != 0).collect::<Vec<_>>();
+                let decision = ir::Decision {
+                    kind: r.kind,
+                    meeting: ir::Meeting {
+                        id: None,
+                        kind: r.meeting_kind,
+                        date: r.date,
+                        host: None,
+                        present: set(r.present),
+                        observers: vec![],
+                    },
+                    objections: set(r.objections),
+                    reservations: vec![],
+                    subjects: vec![],
+                    invited_to: None,
+                };
+                let expected = interp.valid(&decision).valid;
+                ensure((*o != 0) == expected && hand.valid(r) == expected, || {
+                    format!("W5 case {r:?}")
+                })?;
+                checked += 1;
+            }
+        }
+    }
+    let nanos = start.elapsed().as_nanos() as f64;
+    // Eight members on that day: each has 3 of 4 (present, objecting)
+    // combinations that do not block; the four others never block.
+    ensure(valid == 3u64.pow(8) * 4u64.pow(4), || {
+        format!("W5 counted {valid} valid cases")
+    })?;
+    let _ = Attendance::default();
+    Ok((valid, nanos))
+}
