@@ -448,20 +448,24 @@ fn valid(b: &mut FunctionBuilder<'_>, flags: Flags, folded: &Folded, record: Val
     let bit_ok = b.ins().band(in_range, bit_set);
     let kind_ok = b.ins().bor(unrestricted, bit_ok);
 
-    let count = b.ins().popcnt(present_members);
-    let member_count = b.ins().popcnt(members);
-    let count_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, count, qa);
-    let lhs = b.ins().imul(count, qb);
-    let rhs = b.ins().imul(qa, member_count);
-    let ratio_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, lhs, rhs);
-    let is_count = b.ins().icmp_imm_s(IntCC::Equal, mode, 1);
-    let is_ratio = b.ins().icmp_imm_s(IntCC::Equal, mode, 2);
-    let one = b.ins().iconst(types::I8, 1);
-    let quorum_ok = b.ins().select(is_ratio, ratio_ok, one);
-    let quorum_ok = b.ins().select(is_count, count_ok, quorum_ok);
-
     let ok = b.ins().band(no_objection, kind_ok);
-    let ok = b.ins().band(ok, quorum_ok);
+    // A policy that never states a quorum (the Almaty modalities) pays nothing for one.
+    let ok = if folded.versions.iter().all(|(_, v)| v.quorum == QuorumFold::None) {
+        ok
+    } else {
+        let count = b.ins().popcnt(present_members);
+        let member_count = b.ins().popcnt(members);
+        let count_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, count, qa);
+        let lhs = b.ins().imul(count, qb);
+        let rhs = b.ins().imul(qa, member_count);
+        let ratio_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, lhs, rhs);
+        let is_count = b.ins().icmp_imm_s(IntCC::Equal, mode, 1);
+        let is_ratio = b.ins().icmp_imm_s(IntCC::Equal, mode, 2);
+        let one = b.ins().iconst(types::I8, 1);
+        let quorum_ok = b.ins().select(is_ratio, ratio_ok, one);
+        let quorum_ok = b.ins().select(is_count, count_ok, quorum_ok);
+        b.ins().band(ok, quorum_ok)
+    };
     b.ins().uextend(types::I32, ok)
 }
 
