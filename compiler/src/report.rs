@@ -5,8 +5,6 @@
 //! errors: a report of a policy that checks is produced whatever history
 //! shows.
 
-use std::collections::BTreeSet;
-
 use charter_grammar::diagnostic::line_column;
 use charter_grammar::Diagnostic;
 use charter_runtime::ir::{self, Day, Precision};
@@ -432,33 +430,7 @@ fn with_precision(day: Day, precision: Precision) -> String {
 
 /// Each party's status from adoption to the horizon, as periods.
 fn status_timelines(bundle: &ir::Bundle, interp: &Interpreter<'_>, until: Day) -> Vec<PartyTimeline> {
-    let mut days: BTreeSet<Day> = BTreeSet::new();
-    days.insert(bundle.adopted);
-    for v in &bundle.versions {
-        days.insert(v.from);
-        for m in &v.membership {
-            match &m.kind {
-                ir::MembershipKind::Member { from, until } => {
-                    days.insert(*from);
-                    days.extend(until);
-                }
-                ir::MembershipKind::Pending { deadline } => {
-                    days.insert(deadline.saturating_add(1));
-                }
-                ir::MembershipKind::Withdrawal { on } => {
-                    days.insert(*on);
-                }
-                ir::MembershipKind::Open => {}
-            }
-        }
-    }
-    let history = &bundle.history;
-    days.extend(history.silences.iter().map(|(_, d, _)| *d));
-    days.extend(history.joins.iter().map(|(_, d)| *d));
-    for m in &history.meetings {
-        days.insert(m.meeting.date);
-        days.insert(m.meeting.date.saturating_add(1));
-    }
+    let days = interp.change_points();
     let days: Vec<Day> = days
         .into_iter()
         .filter(|d| *d >= bundle.adopted && *d <= until)

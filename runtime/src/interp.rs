@@ -733,22 +733,12 @@ impl<'b> Interpreter<'b> {
                 Value::Decision(Box::new(decision))
             }
             Expr::Builtin(builtin, args) => {
-                let mut values = Vec::with_capacity(args.len());
-                for arg in args {
-                    values.push(self.eval(arg, locals)?);
-                }
+                let values = self.eval_all(args, locals)?;
                 self.call_builtin(*builtin, &values)?
             }
             Expr::Rule(index, args) => {
-                let rule = self
-                    .bundle
-                    .rules
-                    .get(*index as usize)
-                    .ok_or_else(|| malformed("rule index"))?;
-                let mut frame = Vec::with_capacity(args.len());
-                for arg in args {
-                    frame.push(self.eval(arg, locals)?);
-                }
+                let rule = self.rule(*index)?;
+                let mut frame = self.eval_all(args, locals)?;
                 self.eval(&rule.body, &mut frame)?
             }
             Expr::Field(base, field) => {
@@ -787,6 +777,54 @@ impl<'b> Interpreter<'b> {
                 Value::Bool(result)
             }
         })
+    }
+
+    fn eval_all(&self, args: &[Expr], locals: &mut Vec<Value>) -> Result<Vec<Value>, EvalError> {
+        args.iter().map(|arg| self.eval(arg, locals)).collect()
+    }
+
+    fn rule(&self, index: u32) -> Result<&'b Rule, EvalError> {
+        self.bundle
+            .rules
+            .get(index as usize)
+            .ok_or_else(|| malformed("rule index"))
+    }
+
+    /// Every day on which a party's status can change: adoption, each
+    /// version, membership boundaries, the day after each silence deadline,
+    /// broken silences, joins, and meeting days (admissions and invitations
+    /// take effect on them; an invitation ends the day after).
+    pub fn change_points(&self) -> std::collections::BTreeSet<Day> {
+        let bundle = self.bundle;
+        let mut days = std::collections::BTreeSet::new();
+        days.insert(bundle.adopted);
+        for v in &bundle.versions {
+            days.insert(v.from);
+            for m in &v.membership {
+                match &m.kind {
+                    MembershipKind::Member { from, until } => {
+                        days.insert(*from);
+                        days.extend(until);
+                    }
+                    MembershipKind::Pending { deadline } => {
+                        days.insert(deadline.saturating_add(1));
+                    }
+                    MembershipKind::Withdrawal { on } => {
+                        days.insert(*on);
+                    }
+                    MembershipKind::Open => {}
+                }
+            }
+        }
+        let history = &bundle.history;
+        days.extend(history.silences.iter().map(|(_, d, _)| *d));
+        days.extend(history.joins.iter().map(|(_, d)| *d));
+        for m in &history.meetings {
+            days.insert(m.meeting.date);
+            days.insert(m.meeting.date.saturating_add(1));
+        }
+        days.extend(history.decisions.iter().map(|d| d.decision.meeting.date));
+        days
     }
 
     fn meeting_literal(&self, fields: &[(Field, Expr)], locals: &mut Vec<Value>) -> Result<Meeting, EvalError> {
@@ -932,10 +970,7 @@ impl<'b> Interpreter<'b> {
         let shown = value.to_text(self.bundle);
         let explanation = match expr {
             Expr::Builtin(builtin, args) => {
-                let mut values = Vec::with_capacity(args.len());
-                for arg in args {
-                    values.push(self.eval(arg, locals)?);
-                }
+                let values = self.eval_all(args, locals)?;
                 let call = format!(
                     "{}({}) = {shown}",
                     builtin.name(),
@@ -977,15 +1012,8 @@ impl<'b> Interpreter<'b> {
                 }
             }
             Expr::Rule(index, args) => {
-                let rule = self
-                    .bundle
-                    .rules
-                    .get(*index as usize)
-                    .ok_or_else(|| malformed("rule index"))?;
-                let mut frame = Vec::with_capacity(args.len());
-                for arg in args {
-                    frame.push(self.eval(arg, locals)?);
-                }
+                let rule = self.rule(*index)?;
+                let mut frame = self.eval_all(args, locals)?;
                 let shown_args: Vec<String> = frame.iter().map(|v| v.to_text(self.bundle)).collect();
                 let (_, body) = self.explain(&rule.body, &mut frame)?;
                 Explanation {

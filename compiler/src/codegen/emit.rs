@@ -220,18 +220,7 @@ pub fn emit<M: Module>(module: &mut M, folded: &Folded, linkage: Linkage) -> Mod
 /// Whether `party` may attend a meeting on `day` by its status: a shift of
 /// the attendance bitset in force that day. Parties past bit 63 may not.
 fn may_attend(b: &mut FunctionBuilder<'_>, folded: &Folded, party: Value, day: Value) -> Value {
-    let mut mask = b.ins().iconst(types::I64, 0);
-    for (from, bits) in &folded.attend_epochs {
-        let constant = b.ins().iconst(types::I64, *bits as i64);
-        if *from == i32::MIN {
-            mask = constant;
-            continue;
-        }
-        let on_or_after = b
-            .ins()
-            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
-        mask = b.ins().select(on_or_after, constant, mask);
-    }
+    let mask = epoch_at(b, &folded.attend_epochs, day);
     let shift = b.ins().uextend(types::I64, party);
     let in_range = b.ins().icmp_imm_s(IntCC::UnsignedLessThan, shift, 64);
     let shifted = b.ins().ushr(mask, shift);
@@ -308,22 +297,28 @@ fn term_tables<M: Module>(module: &mut M, folded: &Folded) -> ModuleResult<Table
     })
 }
 
-/// The members on `day` as a bitset: the last epoch whose start is on or
-/// before it, chosen by a chain of comparisons.
+/// The members on `day` as a bitset.
 fn members_at(b: &mut FunctionBuilder<'_>, folded: &Folded, day: Value) -> Value {
-    let mut members = b.ins().iconst(types::I64, 0);
-    for (from, mask) in &folded.member_epochs {
+    epoch_at(b, &folded.member_epochs, day)
+}
+
+/// The bitset of the last epoch whose start is on or before `day`, chosen
+/// by a chain of comparisons (epochs are sorted; the first starts at
+/// `i32::MIN`).
+fn epoch_at(b: &mut FunctionBuilder<'_>, epochs: &[(i32, u64)], day: Value) -> Value {
+    let mut bits = b.ins().iconst(types::I64, 0);
+    for (from, mask) in epochs {
         let constant = b.ins().iconst(types::I64, *mask as i64);
         if *from == i32::MIN {
-            members = constant;
+            bits = constant;
             continue;
         }
         let on_or_after = b
             .ins()
             .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
-        members = b.ins().select(on_or_after, constant, members);
+        bits = b.ins().select(on_or_after, constant, bits);
     }
-    members
+    bits
 }
 
 #[derive(Clone, Copy)]

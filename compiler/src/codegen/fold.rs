@@ -7,8 +7,6 @@
 //! the tables mean exactly what the interpreter means by construction; the
 //! differential tests check it.
 
-use std::collections::BTreeSet;
-
 use charter_runtime::ir::{self, Day};
 use charter_runtime::{date, EvalError, Interpreter};
 
@@ -102,32 +100,7 @@ pub fn fold(bundle: &ir::Bundle) -> Result<Folded, FoldError> {
     let interp = Interpreter::new(bundle);
     let mask = |parties: Vec<ir::PartyId>| parties.into_iter().fold(0u64, |m, p| m | (1u64 << p));
 
-    // Membership standing changes only on these days.
-    let mut days: BTreeSet<Day> = BTreeSet::new();
-    days.insert(bundle.adopted);
-    for v in &bundle.versions {
-        days.insert(v.from);
-        for m in &v.membership {
-            match &m.kind {
-                ir::MembershipKind::Member { from, until } => {
-                    days.insert(*from);
-                    days.extend(until);
-                }
-                ir::MembershipKind::Pending { deadline } => {
-                    days.insert(deadline.saturating_add(1));
-                }
-                ir::MembershipKind::Withdrawal { on } => {
-                    days.insert(*on);
-                }
-                ir::MembershipKind::Open => {}
-            }
-        }
-    }
-    let history = &bundle.history;
-    days.extend(history.silences.iter().map(|(_, d, _)| *d));
-    days.extend(history.joins.iter().map(|(_, d)| *d));
-    // Admissions take effect on the day of the meeting that decided them.
-    days.extend(history.decisions.iter().map(|d| d.decision.meeting.date));
+    let days = interp.change_points();
     let attending = |day: Day| {
         (0..bundle.parties.len() as u32)
             .filter(|p| {
