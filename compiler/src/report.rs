@@ -611,7 +611,7 @@ pub fn render_text(report: &Report) -> String {
     }
     if !report.notes.is_empty() {
         line(String::new());
-        line("NOTES: findings with no rule of their own (sources that disagree)".to_string());
+        line("NOTES: what the history records with no rule of its own (events before the modalities, sources that disagree)".to_string());
         for n in &report.notes {
             line(format!("  - {}  [{}]", n.text, n.sources.join("; ")));
         }
