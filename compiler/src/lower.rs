@@ -283,50 +283,33 @@ fn version(
                 parties: list,
                 from,
                 until,
-            } => {
-                for p in parties(list) {
-                    v.membership.push(ir::Membership {
-                        party: p,
-                        kind: ir::MembershipKind::Member {
-                            from: day_or_zero(from),
-                            until: until.as_ref().and_then(day),
-                        },
-                        cite: c.clone(),
-                    });
-                }
-            }
+            } => roster(
+                &mut v,
+                parties(list),
+                ir::MembershipKind::Member {
+                    from: day_or_zero(from),
+                    until: until.as_ref().and_then(day),
+                },
+                &c,
+            ),
             StmtKind::Pending {
                 parties: list,
                 deadline,
-            } => {
-                for p in parties(list) {
-                    v.membership.push(ir::Membership {
-                        party: p,
-                        kind: ir::MembershipKind::Pending {
-                            deadline: day_or_zero(deadline),
-                        },
-                        cite: c.clone(),
-                    });
-                }
-            }
-            StmtKind::OpenTo { parties: list } => {
-                for p in parties(list) {
-                    v.membership.push(ir::Membership {
-                        party: p,
-                        kind: ir::MembershipKind::Open,
-                        cite: c.clone(),
-                    });
-                }
-            }
-            StmtKind::Withdrawal { party: p, on } => {
-                if let Some(p) = party(p) {
-                    v.membership.push(ir::Membership {
-                        party: p,
-                        kind: ir::MembershipKind::Withdrawal { on: day_or_zero(on) },
-                        cite: c.clone(),
-                    });
-                }
-            }
+            } => roster(
+                &mut v,
+                parties(list),
+                ir::MembershipKind::Pending {
+                    deadline: day_or_zero(deadline),
+                },
+                &c,
+            ),
+            StmtKind::OpenTo { parties: list } => roster(&mut v, parties(list), ir::MembershipKind::Open, &c),
+            StmtKind::Withdrawal { party: p, on } => roster(
+                &mut v,
+                party(p).into_iter().collect(),
+                ir::MembershipKind::Withdrawal { on: day_or_zero(on) },
+                &c,
+            ),
             StmtKind::Rotation(rotation_items) => {
                 let mut rotation = v.rotation.clone().unwrap_or(ir::Rotation {
                     eligible: ir::Eligible::Members,
@@ -445,6 +428,17 @@ fn version(
         }
     }
     v
+}
+
+/// Gives each party the same membership statement.
+fn roster(v: &mut ir::Version, parties: Vec<ir::PartyId>, kind: ir::MembershipKind, cite: &ir::Cite) {
+    for party in parties {
+        v.membership.push(ir::Membership {
+            party,
+            kind: kind.clone(),
+            cite: cite.clone(),
+        });
+    }
 }
 
 fn reserve(v: &mut ir::Version, kind: Option<u32>, meetings: &[Ident], names: &Names, cite: ir::Cite) {
