@@ -1,7 +1,7 @@
 //! Embedding Charter in a Rust program: load the Almaty policy once, then
 //! ask it questions. Run from the repository root:
 //!
-//!     cargo run --release -p charter-compiler --example embed
+//!     cargo run --release -p charter-cli --example embed
 //!
 //! The policy is compiled at load (to native code where it fits); every
 //! answer is a `Result`, never a panic.
@@ -10,7 +10,7 @@ use charter_runtime::ir::{Decision, Meeting};
 use charter_runtime::{date, Evaluator, Value};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let policy = charter_compiler::embed::load("policies/almaty")?;
+    let policy = charter_cli::load("policies/almaty")?;
     println!("native code: {}", policy.is_native());
 
     let name = |p: Option<u32>| {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use charter_compiler::cli::{self, Cli};
+use charter_cli::{self as cli, Cli};
 use charter_tests::{cases_dir, load_case, repo_dir, reported_codes};
 use clap::Parser as _;
 
@@ -582,7 +582,7 @@ fn embedding_api() {
     use charter_compiler::embed::{self, Compiled};
     use charter_runtime::{date, Evaluator, QueryError, Value};
 
-    let native = embed::load(repo_dir().join("policies/almaty")).expect("loads");
+    let native = charter_cli::load(repo_dir().join("policies/almaty")).expect("loads");
     assert!(native.is_native());
     let interpreted = Compiled::interpreted(native.bundle().clone());
     let kgz = native.party("KGZ").expect("KGZ");
@@ -617,7 +617,7 @@ fn embedding_api() {
     };
     let rule = native.query("host_is_chair", &[Value::Meeting(Box::new(meeting))]);
     assert_eq!(rule, Ok(Value::Bool(true)));
-    assert!(embed::load("/no/such/policy").is_err());
+    assert!(charter_cli::load("/no/such/policy").is_err());
 }
 
 mod random_policies {
@@ -830,8 +830,8 @@ mod random_policies {
             decisions in proptest::collection::vec((0i32..16_000, any::<u16>(), any::<u16>(), 0u32..2, 0u32..2), 2),
         ) {
             let sources = vec![
-                charter_compiler::SourceFile { name: "policy.charter".into(), text: policy.source() },
-                charter_compiler::SourceFile { name: "history.charter".into(), text: policy.history() },
+                charter_compiler::SourceFile::charter("policy.charter", policy.source()),
+                charter_compiler::SourceFile::charter("history.charter", policy.history()),
             ];
             let result = charter_compiler::check(&sources);
             let bundle = result.bundles.first();

@@ -41,12 +41,14 @@ pub fn load_case(path: &Path) -> Case {
     paths.sort();
     let mut files: Vec<SourceFile> = paths
         .iter()
-        .map(|p| SourceFile {
-            name: p.display().to_string(),
-            text: std::fs::read_to_string(p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display())),
+        .map(|p| {
+            SourceFile::charter(
+                p.display().to_string(),
+                std::fs::read_to_string(p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display())),
+            )
         })
         .collect();
-    charter_compiler::cli::files::add_legal_texts(&mut files);
+    charter_cli::files::add_legal_texts(&mut files);
     // Name files relative to tests/cases, so snapshots do not depend on
     // where the repository is checked out.
     let root = format!("{}/", cases_dir().display());
@@ -173,11 +175,5 @@ pub fn load_eval_case(path: &Path) -> EvalCase {
 
 /// The sources of a policy file or directory.
 pub fn policy_sources(path: &Path) -> Vec<SourceFile> {
-    let paths = charter_compiler::cli::files::collect(&[path.to_path_buf()]).unwrap_or_else(|e| panic!("{e}"));
-    let mut sources: Vec<SourceFile> = paths
-        .iter()
-        .map(|p| charter_compiler::cli::files::read(p).unwrap_or_else(|e| panic!("{e}")))
-        .collect();
-    charter_compiler::cli::files::add_legal_texts(&mut sources);
-    sources
+    charter_cli::files::policy_sources(path).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -58,7 +58,7 @@ pub struct Almaty {
 
 impl Almaty {
     pub fn load() -> Result<Almaty, String> {
-        let compiled = embed::load(policy_dir()).map_err(|e| e.to_string())?;
+        let compiled = charter_cli::load(policy_dir()).map_err(|e| e.to_string())?;
         if !compiled.is_native() {
             return Err("the Almaty policy did not compile to native code".to_string());
         }

@@ -293,13 +293,11 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
     let mut ir_times = Vec::new();
     for _ in 0..sizes.compile_runs {
         let start = Instant::now();
-        let compiled = charter_compiler::embed::load(policy_dir()).map_err(|e| e.to_string())?;
+        let compiled = charter_cli::load(policy_dir()).map_err(|e| e.to_string())?;
         jit_times.push(start.elapsed());
         black_box(compiled.is_native());
         let start = Instant::now();
-        let mut err = Vec::new();
-        let sources = charter_compiler::cli::files::load_sources(&policy_dir(), &mut err)
-            .map_err(|_| "cannot read the policy".to_string())?;
+        let sources = charter_cli::files::policy_sources(&policy_dir()).map_err(|e| e.to_string())?;
         let checked = charter_compiler::check(&sources);
         ir_times.push(start.elapsed());
         black_box(checked.bundles.len());

@@ -2,6 +2,7 @@
 //! Codes are stable: tools and tests match on them. `ALL` feeds the docs and
 //! the test that every code has at least one case under `tests/cases/check/`.
 
+pub use charter_grammar::limits::TOO_DEEP;
 pub use charter_grammar::parse::codes::{NUMBER_TOO_LARGE, SYNTAX};
 
 macro_rules! codes {
@@ -11,6 +12,7 @@ macro_rules! codes {
         pub const ALL: &[(&str, &str)] = &[
             (SYNTAX, "the text does not follow the grammar"),
             (NUMBER_TOO_LARGE, "a number is too large to represent"),
+            (TOO_DEEP, "brackets, `if`s or operators nest beyond the parser's limits"),
             $(($code, $what),)*
         ];
     };
@@ -32,10 +34,12 @@ codes! {
     WRONG_ARITY = "charter::wrong-arity": "a call passes the wrong number of arguments";
     DUPLICATE_NAME = "charter::duplicate-name": "a parameter or local name is bound twice";
     RECURSIVE_RULE = "charter::recursive-rule": "rules call each other in a cycle, so evaluation might not end";
+    CALL_CHAIN_TOO_DEEP = "charter::call-chain-too-deep": "a chain of rule calls longer than the evaluator's limit";
     INVALID_DATE = "charter::invalid-date": "a date that is not on the calendar";
     DATES_OUT_OF_ORDER = "charter::dates-out-of-order": "an interval or sequence of dates runs backwards";
     OVERLAPPING_INTERVALS = "charter::overlapping-intervals": "two statements cover the same party or term over overlapping dates";
     NON_POSITIVE_DURATION = "charter::non-positive-duration": "a term, cadence or period is zero";
+    DURATION_OUT_OF_RANGE = "charter::duration-out-of-range": "a term shorter than a month, or a term, cadence or period longer than 100 years";
     DEADLINE_BEFORE_ADOPTION = "charter::deadline-before-adoption": "a deadline or start falls before the policy was adopted";
     EMPTY_ROTATION_POOL = "charter::empty-rotation-pool": "no state is eligible to chair when the rotation starts";
     INELIGIBLE_FIRST_CHAIR = "charter::ineligible-first-chair": "the first chair is not in the eligible pool";

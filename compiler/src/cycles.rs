@@ -1,6 +1,9 @@
-//! Rule call graph -> `charter::recursive-rule` diagnostics. Rules may not
-//! call themselves, directly or through others: with no recursion and only
-//! bounded quantifiers, every evaluation terminates.
+//! Rule call graph -> `charter::recursive-rule` and
+//! `charter::call-chain-too-deep` diagnostics. Rules may not call
+//! themselves, directly or through others, and a chain of calls is at most
+//! [`MAX_CALL_DEPTH`] rules long: with bounded quantifiers too, every
+//! evaluation terminates within a bounded stack. The graph is walked
+//! without recursion, so a long chain cannot overflow the checker's stack.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,43 +13,102 @@ use crate::codes;
 use crate::package::Sink;
 use crate::typeck::CallEdge;
 
-/// Reports each cycle once, at the call that closes it.
+/// The longest chain of rule calls a policy may have, counting the rule
+/// first called (a rule that calls no rule is a chain of 1).
+pub const MAX_CALL_DEPTH: usize = 32;
+
+/// Where a rule stands in the depth-first walk.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    OnPath,
+    /// Done, with the length of the longest chain of calls it starts.
+    Done(usize),
+}
+
+/// Reports each cycle once, at the call that closes it, and each chain of
+/// calls longer than [`MAX_CALL_DEPTH`] once, at the call that starts it.
 pub fn check(calls: &BTreeMap<String, Vec<CallEdge>>, sink: &mut Sink) {
-    let mut done: BTreeSet<&str> = BTreeSet::new();
+    let mut marks: BTreeMap<&str, Mark> = BTreeMap::new();
     let mut reported: BTreeSet<Vec<String>> = BTreeSet::new();
+    let no_edges: &[CallEdge] = &[];
     for start in calls.keys() {
-        let mut path: Vec<&str> = Vec::new();
-        visit(start, calls, &mut path, &mut done, &mut reported, sink);
+        if marks.contains_key(start.as_str()) {
+            continue;
+        }
+        // The path from `start`: each rule with the index of its next edge.
+        let mut path: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
+        marks.insert(start.as_str(), Mark::OnPath);
+        while let Some((rule, next)) = path.last_mut() {
+            let rule: &str = rule;
+            let edges = calls.get(rule).map_or(no_edges, Vec::as_slice);
+            if let Some(edge) = edges.get(*next) {
+                *next += 1;
+                let callee = edge.callee.as_str();
+                match marks.get(callee) {
+                    Some(Mark::OnPath) => {
+                        let from = path.iter().position(|(r, _)| *r == callee).unwrap_or_default();
+                        let cycle: Vec<&str> = path.get(from..).unwrap_or_default().iter().map(|(r, _)| *r).collect();
+                        let mut key: Vec<String> = cycle.iter().map(|s| (*s).to_string()).collect();
+                        key.sort();
+                        if reported.insert(key) {
+                            sink.push(edge.file, recursion(rule, callee, &cycle, edge));
+                        }
+                    }
+                    Some(Mark::Done(_)) => {}
+                    None if calls.contains_key(callee) => {
+                        marks.insert(callee, Mark::OnPath);
+                        path.push((callee, 0));
+                    }
+                    // Not a rule (a built-in, or a name reported elsewhere).
+                    None => {}
+                }
+            } else {
+                let depth = 1 + edges.iter().map(|e| done_depth(&marks, &e.callee)).max().unwrap_or(0);
+                marks.insert(rule, Mark::Done(depth));
+                path.pop();
+            }
+        }
+    }
+    report_deep_chains(calls, &marks, sink);
+}
+
+fn done_depth(marks: &BTreeMap<&str, Mark>, rule: &str) -> usize {
+    match marks.get(rule) {
+        Some(Mark::Done(depth)) => *depth,
+        Some(Mark::OnPath) | None => 0,
     }
 }
 
-fn visit<'a>(
-    rule: &'a str,
-    calls: &'a BTreeMap<String, Vec<CallEdge>>,
-    path: &mut Vec<&'a str>,
-    done: &mut BTreeSet<&'a str>,
-    reported: &mut BTreeSet<Vec<String>>,
-    sink: &mut Sink,
-) {
-    if done.contains(rule) {
-        return;
-    }
-    path.push(rule);
-    for edge in calls.get(rule).map(Vec::as_slice).unwrap_or_default() {
-        let callee = edge.callee.as_str();
-        if let Some(pos) = path.iter().position(|r| *r == callee) {
-            let cycle: Vec<&str> = path.get(pos..).unwrap_or_default().to_vec();
-            let mut key: Vec<String> = cycle.iter().map(|s| (*s).to_string()).collect();
-            key.sort();
-            if reported.insert(key) {
-                sink.push(edge.file, recursion(rule, callee, &cycle, edge));
-            }
-        } else {
-            visit(callee, calls, path, done, reported, sink);
+/// A chain too long is reported at its head: a rule whose chain is too
+/// long and that no rule with a chain too long calls.
+fn report_deep_chains(calls: &BTreeMap<String, Vec<CallEdge>>, marks: &BTreeMap<&str, Mark>, sink: &mut Sink) {
+    let too_deep = |rule: &str| done_depth(marks, rule) > MAX_CALL_DEPTH;
+    let called_by_deep: BTreeSet<&str> = calls
+        .iter()
+        .filter(|(caller, _)| too_deep(caller))
+        .flat_map(|(_, edges)| edges.iter().map(|e| e.callee.as_str()))
+        .collect();
+    for (rule, edges) in calls {
+        if !too_deep(rule) || called_by_deep.contains(rule.as_str()) {
+            continue;
         }
+        let depth = done_depth(marks, rule);
+        let Some(edge) = edges.iter().max_by_key(|e| done_depth(marks, &e.callee)) else {
+            continue;
+        };
+        sink.push(
+            edge.file,
+            Diagnostic::error(
+                codes::CALL_CHAIN_TOO_DEEP,
+                format!("rule `{rule}` starts a chain of {depth} rule calls"),
+                edge.span,
+                "the chain goes on through this call",
+            )
+            .with_help(format!(
+                "a chain of rule calls may be at most {MAX_CALL_DEPTH} rules long; call the rules at the end of the chain directly"
+            )),
+        );
     }
-    path.pop();
-    done.insert(rule);
 }
 
 fn recursion(caller: &str, callee: &str, cycle: &[&str], edge: &CallEdge) -> Diagnostic {

@@ -2,17 +2,20 @@
 //! through [`charter_runtime::Evaluator`]. Native code answers the hot
 //! queries; the reference interpreter the rest.
 //!
+//! The compiler does no IO: [`compile`] takes the policy's files as
+//! [`SourceFile`]s. `charter_cli::load` reads them from a folder.
+//!
 //! ```no_run
 //! use charter_runtime::Evaluator;
 //!
-//! let evaluator = charter_compiler::embed::load("policies/almaty")?;
+//! let path = "policies/almaty/modalities-2013.charter";
+//! let sources = vec![charter_compiler::SourceFile::charter(path, std::fs::read_to_string(path)?)];
+//! let evaluator = charter_compiler::embed::compile(&sources)?;
 //! let day = charter_runtime::date::parse("2016-01-01").expect("a date");
 //! let chair = evaluator.chair(day)?.map(|p| evaluator.bundle().parties[p as usize].id.clone());
 //! assert_eq!(chair.as_deref(), Some("KGZ"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-
-use std::path::Path;
 
 use charter_runtime::ir::{self, Day, PartyId};
 use charter_runtime::{evaluator, EvalError, Evaluator, Interpreter, QueryError, Value};
@@ -26,32 +29,13 @@ pub struct Compiled {
     jit: Option<Jit>,
 }
 
-/// Why a policy could not be loaded.
-#[derive(Debug)]
+/// Why a policy could not be compiled.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum LoadError {
-    /// A file could not be read.
-    Io(String),
     /// The policy has errors; the rendered diagnostics.
+    #[error("the policy does not check:\n{0}")]
+    #[diagnostic(code("charter::policy-does-not-check"))]
     Check(String),
-}
-
-impl std::fmt::Display for LoadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LoadError::Io(e) => write!(f, "{e}"),
-            LoadError::Check(d) => write!(f, "the policy does not check:\n{d}"),
-        }
-    }
-}
-
-impl std::error::Error for LoadError {}
-
-/// Reads, checks and compiles the policy in a file or directory.
-pub fn load(path: impl AsRef<Path>) -> Result<Compiled, LoadError> {
-    let mut err = Vec::new();
-    let sources = crate::cli::files::load_sources(path.as_ref(), &mut err)
-        .map_err(|_| LoadError::Io(String::from_utf8_lossy(&err).trim().to_string()))?;
-    compile(&sources)
 }
 
 /// Checks and compiles a policy from its source files.

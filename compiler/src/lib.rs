@@ -9,19 +9,21 @@
 //!
 //! ```no_run
 //! use charter_runtime::Evaluator;
-//! let policy = charter_compiler::embed::load("policies/almaty")?;
+//! let path = "policies/almaty/modalities-2013.charter";
+//! let sources = [charter_compiler::SourceFile::charter(path, std::fs::read_to_string(path)?)];
+//! let policy = charter_compiler::embed::compile(&sources)?;
 //! let day = charter_runtime::date::parse("2016-01-01").expect("a date");
 //! assert_eq!(policy.chair(day)?, policy.party("KGZ"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! The library does no IO except in the [`cli`] module, which reads files
-//! and prints (and which [`embed::load`] uses to read a policy folder).
+//! The library does no IO: it takes [`SourceFile`]s and returns values and
+//! diagnostics. The `charter` program (crate `charter-cli`) reads files,
+//! prints, and offers `charter_cli::load` to read a policy folder.
 
 pub mod amend;
 pub mod check;
 pub mod citations;
-pub mod cli;
 pub mod codegen;
 pub mod codes;
 pub mod cycles;
@@ -38,4 +40,4 @@ pub mod typeck;
 pub mod types;
 
 pub use check::{check, CheckResult};
-pub use package::SourceFile;
+pub use package::{SourceFile, SourceKind};

@@ -11,19 +11,49 @@ use crate::suggest::did_you_mean;
 /// Index of a file in the list given to the checker.
 pub type FileId = usize;
 
-/// A file's name (as shown in diagnostics) and its text. The compiler does no
-/// IO: the command-line program reads files and hands them over as these.
+/// A file's name (as shown in diagnostics), its text and what it holds.
+/// The compiler does no IO: the command-line program reads files and hands
+/// them over as these.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub name: String,
     pub text: String,
+    pub kind: SourceKind,
+}
+
+/// What a source file holds. The caller says so: a file's name never
+/// decides whether it is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// Charter text: a policy, amendment or history file.
+    Charter,
+    /// A legal source text that quotes are checked against.
+    LegalText,
 }
 
 impl SourceFile {
-    /// A legal source text (`.txt`) that quotes are checked against, rather
-    /// than a Charter file.
+    /// A Charter file (policy, amendment or history), whatever its name.
+    pub fn charter(name: impl Into<String>, text: impl Into<String>) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+            kind: SourceKind::Charter,
+        }
+    }
+
+    /// A legal source text that a policy names with `source`.
+    pub fn legal_text(name: impl Into<String>, text: impl Into<String>) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+            kind: SourceKind::LegalText,
+        }
+    }
+
+    /// A legal source text that quotes are checked against, rather than a
+    /// Charter file.
     pub fn is_legal_text(&self) -> bool {
-        self.name.ends_with(".txt")
+        self.kind == SourceKind::LegalText
     }
 }
 

@@ -48,6 +48,7 @@ pub fn compile(files: &[SourceFile], query: &str, facts_json: Option<&serde_json
             .collect();
         let mut sink = Sink::default();
         let query_file = files.len();
+        crate::temporal::check_query(query_file, &parsed, &mut sink);
         crate::typeck::check_expr(&checked.env, typed, query_file, locals, &parsed, &mut sink);
         if sink.error_count() > 0 {
             outcome = Some(Err(QueryError::Query(

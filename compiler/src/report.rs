@@ -164,6 +164,18 @@ pub struct Warnings<'a> {
     pub diagnostics: &'a [Diagnostic],
 }
 
+/// How far past a policy's adoption a report may look: two centuries.
+pub const MAX_HORIZON_YEARS: i64 = 200;
+
+/// The last horizon a report on `bundle` accepts.
+pub fn max_horizon(bundle: &ir::Bundle) -> Day {
+    let years = ir::Duration {
+        amount: MAX_HORIZON_YEARS,
+        unit: ir::Unit::Years,
+    };
+    date::add(bundle.adopted, years, 1).unwrap_or(date::LAST)
+}
+
 pub fn build(
     bundle: &ir::Bundle,
     accelerator: Option<&dyn charter_runtime::Accelerator>,
@@ -181,36 +193,19 @@ pub fn build(
     let events: Vec<&ir::Event> = bundle.history.events.iter().collect();
 
     let mut chair = Vec::new();
-    if let Some(mut term) = bundle.versions.iter().find_map(|v| v.rotation.as_ref()).and_then(|r| {
-        // The first term, if the rotation has started by the horizon.
-        (r.start <= until).then_some(r.start)
-    }) {
-        while term <= until {
-            let Some(t) = interp.term_at(term)? else { break };
-            let recorded = events
-                .iter()
-                .filter(|e| e.topic == "chair" && e.day >= t.start && e.day < t.end)
-                .map(|e| format!("{}: {}", with_precision(e.day, e.provenance.precision), e.text))
-                .collect();
-            // The backend answers the chair; the interpreter's term supplies the bounds.
-            let chair_now = match interp.call_builtin(ir::Builtin::Chair, &[charter_runtime::Value::Date(t.start)])? {
-                charter_runtime::Value::Party(p) => Some(p),
-                _ => None,
-            };
-            if chair_now != t.chair {
-                return Err(charter_runtime::EvalError::Malformed(format!(
-                    "the backends disagree on the chair on {}",
-                    date::format(t.start)
-                )));
-            }
-            chair.push(TermRow {
-                start: date::format(t.start),
-                end: date::format(t.end),
-                chair: t.chair.map(party),
-                recorded,
-            });
-            term = t.end;
-        }
+    // One walk over the terms that start by the horizon.
+    for t in interp.terms_before(until.saturating_add(1))? {
+        let recorded = events
+            .iter()
+            .filter(|e| e.topic == "chair" && e.day >= t.start && e.day < t.end)
+            .map(|e| format!("{}: {}", with_precision(e.day, e.provenance.precision), e.text))
+            .collect();
+        chair.push(TermRow {
+            start: date::format(t.start),
+            end: date::format(t.end),
+            chair: t.chair.map(party),
+            recorded,
+        });
     }
 
     let status = status_timelines(bundle, &interp, until);

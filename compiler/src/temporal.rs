@@ -47,6 +47,17 @@ fn check_all_dates(package: &Package<'_>, sink: &mut Sink) {
         record_dates(record, &mut found);
         dates.extend(found.into_iter().map(|d| (file, d)));
     }
+    report_invalid_dates(dates, sink);
+}
+
+/// Checks the dates of a query expression, as a policy's are checked.
+pub fn check_query(file: FileId, expr: &Expr, sink: &mut Sink) {
+    let mut found = Vec::new();
+    expr_dates(expr, &mut found);
+    report_invalid_dates(found.into_iter().map(|d| (file, d)).collect(), sink);
+}
+
+fn report_invalid_dates(dates: Vec<(FileId, DateLit)>, sink: &mut Sink) {
     for (file, date) in dates {
         if !is_valid(&date) {
             sink.push(
@@ -221,8 +232,14 @@ fn check_statements(package: &Package<'_>, env: &Env<'_>, adopted: Option<Day>, 
                     StmtKind::Rotation(rotation) => rotations.push((file, stmt, rotation)),
                     StmtKind::SupportUnit {
                         period: Some(period), ..
-                    } => positive(file, period, "the Support Unit's period", sink),
-                    StmtKind::Meeting(decl) => positive(file, &decl.every, "a meeting cadence", sink),
+                    } => {
+                        positive(file, period, "the Support Unit's period", sink);
+                        at_most_a_century(file, period, "the Support Unit's period", sink);
+                    }
+                    StmtKind::Meeting(decl) => {
+                        positive(file, &decl.every, "a meeting cadence", sink);
+                        at_most_a_century(file, &decl.every, "a meeting cadence", sink);
+                    }
                     _ => {}
                 }
             }
@@ -308,6 +325,57 @@ fn positive(file: FileId, duration: &DurationLit, what: &str, sink: &mut Sink) {
     }
 }
 
+/// The shortest term of office, in days: a month (monthly presidencies
+/// are real; a rotation every few days is not, and would make the term
+/// table too long to walk).
+pub const MIN_TERM_DAYS: i64 = 28;
+/// The longest term, cadence or period: a century.
+pub const MAX_DURATION_YEARS: i64 = 100;
+
+/// Approximate length in days, enough to compare with the limits.
+fn approx_days(duration: &DurationLit) -> i64 {
+    match duration.unit {
+        DurationUnit::Days => duration.amount,
+        DurationUnit::Months => duration.amount.saturating_mul(30),
+        DurationUnit::Years => duration.amount.saturating_mul(365),
+    }
+}
+
+fn at_most_a_century(file: FileId, duration: &DurationLit, what: &str, sink: &mut Sink) -> bool {
+    if approx_days(duration) <= MAX_DURATION_YEARS * 365 + MAX_DURATION_YEARS / 4 {
+        return true;
+    }
+    sink.push(
+        file,
+        Diagnostic::error(
+            codes::DURATION_OUT_OF_RANGE,
+            format!("{what} is longer than {MAX_DURATION_YEARS} years"),
+            duration.span,
+            "too long",
+        )
+        .with_help(format!("Charter accepts lengths of at most {MAX_DURATION_YEARS} years")),
+    );
+    false
+}
+
+fn term_in_range(file: FileId, length: &DurationLit, sink: &mut Sink) {
+    if !at_most_a_century(file, length, "a term of office", sink) {
+        return;
+    }
+    if length.amount > 0 && approx_days(length) < MIN_TERM_DAYS {
+        sink.push(
+            file,
+            Diagnostic::error(
+                codes::DURATION_OUT_OF_RANGE,
+                "a term of office is shorter than a month",
+                length.span,
+                "too short",
+            )
+            .with_help("Charter accepts terms of office from `1 month` to `100 years`"),
+        );
+    }
+}
+
 fn overlaps(a: &Claim, b: &Claim) -> bool {
     let starts_before_end = |x: &Claim, y: &Claim| match (x.start, y.end) {
         (Some(s), Some(e)) => s < e,
@@ -360,6 +428,7 @@ fn check_rotation(
             RotationItemKind::First { party, from } => first = Some((party, from)),
             RotationItemKind::Term { length, from } => {
                 positive(file, length, "a term of office", sink);
+                term_in_range(file, length, sink);
                 if let Some((_, _, earlier)) = terms.iter().find(|(_, f, _)| f.map(day) == from.as_ref().map(day)) {
                     sink.push(
                         file,

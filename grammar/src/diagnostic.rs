@@ -135,6 +135,15 @@ pub fn render_human(diagnostics: &[Diagnostic], file: &str, source: &str, color:
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
     for diagnostic in diagnostics {
+        if diagnostic
+            .labels
+            .iter()
+            .any(|label| line_column(source, label.span.end).1 > MAX_RENDERED_COLUMN)
+        {
+            render_plain(diagnostic, file, source, &mut out);
+            out.push('\n');
+            continue;
+        }
         let report = to_miette(diagnostic, source).with_source_code(NamedSource::new(file, source.to_string()));
         if handler.render_report(&mut out, report.as_ref()).is_err() {
             // The handler only fails when writing to `out` fails, which a
@@ -144,6 +153,23 @@ pub fn render_human(diagnostics: &[Diagnostic], file: &str, source: &str, color:
         out.push('\n');
     }
     out
+}
+
+/// The last column miette's graphical renderer can show (it panics past
+/// column 65,536); a diagnostic further right is rendered plainly.
+const MAX_RENDERED_COLUMN: usize = 60_000;
+
+/// A diagnostic as plain lines: code, message, each label's position and
+/// text, help. For positions the graphical renderer cannot show.
+fn render_plain(diagnostic: &Diagnostic, file: &str, source: &str, out: &mut String) {
+    let _ = writeln!(out, "{}\n\n  × {}", diagnostic.code, diagnostic.message);
+    for label in &diagnostic.labels {
+        let (line, column) = line_column(source, clamp(label.span, source).start);
+        let _ = writeln!(out, "   at {file}:{line}:{column}: {}", label.text);
+    }
+    if let Some(help) = &diagnostic.help {
+        let _ = writeln!(out, "  help: {help}");
+    }
 }
 
 fn to_miette(diagnostic: &Diagnostic, source: &str) -> miette::Report {

@@ -8,6 +8,7 @@
 
 pub mod ast;
 pub mod diagnostic;
+pub mod limits;
 pub mod parse;
 
 pub use diagnostic::{Diagnostic, JsonDiagnostic, Label, Severity};

@@ -13,6 +13,7 @@ use pest_derive::Parser;
 
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;
+use crate::limits::{self, MAX_EXPR_DEPTH};
 
 /// Stable codes of the diagnostics this crate reports.
 pub mod codes {
@@ -36,6 +37,12 @@ pub struct Parsed {
 
 /// Parses one Charter file (policy, amendment or history).
 pub fn parse(source: &str) -> Parsed {
+    if let Some(too_deep) = limits::check_nesting(source) {
+        return Parsed {
+            file: None,
+            diagnostics: vec![too_deep],
+        };
+    }
     match CharterParser::parse(Rule::file, source) {
         Ok(mut pairs) => {
             let builder = Builder::default();
@@ -75,6 +82,9 @@ pub fn parse_policy_header(source: &str) -> Option<PolicyHeader> {
 
 /// Parses a query: one expression, as given to `charter eval --query`.
 pub fn parse_query(source: &str) -> Result<Expr, Vec<Diagnostic>> {
+    if let Some(too_deep) = limits::check_nesting(source) {
+        return Err(vec![too_deep]);
+    }
     match CharterParser::parse(Rule::query, source) {
         Ok(mut pairs) => {
             let builder = Builder::default();
@@ -93,6 +103,31 @@ pub fn parse_query(source: &str) -> Result<Expr, Vec<Diagnostic>> {
             source,
         )]),
     }
+}
+
+/// Whether `expr` has a path from its root longer than `limit`. Recurses
+/// at most `limit` deep whatever the tree.
+fn deeper_than(expr: &Expr, limit: usize) -> bool {
+    let Some(below) = limit.checked_sub(1) else {
+        return true;
+    };
+    let children: Vec<&Expr> = match &expr.kind {
+        ExprKind::Bool(_)
+        | ExprKind::Int(_)
+        | ExprKind::Date(_)
+        | ExprKind::Duration(_)
+        | ExprKind::None
+        | ExprKind::Name(_) => return false,
+        ExprKind::Set(items) => items.iter().collect(),
+        ExprKind::Record { fields, .. } => fields.iter().map(|(_, e)| e).collect(),
+        ExprKind::Call { args, .. } => args.iter().collect(),
+        ExprKind::Field { base, .. } => vec![base],
+        ExprKind::Unary { operand, .. } => vec![operand],
+        ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+        ExprKind::If { cond, then, otherwise } => vec![cond, then, otherwise],
+        ExprKind::Quantifier { set, body, .. } => vec![set, body],
+    };
+    children.into_iter().any(|child| deeper_than(child, below))
 }
 
 // ------------------------------------------------------------------ errors
@@ -675,7 +710,50 @@ impl Builder {
         TestDecl { name, stmts, span }
     }
 
+    /// One expression: its operators ordered by precedence. The tree built
+    /// is at most [`MAX_EXPR_DEPTH`] deep: a deeper one is reported and
+    /// replaced by `none`, so no later stage recurses further.
     fn expr(&self, pair: Pair<'_, Rule>) -> Expr {
+        let span = span_of(&pair);
+        // The Pratt parser recurses once per operator; count them first.
+        let operators = pair
+            .clone()
+            .into_inner()
+            .filter(|p| {
+                matches!(
+                    p.as_rule(),
+                    Rule::op_not
+                        | Rule::op_neg
+                        | Rule::op_implies
+                        | Rule::op_or
+                        | Rule::op_and
+                        | Rule::op_eq
+                        | Rule::op_ne
+                        | Rule::op_lt
+                        | Rule::op_le
+                        | Rule::op_gt
+                        | Rule::op_ge
+                        | Rule::op_in
+                        | Rule::op_add
+                        | Rule::op_sub
+                        | Rule::op_mul
+                        | Rule::field_access
+                )
+            })
+            .count();
+        if operators > MAX_EXPR_DEPTH {
+            self.diagnostics.borrow_mut().push(limits::expr_too_deep(span));
+            return none_expr(span);
+        }
+        let expr = self.pratt_expr(pair);
+        if deeper_than(&expr, MAX_EXPR_DEPTH) {
+            self.diagnostics.borrow_mut().push(limits::expr_too_deep(span));
+            return none_expr(span);
+        }
+        expr
+    }
+
+    fn pratt_expr(&self, pair: Pair<'_, Rule>) -> Expr {
         pratt()
             .map_primary(|p| self.primary(p))
             .map_prefix(|op, operand| {

@@ -48,6 +48,10 @@ pub fn parse(text: &str) -> Option<Day> {
     from_ymd(year, month, day)
 }
 
+/// The last day of the calendar Charter works in, 9999-12-31: the end of an
+/// open-ended term whose next boundary would fall off the calendar.
+pub const LAST: Day = 2_932_896;
+
 /// `day + times * duration`, or `None` off the calendar.
 pub fn add(day: Day, duration: Duration, times: i64) -> Option<Day> {
     let amount = duration.amount.checked_mul(times)?;
@@ -81,5 +85,6 @@ mod tests {
             unit: Unit::Years,
         };
         assert_eq!(add(d, two_years, 1).map(format), Some("2015-08-31".to_string()));
+        assert_eq!(format(LAST), "9999-12-31");
     }
 }

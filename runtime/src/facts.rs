@@ -52,9 +52,140 @@ pub fn decode(bundle: &Bundle, json: &serde_json::Value) -> Result<Vec<(String, 
                 &format!("`{key}` cannot be used as a name in a query; use letters, digits and `_`"),
             ));
         }
+        if let Some(what) = declared(bundle, key) {
+            return Err(error(
+                &path,
+                &format!("`{key}` is already the name of {what}; a fact may not shadow it, so rename the key"),
+            ));
+        }
         out.push((key.clone(), decoder.value(value, &path)?));
     }
     Ok(out)
+}
+
+/// What `name` already means in the policy, if anything: a fact of that
+/// name would silently change what the query's names mean.
+fn declared(bundle: &Bundle, name: &str) -> Option<&'static str> {
+    if bundle.parties.iter().any(|p| p.id == name) {
+        Some("a party")
+    } else if bundle.rules.iter().any(|r| r.name == name) {
+        Some("a rule")
+    } else if crate::ir::Builtin::from_name(name).is_some() {
+        Some("a built-in query")
+    } else if bundle.meeting_kinds.iter().any(|k| k == name) {
+        Some("a meeting kind")
+    } else if bundle.decision_kinds.iter().any(|k| k == name) {
+        Some("a decision kind")
+    } else if crate::ir::Status::from_name(name).is_some() {
+        Some("a status")
+    } else {
+        None
+    }
+}
+
+/// Parses facts JSON text, refusing an object that gives a key twice (JSON
+/// parsers keep the last silently; a facts file that says two things about
+/// one name is a mistake to report, not to resolve).
+pub fn parse(text: &str) -> Result<serde_json::Value, FactError> {
+    use serde::de::DeserializeSeed as _;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = Strict { path: "$".to_string() }
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| {
+            let message = e.to_string();
+            match message.split_once(DUPLICATE) {
+                Some((_, rest)) => {
+                    let (path, key) = rest.split_once('\u{1f}').unwrap_or((rest, ""));
+                    let key = key.split(" at line").next().unwrap_or(key);
+                    error(path, &format!("the key `{key}` is given twice in this object"))
+                }
+                None => error("$", &format!("not valid JSON: {message}")),
+            }
+        })?;
+    Ok(value)
+}
+
+/// Marks a duplicate-key error inside serde's message, with the path.
+const DUPLICATE: &str = "\u{1e}duplicate:";
+
+/// A JSON value, deserialized with duplicate keys refused.
+struct Strict {
+    path: String,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Strict {
+    type Value = serde_json::Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Strict {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::from(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::String(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        loop {
+            let seed = Strict {
+                path: format!("{}[{}]", self.path, items.len()),
+            };
+            match seq.next_element_seed(seed)? {
+                Some(item) => items.push(item),
+                None => return Ok(serde_json::Value::Array(items)),
+            }
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = format!("{}.{key}", self.path);
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("{DUPLICATE}{path}\u{1f}{key}")));
+            }
+            let value = map.next_value_seed(Strict { path })?;
+            object.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(object))
+    }
 }
 
 fn error(path: &str, message: &str) -> FactError {

@@ -71,6 +71,8 @@ pub struct Verdict {
 /// Guards loops over terms and cadences against a malformed IR (a zero
 /// term would otherwise never advance).
 const MAX_STEPS: usize = 100_000;
+/// More terms than fit on the calendar (9999-12-31) at one a month.
+const MAX_TERMS: usize = 200_000;
 
 /// Native code that answers some built-in queries faster than the
 /// interpreter (the JIT). It must mean exactly what the interpreter means;
@@ -83,6 +85,13 @@ pub trait Accelerator {
 pub struct Interpreter<'b> {
     pub bundle: &'b Bundle,
     accelerator: Option<&'b dyn Accelerator>,
+    /// Rule results by rule and arguments. Rules are pure, so each call is
+    /// evaluated once per interpreter: rules that call others many times
+    /// (each calling the previous two, say) take polynomial time.
+    memo: std::cell::RefCell<std::collections::HashMap<(u32, Vec<Value>), Value>>,
+    /// Rule calls already explained: a repeat is a one-line reference, so
+    /// an explanation grows with the calls made, not with the paths to them.
+    explained: std::cell::RefCell<std::collections::HashSet<(u32, Vec<Value>)>>,
 }
 
 impl<'b> Interpreter<'b> {
@@ -90,6 +99,8 @@ impl<'b> Interpreter<'b> {
         Interpreter {
             bundle,
             accelerator: None,
+            memo: Default::default(),
+            explained: Default::default(),
         }
     }
 
@@ -99,6 +110,8 @@ impl<'b> Interpreter<'b> {
         Interpreter {
             bundle,
             accelerator: Some(accelerator),
+            memo: Default::default(),
+            explained: Default::default(),
         }
     }
 
@@ -402,7 +415,8 @@ impl<'b> Interpreter<'b> {
     pub fn term_at(&self, day: Day) -> Result<Option<Term>, EvalError> {
         let mut found = None;
         self.walk_terms(|term| {
-            if day < term.end {
+            // The calendar's last term holds its last day too.
+            if day < term.end || term.end == date::LAST {
                 found = Some(term);
                 false
             } else {
@@ -451,14 +465,19 @@ impl<'b> Interpreter<'b> {
             chair = self.successor(rotation.first, start);
         }
         let mut anchor = (start, 0i64, None::<Duration>);
-        for _ in 0..MAX_STEPS {
+        // Terms are at least 28 days long (the checker's limit), so the
+        // calendar holds fewer terms than this, handovers included.
+        for _ in 0..MAX_TERMS {
             let length = self
                 .term_length(start)
                 .ok_or_else(|| EvalError::Malformed("rotation without a term".into()))?;
             if anchor.2 != Some(length) {
                 anchor = (start, 0, Some(length));
             }
-            let mut end = date::add(anchor.0, length, anchor.1 + 1).ok_or(EvalError::DateOutOfRange)?;
+            // A term whose end falls off the calendar lasts to its last day.
+            let mut end = date::add(anchor.0, length, anchor.1 + 1)
+                .unwrap_or(date::LAST)
+                .min(date::LAST);
             if end <= start {
                 return Err(EvalError::Malformed("a term that does not advance".into()));
             }
@@ -474,7 +493,7 @@ impl<'b> Interpreter<'b> {
             } else {
                 anchor.1 += 1;
             }
-            if !visit(Term { start, end, chair }) {
+            if !visit(Term { start, end, chair }) || end >= date::LAST {
                 return Ok(());
             }
             if let Some(c) = chair {
@@ -738,8 +757,14 @@ impl<'b> Interpreter<'b> {
             }
             Expr::Rule(index, args) => {
                 let rule = self.rule(*index)?;
-                let mut frame = self.eval_all(args, locals)?;
-                self.eval(&rule.body, &mut frame)?
+                let frame = self.eval_all(args, locals)?;
+                let key = (*index, frame);
+                if let Some(value) = self.memo.borrow().get(&key) {
+                    return Ok(value.clone());
+                }
+                let value = self.eval(&rule.body, &mut key.1.clone())?;
+                self.memo.borrow_mut().insert(key, value.clone());
+                value
             }
             Expr::Field(base, field) => {
                 let base = self.eval(base, locals)?;
@@ -1015,9 +1040,13 @@ impl<'b> Interpreter<'b> {
                 let rule = self.rule(*index)?;
                 let mut frame = self.eval_all(args, locals)?;
                 let shown_args: Vec<String> = frame.iter().map(|v| v.to_text(self.bundle)).collect();
+                let fact = format!("rule {}({}) = {shown}", rule.name, shown_args.join(", "));
+                if !self.explained.borrow_mut().insert((*index, frame.clone())) {
+                    return Ok((value, Explanation::leaf(format!("{fact} (explained above)"), None)));
+                }
                 let (_, body) = self.explain(&rule.body, &mut frame)?;
                 Explanation {
-                    fact: format!("rule {}({}) = {shown}", rule.name, shown_args.join(", ")),
+                    fact,
                     clause: None,
                     because: vec![body],
                 }

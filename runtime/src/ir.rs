@@ -362,22 +362,24 @@ impl Builtin {
         }
     }
 
+    /// Every built-in query, in the order the docs list them.
+    pub const ALL: [Builtin; 12] = [
+        Builtin::Member,
+        Builtin::Status,
+        Builtin::Members,
+        Builtin::Observers,
+        Builtin::Chair,
+        Builtin::NextChair,
+        Builtin::TermStart,
+        Builtin::TermEnd,
+        Builtin::Valid,
+        Builtin::MayAttend,
+        Builtin::Violations,
+        Builtin::Count,
+    ];
+
     pub fn from_name(name: &str) -> Option<Builtin> {
-        Some(match name {
-            "member" => Builtin::Member,
-            "status" => Builtin::Status,
-            "members" => Builtin::Members,
-            "observers" => Builtin::Observers,
-            "chair" => Builtin::Chair,
-            "next_chair" => Builtin::NextChair,
-            "term_start" => Builtin::TermStart,
-            "term_end" => Builtin::TermEnd,
-            "valid" => Builtin::Valid,
-            "may_attend" => Builtin::MayAttend,
-            "violations" => Builtin::Violations,
-            "count" => Builtin::Count,
-            _ => return None,
-        })
+        Builtin::ALL.into_iter().find(|b| b.name() == name)
     }
 }
 
@@ -392,6 +394,19 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status.
+    pub const ALL: [Status; 5] = [
+        Status::Member,
+        Status::Pending,
+        Status::Observer,
+        Status::Invited,
+        Status::None,
+    ];
+
+    pub fn from_name(name: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Status::Member => "member",

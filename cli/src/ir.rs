@@ -16,7 +16,7 @@ pub struct IrArgs {
 
 pub fn run(args: &IrArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
     let bundle = match files::load_bundle(&args.path, err, color) {
-        Ok(bundle) => bundle,
+        Ok((bundle, _)) => bundle,
         Err(status) => return status,
     };
     let text = match args.format {

@@ -6,7 +6,7 @@ use charter_grammar::diagnostic::render_human;
 use charter_runtime::{Explanation, Interpreter};
 
 use super::{files, Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::query::{self, QueryError};
+use charter_compiler::query::{self, QueryError};
 
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
@@ -37,17 +37,23 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
     let facts = match &args.facts {
         None => None,
         Some(path) => {
-            let text = match std::fs::read_to_string(path) {
+            let text = match files::read_text(path) {
                 Ok(text) => text,
                 Err(e) => {
-                    let _ = writeln!(err, "error: cannot read `{}`: {e}", path.display());
-                    return EXIT_USAGE;
+                    crate::print_error(err, &e);
+                    return EXIT_FINDINGS;
                 }
             };
-            match serde_json::from_str::<serde_json::Value>(&text) {
+            match charter_runtime::facts::parse(&text) {
                 Ok(json) => Some(json),
                 Err(e) => {
-                    let _ = writeln!(err, "error: `{}` is not JSON: {e}", path.display());
+                    let _ = writeln!(
+                        err,
+                        "error[charter::bad-facts]: {}: {}: {}",
+                        path.display(),
+                        e.path,
+                        e.message
+                    );
                     return EXIT_FINDINGS;
                 }
             }
@@ -84,7 +90,7 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
     let (value, explanation) = match answer {
         Ok(answer) => answer,
         Err(e) => {
-            let _ = writeln!(err, "error: the query could not be evaluated: {e}");
+            let _ = writeln!(err, "error[charter::eval]: the query could not be evaluated: {e}");
             return EXIT_FINDINGS;
         }
     };

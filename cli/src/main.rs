@@ -1,5 +1,5 @@
 //! The `charter` program. It only dispatches: each subcommand lives in
-//! `charter_compiler::cli`.
+//! `charter_cli`.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = charter_compiler::cli::Cli::parse();
+    let cli = charter_cli::Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let code = charter_compiler::cli::run(cli, &mut std::io::stdout().lock(), &mut std::io::stderr().lock(), color);
+    let code = charter_cli::run(cli, &mut std::io::stdout().lock(), &mut std::io::stderr().lock(), color);
     ExitCode::from(code)
 }

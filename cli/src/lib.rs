@@ -1,6 +1,7 @@
-//! The `charter` command-line program: argument parsing and one module per
-//! subcommand. This is the only part of the compiler that reads files and
-//! prints; each subcommand is a function tests can call directly.
+//! Command line -> exit status: the `charter` program, one module per
+//! subcommand. This crate is the only one that reads files and prints; each
+//! subcommand is a function tests can call directly, and [`load`] reads a
+//! policy folder for programs that embed the compiler.
 
 pub mod build;
 pub mod check;
@@ -14,9 +15,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// Exit status: no error.
 pub const EXIT_OK: u8 = 0;
-/// Exit status: the input has errors (or warnings, under `--deny-warnings`).
+/// Exit status: the input has errors (or warnings, under `--deny-warnings`),
+/// or an input file cannot be read, or an output cannot be written.
 pub const EXIT_FINDINGS: u8 = 1;
-/// Exit status: bad usage, or a file could not be read.
+/// Exit status: the command line itself is wrong (or the path holds no
+/// single policy).
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Debug, Parser)]
@@ -56,16 +59,34 @@ pub enum Backend {
     Interp,
 }
 
+/// Why [`load`] failed.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A file could not be found or read.
+    #[error(transparent)]
+    Files(#[from] files::FileError),
+    /// The policy has errors.
+    #[error(transparent)]
+    Compile(#[from] charter_compiler::embed::LoadError),
+}
+
+/// Reads, checks and compiles the policy in a file or directory (the
+/// folder loader of the embedding API).
+pub fn load(path: impl AsRef<std::path::Path>) -> Result<charter_compiler::embed::Compiled, LoadError> {
+    let sources = files::policy_sources(path.as_ref())?;
+    Ok(charter_compiler::embed::compile(&sources)?)
+}
+
 /// Native code for `bundle` when the JIT backend is chosen and can compile
 /// it; otherwise `None` (with a note on stderr when the JIT was wanted).
 pub fn accelerator(
     backend: Backend,
     bundle: &charter_runtime::ir::Bundle,
     err: &mut dyn std::io::Write,
-) -> Option<crate::codegen::Jit> {
+) -> Option<charter_compiler::codegen::Jit> {
     match backend {
         Backend::Interp => None,
-        Backend::Jit => match crate::codegen::Jit::compile(bundle) {
+        Backend::Jit => match charter_compiler::codegen::Jit::compile(bundle) {
             Ok(jit) => Some(jit),
             Err(e) => {
                 let _ = writeln!(err, "note: using the interpreter: {e}");
@@ -82,6 +103,18 @@ pub enum Format {
     Human,
     /// One JSON document for tools
     Json,
+}
+
+/// Writes an error for people: `error[code]: message`, then its help.
+pub fn print_error(err: &mut dyn std::io::Write, error: &dyn miette::Diagnostic) {
+    let code = error
+        .code()
+        .map_or_else(|| "charter::error".to_string(), |c| c.to_string());
+    // Nothing more can be done if stderr itself is gone.
+    let _ = writeln!(err, "error[{code}]: {error}");
+    if let Some(help) = error.help() {
+        let _ = writeln!(err, "  help: {help}");
+    }
 }
 
 /// Runs a parsed command line, writing to the given streams; returns the exit status.

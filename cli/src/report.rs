@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use charter_runtime::date;
 
 use super::{files, Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::report::{self, Warnings};
+use charter_compiler::report::{self, Warnings};
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
@@ -32,7 +32,10 @@ pub fn run(args: &ReportArgs, out: &mut dyn std::io::Write, err: &mut dyn std::i
         Some(text) => match date::parse(text) {
             Some(day) => day,
             None => {
-                let _ = writeln!(err, "error: `--until {text}` is not a date written YYYY-MM-DD");
+                let _ = writeln!(
+                    err,
+                    "error[charter::invalid-date]: `--until {text}` is not a date written YYYY-MM-DD"
+                );
                 return EXIT_USAGE;
             }
         },
@@ -42,7 +45,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn std::io::Write, err: &mut dyn std::i
         Ok(sources) => sources,
         Err(status) => return status,
     };
-    let result = crate::check(&sources);
+    let result = charter_compiler::check(&sources);
     if result.errors() > 0 || result.bundles.len() != 1 {
         return files::report_check_failure(&args.path, &sources, &result, err, color);
     }
@@ -58,12 +61,21 @@ pub fn run(args: &ReportArgs, out: &mut dyn std::io::Write, err: &mut dyn std::i
             diagnostics,
         })
         .collect();
+    if until > charter_compiler::report::max_horizon(bundle) {
+        let _ = writeln!(
+            err,
+            "error[charter::horizon-too-far]: `--until {}` is more than {} years after the policy's adoption\n  help: give an earlier `--until`",
+            date::format(until),
+            charter_compiler::report::MAX_HORIZON_YEARS
+        );
+        return EXIT_FINDINGS;
+    }
     let jit = super::accelerator(args.backend, bundle, err);
     let accelerator = jit.as_ref().map(|j| j as &dyn charter_runtime::Accelerator);
     let report = match report::build(bundle, accelerator, result.coverage.first(), &warnings, until) {
         Ok(report) => report,
         Err(e) => {
-            let _ = writeln!(err, "error: the history could not be evaluated: {e}");
+            let _ = writeln!(err, "error[charter::eval]: the history could not be evaluated: {e}");
             return EXIT_FINDINGS;
         }
     };

@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-use super::{files, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::codegen::{fold, object};
+use super::{files, EXIT_FINDINGS, EXIT_OK};
+use charter_compiler::codegen::{fold, object};
 
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
@@ -20,31 +20,39 @@ pub struct BuildArgs {
 }
 
 pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
-    let bundle = match files::load_bundle(&args.path, err, color) {
-        Ok(bundle) => bundle,
+    let (bundle, sources) = match files::load_bundle(&args.path, err, color) {
+        Ok(loaded) => loaded,
         Err(status) => return status,
     };
     let folded = match fold(&bundle) {
         Ok(folded) => folded,
         Err(e) => {
-            let _ = writeln!(err, "error: {e}");
+            let _ = writeln!(err, "error[charter::codegen]: {e}");
             return EXIT_FINDINGS;
         }
     };
     let bytes = match object::object(&folded) {
         Ok(bytes) => bytes,
         Err(e) => {
-            let _ = writeln!(err, "error: {e}");
+            let _ = writeln!(err, "error[charter::codegen]: {e}");
             return EXIT_FINDINGS;
         }
     };
-    for (path, contents) in [
-        (&args.output, bytes),
-        (&args.header, object::header(&bundle).into_bytes()),
+    // No output may replace a file the policy was read from, nor the
+    // other output.
+    let inputs: Vec<PathBuf> = sources.iter().map(|s| PathBuf::from(&s.name)).collect();
+    for (path, contents, others) in [
+        (&args.output, bytes, vec![args.header.clone()]),
+        (
+            &args.header,
+            object::header(&bundle).into_bytes(),
+            vec![args.output.clone()],
+        ),
     ] {
-        if let Err(e) = std::fs::write(path, contents) {
-            let _ = writeln!(err, "error: cannot write `{}`: {e}", path.display());
-            return EXIT_USAGE;
+        let forbidden: Vec<PathBuf> = inputs.iter().cloned().chain(others).collect();
+        if let Err(e) = files::write_atomically(path, &contents, &forbidden) {
+            crate::print_error(err, &e);
+            return EXIT_FINDINGS;
         }
     }
     let _ = writeln!(

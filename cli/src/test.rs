@@ -17,7 +17,7 @@ pub struct TestArgs {
 
 pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
     let bundle = match files::load_bundle(&args.path, err, color) {
-        Ok(bundle) => bundle,
+        Ok((bundle, _)) => bundle,
         Err(status) => return status,
     };
     let jit = super::accelerator(args.backend, &bundle, err);

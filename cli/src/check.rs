@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use charter_grammar::diagnostic::{render_human, JsonDiagnostic};
 
 use super::{files, Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::citations::{Coverage, CoverageState};
+use charter_compiler::citations::{Coverage, CoverageState};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -28,27 +28,37 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
     let paths = match files::collect(&args.paths) {
         Ok(paths) => paths,
-        Err(e) => return usage_error(err, &e.to_string()),
+        Err(e) => return usage_error(err, &e),
     };
     if paths.is_empty() {
-        return usage_error(err, "no `.charter` files found in the paths given");
+        let path = args.paths.first().cloned().unwrap_or_default();
+        return usage_error(err, &files::FileError::NoFiles { path });
     }
     let mut sources = Vec::new();
     for path in &paths {
         match files::read(path) {
             Ok(source) => sources.push(source),
-            Err(e) => return usage_error(err, &e.to_string()),
+            Err(e) => return usage_error(err, &e),
         }
     }
     let reported = sources.len();
     sources.extend(files::context_for(&paths, &sources));
     files::add_legal_texts(&mut sources);
-    let result = crate::check(&sources);
-    let shown = result.diagnostics.iter().take(reported);
+    let result = charter_compiler::check(&sources);
+    // The files named are reported in full; of the policy files loaded as
+    // their context, only errors (they keep the named files from checking).
+    let shown = result.diagnostics.iter().enumerate().map(|(i, diagnostics)| {
+        if i < reported {
+            diagnostics.clone()
+        } else {
+            diagnostics.iter().filter(|d| d.is_error()).cloned().collect()
+        }
+    });
     let (mut errors, mut warnings) = (0, 0);
     let mut json = Vec::new();
     let mut human = String::new();
     for (source, diagnostics) in sources.iter().zip(shown) {
+        let diagnostics = &diagnostics;
         errors += diagnostics.iter().filter(|d| d.is_error()).count();
         warnings += diagnostics.iter().filter(|d| !d.is_error()).count();
         match args.format {
@@ -101,10 +111,9 @@ pub fn run(args: &CheckArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
     }
 }
 
-fn usage_error(err: &mut dyn std::io::Write, message: &str) -> u8 {
-    // Nothing more can be done if stderr itself is gone.
-    let _ = writeln!(err, "error: {message}");
-    EXIT_USAGE
+fn usage_error(err: &mut dyn std::io::Write, error: &files::FileError) -> u8 {
+    crate::print_error(err, error);
+    EXIT_FINDINGS
 }
 
 /// Coverage as a table: one line a sentence, then the totals.

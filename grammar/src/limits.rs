@@ -1,0 +1,141 @@
+//! Source text -> the first place it nests too deeply, if any. The parser
+//! recurses once per nested bracket, `if` and quantifier, and later stages
+//! once per level of an expression tree, so both are bounded here, before
+//! pest runs, with a diagnostic instead of a stack overflow.
+
+use crate::ast::Span;
+use crate::diagnostic::Diagnostic;
+
+/// Stable code of the diagnostic for text nested beyond the limits.
+pub const TOO_DEEP: &str = "charter::too-deep";
+
+/// The deepest nesting of brackets (`(`, `[`, `{`) plus the `if`s and
+/// quantifiers (`all`, `any`) of one expression that the parser accepts.
+pub const MAX_NESTING: usize = 64;
+
+/// The most operators on one path from an expression's root to a leaf
+/// (a chain of 200 `and`s is 199 deep). Every stage that walks an
+/// expression recurses at most this far.
+pub const MAX_EXPR_DEPTH: usize = 128;
+
+/// The first place `source` nests deeper than [`MAX_NESTING`]: brackets,
+/// and the `if`s and quantifiers since the innermost bracket opened (counted
+/// from the start of the statement: `rule`, `assert` and `test` start
+/// anew). A cheap over-estimate of the parser's recursion, taken on tokens
+/// with strings and comments skipped.
+pub fn check_nesting(source: &str) -> Option<Diagnostic> {
+    // One entry per open bracket: the `if`s and quantifiers counted inside
+    // it so far. The bottom entry is the top level.
+    let mut open: Vec<usize> = vec![0];
+    let bytes = source.as_bytes();
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        match byte {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while bytes.get(i).is_some_and(|b| *b != b'\n') {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' => {
+                i += 1;
+                while let Some(&b) = bytes.get(i) {
+                    i += if b == b'\\' { 2 } else { 1 };
+                    if b == b'"' {
+                        break;
+                    }
+                }
+                continue;
+            }
+            b'(' | b'[' | b'{' => open.push(0),
+            b')' | b']' | b'}' => {
+                if open.len() > 1 {
+                    open.pop();
+                }
+            }
+            b if b.is_ascii_alphabetic() || b == b'_' => {
+                let start = i;
+                while bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+                    i += 1;
+                }
+                let word = source.get(start..i).unwrap_or_default();
+                if let Some(count) = open.last_mut() {
+                    match word {
+                        "if" | "all" | "any" => *count += 1,
+                        "rule" | "assert" | "test" => *count = 0,
+                        _ => {}
+                    }
+                }
+                if depth(&open) > MAX_NESTING {
+                    return Some(too_deep(Span::new(start, i)));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if depth(&open) > MAX_NESTING {
+            return Some(too_deep(Span::new(i, i + 1)));
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Brackets open plus the `if`s and quantifiers counted inside them.
+fn depth(open: &[usize]) -> usize {
+    open.len() - 1 + open.iter().sum::<usize>()
+}
+
+fn too_deep(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        TOO_DEEP,
+        format!("the text nests deeper than {MAX_NESTING} levels here"),
+        span,
+        "too deep",
+    )
+    .with_help(format!(
+        "brackets, `if`s and quantifiers may nest at most {MAX_NESTING} deep; split the expression into rules"
+    ))
+}
+
+/// Diagnostic for an expression with more than [`MAX_EXPR_DEPTH`]
+/// operators on one path.
+pub fn expr_too_deep(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        TOO_DEEP,
+        format!("the expression is more than {MAX_EXPR_DEPTH} operations deep"),
+        span,
+        "too deep",
+    )
+    .with_help(format!(
+        "an expression may chain at most {MAX_EXPR_DEPTH} operators on one path; split it into rules"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brackets_beyond_the_limit_are_reported_where_they_pass_it() {
+        let ok = format!("{}x{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
+        assert!(check_nesting(&ok).is_none());
+        let deep = format!("{}x{}", "(".repeat(MAX_NESTING + 1), ")".repeat(MAX_NESTING + 1));
+        let d = check_nesting(&deep).map(|d| d.span());
+        assert_eq!(d, Some(Span::new(MAX_NESTING, MAX_NESTING + 1)));
+    }
+
+    #[test]
+    fn strings_and_comments_do_not_count_and_rules_start_anew() {
+        let text = format!("\"{}\" // {}\n", "(".repeat(100), "(".repeat(100));
+        assert!(check_nesting(&text).is_none());
+        let rules = "rule r(): int = if true then 1 else 0\n".repeat(MAX_NESTING * 2);
+        assert!(check_nesting(&format!("{{ {rules} }}")).is_none());
+        let ifs = format!(
+            "rule r(): int = {}1{}",
+            "if true then ".repeat(MAX_NESTING + 1),
+            " else 0".repeat(MAX_NESTING + 1)
+        );
+        assert!(check_nesting(&ifs).is_some());
+    }
+}
