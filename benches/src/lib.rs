@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use charter_compiler::codegen::{Attendance, DecisionRecord};
-use charter_compiler::embed::{self, Compiled};
+use charter_compiler::embed::Compiled;
 use charter_runtime::ir::{self, Day};
 use charter_runtime::{date, Interpreter};
 

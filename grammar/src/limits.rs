@@ -48,10 +48,8 @@ pub fn check_nesting(source: &str) -> Option<Diagnostic> {
                 continue;
             }
             b'(' | b'[' | b'{' => open.push(0),
-            b')' | b']' | b'}' => {
-                if open.len() > 1 {
-                    open.pop();
-                }
+            b')' | b']' | b'}' if open.len() > 1 => {
+                open.pop();
             }
             b if b.is_ascii_alphabetic() || b == b'_' => {
                 let start = i;

@@ -79,13 +79,13 @@ pub trait Evaluator {
 
     /// A party's status on a day.
     fn status(&self, party: PartyId, day: Day) -> Result<Status, EvalError> {
-        match self
+        let value = self
             .query("status", &[Value::Party(party), Value::Date(day)])
-            .map_err(to_eval)?
-        {
-            Value::Status(s) => Ok(s),
-            _ => Ok(Status::None),
-        }
+            .map_err(to_eval)?;
+        let Value::Status(status) = value else {
+            return Err(EvalError::Malformed("`status` answered a non-status".into()));
+        };
+        Ok(status)
     }
 
     /// Whether a party may attend a meeting.
@@ -107,7 +107,7 @@ pub trait Evaluator {
 fn to_eval(e: QueryError) -> EvalError {
     match e {
         QueryError::Eval(e) => e,
-        other => EvalError::Malformed(other.to_string()),
+        QueryError::UnknownQuery(_) | QueryError::WrongArity { .. } => EvalError::Malformed(e.to_string()),
     }
 }
 

@@ -771,10 +771,12 @@ impl<'b> Interpreter<'b> {
                 field_of(&base, *field)?
             }
             Expr::Not(e) => Value::Bool(!truth(&self.eval(e, locals)?)?),
-            Expr::Neg(e) => match self.eval(e, locals)? {
-                Value::Int(i) => Value::Int(i.checked_neg().ok_or(EvalError::Overflow)?),
-                _ => return Err(malformed("negation of a non-integer")),
-            },
+            Expr::Neg(e) => {
+                let Value::Int(i) = self.eval(e, locals)? else {
+                    return Err(malformed("negation of a non-integer"));
+                };
+                Value::Int(i.checked_neg().ok_or(EvalError::Overflow)?)
+            }
             Expr::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, locals)?,
             Expr::If(cond, then, otherwise) => {
                 if truth(&self.eval(cond, locals)?)? {
@@ -960,7 +962,17 @@ impl<'b> Interpreter<'b> {
                     !truth(&self.eval(lhs, locals)?)? || truth(&self.eval(rhs, locals)?)?,
                 ))
             }
-            _ => {}
+            // The operators below evaluate both sides first.
+            BinOp::Eq
+            | BinOp::Ne
+            | BinOp::Lt
+            | BinOp::Le
+            | BinOp::Gt
+            | BinOp::Ge
+            | BinOp::In
+            | BinOp::Add
+            | BinOp::Sub
+            | BinOp::Mul => {}
         }
         let a = self.eval(lhs, locals)?;
         let b = self.eval(rhs, locals)?;
@@ -1054,7 +1066,22 @@ impl<'b> Interpreter<'b> {
             Expr::Binary(_, lhs, rhs) => self.compound(&shown, &[lhs, rhs], locals)?,
             Expr::Not(e) | Expr::Neg(e) | Expr::Field(e, _) => self.compound(&shown, &[e], locals)?,
             Expr::If(c, a, b) => self.compound(&shown, &[c, a, b], locals)?,
-            _ => Explanation::leaf(format!("= {shown}"), None),
+            Expr::Bool(_)
+            | Expr::Int(_)
+            | Expr::Date(_)
+            | Expr::Duration(_)
+            | Expr::None
+            | Expr::Party(_)
+            | Expr::Status(_)
+            | Expr::MeetingKind(_)
+            | Expr::DecisionKind(_)
+            | Expr::MeetingRecord(_)
+            | Expr::DecisionRecord(_)
+            | Expr::Local(_)
+            | Expr::Set(_)
+            | Expr::MeetingLit(_)
+            | Expr::DecisionLit(_)
+            | Expr::Quantifier { .. } => Explanation::leaf(format!("= {shown}"), None),
         };
         Ok((value, explanation))
     }
@@ -1203,31 +1230,30 @@ impl<'b> Interpreter<'b> {
     /// `None` when the assertion holds; otherwise what was expected and found.
     fn assertion(&self, expr: &Expr, locals: &mut Vec<Value>) -> Option<String> {
         let show = |v: &Value| v.to_text(self.bundle);
-        match expr {
-            Expr::Binary(op @ (BinOp::Eq | BinOp::Ne), lhs, rhs) => {
-                let actual = match self.eval(lhs, locals) {
-                    Ok(v) => v,
-                    Err(e) => return Some(format!("error: {e}")),
+        if let Expr::Binary(op @ (BinOp::Eq | BinOp::Ne), lhs, rhs) = expr {
+            let actual = match self.eval(lhs, locals) {
+                Ok(v) => v,
+                Err(e) => return Some(format!("error: {e}")),
+            };
+            let expected = match self.eval(rhs, locals) {
+                Ok(v) => v,
+                Err(e) => return Some(format!("error: {e}")),
+            };
+            let holds = (actual == expected) == (*op == BinOp::Eq);
+            (!holds).then(|| {
+                let relation = if *op == BinOp::Eq {
+                    "expected"
+                } else {
+                    "expected anything but"
                 };
-                let expected = match self.eval(rhs, locals) {
-                    Ok(v) => v,
-                    Err(e) => return Some(format!("error: {e}")),
-                };
-                let holds = (actual == expected) == (*op == BinOp::Eq);
-                (!holds).then(|| {
-                    let relation = if *op == BinOp::Eq {
-                        "expected"
-                    } else {
-                        "expected anything but"
-                    };
-                    format!("{relation} {}, got {}", show(&expected), show(&actual))
-                })
-            }
-            _ => match self.eval(expr, locals) {
+                format!("{relation} {}, got {}", show(&expected), show(&actual))
+            })
+        } else {
+            match self.eval(expr, locals) {
                 Ok(Value::Bool(true)) => None,
                 Ok(v) => Some(format!("expected true, got {}", show(&v))),
                 Err(e) => Some(format!("error: {e}")),
-            },
+            }
         }
     }
 }
@@ -1244,10 +1270,10 @@ fn malformed(what: &str) -> EvalError {
 }
 
 fn truth(v: &Value) -> Result<bool, EvalError> {
-    match v {
-        Value::Bool(b) => Ok(*b),
-        _ => Err(malformed("a non-boolean condition")),
-    }
+    let Value::Bool(b) = v else {
+        return Err(malformed("a non-boolean condition"));
+    };
+    Ok(*b)
 }
 
 fn ordered(a: &Value, b: &Value) -> Result<std::cmp::Ordering, EvalError> {
@@ -1260,16 +1286,13 @@ fn ordered(a: &Value, b: &Value) -> Result<std::cmp::Ordering, EvalError> {
 }
 
 fn party_list(v: &Value) -> Vec<PartyId> {
-    match v {
-        Value::Set(items) => items
-            .iter()
-            .filter_map(|i| match i {
-                Value::Party(p) => Some(*p),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
+    let Value::Set(items) = v else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|i| if let Value::Party(p) = i { Some(*p) } else { None })
+        .collect()
 }
 
 fn empty_meeting() -> Meeting {

@@ -3,6 +3,10 @@
 //! interpreter. This crate depends on neither pest nor cranelift nor the
 //! compiler, and never sees source text.
 
+// Every match on an enum names its variants, so a new variant makes the
+// compiler point at each place that must handle it.
+#![deny(clippy::wildcard_enum_match_arm)]
+
 pub mod date;
 pub mod dump;
 pub mod evaluator;

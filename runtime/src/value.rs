@@ -89,7 +89,10 @@ impl Value {
         match self.to_json(bundle) {
             serde_json::Value::String(s) => s,
             serde_json::Value::Null => "none".to_string(),
-            other => other.to_string(),
+            json @ (serde_json::Value::Bool(_)
+            | serde_json::Value::Number(_)
+            | serde_json::Value::Array(_)
+            | serde_json::Value::Object(_)) => json.to_string(),
         }
     }
 }

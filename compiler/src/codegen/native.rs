@@ -1,7 +1,10 @@
 //! The JIT/ABI boundary: the only module with `unsafe`. It compiles folded
 //! tables to native code in process, holds the function pointers, and frees
 //! the code when dropped (`JITModule` itself frees nothing).
-#![allow(unsafe_code)]
+#![allow(
+    unsafe_code,
+    reason = "the JIT boundary: calling compiled code through function pointers; each block says why it is sound"
+)]
 
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_jit::{JITBuilder, JITModule};
