@@ -10,6 +10,7 @@ use charter_tests::{cases_dir, load_case, repo_dir, reported_codes};
 use clap::Parser as _;
 
 mod limits;
+mod tidy;
 
 #[test]
 fn check_cases() {
