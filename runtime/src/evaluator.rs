@@ -7,38 +7,21 @@ use crate::ir::{Builtin, Bundle, Day, Decision, Meeting, PartyId, Status};
 use crate::value::Value;
 
 /// Why a query by name could not be answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {
     /// No built-in query or rule has this name.
+    #[error("no built-in query or rule is called `{0}`")]
     UnknownQuery(String),
     /// The query takes another number of arguments.
+    #[error("`{name}` takes {expected} argument(s), {found} given")]
     WrongArity {
         name: String,
         expected: usize,
         found: usize,
     },
     /// Evaluation failed (an argument of the wrong kind, an overflow, ...).
-    Eval(EvalError),
-}
-
-impl std::fmt::Display for QueryError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            QueryError::UnknownQuery(name) => write!(f, "no built-in query or rule is called `{name}`"),
-            QueryError::WrongArity { name, expected, found } => {
-                write!(f, "`{name}` takes {expected} argument(s), {found} given")
-            }
-            QueryError::Eval(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for QueryError {}
-
-impl From<EvalError> for QueryError {
-    fn from(e: EvalError) -> Self {
-        QueryError::Eval(e)
-    }
+    #[error(transparent)]
+    Eval(#[from] EvalError),
 }
 
 /// Answers compliance questions about one policy.

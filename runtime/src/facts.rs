@@ -14,20 +14,13 @@ use crate::ir::{Bundle, Decision, Meeting, PartyId};
 use crate::value::Value;
 
 /// A facts file that cannot be decoded: where, and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
 pub struct FactError {
     /// A JSON path such as `$.decision.objections[1]`.
     pub path: String,
     pub message: String,
 }
-
-impl std::fmt::Display for FactError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
-}
-
-impl std::error::Error for FactError {}
 
 const MEETING_FIELDS: &[&str] = &["id", "kind", "date", "host", "present", "observers"];
 const DECISION_FIELDS: &[&str] = &["kind", "meeting", "objections", "reservations", "subjects"];

@@ -11,27 +11,18 @@ use crate::ir::*;
 use crate::value::{Value, Violation};
 
 /// Why an evaluation could not produce a value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EvalError {
     /// Integer arithmetic overflowed.
+    #[error("integer arithmetic overflowed")]
     Overflow,
     /// Date arithmetic left the calendar.
+    #[error("date arithmetic left the calendar")]
     DateOutOfRange,
     /// The IR is malformed (a bug in the compiler that produced it).
+    #[error("malformed IR: {0}")]
     Malformed(String),
 }
-
-impl std::fmt::Display for EvalError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            EvalError::Overflow => f.write_str("integer arithmetic overflowed"),
-            EvalError::DateOutOfRange => f.write_str("date arithmetic left the calendar"),
-            EvalError::Malformed(what) => write!(f, "malformed IR: {what}"),
-        }
-    }
-}
-
-impl std::error::Error for EvalError {}
 
 /// One node of an explanation: what was established, from which clause.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -63,32 +63,15 @@ pub enum QuorumFold {
 }
 
 /// Why a policy cannot be folded (the interpreter still answers it).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FoldError {
+    #[error("the policy has {0} parties; native code handles at most {MAX_PARTIES}")]
     TooManyParties(usize),
+    #[error("the policy has {0} meeting kinds; native code handles at most {MAX_MEETING_KINDS}")]
     TooManyMeetingKinds(usize),
+    #[error("folding the policy failed: {0}")]
     Eval(EvalError),
 }
-
-impl std::fmt::Display for FoldError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FoldError::TooManyParties(n) => write!(
-                f,
-                "the policy has {n} parties; native code handles at most {MAX_PARTIES}"
-            ),
-            FoldError::TooManyMeetingKinds(n) => {
-                write!(
-                    f,
-                    "the policy has {n} meeting kinds; native code handles at most {MAX_MEETING_KINDS}"
-                )
-            }
-            FoldError::Eval(e) => write!(f, "folding the policy failed: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for FoldError {}
 
 pub fn fold(bundle: &ir::Bundle) -> Result<Folded, FoldError> {
     if bundle.parties.len() > MAX_PARTIES {

@@ -15,34 +15,18 @@ pub use fold::{fold, FoldError, Folded};
 pub use native::NativeCode;
 
 /// Cranelift could not compile the folded policy.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("native code generation failed: {0}")]
 pub struct CodegenError(pub String);
 
-impl std::fmt::Display for CodegenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "native code generation failed: {}", self.0)
-    }
-}
-
-impl std::error::Error for CodegenError {}
-
 /// Why a policy could not be given a JIT evaluator.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum JitError {
+    #[error(transparent)]
     Fold(FoldError),
+    #[error(transparent)]
     Codegen(CodegenError),
 }
-
-impl std::fmt::Display for JitError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            JitError::Fold(e) => e.fmt(f),
-            JitError::Codegen(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for JitError {}
 
 /// A policy compiled to native code: the hot queries answered by it, the
 /// rest (and days past the folded horizon) by the interpreter.
