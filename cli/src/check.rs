@@ -31,8 +31,8 @@ pub fn run(args: &CheckArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
         Err(e) => return usage_error(err, &e),
     };
     if paths.is_empty() {
-        let path = args.paths.first().cloned().unwrap_or_default();
-        return usage_error(err, &files::FileError::NoFiles { path });
+        let paths = args.paths.clone();
+        return usage_error(err, &files::FileError::NoFiles { paths });
     }
     let mut sources = Vec::new();
     for path in &paths {

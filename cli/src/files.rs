@@ -45,12 +45,21 @@ pub enum FileError {
     #[error("`{}` is not UTF-8 text", path.display())]
     #[diagnostic(code("charter::not-utf8"), help("save the file as UTF-8"))]
     NotUtf8 { path: PathBuf },
-    #[error("no `.charter` files in `{}`", path.display())]
+    #[error("no `.charter` files in {}", shown(paths))]
     #[diagnostic(code("charter::no-files"))]
-    NoFiles { path: PathBuf },
+    NoFiles { paths: Vec<PathBuf> },
     #[error("`{}` is an input of this command; it will not be overwritten", path.display())]
     #[diagnostic(code("charter::output-is-input"), help("write the output to another path"))]
     OutputIsInput { path: PathBuf },
+}
+
+/// Paths as a message shows them: each in backticks, comma-separated.
+fn shown(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| format!("`{}`", p.display()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Every file named by `paths`: files as given (whatever their extension),
@@ -185,7 +194,7 @@ pub fn context_for(paths: &[PathBuf], files: &[SourceFile]) -> Vec<SourceFile> {
             Some(FileKind::History(h)) => &h.policy.value,
             Some(FileKind::Policy(_)) | None => continue,
         };
-        if policies.iter().any(|p| names_policy(p, wanted)) {
+        if policies.iter().any(|p| names_policy(&p.header, wanted)) {
             continue;
         }
         let Some(dir) = path.parent() else { continue };
@@ -203,13 +212,8 @@ pub fn context_for(paths: &[PathBuf], files: &[SourceFile]) -> Vec<SourceFile> {
             }
             let Ok(file) = read(&sibling) else { continue };
             // Only the header is needed to know whether this is the policy.
-            let is_policy = charter_grammar::parse_policy_header(&file.text).is_some_and(|header| {
-                header.title.value == *wanted
-                    || header
-                        .fields
-                        .iter()
-                        .any(|f| matches!(f, charter_grammar::ast::HeaderField::Ref(r) if r.value == *wanted))
-            });
+            let is_policy =
+                charter_grammar::parse_policy_header(&file.text).is_some_and(|header| names_policy(&header, wanted));
             if is_policy {
                 extra.push(file);
                 break;
@@ -225,7 +229,7 @@ pub fn policy_sources(path: &Path) -> Result<Vec<SourceFile>, FileError> {
     let paths = collect(&[path.to_path_buf()])?;
     if paths.is_empty() {
         return Err(FileError::NoFiles {
-            path: path.to_path_buf(),
+            paths: vec![path.to_path_buf()],
         });
     }
     let mut sources = paths.iter().map(|p| read(p)).collect::<Result<Vec<_>, _>>()?;
@@ -335,10 +339,12 @@ pub fn write_atomically(path: &Path, contents: &[u8], inputs: &[PathBuf]) -> Res
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         Some(_) | None => Path::new("."),
     };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Err(write_error(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the path names no file",
+        )));
+    };
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let written = std::fs::File::create(&temp)
         .and_then(|mut file| file.write_all(contents).and_then(|()| file.sync_all()))

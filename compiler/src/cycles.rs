@@ -20,7 +20,8 @@ pub const MAX_CALL_DEPTH: usize = 32;
 /// Where a rule stands in the depth-first walk.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mark {
-    OnPath,
+    /// On the current path, at this index of it.
+    OnPath(usize),
     /// Done, with the length of the longest chain of calls it starts.
     Done(usize),
 }
@@ -37,7 +38,7 @@ pub fn check(calls: &BTreeMap<String, Vec<CallEdge>>, sink: &mut Sink) {
         }
         // The path from `start`: each rule with the index of its next edge.
         let mut path: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
-        marks.insert(start.as_str(), Mark::OnPath);
+        marks.insert(start.as_str(), Mark::OnPath(0));
         while let Some((rule, next)) = path.last_mut() {
             let rule: &str = rule;
             let edges = calls.get(rule).map_or(no_edges, Vec::as_slice);
@@ -45,9 +46,8 @@ pub fn check(calls: &BTreeMap<String, Vec<CallEdge>>, sink: &mut Sink) {
                 *next += 1;
                 let callee = edge.callee.as_str();
                 match marks.get(callee) {
-                    Some(Mark::OnPath) => {
-                        let from = path.iter().position(|(r, _)| *r == callee).unwrap_or_default();
-                        let cycle: Vec<&str> = path.get(from..).unwrap_or_default().iter().map(|(r, _)| *r).collect();
+                    Some(Mark::OnPath(from)) => {
+                        let cycle: Vec<&str> = path.iter().skip(*from).map(|(r, _)| *r).collect();
                         let mut key: Vec<String> = cycle.iter().map(|s| (*s).to_string()).collect();
                         key.sort();
                         if reported.insert(key) {
@@ -56,14 +56,15 @@ pub fn check(calls: &BTreeMap<String, Vec<CallEdge>>, sink: &mut Sink) {
                     }
                     Some(Mark::Done(_)) => {}
                     None if calls.contains_key(callee) => {
-                        marks.insert(callee, Mark::OnPath);
+                        marks.insert(callee, Mark::OnPath(path.len()));
                         path.push((callee, 0));
                     }
                     // Not a rule (a built-in, or a name reported elsewhere).
                     None => {}
                 }
             } else {
-                let depth = 1 + edges.iter().map(|e| done_depth(&marks, &e.callee)).max().unwrap_or(0);
+                // A rule that calls none is a chain of one.
+                let depth = 1 + edges.iter().map(|e| done_depth(&marks, &e.callee)).fold(0, usize::max);
                 marks.insert(rule, Mark::Done(depth));
                 path.pop();
             }
@@ -75,7 +76,7 @@ pub fn check(calls: &BTreeMap<String, Vec<CallEdge>>, sink: &mut Sink) {
 fn done_depth(marks: &BTreeMap<&str, Mark>, rule: &str) -> usize {
     match marks.get(rule) {
         Some(Mark::Done(depth)) => *depth,
-        Some(Mark::OnPath) | None => 0,
+        Some(Mark::OnPath(_)) | None => 0,
     }
 }
 

@@ -124,7 +124,10 @@ pub fn group<'a>(files: &[(FileId, &'a ast::File)], sink: &mut Sink) -> Vec<Pack
             FileKind::Amendment(a) => (&a.policy, a.policy.span),
             FileKind::History(h) => (&h.policy, h.policy.span),
         };
-        let Some(package) = packages.iter_mut().find(|p| names_policy(p.policy, &name.value)) else {
+        let Some(package) = packages
+            .iter_mut()
+            .find(|p| names_policy(&p.policy.header, &name.value))
+        else {
             let titles: Vec<&str> = packages.iter().map(|p| p.policy.header.title.value.as_str()).collect();
             let help = match did_you_mean(&name.value, titles.iter().copied()) {
                 Some(title) => format!("did you mean `{title}`?"),
@@ -143,10 +146,9 @@ pub fn group<'a>(files: &[(FileId, &'a ast::File)], sink: &mut Sink) -> Vec<Pack
 }
 
 /// Whether `name` is the title or the `ref` of a policy.
-pub fn names_policy(policy: &ast::PolicyFile, name: &str) -> bool {
-    policy.header.title.value == name
-        || policy
-            .header
+pub fn names_policy(header: &ast::PolicyHeader, name: &str) -> bool {
+    header.title.value == name
+        || header
             .fields
             .iter()
             .any(|f| matches!(f, ast::HeaderField::Ref(r) if r.value == name))

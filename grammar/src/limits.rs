@@ -56,12 +56,13 @@ pub fn check_nesting(source: &str) -> Option<Diagnostic> {
                 while bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
                     i += 1;
                 }
-                let word = source.get(start..i).unwrap_or_default();
-                if let Some(count) = open.last_mut() {
-                    match word {
-                        "if" | "all" | "any" => *count += 1,
-                        "rule" | "assert" | "test" => *count = 0,
-                        _ => {}
+                // `start..i` spans ASCII letters, digits and `_`, so it is
+                // on character boundaries and `get` always succeeds.
+                if let (Some(count), Some(word)) = (open.last_mut(), source.get(start..i)) {
+                    if matches!(word, "if" | "all" | "any") {
+                        *count += 1;
+                    } else if matches!(word, "rule" | "assert" | "test") {
+                        *count = 0;
                     }
                 }
                 if depth(&open) > MAX_NESTING {
