@@ -37,6 +37,8 @@ fn every_code_has_a_case() {
     let missing: Vec<&str> = charter_compiler::codes::ALL
         .iter()
         .map(|(code, _)| *code)
+        // `internal` reports a bug in the checker; no input should reach it.
+        .filter(|code| *code != charter_compiler::codes::INTERNAL)
         .filter(|code| !expected.contains(*code))
         .collect();
     assert!(

@@ -5,17 +5,16 @@
 use charter_grammar::Diagnostic;
 use charter_runtime::{ir, Interpreter};
 
-use crate::check::Checked;
 use crate::codes;
-use crate::package::Sink;
+use crate::package::{Package, Sink};
 
-pub fn check(checked: &Checked<'_>, bundle: &ir::Bundle, sink: &mut Sink) {
+/// Checks the amendments of `package`, whose lowered form is `bundle`.
+pub fn check(package: &Package<'_>, bundle: &ir::Bundle, sink: &mut Sink) {
     for (index, version) in bundle.versions.iter().enumerate() {
         let Some(decision_id) = &version.adopted_by else {
             continue;
         };
-        let Some((file, amendment)) = checked
-            .package
+        let Some((file, amendment)) = package
             .amendments
             .iter()
             .find(|(_, a)| &a.decision.name == decision_id && a.title.value == version.source)

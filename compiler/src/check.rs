@@ -6,9 +6,9 @@
 use charter_grammar::{ast, Diagnostic};
 use charter_runtime::ir;
 
-use crate::package::{self, FileId, Package, Sink, SourceFile};
+use crate::package::{self, FileId, Sink, SourceFile};
 use crate::resolve::Env;
-use crate::{amend, citations, codes, cycles, lints, lower, resolve, temporal, typeck};
+use crate::{amend, citations, codes, cycles, hir, lints, lower, resolve, temporal, typeck};
 
 /// Diagnostics per file, in the order of the files given; within a file,
 /// in order of position. Plus the IR of every package that checked
@@ -21,11 +21,24 @@ pub struct CheckResult {
     pub coverage: Vec<citations::Coverage>,
 }
 
-/// A package that passed every checking stage without error: the only
-/// input `lower` accepts.
-pub struct Checked<'a> {
-    pub package: Package<'a>,
-    pub env: Env<'a>,
+/// A package that passed every checking stage without error, as its
+/// resolved tree: the only input `lower` accepts. Only [`check`] makes one.
+#[derive(Debug)]
+pub struct Checked {
+    hir: hir::Package,
+    typed: typeck::Typed,
+}
+
+impl Checked {
+    /// The checked package.
+    pub fn hir(&self) -> &hir::Package {
+        &self.hir
+    }
+
+    /// Rule signatures and the name tables a query is checked against.
+    pub(crate) fn typed(&self) -> &typeck::Typed {
+        &self.typed
+    }
 }
 
 impl CheckResult {
@@ -45,11 +58,8 @@ pub fn check(files: &[SourceFile]) -> CheckResult {
 }
 
 /// Like [`check`], and hands every package that checked without error to
-/// `on_checked` with its type information and IR (for queries).
-pub fn check_each(
-    files: &[SourceFile],
-    mut on_checked: impl FnMut(&Checked<'_>, &typeck::Typed, &lower::Lowered),
-) -> CheckResult {
+/// `on_checked` with its name table and IR (for queries).
+pub fn check_each(files: &[SourceFile], mut on_checked: impl FnMut(&Checked, &Env<'_>, &ir::Bundle)) -> CheckResult {
     let mut sink = Sink::default();
     let mut parsed: Vec<(FileId, ast::File)> = Vec::new();
     let mut syntax_failed = false;
@@ -81,20 +91,53 @@ pub fn check_each(
     for package in packages {
         let errors_before = sink.error_count();
         let env = resolve::collect(&package, &mut sink);
-        resolve::check_references(&package, &env, &mut sink);
-        let typed = typeck::check(&package, &env, &mut sink);
+        let resolved = resolve::resolve(&package, &env, &mut sink);
+        let mut typed = typeck::check(&package, &env, files, &mut sink);
         cycles::check(&typed.calls, &mut sink);
         temporal::check(&package, &env, &mut sink);
         lints::check(&package, &mut sink);
         coverage.extend(citations::check(&package, files, &mut sink));
+        if sink.error_count() != errors_before {
+            continue;
+        }
+        let hir = resolved
+            .zip(typed.rules.take())
+            .zip(typed.tests.take())
+            .map(|((r, rules), tests)| hir::Package {
+                title: r.title,
+                reference: r.reference,
+                adopted: r.adopted,
+                parties: r.parties,
+                meeting_kinds: env.meeting_kinds.keys().cloned().collect(),
+                decision_kinds: env.decision_kinds.keys().cloned().collect(),
+                rules,
+                base: r.base,
+                amendments: r.amendments,
+                meetings: r.meetings,
+                events: r.events,
+                tests,
+            });
+        let Some(hir) = hir else {
+            // Every part that fails to resolve reports an error; reaching
+            // here means a stage forgot to, so say so rather than guess.
+            sink.push(
+                package.policy_file,
+                Diagnostic::error(
+                    codes::INTERNAL,
+                    "the checker found no error in this policy but could not resolve all of it",
+                    package.policy.header.title.span,
+                    "policy not resolved",
+                )
+                .with_help("this is a bug in Charter: please report it with the policy files"),
+            );
+            continue;
+        };
+        let checked = Checked { hir, typed };
+        let bundle = lower::lower(&checked);
+        amend::check(&package, &bundle, &mut sink);
         if sink.error_count() == errors_before {
-            let checked = Checked { package, env };
-            let lowered = lower::lower(&checked, files);
-            amend::check(&checked, &lowered.bundle, &mut sink);
-            if sink.error_count() == errors_before {
-                on_checked(&checked, &typed, &lowered);
-                bundles.push(lowered.bundle);
-            }
+            on_checked(&checked, &env, &bundle);
+            bundles.push(bundle);
         }
     }
     let mut diagnostics: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];

@@ -72,4 +72,5 @@ codes! {
     MISSING_QUOTE = "charter::missing-quote": "warning: a clause block quotes no sentence of its clause";
     EMPTY_TEST = "charter::empty-test": "warning: a test asserts nothing";
     OBJECTOR_NOT_PRESENT = "charter::objector-not-present": "warning: an objection or reservation by a party not recorded present";
+    INTERNAL = "charter::internal": "a bug in Charter: the checker passed a policy it could not resolve (please report it)";
 }

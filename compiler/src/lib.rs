@@ -28,6 +28,7 @@ pub mod codegen;
 pub mod codes;
 pub mod cycles;
 pub mod embed;
+pub mod hir;
 pub mod lints;
 pub mod lower;
 pub mod package;

@@ -1,191 +1,55 @@
-//! `Checked` package -> `ir::Bundle`: resolves every name to a dense index,
-//! every date to a day number, folds amendments into dated versions of the
-//! rules, and collates sort names into rank tables (so the runtime needs no
-//! collator).
+//! `Checked` HIR -> `ir::Bundle`: folds amendments into dated versions of
+//! the rules, turns history records into the runtime's tables, and
+//! collates sort names into rank tables (so the runtime needs no
+//! collator). Every name is already an id and every date a day: lowering
+//! looks nothing up and cannot fail.
 
-use std::collections::BTreeMap;
-
-use charter_grammar::ast::{self, *};
-use charter_grammar::diagnostic::line_column;
-use charter_runtime::date;
 use charter_runtime::ir;
 
 use crate::check::Checked;
-use crate::package::SourceFile;
-use crate::resolve::{items, records};
-use crate::types::STATUSES;
+use crate::hir;
 
-/// Extra named values a query may use (from a facts file), with their IR.
-pub type Globals = BTreeMap<String, ir::Expr>;
-
-/// A lowered package: its IR, and the index of every name (to lower
-/// queries against it).
-pub struct Lowered {
-    pub bundle: ir::Bundle,
-    pub names: Names,
-}
-
-/// Lowers a checked package. `files` are the sources the package's spans
-/// point into (for test positions).
-pub fn lower(checked: &Checked<'_>, files: &[SourceFile]) -> Lowered {
-    let package = &checked.package;
-    let env = &checked.env;
-    let header = &package.policy.header;
-    let adopted = header
-        .fields
-        .iter()
-        .find_map(|f| match f {
-            HeaderField::Adopted(d) => day(d),
-            _ => None,
-        })
-        .unwrap_or(0);
-    let mut parties: Vec<ir::Party> = Vec::new();
-    let mut party_ids: BTreeMap<String, u32> = BTreeMap::new();
-    for item in items(package) {
-        if let Item::Party(decl) = item.node {
-            if party_ids.contains_key(&decl.id.name) {
-                continue;
-            }
-            party_ids.insert(decl.id.name.clone(), parties.len() as u32);
-            parties.push(lower_party(decl));
-        }
-    }
-    let meeting_kinds: Vec<String> = env.meeting_kinds.keys().cloned().collect();
-    let decision_kinds: Vec<String> = env.decision_kinds.keys().cloned().collect();
-    let names = Names {
-        parties: party_ids,
-        meeting_kinds: index(&meeting_kinds),
-        decision_kinds: index(&decision_kinds),
-        meetings: BTreeMap::new(),
-        decisions: BTreeMap::new(),
-        rules: env
-            .rules
-            .keys()
-            .enumerate()
-            .map(|(i, k)| (k.clone(), i as u32))
-            .collect(),
-    };
-    let (history, names) = lower_history(package, names);
-    let mut versions = vec![version(adopted, "base", &package.policy.items, None, &names)];
-    let mut amendments: Vec<(ir::Day, &AmendmentFile)> = package
-        .amendments
-        .iter()
-        .map(|(_, a)| {
-            let on = names
-                .meetings
-                .get(&a.meeting.name)
-                .and_then(|i| history.meetings.get(*i as usize))
-                .map_or(adopted, |m| m.meeting.date);
-            (on, *a)
-        })
-        .collect();
-    amendments.sort_by_key(|(on, _)| *on);
-    for (on, amendment) in amendments {
+/// Lowers a checked package.
+pub fn lower(checked: &Checked) -> ir::Bundle {
+    let package = checked.hir();
+    let history = lower_history(package);
+    let mut versions = vec![version(package, package.adopted, "base", &package.base, None)];
+    let mut amendments: Vec<&hir::Amendment> = package.amendments.iter().collect();
+    amendments.sort_by_key(|a| a.adopted_on);
+    for amendment in amendments {
         let previous = versions.last().cloned();
-        let mut amended = version(on, &amendment.title.value, &amendment.items, previous, &names);
-        amended.adopted_by = Some(amendment.decision.name.clone());
+        let mut amended = version(
+            package,
+            amendment.adopted_on,
+            &amendment.title,
+            &amendment.statements,
+            previous,
+        );
+        amended.adopted_by = Some(amendment.decision_name.clone());
         versions.push(amended);
     }
-    let rules = env
+    let rules = package
         .rules
-        .values()
-        .map(|rule| {
-            let mut scope: Vec<String> = rule.decl.params.iter().map(|p| p.name.name.clone()).collect();
-            ir::Rule {
-                name: rule.decl.name.name.clone(),
-                params: scope.clone(),
-                body: expr(&rule.decl.body, &mut scope, &names, &Globals::new()),
-            }
+        .iter()
+        .map(|rule| ir::Rule {
+            name: rule.name.clone(),
+            params: rule.params.iter().map(|(name, _)| name.clone()).collect(),
+            body: expr(&rule.body),
         })
         .collect();
-    let mut tests = Vec::new();
-    for item in items(package) {
-        if let Item::Test(test) = item.node {
-            tests.push(lower_test(test, files.get(item.file), &names));
-        }
-    }
-    for (file, record) in records(package) {
-        if let RecordKind::Test(test) = &record.kind {
-            tests.push(lower_test(test, files.get(file), &names));
-        }
-    }
-    let order_epochs = order_epochs(&parties);
-    let bundle = ir::Bundle {
-        title: header.title.value.clone(),
-        reference: header.fields.iter().find_map(|f| match f {
-            HeaderField::Ref(r) => Some(r.value.clone()),
-            _ => None,
-        }),
-        adopted,
-        parties,
-        order_epochs,
-        meeting_kinds,
-        decision_kinds,
+    let tests = package.tests.iter().map(lower_test).collect();
+    ir::Bundle {
+        title: package.title.clone(),
+        reference: package.reference.clone(),
+        adopted: package.adopted,
+        order_epochs: order_epochs(&package.parties),
+        parties: package.parties.clone(),
+        meeting_kinds: package.meeting_kinds.clone(),
+        decision_kinds: package.decision_kinds.clone(),
         versions,
         history,
         rules,
         tests,
-    };
-    Lowered { bundle, names }
-}
-
-/// Every name resolved to its index.
-pub struct Names {
-    pub parties: BTreeMap<String, u32>,
-    pub meeting_kinds: BTreeMap<String, u32>,
-    pub decision_kinds: BTreeMap<String, u32>,
-    pub meetings: BTreeMap<String, u32>,
-    pub decisions: BTreeMap<String, u32>,
-    pub rules: BTreeMap<String, u32>,
-}
-
-fn index(names: &[String]) -> BTreeMap<String, u32> {
-    names.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect()
-}
-
-pub fn day(d: &DateLit) -> Option<ir::Day> {
-    date::from_ymd(d.year, d.month, d.day)
-}
-
-fn day_or_zero(d: &DateLit) -> ir::Day {
-    day(d).unwrap_or(0)
-}
-
-fn duration(d: &DurationLit) -> ir::Duration {
-    ir::Duration {
-        amount: d.amount,
-        unit: match d.unit {
-            DurationUnit::Days => ir::Unit::Days,
-            DurationUnit::Months => ir::Unit::Months,
-            DurationUnit::Years => ir::Unit::Years,
-        },
-    }
-}
-
-fn lower_party(decl: &PartyDecl) -> ir::Party {
-    let kind = match (decl.kind, decl.org_kind.as_ref().map(|k| k.name.as_str())) {
-        (PartyKind::State, _) => ir::PartyKind::State,
-        (PartyKind::CivilSociety, _) => ir::PartyKind::CivilSociety,
-        (PartyKind::Organization, Some("regional")) => ir::PartyKind::RegionalOrganization,
-        (PartyKind::Organization, _) => ir::PartyKind::InternationalOrganization,
-    };
-    let sort = |s: &Option<Str>, official: &Str| s.as_ref().map_or_else(|| official.value.clone(), |s| s.value.clone());
-    let mut names = vec![ir::PartyName {
-        from: ir::Day::MIN,
-        official: decl.official_name.value.clone(),
-        sort: sort(&decl.sort_name, &decl.official_name),
-    }];
-    for rename in &decl.renames {
-        names.push(ir::PartyName {
-            from: day_or_zero(&rename.on),
-            official: rename.official_name.value.clone(),
-            sort: sort(&rename.sort_name, &rename.official_name),
-        });
-    }
-    ir::Party {
-        id: decl.id.name.clone(),
-        kind,
-        names,
     }
 }
 
@@ -237,20 +101,14 @@ fn english_collator() -> Option<icu_collator::CollatorBorrowed<'static>> {
     icu_collator::Collator::try_new(icu_locale_core::locale!("en").into(), options).ok()
 }
 
-fn cite(block: Option<&ClauseBlock>) -> ir::Cite {
-    ir::Cite {
-        clause: block.map(|b| b.clause.text.clone()).unwrap_or_default(),
-        quote: block.and_then(|b| b.quotes.first()).map(|q| q.value.clone()),
-    }
-}
-
-/// The rules a list of items states, applied over `previous` (for an amendment).
+/// The rules a list of statements states, applied over `previous` (for an
+/// amendment).
 fn version(
+    package: &hir::Package,
     from: ir::Day,
     source: &str,
-    items_list: &[Item],
+    statements: &[hir::Statement],
     previous: Option<ir::Version>,
-    names: &Names,
 ) -> ir::Version {
     let mut v = previous.unwrap_or(ir::Version {
         from,
@@ -271,605 +129,336 @@ fn version(
     v.from = from;
     v.source = source.to_string();
     v.adopted_by = None;
-    let party = |i: &Ident| names.parties.get(&i.name).copied();
-    let parties = |list: &[Ident]| list.iter().filter_map(party).collect::<Vec<_>>();
-    let mut flat = Vec::new();
-    flatten(items_list, None, &mut flat);
-    for (item, block) in flat {
-        let Item::Stmt(stmt) = item else { continue };
-        let c = cite(block);
-        match &stmt.kind {
-            StmtKind::Members {
-                parties: list,
-                from,
-                until,
-            } => roster(
-                &mut v,
-                parties(list),
-                ir::MembershipKind::Member {
-                    from: day_or_zero(from),
-                    until: until.as_ref().and_then(day),
-                },
-                &c,
-            ),
-            StmtKind::Pending {
-                parties: list,
-                deadline,
-            } => roster(
-                &mut v,
-                parties(list),
-                ir::MembershipKind::Pending {
-                    deadline: day_or_zero(deadline),
-                },
-                &c,
-            ),
-            StmtKind::OpenTo { parties: list } => roster(&mut v, parties(list), ir::MembershipKind::Open, &c),
-            StmtKind::Withdrawal { party: p, on } => roster(
-                &mut v,
-                party(p).into_iter().collect(),
-                ir::MembershipKind::Withdrawal { on: day_or_zero(on) },
-                &c,
-            ),
-            StmtKind::Rotation(rotation_items) => {
-                let mut rotation = v.rotation.clone().unwrap_or(ir::Rotation {
-                    eligible: ir::Eligible::Members,
-                    first: 0,
-                    start: from,
-                    terms: Vec::new(),
-                    voluntary: false,
-                    all_decline: None,
-                    cite: c.clone(),
-                });
-                let amending = v.rotation.is_some();
-                for ri in rotation_items {
-                    match &ri.kind {
-                        RotationItemKind::EligibleMembers => rotation.eligible = ir::Eligible::Members,
-                        RotationItemKind::EligibleParties(list) => {
-                            rotation.eligible = ir::Eligible::Parties(parties(list))
-                        }
-                        RotationItemKind::First { party: p, from: start } => {
-                            rotation.first = party(p).unwrap_or(0);
-                            rotation.start = day_or_zero(start);
-                        }
-                        RotationItemKind::Term {
-                            length,
-                            from: term_from,
-                        } => {
-                            let applies_from = match term_from {
-                                Some(d) => day_or_zero(d),
-                                None if amending => from,
-                                None => ir::Day::MIN,
-                            };
-                            rotation.terms.retain(|(f, _)| *f != applies_from);
-                            rotation.terms.push((applies_from, duration(length)));
-                            rotation.terms.sort_by_key(|(f, _)| *f);
-                        }
-                        RotationItemKind::Voluntary => rotation.voluntary = true,
-                        RotationItemKind::AllDecline { outgoing_stays } => rotation.all_decline = Some(*outgoing_stays),
-                        RotationItemKind::OrderAlphabetical { .. } => {}
-                    }
-                }
-                v.rotation = Some(rotation);
-            }
-            StmtKind::Meeting(decl) => {
-                if let Some(kind) = names.meeting_kinds.get(&decl.kind.name).copied() {
-                    v.obligations.retain(|o| o.kind != kind);
-                    v.obligations.push(ir::Obligation {
-                        kind,
-                        strength: if decl.strength.name == "should" {
-                            ir::Strength::Should
-                        } else {
-                            ir::Strength::Must
-                        },
-                        every: duration(&decl.every),
-                        anchor: decl.anchor.as_ref().and_then(day),
-                        per_member: decl.per_member,
-                        hosted_by_chair: matches!(decl.host, Some(HostRule::Chair(_))),
+    for statement in statements {
+        let c = &statement.cite;
+        match &statement.kind {
+            hir::StatementKind::Roster { parties, kind } => {
+                for party in parties {
+                    v.membership.push(ir::Membership {
+                        party: *party,
+                        kind: kind.clone(),
                         cite: c.clone(),
                     });
                 }
             }
-            StmtKind::Decisions { quorum, .. } => {
-                v.consensus = ir::Consensus {
-                    quorum: quorum.map(|q| match q {
-                        Quorum::Count { count, .. } => ir::Quorum::Count(count),
-                        Quorum::Ratio {
-                            numerator, denominator, ..
-                        } => ir::Quorum::Ratio(numerator, denominator),
-                    }),
-                    cite: Some(c.clone()),
-                };
-            }
-            StmtKind::DecisionKind { kind, reserved_to } => {
-                reserve(
-                    &mut v,
-                    names.decision_kinds.get(&kind.name).copied(),
-                    reserved_to,
-                    names,
-                    c.clone(),
-                );
-            }
-            StmtKind::Amendments { by } => {
-                reserve(
-                    &mut v,
-                    names.decision_kinds.get("amendment").copied(),
-                    by,
-                    names,
-                    c.clone(),
-                );
-            }
-            StmtKind::Observers { classes, .. } => {
-                let has = |n: &str| classes.iter().any(|c| c.name == n);
-                v.observers = Some(ir::ObserverRule {
-                    states: has("states"),
-                    international: has("international_organizations"),
-                    regional: has("regional_organizations"),
-                    parties: parties(classes),
+            hir::StatementKind::Rotation(items) => rotation(&mut v, from, items, c),
+            hir::StatementKind::Meeting(decl) => {
+                v.obligations.retain(|o| o.kind != decl.kind);
+                v.obligations.push(ir::Obligation {
+                    kind: decl.kind,
+                    strength: decl.strength,
+                    every: decl.every,
+                    anchor: decl.anchor,
+                    per_member: decl.per_member,
+                    hosted_by_chair: decl.host == Some(hir::Host::Chair),
                     cite: c.clone(),
                 });
             }
-            StmtKind::Invite { .. } => v.invitations = Some(c.clone()),
-            StmtKind::SupportUnit {
-                parties: list,
+            hir::StatementKind::Decisions { quorum, .. } => {
+                v.consensus = ir::Consensus {
+                    quorum: *quorum,
+                    cite: Some(c.clone()),
+                };
+            }
+            hir::StatementKind::Reserve { decision, meetings } => {
+                if !meetings.is_empty() {
+                    v.reservations.retain(|r| r.decision != *decision);
+                    v.reservations.push(ir::Reservation {
+                        decision: *decision,
+                        meetings: meetings.clone(),
+                        cite: c.clone(),
+                    });
+                }
+            }
+            hir::StatementKind::Observers { classes, .. } => {
+                let has = |class: hir::PartyClass| classes.contains(&class);
+                v.observers = Some(ir::ObserverRule {
+                    states: has(hir::PartyClass::States),
+                    international: has(hir::PartyClass::InternationalOrganizations),
+                    regional: has(hir::PartyClass::RegionalOrganizations),
+                    parties: classes
+                        .iter()
+                        .filter_map(|class| match class {
+                            hir::PartyClass::Party(p) => Some(*p),
+                            hir::PartyClass::States
+                            | hir::PartyClass::InternationalOrganizations
+                            | hir::PartyClass::RegionalOrganizations
+                            | hir::PartyClass::CivilSociety => None,
+                        })
+                        .collect(),
+                    cite: c.clone(),
+                });
+            }
+            hir::StatementKind::Invite { .. } => v.invitations = Some(c.clone()),
+            hir::StatementKind::SupportUnit {
+                parties,
                 period: Some(period),
                 pending_further_decision: true,
                 after_period,
             } => {
-                let who: Vec<&str> = list.iter().map(|p| p.name.as_str()).collect();
+                let who: Vec<&str> = parties.iter().map(|p| package.party(*p).id.as_str()).collect();
+                let what = format!("the Support Unit performed by {}", who.join(" and "));
                 v.interim.retain(|i| !i.what.starts_with("the Support Unit"));
                 v.interim.push(ir::Interim {
-                    what: format!("the Support Unit performed by {}", who.join(" and ")),
-                    period: duration(period),
+                    what,
+                    period: *period,
                     after_period: *after_period,
                     cite: c.clone(),
                 });
             }
-            StmtKind::Designate { .. } | StmtKind::SupportUnit { .. } | StmtKind::Location { .. } => {}
+            hir::StatementKind::SupportUnit { .. }
+            | hir::StatementKind::Designate { .. }
+            | hir::StatementKind::Location { .. } => {}
         }
     }
     v
 }
 
-/// Gives each party the same membership statement.
-fn roster(v: &mut ir::Version, parties: Vec<ir::PartyId>, kind: ir::MembershipKind, cite: &ir::Cite) {
-    for party in parties {
-        v.membership.push(ir::Membership {
-            party,
-            kind: kind.clone(),
-            cite: cite.clone(),
+/// Applies a rotation statement: the first one starts the rotation, a
+/// later one (in an amendment) changes the parts it states.
+fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::RotationItem], cite: &ir::Cite) {
+    let amending = v.rotation.is_some();
+    let mut eligible = v
+        .rotation
+        .as_ref()
+        .map_or(ir::Eligible::Members, |r| r.eligible.clone());
+    let mut first = v.rotation.as_ref().map(|r| (r.first, r.start));
+    let mut terms = v.rotation.as_ref().map(|r| r.terms.clone()).unwrap_or_default();
+    let mut voluntary = v.rotation.as_ref().is_some_and(|r| r.voluntary);
+    let mut all_decline = v.rotation.as_ref().and_then(|r| r.all_decline);
+    let cite = v.rotation.as_ref().map_or_else(|| cite.clone(), |r| r.cite.clone());
+    for item in items {
+        match item {
+            hir::RotationItem::EligibleMembers => eligible = ir::Eligible::Members,
+            hir::RotationItem::EligibleParties(list) => eligible = ir::Eligible::Parties(list.clone()),
+            hir::RotationItem::First { party, from: start } => first = Some((*party, *start)),
+            hir::RotationItem::Term {
+                length,
+                from: term_from,
+            } => {
+                let applies_from = match term_from {
+                    Some(d) => *d,
+                    None if amending => from,
+                    None => ir::Day::MIN,
+                };
+                terms.retain(|(f, _)| *f != applies_from);
+                terms.push((applies_from, *length));
+                terms.sort_by_key(|(f, _)| *f);
+            }
+            hir::RotationItem::Voluntary => voluntary = true,
+            hir::RotationItem::AllDecline { outgoing_stays } => all_decline = Some(*outgoing_stays),
+            hir::RotationItem::Order(hir::Collation::English) => {}
+        }
+    }
+    // The temporal check requires `first` of any rotation statement that
+    // starts a rotation, so a rotation without one has none to change.
+    if let Some((first, start)) = first {
+        v.rotation = Some(ir::Rotation {
+            eligible,
+            first,
+            start,
+            terms,
+            voluntary,
+            all_decline,
+            cite,
         });
     }
 }
 
-fn reserve(v: &mut ir::Version, kind: Option<u32>, meetings: &[Ident], names: &Names, cite: ir::Cite) {
-    let Some(kind) = kind else { return };
-    if meetings.is_empty() {
-        return;
-    }
-    v.reservations.retain(|r| r.decision != kind);
-    v.reservations.push(ir::Reservation {
-        decision: kind,
-        meetings: meetings
-            .iter()
-            .filter_map(|m| names.meeting_kinds.get(&m.name).copied())
-            .collect(),
-        cite,
-    });
-}
-
-fn flatten<'a>(
-    items_list: &'a [Item],
-    block: Option<&'a ClauseBlock>,
-    out: &mut Vec<(&'a Item, Option<&'a ClauseBlock>)>,
-) {
-    for item in items_list {
-        out.push((item, block));
-        if let Item::Block(inner) = item {
-            flatten(&inner.items, Some(inner), out);
-        }
-    }
-}
-
-fn lower_history(package: &crate::package::Package<'_>, mut names: Names) -> (ir::History, Names) {
+fn lower_history(package: &hir::Package) -> ir::History {
     let mut history = ir::History::default();
-    let party = |names: &Names, i: &Ident| names.parties.get(&i.name).copied();
-    // Meetings first, so decisions can refer to them by id.
-    for (_, record) in records(package) {
-        if let RecordKind::Meeting(m) = &record.kind {
-            let meeting = lower_meeting(m, &names);
-            names.meetings.insert(m.id.name.clone(), history.meetings.len() as u32);
-            let place = m.fields.iter().find_map(|f| match &f.kind {
-                MeetingFieldKind::Place(p) => Some(p.value.clone()),
-                _ => None,
-            });
-            let precision = m.fields.iter().find_map(|f| match &f.kind {
-                MeetingFieldKind::Date(spec) => Some(precision(spec.precision)),
-                _ => None,
-            });
-            history.meetings.push(ir::MeetingRecord {
-                id: m.id.name.clone(),
-                meeting,
-                place,
-                provenance: ir::Provenance {
-                    precision: precision.unwrap_or_default(),
-                    sources: record.sources.iter().map(source_text).collect(),
+    let code = |p: hir::PartyId| package.party(p).id.as_str();
+    for record in &package.meetings {
+        let meeting = ir::Meeting {
+            id: Some(record.name.clone()),
+            kind: record.kind,
+            date: record.date,
+            host: record.host,
+            present: record.present.clone(),
+            observers: record.observers.clone(),
+        };
+        for d in &record.decisions {
+            let (subjects, invited_to) = match &d.subject {
+                hir::Subject::Nobody => (Vec::new(), None),
+                hir::Subject::Admits(parties) => (parties.clone(), None),
+                hir::Subject::Invites { parties, to } => (parties.clone(), to.clone()),
+                hir::Subject::Elects { party, from } => {
+                    let (day, precision) = from.unwrap_or((record.date, ir::Precision::Exact));
+                    let sources = if d.sources.is_empty() {
+                        record.sources.clone()
+                    } else {
+                        d.sources.clone()
+                    };
+                    history.events.push(ir::Event {
+                        day,
+                        topic: "chair".to_string(),
+                        text: format!(
+                            "{} elected chair from this day (decision `{}` at `{}`)",
+                            code(*party),
+                            d.name,
+                            record.name
+                        ),
+                        provenance: ir::Provenance { precision, sources },
+                    });
+                    (vec![*party], None)
+                }
+            };
+            history.decisions.push(ir::DecisionRecord {
+                id: d.name.clone(),
+                decision: ir::Decision {
+                    kind: d.kind,
+                    meeting: meeting.clone(),
+                    objections: d.objections.clone(),
+                    reservations: d.reservations.clone(),
+                    subjects,
+                    invited_to,
                 },
+                text: d.text.clone(),
+                sources: d.sources.clone(),
             });
         }
+        history.meetings.push(ir::MeetingRecord {
+            id: record.name.clone(),
+            meeting,
+            place: record.place.clone(),
+            provenance: ir::Provenance {
+                precision: record.precision,
+                sources: record.sources.clone(),
+            },
+        });
     }
-    for (_, record) in records(package) {
-        let sources: Vec<String> = record.sources.iter().map(source_text).collect();
-        let exact = |sources: &[String]| ir::Provenance {
-            precision: ir::Precision::Exact,
-            sources: sources.to_vec(),
+    for event in &package.events {
+        let sources = event.sources.clone();
+        let provenance = |precision: ir::Precision| ir::Provenance {
+            precision,
+            sources: sources.clone(),
         };
-        let dated = |spec: &DateSpec, sources: &[String]| ir::Provenance {
-            precision: precision(spec.precision),
-            sources: sources.to_vec(),
-        };
-        match &record.kind {
-            RecordKind::Meeting(m) => {
-                let meeting = lower_meeting(m, &names);
-                for field in &m.fields {
-                    if let MeetingFieldKind::Decision(d) = &field.kind {
-                        let decision = lower_decision(d, meeting.clone(), &names);
-                        names
-                            .decisions
-                            .insert(d.id.name.clone(), history.decisions.len() as u32);
-                        let text = d.fields.iter().find_map(|f| match &f.kind {
-                            DecisionFieldKind::Text(t) => Some(t.value.clone()),
-                            _ => None,
-                        });
-                        let decision_sources = d
-                            .fields
-                            .iter()
-                            .filter_map(|f| match &f.kind {
-                                DecisionFieldKind::Source(s) => Some(source_text(s)),
-                                _ => None,
-                            })
-                            .collect();
-                        for f in &d.fields {
-                            if let DecisionFieldKind::Elects { party: elected, from } = &f.kind {
-                                let day = from.as_ref().map_or(meeting.date, |spec| day_or_zero(&spec.date));
-                                history.events.push(ir::Event {
-                                    day,
-                                    topic: "chair".to_string(),
-                                    text: format!(
-                                        "{} elected chair from this day (decision `{}` at `{}`)",
-                                        elected.name, d.id.name, m.id.name
-                                    ),
-                                    provenance: ir::Provenance {
-                                        precision: from
-                                            .as_ref()
-                                            .map_or(ir::Precision::Exact, |spec| precision(spec.precision)),
-                                        sources: decision_sources_for_event(d, &sources),
-                                    },
-                                });
-                            }
-                        }
-                        history.decisions.push(ir::DecisionRecord {
-                            id: d.id.name.clone(),
-                            decision,
-                            text,
-                            sources: decision_sources,
-                        });
-                    }
-                }
+        let (day, topic, text, precision) = match &event.kind {
+            hir::EventKind::Decline { party, turn } => {
+                history.declines.push((*party, *turn));
+                let text = format!("{} declines the chair turn starting this day", code(*party));
+                (*turn, "chair", text, ir::Precision::Exact)
             }
-            RecordKind::Decline { party: p, turn } => {
-                history
-                    .declines
-                    .extend(party(&names, p).map(|q| (q, day_or_zero(turn))));
-                history.events.push(ir::Event {
-                    day: day_or_zero(turn),
-                    topic: "chair".to_string(),
-                    text: format!("{} declines the chair turn starting this day", p.name),
-                    provenance: exact(&sources),
-                });
-            }
-            RecordKind::Handover { to, on, decided_by } => {
-                history
-                    .handovers
-                    .extend(party(&names, to).map(|q| (q, day_or_zero(on))));
+            hir::EventKind::Handover { to, on, decided_by } => {
+                history.handovers.push((*to, *on));
                 let by = decided_by
                     .as_ref()
-                    .map(|(m, d)| format!(" (decision `{}` at `{}`)", d.name, m.name))
+                    .map(|(m, d)| format!(" (decision `{d}` at `{m}`)"))
                     .unwrap_or_default();
-                history.events.push(ir::Event {
-                    day: day_or_zero(on),
-                    topic: "chair".to_string(),
-                    text: format!("the chair is handed over to {}{by}", to.name),
-                    provenance: exact(&sources),
-                });
+                let text = format!("the chair is handed over to {}{by}", code(*to));
+                (*on, "chair", text, ir::Precision::Exact)
             }
-            RecordKind::SilenceBroken { party: p, on, becomes } => {
-                let observer = becomes.name == "observer";
-                history
-                    .silences
-                    .extend(party(&names, p).map(|q| (q, day_or_zero(&on.date), observer)));
-                history.events.push(ir::Event {
-                    day: day_or_zero(&on.date),
-                    topic: "membership".to_string(),
-                    text: format!("{} breaks the silence procedure and becomes {}", p.name, becomes.name),
-                    provenance: dated(on, &sources),
-                });
+            hir::EventKind::SilenceBroken {
+                party,
+                on,
+                precision,
+                becomes,
+            } => {
+                let observer = *becomes == hir::AfterSilence::Observer;
+                history.silences.push((*party, *on, observer));
+                let becomes = if observer { "observer" } else { "none" };
+                let text = format!("{} breaks the silence procedure and becomes {becomes}", code(*party));
+                (*on, "membership", text, *precision)
             }
-            RecordKind::Joined { party: p, on } => {
-                history
-                    .joins
-                    .extend(party(&names, p).map(|q| (q, day_or_zero(&on.date))));
-                history.events.push(ir::Event {
-                    day: day_or_zero(&on.date),
-                    topic: "membership".to_string(),
-                    text: format!("{} joins as a member", p.name),
-                    provenance: dated(on, &sources),
-                });
+            hir::EventKind::Joined { party, on, precision } => {
+                history.joins.push((*party, *on));
+                (
+                    *on,
+                    "membership",
+                    format!("{} joins as a member", code(*party)),
+                    *precision,
+                )
             }
-            RecordKind::Designation {
-                party: p,
+            hir::EventKind::Designation {
+                party,
                 role,
                 on,
+                precision,
                 person,
             } => {
-                let who = person.as_ref().map(|s| format!(" ({})", s.value)).unwrap_or_default();
-                history.events.push(ir::Event {
-                    day: day_or_zero(&on.date),
-                    topic: "coordinator".to_string(),
-                    text: format!("{} designates its {}{who}", p.name, role.name.replace('_', " ")),
-                    provenance: dated(on, &sources),
-                });
+                let who = person.as_ref().map(|s| format!(" ({s})")).unwrap_or_default();
+                let text = format!("{} designates its {}{who}", code(*party), role.replace('_', " "));
+                (*on, "coordinator", text, *precision)
             }
-            RecordKind::Note { text } => history.notes.push(ir::Note {
-                text: text.value.clone(),
-                sources,
-            }),
-            RecordKind::Test(_) => {}
-        }
+            hir::EventKind::Note { text } => {
+                history.notes.push(ir::Note {
+                    text: text.clone(),
+                    sources,
+                });
+                continue;
+            }
+        };
+        history.events.push(ir::Event {
+            day,
+            topic: topic.to_string(),
+            text,
+            provenance: provenance(precision),
+        });
     }
     history.events.sort_by_key(|e| e.day);
-    (history, names)
+    history
 }
 
-fn precision(p: DatePrecision) -> ir::Precision {
-    match p {
-        DatePrecision::Exact => ir::Precision::Exact,
-        DatePrecision::NoLaterThan => ir::Precision::NoLaterThan,
-        DatePrecision::NoEarlierThan => ir::Precision::NoEarlierThan,
-    }
-}
-
-/// A decision's own sources, or else its meeting's.
-fn decision_sources_for_event(d: &DecisionRecord, meeting_sources: &[String]) -> Vec<String> {
-    let own: Vec<String> = d
-        .fields
+fn lower_test(test: &hir::Test) -> ir::Test {
+    let steps = test
+        .steps
         .iter()
-        .filter_map(|f| match &f.kind {
-            DecisionFieldKind::Source(s) => Some(source_text(s)),
-            _ => None,
+        .map(|step| match step {
+            hir::TestStep::Let(value) => ir::TestStep::Let(expr(value)),
+            hir::TestStep::Assert {
+                expr: e,
+                file,
+                line,
+                column,
+                text,
+            } => ir::TestStep::Assert {
+                expr: expr(e),
+                file: file.clone(),
+                line: *line,
+                column: *column,
+                text: text.clone(),
+            },
         })
         .collect();
-    if own.is_empty() {
-        meeting_sources.to_vec()
-    } else {
-        own
-    }
-}
-
-fn source_text(s: &SourceRef) -> String {
-    match &s.paragraph {
-        Some(p) => format!("{}, {}", s.document.value, p.value),
-        None => s.document.value.clone(),
-    }
-}
-
-fn lower_meeting(m: &MeetingRecord, names: &Names) -> ir::Meeting {
-    let mut meeting = ir::Meeting {
-        id: Some(m.id.name.clone()),
-        kind: 0,
-        date: 0,
-        host: None,
-        present: Vec::new(),
-        observers: Vec::new(),
-    };
-    let parties = |list: &[Ident]| {
-        list.iter()
-            .filter_map(|i| names.parties.get(&i.name).copied())
-            .collect::<Vec<_>>()
-    };
-    for field in &m.fields {
-        match &field.kind {
-            MeetingFieldKind::Kind(k) => meeting.kind = names.meeting_kinds.get(&k.name).copied().unwrap_or(0),
-            MeetingFieldKind::Date(spec) => meeting.date = day_or_zero(&spec.date),
-            MeetingFieldKind::Host(p) => meeting.host = names.parties.get(&p.name).copied(),
-            MeetingFieldKind::Present(list) => meeting.present = parties(list),
-            MeetingFieldKind::Observers(list) => meeting.observers = parties(list),
-            MeetingFieldKind::Place(_) | MeetingFieldKind::Source(_) | MeetingFieldKind::Decision(_) => {}
-        }
-    }
-    meeting
-}
-
-fn lower_decision(d: &DecisionRecord, meeting: ir::Meeting, names: &Names) -> ir::Decision {
-    let parties = |list: &[Ident]| {
-        list.iter()
-            .filter_map(|i| names.parties.get(&i.name).copied())
-            .collect::<Vec<_>>()
-    };
-    let mut decision = ir::Decision {
-        kind: 0,
-        meeting,
-        objections: Vec::new(),
-        reservations: Vec::new(),
-        subjects: Vec::new(),
-        invited_to: None,
-    };
-    for field in &d.fields {
-        match &field.kind {
-            DecisionFieldKind::Kind(k) => decision.kind = names.decision_kinds.get(&k.name).copied().unwrap_or(0),
-            DecisionFieldKind::Objections(list) => decision.objections = parties(list),
-            DecisionFieldKind::Reservations(list) => decision.reservations = parties(list),
-            DecisionFieldKind::Admits(list) => decision.subjects = parties(list),
-            DecisionFieldKind::Invites { parties: list, to } => {
-                decision.subjects = parties(list);
-                decision.invited_to = to.as_ref().map(|t| t.name.clone());
-            }
-            DecisionFieldKind::Elects { party, .. } => decision.subjects = parties(std::slice::from_ref(party)),
-            DecisionFieldKind::Text(_) | DecisionFieldKind::Source(_) => {}
-        }
-    }
-    decision
-}
-
-fn lower_test(test: &TestDecl, file: Option<&SourceFile>, names: &Names) -> ir::Test {
-    let mut scope: Vec<String> = Vec::new();
-    let mut steps = Vec::new();
-    for stmt in &test.stmts {
-        match stmt {
-            TestStmt::Let { name, value, .. } => {
-                steps.push(ir::TestStep::Let(expr(value, &mut scope, names, &Globals::new())));
-                scope.push(name.name.clone());
-            }
-            TestStmt::Assert { expr: e, span } => {
-                let (line, column) = file.map_or((0, 0), |f| line_column(&f.text, span.start));
-                let text = file
-                    .and_then(|f| f.text.get(e.span.start..e.span.end))
-                    .unwrap_or_default()
-                    .to_string();
-                steps.push(ir::TestStep::Assert {
-                    expr: expr(e, &mut scope, names, &Globals::new()),
-                    file: file.map(|f| f.name.clone()).unwrap_or_default(),
-                    line,
-                    column,
-                    text,
-                });
-            }
-        }
-    }
     ir::Test {
-        name: test.name.value.clone(),
+        name: test.name.clone(),
         steps,
     }
 }
 
-/// Lowers a checked expression. `scope` holds the locals by slot.
-pub fn expr(e: &ast::Expr, scope: &mut Vec<String>, names: &Names, globals: &Globals) -> ir::Expr {
-    let go = |e: &ast::Expr, scope: &mut Vec<String>| Box::new(expr(e, scope, names, globals));
+/// Lowers a checked expression.
+pub fn expr(e: &hir::Expr) -> ir::Expr {
+    let go = |e: &hir::Expr| Box::new(expr(e));
+    let all = |list: &[hir::Expr]| list.iter().map(expr).collect::<Vec<_>>();
+    let fields = |list: &[(ir::Field, hir::Expr)]| list.iter().map(|(f, v)| (*f, expr(v))).collect::<Vec<_>>();
     match &e.kind {
-        ExprKind::Bool(b) => ir::Expr::Bool(*b),
-        ExprKind::Int(i) => ir::Expr::Int(*i),
-        ExprKind::Date(d) => ir::Expr::Date(day_or_zero(d)),
-        ExprKind::Duration(d) => ir::Expr::Duration(duration(d)),
-        ExprKind::None => ir::Expr::None,
-        ExprKind::Name(ident) => name(&ident.name, scope, names, globals),
-        ExprKind::Set(items) => ir::Expr::Set(items.iter().map(|i| expr(i, scope, names, globals)).collect()),
-        ExprKind::Record { kind, fields } => {
-            let fields = fields
-                .iter()
-                .filter_map(|(f, v)| field(&f.name).map(|f| (f, expr(v, scope, names, globals))))
-                .collect();
-            if kind.name == "decision" {
-                ir::Expr::DecisionLit(fields)
-            } else {
-                ir::Expr::MeetingLit(fields)
-            }
-        }
-        ExprKind::Call { func, args } => {
-            let args: Vec<ir::Expr> = args.iter().map(|a| expr(a, scope, names, globals)).collect();
-            match ir::Builtin::from_name(&func.name) {
-                Some(b) => ir::Expr::Builtin(b, args),
-                None => ir::Expr::Rule(names.rules.get(&func.name).copied().unwrap_or(0), args),
-            }
-        }
-        ExprKind::Field { base, field: f } => {
-            ir::Expr::Field(go(base, scope), field(&f.name).unwrap_or(ir::Field::Kind))
-        }
-        ExprKind::Unary { op, operand } => match op {
-            UnaryOp::Not => ir::Expr::Not(go(operand, scope)),
-            UnaryOp::Neg => ir::Expr::Neg(go(operand, scope)),
+        hir::ExprKind::Bool(b) => ir::Expr::Bool(*b),
+        hir::ExprKind::Int(i) => ir::Expr::Int(*i),
+        hir::ExprKind::Date(d) => ir::Expr::Date(*d),
+        hir::ExprKind::Duration(d) => ir::Expr::Duration(*d),
+        hir::ExprKind::None => ir::Expr::None,
+        hir::ExprKind::Local(slot) => ir::Expr::Local(*slot),
+        hir::ExprKind::Party(p) => ir::Expr::Party(*p),
+        hir::ExprKind::Status(s) => ir::Expr::Status(*s),
+        hir::ExprKind::MeetingKind(k) => ir::Expr::MeetingKind(*k),
+        hir::ExprKind::DecisionKind(k) => ir::Expr::DecisionKind(*k),
+        hir::ExprKind::Meeting(m) => ir::Expr::MeetingRecord(*m),
+        hir::ExprKind::Decision(d) => ir::Expr::DecisionRecord(*d),
+        hir::ExprKind::Set(items) => ir::Expr::Set(all(items)),
+        hir::ExprKind::MeetingLit(list) => ir::Expr::MeetingLit(fields(list)),
+        hir::ExprKind::DecisionLit(list) => ir::Expr::DecisionLit(fields(list)),
+        hir::ExprKind::Builtin(b, args) => ir::Expr::Builtin(*b, all(args)),
+        hir::ExprKind::Rule(r, args) => ir::Expr::Rule(*r, all(args)),
+        hir::ExprKind::Field(base, f) => ir::Expr::Field(go(base), *f),
+        hir::ExprKind::Not(e) => ir::Expr::Not(go(e)),
+        hir::ExprKind::Neg(e) => ir::Expr::Neg(go(e)),
+        hir::ExprKind::Binary(op, l, r) => ir::Expr::Binary(*op, go(l), go(r)),
+        hir::ExprKind::If(c, t, o) => ir::Expr::If(go(c), go(t), go(o)),
+        hir::ExprKind::Quantifier { all, slot, set, body } => ir::Expr::Quantifier {
+            all: *all,
+            slot: *slot,
+            set: go(set),
+            body: go(body),
         },
-        ExprKind::Binary { op, lhs, rhs } => {
-            let op = match op {
-                BinaryOp::Implies => ir::BinOp::Implies,
-                BinaryOp::Or => ir::BinOp::Or,
-                BinaryOp::And => ir::BinOp::And,
-                BinaryOp::Eq => ir::BinOp::Eq,
-                BinaryOp::Ne => ir::BinOp::Ne,
-                BinaryOp::Lt => ir::BinOp::Lt,
-                BinaryOp::Le => ir::BinOp::Le,
-                BinaryOp::Gt => ir::BinOp::Gt,
-                BinaryOp::Ge => ir::BinOp::Ge,
-                BinaryOp::In => ir::BinOp::In,
-                BinaryOp::Add => ir::BinOp::Add,
-                BinaryOp::Sub => ir::BinOp::Sub,
-                BinaryOp::Mul => ir::BinOp::Mul,
-            };
-            ir::Expr::Binary(op, go(lhs, scope), go(rhs, scope))
-        }
-        ExprKind::If { cond, then, otherwise } => ir::Expr::If(go(cond, scope), go(then, scope), go(otherwise, scope)),
-        ExprKind::Quantifier { kind, var, set, body } => {
-            let set = go(set, scope);
-            let slot = scope.len() as u32;
-            scope.push(var.name.clone());
-            let body = go(body, scope);
-            scope.pop();
-            ir::Expr::Quantifier {
-                all: *kind == QuantifierKind::All,
-                slot,
-                set,
-                body,
-            }
-        }
     }
-}
-
-fn name(n: &str, scope: &[String], names: &Names, globals: &Globals) -> ir::Expr {
-    if let Some(slot) = scope.iter().rposition(|s| s == n) {
-        return ir::Expr::Local(slot as u32);
-    }
-    if let Some(g) = globals.get(n) {
-        return g.clone();
-    }
-    if let Some(p) = names.parties.get(n) {
-        return ir::Expr::Party(*p);
-    }
-    if let Some(k) = names.meeting_kinds.get(n) {
-        return ir::Expr::MeetingKind(*k);
-    }
-    if let Some(k) = names.decision_kinds.get(n) {
-        return ir::Expr::DecisionKind(*k);
-    }
-    if STATUSES.contains(&n) {
-        return ir::Expr::Status(match n {
-            "member" => ir::Status::Member,
-            "pending" => ir::Status::Pending,
-            "observer" => ir::Status::Observer,
-            "invited" => ir::Status::Invited,
-            _ => ir::Status::None,
-        });
-    }
-    if let Some(m) = names.meetings.get(n) {
-        return ir::Expr::MeetingRecord(*m);
-    }
-    if let Some(d) = names.decisions.get(n) {
-        return ir::Expr::DecisionRecord(*d);
-    }
-    ir::Expr::None
-}
-
-fn field(n: &str) -> Option<ir::Field> {
-    Some(match n {
-        "kind" => ir::Field::Kind,
-        "date" => ir::Field::Date,
-        "host" => ir::Field::Host,
-        "present" => ir::Field::Present,
-        "observers" => ir::Field::Observers,
-        "meeting" => ir::Field::Meeting,
-        "objections" => ir::Field::Objections,
-        "reservations" => ir::Field::Reservations,
-        "subjects" => ir::Field::Subjects,
-        "due" => ir::Field::Due,
-        "party" => ir::Field::Party,
-        "must" => ir::Field::Must,
-        _ => return None,
-    })
 }

@@ -31,11 +31,11 @@ pub enum QueryError {
 pub fn compile(files: &[SourceFile], query: &str, facts_json: Option<&serde_json::Value>) -> Result<Query, QueryError> {
     let parsed = charter_grammar::parse_query(query).map_err(QueryError::Query)?;
     let mut outcome: Option<Result<Query, QueryError>> = None;
-    let result = check_each(files, |checked, typed, lowered| {
+    let result = check_each(files, |checked, env, bundle| {
         if outcome.is_some() {
             return;
         }
-        let named = match facts_json.map(|json| facts::decode(&lowered.bundle, json)).transpose() {
+        let named = match facts_json.map(|json| facts::decode(bundle, json)).transpose() {
             Ok(named) => named.unwrap_or_default(),
             Err(e) => {
                 outcome = Some(Err(QueryError::Facts(e)));
@@ -49,18 +49,31 @@ pub fn compile(files: &[SourceFile], query: &str, facts_json: Option<&serde_json
         let mut sink = Sink::default();
         let query_file = files.len();
         crate::temporal::check_query(query_file, &parsed, &mut sink);
-        crate::typeck::check_expr(&checked.env, typed, query_file, locals, &parsed, &mut sink);
-        if sink.error_count() > 0 {
-            outcome = Some(Err(QueryError::Query(
-                sink.diagnostics.into_iter().map(|d| d.diagnostic).collect(),
-            )));
-            return;
-        }
-        let mut scope: Vec<String> = named.iter().map(|(name, _)| name.clone()).collect();
-        let expr = crate::lower::expr(&parsed, &mut scope, &lowered.names, &crate::lower::Globals::new());
+        let (_, resolved) = crate::typeck::check_expr(env, checked.typed(), query_file, locals, &parsed, &mut sink);
+        let resolved = match resolved {
+            Some(resolved) if sink.error_count() == 0 => resolved,
+            Some(_) | None => {
+                if sink.error_count() == 0 {
+                    sink.push(
+                        query_file,
+                        Diagnostic::error(
+                            crate::codes::INTERNAL,
+                            "the query checked but could not be resolved",
+                            parsed.span,
+                            "query not resolved",
+                        )
+                        .with_help("this is a bug in Charter: please report it with the query"),
+                    );
+                }
+                outcome = Some(Err(QueryError::Query(
+                    sink.diagnostics.into_iter().map(|d| d.diagnostic).collect(),
+                )));
+                return;
+            }
+        };
         outcome = Some(Ok(Query {
-            bundle: lowered.bundle.clone(),
-            expr,
+            bundle: bundle.clone(),
+            expr: crate::lower::expr(&resolved),
             facts: named.into_iter().map(|(_, v)| v).collect(),
         }));
     });

@@ -9,10 +9,14 @@ use std::collections::BTreeMap;
 use charter_grammar::ast::*;
 use charter_grammar::Diagnostic;
 
+use charter_runtime::date;
+use charter_runtime::ir::{self, Status};
+
 use crate::codes;
+use crate::hir;
 use crate::package::{FileId, Package, Sink};
 use crate::suggest::did_you_mean;
-use crate::types::{Type, BUILTIN_DECISION_KINDS, STATUSES};
+use crate::types::{Type, BUILTIN_DECISION_KINDS};
 
 /// Where something is defined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,30 +27,45 @@ pub struct Def {
 
 #[derive(Debug, Clone)]
 pub struct PartyDef<'a> {
+    pub id: hir::PartyId,
     pub def: Def,
     pub decl: &'a PartyDecl,
 }
 
 #[derive(Debug, Clone)]
 pub struct MeetingKindDef<'a> {
+    /// Position in name order (set once all kinds are collected).
+    pub id: hir::MeetingKindId,
     pub def: Def,
     pub decl: &'a MeetingDecl,
 }
 
+/// A decision kind: built in (no definition) or declared.
+#[derive(Debug, Clone)]
+pub struct DecisionKindDef {
+    /// Position in name order (set once all kinds are collected).
+    pub id: hir::DecisionKindId,
+    pub def: Option<Def>,
+}
+
 #[derive(Debug, Clone)]
 pub struct RuleDef<'a> {
+    /// Position in name order (set once all rules are collected).
+    pub id: hir::RuleId,
     pub def: Def,
     pub decl: &'a RuleDecl,
 }
 
 #[derive(Debug, Clone)]
 pub struct MeetingRecordDef<'a> {
+    pub id: hir::MeetingId,
     pub def: Def,
     pub record: &'a MeetingRecord,
 }
 
 #[derive(Debug, Clone)]
 pub struct DecisionRecordDef<'a> {
+    pub id: hir::DecisionId,
     pub def: Def,
     pub meeting: &'a MeetingRecord,
     pub record: &'a DecisionRecord,
@@ -58,7 +77,7 @@ pub struct Env<'a> {
     pub parties: BTreeMap<String, PartyDef<'a>>,
     pub meeting_kinds: BTreeMap<String, MeetingKindDef<'a>>,
     /// Declared decision kinds; the built-in ones have no definition.
-    pub decision_kinds: BTreeMap<String, Option<Def>>,
+    pub decision_kinds: BTreeMap<String, DecisionKindDef>,
     pub rules: BTreeMap<String, RuleDef<'a>>,
     pub meetings: BTreeMap<String, MeetingRecordDef<'a>>,
     pub decisions: BTreeMap<String, DecisionRecordDef<'a>>,
@@ -110,13 +129,14 @@ pub fn records<'a>(package: &Package<'a>) -> Vec<(FileId, &'a Record)> {
 pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
     let mut env = Env::default();
     for kind in BUILTIN_DECISION_KINDS {
-        env.decision_kinds.insert((*kind).to_string(), None);
+        env.decision_kinds
+            .insert((*kind).to_string(), DecisionKindDef { id: 0, def: None });
     }
     for item in items(package) {
         let file = item.file;
         match item.node {
             Item::Party(decl) => {
-                if STATUSES.contains(&decl.id.name.as_str()) || BUILTIN_DECISION_KINDS.contains(&decl.id.name.as_str())
+                if Status::from_name(&decl.id.name).is_some() || BUILTIN_DECISION_KINDS.contains(&decl.id.name.as_str())
                 {
                     sink.push(
                         file,
@@ -140,9 +160,11 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                         duplicate(codes::DUPLICATE_PARTY, "party", &decl.id, first.def, file),
                     );
                 } else {
+                    let id = env.parties.len() as hir::PartyId;
                     env.parties.insert(
                         decl.id.name.clone(),
                         PartyDef {
+                            id,
                             def: Def {
                                 file,
                                 span: decl.id.span,
@@ -162,6 +184,7 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                     env.rules.insert(
                         decl.name.name.clone(),
                         RuleDef {
+                            id: 0,
                             def: Def {
                                 file,
                                 span: decl.name.span,
@@ -187,6 +210,7 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                             env.meeting_kinds.insert(
                                 decl.kind.name.clone(),
                                 MeetingKindDef {
+                                    id: 0,
                                     def: Def {
                                         file,
                                         span: decl.kind.span,
@@ -198,7 +222,7 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                     }
                 }
                 StmtKind::DecisionKind { kind, .. } => {
-                    if let Some(Some(first)) = env.decision_kinds.get(&kind.name) {
+                    if let Some(DecisionKindDef { def: Some(first), .. }) = env.decision_kinds.get(&kind.name) {
                         if first.file == file {
                             sink.push(
                                 file,
@@ -206,11 +230,27 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                             );
                         }
                     } else {
-                        env.decision_kinds
-                            .insert(kind.name.clone(), Some(Def { file, span: kind.span }));
+                        env.decision_kinds.insert(
+                            kind.name.clone(),
+                            DecisionKindDef {
+                                id: 0,
+                                def: Some(Def { file, span: kind.span }),
+                            },
+                        );
                     }
                 }
-                _ => {}
+                StmtKind::Members { .. }
+                | StmtKind::Pending { .. }
+                | StmtKind::OpenTo { .. }
+                | StmtKind::Withdrawal { .. }
+                | StmtKind::Designate { .. }
+                | StmtKind::Rotation(_)
+                | StmtKind::SupportUnit { .. }
+                | StmtKind::Location { .. }
+                | StmtKind::Observers { .. }
+                | StmtKind::Invite { .. }
+                | StmtKind::Decisions { .. }
+                | StmtKind::Amendments { .. } => {}
             },
             Item::Block(_) | Item::Test(_) | Item::NonNormative(_) => {}
         }
@@ -223,9 +263,11 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                     duplicate(codes::DUPLICATE_RECORD, "meeting record", &meeting.id, first.def, file),
                 );
             } else {
+                let id = env.meetings.len() as hir::MeetingId;
                 env.meetings.insert(
                     meeting.id.name.clone(),
                     MeetingRecordDef {
+                        id,
                         def: Def {
                             file,
                             span: meeting.id.span,
@@ -248,9 +290,11 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                             ),
                         );
                     } else {
+                        let id = env.decisions.len() as hir::DecisionId;
                         env.decisions.insert(
                             decision.id.name.clone(),
                             DecisionRecordDef {
+                                id,
                                 def: Def {
                                     file,
                                     span: decision.id.span,
@@ -263,6 +307,15 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                 }
             }
         }
+    }
+    for (id, kind) in env.meeting_kinds.values_mut().enumerate() {
+        kind.id = id as hir::MeetingKindId;
+    }
+    for (id, kind) in env.decision_kinds.values_mut().enumerate() {
+        kind.id = id as hir::DecisionKindId;
+    }
+    for (id, rule) in env.rules.values_mut().enumerate() {
+        rule.id = id as hir::RuleId;
     }
     env
 }
@@ -281,28 +334,34 @@ fn duplicate(code: &'static str, what: &str, ident: &Ident, first: Def, file: Fi
 }
 
 impl<'a> Env<'a> {
-    /// Checks that `ident` names a declared party.
-    pub fn party(&self, file: FileId, ident: &Ident, sink: &mut Sink) -> bool {
-        if ident.name.is_empty() || self.parties.contains_key(&ident.name) {
-            return true;
+    /// The party `ident` names, or an error saying it names none.
+    pub fn party(&self, file: FileId, ident: &Ident, sink: &mut Sink) -> Option<hir::PartyId> {
+        if let Some(party) = self.parties.get(&ident.name) {
+            return Some(party.id);
         }
-        let mut d = Diagnostic::error(
+        let d = Diagnostic::error(
             codes::UNKNOWN_PARTY,
             format!("unknown party `{}`", ident.name),
             ident.span,
             "not a declared party",
         );
-        d = match did_you_mean(&ident.name, self.parties.keys().map(String::as_str)) {
+        let d = match did_you_mean(&ident.name, self.parties.keys().map(String::as_str)) {
             Some(near) => d.with_help(format!("did you mean `{near}`?")),
             None => d.with_help("declare it with `state`, `organization` or `civil_society` before using it"),
         };
         sink.push(file, d);
-        false
+        None
     }
 
-    pub fn meeting_kind(&self, file: FileId, ident: &Ident, sink: &mut Sink) -> bool {
-        if self.meeting_kinds.contains_key(&ident.name) {
-            return true;
+    /// Every party of a list; all are checked, and `None` if any is unknown.
+    pub fn parties(&self, file: FileId, list: &[Ident], sink: &mut Sink) -> Option<Vec<hir::PartyId>> {
+        let ids: Vec<Option<hir::PartyId>> = list.iter().map(|p| self.party(file, p, sink)).collect();
+        ids.into_iter().collect()
+    }
+
+    pub fn meeting_kind(&self, file: FileId, ident: &Ident, sink: &mut Sink) -> Option<hir::MeetingKindId> {
+        if let Some(kind) = self.meeting_kinds.get(&ident.name) {
+            return Some(kind.id);
         }
         let d = Diagnostic::error(
             codes::UNKNOWN_MEETING,
@@ -319,12 +378,12 @@ impl<'a> Env<'a> {
                 "declare it with a `meeting` statement",
             ),
         );
-        false
+        None
     }
 
-    pub fn decision_kind(&self, file: FileId, ident: &Ident, sink: &mut Sink) -> bool {
-        if self.decision_kinds.contains_key(&ident.name) {
-            return true;
+    pub fn decision_kind(&self, file: FileId, ident: &Ident, sink: &mut Sink) -> Option<hir::DecisionKindId> {
+        if let Some(kind) = self.decision_kinds.get(&ident.name) {
+            return Some(kind.id);
         }
         let d = Diagnostic::error(
             codes::UNKNOWN_DECISION_KIND,
@@ -341,7 +400,7 @@ impl<'a> Env<'a> {
                 "declare it with a `decision` statement",
             ),
         );
-        false
+        None
     }
 
     pub fn meeting_record(&self, file: FileId, ident: &Ident, sink: &mut Sink) -> Option<&MeetingRecordDef<'a>> {
@@ -388,22 +447,23 @@ impl<'a> Env<'a> {
         found
     }
 
-    /// The type of a bare name in an expression that is not a local variable.
-    pub fn global_type(&self, name: &str) -> Option<Type> {
-        if self.parties.contains_key(name) {
-            Some(Type::Party)
-        } else if self.meeting_kinds.contains_key(name) {
-            Some(Type::MeetingKind)
-        } else if self.decision_kinds.contains_key(name) {
-            Some(Type::DecisionKind)
-        } else if STATUSES.contains(&name) {
-            Some(Type::Status)
-        } else if self.meetings.contains_key(name) {
-            Some(Type::Meeting)
-        } else if self.decisions.contains_key(name) {
-            Some(Type::Decision)
+    /// What a bare name in an expression that is not a local variable
+    /// stands for, with its type.
+    pub fn global(&self, name: &str) -> Option<(Type, hir::ExprKind)> {
+        if let Some(p) = self.parties.get(name) {
+            Some((Type::Party, hir::ExprKind::Party(p.id)))
+        } else if let Some(k) = self.meeting_kinds.get(name) {
+            Some((Type::MeetingKind, hir::ExprKind::MeetingKind(k.id)))
+        } else if let Some(k) = self.decision_kinds.get(name) {
+            Some((Type::DecisionKind, hir::ExprKind::DecisionKind(k.id)))
+        } else if let Some(s) = Status::from_name(name) {
+            Some((Type::Status, hir::ExprKind::Status(s)))
+        } else if let Some(m) = self.meetings.get(name) {
+            Some((Type::Meeting, hir::ExprKind::Meeting(m.id)))
         } else {
-            None
+            self.decisions
+                .get(name)
+                .map(|d| (Type::Decision, hir::ExprKind::Decision(d.id)))
         }
     }
 
@@ -416,7 +476,7 @@ impl<'a> Env<'a> {
             .chain(self.meetings.keys())
             .chain(self.decisions.keys())
             .map(String::as_str)
-            .chain(STATUSES.iter().copied())
+            .chain(Status::ALL.iter().map(|s| s.name()))
             .collect()
     }
 }
@@ -433,44 +493,242 @@ pub fn with_suggestion<'n>(
     }
 }
 
-/// Checks every name used by statements, party declarations and history
-/// records (expressions are the type checker's).
-pub fn check_references(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) {
-    for item in items(package) {
-        let file = item.file;
-        match item.node {
-            Item::Party(decl) => check_party_decl(file, decl, sink),
-            Item::Stmt(stmt) => check_statement(file, stmt, env, sink),
-            Item::Block(_) | Item::Rule(_) | Item::Test(_) | Item::NonNormative(_) => {}
-        }
+/// A calendar day, or `None` for a literal off the calendar (the temporal
+/// check reports those).
+pub fn day(d: &DateLit) -> Option<ir::Day> {
+    date::from_ymd(d.year, d.month, d.day)
+}
+
+pub fn duration(d: &DurationLit) -> ir::Duration {
+    ir::Duration {
+        amount: d.amount,
+        unit: match d.unit {
+            DurationUnit::Days => ir::Unit::Days,
+            DurationUnit::Months => ir::Unit::Months,
+            DurationUnit::Years => ir::Unit::Years,
+        },
     }
-    let amend_by: Vec<&str> = items(package)
-        .iter()
-        .filter(|i| i.file == package.policy_file)
-        .filter_map(|i| match i.node {
-            Item::Stmt(Stmt {
-                kind: StmtKind::Amendments { by },
-                ..
-            }) => Some(by),
-            _ => None,
+}
+
+fn precision(p: DatePrecision) -> ir::Precision {
+    match p {
+        DatePrecision::Exact => ir::Precision::Exact,
+        DatePrecision::NoLaterThan => ir::Precision::NoLaterThan,
+        DatePrecision::NoEarlierThan => ir::Precision::NoEarlierThan,
+    }
+}
+
+/// `source "doc" para 12` as the report prints it.
+fn source_text(s: &SourceRef) -> String {
+    match &s.paragraph {
+        Some(p) => format!("{}, {}", s.document.value, p.value),
+        None => s.document.value.clone(),
+    }
+}
+
+/// What resolution makes of a package's header, parties, statements and
+/// history: everything of the HIR but the rules and tests (the type
+/// checker resolves expressions).
+pub struct Resolved {
+    pub title: String,
+    pub reference: Option<String>,
+    pub adopted: ir::Day,
+    pub parties: Vec<ir::Party>,
+    pub base: Vec<hir::Statement>,
+    pub amendments: Vec<hir::Amendment>,
+    pub meetings: Vec<hir::MeetingRecord>,
+    pub events: Vec<hir::Event>,
+}
+
+/// Resolves every name a header, party declaration, statement or history
+/// record uses (expressions are the type checker's), reporting each one
+/// that names nothing. `None` if anything failed to resolve: then an error
+/// was reported here, or by the temporal check for a date off the
+/// calendar or a missing adoption date.
+pub fn resolve(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) -> Option<Resolved> {
+    let r = Resolver { env, sink };
+    r.package(package)
+}
+
+struct Resolver<'e, 'a, 's> {
+    env: &'e Env<'a>,
+    sink: &'s mut Sink,
+}
+
+impl Resolver<'_, '_, '_> {
+    fn package(mut self, package: &Package<'_>) -> Option<Resolved> {
+        let header = &package.policy.header;
+        let adopted = header.fields.iter().find_map(|f| match f {
+            HeaderField::Adopted(d) => Some(day(d)),
+            HeaderField::Ref(_) | HeaderField::Source(_) => None,
+        });
+        let reference = header.fields.iter().find_map(|f| match f {
+            HeaderField::Ref(r) => Some(r.value.clone()),
+            HeaderField::Adopted(_) | HeaderField::Source(_) => None,
+        });
+        let parties: Vec<Option<ir::Party>> = items(package)
+            .into_iter()
+            .filter_map(|item| match item.node {
+                Item::Party(decl) => Some((item.file, decl)),
+                Item::Block(_) | Item::Rule(_) | Item::Test(_) | Item::Stmt(_) | Item::NonNormative(_) => None,
+            })
+            .filter(|(_, decl)| {
+                self.env
+                    .parties
+                    .get(&decl.id.name)
+                    .is_some_and(|p| std::ptr::eq(p.decl, *decl))
+            })
+            .map(|(file, decl)| self.party_decl(file, decl))
+            .collect();
+        let base = self.statements(package.policy_file, &package.policy.items);
+        let amendments: Vec<Option<hir::Amendment>> = package
+            .amendments
+            .iter()
+            .map(|(file, amendment)| self.amendment(*file, amendment, package))
+            .collect();
+        let meetings: Vec<Option<hir::MeetingRecord>> = records(package)
+            .into_iter()
+            .filter_map(|(file, record)| match &record.kind {
+                RecordKind::Meeting(meeting) => Some(self.meeting_record(file, meeting, &record.sources)),
+                RecordKind::Decline { .. }
+                | RecordKind::Designation { .. }
+                | RecordKind::SilenceBroken { .. }
+                | RecordKind::Handover { .. }
+                | RecordKind::Joined { .. }
+                | RecordKind::Note { .. }
+                | RecordKind::Test(_) => None,
+            })
+            .collect();
+        let events: Vec<Option<hir::Event>> = records(package)
+            .into_iter()
+            .filter_map(|(file, record)| self.event(file, record))
+            .collect();
+        Some(Resolved {
+            title: header.title.value.clone(),
+            reference,
+            adopted: adopted??,
+            parties: parties.into_iter().collect::<Option<_>>()?,
+            base: base?,
+            amendments: amendments.into_iter().collect::<Option<_>>()?,
+            meetings: meetings.into_iter().collect::<Option<_>>()?,
+            events: events.into_iter().collect::<Option<_>>()?,
         })
-        .flatten()
-        .map(|k| k.name.as_str())
-        .collect();
-    for (file, amendment) in &package.amendments {
-        if let Some(meeting) = env.meeting_record(*file, &amendment.meeting, sink) {
-            let kind = meeting.record.fields.iter().find_map(|f| match &f.kind {
-                MeetingFieldKind::Kind(k) => Some(k.name.as_str()),
-                _ => None,
-            });
+    }
+
+    fn party_decl(&mut self, file: FileId, decl: &PartyDecl) -> Option<ir::Party> {
+        let kind = match (decl.kind, &decl.org_kind) {
+            (PartyKind::State, None) => Some(ir::PartyKind::State),
+            (PartyKind::CivilSociety, None) => Some(ir::PartyKind::CivilSociety),
+            (PartyKind::Organization, None) => Some(ir::PartyKind::InternationalOrganization),
+            (PartyKind::Organization, Some(kind)) => match kind.name.as_str() {
+                "international" => Some(ir::PartyKind::InternationalOrganization),
+                "regional" => Some(ir::PartyKind::RegionalOrganization),
+                other => {
+                    let d = Diagnostic::error(
+                        codes::UNKNOWN_ORG_KIND,
+                        format!("unknown organization kind `{other}`"),
+                        kind.span,
+                        "not an organization kind",
+                    );
+                    let d = match did_you_mean(other, ["international", "regional"]) {
+                        Some(near) => d.with_help(format!("did you mean `{near}`?")),
+                        None => d.with_help("an organization is `international` or `regional`"),
+                    };
+                    self.sink.push(file, d);
+                    None
+                }
+            },
+            (PartyKind::State | PartyKind::CivilSociety, Some(kind)) => {
+                self.sink.push(
+                    file,
+                    Diagnostic::error(
+                        codes::UNKNOWN_ORG_KIND,
+                        format!("`kind` is for organizations, but `{}` is not one", decl.id.name),
+                        kind.span,
+                        "only organizations have a kind",
+                    )
+                    .with_help("remove `kind`, or declare the party with `organization`"),
+                );
+                None
+            }
+        };
+        let sort =
+            |s: &Option<Str>, official: &Str| s.as_ref().map_or_else(|| official.value.clone(), |s| s.value.clone());
+        let mut names = vec![Some(ir::PartyName {
+            from: ir::Day::MIN,
+            official: decl.official_name.value.clone(),
+            sort: sort(&decl.sort_name, &decl.official_name),
+        })];
+        for rename in &decl.renames {
+            names.push(day(&rename.on).map(|from| ir::PartyName {
+                from,
+                official: rename.official_name.value.clone(),
+                sort: sort(&rename.sort_name, &rename.official_name),
+            }));
+        }
+        Some(ir::Party {
+            id: decl.id.name.clone(),
+            kind: kind?,
+            names: names.into_iter().collect::<Option<_>>()?,
+        })
+    }
+
+    fn statements(&mut self, file: FileId, list: &[Item]) -> Option<Vec<hir::Statement>> {
+        let mut flat = Vec::new();
+        flatten(file, list, None, &mut flat);
+        let statements: Vec<Option<hir::Statement>> = flat
+            .into_iter()
+            .filter_map(|item| match item.node {
+                Item::Stmt(stmt) => Some(self.statement(file, stmt, item.block)),
+                Item::Party(_) | Item::Block(_) | Item::Rule(_) | Item::Test(_) | Item::NonNormative(_) => None,
+            })
+            .collect();
+        statements.into_iter().collect()
+    }
+
+    fn amendment(&mut self, file: FileId, amendment: &AmendmentFile, package: &Package<'_>) -> Option<hir::Amendment> {
+        let amend_by: Vec<&str> = items(package)
+            .iter()
+            .filter(|i| i.file == package.policy_file)
+            .filter_map(|i| match i.node {
+                Item::Stmt(Stmt {
+                    kind: StmtKind::Amendments { by },
+                    ..
+                }) => Some(by),
+                Item::Party(_)
+                | Item::Block(_)
+                | Item::Rule(_)
+                | Item::Test(_)
+                | Item::Stmt(_)
+                | Item::NonNormative(_) => None,
+            })
+            .flatten()
+            .map(|k| k.name.as_str())
+            .collect();
+        let meeting = self.env.meeting_record(file, &amendment.meeting, self.sink);
+        let mut adopted_on = None;
+        if let Some(meeting) = meeting {
+            let mut kind = None;
+            for field in &meeting.record.fields {
+                match &field.kind {
+                    MeetingFieldKind::Kind(k) => kind = Some(k.name.as_str()),
+                    MeetingFieldKind::Date(spec) => adopted_on = day(&spec.date),
+                    MeetingFieldKind::Place(_)
+                    | MeetingFieldKind::Host(_)
+                    | MeetingFieldKind::Present(_)
+                    | MeetingFieldKind::Observers(_)
+                    | MeetingFieldKind::Source(_)
+                    | MeetingFieldKind::Decision(_) => {}
+                }
+            }
             if let Some(kind) = kind.filter(|k| !amend_by.contains(k)) {
                 let allowed = if amend_by.is_empty() {
                     "the policy names no meeting kind that may amend it; add `amendments by KIND`".to_string()
                 } else {
                     format!("the policy may be amended by {} meetings only", backticked(&amend_by))
                 };
-                sink.push(
-                    *file,
+                self.sink.push(
+                    file,
                     Diagnostic::error(
                         codes::AMENDMENT_NOT_AUTHORIZED,
                         format!(
@@ -484,11 +742,14 @@ pub fn check_references(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) {
                 );
             }
         }
-        if env.meetings.contains_key(&amendment.meeting.name) {
-            if let Some(decision) = env.decision_record(*file, &amendment.decision, sink) {
-                if decision.meeting.id.name != amendment.meeting.name {
-                    sink.push(
-                        *file,
+        let mut decision = None;
+        if meeting.is_some() {
+            if let Some(found) = self.env.decision_record(file, &amendment.decision, self.sink) {
+                if found.meeting.id.name == amendment.meeting.name {
+                    decision = Some(found.id);
+                } else {
+                    self.sink.push(
+                        file,
                         Diagnostic::error(
                             codes::UNKNOWN_RECORD,
                             format!(
@@ -498,172 +759,261 @@ pub fn check_references(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) {
                             amendment.decision.span,
                             "recorded at another meeting",
                         )
-                        .with_help(format!(
-                            "the history records it at meeting `{}`",
-                            decision.meeting.id.name
-                        )),
+                        .with_help(format!("the history records it at meeting `{}`", found.meeting.id.name)),
                     );
                 }
             }
         }
+        let statements = self.statements(file, &amendment.items);
+        Some(hir::Amendment {
+            title: amendment.title.value.clone(),
+            meeting: meeting?.id,
+            decision: decision?,
+            decision_name: amendment.decision.name.clone(),
+            adopted_on: adopted_on?,
+            statements: statements?,
+        })
     }
-    for (file, record) in records(package) {
-        check_record(file, record, env, sink);
-    }
-}
 
-fn check_party_decl(file: FileId, decl: &PartyDecl, sink: &mut Sink) {
-    if let Some(kind) = &decl.org_kind {
-        let known = ["international", "regional"];
-        if decl.kind != PartyKind::Organization {
-            sink.push(
-                file,
-                Diagnostic::error(
-                    codes::UNKNOWN_ORG_KIND,
-                    format!("`kind` is for organizations, but `{}` is not one", decl.id.name),
-                    kind.span,
-                    "only organizations have a kind",
-                )
-                .with_help("remove `kind`, or declare the party with `organization`"),
-            );
-        } else if !known.contains(&kind.name.as_str()) {
-            let d = Diagnostic::error(
-                codes::UNKNOWN_ORG_KIND,
-                format!("unknown organization kind `{}`", kind.name),
-                kind.span,
-                "not an organization kind",
-            );
-            let d = match did_you_mean(&kind.name, known) {
-                Some(near) => d.with_help(format!("did you mean `{near}`?")),
-                None => d.with_help("an organization is `international` or `regional`"),
-            };
-            sink.push(file, d);
-        }
-    }
-}
-
-fn check_statement(file: FileId, stmt: &Stmt, env: &Env<'_>, sink: &mut Sink) {
-    let parties = |list: &[Ident], sink: &mut Sink| {
-        for p in list {
-            env.party(file, p, sink);
-        }
-    };
-    match &stmt.kind {
-        StmtKind::Members { parties: list, .. }
-        | StmtKind::Pending { parties: list, .. }
-        | StmtKind::OpenTo { parties: list } => parties(list, sink),
-        StmtKind::SupportUnit { parties: list, .. } => parties(list, sink),
-        StmtKind::Withdrawal { party, .. } => {
-            env.party(file, party, sink);
-        }
-        StmtKind::Designate { strength, .. } => check_strength(file, strength, sink),
-        StmtKind::Rotation(items) => {
-            for item in items {
-                match &item.kind {
-                    RotationItemKind::EligibleParties(list) => parties(list, sink),
-                    RotationItemKind::First { party, .. } => {
-                        env.party(file, party, sink);
-                    }
-                    RotationItemKind::OrderAlphabetical { language } => {
-                        if language.name != "english" {
-                            let d = Diagnostic::error(
-                                codes::UNKNOWN_LANGUAGE,
-                                format!("no alphabetical order is known for `{}`", language.name),
-                                language.span,
-                                "not a supported language",
-                            );
-                            let d = match did_you_mean(&language.name, ["english"]) {
-                                Some(near) => d.with_help(format!("did you mean `{near}`?")),
-                                None => {
-                                    d.with_help("Charter collates in `english`, the order the Almaty modalities name")
-                                }
-                            };
-                            sink.push(file, d);
-                        }
-                    }
-                    RotationItemKind::EligibleMembers
-                    | RotationItemKind::Term { .. }
-                    | RotationItemKind::Voluntary
-                    | RotationItemKind::AllDecline { .. } => {}
+    fn statement(&mut self, file: FileId, stmt: &Stmt, block: Option<&ClauseBlock>) -> Option<hir::Statement> {
+        let env = self.env;
+        let kind = match &stmt.kind {
+            StmtKind::Members { parties, from, until } => {
+                let parties = env.parties(file, parties, self.sink);
+                let until = until.as_ref().map(day);
+                hir::StatementKind::Roster {
+                    parties: parties?,
+                    kind: ir::MembershipKind::Member {
+                        from: day(from)?,
+                        until: until.map_or(Some(None), |u| u.map(Some))?,
+                    },
                 }
             }
-        }
-        StmtKind::Location { provided_by, .. } => {
-            if let Some(p) = provided_by {
-                env.party(file, p, sink);
+            StmtKind::Pending { parties, deadline } => {
+                let parties = env.parties(file, parties, self.sink);
+                hir::StatementKind::Roster {
+                    parties: parties?,
+                    kind: ir::MembershipKind::Pending {
+                        deadline: day(deadline)?,
+                    },
+                }
             }
-        }
-        StmtKind::Observers { classes, by } | StmtKind::Invite { classes, by } => {
-            for class in classes {
-                check_party_class(file, class, env, sink);
+            StmtKind::OpenTo { parties } => hir::StatementKind::Roster {
+                parties: env.parties(file, parties, self.sink)?,
+                kind: ir::MembershipKind::Open,
+            },
+            StmtKind::Withdrawal { party, on } => {
+                let party = env.party(file, party, self.sink);
+                hir::StatementKind::Roster {
+                    parties: vec![party?],
+                    kind: ir::MembershipKind::Withdrawal { on: day(on)? },
+                }
             }
-            check_decision_rule(file, by, sink);
-        }
-        StmtKind::Meeting(decl) => {
-            check_strength(file, &decl.strength, sink);
-            if let Some(HostRule::Party(p)) = &decl.host {
-                env.party(file, p, sink);
+            StmtKind::Designate {
+                subject,
+                strength,
+                role,
+            } => hir::StatementKind::Designate {
+                subject: *subject,
+                strength: self.strength(file, strength)?,
+                role: role.name.clone(),
+            },
+            StmtKind::Rotation(items) => {
+                let items: Vec<Option<hir::RotationItem>> =
+                    items.iter().map(|item| self.rotation_item(file, item)).collect();
+                hir::StatementKind::Rotation(items.into_iter().collect::<Option<_>>()?)
             }
-        }
-        StmtKind::Decisions { by, quorum, .. } => {
-            check_decision_rule(file, by, sink);
-            if let Some(quorum) = quorum {
-                check_quorum(file, quorum, sink);
+            StmtKind::SupportUnit {
+                parties,
+                period,
+                pending_further_decision,
+                after_period,
+            } => hir::StatementKind::SupportUnit {
+                parties: env.parties(file, parties, self.sink)?,
+                period: period.as_ref().map(duration),
+                pending_further_decision: *pending_further_decision,
+                after_period: *after_period,
+            },
+            StmtKind::Location {
+                place,
+                provided_by,
+                pending_further_decision,
+            } => {
+                let provided_by = provided_by.as_ref().map(|p| env.party(file, p, self.sink));
+                hir::StatementKind::Location {
+                    place: place.value.clone(),
+                    provided_by: provided_by.map_or(Some(None), |p| p.map(Some))?,
+                    pending_further_decision: *pending_further_decision,
+                }
             }
-        }
-        StmtKind::DecisionKind { reserved_to, .. } => {
-            for kind in reserved_to {
-                env.meeting_kind(file, kind, sink);
+            StmtKind::Observers { classes, by } => {
+                let classes = self.classes(file, classes);
+                let by = self.decision_rule(file, by);
+                hir::StatementKind::Observers {
+                    classes: classes?,
+                    by: by?,
+                }
             }
-        }
-        StmtKind::Amendments { by } => {
-            for kind in by {
-                env.meeting_kind(file, kind, sink);
+            StmtKind::Invite { classes, by } => {
+                let classes = self.classes(file, classes);
+                let by = self.decision_rule(file, by);
+                hir::StatementKind::Invite {
+                    classes: classes?,
+                    by: by?,
+                }
             }
-        }
+            StmtKind::Meeting(decl) => {
+                let kind = env.meeting_kind(file, &decl.kind, self.sink);
+                let strength = self.strength(file, &decl.strength);
+                let host = match &decl.host {
+                    None => Some(None),
+                    Some(HostRule::Chair(_)) => Some(Some(hir::Host::Chair)),
+                    Some(HostRule::Party(p)) => env.party(file, p, self.sink).map(|p| Some(hir::Host::Party(p))),
+                };
+                let anchor = decl.anchor.as_ref().map(day);
+                hir::StatementKind::Meeting(hir::MeetingDecl {
+                    kind: kind?,
+                    strength: strength?,
+                    every: duration(&decl.every),
+                    anchor: anchor.map_or(Some(None), |a| a.map(Some))?,
+                    per_member: decl.per_member,
+                    host: host?,
+                })
+            }
+            StmtKind::Decisions {
+                by,
+                of_members_present,
+                quorum,
+            } => {
+                let rule = self.decision_rule(file, by);
+                let quorum = quorum.as_ref().map(|q| self.quorum(file, q));
+                hir::StatementKind::Decisions {
+                    rule: rule?,
+                    of_members_present: *of_members_present,
+                    quorum: quorum.map_or(Some(None), |q| q.map(Some))?,
+                }
+            }
+            StmtKind::DecisionKind { kind, reserved_to } => {
+                let decision = env.decision_kind(file, kind, self.sink);
+                let meetings: Vec<Option<hir::MeetingKindId>> = reserved_to
+                    .iter()
+                    .map(|k| env.meeting_kind(file, k, self.sink))
+                    .collect();
+                hir::StatementKind::Reserve {
+                    decision: decision?,
+                    meetings: meetings.into_iter().collect::<Option<_>>()?,
+                }
+            }
+            StmtKind::Amendments { by } => {
+                let meetings: Vec<Option<hir::MeetingKindId>> =
+                    by.iter().map(|k| env.meeting_kind(file, k, self.sink)).collect();
+                hir::StatementKind::Reserve {
+                    decision: env.decision_kinds.get("amendment")?.id,
+                    meetings: meetings.into_iter().collect::<Option<_>>()?,
+                }
+            }
+        };
+        Some(hir::Statement {
+            kind,
+            cite: ir::Cite {
+                clause: block.map(|b| b.clause.text.clone()).unwrap_or_default(),
+                quote: block.and_then(|b| b.quotes.first()).map(|q| q.value.clone()),
+            },
+        })
     }
-}
 
-/// Classes of parties an observer or invitation statement may name.
-pub const PARTY_CLASSES: &[&str] = &[
-    "states",
-    "international_organizations",
-    "regional_organizations",
-    "civil_society",
-];
-
-fn check_party_class(file: FileId, class: &Ident, env: &Env<'_>, sink: &mut Sink) {
-    if PARTY_CLASSES.contains(&class.name.as_str()) || env.parties.contains_key(&class.name) {
-        return;
+    fn rotation_item(&mut self, file: FileId, item: &RotationItem) -> Option<hir::RotationItem> {
+        Some(match &item.kind {
+            RotationItemKind::EligibleMembers => hir::RotationItem::EligibleMembers,
+            RotationItemKind::EligibleParties(list) => {
+                hir::RotationItem::EligibleParties(self.env.parties(file, list, self.sink)?)
+            }
+            RotationItemKind::First { party, from } => {
+                let party = self.env.party(file, party, self.sink);
+                hir::RotationItem::First {
+                    party: party?,
+                    from: day(from)?,
+                }
+            }
+            RotationItemKind::Term { length, from } => {
+                let from = from.as_ref().map(day);
+                hir::RotationItem::Term {
+                    length: duration(length),
+                    from: from.map_or(Some(None), |f| f.map(Some))?,
+                }
+            }
+            RotationItemKind::Voluntary => hir::RotationItem::Voluntary,
+            RotationItemKind::AllDecline { outgoing_stays } => hir::RotationItem::AllDecline {
+                outgoing_stays: *outgoing_stays,
+            },
+            RotationItemKind::OrderAlphabetical { language } => {
+                if language.name == "english" {
+                    hir::RotationItem::Order(hir::Collation::English)
+                } else {
+                    let d = Diagnostic::error(
+                        codes::UNKNOWN_LANGUAGE,
+                        format!("no alphabetical order is known for `{}`", language.name),
+                        language.span,
+                        "not a supported language",
+                    );
+                    let d = match did_you_mean(&language.name, ["english"]) {
+                        Some(near) => d.with_help(format!("did you mean `{near}`?")),
+                        None => d.with_help("Charter collates in `english`, the order the Almaty modalities name"),
+                    };
+                    self.sink.push(file, d);
+                    return None;
+                }
+            }
+        })
     }
-    let d = Diagnostic::error(
-        codes::UNKNOWN_PARTY_CLASS,
-        format!("`{}` is neither a class of parties nor a party", class.name),
-        class.span,
-        "unknown class",
-    );
-    let candidates = PARTY_CLASSES
-        .iter()
-        .copied()
-        .chain(env.parties.keys().map(String::as_str));
-    let d = match did_you_mean(&class.name, candidates) {
-        Some(near) => d.with_help(format!("did you mean `{near}`?")),
-        None => d.with_help(format!("the classes are {}", backticked(PARTY_CLASSES))),
-    };
-    sink.push(file, d);
-}
 
-fn check_quorum(file: FileId, quorum: &Quorum, sink: &mut Sink) {
-    let (problem, span) = match *quorum {
-        Quorum::Count { count, span } => (count == 0, span),
-        Quorum::Ratio {
-            numerator,
-            denominator,
-            span,
-        } => (numerator == 0 || denominator == 0 || numerator > denominator, span),
-    };
-    if problem {
-        sink.push(
+    fn classes(&mut self, file: FileId, classes: &[Ident]) -> Option<Vec<hir::PartyClass>> {
+        let resolved: Vec<Option<hir::PartyClass>> = classes.iter().map(|c| self.party_class(file, c)).collect();
+        resolved.into_iter().collect()
+    }
+
+    fn party_class(&mut self, file: FileId, class: &Ident) -> Option<hir::PartyClass> {
+        if let Some(class) = hir::PartyClass::from_keyword(&class.name) {
+            return Some(class);
+        }
+        if let Some(party) = self.env.parties.get(&class.name) {
+            return Some(hir::PartyClass::Party(party.id));
+        }
+        let d = Diagnostic::error(
+            codes::UNKNOWN_PARTY_CLASS,
+            format!("`{}` is neither a class of parties nor a party", class.name),
+            class.span,
+            "unknown class",
+        );
+        let candidates = PARTY_CLASSES
+            .iter()
+            .copied()
+            .chain(self.env.parties.keys().map(String::as_str));
+        let d = match did_you_mean(&class.name, candidates) {
+            Some(near) => d.with_help(format!("did you mean `{near}`?")),
+            None => d.with_help(format!("the classes are {}", backticked(PARTY_CLASSES))),
+        };
+        self.sink.push(file, d);
+        None
+    }
+
+    fn quorum(&mut self, file: FileId, quorum: &Quorum) -> Option<ir::Quorum> {
+        let (problem, span, lowered) = match *quorum {
+            Quorum::Count { count, span } => (count == 0, span, ir::Quorum::Count(count)),
+            Quorum::Ratio {
+                numerator,
+                denominator,
+                span,
+            } => (
+                numerator == 0 || denominator == 0 || numerator > denominator,
+                span,
+                ir::Quorum::Ratio(numerator, denominator),
+            ),
+        };
+        if !problem {
+            return Some(lowered);
+        }
+        self.sink.push(
             file,
             Diagnostic::error(
                 codes::INVALID_QUORUM,
@@ -673,208 +1023,397 @@ fn check_quorum(file: FileId, quorum: &Quorum, sink: &mut Sink) {
             )
             .with_help("give a number of members present of at least 1, or a fraction such as `2/3` between 0 and 1"),
         );
+        None
     }
-}
 
-fn check_strength(file: FileId, strength: &Ident, sink: &mut Sink) {
-    if matches!(strength.name.as_str(), "must" | "should") {
-        return;
-    }
-    let d = Diagnostic::error(
-        codes::UNKNOWN_STRENGTH,
-        format!("unknown obligation strength `{}`", strength.name),
-        strength.span,
-        "not `must` or `should`",
-    );
-    let d = match did_you_mean(&strength.name, ["must", "should"]) {
-        Some(near) => d.with_help(format!("did you mean `{near}`?")),
-        None => d.with_help("write `must` for what the text says will be done (a violation when missed) or `should` for what it encourages (an advisory)"),
-    };
-    sink.push(file, d);
-}
-
-fn check_decision_rule(file: FileId, rule: &Ident, sink: &mut Sink) {
-    if rule.name == "consensus" {
-        return;
-    }
-    sink.push(
-        file,
-        Diagnostic::error(
-            codes::UNKNOWN_DECISION_RULE,
-            format!("unknown decision rule `{}`", rule.name),
-            rule.span,
-            "not a decision rule",
-        )
-        .with_help("the Almaty modalities take every decision by `consensus`, the one rule Charter knows"),
-    );
-}
-
-fn check_record(file: FileId, record: &Record, env: &Env<'_>, sink: &mut Sink) {
-    match &record.kind {
-        RecordKind::Meeting(meeting) => check_meeting_record(file, meeting, env, sink),
-        RecordKind::Decline { party, .. }
-        | RecordKind::Joined { party, .. }
-        | RecordKind::Designation { party, .. } => {
-            env.party(file, party, sink);
+    fn strength(&mut self, file: FileId, strength: &Ident) -> Option<ir::Strength> {
+        match strength.name.as_str() {
+            "must" => return Some(ir::Strength::Must),
+            "should" => return Some(ir::Strength::Should),
+            _unknown => {}
         }
-        RecordKind::SilenceBroken { party, becomes, .. } => {
-            env.party(file, party, sink);
-            if !matches!(becomes.name.as_str(), "observer" | "none") {
-                sink.push(
-                    file,
-                    Diagnostic::error(
-                        codes::UNKNOWN_STATUS,
-                        format!("a state that breaks silence cannot become `{}`", becomes.name),
-                        becomes.span,
-                        "not `observer` or `none`",
-                    )
-                    .with_help("write `becomes observer` or `becomes none`, as the record's source says"),
-                );
-            }
-        }
-        RecordKind::Handover { to, decided_by, .. } => {
-            env.party(file, to, sink);
-            if let Some((meeting, decision)) = decided_by {
-                env.meeting_record(file, meeting, sink);
-                env.decision_record(file, decision, sink);
-            }
-        }
-        RecordKind::Note { .. } | RecordKind::Test(_) => {}
-    }
-}
-
-fn check_meeting_record(file: FileId, meeting: &MeetingRecord, env: &Env<'_>, sink: &mut Sink) {
-    let mut seen: BTreeMap<&'static str, Span> = BTreeMap::new();
-    for field in &meeting.fields {
-        let name = match &field.kind {
-            MeetingFieldKind::Kind(kind) => {
-                env.meeting_kind(file, kind, sink);
-                "kind"
-            }
-            MeetingFieldKind::Date(_) => "date",
-            MeetingFieldKind::Place(_) => "place",
-            MeetingFieldKind::Host(p) => {
-                env.party(file, p, sink);
-                "host"
-            }
-            MeetingFieldKind::Present(list) => {
-                for p in list {
-                    env.party(file, p, sink);
-                }
-                "present"
-            }
-            MeetingFieldKind::Observers(list) => {
-                for p in list {
-                    env.party(file, p, sink);
-                }
-                "observers"
-            }
-            MeetingFieldKind::Source(_) => continue,
-            MeetingFieldKind::Decision(decision) => {
-                check_decision_record(file, meeting, decision, env, sink);
-                continue;
-            }
+        let d = Diagnostic::error(
+            codes::UNKNOWN_STRENGTH,
+            format!("unknown obligation strength `{}`", strength.name),
+            strength.span,
+            "not `must` or `should`",
+        );
+        let d = match did_you_mean(&strength.name, ["must", "should"]) {
+            Some(near) => d.with_help(format!("did you mean `{near}`?")),
+            None => d.with_help("write `must` for what the text says will be done (a violation when missed) or `should` for what it encourages (an advisory)"),
         };
-        duplicate_field(file, name, field.span, &mut seen, sink);
+        self.sink.push(file, d);
+        None
     }
-    for required in ["kind", "date"] {
-        if !seen.contains_key(required) {
-            sink.push(
-                file,
-                Diagnostic::error(
-                    codes::MISSING_FIELD,
-                    format!("meeting `{}` has no `{required}`", meeting.id.name),
-                    meeting.id.span,
-                    format!("`{required}` missing"),
-                )
-                .with_help(format!("add `{required} ...` inside the meeting's braces")),
-            );
-        }
-    }
-}
 
-fn check_decision_record(
-    file: FileId,
-    meeting: &MeetingRecord,
-    decision: &DecisionRecord,
-    env: &Env<'_>,
-    sink: &mut Sink,
-) {
-    let mut seen: BTreeMap<&'static str, Span> = BTreeMap::new();
-    let present: Vec<&str> = meeting
-        .fields
-        .iter()
-        .filter_map(|f| match &f.kind {
-            MeetingFieldKind::Present(list) => Some(list.iter().map(|p| p.name.as_str())),
-            _ => None,
-        })
-        .flatten()
-        .collect();
-    for field in &decision.fields {
-        let name = match &field.kind {
-            DecisionFieldKind::Kind(kind) => {
-                env.decision_kind(file, kind, sink);
-                "kind"
-            }
-            DecisionFieldKind::Objections(list) | DecisionFieldKind::Reservations(list) => {
-                let what = if matches!(field.kind, DecisionFieldKind::Objections(_)) {
-                    "objections"
-                } else {
-                    "reservations"
-                };
-                for p in list {
-                    if env.party(file, p, sink) && !present.contains(&p.name.as_str()) {
-                        sink.push(
+    fn decision_rule(&mut self, file: FileId, rule: &Ident) -> Option<hir::DecisionRule> {
+        if rule.name == "consensus" {
+            return Some(hir::DecisionRule::Consensus);
+        }
+        self.sink.push(
+            file,
+            Diagnostic::error(
+                codes::UNKNOWN_DECISION_RULE,
+                format!("unknown decision rule `{}`", rule.name),
+                rule.span,
+                "not a decision rule",
+            )
+            .with_help("the Almaty modalities take every decision by `consensus`, the one rule Charter knows"),
+        );
+        None
+    }
+
+    fn event(&mut self, file: FileId, record: &Record) -> Option<Option<hir::Event>> {
+        let env = self.env;
+        let kind = match &record.kind {
+            RecordKind::Meeting(_) | RecordKind::Test(_) => return None,
+            RecordKind::Decline { party, turn } => env.party(file, party, self.sink).and_then(|party| {
+                Some(hir::EventKind::Decline {
+                    party,
+                    turn: day(turn)?,
+                })
+            }),
+            RecordKind::Joined { party, on } => env.party(file, party, self.sink).and_then(|party| {
+                Some(hir::EventKind::Joined {
+                    party,
+                    on: day(&on.date)?,
+                    precision: precision(on.precision),
+                })
+            }),
+            RecordKind::Designation {
+                party,
+                role,
+                on,
+                person,
+            } => env.party(file, party, self.sink).and_then(|party| {
+                Some(hir::EventKind::Designation {
+                    party,
+                    role: role.name.clone(),
+                    on: day(&on.date)?,
+                    precision: precision(on.precision),
+                    person: person.as_ref().map(|p| p.value.clone()),
+                })
+            }),
+            RecordKind::SilenceBroken { party, on, becomes } => {
+                let party = env.party(file, party, self.sink);
+                let becomes = match becomes.name.as_str() {
+                    "observer" => Some(hir::AfterSilence::Observer),
+                    "none" => Some(hir::AfterSilence::None),
+                    _unknown => {
+                        self.sink.push(
                             file,
-                            Diagnostic::warning(
-                                codes::OBJECTOR_NOT_PRESENT,
-                                format!("`{}` is listed under {what} but not recorded present at `{}`", p.name, meeting.id.name),
-                                p.span,
-                                "not present",
+                            Diagnostic::error(
+                                codes::UNKNOWN_STATUS,
+                                format!("a state that breaks silence cannot become `{}`", becomes.name),
+                                becomes.span,
+                                "not `observer` or `none`",
                             )
-                            .with_help("consensus counts only members present; add the party to `present` if the source records it there"),
+                            .with_help("write `becomes observer` or `becomes none`, as the record's source says"),
                         );
+                        None
                     }
-                }
-                what
+                };
+                (|| {
+                    Some(hir::EventKind::SilenceBroken {
+                        party: party?,
+                        on: day(&on.date)?,
+                        precision: precision(on.precision),
+                        becomes: becomes?,
+                    })
+                })()
             }
-            DecisionFieldKind::Admits(list) => {
-                for p in list {
-                    env.party(file, p, sink);
-                }
-                "admits"
+            RecordKind::Handover { to, on, decided_by } => {
+                let to = env.party(file, to, self.sink);
+                let decided_by = decided_by.as_ref().map(|(meeting, decision)| {
+                    let m = env.meeting_record(file, meeting, self.sink).is_some();
+                    let d = env.decision_record(file, decision, self.sink).is_some();
+                    (m && d).then(|| (meeting.name.clone(), decision.name.clone()))
+                });
+                (|| {
+                    Some(hir::EventKind::Handover {
+                        to: to?,
+                        on: day(on)?,
+                        decided_by: decided_by.map_or(Some(None), |d| d.map(Some))?,
+                    })
+                })()
             }
-            DecisionFieldKind::Invites { parties, to } => {
-                for p in parties {
-                    env.party(file, p, sink);
-                }
-                if let Some(to) = to {
-                    env.meeting_record(file, to, sink);
-                }
-                "invites"
-            }
-            DecisionFieldKind::Elects { party, .. } => {
-                env.party(file, party, sink);
-                "elects"
-            }
-            DecisionFieldKind::Text(_) => "text",
-            DecisionFieldKind::Source(_) => continue,
+            RecordKind::Note { text } => Some(hir::EventKind::Note {
+                text: text.value.clone(),
+            }),
         };
-        duplicate_field(file, name, field.span, &mut seen, sink);
+        Some(kind.map(|kind| hir::Event {
+            kind,
+            sources: record.sources.iter().map(source_text).collect(),
+        }))
     }
-    if !seen.contains_key("kind") {
-        sink.push(
+
+    fn meeting_record(
+        &mut self,
+        file: FileId,
+        meeting: &MeetingRecord,
+        sources: &[SourceRef],
+    ) -> Option<hir::MeetingRecord> {
+        let env = self.env;
+        let mut seen: BTreeMap<&'static str, Span> = BTreeMap::new();
+        let mut ok = true;
+        let (mut kind, mut date, mut place, mut host) = (None, None, None, None);
+        let (mut present, mut observers) = (Vec::new(), Vec::new());
+        let mut decisions = Vec::new();
+        let present_names: Vec<&str> = meeting
+            .fields
+            .iter()
+            .filter_map(|f| match &f.kind {
+                MeetingFieldKind::Present(list) => Some(list.iter().map(|p| p.name.as_str())),
+                MeetingFieldKind::Kind(_)
+                | MeetingFieldKind::Date(_)
+                | MeetingFieldKind::Place(_)
+                | MeetingFieldKind::Host(_)
+                | MeetingFieldKind::Observers(_)
+                | MeetingFieldKind::Source(_)
+                | MeetingFieldKind::Decision(_) => None,
+            })
+            .flatten()
+            .collect();
+        for field in &meeting.fields {
+            let name = match &field.kind {
+                MeetingFieldKind::Kind(k) => {
+                    kind = env.meeting_kind(file, k, self.sink);
+                    ok &= kind.is_some();
+                    "kind"
+                }
+                MeetingFieldKind::Date(spec) => {
+                    date = day(&spec.date).map(|d| (d, precision(spec.precision)));
+                    ok &= date.is_some();
+                    "date"
+                }
+                MeetingFieldKind::Place(p) => {
+                    place = Some(p.value.clone());
+                    "place"
+                }
+                MeetingFieldKind::Host(p) => {
+                    host = env.party(file, p, self.sink);
+                    ok &= host.is_some();
+                    "host"
+                }
+                MeetingFieldKind::Present(list) => {
+                    let ids = env.parties(file, list, self.sink);
+                    ok &= ids.is_some();
+                    present = ids.unwrap_or_default();
+                    "present"
+                }
+                MeetingFieldKind::Observers(list) => {
+                    let ids = env.parties(file, list, self.sink);
+                    ok &= ids.is_some();
+                    observers = ids.unwrap_or_default();
+                    "observers"
+                }
+                MeetingFieldKind::Source(_) => continue,
+                MeetingFieldKind::Decision(decision) => {
+                    let resolved = self.decision_record(file, meeting, decision, &present_names);
+                    ok &= resolved.is_some();
+                    decisions.extend(resolved);
+                    continue;
+                }
+            };
+            duplicate_field(file, name, field.span, &mut seen, self.sink);
+        }
+        for required in ["kind", "date"] {
+            if !seen.contains_key(required) {
+                self.missing_field(file, &meeting.id, "meeting", required, "inside the meeting's braces");
+            }
+        }
+        if !ok || seen.len() < meeting_field_count(meeting) {
+            return None;
+        }
+        let (date, precision) = date?;
+        Some(hir::MeetingRecord {
+            name: meeting.id.name.clone(),
+            kind: kind?,
+            date,
+            precision,
+            place,
+            host,
+            present,
+            observers,
+            sources: sources.iter().map(source_text).collect(),
+            decisions,
+        })
+    }
+
+    fn missing_field(&mut self, file: FileId, id: &Ident, what: &str, field: &str, place: &str) {
+        self.sink.push(
             file,
             Diagnostic::error(
                 codes::MISSING_FIELD,
-                format!("decision `{}` has no `kind`", decision.id.name),
-                decision.id.span,
-                "`kind` missing",
+                format!("{what} `{}` has no `{field}`", id.name),
+                id.span,
+                format!("`{field}` missing"),
             )
-            .with_help("add `kind ordinary` (or `amendment`, `admission`, ...) inside the decision's braces"),
+            .with_help(if field == "kind" && what == "decision" {
+                "add `kind ordinary` (or `amendment`, `admission`, ...) inside the decision's braces".to_string()
+            } else {
+                format!("add `{field} ...` {place}")
+            }),
         );
     }
+
+    fn decision_record(
+        &mut self,
+        file: FileId,
+        meeting: &MeetingRecord,
+        decision: &DecisionRecord,
+        present: &[&str],
+    ) -> Option<hir::DecisionRecord> {
+        let env = self.env;
+        let mut seen: BTreeMap<&'static str, Span> = BTreeMap::new();
+        let mut ok = true;
+        let mut kind = None;
+        let (mut objections, mut reservations) = (Vec::new(), Vec::new());
+        let mut subject: Option<(hir::Subject, Span)> = None;
+        let mut text = None;
+        let mut sources = Vec::new();
+        for field in &decision.fields {
+            let mut new_subject = None;
+            let name = match &field.kind {
+                DecisionFieldKind::Kind(k) => {
+                    kind = env.decision_kind(file, k, self.sink);
+                    ok &= kind.is_some();
+                    "kind"
+                }
+                DecisionFieldKind::Objections(list) | DecisionFieldKind::Reservations(list) => {
+                    let is_objections = matches!(field.kind, DecisionFieldKind::Objections(_));
+                    let what = if is_objections { "objections" } else { "reservations" };
+                    let ids = env.parties(file, list, self.sink);
+                    for p in list {
+                        if env.parties.contains_key(&p.name) && !present.contains(&p.name.as_str()) {
+                            self.sink.push(
+                                file,
+                                Diagnostic::warning(
+                                    codes::OBJECTOR_NOT_PRESENT,
+                                    format!("`{}` is listed under {what} but not recorded present at `{}`", p.name, meeting.id.name),
+                                    p.span,
+                                    "not present",
+                                )
+                                .with_help("consensus counts only members present; add the party to `present` if the source records it there"),
+                            );
+                        }
+                    }
+                    ok &= ids.is_some();
+                    if is_objections {
+                        objections = ids.unwrap_or_default();
+                    } else {
+                        reservations = ids.unwrap_or_default();
+                    }
+                    what
+                }
+                DecisionFieldKind::Admits(list) => {
+                    let ids = env.parties(file, list, self.sink);
+                    ok &= ids.is_some();
+                    new_subject = Some(hir::Subject::Admits(ids.unwrap_or_default()));
+                    "admits"
+                }
+                DecisionFieldKind::Invites { parties, to } => {
+                    let ids = env.parties(file, parties, self.sink);
+                    ok &= ids.is_some();
+                    let to = to
+                        .as_ref()
+                        .map(|t| (env.meeting_record(file, t, self.sink).is_some(), t.name.clone()));
+                    ok &= to.as_ref().is_none_or(|(found, _)| *found);
+                    new_subject = Some(hir::Subject::Invites {
+                        parties: ids.unwrap_or_default(),
+                        to: to.map(|(_, name)| name),
+                    });
+                    "invites"
+                }
+                DecisionFieldKind::Elects { party, from } => {
+                    let id = env.party(file, party, self.sink);
+                    let from = from
+                        .as_ref()
+                        .map(|spec| day(&spec.date).map(|d| (d, precision(spec.precision))));
+                    match (id, from) {
+                        (Some(party), None) => new_subject = Some(hir::Subject::Elects { party, from: None }),
+                        (Some(party), Some(Some(from))) => {
+                            new_subject = Some(hir::Subject::Elects {
+                                party,
+                                from: Some(from),
+                            })
+                        }
+                        (None, _) | (Some(_), Some(None)) => ok = false,
+                    }
+                    "elects"
+                }
+                DecisionFieldKind::Text(t) => {
+                    text = Some(t.value.clone());
+                    "text"
+                }
+                DecisionFieldKind::Source(s) => {
+                    sources.push(source_text(s));
+                    continue;
+                }
+            };
+            if let Some(new_subject) = new_subject {
+                if let Some((_, first)) = &subject {
+                    self.sink.push(
+                        file,
+                        Diagnostic::error(
+                            codes::DUPLICATE_FIELD,
+                            format!("decision `{}` gives `{name}` besides another subject", decision.id.name),
+                            field.span,
+                            "a second subject",
+                        )
+                        .with_label(*first, "first subject here")
+                        .with_help("a decision admits, invites or elects: record each as its own decision"),
+                    );
+                    ok = false;
+                } else {
+                    subject = Some((new_subject, field.span));
+                }
+            }
+            duplicate_field(file, name, field.span, &mut seen, self.sink);
+        }
+        if !seen.contains_key("kind") {
+            self.missing_field(file, &decision.id, "decision", "kind", "inside the decision's braces");
+        }
+        if !ok || seen.len() < decision_field_count(decision) {
+            return None;
+        }
+        Some(hir::DecisionRecord {
+            name: decision.id.name.clone(),
+            kind: kind?,
+            objections,
+            reservations,
+            subject: subject.map(|(s, _)| s).unwrap_or_default(),
+            text,
+            sources,
+        })
+    }
 }
+
+/// How many distinct named fields a meeting record gives (so a duplicate,
+/// reported, also stops the HIR).
+fn meeting_field_count(meeting: &MeetingRecord) -> usize {
+    meeting
+        .fields
+        .iter()
+        .filter(|f| !matches!(f.kind, MeetingFieldKind::Source(_) | MeetingFieldKind::Decision(_)))
+        .count()
+}
+
+fn decision_field_count(decision: &DecisionRecord) -> usize {
+    decision
+        .fields
+        .iter()
+        .filter(|f| !matches!(f.kind, DecisionFieldKind::Source(_)))
+        .count()
+}
+
+/// Classes of parties an observer or invitation statement may name.
+pub const PARTY_CLASSES: &[&str] = &[
+    "states",
+    "international_organizations",
+    "regional_organizations",
+    "civil_society",
+];
 
 fn duplicate_field(
     file: FileId,

@@ -265,9 +265,12 @@ fn check_statements(package: &Package<'_>, env: &Env<'_>, adopted: Option<Day>, 
         }
     }
     check_overlaps(&claims, sink);
+    let base_rotation = rotations.iter().any(|(file, _, _)| *file == package.policy_file);
     for (file, stmt, rotation) in rotations {
         // An amendment may restate only the parts of a rotation it changes.
-        let complete = file == package.policy_file;
+        // The policy's own rotation must be complete; so must an
+        // amendment's when the policy has none to amend.
+        let complete = file == package.policy_file || !base_rotation;
         let facts = PolicyFacts {
             claims: &claims,
             env,

@@ -1,5 +1,5 @@
-//! `Env` + rule and test bodies -> types and the rule call graph. Every
-//! expression gets a type; a mismatch is reported once and the offending
+//! `Env` + rule and test bodies -> types, the rule call graph and the
+//! resolved, typed rules and tests of the HIR. Every expression gets a type; a mismatch is reported once and the offending
 //! expression is given `Type::Error`, so one mistake does not cascade.
 
 use std::collections::BTreeMap;
@@ -7,11 +7,15 @@ use std::collections::BTreeMap;
 use charter_grammar::ast::*;
 use charter_grammar::Diagnostic;
 
+use charter_grammar::diagnostic::line_column;
+use charter_runtime::ir;
+
 use crate::codes;
-use crate::package::{FileId, Package, Sink};
-use crate::resolve::{items, records, Env};
+use crate::hir;
+use crate::package::{FileId, Package, Sink, SourceFile};
+use crate::resolve::{day, duration, items, records, Env};
 use crate::suggest::did_you_mean;
-use crate::types::{builtin, Type, BUILTINS, TYPE_NAMES};
+use crate::types::{builtin, type_names, Type, BUILTINS};
 
 /// A rule's checked signature.
 #[derive(Debug, Clone)]
@@ -28,15 +32,21 @@ pub struct CallEdge {
     pub span: Span,
 }
 
-/// What type checking learns: rule signatures and who calls whom.
+/// What type checking learns: rule signatures, who calls whom, and the
+/// resolved, typed rules and tests (`None` if any part failed to check,
+/// in which case an error was reported).
 #[derive(Debug, Default)]
 pub struct Typed {
     pub signatures: BTreeMap<String, Signature>,
     pub calls: BTreeMap<String, Vec<CallEdge>>,
+    /// Every rule, in id (name) order.
+    pub rules: Option<Vec<hir::Rule>>,
+    pub tests: Option<Vec<hir::Test>>,
 }
 
-/// Type-checks every rule and test of the package.
-pub fn check(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) -> Typed {
+/// Type-checks every rule and test of the package. `files` are the sources
+/// the package's spans point into (a test's assertions keep their place).
+pub fn check(package: &Package<'_>, env: &Env<'_>, files: &[SourceFile], sink: &mut Sink) -> Typed {
     let mut typed = Typed::default();
     for (name, rule) in &env.rules {
         let mut checker = Checker::new(env, rule.def.file, sink);
@@ -44,6 +54,8 @@ pub fn check(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) -> Typed {
         let ret = checker.type_expr(&rule.decl.ret);
         typed.signatures.insert(name.clone(), Signature { params, ret });
     }
+    let mut rules: BTreeMap<&str, Option<hir::Rule>> = BTreeMap::new();
+    let mut tests: Vec<Option<hir::Test>> = Vec::new();
     for item in items(package) {
         match item.node {
             Item::Rule(decl) => {
@@ -53,19 +65,15 @@ pub fn check(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) -> Typed {
                     .rules
                     .get(&decl.name.name)
                     .is_some_and(|r| std::ptr::eq(r.decl, decl));
-                if !is_defined {
+                let Some(signature) = typed.signatures.get(&decl.name.name).filter(|_| is_defined) else {
                     continue;
-                }
+                };
+                let signature = signature.clone();
                 let mut checker = Checker::new(env, item.file, sink);
                 checker.signatures = Some(&typed.signatures);
                 let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
-                for (param, ty) in decl.params.iter().zip(
-                    typed
-                        .signatures
-                        .get(&decl.name.name)
-                        .map(|s| s.params.clone())
-                        .unwrap_or_default(),
-                ) {
+                let mut params = Vec::new();
+                for (param, ty) in decl.params.iter().zip(&signature.params) {
                     if let Some(first) = seen.insert(&param.name.name, param.name.span) {
                         checker.sink.push(
                             item.file,
@@ -79,31 +87,51 @@ pub fn check(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) -> Typed {
                             .with_help("give each parameter its own name"),
                         );
                     }
-                    checker.scope.push((param.name.name.clone(), ty));
+                    checker.scope.push((param.name.name.clone(), ty.clone()));
+                    params.push((param.name.name.clone(), ty.clone()));
                 }
-                let actual = checker.expr(&decl.body);
-                let expected = typed
-                    .signatures
-                    .get(&decl.name.name)
-                    .map_or(Type::Error, |s| s.ret.clone());
-                checker.expect(&decl.body, &actual, &expected, "the rule's declared result type");
+                let (actual, body) = checker.expr(&decl.body);
+                checker.expect(&decl.body, &actual, &signature.ret, "the rule's declared result type");
                 let calls = std::mem::take(&mut checker.calls);
                 typed.calls.insert(decl.name.name.clone(), calls);
+                rules.insert(
+                    &decl.name.name,
+                    body.map(|body| hir::Rule {
+                        name: decl.name.name.clone(),
+                        params,
+                        ret: signature.ret.clone(),
+                        body,
+                    }),
+                );
             }
-            Item::Test(test) => check_test(env, &typed.signatures, item.file, test, sink),
+            Item::Test(test) => tests.push(check_test(env, &typed.signatures, files, item.file, test, sink)),
             Item::Party(_) | Item::Block(_) | Item::Stmt(_) | Item::NonNormative(_) => {}
         }
     }
     for (file, record) in records(package) {
-        if let RecordKind::Test(test) = &record.kind {
-            check_test(env, &typed.signatures, file, test, sink);
+        match &record.kind {
+            RecordKind::Test(test) => tests.push(check_test(env, &typed.signatures, files, file, test, sink)),
+            RecordKind::Meeting(_)
+            | RecordKind::Decline { .. }
+            | RecordKind::Designation { .. }
+            | RecordKind::SilenceBroken { .. }
+            | RecordKind::Handover { .. }
+            | RecordKind::Joined { .. }
+            | RecordKind::Note { .. } => {}
         }
     }
+    typed.rules = env
+        .rules
+        .keys()
+        .map(|name| rules.remove(name.as_str()).flatten())
+        .collect();
+    typed.tests = tests.into_iter().collect();
     typed
 }
 
 /// Type-checks a free-standing expression (a query) with the given named
-/// values in scope.
+/// values in scope (slots 0.. in order); returns its type and, if it
+/// checked, its resolved form.
 pub fn check_expr(
     env: &Env<'_>,
     typed: &Typed,
@@ -111,21 +139,30 @@ pub fn check_expr(
     locals: Vec<(String, Type)>,
     expr: &Expr,
     sink: &mut Sink,
-) -> Type {
+) -> (Type, Option<hir::Expr>) {
     let mut checker = Checker::new(env, file, sink);
     checker.signatures = Some(&typed.signatures);
     checker.scope = locals;
     checker.expr(expr)
 }
 
-fn check_test(env: &Env<'_>, signatures: &BTreeMap<String, Signature>, file: FileId, test: &TestDecl, sink: &mut Sink) {
+fn check_test(
+    env: &Env<'_>,
+    signatures: &BTreeMap<String, Signature>,
+    files: &[SourceFile],
+    file: FileId,
+    test: &TestDecl,
+    sink: &mut Sink,
+) -> Option<hir::Test> {
+    let source = files.get(file);
     let mut checker = Checker::new(env, file, sink);
     checker.signatures = Some(signatures);
     let mut lets: BTreeMap<&str, Span> = BTreeMap::new();
+    let mut steps = Vec::new();
     for stmt in &test.stmts {
         match stmt {
             TestStmt::Let { name, value, .. } => {
-                let ty = checker.expr(value);
+                let (ty, value) = checker.expr(value);
                 if let Some(first) = lets.insert(name.name.as_str(), name.span) {
                     checker.sink.push(
                         file,
@@ -140,13 +177,49 @@ fn check_test(env: &Env<'_>, signatures: &BTreeMap<String, Signature>, file: Fil
                     );
                 }
                 checker.scope.push((name.name.clone(), ty));
+                steps.push(value.map(hir::TestStep::Let));
             }
-            TestStmt::Assert { expr, .. } => {
-                let ty = checker.expr(expr);
+            TestStmt::Assert { expr, span } => {
+                let (ty, resolved) = checker.expr(expr);
                 checker.expect(expr, &ty, &Type::Bool, "an assertion");
+                steps.push(resolved.zip(source).map(|(resolved, source)| {
+                    let (line, column) = line_column(&source.text, span.start);
+                    hir::TestStep::Assert {
+                        expr: resolved,
+                        file: source.name.clone(),
+                        line,
+                        column,
+                        text: source
+                            .text
+                            .get(expr.span.start..expr.span.end)
+                            .unwrap_or_default()
+                            .to_string(),
+                    }
+                }));
             }
         }
     }
+    Some(hir::Test {
+        name: test.name.value.clone(),
+        steps: steps.into_iter().collect::<Option<_>>()?,
+    })
+}
+
+/// A checked expression: its type, and its resolved form unless it (or a
+/// part of it) failed to check.
+type Checked = (Type, Option<hir::Expr>);
+
+fn node(kind: Option<hir::ExprKind>, ty: Type, span: Span) -> Checked {
+    let expr = kind.map(|kind| hir::Expr {
+        kind,
+        ty: ty.clone(),
+        span,
+    });
+    (ty, expr)
+}
+
+fn boxed(e: Option<hir::Expr>) -> Option<Box<hir::Expr>> {
+    e.map(Box::new)
 }
 
 struct Checker<'e, 'a, 's> {
@@ -187,9 +260,13 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                         ident.span,
                         "not a type",
                     );
-                    let d = match did_you_mean(&ident.name, TYPE_NAMES.iter().copied()) {
+                    let names = type_names();
+                    let d = match did_you_mean(&ident.name, names.iter().map(String::as_str)) {
                         Some(near) => d.with_help(format!("did you mean `{near}`?")),
-                        None => d.with_help(format!("the types are {}", crate::resolve::backticked(TYPE_NAMES))),
+                        None => {
+                            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                            d.with_help(format!("the types are {}", crate::resolve::backticked(&names)))
+                        }
                     };
                     self.error(d)
                 }
@@ -212,65 +289,80 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
         }
     }
 
-    fn lookup(&self, name: &str) -> Option<Type> {
-        self.scope.iter().rev().find(|(n, _)| n == name).map(|(_, t)| t.clone())
+    /// The slot and type of a local.
+    fn lookup(&self, name: &str) -> Option<(u32, Type)> {
+        let slot = self.scope.iter().rposition(|(n, _)| n == name)?;
+        self.scope.get(slot).map(|(_, t)| (slot as u32, t.clone()))
     }
 
-    fn expr(&mut self, expr: &Expr) -> Type {
+    fn expr(&mut self, expr: &Expr) -> Checked {
+        let span = expr.span;
         match &expr.kind {
-            ExprKind::Bool(_) => Type::Bool,
-            ExprKind::Int(_) => Type::Int,
-            ExprKind::Date(_) => Type::Date,
-            ExprKind::Duration(_) => Type::Duration,
-            ExprKind::None => Type::None,
+            ExprKind::Bool(b) => node(Some(hir::ExprKind::Bool(*b)), Type::Bool, span),
+            ExprKind::Int(i) => node(Some(hir::ExprKind::Int(*i)), Type::Int, span),
+            // A literal off the calendar is the temporal check's to report.
+            ExprKind::Date(d) => node(day(d).map(hir::ExprKind::Date), Type::Date, span),
+            ExprKind::Duration(d) => node(Some(hir::ExprKind::Duration(duration(d))), Type::Duration, span),
+            ExprKind::None => node(Some(hir::ExprKind::None), Type::None, span),
             ExprKind::Name(ident) => self.name(ident),
             ExprKind::Set(elements) => {
                 let mut element_type = Type::Error;
+                let mut resolved = Vec::new();
                 for (i, element) in elements.iter().enumerate() {
-                    let t = self.expr(element);
+                    let (t, e) = self.expr(element);
                     if i == 0 {
                         element_type = t;
                     } else {
                         self.expect(element, &t, &element_type, "an element of this set");
                     }
+                    resolved.push(e);
                 }
-                Type::Set(Box::new(element_type))
+                let kind = resolved.into_iter().collect::<Option<_>>().map(hir::ExprKind::Set);
+                node(kind, Type::Set(Box::new(element_type)), span)
             }
-            ExprKind::Record { kind, fields } => self.record(kind, fields),
-            ExprKind::Call { func, args } => self.call(func, args),
+            ExprKind::Record { kind, fields } => self.record(kind, fields, span),
+            ExprKind::Call { func, args } => self.call(func, args, span),
             ExprKind::Field { base, field } => {
-                let base_type = self.expr(base);
+                let (base_type, base) = self.expr(base);
                 if base_type == Type::Error {
-                    return Type::Error;
+                    return (Type::Error, None);
                 }
-                match base_type.field(&field.name) {
-                    Some(t) => t,
-                    None => self.unknown_field(&base_type, field),
+                let found = ir::Field::from_name(&field.name).and_then(|f| base_type.field(f).map(|t| (f, t)));
+                match found {
+                    Some((f, t)) => node(boxed(base).map(|b| hir::ExprKind::Field(b, f)), t, span),
+                    None => (self.unknown_field(&base_type, field), None),
                 }
             }
             ExprKind::Unary { op, operand } => {
-                let t = self.expr(operand);
+                let (t, e) = self.expr(operand);
                 let (want, result) = match op {
                     UnaryOp::Not => (Type::Bool, Type::Bool),
                     UnaryOp::Neg => (Type::Int, Type::Int),
                 };
                 self.expect(operand, &t, &want, "this operator");
-                result
+                let kind = boxed(e).map(|e| match op {
+                    UnaryOp::Not => hir::ExprKind::Not(e),
+                    UnaryOp::Neg => hir::ExprKind::Neg(e),
+                });
+                node(kind, result, span)
             }
-            ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, expr.span),
+            ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, span),
             ExprKind::If { cond, then, otherwise } => {
-                let c = self.expr(cond);
+                let (c, ce) = self.expr(cond);
                 self.expect(cond, &c, &Type::Bool, "a condition");
-                let a = self.expr(then);
-                let b = self.expr(otherwise);
-                if a == Type::None {
-                    return b;
-                }
-                self.expect(otherwise, &b, &a, "the `else` branch (it must match the `then` branch)");
-                a
+                let (a, ae) = self.expr(then);
+                let (b, be) = self.expr(otherwise);
+                let ty = if a == Type::None {
+                    b
+                } else {
+                    self.expect(otherwise, &b, &a, "the `else` branch (it must match the `then` branch)");
+                    a
+                };
+                let kind = (|| Some(hir::ExprKind::If(boxed(ce)?, boxed(ae)?, boxed(be)?)))();
+                node(kind, ty, span)
             }
-            ExprKind::Quantifier { var, set, body, .. } => {
-                let set_type = self.expr(set);
+            ExprKind::Quantifier { kind, var, set, body } => {
+                let (set_type, set_expr) = self.expr(set);
                 let element = match set_type {
                     Type::Set(inner) => *inner,
                     Type::Error => Type::Error,
@@ -287,21 +379,30 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                         Type::Error
                     }
                 };
+                let slot = self.scope.len() as u32;
                 self.scope.push((var.name.clone(), element));
-                let b = self.expr(body);
+                let (b, body_expr) = self.expr(body);
                 self.scope.pop();
                 self.expect(body, &b, &Type::Bool, "a quantifier's body");
-                Type::Bool
+                let resolved = (|| {
+                    Some(hir::ExprKind::Quantifier {
+                        all: *kind == QuantifierKind::All,
+                        slot,
+                        set: boxed(set_expr)?,
+                        body: boxed(body_expr)?,
+                    })
+                })();
+                node(resolved, Type::Bool, span)
             }
         }
     }
 
-    fn name(&mut self, ident: &Ident) -> Type {
-        if let Some(t) = self.lookup(&ident.name) {
-            return t;
+    fn name(&mut self, ident: &Ident) -> Checked {
+        if let Some((slot, t)) = self.lookup(&ident.name) {
+            return node(Some(hir::ExprKind::Local(slot)), t, ident.span);
         }
-        if let Some(t) = self.env.global_type(&ident.name) {
-            return t;
+        if let Some((t, kind)) = self.env.global(&ident.name) {
+            return node(Some(kind), t, ident.span);
         }
         let looks_like_party = ident.name.len() >= 2
             && ident
@@ -310,7 +411,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
         if looks_like_party {
             self.env.party(self.file, ident, self.sink);
-            return Type::Error;
+            return (Type::Error, None);
         }
         let mut candidates: Vec<&str> = self.scope.iter().map(|(n, _)| n.as_str()).collect();
         candidates.extend(self.env.global_names());
@@ -324,7 +425,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
             Some(near) => d.with_help(format!("did you mean `{near}`?")),
             None => d.with_help("a name here is a parameter, a `let`, a quantified variable, a party, a meeting or decision kind, a status or a recorded meeting or decision"),
         };
-        self.error(d)
+        (self.error(d), None)
     }
 
     fn unknown_field(&mut self, base: &Type, field: &Ident) -> Type {
@@ -338,49 +439,49 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
         let d = match did_you_mean(&field.name, names.iter().copied()) {
             Some(near) => d.with_help(format!("did you mean `{near}`?")),
             None if names.is_empty() => d.with_help(format!("a `{base}` has no fields")),
-            None => d.with_help(format!("its fields are {}", crate::resolve::backticked(names))),
+            None => d.with_help(format!("its fields are {}", crate::resolve::backticked(&names))),
         };
         self.error(d)
     }
 
-    fn record(&mut self, kind: &Ident, fields: &[(Ident, Expr)]) -> Type {
+    fn record(&mut self, kind: &Ident, fields: &[(Ident, Expr)], span: Span) -> Checked {
         let ty = match kind.name.as_str() {
             "meeting" => Type::Meeting,
             "decision" => Type::Decision,
-            _ => {
+            other => {
                 let d = Diagnostic::error(
                     codes::UNKNOWN_TYPE,
-                    format!("no record type `{}`", kind.name),
+                    format!("no record type `{other}`"),
                     kind.span,
                     "not a record type",
                 );
-                let d = match did_you_mean(&kind.name, ["meeting", "decision"]) {
+                let d = match did_you_mean(other, ["meeting", "decision"]) {
                     Some(near) => d.with_help(format!("did you mean `{near}`?")),
                     None => d.with_help("records are `meeting { ... }` and `decision { ... }`"),
                 };
                 for (_, value) in fields {
                     self.expr(value);
                 }
-                return self.error(d);
+                return (self.error(d), None);
             }
         };
         let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+        let mut resolved: Vec<Option<(ir::Field, hir::Expr)>> = Vec::new();
         for (name, value) in fields {
             // A kind that names nothing is an unknown meeting or decision kind.
-            if let (Type::Meeting | Type::Decision, "kind", ExprKind::Name(kind_name)) =
-                (&ty, name.name.as_str(), &value.kind)
-            {
-                if self.lookup(&kind_name.name).is_none() && self.env.global_type(&kind_name.name).is_none() {
+            if let ("kind", ExprKind::Name(kind_name)) = (name.name.as_str(), &value.kind) {
+                if self.lookup(&kind_name.name).is_none() && self.env.global(&kind_name.name).is_none() {
                     if ty == Type::Meeting {
                         self.env.meeting_kind(self.file, kind_name, self.sink);
                     } else {
                         self.env.decision_kind(self.file, kind_name, self.sink);
                     }
                     seen.insert(&name.name, name.span);
+                    resolved.push(None);
                     continue;
                 }
             }
-            let actual = self.expr(value);
+            let (actual, value_expr) = self.expr(value);
             if let Some(first) = seen.insert(&name.name, name.span) {
                 self.error(
                     Diagnostic::error(
@@ -392,17 +493,24 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                     .with_label(first, "first given here")
                     .with_help("keep one of the two"),
                 );
+                resolved.push(None);
                 continue;
             }
-            match ty.field(&name.name) {
-                Some(expected) => self.expect(value, &actual, &expected, &format!("field `{}`", name.name)),
+            let field = ir::Field::from_name(&name.name).and_then(|f| ty.field(f).map(|t| (f, t)));
+            match field {
+                Some((f, expected)) => {
+                    self.expect(value, &actual, &expected, &format!("field `{}`", name.name));
+                    resolved.push(value_expr.map(|v| (f, v)));
+                }
                 None => {
                     self.unknown_field(&ty, name);
+                    resolved.push(None);
                 }
             }
         }
         for required in ty.required_fields() {
-            if !seen.contains_key(required) {
+            if !seen.contains_key(required.name()) {
+                let required = required.name();
                 self.error(
                     Diagnostic::error(
                         codes::MISSING_FIELD,
@@ -412,22 +520,37 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                     )
                     .with_help(format!("add `{required}: ...` inside the braces")),
                 );
+                resolved.push(None);
             }
         }
-        ty
+        let fields: Option<Vec<(ir::Field, hir::Expr)>> = resolved.into_iter().collect();
+        let kind = fields.map(|fields| {
+            if ty == Type::Meeting {
+                hir::ExprKind::MeetingLit(fields)
+            } else {
+                hir::ExprKind::DecisionLit(fields)
+            }
+        });
+        node(kind, ty, span)
     }
 
-    fn call(&mut self, func: &Ident, args: &[Expr]) -> Type {
-        let arg_types: Vec<Type> = args.iter().map(|a| self.expr(a)).collect();
-        let (params, ret): (Vec<Type>, Type) = if let Some(b) = builtin(&func.name) {
-            (b.params.iter().map(|(_, t)| t.to_type()).collect(), b.ret.to_type())
+    fn call(&mut self, func: &Ident, args: &[Expr], span: Span) -> Checked {
+        let checked: Vec<Checked> = args.iter().map(|a| self.expr(a)).collect();
+        let (arg_types, arg_exprs): (Vec<Type>, Vec<Option<hir::Expr>>) = checked.into_iter().unzip();
+        let rule_id = self.env.rules.get(&func.name).map(|r| r.id);
+        let (params, ret, target): (Vec<Type>, Type, Option<Callee>) = if let Some(b) = builtin(&func.name) {
+            (
+                b.params.iter().map(|(_, t)| t.to_type()).collect(),
+                b.ret.to_type(),
+                Some(Callee::Builtin(b.query)),
+            )
         } else if let Some(sig) = self.signatures.and_then(|s| s.get(&func.name)) {
             self.calls.push(CallEdge {
                 callee: func.name.clone(),
                 file: self.file,
                 span: func.span,
             });
-            (sig.params.clone(), sig.ret.clone())
+            (sig.params.clone(), sig.ret.clone(), rule_id.map(Callee::Rule))
         } else {
             let d = Diagnostic::error(
                 codes::UNKNOWN_RULE,
@@ -440,19 +563,19 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                 .rules
                 .keys()
                 .map(String::as_str)
-                .chain(BUILTINS.iter().map(|b| b.name));
+                .chain(BUILTINS.iter().map(|b| b.query.name()));
             let d = match did_you_mean(&func.name, candidates) {
                 Some(near) => d.with_help(format!("did you mean `{near}`?")),
                 None => d.with_help("define it with `rule`, or call a built-in query such as `chair(d)`"),
             };
-            return self.error(d);
+            return (self.error(d), None);
         };
         if params.len() != arg_types.len() {
-            let span = args
+            let arg_span = args
                 .first()
                 .zip(args.last())
                 .map_or(func.span, |(a, b)| a.span.to(b.span));
-            return self.error(
+            let t = self.error(
                 Diagnostic::error(
                     codes::WRONG_ARITY,
                     format!(
@@ -463,34 +586,69 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                         args.len(),
                         if args.len() == 1 { "was" } else { "were" }
                     ),
-                    span,
+                    arg_span,
                     format!("{} argument{}", args.len(), plural(args.len())),
                 )
                 .with_help(format!("call it as `{}`", signature_text(&func.name, &params))),
             );
+            return (t, None);
         }
         for ((arg, actual), expected) in args.iter().zip(&arg_types).zip(&params) {
             // `count` takes a set of anything.
             let expected = match expected {
                 Type::Set(inner) if **inner == Type::Error => match actual {
                     Type::Set(_) => actual.clone(),
-                    _ => expected.clone(),
+                    Type::Bool
+                    | Type::Int
+                    | Type::Date
+                    | Type::Duration
+                    | Type::Party
+                    | Type::Status
+                    | Type::MeetingKind
+                    | Type::DecisionKind
+                    | Type::Meeting
+                    | Type::Decision
+                    | Type::Violation
+                    | Type::None
+                    | Type::Error => expected.clone(),
                 },
-                _ => expected.clone(),
+                Type::Bool
+                | Type::Int
+                | Type::Date
+                | Type::Duration
+                | Type::Party
+                | Type::Status
+                | Type::MeetingKind
+                | Type::DecisionKind
+                | Type::Meeting
+                | Type::Decision
+                | Type::Violation
+                | Type::Set(_)
+                | Type::None
+                | Type::Error => expected.clone(),
             };
             self.expect(arg, actual, &expected, &format!("an argument of `{}`", func.name));
         }
-        ret
+        let args: Option<Vec<hir::Expr>> = arg_exprs.into_iter().collect();
+        let kind = target.zip(args).map(|(target, args)| match target {
+            Callee::Builtin(b) => hir::ExprKind::Builtin(b, args),
+            Callee::Rule(id) => hir::ExprKind::Rule(id, args),
+        });
+        node(kind, ret, span)
     }
 
-    fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, span: Span) -> Type {
-        let a = self.expr(lhs);
-        let b = self.expr(rhs);
+    fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, span: Span) -> Checked {
+        let (a, ae) = self.expr(lhs);
+        let (b, be) = self.expr(rhs);
+        let ty = self.binary_type(op, lhs, rhs, a, b, span);
+        let kind = (|| Some(hir::ExprKind::Binary(bin_op(op), boxed(ae)?, boxed(be)?)))();
+        node(kind, ty, span)
+    }
+
+    fn binary_type(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, a: Type, b: Type, span: Span) -> Type {
+        let arithmetic = matches!(op, BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul);
         if a == Type::Error || b == Type::Error {
-            return match op {
-                BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => Type::Error,
-                _ => Type::Bool,
-            };
+            return if arithmetic { Type::Error } else { Type::Bool };
         }
         match op {
             BinaryOp::Implies | BinaryOp::Or | BinaryOp::And => {
@@ -512,12 +670,10 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                 Type::Bool
             }
             BinaryOp::In => {
-                match &b {
-                    Type::Set(element) => self.expect(lhs, &a, element, "the left of `in`"),
-                    other => {
-                        let other = other.clone();
-                        self.expect(rhs, &other, &Type::Set(Box::new(a)), "the right of `in`");
-                    }
+                if let Type::Set(element) = &b {
+                    self.expect(lhs, &a, element, "the left of `in`");
+                } else {
+                    self.expect(rhs, &b, &Type::Set(Box::new(a)), "the right of `in`");
                 }
                 Type::Bool
             }
@@ -526,7 +682,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                 (BinaryOp::Add | BinaryOp::Sub, Type::Date, Type::Duration) => Type::Date,
                 (BinaryOp::Add, Type::Duration, Type::Date) => Type::Date,
                 (BinaryOp::Sub, Type::Date, Type::Date) => Type::Int,
-                _ => self.operand_mismatch(op, &a, &b, span, "arithmetic is on `int`s; a `date` plus or minus a `duration` is a `date`; a `date` minus a `date` is a number of days"),
+                (op, a, b) => self.operand_mismatch(op, a, b, span, "arithmetic is on `int`s; a `date` plus or minus a `duration` is a `date`; a `date` minus a `date` is a number of days"),
             },
         }
     }
@@ -544,6 +700,30 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
     }
 }
 
+/// What a call calls.
+enum Callee {
+    Builtin(ir::Builtin),
+    Rule(hir::RuleId),
+}
+
+fn bin_op(op: BinaryOp) -> ir::BinOp {
+    match op {
+        BinaryOp::Implies => ir::BinOp::Implies,
+        BinaryOp::Or => ir::BinOp::Or,
+        BinaryOp::And => ir::BinOp::And,
+        BinaryOp::Eq => ir::BinOp::Eq,
+        BinaryOp::Ne => ir::BinOp::Ne,
+        BinaryOp::Lt => ir::BinOp::Lt,
+        BinaryOp::Le => ir::BinOp::Le,
+        BinaryOp::Gt => ir::BinOp::Gt,
+        BinaryOp::Ge => ir::BinOp::Ge,
+        BinaryOp::In => ir::BinOp::In,
+        BinaryOp::Add => ir::BinOp::Add,
+        BinaryOp::Sub => ir::BinOp::Sub,
+        BinaryOp::Mul => ir::BinOp::Mul,
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
@@ -558,13 +738,12 @@ fn signature_text(name: &str, params: &[Type]) -> String {
 }
 
 fn conversion_help(actual: &Type, expected: &Type) -> String {
-    match (actual, expected) {
-        (Type::Party, Type::Bool) => "to ask whether a party is a member, write `member(p, d)`".to_string(),
-        (Type::Set(_), Type::Bool) => "to test membership in a set, write `x in s`".to_string(),
-        (Type::Int, Type::Duration) => "write a duration with its unit, such as `2 years`".to_string(),
-        (Type::Int, Type::Date) | (Type::Duration, Type::Date) => {
-            "write dates as `YYYY-MM-DD`, for example `2013-08-31`".to_string()
-        }
-        _ => format!("give a `{expected}` here"),
-    }
+    let help = match (actual, expected) {
+        (Type::Party, Type::Bool) => Some("to ask whether a party is a member, write `member(p, d)`"),
+        (Type::Set(_), Type::Bool) => Some("to test membership in a set, write `x in s`"),
+        (Type::Int, Type::Duration) => Some("write a duration with its unit, such as `2 years`"),
+        (Type::Int | Type::Duration, Type::Date) => Some("write dates as `YYYY-MM-DD`, for example `2013-08-31`"),
+        (_, _) => None,
+    };
+    help.map_or_else(|| format!("give a `{expected}` here"), str::to_string)
 }

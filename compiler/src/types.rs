@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use charter_runtime::ir::{self, Field};
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Type {
     Bool,
@@ -43,81 +45,121 @@ impl Type {
         matches!(self, Type::Party | Type::Date | Type::Status | Type::None | Type::Error)
     }
 
-    /// The type of a named field of a record type, if it has one.
-    pub fn field(&self, name: &str) -> Option<Type> {
+    /// The type of a field of a record type, if it has one.
+    pub fn field(&self, field: Field) -> Option<Type> {
         let set = || Type::Set(Box::new(Type::Party));
-        Some(match (self, name) {
-            (Type::Meeting, "kind") => Type::MeetingKind,
-            (Type::Meeting, "date") => Type::Date,
-            (Type::Meeting, "host") => Type::Party,
-            (Type::Meeting, "present") => set(),
-            (Type::Meeting, "observers") => set(),
-            (Type::Decision, "kind") => Type::DecisionKind,
-            (Type::Decision, "meeting") => Type::Meeting,
-            (Type::Decision, "objections") => set(),
-            (Type::Decision, "reservations") => set(),
-            (Type::Decision, "subjects") => set(),
-            (Type::Violation, "kind") => Type::MeetingKind,
-            (Type::Violation, "due") => Type::Date,
-            (Type::Violation, "party") => Type::Party,
-            (Type::Violation, "must") => Type::Bool,
-            _ => return None,
-        })
-    }
-
-    /// Field names of a record type, for "did you mean" and docs.
-    pub fn field_names(&self) -> &'static [&'static str] {
         match self {
-            Type::Meeting => &["kind", "date", "host", "present", "observers"],
-            Type::Decision => &["kind", "meeting", "objections", "reservations", "subjects"],
-            Type::Violation => &["kind", "due", "party", "must"],
-            _ => &[],
+            Type::Meeting => match field {
+                Field::Kind => Some(Type::MeetingKind),
+                Field::Date => Some(Type::Date),
+                Field::Host => Some(Type::Party),
+                Field::Present | Field::Observers => Some(set()),
+                Field::Meeting
+                | Field::Objections
+                | Field::Reservations
+                | Field::Subjects
+                | Field::Due
+                | Field::Party
+                | Field::Must => None,
+            },
+            Type::Decision => match field {
+                Field::Kind => Some(Type::DecisionKind),
+                Field::Meeting => Some(Type::Meeting),
+                Field::Objections | Field::Reservations | Field::Subjects => Some(set()),
+                Field::Date
+                | Field::Host
+                | Field::Present
+                | Field::Observers
+                | Field::Due
+                | Field::Party
+                | Field::Must => None,
+            },
+            Type::Violation => match field {
+                Field::Kind => Some(Type::MeetingKind),
+                Field::Due => Some(Type::Date),
+                Field::Party => Some(Type::Party),
+                Field::Must => Some(Type::Bool),
+                Field::Date
+                | Field::Host
+                | Field::Present
+                | Field::Observers
+                | Field::Meeting
+                | Field::Objections
+                | Field::Reservations
+                | Field::Subjects => None,
+            },
+            Type::Bool
+            | Type::Int
+            | Type::Date
+            | Type::Duration
+            | Type::Party
+            | Type::Status
+            | Type::MeetingKind
+            | Type::DecisionKind
+            | Type::Set(_)
+            | Type::None
+            | Type::Error => None,
         }
     }
 
+    /// Field names of a record type, for "did you mean" and docs.
+    pub fn field_names(&self) -> Vec<&'static str> {
+        Field::ALL
+            .into_iter()
+            .filter(|f| self.field(*f).is_some())
+            .map(Field::name)
+            .collect()
+    }
+
     /// Fields a record literal of this type must give.
-    pub fn required_fields(&self) -> &'static [&'static str] {
+    pub fn required_fields(&self) -> &'static [Field] {
         match self {
-            Type::Meeting => &["kind", "date"],
-            Type::Decision => &["kind", "meeting"],
-            _ => &[],
+            Type::Meeting => &[Field::Kind, Field::Date],
+            Type::Decision => &[Field::Kind, Field::Meeting],
+            Type::Bool
+            | Type::Int
+            | Type::Date
+            | Type::Duration
+            | Type::Party
+            | Type::Status
+            | Type::MeetingKind
+            | Type::DecisionKind
+            | Type::Violation
+            | Type::Set(_)
+            | Type::None
+            | Type::Error => &[],
         }
     }
 
     /// The type named in a rule signature.
     pub fn from_name(name: &str) -> Option<Type> {
-        Some(match name {
-            "bool" => Type::Bool,
-            "int" => Type::Int,
-            "date" => Type::Date,
-            "duration" => Type::Duration,
-            "party" => Type::Party,
-            "status" => Type::Status,
-            "meeting_kind" => Type::MeetingKind,
-            "decision_kind" => Type::DecisionKind,
-            "meeting" => Type::Meeting,
-            "decision" => Type::Decision,
-            "violation" => Type::Violation,
-            _ => return None,
-        })
+        NAMED_TYPES.iter().find(|t| t.to_string() == name).cloned()
     }
 }
 
-/// Names a rule signature may use, for "did you mean".
-pub const TYPE_NAMES: &[&str] = &[
-    "bool",
-    "int",
-    "date",
-    "duration",
-    "party",
-    "status",
-    "meeting_kind",
-    "decision_kind",
-    "meeting",
-    "decision",
-    "violation",
-    "set",
+/// The types a rule signature names (besides `set<...>`).
+const NAMED_TYPES: [Type; 11] = [
+    Type::Bool,
+    Type::Int,
+    Type::Date,
+    Type::Duration,
+    Type::Party,
+    Type::Status,
+    Type::MeetingKind,
+    Type::DecisionKind,
+    Type::Meeting,
+    Type::Decision,
+    Type::Violation,
 ];
+
+/// Names a rule signature may use, for "did you mean".
+pub fn type_names() -> Vec<String> {
+    NAMED_TYPES
+        .iter()
+        .map(ToString::to_string)
+        .chain(std::iter::once("set".to_string()))
+        .collect()
+}
 
 impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -140,9 +182,10 @@ impl fmt::Display for Type {
     }
 }
 
-/// A built-in query: name, parameter types, result type.
+/// A built-in query's signature: the query (whose name it is called by),
+/// parameter types, result type.
 pub struct Builtin {
-    pub name: &'static str,
+    pub query: ir::Builtin,
     pub params: &'static [(&'static str, BuiltinType)],
     pub ret: BuiltinType,
 }
@@ -182,73 +225,70 @@ impl BuiltinType {
 /// The built-in compliance queries, with exactly the names the issues fix.
 pub const BUILTINS: &[Builtin] = &[
     Builtin {
-        name: "member",
+        query: ir::Builtin::Member,
         params: &[("party", BuiltinType::Party), ("date", BuiltinType::Date)],
         ret: BuiltinType::Bool,
     },
     Builtin {
-        name: "status",
+        query: ir::Builtin::Status,
         params: &[("party", BuiltinType::Party), ("date", BuiltinType::Date)],
         ret: BuiltinType::Status,
     },
     Builtin {
-        name: "members",
+        query: ir::Builtin::Members,
         params: &[("date", BuiltinType::Date)],
         ret: BuiltinType::PartySet,
     },
     Builtin {
-        name: "observers",
+        query: ir::Builtin::Observers,
         params: &[("date", BuiltinType::Date)],
         ret: BuiltinType::PartySet,
     },
     Builtin {
-        name: "chair",
+        query: ir::Builtin::Chair,
         params: &[("date", BuiltinType::Date)],
         ret: BuiltinType::Party,
     },
     Builtin {
-        name: "next_chair",
+        query: ir::Builtin::NextChair,
         params: &[("date", BuiltinType::Date)],
         ret: BuiltinType::Party,
     },
     Builtin {
-        name: "term_start",
+        query: ir::Builtin::TermStart,
         params: &[("date", BuiltinType::Date)],
         ret: BuiltinType::Date,
     },
     Builtin {
-        name: "term_end",
+        query: ir::Builtin::TermEnd,
         params: &[("date", BuiltinType::Date)],
         ret: BuiltinType::Date,
     },
     Builtin {
-        name: "valid",
+        query: ir::Builtin::Valid,
         params: &[("decision", BuiltinType::Decision)],
         ret: BuiltinType::Bool,
     },
     Builtin {
-        name: "may_attend",
+        query: ir::Builtin::MayAttend,
         params: &[("party", BuiltinType::Party), ("meeting", BuiltinType::Meeting)],
         ret: BuiltinType::Bool,
     },
     Builtin {
-        name: "violations",
+        query: ir::Builtin::Violations,
         params: &[("from", BuiltinType::Date), ("to", BuiltinType::Date)],
         ret: BuiltinType::ViolationSet,
     },
     Builtin {
-        name: "count",
+        query: ir::Builtin::Count,
         params: &[("set", BuiltinType::AnySet)],
         ret: BuiltinType::Int,
     },
 ];
 
 pub fn builtin(name: &str) -> Option<&'static Builtin> {
-    BUILTINS.iter().find(|b| b.name == name)
+    BUILTINS.iter().find(|b| b.query.name() == name)
 }
-
-/// Status names usable as values in expressions (`none` is the keyword).
-pub const STATUSES: &[&str] = &["member", "pending", "observer", "invited", "none"];
 
 /// Decision kinds every policy has; `decision K` statements add more.
 pub const BUILTIN_DECISION_KINDS: &[&str] = &[

@@ -169,7 +169,7 @@ pub struct Obligation {
     pub cite: Cite,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum Quorum {
     Count(i64),
     Ratio(i64, i64),
@@ -434,6 +434,45 @@ pub enum Field {
     Party,
     /// Of a violation: whether the missed obligation is a `must`.
     Must,
+}
+
+impl Field {
+    /// Every record field, the one table the checker, lowering and docs use.
+    pub const ALL: [Field; 12] = [
+        Field::Kind,
+        Field::Date,
+        Field::Host,
+        Field::Present,
+        Field::Observers,
+        Field::Meeting,
+        Field::Objections,
+        Field::Reservations,
+        Field::Subjects,
+        Field::Due,
+        Field::Party,
+        Field::Must,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Kind => "kind",
+            Field::Date => "date",
+            Field::Host => "host",
+            Field::Present => "present",
+            Field::Observers => "observers",
+            Field::Meeting => "meeting",
+            Field::Objections => "objections",
+            Field::Reservations => "reservations",
+            Field::Subjects => "subjects",
+            Field::Due => "due",
+            Field::Party => "party",
+            Field::Must => "must",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == name)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,349 @@
+//! The resolved tree (HIR): what the checker hands to lowering. Every name
+//! is a dense id, every date a calendar-checked day, every keyword a closed
+//! enum, every expression carries its type and span. Only the checker
+//! builds one (see [`crate::check::Checked`]); `lower` maps it to the IR
+//! without looking anything up.
+//!
+//! Ids index the package's tables: `PartyId` into [`Package::parties`]
+//! (declaration order), meeting and decision kinds and rules in name order,
+//! meeting and decision records in the order the history gives them.
+
+use charter_grammar::ast::Span;
+use charter_runtime::ir::{self, Day};
+
+use crate::types::Type;
+
+pub type PartyId = ir::PartyId;
+pub type MeetingKindId = ir::MeetingKindId;
+pub type DecisionKindId = ir::DecisionKindId;
+/// Index into [`Package::rules`].
+pub type RuleId = u32;
+/// Index into [`Package::meetings`].
+pub type MeetingId = u32;
+/// Index into [`Package::decisions`].
+pub type DecisionId = u32;
+
+/// A checked package: a policy with its amendments and history.
+#[derive(Debug, Clone)]
+pub struct Package {
+    pub title: String,
+    pub reference: Option<String>,
+    pub adopted: Day,
+    pub parties: Vec<ir::Party>,
+    pub meeting_kinds: Vec<String>,
+    pub decision_kinds: Vec<String>,
+    pub rules: Vec<Rule>,
+    /// The statements of the policy as adopted.
+    pub base: Vec<Statement>,
+    /// Amendments in the order given (lowering orders them by date).
+    pub amendments: Vec<Amendment>,
+    /// Recorded meetings, each with its decisions; decision ids count
+    /// through them in order.
+    pub meetings: Vec<MeetingRecord>,
+    /// History records other than meetings, in file order.
+    pub events: Vec<Event>,
+    pub tests: Vec<Test>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Amendment {
+    pub title: String,
+    pub meeting: MeetingId,
+    pub decision: DecisionId,
+    /// The adopting decision's name, as the IR names it.
+    pub decision_name: String,
+    /// The date of the meeting that adopted it.
+    pub adopted_on: Day,
+    pub statements: Vec<Statement>,
+}
+
+/// A normative statement with the clause it encodes.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub kind: StatementKind,
+    pub cite: ir::Cite,
+}
+
+#[derive(Debug, Clone)]
+pub enum StatementKind {
+    /// `members`, `pending`, `open to`, `withdrawal`: each party gets the
+    /// same membership statement.
+    Roster {
+        parties: Vec<PartyId>,
+        kind: ir::MembershipKind,
+    },
+    Rotation(Vec<RotationItem>),
+    Meeting(MeetingDecl),
+    Decisions {
+        rule: DecisionRule,
+        of_members_present: bool,
+        quorum: Option<ir::Quorum>,
+    },
+    /// `decision K reserved to ...` and `amendments by ...`.
+    Reserve {
+        decision: DecisionKindId,
+        meetings: Vec<MeetingKindId>,
+    },
+    Observers {
+        classes: Vec<PartyClass>,
+        by: DecisionRule,
+    },
+    Invite {
+        classes: Vec<PartyClass>,
+        by: DecisionRule,
+    },
+    SupportUnit {
+        parties: Vec<PartyId>,
+        period: Option<ir::Duration>,
+        pending_further_decision: bool,
+        after_period: Option<bool>,
+    },
+    Designate {
+        subject: charter_grammar::ast::DutySubject,
+        strength: ir::Strength,
+        role: String,
+    },
+    Location {
+        place: String,
+        provided_by: Option<PartyId>,
+        pending_further_decision: bool,
+    },
+}
+
+/// How a body decides. Consensus is the one rule the language knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionRule {
+    Consensus,
+}
+
+/// Who an observer or invitation statement names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartyClass {
+    States,
+    InternationalOrganizations,
+    RegionalOrganizations,
+    CivilSociety,
+    Party(PartyId),
+}
+
+impl PartyClass {
+    /// The class a keyword names.
+    pub fn from_keyword(name: &str) -> Option<PartyClass> {
+        Some(match name {
+            "states" => PartyClass::States,
+            "international_organizations" => PartyClass::InternationalOrganizations,
+            "regional_organizations" => PartyClass::RegionalOrganizations,
+            "civil_society" => PartyClass::CivilSociety,
+            _ => return None,
+        })
+    }
+}
+
+/// Alphabetical orders Charter can collate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collation {
+    English,
+}
+
+#[derive(Debug, Clone)]
+pub enum RotationItem {
+    EligibleMembers,
+    EligibleParties(Vec<PartyId>),
+    Order(Collation),
+    First { party: PartyId, from: Day },
+    Term { length: ir::Duration, from: Option<Day> },
+    Voluntary,
+    AllDecline { outgoing_stays: bool },
+}
+
+#[derive(Debug, Clone)]
+pub struct MeetingDecl {
+    pub kind: MeetingKindId,
+    pub strength: ir::Strength,
+    pub every: ir::Duration,
+    pub anchor: Option<Day>,
+    pub per_member: bool,
+    pub host: Option<Host>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    Chair,
+    Party(PartyId),
+}
+
+/// A recorded meeting.
+#[derive(Debug, Clone)]
+pub struct MeetingRecord {
+    pub name: String,
+    pub kind: MeetingKindId,
+    pub date: Day,
+    pub precision: ir::Precision,
+    pub place: Option<String>,
+    pub host: Option<PartyId>,
+    pub present: Vec<PartyId>,
+    pub observers: Vec<PartyId>,
+    pub sources: Vec<String>,
+    pub decisions: Vec<DecisionRecord>,
+}
+
+/// A recorded decision, taken at the meeting that holds it.
+#[derive(Debug, Clone)]
+pub struct DecisionRecord {
+    pub name: String,
+    pub kind: DecisionKindId,
+    pub objections: Vec<PartyId>,
+    pub reservations: Vec<PartyId>,
+    pub subject: Subject,
+    pub text: Option<String>,
+    /// The decision's own sources (the meeting's are on the meeting).
+    pub sources: Vec<String>,
+}
+
+/// Whom a decision is about.
+#[derive(Debug, Clone, Default)]
+pub enum Subject {
+    #[default]
+    Nobody,
+    Admits(Vec<PartyId>),
+    Invites {
+        parties: Vec<PartyId>,
+        /// The meeting invited to, by name.
+        to: Option<String>,
+    },
+    Elects {
+        party: PartyId,
+        /// From when, and how exactly the source dates it; `None`: from
+        /// the meeting's date.
+        from: Option<(Day, ir::Precision)>,
+    },
+}
+
+/// What a state becomes when it breaks the silence procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterSilence {
+    Observer,
+    None,
+}
+
+/// A history record other than a meeting.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub kind: EventKind,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum EventKind {
+    Decline {
+        party: PartyId,
+        turn: Day,
+    },
+    Handover {
+        to: PartyId,
+        on: Day,
+        /// The meeting and decision that decided it, by name.
+        decided_by: Option<(String, String)>,
+    },
+    SilenceBroken {
+        party: PartyId,
+        on: Day,
+        precision: ir::Precision,
+        becomes: AfterSilence,
+    },
+    Joined {
+        party: PartyId,
+        on: Day,
+        precision: ir::Precision,
+    },
+    Designation {
+        party: PartyId,
+        role: String,
+        on: Day,
+        precision: ir::Precision,
+        person: Option<String>,
+    },
+    Note {
+        text: String,
+    },
+}
+
+/// A user rule: `rule name(params): ret = body`.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub name: String,
+    pub params: Vec<(String, Type)>,
+    pub ret: Type,
+    pub body: Expr,
+}
+
+/// A `test` block.
+#[derive(Debug, Clone)]
+pub struct Test {
+    pub name: String,
+    pub steps: Vec<TestStep>,
+}
+
+#[derive(Debug, Clone)]
+pub enum TestStep {
+    Let(Expr),
+    Assert {
+        expr: Expr,
+        file: String,
+        line: usize,
+        column: usize,
+        text: String,
+    },
+}
+
+/// A typed, resolved expression.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: Type,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    Bool(bool),
+    Int(i64),
+    Date(Day),
+    Duration(ir::Duration),
+    None,
+    /// A rule parameter, `let`, quantified variable or fact, by slot.
+    Local(u32),
+    Party(PartyId),
+    Status(ir::Status),
+    MeetingKind(MeetingKindId),
+    DecisionKind(DecisionKindId),
+    Meeting(MeetingId),
+    Decision(DecisionId),
+    Set(Vec<Expr>),
+    MeetingLit(Vec<(ir::Field, Expr)>),
+    DecisionLit(Vec<(ir::Field, Expr)>),
+    Builtin(ir::Builtin, Vec<Expr>),
+    Rule(RuleId, Vec<Expr>),
+    Field(Box<Expr>, ir::Field),
+    Not(Box<Expr>),
+    Neg(Box<Expr>),
+    Binary(ir::BinOp, Box<Expr>, Box<Expr>),
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    Quantifier {
+        all: bool,
+        slot: u32,
+        set: Box<Expr>,
+        body: Box<Expr>,
+    },
+}
+
+impl Package {
+    /// The party an id names.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "party ids are made by resolution from this package's own party table"
+    )]
+    pub fn party(&self, id: PartyId) -> &ir::Party {
+        &self.parties[id as usize]
+    }
+}
