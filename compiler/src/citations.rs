@@ -183,7 +183,7 @@ impl Coverage {
 pub fn find_source<'f>(package: &Package<'_>, files: &'f [SourceFile]) -> Option<Result<(&'f SourceFile, Str), Str>> {
     let wanted = package.policy.header.fields.iter().find_map(|f| match f {
         HeaderField::Source(s) => Some(s.clone()),
-        _ => None,
+        HeaderField::Ref(_) | HeaderField::Adopted(_) => None,
     })?;
     let normalized = wanted.value.trim_start_matches("./").replace('\\', "/");
     let found = files.iter().find(|f| {
@@ -217,7 +217,7 @@ pub fn check(package: &Package<'_>, files: &[SourceFile], sink: &mut Sink) -> Op
         .into_iter()
         .filter_map(|i| match i.node {
             Item::Block(b) => Some((i.file, b)),
-            _ => None,
+            Item::Party(_) | Item::Rule(_) | Item::Test(_) | Item::Stmt(_) | Item::NonNormative(_) => None,
         })
         .collect();
     for (file, block) in &blocks {
@@ -289,7 +289,7 @@ pub fn check(package: &Package<'_>, files: &[SourceFile], sink: &mut Sink) -> Op
             let marked = quoting.iter().find_map(|b| {
                 b.items.iter().find_map(|i| match i {
                     Item::NonNormative(reason) => Some(reason.value.clone()),
-                    _ => None,
+                    Item::Party(_) | Item::Block(_) | Item::Rule(_) | Item::Test(_) | Item::Stmt(_) => None,
                 })
             });
             let state = match (

@@ -3,7 +3,7 @@
 //! the test that every code has at least one case under `tests/cases/check/`.
 
 pub use charter_grammar::limits::TOO_DEEP;
-pub use charter_grammar::parse::codes::{NUMBER_TOO_LARGE, SYNTAX};
+pub use charter_grammar::parse::codes::{INTERNAL, NUMBER_TOO_LARGE, SYNTAX};
 
 macro_rules! codes {
     ($($name:ident = $code:literal : $what:literal;)*) => {
@@ -13,6 +13,7 @@ macro_rules! codes {
             (SYNTAX, "the text does not follow the grammar"),
             (NUMBER_TOO_LARGE, "a number is too large to represent"),
             (TOO_DEEP, "brackets, `if`s or operators nest beyond the parser's limits"),
+            (INTERNAL, "a bug in Charter: a stage met something the earlier stages should have ruled out (please report it)"),
             $(($code, $what),)*
         ];
     };
@@ -72,5 +73,4 @@ codes! {
     MISSING_QUOTE = "charter::missing-quote": "warning: a clause block quotes no sentence of its clause";
     EMPTY_TEST = "charter::empty-test": "warning: a test asserts nothing";
     OBJECTOR_NOT_PRESENT = "charter::objector-not-present": "warning: an objection or reservation by a party not recorded present";
-    INTERNAL = "charter::internal": "a bug in Charter: the checker passed a policy it could not resolve (please report it)";
 }

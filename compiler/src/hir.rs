@@ -129,14 +129,19 @@ pub enum PartyClass {
 impl PartyClass {
     /// The class a keyword names.
     pub fn from_keyword(name: &str) -> Option<PartyClass> {
-        Some(match name {
-            "states" => PartyClass::States,
-            "international_organizations" => PartyClass::InternationalOrganizations,
-            "regional_organizations" => PartyClass::RegionalOrganizations,
-            "civil_society" => PartyClass::CivilSociety,
-            _ => return None,
-        })
+        PartyClass::KEYWORDS
+            .iter()
+            .find(|(keyword, _)| *keyword == name)
+            .map(|(_, class)| *class)
     }
+
+    /// The classes a statement names by keyword.
+    pub const KEYWORDS: [(&'static str, PartyClass); 4] = [
+        ("states", PartyClass::States),
+        ("international_organizations", PartyClass::InternationalOrganizations),
+        ("regional_organizations", PartyClass::RegionalOrganizations),
+        ("civil_society", PartyClass::CivilSociety),
+    ];
 }
 
 /// Alphabetical orders Charter can collate.

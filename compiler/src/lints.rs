@@ -31,12 +31,16 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
             Item::Party(_) | Item::Rule(_) | Item::NonNormative(_) => {}
         }
     }
-    let voluntary = items(package).iter().any(|i| match i.node {
-        Item::Stmt(Stmt {
+    let voluntary = items(package).iter().any(|i| {
+        if let Item::Stmt(Stmt {
             kind: StmtKind::Rotation(items),
             ..
-        }) => items.iter().any(|r| r.kind == RotationItemKind::Voluntary),
-        _ => false,
+        }) = i.node
+        {
+            items.iter().any(|r| r.kind == RotationItemKind::Voluntary)
+        } else {
+            false
+        }
     });
     for (file, record) in records(package) {
         match &record.kind {
@@ -51,7 +55,13 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
                 )
                 .with_help("only a `voluntary` rotation lets a state decline its turn; the rotation skips nobody for this record"),
             ),
-            _ => {}
+            RecordKind::Decline { .. }
+            | RecordKind::Meeting(_)
+            | RecordKind::Designation { .. }
+            | RecordKind::SilenceBroken { .. }
+            | RecordKind::Handover { .. }
+            | RecordKind::Joined { .. }
+            | RecordKind::Note { .. } => {}
         }
     }
 }
@@ -64,7 +74,7 @@ fn adopted(package: &Package<'_>) -> String {
         .iter()
         .find_map(|f| match f {
             HeaderField::Adopted(d) => Some(format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)),
-            _ => None,
+            HeaderField::Ref(_) | HeaderField::Source(_) => None,
         })
         .unwrap_or_else(|| "adoption".to_string())
 }
@@ -123,7 +133,20 @@ fn gaps(file: usize, stmt: &Stmt, adopted: String, sink: &mut Sink) {
             )
             .with_help(format!("Charter counts from the policy's adoption ({adopted}); a drafter might state it, e.g. `every ... from {adopted}`")),
         ),
-        _ => {}
+        // Statements with no gap a lint knows of.
+        StmtKind::Decisions { quorum: Some(_), .. }
+        | StmtKind::SupportUnit { .. }
+        | StmtKind::Meeting(_)
+        | StmtKind::Members { .. }
+        | StmtKind::Pending { .. }
+        | StmtKind::OpenTo { .. }
+        | StmtKind::Withdrawal { .. }
+        | StmtKind::Designate { .. }
+        | StmtKind::Location { .. }
+        | StmtKind::Observers { .. }
+        | StmtKind::Invite { .. }
+        | StmtKind::DecisionKind { .. }
+        | StmtKind::Amendments { .. } => {}
     }
 }
 

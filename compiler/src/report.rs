@@ -438,7 +438,7 @@ fn status_timelines(bundle: &ir::Bundle, interp: &Interpreter<'_>, until: Day) -
                 let status = interp.status(p, *day);
                 match current {
                     Some((s, _)) if s == status => {}
-                    _ => {
+                    Some(_) | None => {
                         if let Some((s, from)) = current {
                             push_period(&mut periods, s, from, Some(*day));
                         }

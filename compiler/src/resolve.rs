@@ -985,13 +985,14 @@ impl Resolver<'_, '_, '_> {
             class.span,
             "unknown class",
         );
-        let candidates = PARTY_CLASSES
+        let keywords: Vec<&str> = hir::PartyClass::KEYWORDS.iter().map(|(k, _)| *k).collect();
+        let candidates = keywords
             .iter()
             .copied()
             .chain(self.env.parties.keys().map(String::as_str));
         let d = match did_you_mean(&class.name, candidates) {
             Some(near) => d.with_help(format!("did you mean `{near}`?")),
-            None => d.with_help(format!("the classes are {}", backticked(PARTY_CLASSES))),
+            None => d.with_help(format!("the classes are {}", backticked(&keywords))),
         };
         self.sink.push(file, d);
         None
@@ -1406,14 +1407,6 @@ fn decision_field_count(decision: &DecisionRecord) -> usize {
         .filter(|f| !matches!(f.kind, DecisionFieldKind::Source(_)))
         .count()
 }
-
-/// Classes of parties an observer or invitation statement may name.
-pub const PARTY_CLASSES: &[&str] = &[
-    "states",
-    "international_organizations",
-    "regional_organizations",
-    "civil_society",
-];
 
 fn duplicate_field(
     file: FileId,

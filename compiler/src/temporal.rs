@@ -240,7 +240,15 @@ fn check_statements(package: &Package<'_>, env: &Env<'_>, adopted: Option<Day>, 
                         positive(file, &decl.every, "a meeting cadence", sink);
                         at_most_a_century(file, &decl.every, "a meeting cadence", sink);
                     }
-                    _ => {}
+                    StmtKind::SupportUnit { period: None, .. }
+                    | StmtKind::Designate { .. }
+                    | StmtKind::Location { .. }
+                    | StmtKind::Observers { .. }
+                    | StmtKind::Invite { .. }
+                    | StmtKind::Decisions { .. }
+                    | StmtKind::DecisionKind { .. }
+                    | StmtKind::OpenTo { .. }
+                    | StmtKind::Amendments { .. } => {}
                 }
             }
             Item::Block(_) | Item::Rule(_) | Item::Test(_) | Item::NonNormative(_) => {}
@@ -288,7 +296,15 @@ fn once_kind(kind: &StmtKind) -> Option<&'static str> {
         StmtKind::Amendments { .. } => Some("amendments"),
         StmtKind::SupportUnit { .. } => Some("support_unit"),
         StmtKind::Location { .. } => Some("located"),
-        _ => None,
+        StmtKind::Members { .. }
+        | StmtKind::Pending { .. }
+        | StmtKind::OpenTo { .. }
+        | StmtKind::Withdrawal { .. }
+        | StmtKind::Designate { .. }
+        | StmtKind::Observers { .. }
+        | StmtKind::Invite { .. }
+        | StmtKind::Meeting(_)
+        | StmtKind::DecisionKind { .. } => None,
     }
 }
 
@@ -380,9 +396,10 @@ fn term_in_range(file: FileId, length: &DurationLit, sink: &mut Sink) {
 }
 
 fn overlaps(a: &Claim, b: &Claim) -> bool {
+    // An open start or end reaches as far as needed.
     let starts_before_end = |x: &Claim, y: &Claim| match (x.start, y.end) {
         (Some(s), Some(e)) => s < e,
-        _ => true,
+        (None, _) | (_, None) => true,
     };
     starts_before_end(a, b) && starts_before_end(b, a)
 }

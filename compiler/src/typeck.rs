@@ -366,7 +366,18 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                 let element = match set_type {
                     Type::Set(inner) => *inner,
                     Type::Error => Type::Error,
-                    other => {
+                    other @ (Type::Bool
+                    | Type::Int
+                    | Type::Date
+                    | Type::Duration
+                    | Type::Party
+                    | Type::Status
+                    | Type::MeetingKind
+                    | Type::DecisionKind
+                    | Type::Meeting
+                    | Type::Decision
+                    | Type::Violation
+                    | Type::None) => {
                         self.error(
                             Diagnostic::error(
                                 codes::TYPE_MISMATCH,

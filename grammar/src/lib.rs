@@ -6,6 +6,8 @@
 //! types or evaluate anything. Tools that only need syntax (formatters,
 //! editors) can depend on it alone.
 
+#![deny(clippy::wildcard_enum_match_arm)]
+
 pub mod ast;
 pub mod diagnostic;
 pub mod limits;

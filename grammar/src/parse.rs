@@ -21,6 +21,8 @@ pub mod codes {
     pub const SYNTAX: &str = "charter::syntax";
     /// A number too large to represent.
     pub const NUMBER_TOO_LARGE: &str = "charter::number-too-large";
+    /// A bug in Charter: a stage met something it should never see.
+    pub const INTERNAL: &str = "charter::internal";
 }
 
 #[derive(Parser)]
@@ -209,6 +211,10 @@ fn syntax_help(expected: &[String]) -> Option<String> {
 }
 
 /// How a grammar rule reads in "expected ..."; `None` hides internal rules.
+#[expect(
+    clippy::wildcard_enum_match_arm,
+    reason = "only the rules listed read well in an error message; the rest are internal and left out"
+)]
 fn describe_rule(rule: Rule) -> Option<String> {
     let name = format!("{rule:?}");
     if let Some(keyword) = name.strip_prefix("kw_") {
@@ -245,6 +251,23 @@ fn describe_rule(rule: Rule) -> Option<String> {
 #[derive(Default)]
 struct Builder {
     diagnostics: RefCell<Vec<Diagnostic>>,
+}
+
+impl Builder {
+    /// Reports a pair the grammar should not produce where it was met: a
+    /// bug in the grammar or this builder. The AST built around it is
+    /// never checked as if it were fine, since the file now has an error.
+    fn unexpected(&self, rule: Rule, span: Span) {
+        self.diagnostics.borrow_mut().push(
+            Diagnostic::error(
+                codes::INTERNAL,
+                format!("the parser met `{rule:?}` where the grammar allows none"),
+                span,
+                "not understood here",
+            )
+            .with_help("this is a bug in Charter: please report it with this file"),
+        );
+    }
 }
 
 /// The pair's span without trailing whitespace (pest includes whitespace
@@ -294,6 +317,10 @@ fn pratt() -> PrattParser<Rule> {
 }
 
 impl Builder {
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "pest's `Rule` names every rule of the grammar; a pair other than the ones matched here means the grammar and this builder disagree, and `unexpected` reports it"
+    )]
     fn file(&self, pair: Pair<'_, Rule>) -> File {
         let span = span_of(&pair);
         let kind = kids(pair)
@@ -302,7 +329,11 @@ impl Builder {
                 Rule::policy_file => Some(FileKind::Policy(self.policy_file(p))),
                 Rule::amendment_file => Some(FileKind::Amendment(self.amendment_file(p))),
                 Rule::history_file => Some(FileKind::History(self.history_file(p))),
-                _ => None,
+                Rule::EOI => None,
+                other => {
+                    self.unexpected(other, span_of(&p));
+                    None
+                }
             })
             .unwrap_or_else(|| {
                 FileKind::History(HistoryFile {
@@ -314,6 +345,10 @@ impl Builder {
         File { kind, span }
     }
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "every other child is an item, and `item` reports one it does not know"
+    )]
     fn policy_file(&self, pair: Pair<'_, Rule>) -> PolicyFile {
         let mut header = None;
         let mut items = Vec::new();
@@ -333,6 +368,10 @@ impl Builder {
         }
     }
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "pest's `Rule` names every rule of the grammar; a pair other than the ones matched here means the grammar and this builder disagree, and `unexpected` reports it"
+    )]
     fn policy_header(&self, pair: Pair<'_, Rule>) -> PolicyHeader {
         let span = span_of(&pair);
         let mut title = empty_str(span);
@@ -343,12 +382,16 @@ impl Builder {
                 Rule::ref_field => fields.extend(first_kid(p).map(|s| HeaderField::Ref(self.string(s)))),
                 Rule::adopted_field => fields.extend(first_kid(p).map(|d| HeaderField::Adopted(self.date(d)))),
                 Rule::source_field => fields.extend(first_kid(p).map(|s| HeaderField::Source(self.string(s)))),
-                _ => {}
+                other => self.unexpected(other, span_of(&p)),
             }
         }
         PolicyHeader { title, fields, span }
     }
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "every other child is an item, and `item` reports one it does not know"
+    )]
     fn amendment_file(&self, pair: Pair<'_, Rule>) -> AmendmentFile {
         let mut header = None;
         let mut items = Vec::new();
@@ -378,6 +421,10 @@ impl Builder {
         }
     }
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "every other child is a record, and `record` reports one it does not know"
+    )]
     fn history_file(&self, pair: Pair<'_, Rule>) -> HistoryFile {
         let mut policy = None;
         let mut header_span = Span::default();
@@ -400,6 +447,10 @@ impl Builder {
 
     // -------------------------------------------------------------- items
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "pest's `Rule` names every rule of the grammar; a pair other than the ones matched here means the grammar and this builder disagree, and `unexpected` reports it"
+    )]
     fn item(&self, pair: Pair<'_, Rule>) -> Option<Item> {
         let span = span_of(&pair);
         Some(match pair.as_rule() {
@@ -411,13 +462,19 @@ impl Builder {
                 Item::NonNormative(first_kid(pair).map_or_else(|| empty_str(span), |s| self.string(s)))
             }
             Rule::EOI => return None,
-            _ => Item::Stmt(Stmt {
+            // Every other item is a statement; `statement` reports a rule
+            // it does not know.
+            _statement => Item::Stmt(Stmt {
                 kind: self.statement(pair)?,
                 span,
             }),
         })
     }
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "pest's `Rule` names every rule of the grammar; a pair other than the ones matched here means the grammar and this builder disagree, and `unexpected` reports it"
+    )]
     fn party(&self, pair: Pair<'_, Rule>) -> PartyDecl {
         let span = span_of(&pair);
         let mut kind = PartyKind::State;
@@ -440,7 +497,7 @@ impl Builder {
                 Rule::sort_name => sort_name = first_kid(p).map(|s| self.string(s)),
                 Rule::org_kind => org_kind = first_kid(p).map(ident),
                 Rule::rename => renames.push(self.rename(p)),
-                _ => {}
+                other => self.unexpected(other, span_of(&p)),
             }
         }
         PartyDecl {
@@ -454,6 +511,10 @@ impl Builder {
         }
     }
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "pest's `Rule` names every rule of the grammar; a pair other than the ones matched here means the grammar and this builder disagree, and `unexpected` reports it"
+    )]
     fn rename(&self, pair: Pair<'_, Rule>) -> Rename {
         let span = span_of(&pair);
         let mut on = empty_date(span);
@@ -464,7 +525,7 @@ impl Builder {
                 Rule::date => on = self.date(p),
                 Rule::string => official_name = self.string(p),
                 Rule::sort_name => sort_name = first_kid(p).map(|s| self.string(s)),
-                _ => {}
+                other => self.unexpected(other, span_of(&p)),
             }
         }
         Rename {
@@ -475,6 +536,10 @@ impl Builder {
         }
     }
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "every other child is an item, and `item` reports one it does not know"
+    )]
     fn clause_block(&self, pair: Pair<'_, Rule>) -> ClauseBlock {
         let span = span_of(&pair);
         let mut clause = ClauseRef {
@@ -508,6 +573,10 @@ impl Builder {
         }
     }
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "pest's `Rule` names every rule of the grammar; a pair other than the ones matched here means the grammar and this builder disagree, and `unexpected` reports it"
+    )]
     fn statement(&self, pair: Pair<'_, Rule>) -> Option<StmtKind> {
         let rule = pair.as_rule();
         let span = span_of(&pair);
@@ -575,7 +644,11 @@ impl Builder {
                 per_member: has(Rule::per_member),
                 host: find(Rule::host_rule).and_then(first_kid).map(|p| match p.as_rule() {
                     Rule::host_chair => HostRule::Chair(span_of(&p)),
-                    _ => HostRule::Party(ident(p)),
+                    Rule::ident => HostRule::Party(ident(p)),
+                    other => {
+                        self.unexpected(other, span_of(&p));
+                        HostRule::Party(ident(p))
+                    }
                 }),
             }),
             Rule::decisions_stmt => StmtKind::Decisions {
@@ -588,10 +661,17 @@ impl Builder {
                 reserved_to: idents(1),
             },
             Rule::amendments_stmt => StmtKind::Amendments { by: idents(0) },
-            _ => return None,
+            other => {
+                self.unexpected(other, span);
+                return None;
+            }
         })
     }
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "pest's `Rule` names every rule of the grammar; a pair other than the ones matched here means the grammar and this builder disagree, and `unexpected` reports it"
+    )]
     fn rotation_item(&self, pair: Pair<'_, Rule>) -> RotationItem {
         let span = span_of(&pair);
         let rule = pair.as_rule();
@@ -618,11 +698,19 @@ impl Builder {
             Rule::all_decline => RotationItemKind::AllDecline {
                 outgoing_stays: parts.first().is_some_and(|p| p.as_rule() == Rule::outgoing_stays),
             },
-            _ => RotationItemKind::Voluntary,
+            Rule::voluntary => RotationItemKind::Voluntary,
+            other => {
+                self.unexpected(other, span);
+                RotationItemKind::Voluntary
+            }
         };
         RotationItem { kind, span }
     }
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "pest's `Rule` names every rule of the grammar; a pair other than the ones matched here means the grammar and this builder disagree, and `unexpected` reports it"
+    )]
     fn quorum(&self, pair: Pair<'_, Rule>) -> Quorum {
         let span = span_of(&pair);
         match pair.as_rule() {
@@ -634,15 +722,23 @@ impl Builder {
                     span,
                 }
             }
-            _ => Quorum::Count {
+            Rule::int => Quorum::Count {
                 count: self.number(pair.as_str(), span),
                 span,
             },
+            other => {
+                self.unexpected(other, span);
+                Quorum::Count { count: 0, span }
+            }
         }
     }
 
     // -------------------------------------------------------------- rules and tests
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "pest's `Rule` names every rule of the grammar; a pair other than the ones matched here means the grammar and this builder disagree, and `unexpected` reports it"
+    )]
     fn rule_decl(&self, pair: Pair<'_, Rule>) -> RuleDecl {
         let span = span_of(&pair);
         let mut name = empty_ident(span);
@@ -667,7 +763,7 @@ impl Builder {
                 }
                 Rule::type_expr => ret = type_expr(p),
                 Rule::expr => body = Some(self.expr(p)),
-                _ => {}
+                other => self.unexpected(other, span_of(&p)),
             }
         }
         RuleDecl {
@@ -682,6 +778,10 @@ impl Builder {
         }
     }
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "pest's `Rule` names every rule of the grammar; a pair other than the ones matched here means the grammar and this builder disagree, and `unexpected` reports it"
+    )]
     fn test_decl(&self, pair: Pair<'_, Rule>) -> TestDecl {
         let span = span_of(&pair);
         let mut name = empty_str(span);
@@ -704,7 +804,7 @@ impl Builder {
                     let expr = first_kid(p).map_or_else(|| none_expr(pspan), |e| self.expr(e));
                     stmts.push(TestStmt::Assert { expr, span: pspan });
                 }
-                _ => {}
+                other => self.unexpected(other, span_of(&p)),
             }
         }
         TestDecl { name, stmts, span }
@@ -753,6 +853,10 @@ impl Builder {
         expr
     }
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "pest's `Rule` names every rule of the grammar; a pair other than the ones matched here means the grammar and this builder disagree, and `unexpected` reports it"
+    )]
     fn pratt_expr(&self, pair: Pair<'_, Rule>) -> Expr {
         pratt()
             .map_primary(|p| self.primary(p))
@@ -760,7 +864,11 @@ impl Builder {
                 let span = span_of(&op).to(operand.span);
                 let op = match op.as_rule() {
                     Rule::op_not => UnaryOp::Not,
-                    _ => UnaryOp::Neg,
+                    Rule::op_neg => UnaryOp::Neg,
+                    other => {
+                        self.unexpected(other, span);
+                        UnaryOp::Neg
+                    }
                 };
                 Expr {
                     kind: ExprKind::Unary {
@@ -795,7 +903,11 @@ impl Builder {
                     Rule::op_in => BinaryOp::In,
                     Rule::op_add => BinaryOp::Add,
                     Rule::op_sub => BinaryOp::Sub,
-                    _ => BinaryOp::Mul,
+                    Rule::op_mul => BinaryOp::Mul,
+                    other => {
+                        self.unexpected(other, span_of(&op));
+                        BinaryOp::Mul
+                    }
                 };
                 let span = lhs.span.to(rhs.span);
                 Expr {
@@ -810,6 +922,10 @@ impl Builder {
             .parse(pair.into_inner())
     }
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "pest's `Rule` names every rule of the grammar; a pair other than the ones matched here means the grammar and this builder disagree, and `unexpected` reports it"
+    )]
     fn primary(&self, pair: Pair<'_, Rule>) -> Expr {
         let span = span_of(&pair);
         let rule = pair.as_rule();
@@ -869,13 +985,20 @@ impl Builder {
                     body: Box::new(body),
                 }
             }
-            _ => ExprKind::None,
+            other => {
+                self.unexpected(other, span);
+                ExprKind::None
+            }
         };
         Expr { kind, span }
     }
 
     // -------------------------------------------------------------- history
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "pest's `Rule` names every rule of the grammar; a pair other than the ones matched here means the grammar and this builder disagree, and `unexpected` reports it"
+    )]
     fn record(&self, pair: Pair<'_, Rule>) -> Option<Record> {
         let span = span_of(&pair);
         let rule = pair.as_rule();
@@ -955,17 +1078,25 @@ impl Builder {
                     .cloned()
                     .map_or_else(|| empty_str(span), |p| self.string(p)),
             },
-            _ => return None,
+            other => {
+                self.unexpected(other, span);
+                return None;
+            }
         };
         Some(Record { kind, sources, span })
     }
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "pest's `Rule` names every rule of the grammar; a pair other than the ones matched here means the grammar and this builder disagree, and `unexpected` reports it"
+    )]
     fn meeting_field(&self, pair: Pair<'_, Rule>) -> MeetingField {
         let span = span_of(&pair);
         let rule = pair.as_rule();
         let kind = match rule {
             Rule::decision_record => MeetingFieldKind::Decision(self.decision_record(pair)),
-            _ => {
+            // The other fields; the inner match reports a rule it does not know.
+            _field => {
                 let first = first_kid(pair);
                 match rule {
                     Rule::kind_field => MeetingFieldKind::Kind(first.map_or_else(|| empty_ident(span), ident)),
@@ -979,13 +1110,23 @@ impl Builder {
                     Rule::present_field => {
                         MeetingFieldKind::Present(first.as_ref().map(ident_list).unwrap_or_default())
                     }
-                    _ => MeetingFieldKind::Observers(first.as_ref().map(ident_list).unwrap_or_default()),
+                    Rule::attending_field => {
+                        MeetingFieldKind::Observers(first.as_ref().map(ident_list).unwrap_or_default())
+                    }
+                    other => {
+                        self.unexpected(other, span);
+                        MeetingFieldKind::Observers(Vec::new())
+                    }
                 }
             }
         };
         MeetingField { kind, span }
     }
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "pest's `Rule` names every rule of the grammar; a pair other than the ones matched here means the grammar and this builder disagree, and `unexpected` reports it"
+    )]
     fn decision_record(&self, pair: Pair<'_, Rule>) -> DecisionRecord {
         let span = span_of(&pair);
         let mut parts = kids(pair).into_iter();
@@ -1024,7 +1165,11 @@ impl Builder {
                             .cloned()
                             .map_or_else(|| empty_str(fspan), |p| self.string(p)),
                     ),
-                    _ => DecisionFieldKind::Source(self.source_ref_parts(inner, fspan)),
+                    Rule::source_ref => DecisionFieldKind::Source(self.source_ref_parts(inner, fspan)),
+                    other => {
+                        self.unexpected(other, fspan);
+                        DecisionFieldKind::Source(self.source_ref_parts(inner, fspan))
+                    }
                 };
                 DecisionField { kind, span: fspan }
             })
@@ -1037,15 +1182,23 @@ impl Builder {
         self.source_ref_parts(kids(pair), span)
     }
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "pest's `Rule` names every rule of the grammar; a pair other than the ones matched here means the grammar and this builder disagree, and `unexpected` reports it"
+    )]
     fn source_ref_parts(&self, parts: Vec<Pair<'_, Rule>>, span: Span) -> SourceRef {
         let mut parts = parts.into_iter();
         let document = parts.next().map_or_else(|| empty_str(span), |p| self.string(p));
         let paragraph = parts.next().map(|p| match p.as_rule() {
             Rule::string => self.string(p),
-            _ => Str {
+            Rule::int => Str {
                 value: p.as_str().to_string(),
                 span: span_of(&p),
             },
+            other => {
+                self.unexpected(other, span_of(&p));
+                empty_str(span_of(&p))
+            }
         });
         SourceRef {
             document,
@@ -1054,6 +1207,10 @@ impl Builder {
         }
     }
 
+    #[expect(
+        clippy::wildcard_enum_match_arm,
+        reason = "pest's `Rule` names every rule of the grammar; a pair other than the ones matched here means the grammar and this builder disagree, and `unexpected` reports it"
+    )]
     fn date_spec(&self, pair: Pair<'_, Rule>) -> DateSpec {
         let span = span_of(&pair);
         let mut precision = DatePrecision::Exact;
@@ -1067,7 +1224,7 @@ impl Builder {
                     }
                 }
                 Rule::date => date = self.date(p),
-                _ => {}
+                other => self.unexpected(other, span_of(&p)),
             }
         }
         DateSpec { precision, date, span }

@@ -94,19 +94,19 @@ impl Jit {
 
 impl Accelerator for Jit {
     fn call(&self, builtin: Builtin, args: &[Value]) -> Option<Result<Value, EvalError>> {
-        let day = match args.first() {
-            Some(Value::Date(d)) => Some(*d),
-            _ => None,
-        };
         let n = &self.native;
         let answer = match (builtin, args) {
             (Builtin::Chair, [Value::Date(d)]) => self.party_value(n.chair(*d))?,
             (Builtin::TermStart, [Value::Date(d)]) => self.day_value(n.term_start(*d))?,
             (Builtin::TermEnd, [Value::Date(d)]) => self.day_value(n.term_end(*d))?,
-            (Builtin::NextChair, [Value::Date(d)]) => match self.day_value(n.term_end(*d))? {
-                Value::Date(end) => self.party_value(n.chair(end))?,
-                _ => Value::None,
-            },
+            (Builtin::NextChair, [Value::Date(d)]) => {
+                if let Value::Date(end) = self.day_value(n.term_end(*d))? {
+                    self.party_value(n.chair(end))?
+                } else {
+                    // No term end: no next chair.
+                    Value::None
+                }
+            }
             (Builtin::Members, [Value::Date(d)]) => Value::parties(bits(n.members(*d))),
             (Builtin::Member, [Value::Party(p), Value::Date(d)]) if (*p as usize) < self.party_count => {
                 Value::Bool(n.members(*d) & (1u64 << p) != 0)
@@ -118,10 +118,9 @@ impl Accelerator for Jit {
             {
                 Value::Bool(n.may_attend(*p, m.date))
             }
-            _ => {
-                let _ = day;
-                return None;
-            }
+            // Any other query, or arguments native code does not cover:
+            // the interpreter answers.
+            (_, _) => return None,
         };
         Some(Ok(answer))
     }
