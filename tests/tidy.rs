@@ -69,3 +69,44 @@ fn only_the_cli_crate_reads_files_or_prints() {
     }
     assert!(found.is_empty(), "IO outside the CLI crate:\n{}", found.join("\n"));
 }
+
+/// The `charter::` codes that appear in `text` after `prefix`, up to the
+/// closing `close`.
+fn codes_after(text: &str, prefix: &str, close: char) -> std::collections::BTreeSet<String> {
+    text.match_indices(prefix)
+        .filter_map(|(at, _)| {
+            let rest = text.get(at + prefix.len()..)?;
+            let end = rest.find(close)?;
+            let code = rest.get(..end)?;
+            code.starts_with("charter::").then(|| code.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn every_code_is_documented_and_every_documented_code_exists() {
+    // What the program can print: the checker's codes, and the codes the
+    // CLI's error types declare.
+    let mut codes: std::collections::BTreeSet<String> = charter_compiler::codes::ALL
+        .iter()
+        .map(|(code, _)| (*code).to_string())
+        .collect();
+    for path in sources(&["cli"]) {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        codes.extend(codes_after(&text, "code(\"", '"'));
+    }
+    assert!(codes.contains("charter::bad-facts"), "the CLI's codes were found");
+    let docs = std::fs::read_to_string(repo_dir().join("docs/language.md")).expect("docs/language.md");
+    // The code tables: rows that start with a code.
+    let documented = codes_after(&docs, "\n| `", '`');
+    let undocumented: Vec<&String> = codes.difference(&documented).collect();
+    let unknown: Vec<&String> = documented.difference(&codes).collect();
+    assert!(
+        undocumented.is_empty(),
+        "codes missing from the tables in docs/language.md: {undocumented:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        "docs/language.md lists codes nothing reports: {unknown:?}"
+    );
+}

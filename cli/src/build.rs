@@ -27,14 +27,14 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
     let folded = match fold(&bundle) {
         Ok(folded) => folded,
         Err(e) => {
-            let _ = writeln!(err, "error[charter::codegen]: {e}");
+            crate::print_error(err, &crate::error::CliError::Codegen(e.to_string()));
             return EXIT_FINDINGS;
         }
     };
     let bytes = match object::object(&folded) {
         Ok(bytes) => bytes,
         Err(e) => {
-            let _ = writeln!(err, "error[charter::codegen]: {e}");
+            crate::print_error(err, &crate::error::CliError::Codegen(e.to_string()));
             return EXIT_FINDINGS;
         }
     };

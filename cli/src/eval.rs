@@ -6,6 +6,7 @@ use charter_grammar::diagnostic::render_human;
 use charter_runtime::{Explanation, Interpreter};
 
 use super::{files, Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::error::CliError;
 use charter_compiler::query::{self, QueryError};
 
 #[derive(Debug, clap::Args)]
@@ -47,13 +48,7 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
             match charter_runtime::facts::parse(&text) {
                 Ok(json) => Some(json),
                 Err(e) => {
-                    let _ = writeln!(
-                        err,
-                        "error[charter::bad-facts]: {}: {}: {}",
-                        path.display(),
-                        e.path,
-                        e.message
-                    );
+                    crate::print_error(err, &CliError::bad_facts(path, &e));
                     return EXIT_FINDINGS;
                 }
             }
@@ -65,8 +60,8 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
             return files::report_check_failure(&args.path, &sources, &result, err, color)
         }
         Err(QueryError::Facts(e)) => {
-            let name = args.facts.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-            let _ = writeln!(err, "error[charter::bad-facts]: {name}: {}: {}", e.path, e.message);
+            let name = args.facts.as_deref().unwrap_or(std::path::Path::new("<facts>"));
+            crate::print_error(err, &CliError::bad_facts(name, &e));
             return EXIT_FINDINGS;
         }
         Err(QueryError::Query(diagnostics)) => {
@@ -90,7 +85,11 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
     let (value, explanation) = match answer {
         Ok(answer) => answer,
         Err(e) => {
-            let _ = writeln!(err, "error[charter::eval]: the query could not be evaluated: {e}");
+            let error = CliError::Eval {
+                what: "query",
+                message: e.to_string(),
+            };
+            crate::print_error(err, &error);
             return EXIT_FINDINGS;
         }
     };

@@ -265,16 +265,15 @@ pub fn report_check_failure(
     if result.errors() > 0 {
         return crate::EXIT_FINDINGS;
     }
-    if result.bundles.is_empty() {
-        let _ = writeln!(err, "error[charter::no-policy]: `{}` holds no policy", path.display());
+    let error = if result.bundles.is_empty() {
+        crate::error::CliError::NoPolicy(path.display().to_string())
     } else {
-        let _ = writeln!(
-            err,
-            "error[charter::many-policies]: `{}` holds {} policies; name one policy file or its own directory",
-            path.display(),
-            result.bundles.len()
-        );
-    }
+        crate::error::CliError::ManyPolicies {
+            path: path.display().to_string(),
+            count: result.bundles.len(),
+        }
+    };
+    crate::print_error(err, &error);
     crate::EXIT_USAGE
 }
 

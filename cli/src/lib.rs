@@ -9,6 +9,7 @@
 
 pub mod build;
 pub mod check;
+pub mod error;
 pub mod eval;
 pub mod files;
 pub mod ir;

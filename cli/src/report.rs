@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use charter_runtime::date;
 
 use super::{files, Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::error::CliError;
 use charter_compiler::report::{self, Warnings};
 
 #[derive(Debug, clap::Args)]
@@ -32,10 +33,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn std::io::Write, err: &mut dyn std::i
         Some(text) => match date::parse(text) {
             Some(day) => day,
             None => {
-                let _ = writeln!(
-                    err,
-                    "error[charter::invalid-date]: `--until {text}` is not a date written YYYY-MM-DD"
-                );
+                crate::print_error(err, &CliError::InvalidUntil(text.clone()));
                 return EXIT_USAGE;
             }
         },
@@ -62,12 +60,11 @@ pub fn run(args: &ReportArgs, out: &mut dyn std::io::Write, err: &mut dyn std::i
         })
         .collect();
     if until > charter_compiler::report::max_horizon(bundle) {
-        let _ = writeln!(
-            err,
-            "error[charter::horizon-too-far]: `--until {}` is more than {} years after the policy's adoption\n  help: give an earlier `--until`",
-            date::format(until),
-            charter_compiler::report::MAX_HORIZON_YEARS
-        );
+        let error = CliError::HorizonTooFar {
+            until: date::format(until),
+            years: charter_compiler::report::MAX_HORIZON_YEARS,
+        };
+        crate::print_error(err, &error);
         return EXIT_FINDINGS;
     }
     let jit = super::accelerator(args.backend, bundle, err);
@@ -75,7 +72,11 @@ pub fn run(args: &ReportArgs, out: &mut dyn std::io::Write, err: &mut dyn std::i
     let report = match report::build(bundle, accelerator, result.coverage.first(), &warnings, until) {
         Ok(report) => report,
         Err(e) => {
-            let _ = writeln!(err, "error[charter::eval]: the history could not be evaluated: {e}");
+            let error = CliError::Eval {
+                what: "history",
+                message: e.to_string(),
+            };
+            crate::print_error(err, &error);
             return EXIT_FINDINGS;
         }
     };

@@ -1,0 +1,55 @@
+//! Failures of the `charter` program outside the checker's diagnostics ->
+//! one enum: file errors, facts, evaluation, native code and command-line
+//! values. Each variant carries its stable code and help, so `print_error`
+//! prints them all one way; docs/language.md § 3.2 lists the codes (a tidy
+//! test keeps the two in step).
+
+use std::path::Path;
+
+use crate::files::FileError;
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum CliError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    File(#[from] FileError),
+    #[error("{file}: {path}: {message}")]
+    #[diagnostic(code("charter::bad-facts"), help("docs/facts.md shows how each value is written"))]
+    BadFacts {
+        file: String,
+        path: String,
+        message: String,
+    },
+    #[error("the {what} could not be evaluated: {message}")]
+    #[diagnostic(code("charter::eval"))]
+    Eval { what: &'static str, message: String },
+    #[error("{0}")]
+    #[diagnostic(
+        code("charter::codegen"),
+        help("`--backend interpreter` answers without native code")
+    )]
+    Codegen(String),
+    #[error("`--until {0}` is not a date written YYYY-MM-DD")]
+    #[diagnostic(code("charter::invalid-date"))]
+    InvalidUntil(String),
+    #[error("`--until {until}` is more than {years} years after the policy's adoption")]
+    #[diagnostic(code("charter::horizon-too-far"), help("give an earlier `--until`"))]
+    HorizonTooFar { until: String, years: i64 },
+    #[error("`{0}` holds no policy")]
+    #[diagnostic(code("charter::no-policy"))]
+    NoPolicy(String),
+    #[error("`{path}` holds {count} policies")]
+    #[diagnostic(code("charter::many-policies"), help("name one policy file or its own directory"))]
+    ManyPolicies { path: String, count: usize },
+}
+
+impl CliError {
+    /// A facts file that does not fit, with where in the JSON.
+    pub fn bad_facts(file: &Path, error: &charter_runtime::facts::FactError) -> CliError {
+        CliError::BadFacts {
+            file: file.display().to_string(),
+            path: error.path.clone(),
+            message: error.message.clone(),
+        }
+    }
+}
