@@ -110,3 +110,182 @@ fn every_code_is_documented_and_every_documented_code_exists() {
         "docs/language.md lists codes nothing reports: {unknown:?}"
     );
 }
+
+/// A fenced block of a Markdown file: its language, first line and text.
+struct Example {
+    language: String,
+    line: usize,
+    text: String,
+}
+
+fn fenced_blocks(markdown: &str) -> Vec<Example> {
+    let mut out = Vec::new();
+    let mut current: Option<Example> = None;
+    for (index, line) in markdown.lines().enumerate() {
+        let fence = line.trim_start().strip_prefix("```");
+        match (&mut current, fence) {
+            (None, Some(language)) => {
+                current = Some(Example {
+                    language: language.trim().to_string(),
+                    line: index + 1,
+                    text: String::new(),
+                })
+            }
+            (None, None) => {}
+            (Some(_), Some(_)) => out.extend(current.take()),
+            (Some(example), None) => {
+                example.text.push_str(line);
+                example.text.push('\n');
+            }
+        }
+    }
+    out
+}
+
+impl Example {
+    /// The codes it says it shows (`// expect: CODE ...` on its first line).
+    fn expected(&self) -> Vec<String> {
+        let first = self.text.lines().next().unwrap_or_default().trim();
+        first
+            .strip_prefix("// expect:")
+            .map(|codes| codes.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default()
+    }
+
+    /// The first line that is not a comment.
+    fn head(&self) -> &str {
+        self.text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with("//"))
+            .unwrap_or_default()
+    }
+
+    fn is_policy(&self) -> bool {
+        self.head().starts_with("charter \"")
+    }
+
+    fn is_other_file(&self) -> bool {
+        self.head().starts_with("amendment \"") || self.head().starts_with("history for")
+    }
+
+    /// The `source "PATH"` its policy header names, if any.
+    fn source_path(&self) -> Option<&str> {
+        let line = self.text.lines().map(str::trim).find(|l| l.starts_with("source \""))?;
+        line.strip_prefix("source \"")?.split('"').next()
+    }
+}
+
+/// One policy of the docs with the files and fragments that follow it.
+#[derive(Default)]
+struct RunningExample {
+    line: usize,
+    policy: String,
+    others: Vec<charter_compiler::SourceFile>,
+}
+
+/// docs/language.md's examples, read in order. A policy block (one that
+/// starts `charter "..."`) starts a running example; the amendment and
+/// history blocks after it are its other files, and every other block is a
+/// fragment of its policy, added in the order the reader meets it; a policy
+/// that names a `source` gets the ```` ```text ```` block before it. Each
+/// running example must check without error and pass its tests. A block marked
+/// `// expect: CODE ...` must draw those codes instead: alone if it is a
+/// whole policy, else added to the policy it follows.
+#[test]
+fn the_language_docs_examples_check() {
+    use charter_compiler::SourceFile;
+    let docs = std::fs::read_to_string(repo_dir().join("docs/language.md")).expect("docs/language.md");
+    let blocks = fenced_blocks(&docs);
+    let mut examples: Vec<RunningExample> = Vec::new();
+    let mut expectations: Vec<(usize, Vec<String>, String)> = Vec::new();
+    let mut last_text: Option<&Example> = None;
+    for block in &blocks {
+        if block.language == "text" {
+            last_text = Some(block);
+            continue;
+        }
+        if block.language != "charter" {
+            continue;
+        }
+        let expected = block.expected();
+        let current = examples.last_mut();
+        match (expected.is_empty(), block.is_policy(), current) {
+            (false, true, _) => expectations.push((block.line, expected, block.text.clone())),
+            (false, false, Some(current)) => {
+                expectations.push((block.line, expected, format!("{}\n{}", current.policy, block.text)))
+            }
+            (true, true, _) => {
+                let mut example = RunningExample {
+                    line: block.line,
+                    policy: block.text.clone(),
+                    others: Vec::new(),
+                };
+                if let (Some(path), Some(text)) = (block.source_path(), last_text) {
+                    example.others.push(SourceFile::legal_text(path, text.text.clone()));
+                }
+                examples.push(example);
+            }
+            (true, false, Some(current)) if block.is_other_file() => current.others.push(SourceFile::charter(
+                format!("docs/language.md:{}", block.line),
+                block.text.clone(),
+            )),
+            (true, false, Some(current)) => {
+                current.policy.push('\n');
+                current.policy.push_str(&block.text);
+            }
+            (_, false, None) => panic!("docs/language.md:{}: a fragment before any policy", block.line),
+        }
+    }
+    assert!(!examples.is_empty(), "docs/language.md has a policy example");
+    for example in &examples {
+        let mut sources = vec![SourceFile::charter(
+            format!("docs/language.md:{} (assembled)", example.line),
+            example.policy.clone(),
+        )];
+        sources.extend(example.others.iter().cloned());
+        let result = charter_compiler::check(&sources);
+        let errors: Vec<String> = sources
+            .iter()
+            .zip(&result.diagnostics)
+            .flat_map(|(source, diagnostics)| {
+                diagnostics
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .map(move |d| format!("{}: {} {}", source.name, d.code, d.message))
+            })
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "the example starting at docs/language.md:{} does not check:\n{}\n--- policy as assembled ---\n{}",
+            example.line,
+            errors.join("\n"),
+            example.policy
+        ); // Its tests must hold too: the docs state what the examples mean.
+        for bundle in &result.bundles {
+            let failed: Vec<String> = charter_runtime::Interpreter::new(bundle)
+                .run_tests()
+                .into_iter()
+                .filter(|t| !t.failures.is_empty())
+                .map(|t| format!("{}: {}", t.name, t.failures.join("; ")))
+                .collect();
+            assert!(
+                failed.is_empty(),
+                "tests of the example at docs/language.md:{} fail:\n{}",
+                example.line,
+                failed.join("\n")
+            );
+        }
+    }
+    assert!(!expectations.is_empty(), "docs/language.md shows some errors");
+    for (line, codes, text) in expectations {
+        let result = charter_compiler::check(&[SourceFile::charter("example", text)]);
+        let drawn: Vec<&str> = result.diagnostics.iter().flatten().map(|d| d.code).collect();
+        for code in &codes {
+            assert!(
+                drawn.contains(&code.as_str()),
+                "the example at docs/language.md:{line} should draw {code}, drew {drawn:?}"
+            );
+        }
+    }
+}
