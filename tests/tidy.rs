@@ -289,3 +289,87 @@ fn the_language_docs_examples_check() {
         }
     }
 }
+
+/// docs/semantics.md: every `QUERY => VALUE` line of its example blocks is
+/// what `charter eval policies/almaty --query QUERY --format json` answers,
+/// and every ```` ```sh ```` block prints what it shows.
+#[test]
+fn the_semantics_docs_examples_give_what_they_say() {
+    let docs = std::fs::read_to_string(repo_dir().join("docs/semantics.md")).expect("docs/semantics.md");
+    let mut checked = 0;
+    for block in fenced_blocks(&docs) {
+        if block.language.is_empty() {
+            for line in block.text.lines().filter(|l| l.contains("=>")) {
+                let (query, rest) = line.split_once("=>").expect("a `=>` line");
+                let expected = rest.split("  (").next().unwrap_or_default().trim();
+                let almaty = repo_dir().join("policies/almaty").display().to_string();
+                let (status, out, err) =
+                    super::charter(&["eval", &almaty, "--query", query.trim(), "--format", "json"]);
+                assert_eq!(status, 0, "{query}: {err}");
+                let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+                let expected: serde_json::Value = serde_json::from_str(expected).expect("a JSON value in the docs");
+                assert_eq!(json["value"], expected, "docs/semantics.md:{}: {query}", block.line);
+                checked += 1;
+            }
+        } else if block.language == "sh" {
+            let mut lines = block.text.lines();
+            let mut command = String::new();
+            for line in lines.by_ref() {
+                command.push_str(line.trim_end_matches('\\').trim());
+                command.push(' ');
+                if !line.ends_with('\\') {
+                    break;
+                }
+            }
+            let words = shell_words(&command);
+            assert_eq!(
+                words.first().map(String::as_str),
+                Some("charter"),
+                "docs/semantics.md:{}",
+                block.line
+            );
+            // Paths in the docs are relative to the repository.
+            let args: Vec<String> = words
+                .iter()
+                .skip(1)
+                .map(|w| {
+                    let path = repo_dir().join(w);
+                    if w.contains('/') && path.exists() {
+                        path.display().to_string()
+                    } else {
+                        w.clone()
+                    }
+                })
+                .collect();
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let (_, out, _) = super::charter(&args);
+            let expected: String = lines.map(|l| format!("{l}\n")).collect();
+            assert_eq!(out, expected, "docs/semantics.md:{}: {command}", block.line);
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "docs/semantics.md has examples");
+}
+
+/// Splits a command line as a POSIX shell would for the simple quoting
+/// the docs use: words separated by spaces, `'...'` kept whole.
+fn shell_words(command: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in command.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !current.is_empty() {
+                    words.push(std::mem::take(&mut current));
+                }
+            }
+            other => current.push(other),
+        }
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
