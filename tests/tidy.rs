@@ -373,3 +373,117 @@ fn shell_words(command: &str) -> Vec<String> {
     }
     words
 }
+
+/// The README's `charter` commands run: each one whose arguments are all
+/// literal (no `PATH`-style placeholder) exits 0 and prints the `# ` lines
+/// that follow it, when it is followed by any. (`charter build` writes
+/// files, and is run by the C example's test instead.)
+#[test]
+fn the_readme_commands_run_and_print_what_it_shows() {
+    let readme = std::fs::read_to_string(repo_dir().join("README.md")).expect("README.md");
+    let mut ran = 0;
+    for block in fenced_blocks(&readme).iter().filter(|b| b.language == "sh") {
+        let lines: Vec<&str> = block.text.lines().collect();
+        let mut index = 0;
+        while let Some(line) = lines.get(index) {
+            index += 1;
+            if !line.starts_with("charter ") {
+                continue;
+            }
+            let mut command = String::new();
+            let mut current = *line;
+            loop {
+                let code = current.split(" #").next().unwrap_or_default();
+                command.push_str(code.trim_end_matches('\\').trim());
+                command.push(' ');
+                if !code.trim_end().ends_with('\\') {
+                    break;
+                }
+                current = lines.get(index).copied().unwrap_or_default();
+                index += 1;
+            }
+            let mut expected = String::new();
+            while let Some(output) = lines
+                .get(index)
+                .and_then(|l| l.strip_prefix("# ").or(l.strip_prefix("#")))
+            {
+                if !lines.get(index).is_some_and(|l| l.starts_with('#')) {
+                    break;
+                }
+                expected.push_str(output);
+                expected.push('\n');
+                index += 1;
+            }
+            let words = shell_words(&command);
+            let placeholder = words.iter().any(|w| {
+                w.ends_with("...") || w.starts_with('[') || (w.len() > 1 && w.chars().all(|c| c.is_ascii_uppercase()))
+            });
+            if placeholder || words.get(1).is_some_and(|w| w == "build") {
+                continue;
+            }
+            let args: Vec<String> = words
+                .iter()
+                .skip(1)
+                .map(|w| {
+                    let path = repo_dir().join(w);
+                    if w.contains('/') && path.exists() {
+                        path.display().to_string()
+                    } else {
+                        w.clone()
+                    }
+                })
+                .collect();
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let (status, out, err) = super::charter(&args);
+            assert_eq!(status, 0, "README.md:{}: `{command}` failed: {err}", block.line);
+            if !expected.is_empty() {
+                assert_eq!(out, expected, "README.md:{}: `{command}`", block.line);
+            }
+            ran += 1;
+        }
+    }
+    assert!(ran >= 1, "the README shows commands");
+}
+
+/// The README's report sample is the report's real lines in their real
+/// order: every sample line is in the report (a line ending `...` stands
+/// for any line that starts the same), after the one before it.
+#[test]
+fn the_readme_report_sample_is_in_the_real_order() {
+    let readme = std::fs::read_to_string(repo_dir().join("README.md")).expect("README.md");
+    let sample = fenced_blocks(&readme)
+        .into_iter()
+        .find(|b| b.language == "text" && b.text.contains("CHAIR:"))
+        .expect("a report sample");
+    let until = sample
+        .text
+        .lines()
+        .find_map(|l| l.strip_prefix("report until "))
+        .and_then(|rest| rest.get(..10))
+        .expect("the sample says its horizon")
+        .to_string();
+    let almaty = repo_dir().join("policies/almaty").display().to_string();
+    let (status, out, err) = super::charter(&["report", &almaty, "--until", &until]);
+    assert_eq!(status, 0, "{err}");
+    // File names print as given; the sample shows them from the repository.
+    let out = out.replace(&format!("{}/", repo_dir().display()), "");
+    let report: Vec<&str> = out.lines().collect();
+    let mut at = 0;
+    for line in sample.text.lines().filter(|l| l.trim() != "...") {
+        let (wanted, prefix) = match line.split_once("...") {
+            Some((start, _)) => (start.trim_end(), true),
+            None => (line, false),
+        };
+        let found = report
+            .iter()
+            .skip(at)
+            .position(|r| if prefix { r.starts_with(wanted) } else { *r == wanted });
+        let Some(offset) = found else {
+            panic!(
+                "README.md:{}: `{line}` is not in the report after line {at}:\n{out}",
+                sample.line
+            );
+        };
+        at += offset + 1;
+    }
+}
