@@ -48,7 +48,7 @@ pub enum FileError {
     #[error("no `.charter` files in {}", shown(paths))]
     #[diagnostic(code("charter::no-files"))]
     NoFiles { paths: Vec<PathBuf> },
-    #[error("`{}` is an input of this command; it will not be overwritten", path.display())]
+    #[error("`{}` is an input or another output of this command; it will not be overwritten", path.display())]
     #[diagnostic(code("charter::output-is-input"), help("write the output to another path"))]
     OutputIsInput { path: PathBuf },
 }
