@@ -6,8 +6,6 @@
 //! types or evaluate anything. Tools that only need syntax (formatters,
 //! editors) can depend on it alone.
 
-#![deny(clippy::wildcard_enum_match_arm)]
-
 pub mod ast;
 pub mod diagnostic;
 pub mod limits;
