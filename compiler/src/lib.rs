@@ -21,24 +21,24 @@
 //! diagnostics. The `charter` program (crate `charter-cli`) reads files,
 //! prints, and offers `charter_cli::load` to read a policy folder.
 
-pub mod amend;
+mod amend;
 pub mod check;
 pub mod citations;
 pub mod codegen;
 pub mod codes;
-pub mod cycles;
+mod cycles;
 pub mod embed;
 pub mod hir;
-pub mod lints;
-pub mod lower;
+mod lints;
+mod lower;
 pub mod package;
 pub mod query;
 pub mod report;
-pub mod resolve;
-pub mod suggest;
-pub mod temporal;
-pub mod typeck;
-pub mod types;
+mod resolve;
+mod suggest;
+mod temporal;
+mod typeck;
+mod types;
 
 pub use check::{check, CheckResult};
 pub use package::{SourceFile, SourceKind};
