@@ -189,7 +189,14 @@ pub fn build(
     };
     let party = |p: ir::PartyId| interp.party_name(p);
     let parties = |list: &[ir::PartyId]| list.iter().map(|p| party(*p)).collect::<Vec<_>>();
-    let kind = |k: u32, names: &[String]| names.get(k as usize).cloned().unwrap_or_default();
+    // A bundle lowered by the checker names every kind it uses; one read
+    // from elsewhere may not, and then the report says so.
+    let kind = |k: u32, names: &[String]| {
+        names
+            .get(k as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("(undeclared kind #{k})"))
+    };
     let events: Vec<&ir::Event> = bundle.history.events.iter().collect();
 
     let mut chair = Vec::new();

@@ -104,11 +104,23 @@ impl Type {
 
     /// Field names of a record type, for "did you mean" and docs.
     pub fn field_names(&self) -> Vec<&'static str> {
-        Field::ALL
-            .into_iter()
-            .filter(|f| self.field(*f).is_some())
-            .map(Field::name)
-            .collect()
+        let fields: &[Field] = match self {
+            Type::Meeting => &Field::MEETING,
+            Type::Decision => &Field::DECISION,
+            Type::Violation => &Field::VIOLATION,
+            Type::Bool
+            | Type::Int
+            | Type::Date
+            | Type::Duration
+            | Type::Party
+            | Type::Status
+            | Type::MeetingKind
+            | Type::DecisionKind
+            | Type::Set(_)
+            | Type::None
+            | Type::Error => &[],
+        };
+        fields.iter().map(|f| f.name()).collect()
     }
 
     /// Fields a record literal of this type must give.
@@ -299,3 +311,28 @@ pub const BUILTIN_DECISION_KINDS: &[&str] = &[
     "election",
     "handover",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The type table and the IR's field lists agree: a record type has a
+    /// type for exactly the fields its list names.
+    #[test]
+    fn record_fields_have_types_exactly_where_the_ir_lists_them() {
+        for (ty, listed) in [
+            (Type::Meeting, &Field::MEETING[..]),
+            (Type::Decision, &Field::DECISION[..]),
+            (Type::Violation, &Field::VIOLATION[..]),
+        ] {
+            for field in Field::ALL {
+                assert_eq!(
+                    ty.field(field).is_some(),
+                    listed.contains(&field),
+                    "{ty}.{}",
+                    field.name()
+                );
+            }
+        }
+    }
+}

@@ -22,9 +22,6 @@ pub struct FactError {
     pub message: String,
 }
 
-const MEETING_FIELDS: &[&str] = &["id", "kind", "date", "host", "present", "observers"];
-const DECISION_FIELDS: &[&str] = &["kind", "meeting", "objections", "reservations", "subjects"];
-
 /// Decodes a facts document into named values, in key order.
 pub fn decode(bundle: &Bundle, json: &serde_json::Value) -> Result<Vec<(String, Value)>, FactError> {
     let serde_json::Value::Object(top) = json else {
@@ -272,7 +269,11 @@ impl Decoder<'_> {
 
     fn meeting(&self, v: &serde_json::Value, path: &str) -> Result<Meeting, FactError> {
         let map = v.as_object().ok_or_else(|| error(path, "expected a meeting object"))?;
-        Self::check_fields(map, MEETING_FIELDS, "meeting", path)?;
+        // A meeting in facts may also name the recorded meeting it is.
+        let known: Vec<&str> = std::iter::once("id")
+            .chain(crate::ir::Field::MEETING.iter().map(|f| f.name()))
+            .collect();
+        Self::check_fields(map, &known, "meeting", path)?;
         let field = |name: &str| map.get(name);
         Ok(Meeting {
             id: match field("id") {
@@ -302,7 +303,8 @@ impl Decoder<'_> {
 
     fn decision(&self, v: &serde_json::Value, path: &str) -> Result<Decision, FactError> {
         let map = v.as_object().ok_or_else(|| error(path, "expected a decision object"))?;
-        Self::check_fields(map, DECISION_FIELDS, "decision", path)?;
+        let known: Vec<&str> = crate::ir::Field::DECISION.iter().map(|f| f.name()).collect();
+        Self::check_fields(map, &known, "decision", path)?;
         let list = |name: &str| -> Result<Vec<PartyId>, FactError> {
             match map.get(name) {
                 Some(p) => self.parties(p, &format!("{path}.{name}")),

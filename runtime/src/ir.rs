@@ -473,6 +473,21 @@ impl Field {
     pub fn from_name(name: &str) -> Option<Field> {
         Field::ALL.into_iter().find(|f| f.name() == name)
     }
+
+    /// The fields of a meeting record.
+    pub const MEETING: [Field; 5] = [Field::Kind, Field::Date, Field::Host, Field::Present, Field::Observers];
+
+    /// The fields of a decision record.
+    pub const DECISION: [Field; 5] = [
+        Field::Kind,
+        Field::Meeting,
+        Field::Objections,
+        Field::Reservations,
+        Field::Subjects,
+    ];
+
+    /// The fields of a violation, as `violations(from, to)` lists them.
+    pub const VIOLATION: [Field; 4] = [Field::Kind, Field::Due, Field::Party, Field::Must];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
