@@ -180,6 +180,9 @@ pub enum Host {
 /// A recorded meeting.
 #[derive(Debug, Clone)]
 pub struct MeetingRecord {
+    /// Its place among the package's history records (for the order of
+    /// events on one day).
+    pub position: usize,
     pub name: String,
     pub kind: MeetingKindId,
     pub date: Day,
@@ -234,6 +237,8 @@ pub enum AfterSilence {
 /// A history record other than a meeting.
 #[derive(Debug, Clone)]
 pub struct Event {
+    /// Its place among the package's history records.
+    pub position: usize,
     pub kind: EventKind,
     pub sources: Vec<String>,
 }

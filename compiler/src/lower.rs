@@ -268,6 +268,9 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::RotationItem], cit
 fn lower_history(package: &hir::Package) -> ir::History {
     let mut history = ir::History::default();
     let code = |p: hir::PartyId| package.party(p).id.as_str();
+    // Events with the place of their record, so that events of one day
+    // keep the order the history gives them.
+    let mut events: Vec<(usize, ir::Event)> = Vec::new();
     for record in &package.meetings {
         let meeting = ir::Meeting {
             id: Some(record.name.clone()),
@@ -289,7 +292,7 @@ fn lower_history(package: &hir::Package) -> ir::History {
                     } else {
                         d.sources.clone()
                     };
-                    history.events.push(ir::Event {
+                    let event = ir::Event {
                         day,
                         topic: "chair".to_string(),
                         text: format!(
@@ -299,7 +302,8 @@ fn lower_history(package: &hir::Package) -> ir::History {
                             record.name
                         ),
                         provenance: ir::Provenance { precision, sources },
-                    });
+                    };
+                    events.push((record.position, event));
                     (vec![*party], None)
                 }
             };
@@ -388,14 +392,16 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 continue;
             }
         };
-        history.events.push(ir::Event {
+        let lowered = ir::Event {
             day,
             topic: topic.to_string(),
             text,
             provenance: provenance(precision),
-        });
+        };
+        events.push((event.position, lowered));
     }
-    history.events.sort_by_key(|e| e.day);
+    events.sort_by_key(|(position, e)| (e.day, *position));
+    history.events = events.into_iter().map(|(_, e)| e).collect();
     history
 }
 

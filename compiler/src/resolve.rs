@@ -586,10 +586,15 @@ impl Resolver<'_, '_, '_> {
             .iter()
             .map(|(file, amendment)| self.amendment(*file, amendment, package))
             .collect();
+        let rotations_complete = match &base {
+            Some(base) => self.amended_rotations(package, base, &amendments),
+            None => true,
+        };
         let meetings: Vec<Option<hir::MeetingRecord>> = records(package)
             .into_iter()
-            .filter_map(|(file, record)| match &record.kind {
-                RecordKind::Meeting(meeting) => Some(self.meeting_record(file, meeting, &record.sources)),
+            .enumerate()
+            .filter_map(|(position, (file, record))| match &record.kind {
+                RecordKind::Meeting(meeting) => Some(self.meeting_record(file, position, meeting, &record.sources)),
                 RecordKind::Decline { .. }
                 | RecordKind::Designation { .. }
                 | RecordKind::SilenceBroken { .. }
@@ -601,8 +606,12 @@ impl Resolver<'_, '_, '_> {
             .collect();
         let events: Vec<Option<hir::Event>> = records(package)
             .into_iter()
-            .filter_map(|(file, record)| self.event(file, record))
+            .enumerate()
+            .filter_map(|(position, (file, record))| self.event(file, position, record))
             .collect();
+        if !rotations_complete {
+            return None;
+        }
         Some(Resolved {
             title: header.title.value.clone(),
             reference,
@@ -613,6 +622,98 @@ impl Resolver<'_, '_, '_> {
             meetings: meetings.into_iter().collect::<Option<_>>()?,
             events: events.into_iter().collect::<Option<_>>()?,
         })
+    }
+
+    /// An amendment may restate only the parts of a rotation it changes,
+    /// but only when there is one to change: the policy's, or one an
+    /// amendment adopted earlier started. Reports a rotation an amendment
+    /// starts without its `first` or `term`; `false` if there is one.
+    fn amended_rotations(
+        &mut self,
+        package: &Package<'_>,
+        base: &[hir::Statement],
+        amendments: &[Option<hir::Amendment>],
+    ) -> bool {
+        let rotation_items = |statements: &[hir::Statement]| -> Vec<hir::RotationItem> {
+            statements
+                .iter()
+                .filter_map(|s| match &s.kind {
+                    hir::StatementKind::Rotation(items) => Some(items.clone()),
+                    hir::StatementKind::Roster { .. }
+                    | hir::StatementKind::Meeting(_)
+                    | hir::StatementKind::Decisions { .. }
+                    | hir::StatementKind::Reserve { .. }
+                    | hir::StatementKind::Observers { .. }
+                    | hir::StatementKind::Invite { .. }
+                    | hir::StatementKind::SupportUnit { .. }
+                    | hir::StatementKind::Designate { .. }
+                    | hir::StatementKind::Location { .. } => None,
+                })
+                .flatten()
+                .collect()
+        };
+        let has_first =
+            |items: &[hir::RotationItem]| items.iter().any(|i| matches!(i, hir::RotationItem::First { .. }));
+        let has_term = |items: &[hir::RotationItem]| items.iter().any(|i| matches!(i, hir::RotationItem::Term { .. }));
+        let mut in_force = has_first(&rotation_items(base));
+        let mut order: Vec<(ir::Day, usize)> = amendments
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| a.as_ref().map(|a| (a.adopted_on, i)))
+            .collect();
+        order.sort_unstable();
+        let mut complete = true;
+        for (_, index) in order {
+            let (Some(Some(amendment)), Some((file, ast))) = (amendments.get(index), package.amendments.get(index))
+            else {
+                continue;
+            };
+            let items = rotation_items(&amendment.statements);
+            if items.is_empty() {
+                continue;
+            }
+            let missing: Vec<&str> = [("first", !has_first(&items)), ("term", !has_term(&items))]
+                .into_iter()
+                .filter_map(|(name, is_missing)| is_missing.then_some(name))
+                .collect();
+            if !in_force && !missing.is_empty() {
+                let mut flat = Vec::new();
+                flatten(*file, &ast.items, None, &mut flat);
+                let span = flat
+                    .iter()
+                    .find_map(|i| match i.node {
+                        Item::Stmt(
+                            stmt @ Stmt {
+                                kind: StmtKind::Rotation(_),
+                                ..
+                            },
+                        ) => Some(stmt.span),
+                        Item::Party(_)
+                        | Item::Block(_)
+                        | Item::Rule(_)
+                        | Item::Test(_)
+                        | Item::Stmt(_)
+                        | Item::NonNormative(_) => None,
+                    })
+                    .unwrap_or(ast.header_span);
+                self.sink.push(
+                    *file,
+                    Diagnostic::error(
+                        codes::INCOMPLETE_ROTATION,
+                        format!(
+                            "this amendment starts a chair rotation with no `{}`",
+                            missing.join("` or `")
+                        ),
+                        span,
+                        "no rotation to amend",
+                    )
+                    .with_help("the rules in force before it have no rotation to change: state `first PARTY from YYYY-MM-DD` and `term N years`"),
+                );
+                complete = false;
+            }
+            in_force |= has_first(&items);
+        }
+        complete
     }
 
     fn party_decl(&mut self, file: FileId, decl: &PartyDecl) -> Option<ir::Party> {
@@ -711,7 +812,9 @@ impl Resolver<'_, '_, '_> {
             let mut kind = None;
             for field in &meeting.record.fields {
                 match &field.kind {
-                    MeetingFieldKind::Kind(k) => kind = Some(k.name.as_str()),
+                    MeetingFieldKind::Kind(k) => {
+                        kind.get_or_insert(k.name.as_str());
+                    }
                     MeetingFieldKind::Date(spec) => adopted_on = day(&spec.date),
                     MeetingFieldKind::Place(_)
                     | MeetingFieldKind::Host(_)
@@ -1064,7 +1167,7 @@ impl Resolver<'_, '_, '_> {
         None
     }
 
-    fn event(&mut self, file: FileId, record: &Record) -> Option<Option<hir::Event>> {
+    fn event(&mut self, file: FileId, position: usize, record: &Record) -> Option<Option<hir::Event>> {
         let env = self.env;
         let kind = match &record.kind {
             RecordKind::Meeting(_) | RecordKind::Test(_) => return None,
@@ -1143,6 +1246,7 @@ impl Resolver<'_, '_, '_> {
             }),
         };
         Some(kind.map(|kind| hir::Event {
+            position,
             kind,
             sources: record.sources.iter().map(source_text).collect(),
         }))
@@ -1151,6 +1255,7 @@ impl Resolver<'_, '_, '_> {
     fn meeting_record(
         &mut self,
         file: FileId,
+        position: usize,
         meeting: &MeetingRecord,
         sources: &[SourceRef],
     ) -> Option<hir::MeetingRecord> {
@@ -1228,6 +1333,7 @@ impl Resolver<'_, '_, '_> {
         }
         let (date, precision) = date?;
         Some(hir::MeetingRecord {
+            position,
             name: meeting.id.name.clone(),
             kind: kind?,
             date,
@@ -1270,7 +1376,7 @@ impl Resolver<'_, '_, '_> {
         let mut ok = true;
         let mut kind = None;
         let (mut objections, mut reservations) = (Vec::new(), Vec::new());
-        let mut subject: Option<(hir::Subject, Span)> = None;
+        let mut subject: Option<(hir::Subject, Span, &'static str)> = None;
         let mut text = None;
         let mut sources = Vec::new();
         for field in &decision.fields {
@@ -1353,7 +1459,8 @@ impl Resolver<'_, '_, '_> {
                 }
             };
             if let Some(new_subject) = new_subject {
-                if let Some((_, first)) = &subject {
+                // The same field twice is `duplicate_field`'s to report.
+                if let Some((_, first, _)) = subject.as_ref().filter(|(_, _, field)| *field != name) {
                     self.sink.push(
                         file,
                         Diagnostic::error(
@@ -1366,8 +1473,8 @@ impl Resolver<'_, '_, '_> {
                         .with_help("a decision admits, invites or elects: record each as its own decision"),
                     );
                     ok = false;
-                } else {
-                    subject = Some((new_subject, field.span));
+                } else if subject.is_none() {
+                    subject = Some((new_subject, field.span, name));
                 }
             }
             duplicate_field(file, name, field.span, &mut seen, self.sink);
@@ -1383,7 +1490,7 @@ impl Resolver<'_, '_, '_> {
             kind: kind?,
             objections,
             reservations,
-            subject: subject.map(|(s, _)| s).unwrap_or_default(),
+            subject: subject.map(|(s, _, _)| s).unwrap_or_default(),
             text,
             sources,
         })

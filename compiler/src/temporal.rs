@@ -273,12 +273,11 @@ fn check_statements(package: &Package<'_>, env: &Env<'_>, adopted: Option<Day>, 
         }
     }
     check_overlaps(&claims, sink);
-    let base_rotation = rotations.iter().any(|(file, _, _)| *file == package.policy_file);
     for (file, stmt, rotation) in rotations {
         // An amendment may restate only the parts of a rotation it changes.
-        // The policy's own rotation must be complete; so must an
-        // amendment's when the policy has none to amend.
-        let complete = file == package.policy_file || !base_rotation;
+        // The policy's own rotation must be complete (resolution checks an
+        // amendment that starts a rotation the policy does not have).
+        let complete = file == package.policy_file;
         let facts = PolicyFacts {
             claims: &claims,
             env,

@@ -325,7 +325,13 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
             ExprKind::Field { base, field } => {
                 let (base_type, base) = self.expr(base);
                 if base_type == Type::Error {
-                    return (Type::Error, None);
+                    // The base's type is unknown (a mistake already
+                    // reported, or an element of an empty set): any field
+                    // name of a record will do, and the result is unknown.
+                    return match ir::Field::from_name(&field.name) {
+                        Some(f) => node(boxed(base).map(|b| hir::ExprKind::Field(b, f)), Type::Error, span),
+                        None => (self.unknown_field(&base_type, field), None),
+                    };
                 }
                 let found = ir::Field::from_name(&field.name).and_then(|f| base_type.field(f).map(|t| (f, t)));
                 match found {
@@ -440,13 +446,17 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
     }
 
     fn unknown_field(&mut self, base: &Type, field: &Ident) -> Type {
-        let names = base.field_names();
-        let d = Diagnostic::error(
-            codes::UNKNOWN_FIELD,
-            format!("`{base}` has no field `{}`", field.name),
-            field.span,
-            "no such field",
-        );
+        let names = if *base == Type::Error {
+            ir::Field::ALL.iter().map(|f| f.name()).collect()
+        } else {
+            base.field_names()
+        };
+        let message = if *base == Type::Error {
+            format!("no record has a field `{}`", field.name)
+        } else {
+            format!("`{base}` has no field `{}`", field.name)
+        };
+        let d = Diagnostic::error(codes::UNKNOWN_FIELD, message, field.span, "no such field");
         let d = match did_you_mean(&field.name, names.iter().copied()) {
             Some(near) => d.with_help(format!("did you mean `{near}`?")),
             None if names.is_empty() => d.with_help(format!("a `{base}` has no fields")),
