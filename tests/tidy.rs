@@ -487,3 +487,61 @@ fn the_readme_report_sample_is_in_the_real_order() {
         at += offset + 1;
     }
 }
+
+/// Every file the docs name in backticks (`docs/facts.md`, `hir.rs`,
+/// `c/main.c`) is in the repository: the path from the root, or the end of
+/// some file's path (the codemap names files inside the crate it is about).
+#[test]
+fn the_docs_name_no_missing_file() {
+    let mut files: Vec<String> = Vec::new();
+    let mut stack = vec![repo_dir()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("readable dir") {
+            let path = entry.expect("entry").path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if name.starts_with('.') || name == "target" {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(relative(&path));
+            }
+        }
+    }
+    let extensions = [
+        ".md", ".rs", ".charter", ".txt", ".json", ".c", ".h", ".pest", ".toml", ".trycmd",
+    ];
+    // The files of docs/language.md's worked example, which a reader makes.
+    let examples = ["lake-commission.charter", "source/rules-2020.txt"];
+    let mut missing = Vec::new();
+    for doc in [
+        "README.md",
+        "ARCHITECTURE.md",
+        "BENCHMARKS.md",
+        "docs/language.md",
+        "docs/semantics.md",
+        "docs/facts.md",
+    ] {
+        let Ok(text) = std::fs::read_to_string(repo_dir().join(doc)) else {
+            missing.push(doc.to_string());
+            continue;
+        };
+        for (index, token) in text.split('`').enumerate() {
+            // Odd pieces are inside backticks.
+            let named = index % 2 == 1
+                && extensions.iter().any(|e| token.ends_with(e))
+                && !token.contains(char::is_whitespace)
+                && !token.contains('*')
+                && !token.starts_with('.')
+                && !examples.contains(&token);
+            if named && !files.iter().any(|f| f == token || f.ends_with(&format!("/{token}"))) {
+                missing.push(format!("{doc}: `{token}`"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "the docs name files that are not there: {missing:?}"
+    );
+}
