@@ -30,7 +30,7 @@ codes! {
     UNKNOWN_TYPE = "charter::unknown-type": "a type name is not one of Charter's types";
     UNKNOWN_FIELD = "charter::unknown-field": "a record has no field of that name";
     MISSING_FIELD = "charter::missing-field": "a record lacks a field it needs";
-    DUPLICATE_FIELD = "charter::duplicate-field": "a record gives the same field twice";
+    DUPLICATE_FIELD = "charter::duplicate-field": "a record gives the same field twice, or a decision more than one subject";
     TYPE_MISMATCH = "charter::type-mismatch": "a value has the wrong type for where it is used";
     WRONG_ARITY = "charter::wrong-arity": "a call passes the wrong number of arguments";
     DUPLICATE_NAME = "charter::duplicate-name": "a parameter or local name is bound twice";
@@ -44,7 +44,7 @@ codes! {
     DEADLINE_BEFORE_ADOPTION = "charter::deadline-before-adoption": "a deadline or start falls before the policy was adopted";
     EMPTY_ROTATION_POOL = "charter::empty-rotation-pool": "no state is eligible to chair when the rotation starts";
     INELIGIBLE_FIRST_CHAIR = "charter::ineligible-first-chair": "the first chair is not in the eligible pool";
-    INCOMPLETE_ROTATION = "charter::incomplete-rotation": "a rotation lacks its first chair or term";
+    INCOMPLETE_ROTATION = "charter::incomplete-rotation": "a rotation lacks its first chair or term (a policy's, or one an amendment starts)";
     DUPLICATE_STATEMENT = "charter::duplicate-statement": "a statement that may appear once appears twice";
     UNKNOWN_STRENGTH = "charter::unknown-strength": "an obligation strength other than `must` or `should`";
     UNKNOWN_LANGUAGE = "charter::unknown-language": "an alphabetical order in a language Charter cannot collate";
