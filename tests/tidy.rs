@@ -545,3 +545,66 @@ fn the_docs_name_no_missing_file() {
         "the docs name files that are not there: {missing:?}"
     );
 }
+
+/// The rows of the Markdown table under `heading`: each row's cells, with
+/// backticks removed.
+fn table_rows(markdown: &str, heading: &str) -> Vec<Vec<String>> {
+    markdown
+        .split(heading)
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2)
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|cell| cell.trim().replace('`', ""))
+                .collect()
+        })
+        .collect()
+}
+
+/// docs/language.md lists the built-in queries, the record fields and the
+/// statuses exactly as the runtime's tables (`ir::Builtin::ALL`,
+/// `ir::Field::MEETING`/`DECISION`/`VIOLATION`, `ir::Status::ALL`) have
+/// them, in the same order.
+#[test]
+fn the_language_docs_list_the_runtime_tables() {
+    use charter_runtime::ir::{Builtin, Field, Status};
+    let docs = std::fs::read_to_string(repo_dir().join("docs/language.md")).expect("docs/language.md");
+    let builtins: Vec<String> = table_rows(&docs, "### 2.8 Built-in queries")
+        .iter()
+        .filter_map(|row| row.first()?.split('(').next().map(str::to_string))
+        .collect();
+    let expected: Vec<String> = Builtin::ALL.iter().map(|b| b.name().to_string()).collect();
+    assert_eq!(builtins, expected, "docs/language.md § 2.8");
+
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut record = String::new();
+    for row in table_rows(&docs, "### 2.7 Record fields") {
+        if let Some(name) = row.first().filter(|c| !c.is_empty()) {
+            record = name.clone();
+        }
+        fields.extend(row.get(1).map(|f| (record.clone(), f.clone())));
+    }
+    let expected: Vec<(String, String)> = [
+        ("meeting", &Field::MEETING[..]),
+        ("decision", &Field::DECISION[..]),
+        ("violation", &Field::VIOLATION[..]),
+    ]
+    .iter()
+    .flat_map(|(record, list)| list.iter().map(|f| (record.to_string(), f.name().to_string())))
+    .collect();
+    assert_eq!(fields, expected, "docs/language.md § 2.7");
+
+    let statuses: Vec<String> = table_rows(&docs, "### 2.5 Rules and types")
+        .iter()
+        .find(|row| row.first().is_some_and(|c| c == "status"))
+        .and_then(|row| row.get(1))
+        .map(|cell| cell.split(", ").map(str::to_string).collect())
+        .unwrap_or_default();
+    let expected: Vec<String> = Status::ALL.iter().map(|s| s.name().to_string()).collect();
+    assert_eq!(statuses, expected, "docs/language.md § 2.5, the `status` type");
+}
