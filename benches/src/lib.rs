@@ -169,15 +169,19 @@ pub fn interp_chair(i: &Interpreter<'_>, d: Day) -> i32 {
 // ------------------------------------------------------------------ engine: hand-written Rust
 
 /// What a programmer would write by hand for these three questions about
-/// the Almaty modalities: day numbers, `u64` masks, the rotation order as a
-/// constant table and term arithmetic on the calendar year.
+/// the Almaty modalities and their recorded history: day numbers, `u64`
+/// masks, the rotation order as a constant table and term arithmetic on the
+/// calendar year. Of the two states in brackets, Pakistan joins when the
+/// silence procedure ends; Iran broke it and is an observer (it attends,
+/// but is never a member and takes no turn).
 pub struct Handwritten {
     adopted: Day,
     silence_ends: Day,
     first_term: Day,
     founders: u64,
-    bracketed: u64,
-    order: [i32; 8],
+    joined_after_silence: u64,
+    attend_from_adoption: u64,
+    order: [i32; 7],
     amendment: u32,
     ministerial: u32,
 }
@@ -194,8 +198,12 @@ impl Handwritten {
                 .iter()
                 .map(|p| bit(p))
                 .fold(0, |m, b| m | b),
-            bracketed: bit("IRN") | bit("PAK"),
-            order: ["KAZ", "KGZ", "PAK", "TJK", "TUR", "AFG", "AZE", "IRN"].map(index),
+            joined_after_silence: bit("PAK"),
+            attend_from_adoption: ["KAZ", "KGZ", "TJK", "AFG", "AZE", "TUR", "IRN", "PAK"]
+                .iter()
+                .map(|p| bit(p))
+                .fold(0, |m, b| m | b),
+            order: ["KAZ", "KGZ", "PAK", "TJK", "TUR", "AFG", "AZE"].map(index),
             amendment: Almaty::kind(&a.decision_kinds, "amendment"),
             ministerial: Almaty::kind(&a.meeting_kinds, "ministerial"),
         }
@@ -204,7 +212,7 @@ impl Handwritten {
     #[inline]
     fn members(&self, d: Day) -> u64 {
         if d >= self.silence_ends {
-            self.founders | self.bracketed
+            self.founders | self.joined_after_silence
         } else if d >= self.adopted {
             self.founders
         } else {
@@ -212,7 +220,8 @@ impl Handwritten {
         }
     }
 
-    /// Two-year terms from 31 August 2013 in a fixed order.
+    /// Two-year terms from 31 August 2013 in a fixed order of the seven
+    /// members.
     #[inline]
     pub fn chair(&self, d: Day) -> i32 {
         if d < self.first_term {
@@ -220,7 +229,7 @@ impl Handwritten {
         }
         let (y, m, dd) = civil_from_days(d);
         let years = y - 2013 - i32::from((m, dd) < (8, 31));
-        self.order[((years / 2) % 8) as usize]
+        self.order[((years / 2) % 7) as usize]
     }
 
     #[inline]
@@ -233,7 +242,7 @@ impl Handwritten {
     #[inline]
     pub fn may_attend(&self, p: &Attendance) -> bool {
         let attending = if p.day >= self.adopted {
-            self.founders | self.bracketed
+            self.attend_from_adoption
         } else {
             0
         };
@@ -271,15 +280,18 @@ impl Cedar {
     pub fn new() -> Result<Cedar, String> {
         let (adopted, silence_ends) = (day("2013-06-05"), day("2013-09-01"));
         let member_from = |p: &str| {
-            if p == "IRN" || p == "PAK" {
+            if p == "PAK" {
                 silence_ends
             } else {
                 adopted
             }
         };
         let states = ["KAZ", "KGZ", "TJK", "AFG", "AZE", "IRN", "PAK", "TUR"];
+        // Iran broke the silence procedure: an observer, never a member, so
+        // its objection never blocks.
         let conjuncts: Vec<String> = states
             .iter()
+            .filter(|p| **p != "IRN")
             .map(|p| {
                 format!(
                     "!(context.objections.contains(\"{p}\") && context.present.contains(\"{p}\") && context.day >= {})",
@@ -381,7 +393,8 @@ impl Rego {
         let src = format!(
             r#"package charter
 
-member_from := {{"KAZ": {a}, "KGZ": {a}, "TJK": {a}, "AFG": {a}, "AZE": {a}, "TUR": {a}, "IRN": {s}, "PAK": {s}}}
+# Iran broke the silence procedure: an observer, never a member.
+member_from := {{"KAZ": {a}, "KGZ": {a}, "TJK": {a}, "AFG": {a}, "AZE": {a}, "TUR": {a}, "PAK": {s}}}
 
 attend_from := {{"KAZ": {a}, "KGZ": {a}, "TJK": {a}, "AFG": {a}, "AZE": {a}, "TUR": {a}, "IRN": {a}, "PAK": {a}}}
 

@@ -373,9 +373,12 @@ fn w5(almaty: &Almaty) -> Result<(u64, f64), String> {
         }
     }
     let nanos = start.elapsed().as_nanos() as f64;
-    // Eight members on that day: each has 3 of 4 (present, objecting)
-    // combinations that do not block; the four others never block.
-    ensure(valid == 3u64.pow(8) * 4u64.pow(4), || {
+    // Each member among the 12 has 3 of 4 (present, objecting) combinations
+    // that do not block; each other party never blocks. Seven members on
+    // that day: Iran broke the silence procedure and is an observer.
+    let members = interp.members(template.date).iter().filter(|p| **p < 12).count() as u32;
+    ensure(members == 7, || format!("W5 expected 7 members among the first 12 parties, found {members}"))?;
+    ensure(valid == 3u64.pow(members) * 4u64.pow(12 - members), || {
         format!("W5 counted {valid} valid cases")
     })?;
     let _ = Attendance::default();
