@@ -377,7 +377,9 @@ fn w5(almaty: &Almaty) -> Result<(u64, f64), String> {
     // that do not block; each other party never blocks. Seven members on
     // that day: Iran broke the silence procedure and is an observer.
     let members = interp.members(template.date).iter().filter(|p| **p < 12).count() as u32;
-    ensure(members == 7, || format!("W5 expected 7 members among the first 12 parties, found {members}"))?;
+    ensure(members == 7, || {
+        format!("W5 expected 7 members among the first 12 parties, found {members}")
+    })?;
     ensure(valid == 3u64.pow(members) * 4u64.pow(12 - members), || {
         format!("W5 counted {valid} valid cases")
     })?;
