@@ -33,7 +33,7 @@ codes! {
     DUPLICATE_FIELD = "charter::duplicate-field": "a record gives the same field twice, or a decision more than one subject";
     TYPE_MISMATCH = "charter::type-mismatch": "a value has the wrong type for where it is used";
     WRONG_ARITY = "charter::wrong-arity": "a call passes the wrong number of arguments";
-    DUPLICATE_NAME = "charter::duplicate-name": "a parameter or local name is bound twice";
+    DUPLICATE_NAME = "charter::duplicate-name": "a parameter or local name is bound twice, or a party is named like a status, decision kind or class of parties";
     RECURSIVE_RULE = "charter::recursive-rule": "rules call each other in a cycle, so evaluation might not end";
     CALL_CHAIN_TOO_DEEP = "charter::call-chain-too-deep": "a chain of rule calls longer than the evaluator's limit";
     INVALID_DATE = "charter::invalid-date": "a date that is not on the calendar";

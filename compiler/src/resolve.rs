@@ -136,14 +136,16 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
         let file = item.file;
         match item.node {
             Item::Party(decl) => {
-                if Status::from_name(&decl.id.name).is_some() || BUILTIN_DECISION_KINDS.contains(&decl.id.name.as_str())
-                {
+                let reserved = Status::from_name(&decl.id.name).is_some()
+                    || BUILTIN_DECISION_KINDS.contains(&decl.id.name.as_str())
+                    || hir::PartyClass::from_keyword(&decl.id.name).is_some();
+                if reserved {
                     sink.push(
                         file,
                         Diagnostic::error(
                             codes::DUPLICATE_NAME,
                             format!(
-                                "a party cannot be called `{}`: that name is a status or a decision kind",
+                                "a party cannot be called `{}`: that name is a status, a decision kind or a class of parties",
                                 decl.id.name
                             ),
                             decl.id.span,
