@@ -328,19 +328,7 @@ fn the_semantics_docs_examples_give_what_they_say() {
                 "docs/semantics.md:{}",
                 block.line
             );
-            // Paths in the docs are relative to the repository.
-            let args: Vec<String> = words
-                .iter()
-                .skip(1)
-                .map(|w| {
-                    let path = repo_dir().join(w);
-                    if w.contains('/') && path.exists() {
-                        path.display().to_string()
-                    } else {
-                        w.clone()
-                    }
-                })
-                .collect();
+            let args = from_the_repository(words.get(1..).unwrap_or_default());
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             let (_, out, _) = super::charter(&args);
             let expected: String = lines.map(|l| format!("{l}\n")).collect();
@@ -421,18 +409,7 @@ fn the_readme_commands_run_and_print_what_it_shows() {
             if placeholder || words.get(1).is_some_and(|w| w == "build") {
                 continue;
             }
-            let args: Vec<String> = words
-                .iter()
-                .skip(1)
-                .map(|w| {
-                    let path = repo_dir().join(w);
-                    if w.contains('/') && path.exists() {
-                        path.display().to_string()
-                    } else {
-                        w.clone()
-                    }
-                })
-                .collect();
+            let args = from_the_repository(words.get(1..).unwrap_or_default());
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             let (status, out, err) = super::charter(&args);
             assert_eq!(status, 0, "README.md:{}: `{command}` failed: {err}", block.line);
@@ -607,4 +584,20 @@ fn the_language_docs_list_the_runtime_tables() {
         .unwrap_or_default();
     let expected: Vec<String> = Status::ALL.iter().map(|s| s.name().to_string()).collect();
     assert_eq!(statuses, expected, "docs/language.md § 2.5, the `status` type");
+}
+
+/// Command-line words as the docs write them, with paths made absolute:
+/// the docs' paths are relative to the repository.
+fn from_the_repository(words: &[String]) -> Vec<String> {
+    words
+        .iter()
+        .map(|w| {
+            let path = repo_dir().join(w);
+            if w.contains('/') && path.exists() {
+                path.display().to_string()
+            } else {
+                w.clone()
+            }
+        })
+        .collect()
 }

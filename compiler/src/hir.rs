@@ -209,9 +209,8 @@ pub struct DecisionRecord {
 }
 
 /// Whom a decision is about.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub enum Subject {
-    #[default]
     Nobody,
     Admits(Vec<PartyId>),
     Invites {

@@ -1263,10 +1263,12 @@ impl Resolver<'_, '_, '_> {
     ) -> Option<hir::MeetingRecord> {
         let env = self.env;
         let mut seen: BTreeMap<&'static str, Span> = BTreeMap::new();
-        let mut ok = true;
-        let (mut kind, mut date, mut place, mut host) = (None, None, None, None);
-        let (mut present, mut observers) = (Vec::new(), Vec::new());
-        let mut decisions = Vec::new();
+        // `None` where a field is missing or did not resolve (reported);
+        // optional fields start resolved, as absent or empty.
+        let (mut kind, mut date, mut place) = (None, None, None);
+        let mut host: Option<Option<hir::PartyId>> = Some(None);
+        let (mut present, mut observers) = (Some(Vec::new()), Some(Vec::new()));
+        let mut decisions = Some(Vec::new());
         let present_names: Vec<&str> = meeting
             .fields
             .iter()
@@ -1286,12 +1288,10 @@ impl Resolver<'_, '_, '_> {
             let name = match &field.kind {
                 MeetingFieldKind::Kind(k) => {
                     kind = env.meeting_kind(file, k, self.sink);
-                    ok &= kind.is_some();
                     "kind"
                 }
                 MeetingFieldKind::Date(spec) => {
                     date = day(&spec.date).map(|d| (d, precision(spec.precision)));
-                    ok &= date.is_some();
                     "date"
                 }
                 MeetingFieldKind::Place(p) => {
@@ -1299,27 +1299,24 @@ impl Resolver<'_, '_, '_> {
                     "place"
                 }
                 MeetingFieldKind::Host(p) => {
-                    host = env.party(file, p, self.sink);
-                    ok &= host.is_some();
+                    host = env.party(file, p, self.sink).map(Some);
                     "host"
                 }
                 MeetingFieldKind::Present(list) => {
-                    let ids = env.parties(file, list, self.sink);
-                    ok &= ids.is_some();
-                    present = ids.unwrap_or_default();
+                    present = env.parties(file, list, self.sink);
                     "present"
                 }
                 MeetingFieldKind::Observers(list) => {
-                    let ids = env.parties(file, list, self.sink);
-                    ok &= ids.is_some();
-                    observers = ids.unwrap_or_default();
+                    observers = env.parties(file, list, self.sink);
                     "observers"
                 }
                 MeetingFieldKind::Source(_) => continue,
                 MeetingFieldKind::Decision(decision) => {
                     let resolved = self.decision_record(file, meeting, decision, &present_names);
-                    ok &= resolved.is_some();
-                    decisions.extend(resolved);
+                    decisions = decisions.zip(resolved).map(|(mut list, d)| {
+                        list.push(d);
+                        list
+                    });
                     continue;
                 }
             };
@@ -1330,7 +1327,7 @@ impl Resolver<'_, '_, '_> {
                 self.missing_field(file, &meeting.id, "meeting", required, "inside the meeting's braces");
             }
         }
-        if !ok || seen.len() < meeting_field_count(meeting) {
+        if seen.len() < meeting_field_count(meeting) {
             return None;
         }
         let (date, precision) = date?;
@@ -1341,11 +1338,11 @@ impl Resolver<'_, '_, '_> {
             date,
             precision,
             place,
-            host,
-            present,
-            observers,
+            host: host?,
+            present: present?,
+            observers: observers?,
             sources: sources.iter().map(source_text).collect(),
-            decisions,
+            decisions: decisions?,
         })
     }
 
@@ -1375,10 +1372,13 @@ impl Resolver<'_, '_, '_> {
     ) -> Option<hir::DecisionRecord> {
         let env = self.env;
         let mut seen: BTreeMap<&'static str, Span> = BTreeMap::new();
-        let mut ok = true;
+        // As for meetings: `None` where a field is missing or did not
+        // resolve. The subject is `None` until given, then `Some` of
+        // whether it resolved.
         let mut kind = None;
-        let (mut objections, mut reservations) = (Vec::new(), Vec::new());
-        let mut subject: Option<(hir::Subject, Span, &'static str)> = None;
+        let (mut objections, mut reservations) = (Some(Vec::new()), Some(Vec::new()));
+        let mut subject: Option<(Option<hir::Subject>, Span, &'static str)> = None;
+        let mut two_subjects = false;
         let mut text = None;
         let mut sources = Vec::new();
         for field in &decision.fields {
@@ -1386,7 +1386,6 @@ impl Resolver<'_, '_, '_> {
             let name = match &field.kind {
                 DecisionFieldKind::Kind(k) => {
                     kind = env.decision_kind(file, k, self.sink);
-                    ok &= kind.is_some();
                     "kind"
                 }
                 DecisionFieldKind::Objections(list) | DecisionFieldKind::Reservations(list) => {
@@ -1407,48 +1406,34 @@ impl Resolver<'_, '_, '_> {
                             );
                         }
                     }
-                    ok &= ids.is_some();
                     if is_objections {
-                        objections = ids.unwrap_or_default();
+                        objections = ids;
                     } else {
-                        reservations = ids.unwrap_or_default();
+                        reservations = ids;
                     }
                     what
                 }
                 DecisionFieldKind::Admits(list) => {
-                    let ids = env.parties(file, list, self.sink);
-                    ok &= ids.is_some();
-                    new_subject = Some(hir::Subject::Admits(ids.unwrap_or_default()));
+                    new_subject = Some(env.parties(file, list, self.sink).map(hir::Subject::Admits));
                     "admits"
                 }
                 DecisionFieldKind::Invites { parties, to } => {
                     let ids = env.parties(file, parties, self.sink);
-                    ok &= ids.is_some();
-                    let to = to
-                        .as_ref()
-                        .map(|t| (env.meeting_record(file, t, self.sink).is_some(), t.name.clone()));
-                    ok &= to.as_ref().is_none_or(|(found, _)| *found);
-                    new_subject = Some(hir::Subject::Invites {
-                        parties: ids.unwrap_or_default(),
-                        to: to.map(|(_, name)| name),
-                    });
+                    // The meeting invited to, by name, once it is known.
+                    let to = match to {
+                        None => Some(None),
+                        Some(t) => env.meeting_record(file, t, self.sink).map(|_| Some(t.name.clone())),
+                    };
+                    new_subject = Some(ids.zip(to).map(|(parties, to)| hir::Subject::Invites { parties, to }));
                     "invites"
                 }
                 DecisionFieldKind::Elects { party, from } => {
                     let id = env.party(file, party, self.sink);
-                    let from = from
-                        .as_ref()
-                        .map(|spec| day(&spec.date).map(|d| (d, precision(spec.precision))));
-                    match (id, from) {
-                        (Some(party), None) => new_subject = Some(hir::Subject::Elects { party, from: None }),
-                        (Some(party), Some(Some(from))) => {
-                            new_subject = Some(hir::Subject::Elects {
-                                party,
-                                from: Some(from),
-                            })
-                        }
-                        (None, _) | (Some(_), Some(None)) => ok = false,
-                    }
+                    let from = match from {
+                        None => Some(None),
+                        Some(spec) => day(&spec.date).map(|d| Some((d, precision(spec.precision)))),
+                    };
+                    new_subject = Some(id.zip(from).map(|(party, from)| hir::Subject::Elects { party, from }));
                     "elects"
                 }
                 DecisionFieldKind::Text(t) => {
@@ -1474,7 +1459,7 @@ impl Resolver<'_, '_, '_> {
                         .with_label(*first, "first subject here")
                         .with_help("a decision admits, invites or elects: record each as its own decision"),
                     );
-                    ok = false;
+                    two_subjects = true;
                 } else if subject.is_none() {
                     subject = Some((new_subject, field.span, name));
                 }
@@ -1484,15 +1469,19 @@ impl Resolver<'_, '_, '_> {
         if !seen.contains_key("kind") {
             self.missing_field(file, &decision.id, "decision", "kind", "inside the decision's braces");
         }
-        if !ok || seen.len() < decision_field_count(decision) {
+        if two_subjects || seen.len() < decision_field_count(decision) {
             return None;
         }
+        let subject = match subject {
+            None => hir::Subject::Nobody,
+            Some((resolved, _, _)) => resolved?,
+        };
         Some(hir::DecisionRecord {
             name: decision.id.name.clone(),
             kind: kind?,
-            objections,
-            reservations,
-            subject: subject.map(|(s, _, _)| s).unwrap_or_default(),
+            objections: objections?,
+            reservations: reservations?,
+            subject,
             text,
             sources,
         })

@@ -70,6 +70,7 @@ pub fn check_nesting(source: &str) -> Option<Diagnostic> {
                 }
                 continue;
             }
+            // Any other byte opens and closes nothing.
             _ => {}
         }
         if depth(&open) > MAX_NESTING {
