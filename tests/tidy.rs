@@ -87,9 +87,9 @@ fn codes_after(text: &str, prefix: &str, close: char) -> std::collections::BTree
 fn every_code_is_documented_and_every_documented_code_exists() {
     // What the program can print: the checker's codes, and the codes the
     // CLI's error types declare.
-    let mut codes: std::collections::BTreeSet<String> = charter_compiler::codes::ALL
-        .iter()
-        .map(|(code, _)| (*code).to_string())
+    let mut codes: std::collections::BTreeSet<String> = charter_compiler::codes::all()
+        .into_iter()
+        .map(|info| info.code)
         .collect();
     for path in sources(&["cli"]) {
         let text = std::fs::read_to_string(&path).expect("readable");
@@ -280,7 +280,7 @@ fn the_language_docs_examples_check() {
     assert!(!expectations.is_empty(), "docs/language.md shows some errors");
     for (line, codes, text) in expectations {
         let result = charter_compiler::check(&[SourceFile::charter("example", text)]);
-        let drawn: Vec<&str> = result.diagnostics.iter().flatten().map(|d| d.code).collect();
+        let drawn: Vec<&str> = result.diagnostics.iter().flatten().map(|d| d.code.as_str()).collect();
         for code in &codes {
             assert!(
                 drawn.contains(&code.as_str()),

@@ -2,10 +2,9 @@
 //! a valid decision of kind `amendment`, judged under the rules in force
 //! just before it (the base text and the earlier amendments).
 
-use charter_grammar::Diagnostic;
 use charter_runtime::{ir, Interpreter};
 
-use crate::codes;
+use crate::diagnostics::AmendDiagnostic;
 use crate::package::{Package, Sink};
 
 /// Checks the amendments of `package`, whose lowered form is `bundle`.
@@ -31,13 +30,11 @@ pub fn check(package: &Package<'_>, bundle: &ir::Bundle, sink: &mut Sink) {
         if kind != "amendment" {
             sink.push(
                 *file,
-                Diagnostic::error(
-                    codes::AMENDMENT_NOT_VALID,
-                    format!("decision `{decision_id}` is of kind `{kind}`, not `amendment`"),
-                    amendment.decision.span,
-                    "not an amendment decision",
-                )
-                .with_help("record the adopting decision with `kind amendment` in the history"),
+                AmendDiagnostic::NotAnAmendmentDecision {
+                    decision: decision_id.to_string(),
+                    kind: kind.to_string(),
+                    span: amendment.decision.span,
+                },
             );
             continue;
         }
@@ -48,16 +45,11 @@ pub fn check(package: &Package<'_>, bundle: &ir::Bundle, sink: &mut Sink) {
             let reasons: Vec<String> = verdict.explanation.because.iter().map(|e| e.fact.clone()).collect();
             sink.push(
                 *file,
-                Diagnostic::error(
-                    codes::AMENDMENT_NOT_VALID,
-                    format!("decision `{decision_id}`, which adopted this amendment, is not valid"),
-                    amendment.decision.span,
-                    "invalid decision",
-                )
-                .with_help(format!(
-                    "{}; an amendment takes effect only when validly adopted",
-                    reasons.join("; ")
-                )),
+                AmendDiagnostic::InvalidAdoption {
+                    decision: decision_id.to_string(),
+                    reasons: reasons.join("; "),
+                    span: amendment.decision.span,
+                },
             );
         }
     }

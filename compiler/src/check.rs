@@ -6,9 +6,10 @@
 use charter_grammar::{ast, Diagnostic};
 use charter_runtime::ir;
 
+use crate::diagnostics::InternalDiagnostic;
 use crate::package::{self, FileId, Sink, SourceFile};
 use crate::resolve::Env;
-use crate::{amend, citations, codes, cycles, hir, lints, lower, resolve, temporal, typeck};
+use crate::{amend, citations, cycles, hir, lints, lower, resolve, temporal, typeck};
 
 /// Diagnostics per file, in the order of the files given; within a file,
 /// in order of position. Plus the IR of every package that checked
@@ -77,15 +78,7 @@ pub fn check_each(files: &[SourceFile], mut on_checked: impl FnMut(&Checked, &En
         }
     }
     let refs: Vec<(FileId, &ast::File)> = parsed.iter().map(|(id, f)| (*id, f)).collect();
-    let mut grouping = Sink::default();
-    let packages = package::group(&refs, &mut grouping);
-    for d in grouping.diagnostics {
-        // A policy that failed to parse cannot be found by title; saying
-        // its amendments name an unknown policy would only add noise.
-        if !(syntax_failed && d.diagnostic.code == codes::UNKNOWN_POLICY) {
-            sink.diagnostics.push(d);
-        }
-    }
+    let packages = package::group(&refs, syntax_failed, &mut sink);
     let mut bundles = Vec::new();
     let mut coverage = Vec::new();
     for package in packages {
@@ -122,13 +115,10 @@ pub fn check_each(files: &[SourceFile], mut on_checked: impl FnMut(&Checked, &En
             // here means a stage forgot to, so say so rather than guess.
             sink.push(
                 package.policy_file,
-                Diagnostic::error(
-                    codes::INTERNAL,
-                    "the checker found no error in this policy but could not resolve all of it",
-                    package.policy.header.title.span,
-                    "policy not resolved",
-                )
-                .with_help("this is a bug in Charter: please report it with the policy files"),
+                InternalDiagnostic::Unresolved {
+                    what: "this policy",
+                    span: package.policy.header.title.span,
+                },
             );
             continue;
         };

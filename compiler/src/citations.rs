@@ -7,10 +7,9 @@
 //! them), marked (quoted by a block that says `non_normative`), or reported.
 
 use charter_grammar::ast::*;
-use charter_grammar::Diagnostic;
 use serde::Serialize;
 
-use crate::codes;
+use crate::diagnostics::CitationDiagnostic;
 use crate::package::{FileId, Package, Sink, SourceFile};
 use crate::resolve::items;
 
@@ -201,13 +200,10 @@ pub fn check(package: &Package<'_>, files: &[SourceFile], sink: &mut Sink) -> Op
         Err(named) => {
             sink.push(
                 package.policy_file,
-                Diagnostic::error(
-                    codes::MISSING_SOURCE,
-                    format!("the source text `{}` is not loaded", named.value),
-                    named.span,
-                    "source not found",
-                )
-                .with_help("the path is relative to the policy file; put the legal text there, or correct the path"),
+                CitationDiagnostic::MissingSource {
+                    path: named.value.clone(),
+                    span: named.span,
+                },
             );
             return None;
         }
@@ -222,20 +218,22 @@ pub fn check(package: &Package<'_>, files: &[SourceFile], sink: &mut Sink) -> Op
         .collect();
     for (file, block) in &blocks {
         if !legal.clauses.iter().any(|c| c == &block.clause.text) && *file == package.policy_file {
-            let d = Diagnostic::error(
-                codes::UNKNOWN_CLAUSE,
-                format!("the source has no clause `§ {}`", block.clause.text),
-                block.clause.span,
-                "no such clause",
-            );
-            let d = match crate::suggest::did_you_mean(&block.clause.text, legal.clauses.iter().map(String::as_str)) {
-                Some(near) => d.with_help(format!(
+            let help = match crate::suggest::did_you_mean(&block.clause.text, legal.clauses.iter().map(String::as_str))
+            {
+                Some(near) => format!(
                     "did you mean `§ {near}`? the source's clauses are {}",
                     legal.clauses.join(", ")
-                )),
-                None => d.with_help(format!("the source's clauses are {}", legal.clauses.join(", "))),
+                ),
+                None => format!("the source's clauses are {}", legal.clauses.join(", ")),
             };
-            sink.push(*file, d);
+            sink.push(
+                *file,
+                CitationDiagnostic::UnknownClause {
+                    clause: block.clause.text.clone(),
+                    span: block.clause.span,
+                    help,
+                },
+            );
         }
         if *file != package.policy_file {
             // An amendment quotes its own new text, not the original source.
@@ -246,19 +244,10 @@ pub fn check(package: &Package<'_>, files: &[SourceFile], sink: &mut Sink) -> Op
             if folded.is_empty() || legal.folded.contains(&folded) {
                 continue;
             }
-            let mut d = Diagnostic::error(
-                codes::QUOTE_NOT_IN_SOURCE,
-                "this quote does not appear in the source text",
-                quote.span,
-                "not found verbatim",
-            );
-            if let Some(passage) = legal.closest_passage(&quote.value) {
-                d = d.with_help(format!(
-                    "the closest passage of `{}` reads:\n\"{passage}\"",
-                    named.value
-                ));
-            }
-            sink.push(*file, d);
+            let help = legal
+                .closest_passage(&quote.value)
+                .map(|passage| format!("the closest passage of `{}` reads:\n\"{passage}\"", named.value));
+            sink.push(*file, CitationDiagnostic::QuoteNotInSource { span: quote.span, help });
         }
     }
     // Each block of the policy with its quotes folded once.
@@ -315,16 +304,11 @@ pub fn check(package: &Package<'_>, files: &[SourceFile], sink: &mut Sink) -> Op
         if sentence.state == CoverageState::NotCovered {
             sink.push(
                 package.policy_file,
-                Diagnostic::warning(
-                    codes::UNCOVERED_SENTENCE,
-                    format!(
-                        "a sentence of § {} is neither encoded nor marked non-normative: \"{}\"",
-                        sentence.clause, sentence.text
-                    ),
-                    named.span,
-                    "in this source",
-                )
-                .with_help("quote it in the block that encodes it, or in a block with `non_normative \"reason\"`"),
+                CitationDiagnostic::UncoveredSentence {
+                    clause: sentence.clause.clone(),
+                    sentence: sentence.text.clone(),
+                    span: named.span,
+                },
             );
         }
     }

@@ -7,9 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use charter_grammar::Diagnostic;
-
-use crate::codes;
+use crate::diagnostics::CycleDiagnostic;
 use crate::package::Sink;
 use crate::typeck::CallEdge;
 
@@ -99,20 +97,16 @@ fn report_deep_chains(calls: &BTreeMap<String, Vec<CallEdge>>, marks: &BTreeMap<
         };
         sink.push(
             edge.file,
-            Diagnostic::error(
-                codes::CALL_CHAIN_TOO_DEEP,
-                format!("rule `{rule}` starts a chain of {depth} rule calls"),
-                edge.span,
-                "the chain goes on through this call",
-            )
-            .with_help(format!(
-                "a chain of rule calls may be at most {MAX_CALL_DEPTH} rules long; call the rules at the end of the chain directly"
-            )),
+            CycleDiagnostic::ChainTooDeep {
+                rule: rule.to_string(),
+                depth,
+                span: edge.span,
+            },
         );
     }
 }
 
-fn recursion(caller: &str, callee: &str, cycle: &[&str], edge: &CallEdge) -> Diagnostic {
+fn recursion(caller: &str, callee: &str, cycle: &[&str], edge: &CallEdge) -> CycleDiagnostic {
     let message = if cycle.len() == 1 {
         format!("rule `{caller}` calls itself")
     } else {
@@ -120,7 +114,8 @@ fn recursion(caller: &str, callee: &str, cycle: &[&str], edge: &CallEdge) -> Dia
         chain.push(format!("`{callee}`"));
         format!("rules call each other in a cycle: {}", chain.join(" -> "))
     };
-    Diagnostic::error(codes::RECURSIVE_RULE, message, edge.span, "this call closes the cycle").with_help(
-        "Charter rules may not recurse, so that every evaluation ends; quantify over a set with `all` or `any` instead",
-    )
+    CycleDiagnostic::Recursion {
+        message,
+        span: edge.span,
+    }
 }

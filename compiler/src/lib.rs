@@ -3,7 +3,8 @@
 //! The pipeline reads from the module names: [`package`] groups files,
 //! [`resolve`] resolves names, [`typeck`] checks types, [`cycles`] checks
 //! that rules terminate, [`temporal`] checks dates, [`lints`] warns
-//! drafters; [`check()`] runs them in order; [`lower`] turns a checked
+//! drafters; each stage's diagnostics are an enum in [`diagnostics`];
+//! [`check()`] runs them in order; [`lower`] turns a checked
 //! package into the runtime's IR, and [`codegen`] compiles that to native
 //! code. [`embed`] is the API for programs that embed a policy:
 //!
@@ -27,6 +28,7 @@ pub mod citations;
 pub mod codegen;
 pub mod codes;
 mod cycles;
+pub mod diagnostics;
 pub mod embed;
 pub mod hir;
 mod lints;

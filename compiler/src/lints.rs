@@ -2,9 +2,8 @@
 //! a reader unsure how a rule traces to the legal text.
 
 use charter_grammar::ast::*;
-use charter_grammar::Diagnostic;
 
-use crate::codes;
+use crate::diagnostics::LintDiagnostic;
 use crate::package::{Package, Sink};
 use crate::resolve::{items, records};
 
@@ -16,13 +15,10 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
                 if block.quotes.is_empty() && encodes_rules {
                     sink.push(
                         item.file,
-                        Diagnostic::warning(
-                            codes::MISSING_QUOTE,
-                            format!("clause block `§ {}` quotes nothing", block.clause.text),
-                            block.clause.span,
-                            "no `quote`",
-                        )
-                        .with_help("quote the sentence this block encodes (`quote \"...\"` before `{`), so a reader can trace the rule to the text"),
+                        LintDiagnostic::MissingQuote {
+                            clause: block.clause.text.clone(),
+                            span: block.clause.span,
+                        },
                     );
                 }
             }
@@ -47,13 +43,10 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
             RecordKind::Test(test) => empty_test(file, test, sink),
             RecordKind::Decline { party, .. } if !voluntary => sink.push(
                 file,
-                Diagnostic::warning(
-                    codes::DECLINE_NOT_VOLUNTARY,
-                    format!("`{}` declines a chair turn, but the rotation is not voluntary", party.name),
-                    record.span,
-                    "decline ignored",
-                )
-                .with_help("only a `voluntary` rotation lets a state decline its turn; the rotation skips nobody for this record"),
+                LintDiagnostic::DeclineNotVoluntary {
+                    party: party.name.clone(),
+                    span: record.span,
+                },
             ),
             RecordKind::Decline { .. }
             | RecordKind::Meeting(_)
@@ -82,30 +75,14 @@ fn adopted(package: &Package<'_>) -> String {
 /// Drafter lints: gaps in the legal text a statement faithfully encodes.
 fn gaps(file: usize, stmt: &Stmt, adopted: String, sink: &mut Sink) {
     match &stmt.kind {
-        StmtKind::Decisions { quorum: None, by, .. } => sink.push(
-            file,
-            Diagnostic::warning(
-                codes::NO_QUORUM,
-                "the decision rule states no quorum, so a single member present can reach consensus",
-                by.span,
-                "no quorum",
-            )
-            .with_help("if the text means a quorum, add it (`quorum 2/3` of members, or `quorum 5` members present); a drafter might propose one in an amendment"),
-        ),
+        StmtKind::Decisions { quorum: None, by, .. } => sink.push(file, LintDiagnostic::NoQuorum { span: by.span }),
         StmtKind::Rotation(items) => {
             let voluntary = items.iter().find(|i| i.kind == RotationItemKind::Voluntary);
-            let resolved = items.iter().any(|i| matches!(i.kind, RotationItemKind::AllDecline { .. }));
+            let resolved = items
+                .iter()
+                .any(|i| matches!(i.kind, RotationItemKind::AllDecline { .. }));
             if let (Some(voluntary), false) = (voluntary, resolved) {
-                sink.push(
-                    file,
-                    Diagnostic::warning(
-                        codes::ALL_DECLINE_UNRESOLVED,
-                        "the rotation is voluntary but the text does not say what happens when every eligible state declines",
-                        voluntary.span,
-                        "no rule for when all decline",
-                    )
-                    .with_help("Charter leaves the chair vacant for that term; a drafter might add `when all decline outgoing stays` (or `vacant`) to the text"),
-                );
+                sink.push(file, LintDiagnostic::AllDeclineUnresolved { span: voluntary.span });
             }
         }
         StmtKind::SupportUnit {
@@ -113,25 +90,15 @@ fn gaps(file: usize, stmt: &Stmt, adopted: String, sink: &mut Sink) {
             pending_further_decision: true,
             after_period: None,
             ..
-        } => sink.push(
-            file,
-            Diagnostic::warning(
-                codes::OPEN_ENDED_INTERIM,
-                "an arrangement for a fixed period, pending further decision, does not say what follows the period",
-                period.span,
-                "and after this?",
-            )
-            .with_help("the report flags it once the period has passed with no further decision recorded; a drafter might add `then continues` or `then lapses`"),
-        ),
+        } => sink.push(file, LintDiagnostic::OpenEndedInterim { span: period.span }),
         StmtKind::Meeting(decl) if decl.strength.name == "must" && decl.anchor.is_none() => sink.push(
             file,
-            Diagnostic::warning(
-                codes::AMBIGUOUS_CADENCE,
-                format!("`{}` must meet every {} {}, but the text does not say counted from when", decl.kind.name, decl.every.amount, unit(decl.every)),
-                decl.every.span,
-                "counted from when?",
-            )
-            .with_help(format!("Charter counts from the policy's adoption ({adopted}); a drafter might state it, e.g. `every ... from {adopted}`")),
+            LintDiagnostic::AmbiguousCadence {
+                kind: decl.kind.name.clone(),
+                every: format!("{} {}", decl.every.amount, unit(decl.every)),
+                adopted,
+                span: decl.every.span,
+            },
         ),
         // Statements with no gap a lint knows of.
         StmtKind::Decisions { quorum: Some(_), .. }
@@ -165,13 +132,10 @@ fn empty_test(file: usize, test: &TestDecl, sink: &mut Sink) {
     if !test.stmts.iter().any(|s| matches!(s, TestStmt::Assert { .. })) {
         sink.push(
             file,
-            Diagnostic::warning(
-                codes::EMPTY_TEST,
-                format!("test `{}` asserts nothing", test.name.value),
-                test.name.span,
-                "no `assert`",
-            )
-            .with_help("add `assert EXPR`; a test without assertions always passes"),
+            LintDiagnostic::EmptyTest {
+                name: test.name.value.clone(),
+                span: test.name.span,
+            },
         );
     }
 }

@@ -2,10 +2,10 @@
 //! and history files that name it (by title or by `ref`). Grouping needs
 //! only the parsed headers; everything else is left to the checking stages.
 
-use charter_grammar::ast::{self, FileKind, Span};
+use charter_grammar::ast::{self, FileKind};
 use charter_grammar::Diagnostic;
 
-use crate::codes;
+use crate::diagnostics::PackageDiagnostic;
 use crate::suggest::did_you_mean;
 
 /// Index of a file in the list given to the checker.
@@ -71,8 +71,13 @@ pub struct Sink {
 }
 
 impl Sink {
-    pub fn push(&mut self, file: FileId, diagnostic: Diagnostic) {
-        self.diagnostics.push(FileDiagnostic { file, diagnostic });
+    /// Keeps a stage's diagnostic (a variant of one of the enums in
+    /// [`crate::diagnostics`], or one already captured).
+    pub fn push(&mut self, file: FileId, diagnostic: impl Into<Diagnostic>) {
+        self.diagnostics.push(FileDiagnostic {
+            file,
+            diagnostic: diagnostic.into(),
+        });
     }
 
     pub fn error_count(&self) -> usize {
@@ -90,24 +95,22 @@ pub struct Package<'a> {
 }
 
 /// Groups parsed files into packages. Files whose policy is not among them
-/// get `charter::unknown-policy`.
-pub fn group<'a>(files: &[(FileId, &'a ast::File)], sink: &mut Sink) -> Vec<Package<'a>> {
+/// get `charter::unknown-policy`, unless some file failed to parse: a
+/// policy that failed to parse cannot be found by title, and saying its
+/// amendments name an unknown policy would only add noise.
+pub fn group<'a>(files: &[(FileId, &'a ast::File)], some_failed_to_parse: bool, sink: &mut Sink) -> Vec<Package<'a>> {
     let mut packages: Vec<Package<'a>> = Vec::new();
     for (id, file) in files {
         if let FileKind::Policy(policy) = &file.kind {
             let title = &policy.header.title.value;
-            if let Some(existing) = packages.iter().find(|p| &p.policy.header.title.value == title) {
-                let mut d = Diagnostic::error(
-                    codes::DUPLICATE_POLICY,
-                    format!("a policy titled `{title}` is already loaded"),
-                    policy.header.title.span,
-                    "second policy with this title",
-                )
-                .with_help("amendments and histories name their policy by title, so titles must differ; give each policy its own");
-                if existing.policy_file == *id {
-                    d = d.with_label(existing.policy.header.title.span, "first defined here");
-                }
-                sink.push(*id, d);
+            if packages.iter().any(|p| &p.policy.header.title.value == title) {
+                sink.push(
+                    *id,
+                    PackageDiagnostic::DuplicatePolicy {
+                        title: title.clone(),
+                        span: policy.header.title.span,
+                    },
+                );
                 continue;
             }
             packages.push(Package {
@@ -133,7 +136,16 @@ pub fn group<'a>(files: &[(FileId, &'a ast::File)], sink: &mut Sink) -> Vec<Pack
                 Some(title) => format!("did you mean `{title}`?"),
                 None => "check the policy's title or `ref`, and that its file is beside this one or named on the command line".to_string(),
             };
-            sink.push(*id, unknown_policy(&name.value, span).with_help(help));
+            if !some_failed_to_parse {
+                sink.push(
+                    *id,
+                    PackageDiagnostic::UnknownPolicy {
+                        title: name.value.clone(),
+                        span,
+                        help,
+                    },
+                );
+            }
             continue;
         };
         match &file.kind {
@@ -152,13 +164,4 @@ pub fn names_policy(header: &ast::PolicyHeader, name: &str) -> bool {
             .fields
             .iter()
             .any(|f| matches!(f, ast::HeaderField::Ref(r) if r.value == name))
-}
-
-fn unknown_policy(name: &str, span: Span) -> Diagnostic {
-    Diagnostic::error(
-        codes::UNKNOWN_POLICY,
-        format!("no policy titled `{name}` is loaded"),
-        span,
-        "names no loaded policy",
-    )
 }

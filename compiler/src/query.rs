@@ -56,13 +56,10 @@ pub fn compile(files: &[SourceFile], query: &str, facts_json: Option<&serde_json
                 if sink.error_count() == 0 {
                     sink.push(
                         query_file,
-                        Diagnostic::error(
-                            crate::codes::INTERNAL,
-                            "the query checked but could not be resolved",
-                            parsed.span,
-                            "query not resolved",
-                        )
-                        .with_help("this is a bug in Charter: please report it with the query"),
+                        crate::diagnostics::InternalDiagnostic::Unresolved {
+                            what: "the query",
+                            span: parsed.span,
+                        },
                     );
                 }
                 outcome = Some(Err(QueryError::Query(

@@ -7,15 +7,14 @@
 use std::collections::BTreeMap;
 
 use charter_grammar::ast::*;
-use charter_grammar::Diagnostic;
 
 use charter_runtime::date;
 use charter_runtime::ir::{self, Status};
 
-use crate::codes;
+use crate::diagnostics::ResolveDiagnostic;
 use crate::hir;
 use crate::package::{FileId, Package, Sink};
-use crate::suggest::did_you_mean;
+use crate::suggest;
 use crate::types::{Type, BUILTIN_DECISION_KINDS};
 
 /// Where something is defined.
@@ -23,6 +22,14 @@ use crate::types::{Type, BUILTIN_DECISION_KINDS};
 pub struct Def {
     pub file: FileId,
     pub span: Span,
+}
+
+impl Def {
+    /// The definition's span, if it is in `file` (a label can point only
+    /// into the file its diagnostic is in).
+    pub fn span_in(&self, file: FileId) -> Option<Span> {
+        (self.file == file).then_some(self.span)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -142,24 +149,20 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                 if reserved {
                     sink.push(
                         file,
-                        Diagnostic::error(
-                            codes::DUPLICATE_NAME,
-                            format!(
-                                "a party cannot be called `{}`: that name is a status, a decision kind or a class of parties",
-                                decl.id.name
-                            ),
-                            decl.id.span,
-                            "reserved name",
-                        )
-                        .with_help(
-                            "identify the party by another name, such as its ISO 3166-1 alpha-3 code or acronym",
-                        ),
+                        ResolveDiagnostic::ReservedPartyName {
+                            name: decl.id.name.clone(),
+                            span: decl.id.span,
+                        },
                     );
                 }
                 if let Some(first) = env.parties.get(&decl.id.name) {
                     sink.push(
                         file,
-                        duplicate(codes::DUPLICATE_PARTY, "party", &decl.id, first.def, file),
+                        ResolveDiagnostic::DuplicateParty {
+                            name: decl.id.name.clone(),
+                            span: decl.id.span,
+                            first: first.def.span_in(file),
+                        },
                     );
                 } else {
                     let id = env.parties.len() as hir::PartyId;
@@ -180,7 +183,11 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                 if let Some(first) = env.rules.get(&decl.name.name) {
                     sink.push(
                         file,
-                        duplicate(codes::DUPLICATE_RULE, "rule", &decl.name, first.def, file),
+                        ResolveDiagnostic::DuplicateRule {
+                            name: decl.name.name.clone(),
+                            span: decl.name.span,
+                            first: first.def.span_in(file),
+                        },
                     );
                 } else {
                     env.rules.insert(
@@ -204,7 +211,11 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                         Some(first) if first.def.file == file => {
                             sink.push(
                                 file,
-                                duplicate(codes::DUPLICATE_MEETING, "meeting kind", &decl.kind, first.def, file),
+                                ResolveDiagnostic::DuplicateMeeting {
+                                    name: decl.kind.name.clone(),
+                                    span: decl.kind.span,
+                                    first: first.def.span_in(file),
+                                },
                             );
                         }
                         Some(_) => {}
@@ -228,7 +239,11 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                         if first.file == file {
                             sink.push(
                                 file,
-                                duplicate(codes::DUPLICATE_STATEMENT, "decision kind", kind, *first, file),
+                                ResolveDiagnostic::DuplicateDecisionKind {
+                                    name: kind.name.clone(),
+                                    span: kind.span,
+                                    first: first.span_in(file),
+                                },
                             );
                         }
                     } else {
@@ -262,7 +277,12 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
             if let Some(first) = env.meetings.get(&meeting.id.name) {
                 sink.push(
                     file,
-                    duplicate(codes::DUPLICATE_RECORD, "meeting record", &meeting.id, first.def, file),
+                    ResolveDiagnostic::DuplicateRecord {
+                        what: "meeting",
+                        name: meeting.id.name.clone(),
+                        span: meeting.id.span,
+                        first: first.def.span_in(file),
+                    },
                 );
             } else {
                 let id = env.meetings.len() as hir::MeetingId;
@@ -283,13 +303,12 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                     if let Some(first) = env.decisions.get(&decision.id.name) {
                         sink.push(
                             file,
-                            duplicate(
-                                codes::DUPLICATE_RECORD,
-                                "decision record",
-                                &decision.id,
-                                first.def,
-                                file,
-                            ),
+                            ResolveDiagnostic::DuplicateRecord {
+                                what: "decision",
+                                name: decision.id.name.clone(),
+                                span: decision.id.span,
+                                first: first.def.span_in(file),
+                            },
                         );
                     } else {
                         let id = env.decisions.len() as hir::DecisionId;
@@ -322,36 +341,24 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
     env
 }
 
-fn duplicate(code: &'static str, what: &str, ident: &Ident, first: Def, file: FileId) -> Diagnostic {
-    let mut d = Diagnostic::error(
-        code,
-        format!("{what} `{}` is defined twice", ident.name),
-        ident.span,
-        "defined again here",
-    );
-    if first.file == file {
-        d = d.with_label(first.span, "first defined here");
-    }
-    d.with_help("rename one of the two, or remove the second if it repeats the first")
-}
-
 impl<'a> Env<'a> {
     /// The party `ident` names, or an error saying it names none.
     pub fn party(&self, file: FileId, ident: &Ident, sink: &mut Sink) -> Option<hir::PartyId> {
         if let Some(party) = self.parties.get(&ident.name) {
             return Some(party.id);
         }
-        let d = Diagnostic::error(
-            codes::UNKNOWN_PARTY,
-            format!("unknown party `{}`", ident.name),
-            ident.span,
-            "not a declared party",
+        sink.push(
+            file,
+            ResolveDiagnostic::UnknownParty {
+                name: ident.name.clone(),
+                span: ident.span,
+                help: suggest::help(
+                    &ident.name,
+                    self.parties.keys().map(String::as_str),
+                    "declare it with `state`, `organization` or `civil_society` before using it",
+                ),
+            },
         );
-        let d = match did_you_mean(&ident.name, self.parties.keys().map(String::as_str)) {
-            Some(near) => d.with_help(format!("did you mean `{near}`?")),
-            None => d.with_help("declare it with `state`, `organization` or `civil_society` before using it"),
-        };
-        sink.push(file, d);
         None
     }
 
@@ -365,20 +372,17 @@ impl<'a> Env<'a> {
         if let Some(kind) = self.meeting_kinds.get(&ident.name) {
             return Some(kind.id);
         }
-        let d = Diagnostic::error(
-            codes::UNKNOWN_MEETING,
-            format!("unknown meeting kind `{}`", ident.name),
-            ident.span,
-            "not a declared meeting kind",
-        );
         sink.push(
             file,
-            with_suggestion(
-                d,
-                &ident.name,
-                self.meeting_kinds.keys(),
-                "declare it with a `meeting` statement",
-            ),
+            ResolveDiagnostic::UnknownMeeting {
+                name: ident.name.clone(),
+                span: ident.span,
+                help: suggest::help(
+                    &ident.name,
+                    self.meeting_kinds.keys().map(String::as_str),
+                    "declare it with a `meeting` statement",
+                ),
+            },
         );
         None
     }
@@ -387,20 +391,17 @@ impl<'a> Env<'a> {
         if let Some(kind) = self.decision_kinds.get(&ident.name) {
             return Some(kind.id);
         }
-        let d = Diagnostic::error(
-            codes::UNKNOWN_DECISION_KIND,
-            format!("unknown decision kind `{}`", ident.name),
-            ident.span,
-            "not a decision kind",
-        );
         sink.push(
             file,
-            with_suggestion(
-                d,
-                &ident.name,
-                self.decision_kinds.keys(),
-                "declare it with a `decision` statement",
-            ),
+            ResolveDiagnostic::UnknownDecisionKind {
+                name: ident.name.clone(),
+                span: ident.span,
+                help: suggest::help(
+                    &ident.name,
+                    self.decision_kinds.keys().map(String::as_str),
+                    "declare it with a `decision` statement",
+                ),
+            },
         );
         None
     }
@@ -408,20 +409,18 @@ impl<'a> Env<'a> {
     pub fn meeting_record(&self, file: FileId, ident: &Ident, sink: &mut Sink) -> Option<&MeetingRecordDef<'a>> {
         let found = self.meetings.get(&ident.name);
         if found.is_none() {
-            let d = Diagnostic::error(
-                codes::UNKNOWN_RECORD,
-                format!("no meeting `{}` is recorded", ident.name),
-                ident.span,
-                "not a recorded meeting",
-            );
             sink.push(
                 file,
-                with_suggestion(
-                    d,
-                    &ident.name,
-                    self.meetings.keys(),
-                    "record the meeting in the policy's history file",
-                ),
+                ResolveDiagnostic::UnknownRecord {
+                    what: "meeting",
+                    name: ident.name.clone(),
+                    span: ident.span,
+                    help: suggest::help(
+                        &ident.name,
+                        self.meetings.keys().map(String::as_str),
+                        "record the meeting in the policy's history file",
+                    ),
+                },
             );
         }
         found
@@ -430,20 +429,18 @@ impl<'a> Env<'a> {
     pub fn decision_record(&self, file: FileId, ident: &Ident, sink: &mut Sink) -> Option<&DecisionRecordDef<'a>> {
         let found = self.decisions.get(&ident.name);
         if found.is_none() {
-            let d = Diagnostic::error(
-                codes::UNKNOWN_RECORD,
-                format!("no decision `{}` is recorded", ident.name),
-                ident.span,
-                "not a recorded decision",
-            );
             sink.push(
                 file,
-                with_suggestion(
-                    d,
-                    &ident.name,
-                    self.decisions.keys(),
-                    "record the decision inside its meeting in the history file",
-                ),
+                ResolveDiagnostic::UnknownRecord {
+                    what: "decision",
+                    name: ident.name.clone(),
+                    span: ident.span,
+                    help: suggest::help(
+                        &ident.name,
+                        self.decisions.keys().map(String::as_str),
+                        "record the decision inside its meeting in the history file",
+                    ),
+                },
             );
         }
         found
@@ -480,18 +477,6 @@ impl<'a> Env<'a> {
             .map(String::as_str)
             .chain(Status::ALL.iter().map(|s| s.name()))
             .collect()
-    }
-}
-
-pub fn with_suggestion<'n>(
-    d: Diagnostic,
-    name: &str,
-    candidates: impl Iterator<Item = &'n String>,
-    otherwise: &str,
-) -> Diagnostic {
-    match did_you_mean(name, candidates.map(String::as_str)) {
-        Some(near) => d.with_help(format!("did you mean `{near}`?")),
-        None => d.with_help(otherwise.to_string()),
     }
 }
 
@@ -700,16 +685,10 @@ impl Resolver<'_, '_, '_> {
                     .unwrap_or(ast.header_span);
                 self.sink.push(
                     *file,
-                    Diagnostic::error(
-                        codes::INCOMPLETE_ROTATION,
-                        format!(
-                            "this amendment starts a chair rotation with no `{}`",
-                            missing.join("` or `")
-                        ),
+                    ResolveDiagnostic::AmendmentRotationIncomplete {
+                        missing: missing.join("` or `"),
                         span,
-                        "no rotation to amend",
-                    )
-                    .with_help("the rules in force before it have no rotation to change: state `first PARTY from YYYY-MM-DD` and `term N years`"),
+                    },
                 );
                 complete = false;
             }
@@ -727,30 +706,28 @@ impl Resolver<'_, '_, '_> {
                 "international" => Some(ir::PartyKind::InternationalOrganization),
                 "regional" => Some(ir::PartyKind::RegionalOrganization),
                 other => {
-                    let d = Diagnostic::error(
-                        codes::UNKNOWN_ORG_KIND,
-                        format!("unknown organization kind `{other}`"),
-                        kind.span,
-                        "not an organization kind",
+                    self.sink.push(
+                        file,
+                        ResolveDiagnostic::UnknownOrgKind {
+                            kind: other.to_string(),
+                            span: kind.span,
+                            help: suggest::help(
+                                other,
+                                ["international", "regional"],
+                                "an organization is `international` or `regional`",
+                            ),
+                        },
                     );
-                    let d = match did_you_mean(other, ["international", "regional"]) {
-                        Some(near) => d.with_help(format!("did you mean `{near}`?")),
-                        None => d.with_help("an organization is `international` or `regional`"),
-                    };
-                    self.sink.push(file, d);
                     None
                 }
             },
             (PartyKind::State | PartyKind::CivilSociety, Some(kind)) => {
                 self.sink.push(
                     file,
-                    Diagnostic::error(
-                        codes::UNKNOWN_ORG_KIND,
-                        format!("`kind` is for organizations, but `{}` is not one", decl.id.name),
-                        kind.span,
-                        "only organizations have a kind",
-                    )
-                    .with_help("remove `kind`, or declare the party with `organization`"),
+                    ResolveDiagnostic::KindOnNonOrganization {
+                        party: decl.id.name.clone(),
+                        span: kind.span,
+                    },
                 );
                 None
             }
@@ -834,16 +811,12 @@ impl Resolver<'_, '_, '_> {
                 };
                 self.sink.push(
                     file,
-                    Diagnostic::error(
-                        codes::AMENDMENT_NOT_AUTHORIZED,
-                        format!(
-                            "meeting `{}` is a `{kind}` meeting, which may not amend the policy",
-                            amendment.meeting.name
-                        ),
-                        amendment.meeting.span,
-                        "not authorized to amend",
-                    )
-                    .with_help(allowed),
+                    ResolveDiagnostic::AmendmentNotAuthorized {
+                        meeting: amendment.meeting.name.clone(),
+                        kind: kind.to_string(),
+                        span: amendment.meeting.span,
+                        help: allowed,
+                    },
                 );
             }
         }
@@ -855,16 +828,12 @@ impl Resolver<'_, '_, '_> {
                 } else {
                     self.sink.push(
                         file,
-                        Diagnostic::error(
-                            codes::UNKNOWN_RECORD,
-                            format!(
-                                "decision `{}` was not taken at meeting `{}`",
-                                amendment.decision.name, amendment.meeting.name
-                            ),
-                            amendment.decision.span,
-                            "recorded at another meeting",
-                        )
-                        .with_help(format!("the history records it at meeting `{}`", found.meeting.id.name)),
+                        ResolveDiagnostic::DecisionAtOtherMeeting {
+                            decision: amendment.decision.name.clone(),
+                            meeting: amendment.meeting.name.clone(),
+                            recorded_at: found.meeting.id.name.clone(),
+                            span: amendment.decision.span,
+                        },
                     );
                 }
             }
@@ -1055,17 +1024,18 @@ impl Resolver<'_, '_, '_> {
                 if language.name == "english" {
                     hir::RotationItem::Order(hir::Collation::English)
                 } else {
-                    let d = Diagnostic::error(
-                        codes::UNKNOWN_LANGUAGE,
-                        format!("no alphabetical order is known for `{}`", language.name),
-                        language.span,
-                        "not a supported language",
+                    self.sink.push(
+                        file,
+                        ResolveDiagnostic::UnknownLanguage {
+                            language: language.name.clone(),
+                            span: language.span,
+                            help: suggest::help(
+                                &language.name,
+                                ["english"],
+                                "Charter collates in `english`, the order the Almaty modalities name",
+                            ),
+                        },
                     );
-                    let d = match did_you_mean(&language.name, ["english"]) {
-                        Some(near) => d.with_help(format!("did you mean `{near}`?")),
-                        None => d.with_help("Charter collates in `english`, the order the Almaty modalities name"),
-                    };
-                    self.sink.push(file, d);
                     return None;
                 }
             }
@@ -1084,22 +1054,23 @@ impl Resolver<'_, '_, '_> {
         if let Some(party) = self.env.parties.get(&class.name) {
             return Some(hir::PartyClass::Party(party.id));
         }
-        let d = Diagnostic::error(
-            codes::UNKNOWN_PARTY_CLASS,
-            format!("`{}` is neither a class of parties nor a party", class.name),
-            class.span,
-            "unknown class",
-        );
         let keywords: Vec<&str> = hir::PartyClass::KEYWORDS.iter().map(|(k, _)| *k).collect();
         let candidates = keywords
             .iter()
             .copied()
             .chain(self.env.parties.keys().map(String::as_str));
-        let d = match did_you_mean(&class.name, candidates) {
-            Some(near) => d.with_help(format!("did you mean `{near}`?")),
-            None => d.with_help(format!("the classes are {}", backticked(&keywords))),
-        };
-        self.sink.push(file, d);
+        self.sink.push(
+            file,
+            ResolveDiagnostic::UnknownPartyClass {
+                class: class.name.clone(),
+                span: class.span,
+                help: suggest::help(
+                    &class.name,
+                    candidates,
+                    format!("the classes are {}", backticked(&keywords)),
+                ),
+            },
+        );
         None
     }
 
@@ -1119,16 +1090,7 @@ impl Resolver<'_, '_, '_> {
         if !problem {
             return Some(lowered);
         }
-        self.sink.push(
-            file,
-            Diagnostic::error(
-                codes::INVALID_QUORUM,
-                "this quorum can never be met or is always met",
-                span,
-                "invalid quorum",
-            )
-            .with_help("give a number of members present of at least 1, or a fraction such as `2/3` between 0 and 1"),
-        );
+        self.sink.push(file, ResolveDiagnostic::InvalidQuorum { span });
         None
     }
 
@@ -1138,17 +1100,14 @@ impl Resolver<'_, '_, '_> {
             "should" => return Some(ir::Strength::Should),
             _unknown => {}
         }
-        let d = Diagnostic::error(
-            codes::UNKNOWN_STRENGTH,
-            format!("unknown obligation strength `{}`", strength.name),
-            strength.span,
-            "not `must` or `should`",
+        self.sink.push(
+            file,
+            ResolveDiagnostic::UnknownStrength {
+                strength: strength.name.clone(),
+                span: strength.span,
+                help: suggest::help(&strength.name, ["must", "should"], "write `must` for what the text says will be done (a violation when missed) or `should` for what it encourages (an advisory)"),
+            },
         );
-        let d = match did_you_mean(&strength.name, ["must", "should"]) {
-            Some(near) => d.with_help(format!("did you mean `{near}`?")),
-            None => d.with_help("write `must` for what the text says will be done (a violation when missed) or `should` for what it encourages (an advisory)"),
-        };
-        self.sink.push(file, d);
         None
     }
 
@@ -1158,13 +1117,10 @@ impl Resolver<'_, '_, '_> {
         }
         self.sink.push(
             file,
-            Diagnostic::error(
-                codes::UNKNOWN_DECISION_RULE,
-                format!("unknown decision rule `{}`", rule.name),
-                rule.span,
-                "not a decision rule",
-            )
-            .with_help("the Almaty modalities take every decision by `consensus`, the one rule Charter knows"),
+            ResolveDiagnostic::UnknownDecisionRule {
+                rule: rule.name.clone(),
+                span: rule.span,
+            },
         );
         None
     }
@@ -1208,13 +1164,10 @@ impl Resolver<'_, '_, '_> {
                     _unknown => {
                         self.sink.push(
                             file,
-                            Diagnostic::error(
-                                codes::UNKNOWN_STATUS,
-                                format!("a state that breaks silence cannot become `{}`", becomes.name),
-                                becomes.span,
-                                "not `observer` or `none`",
-                            )
-                            .with_help("write `becomes observer` or `becomes none`, as the record's source says"),
+                            ResolveDiagnostic::UnknownSilenceOutcome {
+                                status: becomes.name.clone(),
+                                span: becomes.span,
+                            },
                         );
                         None
                     }
@@ -1346,20 +1299,20 @@ impl Resolver<'_, '_, '_> {
         })
     }
 
-    fn missing_field(&mut self, file: FileId, id: &Ident, what: &str, field: &str, place: &str) {
+    fn missing_field(&mut self, file: FileId, id: &Ident, what: &'static str, field: &'static str, place: &str) {
         self.sink.push(
             file,
-            Diagnostic::error(
-                codes::MISSING_FIELD,
-                format!("{what} `{}` has no `{field}`", id.name),
-                id.span,
-                format!("`{field}` missing"),
-            )
-            .with_help(if field == "kind" && what == "decision" {
-                "add `kind ordinary` (or `amendment`, `admission`, ...) inside the decision's braces".to_string()
-            } else {
-                format!("add `{field} ...` {place}")
-            }),
+            ResolveDiagnostic::MissingRecordField {
+                what,
+                name: id.name.clone(),
+                field,
+                span: id.span,
+                help: if field == "kind" && what == "decision" {
+                    "add `kind ordinary` (or `amendment`, `admission`, ...) inside the decision's braces".to_string()
+                } else {
+                    format!("add `{field} ...` {place}")
+                },
+            },
         );
     }
 
@@ -1396,13 +1349,12 @@ impl Resolver<'_, '_, '_> {
                         if env.parties.contains_key(&p.name) && !present.contains(&p.name.as_str()) {
                             self.sink.push(
                                 file,
-                                Diagnostic::warning(
-                                    codes::OBJECTOR_NOT_PRESENT,
-                                    format!("`{}` is listed under {what} but not recorded present at `{}`", p.name, meeting.id.name),
-                                    p.span,
-                                    "not present",
-                                )
-                                .with_help("consensus counts only members present; add the party to `present` if the source records it there"),
+                                ResolveDiagnostic::ObjectorNotPresent {
+                                    party: p.name.clone(),
+                                    list: what,
+                                    meeting: meeting.id.name.clone(),
+                                    span: p.span,
+                                },
                             );
                         }
                     }
@@ -1450,14 +1402,12 @@ impl Resolver<'_, '_, '_> {
                 if let Some((_, first, _)) = subject.as_ref().filter(|(_, _, field)| *field != name) {
                     self.sink.push(
                         file,
-                        Diagnostic::error(
-                            codes::DUPLICATE_FIELD,
-                            format!("decision `{}` gives `{name}` besides another subject", decision.id.name),
-                            field.span,
-                            "a second subject",
-                        )
-                        .with_label(*first, "first subject here")
-                        .with_help("a decision admits, invites or elects: record each as its own decision"),
+                        ResolveDiagnostic::TwoSubjects {
+                            decision: decision.id.name.clone(),
+                            field: name,
+                            span: field.span,
+                            first: *first,
+                        },
                     );
                     two_subjects = true;
                 } else if subject.is_none() {
@@ -1516,14 +1466,11 @@ fn duplicate_field(
     if let Some(first) = seen.get(name) {
         sink.push(
             file,
-            Diagnostic::error(
-                codes::DUPLICATE_FIELD,
-                format!("`{name}` is given twice"),
+            ResolveDiagnostic::DuplicateRecordField {
+                field: name,
                 span,
-                "given again here",
-            )
-            .with_label(*first, "first given here")
-            .with_help("keep one; list several parties in one field, separated by commas"),
+                first: *first,
+            },
         );
     } else {
         seen.insert(name, span);

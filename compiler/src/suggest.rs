@@ -22,6 +22,15 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
     best.map(|(_, candidate)| candidate)
 }
 
+/// The help of a diagnostic for an unknown name: "did you mean `X`?" when
+/// a candidate is close, `otherwise` when none is.
+pub fn help<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>, otherwise: impl Into<String>) -> String {
+    match did_you_mean(name, candidates) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => otherwise.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,9 +6,8 @@
 use std::collections::BTreeMap;
 
 use charter_grammar::ast::*;
-use charter_grammar::Diagnostic;
 
-use crate::codes;
+use crate::diagnostics::TemporalDiagnostic;
 use crate::package::{FileId, Package, Sink};
 use crate::resolve::{items, records, Env};
 
@@ -62,16 +61,11 @@ fn report_invalid_dates(dates: Vec<(FileId, DateLit)>, sink: &mut Sink) {
         if !is_valid(&date) {
             sink.push(
                 file,
-                Diagnostic::error(
-                    codes::INVALID_DATE,
-                    format!(
-                        "`{:04}-{:02}-{:02}` is not a calendar date",
-                        date.year, date.month, date.day
-                    ),
-                    date.span,
-                    "no such day",
-                )
-                .with_help(invalid_date_help(&date)),
+                TemporalDiagnostic::InvalidDate {
+                    date: format!("{:04}-{:02}-{:02}", date.year, date.month, date.day),
+                    span: date.span,
+                    help: invalid_date_help(&date),
+                },
             );
         }
     }
@@ -105,27 +99,21 @@ fn check_header(package: &Package<'_>, sink: &mut Sink) -> Option<Day> {
         if let Some(first) = seen.insert(name, span) {
             sink.push(
                 file,
-                Diagnostic::error(
-                    codes::DUPLICATE_STATEMENT,
-                    format!("the header gives `{name}` twice"),
+                TemporalDiagnostic::DuplicateHeaderField {
+                    field: name,
                     span,
-                    "given again here",
-                )
-                .with_label(first, "first given here")
-                .with_help("a policy has one reference, one adoption date and one source"),
+                    first,
+                },
             );
         }
     }
     if adopted.is_none() {
         sink.push(
             file,
-            Diagnostic::error(
-                codes::MISSING_HEADER_FIELD,
-                format!("policy `{}` gives no adoption date", header.title.value),
-                header.title.span,
-                "no `adopted` date",
-            )
-            .with_help("add `adopted YYYY-MM-DD` after the title: deadlines and rules in force are counted from it"),
+            TemporalDiagnostic::NoAdoptionDate {
+                title: header.title.value.clone(),
+                span: header.title.span,
+            },
         );
     }
     adopted
@@ -153,16 +141,11 @@ fn check_statements(package: &Package<'_>, env: &Env<'_>, adopted: Option<Day>, 
                     if let Some(first) = once.insert((file, kind), stmt.span) {
                         sink.push(
                             file,
-                            Diagnostic::error(
-                                codes::DUPLICATE_STATEMENT,
-                                format!("a second `{kind}` statement"),
-                                stmt.span,
-                                "stated again here",
-                            )
-                            .with_label(first, "first stated here")
-                            .with_help(format!(
-                                "a policy states `{kind}` once; to change it later, write an amendment"
-                            )),
+                            TemporalDiagnostic::DuplicateStatement {
+                                kind,
+                                span: stmt.span,
+                                first,
+                            },
                         );
                     }
                 }
@@ -191,15 +174,12 @@ fn check_statements(package: &Package<'_>, env: &Env<'_>, adopted: Option<Day>, 
                             if day(deadline) <= adopted {
                                 sink.push(
                                     file,
-                                    Diagnostic::error(
-                                        codes::DEADLINE_BEFORE_ADOPTION,
-                                        "the silence deadline is not after the policy's adoption",
-                                        deadline.span,
-                                        "deadline on or before adoption",
-                                    )
-                                    .with_help(
-                                        "a silence procedure runs from adoption to its deadline; give a later deadline",
-                                    ),
+                                    TemporalDiagnostic::BeforeAdoption {
+                                        what: "the silence deadline is not after the policy's adoption",
+                                        span: deadline.span,
+                                        label: "deadline on or before adoption",
+                                        help: "a silence procedure runs from adoption to its deadline; give a later deadline",
+                                    },
                                 );
                             }
                         }
@@ -218,13 +198,10 @@ fn check_statements(package: &Package<'_>, env: &Env<'_>, adopted: Option<Day>, 
                             if day(on) <= *joined {
                                 sink.push(
                                     file,
-                                    Diagnostic::error(
-                                        codes::DATES_OUT_OF_ORDER,
-                                        format!("`{}` withdraws before its membership starts", party.name),
-                                        on.span,
-                                        "withdrawal on or before membership",
-                                    )
-                                    .with_help("a withdrawal comes after the party became a member; check the date"),
+                                    TemporalDiagnostic::WithdrawalBeforeMembership {
+                                        party: party.name.clone(),
+                                        span: on.span,
+                                    },
                                 );
                             }
                         }
@@ -260,13 +237,12 @@ fn check_statements(package: &Package<'_>, env: &Env<'_>, adopted: Option<Day>, 
                 if day(turn) < adopted {
                     sink.push(
                         file,
-                        Diagnostic::error(
-                            codes::DEADLINE_BEFORE_ADOPTION,
-                            "a chair turn is declined before the policy was adopted",
-                            turn.span,
-                            "before adoption",
-                        )
-                        .with_help("a turn is declined on the day it would start, which is after adoption"),
+                        TemporalDiagnostic::BeforeAdoption {
+                            what: "a chair turn is declined before the policy was adopted",
+                            span: turn.span,
+                            label: "before adoption",
+                            help: "a turn is declined on the day it would start, which is after adoption",
+                        },
                     );
                 }
             }
@@ -317,28 +293,22 @@ fn check_renames(file: FileId, decl: &PartyDecl, sink: &mut Sink) {
     }
 }
 
-fn out_of_order(first: &DateLit, second: &DateLit, why: &str) -> Diagnostic {
-    Diagnostic::error(
-        codes::DATES_OUT_OF_ORDER,
-        format!("dates out of order: {why}"),
-        second.span,
-        "this date is not after",
-    )
-    .with_label(first.span, "this one")
-    .with_help("swap the dates or correct the later one")
+fn out_of_order(first: &DateLit, second: &DateLit, why: &'static str) -> TemporalDiagnostic {
+    TemporalDiagnostic::OutOfOrder {
+        why,
+        span: second.span,
+        first: first.span,
+    }
 }
 
-fn positive(file: FileId, duration: &DurationLit, what: &str, sink: &mut Sink) {
+fn positive(file: FileId, duration: &DurationLit, what: &'static str, sink: &mut Sink) {
     if duration.amount <= 0 {
         sink.push(
             file,
-            Diagnostic::error(
-                codes::NON_POSITIVE_DURATION,
-                format!("{what} must be longer than zero"),
-                duration.span,
-                "zero length",
-            )
-            .with_help("give a positive length such as `1 year`"),
+            TemporalDiagnostic::NonPositive {
+                what,
+                span: duration.span,
+            },
         );
     }
 }
@@ -359,19 +329,16 @@ fn approx_days(duration: &DurationLit) -> i64 {
     }
 }
 
-fn at_most_a_century(file: FileId, duration: &DurationLit, what: &str, sink: &mut Sink) -> bool {
+fn at_most_a_century(file: FileId, duration: &DurationLit, what: &'static str, sink: &mut Sink) -> bool {
     if approx_days(duration) <= MAX_DURATION_YEARS * 365 + MAX_DURATION_YEARS / 4 {
         return true;
     }
     sink.push(
         file,
-        Diagnostic::error(
-            codes::DURATION_OUT_OF_RANGE,
-            format!("{what} is longer than {MAX_DURATION_YEARS} years"),
-            duration.span,
-            "too long",
-        )
-        .with_help(format!("Charter accepts lengths of at most {MAX_DURATION_YEARS} years")),
+        TemporalDiagnostic::TooLong {
+            what,
+            span: duration.span,
+        },
     );
     false
 }
@@ -381,16 +348,7 @@ fn term_in_range(file: FileId, length: &DurationLit, sink: &mut Sink) {
         return;
     }
     if length.amount > 0 && approx_days(length) < MIN_TERM_DAYS {
-        sink.push(
-            file,
-            Diagnostic::error(
-                codes::DURATION_OUT_OF_RANGE,
-                "a term of office is shorter than a month",
-                length.span,
-                "too short",
-            )
-            .with_help("Charter accepts terms of office from `1 month` to `100 years`"),
-        );
+        sink.push(file, TemporalDiagnostic::TermTooShort { span: length.span });
     }
 }
 
@@ -407,17 +365,14 @@ fn check_overlaps(claims: &BTreeMap<String, Vec<Claim>>, sink: &mut Sink) {
     for (party, list) in claims {
         for (i, later) in list.iter().enumerate() {
             if let Some(earlier) = list.get(..i).unwrap_or_default().iter().find(|e| overlaps(e, later)) {
-                let mut d = Diagnostic::error(
-                    codes::OVERLAPPING_INTERVALS,
-                    format!("`{party}` is given membership twice over overlapping dates"),
-                    later.span,
-                    "overlaps an earlier statement",
-                )
-                .with_help("state each period of membership once; end the first with `until` before the next begins");
-                if earlier.file == later.file {
-                    d = d.with_label(earlier.span, "first stated here");
-                }
-                sink.push(later.file, d);
+                sink.push(
+                    later.file,
+                    TemporalDiagnostic::OverlappingMembership {
+                        party: party.clone(),
+                        span: later.span,
+                        first: (earlier.file == later.file).then_some(earlier.span),
+                    },
+                );
             }
         }
     }
@@ -451,14 +406,10 @@ fn check_rotation(
                 if let Some((_, _, earlier)) = terms.iter().find(|(_, f, _)| f.map(day) == from.as_ref().map(day)) {
                     sink.push(
                         file,
-                        Diagnostic::error(
-                            codes::OVERLAPPING_INTERVALS,
-                            "two term lengths are in force from the same day",
-                            item.span,
-                            "overlapping term",
-                        )
-                        .with_label(*earlier, "already in force here")
-                        .with_help("give one term length, or date the change with `term N years from YYYY-MM-DD`"),
+                        TemporalDiagnostic::OverlappingTerms {
+                            span: item.span,
+                            first: *earlier,
+                        },
                     );
                 }
                 terms.push((length, from.as_ref(), item.span));
@@ -477,13 +428,10 @@ fn check_rotation(
     if complete && !missing.is_empty() {
         sink.push(
             file,
-            Diagnostic::error(
-                codes::INCOMPLETE_ROTATION,
-                format!("the chair rotation has no `{}`", missing.join("` or `")),
-                stmt.span,
-                "incomplete rotation",
-            )
-            .with_help("a rotation needs `first PARTY from YYYY-MM-DD` and `term N years`"),
+            TemporalDiagnostic::IncompleteRotation {
+                missing: missing.join("` or `"),
+                span: stmt.span,
+            },
         );
     }
     let Some((first_party, start)) = first else {
@@ -493,13 +441,12 @@ fn check_rotation(
         if day(start) < adopted {
             sink.push(
                 file,
-                Diagnostic::error(
-                    codes::DEADLINE_BEFORE_ADOPTION,
-                    "the first term starts before the policy was adopted",
-                    start.span,
-                    "before adoption",
-                )
-                .with_help("the rotation cannot start before the rules that create it"),
+                TemporalDiagnostic::BeforeAdoption {
+                    what: "the first term starts before the policy was adopted",
+                    span: start.span,
+                    label: "before adoption",
+                    help: "the rotation cannot start before the rules that create it",
+                },
             );
         }
     }
@@ -520,33 +467,19 @@ fn check_rotation(
     if pool.is_empty() {
         sink.push(
             file,
-            Diagnostic::error(
-                codes::EMPTY_ROTATION_POOL,
-                format!(
-                    "no state is eligible to chair on {:04}-{:02}-{:02}, when the rotation starts",
-                    start.year, start.month, start.day
-                ),
-                start.span,
-                "nobody to chair",
-            )
-            .with_help("make states members before the first term starts, or start the rotation later"),
+            TemporalDiagnostic::EmptyPool {
+                date: format!("{:04}-{:02}-{:02}", start.year, start.month, start.day),
+                span: start.span,
+            },
         );
     } else if !pool.contains(&first_party.name.as_str()) && env.parties.contains_key(&first_party.name) {
         sink.push(
             file,
-            Diagnostic::error(
-                codes::INELIGIBLE_FIRST_CHAIR,
-                format!(
-                    "`{}` is not eligible to chair when the rotation starts",
-                    first_party.name
-                ),
-                first_party.span,
-                "not in the eligible pool",
-            )
-            .with_help(format!(
-                "on that day the eligible states are {}",
-                crate::resolve::backticked(&pool)
-            )),
+            TemporalDiagnostic::IneligibleFirstChair {
+                party: first_party.name.clone(),
+                pool: crate::resolve::backticked(&pool),
+                span: first_party.span,
+            },
         );
     }
 }

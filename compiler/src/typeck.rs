@@ -10,11 +10,11 @@ use charter_grammar::Diagnostic;
 use charter_grammar::diagnostic::line_column;
 use charter_runtime::ir;
 
-use crate::codes;
+use crate::diagnostics::TypeDiagnostic;
 use crate::hir;
 use crate::package::{FileId, Package, Sink, SourceFile};
 use crate::resolve::{day, duration, items, records, Env};
-use crate::suggest::did_you_mean;
+use crate::suggest;
 use crate::types::{builtin, type_names, Type, BUILTINS};
 
 /// A rule's checked signature.
@@ -77,14 +77,11 @@ pub fn check(package: &Package<'_>, env: &Env<'_>, files: &[SourceFile], sink: &
                     if let Some(first) = seen.insert(&param.name.name, param.name.span) {
                         checker.sink.push(
                             item.file,
-                            Diagnostic::error(
-                                codes::DUPLICATE_NAME,
-                                format!("parameter `{}` is declared twice", param.name.name),
-                                param.name.span,
-                                "declared again here",
-                            )
-                            .with_label(first, "first declared here")
-                            .with_help("give each parameter its own name"),
+                            TypeDiagnostic::DuplicateParameter {
+                                name: param.name.name.clone(),
+                                span: param.name.span,
+                                first,
+                            },
                         );
                     }
                     checker.scope.push((param.name.name.clone(), ty.clone()));
@@ -166,14 +163,11 @@ fn check_test(
                 if let Some(first) = lets.insert(name.name.as_str(), name.span) {
                     checker.sink.push(
                         file,
-                        Diagnostic::error(
-                            codes::DUPLICATE_NAME,
-                            format!("`{}` is bound twice in this test", name.name),
-                            name.span,
-                            "bound again here",
-                        )
-                        .with_label(first, "first bound here")
-                        .with_help("give each `let` its own name"),
+                        TypeDiagnostic::DuplicateLet {
+                            name: name.name.clone(),
+                            span: name.span,
+                            first,
+                        },
                     );
                 }
                 checker.scope.push((name.name.clone(), ty));
@@ -243,7 +237,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
         }
     }
 
-    fn error(&mut self, d: Diagnostic) -> Type {
+    fn error(&mut self, d: impl Into<Diagnostic>) -> Type {
         self.sink.push(self.file, d);
         Type::Error
     }
@@ -254,21 +248,17 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
             TypeExpr::Named(ident) => match Type::from_name(&ident.name) {
                 Some(t) => t,
                 None => {
-                    let d = Diagnostic::error(
-                        codes::UNKNOWN_TYPE,
-                        format!("unknown type `{}`", ident.name),
-                        ident.span,
-                        "not a type",
-                    );
                     let names = type_names();
-                    let d = match did_you_mean(&ident.name, names.iter().map(String::as_str)) {
-                        Some(near) => d.with_help(format!("did you mean `{near}`?")),
-                        None => {
-                            let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                            d.with_help(format!("the types are {}", crate::resolve::backticked(&names)))
-                        }
-                    };
-                    self.error(d)
+                    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                    self.error(TypeDiagnostic::UnknownType {
+                        name: ident.name.clone(),
+                        span: ident.span,
+                        help: suggest::help(
+                            &ident.name,
+                            names.iter().copied(),
+                            format!("the types are {}", crate::resolve::backticked(&names)),
+                        ),
+                    })
                 }
             },
         }
@@ -277,15 +267,13 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
     /// Reports a mismatch when `actual` does not fit `expected`.
     fn expect(&mut self, expr: &Expr, actual: &Type, expected: &Type, context: &str) {
         if !actual.fits(expected) {
-            self.error(
-                Diagnostic::error(
-                    codes::TYPE_MISMATCH,
-                    format!("expected `{expected}` for {context}, found `{actual}`"),
-                    expr.span,
-                    format!("this is `{actual}`"),
-                )
-                .with_help(conversion_help(actual, expected)),
-            );
+            self.error(TypeDiagnostic::Mismatch {
+                expected: expected.to_string(),
+                actual: actual.to_string(),
+                context: context.to_string(),
+                span: expr.span,
+                help: conversion_help(actual, expected),
+            });
         }
     }
 
@@ -375,15 +363,10 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                     Type::Error
                 } else {
                     let other = set_type;
-                    self.error(
-                        Diagnostic::error(
-                            codes::TYPE_MISMATCH,
-                            format!("a quantifier ranges over a set, found `{other}`"),
-                            set.span,
-                            format!("this is `{other}`"),
-                        )
-                        .with_help("quantify over a set such as `members(d)` or `{KAZ, KGZ}`"),
-                    );
+                    self.error(TypeDiagnostic::NotASet {
+                        actual: other.to_string(),
+                        span: set.span,
+                    });
                     Type::Error
                 };
                 let slot = self.scope.len() as u32;
@@ -422,15 +405,11 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
         }
         let mut candidates: Vec<&str> = self.scope.iter().map(|(n, _)| n.as_str()).collect();
         candidates.extend(self.env.global_names());
-        let d = Diagnostic::error(
-            codes::UNKNOWN_NAME,
-            format!("unknown name `{}`", ident.name),
-            ident.span,
-            "not defined here",
-        );
-        let d = match did_you_mean(&ident.name, candidates) {
-            Some(near) => d.with_help(format!("did you mean `{near}`?")),
-            None => d.with_help("a name here is a parameter, a `let`, a quantified variable, a party, a meeting or decision kind, a status or a recorded meeting or decision"),
+        let help = suggest::help(&ident.name, candidates, "a name here is a parameter, a `let`, a quantified variable, a party, a meeting or decision kind, a status or a recorded meeting or decision");
+        let d = TypeDiagnostic::UnknownName {
+            name: ident.name.clone(),
+            span: ident.span,
+            help,
         };
         (self.error(d), None)
     }
@@ -446,13 +425,16 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
         } else {
             format!("`{base}` has no field `{}`", field.name)
         };
-        let d = Diagnostic::error(codes::UNKNOWN_FIELD, message, field.span, "no such field");
-        let d = match did_you_mean(&field.name, names.iter().copied()) {
-            Some(near) => d.with_help(format!("did you mean `{near}`?")),
-            None if names.is_empty() => d.with_help(format!("a `{base}` has no fields")),
-            None => d.with_help(format!("its fields are {}", crate::resolve::backticked(&names))),
+        let otherwise = if names.is_empty() {
+            format!("a `{base}` has no fields")
+        } else {
+            format!("its fields are {}", crate::resolve::backticked(&names))
         };
-        self.error(d)
+        self.error(TypeDiagnostic::UnknownField {
+            message,
+            span: field.span,
+            help: suggest::help(&field.name, names.iter().copied(), otherwise),
+        })
     }
 
     fn record(&mut self, kind: &Ident, fields: &[(Ident, Expr)], span: Span) -> Checked {
@@ -460,15 +442,14 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
             "meeting" => Type::Meeting,
             "decision" => Type::Decision,
             other => {
-                let d = Diagnostic::error(
-                    codes::UNKNOWN_TYPE,
-                    format!("no record type `{other}`"),
-                    kind.span,
-                    "not a record type",
-                );
-                let d = match did_you_mean(other, ["meeting", "decision"]) {
-                    Some(near) => d.with_help(format!("did you mean `{near}`?")),
-                    None => d.with_help("records are `meeting { ... }` and `decision { ... }`"),
+                let d = TypeDiagnostic::UnknownRecordType {
+                    name: other.to_string(),
+                    span: kind.span,
+                    help: suggest::help(
+                        other,
+                        ["meeting", "decision"],
+                        "records are `meeting { ... }` and `decision { ... }`",
+                    ),
                 };
                 for (_, value) in fields {
                     self.expr(value);
@@ -494,16 +475,11 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
             }
             let (actual, value_expr) = self.expr(value);
             if let Some(first) = seen.insert(&name.name, name.span) {
-                self.error(
-                    Diagnostic::error(
-                        codes::DUPLICATE_FIELD,
-                        format!("`{}` is given twice", name.name),
-                        name.span,
-                        "given again here",
-                    )
-                    .with_label(first, "first given here")
-                    .with_help("keep one of the two"),
-                );
+                self.error(TypeDiagnostic::DuplicateField {
+                    field: name.name.clone(),
+                    span: name.span,
+                    first,
+                });
                 resolved.push(None);
                 continue;
             }
@@ -521,16 +497,11 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
         }
         for required in ty.required_fields() {
             if !seen.contains_key(required.name()) {
-                let required = required.name();
-                self.error(
-                    Diagnostic::error(
-                        codes::MISSING_FIELD,
-                        format!("this `{ty}` record has no `{required}`"),
-                        kind.span,
-                        format!("`{required}` missing"),
-                    )
-                    .with_help(format!("add `{required}: ...` inside the braces")),
-                );
+                self.error(TypeDiagnostic::MissingField {
+                    record: ty.to_string(),
+                    field: required.name(),
+                    span: kind.span,
+                });
                 resolved.push(None);
             }
         }
@@ -563,21 +534,20 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
             });
             (sig.params.clone(), sig.ret.clone(), rule_id.map(Callee::Rule))
         } else {
-            let d = Diagnostic::error(
-                codes::UNKNOWN_RULE,
-                format!("no rule or query named `{}`", func.name),
-                func.span,
-                "unknown rule",
-            );
             let candidates = self
                 .env
                 .rules
                 .keys()
                 .map(String::as_str)
                 .chain(BUILTINS.iter().map(|b| b.query.name()));
-            let d = match did_you_mean(&func.name, candidates) {
-                Some(near) => d.with_help(format!("did you mean `{near}`?")),
-                None => d.with_help("define it with `rule`, or call a built-in query such as `chair(d)`"),
+            let d = TypeDiagnostic::UnknownRule {
+                name: func.name.clone(),
+                span: func.span,
+                help: suggest::help(
+                    &func.name,
+                    candidates,
+                    "define it with `rule`, or call a built-in query such as `chair(d)`",
+                ),
             };
             return (self.error(d), None);
         };
@@ -586,22 +556,14 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                 .first()
                 .zip(args.last())
                 .map_or(func.span, |(a, b)| a.span.to(b.span));
-            let t = self.error(
-                Diagnostic::error(
-                    codes::WRONG_ARITY,
-                    format!(
-                        "`{}` takes {} argument{}, but {} {} given",
-                        func.name,
-                        params.len(),
-                        plural(params.len()),
-                        args.len(),
-                        if args.len() == 1 { "was" } else { "were" }
-                    ),
-                    arg_span,
-                    format!("{} argument{}", args.len(), plural(args.len())),
-                )
-                .with_help(format!("call it as `{}`", signature_text(&func.name, &params))),
-            );
+            let t = self.error(TypeDiagnostic::WrongArity {
+                name: func.name.clone(),
+                expected: format!("{} argument{}", params.len(), plural(params.len())),
+                given: format!("{} {}", args.len(), if args.len() == 1 { "was" } else { "were" }),
+                signature: signature_text(&func.name, &params),
+                span: arg_span,
+                given_label: format!("{} argument{}", args.len(), plural(args.len())),
+            });
             return (t, None);
         }
         for ((arg, actual), expected) in args.iter().zip(&arg_types).zip(&params) {
@@ -673,15 +635,13 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
     }
 
     fn operand_mismatch(&mut self, op: BinaryOp, a: &Type, b: &Type, span: Span, help: &str) -> Type {
-        self.error(
-            Diagnostic::error(
-                codes::TYPE_MISMATCH,
-                format!("`{}` cannot combine `{a}` and `{b}`", op.symbol()),
-                span,
-                format!("`{a}` {} `{b}`", op.symbol()),
-            )
-            .with_help(help.to_string()),
-        )
+        self.error(TypeDiagnostic::Operands {
+            op: op.symbol(),
+            left: a.to_string(),
+            right: b.to_string(),
+            span,
+            help: help.to_string(),
+        })
     }
 }
 

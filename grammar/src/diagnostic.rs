@@ -24,11 +24,15 @@ pub struct Label {
     pub text: String,
 }
 
-/// One problem found in one file. `code` is stable (`charter::unknown-party`)
-/// so tools and tests may match on it; the message is for people.
+/// One problem found in one file, as every stage hands it on: `code` is
+/// stable (`charter::unknown-party`) so tools and tests may match on it; the
+/// message is for people. Stages do not build one by hand: each stage
+/// declares its diagnostics as an enum deriving `thiserror::Error` and
+/// `miette::Diagnostic` (code, severity, message, labels and help in one
+/// place), and a value of it converts into this with `into()`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    pub code: &'static str,
+    pub code: String,
     pub severity: Severity,
     /// Lowercase, no final period, user input in backticks.
     pub message: String,
@@ -37,41 +41,41 @@ pub struct Diagnostic {
     pub help: Option<String>,
 }
 
+/// The code a stage's diagnostic falls back to when it declares none; a
+/// test over every stage's enum makes sure none does.
+const NO_CODE: &str = "charter::internal";
+
+impl<T: miette::Diagnostic> From<T> for Diagnostic {
+    fn from(d: T) -> Self {
+        capture(&d)
+    }
+}
+
+/// Reads everything a typed diagnostic says into the one shape.
+fn capture(d: &dyn miette::Diagnostic) -> Diagnostic {
+    let severity = match d.severity() {
+        None | Some(miette::Severity::Error) => Severity::Error,
+        Some(miette::Severity::Warning | miette::Severity::Advice) => Severity::Warning,
+    };
+    let labels = d
+        .labels()
+        .into_iter()
+        .flatten()
+        .map(|label| Label {
+            span: Span::new(label.offset(), label.offset() + label.len()),
+            text: label.label().unwrap_or_default().to_string(),
+        })
+        .collect();
+    Diagnostic {
+        code: d.code().map_or_else(|| NO_CODE.to_string(), |code| code.to_string()),
+        severity,
+        message: d.to_string(),
+        labels,
+        help: d.help().map(|help| help.to_string()),
+    }
+}
+
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
-        Diagnostic {
-            code,
-            severity: Severity::Error,
-            message: message.into(),
-            labels: vec![Label {
-                span,
-                text: label.into(),
-            }],
-            help: None,
-        }
-    }
-
-    pub fn warning(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, message, span, label)
-        }
-    }
-
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-
-    /// Adds a secondary label, for example the earlier definition of a duplicate.
-    pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
-        self.labels.push(Label {
-            span,
-            text: text.into(),
-        });
-        self
-    }
-
     /// The primary span, or the start of the file when there is none.
     pub fn span(&self) -> Span {
         self.labels.first().map(|label| label.span).unwrap_or_default()
@@ -80,6 +84,36 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+}
+
+/// One stable code as the docs list it: derived from a stage's enum of
+/// diagnostics, never kept by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodeInfo {
+    pub code: String,
+    pub severity: Severity,
+    /// The doc comment of the first variant that reports the code.
+    pub description: &'static str,
+}
+
+/// The codes of a stage's diagnostics, one per variant, in declaration
+/// order (`strum::EnumIter` makes each variant with default fields).
+pub fn codes_of<D>() -> Vec<CodeInfo>
+where
+    D: miette::Diagnostic + strum::IntoEnumIterator + strum::EnumMessage,
+{
+    D::iter()
+        .map(|variant| {
+            let d = capture(&variant);
+            CodeInfo {
+                // Empty when a variant declares no code: a test over every
+                // stage's enum rejects that.
+                code: variant.code().map(|code| code.to_string()).unwrap_or_default(),
+                severity: d.severity,
+                description: variant.get_documentation().unwrap_or_default().trim(),
+            }
+        })
+        .collect()
 }
 
 /// A diagnostic as one flat JSON record, as `charter check --format json` prints it.
@@ -187,7 +221,7 @@ fn to_miette(diagnostic: &Diagnostic, source: &str) -> miette::Report {
         }
     });
     let mut report = MietteDiagnostic::new(diagnostic.message.clone())
-        .with_code(diagnostic.code)
+        .with_code(diagnostic.code.clone())
         .with_severity(severity)
         .with_labels(labels);
     if let Some(help) = &diagnostic.help {

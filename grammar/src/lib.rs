@@ -11,5 +11,5 @@ pub mod diagnostic;
 pub mod limits;
 pub mod parse;
 
-pub use diagnostic::{Diagnostic, JsonDiagnostic, Label, Severity};
-pub use parse::{parse, parse_policy_header, parse_query, Parsed};
+pub use diagnostic::{codes_of, CodeInfo, Diagnostic, JsonDiagnostic, Label, Severity};
+pub use parse::{parse, parse_policy_header, parse_query, ParseDiagnostic, Parsed};

@@ -5,9 +5,7 @@
 
 use crate::ast::Span;
 use crate::diagnostic::Diagnostic;
-
-/// Stable code of the diagnostic for text nested beyond the limits.
-pub const TOO_DEEP: &str = "charter::too-deep";
+use crate::parse::ParseDiagnostic;
 
 /// The deepest nesting of brackets (`(`, `[`, `{`) plus the `if`s and
 /// quantifiers (`all`, `any`) of one expression that the parser accepts.
@@ -87,29 +85,7 @@ fn depth(open: &[usize]) -> usize {
 }
 
 fn too_deep(span: Span) -> Diagnostic {
-    Diagnostic::error(
-        TOO_DEEP,
-        format!("the text nests deeper than {MAX_NESTING} levels here"),
-        span,
-        "too deep",
-    )
-    .with_help(format!(
-        "brackets, `if`s and quantifiers may nest at most {MAX_NESTING} deep; split the expression into rules"
-    ))
-}
-
-/// Diagnostic for an expression with more than [`MAX_EXPR_DEPTH`]
-/// operators on one path.
-pub fn expr_too_deep(span: Span) -> Diagnostic {
-    Diagnostic::error(
-        TOO_DEEP,
-        format!("the expression is more than {MAX_EXPR_DEPTH} operations deep"),
-        span,
-        "too deep",
-    )
-    .with_help(format!(
-        "an expression may chain at most {MAX_EXPR_DEPTH} operators on one path; split it into rules"
-    ))
+    ParseDiagnostic::TooDeep { span }.into()
 }
 
 #[cfg(test)]

@@ -13,16 +13,64 @@ use pest_derive::Parser;
 
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;
-use crate::limits::{self, MAX_EXPR_DEPTH};
+use crate::limits::{self, MAX_EXPR_DEPTH, MAX_NESTING};
 
-/// Stable codes of the diagnostics this crate reports.
-pub mod codes {
-    /// The text does not follow the grammar.
-    pub const SYNTAX: &str = "charter::syntax";
-    /// A number too large to represent.
-    pub const NUMBER_TOO_LARGE: &str = "charter::number-too-large";
-    /// A bug in Charter: a stage met something it should never see.
-    pub const INTERNAL: &str = "charter::internal";
+/// The diagnostics of parsing: what the text's syntax gets wrong.
+#[derive(Debug, thiserror::Error, miette::Diagnostic, strum::EnumIter, strum::EnumMessage)]
+pub enum ParseDiagnostic {
+    /// the text does not follow the grammar
+    #[error("{message}")]
+    #[diagnostic(code("charter::syntax"))]
+    Syntax {
+        message: String,
+        #[label("{expected}")]
+        span: Span,
+        expected: String,
+        #[help]
+        help: Option<String>,
+    },
+    /// a number is too large to represent
+    #[error("number `{text}` is too large")]
+    #[diagnostic(
+        code("charter::number-too-large"),
+        help("numbers in Charter range from 0 to {MAX_NUMBER}")
+    )]
+    NumberTooLarge {
+        text: String,
+        #[label("too large")]
+        span: Span,
+    },
+    /// brackets, `if`s or operators nest beyond the parser's limits
+    #[error("the text nests deeper than {MAX_NESTING} levels here")]
+    #[diagnostic(
+        code("charter::too-deep"),
+        help("brackets, `if`s and quantifiers may nest at most {MAX_NESTING} deep; split the expression into rules")
+    )]
+    TooDeep {
+        #[label("too deep")]
+        span: Span,
+    },
+    /// brackets, `if`s or operators nest beyond the parser's limits
+    #[error("the expression is more than {MAX_EXPR_DEPTH} operations deep")]
+    #[diagnostic(
+        code("charter::too-deep"),
+        help("an expression may chain at most {MAX_EXPR_DEPTH} operators on one path; split it into rules")
+    )]
+    ExprTooDeep {
+        #[label("too deep")]
+        span: Span,
+    },
+    /// a bug in Charter: a stage met something the earlier stages should have ruled out (please report it)
+    #[error("the parser met `{rule}` where the grammar allows none")]
+    #[diagnostic(
+        code("charter::internal"),
+        help("this is a bug in Charter: please report it with this file")
+    )]
+    Internal {
+        rule: String,
+        #[label("not understood here")]
+        span: Span,
+    },
 }
 
 #[derive(Parser)]
@@ -176,11 +224,13 @@ fn syntax_diagnostic(error: &pest::error::Error<Rule>, source: &str) -> Diagnost
     } else {
         format!("unexpected `{found}`")
     };
-    let mut diagnostic = Diagnostic::error(codes::SYNTAX, message, span, label);
-    if let Some(help) = syntax_help(&expected) {
-        diagnostic = diagnostic.with_help(help);
+    ParseDiagnostic::Syntax {
+        message,
+        span,
+        help: syntax_help(&expected),
+        expected: label,
     }
-    diagnostic
+    .into()
 }
 
 /// The token at `offset`, for the message: a word, or one character.
@@ -259,13 +309,11 @@ impl Builder {
     /// never checked as if it were fine, since the file now has an error.
     fn unexpected(&self, rule: Rule, span: Span) {
         self.diagnostics.borrow_mut().push(
-            Diagnostic::error(
-                codes::INTERNAL,
-                format!("the parser met `{rule:?}` where the grammar allows none"),
+            ParseDiagnostic::Internal {
+                rule: format!("{rule:?}"),
                 span,
-                "not understood here",
-            )
-            .with_help("this is a bug in Charter: please report it with this file"),
+            }
+            .into(),
         );
     }
 }
@@ -842,12 +890,16 @@ impl Builder {
             })
             .count();
         if operators > MAX_EXPR_DEPTH {
-            self.diagnostics.borrow_mut().push(limits::expr_too_deep(span));
+            self.diagnostics
+                .borrow_mut()
+                .push(ParseDiagnostic::ExprTooDeep { span }.into());
             return none_expr(span);
         }
         let expr = self.pratt_expr(pair);
         if deeper_than(&expr, MAX_EXPR_DEPTH) {
-            self.diagnostics.borrow_mut().push(limits::expr_too_deep(span));
+            self.diagnostics
+                .borrow_mut()
+                .push(ParseDiagnostic::ExprTooDeep { span }.into());
             return none_expr(span);
         }
         expr
@@ -1284,13 +1336,11 @@ impl Builder {
             Ok(n) if n <= MAX_NUMBER => n,
             _ => {
                 self.diagnostics.borrow_mut().push(
-                    Diagnostic::error(
-                        codes::NUMBER_TOO_LARGE,
-                        format!("number `{text}` is too large"),
+                    ParseDiagnostic::NumberTooLarge {
+                        text: text.to_string(),
                         span,
-                        "too large",
-                    )
-                    .with_help(format!("numbers in Charter range from 0 to {MAX_NUMBER}")),
+                    }
+                    .into(),
                 );
                 0
             }
