@@ -102,7 +102,7 @@ fn check_json_names_code_and_position() {
     let records: Vec<serde_json::Value> = serde_json::from_str(&out).expect("stdout is a JSON array");
     let codes: BTreeSet<&str> = records.iter().filter_map(|r| r["code"].as_str()).collect();
     for code in [
-        "charter::unknown-party",
+        "charter::duplicate-statement",
         "charter::type-mismatch",
         "charter::overlapping-intervals",
         "charter::recursive-rule",

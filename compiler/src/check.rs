@@ -1,7 +1,10 @@
 //! Source files -> diagnostics: the whole front end in order. Parse each
 //! file (a syntax error stops that file only), group files into packages,
-//! then per package resolve names, check types, check the rule call graph,
-//! check dates, and lint. Stages collect diagnostics and keep going.
+//! then per package check literal values, resolve names into the resolved
+//! tree (HIR), check types and the rule call graph; on the resolved tree,
+//! check how dates relate, lint, and check quotes against the legal text.
+//! Stages collect diagnostics and keep going as far as what resolved lets
+//! them.
 
 use charter_grammar::{ast, Diagnostic};
 use charter_runtime::ir;
@@ -9,7 +12,7 @@ use charter_runtime::ir;
 use crate::diagnostics::InternalDiagnostic;
 use crate::package::{self, FileId, Sink, SourceFile};
 use crate::resolve::Env;
-use crate::{amend, citations, cycles, hir, lints, lower, resolve, temporal, typeck};
+use crate::{amend, citations, cycles, hir, lints, lower, resolve, temporal, typeck, wellformed};
 
 /// Diagnostics per file, in the order of the files given; within a file,
 /// in order of position. Plus the IR of every package that checked
@@ -84,47 +87,43 @@ pub fn check_each(files: &[SourceFile], mut on_checked: impl FnMut(&Checked, &En
     for package in packages {
         let errors_before = sink.error_count();
         let env = resolve::collect(&package, &mut sink);
+        wellformed::check(&package, &mut sink);
         let resolved = resolve::resolve(&package, &env, &mut sink);
         let mut typed = typeck::check(&package, &env, files, &mut sink);
         cycles::check(&typed.calls, &mut sink);
-        temporal::check(&package, &env, &mut sink);
-        lints::check(&package, &mut sink);
-        coverage.extend(citations::check(&package, files, &mut sink));
-        if sink.error_count() != errors_before {
-            continue;
+        // The checks of the resolved tree: how its dates relate, the
+        // drafter's lints, the quotes against the legal text. They need
+        // every name resolved, not every type checked.
+        if let Some(resolved) = &resolved {
+            temporal::check(resolved, &mut sink);
+            lints::check(resolved, typed.tests.as_deref(), &mut sink);
+            coverage.extend(citations::check(resolved, files, &mut sink));
         }
         let hir = resolved
             .zip(typed.rules.take())
             .zip(typed.tests.take())
-            .map(|((r, rules), tests)| hir::Package {
-                title: r.title,
-                reference: r.reference,
-                adopted: r.adopted,
-                parties: r.parties,
-                meeting_kinds: env.meeting_kinds.keys().cloned().collect(),
-                decision_kinds: env.decision_kinds.keys().cloned().collect(),
-                rules,
-                base: r.base,
-                amendments: r.amendments,
-                meetings: r.meetings,
-                events: r.events,
-                tests,
-            });
+            .map(|((resolved, rules), tests)| hir::Package { resolved, rules, tests });
         let Some(hir) = hir else {
-            // Every part that fails to resolve reports an error; reaching
-            // here means a stage forgot to, so say so rather than guess.
-            sink.push(
-                package.policy_file,
-                InternalDiagnostic::Unresolved {
-                    what: "this policy",
-                    span: package.policy.header.title.span,
-                },
-            );
+            if sink.error_count() == errors_before {
+                // Every part that fails to resolve reports an error;
+                // reaching here means a stage forgot to, so say so rather
+                // than guess.
+                sink.push(
+                    package.policy_file,
+                    InternalDiagnostic::Unresolved {
+                        what: "this policy",
+                        span: package.policy.header.title.span,
+                    },
+                );
+            }
             continue;
         };
+        if sink.error_count() != errors_before {
+            continue;
+        }
         let checked = Checked { hir, typed };
         let bundle = lower::lower(&checked);
-        amend::check(&package, &bundle, &mut sink);
+        amend::check(checked.hir(), &bundle, &mut sink);
         if sink.error_count() == errors_before {
             on_checked(&checked, &env, &bundle);
             bundles.push(bundle);

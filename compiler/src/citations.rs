@@ -1,4 +1,5 @@
-//! Policy + its legal source text -> citation diagnostics and coverage.
+//! `hir::Resolved` + its legal source text -> citation diagnostics and
+//! coverage.
 //!
 //! Every `quote` must appear verbatim in the source (whitespace folded); a
 //! quote that does not is shown with the closest passage, so a drafter sees
@@ -6,12 +7,11 @@
 //! sentences of the source's section 3 are each covered (some block quotes
 //! them), marked (quoted by a block that says `non_normative`), or reported.
 
-use charter_grammar::ast::*;
 use serde::Serialize;
 
 use crate::diagnostics::CitationDiagnostic;
-use crate::package::{FileId, Package, Sink, SourceFile};
-use crate::resolve::items;
+use crate::hir::{self, Spanned};
+use crate::package::{Sink, SourceFile};
 
 /// A legal text split into clauses and sentences.
 #[derive(Debug, Clone)]
@@ -176,32 +176,27 @@ impl Coverage {
     }
 }
 
-/// The source text a policy header names (`None` if it names none), and
-/// the loaded file holding it: the one whose name ends with the header's
-/// path (`Err` with the name if no loaded file does).
-pub fn find_source<'f>(package: &Package<'_>, files: &'f [SourceFile]) -> Option<Result<(&'f SourceFile, Str), Str>> {
-    let wanted = package.policy.header.fields.iter().find_map(|f| match f {
-        HeaderField::Source(s) => Some(s.clone()),
-        HeaderField::Ref(_) | HeaderField::Adopted(_) => None,
-    })?;
-    let normalized = wanted.value.trim_start_matches("./").replace('\\', "/");
-    let found = files.iter().find(|f| {
+/// The loaded file holding the source text a header names: the one whose
+/// name ends with the header's path.
+fn find_source<'f>(wanted: &Spanned<String>, files: &'f [SourceFile]) -> Option<&'f SourceFile> {
+    let normalized = wanted.node.trim_start_matches("./").replace('\\', "/");
+    files.iter().find(|f| {
         let name = f.name.replace('\\', "/");
         name == normalized || name.ends_with(&format!("/{normalized}"))
-    });
-    Some(found.map(|file| (file, wanted.clone())).ok_or(wanted))
+    })
 }
 
 /// Checks quotes and clause references against the source, and computes
 /// coverage. Returns `None` when the policy names no source.
-pub fn check(package: &Package<'_>, files: &[SourceFile], sink: &mut Sink) -> Option<Coverage> {
-    let (source_file, named) = match find_source(package, files)? {
-        Ok(found) => found,
-        Err(named) => {
+pub fn check(package: &hir::Resolved, files: &[SourceFile], sink: &mut Sink) -> Option<Coverage> {
+    let named = package.source.as_ref()?;
+    let source_file = match find_source(named, files) {
+        Some(found) => found,
+        None => {
             sink.push(
                 package.policy_file,
                 CitationDiagnostic::MissingSource {
-                    path: named.value.clone(),
+                    path: named.node.clone(),
                     span: named.span,
                 },
             );
@@ -209,17 +204,16 @@ pub fn check(package: &Package<'_>, files: &[SourceFile], sink: &mut Sink) -> Op
         }
     };
     let legal = LegalText::parse(&source_file.text);
-    let blocks: Vec<(FileId, &ClauseBlock)> = items(package)
-        .into_iter()
-        .filter_map(|i| match i.node {
-            Item::Block(b) => Some((i.file, b)),
-            Item::Party(_) | Item::Rule(_) | Item::Test(_) | Item::Stmt(_) | Item::NonNormative(_) => None,
-        })
+    // An amendment quotes its own new text, not the original source.
+    let blocks: Vec<&hir::Block> = package
+        .blocks
+        .iter()
+        .filter(|b| b.file == package.policy_file)
         .collect();
-    for (file, block) in &blocks {
-        if !legal.clauses.iter().any(|c| c == &block.clause.text) && *file == package.policy_file {
-            let help = match crate::suggest::did_you_mean(&block.clause.text, legal.clauses.iter().map(String::as_str))
-            {
+    for block in &blocks {
+        let clause = &block.clause;
+        if !legal.clauses.iter().any(|c| c == &clause.node) {
+            let help = match crate::suggest::did_you_mean(&clause.node, legal.clauses.iter().map(String::as_str)) {
                 Some(near) => format!(
                     "did you mean `§ {near}`? the source's clauses are {}",
                     legal.clauses.join(", ")
@@ -227,39 +221,37 @@ pub fn check(package: &Package<'_>, files: &[SourceFile], sink: &mut Sink) -> Op
                 None => format!("the source's clauses are {}", legal.clauses.join(", ")),
             };
             sink.push(
-                *file,
+                block.file,
                 CitationDiagnostic::UnknownClause {
-                    clause: block.clause.text.clone(),
-                    span: block.clause.span,
+                    clause: clause.node.clone(),
+                    span: clause.span,
                     help,
                 },
             );
         }
-        if *file != package.policy_file {
-            // An amendment quotes its own new text, not the original source.
-            continue;
-        }
         for quote in &block.quotes {
-            let folded = fold(&quote.value);
+            let folded = fold(&quote.node);
             if folded.is_empty() || legal.folded.contains(&folded) {
                 continue;
             }
             let help = legal
-                .closest_passage(&quote.value)
-                .map(|passage| format!("the closest passage of `{}` reads:\n\"{passage}\"", named.value));
-            sink.push(*file, CitationDiagnostic::QuoteNotInSource { span: quote.span, help });
+                .closest_passage(&quote.node)
+                .map(|passage| format!("the closest passage of `{}` reads:\n\"{passage}\"", named.node));
+            sink.push(
+                block.file,
+                CitationDiagnostic::QuoteNotInSource { span: quote.span, help },
+            );
         }
     }
     // Each block of the policy with its quotes folded once.
-    let folded_blocks: Vec<(&ClauseBlock, Vec<String>)> = blocks
+    let folded_blocks: Vec<(&hir::Block, Vec<String>)> = blocks
         .iter()
-        .filter(|(file, _)| *file == package.policy_file)
-        .map(|(_, b)| {
+        .map(|b| {
             (
                 *b,
                 b.quotes
                     .iter()
-                    .map(|q| fold(&q.value))
+                    .map(|q| fold(&q.node))
                     .filter(|q| !q.is_empty())
                     .collect(),
             )
@@ -270,25 +262,15 @@ pub fn check(package: &Package<'_>, files: &[SourceFile], sink: &mut Sink) -> Op
         .iter()
         .map(|(clause, text)| {
             let overlaps = |q: &String| text.contains(q.as_str()) || q.contains(text.as_str());
-            let quoting: Vec<&ClauseBlock> = folded_blocks
+            let quoting: Vec<&hir::Block> = folded_blocks
                 .iter()
                 .filter(|(_, quotes)| quotes.iter().any(overlaps))
                 .map(|(b, _)| *b)
                 .collect();
-            let marked = quoting.iter().find_map(|b| {
-                b.items.iter().find_map(|i| match i {
-                    Item::NonNormative(reason) => Some(reason.value.clone()),
-                    Item::Party(_) | Item::Block(_) | Item::Rule(_) | Item::Test(_) | Item::Stmt(_) => None,
-                })
-            });
-            let state = match (
-                marked,
-                quoting
-                    .iter()
-                    .find(|b| !b.items.iter().any(|i| matches!(i, Item::NonNormative(_)))),
-            ) {
+            let marked = quoting.iter().find_map(|b| b.non_normative.clone());
+            let state = match (marked, quoting.iter().find(|b| b.non_normative.is_none())) {
                 (_, Some(block)) => CoverageState::Covered {
-                    by: format!("§ {}", block.clause.text),
+                    by: format!("§ {}", block.clause.node),
                 },
                 (Some(reason), None) => CoverageState::Marked { reason },
                 (None, None) => CoverageState::NotCovered,
@@ -313,8 +295,8 @@ pub fn check(package: &Package<'_>, files: &[SourceFile], sink: &mut Sink) -> Op
         }
     }
     Some(Coverage {
-        policy: package.policy.header.title.value.clone(),
-        source: named.value,
+        policy: package.title.clone(),
+        source: named.node.clone(),
         sentences,
     })
 }

@@ -12,7 +12,7 @@ use charter_grammar::ast::Span;
 use charter_grammar::{codes_of, CodeInfo};
 
 use crate::cycles::MAX_CALL_DEPTH;
-use crate::temporal::MAX_DURATION_YEARS;
+use crate::wellformed::MAX_DURATION_YEARS;
 
 /// The diagnostics of grouping files into packages (one policy with its
 /// amendments and histories).
@@ -178,18 +178,6 @@ pub enum ResolveDiagnostic {
         span: Span,
         #[label("first defined here")]
         first: Option<Span>,
-    },
-    /// a rotation lacks its first chair or term (a policy's, or one an amendment starts)
-    #[error("this amendment starts a chair rotation with no `{missing}`")]
-    #[diagnostic(
-        code("charter::incomplete-rotation"),
-        help("the rules in force before it have no rotation to change: state `first PARTY from YYYY-MM-DD` and `term N years`")
-    )]
-    AmendmentRotationIncomplete {
-        /// The missing items, joined: `first` or `term`.
-        missing: String,
-        #[label("no rotation to amend")]
-        span: Span,
     },
     /// an organization kind other than `international` or `regional`, or a kind on a state
     #[error("unknown organization kind `{kind}`")]
@@ -517,9 +505,11 @@ pub enum CycleDiagnostic {
     },
 }
 
-/// The diagnostics of dates, intervals and durations.
+/// The diagnostics of what cannot become a checked value: dates off the
+/// calendar, durations out of range, header fields missing or repeated, a
+/// statement given twice in a file, renames out of order.
 #[derive(Debug, thiserror::Error, miette::Diagnostic, strum::EnumIter, strum::EnumMessage)]
-pub enum TemporalDiagnostic {
+pub enum WellFormedDiagnostic {
     /// a date that is not on the calendar
     #[error("`{date}` is not a calendar date")]
     #[diagnostic(code("charter::invalid-date"))]
@@ -567,6 +557,55 @@ pub enum TemporalDiagnostic {
         #[label("no `adopted` date")]
         span: Span,
     },
+    /// a term, cadence or period is zero
+    #[error("{what} must be longer than zero")]
+    #[diagnostic(
+        code("charter::non-positive-duration"),
+        help("give a positive length such as `1 year`")
+    )]
+    NonPositive {
+        what: &'static str,
+        #[label("zero length")]
+        span: Span,
+    },
+    /// a term shorter than a month, or a term, cadence or period longer than 100 years
+    #[error("{what} is longer than {MAX_DURATION_YEARS} years")]
+    #[diagnostic(
+        code("charter::duration-out-of-range"),
+        help("Charter accepts lengths of at most {MAX_DURATION_YEARS} years")
+    )]
+    TooLong {
+        what: &'static str,
+        #[label("too long")]
+        span: Span,
+    },
+    /// a term shorter than a month, or a term, cadence or period longer than 100 years
+    #[error("a term of office is shorter than a month")]
+    #[diagnostic(
+        code("charter::duration-out-of-range"),
+        help("Charter accepts terms of office from `1 month` to `100 years`")
+    )]
+    TermTooShort {
+        #[label("too short")]
+        span: Span,
+    },
+    /// an interval or sequence of dates runs backwards
+    #[error("dates out of order: {why}")]
+    #[diagnostic(code("charter::dates-out-of-order"), help("swap the dates or correct the later one"))]
+    OutOfOrder {
+        why: &'static str,
+        #[label("this date is not after")]
+        span: Span,
+        #[label("this one")]
+        first: Span,
+    },
+}
+
+/// The diagnostics of how checked dates relate: intervals that run
+/// backwards or overlap, deadlines before adoption, a rotation that cannot
+/// start.
+#[derive(Debug, thiserror::Error, miette::Diagnostic, strum::EnumIter, strum::EnumMessage)]
+pub enum TemporalDiagnostic {
     /// a deadline or start falls before the policy was adopted
     #[error("{what}")]
     #[diagnostic(code("charter::deadline-before-adoption"))]
@@ -599,38 +638,6 @@ pub enum TemporalDiagnostic {
         span: Span,
         #[label("this one")]
         first: Span,
-    },
-    /// a term, cadence or period is zero
-    #[error("{what} must be longer than zero")]
-    #[diagnostic(
-        code("charter::non-positive-duration"),
-        help("give a positive length such as `1 year`")
-    )]
-    NonPositive {
-        what: &'static str,
-        #[label("zero length")]
-        span: Span,
-    },
-    /// a term shorter than a month, or a term, cadence or period longer than 100 years
-    #[error("{what} is longer than {MAX_DURATION_YEARS} years")]
-    #[diagnostic(
-        code("charter::duration-out-of-range"),
-        help("Charter accepts lengths of at most {MAX_DURATION_YEARS} years")
-    )]
-    TooLong {
-        what: &'static str,
-        #[label("too long")]
-        span: Span,
-    },
-    /// a term shorter than a month, or a term, cadence or period longer than 100 years
-    #[error("a term of office is shorter than a month")]
-    #[diagnostic(
-        code("charter::duration-out-of-range"),
-        help("Charter accepts terms of office from `1 month` to `100 years`")
-    )]
-    TermTooShort {
-        #[label("too short")]
-        span: Span,
     },
     /// two statements cover the same party or term over overlapping dates
     #[error("`{party}` is given membership twice over overlapping dates")]
@@ -689,6 +696,18 @@ pub enum TemporalDiagnostic {
         party: String,
         pool: String,
         #[label("not in the eligible pool")]
+        span: Span,
+    },
+    /// a rotation lacks its first chair or term (a policy's, or one an amendment starts)
+    #[error("this amendment starts a chair rotation with no `{missing}`")]
+    #[diagnostic(
+        code("charter::incomplete-rotation"),
+        help("the rules in force before it have no rotation to change: state `first PARTY from YYYY-MM-DD` and `term N years`")
+    )]
+    AmendmentRotationIncomplete {
+        /// The missing items, joined: `first` or `term`.
+        missing: String,
+        #[label("no rotation to amend")]
         span: Span,
     },
 }
@@ -891,6 +910,7 @@ pub fn all_codes() -> Vec<CodeInfo> {
         codes_of::<PackageDiagnostic>(),
         codes_of::<ResolveDiagnostic>(),
         codes_of::<TypeDiagnostic>(),
+        codes_of::<WellFormedDiagnostic>(),
         codes_of::<CycleDiagnostic>(),
         codes_of::<TemporalDiagnostic>(),
         codes_of::<CitationDiagnostic>(),
@@ -922,7 +942,7 @@ mod tests {
 
     #[test]
     fn a_typed_diagnostic_keeps_its_labels_in_order_and_its_severity() {
-        let d: charter_grammar::Diagnostic = TemporalDiagnostic::OutOfOrder {
+        let d: charter_grammar::Diagnostic = WellFormedDiagnostic::OutOfOrder {
             why: "a term ends before it starts",
             span: Span::new(10, 12),
             first: Span::new(1, 3),

@@ -7,11 +7,25 @@
 //! Ids index the package's tables: `PartyId` into [`Package::parties`]
 //! (declaration order), meeting and decision kinds and rules in name order,
 //! meeting and decision records in the order the history gives them.
+//!
+//! Statements, blocks, history records and tests carry the file and span
+//! they were written at, and the parts a later check points at (a date, a
+//! party in a list, a rotation item) are [`Spanned`]: the temporal check,
+//! the lints and the citation check read this tree, not the AST.
 
 use charter_grammar::ast::Span;
 use charter_runtime::ir::{self, Day};
 
+use crate::package::FileId;
 use crate::types::Type;
+
+/// A value with the span it was written at, in the file of the statement,
+/// block or record that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub node: T,
+    pub span: Span,
+}
 
 pub type PartyId = ir::PartyId;
 pub type MeetingKindId = ir::MeetingKindId;
@@ -23,16 +37,43 @@ pub type MeetingId = u32;
 /// Index into [`Package::decisions`].
 pub type DecisionId = u32;
 
-/// A checked package: a policy with its amendments and history.
+/// A checked package: a policy with its amendments and history, as
+/// resolution made it ([`Resolved`], which it dereferences to), with its
+/// typed rules and tests.
 #[derive(Debug, Clone)]
 pub struct Package {
+    pub resolved: Resolved,
+    pub rules: Vec<Rule>,
+    pub tests: Vec<Test>,
+}
+
+impl std::ops::Deref for Package {
+    type Target = Resolved;
+
+    fn deref(&self) -> &Resolved {
+        &self.resolved
+    }
+}
+
+/// What resolution makes of a package's header, parties, statements, blocks
+/// and history: everything of the tree but the typed rules and tests. The
+/// temporal check, the lints and the citation check read this.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The file of the policy itself.
+    pub policy_file: FileId,
     pub title: String,
+    /// The title, where the header gives it.
+    pub title_span: Span,
     pub reference: Option<String>,
     pub adopted: Day,
+    /// The legal text the header names (`source "..."`), as written.
+    pub source: Option<Spanned<String>>,
+    /// The clause blocks of the policy and its amendments, in file order.
+    pub blocks: Vec<Block>,
     pub parties: Vec<ir::Party>,
     pub meeting_kinds: Vec<String>,
     pub decision_kinds: Vec<String>,
-    pub rules: Vec<Rule>,
     /// The statements of the policy as adopted.
     pub base: Vec<Statement>,
     /// Amendments in the order given (lowering orders them by date).
@@ -42,16 +83,18 @@ pub struct Package {
     pub meetings: Vec<MeetingRecord>,
     /// History records other than meetings, in file order.
     pub events: Vec<Event>,
-    pub tests: Vec<Test>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Amendment {
+    pub file: FileId,
     pub title: String,
     pub meeting: MeetingId,
     pub decision: DecisionId,
     /// The adopting decision's name, as the IR names it.
     pub decision_name: String,
+    /// Where the amendment names its adopting decision.
+    pub decision_span: Span,
     /// The date of the meeting that adopted it.
     pub adopted_on: Day,
     pub statements: Vec<Statement>,
@@ -62,6 +105,38 @@ pub struct Amendment {
 pub struct Statement {
     pub kind: StatementKind,
     pub cite: ir::Cite,
+    pub file: FileId,
+    pub span: Span,
+}
+
+/// A clause block (`§ 3.ii quote "..." { ... }`): the legal text the
+/// statements and rules inside it encode.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub file: FileId,
+    /// The clause number, as written after `§`.
+    pub clause: Spanned<String>,
+    pub quotes: Vec<Spanned<String>>,
+    /// `non_normative "reason"`: the quoted sentences encode no rule.
+    pub non_normative: Option<String>,
+    /// Whether it holds statements or rules (and so should quote the text).
+    pub encodes_rules: bool,
+}
+
+/// What a roster statement says of each party it lists.
+#[derive(Debug, Clone, Copy)]
+pub enum Membership {
+    /// `members ... from D [until E]`: a member over `[from, until)`.
+    Member {
+        from: Spanned<Day>,
+        until: Option<Spanned<Day>>,
+    },
+    /// `pending ... silence until D`.
+    Pending { deadline: Spanned<Day> },
+    /// `open to ...`: a member once the history records it joined.
+    Open,
+    /// `withdrawal P on D`.
+    Withdrawal { on: Spanned<Day> },
 }
 
 #[derive(Debug, Clone)]
@@ -69,13 +144,13 @@ pub enum StatementKind {
     /// `members`, `pending`, `open to`, `withdrawal`: each party gets the
     /// same membership statement.
     Roster {
-        parties: Vec<PartyId>,
-        kind: ir::MembershipKind,
+        parties: Vec<Spanned<PartyId>>,
+        kind: Membership,
     },
-    Rotation(Vec<RotationItem>),
+    Rotation(Vec<Spanned<RotationItem>>),
     Meeting(MeetingDecl),
     Decisions {
-        rule: DecisionRule,
+        rule: Spanned<DecisionRule>,
         of_members_present: bool,
         quorum: Option<ir::Quorum>,
     },
@@ -94,7 +169,7 @@ pub enum StatementKind {
     },
     SupportUnit {
         parties: Vec<PartyId>,
-        period: Option<ir::Duration>,
+        period: Option<Spanned<ir::Duration>>,
         pending_further_decision: bool,
         after_period: Option<bool>,
     },
@@ -155,17 +230,25 @@ pub enum RotationItem {
     EligibleMembers,
     EligibleParties(Vec<PartyId>),
     Order(Collation),
-    First { party: PartyId, from: Day },
-    Term { length: ir::Duration, from: Option<Day> },
+    First {
+        party: Spanned<PartyId>,
+        from: Spanned<Day>,
+    },
+    Term {
+        length: ir::Duration,
+        from: Option<Day>,
+    },
     Voluntary,
-    AllDecline { outgoing_stays: bool },
+    AllDecline {
+        outgoing_stays: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
 pub struct MeetingDecl {
     pub kind: MeetingKindId,
     pub strength: ir::Strength,
-    pub every: ir::Duration,
+    pub every: Spanned<ir::Duration>,
     pub anchor: Option<Day>,
     pub per_member: bool,
     pub host: Option<Host>,
@@ -238,6 +321,8 @@ pub enum AfterSilence {
 pub struct Event {
     /// Its place among the package's history records.
     pub position: usize,
+    pub file: FileId,
+    pub span: Span,
     pub kind: EventKind,
     pub sources: Vec<String>,
 }
@@ -246,7 +331,7 @@ pub struct Event {
 pub enum EventKind {
     Decline {
         party: PartyId,
-        turn: Day,
+        turn: Spanned<Day>,
     },
     Handover {
         to: PartyId,
@@ -289,7 +374,8 @@ pub struct Rule {
 /// A `test` block.
 #[derive(Debug, Clone)]
 pub struct Test {
-    pub name: String,
+    pub name: Spanned<String>,
+    pub file: FileId,
     pub steps: Vec<TestStep>,
 }
 
@@ -346,7 +432,7 @@ pub enum ExprKind {
     },
 }
 
-impl Package {
+impl Resolved {
     /// The party an id names.
     #[expect(
         clippy::indexing_slicing,
@@ -354,5 +440,37 @@ impl Package {
     )]
     pub fn party(&self, id: PartyId) -> &ir::Party {
         &self.parties[id as usize]
+    }
+
+    /// The name of the decision kind an id names.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "decision kind ids are made by resolution from this package's own table of kinds"
+    )]
+    pub fn decision_kind(&self, id: DecisionKindId) -> &str {
+        &self.decision_kinds[id as usize]
+    }
+
+    /// The recorded decision an id names (ids count through the meetings'
+    /// decisions in order).
+    #[expect(
+        clippy::expect_used,
+        reason = "decision ids are made by resolution counting through these meetings' decisions"
+    )]
+    pub fn decision(&self, id: DecisionId) -> &DecisionRecord {
+        self.meetings
+            .iter()
+            .flat_map(|m| m.decisions.iter())
+            .nth(id as usize)
+            .expect("a decision id names one of the package's recorded decisions")
+    }
+
+    /// The name of the meeting kind an id names.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "meeting kind ids are made by resolution from this package's own table of kinds"
+    )]
+    pub fn meeting_kind(&self, id: MeetingKindId) -> &str {
+        &self.meeting_kinds[id as usize]
     }
 }

@@ -1,9 +1,10 @@
 //! The Charter compiler: checks policy files and turns them into evaluators.
 //!
 //! The pipeline reads from the module names: [`package`] groups files,
-//! [`resolve`] resolves names, [`typeck`] checks types, [`cycles`] checks
-//! that rules terminate, [`temporal`] checks dates, [`lints`] warns
-//! drafters; each stage's diagnostics are an enum in [`diagnostics`];
+//! `wellformed` checks literal values, `resolve` resolves names into the
+//! resolved tree ([`hir`]), [`typeck`] checks types, [`cycles`] checks
+//! that rules terminate, `temporal` checks how dates relate and `lints`
+//! warns drafters (both on the resolved tree); each stage's diagnostics are an enum in [`diagnostics`];
 //! [`check()`] runs them in order; [`lower`] turns a checked
 //! package into the runtime's IR, and [`codegen`] compiles that to native
 //! code. [`embed`] is the API for programs that embed a policy:
@@ -41,6 +42,7 @@ mod suggest;
 mod temporal;
 mod typeck;
 mod types;
+mod wellformed;
 
 pub use check::{check, CheckResult};
 pub use package::{SourceFile, SourceKind};

@@ -1,141 +1,114 @@
-//! `Package` -> warnings for drafters: gaps that are legal Charter but leave
-//! a reader unsure how a rule traces to the legal text.
+//! `hir::Resolved` (and the typed tests) -> warnings for drafters: gaps that are legal Charter but
+//! leave a reader unsure how a rule traces to the legal text, or what the
+//! text means where it is silent.
 
-use charter_grammar::ast::*;
+use charter_runtime::{date, ir};
 
 use crate::diagnostics::LintDiagnostic;
-use crate::package::{Package, Sink};
-use crate::resolve::{items, records};
+use crate::hir;
+use crate::package::Sink;
 
-pub fn check(package: &Package<'_>, sink: &mut Sink) {
-    for item in items(package) {
-        match item.node {
-            Item::Block(block) => {
-                let encodes_rules = block.items.iter().any(|i| matches!(i, Item::Stmt(_) | Item::Rule(_)));
-                if block.quotes.is_empty() && encodes_rules {
-                    sink.push(
-                        item.file,
-                        LintDiagnostic::MissingQuote {
-                            clause: block.clause.text.clone(),
-                            span: block.clause.span,
-                        },
-                    );
-                }
-            }
-            Item::Test(test) => empty_test(item.file, test, sink),
-            Item::Stmt(stmt) => gaps(item.file, stmt, adopted(package), sink),
-            Item::Party(_) | Item::Rule(_) | Item::NonNormative(_) => {}
-        }
-    }
-    let voluntary = items(package).iter().any(|i| {
-        if let Item::Stmt(Stmt {
-            kind: StmtKind::Rotation(items),
-            ..
-        }) = i.node
-        {
-            items.iter().any(|r| r.kind == RotationItemKind::Voluntary)
-        } else {
-            false
-        }
-    });
-    for (file, record) in records(package) {
-        match &record.kind {
-            RecordKind::Test(test) => empty_test(file, test, sink),
-            RecordKind::Decline { party, .. } if !voluntary => sink.push(
-                file,
-                LintDiagnostic::DeclineNotVoluntary {
-                    party: party.name.clone(),
-                    span: record.span,
+pub fn check(package: &hir::Resolved, tests: Option<&[hir::Test]>, sink: &mut Sink) {
+    for block in &package.blocks {
+        if block.quotes.is_empty() && block.encodes_rules {
+            sink.push(
+                block.file,
+                LintDiagnostic::MissingQuote {
+                    clause: block.clause.node.clone(),
+                    span: block.clause.span,
                 },
-            ),
-            RecordKind::Decline { .. }
-            | RecordKind::Meeting(_)
-            | RecordKind::Designation { .. }
-            | RecordKind::SilenceBroken { .. }
-            | RecordKind::Handover { .. }
-            | RecordKind::Joined { .. }
-            | RecordKind::Note { .. } => {}
+            );
         }
     }
-}
-
-fn adopted(package: &Package<'_>) -> String {
-    package
-        .policy
-        .header
-        .fields
+    for test in tests.unwrap_or_default() {
+        if !test.steps.iter().any(|s| matches!(s, hir::TestStep::Assert { .. })) {
+            sink.push(
+                test.file,
+                LintDiagnostic::EmptyTest {
+                    name: test.name.node.clone(),
+                    span: test.name.span,
+                },
+            );
+        }
+    }
+    let statements = package
+        .base
         .iter()
-        .find_map(|f| match f {
-            HeaderField::Adopted(d) => Some(format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)),
-            HeaderField::Ref(_) | HeaderField::Source(_) => None,
-        })
-        .unwrap_or_else(|| "adoption".to_string())
+        .chain(package.amendments.iter().flat_map(|a| a.statements.iter()));
+    let mut voluntary = false;
+    for statement in statements {
+        voluntary |= matches!(&statement.kind, hir::StatementKind::Rotation(items)
+            if items.iter().any(|i| matches!(i.node, hir::RotationItem::Voluntary)));
+        gaps(package, statement, sink);
+    }
+    for event in &package.events {
+        if let hir::EventKind::Decline { party, .. } = &event.kind {
+            if !voluntary {
+                sink.push(
+                    event.file,
+                    LintDiagnostic::DeclineNotVoluntary {
+                        party: package.party(*party).id.clone(),
+                        span: event.span,
+                    },
+                );
+            }
+        }
+    }
 }
 
 /// Drafter lints: gaps in the legal text a statement faithfully encodes.
-fn gaps(file: usize, stmt: &Stmt, adopted: String, sink: &mut Sink) {
-    match &stmt.kind {
-        StmtKind::Decisions { quorum: None, by, .. } => sink.push(file, LintDiagnostic::NoQuorum { span: by.span }),
-        StmtKind::Rotation(items) => {
-            let voluntary = items.iter().find(|i| i.kind == RotationItemKind::Voluntary);
+fn gaps(package: &hir::Resolved, statement: &hir::Statement, sink: &mut Sink) {
+    let file = statement.file;
+    match &statement.kind {
+        hir::StatementKind::Decisions { quorum: None, rule, .. } => {
+            sink.push(file, LintDiagnostic::NoQuorum { span: rule.span })
+        }
+        hir::StatementKind::Rotation(items) => {
+            let voluntary = items.iter().find(|i| matches!(i.node, hir::RotationItem::Voluntary));
             let resolved = items
                 .iter()
-                .any(|i| matches!(i.kind, RotationItemKind::AllDecline { .. }));
+                .any(|i| matches!(i.node, hir::RotationItem::AllDecline { .. }));
             if let (Some(voluntary), false) = (voluntary, resolved) {
                 sink.push(file, LintDiagnostic::AllDeclineUnresolved { span: voluntary.span });
             }
         }
-        StmtKind::SupportUnit {
+        hir::StatementKind::SupportUnit {
             period: Some(period),
             pending_further_decision: true,
             after_period: None,
             ..
         } => sink.push(file, LintDiagnostic::OpenEndedInterim { span: period.span }),
-        StmtKind::Meeting(decl) if decl.strength.name == "must" && decl.anchor.is_none() => sink.push(
+        hir::StatementKind::Meeting(decl) if decl.strength == ir::Strength::Must && decl.anchor.is_none() => sink.push(
             file,
             LintDiagnostic::AmbiguousCadence {
-                kind: decl.kind.name.clone(),
-                every: format!("{} {}", decl.every.amount, unit(decl.every)),
-                adopted,
+                kind: package.meeting_kind(decl.kind).to_string(),
+                every: duration(decl.every.node),
+                adopted: date::format(package.adopted),
                 span: decl.every.span,
             },
         ),
         // Statements with no gap a lint knows of.
-        StmtKind::Decisions { quorum: Some(_), .. }
-        | StmtKind::SupportUnit { .. }
-        | StmtKind::Meeting(_)
-        | StmtKind::Members { .. }
-        | StmtKind::Pending { .. }
-        | StmtKind::OpenTo { .. }
-        | StmtKind::Withdrawal { .. }
-        | StmtKind::Designate { .. }
-        | StmtKind::Location { .. }
-        | StmtKind::Observers { .. }
-        | StmtKind::Invite { .. }
-        | StmtKind::DecisionKind { .. }
-        | StmtKind::Amendments { .. } => {}
+        hir::StatementKind::Decisions { quorum: Some(_), .. }
+        | hir::StatementKind::SupportUnit { .. }
+        | hir::StatementKind::Meeting(_)
+        | hir::StatementKind::Roster { .. }
+        | hir::StatementKind::Reserve { .. }
+        | hir::StatementKind::Observers { .. }
+        | hir::StatementKind::Invite { .. }
+        | hir::StatementKind::Designate { .. }
+        | hir::StatementKind::Location { .. } => {}
     }
 }
 
-fn unit(d: DurationLit) -> &'static str {
-    match (d.unit, d.amount == 1) {
-        (DurationUnit::Days, true) => "day",
-        (DurationUnit::Days, false) => "days",
-        (DurationUnit::Months, true) => "month",
-        (DurationUnit::Months, false) => "months",
-        (DurationUnit::Years, true) => "year",
-        (DurationUnit::Years, false) => "years",
-    }
-}
-
-fn empty_test(file: usize, test: &TestDecl, sink: &mut Sink) {
-    if !test.stmts.iter().any(|s| matches!(s, TestStmt::Assert { .. })) {
-        sink.push(
-            file,
-            LintDiagnostic::EmptyTest {
-                name: test.name.value.clone(),
-                span: test.name.span,
-            },
-        );
-    }
+/// `2 years`, `1 month`.
+fn duration(d: ir::Duration) -> String {
+    let unit = match (d.unit, d.amount == 1) {
+        (ir::Unit::Days, true) => "day",
+        (ir::Unit::Days, false) => "days",
+        (ir::Unit::Months, true) => "month",
+        (ir::Unit::Months, false) => "months",
+        (ir::Unit::Years, true) => "year",
+        (ir::Unit::Years, false) => "years",
+    };
+    format!("{} {unit}", d.amount)
 }

@@ -133,9 +133,10 @@ fn version(
         let c = &statement.cite;
         match &statement.kind {
             hir::StatementKind::Roster { parties, kind } => {
+                let kind = membership(*kind);
                 for party in parties {
                     v.membership.push(ir::Membership {
-                        party: *party,
+                        party: party.node,
                         kind: kind.clone(),
                         cite: c.clone(),
                     });
@@ -147,7 +148,7 @@ fn version(
                 v.obligations.push(ir::Obligation {
                     kind: decl.kind,
                     strength: decl.strength,
-                    every: decl.every,
+                    every: decl.every.node,
                     anchor: decl.anchor,
                     per_member: decl.per_member,
                     hosted_by_chair: decl.host == Some(hir::Host::Chair),
@@ -201,7 +202,7 @@ fn version(
                 v.interim.retain(|i| !i.what.starts_with("the Support Unit"));
                 v.interim.push(ir::Interim {
                     what,
-                    period: *period,
+                    period: period.node,
                     after_period: *after_period,
                     cite: c.clone(),
                 });
@@ -214,9 +215,24 @@ fn version(
     v
 }
 
+/// What a roster statement says, as the IR says it.
+fn membership(kind: hir::Membership) -> ir::MembershipKind {
+    match kind {
+        hir::Membership::Member { from, until } => ir::MembershipKind::Member {
+            from: from.node,
+            until: until.map(|u| u.node),
+        },
+        hir::Membership::Pending { deadline } => ir::MembershipKind::Pending {
+            deadline: deadline.node,
+        },
+        hir::Membership::Open => ir::MembershipKind::Open,
+        hir::Membership::Withdrawal { on } => ir::MembershipKind::Withdrawal { on: on.node },
+    }
+}
+
 /// Applies a rotation statement: the first one starts the rotation, a
 /// later one (in an amendment) changes the parts it states.
-fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::RotationItem], cite: &ir::Cite) {
+fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::RotationItem>], cite: &ir::Cite) {
     let amending = v.rotation.is_some();
     let mut eligible = v
         .rotation
@@ -228,10 +244,10 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::RotationItem], cit
     let mut all_decline = v.rotation.as_ref().and_then(|r| r.all_decline);
     let cite = v.rotation.as_ref().map_or_else(|| cite.clone(), |r| r.cite.clone());
     for item in items {
-        match item {
+        match &item.node {
             hir::RotationItem::EligibleMembers => eligible = ir::Eligible::Members,
             hir::RotationItem::EligibleParties(list) => eligible = ir::Eligible::Parties(list.clone()),
-            hir::RotationItem::First { party, from: start } => first = Some((*party, *start)),
+            hir::RotationItem::First { party, from: start } => first = Some((party.node, start.node)),
             hir::RotationItem::Term {
                 length,
                 from: term_from,
@@ -339,9 +355,9 @@ fn lower_history(package: &hir::Package) -> ir::History {
         };
         let (day, topic, text, precision) = match &event.kind {
             hir::EventKind::Decline { party, turn } => {
-                history.declines.push((*party, *turn));
+                history.declines.push((*party, turn.node));
                 let text = format!("{} declines the chair turn starting this day", code(*party));
-                (*turn, "chair", text, ir::Precision::Exact)
+                (turn.node, "chair", text, ir::Precision::Exact)
             }
             hir::EventKind::Handover { to, on, decided_by } => {
                 history.handovers.push((*to, *on));
@@ -427,7 +443,7 @@ fn lower_test(test: &hir::Test) -> ir::Test {
         })
         .collect();
     ir::Test {
-        name: test.name.clone(),
+        name: test.name.node.clone(),
         steps,
     }
 }

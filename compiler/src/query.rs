@@ -48,7 +48,7 @@ pub fn compile(files: &[SourceFile], query: &str, facts_json: Option<&serde_json
             .collect();
         let mut sink = Sink::default();
         let query_file = files.len();
-        crate::temporal::check_query(query_file, &parsed, &mut sink);
+        crate::wellformed::check_query(query_file, &parsed, &mut sink);
         let (_, resolved) = crate::typeck::check_expr(env, checked.typed(), query_file, locals, &parsed, &mut sink);
         let resolved = match resolved {
             Some(resolved) if sink.error_count() == 0 => resolved,

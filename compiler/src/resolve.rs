@@ -362,6 +362,24 @@ impl<'a> Env<'a> {
         None
     }
 
+    /// Every party of a list with its span; all are checked, and `None` if
+    /// any is unknown.
+    pub fn spanned_parties(
+        &self,
+        file: FileId,
+        list: &[Ident],
+        sink: &mut Sink,
+    ) -> Option<Vec<hir::Spanned<hir::PartyId>>> {
+        let ids: Vec<Option<hir::Spanned<hir::PartyId>>> = list
+            .iter()
+            .map(|p| {
+                self.party(file, p, sink)
+                    .map(|node| hir::Spanned { node, span: p.span })
+            })
+            .collect();
+        ids.into_iter().collect()
+    }
+
     /// Every party of a list; all are checked, and `None` if any is unknown.
     pub fn parties(&self, file: FileId, list: &[Ident], sink: &mut Sink) -> Option<Vec<hir::PartyId>> {
         let ids: Vec<Option<hir::PartyId>> = list.iter().map(|p| self.party(file, p, sink)).collect();
@@ -480,8 +498,13 @@ impl<'a> Env<'a> {
     }
 }
 
-/// A calendar day, or `None` for a literal off the calendar (the temporal
-/// check reports those).
+/// A calendar day with its span, or `None` for a literal off the calendar.
+fn spanned_day(d: &DateLit) -> Option<hir::Spanned<ir::Day>> {
+    day(d).map(|node| hir::Spanned { node, span: d.span })
+}
+
+/// A calendar day, or `None` for a literal off the calendar (`wellformed`
+/// reports those).
 pub fn day(d: &DateLit) -> Option<ir::Day> {
     date::from_ymd(d.year, d.month, d.day)
 }
@@ -513,28 +536,44 @@ fn source_text(s: &SourceRef) -> String {
     }
 }
 
-/// What resolution makes of a package's header, parties, statements and
-/// history: everything of the HIR but the rules and tests (the type
-/// checker resolves expressions).
-pub struct Resolved {
-    pub title: String,
-    pub reference: Option<String>,
-    pub adopted: ir::Day,
-    pub parties: Vec<ir::Party>,
-    pub base: Vec<hir::Statement>,
-    pub amendments: Vec<hir::Amendment>,
-    pub meetings: Vec<hir::MeetingRecord>,
-    pub events: Vec<hir::Event>,
-}
-
 /// Resolves every name a header, party declaration, statement or history
 /// record uses (expressions are the type checker's), reporting each one
 /// that names nothing. `None` if anything failed to resolve: then an error
-/// was reported here, or by the temporal check for a date off the
-/// calendar or a missing adoption date.
-pub fn resolve(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) -> Option<Resolved> {
+/// was reported here, or by `wellformed` for a date off the calendar or a
+/// missing adoption date.
+pub fn resolve(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) -> Option<hir::Resolved> {
     let r = Resolver { env, sink };
     r.package(package)
+}
+
+/// The clause blocks of the policy and its amendments, in file order.
+fn blocks(package: &Package<'_>) -> Vec<hir::Block> {
+    items(package)
+        .into_iter()
+        .filter_map(|item| match item.node {
+            Item::Block(block) => Some(hir::Block {
+                file: item.file,
+                clause: hir::Spanned {
+                    node: block.clause.text.clone(),
+                    span: block.clause.span,
+                },
+                quotes: block
+                    .quotes
+                    .iter()
+                    .map(|q| hir::Spanned {
+                        node: q.value.clone(),
+                        span: q.span,
+                    })
+                    .collect(),
+                non_normative: block.items.iter().find_map(|i| match i {
+                    Item::NonNormative(reason) => Some(reason.value.clone()),
+                    Item::Party(_) | Item::Block(_) | Item::Rule(_) | Item::Test(_) | Item::Stmt(_) => None,
+                }),
+                encodes_rules: block.items.iter().any(|i| matches!(i, Item::Stmt(_) | Item::Rule(_))),
+            }),
+            Item::Party(_) | Item::Rule(_) | Item::Test(_) | Item::Stmt(_) | Item::NonNormative(_) => None,
+        })
+        .collect()
 }
 
 struct Resolver<'e, 'a, 's> {
@@ -543,7 +582,7 @@ struct Resolver<'e, 'a, 's> {
 }
 
 impl Resolver<'_, '_, '_> {
-    fn package(mut self, package: &Package<'_>) -> Option<Resolved> {
+    fn package(mut self, package: &Package<'_>) -> Option<hir::Resolved> {
         let header = &package.policy.header;
         let adopted = header.fields.iter().find_map(|f| match f {
             HeaderField::Adopted(d) => Some(day(d)),
@@ -552,6 +591,13 @@ impl Resolver<'_, '_, '_> {
         let reference = header.fields.iter().find_map(|f| match f {
             HeaderField::Ref(r) => Some(r.value.clone()),
             HeaderField::Adopted(_) | HeaderField::Source(_) => None,
+        });
+        let source = header.fields.iter().find_map(|f| match f {
+            HeaderField::Source(s) => Some(hir::Spanned {
+                node: s.value.clone(),
+                span: s.span,
+            }),
+            HeaderField::Adopted(_) | HeaderField::Ref(_) => None,
         });
         let parties: Vec<Option<ir::Party>> = items(package)
             .into_iter()
@@ -573,10 +619,6 @@ impl Resolver<'_, '_, '_> {
             .iter()
             .map(|(file, amendment)| self.amendment(*file, amendment, package))
             .collect();
-        let rotations_complete = match &base {
-            Some(base) => self.amended_rotations(package, base, &amendments),
-            None => true,
-        };
         let meetings: Vec<Option<hir::MeetingRecord>> = records(package)
             .into_iter()
             .enumerate()
@@ -596,105 +638,22 @@ impl Resolver<'_, '_, '_> {
             .enumerate()
             .filter_map(|(position, (file, record))| self.event(file, position, record))
             .collect();
-        if !rotations_complete {
-            return None;
-        }
-        Some(Resolved {
+        Some(hir::Resolved {
+            policy_file: package.policy_file,
             title: header.title.value.clone(),
+            title_span: header.title.span,
             reference,
             adopted: adopted??,
+            source,
+            blocks: blocks(package),
+            meeting_kinds: self.env.meeting_kinds.keys().cloned().collect(),
+            decision_kinds: self.env.decision_kinds.keys().cloned().collect(),
             parties: parties.into_iter().collect::<Option<_>>()?,
             base: base?,
             amendments: amendments.into_iter().collect::<Option<_>>()?,
             meetings: meetings.into_iter().collect::<Option<_>>()?,
             events: events.into_iter().collect::<Option<_>>()?,
         })
-    }
-
-    /// An amendment may restate only the parts of a rotation it changes,
-    /// but only when there is one to change: the policy's, or one an
-    /// amendment adopted earlier started. Reports a rotation an amendment
-    /// starts without its `first` or `term`; `false` if there is one.
-    fn amended_rotations(
-        &mut self,
-        package: &Package<'_>,
-        base: &[hir::Statement],
-        amendments: &[Option<hir::Amendment>],
-    ) -> bool {
-        let rotation_items = |statements: &[hir::Statement]| -> Vec<hir::RotationItem> {
-            statements
-                .iter()
-                .filter_map(|s| match &s.kind {
-                    hir::StatementKind::Rotation(items) => Some(items.clone()),
-                    hir::StatementKind::Roster { .. }
-                    | hir::StatementKind::Meeting(_)
-                    | hir::StatementKind::Decisions { .. }
-                    | hir::StatementKind::Reserve { .. }
-                    | hir::StatementKind::Observers { .. }
-                    | hir::StatementKind::Invite { .. }
-                    | hir::StatementKind::SupportUnit { .. }
-                    | hir::StatementKind::Designate { .. }
-                    | hir::StatementKind::Location { .. } => None,
-                })
-                .flatten()
-                .collect()
-        };
-        let has_first =
-            |items: &[hir::RotationItem]| items.iter().any(|i| matches!(i, hir::RotationItem::First { .. }));
-        let has_term = |items: &[hir::RotationItem]| items.iter().any(|i| matches!(i, hir::RotationItem::Term { .. }));
-        let mut in_force = has_first(&rotation_items(base));
-        let mut order: Vec<(ir::Day, usize)> = amendments
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| a.as_ref().map(|a| (a.adopted_on, i)))
-            .collect();
-        order.sort_unstable();
-        let mut complete = true;
-        for (_, index) in order {
-            let (Some(Some(amendment)), Some((file, ast))) = (amendments.get(index), package.amendments.get(index))
-            else {
-                continue;
-            };
-            let items = rotation_items(&amendment.statements);
-            if items.is_empty() {
-                continue;
-            }
-            let missing: Vec<&str> = [("first", !has_first(&items)), ("term", !has_term(&items))]
-                .into_iter()
-                .filter_map(|(name, is_missing)| is_missing.then_some(name))
-                .collect();
-            if !in_force && !missing.is_empty() {
-                let mut flat = Vec::new();
-                flatten(*file, &ast.items, None, &mut flat);
-                let span = flat
-                    .iter()
-                    .find_map(|i| match i.node {
-                        Item::Stmt(
-                            stmt @ Stmt {
-                                kind: StmtKind::Rotation(_),
-                                ..
-                            },
-                        ) => Some(stmt.span),
-                        Item::Party(_)
-                        | Item::Block(_)
-                        | Item::Rule(_)
-                        | Item::Test(_)
-                        | Item::Stmt(_)
-                        | Item::NonNormative(_) => None,
-                    })
-                    .unwrap_or(ast.header_span);
-                self.sink.push(
-                    *file,
-                    ResolveDiagnostic::AmendmentRotationIncomplete {
-                        missing: missing.join("` or `"),
-                        span,
-                    },
-                );
-                complete = false;
-            }
-            in_force |= has_first(&items);
-        }
-        complete
     }
 
     fn party_decl(&mut self, file: FileId, decl: &PartyDecl) -> Option<ir::Party> {
@@ -840,10 +799,12 @@ impl Resolver<'_, '_, '_> {
         }
         let statements = self.statements(file, &amendment.items);
         Some(hir::Amendment {
+            file,
             title: amendment.title.value.clone(),
             meeting: meeting?.id,
             decision: decision?,
             decision_name: amendment.decision.name.clone(),
+            decision_span: amendment.decision.span,
             adopted_on: adopted_on?,
             statements: statements?,
         })
@@ -853,34 +814,34 @@ impl Resolver<'_, '_, '_> {
         let env = self.env;
         let kind = match &stmt.kind {
             StmtKind::Members { parties, from, until } => {
-                let parties = env.parties(file, parties, self.sink);
-                let until = until.as_ref().map(day);
+                let parties = env.spanned_parties(file, parties, self.sink);
+                let until = until.as_ref().map(spanned_day);
                 hir::StatementKind::Roster {
                     parties: parties?,
-                    kind: ir::MembershipKind::Member {
-                        from: day(from)?,
+                    kind: hir::Membership::Member {
+                        from: spanned_day(from)?,
                         until: until.map_or(Some(None), |u| u.map(Some))?,
                     },
                 }
             }
             StmtKind::Pending { parties, deadline } => {
-                let parties = env.parties(file, parties, self.sink);
+                let parties = env.spanned_parties(file, parties, self.sink);
                 hir::StatementKind::Roster {
                     parties: parties?,
-                    kind: ir::MembershipKind::Pending {
-                        deadline: day(deadline)?,
+                    kind: hir::Membership::Pending {
+                        deadline: spanned_day(deadline)?,
                     },
                 }
             }
             StmtKind::OpenTo { parties } => hir::StatementKind::Roster {
-                parties: env.parties(file, parties, self.sink)?,
-                kind: ir::MembershipKind::Open,
+                parties: env.spanned_parties(file, parties, self.sink)?,
+                kind: hir::Membership::Open,
             },
             StmtKind::Withdrawal { party, on } => {
-                let party = env.party(file, party, self.sink);
+                let parties = env.spanned_parties(file, std::slice::from_ref(party), self.sink);
                 hir::StatementKind::Roster {
-                    parties: vec![party?],
-                    kind: ir::MembershipKind::Withdrawal { on: day(on)? },
+                    parties: parties?,
+                    kind: hir::Membership::Withdrawal { on: spanned_day(on)? },
                 }
             }
             StmtKind::Designate {
@@ -893,8 +854,13 @@ impl Resolver<'_, '_, '_> {
                 role: role.name.clone(),
             },
             StmtKind::Rotation(items) => {
-                let items: Vec<Option<hir::RotationItem>> =
-                    items.iter().map(|item| self.rotation_item(file, item)).collect();
+                let items: Vec<Option<hir::Spanned<hir::RotationItem>>> = items
+                    .iter()
+                    .map(|item| {
+                        self.rotation_item(file, item)
+                            .map(|node| hir::Spanned { node, span: item.span })
+                    })
+                    .collect();
                 hir::StatementKind::Rotation(items.into_iter().collect::<Option<_>>()?)
             }
             StmtKind::SupportUnit {
@@ -904,7 +870,10 @@ impl Resolver<'_, '_, '_> {
                 after_period,
             } => hir::StatementKind::SupportUnit {
                 parties: env.parties(file, parties, self.sink)?,
-                period: period.as_ref().map(duration),
+                period: period.as_ref().map(|p| hir::Spanned {
+                    node: duration(p),
+                    span: p.span,
+                }),
                 pending_further_decision: *pending_further_decision,
                 after_period: *after_period,
             },
@@ -948,7 +917,10 @@ impl Resolver<'_, '_, '_> {
                 hir::StatementKind::Meeting(hir::MeetingDecl {
                     kind: kind?,
                     strength: strength?,
-                    every: duration(&decl.every),
+                    every: hir::Spanned {
+                        node: duration(&decl.every),
+                        span: decl.every.span,
+                    },
                     anchor: anchor.map_or(Some(None), |a| a.map(Some))?,
                     per_member: decl.per_member,
                     host: host?,
@@ -962,7 +934,10 @@ impl Resolver<'_, '_, '_> {
                 let rule = self.decision_rule(file, by);
                 let quorum = quorum.as_ref().map(|q| self.quorum(file, q));
                 hir::StatementKind::Decisions {
-                    rule: rule?,
+                    rule: hir::Spanned {
+                        node: rule?,
+                        span: by.span,
+                    },
                     of_members_present: *of_members_present,
                     quorum: quorum.map_or(Some(None), |q| q.map(Some))?,
                 }
@@ -993,6 +968,8 @@ impl Resolver<'_, '_, '_> {
                 clause: block.map(|b| b.clause.text.clone()).unwrap_or_default(),
                 quote: block.and_then(|b| b.quotes.first()).map(|q| q.value.clone()),
             },
+            file,
+            span: stmt.span,
         })
     }
 
@@ -1003,10 +980,13 @@ impl Resolver<'_, '_, '_> {
                 hir::RotationItem::EligibleParties(self.env.parties(file, list, self.sink)?)
             }
             RotationItemKind::First { party, from } => {
-                let party = self.env.party(file, party, self.sink);
+                let id = self.env.party(file, party, self.sink);
                 hir::RotationItem::First {
-                    party: party?,
-                    from: day(from)?,
+                    party: hir::Spanned {
+                        node: id?,
+                        span: party.span,
+                    },
+                    from: spanned_day(from)?,
                 }
             }
             RotationItemKind::Term { length, from } => {
@@ -1132,7 +1112,7 @@ impl Resolver<'_, '_, '_> {
             RecordKind::Decline { party, turn } => env.party(file, party, self.sink).and_then(|party| {
                 Some(hir::EventKind::Decline {
                     party,
-                    turn: day(turn)?,
+                    turn: spanned_day(turn)?,
                 })
             }),
             RecordKind::Joined { party, on } => env.party(file, party, self.sink).and_then(|party| {
@@ -1201,6 +1181,8 @@ impl Resolver<'_, '_, '_> {
             }),
         };
         Some(kind.map(|kind| hir::Event {
+            file,
+            span: record.span,
             position,
             kind,
             sources: record.sources.iter().map(source_text).collect(),

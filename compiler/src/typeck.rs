@@ -194,7 +194,11 @@ fn check_test(
         }
     }
     Some(hir::Test {
-        name: test.name.value.clone(),
+        name: hir::Spanned {
+            node: test.name.value.clone(),
+            span: test.name.span,
+        },
+        file,
         steps: steps.into_iter().collect::<Option<_>>()?,
     })
 }
@@ -288,7 +292,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
         match &expr.kind {
             ExprKind::Bool(b) => node(Some(hir::ExprKind::Bool(*b)), Type::Bool, span),
             ExprKind::Int(i) => node(Some(hir::ExprKind::Int(*i)), Type::Int, span),
-            // A literal off the calendar is the temporal check's to report.
+            // A literal off the calendar is `wellformed`'s to report.
             ExprKind::Date(d) => node(day(d).map(hir::ExprKind::Date), Type::Date, span),
             ExprKind::Duration(d) => node(Some(hir::ExprKind::Duration(duration(d))), Type::Duration, span),
             ExprKind::None => node(Some(hir::ExprKind::None), Type::None, span),

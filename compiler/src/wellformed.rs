@@ -1,0 +1,377 @@
+//! AST -> diagnostics for what cannot become a checked value of the
+//! resolved tree: a date off the calendar, a term, cadence or period out of
+//! range, a header without its adoption date or with a field given twice, a
+//! statement a file may hold once given twice, renames out of date order.
+//! Resolution builds the tree only from what passes here; the checks of how
+//! checked values relate (intervals, overlaps, the rotation's start) are
+//! the temporal check's, on the tree.
+
+use std::collections::BTreeMap;
+
+use charter_grammar::ast::*;
+
+use crate::diagnostics::WellFormedDiagnostic;
+use crate::package::{FileId, Package, Sink};
+use crate::resolve::{items, records};
+
+/// Checks every file of a package.
+pub fn check(package: &Package<'_>, sink: &mut Sink) {
+    check_all_dates(package, sink);
+    check_header(package, sink);
+    let mut once: BTreeMap<(FileId, &'static str), Span> = BTreeMap::new();
+    for item in items(package) {
+        let file = item.file;
+        match item.node {
+            Item::Party(decl) => check_renames(file, decl, sink),
+            Item::Stmt(stmt) => {
+                if let Some(kind) = once_kind(&stmt.kind) {
+                    if let Some(first) = once.insert((file, kind), stmt.span) {
+                        sink.push(
+                            file,
+                            WellFormedDiagnostic::DuplicateStatement {
+                                kind,
+                                span: stmt.span,
+                                first,
+                            },
+                        );
+                    }
+                }
+                check_durations(file, stmt, sink);
+            }
+            Item::Block(_) | Item::Rule(_) | Item::Test(_) | Item::NonNormative(_) => {}
+        }
+    }
+}
+
+/// Terms, cadences and periods: positive, at most a century, and a term at
+/// least a month.
+fn check_durations(file: FileId, stmt: &Stmt, sink: &mut Sink) {
+    match &stmt.kind {
+        StmtKind::SupportUnit {
+            period: Some(period), ..
+        } => {
+            positive(file, period, "the Support Unit's period", sink);
+            at_most_a_century(file, period, "the Support Unit's period", sink);
+        }
+        StmtKind::Meeting(decl) => {
+            positive(file, &decl.every, "a meeting cadence", sink);
+            at_most_a_century(file, &decl.every, "a meeting cadence", sink);
+        }
+        StmtKind::Rotation(items) => {
+            for item in items {
+                if let RotationItemKind::Term { length, .. } = &item.kind {
+                    positive(file, length, "a term of office", sink);
+                    term_in_range(file, length, sink);
+                }
+            }
+        }
+        StmtKind::SupportUnit { period: None, .. }
+        | StmtKind::Members { .. }
+        | StmtKind::Pending { .. }
+        | StmtKind::Withdrawal { .. }
+        | StmtKind::Designate { .. }
+        | StmtKind::Location { .. }
+        | StmtKind::Observers { .. }
+        | StmtKind::Invite { .. }
+        | StmtKind::Decisions { .. }
+        | StmtKind::DecisionKind { .. }
+        | StmtKind::OpenTo { .. }
+        | StmtKind::Amendments { .. } => {}
+    }
+}
+
+/// A literal's (year, month, day), ordered as days are.
+fn day(date: &DateLit) -> (i16, i8, i8) {
+    (date.year, date.month, date.day)
+}
+
+/// Whether a literal names a real calendar day.
+fn is_valid(date: &DateLit) -> bool {
+    jiff::civil::Date::new(date.year, date.month, date.day).is_ok()
+}
+
+fn check_all_dates(package: &Package<'_>, sink: &mut Sink) {
+    let mut dates: Vec<(FileId, DateLit)> = Vec::new();
+    for field in &package.policy.header.fields {
+        if let HeaderField::Adopted(d) = field {
+            dates.push((package.policy_file, *d));
+        }
+    }
+    for item in items(package) {
+        let mut found = Vec::new();
+        item_dates(item.node, &mut found);
+        dates.extend(found.into_iter().map(|d| (item.file, d)));
+    }
+    for (file, record) in records(package) {
+        let mut found = Vec::new();
+        record_dates(record, &mut found);
+        dates.extend(found.into_iter().map(|d| (file, d)));
+    }
+    report_invalid_dates(dates, sink);
+}
+
+/// Checks the dates of a query expression, as a policy's are checked.
+pub fn check_query(file: FileId, expr: &Expr, sink: &mut Sink) {
+    let mut found = Vec::new();
+    expr_dates(expr, &mut found);
+    report_invalid_dates(found.into_iter().map(|d| (file, d)).collect(), sink);
+}
+
+fn report_invalid_dates(dates: Vec<(FileId, DateLit)>, sink: &mut Sink) {
+    for (file, date) in dates {
+        if !is_valid(&date) {
+            sink.push(
+                file,
+                WellFormedDiagnostic::InvalidDate {
+                    date: format!("{:04}-{:02}-{:02}", date.year, date.month, date.day),
+                    span: date.span,
+                    help: invalid_date_help(&date),
+                },
+            );
+        }
+    }
+}
+
+fn invalid_date_help(date: &DateLit) -> String {
+    if !(1..=12).contains(&date.month) {
+        return "months run from 01 to 12; dates are written `YYYY-MM-DD`".to_string();
+    }
+    match jiff::civil::Date::new(date.year, date.month, 1) {
+        Ok(first) => format!("{:04}-{:02} has {} days", date.year, date.month, first.days_in_month()),
+        Err(_) => "dates are written `YYYY-MM-DD`".to_string(),
+    }
+}
+
+/// Checks the policy header: one adoption date, no field twice.
+fn check_header(package: &Package<'_>, sink: &mut Sink) {
+    let file = package.policy_file;
+    let header = &package.policy.header;
+    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    let mut adopted = false;
+    for field in &header.fields {
+        let (name, span) = match field {
+            HeaderField::Ref(s) => ("ref", s.span),
+            HeaderField::Adopted(d) => {
+                adopted = true;
+                ("adopted", d.span)
+            }
+            HeaderField::Source(s) => ("source", s.span),
+        };
+        if let Some(first) = seen.insert(name, span) {
+            sink.push(
+                file,
+                WellFormedDiagnostic::DuplicateHeaderField {
+                    field: name,
+                    span,
+                    first,
+                },
+            );
+        }
+    }
+    if !adopted {
+        sink.push(
+            file,
+            WellFormedDiagnostic::NoAdoptionDate {
+                title: header.title.value.clone(),
+                span: header.title.span,
+            },
+        );
+    }
+}
+
+/// Statements a file may hold only once.
+fn once_kind(kind: &StmtKind) -> Option<&'static str> {
+    match kind {
+        StmtKind::Rotation(_) => Some("chair"),
+        StmtKind::Decisions { .. } => Some("decisions"),
+        StmtKind::Amendments { .. } => Some("amendments"),
+        StmtKind::SupportUnit { .. } => Some("support_unit"),
+        StmtKind::Location { .. } => Some("located"),
+        StmtKind::Members { .. }
+        | StmtKind::Pending { .. }
+        | StmtKind::OpenTo { .. }
+        | StmtKind::Withdrawal { .. }
+        | StmtKind::Designate { .. }
+        | StmtKind::Observers { .. }
+        | StmtKind::Invite { .. }
+        | StmtKind::Meeting(_)
+        | StmtKind::DecisionKind { .. } => None,
+    }
+}
+
+fn check_renames(file: FileId, decl: &PartyDecl, sink: &mut Sink) {
+    for pair in decl.renames.windows(2) {
+        if let [a, b] = pair {
+            if day(&b.on) <= day(&a.on) {
+                sink.push(file, out_of_order(&a.on, &b.on, "renames must be listed in date order"));
+            }
+        }
+    }
+}
+
+fn out_of_order(first: &DateLit, second: &DateLit, why: &'static str) -> WellFormedDiagnostic {
+    WellFormedDiagnostic::OutOfOrder {
+        why,
+        span: second.span,
+        first: first.span,
+    }
+}
+
+fn positive(file: FileId, duration: &DurationLit, what: &'static str, sink: &mut Sink) {
+    if duration.amount <= 0 {
+        sink.push(
+            file,
+            WellFormedDiagnostic::NonPositive {
+                what,
+                span: duration.span,
+            },
+        );
+    }
+}
+
+/// The shortest term of office, in days: a month (monthly presidencies
+/// are real; a rotation every few days is not, and would make the term
+/// table too long to walk).
+pub const MIN_TERM_DAYS: i64 = 28;
+/// The longest term, cadence or period: a century.
+pub const MAX_DURATION_YEARS: i64 = 100;
+
+/// Approximate length in days, enough to compare with the limits.
+fn approx_days(duration: &DurationLit) -> i64 {
+    match duration.unit {
+        DurationUnit::Days => duration.amount,
+        DurationUnit::Months => duration.amount.saturating_mul(30),
+        DurationUnit::Years => duration.amount.saturating_mul(365),
+    }
+}
+
+fn at_most_a_century(file: FileId, duration: &DurationLit, what: &'static str, sink: &mut Sink) -> bool {
+    if approx_days(duration) <= MAX_DURATION_YEARS * 365 + MAX_DURATION_YEARS / 4 {
+        return true;
+    }
+    sink.push(
+        file,
+        WellFormedDiagnostic::TooLong {
+            what,
+            span: duration.span,
+        },
+    );
+    false
+}
+
+fn term_in_range(file: FileId, length: &DurationLit, sink: &mut Sink) {
+    if !at_most_a_century(file, length, "a term of office", sink) {
+        return;
+    }
+    if length.amount > 0 && approx_days(length) < MIN_TERM_DAYS {
+        sink.push(file, WellFormedDiagnostic::TermTooShort { span: length.span });
+    }
+}
+
+// ------------------------------------------------------------------ date walkers
+
+fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
+    match item {
+        Item::Party(decl) => out.extend(decl.renames.iter().map(|r| r.on)),
+        Item::Block(_) | Item::NonNormative(_) => {}
+        Item::Rule(rule) => expr_dates(&rule.body, out),
+        Item::Test(test) => test_dates(test, out),
+        Item::Stmt(stmt) => match &stmt.kind {
+            StmtKind::Members { from, until, .. } => {
+                out.push(*from);
+                out.extend(until.iter().copied());
+            }
+            StmtKind::Pending { deadline, .. } => out.push(*deadline),
+            StmtKind::Withdrawal { on, .. } => out.push(*on),
+            StmtKind::Meeting(decl) => out.extend(decl.anchor.iter().copied()),
+            StmtKind::Rotation(items) => {
+                for item in items {
+                    match &item.kind {
+                        RotationItemKind::First { from, .. } => out.push(*from),
+                        RotationItemKind::Term { from, .. } => out.extend(from.iter().copied()),
+                        RotationItemKind::EligibleMembers
+                        | RotationItemKind::EligibleParties(_)
+                        | RotationItemKind::OrderAlphabetical { .. }
+                        | RotationItemKind::Voluntary
+                        | RotationItemKind::AllDecline { .. } => {}
+                    }
+                }
+            }
+            StmtKind::OpenTo { .. }
+            | StmtKind::Designate { .. }
+            | StmtKind::SupportUnit { .. }
+            | StmtKind::Location { .. }
+            | StmtKind::Observers { .. }
+            | StmtKind::Invite { .. }
+            | StmtKind::Decisions { .. }
+            | StmtKind::DecisionKind { .. }
+            | StmtKind::Amendments { .. } => {}
+        },
+    }
+}
+
+fn test_dates(test: &TestDecl, out: &mut Vec<DateLit>) {
+    for stmt in &test.stmts {
+        match stmt {
+            TestStmt::Let { value, .. } => expr_dates(value, out),
+            TestStmt::Assert { expr, .. } => expr_dates(expr, out),
+        }
+    }
+}
+
+fn expr_dates(expr: &Expr, out: &mut Vec<DateLit>) {
+    match &expr.kind {
+        ExprKind::Date(d) => out.push(*d),
+        ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Duration(_) | ExprKind::None | ExprKind::Name(_) => {}
+        ExprKind::Set(items) => items.iter().for_each(|e| expr_dates(e, out)),
+        ExprKind::Record { fields, .. } => fields.iter().for_each(|(_, e)| expr_dates(e, out)),
+        ExprKind::Call { args, .. } => args.iter().for_each(|e| expr_dates(e, out)),
+        ExprKind::Field { base, .. } => expr_dates(base, out),
+        ExprKind::Unary { operand, .. } => expr_dates(operand, out),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            expr_dates(lhs, out);
+            expr_dates(rhs, out);
+        }
+        ExprKind::If { cond, then, otherwise } => {
+            expr_dates(cond, out);
+            expr_dates(then, out);
+            expr_dates(otherwise, out);
+        }
+        ExprKind::Quantifier { set, body, .. } => {
+            expr_dates(set, out);
+            expr_dates(body, out);
+        }
+    }
+}
+
+fn record_dates(record: &Record, out: &mut Vec<DateLit>) {
+    match &record.kind {
+        RecordKind::Meeting(meeting) => {
+            for field in &meeting.fields {
+                match &field.kind {
+                    MeetingFieldKind::Date(spec) => out.push(spec.date),
+                    MeetingFieldKind::Decision(decision) => {
+                        for f in &decision.fields {
+                            if let DecisionFieldKind::Elects { from: Some(spec), .. } = &f.kind {
+                                out.push(spec.date);
+                            }
+                        }
+                    }
+                    MeetingFieldKind::Kind(_)
+                    | MeetingFieldKind::Place(_)
+                    | MeetingFieldKind::Host(_)
+                    | MeetingFieldKind::Present(_)
+                    | MeetingFieldKind::Observers(_)
+                    | MeetingFieldKind::Source(_) => {}
+                }
+            }
+        }
+        RecordKind::Decline { turn, .. } => out.push(*turn),
+        RecordKind::Designation { on, .. } | RecordKind::SilenceBroken { on, .. } | RecordKind::Joined { on, .. } => {
+            out.push(on.date)
+        }
+        RecordKind::Handover { on, .. } => out.push(*on),
+        RecordKind::Note { .. } => {}
+        RecordKind::Test(test) => test_dates(test, out),
+    }
+}
