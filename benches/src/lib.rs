@@ -175,6 +175,10 @@ pub fn interp_chair(i: &Interpreter<'_>, d: Day) -> i32 {
 /// silence procedure ends; Iran broke it and is an observer (it attends,
 /// but is never a member and takes no turn).
 pub struct Handwritten {
+    /// The start of each term from the first to the calendar's end, and
+    /// who chairs it: `chair` is one search of this table.
+    term_starts: Vec<Day>,
+    term_chairs: Vec<i32>,
     adopted: Day,
     silence_ends: Day,
     first_term: Day,
@@ -190,7 +194,24 @@ impl Handwritten {
     pub fn new(a: &Almaty) -> Handwritten {
         let bit = |id: &str| a.party_ids.iter().position(|p| p == id).map_or(0, |i| 1u64 << i);
         let index = |id: &str| a.party_ids.iter().position(|p| p == id).map_or(-1, |i| i as i32);
+        let order = ["KAZ", "KGZ", "PAK", "TJK", "TUR", "AFG", "AZE"].map(index);
+        let first_term = day("2013-08-31");
+        let two_years = charter_runtime::ir::Duration {
+            amount: 2,
+            unit: charter_runtime::ir::Unit::Years,
+        };
+        let mut term_starts = Vec::new();
+        let mut term_chairs = Vec::new();
+        while let Some(start) = charter_runtime::date::add(first_term, two_years, term_starts.len() as i64) {
+            if start > charter_runtime::date::LAST {
+                break;
+            }
+            term_chairs.push(order[term_starts.len() % order.len()]);
+            term_starts.push(start);
+        }
         Handwritten {
+            term_starts,
+            term_chairs,
             adopted: day("2013-06-05"),
             silence_ends: day("2013-09-01"),
             first_term: day("2013-08-31"),
@@ -203,7 +224,7 @@ impl Handwritten {
                 .iter()
                 .map(|p| bit(p))
                 .fold(0, |m, b| m | b),
-            order: ["KAZ", "KGZ", "PAK", "TJK", "TUR", "AFG", "AZE"].map(index),
+            order,
             amendment: Almaty::kind(&a.decision_kinds, "amendment"),
             ministerial: Almaty::kind(&a.meeting_kinds, "ministerial"),
         }
@@ -220,10 +241,23 @@ impl Handwritten {
         }
     }
 
-    /// Two-year terms from 31 August 2013 in a fixed order of the seven
-    /// members.
+    /// The chair from a table of term boundaries: one binary search.
     #[inline]
     pub fn chair(&self, d: Day) -> i32 {
+        match self.term_starts.partition_point(|s| *s <= d) {
+            0 => charter_compiler::codegen::fold::NONE,
+            i => self
+                .term_chairs
+                .get(i - 1)
+                .copied()
+                .unwrap_or(charter_compiler::codegen::fold::NONE),
+        }
+    }
+
+    /// Two-year terms from 31 August 2013 in a fixed order of the seven
+    /// members, by calendar arithmetic on each call.
+    #[inline]
+    pub fn chair_calendar(&self, d: Day) -> i32 {
         if d < self.first_term {
             return charter_compiler::codegen::fold::NONE;
         }

@@ -1,5 +1,7 @@
-//! `charter-bench [--quick] [--json]`: every workload on every engine in one
-//! run, answers checked against the interpreter before anything is timed.
+//! `charter-bench [--quick] [--json] [--verify]`: every workload on every
+//! engine in one run, answers checked against the interpreter before
+//! anything is timed. `--verify` checks every engine's answers and times
+//! nothing (CI runs it, so a stale engine fails the build).
 //!
 //! W1 chair(d) for random dates 2013-2100; W2 valid(decision) for random
 //! decisions; W3 may_attend(p, meeting) for random pairs; W4 compile
@@ -17,6 +19,8 @@ use charter_runtime::ir;
 const CHECK_SAMPLE: usize = 10_000;
 
 struct Sizes {
+    /// Check answers only; time nothing.
+    verify: bool,
     fast: usize,
     interp: usize,
     peers: usize,
@@ -27,12 +31,25 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|a| a == "--quick");
     let json = args.iter().any(|a| a == "--json");
-    if let Some(bad) = args.iter().find(|a| *a != "--quick" && *a != "--json") {
-        eprintln!("usage: charter-bench [--quick] [--json] (unknown argument `{bad}`)");
+    let verify = args.iter().any(|a| a == "--verify");
+    if let Some(bad) = args
+        .iter()
+        .find(|a| !["--quick", "--json", "--verify"].contains(&a.as_str()))
+    {
+        eprintln!("usage: charter-bench [--quick] [--json] [--verify] (unknown argument `{bad}`)");
         std::process::exit(2);
     }
-    let sizes = if quick {
+    let sizes = if verify {
         Sizes {
+            verify: true,
+            fast: CHECK_SAMPLE,
+            interp: 0,
+            peers: CHECK_SAMPLE,
+            compile_runs: 1,
+        }
+    } else if quick {
+        Sizes {
+            verify: false,
             fast: 1_000_000,
             interp: 20_000,
             peers: 20_000,
@@ -42,6 +59,7 @@ fn main() {
         // The interpreter and the peers run on the first inputs only: a
         // million W1 queries would take the interpreter minutes.
         Sizes {
+            verify: false,
             fast: 1_000_000,
             interp: 100_000,
             peers: 200_000,
@@ -49,6 +67,11 @@ fn main() {
         }
     };
     match run(&sizes) {
+        Ok(_) if verify => {
+            println!(
+                "verified: every engine agrees with the interpreter on {CHECK_SAMPLE} inputs of W1-W3 and on W5's count"
+            );
+        }
         Ok(results) => {
             if json {
                 println!("{}", serde_json::to_string(&results).unwrap_or_default());
@@ -107,33 +130,44 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
         ensure(hand.chair(*d) == expected, || {
             format!("W1 hand-written chair on day {d}")
         })?;
+        ensure(hand.chair_calendar(*d) == expected, || {
+            format!("W1 hand-written calendar chair on day {d}")
+        })?;
     }
-    let mut w1 = BTreeMap::new();
-    w1.insert("charter_jit", {
-        let start = Instant::now();
-        native.chair_batch(black_box(&days), &mut out);
-        black_box(&out);
-        start.elapsed().as_nanos() as f64 / days.len() as f64
-    });
-    w1.insert(
-        "charter_jit_per_call",
-        per_item(days.len(), |i| {
-            black_box(native.chair(black_box(days[i])));
-        }),
-    );
-    w1.insert(
-        "handwritten",
-        per_item(days.len(), |i| {
-            black_box(hand.chair(black_box(days[i])));
-        }),
-    );
-    w1.insert(
-        "charter_interp",
-        per_item(sizes.interp, |i| {
-            black_box(interp_chair(&interp, black_box(days[i % days.len()])));
-        }),
-    );
-    results.insert("W1", w1);
+    if !sizes.verify {
+        let mut w1 = BTreeMap::new();
+        w1.insert("charter_jit", {
+            let start = Instant::now();
+            native.chair_batch(black_box(&days), &mut out);
+            black_box(&out);
+            start.elapsed().as_nanos() as f64 / days.len() as f64
+        });
+        w1.insert(
+            "charter_jit_per_call",
+            per_item(days.len(), |i| {
+                black_box(native.chair(black_box(days[i])));
+            }),
+        );
+        w1.insert(
+            "handwritten",
+            per_item(days.len(), |i| {
+                black_box(hand.chair(black_box(days[i])));
+            }),
+        );
+        w1.insert(
+            "handwritten_calendar",
+            per_item(days.len(), |i| {
+                black_box(hand.chair_calendar(black_box(days[i])));
+            }),
+        );
+        w1.insert(
+            "charter_interp",
+            per_item(sizes.interp, |i| {
+                black_box(interp_chair(&interp, black_box(days[i % days.len()])));
+            }),
+        );
+        results.insert("W1", w1);
+    }
 
     // ---------------------------------------------------------------- W2
     let decisions = w2_decisions(&almaty, sizes.fast, &mut rng);
@@ -169,52 +203,54 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
             format!("W2 Rego decision {i}")
         })?;
     }
-    let mut w2 = BTreeMap::new();
-    w2.insert("charter_jit", {
-        let start = Instant::now();
-        native.valid_batch(black_box(&records), &mut valid_out);
-        black_box(&valid_out);
-        start.elapsed().as_nanos() as f64 / records.len() as f64
-    });
-    w2.insert(
-        "charter_jit_per_call",
-        per_item(records.len(), |i| {
-            black_box(native.valid(black_box(&records[i])));
-        }),
-    );
-    w2.insert(
-        "handwritten",
-        per_item(records.len(), |i| {
-            black_box(hand.valid(black_box(&records[i])));
-        }),
-    );
-    w2.insert(
-        "charter_interp",
-        per_item(sizes.interp.min(decisions.len()), |i| {
-            black_box(interp.valid(black_box(&decisions[i])).valid);
-        }),
-    );
-    w2.insert(
-        "cedar",
-        per_item(peer_n, |i| {
-            black_box(cedar.allows(black_box(&cedar_requests[i])));
-        }),
-    );
-    w2.insert("cedar_input_construction", cedar_build);
-    let mut rego_failed = None;
-    w2.insert(
-        "regorus",
-        per_item(peer_n, |i| {
-            if let Err(e) = rego.eval(black_box(&rego_inputs[i]), "data.charter.valid") {
-                rego_failed = Some(e);
-            }
-        }),
-    );
-    if let Some(e) = rego_failed {
-        return Err(e);
+    if !sizes.verify {
+        let mut w2 = BTreeMap::new();
+        w2.insert("charter_jit", {
+            let start = Instant::now();
+            native.valid_batch(black_box(&records), &mut valid_out);
+            black_box(&valid_out);
+            start.elapsed().as_nanos() as f64 / records.len() as f64
+        });
+        w2.insert(
+            "charter_jit_per_call",
+            per_item(records.len(), |i| {
+                black_box(native.valid(black_box(&records[i])));
+            }),
+        );
+        w2.insert(
+            "handwritten",
+            per_item(records.len(), |i| {
+                black_box(hand.valid(black_box(&records[i])));
+            }),
+        );
+        w2.insert(
+            "charter_interp",
+            per_item(sizes.interp.min(decisions.len()), |i| {
+                black_box(interp.valid(black_box(&decisions[i])).valid);
+            }),
+        );
+        w2.insert(
+            "cedar",
+            per_item(peer_n, |i| {
+                black_box(cedar.allows(black_box(&cedar_requests[i])));
+            }),
+        );
+        w2.insert("cedar_input_construction", cedar_build);
+        let mut rego_failed = None;
+        w2.insert(
+            "regorus",
+            per_item(peer_n, |i| {
+                if let Err(e) = rego.eval(black_box(&rego_inputs[i]), "data.charter.valid") {
+                    rego_failed = Some(e);
+                }
+            }),
+        );
+        if let Some(e) = rego_failed {
+            return Err(e);
+        }
+        w2.insert("regorus_input_construction", rego_build);
+        results.insert("W2", w2);
     }
-    w2.insert("regorus_input_construction", rego_build);
-    results.insert("W2", w2);
     let _ = &mut cedar;
 
     // ---------------------------------------------------------------- W3
@@ -244,68 +280,72 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
             || format!("W3 Rego pair {i}"),
         )?;
     }
-    let mut w3 = BTreeMap::new();
-    w3.insert("charter_jit", {
-        let start = Instant::now();
-        native.may_attend_batch(black_box(&pairs), &mut attend_out);
-        black_box(&attend_out);
-        start.elapsed().as_nanos() as f64 / pairs.len() as f64
-    });
-    w3.insert(
-        "handwritten",
-        per_item(pairs.len(), |i| {
-            black_box(hand.may_attend(black_box(&pairs[i])));
-        }),
-    );
-    w3.insert(
-        "charter_interp",
-        per_item(sizes.interp.min(pairs.len()), |i| {
-            let p = &pairs[i];
-            black_box(interp.may_attend(p.party, &meeting(p.day)));
-        }),
-    );
-    w3.insert(
-        "cedar",
-        per_item(peer_n, |i| {
-            black_box(cedar.allows(black_box(&cedar_requests[i])));
-        }),
-    );
-    let mut rego_failed = None;
-    w3.insert(
-        "regorus",
-        per_item(peer_n, |i| {
-            if let Err(e) = rego.eval(black_box(&rego_inputs[i]), "data.charter.may_attend") {
-                rego_failed = Some(e);
-            }
-        }),
-    );
-    if let Some(e) = rego_failed {
-        return Err(e);
+    if !sizes.verify {
+        let mut w3 = BTreeMap::new();
+        w3.insert("charter_jit", {
+            let start = Instant::now();
+            native.may_attend_batch(black_box(&pairs), &mut attend_out);
+            black_box(&attend_out);
+            start.elapsed().as_nanos() as f64 / pairs.len() as f64
+        });
+        w3.insert(
+            "handwritten",
+            per_item(pairs.len(), |i| {
+                black_box(hand.may_attend(black_box(&pairs[i])));
+            }),
+        );
+        w3.insert(
+            "charter_interp",
+            per_item(sizes.interp.min(pairs.len()), |i| {
+                let p = &pairs[i];
+                black_box(interp.may_attend(p.party, &meeting(p.day)));
+            }),
+        );
+        w3.insert(
+            "cedar",
+            per_item(peer_n, |i| {
+                black_box(cedar.allows(black_box(&cedar_requests[i])));
+            }),
+        );
+        let mut rego_failed = None;
+        w3.insert(
+            "regorus",
+            per_item(peer_n, |i| {
+                if let Err(e) = rego.eval(black_box(&rego_inputs[i]), "data.charter.may_attend") {
+                    rego_failed = Some(e);
+                }
+            }),
+        );
+        if let Some(e) = rego_failed {
+            return Err(e);
+        }
+        results.insert("W3", w3);
     }
-    results.insert("W3", w3);
 
     // ---------------------------------------------------------------- W4
-    let median = |mut v: Vec<Duration>| {
-        v.sort();
-        v.get(v.len() / 2).map_or(0.0, |d| d.as_nanos() as f64)
-    };
-    let mut jit_times = Vec::new();
-    let mut ir_times = Vec::new();
-    for _ in 0..sizes.compile_runs {
-        let start = Instant::now();
-        let compiled = charter_cli::load(policy_dir()).map_err(|e| e.to_string())?;
-        jit_times.push(start.elapsed());
-        black_box(compiled.is_native());
-        let start = Instant::now();
-        let sources = charter_cli::files::policy_sources(&policy_dir()).map_err(|e| e.to_string())?;
-        let checked = charter_compiler::check(&sources);
-        ir_times.push(start.elapsed());
-        black_box(checked.bundles.len());
+    if !sizes.verify {
+        let median = |mut v: Vec<Duration>| {
+            v.sort();
+            v.get(v.len() / 2).map_or(0.0, |d| d.as_nanos() as f64)
+        };
+        let mut jit_times = Vec::new();
+        let mut ir_times = Vec::new();
+        for _ in 0..sizes.compile_runs {
+            let start = Instant::now();
+            let compiled = charter_cli::load(policy_dir()).map_err(|e| e.to_string())?;
+            jit_times.push(start.elapsed());
+            black_box(compiled.is_native());
+            let start = Instant::now();
+            let sources = charter_cli::files::policy_sources(&policy_dir()).map_err(|e| e.to_string())?;
+            let checked = charter_compiler::check(&sources);
+            ir_times.push(start.elapsed());
+            black_box(checked.bundles.len());
+        }
+        let mut w4 = BTreeMap::new();
+        w4.insert("charter_jit", median(jit_times));
+        w4.insert("charter_interp", median(ir_times));
+        results.insert("W4", w4);
     }
-    let mut w4 = BTreeMap::new();
-    w4.insert("charter_jit", median(jit_times));
-    w4.insert("charter_interp", median(ir_times));
-    results.insert("W4", w4);
 
     // ---------------------------------------------------------------- W5
     let (valid, nanos) = w5(&almaty)?;
@@ -335,44 +375,56 @@ fn w5(almaty: &Almaty) -> Result<(u64, f64), String> {
     const CHUNK: usize = 1 << 16;
     let mut records = vec![template; CHUNK];
     let mut out = vec![0u8; CHUNK];
-    let mut valid = 0u64;
-    let mut checked = 0usize;
-    let start = Instant::now();
-    for chunk in 0..(1usize << 24) / CHUNK {
+    let fill = |records: &mut [DecisionRecord], chunk: usize| {
         for (i, r) in records.iter_mut().enumerate() {
             let combo = (chunk * CHUNK + i) as u64;
             r.present = combo & 0xFFF;
             r.objections = combo >> 12;
         }
+    };
+    const CHUNKS: usize = (1usize << 24) / CHUNK;
+    // Timed: evaluation and counting only.
+    let mut valid = 0u64;
+    let start = Instant::now();
+    for chunk in 0..CHUNKS {
+        fill(&mut records, chunk);
         native.valid_batch(&records, &mut out);
         valid += out.iter().map(|b| u64::from(*b)).sum::<u64>();
-        if checked < CHECK_SAMPLE && chunk % 16 == 0 {
-            for (r, o) in records.iter().zip(&out).step_by(97).take(700) {
-                let set = |mask: u64| (0..12u32).filter(|p| mask & (1 << p) != 0).collect::<Vec<_>>();
-                let decision = ir::Decision {
-                    kind: r.kind,
-                    meeting: ir::Meeting {
-                        id: None,
-                        kind: r.meeting_kind,
-                        date: r.date,
-                        host: None,
-                        present: set(r.present),
-                        observers: vec![],
-                    },
-                    objections: set(r.objections),
-                    reservations: vec![],
-                    subjects: vec![],
-                    invited_to: None,
-                };
-                let expected = interp.valid(&decision).valid;
-                ensure((*o != 0) == expected && hand.valid(r) == expected, || {
-                    format!("W5 case {r:?}")
-                })?;
-                checked += 1;
-            }
-        }
     }
     let nanos = start.elapsed().as_nanos() as f64;
+    // Untimed: every 16th chunk again, sampled against the interpreter
+    // and the hand-written engine.
+    let mut checked = 0usize;
+    for chunk in (0..CHUNKS).step_by(16) {
+        if checked >= CHECK_SAMPLE {
+            break;
+        }
+        fill(&mut records, chunk);
+        native.valid_batch(&records, &mut out);
+        for (r, o) in records.iter().zip(&out).step_by(97).take(700) {
+            let set = |mask: u64| (0..12u32).filter(|p| mask & (1 << p) != 0).collect::<Vec<_>>();
+            let decision = ir::Decision {
+                kind: r.kind,
+                meeting: ir::Meeting {
+                    id: None,
+                    kind: r.meeting_kind,
+                    date: r.date,
+                    host: None,
+                    present: set(r.present),
+                    observers: vec![],
+                },
+                objections: set(r.objections),
+                reservations: vec![],
+                subjects: vec![],
+                invited_to: None,
+            };
+            let expected = interp.valid(&decision).valid;
+            ensure((*o != 0) == expected && hand.valid(r) == expected, || {
+                format!("W5 case {r:?}")
+            })?;
+            checked += 1;
+        }
+    }
     // Each member among the 12 has 3 of 4 (present, objecting) combinations
     // that do not block; each other party never blocks. Seven members on
     // that day: Iran broke the silence procedure and is an observer.

@@ -25,7 +25,7 @@ pub struct EvalArgs {
     /// Explain the answer: the rules, facts and clauses that produced it
     #[arg(long)]
     pub explain: bool,
-    /// Evaluator: native code (`jit`, the default) or the reference interpreter
+    /// Evaluator: the reference interpreter (`interp`, the default) or native code compiled with cranelift (`jit`)
     #[arg(long, value_enum, default_value_t)]
     pub backend: super::Backend,
 }

@@ -53,13 +53,14 @@ pub enum Command {
     Test(test::TestArgs),
 }
 
-/// Which evaluator answers queries.
+/// Which evaluator answers queries. A one-shot command answers a handful
+/// of queries, so by default it does not pay for compiling native code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Backend {
-    /// Native code compiled with cranelift for the hot queries (the default)
-    #[default]
+    /// Native code compiled with cranelift for the hot queries
     Jit,
-    /// The reference interpreter alone
+    /// The reference interpreter alone (the default)
+    #[default]
     Interp,
 }
 

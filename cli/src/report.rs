@@ -23,9 +23,6 @@ pub struct ReportArgs {
     /// invalid decisions, a host who is not the chair), for CI
     #[arg(long)]
     pub deny_violations: bool,
-    /// Evaluator: native code (`jit`, the default) or the reference interpreter
-    #[arg(long, value_enum, default_value_t)]
-    pub backend: super::Backend,
 }
 
 pub fn run(args: &ReportArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
@@ -67,9 +64,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn std::io::Write, err: &mut dyn std::i
         crate::print_error(err, &error);
         return EXIT_FINDINGS;
     }
-    let jit = super::accelerator(args.backend, bundle, err);
-    let accelerator = jit.as_ref().map(|j| j as &dyn charter_runtime::Accelerator);
-    let report = match report::build(bundle, accelerator, result.coverage.first(), &warnings, until) {
+    let report = match report::build(bundle, result.coverage.first(), &warnings, until) {
         Ok(report) => report,
         Err(e) => {
             let error = CliError::Eval {

@@ -10,7 +10,7 @@ use super::{files, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 pub struct TestArgs {
     /// A policy file, or a directory holding a policy with its amendments and history
     pub path: PathBuf,
-    /// Evaluator: native code (`jit`, the default) or the reference interpreter
+    /// Evaluator: the reference interpreter (`interp`, the default) or native code compiled with cranelift (`jit`)
     #[arg(long, value_enum, default_value_t)]
     pub backend: super::Backend,
 }
