@@ -241,17 +241,23 @@ impl Handwritten {
         }
     }
 
-    /// The chair from a table of term boundaries: one binary search.
+    /// The chair from a table of term boundaries: no two-year term is
+    /// longer than 731 days, so `days since the first term / 731` is the
+    /// term's index or one short of it, and one comparison settles which.
     #[inline]
     pub fn chair(&self, d: Day) -> i32 {
-        match self.term_starts.partition_point(|s| *s <= d) {
-            0 => charter_compiler::codegen::fold::NONE,
-            i => self
-                .term_chairs
-                .get(i - 1)
-                .copied()
-                .unwrap_or(charter_compiler::codegen::fold::NONE),
+        let since = d - self.first_term;
+        if since < 0 {
+            return charter_compiler::codegen::fold::NONE;
         }
+        let mut i = (since / 731) as usize;
+        if self.term_starts.get(i + 1).is_some_and(|next| *next <= d) {
+            i += 1;
+        }
+        self.term_chairs
+            .get(i)
+            .copied()
+            .unwrap_or(charter_compiler::codegen::fold::NONE)
     }
 
     /// Two-year terms from 31 August 2013 in a fixed order of the seven
