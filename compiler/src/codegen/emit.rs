@@ -1,7 +1,8 @@
 //! `Folded` -> CLIF functions in any cranelift `Module` (the JIT's or an
 //! object file's). Every hot operation is emitted inline: membership is a
 //! chain of comparisons selecting constant bitsets, the chair a branchless
-//! binary search over a constant term table, consensus mask operations on
+//! lookup in a constant term table (a bucket index over the term starts,
+//! or a branchless binary search), consensus mask operations on
 //! present and objecting bitsets. Nothing here calls back into Rust.
 #![expect(
     clippy::result_large_err,
@@ -90,8 +91,58 @@ struct Tables {
     starts: DataId,
     ends: DataId,
     chairs: DataId,
-    /// Number of entries, a power of two (padded with `i32::MAX` starts).
+    /// Number of entries, a power of two (padded with `i32::MAX` starts);
+    /// the tables hold [`MAX_STEPS`] more padding entries past it.
     len: usize,
+    /// The bucket index, when the term starts allow a small one.
+    index: Option<BucketIndex>,
+}
+
+/// The most terms that may start within one bucket of the index (each
+/// costs one comparison per lookup); beyond it, a binary search.
+const MAX_STEPS: usize = 3;
+/// The most buckets the index may have.
+const MAX_BUCKETS: usize = 1 << 14;
+
+/// An index over the term starts: bucket `k` covers the days from
+/// `first + k << shift` and holds the index of the last term started by its
+/// first day. A term found in the index is the answer or at most `steps`
+/// terms short of it, one comparison each: term boundaries are nearly
+/// periodic, so this replaces a binary search with a shift, two loads and
+/// a comparison or two.
+struct BucketIndex {
+    data: DataId,
+    shift: u32,
+    buckets: usize,
+    steps: usize,
+}
+
+/// The bucket width (as a shift) and steps that need the fewest steps, then
+/// the fewest buckets, for these term starts; `None` when no width keeps
+/// both within their limits.
+fn choose_buckets(starts: &[i32], end: i32) -> Option<(u32, usize, usize)> {
+    let first = *starts.first()?;
+    let span = i64::from(end) - i64::from(first);
+    let mut best: Option<(u32, usize, usize)> = None;
+    for shift in (0..=20u32).rev() {
+        let buckets = usize::try_from((span >> shift) + 1).ok()?;
+        if buckets > MAX_BUCKETS {
+            break;
+        }
+        let steps = (0..buckets)
+            .map(|k| {
+                let from = i64::from(first) + ((k as i64) << shift);
+                let to = from + (1i64 << shift) - 1;
+                let last = |day: i64| starts.partition_point(|s| i64::from(*s) <= day);
+                last(to) - last(from)
+            })
+            .max()
+            .unwrap_or(0);
+        if best.is_none_or(|(_, _, s)| steps < s) {
+            best = Some((shift, buckets, steps));
+        }
+    }
+    best.filter(|(_, _, steps)| *steps <= MAX_STEPS)
 }
 
 /// Emits every function into `module`.
@@ -268,13 +319,15 @@ fn define<M: Module>(
     Ok(())
 }
 
-/// Writes the term table: starts, ends and chairs, padded to a power of two.
+/// Writes the term table: starts, ends and chairs, padded to a power of
+/// two and then by [`MAX_STEPS`] entries; and the bucket index over the
+/// starts when one is small.
 fn term_tables<M: Module>(module: &mut M, folded: &Folded) -> ModuleResult<Tables> {
     let len = folded.terms.len().max(1).next_power_of_two();
-    let mut starts = Vec::with_capacity(len * 4);
-    let mut ends = Vec::with_capacity(len * 4);
-    let mut chairs = Vec::with_capacity(len * 4);
-    for i in 0..len {
+    let mut starts = Vec::with_capacity((len + MAX_STEPS) * 4);
+    let mut ends = Vec::with_capacity((len + MAX_STEPS) * 4);
+    let mut chairs = Vec::with_capacity((len + MAX_STEPS) * 4);
+    for i in 0..len + MAX_STEPS {
         let (start, chair) = folded.terms.get(i).copied().unwrap_or((i32::MAX, NONE));
         let end = folded.terms.get(i + 1).map_or(folded.terms_end, |(s, _)| *s);
         starts.extend_from_slice(&start.to_le_bytes());
@@ -289,11 +342,32 @@ fn term_tables<M: Module>(module: &mut M, folded: &Folded) -> ModuleResult<Table
         module.define_data(id, &description)?;
         Ok(id)
     };
+    let term_starts: Vec<i32> = folded.terms.iter().map(|(start, _)| *start).collect();
+    let index = match choose_buckets(&term_starts, folded.terms_end) {
+        None => None,
+        Some((shift, buckets, steps)) => {
+            let first = i64::from(term_starts.first().copied().unwrap_or_default());
+            let mut bytes = Vec::with_capacity(buckets * 4);
+            for k in 0..buckets {
+                let day = first + ((k as i64) << shift);
+                let started = term_starts.partition_point(|s| i64::from(*s) <= day);
+                let last = i32::try_from(started.saturating_sub(1)).unwrap_or_default();
+                bytes.extend_from_slice(&last.to_le_bytes());
+            }
+            Some(BucketIndex {
+                data: data("charter_term_index", bytes)?,
+                shift,
+                buckets,
+                steps,
+            })
+        }
+    };
     Ok(Tables {
         starts: data("charter_term_starts", starts)?,
         ends: data("charter_term_ends", ends)?,
         chairs: data("charter_term_chairs", chairs)?,
         len,
+        index,
     })
 }
 
@@ -348,18 +422,49 @@ fn term_lookup<M: Module>(
         b.ins().symbol_value(ptr, gv)
     };
     let starts = base(b, module, tables.starts);
-    // Branchless binary search for the last start on or before `day`.
-    let mut lo = b.ins().iconst(ptr, 0);
-    let mut step = tables.len / 2;
-    while step > 0 {
-        let candidate = b.ins().iadd_imm_s(lo, step as i64);
-        let offset = b.ins().ishl_imm_u(candidate, 2);
-        let address = b.ins().iadd(starts, offset);
-        let start = b.ins().load(types::I32, flags.read, address, 0);
-        let fits = b.ins().icmp(IntCC::SignedLessThanOrEqual, start, day);
-        lo = b.ins().select(fits, candidate, lo);
-        step /= 2;
-    }
+    let lo = match &tables.index {
+        Some(index) => {
+            // The bucket of `day` (clamped into the index: a day outside
+            // the terms is answered by the selects below), its term, then
+            // one comparison per term that may start within the bucket.
+            let rel = b.ins().iadd_imm_s(day, -i64::from(*first));
+            let zero = b.ins().iconst(types::I32, 0);
+            let rel = b.ins().smax(rel, zero);
+            let bucket = b.ins().ushr_imm_u(rel, i64::from(index.shift));
+            let last = b.ins().iconst(types::I32, index.buckets as i64 - 1);
+            let bucket = b.ins().umin(bucket, last);
+            let bucket = b.ins().uextend(ptr, bucket);
+            let offset = b.ins().ishl_imm_u(bucket, 2);
+            let table = base(b, module, index.data);
+            let address = b.ins().iadd(table, offset);
+            let found = b.ins().load(types::I32, flags.read, address, 0);
+            let mut lo = b.ins().uextend(ptr, found);
+            for _ in 0..index.steps {
+                let next = b.ins().iadd_imm_s(lo, 1);
+                let offset = b.ins().ishl_imm_u(next, 2);
+                let address = b.ins().iadd(starts, offset);
+                let start = b.ins().load(types::I32, flags.read, address, 0);
+                let fits = b.ins().icmp(IntCC::SignedLessThanOrEqual, start, day);
+                lo = b.ins().select(fits, next, lo);
+            }
+            lo
+        }
+        None => {
+            // Branchless binary search for the last start on or before `day`.
+            let mut lo = b.ins().iconst(ptr, 0);
+            let mut step = tables.len / 2;
+            while step > 0 {
+                let candidate = b.ins().iadd_imm_s(lo, step as i64);
+                let offset = b.ins().ishl_imm_u(candidate, 2);
+                let address = b.ins().iadd(starts, offset);
+                let start = b.ins().load(types::I32, flags.read, address, 0);
+                let fits = b.ins().icmp(IntCC::SignedLessThanOrEqual, start, day);
+                lo = b.ins().select(fits, candidate, lo);
+                step /= 2;
+            }
+            lo
+        }
+    };
     let table = match which {
         Which::Chair => tables.chairs,
         Which::Start => tables.starts,
@@ -502,4 +607,42 @@ fn batch_loop(
     b.ins().jump(header, &[next.into()]);
 
     b.switch_to_block(exit);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regular_terms_get_a_small_index_with_one_step() {
+        // Two-year terms from 2013-08-31 (day 15948) for 200 years.
+        let starts: Vec<i32> = (0..100).map(|k| 15948 + 730 * k + k / 2).collect();
+        let end = 15948 + 73_100;
+        let chosen = choose_buckets(&starts, end);
+        // One step at most, with buckets no wider than the shortest term.
+        assert!(
+            chosen.is_some_and(|(shift, buckets, steps)| steps <= 1 && buckets <= MAX_BUCKETS && 1i64 << shift <= 730),
+            "{chosen:?}"
+        );
+    }
+
+    #[test]
+    fn starts_crowded_over_a_long_span_fall_back_to_the_binary_search() {
+        // Eight terms on eight consecutive days, then one for 270 years:
+        // buckets narrower than 8 days would be too many, and one of 8 days
+        // holds eight starts.
+        let mut starts: Vec<i32> = (0..8).map(|k| 20_000 + k).collect();
+        starts.push(20_010);
+        assert_eq!(choose_buckets(&starts, 20_000 + 100_000), None);
+        // Over a shorter span, 4-day buckets (at most 3 steps) are allowed.
+        assert_eq!(
+            choose_buckets(&starts, 20_000 + 36_500).map(|(shift, _, _)| shift),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn no_terms_no_index() {
+        assert_eq!(choose_buckets(&[], 0), None);
+    }
 }
