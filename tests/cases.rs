@@ -394,6 +394,54 @@ fn almaty_report() {
     insta::assert_snapshot!("report_almaty_json", json.replace(&repo, ""));
 }
 
+mod shared_terms {
+    //! The interpreter's table of terms, shared between queries.
+
+    use charter_runtime::ir::Builtin;
+    use charter_runtime::{Interpreter, Value};
+    use proptest::prelude::*;
+
+    fn query(interp: &Interpreter<'_>, builtin: Builtin, d: i32) -> Value {
+        interp.call_builtin(builtin, &[Value::Date(d)]).expect("evaluates")
+    }
+
+    fn day(text: &str) -> i32 {
+        charter_runtime::date::parse(text).expect("valid date")
+    }
+
+    proptest! {
+        // Each case works the terms out afresh for every day, up to the
+        // calendar's end: a few cases are enough.
+        #![proptest_config(ProptestConfig::with_cases(16))]
+
+        /// One table of terms shared by every query, asked for days in any
+        /// order (far ahead first, then back), gives what a fresh
+        /// interpreter works out for each day alone.
+        #[test]
+        fn shared_terms_answer_like_a_fresh_interpreter(
+            days in proptest::collection::vec(day("1990-01-01")..charter_runtime::date::LAST, 1..8)
+        ) {
+            let table = charter_runtime::TermTable::default();
+            for d in days {
+                let shared = Interpreter::new(super::properties::almaty()).sharing_terms(&table);
+                let fresh = Interpreter::new(super::properties::almaty());
+                for builtin in [Builtin::Chair, Builtin::TermStart, Builtin::TermEnd, Builtin::NextChair] {
+                    prop_assert_eq!(query(&shared, builtin, d), query(&fresh, builtin, d), "{:?} on day {}", builtin, d);
+                }
+                // A term's first day is in that term; its last day too.
+                if let Value::Date(start) = query(&shared, Builtin::TermStart, d) {
+                    prop_assert_eq!(query(&shared, Builtin::TermStart, start), Value::Date(start));
+                    let Value::Date(end) = query(&shared, Builtin::TermEnd, d) else {
+                        return Err(TestCaseError::fail(format!("a term start but no end on day {d}")));
+                    };
+                    prop_assert_eq!(query(&shared, Builtin::TermStart, end - 1), Value::Date(start));
+                }
+            }
+        }
+
+    }
+}
+
 mod differential {
     //! The JIT must mean exactly what the interpreter means.
 

@@ -18,7 +18,7 @@
 //! ```
 
 use charter_runtime::ir::{self, Day, PartyId};
-use charter_runtime::{evaluator, EvalError, Evaluator, Interpreter, QueryError, Value};
+use charter_runtime::{evaluator, EvalError, Evaluator, Interpreter, QueryError, TermTable, Value};
 
 use crate::codegen::{fold, Jit};
 use crate::package::SourceFile;
@@ -27,6 +27,9 @@ use crate::package::SourceFile;
 pub struct Compiled {
     bundle: ir::Bundle,
     jit: Option<Jit>,
+    /// The terms of office the interpreter has worked out, kept for every
+    /// later query.
+    terms: TermTable,
 }
 
 /// Why a policy could not be compiled.
@@ -69,12 +72,20 @@ impl Compiled {
     /// interpreter alone.
     pub fn new(bundle: ir::Bundle) -> Compiled {
         let jit = Jit::compile(&bundle).ok();
-        Compiled { bundle, jit }
+        Compiled {
+            bundle,
+            jit,
+            terms: TermTable::default(),
+        }
     }
 
     /// The reference interpreter alone.
     pub fn interpreted(bundle: ir::Bundle) -> Compiled {
-        Compiled { bundle, jit: None }
+        Compiled {
+            bundle,
+            jit: None,
+            terms: TermTable::default(),
+        }
     }
 
     /// Whether native code answers the hot queries.
@@ -88,10 +99,11 @@ impl Compiled {
     }
 
     fn interpreter(&self) -> Interpreter<'_> {
-        match &self.jit {
+        let interpreter = match &self.jit {
             Some(jit) => Interpreter::with_accelerator(&self.bundle, jit),
             None => Interpreter::new(&self.bundle),
-        }
+        };
+        interpreter.sharing_terms(&self.terms)
     }
 }
 
@@ -112,7 +124,10 @@ impl Evaluator for Compiled {
                 party => return Ok(Some(party as PartyId)),
             }
         }
-        Ok(Interpreter::new(&self.bundle).term_at(day)?.and_then(|t| t.chair))
+        Ok(Interpreter::new(&self.bundle)
+            .sharing_terms(&self.terms)
+            .term_at(day)?
+            .and_then(|t| t.chair))
     }
 
     fn valid(&self, decision: &ir::Decision) -> Result<bool, EvalError> {

@@ -73,9 +73,85 @@ pub trait Accelerator {
     fn call(&self, builtin: Builtin, args: &[Value]) -> Option<Result<Value, EvalError>>;
 }
 
+/// The terms of office worked out so far, kept between calls: by one
+/// interpreter, or by every interpreter of one compiled policy (see
+/// [`Interpreter::sharing_terms`]). A term is worked out once; a day is
+/// then found by a binary search.
+#[derive(Debug, Default)]
+pub struct TermTable {
+    state: std::sync::Mutex<Option<TermState>>,
+}
+
+#[derive(Debug, Clone)]
+struct TermState {
+    /// Every term starting on or before this day is in `terms`.
+    horizon: Day,
+    /// `terms` holds every term to the calendar's end.
+    complete: bool,
+    terms: Vec<Term>,
+}
+
+impl TermState {
+    fn covers(&self, day: Day) -> bool {
+        self.complete || day <= self.horizon
+    }
+
+    /// The term containing `day` (which the state covers).
+    fn term_at(&self, day: Day) -> Option<Term> {
+        let after = self.terms.partition_point(|t| t.start <= day);
+        let term = *self.terms.get(after.checked_sub(1)?)?;
+        // The calendar's last term holds its last day too.
+        (day < term.end || term.end == date::LAST).then_some(term)
+    }
+}
+
+impl TermTable {
+    fn with_state<T>(&self, f: impl FnOnce(&mut Option<TermState>) -> T) -> T {
+        // A panic while the lock was held cannot leave a state half
+        // written (it is replaced whole), so a poisoned lock is usable.
+        let mut guard = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut guard)
+    }
+
+    /// The term containing `day`, if the table covers that day.
+    fn lookup(&self, day: Day) -> Option<Option<Term>> {
+        self.with_state(|state| state.as_ref().filter(|s| s.covers(day)).map(|s| s.term_at(day)))
+    }
+
+    /// The terms starting before `until`, if the table covers the day before it.
+    fn before(&self, until: Day) -> Option<Vec<Term>> {
+        self.with_state(|state| {
+            state
+                .as_ref()
+                .filter(|s| s.covers(until.saturating_sub(1)))
+                .map(|s| s.terms.iter().take_while(|t| t.start < until).copied().collect())
+        })
+    }
+
+    /// Keeps `new` unless the table already covers more.
+    fn store(&self, new: TermState) {
+        self.with_state(|state| {
+            let wider = match state.as_ref() {
+                None => true,
+                Some(old) => !old.complete && (new.complete || new.horizon > old.horizon),
+            };
+            if wider {
+                *state = Some(new);
+            }
+        });
+    }
+}
+
+/// Where an interpreter keeps the terms it works out.
+enum Terms<'b> {
+    Own(TermTable),
+    Shared(&'b TermTable),
+}
+
 pub struct Interpreter<'b> {
     pub bundle: &'b Bundle,
     accelerator: Option<&'b dyn Accelerator>,
+    terms: Terms<'b>,
     /// Rule results by rule and arguments. Rules are pure, so each call is
     /// evaluated once per interpreter: rules that call others many times
     /// (each calling the previous two, say) take polynomial time.
@@ -90,8 +166,26 @@ impl<'b> Interpreter<'b> {
         Interpreter {
             bundle,
             accelerator: None,
+            terms: Terms::Own(TermTable::default()),
             memo: Default::default(),
             explained: Default::default(),
+        }
+    }
+
+    /// This interpreter, keeping the terms it works out in `table` (which
+    /// must belong to the same bundle), so that later interpreters of the
+    /// same policy find them there.
+    pub fn sharing_terms(self, table: &'b TermTable) -> Self {
+        Interpreter {
+            terms: Terms::Shared(table),
+            ..self
+        }
+    }
+
+    fn term_table(&self) -> &TermTable {
+        match &self.terms {
+            Terms::Own(table) => table,
+            Terms::Shared(table) => table,
         }
     }
 
@@ -101,6 +195,7 @@ impl<'b> Interpreter<'b> {
         Interpreter {
             bundle,
             accelerator: Some(accelerator),
+            terms: Terms::Own(TermTable::default()),
             memo: Default::default(),
             explained: Default::default(),
         }
@@ -404,30 +499,51 @@ impl<'b> Interpreter<'b> {
 
     /// The term of office that contains `day`, if the rotation has started.
     pub fn term_at(&self, day: Day) -> Result<Option<Term>, EvalError> {
-        let mut found = None;
-        self.walk_terms(|term| {
-            // The calendar's last term holds its last day too.
-            if day < term.end || term.end == date::LAST {
-                found = Some(term);
-                false
-            } else {
-                true
-            }
-        })?;
-        Ok(found.filter(|t| t.start <= day))
+        if let Some(found) = self.term_table().lookup(day) {
+            return Ok(found);
+        }
+        let state = self.work_out_terms(day)?;
+        let found = state.term_at(day);
+        self.term_table().store(state);
+        Ok(found)
     }
 
     /// Every term that starts before `until`, in order.
     pub fn terms_before(&self, until: Day) -> Result<Vec<Term>, EvalError> {
-        let mut terms = Vec::new();
-        self.walk_terms(|term| {
-            let more = term.start < until;
-            if more {
-                terms.push(term);
-            }
-            more
-        })?;
+        if let Some(terms) = self.term_table().before(until) {
+            return Ok(terms);
+        }
+        let state = self.work_out_terms(until)?;
+        let terms = state.terms.iter().take_while(|t| t.start < until).copied().collect();
+        self.term_table().store(state);
         Ok(terms)
+    }
+
+    /// The terms from the first through `day` and well beyond (as far
+    /// again as from the rotation's start, at least 50 years), so that
+    /// asking for later and later days works the terms out a bounded number
+    /// of times.
+    fn work_out_terms(&self, day: Day) -> Result<TermState, EvalError> {
+        const AT_LEAST: Day = 50 * 366;
+        let start = self.rotation().map_or(day, |r| r.start);
+        let reach = day.saturating_sub(start).max(AT_LEAST);
+        let horizon = day.saturating_add(reach).min(date::LAST);
+        let mut terms = Vec::new();
+        let mut complete = true;
+        self.walk_terms(|term| {
+            if term.start <= horizon {
+                terms.push(term);
+                true
+            } else {
+                complete = false;
+                false
+            }
+        })?;
+        Ok(TermState {
+            horizon,
+            complete,
+            terms,
+        })
     }
 
     /// Visits the terms in order from the first, while `visit` returns true.

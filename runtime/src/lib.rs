@@ -15,5 +15,5 @@ pub mod ir;
 pub mod value;
 
 pub use evaluator::{Evaluator, QueryError};
-pub use interp::{Accelerator, EvalError, Explanation, Interpreter};
+pub use interp::{Accelerator, EvalError, Explanation, Interpreter, TermTable};
 pub use value::Value;
