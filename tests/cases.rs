@@ -394,6 +394,45 @@ fn almaty_report() {
     insta::assert_snapshot!("report_almaty_json", json.replace(&repo, ""));
 }
 
+mod explained {
+    //! Answers computed without explanations (what queries use) equal the
+    //! explained ones (what `--explain` and the report show).
+
+    use charter_runtime::ir;
+    use charter_runtime::Interpreter;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn answers_equal_explained_answers(
+            d in 15_000i32..26_000,
+            present in any::<u64>(),
+            objections in any::<u64>(),
+            kind in 0u32..6,
+            meeting_kind in 0u32..3,
+        ) {
+            let bundle = super::properties::almaty();
+            let interp = Interpreter::new(bundle);
+            let n = bundle.parties.len() as u32;
+            let set = |mask: u64| (0..n).filter(|p| mask & (1 << p) != 0).collect::<Vec<_>>();
+            let decision = ir::Decision {
+                kind,
+                meeting: ir::Meeting { id: None, kind: meeting_kind, date: d, host: None, present: set(present), observers: vec![] },
+                objections: set(objections),
+                reservations: vec![],
+                subjects: vec![],
+                invited_to: None,
+            };
+            prop_assert_eq!(interp.is_valid(&decision), interp.valid(&decision).valid);
+            for p in 0..n {
+                prop_assert_eq!(interp.status(p, d), interp.status_explained(p, d).0, "status of {} on {}", p, d);
+            }
+        }
+    }
+}
+
 mod shared_terms {
     //! The interpreter's table of terms, shared between queries.
 

@@ -192,6 +192,9 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
     native.valid_batch(&records, &mut valid_out);
     for i in 0..CHECK_SAMPLE {
         let expected = interp.valid(&decisions[i]).valid;
+        ensure(interp.is_valid(&decisions[i]) == expected, || {
+            format!("W2 interpreter's unexplained answer, decision {i}")
+        })?;
         ensure((valid_out[i] != 0) == expected, || format!("W2 JIT decision {i}"))?;
         ensure(hand.valid(&records[i]) == expected, || {
             format!("W2 hand-written decision {i}")
@@ -226,7 +229,7 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
         w2.insert(
             "charter_interp",
             per_item(sizes.interp.min(decisions.len()), |i| {
-                black_box(interp.valid(black_box(&decisions[i])).valid);
+                black_box(interp.is_valid(black_box(&decisions[i])));
             }),
         );
         w2.insert(
@@ -270,6 +273,10 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
     native.may_attend_batch(&pairs, &mut attend_out);
     for (i, p) in pairs.iter().take(CHECK_SAMPLE).enumerate() {
         let expected = interp.may_attend(p.party, &meeting(p.day));
+        ensure(
+            interp.status(p.party, p.day) == interp.status_explained(p.party, p.day).0,
+            || format!("W3 interpreter's unexplained status, pair {i}"),
+        )?;
         ensure((attend_out[i] != 0) == expected, || format!("W3 JIT pair {i}"))?;
         ensure(hand.may_attend(p) == expected, || format!("W3 hand-written pair {i}"))?;
         ensure(cedar.allows(&cedar_requests[i]) == expected, || {

@@ -142,6 +142,44 @@ impl TermTable {
     }
 }
 
+/// Why a party has its membership standing on a day: the facts an
+/// explanation is built from, when one is asked for.
+#[derive(Debug, Clone, Copy)]
+enum Standing<'b> {
+    NoRules,
+    NotMember,
+    MemberFrom(Day, &'b Cite),
+    BrokeSilence(Day, Status, &'b Cite),
+    SilenceEnded(Day, &'b Cite),
+    Pending(Day, &'b Cite),
+    Joined(Day),
+    Withdrew(Day, &'b Cite),
+}
+
+/// What decides whether a decision is valid: the facts
+/// [`Interpreter::valid`] explains and [`Interpreter::is_valid`] reads.
+struct ConsensusFacts<'b> {
+    version: &'b Version,
+    /// Each reservation of the decision's kind, and whether the meeting's
+    /// kind may take it.
+    reservations: Vec<(&'b Reservation, bool)>,
+    /// The members present, sorted.
+    present: Vec<PartyId>,
+    /// Objections by members present (each blocks), and by others.
+    blocking: Vec<PartyId>,
+    ignored: Vec<PartyId>,
+    /// The quorum in force, and whether it is met.
+    quorum: Option<(&'b Quorum, bool)>,
+}
+
+impl ConsensusFacts<'_> {
+    fn valid(&self) -> bool {
+        self.reservations.iter().all(|(_, allowed)| *allowed)
+            && self.blocking.is_empty()
+            && self.quorum.is_none_or(|(_, met)| met)
+    }
+}
+
 /// Where an interpreter keeps the terms it works out.
 enum Terms<'b> {
     Own(TermTable),
@@ -229,102 +267,122 @@ impl<'b> Interpreter<'b> {
     /// its membership standing, then, if it is not a member, whether a valid
     /// decision admitted it as an observer or invited it that day.
     pub fn status_explained(&self, party: PartyId, day: Day) -> (Status, Explanation) {
-        let (mut status, mut why) = self.standing(party, day);
-        let name = self.party_name(party);
+        let (status, why) = self.standing(party, day);
+        let mut explained = (status, self.explain_standing(party, day, why));
         if status == Status::None {
             if let Some(admission) = self.admission(party, day) {
-                status = Status::Observer;
-                why = admission;
+                explained = (Status::Observer, admission);
             } else if self.invited_on(party, day) {
-                status = Status::Invited;
-                why = Explanation::leaf(
-                    format!("{name} is invited to a meeting on {}", date::format(day)),
-                    self.version_at(day).and_then(|v| v.invitations.as_ref()),
+                let name = self.party_name(party);
+                explained = (
+                    Status::Invited,
+                    Explanation::leaf(
+                        format!("{name} is invited to a meeting on {}", date::format(day)),
+                        self.version_at(day).and_then(|v| v.invitations.as_ref()),
+                    ),
                 );
             }
         }
-        (status, why)
+        explained
+    }
+
+    /// The status of a party on a day, as [`Interpreter::status_explained`]
+    /// decides it, with no explanation built.
+    pub fn status(&self, party: PartyId, day: Day) -> Status {
+        let (status, _) = self.standing(party, day);
+        if status != Status::None {
+            status
+        } else if self.admitted(party, day).is_some() {
+            Status::Observer
+        } else if self.invited_on(party, day) {
+            Status::Invited
+        } else {
+            Status::None
+        }
     }
 
     /// Membership standing alone (member, pending, observer after broken
     /// silence, none), which does not depend on any decision: consensus is
     /// counted over it, so deciding admissions cannot loop back into it.
-    fn standing(&self, party: PartyId, day: Day) -> (Status, Explanation) {
-        let name = self.party_name(party);
+    /// The second value says why, for [`Interpreter::explain_standing`].
+    fn standing(&self, party: PartyId, day: Day) -> (Status, Standing<'b>) {
         let Some(version) = self.version_at(day) else {
-            return (
-                Status::None,
-                Explanation::leaf(format!("no rules are in force on {}", date::format(day)), None),
-            );
+            return (Status::None, Standing::NoRules);
         };
         let history = &self.bundle.history;
-        let mut status = Status::None;
-        let mut why = Explanation::leaf(format!("{name} is not a member on {}", date::format(day)), None);
+        let mut standing = (Status::None, Standing::NotMember);
         for m in version.membership.iter().filter(|m| m.party == party) {
             match &m.kind {
                 MembershipKind::Member { from, until } => {
                     if *from <= day && until.is_none_or(|u| day < u) {
-                        status = Status::Member;
-                        why = Explanation::leaf(
-                            format!("{name} is a member from {}", date::format(*from)),
-                            Some(&m.cite),
-                        );
+                        standing = (Status::Member, Standing::MemberFrom(*from, &m.cite));
                     }
                 }
                 MembershipKind::Pending { deadline } => {
                     let broke = history.silences.iter().find(|(p, on, _)| *p == party && on <= deadline);
                     if let Some((_, on, observer)) = broke.filter(|(_, on, _)| *on <= day) {
-                        status = if *observer { Status::Observer } else { Status::None };
-                        why = Explanation::leaf(
-                            format!(
-                                "{name} broke the silence procedure on {} and became {}",
-                                date::format(*on),
-                                status.name()
-                            ),
-                            Some(&m.cite),
-                        );
+                        let status = if *observer { Status::Observer } else { Status::None };
+                        standing = (status, Standing::BrokeSilence(*on, status, &m.cite));
                     } else if day > *deadline && broke.is_none() {
-                        status = Status::Member;
-                        why = Explanation::leaf(
-                            format!(
-                                "{name} became a member when the silence procedure ended on {} unbroken",
-                                date::format(*deadline)
-                            ),
-                            Some(&m.cite),
-                        );
+                        standing = (Status::Member, Standing::SilenceEnded(*deadline, &m.cite));
                     } else if day >= self.bundle.adopted && day <= *deadline {
-                        status = Status::Pending;
-                        why = Explanation::leaf(
-                            format!(
-                                "{name} is pending under the silence procedure until {}",
-                                date::format(*deadline)
-                            ),
-                            Some(&m.cite),
-                        );
+                        standing = (Status::Pending, Standing::Pending(*deadline, &m.cite));
                     }
                 }
                 MembershipKind::Open | MembershipKind::Withdrawal { .. } => {}
             }
         }
-        if status != Status::Member {
+        if standing.0 != Status::Member {
             if let Some((_, on)) = history.joins.iter().find(|(p, on)| *p == party && *on <= day) {
-                status = Status::Member;
-                why = Explanation::leaf(format!("{name} joined on {} (history)", date::format(*on)), None);
+                standing = (Status::Member, Standing::Joined(*on));
             }
         }
         for m in version.membership.iter().filter(|m| m.party == party) {
             if let MembershipKind::Withdrawal { on } = m.kind {
                 if on <= day {
-                    status = Status::None;
-                    why = Explanation::leaf(format!("{name} withdrew on {}", date::format(on)), Some(&m.cite));
+                    standing = (Status::None, Standing::Withdrew(on, &m.cite));
                 }
             }
         }
-        (status, why)
+        standing
     }
 
-    pub fn status(&self, party: PartyId, day: Day) -> Status {
-        self.status_explained(party, day).0
+    /// Why a party has the standing it has, in words, with the clause.
+    fn explain_standing(&self, party: PartyId, day: Day, why: Standing<'_>) -> Explanation {
+        let name = self.party_name(party);
+        match why {
+            Standing::NoRules => Explanation::leaf(format!("no rules are in force on {}", date::format(day)), None),
+            Standing::NotMember => Explanation::leaf(format!("{name} is not a member on {}", date::format(day)), None),
+            Standing::MemberFrom(from, cite) => {
+                Explanation::leaf(format!("{name} is a member from {}", date::format(from)), Some(cite))
+            }
+            Standing::BrokeSilence(on, became, cite) => Explanation::leaf(
+                format!(
+                    "{name} broke the silence procedure on {} and became {}",
+                    date::format(on),
+                    became.name()
+                ),
+                Some(cite),
+            ),
+            Standing::SilenceEnded(deadline, cite) => Explanation::leaf(
+                format!(
+                    "{name} became a member when the silence procedure ended on {} unbroken",
+                    date::format(deadline)
+                ),
+                Some(cite),
+            ),
+            Standing::Pending(deadline, cite) => Explanation::leaf(
+                format!(
+                    "{name} is pending under the silence procedure until {}",
+                    date::format(deadline)
+                ),
+                Some(cite),
+            ),
+            Standing::Joined(on) => Explanation::leaf(format!("{name} joined on {} (history)", date::format(on)), None),
+            Standing::Withdrew(on, cite) => {
+                Explanation::leaf(format!("{name} withdrew on {}", date::format(on)), Some(cite))
+            }
+        }
     }
 
     pub fn members(&self, day: Day) -> Vec<PartyId> {
@@ -340,30 +398,34 @@ impl<'b> Interpreter<'b> {
     }
 
     /// The valid admission decision that made `party` an observer by `day`.
-    fn admission(&self, party: PartyId, day: Day) -> Option<Explanation> {
+    fn admitted(&self, party: PartyId, day: Day) -> Option<&'b DecisionRecord> {
         let kind = self.decision_kind("admission")?;
-        self.bundle.history.decisions.iter().find_map(|record| {
+        self.bundle.history.decisions.iter().find(|record| {
             let d = &record.decision;
-            if d.kind != kind || d.meeting.date > day || !d.subjects.contains(&party) {
-                return None;
-            }
-            if !self.may_be_observer(party, d.meeting.date) {
-                return None;
-            }
-            let verdict = self.valid(d);
-            verdict.valid.then(|| Explanation {
-                fact: format!(
-                    "{} was admitted as an observer by decision `{}` on {}",
-                    self.party_name(party),
-                    record.id,
-                    date::format(d.meeting.date)
-                ),
-                clause: self
-                    .version_at(d.meeting.date)
-                    .and_then(|v| v.observers.as_ref())
-                    .map(|o| format!("§ {}", o.cite.clause)),
-                because: vec![verdict.explanation],
-            })
+            d.kind == kind
+                && d.meeting.date <= day
+                && d.subjects.contains(&party)
+                && self.may_be_observer(party, d.meeting.date)
+                && self.is_valid(d)
+        })
+    }
+
+    /// [`Interpreter::admitted`], explained.
+    fn admission(&self, party: PartyId, day: Day) -> Option<Explanation> {
+        let record = self.admitted(party, day)?;
+        let d = &record.decision;
+        Some(Explanation {
+            fact: format!(
+                "{} was admitted as an observer by decision `{}` on {}",
+                self.party_name(party),
+                record.id,
+                date::format(d.meeting.date)
+            ),
+            clause: self
+                .version_at(d.meeting.date)
+                .and_then(|v| v.observers.as_ref())
+                .map(|o| format!("§ {}", o.cite.clause)),
+            because: vec![self.valid(d).explanation],
         })
     }
 
@@ -405,7 +467,7 @@ impl<'b> Interpreter<'b> {
                 && d.subjects.contains(&party)
                 && meeting.id.is_some()
                 && target == meeting.id.as_ref()
-                && self.valid(d).valid
+                && self.is_valid(d)
         })
     }
 
@@ -615,31 +677,72 @@ impl<'b> Interpreter<'b> {
     // -------------------------------------------------------------- decisions
 
     /// Whether a decision is valid, with what made it so or blocked it.
+    /// What decides whether a decision is valid; `None` when no rules are
+    /// in force on its day.
+    fn consensus(&self, decision: &Decision) -> Option<ConsensusFacts<'b>> {
+        let meeting = &decision.meeting;
+        let version = self.version_at(meeting.date)?;
+        let reservations = version
+            .reservations
+            .iter()
+            .filter(|r| r.decision == decision.kind)
+            .map(|r| (r, r.meetings.contains(&meeting.kind)))
+            .collect();
+        let mut present: Vec<PartyId> = meeting
+            .present
+            .iter()
+            .copied()
+            .filter(|p| self.standing(*p, meeting.date).0 == Status::Member)
+            .collect();
+        present.sort_unstable();
+        present.dedup();
+        let (blocking, ignored) = decision
+            .objections
+            .iter()
+            .partition(|p| present.binary_search(p).is_ok());
+        let quorum = version.consensus.quorum.as_ref().map(|quorum| {
+            let have = present.len() as i64;
+            let met = match quorum {
+                Quorum::Count(n) => have >= *n,
+                Quorum::Ratio(a, b) => {
+                    have.saturating_mul(*b) >= a.saturating_mul(self.members(meeting.date).len() as i64)
+                }
+            };
+            (quorum, met)
+        });
+        Some(ConsensusFacts {
+            version,
+            reservations,
+            present,
+            blocking,
+            ignored,
+            quorum,
+        })
+    }
+
+    /// Whether a decision is valid, as [`Interpreter::valid`] decides it,
+    /// with no explanation built.
+    pub fn is_valid(&self, decision: &Decision) -> bool {
+        self.consensus(decision).is_some_and(|facts| facts.valid())
+    }
+
+    /// Whether a decision is valid, with what made it so or blocked it.
     pub fn valid(&self, decision: &Decision) -> Verdict {
         let meeting = &decision.meeting;
-        let when = date::format(meeting.date);
-        let kind_name = self
-            .bundle
-            .decision_kinds
-            .get(decision.kind as usize)
-            .cloned()
-            .unwrap_or_default();
-        let meeting_kind = self
-            .bundle
-            .meeting_kinds
-            .get(meeting.kind as usize)
-            .cloned()
-            .unwrap_or_default();
-        let Some(version) = self.version_at(meeting.date) else {
+        let Some(facts) = self.consensus(decision) else {
             return Verdict {
                 valid: false,
                 explanation: Explanation::leaf("no rules are in force", None),
             };
         };
+        let when = date::format(meeting.date);
+        let name = |names: &[String], k: u32| names.get(k as usize).cloned().unwrap_or_default();
+        let kind_name = name(&self.bundle.decision_kinds, decision.kind);
+        let meeting_kind = name(&self.bundle.meeting_kinds, meeting.kind);
         let mut blockers = Vec::new();
         let mut grounds = Vec::new();
-        for reservation in version.reservations.iter().filter(|r| r.decision == decision.kind) {
-            if reservation.meetings.contains(&meeting.kind) {
+        for (reservation, allowed) in &facts.reservations {
+            if *allowed {
                 grounds.push(Explanation::leaf(
                     format!("a `{meeting_kind}` meeting may take decisions of kind `{kind_name}`"),
                     Some(&reservation.cite),
@@ -660,15 +763,8 @@ impl<'b> Interpreter<'b> {
                 ));
             }
         }
-        let members: BTreeSet<PartyId> = self.members(meeting.date).into_iter().collect();
-        let present: BTreeSet<PartyId> = meeting
-            .present
-            .iter()
-            .copied()
-            .filter(|p| members.contains(p))
-            .collect();
-        let consensus_cite = version.consensus.cite.as_ref();
-        for objector in decision.objections.iter().filter(|p| present.contains(p)) {
+        let consensus_cite = facts.version.consensus.cite.as_ref();
+        for objector in &facts.blocking {
             blockers.push(Explanation::leaf(
                 format!(
                     "{} objected, a member present on {when}, so there is no consensus",
@@ -677,26 +773,18 @@ impl<'b> Interpreter<'b> {
                 consensus_cite,
             ));
         }
-        let ignored: Vec<String> = decision
-            .objections
-            .iter()
-            .filter(|p| !present.contains(p))
-            .map(|p| self.party_name(*p))
-            .collect();
-        if !ignored.is_empty() {
+        if !facts.ignored.is_empty() {
+            let ignored: Vec<String> = facts.ignored.iter().map(|p| self.party_name(*p)).collect();
             grounds.push(Explanation::leaf(
                 format!("objections by {} do not block: not members present", ignored.join(", ")),
                 consensus_cite,
             ));
         }
-        if let Some(quorum) = &version.consensus.quorum {
-            let have = present.len() as i64;
-            let (met, need) = match quorum {
-                Quorum::Count(n) => (have >= *n, format!("{n}")),
-                Quorum::Ratio(a, b) => (
-                    have.saturating_mul(*b) >= a.saturating_mul(members.len() as i64),
-                    format!("{a}/{b} of {}", members.len()),
-                ),
+        if let Some((quorum, met)) = facts.quorum {
+            let have = facts.present.len();
+            let need = match quorum {
+                Quorum::Count(n) => format!("{n}"),
+                Quorum::Ratio(a, b) => format!("{a}/{b} of {}", self.members(meeting.date).len()),
             };
             let fact = format!("{have} members present, quorum {need}");
             if met {
@@ -705,10 +793,10 @@ impl<'b> Interpreter<'b> {
                 blockers.push(Explanation::leaf(format!("{fact}: not met"), consensus_cite));
             }
         }
-        let valid = blockers.is_empty();
+        let valid = facts.valid();
         if valid {
             grounds.push(Explanation::leaf(
-                format!("no member present objected ({} present)", present.len()),
+                format!("no member present objected ({} present)", facts.present.len()),
                 consensus_cite,
             ));
         }
@@ -1027,7 +1115,7 @@ impl<'b> Interpreter<'b> {
                 None => Value::None,
             },
             Builtin::Valid => match args.first() {
-                Some(Value::Decision(d)) => Value::Bool(self.valid(d).valid),
+                Some(Value::Decision(d)) => Value::Bool(self.is_valid(d)),
                 _ => return Err(malformed("valid() of a non-decision")),
             },
             Builtin::MayAttend => match (party(0)?, args.get(1)) {
