@@ -243,6 +243,28 @@ mod properties {
         charter_runtime::date::parse(text).expect("valid date")
     }
 
+    /// A decision at an unrecorded meeting of the Almaty policy, with the
+    /// parties present and objecting given as bit masks.
+    pub fn decision(d: Day, present: u64, objections: u64, kind: u32, meeting_kind: u32) -> ir::Decision {
+        let n = almaty().parties.len() as u32;
+        let set = |mask: u64| (0..n).filter(|p| mask & (1 << p) != 0).collect::<Vec<_>>();
+        ir::Decision {
+            kind,
+            meeting: ir::Meeting {
+                id: None,
+                kind: meeting_kind,
+                date: d,
+                host: None,
+                present: set(present),
+                observers: vec![],
+            },
+            objections: set(objections),
+            reservations: vec![],
+            subjects: vec![],
+            invited_to: None,
+        }
+    }
+
     fn query(interp: &Interpreter<'_>, builtin: Builtin, d: Day) -> Value {
         interp.call_builtin(builtin, &[Value::Date(d)]).expect("evaluates")
     }
@@ -398,7 +420,6 @@ mod explained {
     //! Answers computed without explanations (what queries use) equal the
     //! explained ones (what `--explain` and the report show).
 
-    use charter_runtime::ir;
     use charter_runtime::Interpreter;
     use proptest::prelude::*;
 
@@ -416,15 +437,7 @@ mod explained {
             let bundle = super::properties::almaty();
             let interp = Interpreter::new(bundle);
             let n = bundle.parties.len() as u32;
-            let set = |mask: u64| (0..n).filter(|p| mask & (1 << p) != 0).collect::<Vec<_>>();
-            let decision = ir::Decision {
-                kind,
-                meeting: ir::Meeting { id: None, kind: meeting_kind, date: d, host: None, present: set(present), observers: vec![] },
-                objections: set(objections),
-                reservations: vec![],
-                subjects: vec![],
-                invited_to: None,
-            };
+            let decision = super::properties::decision(d, present, objections, kind, meeting_kind);
             prop_assert_eq!(interp.is_valid(&decision), interp.valid(&decision).valid);
             for p in 0..n {
                 prop_assert_eq!(interp.status(p, d), interp.status_explained(p, d).0, "status of {} on {}", p, d);
@@ -533,16 +546,7 @@ mod differential {
             kind in 0u32..6,
             meeting_kind in 0u32..3,
         ) {
-            let n = almaty().parties.len() as u32;
-            let set = |mask: u64| (0..n).filter(|p| mask & (1 << p) != 0).collect::<Vec<_>>();
-            let decision = ir::Decision {
-                kind,
-                meeting: ir::Meeting { id: None, kind: meeting_kind, date: d, host: None, present: set(present), observers: vec![] },
-                objections: set(objections),
-                reservations: vec![],
-                subjects: vec![],
-                invited_to: None,
-            };
+            let decision = super::properties::decision(d, present, objections, kind, meeting_kind);
             let (a, b) = both(Builtin::Valid, &[Value::Decision(Box::new(decision))]);
             prop_assert_eq!(a, b);
         }

@@ -629,16 +629,6 @@ pub enum TemporalDiagnostic {
         #[label("withdrawal on or before membership")]
         span: Span,
     },
-    /// an interval or sequence of dates runs backwards
-    #[error("dates out of order: {why}")]
-    #[diagnostic(code("charter::dates-out-of-order"), help("swap the dates or correct the later one"))]
-    OutOfOrder {
-        why: &'static str,
-        #[label("this date is not after")]
-        span: Span,
-        #[label("this one")]
-        first: Span,
-    },
     /// two statements cover the same party or term over overlapping dates
     #[error("`{party}` is given membership twice over overlapping dates")]
     #[diagnostic(

@@ -432,7 +432,33 @@ pub enum ExprKind {
     },
 }
 
+impl Statement {
+    /// The items of a rotation statement.
+    pub fn rotation(&self) -> Option<&[Spanned<RotationItem>]> {
+        match &self.kind {
+            StatementKind::Rotation(items) => Some(items),
+            StatementKind::Roster { .. }
+            | StatementKind::Meeting(_)
+            | StatementKind::Decisions { .. }
+            | StatementKind::Reserve { .. }
+            | StatementKind::Observers { .. }
+            | StatementKind::Invite { .. }
+            | StatementKind::SupportUnit { .. }
+            | StatementKind::Designate { .. }
+            | StatementKind::Location { .. } => None,
+        }
+    }
+}
+
 impl Resolved {
+    /// Every statement: the policy's, then each amendment's, in the order
+    /// given.
+    pub fn statements(&self) -> impl Iterator<Item = &Statement> {
+        self.base
+            .iter()
+            .chain(self.amendments.iter().flat_map(|a| a.statements.iter()))
+    }
+
     /// The party an id names.
     #[expect(
         clippy::indexing_slicing,

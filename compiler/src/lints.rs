@@ -2,6 +2,7 @@
 //! leave a reader unsure how a rule traces to the legal text, or what the
 //! text means where it is silent.
 
+use charter_runtime::value::duration_text;
 use charter_runtime::{date, ir};
 
 use crate::diagnostics::LintDiagnostic;
@@ -20,7 +21,8 @@ pub fn check(package: &hir::Resolved, tests: Option<&[hir::Test]>, sink: &mut Si
             );
         }
     }
-    for test in tests.unwrap_or_default() {
+    // No typed tests (they did not check) means none to lint.
+    for test in tests.into_iter().flatten() {
         if !test.steps.iter().any(|s| matches!(s, hir::TestStep::Assert { .. })) {
             sink.push(
                 test.file,
@@ -31,14 +33,11 @@ pub fn check(package: &hir::Resolved, tests: Option<&[hir::Test]>, sink: &mut Si
             );
         }
     }
-    let statements = package
-        .base
-        .iter()
-        .chain(package.amendments.iter().flat_map(|a| a.statements.iter()));
     let mut voluntary = false;
-    for statement in statements {
-        voluntary |= matches!(&statement.kind, hir::StatementKind::Rotation(items)
-            if items.iter().any(|i| matches!(i.node, hir::RotationItem::Voluntary)));
+    for statement in package.statements() {
+        voluntary |= statement
+            .rotation()
+            .is_some_and(|items| items.iter().any(|i| matches!(i.node, hir::RotationItem::Voluntary)));
         gaps(package, statement, sink);
     }
     for event in &package.events {
@@ -82,7 +81,7 @@ fn gaps(package: &hir::Resolved, statement: &hir::Statement, sink: &mut Sink) {
             file,
             LintDiagnostic::AmbiguousCadence {
                 kind: package.meeting_kind(decl.kind).to_string(),
-                every: duration(decl.every.node),
+                every: duration_text(&decl.every.node),
                 adopted: date::format(package.adopted),
                 span: decl.every.span,
             },
@@ -98,17 +97,4 @@ fn gaps(package: &hir::Resolved, statement: &hir::Statement, sink: &mut Sink) {
         | hir::StatementKind::Designate { .. }
         | hir::StatementKind::Location { .. } => {}
     }
-}
-
-/// `2 years`, `1 month`.
-fn duration(d: ir::Duration) -> String {
-    let unit = match (d.unit, d.amount == 1) {
-        (ir::Unit::Days, true) => "day",
-        (ir::Unit::Days, false) => "days",
-        (ir::Unit::Months, true) => "month",
-        (ir::Unit::Months, false) => "months",
-        (ir::Unit::Years, true) => "year",
-        (ir::Unit::Years, false) => "years",
-    };
-    format!("{} {unit}", d.amount)
 }

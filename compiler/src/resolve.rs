@@ -382,8 +382,8 @@ impl<'a> Env<'a> {
 
     /// Every party of a list; all are checked, and `None` if any is unknown.
     pub fn parties(&self, file: FileId, list: &[Ident], sink: &mut Sink) -> Option<Vec<hir::PartyId>> {
-        let ids: Vec<Option<hir::PartyId>> = list.iter().map(|p| self.party(file, p, sink)).collect();
-        ids.into_iter().collect()
+        let spanned = self.spanned_parties(file, list, sink)?;
+        Some(spanned.into_iter().map(|p| p.node).collect())
     }
 
     pub fn meeting_kind(&self, file: FileId, ident: &Ident, sink: &mut Sink) -> Option<hir::MeetingKindId> {

@@ -1,5 +1,5 @@
 //! `hir::Resolved` -> diagnostics on how its checked dates relate: intervals
-//! run forwards and do not overlap, deadlines and the first term fall after
+//! do not overlap, deadlines and the first term fall after
 //! adoption, a withdrawal follows membership, and the rotation is complete
 //! and has someone eligible to start it. (Whether each date is on the
 //! calendar and each duration in range is checked before the tree is
@@ -22,38 +22,17 @@ struct Claim {
     span: Span,
 }
 
-/// Every statement of the package with the file it is in: the policy's,
-/// then each amendment's, in the order given.
-fn statements(package: &hir::Resolved) -> impl Iterator<Item = &hir::Statement> {
-    package
-        .base
-        .iter()
-        .chain(package.amendments.iter().flat_map(|a| a.statements.iter()))
-}
-
 pub fn check(package: &hir::Resolved, sink: &mut Sink) {
     let adopted = package.adopted;
     let mut claims: BTreeMap<hir::PartyId, Vec<Claim>> = BTreeMap::new();
     let mut joins: BTreeMap<hir::PartyId, Day> = BTreeMap::new();
-    for statement in statements(package) {
+    for statement in package.statements() {
         let file = statement.file;
         let hir::StatementKind::Roster { parties, kind } = &statement.kind else {
             continue;
         };
         match *kind {
             hir::Membership::Member { from, until } => {
-                if let Some(until) = until {
-                    if until.node <= from.node {
-                        sink.push(
-                            file,
-                            TemporalDiagnostic::OutOfOrder {
-                                why: "membership ends on or before it starts",
-                                span: until.span,
-                                first: from.span,
-                            },
-                        );
-                    }
-                }
                 for p in parties {
                     joins.entry(p.node).or_insert(from.node);
                     claims.entry(p.node).or_default().push(Claim {
@@ -118,8 +97,8 @@ pub fn check(package: &hir::Resolved, sink: &mut Sink) {
         }
     }
     check_overlaps(package, &claims, sink);
-    for statement in statements(package) {
-        if let hir::StatementKind::Rotation(items) = &statement.kind {
+    for statement in package.statements() {
+        if let Some(items) = statement.rotation() {
             // An amendment may restate only the parts of a rotation it
             // changes; the policy's own rotation must be complete.
             let complete = statement.file == package.policy_file;
@@ -257,18 +236,7 @@ fn check_amended_rotations(package: &hir::Resolved, sink: &mut Sink) {
     let rotations = |statements: &[hir::Statement]| -> Vec<(Span, Vec<hir::RotationItem>)> {
         statements
             .iter()
-            .filter_map(|s| match &s.kind {
-                hir::StatementKind::Rotation(items) => Some((s.span, items.iter().map(|i| i.node.clone()).collect())),
-                hir::StatementKind::Roster { .. }
-                | hir::StatementKind::Meeting(_)
-                | hir::StatementKind::Decisions { .. }
-                | hir::StatementKind::Reserve { .. }
-                | hir::StatementKind::Observers { .. }
-                | hir::StatementKind::Invite { .. }
-                | hir::StatementKind::SupportUnit { .. }
-                | hir::StatementKind::Designate { .. }
-                | hir::StatementKind::Location { .. } => None,
-            })
+            .filter_map(|s| Some((s.span, s.rotation()?.iter().map(|i| i.node.clone()).collect())))
             .collect()
     };
     let has_first = |items: &[hir::RotationItem]| items.iter().any(|i| matches!(i, hir::RotationItem::First { .. }));

@@ -1,7 +1,8 @@
 //! AST -> diagnostics for what cannot become a checked value of the
 //! resolved tree: a date off the calendar, a term, cadence or period out of
 //! range, a header without its adoption date or with a field given twice, a
-//! statement a file may hold once given twice, renames out of date order.
+//! statement a file may hold once given twice, renames out of date order, a
+//! membership that ends before it starts.
 //! Resolution builds the tree only from what passes here; the checks of how
 //! checked values relate (intervals, overlaps, the rotation's start) are
 //! the temporal check's, on the tree.
@@ -37,6 +38,19 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
                     }
                 }
                 check_durations(file, stmt, sink);
+                if let StmtKind::Members {
+                    from,
+                    until: Some(until),
+                    ..
+                } = &stmt.kind
+                {
+                    if is_valid(from) && is_valid(until) && day(until) <= day(from) {
+                        sink.push(
+                            file,
+                            out_of_order(from, until, "membership ends on or before it starts"),
+                        );
+                    }
+                }
             }
             Item::Block(_) | Item::Rule(_) | Item::Test(_) | Item::NonNormative(_) => {}
         }

@@ -110,6 +110,8 @@ where
                 // stage's enum rejects that.
                 code: variant.code().map(|code| code.to_string()).unwrap_or_default(),
                 severity: d.severity,
+                // Empty when a variant has no doc comment: the same test
+                // rejects that.
                 description: variant.get_documentation().unwrap_or_default().trim(),
             }
         })

@@ -736,6 +736,8 @@ impl<'b> Interpreter<'b> {
             };
         };
         let when = date::format(meeting.date);
+        // A kind beyond the bundle's tables (a decision built by hand, not
+        // read from facts) is named by nothing, as it always was here.
         let name = |names: &[String], k: u32| names.get(k as usize).cloned().unwrap_or_default();
         let kind_name = name(&self.bundle.decision_kinds, decision.kind);
         let meeting_kind = name(&self.bundle.meeting_kinds, meeting.kind);

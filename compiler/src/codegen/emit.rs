@@ -117,32 +117,46 @@ struct BucketIndex {
     steps: usize,
 }
 
-/// The bucket width (as a shift) and steps that need the fewest steps, then
-/// the fewest buckets, for these term starts; `None` when no width keeps
-/// both within their limits.
-fn choose_buckets(starts: &[i32], end: i32) -> Option<(u32, usize, usize)> {
-    let first = *starts.first()?;
-    let span = i64::from(end) - i64::from(first);
+/// The buckets of a [`BucketIndex`] before they are written out.
+#[derive(Debug, PartialEq)]
+struct Buckets {
+    shift: u32,
+    steps: usize,
+    /// Per bucket, the index of the last term started by its first day.
+    last: Vec<i32>,
+}
+
+/// The bucket index for these term starts (sorted, ending at `end`): the
+/// width that needs the fewest steps, then the fewest buckets. `None` when
+/// no width keeps both within their limits.
+fn bucket_index(starts: &[i32], end: i32) -> Option<Buckets> {
+    let first = i64::from(*starts.first()?);
+    let span = i64::from(end) - first;
+    if span < 0 {
+        return None;
+    }
+    let started_by = |day: i64| starts.partition_point(|s| i64::from(*s) <= day);
     let mut best: Option<(u32, usize, usize)> = None;
     for shift in (0..=20u32).rev() {
         let buckets = usize::try_from((span >> shift) + 1).ok()?;
         if buckets > MAX_BUCKETS {
             break;
         }
-        let steps = (0..buckets)
+        let steps = (0..buckets as i64)
             .map(|k| {
-                let from = i64::from(first) + ((k as i64) << shift);
-                let to = from + (1i64 << shift) - 1;
-                let last = |day: i64| starts.partition_point(|s| i64::from(*s) <= day);
-                last(to) - last(from)
+                let from = first + (k << shift);
+                started_by(from + (1i64 << shift) - 1) - started_by(from)
             })
-            .max()
-            .unwrap_or(0);
+            .max()?;
         if best.is_none_or(|(_, _, s)| steps < s) {
             best = Some((shift, buckets, steps));
         }
     }
-    best.filter(|(_, _, steps)| *steps <= MAX_STEPS)
+    let (shift, buckets, steps) = best.filter(|(_, _, steps)| *steps <= MAX_STEPS)?;
+    let last = (0..buckets as i64)
+        .map(|k| i32::try_from(started_by(first + (k << shift)).checked_sub(1)?).ok())
+        .collect::<Option<Vec<i32>>>()?;
+    Some(Buckets { shift, steps, last })
 }
 
 /// Emits every function into `module`.
@@ -343,24 +357,17 @@ fn term_tables<M: Module>(module: &mut M, folded: &Folded) -> ModuleResult<Table
         Ok(id)
     };
     let term_starts: Vec<i32> = folded.terms.iter().map(|(start, _)| *start).collect();
-    let index = match choose_buckets(&term_starts, folded.terms_end) {
+    let index = match bucket_index(&term_starts, folded.terms_end) {
         None => None,
-        Some((shift, buckets, steps)) => {
-            let first = i64::from(term_starts.first().copied().unwrap_or_default());
-            let mut bytes = Vec::with_capacity(buckets * 4);
-            for k in 0..buckets {
-                let day = first + ((k as i64) << shift);
-                let started = term_starts.partition_point(|s| i64::from(*s) <= day);
-                let last = i32::try_from(started.saturating_sub(1)).unwrap_or_default();
-                bytes.extend_from_slice(&last.to_le_bytes());
-            }
-            Some(BucketIndex {
-                data: data("charter_term_index", bytes)?,
-                shift,
-                buckets,
-                steps,
-            })
-        }
+        Some(buckets) => Some(BucketIndex {
+            data: data(
+                "charter_term_index",
+                buckets.last.iter().flat_map(|i| i.to_le_bytes()).collect(),
+            )?,
+            shift: buckets.shift,
+            buckets: buckets.last.len(),
+            steps: buckets.steps,
+        }),
     };
     Ok(Tables {
         starts: data("charter_term_starts", starts)?,
@@ -618,10 +625,14 @@ mod tests {
         // Two-year terms from 2013-08-31 (day 15948) for 200 years.
         let starts: Vec<i32> = (0..100).map(|k| 15948 + 730 * k + k / 2).collect();
         let end = 15948 + 73_100;
-        let chosen = choose_buckets(&starts, end);
-        // One step at most, with buckets no wider than the shortest term.
+        let chosen = bucket_index(&starts, end);
+        // One step at most, with buckets no wider than the shortest term,
+        // each naming the last term started by its first day.
         assert!(
-            chosen.is_some_and(|(shift, buckets, steps)| steps <= 1 && buckets <= MAX_BUCKETS && 1i64 << shift <= 730),
+            chosen.as_ref().is_some_and(|b| b.steps <= 1
+                && b.last.len() <= MAX_BUCKETS
+                && 1i64 << b.shift <= 730
+                && b.last.first() == Some(&0)),
             "{chosen:?}"
         );
     }
@@ -633,16 +644,13 @@ mod tests {
         // holds eight starts.
         let mut starts: Vec<i32> = (0..8).map(|k| 20_000 + k).collect();
         starts.push(20_010);
-        assert_eq!(choose_buckets(&starts, 20_000 + 100_000), None);
+        assert_eq!(bucket_index(&starts, 20_000 + 100_000), None);
         // Over a shorter span, 4-day buckets (at most 3 steps) are allowed.
-        assert_eq!(
-            choose_buckets(&starts, 20_000 + 36_500).map(|(shift, _, _)| shift),
-            Some(2)
-        );
+        assert_eq!(bucket_index(&starts, 20_000 + 36_500).map(|b| b.shift), Some(2));
     }
 
     #[test]
     fn no_terms_no_index() {
-        assert_eq!(choose_buckets(&[], 0), None);
+        assert_eq!(bucket_index(&[], 0), None);
     }
 }
