@@ -154,11 +154,23 @@ fn eval_cases() {
             let interpreter = charter_runtime::Interpreter::new(&compiled.bundle);
             let mut locals = compiled.facts.clone();
             let (value, explanation) = interpreter.explain(&compiled.expr, &mut locals).expect("evaluates");
-            let jit = charter_compiler::codegen::Jit::compile(&compiled.bundle).expect("compiles to native code");
-            let native = charter_runtime::Interpreter::with_accelerator(&compiled.bundle, &jit);
-            let mut locals = compiled.facts.clone();
-            let native_value = native.eval(&compiled.expr, &mut locals).expect("evaluates natively");
-            if native_value != value {
+            let tables = charter_runtime::Tables::build(&compiled.bundle);
+            let jit =
+                charter_compiler::codegen::Jit::compile(&compiled.bundle, &tables).expect("compiles to native code");
+            // A built-in query is answered natively too (its arguments
+            // evaluated first).
+            let native_value = match &compiled.expr {
+                charter_runtime::ir::Expr::Builtin(builtin, args) => {
+                    let mut locals = compiled.facts.clone();
+                    let args: Vec<_> = args
+                        .iter()
+                        .map(|a| interpreter.eval(a, &mut locals).expect("evaluates"))
+                        .collect();
+                    jit.call(*builtin, &args)
+                }
+                _ => None,
+            };
+            if let Some(native_value) = native_value.filter(|v| *v != value) {
                 mismatches.push(format!(
                     "{}: the JIT gives {native_value:?}, the interpreter {value:?}",
                     line.query
@@ -473,9 +485,9 @@ mod shared_terms {
         fn shared_terms_answer_like_a_fresh_interpreter(
             days in proptest::collection::vec(day("1990-01-01")..charter_runtime::date::LAST, 1..8)
         ) {
-            let table = charter_runtime::TermTable::default();
+            let tables = charter_runtime::Tables::build(super::properties::almaty());
             for d in days {
-                let shared = Interpreter::new(super::properties::almaty()).sharing_terms(&table);
+                let shared = Interpreter::with_tables(super::properties::almaty(), &tables);
                 let fresh = Interpreter::new(super::properties::almaty());
                 for builtin in [Builtin::Chair, Builtin::TermStart, Builtin::TermEnd, Builtin::NextChair] {
                     prop_assert_eq!(query(&shared, builtin, d), query(&fresh, builtin, d), "{:?} on day {}", builtin, d);
@@ -508,15 +520,17 @@ mod differential {
 
     fn jit() -> &'static Jit {
         static JIT: std::sync::OnceLock<Jit> = std::sync::OnceLock::new();
-        JIT.get_or_init(|| Jit::compile(almaty()).expect("the Almaty policy compiles to native code"))
+        JIT.get_or_init(|| {
+            Jit::compile(almaty(), &charter_runtime::Tables::build(almaty()))
+                .expect("the Almaty policy compiles to native code")
+        })
     }
 
     fn both(builtin: Builtin, args: &[Value]) -> (Value, Value) {
         let interp = Interpreter::new(almaty());
-        let native = Interpreter::with_accelerator(almaty(), jit());
         (
             interp.call_builtin(builtin, args).expect("interpreter evaluates"),
-            native.call_builtin(builtin, args).expect("JIT evaluates"),
+            jit().call(builtin, args).expect("native code answers"),
         )
     }
 
@@ -609,6 +623,147 @@ valid amendment at a Ministerial: 1
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A policy of 100 parties asked about a day in 2500: the JIT, the object
+/// file from `charter build` (linked from C) and the interpreter give the
+/// same chair, term, membership and validity.
+#[test]
+fn a_hundred_parties_in_2500_answer_natively_everywhere() {
+    use charter_compiler::codegen::Jit;
+    use charter_runtime::{date, Interpreter, Tables};
+
+    let dir = std::env::temp_dir().join(format!("charter-crowd-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut policy = String::from("charter \"Crowd\"\n  ref \"C/1\"\n  adopted 2013-06-05\n\n");
+    for i in 0..100 {
+        policy.push_str(&format!("state P{i:03} \"State {i}\" sort \"State {i:03}\"\n"));
+    }
+    policy.push_str("§ 1 quote \"q\" {\n");
+    for i in 0..99 {
+        policy.push_str(&format!("  members P{i:03} from 2013-06-05\n"));
+    }
+    policy.push_str("  pending P099 under silence until 2013-09-01\n  withdrawal P050 on 2100-01-01\n");
+    policy.push_str("  chair {\n    eligible members\n    order alphabetical english\n    first P000 from 2013-08-31\n    term 2 years\n  }\n");
+    policy.push_str("  meeting ministerial must every 2 years from 2013-06-05\n  amendments by ministerial\n  decisions by consensus of members present\n}\n");
+    let file = dir.join("crowd.charter");
+    std::fs::write(&file, &policy).expect("policy written");
+    let sources = vec![charter_compiler::SourceFile::charter("crowd.charter", policy.clone())];
+    let result = charter_compiler::check(&sources);
+    let bundle = result
+        .bundles
+        .first()
+        .unwrap_or_else(|| panic!("{:?}", result.diagnostics));
+    assert_eq!(bundle.parties.len(), 100);
+    let tables = Tables::build(bundle);
+    let interp = Interpreter::with_tables(bundle, &tables);
+    let jit = Jit::compile(bundle, &tables).expect("100 parties compile to native code");
+    let day = date::parse("2500-03-01").expect("a date");
+    let term = interp.term_at(day).expect("terms").expect("a term in 2500");
+    let chair = term.chair.expect("a chair in 2500");
+    assert_eq!(jit.chair(day), Some(chair));
+    assert_eq!(jit.native().term_start(day), term.start);
+    assert_eq!(jit.native().term_end(day), term.end);
+    for p in [0u32, 50, 70, 99] {
+        assert_eq!(
+            jit.native().member(p, day),
+            interp.status(p, day) == charter_runtime::ir::Status::Member,
+            "P{p}"
+        );
+    }
+    let decision = |objections: Vec<u32>| charter_runtime::ir::Decision {
+        kind: 0,
+        meeting: charter_runtime::ir::Meeting {
+            id: None,
+            kind: 0,
+            date: day,
+            host: None,
+            present: (0..100).collect(),
+            observers: vec![],
+        },
+        objections,
+        reservations: vec![],
+        subjects: vec![],
+        invited_to: None,
+    };
+    let cases = [vec![], vec![70], vec![50]];
+    let expected: Vec<bool> = cases.iter().map(|o| interp.is_valid(&decision(o.clone()))).collect();
+    assert_eq!(
+        expected,
+        [true, false, true],
+        "P050 withdrew in 2100: its objection does not block"
+    );
+    for (o, e) in cases.iter().zip(&expected) {
+        assert_eq!(jit.valid(&decision(o.clone())), Some(*e), "objections {o:?}");
+    }
+
+    let object = dir.join("crowd.o");
+    let header = dir.join("charter_policy.h");
+    let (status, _, err) = charter(&[
+        "build",
+        &file.display().to_string(),
+        "-o",
+        &object.display().to_string(),
+        "--header",
+        &header.display().to_string(),
+    ]);
+    assert_eq!(status, 0, "{err}");
+    let program = format!(
+        r#"#include <stdio.h>
+#include <string.h>
+#include "charter_policy.h"
+int main(void) {{
+    int32_t day = {day};
+    printf("%d %d %d\n", charter_chair(day), charter_term_start(day), charter_term_end(day));
+    printf("%d %d %d %d\n", charter_member(0, day), charter_member(50, day), charter_member(70, day), charter_member(99, day));
+    struct charter_decision d;
+    memset(&d, 0, sizeof d);
+    d.date = day;
+    for (int p = 0; p < 100; p++) CHARTER_SET_ADD(d.present, p);
+    printf("%d", charter_valid(&d));
+    CHARTER_SET_ADD(d.objections, 70);
+    printf(" %d", charter_valid(&d));
+    memset(d.objections, 0, sizeof d.objections);
+    CHARTER_SET_ADD(d.objections, 50);
+    printf(" %d\n", charter_valid(&d));
+    return 0;
+}}
+"#
+    );
+    let c = dir.join("crowd.c");
+    std::fs::write(&c, program).expect("C written");
+    let binary = dir.join("crowd");
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
+    let compiled = std::process::Command::new(&cc)
+        .args(["-O2", "-Wall", "-Werror", "-I"])
+        .arg(&dir)
+        .arg(&c)
+        .arg(&object)
+        .arg("-o")
+        .arg(&binary)
+        .output()
+        .unwrap_or_else(|e| panic!("the C compiler `{cc}` must be installed to test the object file: {e}"));
+    assert!(
+        compiled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&compiled.stderr)
+    );
+    let run = std::process::Command::new(&binary).output().expect("the program runs");
+    let member = |p: u32| i32::from(interp.status(p, day) == charter_runtime::ir::Status::Member);
+    let want = format!(
+        "{chair} {} {}\n{} {} {} {}\n{} {} {}\n",
+        term.start,
+        term.end,
+        member(0),
+        member(50),
+        member(70),
+        member(99),
+        i32::from(expected[0]),
+        i32::from(expected[1]),
+        i32::from(expected[2]),
+    );
+    assert_eq!(String::from_utf8_lossy(&run.stdout), want);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The embedding API answers typed and by-name queries the same with and
 /// without native code, and reports bad queries as values.
 #[test]
@@ -691,6 +846,9 @@ mod random_policies {
         quorum: Option<(i64, i64)>,
         declines: Vec<(usize, i64)>,
         handovers: Vec<(usize, i32)>,
+        /// Further states, members from adoption onwards on days of their
+        /// own, so the policy has more than 64 parties and many epochs.
+        crowd: usize,
     }
 
     fn day(d: i32) -> String {
@@ -718,7 +876,16 @@ mod random_policies {
                     }
                 }
             }
+            for k in 0..self.crowd {
+                s.push_str(&format!("state C{k:03} \"Crowd {k}\" sort \"Crowd {k:03}\"\n"));
+            }
             s.push_str("§ 1 quote \"q\" {\n");
+            for k in 0..self.crowd {
+                s.push_str(&format!(
+                    "  members C{k:03} from {}\n",
+                    day(self.adopted + 37 * k as i32)
+                ));
+            }
             for (i, (standing, withdrawal)) in self.standings.iter().enumerate() {
                 match standing {
                     Standing::Member { from, until } => {
@@ -825,6 +992,7 @@ mod random_policies {
             quorum in prop_oneof![Just(None), (1i64..4).prop_map(|n| Some((n, 0))), (1i64..3, 2i64..4).prop_map(|(a, b)| Some((a.min(b), b)))],
             declines in proptest::collection::vec((0usize..8, 1i64..12), 0..4),
             handovers in proptest::collection::vec((0usize..8, 100i32..6000), 0..2),
+            crowd in prop_oneof![3 => Just(0usize), 1 => Just(70usize)],
             adopted in Just(adopted),
         ) -> Policy {
             let standings = standings
@@ -843,7 +1011,7 @@ mod random_policies {
                 })
                 .collect();
             let rename = rename.map(|(p, on, s)| (p % sort.len(), adopted + on, s));
-            Policy { adopted, standings, sort, rename, first_offset, term, voluntary, all_decline_stays, quorum, declines, handovers }
+            Policy { adopted, standings, sort, rename, first_offset, term, voluntary, all_decline_stays, quorum, declines, handovers, crowd }
         }
     }
 
@@ -861,7 +1029,8 @@ mod random_policies {
         fn jit_agrees_with_the_interpreter(
             policy in policy(),
             days in proptest::collection::vec(-500i32..16_000, 4),
-            decisions in proptest::collection::vec((0i32..16_000, any::<u16>(), any::<u16>(), 0u32..2, 0u32..2), 2),
+            far in proptest::collection::vec(-1_000_000i32..3_000_000, 2),
+            decisions in proptest::collection::vec((0i32..16_000, any::<u16>(), any::<u16>(), 0u32..2, 0u32..2, any::<u64>()), 2),
         ) {
             let sources = vec![
                 charter_compiler::SourceFile::charter("policy.charter", policy.source()),
@@ -871,33 +1040,42 @@ mod random_policies {
             let bundle = result.bundles.first();
             prop_assert!(bundle.is_some(), "generated policy does not check:\n{}\n{}\n{:?}", policy.source(), policy.history(), result.diagnostics);
             let bundle = bundle.expect("checked above");
-            let jit = Jit::compile(bundle).expect("compiles to native code");
             let interp = Interpreter::new(bundle);
-            let native = Interpreter::with_accelerator(bundle, &jit);
+            let jit = Jit::compile(bundle, interp.tables()).expect("compiles to native code");
             let ask = |b: Builtin, args: &[Value]| -> Result<(), TestCaseError> {
                 let a = interp.call_builtin(b, args).expect("interpreter");
-                let n = native.call_builtin(b, args).expect("native");
+                let n = jit.call(b, args).expect("native code answers");
                 prop_assert_eq!(a, n, "{:?}({:?}) on\n{}\n{}", b, args, policy.source(), policy.history());
                 Ok(())
             };
-            for offset in &days {
-                let d = Value::Date(policy.adopted + offset);
+            // Days near adoption, and any day to the calendar's end and past it.
+            let days: Vec<i32> = days.iter().map(|o| policy.adopted + o).chain(far).collect();
+            for day in &days {
+                let d = Value::Date(*day);
                 for b in [Builtin::Chair, Builtin::NextChair, Builtin::TermStart, Builtin::TermEnd, Builtin::Members] {
                     ask(b, std::slice::from_ref(&d))?;
                 }
                 ask(Builtin::Member, &[Value::Party(1), d.clone()])?;
+                ask(Builtin::Member, &[Value::Party(bundle.parties.len() as u32 - 1), d.clone()])?;
                 for p in 0..bundle.parties.len() as u32 {
-                    let meeting = ir::Meeting { id: None, kind: 0, date: policy.adopted + offset, host: None, present: vec![], observers: vec![] };
+                    let meeting = ir::Meeting { id: None, kind: 0, date: *day, host: None, present: vec![], observers: vec![] };
                     ask(Builtin::MayAttend, &[Value::Party(p), Value::Meeting(Box::new(meeting))])?;
                 }
             }
-            let n = bundle.parties.len() as u32;
-            for (offset, present, objections, kind, meeting) in decisions {
+            let n = policy.sort.len() as u32;
+            for (offset, present, objections, kind, meeting, crowd) in decisions {
+                // The policy's own states by the masks; the crowd (after
+                // them) present by `crowd`'s bits, one of them objecting.
+                let crowd_ids = (0..policy.crowd as u32).map(|k| n + k);
                 let set = |mask: u16| (0..n).filter(|p| mask & (1 << p) != 0).collect::<Vec<_>>();
+                let mut present = set(present);
+                present.extend(crowd_ids.clone().filter(|p| crowd & (1 << (p % 64)) != 0));
+                let mut objections = set(objections);
+                objections.extend(crowd_ids.clone().filter(|p| u64::from(*p) == n as u64 + crowd % 97));
                 let decision = ir::Decision {
                     kind: if kind == 0 { 1 } else { 5 },
-                    meeting: ir::Meeting { id: None, kind: meeting, date: policy.adopted + offset, host: None, present: set(present), observers: vec![] },
-                    objections: set(objections),
+                    meeting: ir::Meeting { id: None, kind: meeting, date: policy.adopted + offset, host: None, present, observers: vec![] },
+                    objections,
                     reservations: vec![],
                     subjects: vec![],
                     invited_to: None,

@@ -266,7 +266,9 @@ fn every_policy_that_checks_can_be_queried_to_the_end_of_the_calendar() {
     let dir = Scratch::new("calendar");
     dir.write("p.charter", &policy("term 100000 years", ""));
     fails_with(&["check", &dir.path()], 1, "charter::duration-out-of-range");
-    for (term, chair) in [("term 100 years", "KGZ"), ("term 1 month", "KAZ")] {
+    // Monthly terms from 2013-08-31 have a boundary on 9999-12-31 itself:
+    // the 95,836th term (KAZ, KGZ, TJK in turn: KGZ) starts that day.
+    for (term, chair) in [("term 100 years", "KGZ"), ("term 1 month", "KGZ")] {
         dir.write("p.charter", &policy(term, ""));
         for backend in ["jit", "interp"] {
             for day in ["9999-12-31", "2400-01-01"] {

@@ -139,11 +139,19 @@ pub fn w3_pairs(a: &Almaty, n: usize, rng: &mut Rng) -> Vec<Attendance> {
         .collect()
 }
 
+/// The decisions as native code reads them (the Almaty policy has one
+/// word per set of parties).
 pub fn records(a: &Almaty, decisions: &[ir::Decision]) -> Vec<DecisionRecord> {
     decisions
         .iter()
         .filter_map(|d| a.compiled.jit().and_then(|j| j.record(d)))
+        .filter_map(|words| DecisionRecord::from_words(&words))
         .collect()
+}
+
+/// Records laid end to end as the `u64` words of the batch entry point.
+pub fn words(records: &[DecisionRecord]) -> Vec<u64> {
+    records.iter().flat_map(DecisionRecord::words).collect()
 }
 
 pub fn meeting(d: Day) -> ir::Meeting {

@@ -188,8 +188,9 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
         .map(|d| Rego::decision_input(&almaty, d))
         .collect::<Result<Vec<_>, _>>()?;
     let rego_build = build_start.elapsed().as_nanos() as f64 / peer_n as f64;
+    let record_words = words(&records);
     let mut valid_out = vec![0u8; records.len()];
-    native.valid_batch(&records, &mut valid_out);
+    native.valid_batch(&record_words, &mut valid_out);
     for i in 0..CHECK_SAMPLE {
         let expected = interp.valid(&decisions[i]).valid;
         ensure(interp.is_valid(&decisions[i]) == expected, || {
@@ -210,14 +211,14 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
         let mut w2 = BTreeMap::new();
         w2.insert("charter_jit", {
             let start = Instant::now();
-            native.valid_batch(black_box(&records), &mut valid_out);
+            native.valid_batch(black_box(&record_words), &mut valid_out);
             black_box(&valid_out);
             start.elapsed().as_nanos() as f64 / records.len() as f64
         });
         w2.insert(
             "charter_jit_per_call",
             per_item(records.len(), |i| {
-                black_box(native.valid(black_box(&records[i])));
+                black_box(native.valid(black_box(record_words.get(i * 4..i * 4 + 4).unwrap_or_default())));
             }),
         );
         w2.insert(
@@ -380,13 +381,17 @@ fn w5(almaty: &Almaty) -> Result<(u64, f64), String> {
         objections: 0,
     };
     const CHUNK: usize = 1 << 16;
-    let mut records = vec![template; CHUNK];
+    // The records as native code reads them: four words each, the header
+    // written once, the sets per chunk.
+    let mut records: Vec<u64> = (0..CHUNK).flat_map(|_| template.words()).collect();
     let mut out = vec![0u8; CHUNK];
-    let fill = |records: &mut [DecisionRecord], chunk: usize| {
-        for (i, r) in records.iter_mut().enumerate() {
+    let fill = |records: &mut [u64], chunk: usize| {
+        for (i, r) in records.chunks_exact_mut(4).enumerate() {
             let combo = (chunk * CHUNK + i) as u64;
-            r.present = combo & 0xFFF;
-            r.objections = combo >> 12;
+            if let [_, _, present, objections] = r {
+                *present = combo & 0xFFF;
+                *objections = combo >> 12;
+            }
         }
     };
     const CHUNKS: usize = (1usize << 24) / CHUNK;
@@ -408,7 +413,8 @@ fn w5(almaty: &Almaty) -> Result<(u64, f64), String> {
         }
         fill(&mut records, chunk);
         native.valid_batch(&records, &mut out);
-        for (r, o) in records.iter().zip(&out).step_by(97).take(700) {
+        for (r, o) in records.chunks_exact(4).zip(&out).step_by(97).take(700) {
+            let r = DecisionRecord::from_words(r).ok_or("W5 record")?;
             let set = |mask: u64| (0..12u32).filter(|p| mask & (1 << p) != 0).collect::<Vec<_>>();
             let decision = ir::Decision {
                 kind: r.kind,
@@ -426,7 +432,7 @@ fn w5(almaty: &Almaty) -> Result<(u64, f64), String> {
                 invited_to: None,
             };
             let expected = interp.valid(&decision).valid;
-            ensure((*o != 0) == expected && hand.valid(r) == expected, || {
+            ensure((*o != 0) == expected && hand.valid(&r) == expected, || {
                 format!("W5 case {r:?}")
             })?;
             checked += 1;

@@ -24,7 +24,7 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
         Ok(loaded) => loaded,
         Err(status) => return status,
     };
-    let folded = match fold(&bundle) {
+    let folded = match fold(&bundle, &charter_runtime::Tables::build(&bundle)) {
         Ok(folded) => folded,
         Err(e) => {
             crate::print_error(err, &crate::error::CliError::Codegen(e.to_string()));

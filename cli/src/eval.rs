@@ -69,11 +69,8 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
             return EXIT_FINDINGS;
         }
     };
-    let jit = super::accelerator(args.backend, &compiled.bundle, err);
-    let interpreter = match &jit {
-        Some(jit) => Interpreter::with_accelerator(&compiled.bundle, jit),
-        None => Interpreter::new(&compiled.bundle),
-    };
+    let _native = super::accelerator(args.backend, &compiled.bundle, err);
+    let interpreter = Interpreter::new(&compiled.bundle);
     let mut locals = compiled.facts.clone();
     let answer = if args.explain {
         interpreter

@@ -91,13 +91,15 @@ pub fn accelerator(
 ) -> Option<charter_compiler::codegen::Jit> {
     match backend {
         Backend::Interp => None,
-        Backend::Jit => match charter_compiler::codegen::Jit::compile(bundle) {
-            Ok(jit) => Some(jit),
-            Err(e) => {
-                let _ = writeln!(err, "note: using the interpreter: {e}");
-                None
+        Backend::Jit => {
+            match charter_compiler::codegen::Jit::compile(bundle, &charter_runtime::Tables::build(bundle)) {
+                Ok(jit) => Some(jit),
+                Err(e) => {
+                    let _ = writeln!(err, "note: using the interpreter: {e}");
+                    None
+                }
             }
-        },
+        }
     }
 }
 

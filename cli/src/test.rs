@@ -20,11 +20,8 @@ pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
         Ok((bundle, _)) => bundle,
         Err(status) => return status,
     };
-    let jit = super::accelerator(args.backend, &bundle, err);
-    let interpreter = match &jit {
-        Some(jit) => Interpreter::with_accelerator(&bundle, jit),
-        None => Interpreter::new(&bundle),
-    };
+    let _native = super::accelerator(args.backend, &bundle, err);
+    let interpreter = Interpreter::new(&bundle);
     let outcomes = interpreter.run_tests();
     let mut text = String::new();
     let (mut passed, mut failed) = (0, 0);

@@ -1,6 +1,7 @@
 //! The embedding API: compile a policy once at load, then ask it questions
-//! through [`charter_runtime::Evaluator`]. Native code answers the hot
-//! queries; the reference interpreter the rest.
+//! through [`charter_runtime::Evaluator`]. The semantic core's tables are
+//! built once; native code answers the built-in queries from them, the
+//! interpreter (from the same tables) everything else.
 //!
 //! The compiler does no IO: [`compile`] takes the policy's files as
 //! [`SourceFile`]s. `charter_cli::load` reads them from a folder.
@@ -18,18 +19,17 @@
 //! ```
 
 use charter_runtime::ir::{self, Day, PartyId};
-use charter_runtime::{evaluator, EvalError, Evaluator, Interpreter, QueryError, TermTable, Value};
+use charter_runtime::{evaluator, EvalError, Evaluator, Interpreter, QueryError, Tables, Value};
 
-use crate::codegen::{fold, Jit};
+use crate::codegen::Jit;
 use crate::package::SourceFile;
 
-/// A compiled policy: its IR, and native code when the JIT could compile it.
+/// A compiled policy: its IR, the semantic core's tables, and native code
+/// when the JIT could compile it.
 pub struct Compiled {
     bundle: ir::Bundle,
+    tables: Tables,
     jit: Option<Jit>,
-    /// The terms of office the interpreter has worked out, kept for every
-    /// later query.
-    terms: TermTable,
 }
 
 /// Why a policy could not be compiled.
@@ -68,27 +68,24 @@ pub fn compile(sources: &[SourceFile]) -> Result<Compiled, LoadError> {
 }
 
 impl Compiled {
-    /// Native code when the policy fits it (at most 64 parties), else the
-    /// interpreter alone.
+    /// The tables, and native code compiled from them.
     pub fn new(bundle: ir::Bundle) -> Compiled {
-        let jit = Jit::compile(&bundle).ok();
-        Compiled {
-            bundle,
-            jit,
-            terms: TermTable::default(),
-        }
+        let tables = Tables::build(&bundle);
+        let jit = Jit::compile(&bundle, &tables).ok();
+        Compiled { bundle, tables, jit }
     }
 
-    /// The reference interpreter alone.
+    /// The tables alone, answered by the interpreter.
     pub fn interpreted(bundle: ir::Bundle) -> Compiled {
+        let tables = Tables::build(&bundle);
         Compiled {
             bundle,
+            tables,
             jit: None,
-            terms: TermTable::default(),
         }
     }
 
-    /// Whether native code answers the hot queries.
+    /// Whether native code answers the built-in queries.
     pub fn is_native(&self) -> bool {
         self.jit.is_some()
     }
@@ -98,12 +95,14 @@ impl Compiled {
         self.jit.as_ref()
     }
 
-    fn interpreter(&self) -> Interpreter<'_> {
-        let interpreter = match &self.jit {
-            Some(jit) => Interpreter::with_accelerator(&self.bundle, jit),
-            None => Interpreter::new(&self.bundle),
-        };
-        interpreter.sharing_terms(&self.terms)
+    /// The semantic core's tables.
+    pub fn tables(&self) -> &Tables {
+        &self.tables
+    }
+
+    /// An interpreter answering from this policy's tables.
+    pub fn interpreter(&self) -> Interpreter<'_> {
+        Interpreter::with_tables(&self.bundle, &self.tables)
     }
 }
 
@@ -113,27 +112,28 @@ impl Evaluator for Compiled {
     }
 
     fn query(&self, name: &str, args: &[Value]) -> Result<Value, QueryError> {
-        evaluator::query_with(&self.interpreter(), name, args)
+        let native = self
+            .jit
+            .as_ref()
+            .zip(ir::Builtin::from_name(name))
+            .and_then(|(jit, builtin)| jit.call(builtin, args));
+        match native {
+            Some(value) => Ok(value),
+            None => evaluator::query_with(&self.interpreter(), name, args),
+        }
     }
 
     fn chair(&self, day: Day) -> Result<Option<PartyId>, EvalError> {
-        if let Some(jit) = &self.jit {
-            match jit.native().chair(day) {
-                fold::NONE => return Ok(None),
-                fold::BEYOND => {}
-                party => return Ok(Some(party as PartyId)),
-            }
+        match &self.jit {
+            Some(jit) => Ok(jit.chair(day)),
+            None => Ok(self.interpreter().term_at(day)?.and_then(|t| t.chair)),
         }
-        Ok(Interpreter::new(&self.bundle)
-            .sharing_terms(&self.terms)
-            .term_at(day)?
-            .and_then(|t| t.chair))
     }
 
     fn valid(&self, decision: &ir::Decision) -> Result<bool, EvalError> {
-        if let Some((jit, record)) = self.jit.as_ref().and_then(|j| j.record(decision).map(|r| (j, r))) {
-            return Ok(jit.native().valid(&record));
+        match self.jit.as_ref().and_then(|jit| jit.valid(decision)) {
+            Some(valid) => Ok(valid),
+            None => Ok(self.interpreter().is_valid(decision)),
         }
-        Ok(Interpreter::new(&self.bundle).valid(decision).valid)
     }
 }

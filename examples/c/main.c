@@ -33,7 +33,6 @@ static const char *party_name(int32_t party) {
     return names[party];
 }
 
-#define BIT(id) ((uint64_t)1 << CHARTER_PARTY_##id)
 
 int main(void) {
     const struct { int y, m, d; } dates[] = {
@@ -50,11 +49,13 @@ int main(void) {
     decision.kind = CHARTER_DECISION_ORDINARY;
     decision.meeting_kind = CHARTER_MEETING_SENIOR_OFFICIALS;
     decision.date = day_number(2016, 9, 19);
-    decision.present = BIT(KAZ) | BIT(KGZ) | BIT(TJK) | BIT(AFG) | BIT(AZE) | BIT(TUR);
+    const int present[] = {CHARTER_PARTY_KAZ, CHARTER_PARTY_KGZ, CHARTER_PARTY_TJK,
+                           CHARTER_PARTY_AFG, CHARTER_PARTY_AZE, CHARTER_PARTY_TUR};
+    for (size_t i = 0; i < sizeof present / sizeof present[0]; i++) CHARTER_SET_ADD(decision.present, present[i]);
     printf("valid ordinary, no objection: %d\n", charter_valid(&decision));
-    decision.objections = BIT(KGZ);
+    CHARTER_SET_ADD(decision.objections, CHARTER_PARTY_KGZ);
     printf("valid ordinary, KGZ objects: %d\n", charter_valid(&decision));
-    decision.objections = 0;
+    memset(decision.objections, 0, sizeof decision.objections);
     decision.kind = CHARTER_DECISION_AMENDMENT;
     printf("valid amendment at a SOM: %d\n", charter_valid(&decision));
     decision.meeting_kind = CHARTER_MEETING_MINISTERIAL;

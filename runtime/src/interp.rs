@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::date;
 use crate::ir::*;
+use crate::tables::{self, Standing, Tables, Terms};
 use crate::value::{Value, Violation};
 
 /// Why an evaluation could not produce a value.
@@ -44,13 +45,7 @@ impl Explanation {
     }
 }
 
-/// A chair's term of office.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Term {
-    pub start: Day,
-    pub end: Day,
-    pub chair: Option<PartyId>,
-}
+pub use crate::tables::Term;
 
 /// The outcome of `valid(decision)` with what blocked it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,100 +57,6 @@ pub struct Verdict {
 /// Guards loops over terms and cadences against a malformed IR (a zero
 /// term would otherwise never advance).
 const MAX_STEPS: usize = 100_000;
-/// More terms than fit on the calendar (9999-12-31) at one a month.
-const MAX_TERMS: usize = 200_000;
-
-/// Native code that answers some built-in queries faster than the
-/// interpreter (the JIT). It must mean exactly what the interpreter means;
-/// the differential tests hold it to that.
-pub trait Accelerator {
-    /// The answer to `builtin(args)`, or `None` to let the interpreter answer.
-    fn call(&self, builtin: Builtin, args: &[Value]) -> Option<Result<Value, EvalError>>;
-}
-
-/// The terms of office worked out so far, kept between calls: by one
-/// interpreter, or by every interpreter of one compiled policy (see
-/// [`Interpreter::sharing_terms`]). A term is worked out once; a day is
-/// then found by a binary search.
-#[derive(Debug, Default)]
-pub struct TermTable {
-    state: std::sync::Mutex<Option<TermState>>,
-}
-
-#[derive(Debug, Clone)]
-struct TermState {
-    /// Every term starting on or before this day is in `terms`.
-    horizon: Day,
-    /// `terms` holds every term to the calendar's end.
-    complete: bool,
-    terms: Vec<Term>,
-}
-
-impl TermState {
-    fn covers(&self, day: Day) -> bool {
-        self.complete || day <= self.horizon
-    }
-
-    /// The term containing `day` (which the state covers).
-    fn term_at(&self, day: Day) -> Option<Term> {
-        let after = self.terms.partition_point(|t| t.start <= day);
-        let term = *self.terms.get(after.checked_sub(1)?)?;
-        // The calendar's last term holds its last day too.
-        (day < term.end || term.end == date::LAST).then_some(term)
-    }
-}
-
-impl TermTable {
-    fn with_state<T>(&self, f: impl FnOnce(&mut Option<TermState>) -> T) -> T {
-        // A panic while the lock was held cannot leave a state half
-        // written (it is replaced whole), so a poisoned lock is usable.
-        let mut guard = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        f(&mut guard)
-    }
-
-    /// The term containing `day`, if the table covers that day.
-    fn lookup(&self, day: Day) -> Option<Option<Term>> {
-        self.with_state(|state| state.as_ref().filter(|s| s.covers(day)).map(|s| s.term_at(day)))
-    }
-
-    /// The terms starting before `until`, if the table covers the day before it.
-    fn before(&self, until: Day) -> Option<Vec<Term>> {
-        self.with_state(|state| {
-            state
-                .as_ref()
-                .filter(|s| s.covers(until.saturating_sub(1)))
-                .map(|s| s.terms.iter().take_while(|t| t.start < until).copied().collect())
-        })
-    }
-
-    /// Keeps `new` unless the table already covers more.
-    fn store(&self, new: TermState) {
-        self.with_state(|state| {
-            let wider = match state.as_ref() {
-                None => true,
-                Some(old) => !old.complete && (new.complete || new.horizon > old.horizon),
-            };
-            if wider {
-                *state = Some(new);
-            }
-        });
-    }
-}
-
-/// Why a party has its membership standing on a day: the facts an
-/// explanation is built from, when one is asked for.
-#[derive(Debug, Clone, Copy)]
-enum Standing<'b> {
-    NoRules,
-    NotMember,
-    MemberFrom(Day, &'b Cite),
-    BrokeSilence(Day, Status, &'b Cite),
-    SilenceEnded(Day, &'b Cite),
-    Pending(Day, &'b Cite),
-    Joined(Day),
-    Withdrew(Day, &'b Cite),
-}
-
 /// What decides whether a decision is valid: the facts
 /// [`Interpreter::valid`] explains and [`Interpreter::is_valid`] reads.
 struct ConsensusFacts<'b> {
@@ -180,16 +81,15 @@ impl ConsensusFacts<'_> {
     }
 }
 
-/// Where an interpreter keeps the terms it works out.
-enum Terms<'b> {
-    Own(TermTable),
-    Shared(&'b TermTable),
+/// Where an interpreter finds the semantic core's tables.
+enum Core<'b> {
+    Own(Box<Tables>),
+    Shared(&'b Tables),
 }
 
 pub struct Interpreter<'b> {
     pub bundle: &'b Bundle,
-    accelerator: Option<&'b dyn Accelerator>,
-    terms: Terms<'b>,
+    core: Core<'b>,
     /// Rule results by rule and arguments. Rules are pure, so each call is
     /// evaluated once per interpreter: rules that call others many times
     /// (each calling the previous two, say) take polynomial time.
@@ -200,58 +100,41 @@ pub struct Interpreter<'b> {
 }
 
 impl<'b> Interpreter<'b> {
+    /// An interpreter that works out the policy's tables first (see
+    /// [`Tables::build`]).
     pub fn new(bundle: &'b Bundle) -> Self {
         Interpreter {
             bundle,
-            accelerator: None,
-            terms: Terms::Own(TermTable::default()),
+            core: Core::Own(Box::new(Tables::build(bundle))),
             memo: Default::default(),
             explained: Default::default(),
         }
     }
 
-    /// This interpreter, keeping the terms it works out in `table` (which
-    /// must belong to the same bundle), so that later interpreters of the
-    /// same policy find them there.
-    pub fn sharing_terms(self, table: &'b TermTable) -> Self {
-        Interpreter {
-            terms: Terms::Shared(table),
-            ..self
-        }
-    }
-
-    fn term_table(&self) -> &TermTable {
-        match &self.terms {
-            Terms::Own(table) => table,
-            Terms::Shared(table) => table,
-        }
-    }
-
-    /// An interpreter that hands the built-in queries `accelerator` answers
-    /// to it (expressions, rules and the other queries stay interpreted).
-    pub fn with_accelerator(bundle: &'b Bundle, accelerator: &'b dyn Accelerator) -> Self {
+    /// An interpreter answering from tables already built for `bundle`
+    /// (by [`Tables::build`] on the same bundle), so that every
+    /// interpreter of one compiled policy shares them.
+    pub fn with_tables(bundle: &'b Bundle, tables: &'b Tables) -> Self {
         Interpreter {
             bundle,
-            accelerator: Some(accelerator),
-            terms: Terms::Own(TermTable::default()),
+            core: Core::Shared(tables),
             memo: Default::default(),
             explained: Default::default(),
+        }
+    }
+
+    /// The semantic core's tables this interpreter answers from.
+    pub fn tables(&self) -> &Tables {
+        match &self.core {
+            Core::Own(tables) => tables,
+            Core::Shared(tables) => tables,
         }
     }
 
     /// The rules in force on a day: the last version from on or before it
     /// (the base text before any amendment).
     pub fn version_at(&self, day: Day) -> Option<&'b Version> {
-        let versions = &self.bundle.versions;
-        versions
-            .iter()
-            .rev()
-            .find(|v| v.from <= day)
-            .or_else(|| versions.first())
-    }
-
-    fn party_kind(&self, party: PartyId) -> Option<PartyKind> {
-        self.bundle.parties.get(party as usize).map(|p| p.kind)
+        tables::version_at(self.bundle, day)
     }
 
     pub fn party_name(&self, party: PartyId) -> String {
@@ -289,62 +172,30 @@ impl<'b> Interpreter<'b> {
     /// The status of a party on a day, as [`Interpreter::status_explained`]
     /// decides it, with no explanation built.
     pub fn status(&self, party: PartyId, day: Day) -> Status {
-        let (status, _) = self.standing(party, day);
-        if status != Status::None {
-            status
-        } else if self.admitted(party, day).is_some() {
-            Status::Observer
-        } else if self.invited_on(party, day) {
-            Status::Invited
-        } else {
-            Status::None
-        }
+        self.tables().status(party, day)
     }
 
-    /// Membership standing alone (member, pending, observer after broken
-    /// silence, none), which does not depend on any decision: consensus is
-    /// counted over it, so deciding admissions cannot loop back into it.
-    /// The second value says why, for [`Interpreter::explain_standing`].
+    /// Membership standing alone, with why: the facts
+    /// [`Interpreter::explain_standing`] puts in words.
     fn standing(&self, party: PartyId, day: Day) -> (Status, Standing<'b>) {
         let Some(version) = self.version_at(day) else {
             return (Status::None, Standing::NoRules);
         };
         let history = &self.bundle.history;
-        let mut standing = (Status::None, Standing::NotMember);
-        for m in version.membership.iter().filter(|m| m.party == party) {
-            match &m.kind {
-                MembershipKind::Member { from, until } => {
-                    if *from <= day && until.is_none_or(|u| day < u) {
-                        standing = (Status::Member, Standing::MemberFrom(*from, &m.cite));
-                    }
-                }
-                MembershipKind::Pending { deadline } => {
-                    let broke = history.silences.iter().find(|(p, on, _)| *p == party && on <= deadline);
-                    if let Some((_, on, observer)) = broke.filter(|(_, on, _)| *on <= day) {
-                        let status = if *observer { Status::Observer } else { Status::None };
-                        standing = (status, Standing::BrokeSilence(*on, status, &m.cite));
-                    } else if day > *deadline && broke.is_none() {
-                        standing = (Status::Member, Standing::SilenceEnded(*deadline, &m.cite));
-                    } else if day >= self.bundle.adopted && day <= *deadline {
-                        standing = (Status::Pending, Standing::Pending(*deadline, &m.cite));
-                    }
-                }
-                MembershipKind::Open | MembershipKind::Withdrawal { .. } => {}
-            }
-        }
-        if standing.0 != Status::Member {
-            if let Some((_, on)) = history.joins.iter().find(|(p, on)| *p == party && *on <= day) {
-                standing = (Status::Member, Standing::Joined(*on));
-            }
-        }
-        for m in version.membership.iter().filter(|m| m.party == party) {
-            if let MembershipKind::Withdrawal { on } = m.kind {
-                if on <= day {
-                    standing = (Status::None, Standing::Withdrew(on, &m.cite));
-                }
-            }
-        }
-        standing
+        let entries: Vec<&'b Membership> = version.membership.iter().filter(|m| m.party == party).collect();
+        let silences: Vec<(Day, bool)> = history
+            .silences
+            .iter()
+            .filter(|(p, _, _)| *p == party)
+            .map(|(_, on, observer)| (*on, *observer))
+            .collect();
+        let joins: Vec<Day> = history
+            .joins
+            .iter()
+            .filter(|(p, _)| *p == party)
+            .map(|(_, on)| *on)
+            .collect();
+        tables::standing(self.bundle, &entries, &silences, &joins, day)
     }
 
     /// Why a party has the standing it has, in words, with the clause.
@@ -386,9 +237,7 @@ impl<'b> Interpreter<'b> {
     }
 
     pub fn members(&self, day: Day) -> Vec<PartyId> {
-        (0..self.bundle.parties.len() as u32)
-            .filter(|p| self.standing(*p, day).0 == Status::Member)
-            .collect()
+        self.tables().members(day).collect()
     }
 
     pub fn observers(&self, day: Day) -> Vec<PartyId> {
@@ -432,24 +281,11 @@ impl<'b> Interpreter<'b> {
     /// Whether the observer rule in force admits parties of this kind (civil
     /// society is invited per meeting, never admitted as an observer).
     fn may_be_observer(&self, party: PartyId, day: Day) -> bool {
-        let Some(rule) = self.version_at(day).and_then(|v| v.observers.as_ref()) else {
-            return false;
-        };
-        rule.parties.contains(&party)
-            || match self.party_kind(party) {
-                Some(PartyKind::State) => rule.states,
-                Some(PartyKind::InternationalOrganization) => rule.international,
-                Some(PartyKind::RegionalOrganization) => rule.regional,
-                Some(PartyKind::CivilSociety) | None => false,
-            }
+        tables::may_be_observer(self.bundle, party, day)
     }
 
     fn invited_on(&self, party: PartyId, day: Day) -> bool {
-        self.bundle
-            .history
-            .meetings
-            .iter()
-            .any(|m| m.meeting.date == day && self.invited_to(party, &m.meeting))
+        self.tables().invited_on(party, day)
     }
 
     /// Whether a valid invitation decision invites `party` to `meeting`.
@@ -499,179 +335,21 @@ impl<'b> Interpreter<'b> {
             .map(|(_, d)| *d)
     }
 
-    fn rank(&self, party: PartyId, day: Day) -> u32 {
-        let epochs = &self.bundle.order_epochs;
-        let epoch = epochs.iter().rev().find(|e| e.from <= day).or_else(|| epochs.first());
-        epoch
-            .and_then(|e| e.rank.get(party as usize).copied())
-            .unwrap_or(u32::MAX)
-    }
-
-    /// The states eligible to chair a term starting on `day`.
-    fn pool(&self, day: Day) -> Vec<PartyId> {
-        let Some(rotation) = self
-            .version_at(day)
-            .and_then(|v| v.rotation.as_ref())
-            .or_else(|| self.rotation())
-        else {
-            return Vec::new();
-        };
-        let mut pool: Vec<PartyId> = match &rotation.eligible {
-            Eligible::Members => self
-                .members(day)
-                .into_iter()
-                .filter(|p| self.party_kind(*p) == Some(PartyKind::State))
-                .collect(),
-            Eligible::Parties(list) => list.clone(),
-        };
-        pool.sort_by_key(|p| self.rank(*p, day));
-        pool
-    }
-
-    /// The next chair after `outgoing` for a term starting on `day`: the
-    /// next eligible state in alphabetical order, cyclically, skipping
-    /// states that declined that turn.
-    fn successor(&self, outgoing: PartyId, day: Day) -> Option<PartyId> {
-        let pool = self.pool(day);
-        let outgoing_rank = self.rank(outgoing, day);
-        let after = pool
-            .iter()
-            .position(|p| self.rank(*p, day) > outgoing_rank)
-            .unwrap_or(0);
-        // Only a voluntary rotation lets a state decline its turn.
-        let voluntary = self.rotation().is_some_and(|r| r.voluntary);
-        let declined = |p: PartyId| {
-            voluntary
-                && self
-                    .bundle
-                    .history
-                    .declines
-                    .iter()
-                    .any(|(q, turn)| *q == p && *turn == day)
-        };
-        let next = (0..pool.len())
-            .filter_map(|i| pool.get((after + i) % pool.len()).copied())
-            .find(|p| !declined(*p));
-        let outgoing_stays = self.rotation().and_then(|r| r.all_decline) == Some(true);
-        match next {
-            None if !pool.is_empty() && outgoing_stays => Some(outgoing),
-            next => next,
-        }
-    }
-
     /// The term of office that contains `day`, if the rotation has started.
     pub fn term_at(&self, day: Day) -> Result<Option<Term>, EvalError> {
-        if let Some(found) = self.term_table().lookup(day) {
-            return Ok(found);
-        }
-        let state = self.work_out_terms(day)?;
-        let found = state.term_at(day);
-        self.term_table().store(state);
-        Ok(found)
+        Ok(self.terms()?.at(day))
     }
 
     /// Every term that starts before `until`, in order.
     pub fn terms_before(&self, until: Day) -> Result<Vec<Term>, EvalError> {
-        if let Some(terms) = self.term_table().before(until) {
-            return Ok(terms);
-        }
-        let state = self.work_out_terms(until)?;
-        let terms = state.terms.iter().take_while(|t| t.start < until).copied().collect();
-        self.term_table().store(state);
-        Ok(terms)
+        Ok(self.terms()?.before(until).collect())
     }
 
-    /// The terms from the first through `day` and well beyond (as far
-    /// again as from the rotation's start, at least 50 years), so that
-    /// asking for later and later days works the terms out a bounded number
-    /// of times.
-    fn work_out_terms(&self, day: Day) -> Result<TermState, EvalError> {
-        const AT_LEAST: Day = 50 * 366;
-        let start = self.rotation().map_or(day, |r| r.start);
-        let reach = day.saturating_sub(start).max(AT_LEAST);
-        let horizon = day.saturating_add(reach).min(date::LAST);
-        let mut terms = Vec::new();
-        let mut complete = true;
-        self.walk_terms(|term| {
-            if term.start <= horizon {
-                terms.push(term);
-                true
-            } else {
-                complete = false;
-                false
-            }
-        })?;
-        Ok(TermState {
-            horizon,
-            complete,
-            terms,
-        })
-    }
-
-    /// Visits the terms in order from the first, while `visit` returns true.
-    ///
-    /// Term boundaries are computed from an anchor, `anchor + k terms`, never
-    /// by adding one term to the last, so a day clamped to a month's end
-    /// does not drift; a hand-over or a change of term length starts a new
-    /// anchor.
-    fn walk_terms(&self, mut visit: impl FnMut(Term) -> bool) -> Result<(), EvalError> {
-        let Some(rotation) = self.rotation() else {
-            return Ok(());
-        };
-        let mut handovers = self.bundle.history.handovers.clone();
-        handovers.sort_by_key(|(_, on)| *on);
-        let mut start = rotation.start;
-        let mut chair = Some(rotation.first);
-        let mut last_chair = rotation.first;
-        if rotation.voluntary
-            && self
-                .bundle
-                .history
-                .declines
-                .iter()
-                .any(|(p, turn)| *p == rotation.first && *turn == start)
-        {
-            chair = self.successor(rotation.first, start);
-        }
-        let mut anchor = (start, 0i64, None::<Duration>);
-        // Terms are at least 28 days long (the checker's limit), so the
-        // calendar holds fewer terms than this, handovers included.
-        for _ in 0..MAX_TERMS {
-            let length = self
-                .term_length(start)
-                .ok_or_else(|| EvalError::Malformed("rotation without a term".into()))?;
-            if anchor.2 != Some(length) {
-                anchor = (start, 0, Some(length));
-            }
-            // A term whose end falls off the calendar lasts to its last day.
-            let mut end = date::add(anchor.0, length, anchor.1 + 1)
-                .unwrap_or(date::LAST)
-                .min(date::LAST);
-            if end <= start {
-                return Err(EvalError::Malformed("a term that does not advance".into()));
-            }
-            let mut forced = None;
-            if let Some((to, on)) = handovers.iter().find(|(_, on)| *on > start && *on <= end) {
-                if *on < end {
-                    anchor = (*on, 0, Some(length));
-                } else {
-                    anchor.1 += 1;
-                }
-                end = *on;
-                forced = Some(*to);
-            } else {
-                anchor.1 += 1;
-            }
-            if !visit(Term { start, end, chair }) || end >= date::LAST {
-                return Ok(());
-            }
-            if let Some(c) = chair {
-                last_chair = c;
-            }
-            chair = forced.or_else(|| self.successor(last_chair, end));
-            start = end;
-        }
-        Err(EvalError::Malformed("too many terms".into()))
+    fn terms(&self) -> Result<&Terms, EvalError> {
+        self.tables()
+            .terms
+            .as_ref()
+            .map_err(|e| EvalError::Malformed(e.to_string()))
     }
 
     // -------------------------------------------------------------- decisions
@@ -692,7 +370,7 @@ impl<'b> Interpreter<'b> {
             .present
             .iter()
             .copied()
-            .filter(|p| self.standing(*p, meeting.date).0 == Status::Member)
+            .filter(|p| self.tables().is_member(*p, meeting.date))
             .collect();
         present.sort_unstable();
         present.dedup();
@@ -723,7 +401,7 @@ impl<'b> Interpreter<'b> {
     /// Whether a decision is valid, as [`Interpreter::valid`] decides it,
     /// with no explanation built.
     pub fn is_valid(&self, decision: &Decision) -> bool {
-        self.consensus(decision).is_some_and(|facts| facts.valid())
+        self.tables().is_valid(self.bundle, decision)
     }
 
     /// Whether a decision is valid, with what made it so or blocked it.
@@ -1070,9 +748,6 @@ impl<'b> Interpreter<'b> {
 
     /// Calls a built-in query on evaluated arguments.
     pub fn call_builtin(&self, builtin: Builtin, args: &[Value]) -> Result<Value, EvalError> {
-        if let Some(answer) = self.accelerator.and_then(|a| a.call(builtin, args)) {
-            return answer;
-        }
         let day = |i: usize| match args.get(i) {
             Some(Value::Date(d)) => Ok(Some(*d)),
             Some(Value::None) => Ok(None),

@@ -12,8 +12,10 @@ pub mod evaluator;
 pub mod facts;
 pub mod interp;
 pub mod ir;
+pub mod tables;
 pub mod value;
 
 pub use evaluator::{Evaluator, QueryError};
-pub use interp::{Accelerator, EvalError, Explanation, Interpreter, TermTable};
+pub use interp::{EvalError, Explanation, Interpreter};
+pub use tables::Tables;
 pub use value::Value;

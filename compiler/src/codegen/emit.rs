@@ -14,9 +14,12 @@ use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlagsData, Signatur
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleResult};
 
-use super::fold::{Folded, QuorumFold, BEYOND, NONE};
+use super::fold::{Folded, PeriodicFold, QuorumFold, NONE};
 
-/// The layout of a decision record native code reads (`#[repr(C)]`).
+/// The layout of a decision record for a policy of at most 64 parties
+/// (`#[repr(C)]`, one word per party set); [`DecisionRecord::words`] gives
+/// the words native code reads. A policy of more parties has `words` words
+/// per set (see [`record_words`]).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DecisionRecord {
@@ -30,17 +33,54 @@ pub struct DecisionRecord {
     pub objections: u64,
 }
 
+impl DecisionRecord {
+    /// The record as the `u64` words of `struct charter_decision`.
+    pub fn words(&self) -> [u64; 4] {
+        [
+            header_word(self.kind, self.meeting_kind),
+            header_word(self.date as u32, self.reserved),
+            self.present,
+            self.objections,
+        ]
+    }
+
+    /// The record of a one-word policy from its words.
+    pub fn from_words(words: &[u64]) -> Option<DecisionRecord> {
+        let [kinds, date, present, objections] = *words else {
+            return None;
+        };
+        Some(DecisionRecord {
+            kind: kinds as u32,
+            meeting_kind: (kinds >> 32) as u32,
+            date: date as u32 as i32,
+            reserved: (date >> 32) as u32,
+            present,
+            objections,
+        })
+    }
+}
+
+/// Two `u32` fields as the little-endian `u64` word that holds them.
+pub fn header_word(low: u32, high: u32) -> u64 {
+    u64::from(low) | (u64::from(high) << 32)
+}
+
+/// `u64` words per decision record: two of header (kind, meeting kind,
+/// date, reserved), then the present and objecting sets.
+pub fn record_words(words: usize) -> usize {
+    2 + 2 * words
+}
+
 const OFFSET_KIND: i32 = 0;
 const OFFSET_MEETING_KIND: i32 = 4;
 const OFFSET_DATE: i32 = 8;
 const OFFSET_PRESENT: i32 = 16;
-const OFFSET_OBJECTIONS: i32 = 24;
-const RECORD_SIZE: i64 = 32;
 
 /// The exported functions, by symbol name.
 #[derive(Debug, Clone, Copy)]
 pub struct Functions {
     pub members: FuncId,
+    pub member: FuncId,
     pub chair: FuncId,
     pub term_start: FuncId,
     pub term_end: FuncId,
@@ -61,7 +101,11 @@ pub struct Attendance {
 
 /// Symbol names and C signatures of the exported functions, for the header.
 pub const EXPORTS: &[(&str, &str)] = &[
-    ("charter_members", "uint64_t charter_members(int32_t day)"),
+    (
+        "charter_members",
+        "void charter_members(int32_t day, uint64_t out[CHARTER_PARTY_WORDS])",
+    ),
+    ("charter_member", "int32_t charter_member(uint32_t party, int32_t day)"),
     ("charter_chair", "int32_t charter_chair(int32_t day)"),
     ("charter_term_start", "int32_t charter_term_start(int32_t day)"),
     ("charter_term_end", "int32_t charter_term_end(int32_t day)"),
@@ -87,16 +131,38 @@ pub const EXPORTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// A sorted table of `i32` keys in data, padded to a power of two (with
+/// `i32::MAX`) and then by [`MAX_STEPS`] entries, with its bucket index
+/// when a small one exists.
+struct Search {
+    keys: DataId,
+    len: usize,
+    index: Option<BucketIndex>,
+    /// The first key (bucket 0 starts there).
+    first: i32,
+}
+
 struct Tables {
-    starts: DataId,
+    /// The listed term starts, ends and chairs.
+    starts: Search,
     ends: DataId,
     chairs: DataId,
-    /// Number of entries, a power of two (padded with `i32::MAX` starts);
-    /// the tables hold [`MAX_STEPS`] more padding entries past it.
-    len: usize,
-    /// The bucket index, when the term starts allow a small one.
-    index: Option<BucketIndex>,
+    periodic: Option<PeriodicTables>,
+    /// Status epochs: their starts (when searched rather than chained),
+    /// and the member and attending sets, `words` words per epoch.
+    epochs: Option<Search>,
+    members: DataId,
+    attending: DataId,
 }
+
+struct PeriodicTables {
+    offsets: Search,
+    cycle: DataId,
+}
+
+/// Epochs up to this many are chosen by a chain of comparisons (which run
+/// in parallel); more by a search.
+const MAX_CHAINED_EPOCHS: usize = 16;
 
 /// The most terms that may start within one bucket of the index (each
 /// costs one comparison per lookup); beyond it, a binary search.
@@ -126,42 +192,66 @@ struct Buckets {
     last: Vec<i32>,
 }
 
-/// The bucket index for these term starts (sorted, ending at `end`): the
-/// width that needs the fewest steps, then the fewest buckets. `None` when
-/// no width keeps both within their limits.
+/// The bucket index for these sorted keys (ending at `end`): the widest
+/// buckets that need at most one step, else the width that needs the
+/// fewest steps. `None` when no width keeps both steps and buckets within
+/// their limits. Each width is judged in one pass over the keys, so
+/// choosing is linear in the keys times the widths tried (at most 21).
 fn bucket_index(starts: &[i32], end: i32) -> Option<Buckets> {
     let first = i64::from(*starts.first()?);
     let span = i64::from(end) - first;
     if span < 0 {
         return None;
     }
-    let started_by = |day: i64| starts.partition_point(|s| i64::from(*s) <= day);
+    // Per width, the most keys that fall in one bucket after its first day.
+    let steps_for = |shift: u32| {
+        let mut most = 0usize;
+        let mut run = (i64::MIN, 0usize);
+        for key in starts {
+            let rel = i64::from(*key) - first;
+            let bucket = rel >> shift;
+            let on_first_day = rel == bucket << shift;
+            if bucket != run.0 {
+                run = (bucket, 0);
+            }
+            if !on_first_day {
+                run.1 += 1;
+                most = most.max(run.1);
+            }
+        }
+        most
+    };
     let mut best: Option<(u32, usize, usize)> = None;
     for shift in (0..=20u32).rev() {
         let buckets = usize::try_from((span >> shift) + 1).ok()?;
         if buckets > MAX_BUCKETS {
             break;
         }
-        let steps = (0..buckets as i64)
-            .map(|k| {
-                let from = first + (k << shift);
-                started_by(from + (1i64 << shift) - 1) - started_by(from)
-            })
-            .max()?;
+        let steps = steps_for(shift);
         if best.is_none_or(|(_, _, s)| steps < s) {
             best = Some((shift, buckets, steps));
         }
+        if steps <= 1 {
+            break;
+        }
     }
     let (shift, buckets, steps) = best.filter(|(_, _, steps)| *steps <= MAX_STEPS)?;
-    let last = (0..buckets as i64)
-        .map(|k| i32::try_from(started_by(first + (k << shift)).checked_sub(1)?).ok())
-        .collect::<Option<Vec<i32>>>()?;
+    // Per bucket, the index of the last key on or before its first day.
+    let mut last = Vec::with_capacity(buckets);
+    let mut found = 0usize;
+    for k in 0..buckets as i64 {
+        let day = first + (k << shift);
+        while starts.get(found + 1).is_some_and(|s| i64::from(*s) <= day) {
+            found += 1;
+        }
+        last.push(i32::try_from(found).ok()?);
+    }
     Some(Buckets { shift, steps, last })
 }
 
 /// Emits every function into `module`.
 pub fn emit<M: Module>(module: &mut M, folded: &Folded, linkage: Linkage) -> ModuleResult<Functions> {
-    let tables = term_tables(module, folded)?;
+    let tables = write_tables(module, folded)?;
     let ptr = module.target_config().pointer_type();
     let sig = |params: &[types::Type], ret: Option<types::Type>, module: &M| {
         let mut s: Signature = module.make_signature();
@@ -169,26 +259,32 @@ pub fn emit<M: Module>(module: &mut M, folded: &Folded, linkage: Linkage) -> Mod
         s.returns.extend(ret.map(AbiParam::new));
         s
     };
-    let members_sig = sig(&[types::I32], Some(types::I64), module);
+    let members_sig = sig(&[types::I32, ptr], None, module);
     let day_sig = sig(&[types::I32], Some(types::I32), module);
     let valid_sig = sig(&[ptr], Some(types::I32), module);
     let batch_sig = sig(&[ptr, types::I64, ptr], None, module);
-    let attend_sig = sig(&[types::I32, types::I32], Some(types::I32), module);
+    let party_day_sig = sig(&[types::I32, types::I32], Some(types::I32), module);
 
     let functions = Functions {
         members: module.declare_function("charter_members", linkage, &members_sig)?,
+        member: module.declare_function("charter_member", linkage, &party_day_sig)?,
         chair: module.declare_function("charter_chair", linkage, &day_sig)?,
         term_start: module.declare_function("charter_term_start", linkage, &day_sig)?,
         term_end: module.declare_function("charter_term_end", linkage, &day_sig)?,
         valid: module.declare_function("charter_valid", linkage, &valid_sig)?,
         valid_batch: module.declare_function("charter_valid_batch", linkage, &batch_sig)?,
         chair_batch: module.declare_function("charter_chair_batch", linkage, &batch_sig)?,
-        may_attend: module.declare_function("charter_may_attend", linkage, &attend_sig)?,
+        may_attend: module.declare_function("charter_may_attend", linkage, &party_day_sig)?,
         may_attend_batch: module.declare_function("charter_may_attend_batch", linkage, &batch_sig)?,
     };
 
     let mut ctx = module.make_context();
     let mut fctx = FunctionBuilderContext::new();
+    let e = Emitter {
+        folded,
+        tables: &tables,
+        ptr,
+    };
 
     define(
         module,
@@ -196,11 +292,34 @@ pub fn emit<M: Module>(module: &mut M, folded: &Folded, linkage: Linkage) -> Mod
         &mut fctx,
         functions.members,
         &members_sig,
-        |b, _m, params, _flags| {
-            let day = params.first().copied().unwrap_or_else(|| b.ins().iconst(types::I32, 0));
-            vec![members_at(b, folded, day)]
+        |b, m, params, flags| {
+            let zero = b.ins().iconst(types::I32, 0);
+            let day = params.first().copied().unwrap_or(zero);
+            let out = params.get(1).copied().unwrap_or(zero);
+            for (w, word) in e.set_at(b, m, flags, e.tables.members, day).into_iter().enumerate() {
+                b.ins().store(flags.write, word, out, (w * 8) as i32);
+            }
+            vec![]
         },
     )?;
+    for (id, table) in [
+        (functions.member, tables.members),
+        (functions.may_attend, tables.attending),
+    ] {
+        define(
+            module,
+            &mut ctx,
+            &mut fctx,
+            id,
+            &party_day_sig,
+            |b, m, params, flags| {
+                let zero = b.ins().iconst(types::I32, 0);
+                let party = params.first().copied().unwrap_or(zero);
+                let day = params.get(1).copied().unwrap_or(zero);
+                vec![e.contains(b, m, flags, table, party, day)]
+            },
+        )?;
+    }
     for (id, which) in [
         (functions.chair, Which::Chair),
         (functions.term_start, Which::Start),
@@ -208,7 +327,7 @@ pub fn emit<M: Module>(module: &mut M, folded: &Folded, linkage: Linkage) -> Mod
     ] {
         define(module, &mut ctx, &mut fctx, id, &day_sig, |b, m, params, flags| {
             let day = params.first().copied().unwrap_or_else(|| b.ins().iconst(types::I32, 0));
-            vec![term_lookup(b, m, flags, &tables, folded, day, which)]
+            vec![e.term_lookup(b, m, flags, day, which)]
         })?;
     }
     define(
@@ -217,20 +336,21 @@ pub fn emit<M: Module>(module: &mut M, folded: &Folded, linkage: Linkage) -> Mod
         &mut fctx,
         functions.valid,
         &valid_sig,
-        |b, _m, params, flags| {
+        |b, m, params, flags| {
             let record = params.first().copied().unwrap_or_else(|| b.ins().iconst(ptr, 0));
-            vec![valid(b, flags, folded, record)]
+            vec![e.valid(b, m, flags, record)]
         },
     )?;
+    let record_size = (record_words(folded.words) * 8) as i64;
     define(
         module,
         &mut ctx,
         &mut fctx,
         functions.valid_batch,
         &batch_sig,
-        |b, _m, params, flags| {
-            batch_loop(b, flags, params, ptr, RECORD_SIZE, 1, |b, item| {
-                let ok = valid(b, flags, folded, item);
+        |b, m, params, flags| {
+            batch_loop(b, flags, params, ptr, record_size, 1, |b, item| {
+                let ok = e.valid(b, m, flags, item);
                 b.ins().ireduce(types::I8, ok)
             });
             vec![]
@@ -245,22 +365,9 @@ pub fn emit<M: Module>(module: &mut M, folded: &Folded, linkage: Linkage) -> Mod
         |b, m, params, flags| {
             batch_loop(b, flags, params, ptr, 4, 4, |b, item| {
                 let day = b.ins().load(types::I32, flags.read, item, 0);
-                term_lookup(b, m, flags, &tables, folded, day, Which::Chair)
+                e.term_lookup(b, m, flags, day, Which::Chair)
             });
             vec![]
-        },
-    )?;
-    define(
-        module,
-        &mut ctx,
-        &mut fctx,
-        functions.may_attend,
-        &attend_sig,
-        |b, _m, params, _flags| {
-            let zero = b.ins().iconst(types::I32, 0);
-            let party = params.first().copied().unwrap_or(zero);
-            let day = params.get(1).copied().unwrap_or(zero);
-            vec![may_attend(b, folded, party, day)]
         },
     )?;
     define(
@@ -269,30 +376,17 @@ pub fn emit<M: Module>(module: &mut M, folded: &Folded, linkage: Linkage) -> Mod
         &mut fctx,
         functions.may_attend_batch,
         &batch_sig,
-        |b, _m, params, flags| {
+        |b, m, params, flags| {
             batch_loop(b, flags, params, ptr, 8, 1, |b, item| {
                 let party = b.ins().load(types::I32, flags.read, item, 0);
                 let day = b.ins().load(types::I32, flags.read, item, 4);
-                let ok = may_attend(b, folded, party, day);
+                let ok = e.contains(b, m, flags, tables.attending, party, day);
                 b.ins().ireduce(types::I8, ok)
             });
             vec![]
         },
     )?;
     Ok(functions)
-}
-
-/// Whether `party` may attend a meeting on `day` by its status: a shift of
-/// the attendance bitset in force that day. Parties past bit 63 may not.
-fn may_attend(b: &mut FunctionBuilder<'_>, folded: &Folded, party: Value, day: Value) -> Value {
-    let mask = epoch_at(b, &folded.attend_epochs, day);
-    let shift = b.ins().uextend(types::I64, party);
-    let in_range = b.ins().icmp_imm_s(IntCC::UnsignedLessThan, shift, 64);
-    let shifted = b.ins().ushr(mask, shift);
-    let bit = b.ins().band_imm_u(shifted, 1);
-    let set = b.ins().icmp_imm_s(IntCC::NotEqual, bit, 0);
-    let ok = b.ins().band(in_range, set);
-    b.ins().uextend(types::I32, ok)
 }
 
 /// Memory flags for table reads and output writes: aligned, never trapping.
@@ -333,73 +427,81 @@ fn define<M: Module>(
     Ok(())
 }
 
-/// Writes the term table: starts, ends and chairs, padded to a power of
-/// two and then by [`MAX_STEPS`] entries; and the bucket index over the
-/// starts when one is small.
-fn term_tables<M: Module>(module: &mut M, folded: &Folded) -> ModuleResult<Tables> {
-    let len = folded.terms.len().max(1).next_power_of_two();
-    let mut starts = Vec::with_capacity((len + MAX_STEPS) * 4);
-    let mut ends = Vec::with_capacity((len + MAX_STEPS) * 4);
-    let mut chairs = Vec::with_capacity((len + MAX_STEPS) * 4);
-    for i in 0..len + MAX_STEPS {
-        let (start, chair) = folded.terms.get(i).copied().unwrap_or((i32::MAX, NONE));
-        let end = folded.terms.get(i + 1).map_or(folded.terms_end, |(s, _)| *s);
-        starts.extend_from_slice(&start.to_le_bytes());
-        ends.extend_from_slice(&end.to_le_bytes());
-        chairs.extend_from_slice(&chair.to_le_bytes());
-    }
-    let mut data = |name: &str, bytes: Vec<u8>| -> ModuleResult<DataId> {
-        let id = module.declare_data(name, Linkage::Local, false, false)?;
-        let mut description = DataDescription::new();
-        description.define(bytes.into_boxed_slice());
-        description.set_align(4);
-        module.define_data(id, &description)?;
-        Ok(id)
-    };
-    let term_starts: Vec<i32> = folded.terms.iter().map(|(start, _)| *start).collect();
-    let index = match bucket_index(&term_starts, folded.terms_end) {
+fn data<M: Module>(module: &mut M, name: &str, bytes: Vec<u8>, align: u64) -> ModuleResult<DataId> {
+    let id = module.declare_data(name, Linkage::Local, false, false)?;
+    let mut description = DataDescription::new();
+    // An empty table still has an address.
+    let bytes = if bytes.is_empty() { vec![0; 8] } else { bytes };
+    description.define(bytes.into_boxed_slice());
+    description.set_align(align);
+    module.define_data(id, &description)?;
+    Ok(id)
+}
+
+fn i32_bytes(values: impl IntoIterator<Item = i32>) -> Vec<u8> {
+    values.into_iter().flat_map(i32::to_le_bytes).collect()
+}
+
+/// Writes sorted `keys` (ending at `end`) as a [`Search`] table named `name`.
+fn search_table<M: Module>(module: &mut M, name: &str, keys: &[i32], end: i32) -> ModuleResult<Search> {
+    let len = keys.len().max(1).next_power_of_two();
+    let padded = (0..len + MAX_STEPS).map(|i| keys.get(i).copied().unwrap_or(i32::MAX));
+    let index = match bucket_index(keys, end) {
         None => None,
         Some(buckets) => Some(BucketIndex {
             data: data(
-                "charter_term_index",
-                buckets.last.iter().flat_map(|i| i.to_le_bytes()).collect(),
+                module,
+                &format!("{name}_index"),
+                i32_bytes(buckets.last.iter().copied()),
+                4,
             )?,
             shift: buckets.shift,
             buckets: buckets.last.len(),
             steps: buckets.steps,
         }),
     };
-    Ok(Tables {
-        starts: data("charter_term_starts", starts)?,
-        ends: data("charter_term_ends", ends)?,
-        chairs: data("charter_term_chairs", chairs)?,
+    Ok(Search {
+        keys: data(module, name, i32_bytes(padded), 4)?,
         len,
         index,
+        first: keys.first().copied().unwrap_or(0),
     })
 }
 
-/// The members on `day` as a bitset.
-fn members_at(b: &mut FunctionBuilder<'_>, folded: &Folded, day: Value) -> Value {
-    epoch_at(b, &folded.member_epochs, day)
-}
-
-/// The bitset of the last epoch whose start is on or before `day`, chosen
-/// by a chain of comparisons (epochs are sorted; the first starts at
-/// `i32::MIN`).
-fn epoch_at(b: &mut FunctionBuilder<'_>, epochs: &[(i32, u64)], day: Value) -> Value {
-    let mut bits = b.ins().iconst(types::I64, 0);
-    for (from, mask) in epochs {
-        let constant = b.ins().iconst(types::I64, *mask as i64);
-        if *from == i32::MIN {
-            bits = constant;
-            continue;
-        }
-        let on_or_after = b
-            .ins()
-            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
-        bits = b.ins().select(on_or_after, constant, bits);
-    }
-    bits
+/// Writes every table native code reads.
+fn write_tables<M: Module>(module: &mut M, folded: &Folded) -> ModuleResult<Tables> {
+    let term_starts: Vec<i32> = folded.terms.iter().map(|(start, _)| *start).collect();
+    let starts = search_table(module, "charter_term_starts", &term_starts, folded.terms_end)?;
+    let padded = folded.terms.len().max(1).next_power_of_two() + MAX_STEPS;
+    let ends = (0..padded).map(|i| folded.terms.get(i + 1).map_or(folded.terms_end, |(s, _)| *s));
+    let chairs = (0..padded).map(|i| folded.terms.get(i).map_or(NONE, |(_, c)| *c));
+    let ends = data(module, "charter_term_ends", i32_bytes(ends), 4)?;
+    let chairs = data(module, "charter_term_chairs", i32_bytes(chairs), 4)?;
+    let periodic = match &folded.periodic {
+        None => None,
+        Some(p) => Some(PeriodicTables {
+            offsets: search_table(module, "charter_block_offsets", &p.offsets, p.period)?,
+            cycle: data(module, "charter_block_chairs", i32_bytes(p.cycle.iter().copied()), 4)?,
+        }),
+    };
+    // The first epoch starts at the beginning of time; the others are searched.
+    let changes = folded.epoch_starts.get(1..).unwrap_or_default();
+    let epochs = if folded.epoch_starts.len() > MAX_CHAINED_EPOCHS {
+        let end = changes.last().copied().unwrap_or(0).saturating_add(1);
+        Some(search_table(module, "charter_epoch_starts", changes, end)?)
+    } else {
+        None
+    };
+    let words = |set: &[u64]| set.iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<u8>>();
+    Ok(Tables {
+        starts,
+        ends,
+        chairs,
+        periodic,
+        epochs,
+        members: data(module, "charter_members_table", words(&folded.members), 8)?,
+        attending: data(module, "charter_attending_table", words(&folded.attending), 8)?,
+    })
 }
 
 #[derive(Clone, Copy)]
@@ -409,171 +511,424 @@ enum Which {
     End,
 }
 
-/// The chair, start or end of the term containing `day`: `NONE` before the
-/// first term, `BEYOND` past the folded terms.
-fn term_lookup<M: Module>(
-    b: &mut FunctionBuilder<'_>,
-    module: &mut M,
-    flags: Flags,
-    tables: &Tables,
-    folded: &Folded,
-    day: Value,
-    which: Which,
-) -> Value {
-    let ptr = module.target_config().pointer_type();
-    let Some((first, _)) = folded.terms.first() else {
-        return b.ins().iconst(types::I32, i64::from(NONE));
-    };
-    let base = |b: &mut FunctionBuilder<'_>, module: &mut M, id: DataId| {
+/// What every emitted function reads: the folded policy and where its
+/// tables are.
+struct Emitter<'a> {
+    folded: &'a Folded,
+    tables: &'a Tables,
+    ptr: types::Type,
+}
+
+impl Emitter<'_> {
+    fn address<M: Module>(&self, b: &mut FunctionBuilder<'_>, module: &mut M, id: DataId) -> Value {
         let gv = module.declare_data_in_func(id, b.func);
-        b.ins().symbol_value(ptr, gv)
-    };
-    let starts = base(b, module, tables.starts);
-    let lo = match &tables.index {
-        Some(index) => {
-            // The bucket of `day` (clamped into the index: a day outside
-            // the terms is answered by the selects below), its term, then
-            // one comparison per term that may start within the bucket.
-            let rel = b.ins().iadd_imm_s(day, -i64::from(*first));
-            let zero = b.ins().iconst(types::I32, 0);
-            let rel = b.ins().smax(rel, zero);
-            let bucket = b.ins().ushr_imm_u(rel, i64::from(index.shift));
-            let last = b.ins().iconst(types::I32, index.buckets as i64 - 1);
-            let bucket = b.ins().umin(bucket, last);
-            let bucket = b.ins().uextend(ptr, bucket);
-            let offset = b.ins().ishl_imm_u(bucket, 2);
-            let table = base(b, module, index.data);
-            let address = b.ins().iadd(table, offset);
-            let found = b.ins().load(types::I32, flags.read, address, 0);
-            let mut lo = b.ins().uextend(ptr, found);
-            for _ in 0..index.steps {
-                let next = b.ins().iadd_imm_s(lo, 1);
-                let offset = b.ins().ishl_imm_u(next, 2);
-                let address = b.ins().iadd(starts, offset);
-                let start = b.ins().load(types::I32, flags.read, address, 0);
-                let fits = b.ins().icmp(IntCC::SignedLessThanOrEqual, start, day);
-                lo = b.ins().select(fits, next, lo);
+        b.ins().symbol_value(self.ptr, gv)
+    }
+
+    /// The `i32` at `table[index]` (`index` pointer-sized).
+    fn load_i32(&self, b: &mut FunctionBuilder<'_>, flags: Flags, table: Value, index: Value) -> Value {
+        let offset = b.ins().ishl_imm_u(index, 2);
+        let address = b.ins().iadd(table, offset);
+        b.ins().load(types::I32, flags.read, address, 0)
+    }
+
+    /// The index (pointer-sized) of the last key on or before `key`, or 0
+    /// when `key` is before the first.
+    fn search<M: Module>(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        module: &mut M,
+        flags: Flags,
+        search: &Search,
+        key: Value,
+    ) -> Value {
+        let ptr = self.ptr;
+        let keys = self.address(b, module, search.keys);
+        let mut lo = match &search.index {
+            Some(index) => {
+                // The bucket of `key` (clamped into the index), its entry,
+                // then one comparison per key that may fall in the bucket.
+                let wide = b.ins().sextend(types::I64, key);
+                let rel = b.ins().iadd_imm_s(wide, -i64::from(search.first));
+                let zero = b.ins().iconst(types::I64, 0);
+                let rel = b.ins().smax(rel, zero);
+                let bucket = b.ins().ushr_imm_u(rel, i64::from(index.shift));
+                let last = b.ins().iconst(types::I64, index.buckets as i64 - 1);
+                let bucket = b.ins().umin(bucket, last);
+                let bucket = if ptr == types::I64 {
+                    bucket
+                } else {
+                    b.ins().ireduce(ptr, bucket)
+                };
+                let table = self.address(b, module, index.data);
+                let found = self.load_i32(b, flags, table, bucket);
+                let lo = b.ins().uextend(ptr, found);
+                let mut lo = lo;
+                for _ in 0..index.steps {
+                    let next = b.ins().iadd_imm_s(lo, 1);
+                    let at = self.load_i32(b, flags, keys, next);
+                    let fits = b.ins().icmp(IntCC::SignedLessThanOrEqual, at, key);
+                    lo = b.ins().select(fits, next, lo);
+                }
+                lo
             }
-            lo
-        }
-        None => {
-            // Branchless binary search for the last start on or before `day`.
-            let mut lo = b.ins().iconst(ptr, 0);
-            let mut step = tables.len / 2;
+            None => b.ins().iconst(ptr, 0),
+        };
+        if search.index.is_none() {
+            // Branchless binary search.
+            let mut step = search.len / 2;
             while step > 0 {
                 let candidate = b.ins().iadd_imm_s(lo, step as i64);
-                let offset = b.ins().ishl_imm_u(candidate, 2);
-                let address = b.ins().iadd(starts, offset);
-                let start = b.ins().load(types::I32, flags.read, address, 0);
-                let fits = b.ins().icmp(IntCC::SignedLessThanOrEqual, start, day);
+                let at = self.load_i32(b, flags, keys, candidate);
+                let fits = b.ins().icmp(IntCC::SignedLessThanOrEqual, at, key);
                 lo = b.ins().select(fits, candidate, lo);
                 step /= 2;
             }
-            lo
         }
-    };
-    let table = match which {
-        Which::Chair => tables.chairs,
-        Which::Start => tables.starts,
-        Which::End => tables.ends,
-    };
-    let values = base(b, module, table);
-    let offset = b.ins().ishl_imm_u(lo, 2);
-    let address = b.ins().iadd(values, offset);
-    let found = b.ins().load(types::I32, flags.read, address, 0);
-    let none = b.ins().iconst(types::I32, i64::from(NONE));
-    let beyond = b.ins().iconst(types::I32, i64::from(BEYOND));
-    let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, day, i64::from(*first));
-    let after = b
-        .ins()
-        .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(folded.terms_end));
-    let value = b.ins().select(after, beyond, found);
-    b.ins().select(before, none, value)
-}
+        lo
+    }
 
-/// `valid(decision)` for the record at `record`: 1 or 0.
-fn valid(b: &mut FunctionBuilder<'_>, flags: Flags, folded: &Folded, record: Value) -> Value {
-    let flags = flags.read;
-    let kind = b.ins().load(types::I32, flags, record, OFFSET_KIND);
-    let meeting_kind = b.ins().load(types::I32, flags, record, OFFSET_MEETING_KIND);
-    let day = b.ins().load(types::I32, flags, record, OFFSET_DATE);
-    let present = b.ins().load(types::I64, flags, record, OFFSET_PRESENT);
-    let objections = b.ins().load(types::I64, flags, record, OFFSET_OBJECTIONS);
-
-    let members = members_at(b, folded, day);
-    let present_members = b.ins().band(present, members);
-    let blocking = b.ins().band(objections, present_members);
-    let no_objection = b.ins().icmp_imm_s(IntCC::Equal, blocking, 0);
-
-    // The rules in force on the day: allowed meeting kinds and quorum.
-    let all = b.ins().iconst(types::I64, -1);
-    let zero64 = b.ins().iconst(types::I64, 0);
-    let mut allowed = all;
-    let mut mode = b.ins().iconst(types::I32, 0);
-    let mut qa = zero64;
-    let mut qb = zero64;
-    for (from, version) in &folded.versions {
-        let mut version_allowed = all;
-        for (k, mask) in version.allowed.iter().enumerate() {
-            if *mask == u64::MAX {
-                continue;
+    /// The status epoch in force on `day` (pointer-sized).
+    fn epoch<M: Module>(&self, b: &mut FunctionBuilder<'_>, module: &mut M, flags: Flags, day: Value) -> Value {
+        let starts = &self.folded.epoch_starts;
+        match &self.tables.epochs {
+            None => {
+                let mut epoch = b.ins().iconst(self.ptr, 0);
+                for (i, from) in starts.iter().enumerate().skip(1) {
+                    let constant = b.ins().iconst(self.ptr, i as i64);
+                    let on_or_after = b
+                        .ins()
+                        .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
+                    epoch = b.ins().select(on_or_after, constant, epoch);
+                }
+                epoch
             }
-            let is_kind = b.ins().icmp_imm_s(IntCC::Equal, kind, k as i64);
-            let constant = b.ins().iconst(types::I64, *mask as i64);
-            version_allowed = b.ins().select(is_kind, constant, version_allowed);
-        }
-        let (m, a, q) = match version.quorum {
-            QuorumFold::None => (0, 0, 0),
-            QuorumFold::Count(n) => (1, n, 0),
-            QuorumFold::Ratio(x, y) => (2, x, y),
-        };
-        let m = b.ins().iconst(types::I32, m);
-        let a = b.ins().iconst(types::I64, a);
-        let q = b.ins().iconst(types::I64, q);
-        if *from == i32::MIN {
-            allowed = version_allowed;
-            mode = m;
-            qa = a;
-            qb = q;
-        } else {
-            let in_force = b
-                .ins()
-                .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
-            allowed = b.ins().select(in_force, version_allowed, allowed);
-            mode = b.ins().select(in_force, m, mode);
-            qa = b.ins().select(in_force, a, qa);
-            qb = b.ins().select(in_force, q, qb);
+            Some(search) => {
+                // Searched over the starts after the first: the epoch is
+                // one past the key found, or 0 before the first change.
+                let found = self.search(b, module, flags, search, day);
+                let next = b.ins().iadd_imm_s(found, 1);
+                let zero = b.ins().iconst(self.ptr, 0);
+                let first = starts.get(1).copied().unwrap_or(i32::MAX);
+                let changed = b
+                    .ins()
+                    .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(first));
+                b.ins().select(changed, next, zero)
+            }
         }
     }
-    // The meeting kind's bit; kinds past 63 are never allowed by a reservation.
-    let shift = b.ins().uextend(types::I64, meeting_kind);
-    let in_range = b.ins().icmp_imm_s(IntCC::UnsignedLessThan, shift, 64);
-    let shifted = b.ins().ushr(allowed, shift);
-    let bit = b.ins().band_imm_u(shifted, 1);
-    let unrestricted = b.ins().icmp_imm_s(IntCC::Equal, allowed, -1);
-    let bit_set = b.ins().icmp_imm_s(IntCC::NotEqual, bit, 0);
-    let bit_ok = b.ins().band(in_range, bit_set);
-    let kind_ok = b.ins().bor(unrestricted, bit_ok);
 
-    let ok = b.ins().band(no_objection, kind_ok);
-    // A policy that never states a quorum (the Almaty modalities) pays nothing for one.
-    let ok = if folded.versions.iter().all(|(_, v)| v.quorum == QuorumFold::None) {
-        ok
-    } else {
-        let count = b.ins().popcnt(present_members);
-        let member_count = b.ins().popcnt(members);
-        let count_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, count, qa);
-        let lhs = b.ins().imul(count, qb);
-        let rhs = b.ins().imul(qa, member_count);
-        let ratio_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, lhs, rhs);
-        let is_count = b.ins().icmp_imm_s(IntCC::Equal, mode, 1);
-        let is_ratio = b.ins().icmp_imm_s(IntCC::Equal, mode, 2);
-        let one = b.ins().iconst(types::I8, 1);
-        let quorum_ok = b.ins().select(is_ratio, ratio_ok, one);
-        let quorum_ok = b.ins().select(is_count, count_ok, quorum_ok);
-        b.ins().band(ok, quorum_ok)
-    };
-    b.ins().uextend(types::I32, ok)
+    /// Whether the set table of one word per epoch may be selected as
+    /// constants rather than loaded.
+    fn constant_sets(&self) -> bool {
+        self.folded.words == 1 && self.tables.epochs.is_none()
+    }
+
+    fn set_words(&self, table: DataId) -> &[u64] {
+        if table == self.tables.members {
+            &self.folded.members
+        } else {
+            &self.folded.attending
+        }
+    }
+
+    /// The words of a set table (members or attending) on `day`.
+    fn set_at<M: Module>(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        module: &mut M,
+        flags: Flags,
+        table: DataId,
+        day: Value,
+    ) -> Vec<Value> {
+        if self.constant_sets() {
+            let words = self.set_words(table);
+            let mut bits = b.ins().iconst(types::I64, 0);
+            for (i, from) in self.folded.epoch_starts.iter().enumerate() {
+                let constant = b.ins().iconst(types::I64, words.get(i).copied().unwrap_or(0) as i64);
+                if i == 0 {
+                    bits = constant;
+                    continue;
+                }
+                let on_or_after = b
+                    .ins()
+                    .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
+                bits = b.ins().select(on_or_after, constant, bits);
+            }
+            return vec![bits];
+        }
+        let epoch = self.epoch(b, module, flags, day);
+        let base = self.address(b, module, table);
+        let row = b.ins().imul_imm_s(epoch, (self.folded.words * 8) as i64);
+        let row = b.ins().iadd(base, row);
+        (0..self.folded.words)
+            .map(|w| b.ins().load(types::I64, flags.read, row, (w * 8) as i32))
+            .collect()
+    }
+
+    /// Whether `party` is in a set table on `day`: 1 or 0. Parties past
+    /// the policy's are in no set.
+    fn contains<M: Module>(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        module: &mut M,
+        flags: Flags,
+        table: DataId,
+        party: Value,
+        day: Value,
+    ) -> Value {
+        let in_range = b
+            .ins()
+            .icmp_imm_s(IntCC::UnsignedLessThan, party, self.folded.party_count as i64);
+        let word = if self.constant_sets() {
+            self.set_at(b, module, flags, table, day)
+                .first()
+                .copied()
+                .unwrap_or(in_range)
+        } else {
+            let epoch = self.epoch(b, module, flags, day);
+            let zero = b.ins().iconst(types::I32, 0);
+            let safe = b.ins().select(in_range, party, zero);
+            let w = b.ins().ushr_imm_u(safe, 6);
+            let w = b.ins().uextend(self.ptr, w);
+            let row = b.ins().imul_imm_s(epoch, self.folded.words as i64);
+            let slot = b.ins().iadd(row, w);
+            let offset = b.ins().ishl_imm_u(slot, 3);
+            let base = self.address(b, module, table);
+            let address = b.ins().iadd(base, offset);
+            b.ins().load(types::I64, flags.read, address, 0)
+        };
+        let bit = b.ins().band_imm_u(party, 63);
+        let bit = b.ins().uextend(types::I64, bit);
+        let shifted = b.ins().ushr(word, bit);
+        let bit = b.ins().band_imm_u(shifted, 1);
+        let set = b.ins().icmp_imm_s(IntCC::NotEqual, bit, 0);
+        let ok = b.ins().band(in_range, set);
+        b.ins().uextend(types::I32, ok)
+    }
+
+    /// The chair, start or end of the term containing `day` (days past the
+    /// calendar's end are in its last term): `NONE` before the first term.
+    fn term_lookup<M: Module>(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        module: &mut M,
+        flags: Flags,
+        day: Value,
+        which: Which,
+    ) -> Value {
+        let folded = self.folded;
+        let Some((first, _)) = folded.terms.first() else {
+            return b.ins().iconst(types::I32, i64::from(NONE));
+        };
+        let last = b.ins().iconst(types::I32, i64::from(charter_runtime::date::LAST));
+        let day = b.ins().smin(day, last);
+        let Some((periodic, block)) = folded.periodic.as_ref().zip(self.tables.periodic.as_ref()) else {
+            return self.listed(b, module, flags, day, *first, which);
+        };
+        let listed_block = b.create_block();
+        let periodic_block = b.create_block();
+        let done = b.create_block();
+        b.append_block_param(done, types::I32);
+        let in_block = b
+            .ins()
+            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(periodic.base));
+        b.ins().brif(in_block, periodic_block, &[], listed_block, &[]);
+
+        b.switch_to_block(listed_block);
+        let value = self.listed(b, module, flags, day, *first, which);
+        b.ins().jump(done, &[value.into()]);
+
+        b.switch_to_block(periodic_block);
+        let value = self.periodic(b, module, flags, periodic, block, day, which);
+        b.ins().jump(done, &[value.into()]);
+
+        b.switch_to_block(done);
+        b.block_params(done).first().copied().unwrap_or(day)
+    }
+
+    /// A listed term's chair, start or end.
+    fn listed<M: Module>(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        module: &mut M,
+        flags: Flags,
+        day: Value,
+        first: i32,
+        which: Which,
+    ) -> Value {
+        let lo = self.search(b, module, flags, &self.tables.starts, day);
+        let values = match which {
+            Which::Chair => self.address(b, module, self.tables.chairs),
+            Which::Start => self.address(b, module, self.tables.starts.keys),
+            Which::End => self.address(b, module, self.tables.ends),
+        };
+        let found = self.load_i32(b, flags, values, lo);
+        let none = b.ins().iconst(types::I32, i64::from(NONE));
+        let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, day, i64::from(first));
+        b.ins().select(before, none, found)
+    }
+
+    /// A term of the repeating block: its block `q` and place `j` in it by
+    /// a division by a constant and a search of the block's offsets.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site; the arguments are the lookup's parts"
+    )]
+    fn periodic<M: Module>(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        module: &mut M,
+        flags: Flags,
+        periodic: &PeriodicFold,
+        block: &PeriodicTables,
+        day: Value,
+        which: Which,
+    ) -> Value {
+        let wide = b.ins().sextend(types::I64, day);
+        let rel = b.ins().iadd_imm_s(wide, -i64::from(periodic.base));
+        let period = i64::from(periodic.period.max(1));
+        let q = b.ins().udiv_imm_u(rel, period);
+        let whole = b.ins().imul_imm_s(q, period);
+        let r = b.ins().isub(rel, whole);
+        let r = b.ins().ireduce(types::I32, r);
+        let j = self.search(b, module, flags, &block.offsets, r);
+        match which {
+            Which::Chair => {
+                let per_block = periodic.offsets.len().saturating_sub(1).max(1) as i64;
+                let j = if self.ptr == types::I64 {
+                    j
+                } else {
+                    b.ins().uextend(types::I64, j)
+                };
+                let k = b.ins().imul_imm_s(q, per_block);
+                let k = b.ins().iadd(k, j);
+                let turn = b.ins().urem_imm_u(k, periodic.cycle.len().max(1) as i64);
+                let turn = if self.ptr == types::I64 {
+                    turn
+                } else {
+                    b.ins().ireduce(self.ptr, turn)
+                };
+                let cycle = self.address(b, module, block.cycle);
+                self.load_i32(b, flags, cycle, turn)
+            }
+            Which::Start | Which::End => {
+                let offsets = self.address(b, module, block.offsets.keys);
+                let at = match which {
+                    Which::End => b.ins().iadd_imm_s(j, 1),
+                    Which::Start | Which::Chair => j,
+                };
+                let offset = self.load_i32(b, flags, offsets, at);
+                let offset = b.ins().sextend(types::I64, offset);
+                let day = b.ins().iadd_imm_s(whole, i64::from(periodic.base));
+                let day = b.ins().iadd(day, offset);
+                let last = b.ins().iconst(types::I64, i64::from(charter_runtime::date::LAST));
+                let day = b.ins().smin(day, last);
+                b.ins().ireduce(types::I32, day)
+            }
+        }
+    }
+
+    /// `valid(decision)` for the record at `record`: 1 or 0.
+    fn valid<M: Module>(&self, b: &mut FunctionBuilder<'_>, module: &mut M, flags: Flags, record: Value) -> Value {
+        let folded = self.folded;
+        let read = flags.read;
+        let kind = b.ins().load(types::I32, read, record, OFFSET_KIND);
+        let meeting_kind = b.ins().load(types::I32, read, record, OFFSET_MEETING_KIND);
+        let day = b.ins().load(types::I32, read, record, OFFSET_DATE);
+        let words = folded.words as i32;
+        let members = self.set_at(b, module, flags, self.tables.members, day);
+        let zero64 = b.ins().iconst(types::I64, 0);
+        let mut blocking = zero64;
+        let mut present_members = Vec::with_capacity(members.len());
+        for (w, word) in members.iter().enumerate() {
+            let w = w as i32;
+            let present = b.ins().load(types::I64, read, record, OFFSET_PRESENT + 8 * w);
+            let objections = b.ins().load(types::I64, read, record, OFFSET_PRESENT + 8 * (words + w));
+            let pm = b.ins().band(present, *word);
+            let blocks = b.ins().band(objections, pm);
+            blocking = b.ins().bor(blocking, blocks);
+            present_members.push(pm);
+        }
+        let no_objection = b.ins().icmp_imm_s(IntCC::Equal, blocking, 0);
+
+        // The rules in force on the day: allowed meeting kinds and quorum.
+        let all = b.ins().iconst(types::I64, -1);
+        let mut allowed = all;
+        let mut mode = b.ins().iconst(types::I32, 0);
+        let mut qa = zero64;
+        let mut qb = zero64;
+        for (from, version) in &folded.versions {
+            let mut version_allowed = all;
+            for (k, mask) in version.allowed.iter().enumerate() {
+                if *mask == u64::MAX {
+                    continue;
+                }
+                let is_kind = b.ins().icmp_imm_s(IntCC::Equal, kind, k as i64);
+                let constant = b.ins().iconst(types::I64, *mask as i64);
+                version_allowed = b.ins().select(is_kind, constant, version_allowed);
+            }
+            let (m, a, q) = match version.quorum {
+                QuorumFold::None => (0, 0, 0),
+                QuorumFold::Count(n) => (1, n, 0),
+                QuorumFold::Ratio(x, y) => (2, x, y),
+            };
+            let m = b.ins().iconst(types::I32, m);
+            let a = b.ins().iconst(types::I64, a);
+            let q = b.ins().iconst(types::I64, q);
+            if *from == i32::MIN {
+                allowed = version_allowed;
+                mode = m;
+                qa = a;
+                qb = q;
+            } else {
+                let in_force = b
+                    .ins()
+                    .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
+                allowed = b.ins().select(in_force, version_allowed, allowed);
+                mode = b.ins().select(in_force, m, mode);
+                qa = b.ins().select(in_force, a, qa);
+                qb = b.ins().select(in_force, q, qb);
+            }
+        }
+        // The meeting kind's bit; kinds past 63 are never allowed by a reservation.
+        let shift = b.ins().uextend(types::I64, meeting_kind);
+        let in_range = b.ins().icmp_imm_s(IntCC::UnsignedLessThan, shift, 64);
+        let shifted = b.ins().ushr(allowed, shift);
+        let bit = b.ins().band_imm_u(shifted, 1);
+        let unrestricted = b.ins().icmp_imm_s(IntCC::Equal, allowed, -1);
+        let bit_set = b.ins().icmp_imm_s(IntCC::NotEqual, bit, 0);
+        let bit_ok = b.ins().band(in_range, bit_set);
+        let kind_ok = b.ins().bor(unrestricted, bit_ok);
+
+        let ok = b.ins().band(no_objection, kind_ok);
+        // A policy that never states a quorum (the Almaty modalities) pays nothing for one.
+        let ok = if folded.versions.iter().all(|(_, v)| v.quorum == QuorumFold::None) {
+            ok
+        } else {
+            let popcount = |b: &mut FunctionBuilder<'_>, words: &[Value]| {
+                let mut sum = b.ins().iconst(types::I64, 0);
+                for w in words {
+                    let c = b.ins().popcnt(*w);
+                    sum = b.ins().iadd(sum, c);
+                }
+                sum
+            };
+            let count = popcount(b, &present_members);
+            let member_count = popcount(b, &members);
+            let count_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, count, qa);
+            let lhs = b.ins().imul(count, qb);
+            let rhs = b.ins().imul(qa, member_count);
+            let ratio_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, lhs, rhs);
+            let is_count = b.ins().icmp_imm_s(IntCC::Equal, mode, 1);
+            let is_ratio = b.ins().icmp_imm_s(IntCC::Equal, mode, 2);
+            let one = b.ins().iconst(types::I8, 1);
+            let quorum_ok = b.ins().select(is_ratio, ratio_ok, one);
+            let quorum_ok = b.ins().select(is_count, count_ok, quorum_ok);
+            b.ins().band(ok, quorum_ok)
+        };
+        b.ins().uextend(types::I32, ok)
+    }
 }
 
 /// `for i in 0..count { out[i] = f(&items[i]) }`.

@@ -1,49 +1,53 @@
-//! `ir::Bundle` -> `Folded`: the policy and its history folded into constant
-//! tables, so native code answers the hot queries with a few comparisons
-//! and mask operations.
-//!
-//! Folding samples the reference interpreter at every day where its answer
-//! can change (every change point of membership, every term boundary), so
-//! the tables mean exactly what the interpreter means by construction; the
-//! differential tests check it.
+//! `ir::Bundle` -> `Folded`: the semantic core's tables
+//! ([`charter_runtime::Tables`]) laid out as the constant data native code
+//! reads. Folding reads the tables and the rules in force; it runs no
+//! evaluator, so native code means what the tables mean, and the
+//! differential tests hold the interpreter and native code to that.
 
 use charter_runtime::ir::{self, Day};
-use charter_runtime::{date, EvalError, Interpreter};
+use charter_runtime::tables::{Periodic, TableError};
+use charter_runtime::Tables;
 
-/// Parties are bits of a `u64`.
-pub const MAX_PARTIES: usize = 64;
 /// Meeting kinds are bits of a `u64` mask.
 pub const MAX_MEETING_KINDS: usize = 64;
 
-/// Terms are folded up to this day; later days are answered by the
-/// interpreter (a cold path).
-pub fn horizon() -> Day {
-    date::parse("2200-01-01").unwrap_or(i32::MAX / 2)
-}
-
 /// `i32` sentinel for "no value" (no chair, no term).
 pub const NONE: i32 = i32::MIN;
-/// `i32` sentinel for "beyond the folded horizon": ask the interpreter.
-pub const BEYOND: i32 = i32::MIN + 1;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Folded {
     pub party_count: usize,
-    /// From each day on, the members (bit i = party i); sorted, the first
-    /// from `Day::MIN`.
-    pub member_epochs: Vec<(Day, u64)>,
-    /// From each day on, the parties whose status lets them attend any
-    /// meeting (members, pending states, observers); sorted like
-    /// `member_epochs`. Invitations to one meeting are not folded.
-    pub attend_epochs: Vec<(Day, u64)>,
-    /// Term starts with their chair (`NONE` when vacant); sorted. Days
-    /// before the first start have no chair.
+    /// `u64` words per set of parties (bit i of word i/64: party i).
+    pub words: usize,
+    /// Status epochs: sorted starts, the first `Day::MIN`.
+    pub epoch_starts: Vec<Day>,
+    /// Per epoch, `words` words: the members.
+    pub members: Vec<u64>,
+    /// Per epoch, `words` words: the parties whose status lets them attend
+    /// any meeting (members, pending states, observers). Invitations to
+    /// one meeting are not folded.
+    pub attending: Vec<u64>,
+    /// Listed term starts with their chair (`NONE` when vacant); sorted.
+    /// Days before the first start have no chair.
     pub terms: Vec<(Day, i32)>,
-    /// The end of the last folded term.
+    /// The end of the last listed term: where the periodic block starts,
+    /// or the calendar's last day (whose term holds it too).
     pub terms_end: Day,
+    pub periodic: Option<PeriodicFold>,
     /// The rules in force from each day on (decisions only); sorted, the
     /// first from `Day::MIN`.
     pub versions: Vec<(Day, VersionFold)>,
+}
+
+/// The repeating block of terms (see [`Periodic`]), as `i32` data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodicFold {
+    pub base: Day,
+    pub period: i32,
+    /// Starts within the block from 0, then `period`.
+    pub offsets: Vec<i32>,
+    /// Chairs in turn (`NONE` when vacant).
+    pub cycle: Vec<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,54 +69,39 @@ pub enum QuorumFold {
 /// Why a policy cannot be folded (the interpreter still answers it).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FoldError {
-    #[error("the policy has {0} parties; native code handles at most {MAX_PARTIES}")]
-    TooManyParties(usize),
     #[error("the policy has {0} meeting kinds; native code handles at most {MAX_MEETING_KINDS}")]
     TooManyMeetingKinds(usize),
-    #[error("folding the policy failed: {0}")]
-    Eval(EvalError),
+    #[error("the terms of office cannot be worked out: {0}")]
+    Terms(TableError),
+    #[error("a periodic block of terms does not fit 32-bit days")]
+    Periodic,
 }
 
-pub fn fold(bundle: &ir::Bundle) -> Result<Folded, FoldError> {
-    if bundle.parties.len() > MAX_PARTIES {
-        return Err(FoldError::TooManyParties(bundle.parties.len()));
-    }
+pub fn fold(bundle: &ir::Bundle, tables: &Tables) -> Result<Folded, FoldError> {
     if bundle.meeting_kinds.len() > MAX_MEETING_KINDS {
         return Err(FoldError::TooManyMeetingKinds(bundle.meeting_kinds.len()));
     }
-    let interp = Interpreter::new(bundle);
-    let mask = |parties: Vec<ir::PartyId>| parties.into_iter().fold(0u64, |m, p| m | (1u64 << p));
-
-    let days = interp.change_points();
-    let attending = |day: Day| {
-        (0..bundle.parties.len() as u32)
-            .filter(|p| {
-                matches!(
-                    interp.status(*p, day),
-                    ir::Status::Member | ir::Status::Pending | ir::Status::Observer
-                )
+    let terms = tables.terms.as_ref().map_err(|e| FoldError::Terms(e.clone()))?;
+    let chair = |c: Option<u32>| c.map_or(NONE, |c| c as i32);
+    let listed: Vec<(Day, i32)> = terms.listed.iter().map(|t| (t.start, chair(t.chair))).collect();
+    let terms_end = terms.listed.last().map_or(Day::MIN, |t| t.end);
+    let periodic = terms
+        .periodic
+        .as_ref()
+        .map(|p: &Periodic| {
+            Some(PeriodicFold {
+                base: p.base,
+                period: i32::try_from(p.period).ok()?,
+                offsets: p
+                    .offsets
+                    .iter()
+                    .map(|o| i32::try_from(*o).ok())
+                    .collect::<Option<Vec<i32>>>()?,
+                cycle: p.cycle.iter().map(|c| chair(*c)).collect(),
             })
-            .collect::<Vec<_>>()
-    };
-    let mut member_epochs = vec![(Day::MIN, mask(interp.members(Day::MIN)))];
-    let mut attend_epochs = vec![(Day::MIN, mask(attending(Day::MIN)))];
-    for day in days {
-        let members = mask(interp.members(day));
-        if member_epochs.last().map(|(_, m)| *m) != Some(members) {
-            member_epochs.push((day, members));
-        }
-        let attend = mask(attending(day));
-        if attend_epochs.last().map(|(_, m)| *m) != Some(attend) {
-            attend_epochs.push((day, attend));
-        }
-    }
-
-    let folded_terms = interp.terms_before(horizon()).map_err(FoldError::Eval)?;
-    let terms: Vec<(Day, i32)> = folded_terms
-        .iter()
-        .map(|t| (t.start, t.chair.map_or(NONE, |c| c as i32)))
-        .collect();
-    let terms_end = folded_terms.last().map_or(Day::MIN, |t| t.end);
+        })
+        .map(|p| p.ok_or(FoldError::Periodic))
+        .transpose()?;
 
     let versions = bundle
         .versions
@@ -121,9 +110,13 @@ pub fn fold(bundle: &ir::Bundle) -> Result<Folded, FoldError> {
         .map(|(i, v)| {
             let from = if i == 0 { Day::MIN } else { v.from };
             let allowed = (0..bundle.decision_kinds.len() as u32)
-                .map(|k| match v.reservations.iter().find(|r| r.decision == k) {
-                    Some(r) => r.meetings.iter().fold(0u64, |m, k| m | (1u64 << k)),
-                    None => u64::MAX,
+                .map(|k| {
+                    // Every reservation of the kind applies.
+                    v.reservations
+                        .iter()
+                        .filter(|r| r.decision == k)
+                        .map(|r| r.meetings.iter().fold(0u64, |m, k| m | (1u64 << (k % 64))))
+                        .fold(u64::MAX, |all, m| all & m)
                 })
                 .collect();
             let quorum = match v.consensus.quorum {
@@ -135,12 +128,16 @@ pub fn fold(bundle: &ir::Bundle) -> Result<Folded, FoldError> {
         })
         .collect();
 
+    let epochs = &tables.epochs;
     Ok(Folded {
         party_count: bundle.parties.len(),
-        member_epochs,
-        attend_epochs,
-        terms,
+        words: epochs.words,
+        epoch_starts: epochs.starts.clone(),
+        members: epochs.members.clone(),
+        attending: epochs.attending(),
+        terms: listed,
         terms_end,
+        periodic,
         versions,
     })
 }

@@ -7,10 +7,10 @@ pub mod fold;
 mod native;
 pub mod object;
 
-use charter_runtime::ir::{self, Builtin};
-use charter_runtime::{Accelerator, EvalError, Value};
+use charter_runtime::ir::{self, Builtin, Day, PartyId};
+use charter_runtime::{tables, Tables, Value};
 
-pub use emit::{Attendance, DecisionRecord};
+pub use emit::{header_word, record_words, Attendance, DecisionRecord};
 pub use fold::{fold, FoldError, Folded};
 pub use native::NativeCode;
 
@@ -28,8 +28,8 @@ pub enum JitError {
     Codegen(CodegenError),
 }
 
-/// A policy compiled to native code: the hot queries answered by it, the
-/// rest (and days past the folded horizon) by the interpreter.
+/// A policy compiled to native code: the built-in queries answered from
+/// the semantic core's tables, folded into constant data.
 pub struct Jit {
     native: NativeCode,
     party_count: usize,
@@ -38,8 +38,8 @@ pub struct Jit {
 }
 
 impl Jit {
-    pub fn compile(bundle: &ir::Bundle) -> Result<Jit, JitError> {
-        let folded = fold(bundle).map_err(JitError::Fold)?;
+    pub fn compile(bundle: &ir::Bundle, tables: &Tables) -> Result<Jit, JitError> {
+        let folded = fold(bundle, tables).map_err(JitError::Fold)?;
         let native = NativeCode::compile(&folded).map_err(JitError::Codegen)?;
         Ok(Jit {
             native,
@@ -54,78 +54,80 @@ impl Jit {
         &self.native
     }
 
-    /// The record layout of a decision, or `None` if it names a party or
-    /// kind the folded policy does not have.
-    pub fn record(&self, decision: &ir::Decision) -> Option<DecisionRecord> {
-        let mask = |parties: &[ir::PartyId]| {
-            parties
-                .iter()
-                .try_fold(0u64, |m, p| ((*p as usize) < self.party_count).then(|| m | (1u64 << p)))
-        };
+    /// The record native code reads for a decision (`record_words` words),
+    /// or `None` if it names a party or kind the policy does not have.
+    pub fn record(&self, decision: &ir::Decision) -> Option<Vec<u64>> {
         if decision.kind as usize >= self.decision_kinds || decision.meeting.kind as usize >= self.meeting_kinds {
             return None;
         }
-        Some(DecisionRecord {
-            kind: decision.kind,
-            meeting_kind: decision.meeting.kind,
-            date: decision.meeting.date,
-            reserved: 0,
-            present: mask(&decision.meeting.present)?,
-            objections: mask(&decision.objections)?,
-        })
+        let words = self.native.words();
+        let mut record = vec![0u64; record_words(words)];
+        if let Some([kind, date]) = record.get_mut(..2) {
+            *kind = header_word(decision.kind, decision.meeting.kind);
+            *date = header_word(decision.meeting.date as u32, 0);
+        }
+        for (set, parties) in [(0, &decision.meeting.present), (1, &decision.objections)] {
+            for p in parties {
+                if *p as usize >= self.party_count {
+                    return None;
+                }
+                let slot = record.get_mut(2 + set * words + *p as usize / 64)?;
+                *slot |= 1u64 << (p % 64);
+            }
+        }
+        Some(record)
     }
 
-    fn day_value(&self, raw: i32) -> Option<Value> {
-        match raw {
-            fold::BEYOND => None,
-            fold::NONE => Some(Value::None),
-            day => Some(Value::Date(day)),
-        }
+    /// The chair on `day`.
+    pub fn chair(&self, day: Day) -> Option<PartyId> {
+        party(self.native.chair(day))
     }
 
-    fn party_value(&self, raw: i32) -> Option<Value> {
-        match raw {
-            fold::BEYOND => None,
-            fold::NONE => Some(Value::None),
-            p => Some(Value::Party(p as u32)),
-        }
+    /// Whether the decision is valid, or `None` if it names a party or
+    /// kind the policy does not have.
+    pub fn valid(&self, decision: &ir::Decision) -> Option<bool> {
+        self.native.valid(&self.record(decision)?)
     }
 }
 
-impl Accelerator for Jit {
-    fn call(&self, builtin: Builtin, args: &[Value]) -> Option<Result<Value, EvalError>> {
+impl Jit {
+    /// `builtin(args)` answered by native code, or `None` for a query or
+    /// arguments native code does not answer (a meeting's invitations, a
+    /// party or kind the policy does not have, a query it does not export).
+    pub fn call(&self, builtin: Builtin, args: &[Value]) -> Option<Value> {
         let n = &self.native;
-        let answer = match (builtin, args) {
-            (Builtin::Chair, [Value::Date(d)]) => self.party_value(n.chair(*d))?,
-            (Builtin::TermStart, [Value::Date(d)]) => self.day_value(n.term_start(*d))?,
-            (Builtin::TermEnd, [Value::Date(d)]) => self.day_value(n.term_end(*d))?,
-            (Builtin::NextChair, [Value::Date(d)]) => {
-                if let Value::Date(end) = self.day_value(n.term_end(*d))? {
-                    self.party_value(n.chair(end))?
-                } else {
-                    // No term end: no next chair.
-                    Value::None
-                }
+        let chair = |raw: i32| party(raw).map_or(Value::None, Value::Party);
+        let day = |raw: i32| {
+            if raw == fold::NONE {
+                Value::None
+            } else {
+                Value::Date(raw)
             }
-            (Builtin::Members, [Value::Date(d)]) => Value::parties(bits(n.members(*d))),
-            (Builtin::Member, [Value::Party(p), Value::Date(d)]) if (*p as usize) < self.party_count => {
-                Value::Bool(n.members(*d) & (1u64 << p) != 0)
+        };
+        let in_range = |p: &u32| (*p as usize) < self.party_count;
+        Some(match (builtin, args) {
+            (Builtin::Chair, [Value::Date(d)]) => chair(n.chair(*d)),
+            (Builtin::TermStart, [Value::Date(d)]) => day(n.term_start(*d)),
+            (Builtin::TermEnd, [Value::Date(d)]) => day(n.term_end(*d)),
+            (Builtin::NextChair, [Value::Date(d)]) => match n.term_end(*d) {
+                fold::NONE => Value::None,
+                end => chair(n.chair(end)),
+            },
+            (Builtin::Members, [Value::Date(d)]) => {
+                Value::parties(tables::parties(&n.members(*d)).filter(in_range).collect::<Vec<_>>())
             }
-            (Builtin::Valid, [Value::Decision(decision)]) => Value::Bool(n.valid(&self.record(decision)?)),
+            (Builtin::Member, [Value::Party(p), Value::Date(d)]) => Value::Bool(n.member(*p, *d)),
+            (Builtin::Valid, [Value::Decision(decision)]) => Value::Bool(self.valid(decision)?),
             // Native code knows status, not invitations to a recorded meeting.
-            (Builtin::MayAttend, [Value::Party(p), Value::Meeting(m)])
-                if (*p as usize) < self.party_count && m.id.is_none() =>
-            {
+            (Builtin::MayAttend, [Value::Party(p), Value::Meeting(m)]) if m.id.is_none() => {
                 Value::Bool(n.may_attend(*p, m.date))
             }
-            // Any other query, or arguments native code does not cover:
-            // the interpreter answers.
             (_, _) => return None,
-        };
-        Some(Ok(answer))
+        })
     }
 }
 
-fn bits(mask: u64) -> impl Iterator<Item = u32> {
-    (0..64u32).filter(move |i| mask & (1u64 << i) != 0)
+/// A chair as native code returns it.
+pub fn party(raw: i32) -> Option<PartyId> {
+    (raw != fold::NONE).then_some(raw as PartyId)
 }

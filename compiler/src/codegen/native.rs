@@ -10,14 +10,14 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, Linkage};
 
-use super::emit::{self, Attendance, DecisionRecord};
+use super::emit::{self, record_words, Attendance};
 use super::fold::Folded;
 use super::CodegenError;
 
 type DayFn = extern "C" fn(i32) -> i32;
-type MembersFn = extern "C" fn(i32) -> u64;
-type ValidFn = extern "C" fn(*const DecisionRecord) -> i32;
-type ValidBatchFn = extern "C" fn(*const DecisionRecord, i64, *mut u8);
+type MembersFn = extern "C" fn(i32, *mut u64);
+type ValidFn = extern "C" fn(*const u64) -> i32;
+type ValidBatchFn = extern "C" fn(*const u64, i64, *mut u8);
 type ChairBatchFn = extern "C" fn(*const i32, i64, *mut i32);
 type AttendFn = extern "C" fn(u32, i32) -> i32;
 type AttendBatchFn = extern "C" fn(*const Attendance, i64, *mut u8);
@@ -26,7 +26,10 @@ type AttendBatchFn = extern "C" fn(*const Attendance, i64, *mut u8);
 /// as long as this value lives.
 pub struct NativeCode {
     module: Option<JITModule>,
+    /// `u64` words per set of parties.
+    words: usize,
     members: MembersFn,
+    member: AttendFn,
     chair: DayFn,
     term_start: DayFn,
     term_end: DayFn,
@@ -48,10 +51,11 @@ impl NativeCode {
         flags
             .set("opt_level", "speed")
             .map_err(|e| CodegenError(e.to_string()))?;
-        // The emitter's output is checked by the differential tests; the IR
-        // verifier would only add to compile latency (W4).
+        // The emitter's output is checked by the differential tests and,
+        // in debug builds (the tests'), by the IR verifier; in release it
+        // would only add to compile latency (W4).
         flags
-            .set("enable_verifier", "false")
+            .set("enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })
             .map_err(|e| CodegenError(e.to_string()))?;
         let isa = cranelift_native::builder()
             .map_err(|e| CodegenError(e.to_string()))?
@@ -63,7 +67,7 @@ impl NativeCode {
             Err(e) => {
                 // SAFETY: nothing compiled in `module` has been handed out.
                 unsafe { module.free_memory() };
-                return Err(CodegenError(e.to_string()));
+                return Err(CodegenError(format!("{e:?}")));
             }
         };
         if let Err(e) = module.finalize_definitions() {
@@ -74,11 +78,13 @@ impl NativeCode {
         let address = |id| module.get_finalized_function(id);
         // SAFETY: each address is a function `emit` defined with exactly the
         // signature of the pointer type it is transmuted to (see `emit.rs`:
-        // `members_sig`, `day_sig`, `valid_sig`, `batch_sig`), using the
+        // `members_sig`, `party_day_sig`, `day_sig`, `valid_sig`, `batch_sig`), using the
         // platform's default calling convention, which is `extern "C"`.
         let code = unsafe {
             NativeCode {
+                words: folded.words,
                 members: std::mem::transmute::<*const u8, MembersFn>(address(functions.members)),
+                member: std::mem::transmute::<*const u8, AttendFn>(address(functions.member)),
                 chair: std::mem::transmute::<*const u8, DayFn>(address(functions.chair)),
                 term_start: std::mem::transmute::<*const u8, DayFn>(address(functions.term_start)),
                 term_end: std::mem::transmute::<*const u8, DayFn>(address(functions.term_end)),
@@ -96,8 +102,22 @@ impl NativeCode {
         })
     }
 
-    pub fn members(&self, day: i32) -> u64 {
-        (self.members)(day)
+    /// `u64` words per set of parties (and per set in a decision record).
+    pub fn words(&self) -> usize {
+        self.words
+    }
+
+    /// The members on `day`: bit i of word i/64 is party i.
+    pub fn members(&self, day: i32) -> Vec<u64> {
+        let mut out = vec![0u64; self.words];
+        // The native code writes exactly `words` words.
+        (self.members)(day, out.as_mut_ptr());
+        out
+    }
+
+    /// Whether `party` is a member on `day`.
+    pub fn member(&self, party: u32, day: i32) -> bool {
+        (self.member)(party, day) != 0
     }
 
     pub fn chair(&self, day: i32) -> i32 {
@@ -112,15 +132,18 @@ impl NativeCode {
         (self.term_end)(day)
     }
 
-    pub fn valid(&self, record: &DecisionRecord) -> bool {
-        (self.valid)(record) != 0
+    /// Whether the decision record (`emit::record_words` words: see
+    /// [`super::Jit::record`]) is valid; `None` if it has the wrong length.
+    pub fn valid(&self, record: &[u64]) -> Option<bool> {
+        (record.len() == record_words(self.words)).then(|| (self.valid)(record.as_ptr()) != 0)
     }
 
-    /// Judges every record; `out` receives 1 (valid) or 0 per record.
-    pub fn valid_batch(&self, records: &[DecisionRecord], out: &mut [u8]) {
-        let n = records.len().min(out.len());
-        // The native loop reads `n` records and writes `n` bytes, both within
-        // the slices (n is at most either length).
+    /// Judges every record (`record_words` words each, one after another);
+    /// `out` receives 1 (valid) or 0 per record.
+    pub fn valid_batch(&self, records: &[u64], out: &mut [u8]) {
+        let n = (records.len() / record_words(self.words)).min(out.len());
+        // The native loop reads `n` whole records and writes `n` bytes, both
+        // within the slices (n is at most either length).
         (self.valid_batch)(records.as_ptr(), n as i64, out.as_mut_ptr());
     }
 

@@ -6,7 +6,7 @@ use cranelift_module::{default_libcall_names, Linkage};
 use cranelift_object::{ObjectBuilder, ObjectModule};
 
 use super::emit::{self, EXPORTS};
-use super::fold::{Folded, BEYOND, NONE};
+use super::fold::{Folded, NONE};
 use super::CodegenError;
 use charter_runtime::ir;
 
@@ -23,7 +23,7 @@ pub fn object(folded: &Folded) -> Result<Vec<u8>, CodegenError> {
         .map_err(|e| err(&e))?;
     let builder = ObjectBuilder::new(isa, "charter_policy", default_libcall_names()).map_err(|e| err(&e))?;
     let mut module = ObjectModule::new(builder);
-    emit::emit(&mut module, folded, Linkage::Export).map_err(|e| err(&e))?;
+    emit::emit(&mut module, folded, Linkage::Export).map_err(|e| CodegenError(format!("{e:?}")))?;
     module.finish().emit().map_err(|e| err(&e))
 }
 
@@ -44,9 +44,10 @@ pub fn header(bundle: &ir::Bundle) -> String {
         NONE + 1
     ));
     h.push_str(&format!(
-        "#define CHARTER_BEYOND ({BEYOND}) /* past the folded horizon: ask the interpreter */\n\n"
+        "\n/* A set of parties is {words} 64-bit word(s): party i is bit i % 64 of word i / 64. */\n#define CHARTER_PARTY_WORDS {words}\n#define CHARTER_SET_ADD(set, party) ((set)[(party) / 64] |= (uint64_t)1 << ((party) % 64))\n#define CHARTER_SET_HAS(set, party) (((set)[(party) / 64] >> ((party) % 64)) & 1)\n\n",
+        words = charter_runtime::tables::words_for(bundle.parties.len())
     ));
-    h.push_str("/* Party indices: bit i of a party mask is party i. */\n");
+    h.push_str("/* Party indices. */\n");
     for (i, p) in bundle.parties.iter().enumerate() {
         h.push_str(&format!("#define CHARTER_PARTY_{} {i}\n", c_name(&p.id)));
     }
@@ -59,7 +60,7 @@ pub fn header(bundle: &ir::Bundle) -> String {
         h.push_str(&format!("#define CHARTER_DECISION_{} {i}\n", c_name(k)));
     }
     h.push_str(
-        "\n/* A decision taken at a meeting. */\nstruct charter_decision {\n    uint32_t kind;          /* CHARTER_DECISION_* */\n    uint32_t meeting_kind;  /* CHARTER_MEETING_* */\n    int32_t date;           /* the meeting's day */\n    uint32_t reserved;      /* zero */\n    uint64_t present;       /* parties present (bits) */\n    uint64_t objections;    /* parties formally objecting (bits) */\n};\n\n/* A party and a meeting day, for charter_may_attend_batch. */\nstruct charter_attendance {\n    uint32_t party;\n    int32_t day;\n};\n\n",
+        "\n/* A decision taken at a meeting. */\nstruct charter_decision {\n    uint32_t kind;          /* CHARTER_DECISION_* */\n    uint32_t meeting_kind;  /* CHARTER_MEETING_* */\n    int32_t date;           /* the meeting's day */\n    uint32_t reserved;      /* zero */\n    uint64_t present[CHARTER_PARTY_WORDS];     /* parties present */\n    uint64_t objections[CHARTER_PARTY_WORDS];  /* parties formally objecting */\n};\n\n/* A party and a meeting day, for charter_may_attend_batch. */\nstruct charter_attendance {\n    uint32_t party;\n    int32_t day;\n};\n\n",
     );
     for (_, signature) in EXPORTS {
         h.push_str(signature);

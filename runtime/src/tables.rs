@@ -1,0 +1,1043 @@
+//! `ir::Bundle` -> [`Tables`]: the semantic core. The policy and its
+//! recorded history worked out once, in plain Rust and without strings,
+//! into the tables every backend answers from: status epochs (who is a
+//! member, pending or an observer from which day), the terms of office
+//! (listed, then a periodic block that reaches every day of the calendar),
+//! which recorded decisions are valid and who is invited to which meeting.
+//!
+//! The interpreter answers the built-in queries from these tables and
+//! explains them from the same facts; the cranelift backend turns the same
+//! tables into constant data. Nothing here calls native code and nothing
+//! samples an evaluator.
+//!
+//! Building is near-linear in the size of the policy and its history: each
+//! party's standing is worked out from its own records at its own change
+//! days, and the epochs are one sweep over those changes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::date;
+use crate::ir::*;
+
+/// Why a part of the tables could not be worked out (a malformed IR: the
+/// checker rules each of these out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum TableError {
+    #[error("rotation without a term")]
+    NoTerm,
+    #[error("a term that does not advance")]
+    NoAdvance,
+    #[error("too many terms")]
+    TooManyTerms,
+}
+
+/// A chair's term of office: `[start, end)`, except that the calendar's
+/// last term also holds its last day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Term {
+    pub start: Day,
+    pub end: Day,
+    pub chair: Option<PartyId>,
+}
+
+/// The number of `u64` words in a set of `parties` parties.
+pub fn words_for(parties: usize) -> usize {
+    parties.div_ceil(64).max(1)
+}
+
+/// Whether bit `party` is set in `set`.
+pub fn contains(set: &[u64], party: PartyId) -> bool {
+    set.get(party as usize / 64)
+        .is_some_and(|w| w & (1u64 << (party % 64)) != 0)
+}
+
+fn insert(set: &mut [u64], party: PartyId) {
+    if let Some(w) = set.get_mut(party as usize / 64) {
+        *w |= 1u64 << (party % 64);
+    }
+}
+
+fn remove(set: &mut [u64], party: PartyId) {
+    if let Some(w) = set.get_mut(party as usize / 64) {
+        *w &= !(1u64 << (party % 64));
+    }
+}
+
+/// The parties in a set, in order.
+pub fn parties(set: &[u64]) -> impl Iterator<Item = PartyId> + '_ {
+    set.iter().enumerate().flat_map(|(i, word)| {
+        (0..64u32)
+            .filter(move |b| word & (1u64 << b) != 0)
+            .map(move |b| i as u32 * 64 + b)
+    })
+}
+
+/// Status from each day on, as bitsets of `words` words per epoch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Epochs {
+    pub words: usize,
+    /// Sorted; the first is `Day::MIN`.
+    pub starts: Vec<Day>,
+    /// Per epoch, `words` words: the members.
+    pub members: Vec<u64>,
+    /// Pending under a silence procedure.
+    pub pending: Vec<u64>,
+    /// Observers: after a broken silence, or admitted by a valid decision.
+    pub observers: Vec<u64>,
+}
+
+impl Epochs {
+    /// The epoch in force on `day`.
+    pub fn index(&self, day: Day) -> usize {
+        self.starts.partition_point(|s| *s <= day).saturating_sub(1)
+    }
+
+    fn slice<'a>(&self, table: &'a [u64], epoch: usize) -> &'a [u64] {
+        table
+            .get(epoch * self.words..(epoch + 1) * self.words)
+            .unwrap_or_default()
+    }
+
+    pub fn members_at(&self, day: Day) -> &[u64] {
+        self.slice(&self.members, self.index(day))
+    }
+
+    /// Member, pending, observer, or none (invitations are per meeting:
+    /// see [`Tables::invited_on`]).
+    pub fn status(&self, party: PartyId, day: Day) -> Status {
+        let epoch = self.index(day);
+        if contains(self.slice(&self.members, epoch), party) {
+            Status::Member
+        } else if contains(self.slice(&self.pending, epoch), party) {
+            Status::Pending
+        } else if contains(self.slice(&self.observers, epoch), party) {
+            Status::Observer
+        } else {
+            Status::None
+        }
+    }
+
+    /// Whether `party` may attend any meeting on `day` by its status.
+    pub fn attends(&self, party: PartyId, day: Day) -> bool {
+        !matches!(self.status(party, day), Status::None)
+    }
+
+    /// Per epoch, the union of members, pending states and observers.
+    pub fn attending(&self) -> Vec<u64> {
+        self.members
+            .iter()
+            .zip(&self.pending)
+            .zip(&self.observers)
+            .map(|((m, p), o)| m | p | o)
+            .collect()
+    }
+}
+
+/// The terms of office: those listed, then (when the rotation settles) a
+/// block of terms that repeats to the end of the calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Terms {
+    /// In order, each starting where the one before ends.
+    pub listed: Vec<Term>,
+    /// From the end of the last listed term on.
+    pub periodic: Option<Periodic>,
+}
+
+/// Terms that repeat: the `k`-th term after `base` (counting from 0)
+/// starts `q * period + offsets[j]` days after `base`, where
+/// `k = q * (offsets.len() - 1) + j`, and its chair is
+/// `cycle[k % cycle.len()]`. Months repeat every 400 years of the
+/// Gregorian calendar (146,097 days), so a term of whole months repeats
+/// within a block of at most 4,800 terms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Periodic {
+    pub base: Day,
+    pub period: i64,
+    /// Starts within the block, from 0, then `period`.
+    pub offsets: Vec<i64>,
+    pub cycle: Vec<Option<PartyId>>,
+}
+
+impl Periodic {
+    /// Terms in one block.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `k`-th term of the periodic part.
+    fn term(&self, k: u64) -> Option<Term> {
+        let len = self.len() as u64;
+        let (q, j) = (k.checked_div(len)?, k.checked_rem(len)?);
+        let block = i64::from(self.base) + i64::try_from(q).ok()?.checked_mul(self.period)?;
+        let start = block + self.offsets.get(j as usize)?;
+        let end = block + self.offsets.get(j as usize + 1)?;
+        let chair = *self.cycle.get((k % self.cycle.len() as u64) as usize)?;
+        Some(Term {
+            start: i32::try_from(start).ok()?,
+            end: i32::try_from(end.min(i64::from(date::LAST))).ok()?,
+            chair,
+        })
+    }
+
+    /// The index of the term containing `day` (on or after `base`).
+    fn index(&self, day: Day) -> Option<u64> {
+        let rel = i64::from(day) - i64::from(self.base);
+        let (q, r) = (rel.checked_div(self.period)?, rel.checked_rem(self.period)?);
+        let within = self.offsets.get(..self.len())?;
+        let j = within.partition_point(|o| *o <= r).checked_sub(1)?;
+        u64::try_from(q)
+            .ok()?
+            .checked_mul(self.len() as u64)?
+            .checked_add(j as u64)
+    }
+}
+
+impl Terms {
+    /// The term containing `day`; days past the calendar's end are in its
+    /// last term.
+    pub fn at(&self, day: Day) -> Option<Term> {
+        let day = day.min(date::LAST);
+        if let Some(periodic) = &self.periodic {
+            if day >= periodic.base {
+                return periodic.term(periodic.index(day)?);
+            }
+        }
+        let after = self.listed.partition_point(|t| t.start <= day);
+        let term = *self.listed.get(after.checked_sub(1)?)?;
+        (day < term.end || term.end == date::LAST).then_some(term)
+    }
+
+    /// The terms that start before `until`, in order.
+    pub fn before(&self, until: Day) -> impl Iterator<Item = Term> + '_ {
+        let listed = self.listed.iter().copied().take_while(move |t| t.start < until);
+        let periodic = self.periodic.iter().flat_map(move |p| {
+            (0u64..)
+                .map_while(move |k| p.term(k))
+                .take_while(move |t| t.start < until && t.start <= date::LAST)
+        });
+        listed.chain(periodic)
+    }
+}
+
+/// The semantic core's tables for one bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tables {
+    pub party_count: usize,
+    pub epochs: Epochs,
+    pub terms: Result<Terms, TableError>,
+    /// Per recorded decision (`history.decisions`), whether it is valid.
+    pub valid_records: Vec<bool>,
+    /// (day, party): invited to a recorded meeting on that day; sorted.
+    pub invited: Vec<(Day, PartyId)>,
+}
+
+impl Tables {
+    pub fn build(bundle: &Bundle) -> Tables {
+        let party_count = bundle.parties.len();
+        let words = words_for(party_count);
+        let by_party = Records::index(bundle);
+        // Standing first: consensus is counted over it.
+        let standing = Epochs::sweep(words, party_count, |p| by_party.standing_timeline(bundle, p, None));
+        let valid_records: Vec<bool> = bundle
+            .history
+            .decisions
+            .iter()
+            .map(|r| is_valid(bundle, &standing, &r.decision))
+            .collect();
+        let admitted = admissions(bundle, &valid_records);
+        let epochs = if admitted.iter().all(Option::is_none) {
+            standing
+        } else {
+            Epochs::sweep(words, party_count, |p| {
+                by_party.standing_timeline(bundle, p, admitted.get(p as usize).copied().flatten())
+            })
+        };
+        let invited = invitations(bundle, &valid_records);
+        let terms = Walker::terms(bundle, &epochs);
+        Tables {
+            party_count,
+            epochs,
+            terms,
+            valid_records,
+            invited,
+        }
+    }
+
+    /// Whether `party` is invited to a recorded meeting on `day`.
+    pub fn invited_on(&self, party: PartyId, day: Day) -> bool {
+        self.invited.binary_search(&(day, party)).is_ok()
+    }
+
+    /// Member, pending, observer, invited or none.
+    pub fn status(&self, party: PartyId, day: Day) -> Status {
+        let status = self.epochs.status(party, day);
+        if status == Status::None && self.invited_on(party, day) {
+            Status::Invited
+        } else {
+            status
+        }
+    }
+
+    pub fn members(&self, day: Day) -> impl Iterator<Item = PartyId> + '_ {
+        parties(self.epochs.members_at(day)).filter(move |p| (*p as usize) < self.party_count)
+    }
+
+    pub fn is_member(&self, party: PartyId, day: Day) -> bool {
+        contains(self.epochs.members_at(day), party)
+    }
+
+    /// Whether a decision is valid: no reservation excludes the meeting's
+    /// kind, no member present objects, and the quorum (if any) is met.
+    pub fn is_valid(&self, bundle: &Bundle, decision: &Decision) -> bool {
+        is_valid(bundle, &self.epochs, decision)
+    }
+}
+
+/// The rules in force on a day: the last version from on or before it
+/// (the base text before any amendment).
+pub fn version_at(bundle: &Bundle, day: Day) -> Option<&Version> {
+    let versions = &bundle.versions;
+    versions
+        .iter()
+        .rev()
+        .find(|v| v.from <= day)
+        .or_else(|| versions.first())
+}
+
+fn is_valid(bundle: &Bundle, epochs: &Epochs, decision: &Decision) -> bool {
+    let meeting = &decision.meeting;
+    let Some(version) = version_at(bundle, meeting.date) else {
+        return false;
+    };
+    let reserved_elsewhere = version
+        .reservations
+        .iter()
+        .any(|r| r.decision == decision.kind && !r.meetings.contains(&meeting.kind));
+    if reserved_elsewhere {
+        return false;
+    }
+    let members = epochs.members_at(meeting.date);
+    let mut present = vec![0u64; epochs.words];
+    for p in &meeting.present {
+        if contains(members, *p) {
+            insert(&mut present, *p);
+        }
+    }
+    if decision.objections.iter().any(|p| contains(&present, *p)) {
+        return false;
+    }
+    let count = |set: &[u64]| set.iter().map(|w| i64::from(w.count_ones())).sum::<i64>();
+    match version.consensus.quorum {
+        None => true,
+        Some(Quorum::Count(n)) => count(&present) >= n,
+        Some(Quorum::Ratio(a, b)) => count(&present).saturating_mul(b) >= a.saturating_mul(count(members)),
+    }
+}
+
+/// Whether the observer rule in force admits parties of this kind (civil
+/// society is invited per meeting, never admitted as an observer).
+pub fn may_be_observer(bundle: &Bundle, party: PartyId, day: Day) -> bool {
+    let Some(rule) = version_at(bundle, day).and_then(|v| v.observers.as_ref()) else {
+        return false;
+    };
+    rule.parties.contains(&party)
+        || match bundle.parties.get(party as usize).map(|p| p.kind) {
+            Some(PartyKind::State) => rule.states,
+            Some(PartyKind::InternationalOrganization) => rule.international,
+            Some(PartyKind::RegionalOrganization) => rule.regional,
+            Some(PartyKind::CivilSociety) | None => false,
+        }
+}
+
+fn decision_kind(bundle: &Bundle, name: &str) -> Option<DecisionKindId> {
+    bundle.decision_kinds.iter().position(|k| k == name).map(|i| i as u32)
+}
+
+/// Per party, the day of the first valid decision that admitted it as an
+/// observer.
+fn admissions(bundle: &Bundle, valid: &[bool]) -> Vec<Option<Day>> {
+    let mut admitted = vec![None::<Day>; bundle.parties.len()];
+    let Some(kind) = decision_kind(bundle, "admission") else {
+        return admitted;
+    };
+    for (record, ok) in bundle.history.decisions.iter().zip(valid) {
+        let d = &record.decision;
+        if d.kind != kind || !ok {
+            continue;
+        }
+        for p in &d.subjects {
+            if may_be_observer(bundle, *p, d.meeting.date) {
+                if let Some(slot) = admitted.get_mut(*p as usize) {
+                    *slot = Some(slot.map_or(d.meeting.date, |s| s.min(d.meeting.date)));
+                }
+            }
+        }
+    }
+    admitted
+}
+
+/// (day, party) for each party a valid invitation invites to a recorded
+/// meeting; sorted.
+fn invitations(bundle: &Bundle, valid: &[bool]) -> Vec<(Day, PartyId)> {
+    let Some(kind) = decision_kind(bundle, "invitation") else {
+        return Vec::new();
+    };
+    let mut by_id: std::collections::HashMap<&str, Vec<Day>> = std::collections::HashMap::new();
+    for m in &bundle.history.meetings {
+        if let Some(id) = &m.meeting.id {
+            by_id.entry(id.as_str()).or_default().push(m.meeting.date);
+        }
+    }
+    let mut out = Vec::new();
+    for (record, ok) in bundle.history.decisions.iter().zip(valid) {
+        let d = &record.decision;
+        if d.kind != kind || !ok {
+            continue;
+        }
+        let Some(target) = d.invited_to.as_ref().or(d.meeting.id.as_ref()) else {
+            continue;
+        };
+        for day in by_id.get(target.as_str()).into_iter().flatten() {
+            out.extend(d.subjects.iter().map(|p| (*day, *p)));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Why a party has its membership standing on a day: the facts an
+/// explanation is built from, when one is asked for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Standing<'b> {
+    NoRules,
+    NotMember,
+    MemberFrom(Day, &'b Cite),
+    BrokeSilence(Day, Status, &'b Cite),
+    SilenceEnded(Day, &'b Cite),
+    Pending(Day, &'b Cite),
+    Joined(Day),
+    Withdrew(Day, &'b Cite),
+}
+
+/// Membership standing alone (member, pending, observer after a broken
+/// silence, none), which does not depend on any decision: consensus is
+/// counted over it, so deciding admissions cannot loop back into it. It
+/// reads one party's membership entries in the version in force, its
+/// broken silences (day, became an observer) and its recorded joins; the
+/// second value says why.
+pub(crate) fn standing<'b>(
+    bundle: &Bundle,
+    entries: &[&'b Membership],
+    silences: &[(Day, bool)],
+    joins: &[Day],
+    day: Day,
+) -> (Status, Standing<'b>) {
+    let mut standing = (Status::None, Standing::NotMember);
+    for m in entries {
+        match &m.kind {
+            MembershipKind::Member { from, until } => {
+                if *from <= day && until.is_none_or(|u| day < u) {
+                    standing = (Status::Member, Standing::MemberFrom(*from, &m.cite));
+                }
+            }
+            MembershipKind::Pending { deadline } => {
+                let broke = silences.iter().find(|(on, _)| on <= deadline);
+                if let Some((on, observer)) = broke.filter(|(on, _)| *on <= day) {
+                    let status = if *observer { Status::Observer } else { Status::None };
+                    standing = (status, Standing::BrokeSilence(*on, status, &m.cite));
+                } else if day > *deadline && broke.is_none() {
+                    standing = (Status::Member, Standing::SilenceEnded(*deadline, &m.cite));
+                } else if day >= bundle.adopted && day <= *deadline {
+                    standing = (Status::Pending, Standing::Pending(*deadline, &m.cite));
+                }
+            }
+            MembershipKind::Open | MembershipKind::Withdrawal { .. } => {}
+        }
+    }
+    if standing.0 != Status::Member {
+        if let Some(on) = joins.iter().find(|on| **on <= day) {
+            standing = (Status::Member, Standing::Joined(*on));
+        }
+    }
+    for m in entries {
+        if let MembershipKind::Withdrawal { on } = m.kind {
+            if on <= day {
+                standing = (Status::None, Standing::Withdrew(on, &m.cite));
+            }
+        }
+    }
+    standing
+}
+
+/// The records that decide a party's standing, indexed by party.
+struct Records<'b> {
+    /// Per version, per party: its membership entries.
+    membership: Vec<Vec<Vec<&'b Membership>>>,
+    /// Per party: silences (day, became observer) and joins.
+    silences: Vec<Vec<(Day, bool)>>,
+    joins: Vec<Vec<Day>>,
+}
+
+impl<'b> Records<'b> {
+    fn index(bundle: &'b Bundle) -> Records<'b> {
+        let n = bundle.parties.len();
+        let membership = bundle
+            .versions
+            .iter()
+            .map(|v| {
+                let mut per = vec![Vec::new(); n];
+                for m in &v.membership {
+                    if let Some(list) = per.get_mut(m.party as usize) {
+                        list.push(m);
+                    }
+                }
+                per
+            })
+            .collect();
+        let mut silences = vec![Vec::new(); n];
+        for (p, on, observer) in &bundle.history.silences {
+            if let Some(list) = silences.get_mut(*p as usize) {
+                list.push((*on, *observer));
+            }
+        }
+        let mut joins = vec![Vec::new(); n];
+        for (p, on) in &bundle.history.joins {
+            if let Some(list) = joins.get_mut(*p as usize) {
+                list.push(*on);
+            }
+        }
+        Records {
+            membership,
+            silences,
+            joins,
+        }
+    }
+
+    /// Membership standing of `party` on `day` under `version`.
+    fn standing(&self, bundle: &Bundle, version: usize, party: PartyId, day: Day) -> Status {
+        let p = party as usize;
+        let entries = self
+            .membership
+            .get(version)
+            .and_then(|per| per.get(p))
+            .map_or(&[][..], Vec::as_slice);
+        let silences = self.silences.get(p).map_or(&[][..], Vec::as_slice);
+        let joins = self.joins.get(p).map_or(&[][..], Vec::as_slice);
+        standing(bundle, entries, silences, joins, day).0
+    }
+
+    /// The days on which `party`'s status may change, with its status from
+    /// each: its standing, or observer from an admission when it has none.
+    fn standing_timeline(&self, bundle: &Bundle, party: PartyId, admitted: Option<Day>) -> Vec<(Day, Status)> {
+        let p = party as usize;
+        let mut days = vec![bundle.adopted];
+        for (v, version) in bundle.versions.iter().enumerate() {
+            days.push(version.from);
+            for m in self.membership.get(v).and_then(|per| per.get(p)).into_iter().flatten() {
+                match &m.kind {
+                    MembershipKind::Member { from, until } => {
+                        days.push(*from);
+                        days.extend(until);
+                    }
+                    MembershipKind::Pending { deadline } => days.push(deadline.saturating_add(1)),
+                    MembershipKind::Withdrawal { on } => days.push(*on),
+                    MembershipKind::Open => {}
+                }
+            }
+        }
+        days.extend(self.silences.get(p).into_iter().flatten().map(|(on, _)| *on));
+        days.extend(self.joins.get(p).into_iter().flatten());
+        days.extend(admitted);
+        days.sort_unstable();
+        days.dedup();
+        let version_of = |day: Day| {
+            let versions = &bundle.versions;
+            versions.iter().rposition(|v| v.from <= day).unwrap_or(0)
+        };
+        let status_on = |day: Day| {
+            if bundle.versions.is_empty() {
+                return Status::None;
+            }
+            let status = self.standing(bundle, version_of(day), party, day);
+            if status == Status::None && admitted.is_some_and(|a| a <= day) {
+                Status::Observer
+            } else {
+                status
+            }
+        };
+        let mut timeline = vec![(Day::MIN, status_on(Day::MIN))];
+        for day in days {
+            let status = status_on(day);
+            if timeline.last().map(|(_, s)| *s) != Some(status) {
+                timeline.push((day, status));
+            }
+        }
+        timeline
+    }
+}
+
+impl Epochs {
+    /// The epochs from every party's timeline, in one sweep over the changes.
+    fn sweep(words: usize, parties: usize, timeline: impl Fn(PartyId) -> Vec<(Day, Status)>) -> Epochs {
+        let mut changes: Vec<(Day, PartyId, Status)> = Vec::new();
+        for p in 0..parties as u32 {
+            changes.extend(timeline(p).into_iter().map(|(day, status)| (day, p, status)));
+        }
+        changes.sort_by_key(|(day, p, _)| (*day, *p));
+        let mut epochs = Epochs {
+            words,
+            starts: Vec::new(),
+            members: Vec::new(),
+            pending: Vec::new(),
+            observers: Vec::new(),
+        };
+        let mut current = [vec![0u64; words], vec![0u64; words], vec![0u64; words]];
+        let mut i = 0;
+        while i < changes.len() || epochs.starts.is_empty() {
+            let day = changes.get(i).map_or(Day::MIN, |(d, _, _)| *d);
+            while let Some((d, p, status)) = changes.get(i) {
+                if *d != day {
+                    break;
+                }
+                for set in &mut current {
+                    remove(set, *p);
+                }
+                let slot = match status {
+                    Status::Member => current.get_mut(0),
+                    Status::Pending => current.get_mut(1),
+                    Status::Observer => current.get_mut(2),
+                    Status::Invited | Status::None => None,
+                };
+                if let Some(set) = slot {
+                    insert(set, *p);
+                }
+                i += 1;
+            }
+            let [members, pending, observers] = &current;
+            let last = epochs.starts.len().checked_sub(1);
+            let same = last.is_some_and(|e| {
+                epochs.slice(&epochs.members, e) == members.as_slice()
+                    && epochs.slice(&epochs.pending, e) == pending.as_slice()
+                    && epochs.slice(&epochs.observers, e) == observers.as_slice()
+            });
+            if !same {
+                epochs.starts.push(if last.is_none() { Day::MIN } else { day });
+                epochs.members.extend_from_slice(members);
+                epochs.pending.extend_from_slice(pending);
+                epochs.observers.extend_from_slice(observers);
+            }
+        }
+        epochs
+    }
+}
+
+/// Terms are at least 28 days long (the checker's limit), so the calendar
+/// holds fewer terms than this, handovers included.
+const MAX_TERMS: usize = 200_000;
+/// Terms listed before a periodic block at most (unless the rotation
+/// settles later), and the span they cover at least.
+const LISTED: usize = 512;
+const LISTED_DAYS: i64 = 200 * 365;
+/// Months in 400 Gregorian years, which last exactly this many days.
+const GREGORIAN_MONTHS: i64 = 4_800;
+const GREGORIAN_DAYS: i64 = 146_097;
+
+/// Works out the terms of office in order from the first.
+///
+/// Term boundaries are computed from an anchor, `anchor + k terms`, never
+/// by adding one term to the last, so a day clamped to a month's end does
+/// not drift; a hand-over or a change of term length starts a new anchor.
+struct Walker<'b> {
+    bundle: &'b Bundle,
+    epochs: &'b Epochs,
+    rotation: &'b Rotation,
+    handovers: Vec<(PartyId, Day)>,
+    start: Day,
+    chair: Option<PartyId>,
+    last_chair: PartyId,
+    /// The anchor's day, the terms counted from it, their length.
+    anchor: (Day, i64, Option<Duration>),
+    /// Whether the last term's end fell off the calendar (so it holds the
+    /// calendar's last day) rather than on it.
+    clamped: bool,
+}
+
+impl<'b> Walker<'b> {
+    fn terms(bundle: &'b Bundle, epochs: &'b Epochs) -> Result<Terms, TableError> {
+        Walker::terms_with(bundle, epochs, true)
+    }
+
+    /// The terms; with `periodic` false, every one listed to the calendar's end.
+    fn terms_with(bundle: &'b Bundle, epochs: &'b Epochs, periodic: bool) -> Result<Terms, TableError> {
+        let Some(rotation) = bundle.versions.iter().find_map(|v| v.rotation.as_ref()) else {
+            return Ok(Terms::default());
+        };
+        let mut handovers = bundle.history.handovers.clone();
+        handovers.sort_by_key(|(_, on)| *on);
+        let mut walker = Walker {
+            bundle,
+            epochs,
+            rotation,
+            handovers,
+            start: rotation.start,
+            chair: Some(rotation.first),
+            last_chair: rotation.first,
+            anchor: (rotation.start, 0, None),
+            clamped: false,
+        };
+        if walker.declined(rotation.first, rotation.start) {
+            walker.chair = walker.successor(rotation.first, rotation.start);
+        }
+        // After the last day anything the rotation depends on changes, the
+        // chairs follow the successor function through a fixed pool: once
+        // that has run longer than the pool is large, it is on its cycle.
+        let settled = walker.last_change();
+        let pool_len = walker.pool(settled).len();
+        let mut listed = Vec::new();
+        let mut after = 0usize;
+        let mut try_periodic = periodic;
+        for _ in 0..MAX_TERMS {
+            let term = walker.step()?;
+            listed.push(term);
+            if term.end >= date::LAST {
+                // A boundary on the calendar's last day starts a term of
+                // that one day.
+                if !walker.clamped {
+                    listed.push(Term {
+                        start: date::LAST,
+                        end: date::LAST,
+                        chair: walker.chair,
+                    });
+                }
+                return Ok(Terms { listed, periodic: None });
+            }
+            if term.start > settled && try_periodic {
+                after += 1;
+                // The first two centuries (at most `LISTED` terms) stay
+                // listed: the days most queries ask about are answered by
+                // one search, with no division.
+                let listed_enough =
+                    listed.len() >= LISTED || i64::from(term.end) - i64::from(rotation.start) >= LISTED_DAYS;
+                if after > pool_len + 1 && listed_enough {
+                    if let Some(periodic) = walker.periodic() {
+                        return Ok(Terms {
+                            listed,
+                            periodic: Some(periodic),
+                        });
+                    }
+                    // The block does not fit the calendar: list the rest.
+                    try_periodic = false;
+                }
+            }
+        }
+        Err(TableError::TooManyTerms)
+    }
+
+    /// The last day on which anything the rotation depends on changes.
+    fn last_change(&self) -> Day {
+        let b = self.bundle;
+        let mut last = self.rotation.start;
+        let mut see = |d: Day| last = last.max(d);
+        see(self.epochs.starts.last().copied().unwrap_or(Day::MIN));
+        for v in &b.versions {
+            see(v.from);
+            for (from, _) in v.rotation.iter().flat_map(|r| &r.terms) {
+                see(*from);
+            }
+        }
+        b.order_epochs.iter().for_each(|e| see(e.from));
+        b.history.handovers.iter().for_each(|(_, on)| see(*on));
+        b.history.declines.iter().for_each(|(_, on)| see(*on));
+        last
+    }
+
+    fn rotation_at(&self, day: Day) -> &'b Rotation {
+        version_at(self.bundle, day)
+            .and_then(|v| v.rotation.as_ref())
+            .unwrap_or(self.rotation)
+    }
+
+    fn term_length(&self, start: Day) -> Option<Duration> {
+        let terms = &self.rotation_at(start).terms;
+        terms
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= start)
+            .or_else(|| terms.first())
+            .map(|(_, d)| *d)
+    }
+
+    fn rank(&self, party: PartyId, day: Day) -> u32 {
+        let epochs = &self.bundle.order_epochs;
+        let epoch = epochs.iter().rev().find(|e| e.from <= day).or_else(|| epochs.first());
+        epoch
+            .and_then(|e| e.rank.get(party as usize).copied())
+            .unwrap_or(u32::MAX)
+    }
+
+    /// The states eligible to chair a term starting on `day`, in order.
+    fn pool(&self, day: Day) -> Vec<PartyId> {
+        let mut pool: Vec<PartyId> = match &self.rotation_at(day).eligible {
+            Eligible::Members => parties(self.epochs.members_at(day))
+                .filter(|p| self.bundle.parties.get(*p as usize).map(|p| p.kind) == Some(PartyKind::State))
+                .collect(),
+            Eligible::Parties(list) => list.clone(),
+        };
+        pool.sort_by_key(|p| self.rank(*p, day));
+        pool
+    }
+
+    fn declined(&self, party: PartyId, turn: Day) -> bool {
+        // Only a voluntary rotation lets a state decline its turn.
+        self.rotation.voluntary
+            && self
+                .bundle
+                .history
+                .declines
+                .iter()
+                .any(|(q, on)| *q == party && *on == turn)
+    }
+
+    /// The next chair after `outgoing` for a term starting on `day`: the
+    /// next eligible state in order, cyclically, skipping states that
+    /// declined that turn.
+    fn successor(&self, outgoing: PartyId, day: Day) -> Option<PartyId> {
+        let pool = self.pool(day);
+        let outgoing_rank = self.rank(outgoing, day);
+        let after = pool
+            .iter()
+            .position(|p| self.rank(*p, day) > outgoing_rank)
+            .unwrap_or(0);
+        let next = (0..pool.len())
+            .filter_map(|i| pool.get((after + i) % pool.len()).copied())
+            .find(|p| !self.declined(*p, day));
+        let outgoing_stays = self.rotation.all_decline == Some(true);
+        match next {
+            None if !pool.is_empty() && outgoing_stays => Some(outgoing),
+            next => next,
+        }
+    }
+
+    /// The next term.
+    fn step(&mut self) -> Result<Term, TableError> {
+        let start = self.start;
+        let length = self.term_length(start).ok_or(TableError::NoTerm)?;
+        if self.anchor.2 != Some(length) {
+            self.anchor = (start, 0, Some(length));
+        }
+        // A term whose end falls off the calendar lasts to its last day.
+        let boundary = date::add(self.anchor.0, length, self.anchor.1 + 1).filter(|d| *d <= date::LAST);
+        self.clamped = boundary.is_none();
+        let mut end = boundary.unwrap_or(date::LAST);
+        if end <= start {
+            return Err(TableError::NoAdvance);
+        }
+        let mut forced = None;
+        if let Some((to, on)) = self.handovers.iter().find(|(_, on)| *on > start && *on <= end) {
+            if *on < end {
+                self.anchor = (*on, 0, Some(length));
+            } else {
+                self.anchor.1 += 1;
+            }
+            end = *on;
+            forced = Some(*to);
+            self.clamped = false;
+        } else {
+            self.anchor.1 += 1;
+        }
+        let term = Term {
+            start,
+            end,
+            chair: self.chair,
+        };
+        if let Some(c) = self.chair {
+            self.last_chair = c;
+        }
+        self.chair = forced.or_else(|| self.successor(self.last_chair, end));
+        self.start = end;
+        Ok(term)
+    }
+
+    /// The rest of the terms as a repeating block, when it fits the calendar.
+    fn periodic(&self) -> Option<Periodic> {
+        let (anchor, counted, length) = self.anchor;
+        let length = length?;
+        let (per_block, period) = match length.unit {
+            Unit::Days => (1, length.amount),
+            Unit::Months | Unit::Years => {
+                let months = if length.unit == Unit::Years {
+                    length.amount.checked_mul(12)?
+                } else {
+                    length.amount
+                };
+                let g = gcd(months, GREGORIAN_MONTHS);
+                (GREGORIAN_MONTHS / g, GREGORIAN_DAYS.checked_mul(months / g)?)
+            }
+        };
+        let base = i64::from(self.start);
+        let offsets = (0..=per_block)
+            .map(|j| date::add(anchor, length, counted + j).map(|d| i64::from(d) - base))
+            .collect::<Option<Vec<i64>>>()?;
+        // Gregorian periodicity guarantees this; the check keeps a mistake
+        // from answering wrongly.
+        if offsets.first() != Some(&0) || offsets.last() != Some(&period) {
+            return None;
+        }
+        let cycle = match self.chair {
+            None => vec![None],
+            Some(first) => {
+                let day = self.start;
+                let mut cycle = vec![Some(first)];
+                let mut current = first;
+                loop {
+                    let next = self.successor(current, day);
+                    match next {
+                        Some(p) if p == first => break,
+                        Some(p) if cycle.len() <= self.pool(day).len() => {
+                            cycle.push(Some(p));
+                            current = p;
+                        }
+                        // Not a cycle: the walk has not settled.
+                        Some(_) | None => return None,
+                    }
+                }
+                cycle
+            }
+        };
+        Some(Periodic {
+            base: self.start,
+            period,
+            offsets,
+            cycle,
+        })
+    }
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    let (mut a, mut b) = (a.abs(), b.abs());
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> Day {
+        date::parse(text).unwrap_or_default()
+    }
+
+    fn bundle(start: &str, term: Duration, parties: usize) -> Bundle {
+        let cite = Cite {
+            clause: "3.ii".into(),
+            quote: None,
+        };
+        Bundle {
+            title: "t".into(),
+            reference: None,
+            adopted: day("2013-06-05"),
+            parties: (0..parties)
+                .map(|i| Party {
+                    id: format!("P{i}"),
+                    kind: PartyKind::State,
+                    names: Vec::new(),
+                })
+                .collect(),
+            order_epochs: vec![OrderEpoch {
+                from: Day::MIN,
+                rank: (0..parties as u32).collect(),
+            }],
+            meeting_kinds: Vec::new(),
+            decision_kinds: Vec::new(),
+            versions: vec![Version {
+                from: Day::MIN,
+                source: "base".into(),
+                adopted_by: None,
+                membership: (0..parties as u32)
+                    .map(|party| Membership {
+                        party,
+                        kind: MembershipKind::Member {
+                            from: day("2013-06-05"),
+                            until: None,
+                        },
+                        cite: cite.clone(),
+                    })
+                    .collect(),
+                rotation: Some(Rotation {
+                    eligible: Eligible::Members,
+                    first: 0,
+                    start: day(start),
+                    terms: vec![(Day::MIN, term)],
+                    voluntary: false,
+                    all_decline: None,
+                    cite: cite.clone(),
+                }),
+                obligations: Vec::new(),
+                consensus: Consensus {
+                    quorum: None,
+                    cite: None,
+                },
+                reservations: Vec::new(),
+                observers: None,
+                invitations: None,
+                interim: Vec::new(),
+            }],
+            history: History::default(),
+            rules: Vec::new(),
+            tests: Vec::new(),
+        }
+    }
+
+    /// The periodic block answers every day as listing every term to the
+    /// calendar's end does, for terms of days, months and years that
+    /// start on days a month may not have.
+    #[test]
+    fn the_periodic_block_is_the_listed_terms() {
+        let lengths = [
+            Duration {
+                amount: 1,
+                unit: Unit::Months,
+            },
+            Duration {
+                amount: 7,
+                unit: Unit::Months,
+            },
+            Duration {
+                amount: 2,
+                unit: Unit::Years,
+            },
+            Duration {
+                amount: 45,
+                unit: Unit::Days,
+            },
+        ];
+        for start in ["2013-08-31", "2016-02-29", "2013-01-30"] {
+            for term in lengths {
+                let b = bundle(start, term, 3);
+                let tables = Tables::build(&b);
+                let periodic = tables.terms.clone().unwrap_or_default();
+                assert!(periodic.periodic.is_some(), "{start} {term:?}");
+                let listed = Walker::terms_with(&b, &tables.epochs, false);
+                assert!(listed.is_ok(), "listed terms for {start} {term:?}");
+                let listed = listed.unwrap_or_default();
+                let mut d = day(start) - 40;
+                while d <= date::LAST {
+                    assert_eq!(periodic.at(d), listed.at(d), "{start} {term:?} on {}", date::format(d));
+                    d += 13;
+                }
+                for d in [date::LAST - 1, date::LAST, date::LAST + 5, day("2400-02-29")] {
+                    assert_eq!(periodic.at(d), listed.at(d), "{start} {term:?} on day {d}");
+                }
+                let all: Vec<Term> = periodic.before(date::LAST + 1).collect();
+                assert_eq!(all, listed.listed, "{start} {term:?}");
+            }
+        }
+    }
+}
