@@ -17,6 +17,9 @@ pub struct BuildArgs {
     /// The C header to write
     #[arg(long)]
     pub header: PathBuf,
+    /// A JSON manifest of the exported symbols and their types to write
+    #[arg(long)]
+    pub manifest: Option<PathBuf>,
 }
 
 pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
@@ -31,8 +34,8 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
             return EXIT_FINDINGS;
         }
     };
-    let bytes = match object::object(&folded) {
-        Ok(bytes) => bytes,
+    let (bytes, rules) = match object::object(&folded, &bundle) {
+        Ok(built) => built,
         Err(e) => {
             crate::print_error(err, &crate::error::CliError::Codegen(e.to_string()));
             return EXIT_FINDINGS;
@@ -41,14 +44,22 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
     // No output may replace a file the policy was read from, nor the
     // other output.
     let inputs: Vec<PathBuf> = sources.iter().map(|s| PathBuf::from(&s.name)).collect();
-    for (path, contents, others) in [
-        (&args.output, bytes, vec![args.header.clone()]),
-        (
-            &args.header,
-            object::header(&bundle).into_bytes(),
-            vec![args.output.clone()],
-        ),
-    ] {
+    let mut writes = vec![
+        (&args.output, bytes),
+        (&args.header, object::header(&bundle, &rules).into_bytes()),
+    ];
+    if let Some(manifest) = &args.manifest {
+        let text = serde_json::to_string_pretty(&object::manifest(&bundle, &rules)).unwrap_or_default() + "\n";
+        writes.push((manifest, text.into_bytes()));
+    }
+    // Each output may replace neither an input nor another output.
+    let outputs: Vec<PathBuf> = writes.iter().map(|(path, _)| (*path).clone()).collect();
+    for (i, (path, contents)) in writes.into_iter().enumerate() {
+        let others = outputs
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, o)| o.clone());
         let forbidden: Vec<PathBuf> = inputs.iter().cloned().chain(others).collect();
         if let Err(e) = files::write_atomically(path, &contents, &forbidden) {
             crate::print_error(err, &e);

@@ -69,15 +69,18 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
             return EXIT_FINDINGS;
         }
     };
-    let _native = super::accelerator(args.backend, &compiled.bundle, err);
     let interpreter = Interpreter::new(&compiled.bundle);
     let mut locals = compiled.facts.clone();
     let answer = if args.explain {
+        // Explanations are the interpreter's.
         interpreter
             .explain(&compiled.expr, &mut locals)
             .map(|(v, e)| (v, Some(e)))
     } else {
-        interpreter.eval(&compiled.expr, &mut locals).map(|v| (v, None))
+        match native_answer(args.backend, &compiled, interpreter.tables(), err) {
+            Some(answer) => answer.map(|v| (v, None)),
+            None => interpreter.eval(&compiled.expr, &mut locals).map(|v| (v, None)),
+        }
     };
     let (value, explanation) = match answer {
         Ok(answer) => answer,
@@ -125,5 +128,52 @@ fn tree(e: &Explanation, depth: usize, out: &mut String) {
     out.push('\n');
     for child in &e.because {
         tree(child, depth + 1, out);
+    }
+}
+
+/// The query answered by native code when `--backend jit` asks for it, or
+/// `None` (with a note on stderr) when it cannot be compiled.
+fn native_answer(
+    backend: super::Backend,
+    compiled: &query::Query,
+    tables: &charter_runtime::Tables,
+    err: &mut dyn std::io::Write,
+) -> Option<Result<charter_runtime::Value, charter_runtime::EvalError>> {
+    use charter_compiler::codegen::{lang, CallError, Jit};
+    if backend != super::Backend::Jit {
+        return None;
+    }
+    let locals = compiled
+        .facts
+        .iter()
+        .map(|v| lang::NTy::of_value(v).map(lang::Local::Ty))
+        .collect::<Result<Vec<_>, _>>();
+    let query = match locals {
+        Ok(locals) => lang::Query {
+            expr: compiled.expr.clone(),
+            locals,
+        },
+        Err(why) => {
+            let _ = writeln!(err, "note: using the interpreter: a fact is not native ({why})");
+            return None;
+        }
+    };
+    let jit = match Jit::with_queries(&compiled.bundle, tables, std::slice::from_ref(&query)) {
+        Ok(jit) => jit,
+        Err(e) => {
+            let _ = writeln!(err, "note: using the interpreter: {e}");
+            return None;
+        }
+    };
+    match jit.native().call_query(0, &compiled.facts, &compiled.bundle) {
+        Ok(answer) => Some(answer),
+        Err(CallError::NotNative(why)) => {
+            let _ = writeln!(err, "note: using the interpreter: the query is not native ({why})");
+            None
+        }
+        Err(e) => {
+            let _ = writeln!(err, "note: using the interpreter: {e}");
+            None
+        }
     }
 }

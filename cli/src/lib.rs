@@ -57,7 +57,7 @@ pub enum Command {
 /// of queries, so by default it does not pay for compiling native code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Backend {
-    /// Native code compiled with cranelift for the hot queries
+    /// Native code compiled with cranelift: the query, or the tests, and every rule
     Jit,
     /// The reference interpreter alone (the default)
     #[default]
@@ -80,27 +80,6 @@ pub enum LoadError {
 pub fn load(path: impl AsRef<std::path::Path>) -> Result<charter_compiler::embed::Compiled, LoadError> {
     let sources = files::policy_sources(path.as_ref())?;
     Ok(charter_compiler::embed::compile(&sources)?)
-}
-
-/// Native code for `bundle` when the JIT backend is chosen and can compile
-/// it; otherwise `None` (with a note on stderr when the JIT was wanted).
-pub fn accelerator(
-    backend: Backend,
-    bundle: &charter_runtime::ir::Bundle,
-    err: &mut dyn std::io::Write,
-) -> Option<charter_compiler::codegen::Jit> {
-    match backend {
-        Backend::Interp => None,
-        Backend::Jit => {
-            match charter_compiler::codegen::Jit::compile(bundle, &charter_runtime::Tables::build(bundle)) {
-                Ok(jit) => Some(jit),
-                Err(e) => {
-                    let _ = writeln!(err, "note: using the interpreter: {e}");
-                    None
-                }
-            }
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]

@@ -20,9 +20,26 @@ pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
         Ok((bundle, _)) => bundle,
         Err(status) => return status,
     };
-    let _native = super::accelerator(args.backend, &bundle, err);
     let interpreter = Interpreter::new(&bundle);
-    let outcomes = interpreter.run_tests();
+    let outcomes = match args.backend {
+        super::Backend::Interp => interpreter.run_tests(),
+        super::Backend::Jit => match charter_compiler::codegen::run_tests(&bundle, interpreter.tables()) {
+            Ok(native) => {
+                if let Some(why) = native.interpreted.first() {
+                    let _ = writeln!(
+                        err,
+                        "note: {} test step(s) ran on the interpreter ({why})",
+                        native.interpreted.len()
+                    );
+                }
+                native.outcomes
+            }
+            Err(e) => {
+                let _ = writeln!(err, "note: using the interpreter: {e}");
+                interpreter.run_tests()
+            }
+        },
+    };
     let mut text = String::new();
     let (mut passed, mut failed) = (0, 0);
     for outcome in &outcomes {

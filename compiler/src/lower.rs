@@ -34,6 +34,8 @@ pub fn lower(checked: &Checked) -> ir::Bundle {
         .map(|rule| ir::Rule {
             name: rule.name.clone(),
             params: rule.params.iter().map(|(name, _)| name.clone()).collect(),
+            param_types: rule.params.iter().map(|(_, t)| ir_type(t)).collect(),
+            returns: ir_type(&rule.ret),
             body: expr(&rule.body),
         })
         .collect();
@@ -482,5 +484,29 @@ pub fn expr(e: &hir::Expr) -> ir::Expr {
             set: go(set),
             body: go(body),
         },
+    }
+}
+
+/// A checked type in the IR.
+fn ir_type(t: &crate::types::Type) -> ir::Type {
+    use crate::types::Type;
+    match t {
+        Type::Bool => ir::Type::Bool,
+        Type::Int => ir::Type::Int,
+        Type::Date => ir::Type::Date,
+        Type::Duration => ir::Type::Duration,
+        Type::Party => ir::Type::Party,
+        Type::Status => ir::Type::Status,
+        Type::MeetingKind => ir::Type::MeetingKind,
+        Type::DecisionKind => ir::Type::DecisionKind,
+        Type::Meeting => ir::Type::Meeting,
+        Type::Decision => ir::Type::Decision,
+        Type::Violation => ir::Type::Violation,
+        Type::Set(item) => ir::Type::Set(Box::new(ir_type(item))),
+        Type::None => ir::Type::None,
+        // A checked package has no `Error` type: typeck reported it, and
+        // `check` lowers only packages without errors. `None` is what a
+        // value of no known type is, so nothing native is compiled for it.
+        Type::Error => ir::Type::None,
     }
 }

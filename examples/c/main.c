@@ -2,7 +2,7 @@
  * Modalities with the native code `charter build` writes, no Charter
  * runtime needed:
  *
- *   charter build policies/almaty -o policy.o --header charter_policy.h
+ *   charter build policies/almaty -o policy.o --header charter_policy.h --manifest policy.json
  *   cc -O2 -I. examples/c/main.c policy.o -o almaty
  *   ./almaty
  */
@@ -60,5 +60,19 @@ int main(void) {
     printf("valid amendment at a SOM: %d\n", charter_valid(&decision));
     decision.meeting_kind = CHARTER_MEETING_MINISTERIAL;
     printf("valid amendment at a Ministerial: %d\n", charter_valid(&decision));
+
+    /* The policy's own rule `host_is_chair(m: meeting): bool` (§ 3.ii). */
+    struct charter_meeting meeting;
+    memset(&meeting, 0, sizeof meeting);
+    meeting.kind = CHARTER_MEETING_MINISTERIAL;
+    meeting.date = day_number(2016, 6, 1);
+    meeting.record = -1;
+    const int hosts[] = {CHARTER_PARTY_KGZ, CHARTER_PARTY_TJK};
+    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
+        int64_t holds = 0;
+        meeting.host = hosts[i];
+        if (charter_rule_host_is_chair(&meeting, &holds) != CHARTER_OK) return 1;
+        printf("host_is_chair(ministerial 2016-06-01 hosted by %s): %d\n", party_name(hosts[i]), (int)holds);
+    }
     return 0;
 }

@@ -856,9 +856,9 @@ impl<'b> Interpreter<'b> {
             (BinOp::Gt, _, _) => Value::Bool(ordered(&a, &b)? == std::cmp::Ordering::Greater),
             (BinOp::Ge, _, _) => Value::Bool(ordered(&a, &b)? != std::cmp::Ordering::Less),
             (BinOp::In, _, Value::Set(items)) => Value::Bool(items.contains(&a)),
-            (BinOp::Add, Value::Int(x), Value::Int(y)) => Value::Int(x.checked_add(*y).ok_or(EvalError::Overflow)?),
-            (BinOp::Sub, Value::Int(x), Value::Int(y)) => Value::Int(x.checked_sub(*y).ok_or(EvalError::Overflow)?),
-            (BinOp::Mul, Value::Int(x), Value::Int(y)) => Value::Int(x.checked_mul(*y).ok_or(EvalError::Overflow)?),
+            (BinOp::Add, Value::Int(x), Value::Int(y)) => Value::Int(int(x.checked_add(*y))?),
+            (BinOp::Sub, Value::Int(x), Value::Int(y)) => Value::Int(int(x.checked_sub(*y))?),
+            (BinOp::Mul, Value::Int(x), Value::Int(y)) => Value::Int(int(x.checked_mul(*y))?),
             (BinOp::Add, Value::Date(d), Value::Duration(p)) | (BinOp::Add, Value::Duration(p), Value::Date(d)) => {
                 Value::Date(date::add(*d, *p, 1).ok_or(EvalError::DateOutOfRange)?)
             }
@@ -1071,7 +1071,7 @@ impl<'b> Interpreter<'b> {
                         TestStep::Let(expr) => match self.eval(expr, &mut locals) {
                             Ok(v) => locals.push(v),
                             Err(e) => {
-                                failures.push(format!("a `let` could not be evaluated: {e}"));
+                                failures.push(let_failure(&e));
                                 break;
                             }
                         },
@@ -1084,9 +1084,7 @@ impl<'b> Interpreter<'b> {
                         } => {
                             let outcome = self.assertion(expr, &mut locals);
                             if let Some(detail) = outcome {
-                                failures.push(format!(
-                                    "{file}:{line}:{column}: assertion failed: `{text}`\n    {detail}"
-                                ));
+                                failures.push(assertion_failure(file, *line, *column, text, &detail));
                             }
                         }
                     }
@@ -1101,33 +1099,62 @@ impl<'b> Interpreter<'b> {
 
     /// `None` when the assertion holds; otherwise what was expected and found.
     fn assertion(&self, expr: &Expr, locals: &mut Vec<Value>) -> Option<String> {
-        let show = |v: &Value| v.to_text(self.bundle);
         if let Expr::Binary(op @ (BinOp::Eq | BinOp::Ne), lhs, rhs) = expr {
-            let actual = match self.eval(lhs, locals) {
-                Ok(v) => v,
-                Err(e) => return Some(format!("error: {e}")),
-            };
-            let expected = match self.eval(rhs, locals) {
-                Ok(v) => v,
-                Err(e) => return Some(format!("error: {e}")),
-            };
-            let holds = (actual == expected) == (*op == BinOp::Eq);
-            (!holds).then(|| {
-                let relation = if *op == BinOp::Eq {
-                    "expected"
-                } else {
-                    "expected anything but"
-                };
-                format!("{relation} {}, got {}", show(&expected), show(&actual))
-            })
+            let actual = self.eval(lhs, locals);
+            let expected = actual.as_ref().ok().map(|_| self.eval(rhs, locals));
+            equality_failure(*op == BinOp::Eq, actual, expected, self.bundle)
         } else {
-            match self.eval(expr, locals) {
-                Ok(Value::Bool(true)) => None,
-                Ok(v) => Some(format!("expected true, got {}", show(&v))),
-                Err(e) => Some(format!("error: {e}")),
-            }
+            truth_failure(self.eval(expr, locals), self.bundle)
         }
     }
+}
+
+/// How an assertion `actual == expected` (`equal`) or `!=` fails, if it
+/// does; `expected` is `None` when `actual` already failed (it is not
+/// evaluated then).
+pub fn equality_failure(
+    equal: bool,
+    actual: Result<Value, EvalError>,
+    expected: Option<Result<Value, EvalError>>,
+    bundle: &Bundle,
+) -> Option<String> {
+    let actual = match actual {
+        Ok(v) => v,
+        Err(e) => return Some(format!("error: {e}")),
+    };
+    let expected = match expected {
+        Some(Ok(v)) => v,
+        Some(Err(e)) => return Some(format!("error: {e}")),
+        None => return Some("error: the expected value was not evaluated".to_string()),
+    };
+    let holds = (actual == expected) == equal;
+    (!holds).then(|| {
+        let relation = if equal { "expected" } else { "expected anything but" };
+        format!(
+            "{relation} {}, got {}",
+            expected.to_text(bundle),
+            actual.to_text(bundle)
+        )
+    })
+}
+
+/// How an assertion that should be true fails, if it does.
+pub fn truth_failure(value: Result<Value, EvalError>, bundle: &Bundle) -> Option<String> {
+    match value {
+        Ok(Value::Bool(true)) => None,
+        Ok(v) => Some(format!("expected true, got {}", v.to_text(bundle))),
+        Err(e) => Some(format!("error: {e}")),
+    }
+}
+
+/// The report line of a failed assertion.
+pub fn assertion_failure(file: &str, line: usize, column: usize, text: &str, detail: &str) -> String {
+    format!("{file}:{line}:{column}: assertion failed: `{text}`\n    {detail}")
+}
+
+/// The report line of a `let` that could not be evaluated.
+pub fn let_failure(e: &EvalError) -> String {
+    format!("a `let` could not be evaluated: {e}")
 }
 
 /// The result of one `test` block.
@@ -1135,6 +1162,12 @@ impl<'b> Interpreter<'b> {
 pub struct TestOutcome {
     pub name: String,
     pub failures: Vec<String>,
+}
+
+/// Integers range over ±(2^63 - 1): the range is symmetric, so negation
+/// never overflows and native code keeps `i64::MIN` for an absent value.
+fn int(result: Option<i64>) -> Result<i64, EvalError> {
+    result.filter(|i| *i != i64::MIN).ok_or(EvalError::Overflow)
 }
 
 fn malformed(what: &str) -> EvalError {

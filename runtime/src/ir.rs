@@ -304,7 +304,30 @@ pub struct Decision {
 pub struct Rule {
     pub name: String,
     pub params: Vec<String>,
+    /// The type of each parameter, and of the result.
+    pub param_types: Vec<Type>,
+    pub returns: Type,
     pub body: Expr,
+}
+
+/// The type of a value, as the checker gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Type {
+    Bool,
+    Int,
+    Date,
+    Duration,
+    Party,
+    Status,
+    MeetingKind,
+    DecisionKind,
+    Meeting,
+    Decision,
+    Violation,
+    Set(Box<Type>),
+    /// The type of `none`.
+    None,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

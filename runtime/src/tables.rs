@@ -233,6 +233,9 @@ pub struct Tables {
     pub valid_records: Vec<bool>,
     /// (day, party): invited to a recorded meeting on that day; sorted.
     pub invited: Vec<(Day, PartyId)>,
+    /// Per recorded meeting (`history.meetings`), the parties a valid
+    /// invitation invites to it; sorted.
+    pub invited_to: Vec<Vec<PartyId>>,
 }
 
 impl Tables {
@@ -256,7 +259,16 @@ impl Tables {
                 by_party.standing_timeline(bundle, p, admitted.get(p as usize).copied().flatten())
             })
         };
-        let invited = invitations(bundle, &valid_records);
+        let invited_to = invitations(bundle, &valid_records);
+        let mut invited: Vec<(Day, PartyId)> = bundle
+            .history
+            .meetings
+            .iter()
+            .zip(&invited_to)
+            .flat_map(|(m, parties)| parties.iter().map(|p| (m.meeting.date, *p)))
+            .collect();
+        invited.sort_unstable();
+        invited.dedup();
         let terms = Walker::terms(bundle, &epochs);
         Tables {
             party_count,
@@ -264,6 +276,7 @@ impl Tables {
             terms,
             valid_records,
             invited,
+            invited_to,
         }
     }
 
@@ -380,19 +393,20 @@ fn admissions(bundle: &Bundle, valid: &[bool]) -> Vec<Option<Day>> {
     admitted
 }
 
-/// (day, party) for each party a valid invitation invites to a recorded
-/// meeting; sorted.
-fn invitations(bundle: &Bundle, valid: &[bool]) -> Vec<(Day, PartyId)> {
+/// Per recorded meeting, the parties a valid invitation invites to it
+/// (to that meeting's id); sorted.
+fn invitations(bundle: &Bundle, valid: &[bool]) -> Vec<Vec<PartyId>> {
+    let meetings = &bundle.history.meetings;
+    let mut out = vec![Vec::new(); meetings.len()];
     let Some(kind) = decision_kind(bundle, "invitation") else {
-        return Vec::new();
+        return out;
     };
-    let mut by_id: std::collections::HashMap<&str, Vec<Day>> = std::collections::HashMap::new();
-    for m in &bundle.history.meetings {
+    let mut by_id: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    for (i, m) in meetings.iter().enumerate() {
         if let Some(id) = &m.meeting.id {
-            by_id.entry(id.as_str()).or_default().push(m.meeting.date);
+            by_id.entry(id.as_str()).or_default().push(i);
         }
     }
-    let mut out = Vec::new();
     for (record, ok) in bundle.history.decisions.iter().zip(valid) {
         let d = &record.decision;
         if d.kind != kind || !ok {
@@ -401,12 +415,16 @@ fn invitations(bundle: &Bundle, valid: &[bool]) -> Vec<(Day, PartyId)> {
         let Some(target) = d.invited_to.as_ref().or(d.meeting.id.as_ref()) else {
             continue;
         };
-        for day in by_id.get(target.as_str()).into_iter().flatten() {
-            out.extend(d.subjects.iter().map(|p| (*day, *p)));
+        for i in by_id.get(target.as_str()).into_iter().flatten() {
+            if let Some(list) = out.get_mut(*i) {
+                list.extend(d.subjects.iter().copied());
+            }
         }
     }
-    out.sort_unstable();
-    out.dedup();
+    for list in &mut out {
+        list.sort_unstable();
+        list.dedup();
+    }
     out
 }
 

@@ -142,7 +142,7 @@ struct Search {
     first: i32,
 }
 
-struct Tables {
+pub(super) struct Tables {
     /// The listed term starts, ends and chairs.
     starts: Search,
     ends: DataId,
@@ -151,8 +151,15 @@ struct Tables {
     /// Status epochs: their starts (when searched rather than chained),
     /// and the member and attending sets, `words` words per epoch.
     epochs: Option<Search>,
-    members: DataId,
-    attending: DataId,
+    pub(super) members: DataId,
+    pub(super) attending: DataId,
+    pub(super) pending: DataId,
+    pub(super) observers: DataId,
+    /// (day << 32 | party) keys of invitations, sorted, and their count.
+    pub(super) invited: DataId,
+    pub(super) invited_len: usize,
+    /// Per recorded meeting, the invited set.
+    pub(super) invited_to: DataId,
 }
 
 struct PeriodicTables {
@@ -249,8 +256,15 @@ fn bucket_index(starts: &[i32], end: i32) -> Option<Buckets> {
     Some(Buckets { shift, steps, last })
 }
 
-/// Emits every function into `module`.
-pub fn emit<M: Module>(module: &mut M, folded: &Folded, linkage: Linkage) -> ModuleResult<Functions> {
+/// Emits every function into `module`: the built-in queries, then every
+/// rule that compiles natively and the `queries` (see [`super::lang`]).
+pub fn emit<M: Module>(
+    module: &mut M,
+    folded: &Folded,
+    bundle: &charter_runtime::ir::Bundle,
+    linkage: Linkage,
+    queries: &[super::lang::Query],
+) -> ModuleResult<(Functions, super::lang::Compiled)> {
     let tables = write_tables(module, folded)?;
     let ptr = module.target_config().pointer_type();
     let sig = |params: &[types::Type], ret: Option<types::Type>, module: &M| {
@@ -386,14 +400,15 @@ pub fn emit<M: Module>(module: &mut M, folded: &Folded, linkage: Linkage) -> Mod
             vec![]
         },
     )?;
-    Ok(functions)
+    let lang = super::lang::emit(module, &e, bundle, linkage, queries)?;
+    Ok((functions, lang))
 }
 
 /// Memory flags for table reads and output writes: aligned, never trapping.
 #[derive(Clone, Copy)]
-struct Flags {
-    read: MemFlagsData,
-    write: MemFlagsData,
+pub(super) struct Flags {
+    pub(super) read: MemFlagsData,
+    pub(super) write: MemFlagsData,
 }
 
 fn define<M: Module>(
@@ -501,11 +516,21 @@ fn write_tables<M: Module>(module: &mut M, folded: &Folded) -> ModuleResult<Tabl
         epochs,
         members: data(module, "charter_members_table", words(&folded.members), 8)?,
         attending: data(module, "charter_attending_table", words(&folded.attending), 8)?,
+        pending: data(module, "charter_pending_table", words(&folded.pending), 8)?,
+        observers: data(module, "charter_observers_table", words(&folded.observers), 8)?,
+        invited: data(
+            module,
+            "charter_invited_table",
+            folded.invited.iter().flat_map(|k| k.to_le_bytes()).collect(),
+            8,
+        )?,
+        invited_len: folded.invited.len(),
+        invited_to: data(module, "charter_invited_to_table", words(&folded.invited_to), 8)?,
     })
 }
 
 #[derive(Clone, Copy)]
-enum Which {
+pub(super) enum Which {
     Chair,
     Start,
     End,
@@ -513,20 +538,20 @@ enum Which {
 
 /// What every emitted function reads: the folded policy and where its
 /// tables are.
-struct Emitter<'a> {
-    folded: &'a Folded,
-    tables: &'a Tables,
-    ptr: types::Type,
+pub(super) struct Emitter<'a> {
+    pub(super) folded: &'a Folded,
+    pub(super) tables: &'a Tables,
+    pub(super) ptr: types::Type,
 }
 
 impl Emitter<'_> {
-    fn address<M: Module>(&self, b: &mut FunctionBuilder<'_>, module: &mut M, id: DataId) -> Value {
+    pub(super) fn address<M: Module>(&self, b: &mut FunctionBuilder<'_>, module: &mut M, id: DataId) -> Value {
         let gv = module.declare_data_in_func(id, b.func);
         b.ins().symbol_value(self.ptr, gv)
     }
 
     /// The `i32` at `table[index]` (`index` pointer-sized).
-    fn load_i32(&self, b: &mut FunctionBuilder<'_>, flags: Flags, table: Value, index: Value) -> Value {
+    pub(super) fn load_i32(&self, b: &mut FunctionBuilder<'_>, flags: Flags, table: Value, index: Value) -> Value {
         let offset = b.ins().ishl_imm_u(index, 2);
         let address = b.ins().iadd(table, offset);
         b.ins().load(types::I32, flags.read, address, 0)
@@ -589,7 +614,13 @@ impl Emitter<'_> {
     }
 
     /// The status epoch in force on `day` (pointer-sized).
-    fn epoch<M: Module>(&self, b: &mut FunctionBuilder<'_>, module: &mut M, flags: Flags, day: Value) -> Value {
+    pub(super) fn epoch<M: Module>(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        module: &mut M,
+        flags: Flags,
+        day: Value,
+    ) -> Value {
         let starts = &self.folded.epoch_starts;
         match &self.tables.epochs {
             None => {
@@ -625,15 +656,21 @@ impl Emitter<'_> {
     }
 
     fn set_words(&self, table: DataId) -> &[u64] {
-        if table == self.tables.members {
-            &self.folded.members
+        let t = self.tables;
+        let f = self.folded;
+        if table == t.members {
+            &f.members
+        } else if table == t.pending {
+            &f.pending
+        } else if table == t.observers {
+            &f.observers
         } else {
-            &self.folded.attending
+            &f.attending
         }
     }
 
     /// The words of a set table (members or attending) on `day`.
-    fn set_at<M: Module>(
+    pub(super) fn set_at<M: Module>(
         &self,
         b: &mut FunctionBuilder<'_>,
         module: &mut M,
@@ -668,7 +705,7 @@ impl Emitter<'_> {
 
     /// Whether `party` is in a set table on `day`: 1 or 0. Parties past
     /// the policy's are in no set.
-    fn contains<M: Module>(
+    pub(super) fn contains<M: Module>(
         &self,
         b: &mut FunctionBuilder<'_>,
         module: &mut M,
@@ -709,7 +746,7 @@ impl Emitter<'_> {
 
     /// The chair, start or end of the term containing `day` (days past the
     /// calendar's end are in its last term): `NONE` before the first term.
-    fn term_lookup<M: Module>(
+    pub(super) fn term_lookup<M: Module>(
         &self,
         b: &mut FunctionBuilder<'_>,
         module: &mut M,
@@ -831,22 +868,39 @@ impl Emitter<'_> {
 
     /// `valid(decision)` for the record at `record`: 1 or 0.
     fn valid<M: Module>(&self, b: &mut FunctionBuilder<'_>, module: &mut M, flags: Flags, record: Value) -> Value {
-        let folded = self.folded;
         let read = flags.read;
         let kind = b.ins().load(types::I32, read, record, OFFSET_KIND);
         let meeting_kind = b.ins().load(types::I32, read, record, OFFSET_MEETING_KIND);
         let day = b.ins().load(types::I32, read, record, OFFSET_DATE);
-        let words = folded.words as i32;
+        let words = self.folded.words as i32;
+        let present: Vec<Value> = (0..words)
+            .map(|w| b.ins().load(types::I64, read, record, OFFSET_PRESENT + 8 * w))
+            .collect();
+        let objections: Vec<Value> = (0..words)
+            .map(|w| b.ins().load(types::I64, read, record, OFFSET_PRESENT + 8 * (words + w)))
+            .collect();
+        self.judge(b, module, flags, [kind, meeting_kind, day], &present, &objections)
+    }
+
+    /// Whether a decision of `kind` at a meeting of `meeting_kind` on `day`
+    /// with these present and objecting sets is valid: 1 or 0 (`i32`).
+    pub(super) fn judge<M: Module>(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        module: &mut M,
+        flags: Flags,
+        [kind, meeting_kind, day]: [Value; 3],
+        present: &[Value],
+        objections: &[Value],
+    ) -> Value {
+        let folded = self.folded;
         let members = self.set_at(b, module, flags, self.tables.members, day);
         let zero64 = b.ins().iconst(types::I64, 0);
         let mut blocking = zero64;
         let mut present_members = Vec::with_capacity(members.len());
-        for (w, word) in members.iter().enumerate() {
-            let w = w as i32;
-            let present = b.ins().load(types::I64, read, record, OFFSET_PRESENT + 8 * w);
-            let objections = b.ins().load(types::I64, read, record, OFFSET_PRESENT + 8 * (words + w));
-            let pm = b.ins().band(present, *word);
-            let blocks = b.ins().band(objections, pm);
+        for ((word, present), objections) in members.iter().zip(present).zip(objections) {
+            let pm = b.ins().band(*present, *word);
+            let blocks = b.ins().band(*objections, pm);
             blocking = b.ins().bor(blocking, blocks);
             present_members.push(pm);
         }

@@ -27,6 +27,14 @@ pub struct Folded {
     /// any meeting (members, pending states, observers). Invitations to
     /// one meeting are not folded.
     pub attending: Vec<u64>,
+    /// Per epoch, `words` words: pending states; observers.
+    pub pending: Vec<u64>,
+    pub observers: Vec<u64>,
+    /// (day << 32 | party) for each party invited to a recorded meeting on
+    /// that day; sorted.
+    pub invited: Vec<i64>,
+    /// Per recorded meeting, `words` words: the parties invited to it.
+    pub invited_to: Vec<u64>,
     /// Listed term starts with their chair (`NONE` when vacant); sorted.
     /// Days before the first start have no chair.
     pub terms: Vec<(Day, i32)>,
@@ -135,6 +143,26 @@ pub fn fold(bundle: &ir::Bundle, tables: &Tables) -> Result<Folded, FoldError> {
         epoch_starts: epochs.starts.clone(),
         members: epochs.members.clone(),
         attending: epochs.attending(),
+        pending: epochs.pending.clone(),
+        observers: epochs.observers.clone(),
+        invited: tables
+            .invited
+            .iter()
+            .map(|(day, p)| (i64::from(*day) << 32) | i64::from(*p))
+            .collect(),
+        invited_to: tables
+            .invited_to
+            .iter()
+            .flat_map(|parties| {
+                let mut set = vec![0u64; epochs.words];
+                for p in parties {
+                    if let Some(w) = set.get_mut(*p as usize / 64) {
+                        *w |= 1u64 << (p % 64);
+                    }
+                }
+                set
+            })
+            .collect(),
         terms: listed,
         terms_end,
         periodic,

@@ -4,6 +4,7 @@
 
 pub mod emit;
 pub mod fold;
+pub mod lang;
 mod native;
 pub mod object;
 
@@ -12,7 +13,7 @@ use charter_runtime::{tables, Tables, Value};
 
 pub use emit::{header_word, record_words, Attendance, DecisionRecord};
 pub use fold::{fold, FoldError, Folded};
-pub use native::NativeCode;
+pub use native::{CallError, NativeCode};
 
 /// Cranelift could not compile the folded policy.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,8 +40,15 @@ pub struct Jit {
 
 impl Jit {
     pub fn compile(bundle: &ir::Bundle, tables: &Tables) -> Result<Jit, JitError> {
+        Jit::with_queries(bundle, tables, &[])
+    }
+
+    /// Native code for the policy, its rules, and `queries` (expressions
+    /// over typed locals: a query given to `charter eval`, the steps of the
+    /// policy's tests), called by their index.
+    pub fn with_queries(bundle: &ir::Bundle, tables: &Tables, queries: &[lang::Query]) -> Result<Jit, JitError> {
         let folded = fold(bundle, tables).map_err(JitError::Fold)?;
-        let native = NativeCode::compile(&folded).map_err(JitError::Codegen)?;
+        let native = NativeCode::compile(&folded, bundle, queries).map_err(JitError::Codegen)?;
         Ok(Jit {
             native,
             party_count: bundle.parties.len(),
@@ -127,7 +135,118 @@ impl Jit {
     }
 }
 
+/// The parties in a set of words.
+pub(crate) fn tables_parties(words: &[u64]) -> impl Iterator<Item = PartyId> + '_ {
+    tables::parties(words)
+}
+
 /// A chair as native code returns it.
 pub fn party(raw: i32) -> Option<PartyId> {
     (raw != fold::NONE).then_some(raw as PartyId)
+}
+
+/// The policy's tests run natively: each `let` and each side of each
+/// assertion a compiled query. A step that does not compile is evaluated
+/// by the interpreter, and counted.
+pub struct NativeTests {
+    pub outcomes: Vec<charter_runtime::interp::TestOutcome>,
+    /// Steps the interpreter evaluated, with why they are not native.
+    pub interpreted: Vec<String>,
+}
+
+/// One step of a test as queries: a `let`, an equality (two sides) or a
+/// truth.
+enum Step<'b> {
+    Let(usize, &'b ir::Expr),
+    Equality(bool, [(usize, &'b ir::Expr); 2], &'b ir::TestStep),
+    Truth(usize, &'b ir::Expr, &'b ir::TestStep),
+}
+
+pub fn run_tests(bundle: &ir::Bundle, tables: &Tables) -> Result<NativeTests, JitError> {
+    use charter_runtime::interp::{assertion_failure, equality_failure, let_failure, truth_failure, TestOutcome};
+    let mut queries = Vec::new();
+    let mut plans = Vec::with_capacity(bundle.tests.len());
+    for test in &bundle.tests {
+        let mut lets: Vec<lang::Local> = Vec::new();
+        let mut steps = Vec::with_capacity(test.steps.len());
+        let mut query = |expr: &ir::Expr, lets: &[lang::Local]| {
+            queries.push(lang::Query {
+                expr: expr.clone(),
+                locals: lets.to_vec(),
+            });
+            queries.len() - 1
+        };
+        for step in &test.steps {
+            match step {
+                ir::TestStep::Let(expr) => {
+                    let q = query(expr, &lets);
+                    lets.push(lang::Local::ResultOf(q));
+                    steps.push(Step::Let(q, expr));
+                }
+                ir::TestStep::Assert { expr, .. } => {
+                    // An equality reports both sides, as the interpreter does.
+                    if let ir::Expr::Binary(op @ (ir::BinOp::Eq | ir::BinOp::Ne), lhs, rhs) = expr {
+                        let sides = [(query(lhs, &lets), &**lhs), (query(rhs, &lets), &**rhs)];
+                        steps.push(Step::Equality(*op == ir::BinOp::Eq, sides, step));
+                    } else {
+                        steps.push(Step::Truth(query(expr, &lets), expr, step));
+                    }
+                }
+            }
+        }
+        plans.push(steps);
+    }
+    let jit = Jit::with_queries(bundle, tables, &queries)?;
+    let interp = charter_runtime::Interpreter::with_tables(bundle, tables);
+    let mut interpreted = Vec::new();
+    let mut eval = |q: usize, expr: &ir::Expr, locals: &[Value]| match jit.native().call_query(q, locals, bundle) {
+        Ok(answer) => answer,
+        Err(why) => {
+            interpreted.push(why.to_string());
+            interp.eval(expr, &mut locals.to_vec())
+        }
+    };
+    let mut outcomes = Vec::with_capacity(bundle.tests.len());
+    for (test, steps) in bundle.tests.iter().zip(plans) {
+        let mut locals = Vec::new();
+        let mut failures = Vec::new();
+        for step in steps {
+            let (detail, assert) = match step {
+                Step::Let(q, expr) => match eval(q, expr, &locals) {
+                    Ok(v) => {
+                        locals.push(v);
+                        continue;
+                    }
+                    Err(e) => {
+                        failures.push(let_failure(&e));
+                        break;
+                    }
+                },
+                Step::Equality(equal, [(a, lhs), (b, rhs)], assert) => {
+                    let actual = eval(a, lhs, &locals);
+                    let expected = actual.as_ref().ok().map(|_| eval(b, rhs, &locals));
+                    (equality_failure(equal, actual, expected, bundle), assert)
+                }
+                Step::Truth(q, expr, assert) => (truth_failure(eval(q, expr, &locals), bundle), assert),
+            };
+            if let (
+                Some(detail),
+                ir::TestStep::Assert {
+                    file,
+                    line,
+                    column,
+                    text,
+                    ..
+                },
+            ) = (detail, assert)
+            {
+                failures.push(assertion_failure(file, *line, *column, text, &detail));
+            }
+        }
+        outcomes.push(TestOutcome {
+            name: test.name.clone(),
+            failures,
+        });
+    }
+    Ok(NativeTests { outcomes, interpreted })
 }

@@ -10,8 +10,12 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, Linkage};
 
+use charter_runtime::ir::Bundle;
+use charter_runtime::{EvalError, Value};
+
 use super::emit::{self, record_words, Attendance};
 use super::fold::Folded;
+use super::lang::{self, Layout, NTy, NotNative, Query, Slot};
 use super::CodegenError;
 
 type DayFn = extern "C" fn(i32) -> i32;
@@ -21,6 +25,16 @@ type ValidBatchFn = extern "C" fn(*const u64, i64, *mut u8);
 type ChairBatchFn = extern "C" fn(*const i32, i64, *mut i32);
 type AttendFn = extern "C" fn(u32, i32) -> i32;
 type AttendBatchFn = extern "C" fn(*const Attendance, i64, *mut u8);
+/// `fn(slots, out) -> status`: a rule or a query over slots.
+type SlotsFn = extern "C" fn(*const u64, *mut u64) -> i32;
+
+/// A rule or query compiled natively: its entry over slots, the types of
+/// its slots and of its result.
+struct Entry {
+    function: SlotsFn,
+    slots: Vec<NTy>,
+    returns: NTy,
+}
 
 /// Native code for one folded policy. The function pointers stay valid for
 /// as long as this value lives.
@@ -38,10 +52,16 @@ pub struct NativeCode {
     chair_batch: ChairBatchFn,
     may_attend: AttendFn,
     may_attend_batch: AttendBatchFn,
+    layout: Layout,
+    /// Per rule of the bundle, its native entry or why there is none.
+    rules: Vec<Result<Entry, NotNative>>,
+    queries: Vec<Result<Entry, NotNative>>,
 }
 
 impl NativeCode {
-    pub fn compile(folded: &Folded) -> Result<NativeCode, CodegenError> {
+    /// Native code for the folded tables, every rule of `bundle` that
+    /// compiles, and `queries`.
+    pub fn compile(folded: &Folded, bundle: &Bundle, queries: &[Query]) -> Result<NativeCode, CodegenError> {
         let mut flags = settings::builder();
         // The JIT places code anywhere in memory: no PIC, absolute addresses.
         flags.set("is_pic", "false").map_err(|e| CodegenError(e.to_string()))?;
@@ -62,7 +82,7 @@ impl NativeCode {
             .finish(settings::Flags::new(flags))
             .map_err(|e| CodegenError(e.to_string()))?;
         let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
-        let functions = match emit::emit(&mut module, folded, Linkage::Export) {
+        let (functions, language) = match emit::emit(&mut module, folded, bundle, Linkage::Export, queries) {
             Ok(f) => f,
             Err(e) => {
                 // SAFETY: nothing compiled in `module` has been handed out.
@@ -76,11 +96,33 @@ impl NativeCode {
             return Err(CodegenError(e.to_string()));
         }
         let address = |id| module.get_finalized_function(id);
+        let entry = |id, slots: Vec<NTy>, returns| Entry {
+            // SAFETY: `lang::slots_function` defines every slots entry with
+            // the signature `(ptr, ptr) -> i32`, the platform's C convention.
+            function: unsafe { std::mem::transmute::<*const u8, SlotsFn>(address(id)) },
+            slots,
+            returns,
+        };
+        let rules = language
+            .rules
+            .iter()
+            .zip(&language.rule_slots)
+            .map(|(rule, slots)| match (rule, slots) {
+                (Ok(rule), Some(id)) => Ok(entry(*id, rule.params.clone(), rule.returns)),
+                (Err(why), _) => Err(why.clone()),
+                (Ok(_), None) => Err(NotNative("no entry over slots".into())),
+            })
+            .collect();
+        let queries = language
+            .queries
+            .iter()
+            .map(|compiled| compiled.clone().map(|(id, slots, returns)| entry(id, slots, returns)))
+            .collect();
         // SAFETY: each address is a function `emit` defined with exactly the
         // signature of the pointer type it is transmuted to (see `emit.rs`:
         // `members_sig`, `party_day_sig`, `day_sig`, `valid_sig`, `batch_sig`), using the
         // platform's default calling convention, which is `extern "C"`.
-        let code = unsafe {
+        let mut code = unsafe {
             NativeCode {
                 words: folded.words,
                 members: std::mem::transmute::<*const u8, MembersFn>(address(functions.members)),
@@ -93,13 +135,14 @@ impl NativeCode {
                 chair_batch: std::mem::transmute::<*const u8, ChairBatchFn>(address(functions.chair_batch)),
                 may_attend: std::mem::transmute::<*const u8, AttendFn>(address(functions.may_attend)),
                 may_attend_batch: std::mem::transmute::<*const u8, AttendBatchFn>(address(functions.may_attend_batch)),
+                layout: Layout { words: folded.words },
+                rules,
+                queries,
                 module: None,
             }
         };
-        Ok(NativeCode {
-            module: Some(module),
-            ..code
-        })
+        code.module = Some(module);
+        Ok(code)
     }
 
     /// `u64` words per set of parties (and per set in a decision record).
@@ -162,6 +205,90 @@ impl NativeCode {
     pub fn chair_batch(&self, days: &[i32], out: &mut [i32]) {
         let n = days.len().min(out.len());
         (self.chair_batch)(days.as_ptr(), n as i64, out.as_mut_ptr());
+    }
+}
+
+/// A native rule or query call that cannot be made: why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CallError {
+    #[error("not compiled to native code: {0}")]
+    NotNative(NotNative),
+    #[error("no such rule or query")]
+    Unknown,
+    #[error("argument {0} is not a value of the type native code expects")]
+    Argument(usize),
+}
+
+impl NativeCode {
+    /// Why rule `index` is not native, if it is not.
+    pub fn rule_status(&self, index: usize) -> Option<Result<(), NotNative>> {
+        self.rules
+            .get(index)
+            .map(|r| r.as_ref().map(|_| ()).map_err(Clone::clone))
+    }
+
+    /// Rule `index` of the bundle applied to `args`, natively.
+    pub fn call_rule(
+        &self,
+        index: usize,
+        args: &[Value],
+        bundle: &Bundle,
+    ) -> Result<Result<Value, EvalError>, CallError> {
+        self.call(self.rules.get(index), args, bundle)
+    }
+
+    /// Query `index` (as given to [`NativeCode::compile`]) over `locals`.
+    pub fn call_query(
+        &self,
+        index: usize,
+        locals: &[Value],
+        bundle: &Bundle,
+    ) -> Result<Result<Value, EvalError>, CallError> {
+        self.call(self.queries.get(index), locals, bundle)
+    }
+
+    fn call(
+        &self,
+        entry: Option<&Result<Entry, NotNative>>,
+        values: &[Value],
+        bundle: &Bundle,
+    ) -> Result<Result<Value, EvalError>, CallError> {
+        let entry = match entry {
+            None => return Err(CallError::Unknown),
+            Some(Err(why)) => return Err(CallError::NotNative(why.clone())),
+            Some(Ok(entry)) => entry,
+        };
+        if values.len() < entry.slots.len() {
+            return Err(CallError::Argument(values.len()));
+        }
+        let slots: Vec<Slot> = entry
+            .slots
+            .iter()
+            .zip(values)
+            .enumerate()
+            .map(|(i, (ty, v))| lang::encode(v, *ty, self.layout, bundle).ok_or(CallError::Argument(i)))
+            .collect::<Result<_, _>>()?;
+        // Buffers stay where they are (and alive) until the call returns.
+        let words: Vec<u64> = slots
+            .iter()
+            .map(|s| match s {
+                Slot::Word(w) => *w,
+                Slot::Buffer(b) => b.as_ptr() as u64,
+            })
+            .collect();
+        let mut out = vec![0u64; self.layout.out_words()];
+        // The native function reads one word per slot (a buffer's address
+        // points to a buffer of the size its type has: `lang::encode`) and
+        // writes at most `out_words` words to `out`.
+        let status = (entry.function)(words.as_ptr(), out.as_mut_ptr());
+        drop(slots);
+        Ok(match status {
+            lang::OK => lang::decode(&out, entry.returns, self.layout, bundle)
+                .ok_or_else(|| EvalError::Malformed("a native result".into())),
+            lang::OVERFLOW => Err(EvalError::Overflow),
+            lang::OUT_OF_RANGE => Err(EvalError::DateOutOfRange),
+            _ => Err(EvalError::Malformed("native evaluation of a malformed value".into())),
+        })
     }
 }
 

@@ -7,11 +7,15 @@ use cranelift_object::{ObjectBuilder, ObjectModule};
 
 use super::emit::{self, EXPORTS};
 use super::fold::{Folded, NONE};
+use super::lang::{self, NTy, NotNative, RuleFn};
 use super::CodegenError;
 use charter_runtime::ir;
 
-/// The object file's bytes.
-pub fn object(folded: &Folded) -> Result<Vec<u8>, CodegenError> {
+/// Each rule of the bundle as compiled into an object file, or why not.
+pub type Rules = Vec<Result<RuleFn, NotNative>>;
+
+/// The object file's bytes, and the rules it exports.
+pub fn object(folded: &Folded, bundle: &ir::Bundle) -> Result<(Vec<u8>, Rules), CodegenError> {
     let err = |e: &dyn std::fmt::Display| CodegenError(e.to_string());
     let mut flags = settings::builder();
     flags.set("is_pic", "true").map_err(|e| err(&e))?;
@@ -23,13 +27,128 @@ pub fn object(folded: &Folded) -> Result<Vec<u8>, CodegenError> {
         .map_err(|e| err(&e))?;
     let builder = ObjectBuilder::new(isa, "charter_policy", default_libcall_names()).map_err(|e| err(&e))?;
     let mut module = ObjectModule::new(builder);
-    emit::emit(&mut module, folded, Linkage::Export).map_err(|e| CodegenError(format!("{e:?}")))?;
-    module.finish().emit().map_err(|e| err(&e))
+    let (_, language) =
+        emit::emit(&mut module, folded, bundle, Linkage::Export, &[]).map_err(|e| CodegenError(format!("{e:?}")))?;
+    let bytes = module.finish().emit().map_err(|e| err(&e))?;
+    Ok((bytes, language.rules))
+}
+
+/// The C type of a native value as a parameter.
+fn c_param(t: NTy) -> &'static str {
+    match t {
+        NTy::Bool => "uint8_t",
+        NTy::Int => "int64_t",
+        NTy::Date | NTy::Party | NTy::Status | NTy::MeetingKind | NTy::DecisionKind | NTy::None | NTy::Duration => {
+            "int32_t"
+        }
+        NTy::Meeting => "const struct charter_meeting *",
+        NTy::Decision => "const struct charter_decision_value *",
+        NTy::Parties => "const uint64_t *",
+    }
+}
+
+/// The C type `out` points to for a result.
+fn c_out(t: NTy) -> &'static str {
+    match t {
+        NTy::Parties => "uint64_t",
+        NTy::Bool
+        | NTy::Int
+        | NTy::Date
+        | NTy::Party
+        | NTy::Status
+        | NTy::MeetingKind
+        | NTy::DecisionKind
+        | NTy::None
+        | NTy::Duration
+        | NTy::Meeting
+        | NTy::Decision => "int64_t",
+    }
+}
+
+fn type_name(t: NTy) -> &'static str {
+    match t {
+        NTy::Bool => "bool",
+        NTy::Int => "int",
+        NTy::Date => "date",
+        NTy::Party => "party",
+        NTy::Status => "status",
+        NTy::MeetingKind => "meeting_kind",
+        NTy::DecisionKind => "decision_kind",
+        NTy::None => "none",
+        NTy::Duration => "duration",
+        NTy::Parties => "set<party>",
+        NTy::Meeting => "meeting",
+        NTy::Decision => "decision",
+    }
+}
+
+/// A native rule's C declaration.
+fn rule_signature(bundle: &ir::Bundle, index: usize, rule: &RuleFn) -> String {
+    let names = bundle.rules.get(index).map(|r| r.params.as_slice()).unwrap_or_default();
+    let mut params: Vec<String> = rule
+        .params
+        .iter()
+        .zip(names)
+        .map(|(t, name)| {
+            let c = c_param(*t);
+            if c.ends_with('*') {
+                format!("{c}{name}")
+            } else {
+                format!("{c} {name}")
+            }
+        })
+        .collect();
+    params.push(format!("{} *out", c_out(rule.returns)));
+    format!("int32_t charter_rule_{}({})", rule.name, params.join(", "))
+}
+
+/// The machine-readable list of what the object file exports: every
+/// symbol with its C signature, parameter and result types.
+pub fn manifest(bundle: &ir::Bundle, rules: &Rules) -> serde_json::Value {
+    let mut functions: Vec<serde_json::Value> = EXPORTS
+        .iter()
+        .map(|(symbol, c)| serde_json::json!({"symbol": symbol, "kind": "builtin", "c": c}))
+        .collect();
+    let mut not_native = Vec::new();
+    for (index, rule) in rules.iter().enumerate() {
+        let name = bundle.rules.get(index).map(|r| r.name.clone()).unwrap_or_default();
+        match rule {
+            Ok(rule) => {
+                let names = bundle.rules.get(index).map(|r| r.params.as_slice()).unwrap_or_default();
+                let params: Vec<serde_json::Value> = rule
+                    .params
+                    .iter()
+                    .zip(names)
+                    .map(|(t, n)| serde_json::json!({"name": n, "type": type_name(*t), "c_type": c_param(*t)}))
+                    .collect();
+                functions.push(serde_json::json!({
+                    "symbol": format!("charter_rule_{}", rule.name),
+                    "kind": "rule",
+                    "rule": name,
+                    "params": params,
+                    "returns": {"type": type_name(rule.returns), "c_type": c_out(rule.returns)},
+                    "c": rule_signature(bundle, index, rule),
+                }));
+            }
+            Err(why) => not_native.push(serde_json::json!({"rule": name, "reason": why.to_string()})),
+        }
+    }
+    serde_json::json!({
+        "policy": bundle.title,
+        "party_words": charter_runtime::tables::words_for(bundle.parties.len()),
+        "parties": bundle.parties.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
+        "meeting_kinds": bundle.meeting_kinds,
+        "decision_kinds": bundle.decision_kinds,
+        "statuses": ir::Status::ALL.iter().map(|s| s.name()).collect::<Vec<_>>(),
+        "status_codes": {"ok": lang::OK, "overflow": lang::OVERFLOW, "out_of_range": lang::OUT_OF_RANGE, "malformed": lang::MALFORMED},
+        "functions": functions,
+        "not_native": not_native,
+    })
 }
 
 /// The C header declaring the object's entry points, with the policy's
 /// party and kind indices as constants.
-pub fn header(bundle: &ir::Bundle) -> String {
+pub fn header(bundle: &ir::Bundle, rules: &Rules) -> String {
     let mut h = String::new();
     let guard = "CHARTER_POLICY_H";
     h.push_str(&format!(
@@ -65,6 +184,35 @@ pub fn header(bundle: &ir::Bundle) -> String {
     for (_, signature) in EXPORTS {
         h.push_str(signature);
         h.push_str(";\n");
+    }
+    h.push_str(&format!(
+        "\n/* Statuses, as a rule returns them (CHARTER_STATUS_* in order: {}). */\n",
+        ir::Status::ALL.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ")
+    ));
+    for (i, s) in ir::Status::ALL.iter().enumerate() {
+        h.push_str(&format!("#define CHARTER_STATUS_{} {i}\n", c_name(s.name())));
+    }
+    h.push_str(&format!(
+        "\n/* A meeting and a decision as rules take them. `record` is the index of\n   the recorded meeting or decision, or -1; `host` is CHARTER_NONE when\n   there is none. */\nstruct charter_meeting {{\n    int32_t kind;\n    int32_t date;\n    int32_t host;\n    int32_t record;\n    uint64_t present[CHARTER_PARTY_WORDS];\n    uint64_t observers[CHARTER_PARTY_WORDS];\n}};\n\nstruct charter_decision_value {{\n    int32_t kind;\n    int32_t record;\n    struct charter_meeting meeting;\n    uint64_t objections[CHARTER_PARTY_WORDS];\n    uint64_t reservations[CHARTER_PARTY_WORDS];\n    uint64_t subjects[CHARTER_PARTY_WORDS];\n}};\n\n/* The policy's rules. Each returns CHARTER_OK or the error the interpreter\n   would raise, and writes its value to *out widened to 64 bits (none is\n   CHARTER_NONE for a party, date or status, INT64_MIN for an integer; a\n   set is CHARTER_PARTY_WORDS words and a none flag). */\n#define CHARTER_OK {}\n#define CHARTER_OVERFLOW {}\n#define CHARTER_OUT_OF_RANGE {}\n#define CHARTER_MALFORMED {}\n",
+        lang::OK,
+        lang::OVERFLOW,
+        lang::OUT_OF_RANGE,
+        lang::MALFORMED
+    ));
+    for (index, rule) in rules.iter().enumerate() {
+        match rule {
+            Ok(rule) => {
+                h.push_str(&rule_signature(bundle, index, rule));
+                h.push_str(";\n");
+            }
+            Err(why) => {
+                let name = bundle.rules.get(index).map(|r| r.name.as_str()).unwrap_or_default();
+                h.push_str(&format!(
+                    "/* {name}: not native ({}) */\n",
+                    why.to_string().replace("*/", "* /")
+                ));
+            }
+        }
     }
     h.push_str(&format!("\n#endif /* {guard} */\n"));
     h
