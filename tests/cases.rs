@@ -818,8 +818,22 @@ fn embedding_api() {
         present: vec![],
         observers: vec![],
     };
-    let rule = native.query("host_is_chair", &[Value::Meeting(Box::new(meeting))]);
-    assert_eq!(rule, Ok(Value::Bool(true)));
+    let args = [Value::Meeting(Box::new(meeting))];
+    // The rule runs natively in `native` (its native code has it), and
+    // answers as the interpreter does.
+    let index = native
+        .bundle()
+        .rules
+        .iter()
+        .position(|r| r.name == "host_is_chair")
+        .expect("the rule");
+    let jit = native.jit().expect("native code");
+    assert_eq!(
+        jit.native().call_rule(index, &args, native.bundle()),
+        Ok(Ok(Value::Bool(true)))
+    );
+    assert_eq!(native.query("host_is_chair", &args), Ok(Value::Bool(true)));
+    assert_eq!(interpreted.query("host_is_chair", &args), Ok(Value::Bool(true)));
     assert!(charter_cli::load("/no/such/policy").is_err());
 }
 
@@ -1095,6 +1109,223 @@ mod random_policies {
                     invited_to: None,
                 };
                 ask(Builtin::Valid, &[Value::Decision(Box::new(decision))])?;
+            }
+        }
+    }
+
+    /// Random well-typed expressions of a type, written as Charter source,
+    /// over a policy's states `S0..Sn`, its meeting kinds and the rules
+    /// generated before (deterministic from a seed).
+    struct Gen {
+        seed: u64,
+        parties: usize,
+        /// Earlier rules: name and signature (`p` party, `d` date) -> type.
+        rules: Vec<(String, &'static str)>,
+    }
+
+    impl Gen {
+        fn next(&mut self, n: u64) -> u64 {
+            self.seed ^= self.seed << 13;
+            self.seed ^= self.seed >> 7;
+            self.seed ^= self.seed << 17;
+            self.seed % n.max(1)
+        }
+
+        fn party(&mut self, depth: u32) -> String {
+            match if depth == 0 { self.next(3) } else { self.next(8) } {
+                0 => "p".to_string(),
+                1 => format!("S{}", self.next(self.parties as u64)),
+                2 => "none".to_string(),
+                3 => format!("chair({})", self.date(depth - 1)),
+                4 => format!("next_chair({})", self.date(depth - 1)),
+                5 => format!(
+                    "(if {} then {} else {})",
+                    self.boolean(depth - 1),
+                    self.party(depth - 1),
+                    self.party(depth - 1)
+                ),
+                6 => self.call("party", depth).unwrap_or_else(|| "p".to_string()),
+                _ => format!(
+                    "(meeting {{ kind: ministerial, date: {}, host: {} }}).host",
+                    self.date(depth - 1),
+                    self.party(depth - 1)
+                ),
+            }
+        }
+
+        fn date(&mut self, depth: u32) -> String {
+            let literal = |g: &mut Gen| date::format(10_000 + g.next(12_000) as i32);
+            match if depth == 0 { self.next(2) } else { self.next(9) } {
+                0 => "d".to_string(),
+                1 => literal(self),
+                2 => format!("({} + {} months)", self.date(depth - 1), self.next(30)),
+                3 => format!("({} - {} years)", self.date(depth - 1), self.next(5)),
+                4 => format!("({} + {} days)", self.date(depth - 1), self.next(800)),
+                5 => format!("term_start({})", self.date(depth - 1)),
+                6 => format!("term_end({})", self.date(depth - 1)),
+                7 => format!(
+                    "(if {} then {} else {})",
+                    self.boolean(depth - 1),
+                    self.date(depth - 1),
+                    self.date(depth - 1)
+                ),
+                _ => self.call("date", depth).unwrap_or_else(|| "d".to_string()),
+            }
+        }
+
+        fn int(&mut self, depth: u32) -> String {
+            match if depth == 0 { 0 } else { self.next(8) } {
+                0 => format!("{}", self.next(1000)),
+                1 => format!("({} + {})", self.int(depth - 1), self.int(depth - 1)),
+                2 => format!("({} - {})", self.int(depth - 1), self.int(depth - 1)),
+                3 => format!("({} * {})", self.int(depth - 1), self.int(depth - 1)),
+                4 => format!("count({})", self.set(depth - 1)),
+                5 => format!("({} - {})", self.date(depth - 1), self.date(depth - 1)),
+                6 => format!(
+                    "(if {} then {} else {})",
+                    self.boolean(depth - 1),
+                    self.int(depth - 1),
+                    self.int(depth - 1)
+                ),
+                _ => self.call("int", depth).unwrap_or_else(|| "1".to_string()),
+            }
+        }
+
+        fn set(&mut self, depth: u32) -> String {
+            match if depth == 0 { self.next(2) } else { self.next(5) } {
+                0 => format!(
+                    "members({})",
+                    if depth == 0 {
+                        "d".to_string()
+                    } else {
+                        self.date(depth - 1)
+                    }
+                ),
+                1 => format!(
+                    "{{S0, {}}}",
+                    if depth == 0 {
+                        "p".to_string()
+                    } else {
+                        self.party(depth - 1)
+                    }
+                ),
+                2 => format!("observers({})", self.date(depth - 1)),
+                3 => format!(
+                    "(meeting {{ kind: som, date: {}, present: {} }}).present",
+                    self.date(depth - 1),
+                    self.set(depth - 1)
+                ),
+                _ => format!(
+                    "(if {} then {} else {})",
+                    self.boolean(depth - 1),
+                    self.set(depth - 1),
+                    self.set(depth - 1)
+                ),
+            }
+        }
+
+        fn boolean(&mut self, depth: u32) -> String {
+            if depth == 0 {
+                return if self.next(2) == 0 { "true" } else { "false" }.to_string();
+            }
+            let d = depth - 1;
+            match self.next(16) {
+                0 => format!("not {}", self.boolean(d)),
+                1 => format!("({} and {})", self.boolean(d), self.boolean(d)),
+                2 => format!("({} or {})", self.boolean(d), self.boolean(d)),
+                3 => format!("({} implies {})", self.boolean(d), self.boolean(d)),
+                4 => format!("({} < {})", self.int(d), self.int(d)),
+                5 => format!("({} <= {})", self.date(d), self.date(d)),
+                6 => format!("({} == {})", self.party(d), self.party(d)),
+                7 => format!("member({}, {})", self.party(d), self.date(d)),
+                8 => format!("({} in {})", self.party(d), self.set(d)),
+                9 => format!("(all q in {}: member(q, {}))", self.set(d), self.date(d)),
+                10 => format!("(any q in {}: q == {})", self.set(d), self.party(d)),
+                11 => format!(
+                    "valid(decision {{ kind: {}, meeting: meeting {{ kind: {}, date: {}, present: {} }}, objections: {} }})",
+                    ["ordinary", "amendment"][self.next(2) as usize],
+                    ["ministerial", "som"][self.next(2) as usize],
+                    self.date(d),
+                    self.set(d),
+                    self.set(d)
+                ),
+                12 => format!("may_attend({}, meeting {{ kind: som, date: {} }})", self.party(d), self.date(d)),
+                13 => format!("(status({}, {}) == {})", self.party(d), self.date(d), ["member", "pending", "observer", "none"][self.next(4) as usize]),
+                14 => format!("({} != {})", self.int(d), self.int(d)),
+                _ => self.call("bool", d + 1).unwrap_or_else(|| "true".to_string()),
+            }
+        }
+
+        /// A call to an earlier rule returning `ty`, if there is one.
+        fn call(&mut self, ty: &str, depth: u32) -> Option<String> {
+            let candidates: Vec<String> = self
+                .rules
+                .iter()
+                .filter(|(_, t)| *t == ty)
+                .map(|(n, _)| n.clone())
+                .collect();
+            if candidates.is_empty() || depth == 0 {
+                return None;
+            }
+            let name = candidates.get(self.next(candidates.len() as u64) as usize)?.clone();
+            Some(format!("{name}({}, {})", self.party(depth - 1), self.date(depth - 1)))
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: (cases() / 20).max(50), ..ProptestConfig::default() })]
+
+        /// Generated rules over generated policies, compiled natively and
+        /// applied to random arguments, give the interpreter's values and
+        /// errors.
+        #[test]
+        fn native_rules_agree_with_the_interpreter(
+            policy in policy(),
+            seed in 1u64..u64::MAX,
+            args in proptest::collection::vec((0u32..12, -2_000i32..30_000), 6),
+        ) {
+            let mut generator = Gen { seed, parties: policy.sort.len(), rules: Vec::new() };
+            let mut rules = String::new();
+            for (i, ty) in ["bool", "int", "date", "party", "bool", "int"].into_iter().enumerate() {
+                let body = match ty {
+                    "bool" => generator.boolean(3),
+                    "int" => generator.int(3),
+                    "date" => generator.date(3),
+                    _ => generator.party(3),
+                };
+                rules.push_str(&format!("  rule r{i}(p: party, d: date): {ty} = {body}\n"));
+                generator.rules.push((format!("r{i}"), ty));
+            }
+            let source = format!("{}§ 9 quote \"r\" {{\n{rules}}}\n", policy.source());
+            let sources = vec![
+                charter_compiler::SourceFile::charter("policy.charter", source.clone()),
+                charter_compiler::SourceFile::charter("history.charter", policy.history()),
+            ];
+            let result = charter_compiler::check(&sources);
+            let bundle = result.bundles.first();
+            prop_assert!(bundle.is_some(), "generated rules do not check:\n{}\n{:?}", rules, result.diagnostics);
+            let bundle = bundle.expect("checked above");
+            let interp = Interpreter::new(bundle);
+            let jit = Jit::compile(bundle, interp.tables()).expect("compiles to native code");
+            for (index, rule) in bundle.rules.iter().enumerate() {
+                for (p, d) in &args {
+                    let party = if (*p as usize) < policy.sort.len() { Value::Party(*p) } else { Value::None };
+                    let day = Value::Date(policy.adopted + d);
+                    let call = ir::Expr::Rule(index as u32, vec![ir::Expr::Local(0), ir::Expr::Local(1)]);
+                    let expected = interp.eval(&call, &mut vec![party.clone(), day.clone()]);
+                    let native = jit.native().call_rule(index, &[party.clone(), day.clone()], bundle);
+                    let native = match native {
+                        Ok(answer) => answer,
+                        Err(why) => return Err(TestCaseError::fail(format!("{} is not native: {why}\n{rules}", rule.name))),
+                    };
+                    let same = match (&expected, &native) {
+                        (Ok(a), Ok(b)) => a == b,
+                        (Err(charter_runtime::EvalError::Malformed(_)), Err(charter_runtime::EvalError::Malformed(_))) => true,
+                        (Err(a), Err(b)) => a == b,
+                        _ => false,
+                    };
+                    prop_assert!(same, "{}({:?}, {:?}): interpreter {:?}, native {:?}\n{}", rule.name, party, day, expected, native, rules);
+                }
             }
         }
     }

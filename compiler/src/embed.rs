@@ -112,13 +112,17 @@ impl Evaluator for Compiled {
     }
 
     fn query(&self, name: &str, args: &[Value]) -> Result<Value, QueryError> {
-        let native = self
-            .jit
-            .as_ref()
-            .zip(ir::Builtin::from_name(name))
-            .and_then(|(jit, builtin)| jit.call(builtin, args));
+        // A built-in query or a rule, natively when native code has it.
+        let native = self.jit.as_ref().and_then(|jit| match ir::Builtin::from_name(name) {
+            Some(builtin) => jit.call(builtin, args).map(Ok),
+            None => {
+                let index = self.bundle.rules.iter().position(|r| r.name == name)?;
+                jit.native().call_rule(index, args, &self.bundle).ok()
+            }
+        });
         match native {
-            Some(value) => Ok(value),
+            Some(Ok(value)) => Ok(value),
+            Some(Err(e)) => Err(QueryError::Eval(e)),
             None => evaluator::query_with(&self.interpreter(), name, args),
         }
     }
