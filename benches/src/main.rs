@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+mod scale;
+
 use charter_bench::*;
 use charter_compiler::codegen::{Attendance, DecisionRecord};
 use charter_runtime::ir;
@@ -66,20 +68,31 @@ fn main() {
             compile_runs: 30,
         }
     };
-    match run(&sizes) {
+    match run(&sizes).and_then(|results| Ok((results, scale::run(sizes.verify)?))) {
         Ok(_) if verify => {
             println!(
-                "verified: every engine agrees with the interpreter on {CHECK_SAMPLE} inputs of W1-W3 and on W5's count"
+                "verified: every engine agrees with the interpreter on {CHECK_SAMPLE} inputs of W1-W3, on W5's count and on every scale policy"
             );
         }
-        Ok(results) => {
+        Ok((results, scale)) => {
             if json {
-                println!("{}", serde_json::to_string(&results).unwrap_or_default());
+                let mut doc = serde_json::to_value(&results).unwrap_or_default();
+                if let Some(map) = doc.as_object_mut() {
+                    map.insert("scale".to_string(), serde_json::to_value(&scale).unwrap_or_default());
+                }
+                println!("{}", serde_json::to_string(&doc).unwrap_or_default());
             } else {
                 for (workload, engines) in &results {
                     println!("{workload}");
                     for (engine, value) in engines {
                         println!("  {engine:<24} {value:>14.2}");
+                    }
+                }
+                println!("scale");
+                for (size, row) in &scale {
+                    println!("  {size}");
+                    for (what, value) in row {
+                        println!("    {what:<24} {value:>14.2}");
                     }
                 }
             }
@@ -94,7 +107,7 @@ fn main() {
 type Results = BTreeMap<&'static str, BTreeMap<&'static str, f64>>;
 
 /// Nanoseconds per item of running `f` over `n` items (cycling `inputs`).
-fn per_item(n: usize, mut f: impl FnMut(usize)) -> f64 {
+pub(crate) fn per_item(n: usize, mut f: impl FnMut(usize)) -> f64 {
     let start = Instant::now();
     for i in 0..n {
         f(i);
@@ -102,7 +115,7 @@ fn per_item(n: usize, mut f: impl FnMut(usize)) -> f64 {
     start.elapsed().as_nanos() as f64 / n.max(1) as f64
 }
 
-fn ensure(ok: bool, what: impl FnOnce() -> String) -> Result<(), String> {
+pub(crate) fn ensure(ok: bool, what: impl FnOnce() -> String) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
@@ -346,8 +359,9 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
             let start = Instant::now();
             let sources = charter_cli::files::policy_sources(&policy_dir()).map_err(|e| e.to_string())?;
             let checked = charter_compiler::check(&sources);
+            let tables = checked.bundles.first().map(charter_runtime::Tables::build);
             ir_times.push(start.elapsed());
-            black_box(checked.bundles.len());
+            black_box((checked.bundles.len(), tables));
         }
         let mut w4 = BTreeMap::new();
         w4.insert("charter_jit", median(jit_times));

@@ -683,6 +683,10 @@ struct Walker<'b> {
     /// Whether the last term's end fell off the calendar (so it holds the
     /// calendar's last day) rather than on it.
     clamped: bool,
+    /// After this day nothing the pool depends on changes: the pool is
+    /// worked out once for all later days.
+    settled: Day,
+    settled_pool: std::cell::OnceCell<std::rc::Rc<Vec<PartyId>>>,
 }
 
 impl<'b> Walker<'b> {
@@ -707,6 +711,8 @@ impl<'b> Walker<'b> {
             last_chair: rotation.first,
             anchor: (rotation.start, 0, None),
             clamped: false,
+            settled: Day::MAX,
+            settled_pool: std::cell::OnceCell::new(),
         };
         if walker.declined(rotation.first, rotation.start) {
             walker.chair = walker.successor(rotation.first, rotation.start);
@@ -715,6 +721,7 @@ impl<'b> Walker<'b> {
         // chairs follow the successor function through a fixed pool: once
         // that has run longer than the pool is large, it is on its cycle.
         let settled = walker.last_change();
+        walker.settled = settled;
         let pool_len = walker.pool(settled).len();
         let mut listed = Vec::new();
         let mut after = 0usize;
@@ -799,7 +806,14 @@ impl<'b> Walker<'b> {
     }
 
     /// The states eligible to chair a term starting on `day`, in order.
-    fn pool(&self, day: Day) -> Vec<PartyId> {
+    fn pool(&self, day: Day) -> std::rc::Rc<Vec<PartyId>> {
+        if day > self.settled {
+            return self.settled_pool.get_or_init(|| self.work_out_pool(day)).clone();
+        }
+        self.work_out_pool(day)
+    }
+
+    fn work_out_pool(&self, day: Day) -> std::rc::Rc<Vec<PartyId>> {
         let mut pool: Vec<PartyId> = match &self.rotation_at(day).eligible {
             Eligible::Members => parties(self.epochs.members_at(day))
                 .filter(|p| self.bundle.parties.get(*p as usize).map(|p| p.kind) == Some(PartyKind::State))
@@ -807,7 +821,7 @@ impl<'b> Walker<'b> {
             Eligible::Parties(list) => list.clone(),
         };
         pool.sort_by_key(|p| self.rank(*p, day));
-        pool
+        std::rc::Rc::new(pool)
     }
 
     fn declined(&self, party: PartyId, turn: Day) -> bool {
@@ -827,10 +841,9 @@ impl<'b> Walker<'b> {
     fn successor(&self, outgoing: PartyId, day: Day) -> Option<PartyId> {
         let pool = self.pool(day);
         let outgoing_rank = self.rank(outgoing, day);
-        let after = pool
-            .iter()
-            .position(|p| self.rank(*p, day) > outgoing_rank)
-            .unwrap_or(0);
+        // The pool is sorted by rank: the first ranked after the outgoing chair.
+        let after = pool.partition_point(|p| self.rank(*p, day) <= outgoing_rank);
+        let after = if after == pool.len() { 0 } else { after };
         let next = (0..pool.len())
             .filter_map(|i| pool.get((after + i) % pool.len()).copied())
             .find(|p| !self.declined(*p, day));
