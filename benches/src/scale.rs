@@ -59,6 +59,43 @@ pub fn sources(parties: usize, records: usize) -> Vec<charter_compiler::SourceFi
     ]
 }
 
+/// A legal text of `n` sentences under § 3 and a policy that quotes each
+/// (half covered by rules' blocks, half marked non-normative).
+pub fn cited(n: usize) -> Vec<charter_compiler::SourceFile> {
+    let mut text = String::from("3. Rules\n");
+    for k in 0..n {
+        text.push_str(&format!("Sentence number {k} says what rule {k} requires.\n"));
+    }
+    let mut policy = String::from(
+        "charter \"Cited\"\n  ref \"C/1\"\n  adopted 2013-06-05\n  source \"text.txt\"\n\nstate P1 \"One\"\n\n",
+    );
+    for k in 0..n {
+        policy.push_str(&format!(
+            "§ 3\n  quote \"Sentence number {k} says what rule {k} requires.\"\n{{\n  non_normative \"generated\"\n}}\n"
+        ));
+    }
+    vec![
+        charter_compiler::SourceFile::charter("cited.charter", policy),
+        charter_compiler::SourceFile::legal_text("text.txt", text),
+    ]
+}
+
+/// Milliseconds to check a policy quoting each of `n` sentences, after
+/// checking that every sentence is found and marked.
+pub fn citations(n: usize, verify: bool) -> Result<f64, String> {
+    let sources = cited(n);
+    let start = Instant::now();
+    let checked = charter_compiler::check(&sources);
+    let took = ms(start);
+    let coverage = checked.coverage.first();
+    let counts = coverage.map(|c| c.counts());
+    ensure(
+        counts.is_some_and(|(covered, marked, missing)| covered + marked == n && missing == 0),
+        || format!("coverage of {n} quoted sentences: {counts:?}"),
+    )?;
+    Ok(if verify { 0.0 } else { took })
+}
+
 fn ms(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1e3
 }
@@ -67,6 +104,12 @@ fn ms(start: Instant) -> f64 {
 /// `verify`, times everything. Keys are `parties_N_records_R`.
 pub fn run(verify: bool) -> Result<BTreeMap<String, BTreeMap<&'static str, f64>>, String> {
     let mut out = BTreeMap::new();
+    for n in [30, 300, 3_000] {
+        let took = citations(n, verify)?;
+        if !verify {
+            out.insert(format!("citations_{n}_sentences"), BTreeMap::from([("check_ms", took)]));
+        }
+    }
     for parties in PARTIES {
         for records in RECORDS {
             let sources = sources(parties, records);

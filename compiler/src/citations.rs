@@ -210,6 +210,26 @@ pub fn check(package: &hir::Resolved, files: &[SourceFile], sink: &mut Sink) -> 
         .iter()
         .filter(|b| b.file == package.policy_file)
         .collect();
+    // Every quote found in the source, by one automaton over the quotes.
+    let all_quotes: std::collections::BTreeSet<String> = blocks
+        .iter()
+        .flat_map(|b| b.quotes.iter().map(|q| fold(&q.node)))
+        .filter(|q| !q.is_empty())
+        .collect();
+    let all_quotes: Vec<&str> = all_quotes.iter().map(String::as_str).collect();
+    let found: std::collections::BTreeSet<&str> = match aho_corasick::AhoCorasick::new(&all_quotes) {
+        Ok(automaton) => automaton
+            .find_overlapping_iter(legal.folded.as_str())
+            .filter_map(|m| all_quotes.get(m.pattern().as_usize()).copied())
+            .collect(),
+        // The automaton could not be built (it cannot for strings this
+        // size): search for each quote.
+        Err(_) => all_quotes
+            .iter()
+            .copied()
+            .filter(|q| legal.folded.contains(q))
+            .collect(),
+    };
     for block in &blocks {
         let clause = &block.clause;
         if !legal.clauses.iter().any(|c| c == &clause.node) {
@@ -231,7 +251,7 @@ pub fn check(package: &hir::Resolved, files: &[SourceFile], sink: &mut Sink) -> 
         }
         for quote in &block.quotes {
             let folded = fold(&quote.node);
-            if folded.is_empty() || legal.folded.contains(&folded) {
+            if folded.is_empty() || found.contains(folded.as_str()) {
                 continue;
             }
             let help = legal
@@ -257,16 +277,15 @@ pub fn check(package: &hir::Resolved, files: &[SourceFile], sink: &mut Sink) -> 
             )
         })
         .collect();
+    // Which blocks quote each sentence: a quote within the sentence, or the
+    // sentence within a quote. One automaton over the quotes and one over
+    // the sentences find both in time linear in the texts (and the matches).
+    let quoting = quoting_blocks(&folded_blocks, &legal.sentences);
     let sentences = legal
         .sentences
         .iter()
-        .map(|(clause, text)| {
-            let overlaps = |q: &String| text.contains(q.as_str()) || q.contains(text.as_str());
-            let quoting: Vec<&hir::Block> = folded_blocks
-                .iter()
-                .filter(|(_, quotes)| quotes.iter().any(overlaps))
-                .map(|(b, _)| *b)
-                .collect();
+        .zip(quoting)
+        .map(|((clause, text), quoting)| {
             let marked = quoting.iter().find_map(|b| b.non_normative.clone());
             let state = match (marked, quoting.iter().find(|b| b.non_normative.is_none())) {
                 (_, Some(block)) => CoverageState::Covered {
@@ -299,4 +318,61 @@ pub fn check(package: &hir::Resolved, files: &[SourceFile], sink: &mut Sink) -> 
         source: named.node.clone(),
         sentences,
     })
+}
+
+/// For each sentence, the blocks with a quote that overlaps it (the quote
+/// within the sentence, or the sentence within the quote), in block order.
+fn quoting_blocks<'b>(
+    blocks: &[(&'b hir::Block, Vec<String>)],
+    sentences: &[(String, String)],
+) -> Vec<Vec<&'b hir::Block>> {
+    use aho_corasick::AhoCorasick;
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut hits: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); sentences.len()];
+    // Each distinct quote with the blocks that quote it, and each distinct
+    // sentence with where it stands.
+    let mut quotes: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (b, (_, qs)) in blocks.iter().enumerate() {
+        for q in qs {
+            quotes.entry(q.as_str()).or_default().push(b);
+        }
+    }
+    let mut texts: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (s, (_, text)) in sentences.iter().enumerate() {
+        texts.entry(text.as_str()).or_default().push(s);
+    }
+    let quotes: Vec<(&str, Vec<usize>)> = quotes.into_iter().collect();
+    let texts: Vec<(&str, Vec<usize>)> = texts.into_iter().filter(|(t, _)| !t.is_empty()).collect();
+    let mut mark = |sentence_group: &[usize], block_group: &[usize]| {
+        for s in sentence_group {
+            if let Some(set) = hits.get_mut(*s) {
+                set.extend(block_group.iter().copied());
+            }
+        }
+    };
+    if let Ok(automaton) = AhoCorasick::new(quotes.iter().map(|(q, _)| *q)) {
+        for (text, at) in &texts {
+            for found in automaton.find_overlapping_iter(*text) {
+                if let Some((_, by)) = quotes.get(found.pattern().as_usize()) {
+                    mark(at, by);
+                }
+            }
+        }
+    }
+    if let Ok(automaton) = AhoCorasick::new(texts.iter().map(|(t, _)| *t)) {
+        for (quote, by) in &quotes {
+            for found in automaton.find_overlapping_iter(*quote) {
+                if let Some((_, at)) = texts.get(found.pattern().as_usize()) {
+                    mark(at, by);
+                }
+            }
+        }
+    }
+    hits.into_iter()
+        .map(|set| {
+            set.into_iter()
+                .filter_map(|b| blocks.get(b).map(|(block, _)| *block))
+                .collect()
+        })
+        .collect()
 }

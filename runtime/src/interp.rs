@@ -54,9 +54,6 @@ pub struct Verdict {
     pub explanation: Explanation,
 }
 
-/// Guards loops over terms and cadences against a malformed IR (a zero
-/// term would otherwise never advance).
-const MAX_STEPS: usize = 100_000;
 /// What decides whether a decision is valid: the facts
 /// [`Interpreter::valid`] explains and [`Interpreter::is_valid`] reads.
 struct ConsensusFacts<'b> {
@@ -523,7 +520,7 @@ impl<'b> Interpreter<'b> {
                 vec![None]
             };
             for host in hosts {
-                let held: Vec<Day> = self
+                let mut held: Vec<Day> = self
                     .bundle
                     .history
                     .meetings
@@ -531,13 +528,22 @@ impl<'b> Interpreter<'b> {
                     .filter(|m| m.meeting.kind == obligation.kind && (host.is_none() || m.meeting.host == host))
                     .map(|m| m.meeting.date)
                     .collect();
+                held.sort_unstable();
                 let mut last = obligation.anchor.unwrap_or(self.bundle.adopted);
-                for _ in 0..MAX_STEPS {
+                // Each step moves `last` forward by at least a day, so this
+                // ends by `to`: linear in the horizon, a binary search of
+                // the meetings held per step.
+                loop {
                     let due = date::add(last, obligation.every, 1).ok_or(EvalError::DateOutOfRange)?;
                     if due > to || due <= last {
                         break;
                     }
-                    match held.iter().filter(|d| **d > last && **d <= due).max() {
+                    let latest = held
+                        .partition_point(|d| *d <= due)
+                        .checked_sub(1)
+                        .and_then(|i| held.get(i))
+                        .filter(|d| **d > last);
+                    match latest {
                         Some(met) => last = *met,
                         None => {
                             let applies = host.is_none_or(|p| self.status(p, due) == Status::Member);
