@@ -217,19 +217,20 @@ pub fn check(package: &hir::Resolved, files: &[SourceFile], sink: &mut Sink) -> 
         .filter(|q| !q.is_empty())
         .collect();
     let all_quotes: Vec<&str> = all_quotes.iter().map(String::as_str).collect();
-    let found: std::collections::BTreeSet<&str> = match aho_corasick::AhoCorasick::new(&all_quotes) {
-        Ok(automaton) => automaton
-            .find_overlapping_iter(legal.folded.as_str())
-            .filter_map(|m| all_quotes.get(m.pattern().as_usize()).copied())
-            .collect(),
-        // The automaton could not be built (it cannot for strings this
-        // size): search for each quote.
-        Err(_) => all_quotes
-            .iter()
-            .copied()
-            .filter(|q| legal.folded.contains(q))
-            .collect(),
-    };
+    let found: std::collections::BTreeSet<&str> =
+        match (all_quotes.len() > FEW).then(|| automaton(&all_quotes)).flatten() {
+            Some(automaton) => automaton
+                .find_overlapping_iter(legal.folded.as_str())
+                .filter_map(|m| all_quotes.get(m.pattern().as_usize()).copied())
+                .collect(),
+            // A few quotes are found faster one by one (building an automaton
+            // costs more than a few searches).
+            None => all_quotes
+                .iter()
+                .copied()
+                .filter(|q| legal.folded.contains(q))
+                .collect(),
+        };
     for block in &blocks {
         let clause = &block.clause;
         if !legal.clauses.iter().any(|c| c == &clause.node) {
@@ -326,7 +327,6 @@ fn quoting_blocks<'b>(
     blocks: &[(&'b hir::Block, Vec<String>)],
     sentences: &[(String, String)],
 ) -> Vec<Vec<&'b hir::Block>> {
-    use aho_corasick::AhoCorasick;
     use std::collections::{BTreeMap, BTreeSet};
     let mut hits: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); sentences.len()];
     // Each distinct quote with the blocks that quote it, and each distinct
@@ -343,6 +343,28 @@ fn quoting_blocks<'b>(
     }
     let quotes: Vec<(&str, Vec<usize>)> = quotes.into_iter().collect();
     let texts: Vec<(&str, Vec<usize>)> = texts.into_iter().filter(|(t, _)| !t.is_empty()).collect();
+    if quotes.len().saturating_mul(texts.len()) <= FEW * FEW * 4 {
+        // Few enough pairs to compare each.
+        for (quote, by) in &quotes {
+            for (text, at) in &texts {
+                if text.contains(quote) || quote.contains(text) {
+                    for s in at {
+                        if let Some(set) = hits.get_mut(*s) {
+                            set.extend(by.iter().copied());
+                        }
+                    }
+                }
+            }
+        }
+        return hits
+            .into_iter()
+            .map(|set| {
+                set.into_iter()
+                    .filter_map(|b| blocks.get(b).map(|(block, _)| *block))
+                    .collect()
+            })
+            .collect();
+    }
     let mut mark = |sentence_group: &[usize], block_group: &[usize]| {
         for s in sentence_group {
             if let Some(set) = hits.get_mut(*s) {
@@ -350,7 +372,7 @@ fn quoting_blocks<'b>(
             }
         }
     };
-    if let Ok(automaton) = AhoCorasick::new(quotes.iter().map(|(q, _)| *q)) {
+    if let Some(automaton) = automaton(quotes.iter().map(|(q, _)| *q)) {
         for (text, at) in &texts {
             for found in automaton.find_overlapping_iter(*text) {
                 if let Some((_, by)) = quotes.get(found.pattern().as_usize()) {
@@ -359,7 +381,7 @@ fn quoting_blocks<'b>(
             }
         }
     }
-    if let Ok(automaton) = AhoCorasick::new(texts.iter().map(|(t, _)| *t)) {
+    if let Some(automaton) = automaton(texts.iter().map(|(t, _)| *t)) {
         for (quote, by) in &quotes {
             for found in automaton.find_overlapping_iter(*quote) {
                 if let Some((_, at)) = texts.get(found.pattern().as_usize()) {
@@ -375,4 +397,24 @@ fn quoting_blocks<'b>(
                 .collect()
         })
         .collect()
+}
+
+/// Up to this many quotes are searched one by one, and up to `4 * FEW^2`
+/// quote-sentence pairs compared one by one: below that, building an
+/// automaton costs more than it saves.
+const FEW: usize = 64;
+
+/// An automaton over `patterns`, as a non-contiguous NFA: built in time
+/// linear in the patterns (a DFA would search a little faster but take far
+/// longer to build than a check spends searching). `None` if it cannot be
+/// built (it can for any text Charter reads).
+fn automaton<I, P>(patterns: I) -> Option<aho_corasick::AhoCorasick>
+where
+    I: IntoIterator<Item = P>,
+    P: AsRef<[u8]>,
+{
+    aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+        .build(patterns)
+        .ok()
 }
