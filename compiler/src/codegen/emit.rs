@@ -573,18 +573,14 @@ impl Emitter<'_> {
             Some(index) => {
                 // The bucket of `key` (clamped into the index), its entry,
                 // then one comparison per key that may fall in the bucket.
-                let wide = b.ins().sextend(types::I64, key);
-                let rel = b.ins().iadd_imm_s(wide, -i64::from(search.first));
-                let zero = b.ins().iconst(types::I64, 0);
-                let rel = b.ins().smax(rel, zero);
+                // In 32 bits: a key before the first wraps to a large
+                // distance, so lands in the last bucket, in bounds (the
+                // caller answers such keys without the search's result).
+                let rel = b.ins().iadd_imm_s(key, -i64::from(search.first));
                 let bucket = b.ins().ushr_imm_u(rel, i64::from(index.shift));
-                let last = b.ins().iconst(types::I64, index.buckets as i64 - 1);
+                let last = b.ins().iconst(types::I32, index.buckets as i64 - 1);
                 let bucket = b.ins().umin(bucket, last);
-                let bucket = if ptr == types::I64 {
-                    bucket
-                } else {
-                    b.ins().ireduce(ptr, bucket)
-                };
+                let bucket = b.ins().uextend(ptr, bucket);
                 let table = self.address(b, module, index.data);
                 let found = self.load_i32(b, flags, table, bucket);
                 let lo = b.ins().uextend(ptr, found);
@@ -682,7 +678,12 @@ impl Emitter<'_> {
             let words = self.set_words(table);
             let mut bits = b.ins().iconst(types::I64, 0);
             for (i, from) in self.folded.epoch_starts.iter().enumerate() {
-                let constant = b.ins().iconst(types::I64, words.get(i).copied().unwrap_or(0) as i64);
+                let word = words.get(i).copied().unwrap_or(0);
+                // An epoch that leaves this set as it was needs no comparison.
+                if i > 0 && words.get(i - 1) == Some(&word) {
+                    continue;
+                }
+                let constant = b.ins().iconst(types::I64, word as i64);
                 if i == 0 {
                     bits = constant;
                     continue;
@@ -758,8 +759,9 @@ impl Emitter<'_> {
         let Some((first, _)) = folded.terms.first() else {
             return b.ins().iconst(types::I32, i64::from(NONE));
         };
-        let last = b.ins().iconst(types::I32, i64::from(charter_runtime::date::LAST));
-        let day = b.ins().smin(day, last);
+        // A day past the calendar's end is in its last term: the listed
+        // terms end there (the search finds the last), and the periodic
+        // block clamps the day.
         let Some((periodic, block)) = folded.periodic.as_ref().zip(self.tables.periodic.as_ref()) else {
             return self.listed(b, module, flags, day, *first, which);
         };
@@ -822,6 +824,8 @@ impl Emitter<'_> {
         day: Value,
         which: Which,
     ) -> Value {
+        let last = b.ins().iconst(types::I32, i64::from(charter_runtime::date::LAST));
+        let day = b.ins().smin(day, last);
         let wide = b.ins().sextend(types::I64, day);
         let rel = b.ins().iadd_imm_s(wide, -i64::from(periodic.base));
         let period = i64::from(periodic.period.max(1));
@@ -985,7 +989,8 @@ impl Emitter<'_> {
     }
 }
 
-/// `for i in 0..count { out[i] = f(&items[i]) }`.
+/// `for i in 0..count { out[i] = f(&items[i]) }`, as a loop that bumps
+/// the item and output pointers and tests once per item.
 fn batch_loop(
     b: &mut FunctionBuilder<'_>,
     flags: Flags,
@@ -999,28 +1004,31 @@ fn batch_loop(
         return;
     };
     let (items, count, out) = (*items, *count, *out);
-    let header = b.create_block();
     let body = b.create_block();
     let exit = b.create_block();
-    b.append_block_param(header, types::I64);
-    let zero = b.ins().iconst(types::I64, 0);
-    b.ins().jump(header, &[zero.into()]);
-
-    b.switch_to_block(header);
-    let i = b.block_params(header).first().copied().unwrap_or(zero);
-    let more = b.ins().icmp(IntCC::SignedLessThan, i, count);
-    b.ins().brif(more, body, &[], exit, &[]);
+    b.append_block_param(body, ptr);
+    b.append_block_param(body, ptr);
+    let count = if ptr == types::I64 {
+        count
+    } else {
+        b.ins().ireduce(ptr, count)
+    };
+    let any = b.ins().icmp_imm_s(IntCC::SignedGreaterThan, count, 0);
+    let bytes = b.ins().imul_imm_s(count, item_size);
+    let end = b.ins().iadd(items, bytes);
+    b.ins().brif(any, body, &[items.into(), out.into()], exit, &[]);
 
     b.switch_to_block(body);
-    let index = if ptr == types::I64 { i } else { b.ins().ireduce(ptr, i) };
-    let item_offset = b.ins().imul_imm_s(index, item_size);
-    let item = b.ins().iadd(items, item_offset);
+    let (item, slot) = match b.block_params(body) {
+        [item, slot] => (*item, *slot),
+        _ => (items, out),
+    };
     let value = f(b, item);
-    let out_offset = b.ins().imul_imm_s(index, out_size);
-    let slot = b.ins().iadd(out, out_offset);
     b.ins().store(flags.write, value, slot, 0);
-    let next = b.ins().iadd_imm_s(i, 1);
-    b.ins().jump(header, &[next.into()]);
+    let next = b.ins().iadd_imm_s(item, item_size);
+    let next_slot = b.ins().iadd_imm_s(slot, out_size);
+    let more = b.ins().icmp(IntCC::UnsignedLessThan, next, end);
+    b.ins().brif(more, body, &[next.into(), next_slot.into()], exit, &[]);
 
     b.switch_to_block(exit);
 }
