@@ -573,8 +573,20 @@ mod differential {
             meeting_kind in 0u32..3,
         ) {
             let decision = super::properties::decision(d, present, objections, kind, meeting_kind);
-            let (a, b) = both(Builtin::Valid, &[Value::Decision(Box::new(decision))]);
-            prop_assert_eq!(a, b);
+            let (a, b) = both(Builtin::Valid, &[Value::Decision(Box::new(decision.clone()))]);
+            prop_assert_eq!(&a, &b);
+            // The same decision among others at its meeting, judged by
+            // `valid_sets` (the meeting once, the sets as columns).
+            let record = jit().record(&decision).expect("a record");
+            let words = jit().native().words();
+            let sets = |r: &[u64], at: usize| r.get(2 + at * words..2 + (at + 1) * words).map(<[u64]>::to_vec).unwrap_or_default();
+            // Nine pairs: two turns of four, then one; the decision's sets sixth.
+            let present: Vec<u64> = [vec![0; 5 * words], sets(&record, 0), vec![u64::MAX; 3 * words]].concat();
+            let objections: Vec<u64> = [vec![u64::MAX; 5 * words], sets(&record, 1), vec![0; 3 * words]].concat();
+            let mut out = [9u8; 9];
+            prop_assert!(jit().native().valid_sets(&record, &present, &objections, &mut out).is_some());
+            prop_assert_eq!(Value::Bool(out[5] == 1), a);
+            prop_assert!(out.iter().all(|o| *o <= 1));
         }
     }
 }

@@ -86,6 +86,7 @@ pub struct Functions {
     pub term_end: FuncId,
     pub valid: FuncId,
     pub valid_batch: FuncId,
+    pub valid_sets: FuncId,
     pub chair_batch: FuncId,
     pub may_attend: FuncId,
     pub may_attend_batch: FuncId,
@@ -116,6 +117,10 @@ pub const EXPORTS: &[(&str, &str)] = &[
     (
         "charter_valid_batch",
         "void charter_valid_batch(const struct charter_decision *decisions, int64_t count, uint8_t *out)",
+    ),
+    (
+        "charter_valid_sets",
+        "void charter_valid_sets(const struct charter_decision *meeting, const uint64_t *present, const uint64_t *objections, int64_t count, uint8_t *out)",
     ),
     (
         "charter_chair_batch",
@@ -278,6 +283,7 @@ pub fn emit<M: Module>(
     let valid_sig = sig(&[ptr], Some(types::I32), module);
     let batch_sig = sig(&[ptr, types::I64, ptr], None, module);
     let party_day_sig = sig(&[types::I32, types::I32], Some(types::I32), module);
+    let sets_sig = sig(&[ptr, ptr, ptr, types::I64, ptr], None, module);
 
     let functions = Functions {
         members: module.declare_function("charter_members", linkage, &members_sig)?,
@@ -287,6 +293,7 @@ pub fn emit<M: Module>(
         term_end: module.declare_function("charter_term_end", linkage, &day_sig)?,
         valid: module.declare_function("charter_valid", linkage, &valid_sig)?,
         valid_batch: module.declare_function("charter_valid_batch", linkage, &batch_sig)?,
+        valid_sets: module.declare_function("charter_valid_sets", linkage, &sets_sig)?,
         chair_batch: module.declare_function("charter_chair_batch", linkage, &batch_sig)?,
         may_attend: module.declare_function("charter_may_attend", linkage, &party_day_sig)?,
         may_attend_batch: module.declare_function("charter_may_attend_batch", linkage, &batch_sig)?,
@@ -367,6 +374,17 @@ pub fn emit<M: Module>(
                 let ok = e.valid(b, m, flags, item);
                 b.ins().ireduce(types::I8, ok)
             });
+            vec![]
+        },
+    )?;
+    define(
+        module,
+        &mut ctx,
+        &mut fctx,
+        functions.valid_sets,
+        &sets_sig,
+        |b, m, params, flags| {
+            e.valid_sets(b, m, flags, params);
             vec![]
         },
     )?;
@@ -534,6 +552,23 @@ pub(super) enum Which {
     Chair,
     Start,
     End,
+}
+
+/// What decides validity at one meeting (see `Emitter::in_force`).
+struct InForce {
+    members: Vec<Value>,
+    kind_ok: Value,
+    quorum: Option<Quorum>,
+}
+
+/// The quorum in force: `count >= qa` when `is_count`, `count * qb >= rhs`
+/// (`qa * members`) when `is_ratio`.
+struct Quorum {
+    qa: Value,
+    qb: Value,
+    rhs: Value,
+    is_count: Value,
+    is_ratio: Value,
 }
 
 /// What every emitted function reads: the folded policy and where its
@@ -886,6 +921,91 @@ impl Emitter<'_> {
         self.judge(b, module, flags, [kind, meeting_kind, day], &present, &objections)
     }
 
+    /// `charter_valid_sets(meeting, present, objections, count, out)`: the
+    /// decision of `meeting` (a record whose sets are ignored) judged for
+    /// each present and objecting pair of sets (`words` words each, one
+    /// after another): what the meeting decides is worked out once, then a
+    /// loop of mask operations.
+    fn valid_sets<M: Module>(&self, b: &mut FunctionBuilder<'_>, module: &mut M, flags: Flags, params: &[Value]) {
+        let [template, present, objections, count, out] = params else {
+            return;
+        };
+        let read = flags.read;
+        let kind = b.ins().load(types::I32, read, *template, OFFSET_KIND);
+        let meeting_kind = b.ins().load(types::I32, read, *template, OFFSET_MEETING_KIND);
+        let day = b.ins().load(types::I32, read, *template, OFFSET_DATE);
+        let meeting = self.in_force(b, module, flags, [kind, meeting_kind, day]);
+        let ptr = self.ptr;
+        let count = if ptr == types::I64 {
+            *count
+        } else {
+            b.ins().ireduce(ptr, *count)
+        };
+        let zero = b.ins().iconst(ptr, 0);
+        let count = b.ins().smax(count, zero);
+        // Four sets per turn while four remain, then one per turn.
+        let fours = b.ins().band_imm_s(count, -4);
+        let out_fours = b.ins().iadd(*out, fours);
+        let out_end = b.ins().iadd(*out, count);
+        let tail = self.sets_loop(b, flags, &meeting, [*present, *objections, *out], out_fours, 4);
+        self.sets_loop(b, flags, &meeting, tail, out_end, 1);
+    }
+
+    /// The loop of `valid_sets` judging `per_turn` sets per turn from
+    /// `start` (present, objections, out pointers) while `out < end`;
+    /// returns the pointers where it stopped.
+    fn sets_loop(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        flags: Flags,
+        meeting: &InForce,
+        start: [Value; 3],
+        end: Value,
+        per_turn: usize,
+    ) -> [Value; 3] {
+        let ptr = self.ptr;
+        let words = self.folded.words;
+        let stride = (8 * words) as i64;
+        let body = b.create_block();
+        let exit = b.create_block();
+        for _ in 0..3 {
+            b.append_block_param(body, ptr);
+            b.append_block_param(exit, ptr);
+        }
+        let [present, objections, out] = start;
+        let any = b.ins().icmp(IntCC::UnsignedLessThan, out, end);
+        let args = [present.into(), objections.into(), out.into()];
+        b.ins().brif(any, body, &args, exit, &args);
+        b.switch_to_block(body);
+        let (p, o, slot) = match b.block_params(body) {
+            [p, o, slot] => (*p, *o, *slot),
+            _ => (present, objections, out),
+        };
+        for k in 0..per_turn {
+            let at = (k * 8 * words) as i32;
+            let ps: Vec<Value> = (0..words)
+                .map(|w| b.ins().load(types::I64, flags.read, p, at + 8 * w as i32))
+                .collect();
+            let os: Vec<Value> = (0..words)
+                .map(|w| b.ins().load(types::I64, flags.read, o, at + 8 * w as i32))
+                .collect();
+            let ok = self.verdict(b, meeting, &ps, &os);
+            let ok = b.ins().ireduce(types::I8, ok);
+            b.ins().store(flags.write, ok, slot, k as i32);
+        }
+        let p = b.ins().iadd_imm_s(p, stride * per_turn as i64);
+        let o = b.ins().iadd_imm_s(o, stride * per_turn as i64);
+        let slot = b.ins().iadd_imm_s(slot, per_turn as i64);
+        let more = b.ins().icmp(IntCC::UnsignedLessThan, slot, end);
+        let args = [p.into(), o.into(), slot.into()];
+        b.ins().brif(more, body, &args, exit, &args);
+        b.switch_to_block(exit);
+        match b.block_params(exit) {
+            [p, o, slot] => [*p, *o, *slot],
+            _ => start,
+        }
+    }
+
     /// Whether a decision of `kind` at a meeting of `meeting_kind` on `day`
     /// with these present and objecting sets is valid: 1 or 0 (`i32`).
     pub(super) fn judge<M: Module>(
@@ -893,23 +1013,26 @@ impl Emitter<'_> {
         b: &mut FunctionBuilder<'_>,
         module: &mut M,
         flags: Flags,
-        [kind, meeting_kind, day]: [Value; 3],
+        header: [Value; 3],
         present: &[Value],
         objections: &[Value],
     ) -> Value {
+        let meeting = self.in_force(b, module, flags, header);
+        self.verdict(b, &meeting, present, objections)
+    }
+
+    /// What decides validity at one meeting, whoever is present: the
+    /// members, whether the decision's kind may be taken there, the quorum.
+    fn in_force<M: Module>(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        module: &mut M,
+        flags: Flags,
+        [kind, meeting_kind, day]: [Value; 3],
+    ) -> InForce {
         let folded = self.folded;
         let members = self.set_at(b, module, flags, self.tables.members, day);
         let zero64 = b.ins().iconst(types::I64, 0);
-        let mut blocking = zero64;
-        let mut present_members = Vec::with_capacity(members.len());
-        for ((word, present), objections) in members.iter().zip(present).zip(objections) {
-            let pm = b.ins().band(*present, *word);
-            let blocks = b.ins().band(*objections, pm);
-            blocking = b.ins().bor(blocking, blocks);
-            present_members.push(pm);
-        }
-        let no_objection = b.ins().icmp_imm_s(IntCC::Equal, blocking, 0);
-
         // The rules in force on the day: allowed meeting kinds and quorum.
         let all = b.ins().iconst(types::I64, -1);
         let mut allowed = all;
@@ -958,32 +1081,67 @@ impl Emitter<'_> {
         let bit_set = b.ins().icmp_imm_s(IntCC::NotEqual, bit, 0);
         let bit_ok = b.ins().band(in_range, bit_set);
         let kind_ok = b.ins().bor(unrestricted, bit_ok);
-
-        let ok = b.ins().band(no_objection, kind_ok);
         // A policy that never states a quorum (the Almaty modalities) pays nothing for one.
-        let ok = if folded.versions.iter().all(|(_, v)| v.quorum == QuorumFold::None) {
-            ok
+        let quorum = if folded.versions.iter().all(|(_, v)| v.quorum == QuorumFold::None) {
+            None
         } else {
-            let popcount = |b: &mut FunctionBuilder<'_>, words: &[Value]| {
-                let mut sum = b.ins().iconst(types::I64, 0);
-                for w in words {
-                    let c = b.ins().popcnt(*w);
-                    sum = b.ins().iadd(sum, c);
-                }
-                sum
-            };
-            let count = popcount(b, &present_members);
-            let member_count = popcount(b, &members);
-            let count_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, count, qa);
-            let lhs = b.ins().imul(count, qb);
-            let rhs = b.ins().imul(qa, member_count);
-            let ratio_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, lhs, rhs);
+            let mut member_count = b.ins().iconst(types::I64, 0);
+            for w in &members {
+                let c = b.ins().popcnt(*w);
+                member_count = b.ins().iadd(member_count, c);
+            }
             let is_count = b.ins().icmp_imm_s(IntCC::Equal, mode, 1);
             let is_ratio = b.ins().icmp_imm_s(IntCC::Equal, mode, 2);
-            let one = b.ins().iconst(types::I8, 1);
-            let quorum_ok = b.ins().select(is_ratio, ratio_ok, one);
-            let quorum_ok = b.ins().select(is_count, count_ok, quorum_ok);
-            b.ins().band(ok, quorum_ok)
+            let rhs = b.ins().imul(qa, member_count);
+            Some(Quorum {
+                qa,
+                qb,
+                rhs,
+                is_count,
+                is_ratio,
+            })
+        };
+        InForce {
+            members,
+            kind_ok,
+            quorum,
+        }
+    }
+
+    /// Valid (1) or not (0), as `i32`, for these present and objecting sets.
+    fn verdict(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        meeting: &InForce,
+        present: &[Value],
+        objections: &[Value],
+    ) -> Value {
+        let mut blocking = b.ins().iconst(types::I64, 0);
+        let mut present_members = Vec::with_capacity(meeting.members.len());
+        for ((word, present), objections) in meeting.members.iter().zip(present).zip(objections) {
+            let pm = b.ins().band(*present, *word);
+            let blocks = b.ins().band(*objections, pm);
+            blocking = b.ins().bor(blocking, blocks);
+            present_members.push(pm);
+        }
+        let no_objection = b.ins().icmp_imm_s(IntCC::Equal, blocking, 0);
+        let ok = b.ins().band(no_objection, meeting.kind_ok);
+        let ok = match &meeting.quorum {
+            None => ok,
+            Some(q) => {
+                let mut count = b.ins().iconst(types::I64, 0);
+                for w in &present_members {
+                    let c = b.ins().popcnt(*w);
+                    count = b.ins().iadd(count, c);
+                }
+                let count_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, count, q.qa);
+                let lhs = b.ins().imul(count, q.qb);
+                let ratio_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, lhs, q.rhs);
+                let one = b.ins().iconst(types::I8, 1);
+                let quorum_ok = b.ins().select(q.is_ratio, ratio_ok, one);
+                let quorum_ok = b.ins().select(q.is_count, count_ok, quorum_ok);
+                b.ins().band(ok, quorum_ok)
+            }
         };
         b.ins().uextend(types::I32, ok)
     }

@@ -23,6 +23,7 @@ type MembersFn = extern "C" fn(i32, *mut u64);
 type ValidFn = extern "C" fn(*const u64) -> i32;
 type ValidBatchFn = extern "C" fn(*const u64, i64, *mut u8);
 type ChairBatchFn = extern "C" fn(*const i32, i64, *mut i32);
+type ValidSetsFn = extern "C" fn(*const u64, *const u64, *const u64, i64, *mut u8);
 type AttendFn = extern "C" fn(u32, i32) -> i32;
 type AttendBatchFn = extern "C" fn(*const Attendance, i64, *mut u8);
 /// `fn(slots, out) -> status`: a rule or a query over slots.
@@ -49,6 +50,7 @@ pub struct NativeCode {
     term_end: DayFn,
     valid: ValidFn,
     valid_batch: ValidBatchFn,
+    valid_sets: ValidSetsFn,
     chair_batch: ChairBatchFn,
     may_attend: AttendFn,
     may_attend_batch: AttendBatchFn,
@@ -120,7 +122,7 @@ impl NativeCode {
             .collect();
         // SAFETY: each address is a function `emit` defined with exactly the
         // signature of the pointer type it is transmuted to (see `emit.rs`:
-        // `members_sig`, `party_day_sig`, `day_sig`, `valid_sig`, `batch_sig`), using the
+        // `members_sig`, `party_day_sig`, `day_sig`, `valid_sig`, `batch_sig`, `sets_sig`), using the
         // platform's default calling convention, which is `extern "C"`.
         let mut code = unsafe {
             NativeCode {
@@ -132,6 +134,7 @@ impl NativeCode {
                 term_end: std::mem::transmute::<*const u8, DayFn>(address(functions.term_end)),
                 valid: std::mem::transmute::<*const u8, ValidFn>(address(functions.valid)),
                 valid_batch: std::mem::transmute::<*const u8, ValidBatchFn>(address(functions.valid_batch)),
+                valid_sets: std::mem::transmute::<*const u8, ValidSetsFn>(address(functions.valid_sets)),
                 chair_batch: std::mem::transmute::<*const u8, ChairBatchFn>(address(functions.chair_batch)),
                 may_attend: std::mem::transmute::<*const u8, AttendFn>(address(functions.may_attend)),
                 may_attend_batch: std::mem::transmute::<*const u8, AttendBatchFn>(address(functions.may_attend_batch)),
@@ -188,6 +191,29 @@ impl NativeCode {
         // The native loop reads `n` whole records and writes `n` bytes, both
         // within the slices (n is at most either length).
         (self.valid_batch)(records.as_ptr(), n as i64, out.as_mut_ptr());
+    }
+
+    /// The decision of `meeting` (a record, `record_words` words; its sets
+    /// are ignored) judged for each pair of present and objecting sets
+    /// (`words` words each, one after another); `out` receives 1 or 0 per
+    /// pair. `None` if `meeting` has the wrong length.
+    pub fn valid_sets(&self, meeting: &[u64], present: &[u64], objections: &[u64], out: &mut [u8]) -> Option<()> {
+        if meeting.len() != record_words(self.words) {
+            return None;
+        }
+        let n = (present.len() / self.words)
+            .min(objections.len() / self.words)
+            .min(out.len());
+        // The native loop reads the meeting's header, `n` sets from each
+        // slice and writes `n` bytes: all within the slices.
+        (self.valid_sets)(
+            meeting.as_ptr(),
+            present.as_ptr(),
+            objections.as_ptr(),
+            n as i64,
+            out.as_mut_ptr(),
+        );
+        Some(())
     }
 
     /// Whether `party` may attend a meeting on `day` by its status.
