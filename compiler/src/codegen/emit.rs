@@ -168,8 +168,55 @@ pub(super) struct Tables {
 }
 
 struct PeriodicTables {
-    offsets: Search,
+    offsets: Offsets,
     cycle: DataId,
+}
+
+/// Emits the offset (`i64`) of a term of the repeating block.
+type OffsetOf<'a, M> = Box<dyn Fn(&mut FunctionBuilder<'_>, &mut M, Value) -> Value + 'a>;
+
+/// How the term of a day within the repeating block is found.
+enum Offsets {
+    /// Term `j` starts `j * period / terms + deviation[j]` days into the
+    /// block (one byte each: terms of whole months or years lie within a
+    /// few days of even spacing): the term of day `r` is estimated as
+    /// `r * terms / period + first`, then `steps` comparisons settle it.
+    Estimated {
+        deviations: DataId,
+        first: i64,
+        steps: usize,
+    },
+    /// The block's offsets, searched.
+    Searched(Search),
+}
+
+/// The one-byte deviations of a block's offsets from even spacing, and the
+/// range of the estimate's error, if they are small.
+fn deviations(offsets: &[i32], period: i32) -> Option<(Vec<i8>, i64, usize)> {
+    let terms = i64::try_from(offsets.len().checked_sub(1)?).ok()?;
+    let period = i64::from(period);
+    if terms == 0 || period <= 0 {
+        return None;
+    }
+    let even = |j: i64| j * period / terms;
+    let deviations = offsets
+        .iter()
+        .enumerate()
+        .map(|(j, o)| i8::try_from(i64::from(*o) - even(j as i64)).ok())
+        .collect::<Option<Vec<i8>>>()?;
+    // The estimate `r * terms / period` is off the term by e = j - estimate,
+    // which is extreme at the term's first and last day.
+    let (mut low, mut high) = (i64::MAX, i64::MIN);
+    for (j, pair) in offsets.windows(2).enumerate() {
+        let [from, to] = pair else { continue };
+        for r in [i64::from(*from), i64::from(*to) - 1] {
+            let e = j as i64 - r * terms / period;
+            low = low.min(e);
+            high = high.max(e);
+        }
+    }
+    let steps = usize::try_from(high - low).ok()?;
+    (steps <= MAX_STEPS).then_some((deviations, low, steps))
 }
 
 /// Epochs up to this many are chosen by a chain of comparisons (which run
@@ -477,9 +524,15 @@ fn i32_bytes(values: impl IntoIterator<Item = i32>) -> Vec<u8> {
 
 /// Writes sorted `keys` (ending at `end`) as a [`Search`] table named `name`.
 fn search_table<M: Module>(module: &mut M, name: &str, keys: &[i32], end: i32) -> ModuleResult<Search> {
-    let len = keys.len().max(1).next_power_of_two();
+    let buckets = bucket_index(keys, end);
+    // A binary search needs a power of two; the bucket index only its steps'
+    // padding.
+    let len = match buckets {
+        Some(_) => keys.len().max(1),
+        None => keys.len().max(1).next_power_of_two(),
+    };
     let padded = (0..len + MAX_STEPS).map(|i| keys.get(i).copied().unwrap_or(i32::MAX));
-    let index = match bucket_index(keys, end) {
+    let index = match buckets {
         None => None,
         Some(buckets) => Some(BucketIndex {
             data: data(
@@ -505,7 +558,7 @@ fn search_table<M: Module>(module: &mut M, name: &str, keys: &[i32], end: i32) -
 fn write_tables<M: Module>(module: &mut M, folded: &Folded) -> ModuleResult<Tables> {
     let term_starts: Vec<i32> = folded.terms.iter().map(|(start, _)| *start).collect();
     let starts = search_table(module, "charter_term_starts", &term_starts, folded.terms_end)?;
-    let padded = folded.terms.len().max(1).next_power_of_two() + MAX_STEPS;
+    let padded = starts.len + MAX_STEPS;
     let ends = (0..padded).map(|i| folded.terms.get(i + 1).map_or(folded.terms_end, |(s, _)| *s));
     let chairs = (0..padded).map(|i| folded.terms.get(i).map_or(NONE, |(_, c)| *c));
     let ends = data(module, "charter_term_ends", i32_bytes(ends), 4)?;
@@ -513,7 +566,19 @@ fn write_tables<M: Module>(module: &mut M, folded: &Folded) -> ModuleResult<Tabl
     let periodic = match &folded.periodic {
         None => None,
         Some(p) => Some(PeriodicTables {
-            offsets: search_table(module, "charter_block_offsets", &p.offsets, p.period)?,
+            offsets: match deviations(&p.offsets, p.period) {
+                Some((deviations, first, steps)) => Offsets::Estimated {
+                    deviations: data(
+                        module,
+                        "charter_block_deviations",
+                        deviations.iter().map(|d| *d as u8).collect(),
+                        1,
+                    )?,
+                    first,
+                    steps,
+                },
+                None => Offsets::Searched(search_table(module, "charter_block_offsets", &p.offsets, p.period)?),
+            },
             cycle: data(module, "charter_block_chairs", i32_bytes(p.cycle.iter().copied()), 4)?,
         }),
     };
@@ -867,17 +932,75 @@ impl Emitter<'_> {
         let q = b.ins().udiv_imm_u(rel, period);
         let whole = b.ins().imul_imm_s(q, period);
         let r = b.ins().isub(rel, whole);
-        let r = b.ins().ireduce(types::I32, r);
-        let j = self.search(b, module, flags, &block.offsets, r);
+        let terms = periodic.offsets.len().saturating_sub(1).max(1) as i64;
+        // The term `j` (pointer-sized) of day `r` of the block, and the
+        // offset of a term as an `i64` value.
+        let (j, offset): (Value, OffsetOf<'_, M>) = match &block.offsets {
+            Offsets::Estimated {
+                deviations,
+                first,
+                steps,
+            } => {
+                let deviations = *deviations;
+                let ptr = self.ptr;
+                let read = flags.read;
+                let offset = move |b: &mut FunctionBuilder<'_>, module: &mut M, j: Value| {
+                    let wide = if ptr == types::I64 {
+                        j
+                    } else {
+                        b.ins().uextend(types::I64, j)
+                    };
+                    let even = b.ins().imul_imm_s(wide, period);
+                    let even = b.ins().udiv_imm_u(even, terms);
+                    let gv = module.declare_data_in_func(deviations, b.func);
+                    let table = b.ins().symbol_value(ptr, gv);
+                    let at = b.ins().iadd(table, j);
+                    let deviation = b.ins().sload8(types::I64, read, at, 0);
+                    b.ins().iadd(even, deviation)
+                };
+                let estimate = b.ins().imul_imm_s(r, terms);
+                let estimate = b.ins().udiv_imm_u(estimate, period);
+                let estimate = b.ins().iadd_imm_s(estimate, *first);
+                let zero = b.ins().iconst(types::I64, 0);
+                let estimate = b.ins().smax(estimate, zero);
+                let mut j = if self.ptr == types::I64 {
+                    estimate
+                } else {
+                    b.ins().ireduce(self.ptr, estimate)
+                };
+                for _ in 0..*steps {
+                    let next = b.ins().iadd_imm_s(j, 1);
+                    let at = offset(b, module, next);
+                    let fits = b.ins().icmp(IntCC::SignedLessThanOrEqual, at, r);
+                    j = b.ins().select(fits, next, j);
+                }
+                (j, Box::new(offset))
+            }
+            Offsets::Searched(search) => {
+                let r32 = b.ins().ireduce(types::I32, r);
+                let j = self.search(b, module, flags, search, r32);
+                let keys = search.keys;
+                let ptr = self.ptr;
+                let read = flags.read;
+                let offset = move |b: &mut FunctionBuilder<'_>, module: &mut M, j: Value| {
+                    let gv = module.declare_data_in_func(keys, b.func);
+                    let table = b.ins().symbol_value(ptr, gv);
+                    let at = b.ins().ishl_imm_u(j, 2);
+                    let at = b.ins().iadd(table, at);
+                    let value = b.ins().load(types::I32, read, at, 0);
+                    b.ins().sextend(types::I64, value)
+                };
+                (j, Box::new(offset))
+            }
+        };
         match which {
             Which::Chair => {
-                let per_block = periodic.offsets.len().saturating_sub(1).max(1) as i64;
                 let j = if self.ptr == types::I64 {
                     j
                 } else {
                     b.ins().uextend(types::I64, j)
                 };
-                let k = b.ins().imul_imm_s(q, per_block);
+                let k = b.ins().imul_imm_s(q, terms);
                 let k = b.ins().iadd(k, j);
                 let turn = b.ins().urem_imm_u(k, periodic.cycle.len().max(1) as i64);
                 let turn = if self.ptr == types::I64 {
@@ -889,13 +1012,11 @@ impl Emitter<'_> {
                 self.load_i32(b, flags, cycle, turn)
             }
             Which::Start | Which::End => {
-                let offsets = self.address(b, module, block.offsets.keys);
                 let at = match which {
                     Which::End => b.ins().iadd_imm_s(j, 1),
                     Which::Start | Which::Chair => j,
                 };
-                let offset = self.load_i32(b, flags, offsets, at);
-                let offset = b.ins().sextend(types::I64, offset);
+                let offset = offset(b, module, at);
                 let day = b.ins().iadd_imm_s(whole, i64::from(periodic.base));
                 let day = b.ins().iadd(day, offset);
                 let last = b.ins().iconst(types::I64, i64::from(charter_runtime::date::LAST));
@@ -1222,6 +1343,34 @@ mod tests {
         assert_eq!(bucket_index(&starts, 20_000 + 100_000), None);
         // Over a shorter span, 4-day buckets (at most 3 steps) are allowed.
         assert_eq!(bucket_index(&starts, 20_000 + 36_500).map(|b| b.shift), Some(2));
+    }
+
+    /// Terms of whole months (and of years) lie within a few days of even
+    /// spacing over a 400-year block, so one byte per term and a step or
+    /// two settle the term of any day.
+    #[test]
+    fn month_terms_are_estimated_within_a_step_or_two() {
+        use charter_runtime::ir::{Duration, Unit};
+        for (amount, unit, terms) in [
+            (1, Unit::Months, 4_800),
+            (7, Unit::Months, 4_800),
+            (2, Unit::Years, 200),
+        ] {
+            let anchor = charter_runtime::date::parse("2013-08-31").unwrap_or_default();
+            let length = Duration { amount, unit };
+            let offsets: Vec<i32> = (0..=terms)
+                .map(|k| charter_runtime::date::add(anchor, length, k).unwrap_or_default() - anchor)
+                .collect();
+            let period = offsets.last().copied().unwrap_or_default();
+            let found = deviations(&offsets, period);
+            assert!(
+                found
+                    .as_ref()
+                    .is_some_and(|(d, _, steps)| d.len() == offsets.len() && *steps <= 2),
+                "{amount} {unit:?}: {:?}",
+                found.map(|(_, f, s)| (f, s))
+            );
+        }
     }
 
     #[test]
