@@ -591,6 +591,28 @@ mod differential {
     }
 }
 
+/// Compiles the C program `source` (its header in `dir`) with the system C
+/// compiler and links it with `object`; returns the program.
+fn link_c(dir: &std::path::Path, source: &std::path::Path, object: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let program = dir.join(name);
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
+    let compiled = std::process::Command::new(&cc)
+        .args(["-O2", "-Wall", "-Werror", "-I"])
+        .arg(dir)
+        .arg(source)
+        .arg(object)
+        .arg("-o")
+        .arg(&program)
+        .output()
+        .unwrap_or_else(|e| panic!("the C compiler `{cc}` must be installed to test the object file: {e}"));
+    assert!(
+        compiled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&compiled.stderr)
+    );
+    program
+}
+
 /// `charter build` writes an object file and header that the system C
 /// compiler links with `examples/c/main.c`; the program's answers are the
 /// interpreter's for the policy with its history (Iran, an observer since
@@ -610,22 +632,7 @@ fn c_example_links_the_object_file_and_answers() {
         &header.display().to_string(),
     ]);
     assert_eq!(status, 0, "{err}");
-    let program = dir.join("almaty");
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
-    let compiled = std::process::Command::new(&cc)
-        .args(["-O2", "-Wall", "-Werror", "-I"])
-        .arg(&dir)
-        .arg(repo_dir().join("examples/c/main.c"))
-        .arg(&object)
-        .arg("-o")
-        .arg(&program)
-        .output()
-        .unwrap_or_else(|e| panic!("the C compiler `{cc}` must be installed to test the object file: {e}"));
-    assert!(
-        compiled.status.success(),
-        "{}",
-        String::from_utf8_lossy(&compiled.stderr)
-    );
+    let program = link_c(&dir, &repo_dir().join("examples/c/main.c"), &object, "almaty");
     let run = std::process::Command::new(&program).output().expect("the example runs");
     assert!(run.status.success());
     let out = String::from_utf8_lossy(&run.stdout);
@@ -756,22 +763,7 @@ int main(void) {{
     );
     let c = dir.join("crowd.c");
     std::fs::write(&c, program).expect("C written");
-    let binary = dir.join("crowd");
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
-    let compiled = std::process::Command::new(&cc)
-        .args(["-O2", "-Wall", "-Werror", "-I"])
-        .arg(&dir)
-        .arg(&c)
-        .arg(&object)
-        .arg("-o")
-        .arg(&binary)
-        .output()
-        .unwrap_or_else(|e| panic!("the C compiler `{cc}` must be installed to test the object file: {e}"));
-    assert!(
-        compiled.status.success(),
-        "{}",
-        String::from_utf8_lossy(&compiled.stderr)
-    );
+    let binary = link_c(&dir, &c, &object, "crowd");
     let run = std::process::Command::new(&binary).output().expect("the program runs");
     let member = |p: u32| i32::from(interp.status(p, day) == charter_runtime::ir::Status::Member);
     let want = format!(

@@ -600,26 +600,7 @@ fn visit(expr: &Expr, f: &mut impl FnMut(&Expr)) {
     let mut stack = vec![expr];
     while let Some(e) = stack.pop() {
         f(e);
-        match e {
-            Expr::Bool(_)
-            | Expr::Int(_)
-            | Expr::Date(_)
-            | Expr::Duration(_)
-            | Expr::None
-            | Expr::Party(_)
-            | Expr::Status(_)
-            | Expr::MeetingKind(_)
-            | Expr::DecisionKind(_)
-            | Expr::MeetingRecord(_)
-            | Expr::DecisionRecord(_)
-            | Expr::Local(_) => {}
-            Expr::Set(items) | Expr::Builtin(_, items) | Expr::Rule(_, items) => stack.extend(items),
-            Expr::MeetingLit(fields) | Expr::DecisionLit(fields) => stack.extend(fields.iter().map(|(_, e)| e)),
-            Expr::Field(e, _) | Expr::Not(e) | Expr::Neg(e) => stack.push(e),
-            Expr::Binary(_, a, b) => stack.extend([&**a, &**b]),
-            Expr::If(c, t, o) => stack.extend([&**c, &**t, &**o]),
-            Expr::Quantifier { set, body, .. } => stack.extend([&**set, &**body]),
-        }
+        visit_children(e, &mut stack);
     }
 }
 
