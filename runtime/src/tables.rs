@@ -51,6 +51,15 @@ pub fn contains(set: &[u64], party: PartyId) -> bool {
         .is_some_and(|w| w & (1u64 << (party % 64)) != 0)
 }
 
+/// The set of `parties` in `words` words (parties past them are in no set).
+pub fn set_of<'p>(words: usize, parties: impl IntoIterator<Item = &'p PartyId>) -> Vec<u64> {
+    let mut set = vec![0u64; words];
+    for p in parties {
+        insert(&mut set, *p);
+    }
+    set
+}
+
 fn insert(set: &mut [u64], party: PartyId) {
     if let Some(w) = set.get_mut(party as usize / 64) {
         *w |= 1u64 << (party % 64);

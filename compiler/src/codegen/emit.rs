@@ -361,9 +361,7 @@ pub fn emit<M: Module>(
         functions.members,
         &members_sig,
         |b, m, params, flags| {
-            let zero = b.ins().iconst(types::I32, 0);
-            let day = params.first().copied().unwrap_or(zero);
-            let out = params.get(1).copied().unwrap_or(zero);
+            let [day, out] = values(params);
             for (w, word) in e.set_at(b, m, flags, e.tables.members, day).into_iter().enumerate() {
                 b.ins().store(flags.write, word, out, (w * 8) as i32);
             }
@@ -381,9 +379,7 @@ pub fn emit<M: Module>(
             id,
             &party_day_sig,
             |b, m, params, flags| {
-                let zero = b.ins().iconst(types::I32, 0);
-                let party = params.first().copied().unwrap_or(zero);
-                let day = params.get(1).copied().unwrap_or(zero);
+                let [party, day] = values(params);
                 vec![e.contains(b, m, flags, table, party, day)]
             },
         )?;
@@ -394,7 +390,7 @@ pub fn emit<M: Module>(
         (functions.term_end, Which::End),
     ] {
         define(module, &mut ctx, &mut fctx, id, &day_sig, |b, m, params, flags| {
-            let day = params.first().copied().unwrap_or_else(|| b.ins().iconst(types::I32, 0));
+            let [day] = values(params);
             vec![e.term_lookup(b, m, flags, day, which)]
         })?;
     }
@@ -405,7 +401,7 @@ pub fn emit<M: Module>(
         functions.valid,
         &valid_sig,
         |b, m, params, flags| {
-            let record = params.first().copied().unwrap_or_else(|| b.ins().iconst(ptr, 0));
+            let [record] = values(params);
             vec![e.valid(b, m, flags, record)]
         },
     )?;
@@ -467,6 +463,19 @@ pub fn emit<M: Module>(
     )?;
     let lang = super::lang::emit(module, &e, bundle, linkage, queries)?;
     Ok((functions, lang))
+}
+
+/// The `N` parameters of a function or block this module declared, or the
+/// `N` results of a call to one.
+#[expect(
+    clippy::panic,
+    reason = "the emitter gave the signature or block exactly these values just before; another count is a bug in the emitter, which every test compiling a policy would hit"
+)]
+pub(super) fn values<const N: usize>(declared: &[Value]) -> [Value; N] {
+    match <[Value; N]>::try_from(declared) {
+        Ok(values) => values,
+        Err(_) => panic!("the emitter declared {} values where it uses {N}", declared.len()),
+    }
 }
 
 /// Memory flags for table reads and output writes: aligned, never trapping.
@@ -883,7 +892,8 @@ impl Emitter<'_> {
         b.ins().jump(done, &[value.into()]);
 
         b.switch_to_block(done);
-        b.block_params(done).first().copied().unwrap_or(day)
+        let [value] = values(b.block_params(done));
+        value
     }
 
     /// A listed term's chair, start or end.
@@ -1048,27 +1058,25 @@ impl Emitter<'_> {
     /// after another): what the meeting decides is worked out once, then a
     /// loop of mask operations.
     fn valid_sets<M: Module>(&self, b: &mut FunctionBuilder<'_>, module: &mut M, flags: Flags, params: &[Value]) {
-        let [template, present, objections, count, out] = params else {
-            return;
-        };
+        let [template, present, objections, count, out] = values(params);
         let read = flags.read;
-        let kind = b.ins().load(types::I32, read, *template, OFFSET_KIND);
-        let meeting_kind = b.ins().load(types::I32, read, *template, OFFSET_MEETING_KIND);
-        let day = b.ins().load(types::I32, read, *template, OFFSET_DATE);
+        let kind = b.ins().load(types::I32, read, template, OFFSET_KIND);
+        let meeting_kind = b.ins().load(types::I32, read, template, OFFSET_MEETING_KIND);
+        let day = b.ins().load(types::I32, read, template, OFFSET_DATE);
         let meeting = self.in_force(b, module, flags, [kind, meeting_kind, day]);
         let ptr = self.ptr;
         let count = if ptr == types::I64 {
-            *count
+            count
         } else {
-            b.ins().ireduce(ptr, *count)
+            b.ins().ireduce(ptr, count)
         };
         let zero = b.ins().iconst(ptr, 0);
         let count = b.ins().smax(count, zero);
         // Four sets per turn while four remain, then one per turn.
         let fours = b.ins().band_imm_s(count, -4);
-        let out_fours = b.ins().iadd(*out, fours);
-        let out_end = b.ins().iadd(*out, count);
-        let tail = self.sets_loop(b, flags, &meeting, [*present, *objections, *out], out_fours, 4);
+        let out_fours = b.ins().iadd(out, fours);
+        let out_end = b.ins().iadd(out, count);
+        let tail = self.sets_loop(b, flags, &meeting, [present, objections, out], out_fours, 4);
         self.sets_loop(b, flags, &meeting, tail, out_end, 1);
     }
 
@@ -1098,10 +1106,7 @@ impl Emitter<'_> {
         let args = [present.into(), objections.into(), out.into()];
         b.ins().brif(any, body, &args, exit, &args);
         b.switch_to_block(body);
-        let (p, o, slot) = match b.block_params(body) {
-            [p, o, slot] => (*p, *o, *slot),
-            _ => (present, objections, out),
-        };
+        let [p, o, slot] = values(b.block_params(body));
         for k in 0..per_turn {
             let at = (k * 8 * words) as i32;
             let ps: Vec<Value> = (0..words)
@@ -1121,10 +1126,7 @@ impl Emitter<'_> {
         let args = [p.into(), o.into(), slot.into()];
         b.ins().brif(more, body, &args, exit, &args);
         b.switch_to_block(exit);
-        match b.block_params(exit) {
-            [p, o, slot] => [*p, *o, *slot],
-            _ => start,
-        }
+        values(b.block_params(exit))
     }
 
     /// Whether a decision of `kind` at a meeting of `meeting_kind` on `day`
@@ -1279,10 +1281,7 @@ fn batch_loop(
     out_size: i64,
     f: impl FnOnce(&mut FunctionBuilder<'_>, Value) -> Value,
 ) {
-    let (Some(items), Some(count), Some(out)) = (params.first(), params.get(1), params.get(2)) else {
-        return;
-    };
-    let (items, count, out) = (*items, *count, *out);
+    let [items, count, out] = values(params);
     let body = b.create_block();
     let exit = b.create_block();
     b.append_block_param(body, ptr);
@@ -1298,10 +1297,7 @@ fn batch_loop(
     b.ins().brif(any, body, &[items.into(), out.into()], exit, &[]);
 
     b.switch_to_block(body);
-    let (item, slot) = match b.block_params(body) {
-        [item, slot] => (*item, *slot),
-        _ => (items, out),
-    };
+    let [item, slot] = values(b.block_params(body));
     let value = f(b, item);
     b.ins().store(flags.write, value, slot, 0);
     let next = b.ins().iadd_imm_s(item, item_size);

@@ -153,15 +153,7 @@ pub fn fold(bundle: &ir::Bundle, tables: &Tables) -> Result<Folded, FoldError> {
         invited_to: tables
             .invited_to
             .iter()
-            .flat_map(|parties| {
-                let mut set = vec![0u64; epochs.words];
-                for p in parties {
-                    if let Some(w) = set.get_mut(*p as usize / 64) {
-                        *w |= 1u64 << (p % 64);
-                    }
-                }
-                set
-            })
+            .flat_map(|parties| charter_runtime::tables::set_of(epochs.words, parties))
             .collect(),
         terms: listed,
         terms_end,

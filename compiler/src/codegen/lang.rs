@@ -25,6 +25,7 @@
 use std::collections::HashMap;
 
 use charter_runtime::ir::{self, BinOp, Builtin, Expr, Field, Unit};
+use charter_runtime::tables::set_of;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     types, AbiParam, Block, InstBuilder, Signature, StackSlotData, StackSlotKind, UserFuncName, Value,
@@ -32,7 +33,7 @@ use cranelift_codegen::ir::{
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleResult};
 
-use super::emit::{Emitter, Flags, Which};
+use super::emit::{values, Emitter, Flags, Which};
 
 /// Statuses a compiled function returns.
 pub const OK: i32 = 0;
@@ -436,9 +437,7 @@ fn slots_function<M: Module>(
     sig.returns.push(AbiParam::new(types::I32));
     let mut result_ty = NTy::None;
     let built = build(module, ctx, fctx, &sig, |b, m, args, flags, err| {
-        let (Some(slots), Some(out)) = (args.first().copied(), args.get(1).copied()) else {
-            return not_native("no slots");
-        };
+        let [slots, out] = values(args);
         let mut fx = Fx {
             e,
             m,
@@ -531,7 +530,7 @@ fn build<M: Module>(
         let ok = b.ins().iconst(types::I32, i64::from(OK));
         b.ins().return_(&[ok]);
         b.switch_to_block(err);
-        let code = b.block_params(err).first().copied().unwrap_or(ok);
+        let [code] = values(b.block_params(err));
         b.ins().return_(&[code]);
         b.seal_all_blocks();
         b.finalize(frontend);
@@ -681,9 +680,13 @@ fn visit_children<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
 
 /// Recorded meetings and decisions written as constant data, once each.
 #[derive(Default)]
-struct Records {
-    meetings: HashMap<u32, DataId>,
-    decisions: HashMap<u32, DataId>,
+struct Records(HashMap<Recorded, DataId>);
+
+/// A recorded meeting or decision, by its index in the history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Recorded {
+    Meeting(u32),
+    Decision(u32),
 }
 
 /// The bytes of a meeting in the native layout.
@@ -694,7 +697,7 @@ pub fn meeting_bytes(layout: Layout, m: &ir::Meeting, record: i32) -> Vec<u8> {
     bytes.extend_from_slice(&m.host.map_or(i32::MIN, |h| h as i32).to_le_bytes());
     bytes.extend_from_slice(&record.to_le_bytes());
     for set in [&m.present, &m.observers] {
-        bytes.extend(set_words(layout, set).iter().flat_map(|w| w.to_le_bytes()));
+        bytes.extend(set_of(layout.words, set.iter()).iter().flat_map(|w| w.to_le_bytes()));
     }
     bytes
 }
@@ -707,21 +710,9 @@ pub fn decision_bytes(layout: Layout, d: &ir::Decision, record: i32, meeting_rec
     bytes.extend_from_slice(&record.to_le_bytes());
     bytes.extend(meeting_bytes(layout, &d.meeting, meeting_record));
     for set in [&d.objections, &d.reservations, &d.subjects] {
-        bytes.extend(set_words(layout, set).iter().flat_map(|w| w.to_le_bytes()));
+        bytes.extend(set_of(layout.words, set.iter()).iter().flat_map(|w| w.to_le_bytes()));
     }
     bytes
-}
-
-/// A list of parties as `words` words (parties past them are dropped: a
-/// value names only the policy's parties).
-pub fn set_words(layout: Layout, parties: &[u32]) -> Vec<u64> {
-    let mut words = vec![0u64; layout.words];
-    for p in parties {
-        if let Some(w) = words.get_mut(*p as usize / 64) {
-            *w |= 1u64 << (p % 64);
-        }
-    }
-    words
 }
 
 /// The index of the recorded meeting with this id, if any.
@@ -858,6 +849,21 @@ impl<M: Module> Fx<'_, '_, M> {
         Ok(id)
     }
 
+    /// The constant data of a recorded meeting or decision, written on
+    /// first use.
+    fn recorded(&mut self, which: Recorded, bytes: impl FnOnce() -> Vec<u8>) -> Result<DataId, NotNative> {
+        if let Some(id) = self.records.0.get(&which) {
+            return Ok(*id);
+        }
+        let name = match which {
+            Recorded::Meeting(i) => format!("charter_meeting_{i}"),
+            Recorded::Decision(i) => format!("charter_decision_{i}"),
+        };
+        let id = self.constant(name, bytes())?;
+        self.records.0.insert(which, id);
+        Ok(id)
+    }
+
     fn record_address(&mut self, b: &mut FunctionBuilder<'_>, id: DataId) -> Value {
         let gv = self.m.declare_data_in_func(id, b.func);
         b.ins().symbol_value(self.ptr(), gv)
@@ -916,40 +922,26 @@ impl<M: Module> Fx<'_, '_, M> {
             Expr::MeetingKind(k) => NVal::Scalar(self.i32(b, i64::from(*k)), NTy::MeetingKind),
             Expr::DecisionKind(k) => NVal::Scalar(self.i32(b, i64::from(*k)), NTy::DecisionKind),
             Expr::MeetingRecord(i) => {
-                let id = match self.records.meetings.get(i).copied() {
-                    Some(id) => id,
-                    None => {
-                        let m = self
-                            .bundle
-                            .history
-                            .meetings
-                            .get(*i as usize)
-                            .ok_or_else(|| NotNative("a meeting record out of range".into()))?;
-                        let bytes = meeting_bytes(self.layout, &m.meeting, *i as i32);
-                        let id = self.constant(format!("charter_meeting_{i}"), bytes)?;
-                        self.records.meetings.insert(*i, id);
-                        id
-                    }
-                };
+                let (bundle, layout) = (self.bundle, self.layout);
+                let m = bundle
+                    .history
+                    .meetings
+                    .get(*i as usize)
+                    .ok_or_else(|| NotNative("a meeting record out of range".into()))?;
+                let bytes = || meeting_bytes(layout, &m.meeting, *i as i32);
+                let id = self.recorded(Recorded::Meeting(*i), bytes)?;
                 NVal::Record(self.record_address(b, id), NTy::Meeting)
             }
             Expr::DecisionRecord(i) => {
-                let id = match self.records.decisions.get(i).copied() {
-                    Some(id) => id,
-                    None => {
-                        let d = self
-                            .bundle
-                            .history
-                            .decisions
-                            .get(*i as usize)
-                            .ok_or_else(|| NotNative("a decision record out of range".into()))?;
-                        let record = meeting_record(self.bundle, d.decision.meeting.id.as_ref());
-                        let bytes = decision_bytes(self.layout, &d.decision, *i as i32, record);
-                        let id = self.constant(format!("charter_decision_{i}"), bytes)?;
-                        self.records.decisions.insert(*i, id);
-                        id
-                    }
-                };
+                let (bundle, layout) = (self.bundle, self.layout);
+                let d = bundle
+                    .history
+                    .decisions
+                    .get(*i as usize)
+                    .ok_or_else(|| NotNative("a decision record out of range".into()))?;
+                let record = meeting_record(bundle, d.decision.meeting.id.as_ref());
+                let bytes = || decision_bytes(layout, &d.decision, *i as i32, record);
+                let id = self.recorded(Recorded::Decision(*i), bytes)?;
                 NVal::Record(self.record_address(b, id), NTy::Decision)
             }
             Expr::Local(slot) => locals
@@ -1029,20 +1021,20 @@ impl<M: Module> Fx<'_, '_, M> {
                     Some(Err(why)) => return not_native(format!("it calls a rule that is not native ({why})")),
                     None => return not_native("a rule out of range"),
                 };
-                let mut values = Vec::with_capacity(args.len());
+                let mut call_args = Vec::with_capacity(args.len());
                 for (a, t) in args.iter().zip(&rule.params) {
                     let v = self.compile(b, a, locals)?;
                     let v = self.coerce(b, v, *t)?;
-                    values.push(match v {
+                    call_args.push(match v {
                         NVal::Scalar(x, _) | NVal::Record(x, _) => x,
                         other => return not_native(format!("a {:?} argument", other.ty())),
                     });
                 }
                 let out = self.stack(b, 8 * self.layout.out_words());
-                values.push(out);
+                call_args.push(out);
                 let func = self.m.declare_func_in_func(rule.id, b.func);
-                let call = b.ins().call(func, &values);
-                let status = b.inst_results(call).first().copied().unwrap_or(out);
+                let call = b.ins().call(func, &call_args);
+                let [status] = values(b.inst_results(call));
                 let failed = b.ins().icmp_imm_s(IntCC::NotEqual, status, 0);
                 let next = b.create_block();
                 b.ins().brif(failed, self.err, &[status.into()], next, &[]);
@@ -1129,13 +1121,23 @@ impl<M: Module> Fx<'_, '_, M> {
         }
     }
 
+    /// A value like `like` from the block parameters `param_types(like)` gave.
     fn rebuild(&self, like: &NVal, params: &[Value]) -> NVal {
         match like {
-            NVal::Scalar(_, t) => NVal::Scalar(params.first().copied().unwrap_or(Value::from_u32(0)), *t),
-            NVal::Record(_, t) => NVal::Record(params.first().copied().unwrap_or(Value::from_u32(0)), *t),
-            NVal::Parties(words, _) => {
-                let (w, f) = params.split_at(words.len().min(params.len()));
-                NVal::Parties(w.to_vec(), f.first().copied().unwrap_or(Value::from_u32(0)))
+            NVal::Scalar(_, t) => {
+                let [v] = values(params);
+                NVal::Scalar(v, *t)
+            }
+            NVal::Record(_, t) => {
+                let [v] = values(params);
+                NVal::Record(v, *t)
+            }
+            NVal::Parties(..) => {
+                let (flag, words) = params
+                    .split_last()
+                    .map_or((&[][..], params), |(f, w)| (std::slice::from_ref(f), w));
+                let [flag] = values(flag);
+                NVal::Parties(words.to_vec(), flag)
             }
             NVal::Duration(d) => NVal::Duration(*d),
         }
@@ -1472,7 +1474,7 @@ impl<M: Module> Fx<'_, '_, M> {
             b.append_block_param(header, types::I64);
             b.ins().jump(header, &[(*word).into()]);
             b.switch_to_block(header);
-            let bits = b.block_params(header).first().copied().unwrap_or(*word);
+            let [bits] = values(b.block_params(header));
             let empty = b.ins().icmp_imm_s(IntCC::Equal, bits, 0);
             b.ins().brif(empty, next_word, &[], step, &[]);
             b.switch_to_block(step);
@@ -1493,7 +1495,7 @@ impl<M: Module> Fx<'_, '_, M> {
         let finished = b.ins().iconst(types::I8, i64::from(all));
         b.ins().jump(done, &[finished.into()]);
         b.switch_to_block(done);
-        let result = b.block_params(done).first().copied().unwrap_or(finished);
+        let [result] = values(b.block_params(done));
         Ok(NVal::Scalar(result, NTy::Bool))
     }
 
@@ -1528,7 +1530,7 @@ impl<M: Module> Fx<'_, '_, M> {
             let r = self.bool(&r)?;
             b.ins().jump(done, &[r.into()]);
             b.switch_to_block(done);
-            let v = b.block_params(done).first().copied().unwrap_or(value);
+            let [v] = values(b.block_params(done));
             return Ok(NVal::Scalar(v, NTy::Bool));
         }
         let a = self.compile(b, lhs, locals)?;
@@ -1713,7 +1715,13 @@ impl<M: Module> Fx<'_, '_, M> {
 
 /// A status as native code holds it: its place in `Status::ALL`.
 pub fn status_code(status: ir::Status) -> i64 {
-    ir::Status::ALL.iter().position(|s| *s == status).unwrap_or_default() as i64
+    match status {
+        ir::Status::Member => 0,
+        ir::Status::Pending => 1,
+        ir::Status::Observer => 2,
+        ir::Status::Invited => 3,
+        ir::Status::None => 4,
+    }
 }
 
 /// `floor(a / c)` for a constant `c > 0`.
@@ -1875,7 +1883,7 @@ pub fn encode(value: &charter_runtime::Value, ty: NTy, layout: Layout, bundle: &
                     _ => return None,
                 }
             }
-            let mut words = set_words(layout, &parties);
+            let mut words = set_of(layout.words, &parties);
             words.push(u64::from(none));
             Slot::Buffer(words)
         }
@@ -1887,16 +1895,18 @@ pub fn encode(value: &charter_runtime::Value, ty: NTy, layout: Layout, bundle: &
             Slot::Buffer(words_of(&meeting_bytes(layout, m, record)))
         }
         (NTy::Decision, V::Decision(d)) => {
-            let record = bundle
-                .history
-                .decisions
-                .iter()
-                .position(|r| r.decision == **d)
-                .map_or(-1, |i| i as i32);
+            // The record's index only carries what the layout has no field
+            // for (an invitation's target), so it is looked up only then.
+            let record = match &d.invited_to {
+                None => -1,
+                Some(_) => bundle
+                    .history
+                    .decisions
+                    .iter()
+                    .position(|r| r.decision == **d)
+                    .and_then(|i| i32::try_from(i).ok())?,
+            };
             let meeting = meeting_record(bundle, d.meeting.id.as_ref());
-            if d.invited_to.is_some() && record < 0 {
-                return None;
-            }
             Slot::Buffer(words_of(&decision_bytes(layout, d, record, meeting)))
         }
         _ => return None,

@@ -68,20 +68,19 @@ impl Jit {
         if decision.kind as usize >= self.decision_kinds || decision.meeting.kind as usize >= self.meeting_kinds {
             return None;
         }
-        let words = self.native.words();
-        let mut record = vec![0u64; record_words(words)];
-        if let Some([kind, date]) = record.get_mut(..2) {
-            *kind = header_word(decision.kind, decision.meeting.kind);
-            *date = header_word(decision.meeting.date as u32, 0);
+        let parties = [&decision.meeting.present, &decision.objections];
+        if parties
+            .iter()
+            .any(|set| set.iter().any(|p| *p as usize >= self.party_count))
+        {
+            return None;
         }
-        for (set, parties) in [(0, &decision.meeting.present), (1, &decision.objections)] {
-            for p in parties {
-                if *p as usize >= self.party_count {
-                    return None;
-                }
-                let slot = record.get_mut(2 + set * words + *p as usize / 64)?;
-                *slot |= 1u64 << (p % 64);
-            }
+        let words = self.native.words();
+        let mut record = Vec::with_capacity(record_words(words));
+        record.push(header_word(decision.kind, decision.meeting.kind));
+        record.push(header_word(decision.meeting.date as u32, 0));
+        for set in parties {
+            record.extend(tables::set_of(words, set));
         }
         Some(record)
     }
