@@ -1734,6 +1734,15 @@ fn floor_div(b: &mut FunctionBuilder<'_>, a: Value, c: i64) -> Value {
     b.ins().isub(q, one)
 }
 
+/// Days of an era (from 1 March of year 0) before its year `yoe`.
+fn days_before(b: &mut FunctionBuilder<'_>, yoe: Value) -> Value {
+    let y365 = b.ins().imul_imm_s(yoe, 365);
+    let y4 = b.ins().udiv_imm_u(yoe, 4);
+    let y100 = b.ins().udiv_imm_u(yoe, 100);
+    let days = b.ins().iadd(y365, y4);
+    b.ins().isub(days, y100)
+}
+
 /// `day + months`, keeping the day of the month and clamping it to the
 /// last day of a shorter month (Howard Hinnant's civil-date algorithms,
 /// in `i64`; the caller checks the calendar's range).
@@ -1752,11 +1761,7 @@ fn add_months(b: &mut FunctionBuilder<'_>, day: Value, months: i64) -> Value {
     let yoe = b.ins().udiv_imm_u(t, 365);
     let era_years = b.ins().imul_imm_s(era, 400);
     let y = b.ins().iadd(yoe, era_years);
-    let y365 = b.ins().imul_imm_s(yoe, 365);
-    let y4 = b.ins().udiv_imm_u(yoe, 4);
-    let y100 = b.ins().udiv_imm_u(yoe, 100);
-    let start = b.ins().iadd(y365, y4);
-    let start = b.ins().isub(start, y100);
+    let start = days_before(b, yoe);
     let doy = b.ins().isub(doe, start);
     let mp = b.ins().imul_imm_s(doy, 5);
     let mp = b.ins().iadd_imm_s(mp, 2);
@@ -1823,11 +1828,7 @@ fn add_months(b: &mut FunctionBuilder<'_>, day: Value, months: i64) -> Value {
     let doy = b.ins().udiv_imm_u(doy, 5);
     let doy = b.ins().iadd(doy, dd);
     let doy = b.ins().iadd_imm_s(doy, -1);
-    let y365 = b.ins().imul_imm_s(yoe, 365);
-    let y4 = b.ins().udiv_imm_u(yoe, 4);
-    let y100 = b.ins().udiv_imm_u(yoe, 100);
-    let doe = b.ins().iadd(y365, y4);
-    let doe = b.ins().isub(doe, y100);
+    let doe = days_before(b, yoe);
     let doe = b.ins().iadd(doe, doy);
     let days = b.ins().imul_imm_s(era, 146_097);
     let days = b.ins().iadd(days, doe);
