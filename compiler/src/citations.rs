@@ -228,7 +228,7 @@ pub fn check(package: &hir::Resolved, files: &[SourceFile], sink: &mut Sink) -> 
             None => all_quotes
                 .iter()
                 .copied()
-                .filter(|q| legal.folded.contains(q))
+                .filter(|q| memchr::memmem::find(legal.folded.as_bytes(), q.as_bytes()).is_some())
                 .collect(),
         };
     for block in &blocks {
@@ -327,6 +327,7 @@ fn quoting_blocks<'b>(
     blocks: &[(&'b hir::Block, Vec<String>)],
     sentences: &[(String, String)],
 ) -> Vec<Vec<&'b hir::Block>> {
+    use memchr::memmem::Finder;
     use std::collections::{BTreeMap, BTreeSet};
     let mut hits: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); sentences.len()];
     // Each distinct quote with the blocks that quote it, and each distinct
@@ -344,10 +345,19 @@ fn quoting_blocks<'b>(
     let quotes: Vec<(&str, Vec<usize>)> = quotes.into_iter().collect();
     let texts: Vec<(&str, Vec<usize>)> = texts.into_iter().filter(|(t, _)| !t.is_empty()).collect();
     if quotes.len().saturating_mul(texts.len()) <= FEW * FEW * 4 {
-        // Few enough pairs to compare each.
-        for (quote, by) in &quotes {
-            for (text, at) in &texts {
-                if text.contains(quote) || quote.contains(text) {
+        // Few enough pairs to compare each: one searcher per quote and per
+        // sentence, built once (building one per pair cost more than the
+        // searches), and the shorter of a pair sought within the longer.
+        let quote_finders: Vec<Finder> = quotes.iter().map(|(q, _)| Finder::new(q)).collect();
+        let text_finders: Vec<Finder> = texts.iter().map(|(t, _)| Finder::new(t)).collect();
+        for ((quote, by), quote_finder) in quotes.iter().zip(&quote_finders) {
+            for ((text, at), text_finder) in texts.iter().zip(&text_finders) {
+                let within = match text.len().cmp(&quote.len()) {
+                    std::cmp::Ordering::Less => text_finder.find(quote.as_bytes()).is_some(),
+                    std::cmp::Ordering::Equal => text == quote,
+                    std::cmp::Ordering::Greater => quote_finder.find(text.as_bytes()).is_some(),
+                };
+                if within {
                     for s in at {
                         if let Some(set) = hits.get_mut(*s) {
                             set.extend(by.iter().copied());

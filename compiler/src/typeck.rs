@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use charter_grammar::ast::*;
 use charter_grammar::Diagnostic;
 
-use charter_grammar::diagnostic::line_column;
+use charter_grammar::diagnostic::LineIndex;
 use charter_runtime::ir;
 
 use crate::diagnostics::TypeDiagnostic;
@@ -56,6 +56,7 @@ pub fn check(package: &Package<'_>, env: &Env<'_>, files: &[SourceFile], sink: &
     }
     let mut rules: BTreeMap<&str, Option<hir::Rule>> = BTreeMap::new();
     let mut tests: Vec<Option<hir::Test>> = Vec::new();
+    let lines: Vec<LineIndex<'_>> = files.iter().map(|f| LineIndex::new(&f.text)).collect();
     for item in items(package) {
         match item.node {
             Item::Rule(decl) => {
@@ -101,13 +102,13 @@ pub fn check(package: &Package<'_>, env: &Env<'_>, files: &[SourceFile], sink: &
                     }),
                 );
             }
-            Item::Test(test) => tests.push(check_test(env, &typed.signatures, files, item.file, test, sink)),
+            Item::Test(test) => tests.push(check_test(env, &typed.signatures, files, &lines, item.file, test, sink)),
             Item::Party(_) | Item::Block(_) | Item::Stmt(_) | Item::NonNormative(_) => {}
         }
     }
     for (file, record) in records(package) {
         match &record.kind {
-            RecordKind::Test(test) => tests.push(check_test(env, &typed.signatures, files, file, test, sink)),
+            RecordKind::Test(test) => tests.push(check_test(env, &typed.signatures, files, &lines, file, test, sink)),
             RecordKind::Meeting(_)
             | RecordKind::Decline { .. }
             | RecordKind::Designation { .. }
@@ -147,11 +148,13 @@ fn check_test(
     env: &Env<'_>,
     signatures: &BTreeMap<String, Signature>,
     files: &[SourceFile],
+    lines: &[LineIndex<'_>],
     file: FileId,
     test: &TestDecl,
     sink: &mut Sink,
 ) -> Option<hir::Test> {
     let source = files.get(file);
+    let lines = lines.get(file);
     let mut checker = Checker::new(env, file, sink);
     checker.signatures = Some(signatures);
     let mut lets: BTreeMap<&str, Span> = BTreeMap::new();
@@ -176,8 +179,8 @@ fn check_test(
             TestStmt::Assert { expr, span } => {
                 let (ty, resolved) = checker.expr(expr);
                 checker.expect(expr, &ty, &Type::Bool, "an assertion");
-                steps.push(resolved.zip(source).map(|(resolved, source)| {
-                    let (line, column) = line_column(&source.text, span.start);
+                steps.push(resolved.zip(source.zip(lines)).map(|(resolved, (source, lines))| {
+                    let (line, column) = lines.line_column(span.start);
                     hir::TestStep::Assert {
                         expr: resolved,
                         file: source.name.clone(),

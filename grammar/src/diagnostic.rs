@@ -161,6 +161,34 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Where each line of a source starts, so that many offsets are turned into
+/// lines and columns without scanning the source from its start each time
+/// ([`line_column`] is linear in the offset).
+#[derive(Debug, Clone)]
+pub struct LineIndex<'s> {
+    source: &'s str,
+    starts: Vec<usize>,
+}
+
+impl<'s> LineIndex<'s> {
+    pub fn new(source: &'s str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { source, starts }
+    }
+
+    /// The same answer as [`line_column`], 1-based, in characters.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.source, offset.min(self.source.len()));
+        // The last line that starts at or before the offset (line 1 starts at 0).
+        let line = self.starts.partition_point(|start| *start <= offset).max(1);
+        let line_start = self.starts.get(line - 1).copied().unwrap_or_default();
+        let column = self.source.get(line_start..offset).unwrap_or_default().chars().count() + 1;
+        (line, column)
+    }
+}
+
 /// Renders diagnostics as miette graphical reports, one after another.
 pub fn render_human(diagnostics: &[Diagnostic], file: &str, source: &str, color: bool) -> String {
     let theme = if color {
@@ -273,6 +301,20 @@ mod tests {
         assert_eq!(line_column(source, 0), (1, 1));
         assert_eq!(line_column(source, 3), (1, 3));
         assert_eq!(line_column(source, source.len()), (2, 5));
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_column_at_every_offset() {
+        for source in ["", "\n", "§ a\nbé c", "a\n\nb\n", "x\r\ny é\n\nz"] {
+            let index = LineIndex::new(source);
+            for offset in 0..=source.len() + 2 {
+                assert_eq!(
+                    index.line_column(offset),
+                    line_column(source, offset),
+                    "{source:?} at {offset}"
+                );
+            }
+        }
     }
 
     #[test]
