@@ -32,6 +32,13 @@ pub enum CliError {
     #[error("`--until {0}` is not a date written YYYY-MM-DD")]
     #[diagnostic(code("charter::invalid-date"))]
     InvalidUntil(String),
+    #[error("`--deny {code}` names no finding code")]
+    #[diagnostic(code("charter::unknown-finding-code"))]
+    UnknownFindingCode {
+        code: String,
+        #[help]
+        help: String,
+    },
     #[error("`--until {until}` is more than {years} years after the policy's adoption")]
     #[diagnostic(code("charter::horizon-too-far"), help("give an earlier `--until`"))]
     HorizonTooFar { until: String, years: i64 },

@@ -19,10 +19,42 @@ pub struct ReportArgs {
     /// The horizon: evaluate up to this day (YYYY-MM-DD; default: today)
     #[arg(long)]
     pub until: Option<String>,
-    /// Exit 1 when the history shows violations (missed obligations,
-    /// invalid decisions, a host who is not the chair), for CI
+    /// Exit 1 when the report has a finding of severity violation (a
+    /// missed obligation, an invalid decision, a host who is not the
+    /// chair), for CI
     #[arg(long)]
     pub deny_violations: bool,
+    /// Exit 1 when the report has a finding with this code
+    /// (`audit::host-not-chair`, or just `host-not-chair`); repeatable
+    #[arg(long, value_name = "CODE")]
+    pub deny: Vec<String>,
+}
+
+/// The finding codes `--deny` names, each as `audit::...`, or the first
+/// that names none.
+fn denied_codes(deny: &[String]) -> Result<Vec<String>, CliError> {
+    let all = report::FindingCode::all();
+    deny.iter()
+        .map(|code| {
+            let full = if code.contains("::") {
+                code.clone()
+            } else {
+                format!("audit::{code}")
+            };
+            if all.contains(&full) {
+                Ok(full)
+            } else {
+                let near = charter_compiler::suggest::did_you_mean(&full, all.iter().map(String::as_str));
+                Err(CliError::UnknownFindingCode {
+                    code: code.clone(),
+                    help: match near {
+                        Some(near) => format!("did you mean `{near}`? the codes are {}", all.join(", ")),
+                        None => format!("the codes are {}", all.join(", ")),
+                    },
+                })
+            }
+        })
+        .collect()
 }
 
 pub fn run(args: &ReportArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
@@ -35,6 +67,13 @@ pub fn run(args: &ReportArgs, out: &mut dyn std::io::Write, err: &mut dyn std::i
             }
         },
         None => date::from_date(jiff::Zoned::now().date()),
+    };
+    let denied = match denied_codes(&args.deny) {
+        Ok(codes) => codes,
+        Err(error) => {
+            crate::print_error(err, &error);
+            return EXIT_USAGE;
+        }
     };
     let sources = match files::load_sources(&args.path, err) {
         Ok(sources) => sources,
@@ -82,7 +121,8 @@ pub fn run(args: &ReportArgs, out: &mut dyn std::io::Write, err: &mut dyn std::i
     if writeln!(out, "{}", text.trim_end()).is_err() {
         return EXIT_USAGE;
     }
-    if args.deny_violations && report.summary.has_violations() {
+    let denied_found = report.findings.iter().any(|f| denied.contains(&f.code));
+    if (args.deny_violations && report.summary.has_violations()) || denied_found {
         EXIT_FINDINGS
     } else {
         EXIT_OK

@@ -273,6 +273,9 @@ pub struct MeetingRecord {
     pub place: Option<String>,
     pub host: Option<PartyId>,
     pub present: Vec<PartyId>,
+    /// Whether the record says who was present (`present ...`); without
+    /// it attendance is not known, which is not the same as nobody.
+    pub attendance_known: bool,
     pub observers: Vec<PartyId>,
     pub sources: Vec<String>,
     pub decisions: Vec<DecisionRecord>,

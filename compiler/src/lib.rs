@@ -38,7 +38,7 @@ pub mod package;
 pub mod query;
 pub mod report;
 mod resolve;
-mod suggest;
+pub mod suggest;
 mod temporal;
 mod typeck;
 mod types;

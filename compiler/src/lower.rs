@@ -126,6 +126,8 @@ fn version(
         observers: None,
         invitations: None,
         interim: Vec::new(),
+        roles: Vec::new(),
+        member_duties: Vec::new(),
         adopted_by: None,
     });
     v.from = from;
@@ -195,27 +197,51 @@ fn version(
             hir::StatementKind::Invite { .. } => v.invitations = Some(c.clone()),
             hir::StatementKind::SupportUnit {
                 parties,
-                period: Some(period),
-                pending_further_decision: true,
+                period,
+                pending_further_decision,
                 after_period,
             } => {
-                let who: Vec<&str> = parties.iter().map(|p| package.party(*p).id.as_str()).collect();
-                let what = format!("the Support Unit performed by {}", who.join(" and "));
-                v.interim.retain(|i| !i.what.starts_with("the Support Unit"));
-                v.interim.push(ir::Interim {
-                    what,
-                    period: period.node,
-                    after_period: *after_period,
+                v.roles.retain(|r| r.what != SUPPORT_UNIT);
+                v.roles.push(ir::Role {
+                    what: SUPPORT_UNIT.to_string(),
+                    parties: parties.clone(),
+                    cite: c.clone(),
+                });
+                if let (Some(period), true) = (period, pending_further_decision) {
+                    let who: Vec<&str> = parties.iter().map(|p| package.party(*p).id.as_str()).collect();
+                    let what = format!("{SUPPORT_UNIT} performed by {}", who.join(" and "));
+                    v.interim.retain(|i| !i.what.starts_with(SUPPORT_UNIT));
+                    v.interim.push(ir::Interim {
+                        what,
+                        period: period.node,
+                        after_period: *after_period,
+                        cite: c.clone(),
+                    });
+                }
+            }
+            hir::StatementKind::Designate {
+                subject: charter_grammar::ast::DutySubject::EachMember,
+                strength,
+                role,
+            } => {
+                v.member_duties.retain(|d| d.role != *role);
+                v.member_duties.push(ir::Duty {
+                    role: role.clone(),
+                    strength: *strength,
                     cite: c.clone(),
                 });
             }
-            hir::StatementKind::SupportUnit { .. }
-            | hir::StatementKind::Designate { .. }
+            hir::StatementKind::Designate {
+                subject: charter_grammar::ast::DutySubject::Chair,
+                ..
+            }
             | hir::StatementKind::Location { .. } => {}
         }
     }
     v
 }
+
+const SUPPORT_UNIT: &str = "the Support Unit";
 
 /// What a roster statement says, as the IR says it.
 fn membership(kind: hir::Membership) -> ir::MembershipKind {
@@ -347,6 +373,7 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 precision: record.precision,
                 sources: record.sources.clone(),
             },
+            attendance_known: record.attendance_known,
         });
     }
     for event in &package.events {
@@ -398,6 +425,7 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 precision,
                 person,
             } => {
+                history.designations.push((*party, role.clone(), *on));
                 let who = person.as_ref().map(|s| format!(" ({s})")).unwrap_or_default();
                 let text = format!("{} designates its {}{who}", code(*party), role.replace('_', " "));
                 (*on, "coordinator", text, *precision)

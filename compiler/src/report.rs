@@ -10,6 +10,7 @@ use charter_grammar::Diagnostic;
 use charter_runtime::ir::{self, Day, Precision};
 use charter_runtime::{date, Interpreter};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 use crate::citations::{Coverage, CoverageState};
 
@@ -21,15 +22,107 @@ pub struct Report {
     pub chair: Vec<TermRow>,
     pub status: Vec<PartyTimeline>,
     pub meetings: Vec<MeetingRow>,
-    pub cadence: Vec<CadenceRow>,
-    /// Interim arrangements whose period has passed while the text is
-    /// silent on what follows.
-    pub interim: Vec<String>,
+    /// Every finding of the audit, in the order of the report's sections
+    /// (meetings, cadence, interim arrangements, duties), each with a
+    /// stable code.
+    pub findings: Vec<Finding>,
     pub events: Vec<EventRow>,
     pub notes: Vec<NoteRow>,
     pub coverage: Option<CoverageSummary>,
     pub lints: Vec<LintRow>,
     pub summary: Summary,
+}
+
+/// What a finding says, as a stable code: `audit::` and the kebab-case
+/// name (`audit::host-not-chair`). docs/findings.md describes each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, strum::EnumIter, strum::IntoStaticStr)]
+#[strum(serialize_all = "kebab-case")]
+pub enum FindingCode {
+    /// A meeting the text requires (`must`) was not held by its due day.
+    MissedMeeting,
+    /// A meeting the text encourages (`should`) was not held by its due day.
+    MissedEncouragedMeeting,
+    /// A meeting the chair must host was hosted by another party.
+    HostNotChair,
+    /// A recorded decision the rules in force do not make valid.
+    InvalidDecision,
+    /// A party attended that is neither a member, an admitted observer,
+    /// invited, nor given a function by the text (the Support Unit).
+    UnexplainedAttendance,
+    /// Decisions taken at a meeting whose attendance is not recorded, which
+    /// therefore cannot be judged.
+    AttendanceUnknown,
+    /// An arrangement for a fixed period, pending further decision, whose
+    /// period has passed while the text says nothing of what follows.
+    InterimPastPeriod,
+    /// A member with no recorded designation a duty requires.
+    NoDesignationRecorded,
+}
+
+impl FindingCode {
+    pub fn code(self) -> String {
+        let name: &'static str = self.into();
+        format!("audit::{name}")
+    }
+
+    /// Every code, for `--deny` and the docs.
+    pub fn all() -> Vec<String> {
+        use strum::IntoEnumIterator;
+        FindingCode::iter().map(FindingCode::code).collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// A breach of a rule the text states as binding.
+    Violation,
+    /// A departure from what the text encourages, or a gap in the evidence.
+    Advisory,
+    /// Something the audit cannot judge, or that the text leaves open.
+    Note,
+}
+
+impl Severity {
+    fn name(self) -> &'static str {
+        match self {
+            Severity::Violation => "violation",
+            Severity::Advisory => "advisory",
+            Severity::Note => "note",
+        }
+    }
+}
+
+/// Whether the records settle a finding, or approximate dates leave it open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Certainty {
+    Certain,
+    /// The finding rests on a record dated only approximately ("no later
+    /// than"), and holds on the day the record is taken to take effect.
+    Possible,
+}
+
+/// One finding of the audit: structured fields for tools, `message` for people.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// `audit::...`, stable.
+    pub code: String,
+    pub severity: Severity,
+    pub certainty: Certainty,
+    /// The day the finding concerns: a due day, a meeting's day, the end of
+    /// a period, the horizon.
+    pub day: String,
+    /// The clause of the text it rests on.
+    pub clause: Option<String>,
+    /// The parties it names (party codes).
+    pub parties: Vec<String>,
+    /// The recorded meeting and decision it concerns, by id.
+    pub meeting: Option<String>,
+    pub decision: Option<String>,
+    /// The sources of the records it rests on.
+    pub sources: Vec<String>,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -76,35 +169,24 @@ pub struct MeetingRow {
     pub precision: Precision,
     pub place: Option<String>,
     pub host: Option<String>,
+    /// Whether the record says who was present; when it does not,
+    /// `present` is empty and the decisions are not judged.
+    pub attendance_known: bool,
     pub present: Vec<String>,
     pub observers: Vec<String>,
     pub sources: Vec<String>,
     pub decisions: Vec<DecisionRow>,
-    /// Breaches of a rule (a host who is not the chair).
-    pub violations: Vec<String>,
-    /// Attendance the rules do not account for.
-    pub findings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DecisionRow {
     pub id: String,
     pub kind: String,
-    pub valid: bool,
+    /// `None` when it cannot be judged (attendance not known).
+    pub valid: Option<bool>,
     pub text: Option<String>,
     pub because: Vec<String>,
     pub sources: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CadenceRow {
-    pub due: String,
-    pub kind: String,
-    pub party: Option<String>,
-    pub strength: String,
-    /// `violation` (a must) or `advisory` (a should).
-    pub finding: String,
-    pub clause: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -141,19 +223,33 @@ pub struct LintRow {
     pub help: Option<String>,
 }
 
+/// Findings counted by severity and by code.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub violations: usize,
     pub advisories: usize,
-    pub invalid_decisions: usize,
-    pub findings: usize,
+    pub notes: usize,
+    pub by_code: BTreeMap<String, usize>,
 }
 
 impl Summary {
-    /// What `--deny-violations` fails on: missed obligations, invalid
-    /// recorded decisions and breached host rules.
+    fn of(findings: &[Finding]) -> Summary {
+        let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+        let mut by_code = BTreeMap::new();
+        for f in findings {
+            *by_code.entry(f.code.clone()).or_insert(0) += 1;
+        }
+        Summary {
+            violations: count(Severity::Violation),
+            advisories: count(Severity::Advisory),
+            notes: count(Severity::Note),
+            by_code,
+        }
+    }
+
+    /// What `--deny-violations` fails on: any finding of severity violation.
     pub fn has_violations(&self) -> bool {
-        self.violations > 0 || self.invalid_decisions > 0
+        self.violations > 0
     }
 }
 
@@ -195,6 +291,19 @@ pub fn build(
             .unwrap_or_else(|| format!("(undeclared kind #{k})"))
     };
     let events: Vec<&ir::Event> = bundle.history.events.iter().collect();
+    let mut findings: Vec<Finding> = Vec::new();
+    let finding = |code: FindingCode, severity: Severity, day: Day, message: String| Finding {
+        code: code.code(),
+        severity,
+        certainty: Certainty::Certain,
+        day: date::format(day),
+        clause: None,
+        parties: Vec::new(),
+        meeting: None,
+        decision: None,
+        sources: Vec::new(),
+        message,
+    };
 
     let mut chair = Vec::new();
     // One walk over the terms that start by the horizon.
@@ -214,70 +323,159 @@ pub fn build(
 
     let status = status_timelines(bundle, &interp, until);
 
-    let mut summary = Summary {
-        violations: 0,
-        advisories: 0,
-        invalid_decisions: 0,
-        findings: 0,
-    };
     let mut meetings = Vec::new();
-    let mut ordered: Vec<&ir::MeetingRecord> = bundle.history.meetings.iter().collect();
+    let mut ordered: Vec<&ir::MeetingRecord> = bundle
+        .history
+        .meetings
+        .iter()
+        .filter(|m| m.meeting.date <= until)
+        .collect();
     ordered.sort_by_key(|m| m.meeting.date);
     for record in ordered {
         let m = &record.meeting;
         let when = date::format(m.date);
-        let mut violations = Vec::new();
-        let mut findings = Vec::new();
+        let certainty = match record.provenance.precision {
+            Precision::Exact => Certainty::Certain,
+            Precision::NoLaterThan | Precision::NoEarlierThan => Certainty::Possible,
+        };
+        let at_meeting = |f: Finding| Finding {
+            certainty,
+            meeting: Some(record.id.clone()),
+            sources: record.provenance.sources.clone(),
+            ..f
+        };
         let version = interp.version_at(m.date);
         let hosted_by_chair =
             version.and_then(|v| v.obligations.iter().find(|o| o.kind == m.kind && o.hosted_by_chair));
         if let Some(obligation) = hosted_by_chair {
-            let chair_then = interp.term_at(m.date)?.and_then(|t| t.chair);
-            if chair_then.is_some() && m.host != chair_then {
-                violations.push(format!(
-                    "hosted by {}, but the chair on {when} is {} (§ {})",
-                    m.host.map_or_else(|| "nobody recorded".to_string(), party),
-                    chair_then.map_or_else(String::new, party),
-                    obligation.cite.clause
-                ));
+            // The chair on the day, and, where a term starts that day (a
+            // hand-over at the meeting), the outgoing chair too.
+            let chair_then = interp.term_at(m.date)?;
+            let outgoing = match chair_then {
+                Some(t) if t.start == m.date => interp.term_at(m.date.saturating_sub(1))?.and_then(|t| t.chair),
+                Some(_) | None => None,
+            };
+            let chair_then = chair_then.and_then(|t| t.chair);
+            // A meeting whose host is not recorded is no evidence either way.
+            if m.host.is_some()
+                && chair_then.is_some()
+                && m.host != chair_then
+                && (outgoing.is_none() || m.host != outgoing)
+            {
+                let chairs = match outgoing {
+                    Some(o) => format!(
+                        "the rules hand the chair over on {when} from {} to {}",
+                        party(o),
+                        chair_then.map_or_else(String::new, party)
+                    ),
+                    None => format!(
+                        "the rules name {} chair on {when}",
+                        chair_then.map_or_else(String::new, party)
+                    ),
+                };
+                findings.push(at_meeting(Finding {
+                    clause: Some(obligation.cite.clause.clone()),
+                    parties: m.host.iter().chain(&chair_then).map(|p| party(*p)).collect(),
+                    ..finding(
+                        FindingCode::HostNotChair,
+                        Severity::Violation,
+                        m.date,
+                        format!(
+                            "`{}` was hosted by {}, but {chairs} (§ {})",
+                            record.id,
+                            m.host.map_or_else(String::new, party),
+                            obligation.cite.clause
+                        ),
+                    )
+                }));
             }
         }
+        let role = |p: ir::PartyId| version.and_then(|v| v.roles.iter().find(|r| r.parties.contains(&p)));
         for p in m.present.iter().chain(&m.observers) {
-            if !interp.may_attend(*p, m) {
-                findings.push(format!(
-                    "{} attended, but on {when} it is neither a member nor an admitted observer nor invited",
-                    party(*p)
-                ));
+            if !interp.may_attend(*p, m) && role(*p).is_none() {
+                findings.push(at_meeting(Finding {
+                    clause: version.and_then(|v| v.observers.as_ref()).map(|o| o.cite.clause.clone()),
+                    parties: vec![party(*p)],
+                    ..finding(
+                        FindingCode::UnexplainedAttendance,
+                        Severity::Advisory,
+                        m.date,
+                        format!(
+                            "{} attended `{}`, but on {when} it is neither a member nor an admitted observer nor invited, and the text gives it no function",
+                            party(*p),
+                            record.id
+                        ),
+                    )
+                }));
             }
         }
-        let decisions: Vec<DecisionRow> = bundle
+        let recorded_decisions: Vec<&ir::DecisionRecord> = bundle
             .history
             .decisions
             .iter()
             .filter(|d| d.decision.meeting.id.as_ref() == Some(&record.id))
-            .map(|d| {
+            .collect();
+        let mut decisions = Vec::new();
+        for d in &recorded_decisions {
+            let (valid, because) = if record.attendance_known {
                 let verdict = interp.valid(&d.decision);
-                Ok(DecisionRow {
-                    id: d.id.clone(),
-                    kind: kind(d.decision.kind, &bundle.decision_kinds),
-                    valid: verdict.valid,
-                    text: d.text.clone(),
-                    because: verdict
-                        .explanation
-                        .because
-                        .iter()
-                        .map(|e| match &e.clause {
-                            Some(c) => format!("{} ({c})", e.fact),
-                            None => e.fact.clone(),
-                        })
-                        .collect(),
-                    sources: d.sources.clone(),
-                })
-            })
-            .collect::<Result<_, charter_runtime::EvalError>>()?;
-        summary.invalid_decisions += decisions.iter().filter(|d| !d.valid).count();
-        summary.violations += violations.len();
-        summary.findings += findings.len();
+                let because = verdict
+                    .explanation
+                    .because
+                    .iter()
+                    .map(|e| match &e.clause {
+                        Some(c) => format!("{} ({c})", e.fact),
+                        None => e.fact.clone(),
+                    })
+                    .collect();
+                if !verdict.valid {
+                    findings.push(at_meeting(Finding {
+                        clause: verdict.explanation.because.iter().find_map(|e| e.clause.clone()),
+                        decision: Some(d.id.clone()),
+                        sources: d.sources.clone(),
+                        ..finding(
+                            FindingCode::InvalidDecision,
+                            Severity::Violation,
+                            m.date,
+                            format!(
+                                "decision `{}` at `{}` is not valid under the rules in force",
+                                d.id, record.id
+                            ),
+                        )
+                    }));
+                }
+                (Some(verdict.valid), because)
+            } else {
+                (None, vec!["the record does not say who was present".to_string()])
+            };
+            decisions.push(DecisionRow {
+                id: d.id.clone(),
+                kind: kind(d.decision.kind, &bundle.decision_kinds),
+                valid,
+                text: d.text.clone(),
+                because,
+                sources: d.sources.clone(),
+            });
+        }
+        if !record.attendance_known && !recorded_decisions.is_empty() {
+            findings.push(at_meeting(Finding {
+                clause: version
+                    .and_then(|v| v.consensus.cite.as_ref())
+                    .map(|c| c.clause.clone()),
+                ..finding(
+                    FindingCode::AttendanceUnknown,
+                    Severity::Note,
+                    m.date,
+                    format!(
+                        "`{}` records {} decision{} but not who was present, so {} cannot be judged",
+                        record.id,
+                        recorded_decisions.len(),
+                        if recorded_decisions.len() == 1 { "" } else { "s" },
+                        if recorded_decisions.len() == 1 { "it" } else { "they" }
+                    ),
+                )
+            }));
+        }
         meetings.push(MeetingRow {
             id: record.id.clone(),
             kind: kind(m.kind, &bundle.meeting_kinds),
@@ -285,54 +483,115 @@ pub fn build(
             precision: record.provenance.precision,
             place: record.place.clone(),
             host: m.host.map(party),
+            attendance_known: record.attendance_known,
             present: parties(&m.present),
             observers: parties(&m.observers),
             sources: record.provenance.sources.clone(),
             decisions,
-            violations,
-            findings,
         });
     }
 
-    let cadence: Vec<CadenceRow> = interp
-        .violations(bundle.adopted, until)?
-        .into_iter()
-        .map(|v| CadenceRow {
-            due: date::format(v.due),
-            kind: kind(v.kind, &bundle.meeting_kinds),
-            party: v.party.map(party),
-            strength: match v.strength {
-                ir::Strength::Must => "must".to_string(),
-                ir::Strength::Should => "should".to_string(),
-            },
-            finding: match v.strength {
-                ir::Strength::Must => "violation".to_string(),
-                ir::Strength::Should => "advisory".to_string(),
-            },
-            clause: v.clause,
-        })
-        .collect();
-    summary.violations += cadence.iter().filter(|c| c.finding == "violation").count();
-    summary.advisories += cadence.iter().filter(|c| c.finding == "advisory").count();
+    // Cadence: one finding per due day and kind; an obligation of each
+    // member names every member that missed it.
+    let missed = interp.violations(bundle.adopted, until)?;
+    let mut i = 0;
+    while let Some(v) = missed.get(i) {
+        let same: Vec<&charter_runtime::value::Violation> = missed
+            .iter()
+            .skip(i)
+            .take_while(|w| w.due == v.due && w.kind == v.kind && w.strength == v.strength)
+            .collect();
+        i += same.len().max(1);
+        let who: Vec<ir::PartyId> = same.iter().filter_map(|w| w.party).collect();
+        let (code, severity, strength) = match v.strength {
+            ir::Strength::Must => (FindingCode::MissedMeeting, Severity::Violation, "must"),
+            ir::Strength::Should => (FindingCode::MissedEncouragedMeeting, Severity::Advisory, "should"),
+        };
+        let of = if who.is_empty() {
+            String::new()
+        } else {
+            format!(" of {}", parties(&who).join(", "))
+        };
+        findings.push(Finding {
+            clause: Some(v.clause.trim_start_matches("§ ").to_string()),
+            parties: parties(&who),
+            ..finding(
+                code,
+                severity,
+                v.due,
+                format!(
+                    "{}{of} due by {} and not recorded ({strength} {})",
+                    kind(v.kind, &bundle.meeting_kinds),
+                    date::format(v.due),
+                    v.clause
+                ),
+            )
+        });
+    }
 
-    let mut interim = Vec::new();
     for version in &bundle.versions {
         for arrangement in &version.interim {
             let ends =
                 date::add(version.from, arrangement.period, 1).ok_or(charter_runtime::EvalError::DateOutOfRange)?;
             if ends <= until && arrangement.after_period.is_none() {
-                interim.push(format!(
-                    "{} for {} from {} ended on {}, pending further decision; the text says neither that it lapses nor that it continues (§ {})",
-                    arrangement.what,
-                    charter_runtime::value::duration_text(&arrangement.period),
-                    date::format(version.from),
-                    date::format(ends),
-                    arrangement.cite.clause
-                ));
+                findings.push(Finding {
+                    clause: Some(arrangement.cite.clause.clone()),
+                    ..finding(
+                        FindingCode::InterimPastPeriod,
+                        Severity::Advisory,
+                        ends,
+                        format!(
+                            "{} for {} from {} ended on {}, pending further decision; the text says neither that it lapses nor that it continues (§ {})",
+                            arrangement.what,
+                            charter_runtime::value::duration_text(&arrangement.period),
+                            date::format(version.from),
+                            date::format(ends),
+                            arrangement.cite.clause
+                        ),
+                    )
+                });
             }
         }
     }
-    summary.findings += interim.len();
+
+    // Duties with no evidence: members at the horizon with no recorded
+    // designation for a role the text requires of each member.
+    if let Some(version) = interp.version_at(until) {
+        for duty in &version.member_duties {
+            let missing: Vec<ir::PartyId> = interp
+                .members(until)
+                .into_iter()
+                .filter(|p| {
+                    !bundle
+                        .history
+                        .designations
+                        .iter()
+                        .any(|(q, role, on)| q == p && *role == duty.role && *on <= until)
+                })
+                .collect();
+            if !missing.is_empty() {
+                findings.push(Finding {
+                    clause: Some(duty.cite.clause.clone()),
+                    parties: parties(&missing),
+                    ..finding(
+                        FindingCode::NoDesignationRecorded,
+                        Severity::Advisory,
+                        until,
+                        format!(
+                            "no designation of a {} recorded for {} ({} § {}): the history holds no evidence the duty was met",
+                            duty.role.replace('_', " "),
+                            parties(&missing).join(", "),
+                            match duty.strength {
+                                ir::Strength::Must => "must",
+                                ir::Strength::Should => "should",
+                            },
+                            duty.cite.clause
+                        ),
+                    )
+                });
+            }
+        }
+    }
 
     let coverage = coverage.map(|c| {
         let (covered, marked, not_covered) = c.counts();
@@ -365,6 +624,7 @@ pub fn build(
         })
         .collect();
 
+    let summary = Summary::of(&findings);
     Ok(Report {
         policy: PolicyInfo {
             title: bundle.title.clone(),
@@ -383,8 +643,7 @@ pub fn build(
         chair,
         status,
         meetings,
-        cadence,
-        interim,
+        findings,
         events: events
             .iter()
             .filter(|e| e.day <= until)
@@ -525,67 +784,68 @@ pub fn render_text(report: &Report) -> String {
             Precision::NoLaterThan => format!("no later than {}", m.date),
             Precision::NoEarlierThan => format!("no earlier than {}", m.date),
         };
+        let present = if m.attendance_known {
+            format!("{} present", m.present.len())
+        } else {
+            "attendance not recorded".to_string()
+        };
         line(format!(
-            "  {date}  {} `{}`{}{}, {} present",
+            "  {date}  {} `{}`{}{}, {present}",
             m.kind,
             m.id,
             m.place.as_ref().map(|p| format!(" at {p}")).unwrap_or_default(),
             m.host.as_ref().map(|h| format!(", host {h}")).unwrap_or_default(),
-            m.present.len()
         ));
         for d in &m.decisions {
             line(format!(
                 "    decision `{}` ({}): {}{}",
                 d.id,
                 d.kind,
-                if d.valid { "valid" } else { "INVALID" },
+                match d.valid {
+                    Some(true) => "valid",
+                    Some(false) => "INVALID",
+                    None => "not judged",
+                },
                 d.text.as_ref().map(|t| format!(" - {t}")).unwrap_or_default()
             ));
             for b in &d.because {
                 line(format!("      because {b}"));
             }
         }
-        for v in &m.violations {
-            line(format!("    VIOLATION: {v}"));
-        }
-        for f in &m.findings {
-            line(format!("    finding: {f}"));
+        for f in report
+            .findings
+            .iter()
+            .filter(|f| f.meeting.as_deref() == Some(m.id.as_str()))
+        {
+            line(format!("    {}", finding_line(f)));
         }
         if !m.sources.is_empty() {
             line(format!("    source: {}", m.sources.join("; ")));
         }
     }
+    let section = |codes: &[FindingCode]| -> Vec<&Finding> {
+        let codes: Vec<String> = codes.iter().map(|c| c.code()).collect();
+        report
+            .findings
+            .iter()
+            .filter(|f| f.meeting.is_none() && codes.contains(&f.code))
+            .collect()
+    };
     line(String::new());
     line("CADENCE: meetings due and not recorded".to_string());
-    if report.cadence.is_empty() {
+    let cadence = section(&[FindingCode::MissedMeeting, FindingCode::MissedEncouragedMeeting]);
+    if cadence.is_empty() {
         line("  none".to_string());
     }
-    // One line per due date and kind; per-member obligations list their members.
-    let mut i = 0;
-    while let Some(c) = report.cadence.get(i) {
-        let same: Vec<&CadenceRow> = report
-            .cadence
-            .iter()
-            .skip(i)
-            .take_while(|d| d.due == c.due && d.kind == c.kind && d.finding == c.finding)
-            .collect();
-        i += same.len().max(1);
-        let members: Vec<&str> = same.iter().filter_map(|d| d.party.as_deref()).collect();
-        let of = if members.is_empty() {
-            String::new()
-        } else {
-            format!(" of {}", members.join(", "))
-        };
-        line(format!(
-            "  {:<9} due {}  {}{of} ({} {})",
-            c.finding, c.due, c.kind, c.strength, c.clause
-        ));
+    for f in cadence {
+        line(format!("  {}", finding_line(f)));
     }
-    if !report.interim.is_empty() {
+    let rest = section(&[FindingCode::InterimPastPeriod, FindingCode::NoDesignationRecorded]);
+    if !rest.is_empty() {
         line(String::new());
-        line("INTERIM ARRANGEMENTS past their period".to_string());
-        for i in &report.interim {
-            line(format!("  finding: {i}"));
+        line("INTERIM ARRANGEMENTS AND DUTIES".to_string());
+        for f in rest {
+            line(format!("  {}", finding_line(f)));
         }
     }
     if !report.events.is_empty() {
@@ -634,15 +894,26 @@ pub fn render_text(report: &Report) -> String {
     line(String::new());
     let s = &report.summary;
     line(format!(
-        "{} violation{}, {} advisor{}, {} invalid decision{}, {} other finding{}",
+        "{} violation{}, {} advisor{}, {} note{}",
         s.violations,
         if s.violations == 1 { "" } else { "s" },
         s.advisories,
         if s.advisories == 1 { "y" } else { "ies" },
-        s.invalid_decisions,
-        if s.invalid_decisions == 1 { "" } else { "s" },
-        s.findings,
-        if s.findings == 1 { "" } else { "s" }
+        s.notes,
+        if s.notes == 1 { "" } else { "s" },
     ));
+    if !s.by_code.is_empty() {
+        let codes: Vec<String> = s.by_code.iter().map(|(code, n)| format!("{code} {n}")).collect();
+        line(format!("by code: {}", codes.join(", ")));
+    }
     out
+}
+
+/// One finding on one line: severity, code, what, and how sure.
+fn finding_line(f: &Finding) -> String {
+    let possible = match f.certainty {
+        Certainty::Certain => "",
+        Certainty::Possible => " (possible: the record's date is approximate)",
+    };
+    format!("{} [{}] {}{possible}", f.severity.name(), f.code, f.message)
 }

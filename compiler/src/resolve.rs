@@ -1266,6 +1266,7 @@ impl Resolver<'_, '_, '_> {
             return None;
         }
         let (date, precision) = date?;
+        let attendance_known = seen.contains_key("present");
         Some(hir::MeetingRecord {
             position,
             name: meeting.id.name.clone(),
@@ -1275,6 +1276,7 @@ impl Resolver<'_, '_, '_> {
             place,
             host: host?,
             present: present?,
+            attendance_known,
             observers: observers?,
             sources: sources.iter().map(source_text).collect(),
             decisions: decisions?,

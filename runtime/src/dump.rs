@@ -150,7 +150,12 @@ pub fn dump(bundle: &Bundle) -> String {
     }
     out.push_str("history\n");
     for m in &bundle.history.meetings {
-        let _ = writeln!(out, "  meeting {} {}", m.id, d.meeting(&m.meeting));
+        let unknown = if m.attendance_known {
+            ""
+        } else {
+            " (attendance not recorded)"
+        };
+        let _ = writeln!(out, "  meeting {} {}{unknown}", m.id, d.meeting(&m.meeting));
     }
     for r in &bundle.history.decisions {
         let _ = writeln!(out, "  decision {} {}", r.id, d.decision(&r.decision));

@@ -90,6 +90,32 @@ pub struct Version {
     pub invitations: Option<Cite>,
     /// Arrangements made for a period, pending further decision.
     pub interim: Vec<Interim>,
+    /// Parties the text itself gives a function (the Support Unit): the
+    /// audit does not question their attendance.
+    #[serde(default)]
+    pub roles: Vec<Role>,
+    /// Duties of each member to designate someone (`each member must
+    /// designate national_coordinator`), which the audit looks for
+    /// evidence of in the history's designation records.
+    #[serde(default)]
+    pub member_duties: Vec<Duty>,
+}
+
+/// A member's duty to designate someone for a role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Duty {
+    pub role: String,
+    pub strength: Strength,
+    pub cite: Cite,
+}
+
+/// A function the text gives to parties, such as the Support Unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Role {
+    /// For people: `the Support Unit`.
+    pub what: String,
+    pub parties: Vec<PartyId>,
+    pub cite: Cite,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -219,6 +245,9 @@ pub struct History {
     /// Party, day, and whether it became an observer (else none).
     pub silences: Vec<(PartyId, Day, bool)>,
     pub joins: Vec<(PartyId, Day)>,
+    /// Designations recorded: party, role, day.
+    #[serde(default)]
+    pub designations: Vec<(PartyId, String, Day)>,
     /// Every record other than meetings, as the report lists them.
     pub events: Vec<Event>,
     /// Findings with no rule of their own, such as sources that disagree.
@@ -266,6 +295,14 @@ pub struct MeetingRecord {
     pub meeting: Meeting,
     pub place: Option<String>,
     pub provenance: Provenance,
+    /// Whether the record says who was present. When it does not, the
+    /// meeting's `present` is empty and its decisions cannot be judged.
+    #[serde(default = "known")]
+    pub attendance_known: bool,
+}
+
+fn known() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1028,6 +1028,8 @@ mod tests {
                 observers: None,
                 invitations: None,
                 interim: Vec::new(),
+                roles: Vec::new(),
+                member_duties: Vec::new(),
             }],
             history: History::default(),
             rules: Vec::new(),
