@@ -179,21 +179,19 @@ pub fn interp_chair(i: &Interpreter<'_>, d: Day) -> i32 {
 /// What a programmer would write by hand for these three questions about
 /// the Almaty modalities and their recorded history: day numbers, `u64`
 /// masks, the rotation order as a constant table and term arithmetic on the
-/// calendar year. Of the two states in brackets, Pakistan joins when the
-/// silence procedure ends; Iran broke it and is an observer (it attends,
-/// but is never a member and takes no turn).
+/// calendar year. The two states in brackets, Iran and Pakistan, broke the
+/// silence procedure (as the recorded history has it) and are observers:
+/// they attend, but are never members and take no turn.
 pub struct Handwritten {
     /// The start of each term from the first to the calendar's end, and
     /// who chairs it: `chair` is one search of this table.
     term_starts: Vec<Day>,
     term_chairs: Vec<i32>,
     adopted: Day,
-    silence_ends: Day,
     first_term: Day,
     founders: u64,
-    joined_after_silence: u64,
     attend_from_adoption: u64,
-    order: [i32; 7],
+    order: [i32; 6],
     amendment: u32,
     ministerial: u32,
 }
@@ -202,7 +200,7 @@ impl Handwritten {
     pub fn new(a: &Almaty) -> Handwritten {
         let bit = |id: &str| a.party_ids.iter().position(|p| p == id).map_or(0, |i| 1u64 << i);
         let index = |id: &str| a.party_ids.iter().position(|p| p == id).map_or(-1, |i| i as i32);
-        let order = ["KAZ", "KGZ", "PAK", "TJK", "TUR", "AFG", "AZE"].map(index);
+        let order = ["KAZ", "KGZ", "TJK", "TUR", "AFG", "AZE"].map(index);
         let first_term = day("2013-08-31");
         let two_years = charter_runtime::ir::Duration {
             amount: 2,
@@ -221,13 +219,11 @@ impl Handwritten {
             term_starts,
             term_chairs,
             adopted: day("2013-06-05"),
-            silence_ends: day("2013-09-01"),
             first_term: day("2013-08-31"),
             founders: ["KAZ", "KGZ", "TJK", "AFG", "AZE", "TUR"]
                 .iter()
                 .map(|p| bit(p))
                 .fold(0, |m, b| m | b),
-            joined_after_silence: bit("PAK"),
             attend_from_adoption: ["KAZ", "KGZ", "TJK", "AFG", "AZE", "TUR", "IRN", "PAK"]
                 .iter()
                 .map(|p| bit(p))
@@ -240,9 +236,7 @@ impl Handwritten {
 
     #[inline]
     fn members(&self, d: Day) -> u64 {
-        if d >= self.silence_ends {
-            self.founders | self.joined_after_silence
-        } else if d >= self.adopted {
+        if d >= self.adopted {
             self.founders
         } else {
             0
@@ -268,7 +262,7 @@ impl Handwritten {
             .unwrap_or(charter_compiler::codegen::fold::NONE)
     }
 
-    /// Two-year terms from 31 August 2013 in a fixed order of the seven
+    /// Two-year terms from 31 August 2013 in a fixed order of the six
     /// members, by calendar arithmetic on each call.
     #[inline]
     pub fn chair_calendar(&self, d: Day) -> i32 {
@@ -277,7 +271,7 @@ impl Handwritten {
         }
         let (y, m, dd) = civil_from_days(d);
         let years = y - 2013 - i32::from((m, dd) < (8, 31));
-        self.order[((years / 2) % 7) as usize]
+        self.order[((years / 2) % 6) as usize]
     }
 
     #[inline]
@@ -326,24 +320,16 @@ pub struct Cedar {
 
 impl Cedar {
     pub fn new() -> Result<Cedar, String> {
-        let (adopted, silence_ends) = (day("2013-06-05"), day("2013-09-01"));
-        let member_from = |p: &str| {
-            if p == "PAK" {
-                silence_ends
-            } else {
-                adopted
-            }
-        };
+        let adopted = day("2013-06-05");
         let states = ["KAZ", "KGZ", "TJK", "AFG", "AZE", "IRN", "PAK", "TUR"];
-        // Iran broke the silence procedure: an observer, never a member, so
-        // its objection never blocks.
+        // Iran and Pakistan broke the silence procedure: observers, never
+        // members, so their objections never block.
         let conjuncts: Vec<String> = states
             .iter()
-            .filter(|p| **p != "IRN")
+            .filter(|p| !["IRN", "PAK"].contains(*p))
             .map(|p| {
                 format!(
-                    "!(context.objections.contains(\"{p}\") && context.present.contains(\"{p}\") && context.day >= {})",
-                    member_from(p)
+                    "!(context.objections.contains(\"{p}\") && context.present.contains(\"{p}\") && context.day >= {adopted})"
                 )
             })
             .collect();
@@ -437,12 +423,12 @@ pub struct Rego {
 
 impl Rego {
     pub fn new() -> Result<Rego, String> {
-        let (adopted, silence_ends) = (day("2013-06-05"), day("2013-09-01"));
+        let adopted = day("2013-06-05");
         let src = format!(
             r#"package charter
 
-# Iran broke the silence procedure: an observer, never a member.
-member_from := {{"KAZ": {a}, "KGZ": {a}, "TJK": {a}, "AFG": {a}, "AZE": {a}, "TUR": {a}, "PAK": {s}}}
+# Iran and Pakistan broke the silence procedure: observers, never members.
+member_from := {{"KAZ": {a}, "KGZ": {a}, "TJK": {a}, "AFG": {a}, "AZE": {a}, "TUR": {a}}}
 
 attend_from := {{"KAZ": {a}, "KGZ": {a}, "TJK": {a}, "AFG": {a}, "AZE": {a}, "TUR": {a}, "IRN": {a}, "PAK": {a}}}
 
@@ -468,7 +454,6 @@ default may_attend := false
 may_attend if input.day >= attend_from[input.party]
 "#,
             a = adopted,
-            s = silence_ends
         );
         let mut engine = regorus::Engine::new();
         engine

@@ -339,6 +339,7 @@ pub enum EventKind {
     Handover {
         to: PartyId,
         on: Day,
+        precision: ir::Precision,
         /// The meeting and decision that decided it, by name.
         decided_by: Option<(String, String)>,
     },

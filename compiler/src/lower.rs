@@ -345,9 +345,21 @@ fn lower_history(package: &hir::Package) -> ir::History {
                             d.name,
                             record.name
                         ),
-                        provenance: ir::Provenance { precision, sources },
+                        provenance: ir::Provenance {
+                            precision,
+                            sources: sources.clone(),
+                        },
                     };
                     events.push((record.position, event));
+                    history.handovers.push(ir::Handover {
+                        to: *party,
+                        day,
+                        precision,
+                        // The decision is pushed just below.
+                        decision: Some(history.decisions.len()),
+                        election: true,
+                        sources,
+                    });
                     (vec![*party], None)
                 }
             };
@@ -388,14 +400,29 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 let text = format!("{} declines the chair turn starting this day", code(*party));
                 (turn.node, "chair", text, ir::Precision::Exact)
             }
-            hir::EventKind::Handover { to, on, decided_by } => {
-                history.handovers.push((*to, *on));
+            hir::EventKind::Handover {
+                to,
+                on,
+                precision,
+                decided_by,
+            } => {
+                let decision = decided_by
+                    .as_ref()
+                    .and_then(|(_, d)| history.decisions.iter().position(|r| r.id == *d));
+                history.handovers.push(ir::Handover {
+                    to: *to,
+                    day: *on,
+                    precision: *precision,
+                    decision,
+                    election: false,
+                    sources: sources.clone(),
+                });
                 let by = decided_by
                     .as_ref()
                     .map(|(m, d)| format!(" (decision `{d}` at `{m}`)"))
                     .unwrap_or_default();
                 let text = format!("the chair is handed over to {}{by}", code(*to));
-                (*on, "chair", text, ir::Precision::Exact)
+                (*on, "chair", text, *precision)
             }
             hir::EventKind::SilenceBroken {
                 party,

@@ -20,6 +20,9 @@ pub struct Report {
     pub until: String,
     pub versions: Vec<VersionRow>,
     pub chair: Vec<TermRow>,
+    /// The chair in office as the history records it (elections and
+    /// hand-overs), whatever the rules say.
+    pub recorded_chair: Vec<OfficeRow>,
     pub status: Vec<PartyTimeline>,
     pub meetings: Vec<MeetingRow>,
     /// Every finding of the audit, in the order of the report's sections
@@ -57,6 +60,16 @@ pub enum FindingCode {
     InterimPastPeriod,
     /// A member with no recorded designation a duty requires.
     NoDesignationRecorded,
+    /// A state took the chair that the rotation does not name after the
+    /// outgoing chair: states ranked between them were passed over with no
+    /// recorded decline, or the new chair is not eligible.
+    SuccessionOutOfOrder,
+    /// A chair held office longer than the term in force, with no valid
+    /// decision authorising it.
+    TermOverrun,
+    /// A chair's office ended before its term did, with no valid decision
+    /// behind the hand-over.
+    TermCutShort,
 }
 
 impl FindingCode {
@@ -144,8 +157,27 @@ pub struct TermRow {
     pub end: String,
     /// The chair as the rules derive it; `None` when the chair is vacant.
     pub chair: Option<String>,
-    /// What the history records about the chair in this term.
+    /// The chairs in office during this term as the history records them
+    /// (party codes, in order).
     pub recorded: Vec<String>,
+    /// Whether the recorded office departs from the rules in this term.
+    pub departs: bool,
+}
+
+/// One recorded holding of the chair, from a recorded taking of office to
+/// the next.
+#[derive(Debug, Clone, Serialize)]
+pub struct OfficeRow {
+    pub party: String,
+    /// The first day, as the source dates it (`in 2016-11`).
+    pub from: String,
+    pub until: Option<String>,
+    /// `elected` or `handed over`.
+    pub how: String,
+    /// The recorded decision behind it, if any, and whether it is valid.
+    pub decision: Option<String>,
+    pub decision_valid: Option<bool>,
+    pub sources: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -167,6 +199,8 @@ pub struct MeetingRow {
     pub kind: String,
     pub date: String,
     pub precision: Precision,
+    /// The date as its source gives it (`no later than 2014-12-31`).
+    pub when: String,
     pub place: Option<String>,
     pub host: Option<String>,
     /// Whether the record says who was present; when it does not,
@@ -193,6 +227,8 @@ pub struct DecisionRow {
 pub struct EventRow {
     pub date: String,
     pub precision: Precision,
+    /// The date as its source gives it.
+    pub when: String,
     pub topic: String,
     pub text: String,
     pub sources: Vec<String>,
@@ -305,20 +341,175 @@ pub fn build(
         message,
     };
 
+    let tables = interp.tables();
+    // The recorded office: each taking of office by the horizon, in order.
+    let mut offices: Vec<&ir::Handover> = bundle.history.handovers.iter().filter(|h| h.day <= until).collect();
+    offices.sort_by_key(|h| h.day);
+    let recorded_chair: Vec<OfficeRow> = offices
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let decision = h.decision.and_then(|d| bundle.history.decisions.get(d));
+            OfficeRow {
+                party: party(h.to),
+                from: h.precision.describe(h.day),
+                until: offices.get(i + 1).map(|next| next.precision.describe(next.day)),
+                how: if h.election { "elected" } else { "handed over" }.to_string(),
+                decision: decision.map(|d| d.id.clone()),
+                decision_valid: h.decision.and_then(|d| tables.valid_records.get(d).copied()),
+                sources: h.sources.clone(),
+            }
+        })
+        .collect();
+
     let mut chair = Vec::new();
-    // One walk over the terms that start by the horizon.
+    // One walk over the terms that start by the horizon, each beside the
+    // chairs the history records in office during it.
     for t in interp.terms_before(until.saturating_add(1))? {
-        let recorded = events
-            .iter()
-            .filter(|e| e.topic == "chair" && e.day >= t.start && e.day < t.end)
-            .map(|e| format!("{}: {}", with_precision(e.day, e.provenance.precision), e.text))
-            .collect();
+        let mut recorded: Vec<ir::PartyId> = tables.recorded_chair(t.start).into_iter().collect();
+        for (day, p) in &tables.recorded {
+            if *day > t.start && *day < t.end && *day <= until && recorded.last() != Some(p) {
+                recorded.push(*p);
+            }
+        }
+        let departs = !recorded.is_empty() && recorded.iter().any(|p| Some(*p) != t.chair);
         chair.push(TermRow {
             start: date::format(t.start),
             end: date::format(t.end),
             chair: t.chair.map(party),
-            recorded,
+            recorded: parties(&recorded),
+            departs,
         });
+    }
+
+    // Each recorded taking of office judged against the rotation.
+    if let Some(rotation) = bundle.versions.iter().find_map(|v| v.rotation.as_ref()) {
+        let clause = rotation.cite.clause.clone();
+        for (i, h) in offices.iter().enumerate() {
+            let certainty = if h.precision.is_exact() {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            };
+            let authorised = h
+                .decision
+                .is_some_and(|d| tables.valid_records.get(d).copied().unwrap_or(false));
+            let how = if h.election { "was elected to" } else { "took" };
+            let Some(previous) = i.checked_sub(1).and_then(|j| offices.get(j)) else {
+                continue;
+            };
+            if previous.to == h.to {
+                continue;
+            }
+            let Some((order, term)) = tables.rotation_after(bundle, previous.to, h.day) else {
+                continue;
+            };
+            // Declines recorded for a turn since the outgoing chair took office.
+            let declined = |p: ir::PartyId| {
+                bundle
+                    .history
+                    .declines
+                    .iter()
+                    .any(|(q, turn)| *q == p && *turn > previous.day && *turn <= h.precision.latest(h.day))
+            };
+            let named = order.iter().copied().find(|p| !declined(*p));
+            // Certain when the rotation names the same state on every day
+            // the record's date allows.
+            let latest = h.precision.latest(h.day);
+            let named_at_latest = tables
+                .rotation_after(bundle, previous.to, latest)
+                .and_then(|(order, _)| order.into_iter().find(|p| !declined(*p)));
+            let certainty = if named_at_latest == named {
+                Certainty::Certain
+            } else {
+                certainty
+            };
+            if named != Some(h.to) && !authorised {
+                let passed: Vec<ir::PartyId> = order
+                    .iter()
+                    .copied()
+                    .take_while(|p| *p != h.to)
+                    .filter(|p| !declined(*p))
+                    .collect();
+                let why = if order.contains(&h.to) {
+                    format!("passed over with no recorded decline: {}", parties(&passed).join(", "))
+                } else {
+                    format!("{} is not eligible to chair on that day", party(h.to))
+                };
+                findings.push(Finding {
+                    certainty,
+                    clause: Some(clause.clone()),
+                    parties: std::iter::once(h.to)
+                        .chain(named)
+                        .chain(passed.iter().copied())
+                        .map(party)
+                        .collect(),
+                    sources: h.sources.clone(),
+                    ..finding(
+                        FindingCode::SuccessionOutOfOrder,
+                        Severity::Violation,
+                        h.day,
+                        format!(
+                            "{} {how} the chair {} after {}, but the rotation (§ {clause}) names {}; {why}",
+                            party(h.to),
+                            h.precision.describe(h.day),
+                            party(previous.to),
+                            named.map_or_else(|| "nobody".to_string(), party),
+                        ),
+                    )
+                });
+            }
+            // The outgoing chair's time in office against the term in force.
+            let Some(term) = term else { continue };
+            let Some(term_end) = date::add(previous.day, term, 1) else {
+                continue;
+            };
+            let (earliest_start, latest_start) = (previous.day, previous.precision.latest(previous.day));
+            let (earliest_end, latest_end) = (h.day, h.precision.latest(h.day));
+            let latest_term_end = date::add(latest_start, term, 1).unwrap_or(term_end);
+            let held = format!(
+                "{} held the chair from {} to {}",
+                party(previous.to),
+                previous.precision.describe(previous.day),
+                h.precision.describe(h.day)
+            );
+            let term_text = charter_runtime::value::duration_text(&term);
+            if !authorised && latest_end > term_end {
+                let certain = earliest_end > latest_term_end;
+                findings.push(Finding {
+                    certainty: if certain { Certainty::Certain } else { Certainty::Possible },
+                    clause: Some(clause.clone()),
+                    parties: vec![party(previous.to)],
+                    sources: previous.sources.iter().chain(&h.sources).cloned().collect(),
+                    ..finding(
+                        FindingCode::TermOverrun,
+                        Severity::Violation,
+                        term_end,
+                        format!(
+                            "{held}, longer than the term in force ({term_text}, § {clause}: it would end on {}), and no valid decision extended it",
+                            date::format(term_end)
+                        ),
+                    )
+                });
+            } else if !authorised && earliest_end < term_end && latest_end < latest_term_end {
+                let certain = latest_end < term_end && earliest_start == latest_start;
+                findings.push(Finding {
+                    certainty: if certain { Certainty::Certain } else { Certainty::Possible },
+                    clause: Some(clause.clone()),
+                    parties: vec![party(previous.to), party(h.to)],
+                    sources: previous.sources.iter().chain(&h.sources).cloned().collect(),
+                    ..finding(
+                        FindingCode::TermCutShort,
+                        Severity::Advisory,
+                        earliest_end,
+                        format!(
+                            "{held}, shorter than the term in force ({term_text}, § {clause}: it would end on {}), and no valid decision ended it early",
+                            date::format(term_end)
+                        ),
+                    )
+                });
+            }
+        }
     }
 
     let status = status_timelines(bundle, &interp, until);
@@ -334,9 +525,10 @@ pub fn build(
     for record in ordered {
         let m = &record.meeting;
         let when = date::format(m.date);
-        let certainty = match record.provenance.precision {
-            Precision::Exact => Certainty::Certain,
-            Precision::NoLaterThan | Precision::NoEarlierThan => Certainty::Possible,
+        let certainty = if record.provenance.precision.is_exact() {
+            Certainty::Certain
+        } else {
+            Certainty::Possible
         };
         let at_meeting = |f: Finding| Finding {
             certainty,
@@ -481,6 +673,7 @@ pub fn build(
             kind: kind(m.kind, &bundle.meeting_kinds),
             date: when,
             precision: record.provenance.precision,
+            when: record.provenance.precision.describe(m.date),
             place: record.place.clone(),
             host: m.host.map(party),
             attendance_known: record.attendance_known,
@@ -641,6 +834,7 @@ pub fn build(
             })
             .collect(),
         chair,
+        recorded_chair,
         status,
         meetings,
         findings,
@@ -650,6 +844,7 @@ pub fn build(
             .map(|e| EventRow {
                 date: date::format(e.day),
                 precision: e.provenance.precision,
+                when: e.provenance.precision.describe(e.day),
                 topic: e.topic.clone(),
                 text: e.text.clone(),
                 sources: e.provenance.sources.clone(),
@@ -668,14 +863,6 @@ pub fn build(
         lints,
         summary,
     })
-}
-
-fn with_precision(day: Day, precision: Precision) -> String {
-    match precision {
-        Precision::Exact => date::format(day),
-        Precision::NoLaterThan => format!("no later than {}", date::format(day)),
-        Precision::NoEarlierThan => format!("no earlier than {}", date::format(day)),
-    }
 }
 
 /// Each party's status from adoption to the horizon, as periods.
@@ -748,17 +935,57 @@ pub fn render_text(report: &Report) -> String {
         versions.join(", ")
     ));
     line(String::new());
-    line("CHAIR: terms as the rules derive them, beside what the history records".to_string());
+    line("CHAIR: terms as the rules derive them | the chair in office as the history records it".to_string());
     for t in &report.chair {
+        let recorded = if t.recorded.is_empty() {
+            "(nothing recorded)".to_string()
+        } else {
+            t.recorded.join(", then ")
+        };
         line(format!(
-            "  {} .. {}  {}",
+            "  {} .. {}  {:<8} | {recorded}{}",
             t.start,
             t.end,
-            t.chair.as_deref().unwrap_or("(vacant)")
+            t.chair.as_deref().unwrap_or("(vacant)"),
+            if t.departs { "   <- departs from the rules" } else { "" }
         ));
-        for r in &t.recorded {
-            line(format!("      recorded {r}"));
+    }
+    if !report.recorded_chair.is_empty() {
+        line("  recorded:".to_string());
+        for o in &report.recorded_chair {
+            let until = o
+                .until
+                .as_deref()
+                .map_or_else(|| " .. (in office)".to_string(), |u| format!(" .. {u}"));
+            let decision = match (&o.decision, o.decision_valid) {
+                (Some(d), Some(false)) => format!(" by decision `{d}` (invalid)"),
+                (Some(d), _) => format!(" by decision `{d}`"),
+                (None, _) => String::new(),
+            };
+            line(format!(
+                "    {}{until}  {}  {}{decision}  [{}]",
+                o.from,
+                o.party,
+                o.how,
+                o.sources.join("; ")
+            ));
         }
+    }
+    let chair_findings: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| {
+            [
+                FindingCode::SuccessionOutOfOrder,
+                FindingCode::TermOverrun,
+                FindingCode::TermCutShort,
+            ]
+            .iter()
+            .any(|c| c.code() == f.code)
+        })
+        .collect();
+    for f in chair_findings {
+        line(format!("  {}", finding_line(f)));
     }
     line(String::new());
     line("STATUS over time (parties with none throughout omitted)".to_string());
@@ -779,11 +1006,7 @@ pub fn render_text(report: &Report) -> String {
         line("  (no meetings recorded)".to_string());
     }
     for m in &report.meetings {
-        let date = match m.precision {
-            Precision::Exact => m.date.clone(),
-            Precision::NoLaterThan => format!("no later than {}", m.date),
-            Precision::NoEarlierThan => format!("no earlier than {}", m.date),
-        };
+        let date = &m.when;
         let present = if m.attendance_known {
             format!("{} present", m.present.len())
         } else {
@@ -852,12 +1075,7 @@ pub fn render_text(report: &Report) -> String {
         line(String::new());
         line("RECORDED EVENTS".to_string());
         for e in &report.events {
-            let date = match e.precision {
-                Precision::Exact => e.date.clone(),
-                Precision::NoLaterThan => format!("no later than {}", e.date),
-                Precision::NoEarlierThan => format!("no earlier than {}", e.date),
-            };
-            line(format!("  {date}  {}  [{}]", e.text, e.sources.join("; ")));
+            line(format!("  {}  {}  [{}]", e.when, e.text, e.sources.join("; ")));
         }
     }
     if !report.notes.is_empty() {

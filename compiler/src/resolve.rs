@@ -520,12 +520,16 @@ pub fn duration(d: &DurationLit) -> ir::Duration {
     }
 }
 
-fn precision(p: DatePrecision) -> ir::Precision {
-    match p {
+/// `None` where a window's last day is not on the calendar (reported).
+fn precision(p: DatePrecision) -> Option<ir::Precision> {
+    Some(match p {
         DatePrecision::Exact => ir::Precision::Exact,
         DatePrecision::NoLaterThan => ir::Precision::NoLaterThan,
         DatePrecision::NoEarlierThan => ir::Precision::NoEarlierThan,
-    }
+        DatePrecision::InMonth => ir::Precision::InMonth,
+        DatePrecision::InYear => ir::Precision::InYear,
+        DatePrecision::Between(latest) => ir::Precision::Between { latest: day(&latest)? },
+    })
 }
 
 /// `source "doc" para 12` as the report prints it.
@@ -1119,7 +1123,7 @@ impl Resolver<'_, '_, '_> {
                 Some(hir::EventKind::Joined {
                     party,
                     on: day(&on.date)?,
-                    precision: precision(on.precision),
+                    precision: precision(on.precision)?,
                 })
             }),
             RecordKind::Designation {
@@ -1132,7 +1136,7 @@ impl Resolver<'_, '_, '_> {
                     party,
                     role: role.name.clone(),
                     on: day(&on.date)?,
-                    precision: precision(on.precision),
+                    precision: precision(on.precision)?,
                     person: person.as_ref().map(|p| p.value.clone()),
                 })
             }),
@@ -1156,7 +1160,7 @@ impl Resolver<'_, '_, '_> {
                     Some(hir::EventKind::SilenceBroken {
                         party: party?,
                         on: day(&on.date)?,
-                        precision: precision(on.precision),
+                        precision: precision(on.precision)?,
                         becomes: becomes?,
                     })
                 })()
@@ -1171,7 +1175,8 @@ impl Resolver<'_, '_, '_> {
                 (|| {
                     Some(hir::EventKind::Handover {
                         to: to?,
-                        on: day(on)?,
+                        on: day(&on.date)?,
+                        precision: precision(on.precision)?,
                         decided_by: decided_by.map_or(Some(None), |d| d.map(Some))?,
                     })
                 })()
@@ -1226,7 +1231,7 @@ impl Resolver<'_, '_, '_> {
                     "kind"
                 }
                 MeetingFieldKind::Date(spec) => {
-                    date = day(&spec.date).map(|d| (d, precision(spec.precision)));
+                    date = day(&spec.date).zip(precision(spec.precision));
                     "date"
                 }
                 MeetingFieldKind::Place(p) => {
@@ -1367,7 +1372,7 @@ impl Resolver<'_, '_, '_> {
                     let id = env.party(file, party, self.sink);
                     let from = match from {
                         None => Some(None),
-                        Some(spec) => day(&spec.date).map(|d| Some((d, precision(spec.precision)))),
+                        Some(spec) => day(&spec.date).zip(precision(spec.precision)).map(Some),
                     };
                     new_subject = Some(id.zip(from).map(|(party, from)| hir::Subject::Elects { party, from }));
                     "elects"

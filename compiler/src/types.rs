@@ -267,6 +267,11 @@ pub const BUILTINS: &[Builtin] = &[
         ret: BuiltinType::Party,
     },
     Builtin {
+        query: ir::Builtin::RecordedChair,
+        params: &[("date", BuiltinType::Date)],
+        ret: BuiltinType::Party,
+    },
+    Builtin {
         query: ir::Builtin::TermStart,
         params: &[("date", BuiltinType::Date)],
         ret: BuiltinType::Date,

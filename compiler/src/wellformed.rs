@@ -122,6 +122,7 @@ fn check_all_dates(package: &Package<'_>, sink: &mut Sink) {
         dates.extend(found.into_iter().map(|d| (file, d)));
     }
     report_invalid_dates(dates, sink);
+    check_windows(package, sink);
 }
 
 /// Checks the dates of a query expression, as a policy's are checked.
@@ -358,16 +359,79 @@ fn expr_dates(expr: &Expr, out: &mut Vec<DateLit>) {
     }
 }
 
+/// A record's date, and the last day of a `between` window.
+fn spec_dates(spec: &DateSpec, out: &mut Vec<DateLit>) {
+    out.push(spec.date);
+    if let DatePrecision::Between(latest) = spec.precision {
+        out.push(latest);
+    }
+}
+
+/// Every date of a record written as a window or a single day.
+fn record_specs(record: &Record) -> Vec<&DateSpec> {
+    match &record.kind {
+        RecordKind::Meeting(meeting) => meeting
+            .fields
+            .iter()
+            .flat_map(|field| match &field.kind {
+                MeetingFieldKind::Date(spec) => vec![spec],
+                MeetingFieldKind::Decision(decision) => decision
+                    .fields
+                    .iter()
+                    .filter_map(|f| match &f.kind {
+                        DecisionFieldKind::Elects { from, .. } => from.as_ref(),
+                        DecisionFieldKind::Kind(_)
+                        | DecisionFieldKind::Objections(_)
+                        | DecisionFieldKind::Reservations(_)
+                        | DecisionFieldKind::Admits(_)
+                        | DecisionFieldKind::Invites { .. }
+                        | DecisionFieldKind::Text(_)
+                        | DecisionFieldKind::Source(_) => None,
+                    })
+                    .collect(),
+                MeetingFieldKind::Kind(_)
+                | MeetingFieldKind::Place(_)
+                | MeetingFieldKind::Host(_)
+                | MeetingFieldKind::Present(_)
+                | MeetingFieldKind::Observers(_)
+                | MeetingFieldKind::Source(_) => Vec::new(),
+            })
+            .collect(),
+        RecordKind::Designation { on, .. }
+        | RecordKind::SilenceBroken { on, .. }
+        | RecordKind::Joined { on, .. }
+        | RecordKind::Handover { on, .. } => vec![on],
+        RecordKind::Decline { .. } | RecordKind::Note { .. } | RecordKind::Test(_) => Vec::new(),
+    }
+}
+
+/// `between D1 and D2` needs D1 before D2.
+fn check_windows(package: &Package<'_>, sink: &mut Sink) {
+    for (file, record) in records(package) {
+        for spec in record_specs(record) {
+            if let DatePrecision::Between(latest) = spec.precision {
+                let key = |d: &DateLit| (d.year, d.month, d.day);
+                if key(&latest) <= key(&spec.date) {
+                    sink.push(
+                        file,
+                        out_of_order(&spec.date, &latest, "a `between` window must end after it starts"),
+                    );
+                }
+            }
+        }
+    }
+}
+
 fn record_dates(record: &Record, out: &mut Vec<DateLit>) {
     match &record.kind {
         RecordKind::Meeting(meeting) => {
             for field in &meeting.fields {
                 match &field.kind {
-                    MeetingFieldKind::Date(spec) => out.push(spec.date),
+                    MeetingFieldKind::Date(spec) => spec_dates(spec, out),
                     MeetingFieldKind::Decision(decision) => {
                         for f in &decision.fields {
                             if let DecisionFieldKind::Elects { from: Some(spec), .. } = &f.kind {
-                                out.push(spec.date);
+                                spec_dates(spec, out);
                             }
                         }
                     }
@@ -382,9 +446,9 @@ fn record_dates(record: &Record, out: &mut Vec<DateLit>) {
         }
         RecordKind::Decline { turn, .. } => out.push(*turn),
         RecordKind::Designation { on, .. } | RecordKind::SilenceBroken { on, .. } | RecordKind::Joined { on, .. } => {
-            out.push(on.date)
+            spec_dates(on, out)
         }
-        RecordKind::Handover { on, .. } => out.push(*on),
+        RecordKind::Handover { on, .. } => spec_dates(on, out),
         RecordKind::Note { .. } => {}
         RecordKind::Test(test) => test_dates(test, out),
     }

@@ -455,9 +455,16 @@ pub enum DatePrecision {
     Exact,
     NoLaterThan,
     NoEarlierThan,
+    /// `in 2016-11`: some day of that month (`date` is its first day).
+    InMonth,
+    /// `in 2016`: some day of that year (`date` is its first day).
+    InYear,
+    /// `between D1 and D2`: some day from `date` (D1) through D2.
+    Between(DateLit),
 }
 
-/// `2013-06-05`, `no later than 2013-08-31`
+/// `2013-06-05`, `no later than 2013-08-31`, `in 2016-11`, `in 2016`,
+/// `between 2016-10-01 and 2016-11-30`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DateSpec {
     pub precision: DatePrecision,
@@ -505,7 +512,7 @@ pub enum RecordKind {
     /// `handover to PAK on 2019-10-01 by meeting M decision D`
     Handover {
         to: Ident,
-        on: DateLit,
+        on: DateSpec,
         decided_by: Option<(Ident, Ident)>,
     },
     /// `joined TKM on 2014-01-01`

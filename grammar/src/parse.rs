@@ -1114,7 +1114,7 @@ impl Builder {
             },
             Rule::handover_record => RecordKind::Handover {
                 to: one_ident(0),
-                on: parts.get(1).cloned().map_or_else(|| empty_date(span), |p| self.date(p)),
+                on: spec_at(1),
                 decided_by: match (parts.get(2), parts.get(3)) {
                     (Some(m), Some(d)) => Some((ident(m.clone()), ident(d.clone()))),
                     _ => None,
@@ -1276,6 +1276,44 @@ impl Builder {
                     }
                 }
                 Rule::date => date = self.date(p),
+                Rule::date_window => {
+                    let parts = kids(p);
+                    let dates: Vec<DateLit> = parts
+                        .iter()
+                        .filter(|q| q.as_rule() == Rule::date)
+                        .map(|q| self.date(q.clone()))
+                        .collect();
+                    match dates.first() {
+                        // `between D1 and D2`
+                        Some(first) => {
+                            date = *first;
+                            precision = DatePrecision::Between(dates.get(1).copied().unwrap_or(date));
+                        }
+                        None => {
+                            // `in YYYY-MM` or `in YYYY`: the first day of the month or year.
+                            if let Some(q) = parts
+                                .iter()
+                                .find(|q| matches!(q.as_rule(), Rule::month_lit | Rule::year_lit))
+                            {
+                                let first = self.date(q.clone());
+                                precision = if q.as_rule() == Rule::month_lit {
+                                    DatePrecision::InMonth
+                                } else {
+                                    DatePrecision::InYear
+                                };
+                                date = DateLit {
+                                    month: if precision == DatePrecision::InYear {
+                                        1
+                                    } else {
+                                        first.month
+                                    },
+                                    day: 1,
+                                    ..first
+                                };
+                            }
+                        }
+                    }
+                }
                 other => self.unexpected(other, span_of(&p)),
             }
         }

@@ -163,8 +163,13 @@ pub fn dump(bundle: &Bundle) -> String {
     for (p, day) in &bundle.history.declines {
         let _ = writeln!(out, "  decline {} turn {}", d.party(*p), date::format(*day));
     }
-    for (p, day) in &bundle.history.handovers {
-        let _ = writeln!(out, "  handover to {} on {}", d.party(*p), date::format(*day));
+    for h in &bundle.history.handovers {
+        let by = match h.decision.and_then(|i| bundle.history.decisions.get(i)) {
+            Some(r) => format!(" by decision {}", r.id),
+            None => String::new(),
+        };
+        let what = if h.election { "election of" } else { "handover to" };
+        let _ = writeln!(out, "  {what} {} {}{by}", d.party(h.to), h.precision.describe(h.day));
     }
     for (p, day, observer) in &bundle.history.silences {
         let becomes = if *observer { "observer" } else { "none" };

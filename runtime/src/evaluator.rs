@@ -135,6 +135,7 @@ fn builtin_arity(builtin: Builtin) -> usize {
         | Builtin::Observers
         | Builtin::Chair
         | Builtin::NextChair
+        | Builtin::RecordedChair
         | Builtin::TermStart
         | Builtin::TermEnd
         | Builtin::Valid

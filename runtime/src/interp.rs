@@ -779,6 +779,9 @@ impl<'b> Interpreter<'b> {
                 Some(d) => self.term_at(d)?.and_then(|t| t.chair).map_or(Value::None, Value::Party),
                 None => Value::None,
             },
+            Builtin::RecordedChair => day(0)?
+                .and_then(|d| self.tables().recorded_chair(d))
+                .map_or(Value::None, Value::Party),
             Builtin::NextChair => match day(0)? {
                 Some(d) => match self.term_at(d)? {
                     Some(term) => self
@@ -912,6 +915,11 @@ impl<'b> Interpreter<'b> {
                         clause: None,
                         because: self.term_explanation(*d)?.into_iter().collect(),
                     },
+                    (Builtin::RecordedChair, [Value::Date(d)]) => Explanation {
+                        fact: call,
+                        clause: None,
+                        because: self.recorded_office(*d).into_iter().collect(),
+                    },
                     (Builtin::NextChair, [Value::Date(d)]) => {
                         let mut because: Vec<Explanation> = self.term_explanation(*d)?.into_iter().collect();
                         if let Some(term) = self.term_at(*d)? {
@@ -982,6 +990,40 @@ impl<'b> Interpreter<'b> {
     }
 
     /// Why the term containing `day` runs when it does with the chair it has.
+    /// The record that puts the recorded chair in office on `day`.
+    fn recorded_office(&self, day: Day) -> Option<Explanation> {
+        let h = self
+            .bundle
+            .history
+            .handovers
+            .iter()
+            .filter(|h| h.day <= day)
+            .max_by_key(|h| h.day)?;
+        let how = if h.election {
+            "was elected chair"
+        } else {
+            "took the chair"
+        };
+        let by = h
+            .decision
+            .and_then(|i| self.bundle.history.decisions.get(i))
+            .map(|d| format!(" by decision `{}`", d.id))
+            .unwrap_or_default();
+        let sources = if h.sources.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", h.sources.join("; "))
+        };
+        Some(Explanation::leaf(
+            format!(
+                "the history records that {} {how} {}{by}{sources}",
+                self.party_name(h.to),
+                h.precision.describe(h.day)
+            ),
+            None,
+        ))
+    }
+
     fn term_explanation(&self, day: Day) -> Result<Option<Explanation>, EvalError> {
         let Some(rotation) = self.rotation() else {
             return Ok(Some(Explanation::leaf("the policy has no chair rotation", None)));
@@ -1009,10 +1051,10 @@ impl<'b> Interpreter<'b> {
                 cite,
             ));
         } else if let Some(previous) = self.term_at(term.start - 1)? {
-            if let Some((to, _)) = self.bundle.history.handovers.iter().find(|(_, on)| *on == term.start) {
+            if let Some((to, _)) = self.tables().honoured.iter().find(|(_, on)| *on == term.start) {
                 because.push(Explanation::leaf(
                     format!(
-                        "the history records a hand-over to {} on {}",
+                        "a valid recorded decision hands the chair to {} on {}",
                         self.party_name(*to),
                         date::format(term.start)
                     ),

@@ -241,7 +241,10 @@ pub struct History {
     pub meetings: Vec<MeetingRecord>,
     pub decisions: Vec<DecisionRecord>,
     pub declines: Vec<(PartyId, Day)>,
-    pub handovers: Vec<(PartyId, Day)>,
+    /// The chair taking office as recorded: hand-overs, and elections by a
+    /// recorded decision (`elects X from D`). The rules' terms follow only
+    /// those decided by a valid decision; all of them are the recorded view.
+    pub handovers: Vec<Handover>,
     /// Party, day, and whether it became an observer (else none).
     pub silences: Vec<(PartyId, Day, bool)>,
     pub joins: Vec<(PartyId, Day)>,
@@ -254,6 +257,20 @@ pub struct History {
     pub notes: Vec<Note>,
 }
 
+/// A recorded taking of office by the chair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handover {
+    pub to: PartyId,
+    pub day: Day,
+    pub precision: Precision,
+    /// The recorded decision (index into `History::decisions`) that
+    /// decided it, if any.
+    pub decision: Option<usize>,
+    /// An election (`elects`) rather than a hand-over record.
+    pub election: bool,
+    pub sources: Vec<String>,
+}
+
 /// How exactly a source dates a record. A record dated "no later than D"
 /// (or "no earlier than D") takes effect on D.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -263,6 +280,50 @@ pub enum Precision {
     Exact,
     NoLaterThan,
     NoEarlierThan,
+    /// Some day of the month that starts on the record's day.
+    InMonth,
+    /// Some day of the year that starts on the record's day.
+    InYear,
+    /// Some day from the record's day through `latest`.
+    Between {
+        latest: Day,
+    },
+}
+
+impl Precision {
+    /// The last day a record dated `day` with this precision may fall on:
+    /// `day` itself unless the date is a window. Derivations that need one
+    /// day use `day`, the window's first (or the one bound a source gives).
+    pub fn latest(self, day: Day) -> Day {
+        let window = |unit: Unit| {
+            crate::date::add(day, Duration { amount: 1, unit }, 1)
+                .map_or(crate::date::LAST, |next| next.saturating_sub(1))
+        };
+        match self {
+            Precision::Exact | Precision::NoLaterThan | Precision::NoEarlierThan => day,
+            Precision::InMonth => window(Unit::Months),
+            Precision::InYear => window(Unit::Years),
+            Precision::Between { latest } => latest.max(day),
+        }
+    }
+
+    /// Whether the sources date the record to the day.
+    pub fn is_exact(self) -> bool {
+        self == Precision::Exact
+    }
+
+    /// The record's date as its source gives it.
+    pub fn describe(self, day: Day) -> String {
+        let d = crate::date::format(day);
+        match self {
+            Precision::Exact => d,
+            Precision::NoLaterThan => format!("no later than {d}"),
+            Precision::NoEarlierThan => format!("no earlier than {d}"),
+            Precision::InMonth => format!("in {}", d.get(..7).unwrap_or(&d)),
+            Precision::InYear => format!("in {}", d.get(..4).unwrap_or(&d)),
+            Precision::Between { latest } => format!("between {d} and {}", crate::date::format(latest)),
+        }
+    }
 }
 
 /// Where a record comes from.
@@ -396,6 +457,7 @@ pub enum Builtin {
     Observers,
     Chair,
     NextChair,
+    RecordedChair,
     TermStart,
     TermEnd,
     Valid,
@@ -413,6 +475,7 @@ impl Builtin {
             Builtin::Observers => "observers",
             Builtin::Chair => "chair",
             Builtin::NextChair => "next_chair",
+            Builtin::RecordedChair => "recorded_chair",
             Builtin::TermStart => "term_start",
             Builtin::TermEnd => "term_end",
             Builtin::Valid => "valid",
@@ -423,13 +486,14 @@ impl Builtin {
     }
 
     /// Every built-in query, in the order the docs list them.
-    pub const ALL: [Builtin; 12] = [
+    pub const ALL: [Builtin; 13] = [
         Builtin::Member,
         Builtin::Status,
         Builtin::Members,
         Builtin::Observers,
         Builtin::Chair,
         Builtin::NextChair,
+        Builtin::RecordedChair,
         Builtin::TermStart,
         Builtin::TermEnd,
         Builtin::Valid,

@@ -245,6 +245,14 @@ pub struct Tables {
     /// Per recorded meeting (`history.meetings`), the parties a valid
     /// invitation invites to it; sorted.
     pub invited_to: Vec<Vec<PartyId>>,
+    /// The hand-overs the rules' terms follow: those a valid recorded
+    /// decision decided (an election, or `handover ... by meeting M
+    /// decision D`), as (party, day), sorted by day. A hand-over recorded
+    /// as a fact only is not among them: the audit judges it.
+    pub honoured: Vec<(PartyId, Day)>,
+    /// The recorded view of the chair: every recorded taking of office as
+    /// (day, party), sorted; on a day with two, the later record wins.
+    pub recorded: Vec<(Day, PartyId)>,
 }
 
 impl Tables {
@@ -278,7 +286,21 @@ impl Tables {
             .collect();
         invited.sort_unstable();
         invited.dedup();
-        let terms = Walker::terms(bundle, &epochs);
+        let mut honoured: Vec<(PartyId, Day)> = bundle
+            .history
+            .handovers
+            .iter()
+            .filter(|h| {
+                h.decision
+                    .is_some_and(|i| valid_records.get(i).copied().unwrap_or(false))
+            })
+            .map(|h| (h.to, h.day))
+            .collect();
+        honoured.sort_by_key(|(_, on)| *on);
+        let mut recorded: Vec<(Day, PartyId)> = bundle.history.handovers.iter().map(|h| (h.day, h.to)).collect();
+        // Stable: of two records on one day, the later in the history wins.
+        recorded.sort_by_key(|(day, _)| *day);
+        let terms = Walker::terms(bundle, &epochs, &honoured);
         Tables {
             party_count,
             epochs,
@@ -286,10 +308,41 @@ impl Tables {
             valid_records,
             invited,
             invited_to,
+            honoured,
+            recorded,
         }
     }
 
     /// Whether `party` is invited to a recorded meeting on `day`.
+    /// The chair in office on `day` as the history records it: the last
+    /// recorded taking of office on or before `day`, whatever the rules say.
+    pub fn recorded_chair(&self, day: Day) -> Option<PartyId> {
+        let after = self.recorded.partition_point(|(d, _)| *d <= day);
+        after.checked_sub(1).and_then(|i| self.recorded.get(i)).map(|(_, p)| *p)
+    }
+
+    /// What the rotation says of a taking of office on `day` after
+    /// `outgoing`: the states eligible on `day` in the rotation's order,
+    /// cyclically, starting with the one ranked after `outgoing` (so the
+    /// rules' successor, declines aside, comes first), and the term length
+    /// in force on `day`. `None` without a rotation.
+    pub fn rotation_after(
+        &self,
+        bundle: &Bundle,
+        outgoing: PartyId,
+        day: Day,
+    ) -> Option<(Vec<PartyId>, Option<Duration>)> {
+        let rotation = bundle.versions.iter().find_map(|v| v.rotation.as_ref())?;
+        let walker = Walker::new(bundle, &self.epochs, rotation, &self.honoured);
+        let pool = walker.pool(day);
+        let outgoing_rank = walker.rank(outgoing, day);
+        let after = pool.partition_point(|p| walker.rank(*p, day) <= outgoing_rank);
+        let order = (0..pool.len())
+            .filter_map(|i| pool.get((after + i) % pool.len().max(1)).copied())
+            .collect();
+        Some((order, walker.term_length(day)))
+    }
+
     pub fn invited_on(&self, party: PartyId, day: Day) -> bool {
         self.invited.binary_search(&(day, party)).is_ok()
     }
@@ -699,22 +752,12 @@ struct Walker<'b> {
 }
 
 impl<'b> Walker<'b> {
-    fn terms(bundle: &'b Bundle, epochs: &'b Epochs) -> Result<Terms, TableError> {
-        Walker::terms_with(bundle, epochs, true)
-    }
-
-    /// The terms; with `periodic` false, every one listed to the calendar's end.
-    fn terms_with(bundle: &'b Bundle, epochs: &'b Epochs, periodic: bool) -> Result<Terms, TableError> {
-        let Some(rotation) = bundle.versions.iter().find_map(|v| v.rotation.as_ref()) else {
-            return Ok(Terms::default());
-        };
-        let mut handovers = bundle.history.handovers.clone();
-        handovers.sort_by_key(|(_, on)| *on);
-        let mut walker = Walker {
+    fn new(bundle: &'b Bundle, epochs: &'b Epochs, rotation: &'b Rotation, honoured: &[(PartyId, Day)]) -> Self {
+        Walker {
             bundle,
             epochs,
             rotation,
-            handovers,
+            handovers: honoured.to_vec(),
             start: rotation.start,
             chair: Some(rotation.first),
             last_chair: rotation.first,
@@ -722,7 +765,24 @@ impl<'b> Walker<'b> {
             clamped: false,
             settled: Day::MAX,
             settled_pool: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn terms(bundle: &'b Bundle, epochs: &'b Epochs, honoured: &[(PartyId, Day)]) -> Result<Terms, TableError> {
+        Walker::terms_with(bundle, epochs, honoured, true)
+    }
+
+    /// The terms; with `periodic` false, every one listed to the calendar's end.
+    fn terms_with(
+        bundle: &'b Bundle,
+        epochs: &'b Epochs,
+        honoured: &[(PartyId, Day)],
+        periodic: bool,
+    ) -> Result<Terms, TableError> {
+        let Some(rotation) = bundle.versions.iter().find_map(|v| v.rotation.as_ref()) else {
+            return Ok(Terms::default());
         };
+        let mut walker = Walker::new(bundle, epochs, rotation, honoured);
         if walker.declined(rotation.first, rotation.start) {
             walker.chair = walker.successor(rotation.first, rotation.start);
         }
@@ -785,7 +845,7 @@ impl<'b> Walker<'b> {
             }
         }
         b.order_epochs.iter().for_each(|e| see(e.from));
-        b.history.handovers.iter().for_each(|(_, on)| see(*on));
+        self.handovers.iter().for_each(|(_, on)| see(*on));
         b.history.declines.iter().for_each(|(_, on)| see(*on));
         last
     }
@@ -1066,7 +1126,7 @@ mod tests {
                 let tables = Tables::build(&b);
                 let periodic = tables.terms.clone().unwrap_or_default();
                 assert!(periodic.periodic.is_some(), "{start} {term:?}");
-                let listed = Walker::terms_with(&b, &tables.epochs, false);
+                let listed = Walker::terms_with(&b, &tables.epochs, &tables.honoured, false);
                 assert!(listed.is_ok(), "listed terms for {start} {term:?}");
                 let listed = listed.unwrap_or_default();
                 let mut d = day(start) - 40;

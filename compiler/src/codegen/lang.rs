@@ -57,6 +57,10 @@ const FIRST_DAY: i64 = -4_371_587;
 #[error("{0}")]
 pub struct NotNative(pub String);
 
+/// `recorded_chair` compiles to one comparison per recorded taking of
+/// office; beyond this many the interpreter answers.
+const MAX_RECORDED_OFFICES: usize = 256;
+
 fn not_native<T>(what: impl Into<String>) -> Result<T, NotNative> {
     Err(NotNative(what.into()))
 }
@@ -1322,6 +1326,27 @@ impl<M: Module> Fx<'_, '_, M> {
                 let zero = b.ins().iconst(types::I64, 0);
                 let words = words.into_iter().map(|w| b.ins().select(d_none, zero, w)).collect();
                 NVal::Parties(words, b.ins().iconst(types::I8, 0))
+            }
+            Builtin::RecordedChair => {
+                // A few records: one comparison each, in day order, so the
+                // last taking of office on or before the day wins.
+                let mut recorded: Vec<(ir::Day, ir::PartyId)> =
+                    self.bundle.history.handovers.iter().map(|h| (h.day, h.to)).collect();
+                recorded.sort_by_key(|(day, _)| *day);
+                if recorded.len() > MAX_RECORDED_OFFICES {
+                    return not_native(format!(
+                        "recorded_chair over more than {MAX_RECORDED_OFFICES} recorded takings of office"
+                    ));
+                }
+                let d = self.day_or_none(arg(0)?)?;
+                let mut v = none32;
+                for (day, party) in recorded {
+                    let on_or_after = b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(day));
+                    let p = self.i32(b, i64::from(party));
+                    v = b.ins().select(on_or_after, p, v);
+                }
+                let d_none = b.ins().icmp_imm_s(IntCC::Equal, d, NONE32);
+                NVal::Scalar(b.ins().select(d_none, none32, v), NTy::Party)
             }
             Builtin::Chair | Builtin::TermStart | Builtin::TermEnd | Builtin::NextChair => {
                 let d = self.day_or_none(arg(0)?)?;
