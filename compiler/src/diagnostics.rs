@@ -80,6 +80,17 @@ pub enum ResolveDiagnostic {
         #[label("reserved name")]
         span: Span,
     },
+    /// a rule is named like a built-in query, which would shadow it
+    #[error("a rule cannot be called `{name}`: that is a built-in query")]
+    #[diagnostic(
+        code("charter::duplicate-name"),
+        help("rename the rule; a call to `{name}` always means the built-in query (docs/semantics.md)")
+    )]
+    RuleNamedLikeBuiltin {
+        name: String,
+        #[label("a built-in query's name")]
+        span: Span,
+    },
     /// two rules share a name
     #[error("rule `{name}` is defined twice")]
     #[diagnostic(
@@ -617,6 +628,28 @@ pub enum TemporalDiagnostic {
         label: &'static str,
         #[help]
         help: &'static str,
+    },
+    /// a history record puts a party that is not a state in the chair
+    #[error("`{party}` is not a state, so it cannot take the chair")]
+    #[diagnostic(
+        code("charter::chair-not-a-state"),
+        help("only states chair; check the party code, or record the organization's role in a `note`")
+    )]
+    ChairNotAState {
+        party: String,
+        #[label("not a state")]
+        span: Span,
+    },
+    /// a `joined` record for a party to whom no statement opens membership
+    #[error("`{party}` joins, but no statement opens membership to it")]
+    #[diagnostic(
+        code("charter::joined-not-open"),
+        help("`joined` records a party to whom the text opens membership (`open to {party}`); for another party, record how it became a member in a `note`, or amend the policy")
+    )]
+    JoinedNotOpen {
+        party: String,
+        #[label("membership was never open to it")]
+        span: Span,
     },
     /// an interval or sequence of dates runs backwards
     #[error("`{party}` withdraws before its membership starts")]

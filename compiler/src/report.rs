@@ -183,7 +183,13 @@ pub struct OfficeRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct PartyTimeline {
     pub party: String,
+    /// Its status over time; empty for a party that attended a recorded
+    /// meeting but never had a status.
     pub periods: Vec<Period>,
+    /// The functions the text gives it, such as `the Support Unit (§ 3.iii)`.
+    pub roles: Vec<String>,
+    /// The recorded meetings it attended, by id.
+    pub attended: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -424,7 +430,17 @@ pub fn build(
             } else {
                 certainty
             };
-            if named != Some(h.to) && !authorised {
+            if named != Some(h.to) {
+                // A valid decision of the body stands behind it: a departure
+                // the body chose, reported, but not a breach.
+                let decided_by = h.decision.and_then(|d| bundle.history.decisions.get(d));
+                let (severity, decided) = match decided_by {
+                    Some(d) if authorised => (
+                        Severity::Advisory,
+                        format!("; a valid decision (`{}`) decided it", d.id),
+                    ),
+                    Some(_) | None => (Severity::Violation, String::new()),
+                };
                 let passed: Vec<ir::PartyId> = order
                     .iter()
                     .copied()
@@ -444,13 +460,14 @@ pub fn build(
                         .chain(passed.iter().copied())
                         .map(party)
                         .collect(),
+                    decision: decided_by.map(|d| d.id.clone()),
                     sources: h.sources.clone(),
                     ..finding(
                         FindingCode::SuccessionOutOfOrder,
-                        Severity::Violation,
+                        severity,
                         h.day,
                         format!(
-                            "{} {how} the chair {} after {}, but the rotation (§ {clause}) names {}; {why}",
+                            "{} {how} the chair {} after {}, but the rotation (§ {clause}) names {}; {why}{decided}",
                             party(h.to),
                             h.precision.describe(h.day),
                             party(previous.to),
@@ -891,9 +908,28 @@ fn status_timelines(bundle: &ir::Bundle, interp: &Interpreter<'_>, until: Day) -
             if let Some((s, from)) = current {
                 push_period(&mut periods, s, from, None);
             }
-            (!periods.is_empty()).then(|| PartyTimeline {
+            // The recorded meetings it attended (by the horizon).
+            let attended: Vec<String> = bundle
+                .history
+                .meetings
+                .iter()
+                .filter(|m| m.meeting.date <= until)
+                .filter(|m| m.meeting.present.contains(&p) || m.meeting.observers.contains(&p))
+                .map(|m| m.id.clone())
+                .collect();
+            // The functions the text gives it (the Support Unit), with the clause.
+            let roles: Vec<String> = interp
+                .version_at(until)
+                .into_iter()
+                .flat_map(|v| &v.roles)
+                .filter(|r| r.parties.contains(&p))
+                .map(|r| format!("{} (§ {})", r.what, r.cite.clause))
+                .collect();
+            (!periods.is_empty() || !attended.is_empty() || !roles.is_empty()).then(|| PartyTimeline {
                 party: interp.party_name(p),
                 periods,
+                roles,
+                attended,
             })
         })
         .collect()
@@ -988,7 +1024,7 @@ pub fn render_text(report: &Report) -> String {
         line(format!("  {}", finding_line(f)));
     }
     line(String::new());
-    line("STATUS over time (parties with none throughout omitted)".to_string());
+    line("STATUS over time of every party that had a status or attended a recorded meeting".to_string());
     for party in &report.status {
         let periods: Vec<String> = party
             .periods
@@ -998,7 +1034,18 @@ pub fn render_text(report: &Report) -> String {
                 None => format!("{} from {}", p.status, p.from),
             })
             .collect();
-        line(format!("  {:<7} {}", party.party, periods.join("; ")));
+        let periods = if periods.is_empty() {
+            "no status".to_string()
+        } else {
+            periods.join("; ")
+        };
+        let roles: String = party.roles.iter().map(|r| format!("; {r}")).collect();
+        let attended = if party.attended.is_empty() {
+            String::new()
+        } else {
+            format!("; attended {}", party.attended.join(", "))
+        };
+        line(format!("  {:<7} {periods}{roles}{attended}", party.party));
     }
     line(String::new());
     line("MEETINGS AND DECISIONS under the rules in force".to_string());

@@ -180,7 +180,15 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                 }
             }
             Item::Rule(decl) => {
-                if let Some(first) = env.rules.get(&decl.name.name) {
+                if ir::Builtin::ALL.iter().any(|b| b.name() == decl.name.name) {
+                    sink.push(
+                        file,
+                        ResolveDiagnostic::RuleNamedLikeBuiltin {
+                            name: decl.name.name.clone(),
+                            span: decl.name.span,
+                        },
+                    );
+                } else if let Some(first) = env.rules.get(&decl.name.name) {
                     sink.push(
                         file,
                         ResolveDiagnostic::DuplicateRule {
@@ -1169,8 +1177,24 @@ impl Resolver<'_, '_, '_> {
                 let to = env.party(file, to, self.sink);
                 let decided_by = decided_by.as_ref().map(|(meeting, decision)| {
                     let m = env.meeting_record(file, meeting, self.sink).is_some();
-                    let d = env.decision_record(file, decision, self.sink).is_some();
-                    (m && d).then(|| (meeting.name.clone(), decision.name.clone()))
+                    let d = env.decision_record(file, decision, self.sink);
+                    let at_meeting = match d {
+                        Some(found) if m && found.meeting.id.name != meeting.name => {
+                            self.sink.push(
+                                file,
+                                ResolveDiagnostic::DecisionAtOtherMeeting {
+                                    decision: decision.name.clone(),
+                                    meeting: meeting.name.clone(),
+                                    recorded_at: found.meeting.id.name.clone(),
+                                    span: decision.span,
+                                },
+                            );
+                            false
+                        }
+                        Some(_) => true,
+                        None => false,
+                    };
+                    (m && at_meeting).then(|| (meeting.name.clone(), decision.name.clone()))
                 });
                 (|| {
                     Some(hir::EventKind::Handover {

@@ -81,6 +81,45 @@ pub fn check(package: &hir::Resolved, sink: &mut Sink) {
             hir::Membership::Open => {}
         }
     }
+    let open: std::collections::BTreeSet<hir::PartyId> = package
+        .statements()
+        .filter_map(|s| {
+            if let hir::StatementKind::Roster {
+                parties,
+                kind: hir::Membership::Open,
+            } = &s.kind
+            {
+                Some(parties.iter().map(|p| p.node))
+            } else {
+                None
+            }
+        })
+        .flatten()
+        .collect();
+    for event in &package.events {
+        if let hir::EventKind::Joined { party, .. } = &event.kind {
+            if !open.contains(party) {
+                sink.push(
+                    event.file,
+                    TemporalDiagnostic::JoinedNotOpen {
+                        party: package.party(*party).id.clone(),
+                        span: event.span,
+                    },
+                );
+            }
+        }
+        if let hir::EventKind::Handover { to, .. } = &event.kind {
+            if package.party(*to).kind != ir::PartyKind::State {
+                sink.push(
+                    event.file,
+                    TemporalDiagnostic::ChairNotAState {
+                        party: package.party(*to).id.clone(),
+                        span: event.span,
+                    },
+                );
+            }
+        }
+    }
     for event in &package.events {
         if let hir::EventKind::Decline { turn, .. } = &event.kind {
             if turn.node < adopted {
