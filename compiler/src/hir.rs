@@ -361,6 +361,14 @@ pub enum EventKind {
         precision: ir::Precision,
         person: Option<String>,
     },
+    /// What a source lists on a day; each list, when given, is whole.
+    Snapshot {
+        on: Day,
+        precision: ir::Precision,
+        members: Option<Vec<PartyId>>,
+        observers: Option<Vec<PartyId>>,
+        chair: Option<PartyId>,
+    },
     Note {
         text: String,
     },

@@ -457,6 +457,45 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 let text = format!("{} designates its {}{who}", code(*party), role.replace('_', " "));
                 (*on, "coordinator", text, *precision)
             }
+            hir::EventKind::Snapshot {
+                on,
+                precision,
+                members,
+                observers,
+                chair,
+            } => {
+                history.snapshots.push(ir::Snapshot {
+                    day: *on,
+                    precision: *precision,
+                    members: members.clone(),
+                    observers: observers.clone(),
+                    chair: *chair,
+                    sources: sources.clone(),
+                });
+                let list = |what: &str, parties: &Option<Vec<hir::PartyId>>| {
+                    parties.as_ref().map(|ps| {
+                        let names: Vec<&str> = ps.iter().map(|p| code(*p)).collect();
+                        format!(
+                            "{what} {}",
+                            if names.is_empty() {
+                                "none".to_string()
+                            } else {
+                                names.join(", ")
+                            }
+                        )
+                    })
+                };
+                let said: Vec<String> = [
+                    list("members", members),
+                    list("observers", observers),
+                    chair.map(|c| format!("chair {}", code(c))),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                let text = format!("a source lists {}", said.join("; "));
+                (*on, "snapshot", text, *precision)
+            }
             hir::EventKind::Note { text } => {
                 history.notes.push(ir::Note {
                     text: text.clone(),

@@ -70,6 +70,9 @@ pub enum FindingCode {
     /// A chair's office ended before its term did, with no valid decision
     /// behind the hand-over.
     TermCutShort,
+    /// A source lists members, observers or a chair on a day that differ
+    /// from what the rules and the history derive.
+    SnapshotDisagrees,
 }
 
 impl FindingCode {
@@ -764,6 +767,86 @@ pub fn build(
         }
     }
 
+    // What sources list, against the derivation.
+    for snapshot in bundle.history.snapshots.iter().filter(|s| s.day <= until) {
+        let days = [snapshot.day, snapshot.precision.latest(snapshot.day).min(until)];
+        let names = |list: &[ir::PartyId]| {
+            let mut names = parties(list);
+            names.sort();
+            names
+        };
+        let mut differences: Vec<(String, Vec<ir::PartyId>, bool)> = Vec::new();
+        let mut compare = |what: &str, listed: &[ir::PartyId], derived: &dyn Fn(Day) -> Vec<ir::PartyId>| {
+            let differ_on = |d: Day| {
+                let derived = derived(d);
+                let only_listed: Vec<ir::PartyId> = listed.iter().copied().filter(|p| !derived.contains(p)).collect();
+                let only_derived: Vec<ir::PartyId> = derived.iter().copied().filter(|p| !listed.contains(p)).collect();
+                (only_listed, only_derived)
+            };
+            let (first, last) = (differ_on(days[0]), differ_on(days[1]));
+            let differs = |(a, b): &(Vec<ir::PartyId>, Vec<ir::PartyId>)| !a.is_empty() || !b.is_empty();
+            if differs(&first) || differs(&last) {
+                let (only_listed, only_derived) = if differs(&first) { first.clone() } else { last.clone() };
+                let mut text = Vec::new();
+                if !only_listed.is_empty() {
+                    text.push(format!(
+                        "lists {} as {what}, which the history does not derive",
+                        names(&only_listed).join(", ")
+                    ));
+                }
+                if !only_derived.is_empty() {
+                    text.push(format!(
+                        "does not list {} as {what}, which the history derives",
+                        names(&only_derived).join(", ")
+                    ));
+                }
+                let parties_named: Vec<ir::PartyId> = only_listed.into_iter().chain(only_derived).collect();
+                differences.push((text.join(", and "), parties_named, differs(&first) && differs(&last)));
+            }
+        };
+        if let Some(listed) = &snapshot.members {
+            compare("a member", listed, &|d| interp.members(d));
+        }
+        if let Some(listed) = &snapshot.observers {
+            compare("an observer", listed, &|d| interp.observers(d));
+        }
+        if let Some(listed) = snapshot.chair {
+            // The chair a source names is checked against the recorded
+            // office where the history records one, else the rules' chair
+            // (departures from the rules are found above).
+            let derived = |d: Day| {
+                tables
+                    .recorded_chair(d)
+                    .or_else(|| interp.term_at(d).ok().flatten().and_then(|t| t.chair))
+                    .into_iter()
+                    .collect::<Vec<_>>()
+            };
+            compare("the chair", &[listed], &derived);
+        }
+        for (text, named, both) in differences {
+            findings.push(Finding {
+                // Certain when the derivation differs on every day the date allows.
+                certainty: if both && (snapshot.precision.is_exact() || days[0] != days[1]) {
+                    Certainty::Certain
+                } else {
+                    Certainty::Possible
+                },
+                parties: parties(&named),
+                sources: snapshot.sources.clone(),
+                ..finding(
+                    FindingCode::SnapshotDisagrees,
+                    Severity::Advisory,
+                    snapshot.day,
+                    format!(
+                        "a source dated {} {text} [{}]",
+                        snapshot.precision.describe(snapshot.day),
+                        snapshot.sources.join("; ")
+                    ),
+                )
+            });
+        }
+    }
+
     // Duties with no evidence: members at the horizon with no recorded
     // designation for a role the text requires of each member.
     if let Some(version) = interp.version_at(until) {
@@ -1115,6 +1198,31 @@ pub fn render_text(report: &Report) -> String {
         line(String::new());
         line("INTERIM ARRANGEMENTS AND DUTIES".to_string());
         for f in rest {
+            line(format!("  {}", finding_line(f)));
+        }
+    }
+    // Every other finding, so that none goes unprinted.
+    let shown: Vec<String> = [
+        FindingCode::SuccessionOutOfOrder,
+        FindingCode::TermOverrun,
+        FindingCode::TermCutShort,
+        FindingCode::MissedMeeting,
+        FindingCode::MissedEncouragedMeeting,
+        FindingCode::InterimPastPeriod,
+        FindingCode::NoDesignationRecorded,
+    ]
+    .iter()
+    .map(|c| c.code())
+    .collect();
+    let others: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.meeting.is_none() && !shown.contains(&f.code))
+        .collect();
+    if !others.is_empty() {
+        line(String::new());
+        line("SOURCES AGAINST THE DERIVATION, AND OTHER FINDINGS".to_string());
+        for f in others {
             line(format!("  {}", finding_line(f)));
         }
     }

@@ -641,6 +641,7 @@ impl Resolver<'_, '_, '_> {
                 | RecordKind::SilenceBroken { .. }
                 | RecordKind::Handover { .. }
                 | RecordKind::Joined { .. }
+                | RecordKind::Snapshot { .. }
                 | RecordKind::Note { .. }
                 | RecordKind::Test(_) => None,
             })
@@ -1202,6 +1203,25 @@ impl Resolver<'_, '_, '_> {
                         on: day(&on.date)?,
                         precision: precision(on.precision)?,
                         decided_by: decided_by.map_or(Some(None), |d| d.map(Some))?,
+                    })
+                })()
+            }
+            RecordKind::Snapshot {
+                on,
+                members,
+                observers,
+                chair,
+            } => {
+                let members = members.as_ref().map(|list| env.parties(file, list, self.sink));
+                let observers = observers.as_ref().map(|list| env.parties(file, list, self.sink));
+                let chair = chair.as_ref().map(|p| env.party(file, p, self.sink));
+                (|| {
+                    Some(hir::EventKind::Snapshot {
+                        on: day(&on.date)?,
+                        precision: precision(on.precision)?,
+                        members: members.map_or(Some(None), |m| m.map(Some))?,
+                        observers: observers.map_or(Some(None), |m| m.map(Some))?,
+                        chair: chair.map_or(Some(None), |c| c.map(Some))?,
                     })
                 })()
             }

@@ -520,6 +520,14 @@ pub enum RecordKind {
         party: Ident,
         on: DateSpec,
     },
+    /// `snapshot in 2015-10 members ... observers ... chair ...`: what a
+    /// source lists on a day (each list, when given, is the whole list).
+    Snapshot {
+        on: DateSpec,
+        members: Option<Vec<Ident>>,
+        observers: Option<Vec<Ident>>,
+        chair: Option<Ident>,
+    },
     /// `note "..."`
     Note {
         text: Str,

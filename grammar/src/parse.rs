@@ -1124,6 +1124,24 @@ impl Builder {
                 party: one_ident(0),
                 on: spec_at(1),
             },
+            Rule::snapshot_record => {
+                let list = |rule: Rule| {
+                    parts
+                        .iter()
+                        .find(|p| p.as_rule() == rule)
+                        .map(|p| kids(p.clone()).first().map(ident_list).unwrap_or_default())
+                };
+                RecordKind::Snapshot {
+                    on: spec_at(0),
+                    members: list(Rule::snapshot_members),
+                    observers: list(Rule::snapshot_observers),
+                    chair: parts
+                        .iter()
+                        .find(|p| p.as_rule() == Rule::snapshot_chair)
+                        .and_then(|p| kids(p.clone()).first().cloned())
+                        .map(ident),
+                }
+            }
             Rule::note_record => RecordKind::Note {
                 text: parts
                     .first()

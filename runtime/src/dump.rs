@@ -171,6 +171,21 @@ pub fn dump(bundle: &Bundle) -> String {
         let what = if h.election { "election of" } else { "handover to" };
         let _ = writeln!(out, "  {what} {} {}{by}", d.party(h.to), h.precision.describe(h.day));
     }
+    for s in &bundle.history.snapshots {
+        let list = |what: &str, ps: &Option<Vec<PartyId>>| {
+            ps.as_ref()
+                .map(|ps| format!(" {what} [{}]", d.parties(ps)))
+                .unwrap_or_default()
+        };
+        let chair = s.chair.map(|c| format!(" chair {}", d.party(c))).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  snapshot {}{}{}{chair}",
+            s.precision.describe(s.day),
+            list("members", &s.members),
+            list("observers", &s.observers)
+        );
+    }
     for (p, day, observer) in &bundle.history.silences {
         let becomes = if *observer { "observer" } else { "none" };
         let _ = writeln!(

@@ -248,6 +248,9 @@ pub struct History {
     /// Party, day, and whether it became an observer (else none).
     pub silences: Vec<(PartyId, Day, bool)>,
     pub joins: Vec<(PartyId, Day)>,
+    /// What sources list on a day, for the audit to check the derivation.
+    #[serde(default)]
+    pub snapshots: Vec<Snapshot>,
     /// Designations recorded: party, role, day.
     #[serde(default)]
     pub designations: Vec<(PartyId, String, Day)>,
@@ -255,6 +258,18 @@ pub struct History {
     pub events: Vec<Event>,
     /// Findings with no rule of their own, such as sources that disagree.
     pub notes: Vec<Note>,
+}
+
+/// What a source lists on a day: the whole list of members, of observers,
+/// or the chair (each only when given).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub day: Day,
+    pub precision: Precision,
+    pub members: Option<Vec<PartyId>>,
+    pub observers: Option<Vec<PartyId>>,
+    pub chair: Option<PartyId>,
+    pub sources: Vec<String>,
 }
 
 /// A recorded taking of office by the chair.
