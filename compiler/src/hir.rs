@@ -276,6 +276,8 @@ pub struct MeetingRecord {
     /// Whether the record says who was present (`present ...`); without
     /// it attendance is not known, which is not the same as nobody.
     pub attendance_known: bool,
+    /// The last day of a meeting of several days.
+    pub last_day: Option<Day>,
     pub observers: Vec<PartyId>,
     pub sources: Vec<String>,
     pub decisions: Vec<DecisionRecord>,

@@ -386,6 +386,7 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 sources: record.sources.clone(),
             },
             attendance_known: record.attendance_known,
+            last_day: record.last_day,
         });
     }
     for event in &package.events {

@@ -208,8 +208,10 @@ pub struct MeetingRow {
     pub kind: String,
     pub date: String,
     pub precision: Precision,
-    /// The date as its source gives it (`no later than 2014-12-31`).
+    /// The date as its source gives it (`no later than 2014-12-31`), with
+    /// the last day of a meeting of several days.
     pub when: String,
+    pub last_day: Option<String>,
     pub place: Option<String>,
     pub host: Option<String>,
     /// Whether the record says who was present; when it does not,
@@ -693,7 +695,15 @@ pub fn build(
             kind: kind(m.kind, &bundle.meeting_kinds),
             date: when,
             precision: record.provenance.precision,
-            when: record.provenance.precision.describe(m.date),
+            when: match record.last_day {
+                Some(last) => format!(
+                    "{} until {}",
+                    record.provenance.precision.describe(m.date),
+                    date::format(last)
+                ),
+                None => record.provenance.precision.describe(m.date),
+            },
+            last_day: record.last_day.map(date::format),
             place: record.place.clone(),
             host: m.host.map(party),
             attendance_known: record.attendance_known,

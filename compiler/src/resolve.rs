@@ -767,7 +767,8 @@ impl Resolver<'_, '_, '_> {
                         kind.get_or_insert(k.name.as_str());
                     }
                     MeetingFieldKind::Date(spec) => adopted_on = day(&spec.date),
-                    MeetingFieldKind::Place(_)
+                    MeetingFieldKind::Until(_)
+                    | MeetingFieldKind::Place(_)
                     | MeetingFieldKind::Host(_)
                     | MeetingFieldKind::Present(_)
                     | MeetingFieldKind::Observers(_)
@@ -1250,6 +1251,7 @@ impl Resolver<'_, '_, '_> {
         // `None` where a field is missing or did not resolve (reported);
         // optional fields start resolved, as absent or empty.
         let (mut kind, mut date, mut place) = (None, None, None);
+        let mut last_day: Option<ir::Day> = None;
         let mut host: Option<Option<hir::PartyId>> = Some(None);
         let (mut present, mut observers) = (Some(Vec::new()), Some(Vec::new()));
         let mut decisions = Some(Vec::new());
@@ -1260,6 +1262,7 @@ impl Resolver<'_, '_, '_> {
                 MeetingFieldKind::Present(list) => Some(list.iter().map(|p| p.name.as_str())),
                 MeetingFieldKind::Kind(_)
                 | MeetingFieldKind::Date(_)
+                | MeetingFieldKind::Until(_)
                 | MeetingFieldKind::Place(_)
                 | MeetingFieldKind::Host(_)
                 | MeetingFieldKind::Observers(_)
@@ -1277,6 +1280,10 @@ impl Resolver<'_, '_, '_> {
                 MeetingFieldKind::Date(spec) => {
                     date = day(&spec.date).zip(precision(spec.precision));
                     "date"
+                }
+                MeetingFieldKind::Until(d) => {
+                    last_day = day(d);
+                    "until"
                 }
                 MeetingFieldKind::Place(p) => {
                     place = Some(p.value.clone());
@@ -1326,6 +1333,7 @@ impl Resolver<'_, '_, '_> {
             host: host?,
             present: present?,
             attendance_known,
+            last_day,
             observers: observers?,
             sources: sources.iter().map(source_text).collect(),
             decisions: decisions?,

@@ -390,6 +390,7 @@ fn record_specs(record: &Record) -> Vec<&DateSpec> {
                     })
                     .collect(),
                 MeetingFieldKind::Kind(_)
+                | MeetingFieldKind::Until(_)
                 | MeetingFieldKind::Place(_)
                 | MeetingFieldKind::Host(_)
                 | MeetingFieldKind::Present(_)
@@ -406,12 +407,42 @@ fn record_specs(record: &Record) -> Vec<&DateSpec> {
     }
 }
 
-/// `between D1 and D2` needs D1 before D2.
+/// `between D1 and D2` needs D1 before D2, and a meeting's `until` day
+/// comes after its `date`.
 fn check_windows(package: &Package<'_>, sink: &mut Sink) {
+    let key = |d: &DateLit| (d.year, d.month, d.day);
     for (file, record) in records(package) {
+        if let RecordKind::Meeting(meeting) = &record.kind {
+            // The meeting's first day as written (the window's end, for a window).
+            let date = meeting.fields.iter().find_map(|f| {
+                if let MeetingFieldKind::Date(spec) = &f.kind {
+                    Some(if let DatePrecision::Between(latest) = spec.precision {
+                        latest
+                    } else {
+                        spec.date
+                    })
+                } else {
+                    None
+                }
+            });
+            let until = meeting.fields.iter().find_map(|f| {
+                if let MeetingFieldKind::Until(d) = &f.kind {
+                    Some(*d)
+                } else {
+                    None
+                }
+            });
+            if let (Some(date), Some(until)) = (date, until) {
+                if key(&until) <= key(&date) {
+                    sink.push(
+                        file,
+                        out_of_order(&date, &until, "a meeting's `until` day must come after its `date`"),
+                    );
+                }
+            }
+        }
         for spec in record_specs(record) {
             if let DatePrecision::Between(latest) = spec.precision {
-                let key = |d: &DateLit| (d.year, d.month, d.day);
                 if key(&latest) <= key(&spec.date) {
                     sink.push(
                         file,
@@ -429,6 +460,7 @@ fn record_dates(record: &Record, out: &mut Vec<DateLit>) {
             for field in &meeting.fields {
                 match &field.kind {
                     MeetingFieldKind::Date(spec) => spec_dates(spec, out),
+                    MeetingFieldKind::Until(d) => out.push(*d),
                     MeetingFieldKind::Decision(decision) => {
                         for f in &decision.fields {
                             if let DecisionFieldKind::Elects { from: Some(spec), .. } = &f.kind {

@@ -552,6 +552,8 @@ pub struct MeetingField {
 pub enum MeetingFieldKind {
     Kind(Ident),
     Date(DateSpec),
+    /// The last day of a meeting of several days.
+    Until(DateLit),
     Place(Str),
     Host(Ident),
     Present(Vec<Ident>),

@@ -1173,6 +1173,9 @@ impl Builder {
                     Rule::date_field => {
                         MeetingFieldKind::Date(first.map_or_else(|| empty_spec(span), |p| self.date_spec(p)))
                     }
+                    Rule::until_field => {
+                        MeetingFieldKind::Until(first.map_or_else(|| empty_date(span), |p| self.date(p)))
+                    }
                     Rule::place_field => {
                         MeetingFieldKind::Place(first.map_or_else(|| empty_str(span), |p| self.string(p)))
                     }

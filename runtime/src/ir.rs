@@ -375,6 +375,10 @@ pub struct MeetingRecord {
     /// meeting's `present` is empty and its decisions cannot be judged.
     #[serde(default = "known")]
     pub attendance_known: bool,
+    /// The last day of a meeting of several days (its decisions are judged
+    /// on its first, `meeting.date`).
+    #[serde(default)]
+    pub last_day: Option<Day>,
 }
 
 fn known() -> bool {
