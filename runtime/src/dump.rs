@@ -155,7 +155,11 @@ pub fn dump(bundle: &Bundle) -> String {
         } else {
             " (attendance not recorded)"
         };
-        let _ = writeln!(out, "  meeting {} {}{unknown}", m.id, d.meeting(&m.meeting));
+        let until = m
+            .last_day
+            .map(|last| format!(" until {}", date::format(last)))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  meeting {} {}{until}{unknown}", m.id, d.meeting(&m.meeting));
     }
     for r in &bundle.history.decisions {
         let _ = writeln!(out, "  decision {} {}", r.id, d.decision(&r.decision));
