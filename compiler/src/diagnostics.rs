@@ -284,6 +284,17 @@ pub enum ResolveDiagnostic {
         #[label("not `observer` or `none`")]
         span: Span,
     },
+    /// a status other than `member`, `pending`, `observer`, `invited`, `none`
+    #[error("a recorded change of status cannot make a party `{status}`")]
+    #[diagnostic(
+        code("charter::unknown-status"),
+        help("write `becomes member`, `becomes observer` or `becomes none`, as the record's source says")
+    )]
+    UnknownStatusChange {
+        status: String,
+        #[label("not `member`, `observer` or `none`")]
+        span: Span,
+    },
     /// a record lacks a field it needs
     #[error("{what} `{name}` has no `{field}`")]
     #[diagnostic(code("charter::missing-field"))]

@@ -363,6 +363,15 @@ pub enum EventKind {
         precision: ir::Precision,
         person: Option<String>,
     },
+    /// A change of status, decided or as a recorded fact.
+    StatusChange {
+        party: PartyId,
+        status: ir::Status,
+        on: Day,
+        precision: ir::Precision,
+        /// The meeting and decision that decided it, by name.
+        decided_by: Option<(String, String)>,
+    },
     /// What a source lists on a day; each list, when given, is whole.
     Snapshot {
         on: Day,

@@ -458,6 +458,31 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 let text = format!("{} designates its {}{who}", code(*party), role.replace('_', " "));
                 (*on, "coordinator", text, *precision)
             }
+            hir::EventKind::StatusChange {
+                party,
+                status,
+                on,
+                precision,
+                decided_by,
+            } => {
+                let decision = decided_by
+                    .as_ref()
+                    .and_then(|(_, d)| history.decisions.iter().position(|r| r.id == *d));
+                history.status_changes.push(ir::StatusChange {
+                    party: *party,
+                    status: *status,
+                    day: *on,
+                    precision: *precision,
+                    decision,
+                    sources: sources.clone(),
+                });
+                let by = decided_by
+                    .as_ref()
+                    .map(|(m, d)| format!(" (decision `{d}` at `{m}`)"))
+                    .unwrap_or_default();
+                let text = format!("{} becomes {}{by}", code(*party), status.name());
+                (*on, "membership", text, *precision)
+            }
             hir::EventKind::Snapshot {
                 on,
                 precision,

@@ -73,6 +73,9 @@ pub enum FindingCode {
     /// A source lists members, observers or a chair on a day that differ
     /// from what the rules and the history derive.
     SnapshotDisagrees,
+    /// A recorded change of status that no valid decision made, where the
+    /// rules' status differs.
+    StatusChangeUndecided,
 }
 
 impl FindingCode {
@@ -193,6 +196,8 @@ pub struct PartyTimeline {
     pub roles: Vec<String>,
     /// The recorded meetings it attended, by id.
     pub attended: Vec<String>,
+    /// Its changes of status as the history records them.
+    pub recorded: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -474,7 +479,7 @@ pub fn build(
                         format!(
                             "{} {how} the chair {} after {}, but the rotation (§ {clause}) names {}; {why}{decided}",
                             party(h.to),
-                            h.precision.describe(h.day),
+                            dated(h.precision, h.day),
                             party(previous.to),
                             named.map_or_else(|| "nobody".to_string(), party),
                         ),
@@ -777,6 +782,65 @@ pub fn build(
         }
     }
 
+    // Changes of status recorded as facts, against the rules' status.
+    for change in bundle.history.status_changes.iter().filter(|c| c.day <= until) {
+        let decided = change
+            .decision
+            .is_some_and(|d| tables.valid_records.get(d).copied().unwrap_or(false));
+        let rules = interp.status(change.party, change.day);
+        if decided || rules == change.status {
+            continue;
+        }
+        let version = interp.version_at(change.day);
+        let (severity, clause, why) = match change.status {
+            ir::Status::Observer => (
+                Severity::Violation,
+                version
+                    .and_then(|v| v.observers.as_ref())
+                    .map(|o| o.cite.clause.clone()),
+                "the text admits observers by decision",
+            ),
+            ir::Status::Member => (
+                Severity::Advisory,
+                None,
+                "no statement or valid decision makes it a member then",
+            ),
+            ir::Status::None | ir::Status::Pending | ir::Status::Invited => {
+                (Severity::Note, None, "the text does not say how a party leaves")
+            }
+        };
+        let by = match change.decision.and_then(|d| bundle.history.decisions.get(d)) {
+            Some(d) => format!(" by decision `{}`, which is not valid", d.id),
+            None => " with no decision recorded".to_string(),
+        };
+        findings.push(Finding {
+            certainty: if change.precision.is_exact() {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            },
+            clause,
+            parties: vec![party(change.party)],
+            decision: change
+                .decision
+                .and_then(|d| bundle.history.decisions.get(d))
+                .map(|d| d.id.clone()),
+            sources: change.sources.clone(),
+            ..finding(
+                FindingCode::StatusChangeUndecided,
+                severity,
+                change.day,
+                format!(
+                    "the history records that {} became {} {}{by}; the rules make it {} then ({why})",
+                    party(change.party),
+                    change.status.name(),
+                    dated(change.precision, change.day),
+                    rules.name()
+                ),
+            )
+        });
+    }
+
     // What sources list, against the derivation.
     for snapshot in bundle.history.snapshots.iter().filter(|s| s.day <= until) {
         let days = [snapshot.day, snapshot.precision.latest(snapshot.day).min(until)];
@@ -1002,14 +1066,16 @@ fn status_timelines(bundle: &ir::Bundle, interp: &Interpreter<'_>, until: Day) -
                 push_period(&mut periods, s, from, None);
             }
             // The recorded meetings it attended (by the horizon).
-            let attended: Vec<String> = bundle
+            let mut attended: Vec<(Day, String)> = bundle
                 .history
                 .meetings
                 .iter()
                 .filter(|m| m.meeting.date <= until)
                 .filter(|m| m.meeting.present.contains(&p) || m.meeting.observers.contains(&p))
-                .map(|m| m.id.clone())
+                .map(|m| (m.meeting.date, m.id.clone()))
                 .collect();
+            attended.sort();
+            let attended: Vec<String> = attended.into_iter().map(|(_, id)| id).collect();
             // The functions the text gives it (the Support Unit), with the clause.
             let roles: Vec<String> = interp
                 .version_at(until)
@@ -1018,11 +1084,22 @@ fn status_timelines(bundle: &ir::Bundle, interp: &Interpreter<'_>, until: Day) -
                 .filter(|r| r.parties.contains(&p))
                 .map(|r| format!("{} (§ {})", r.what, r.cite.clause))
                 .collect();
-            (!periods.is_empty() || !attended.is_empty() || !roles.is_empty()).then(|| PartyTimeline {
-                party: interp.party_name(p),
-                periods,
-                roles,
-                attended,
+            // Its changes of status as recorded (the recorded view).
+            let recorded: Vec<String> = bundle
+                .history
+                .status_changes
+                .iter()
+                .filter(|c| c.party == p && c.day <= until)
+                .map(|c| format!("{} {}", c.status.name(), c.precision.describe(c.day)))
+                .collect();
+            (!periods.is_empty() || !attended.is_empty() || !roles.is_empty() || !recorded.is_empty()).then(|| {
+                PartyTimeline {
+                    party: interp.party_name(p),
+                    periods,
+                    roles,
+                    attended,
+                    recorded,
+                }
             })
         })
         .collect()
@@ -1138,7 +1215,12 @@ pub fn render_text(report: &Report) -> String {
         } else {
             format!("; attended {}", party.attended.join(", "))
         };
-        line(format!("  {:<7} {periods}{roles}{attended}", party.party));
+        let recorded = if party.recorded.is_empty() {
+            String::new()
+        } else {
+            format!("; recorded: {}", party.recorded.join(", "))
+        };
+        line(format!("  {:<7} {periods}{roles}{attended}{recorded}", party.party));
     }
     line(String::new());
     line("MEETINGS AND DECISIONS under the rules in force".to_string());
@@ -1290,6 +1372,16 @@ pub fn render_text(report: &Report) -> String {
         line(format!("by code: {}", codes.join(", ")));
     }
     out
+}
+
+/// A record's date in a sentence: `on 2016-11-01`, `in 2016-11`, `no later
+/// than 2013-08-31`.
+fn dated(precision: Precision, day: Day) -> String {
+    if precision.is_exact() {
+        format!("on {}", date::format(day))
+    } else {
+        precision.describe(day)
+    }
 }
 
 /// One finding on one line: severity, code, what, and how sure.

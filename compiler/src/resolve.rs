@@ -641,6 +641,7 @@ impl Resolver<'_, '_, '_> {
                 | RecordKind::SilenceBroken { .. }
                 | RecordKind::Handover { .. }
                 | RecordKind::Joined { .. }
+                | RecordKind::Status { .. }
                 | RecordKind::Snapshot { .. }
                 | RecordKind::Note { .. }
                 | RecordKind::Test(_) => None,
@@ -1177,30 +1178,47 @@ impl Resolver<'_, '_, '_> {
             }
             RecordKind::Handover { to, on, decided_by } => {
                 let to = env.party(file, to, self.sink);
-                let decided_by = decided_by.as_ref().map(|(meeting, decision)| {
-                    let m = env.meeting_record(file, meeting, self.sink).is_some();
-                    let d = env.decision_record(file, decision, self.sink);
-                    let at_meeting = match d {
-                        Some(found) if m && found.meeting.id.name != meeting.name => {
-                            self.sink.push(
-                                file,
-                                ResolveDiagnostic::DecisionAtOtherMeeting {
-                                    decision: decision.name.clone(),
-                                    meeting: meeting.name.clone(),
-                                    recorded_at: found.meeting.id.name.clone(),
-                                    span: decision.span,
-                                },
-                            );
-                            false
-                        }
-                        Some(_) => true,
-                        None => false,
-                    };
-                    (m && at_meeting).then(|| (meeting.name.clone(), decision.name.clone()))
-                });
+                let decided_by = decided_by
+                    .as_ref()
+                    .map(|(meeting, decision)| self.decided_by(file, meeting, decision));
                 (|| {
                     Some(hir::EventKind::Handover {
                         to: to?,
+                        on: day(&on.date)?,
+                        precision: precision(on.precision)?,
+                        decided_by: decided_by.map_or(Some(None), |d| d.map(Some))?,
+                    })
+                })()
+            }
+            RecordKind::Status {
+                party,
+                becomes,
+                on,
+                decided_by,
+            } => {
+                let party = env.party(file, party, self.sink);
+                let status = match becomes.name.as_str() {
+                    "member" => Some(ir::Status::Member),
+                    "observer" => Some(ir::Status::Observer),
+                    "none" => Some(ir::Status::None),
+                    _unknown => {
+                        self.sink.push(
+                            file,
+                            ResolveDiagnostic::UnknownStatusChange {
+                                status: becomes.name.clone(),
+                                span: becomes.span,
+                            },
+                        );
+                        None
+                    }
+                };
+                let decided_by = decided_by
+                    .as_ref()
+                    .map(|(meeting, decision)| self.decided_by(file, meeting, decision));
+                (|| {
+                    Some(hir::EventKind::StatusChange {
+                        party: party?,
+                        status: status?,
                         on: day(&on.date)?,
                         precision: precision(on.precision)?,
                         decided_by: decided_by.map_or(Some(None), |d| d.map(Some))?,
@@ -1237,6 +1255,30 @@ impl Resolver<'_, '_, '_> {
             kind,
             sources: record.sources.iter().map(source_text).collect(),
         }))
+    }
+
+    /// `by meeting M decision D` on a record: both recorded, and the
+    /// decision taken at that meeting; `None` (reported) otherwise.
+    fn decided_by(&mut self, file: FileId, meeting: &Ident, decision: &Ident) -> Option<(String, String)> {
+        let env = self.env;
+        let m = env.meeting_record(file, meeting, self.sink).is_some();
+        let at_meeting = match env.decision_record(file, decision, self.sink) {
+            Some(found) if m && found.meeting.id.name != meeting.name => {
+                self.sink.push(
+                    file,
+                    ResolveDiagnostic::DecisionAtOtherMeeting {
+                        decision: decision.name.clone(),
+                        meeting: meeting.name.clone(),
+                        recorded_at: found.meeting.id.name.clone(),
+                        span: decision.span,
+                    },
+                );
+                false
+            }
+            Some(_) => true,
+            None => false,
+        };
+        (m && at_meeting).then(|| (meeting.name.clone(), decision.name.clone()))
     }
 
     fn meeting_record(

@@ -115,6 +115,7 @@ pub fn check(package: &Package<'_>, env: &Env<'_>, files: &[SourceFile], sink: &
             | RecordKind::SilenceBroken { .. }
             | RecordKind::Handover { .. }
             | RecordKind::Joined { .. }
+            | RecordKind::Status { .. }
             | RecordKind::Snapshot { .. }
             | RecordKind::Note { .. } => {}
         }

@@ -267,6 +267,11 @@ pub const BUILTINS: &[Builtin] = &[
         ret: BuiltinType::Party,
     },
     Builtin {
+        query: ir::Builtin::RecordedStatus,
+        params: &[("party", BuiltinType::Party), ("date", BuiltinType::Date)],
+        ret: BuiltinType::Status,
+    },
+    Builtin {
         query: ir::Builtin::RecordedChair,
         params: &[("date", BuiltinType::Date)],
         ret: BuiltinType::Party,

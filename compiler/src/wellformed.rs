@@ -402,6 +402,7 @@ fn record_specs(record: &Record) -> Vec<&DateSpec> {
         | RecordKind::SilenceBroken { on, .. }
         | RecordKind::Joined { on, .. }
         | RecordKind::Handover { on, .. }
+        | RecordKind::Status { on, .. }
         | RecordKind::Snapshot { on, .. } => vec![on],
         RecordKind::Decline { .. } | RecordKind::Note { .. } | RecordKind::Test(_) => Vec::new(),
     }
@@ -481,7 +482,9 @@ fn record_dates(record: &Record, out: &mut Vec<DateLit>) {
         RecordKind::Designation { on, .. } | RecordKind::SilenceBroken { on, .. } | RecordKind::Joined { on, .. } => {
             spec_dates(on, out)
         }
-        RecordKind::Handover { on, .. } | RecordKind::Snapshot { on, .. } => spec_dates(on, out),
+        RecordKind::Handover { on, .. } | RecordKind::Status { on, .. } | RecordKind::Snapshot { on, .. } => {
+            spec_dates(on, out)
+        }
         RecordKind::Note { .. } => {}
         RecordKind::Test(test) => test_dates(test, out),
     }

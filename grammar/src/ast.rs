@@ -520,6 +520,13 @@ pub enum RecordKind {
         party: Ident,
         on: DateSpec,
     },
+    /// `status P becomes member|observer|none on DATE [by meeting M decision D]`
+    Status {
+        party: Ident,
+        becomes: Ident,
+        on: DateSpec,
+        decided_by: Option<(Ident, Ident)>,
+    },
     /// `snapshot in 2015-10 members ... observers ... chair ...`: what a
     /// source lists on a day (each list, when given, is the whole list).
     Snapshot {

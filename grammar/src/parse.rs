@@ -1124,6 +1124,15 @@ impl Builder {
                 party: one_ident(0),
                 on: spec_at(1),
             },
+            Rule::status_record => RecordKind::Status {
+                party: one_ident(0),
+                becomes: one_ident(1),
+                on: spec_at(2),
+                decided_by: match (parts.get(3), parts.get(4)) {
+                    (Some(m), Some(d)) => Some((ident(m.clone()), ident(d.clone()))),
+                    _ => None,
+                },
+            },
             Rule::snapshot_record => {
                 let list = |rule: Rule| {
                     parts

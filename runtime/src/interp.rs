@@ -147,23 +147,55 @@ impl<'b> Interpreter<'b> {
     /// its membership standing, then, if it is not a member, whether a valid
     /// decision admitted it as an observer or invited it that day.
     pub fn status_explained(&self, party: PartyId, day: Day) -> (Status, Explanation) {
+        // A change of status a valid decision made overrides the standing.
+        let decided = self
+            .tables()
+            .status_changes
+            .get(party as usize)
+            .and_then(|list| list.iter().rev().find(|(on, _, _)| *on <= day))
+            .and_then(|(_, status, i)| Some((*status, self.bundle.history.status_changes.get(*i)?)));
+        if let Some((status, change)) = decided {
+            if status == Status::None && self.invited_on(party, day) {
+                return self.invited_explained(party, day);
+            }
+            if let Some(record) = change.decision.and_then(|d| self.bundle.history.decisions.get(d)) {
+                return (
+                    status,
+                    Explanation {
+                        fact: format!(
+                            "{} became {} on {} by decision `{}`",
+                            self.party_name(party),
+                            status.name(),
+                            change.precision.describe(change.day),
+                            record.id
+                        ),
+                        clause: None,
+                        because: vec![self.valid(&record.decision).explanation],
+                    },
+                );
+            }
+        }
         let (status, why) = self.standing(party, day);
         let mut explained = (status, self.explain_standing(party, day, why));
         if status == Status::None {
             if let Some(admission) = self.admission(party, day) {
                 explained = (Status::Observer, admission);
             } else if self.invited_on(party, day) {
-                let name = self.party_name(party);
-                explained = (
-                    Status::Invited,
-                    Explanation::leaf(
-                        format!("{name} is invited to a meeting on {}", date::format(day)),
-                        self.version_at(day).and_then(|v| v.invitations.as_ref()),
-                    ),
-                );
+                explained = self.invited_explained(party, day);
             }
         }
         explained
+    }
+
+    fn invited_explained(&self, party: PartyId, day: Day) -> (Status, Explanation) {
+        let name = self.party_name(party);
+        (
+            Status::Invited,
+            Explanation::leaf(
+                format!("{name} is invited to a meeting on {}", date::format(day)),
+                self.version_at(day).and_then(|v| v.invitations.as_ref()),
+            ),
+        )
     }
 
     /// The status of a party on a day, as [`Interpreter::status_explained`]
@@ -727,6 +759,7 @@ impl<'b> Interpreter<'b> {
         let history = &bundle.history;
         days.extend(history.silences.iter().map(|(_, d, _)| *d));
         days.extend(history.joins.iter().map(|(_, d)| *d));
+        days.extend(history.status_changes.iter().map(|c| c.day));
         for m in &history.meetings {
             days.insert(m.meeting.date);
             days.insert(m.meeting.date.saturating_add(1));
@@ -778,6 +811,10 @@ impl<'b> Interpreter<'b> {
             Builtin::Chair => match day(0)? {
                 Some(d) => self.term_at(d)?.and_then(|t| t.chair).map_or(Value::None, Value::Party),
                 None => Value::None,
+            },
+            Builtin::RecordedStatus => match (party(0)?, day(1)?) {
+                (Some(p), Some(d)) => Value::Status(self.tables().recorded_status(self.bundle, p, d)),
+                _ => Value::None,
             },
             Builtin::RecordedChair => day(0)?
                 .and_then(|d| self.tables().recorded_chair(d))
@@ -915,6 +952,11 @@ impl<'b> Interpreter<'b> {
                         clause: None,
                         because: self.term_explanation(*d)?.into_iter().collect(),
                     },
+                    (Builtin::RecordedStatus, [Value::Party(p), Value::Date(d)]) => Explanation {
+                        fact: call,
+                        clause: None,
+                        because: vec![self.recorded_status_explained(*p, *d)],
+                    },
                     (Builtin::RecordedChair, [Value::Date(d)]) => Explanation {
                         fact: call,
                         clause: None,
@@ -990,6 +1032,37 @@ impl<'b> Interpreter<'b> {
     }
 
     /// Why the term containing `day` runs when it does with the chair it has.
+    /// Why a party has its recorded status: the record, or the rules.
+    fn recorded_status_explained(&self, party: PartyId, day: Day) -> Explanation {
+        let record = self
+            .bundle
+            .history
+            .status_changes
+            .iter()
+            .filter(|c| c.party == party && c.day <= day)
+            .max_by_key(|c| c.day);
+        match record {
+            Some(c) => {
+                let by = c
+                    .decision
+                    .and_then(|i| self.bundle.history.decisions.get(i))
+                    .map(|d| format!(" by decision `{}`", d.id))
+                    .unwrap_or_default();
+                Explanation::leaf(
+                    format!(
+                        "the history records that {} became {} {}{by} [{}]",
+                        self.party_name(party),
+                        c.status.name(),
+                        c.precision.describe(c.day),
+                        c.sources.join("; ")
+                    ),
+                    None,
+                )
+            }
+            None => self.status_explained(party, day).1,
+        }
+    }
+
     /// The record that puts the recorded chair in office on `day`.
     fn recorded_office(&self, day: Day) -> Option<Explanation> {
         let h = self

@@ -248,6 +248,10 @@ pub struct History {
     /// Party, day, and whether it became an observer (else none).
     pub silences: Vec<(PartyId, Day, bool)>,
     pub joins: Vec<(PartyId, Day)>,
+    /// Recorded changes of status. The rules' status follows those a valid
+    /// recorded decision decided; `recorded_status` follows them all.
+    #[serde(default)]
+    pub status_changes: Vec<StatusChange>,
     /// What sources list on a day, for the audit to check the derivation.
     #[serde(default)]
     pub snapshots: Vec<Snapshot>,
@@ -258,6 +262,19 @@ pub struct History {
     pub events: Vec<Event>,
     /// Findings with no rule of their own, such as sources that disagree.
     pub notes: Vec<Note>,
+}
+
+/// A recorded change of a party's status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub party: PartyId,
+    /// `Member`, `Observer` or `None`.
+    pub status: Status,
+    pub day: Day,
+    pub precision: Precision,
+    /// The recorded decision (index into `History::decisions`) that decided it.
+    pub decision: Option<usize>,
+    pub sources: Vec<String>,
 }
 
 /// What a source lists on a day: the whole list of members, of observers,
@@ -477,6 +494,7 @@ pub enum Builtin {
     Chair,
     NextChair,
     RecordedChair,
+    RecordedStatus,
     TermStart,
     TermEnd,
     Valid,
@@ -495,6 +513,7 @@ impl Builtin {
             Builtin::Chair => "chair",
             Builtin::NextChair => "next_chair",
             Builtin::RecordedChair => "recorded_chair",
+            Builtin::RecordedStatus => "recorded_status",
             Builtin::TermStart => "term_start",
             Builtin::TermEnd => "term_end",
             Builtin::Valid => "valid",
@@ -505,13 +524,14 @@ impl Builtin {
     }
 
     /// Every built-in query, in the order the docs list them.
-    pub const ALL: [Builtin; 13] = [
+    pub const ALL: [Builtin; 14] = [
         Builtin::Member,
         Builtin::Status,
         Builtin::Members,
         Builtin::Observers,
         Builtin::Chair,
         Builtin::NextChair,
+        Builtin::RecordedStatus,
         Builtin::RecordedChair,
         Builtin::TermStart,
         Builtin::TermEnd,

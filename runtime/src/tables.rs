@@ -253,6 +253,10 @@ pub struct Tables {
     /// The recorded view of the chair: every recorded taking of office as
     /// (day, party), sorted; on a day with two, the later record wins.
     pub recorded: Vec<(Day, PartyId)>,
+    /// Per party, the changes of status a valid recorded decision made, as
+    /// (day, status, index of the change in `history.status_changes`),
+    /// sorted by day: the rules' status follows them.
+    pub status_changes: Vec<Vec<(Day, Status, usize)>>,
 }
 
 impl Tables {
@@ -261,7 +265,7 @@ impl Tables {
         let words = words_for(party_count);
         let by_party = Records::index(bundle);
         // Standing first: consensus is counted over it.
-        let standing = Epochs::sweep(words, party_count, |p| by_party.standing_timeline(bundle, p, None));
+        let standing = Epochs::sweep(words, party_count, |p| by_party.standing_timeline(bundle, p, None, &[]));
         let valid_records: Vec<bool> = bundle
             .history
             .decisions
@@ -269,13 +273,34 @@ impl Tables {
             .map(|r| is_valid(bundle, &standing, &r.decision))
             .collect();
         let admitted = admissions(bundle, &valid_records);
-        let epochs = if admitted.iter().all(Option::is_none) {
-            standing
-        } else {
-            Epochs::sweep(words, party_count, |p| {
-                by_party.standing_timeline(bundle, p, admitted.get(p as usize).copied().flatten())
-            })
-        };
+        let status_changes = decided_changes(bundle, &valid_records);
+        let (epochs, valid_records) =
+            if admitted.iter().all(Option::is_none) && status_changes.iter().all(Vec::is_empty) {
+                (standing, valid_records)
+            } else {
+                let epochs = Epochs::sweep(words, party_count, |p| {
+                    by_party.standing_timeline(
+                        bundle,
+                        p,
+                        admitted.get(p as usize).copied().flatten(),
+                        status_changes.get(p as usize).map_or(&[][..], Vec::as_slice),
+                    )
+                });
+                // A change of membership a decision made counts for the
+                // decisions after it: they are judged again on the final epochs
+                // (which changes apply was settled on the first judgement).
+                let valid_records = if status_changes.iter().all(Vec::is_empty) {
+                    valid_records
+                } else {
+                    bundle
+                        .history
+                        .decisions
+                        .iter()
+                        .map(|r| is_valid(bundle, &epochs, &r.decision))
+                        .collect()
+                };
+                (epochs, valid_records)
+            };
         let invited_to = invitations(bundle, &valid_records);
         let mut invited: Vec<(Day, PartyId)> = bundle
             .history
@@ -310,6 +335,7 @@ impl Tables {
             invited_to,
             honoured,
             recorded,
+            status_changes,
         }
     }
 
@@ -341,6 +367,19 @@ impl Tables {
             .filter_map(|i| pool.get((after + i) % pool.len().max(1)).copied())
             .collect();
         Some((order, walker.term_length(day)))
+    }
+
+    /// A party's status on `day` as the history records it: the last
+    /// recorded change of status on or before `day` (decided or not), else
+    /// the rules' status.
+    pub fn recorded_status(&self, bundle: &Bundle, party: PartyId, day: Day) -> Status {
+        bundle
+            .history
+            .status_changes
+            .iter()
+            .filter(|c| c.party == party && c.day <= day)
+            .max_by_key(|c| c.day)
+            .map_or_else(|| self.status(party, day), |c| c.status)
     }
 
     pub fn invited_on(&self, party: PartyId, day: Day) -> bool {
@@ -434,6 +473,23 @@ fn decision_kind(bundle: &Bundle, name: &str) -> Option<DecisionKindId> {
 
 /// Per party, the day of the first valid decision that admitted it as an
 /// observer.
+/// Per party, the recorded changes of status a valid decision made, as
+/// (day, status, index into `history.status_changes`), sorted by day.
+fn decided_changes(bundle: &Bundle, valid: &[bool]) -> Vec<Vec<(Day, Status, usize)>> {
+    let mut changes = vec![Vec::new(); bundle.parties.len()];
+    for (i, c) in bundle.history.status_changes.iter().enumerate() {
+        if c.decision.is_some_and(|d| valid.get(d).copied().unwrap_or(false)) {
+            if let Some(list) = changes.get_mut(c.party as usize) {
+                list.push((c.day, c.status, i));
+            }
+        }
+    }
+    for list in &mut changes {
+        list.sort_by_key(|(day, _, _)| *day);
+    }
+    changes
+}
+
 fn admissions(bundle: &Bundle, valid: &[bool]) -> Vec<Option<Day>> {
     let mut admitted = vec![None::<Day>; bundle.parties.len()];
     let Some(kind) = decision_kind(bundle, "admission") else {
@@ -613,7 +669,13 @@ impl<'b> Records<'b> {
 
     /// The days on which `party`'s status may change, with its status from
     /// each: its standing, or observer from an admission when it has none.
-    fn standing_timeline(&self, bundle: &Bundle, party: PartyId, admitted: Option<Day>) -> Vec<(Day, Status)> {
+    fn standing_timeline(
+        &self,
+        bundle: &Bundle,
+        party: PartyId,
+        admitted: Option<Day>,
+        changes: &[(Day, Status, usize)],
+    ) -> Vec<(Day, Status)> {
         let p = party as usize;
         let mut days = vec![bundle.adopted];
         for (v, version) in bundle.versions.iter().enumerate() {
@@ -633,6 +695,7 @@ impl<'b> Records<'b> {
         days.extend(self.silences.get(p).into_iter().flatten().map(|(on, _)| *on));
         days.extend(self.joins.get(p).into_iter().flatten());
         days.extend(admitted);
+        days.extend(changes.iter().map(|(on, _, _)| *on));
         days.sort_unstable();
         days.dedup();
         let version_of = |day: Day| {
@@ -642,6 +705,10 @@ impl<'b> Records<'b> {
         let status_on = |day: Day| {
             if bundle.versions.is_empty() {
                 return Status::None;
+            }
+            // The last change a valid decision made on or before the day.
+            if let Some((_, status, _)) = changes.iter().rev().find(|(on, _, _)| *on <= day) {
+                return *status;
             }
             let status = self.standing(bundle, version_of(day), party, day);
             if status == Status::None && admitted.is_some_and(|a| a <= day) {

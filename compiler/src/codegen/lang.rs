@@ -57,8 +57,8 @@ const FIRST_DAY: i64 = -4_371_587;
 #[error("{0}")]
 pub struct NotNative(pub String);
 
-/// `recorded_chair` compiles to one comparison per recorded taking of
-/// office; beyond this many the interpreter answers.
+/// `recorded_chair` and `recorded_status` compile to one comparison per
+/// record; beyond this many records the interpreter answers.
 const MAX_RECORDED_OFFICES: usize = 256;
 
 fn not_native<T>(what: impl Into<String>) -> Result<T, NotNative> {
@@ -1285,7 +1285,7 @@ impl<M: Module> Fx<'_, '_, M> {
         };
         let none32 = self.i32(b, NONE32);
         Ok(match builtin {
-            Builtin::Member | Builtin::Status => {
+            Builtin::Member | Builtin::Status | Builtin::RecordedStatus => {
                 let p = self.party_or_none(arg(0)?)?;
                 let d = self.day_or_none(arg(1)?)?;
                 let p_none = b.ins().icmp_imm_s(IntCC::Equal, p, NONE32);
@@ -1310,6 +1310,25 @@ impl<M: Module> Fx<'_, '_, M> {
                         let c = self.i32(b, status_code(status));
                         let yes = b.ins().icmp_imm_s(IntCC::NotEqual, is, 0);
                         code = b.ins().select(yes, c, code);
+                    }
+                    if builtin == Builtin::RecordedStatus {
+                        // The last recorded change of the party's status on
+                        // or before the day: one comparison per record, in
+                        // day order, so a later one wins.
+                        let mut changes: Vec<&ir::StatusChange> = self.bundle.history.status_changes.iter().collect();
+                        changes.sort_by_key(|c| c.day);
+                        if changes.len() > MAX_RECORDED_OFFICES {
+                            return not_native(format!(
+                                "recorded_status over more than {MAX_RECORDED_OFFICES} recorded changes of status"
+                            ));
+                        }
+                        for c in changes {
+                            let party = b.ins().icmp_imm_s(IntCC::Equal, p, i64::from(c.party));
+                            let since = b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(c.day));
+                            let applies = b.ins().band(party, since);
+                            let s = self.i32(b, status_code(c.status));
+                            code = b.ins().select(applies, s, code);
+                        }
                     }
                     NVal::Scalar(b.ins().select(either, none32, code), NTy::Status)
                 }
