@@ -132,6 +132,29 @@ pub fn records<'a>(package: &Package<'a>) -> Vec<(FileId, &'a Record)> {
         .collect()
 }
 
+/// Every party declaration: the policy's and amendments', then those of
+/// the history files (parties that first appear in the history).
+pub fn party_decls<'a>(package: &Package<'a>) -> Vec<(FileId, &'a PartyDecl)> {
+    let mut decls: Vec<(FileId, &'a PartyDecl)> = items(package)
+        .into_iter()
+        .filter_map(|item| {
+            if let Item::Party(decl) = item.node {
+                Some((item.file, decl))
+            } else {
+                None
+            }
+        })
+        .collect();
+    decls.extend(records(package).into_iter().filter_map(|(file, record)| {
+        if let RecordKind::Party(decl) = &record.kind {
+            Some((file, decl))
+        } else {
+            None
+        }
+    }));
+    decls
+}
+
 /// Collects definitions, reporting duplicates.
 pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
     let mut env = Env::default();
@@ -139,46 +162,48 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
         env.decision_kinds
             .insert((*kind).to_string(), DecisionKindDef { id: 0, def: None });
     }
+    for (file, decl) in party_decls(package) {
+        let reserved = Status::from_name(&decl.id.name).is_some()
+            || BUILTIN_DECISION_KINDS.contains(&decl.id.name.as_str())
+            || hir::PartyClass::from_keyword(&decl.id.name).is_some();
+        if reserved {
+            sink.push(
+                file,
+                ResolveDiagnostic::ReservedPartyName {
+                    name: decl.id.name.clone(),
+                    span: decl.id.span,
+                },
+            );
+        }
+        if let Some(first) = env.parties.get(&decl.id.name) {
+            sink.push(
+                file,
+                ResolveDiagnostic::DuplicateParty {
+                    name: decl.id.name.clone(),
+                    span: decl.id.span,
+                    first: first.def.span_in(file),
+                },
+            );
+        } else {
+            let id = env.parties.len() as hir::PartyId;
+            env.parties.insert(
+                decl.id.name.clone(),
+                PartyDef {
+                    id,
+                    def: Def {
+                        file,
+                        span: decl.id.span,
+                    },
+                    decl,
+                },
+            );
+        }
+    }
     for item in items(package) {
         let file = item.file;
         match item.node {
-            Item::Party(decl) => {
-                let reserved = Status::from_name(&decl.id.name).is_some()
-                    || BUILTIN_DECISION_KINDS.contains(&decl.id.name.as_str())
-                    || hir::PartyClass::from_keyword(&decl.id.name).is_some();
-                if reserved {
-                    sink.push(
-                        file,
-                        ResolveDiagnostic::ReservedPartyName {
-                            name: decl.id.name.clone(),
-                            span: decl.id.span,
-                        },
-                    );
-                }
-                if let Some(first) = env.parties.get(&decl.id.name) {
-                    sink.push(
-                        file,
-                        ResolveDiagnostic::DuplicateParty {
-                            name: decl.id.name.clone(),
-                            span: decl.id.span,
-                            first: first.def.span_in(file),
-                        },
-                    );
-                } else {
-                    let id = env.parties.len() as hir::PartyId;
-                    env.parties.insert(
-                        decl.id.name.clone(),
-                        PartyDef {
-                            id,
-                            def: Def {
-                                file,
-                                span: decl.id.span,
-                            },
-                            decl,
-                        },
-                    );
-                }
-            }
+            // Collected above, with the history's.
+            Item::Party(_) => {}
             Item::Rule(decl) => {
                 if ir::Builtin::ALL.iter().any(|b| b.name() == decl.name.name) {
                     sink.push(
@@ -611,12 +636,8 @@ impl Resolver<'_, '_, '_> {
             }),
             HeaderField::Adopted(_) | HeaderField::Ref(_) => None,
         });
-        let parties: Vec<Option<ir::Party>> = items(package)
+        let parties: Vec<Option<ir::Party>> = party_decls(package)
             .into_iter()
-            .filter_map(|item| match item.node {
-                Item::Party(decl) => Some((item.file, decl)),
-                Item::Block(_) | Item::Rule(_) | Item::Test(_) | Item::Stmt(_) | Item::NonNormative(_) => None,
-            })
             .filter(|(_, decl)| {
                 self.env
                     .parties
@@ -642,6 +663,7 @@ impl Resolver<'_, '_, '_> {
                 | RecordKind::Handover { .. }
                 | RecordKind::Joined { .. }
                 | RecordKind::Status { .. }
+                | RecordKind::Party(_)
                 | RecordKind::Snapshot { .. }
                 | RecordKind::Note { .. }
                 | RecordKind::Test(_) => None,
@@ -1123,7 +1145,7 @@ impl Resolver<'_, '_, '_> {
     fn event(&mut self, file: FileId, position: usize, record: &Record) -> Option<Option<hir::Event>> {
         let env = self.env;
         let kind = match &record.kind {
-            RecordKind::Meeting(_) | RecordKind::Test(_) => return None,
+            RecordKind::Meeting(_) | RecordKind::Test(_) | RecordKind::Party(_) => return None,
             RecordKind::Decline { party, turn } => env.party(file, party, self.sink).and_then(|party| {
                 Some(hir::EventKind::Decline {
                     party,

@@ -116,6 +116,7 @@ pub fn check(package: &Package<'_>, env: &Env<'_>, files: &[SourceFile], sink: &
             | RecordKind::Handover { .. }
             | RecordKind::Joined { .. }
             | RecordKind::Status { .. }
+            | RecordKind::Party(_)
             | RecordKind::Snapshot { .. }
             | RecordKind::Note { .. } => {}
         }

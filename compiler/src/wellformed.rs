@@ -19,6 +19,11 @@ use crate::resolve::{items, records};
 pub fn check(package: &Package<'_>, sink: &mut Sink) {
     check_all_dates(package, sink);
     check_header(package, sink);
+    for (file, record) in records(package) {
+        if let RecordKind::Party(decl) = &record.kind {
+            check_renames(file, decl, sink);
+        }
+    }
     let mut once: BTreeMap<(FileId, &'static str), Span> = BTreeMap::new();
     for item in items(package) {
         let file = item.file;
@@ -404,7 +409,7 @@ fn record_specs(record: &Record) -> Vec<&DateSpec> {
         | RecordKind::Handover { on, .. }
         | RecordKind::Status { on, .. }
         | RecordKind::Snapshot { on, .. } => vec![on],
-        RecordKind::Decline { .. } | RecordKind::Note { .. } | RecordKind::Test(_) => Vec::new(),
+        RecordKind::Decline { .. } | RecordKind::Note { .. } | RecordKind::Test(_) | RecordKind::Party(_) => Vec::new(),
     }
 }
 
@@ -486,6 +491,7 @@ fn record_dates(record: &Record, out: &mut Vec<DateLit>) {
             spec_dates(on, out)
         }
         RecordKind::Note { .. } => {}
+        RecordKind::Party(decl) => out.extend(decl.renames.iter().map(|r| r.on)),
         RecordKind::Test(test) => test_dates(test, out),
     }
 }

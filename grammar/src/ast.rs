@@ -520,6 +520,9 @@ pub enum RecordKind {
         party: Ident,
         on: DateSpec,
     },
+    /// A party that first appears in the history (a later observer, an
+    /// organization or NGO the text does not name), declared as in a policy.
+    Party(PartyDecl),
     /// `status P becomes member|observer|none on DATE [by meeting M decision D]`
     Status {
         party: Ident,

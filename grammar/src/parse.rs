@@ -1057,6 +1057,13 @@ impl Builder {
         if rule == Rule::EOI {
             return None;
         }
+        if rule == Rule::party_decl {
+            return Some(Record {
+                kind: RecordKind::Party(self.party(pair)),
+                sources: Vec::new(),
+                span,
+            });
+        }
         if rule == Rule::test_decl {
             return Some(Record {
                 kind: RecordKind::Test(self.test_decl(pair)),
