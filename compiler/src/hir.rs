@@ -173,6 +173,11 @@ pub enum StatementKind {
         pending_further_decision: bool,
         after_period: Option<bool>,
     },
+    /// The chair hosts meetings of this kind.
+    HostDuty {
+        strength: ir::Strength,
+        kind: MeetingKindId,
+    },
     Designate {
         subject: charter_grammar::ast::DutySubject,
         strength: ir::Strength,
@@ -468,6 +473,7 @@ impl Statement {
             | StatementKind::Invite { .. }
             | StatementKind::SupportUnit { .. }
             | StatementKind::Designate { .. }
+            | StatementKind::HostDuty { .. }
             | StatementKind::Location { .. } => None,
         }
     }

@@ -95,6 +95,7 @@ fn gaps(package: &hir::Resolved, statement: &hir::Statement, sink: &mut Sink) {
         | hir::StatementKind::Observers { .. }
         | hir::StatementKind::Invite { .. }
         | hir::StatementKind::Designate { .. }
+        | hir::StatementKind::HostDuty { .. }
         | hir::StatementKind::Location { .. } => {}
     }
 }

@@ -128,6 +128,7 @@ fn version(
         interim: Vec::new(),
         roles: Vec::new(),
         member_duties: Vec::new(),
+        host_duties: Vec::new(),
         adopted_by: None,
     });
     v.from = from;
@@ -218,6 +219,14 @@ fn version(
                         cite: c.clone(),
                     });
                 }
+            }
+            hir::StatementKind::HostDuty { strength, kind } => {
+                v.host_duties.retain(|d| d.kind != *kind);
+                v.host_duties.push(ir::HostDuty {
+                    kind: *kind,
+                    strength: *strength,
+                    cite: c.clone(),
+                });
             }
             hir::StatementKind::Designate {
                 subject: charter_grammar::ast::DutySubject::EachMember,

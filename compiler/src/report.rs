@@ -564,9 +564,21 @@ pub fn build(
             ..f
         };
         let version = interp.version_at(m.date);
-        let hosted_by_chair =
-            version.and_then(|v| v.obligations.iter().find(|o| o.kind == m.kind && o.hosted_by_chair));
-        if let Some(obligation) = hosted_by_chair {
+        // The clause that makes the chair host this kind: a `chair must
+        // host` statement, or a cadence statement's `hosted by chair`.
+        let host_cite = version.and_then(|v| {
+            v.host_duties
+                .iter()
+                .find(|d| d.kind == m.kind)
+                .map(|d| &d.cite)
+                .or_else(|| {
+                    v.obligations
+                        .iter()
+                        .find(|o| o.kind == m.kind && o.hosted_by_chair)
+                        .map(|o| &o.cite)
+                })
+        });
+        if let Some(cite) = host_cite {
             // The chair on the day, and, where a term starts that day (a
             // hand-over at the meeting), the outgoing chair too.
             let chair_then = interp.term_at(m.date)?;
@@ -593,7 +605,7 @@ pub fn build(
                     ),
                 };
                 findings.push(at_meeting(Finding {
-                    clause: Some(obligation.cite.clause.clone()),
+                    clause: Some(cite.clause.clone()),
                     parties: m.host.iter().chain(&chair_then).map(|p| party(*p)).collect(),
                     ..finding(
                         FindingCode::HostNotChair,
@@ -603,7 +615,7 @@ pub fn build(
                             "`{}` was hosted by {}, but {chairs} (§ {})",
                             record.id,
                             m.host.map_or_else(String::new, party),
-                            obligation.cite.clause
+                            cite.clause
                         ),
                     )
                 }));

@@ -294,6 +294,7 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                 | StmtKind::OpenTo { .. }
                 | StmtKind::Withdrawal { .. }
                 | StmtKind::Designate { .. }
+                | StmtKind::HostDuty { .. }
                 | StmtKind::Rotation(_)
                 | StmtKind::SupportUnit { .. }
                 | StmtKind::Location { .. }
@@ -879,6 +880,14 @@ impl Resolver<'_, '_, '_> {
                 hir::StatementKind::Roster {
                     parties: parties?,
                     kind: hir::Membership::Withdrawal { on: spanned_day(on)? },
+                }
+            }
+            StmtKind::HostDuty { strength, kind } => {
+                let strength = self.strength(file, strength);
+                let kind = env.meeting_kind(file, kind, self.sink);
+                hir::StatementKind::HostDuty {
+                    strength: strength?,
+                    kind: kind?,
                 }
             }
             StmtKind::Designate {

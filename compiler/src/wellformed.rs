@@ -89,6 +89,7 @@ fn check_durations(file: FileId, stmt: &Stmt, sink: &mut Sink) {
         | StmtKind::Pending { .. }
         | StmtKind::Withdrawal { .. }
         | StmtKind::Designate { .. }
+        | StmtKind::HostDuty { .. }
         | StmtKind::Location { .. }
         | StmtKind::Observers { .. }
         | StmtKind::Invite { .. }
@@ -212,6 +213,7 @@ fn once_kind(kind: &StmtKind) -> Option<&'static str> {
         | StmtKind::OpenTo { .. }
         | StmtKind::Withdrawal { .. }
         | StmtKind::Designate { .. }
+        | StmtKind::HostDuty { .. }
         | StmtKind::Observers { .. }
         | StmtKind::Invite { .. }
         | StmtKind::Meeting(_)
@@ -319,6 +321,7 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
             }
             StmtKind::OpenTo { .. }
             | StmtKind::Designate { .. }
+            | StmtKind::HostDuty { .. }
             | StmtKind::SupportUnit { .. }
             | StmtKind::Location { .. }
             | StmtKind::Observers { .. }

@@ -206,6 +206,8 @@ pub enum StmtKind {
         strength: Ident,
         role: Ident,
     },
+    /// `chair must host ministerial`
+    HostDuty { strength: Ident, kind: Ident },
     /// `chair { ... }`
     Rotation(Vec<RotationItem>),
     /// `support_unit UNHCR, IOM for 2 years pending further decision`

@@ -659,6 +659,12 @@ impl Builder {
                     .map_or_else(|| empty_ident(span), ident),
                 role: find(Rule::ident).map_or_else(|| empty_ident(span), ident),
             },
+            Rule::host_duty_stmt => StmtKind::HostDuty {
+                strength: find(Rule::strength)
+                    .and_then(first_kid)
+                    .map_or_else(|| empty_ident(span), ident),
+                kind: find(Rule::ident).map_or_else(|| empty_ident(span), ident),
+            },
             Rule::chair_block => StmtKind::Rotation(parts.into_iter().map(|p| self.rotation_item(p)).collect()),
             Rule::support_stmt => StmtKind::SupportUnit {
                 parties: idents(0),

@@ -112,6 +112,15 @@ pub fn dump(bundle: &Bundle) -> String {
                 cite(&o.cite)
             );
         }
+        for h in &v.host_duties {
+            let _ = writeln!(
+                out,
+                "  chair {:?} host {}{}",
+                h.strength,
+                d.meeting_kind(h.kind),
+                cite(&h.cite)
+            );
+        }
         let quorum = match &v.consensus.quorum {
             None => "no quorum".to_string(),
             Some(Quorum::Count(n)) => format!("quorum {n}"),

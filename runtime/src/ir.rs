@@ -99,6 +99,18 @@ pub struct Version {
     /// evidence of in the history's designation records.
     #[serde(default)]
     pub member_duties: Vec<Duty>,
+    /// Meeting kinds the chair hosts (`chair must host ministerial`), with
+    /// the clause that says so.
+    #[serde(default)]
+    pub host_duties: Vec<HostDuty>,
+}
+
+/// The chair's duty to host meetings of a kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HostDuty {
+    pub kind: MeetingKindId,
+    pub strength: Strength,
+    pub cite: Cite,
 }
 
 /// A member's duty to designate someone for a role.

@@ -1157,6 +1157,7 @@ mod tests {
                 interim: Vec::new(),
                 roles: Vec::new(),
                 member_duties: Vec::new(),
+                host_duties: Vec::new(),
             }],
             history: History::default(),
             rules: Vec::new(),
