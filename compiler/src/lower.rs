@@ -398,6 +398,18 @@ fn lower_history(package: &hir::Package) -> ir::History {
             last_day: record.last_day,
         });
     }
+    // The recorded decision a record names (`by meeting M decision D`), by
+    // index, and how the report says so.
+    let decided = |decided_by: &Option<(String, String)>, decisions: &[ir::DecisionRecord]| {
+        let index = decided_by
+            .as_ref()
+            .and_then(|(_, d)| decisions.iter().position(|r| r.id == *d));
+        let by = decided_by
+            .as_ref()
+            .map(|(m, d)| format!(" (decision `{d}` at `{m}`)"))
+            .unwrap_or_default();
+        (index, by)
+    };
     for event in &package.events {
         let sources = event.sources.clone();
         let provenance = |precision: ir::Precision| ir::Provenance {
@@ -416,9 +428,7 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 precision,
                 decided_by,
             } => {
-                let decision = decided_by
-                    .as_ref()
-                    .and_then(|(_, d)| history.decisions.iter().position(|r| r.id == *d));
+                let (decision, by) = decided(decided_by, &history.decisions);
                 history.handovers.push(ir::Handover {
                     to: *to,
                     day: *on,
@@ -427,10 +437,6 @@ fn lower_history(package: &hir::Package) -> ir::History {
                     election: false,
                     sources: sources.clone(),
                 });
-                let by = decided_by
-                    .as_ref()
-                    .map(|(m, d)| format!(" (decision `{d}` at `{m}`)"))
-                    .unwrap_or_default();
                 let text = format!("the chair is handed over to {}{by}", code(*to));
                 (*on, "chair", text, *precision)
             }
@@ -474,9 +480,7 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 precision,
                 decided_by,
             } => {
-                let decision = decided_by
-                    .as_ref()
-                    .and_then(|(_, d)| history.decisions.iter().position(|r| r.id == *d));
+                let (decision, by) = decided(decided_by, &history.decisions);
                 history.status_changes.push(ir::StatusChange {
                     party: *party,
                     status: *status,
@@ -485,10 +489,6 @@ fn lower_history(package: &hir::Package) -> ir::History {
                     decision,
                     sources: sources.clone(),
                 });
-                let by = decided_by
-                    .as_ref()
-                    .map(|(m, d)| format!(" (decision `{d}` at `{m}`)"))
-                    .unwrap_or_default();
                 let text = format!("{} becomes {}{by}", code(*party), status.name());
                 (*on, "membership", text, *precision)
             }
