@@ -76,6 +76,9 @@ pub enum FindingCode {
     /// A recorded change of status that no valid decision made, where the
     /// rules' status differs.
     StatusChangeUndecided,
+    /// A recorded decline for a turn that no term of the rules starts on:
+    /// it has no effect.
+    DeclineOffTurn,
 }
 
 impl FindingCode {
@@ -791,6 +794,42 @@ pub fn build(
                     )
                 });
             }
+        }
+    }
+
+    // Declines for a day on which no term starts have no effect: say so.
+    let starts: std::collections::BTreeSet<Day> = interp
+        .terms_before(until.saturating_add(1))?
+        .iter()
+        .map(|t| t.start)
+        .collect();
+    for (p, turn) in bundle.history.declines.iter().filter(|(_, turn)| *turn <= until) {
+        if !starts.contains(turn) {
+            let nearest = starts
+                .range(..=*turn)
+                .next_back()
+                .or_else(|| starts.range(*turn..).next());
+            findings.push(Finding {
+                clause: bundle
+                    .versions
+                    .iter()
+                    .find_map(|v| v.rotation.as_ref())
+                    .map(|r| r.cite.clause.clone()),
+                parties: vec![party(*p)],
+                ..finding(
+                    FindingCode::DeclineOffTurn,
+                    Severity::Note,
+                    *turn,
+                    format!(
+                        "{} is recorded as declining a turn starting {}, but no term of the rules starts that day{}: the decline has no effect",
+                        party(*p),
+                        date::format(*turn),
+                        nearest
+                            .map(|d| format!(" (the nearest starts {})", date::format(*d)))
+                            .unwrap_or_default()
+                    ),
+                )
+            });
         }
     }
 
