@@ -384,7 +384,8 @@ pub fn build(
     let mut chair = Vec::new();
     // One walk over the terms that start by the horizon, each beside the
     // chairs the history records in office during it.
-    for t in interp.terms_before(until.saturating_add(1))? {
+    let terms = interp.terms_before(until.saturating_add(1))?;
+    for t in &terms {
         let mut recorded: Vec<ir::PartyId> = tables.recorded_chair(t.start).into_iter().collect();
         for (day, p) in &tables.recorded {
             if *day > t.start && *day < t.end && *day <= until && recorded.last() != Some(p) {
@@ -410,9 +411,7 @@ pub fn build(
             } else {
                 Certainty::Possible
             };
-            let authorised = h
-                .decision
-                .is_some_and(|d| tables.valid_records.get(d).copied().unwrap_or(false));
+            let authorised = tables.decided(h.decision);
             let how = if h.election { "was elected to" } else { "took" };
             let Some(previous) = i.checked_sub(1).and_then(|j| offices.get(j)) else {
                 continue;
@@ -798,11 +797,7 @@ pub fn build(
     }
 
     // Declines for a day on which no term starts have no effect: say so.
-    let starts: std::collections::BTreeSet<Day> = interp
-        .terms_before(until.saturating_add(1))?
-        .iter()
-        .map(|t| t.start)
-        .collect();
+    let starts: std::collections::BTreeSet<Day> = terms.iter().map(|t| t.start).collect();
     for (p, turn) in bundle.history.declines.iter().filter(|(_, turn)| *turn <= until) {
         if !starts.contains(turn) {
             let nearest = starts
@@ -835,9 +830,7 @@ pub fn build(
 
     // Changes of status recorded as facts, against the rules' status.
     for change in bundle.history.status_changes.iter().filter(|c| c.day <= until) {
-        let decided = change
-            .decision
-            .is_some_and(|d| tables.valid_records.get(d).copied().unwrap_or(false));
+        let decided = tables.decided(change.decision);
         let rules = interp.status(change.party, change.day);
         if decided || rules == change.status {
             continue;

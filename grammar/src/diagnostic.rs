@@ -181,9 +181,10 @@ impl<'s> LineIndex<'s> {
     /// The same answer as [`line_column`], 1-based, in characters.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(self.source, offset.min(self.source.len()));
-        // The last line that starts at or before the offset (line 1 starts at 0).
+        // The last line that starts at or before the offset: `starts[0]` is
+        // 0, so at least one does and `line` is at least 1.
         let line = self.starts.partition_point(|start| *start <= offset).max(1);
-        let line_start = self.starts.get(line - 1).copied().unwrap_or_default();
+        let line_start = self.starts.get(line - 1).copied().unwrap_or(0);
         let column = self.source.get(line_start..offset).unwrap_or_default().chars().count() + 1;
         (line, column)
     }

@@ -315,10 +315,7 @@ impl Tables {
             .history
             .handovers
             .iter()
-            .filter(|h| {
-                h.decision
-                    .is_some_and(|i| valid_records.get(i).copied().unwrap_or(false))
-            })
+            .filter(|h| validly_decided(&valid_records, h.decision))
             .map(|h| (h.to, h.day))
             .collect();
         honoured.sort_by_key(|(_, on)| *on);
@@ -367,6 +364,12 @@ impl Tables {
             .filter_map(|i| pool.get((after + i) % pool.len().max(1)).copied())
             .collect();
         Some((order, walker.term_length(day)))
+    }
+
+    /// Whether a valid recorded decision decided a record (see
+    /// [`validly_decided`]).
+    pub fn decided(&self, decision: Option<usize>) -> bool {
+        validly_decided(&self.valid_records, decision)
     }
 
     /// A party's status on `day` as the history records it: the last
@@ -473,12 +476,20 @@ fn decision_kind(bundle: &Bundle, name: &str) -> Option<DecisionKindId> {
 
 /// Per party, the day of the first valid decision that admitted it as an
 /// observer.
+/// Whether a record's deciding decision (an index into `history.decisions`)
+/// is valid. `valid` is judged over that same list, one entry per decision,
+/// so lowering never gives an index past it; one in a bundle read from
+/// elsewhere names no recorded decision, and so decides nothing.
+pub fn validly_decided(valid: &[bool], decision: Option<usize>) -> bool {
+    decision.and_then(|d| valid.get(d)).copied().unwrap_or(false)
+}
+
 /// Per party, the recorded changes of status a valid decision made, as
 /// (day, status, index into `history.status_changes`), sorted by day.
 fn decided_changes(bundle: &Bundle, valid: &[bool]) -> Vec<Vec<(Day, Status, usize)>> {
     let mut changes = vec![Vec::new(); bundle.parties.len()];
     for (i, c) in bundle.history.status_changes.iter().enumerate() {
-        if c.decision.is_some_and(|d| valid.get(d).copied().unwrap_or(false)) {
+        if validly_decided(valid, c.decision) {
             if let Some(list) = changes.get_mut(c.party as usize) {
                 list.push((c.day, c.status, i));
             }
