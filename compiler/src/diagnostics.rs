@@ -295,6 +295,29 @@ pub enum ResolveDiagnostic {
         #[label("not `member`, `observer` or `none`")]
         span: Span,
     },
+    /// an application for a status other than membership or observer status
+    #[error("an application cannot be for `{status}`")]
+    #[diagnostic(
+        code("charter::unknown-status"),
+        help("write `application P for member ...` or `application P for observer ...`")
+    )]
+    UnknownApplication {
+        status: String,
+        #[label("not `member` or `observer`")]
+        span: Span,
+    },
+    /// `further X ...` names no arrangement pending further decision
+    #[error("`{name}` is not an arrangement pending further decision")]
+    #[diagnostic(
+        code("charter::unknown-record"),
+        help("the policy's arrangements pending further decision: {known}")
+    )]
+    UnknownInterim {
+        name: String,
+        known: String,
+        #[label("no interim arrangement of this name")]
+        span: Span,
+    },
     /// a record lacks a field it needs
     #[error("{what} `{name}` has no `{field}`")]
     #[diagnostic(code("charter::missing-field"))]
@@ -662,6 +685,17 @@ pub enum TemporalDiagnostic {
         #[label("membership was never open to it")]
         span: Span,
     },
+    /// a `silence P broken` record for a party the text never put under the silence procedure
+    #[error("`{party}` breaks the silence procedure, but the text never put it under one")]
+    #[diagnostic(
+        code("charter::silence-not-pending"),
+        help("only a party listed in a `pending ... under silence` statement can break the silence; for another party, record its change of status with `status {party} becomes ...`")
+    )]
+    SilenceNotPending {
+        party: String,
+        #[label("never pending")]
+        span: Span,
+    },
     /// an interval or sequence of dates runs backwards
     #[error("`{party}` withdraws before its membership starts")]
     #[diagnostic(
@@ -869,6 +903,35 @@ pub enum LintDiagnostic {
         every: String,
         adopted: String,
         #[label("counted from when?")]
+        span: Span,
+    },
+    /// warning: a decision admits as an observer a party that is a member that day
+    #[error("decision `{decision}` admits `{party}` as an observer, but `{party}` is a member then")]
+    #[diagnostic(
+        code("charter::admits-a-member"),
+        severity(Warning),
+        help("an admission makes a party an observer only if it has no status; if the member became an observer, record `status {party} becomes observer on ... by meeting ... decision {decision}`")
+    )]
+    AdmitsAMember {
+        decision: String,
+        party: String,
+        #[label("already a member")]
+        span: Span,
+    },
+    /// warning: a record names a decision that is about something else
+    #[error("this {what} names decision `{decision}`, which {about}")]
+    #[diagnostic(
+        code("charter::decision-unrelated"),
+        severity(Warning),
+        help("name the decision that decided it, or drop `by meeting ... decision ...` and let the audit judge it as a fact")
+    )]
+    DecisionUnrelated {
+        /// `hand-over`, `change of status`, `application`.
+        what: &'static str,
+        decision: String,
+        /// What the decision is about, as a clause.
+        about: String,
+        #[label("decided by an unrelated decision")]
         span: Span,
     },
     /// warning: a test asserts nothing

@@ -73,6 +73,9 @@ pub struct Resolved {
     pub blocks: Vec<Block>,
     pub parties: Vec<ir::Party>,
     pub meeting_kinds: Vec<String>,
+    /// Meeting kinds the history declares (`meeting kind K "..."`): kinds
+    /// the text does not provide.
+    pub outside_kinds: Vec<ir::OutsideKind>,
     pub decision_kinds: Vec<String>,
     /// The statements of the policy as adopted.
     pub base: Vec<Statement>,
@@ -285,6 +288,8 @@ pub struct MeetingRecord {
     pub last_day: Option<Day>,
     pub observers: Vec<PartyId>,
     pub sources: Vec<String>,
+    /// Why the record's date or content is inferred, where it is.
+    pub inferred: Option<String>,
     pub decisions: Vec<DecisionRecord>,
 }
 
@@ -292,6 +297,9 @@ pub struct MeetingRecord {
 #[derive(Debug, Clone)]
 pub struct DecisionRecord {
     pub name: String,
+    /// Where it is recorded (its id).
+    pub file: FileId,
+    pub span: Span,
     pub kind: DecisionKindId,
     pub objections: Vec<PartyId>,
     pub reservations: Vec<PartyId>,
@@ -317,6 +325,8 @@ pub enum Subject {
         /// the meeting's date.
         from: Option<(Day, ir::Precision)>,
     },
+    /// The further decision an interim arrangement awaits.
+    Further(ir::FurtherDecision),
 }
 
 /// What a state becomes when it breaks the silence procedure.
@@ -335,6 +345,8 @@ pub struct Event {
     pub span: Span,
     pub kind: EventKind,
     pub sources: Vec<String>,
+    /// Why the record's date or content is inferred, where it is.
+    pub inferred: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -387,6 +399,19 @@ pub enum EventKind {
     },
     Note {
         text: String,
+    },
+    /// An application for membership or observer status and its outcome.
+    Application {
+        party: PartyId,
+        /// `Member` or `Observer`.
+        status: ir::Status,
+        on: Day,
+        precision: ir::Precision,
+        outcome: ir::Outcome,
+        /// When the outcome came, as the source dates it.
+        decided_on: Option<(Day, ir::Precision)>,
+        /// The meeting and decision that decided it, by name.
+        decided_by: Option<(String, String)>,
     },
 }
 

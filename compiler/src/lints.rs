@@ -10,6 +10,7 @@ use crate::hir;
 use crate::package::Sink;
 
 pub fn check(package: &hir::Resolved, tests: Option<&[hir::Test]>, sink: &mut Sink) {
+    records(package, sink);
     for block in &package.blocks {
         if block.quotes.is_empty() && block.encodes_rules {
             sink.push(
@@ -97,5 +98,123 @@ fn gaps(package: &hir::Resolved, statement: &hir::Statement, sink: &mut Sink) {
         | hir::StatementKind::Designate { .. }
         | hir::StatementKind::HostDuty { .. }
         | hir::StatementKind::Location { .. } => {}
+    }
+}
+
+/// Whether the statements make a party a member on a day (the rosters of
+/// `members ... from ... [until ...]`; enough to doubt a record, not to
+/// derive a status).
+fn listed_member(package: &hir::Resolved, party: hir::PartyId, day: ir::Day) -> bool {
+    package.statements().any(|s| {
+        if let hir::StatementKind::Roster {
+            parties,
+            kind: hir::Membership::Member { from, until },
+        } = &s.kind
+        {
+            parties.iter().any(|p| p.node == party) && from.node <= day && until.is_none_or(|u| day < u.node)
+        } else {
+            false
+        }
+    })
+}
+
+/// Doubtful history records: an admission of a member, and a record that
+/// names a decision about something else.
+fn records(package: &hir::Resolved, sink: &mut Sink) {
+    let mut decisions: std::collections::BTreeMap<&str, (&hir::MeetingRecord, &hir::DecisionRecord)> =
+        std::collections::BTreeMap::new();
+    for meeting in &package.meetings {
+        for decision in &meeting.decisions {
+            decisions.insert(decision.name.as_str(), (meeting, decision));
+            if let hir::Subject::Admits(parties) = &decision.subject {
+                for p in parties {
+                    if listed_member(package, *p, meeting.date) {
+                        sink.push(
+                            decision.file,
+                            LintDiagnostic::AdmitsAMember {
+                                decision: decision.name.clone(),
+                                party: package.party(*p).id.clone(),
+                                span: decision.span,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let code = |p: hir::PartyId| package.party(p).id.clone();
+    for event in &package.events {
+        // What the record is, the decision it names, and what that decision
+        // would have to be about.
+        let (what, decided_by, need) = match &event.kind {
+            hir::EventKind::Handover { to, decided_by, .. } => ("hand-over", decided_by, Need::Chair(*to)),
+            hir::EventKind::StatusChange {
+                party, status, decided_by, ..
+            } => ("change of status", decided_by, Need::Status(*party, *status)),
+            hir::EventKind::Application {
+                party, status, decided_by, ..
+            } => ("application", decided_by, Need::Status(*party, *status)),
+            hir::EventKind::Decline { .. }
+            | hir::EventKind::SilenceBroken { .. }
+            | hir::EventKind::Joined { .. }
+            | hir::EventKind::Designation { .. }
+            | hir::EventKind::Snapshot { .. }
+            | hir::EventKind::Note { .. } => continue,
+        };
+        let Some((_, decision)) = decided_by.as_ref().and_then(|(_, d)| decisions.get(d.as_str())) else {
+            continue;
+        };
+        if need.fits(&decision.subject) {
+            continue;
+        }
+        let about = match &decision.subject {
+            hir::Subject::Nobody => "names no subject".to_string(),
+            hir::Subject::Admits(ps) => format!(
+                "admits {} as observer{}",
+                ps.iter().map(|p| code(*p)).collect::<Vec<_>>().join(", "),
+                if ps.len() == 1 { "" } else { "s" }
+            ),
+            hir::Subject::Invites { parties, .. } => format!(
+                "invites {}",
+                parties.iter().map(|p| code(*p)).collect::<Vec<_>>().join(", ")
+            ),
+            hir::Subject::Elects { party, .. } => format!("elects {} to the chair", code(*party)),
+            hir::Subject::Further(f) => format!("decides on the interim arrangement `{}`", f.what),
+        };
+        sink.push(
+            event.file,
+            LintDiagnostic::DecisionUnrelated {
+                what,
+                decision: decision.name.clone(),
+                about,
+                span: event.span,
+            },
+        );
+    }
+}
+
+/// What a record needs the decision it names to be about.
+enum Need {
+    /// A hand-over: no subject, or the election of the new chair.
+    Chair(hir::PartyId),
+    /// A change of status or an application: no subject, or the admission
+    /// of the party as an observer when it becomes one.
+    Status(hir::PartyId, ir::Status),
+}
+
+impl Need {
+    fn fits(&self, subject: &hir::Subject) -> bool {
+        match (self, subject) {
+            (Need::Chair(_) | Need::Status(..), hir::Subject::Nobody) => true,
+            (Need::Chair(to), hir::Subject::Elects { party, .. }) => party == to,
+            (Need::Status(party, status), hir::Subject::Admits(ps)) => {
+                ps.contains(party) && *status == ir::Status::Observer
+            }
+            (Need::Chair(_), hir::Subject::Admits(_) | hir::Subject::Invites { .. } | hir::Subject::Further(_))
+            | (
+                Need::Status(..),
+                hir::Subject::Elects { .. } | hir::Subject::Invites { .. } | hir::Subject::Further(_),
+            ) => false,
+        }
     }
 }

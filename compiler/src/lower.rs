@@ -47,6 +47,7 @@ pub fn lower(checked: &Checked) -> ir::Bundle {
         order_epochs: order_epochs(&package.parties),
         parties: package.parties.clone(),
         meeting_kinds: package.meeting_kinds.clone(),
+        outside_kinds: package.outside_kinds.clone(),
         decision_kinds: package.decision_kinds.clone(),
         versions,
         history,
@@ -213,6 +214,7 @@ fn version(
                     let what = format!("{SUPPORT_UNIT} performed by {}", who.join(" and "));
                     v.interim.retain(|i| !i.what.starts_with(SUPPORT_UNIT));
                     v.interim.push(ir::Interim {
+                        key: "support_unit".to_string(),
                         what,
                         period: period.node,
                         after_period: *after_period,
@@ -357,6 +359,7 @@ fn lower_history(package: &hir::Package) -> ir::History {
                         provenance: ir::Provenance {
                             precision,
                             sources: sources.clone(),
+                            inferred: record.inferred.clone(),
                         },
                     };
                     events.push((record.position, event));
@@ -368,9 +371,11 @@ fn lower_history(package: &hir::Package) -> ir::History {
                         decision: Some(history.decisions.len()),
                         election: true,
                         sources,
+                        inferred: record.inferred.clone(),
                     });
                     (vec![*party], None)
                 }
+                hir::Subject::Further(_) => (Vec::new(), None),
             };
             history.decisions.push(ir::DecisionRecord {
                 id: d.name.clone(),
@@ -384,6 +389,13 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 },
                 text: d.text.clone(),
                 sources: d.sources.clone(),
+                further: match &d.subject {
+                    hir::Subject::Further(further) => Some(further.clone()),
+                    hir::Subject::Nobody
+                    | hir::Subject::Admits(_)
+                    | hir::Subject::Invites { .. }
+                    | hir::Subject::Elects { .. } => None,
+                },
             });
         }
         history.meetings.push(ir::MeetingRecord {
@@ -393,6 +405,7 @@ fn lower_history(package: &hir::Package) -> ir::History {
             provenance: ir::Provenance {
                 precision: record.precision,
                 sources: record.sources.clone(),
+                inferred: record.inferred.clone(),
             },
             attendance_known: record.attendance_known,
             last_day: record.last_day,
@@ -412,9 +425,11 @@ fn lower_history(package: &hir::Package) -> ir::History {
     };
     for event in &package.events {
         let sources = event.sources.clone();
+        let inferred = event.inferred.clone();
         let provenance = |precision: ir::Precision| ir::Provenance {
             precision,
             sources: sources.clone(),
+            inferred: inferred.clone(),
         };
         let (day, topic, text, precision) = match &event.kind {
             hir::EventKind::Decline { party, turn } => {
@@ -436,6 +451,7 @@ fn lower_history(package: &hir::Package) -> ir::History {
                     decision,
                     election: false,
                     sources: sources.clone(),
+                    inferred: inferred.clone(),
                 });
                 let text = format!("the chair is handed over to {}{by}", code(*to));
                 (*on, "chair", text, *precision)
@@ -488,6 +504,7 @@ fn lower_history(package: &hir::Package) -> ir::History {
                     precision: *precision,
                     decision,
                     sources: sources.clone(),
+                    inferred: inferred.clone(),
                 });
                 let text = format!("{} becomes {}{by}", code(*party), status.name());
                 (*on, "membership", text, *precision)
@@ -506,6 +523,7 @@ fn lower_history(package: &hir::Package) -> ir::History {
                     observers: observers.clone(),
                     chair: *chair,
                     sources: sources.clone(),
+                    inferred: inferred.clone(),
                 });
                 let list = |what: &str, parties: &Option<Vec<hir::PartyId>>| {
                     parties.as_ref().map(|ps| {
@@ -535,8 +553,52 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 history.notes.push(ir::Note {
                     text: text.clone(),
                     sources,
+                    inferred,
                 });
                 continue;
+            }
+            hir::EventKind::Application {
+                party,
+                status,
+                on,
+                precision,
+                outcome,
+                decided_on,
+                decided_by,
+            } => {
+                let (decision, by) = decided(decided_by, &history.decisions);
+                history.applications.push(ir::Application {
+                    party: *party,
+                    status: *status,
+                    day: *on,
+                    precision: *precision,
+                    outcome: *outcome,
+                    decided_on: *decided_on,
+                    decision,
+                    sources: sources.clone(),
+                    inferred: inferred.clone(),
+                });
+                let what = match status {
+                    ir::Status::Member => "membership",
+                    ir::Status::Pending | ir::Status::Observer | ir::Status::Invited | ir::Status::None => {
+                        "observer status"
+                    }
+                };
+                let when = decided_on
+                    .map(|(d, p)| {
+                        if p.is_exact() {
+                            format!(" on {}", charter_runtime::date::format(d))
+                        } else {
+                            format!(" {}", p.describe(d))
+                        }
+                    })
+                    .unwrap_or_default();
+                let text = format!(
+                    "{} applies for {what} ({}{when}{by})",
+                    code(*party),
+                    outcome.word()
+                );
+                (*on, "membership", text, *precision)
             }
         };
         let lowered = ir::Event {

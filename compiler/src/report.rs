@@ -79,6 +79,16 @@ pub enum FindingCode {
     /// A recorded decline for a turn that no term of the rules starts on:
     /// it has no effect.
     DeclineOffTurn,
+    /// A meeting of a kind the text does not provide (declared in the
+    /// history with `meeting kind`): a note, or an advisory where decisions
+    /// were taken there.
+    MeetingOutsideText,
+    /// An application for membership or observer status still pending at
+    /// the horizon.
+    ApplicationPending,
+    /// An application recorded as granted or refused with no valid
+    /// recorded decision behind the outcome.
+    ApplicationUndecided,
 }
 
 impl FindingCode {
@@ -144,6 +154,9 @@ pub struct Finding {
     pub decision: Option<String>,
     /// The sources of the records it rests on.
     pub sources: Vec<String>,
+    /// Where a record it rests on is inferred rather than stated by its
+    /// source: why (the finding is then `possible`).
+    pub inferred: Vec<String>,
     pub message: String,
 }
 
@@ -201,6 +214,8 @@ pub struct PartyTimeline {
     pub attended: Vec<String>,
     /// Its changes of status as the history records them.
     pub recorded: Vec<String>,
+    /// Its applications: for what, when, and the outcome.
+    pub applications: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -228,6 +243,10 @@ pub struct MeetingRow {
     pub present: Vec<String>,
     pub observers: Vec<String>,
     pub sources: Vec<String>,
+    /// Why the record is inferred rather than stated, where it is.
+    pub inferred: Option<String>,
+    /// What the history calls a kind of meeting the text does not provide.
+    pub outside_text: Option<String>,
     pub decisions: Vec<DecisionRow>,
 }
 
@@ -251,12 +270,15 @@ pub struct EventRow {
     pub topic: String,
     pub text: String,
     pub sources: Vec<String>,
+    /// Why the record is inferred rather than stated, where it is.
+    pub inferred: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NoteRow {
     pub text: String,
     pub sources: Vec<String>,
+    pub inferred: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -357,6 +379,7 @@ pub fn build(
         meeting: None,
         decision: None,
         sources: Vec::new(),
+        inferred: Vec::new(),
         message,
     };
 
@@ -474,6 +497,7 @@ pub fn build(
                         .collect(),
                     decision: decided_by.map(|d| d.id.clone()),
                     sources: h.sources.clone(),
+                    inferred: h.inferred.iter().cloned().collect(),
                     ..finding(
                         FindingCode::SuccessionOutOfOrder,
                         severity,
@@ -510,6 +534,7 @@ pub fn build(
                     clause: Some(clause.clone()),
                     parties: vec![party(previous.to)],
                     sources: previous.sources.iter().chain(&h.sources).cloned().collect(),
+                    inferred: previous.inferred.iter().chain(&h.inferred).cloned().collect(),
                     ..finding(
                         FindingCode::TermOverrun,
                         Severity::Violation,
@@ -527,6 +552,7 @@ pub fn build(
                     clause: Some(clause.clone()),
                     parties: vec![party(previous.to), party(h.to)],
                     sources: previous.sources.iter().chain(&h.sources).cloned().collect(),
+                    inferred: previous.inferred.iter().chain(&h.inferred).cloned().collect(),
                     ..finding(
                         FindingCode::TermCutShort,
                         Severity::Advisory,
@@ -563,9 +589,49 @@ pub fn build(
             certainty,
             meeting: Some(record.id.clone()),
             sources: record.provenance.sources.clone(),
+            inferred: record.provenance.inferred.iter().cloned().collect(),
             ..f
         };
         let version = interp.version_at(m.date);
+        let outside = bundle.outside_kinds.iter().find(|k| k.kind == m.kind);
+        if let Some(outside) = outside {
+            let provided: Vec<String> = version
+                .map(|v| v.obligations.iter().map(|o| kind(o.kind, &bundle.meeting_kinds)).collect())
+                .unwrap_or_default();
+            let taken = record_decisions_at(bundle, &record.id);
+            let (severity, decided) = if taken.is_empty() {
+                (Severity::Note, String::new())
+            } else {
+                (
+                    Severity::Advisory,
+                    format!(
+                        "; decisions taken there ({}) are judged by the general decision rule",
+                        taken.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            };
+            findings.push(at_meeting(Finding {
+                clause: version
+                    .and_then(|v| v.obligations.first())
+                    .map(|o| o.cite.clause.clone()),
+                ..finding(
+                    FindingCode::MeetingOutsideText,
+                    severity,
+                    m.date,
+                    format!(
+                        "`{}` is a {} ({}), a kind of meeting the text does not provide (it provides {}){decided}",
+                        record.id,
+                        outside.name,
+                        kind(m.kind, &bundle.meeting_kinds),
+                        if provided.is_empty() {
+                            "none".to_string()
+                        } else {
+                            provided.join(", ")
+                        }
+                    ),
+                )
+            }));
+        }
         // The clause that makes the chair host this kind: a `chair must
         // host` statement, or a cadence statement's `hosted by chair`.
         let host_cite = version.and_then(|v| {
@@ -729,6 +795,8 @@ pub fn build(
             present: parties(&m.present),
             observers: parties(&m.observers),
             sources: record.provenance.sources.clone(),
+            inferred: record.provenance.inferred.clone(),
+            outside_text: outside.map(|k| k.name.clone()),
             decisions,
         });
     }
@@ -775,24 +843,142 @@ pub fn build(
         for arrangement in &version.interim {
             let ends =
                 date::add(version.from, arrangement.period, 1).ok_or(charter_runtime::EvalError::DateOutOfRange)?;
-            if ends <= until && arrangement.after_period.is_none() {
+            if ends > until || arrangement.after_period.is_some() {
+                continue;
+            }
+            // The further decisions recorded on it since the version began,
+            // in date order, with whether each is valid.
+            let mut further: Vec<(usize, &ir::DecisionRecord, &ir::FurtherDecision)> = bundle
+                .history
+                .decisions
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.decision.meeting.date >= version.from && d.decision.meeting.date <= until)
+                .filter_map(|(i, d)| {
+                    d.further
+                        .as_ref()
+                        .filter(|f| f.what == arrangement.key)
+                        .map(|f| (i, d, f))
+                })
+                .collect();
+            further.sort_by_key(|(_, d, _)| d.decision.meeting.date);
+            let valid = further.iter().find(|(i, _, _)| tables.decided(Some(*i)));
+            let period = format!(
+                "{} for {} from {} ended on {}, pending further decision",
+                arrangement.what,
+                charter_runtime::value::duration_text(&arrangement.period),
+                date::format(version.from),
+                date::format(ends),
+            );
+            let described = |d: &ir::DecisionRecord, f: &ir::FurtherDecision| {
+                format!(
+                    "decision `{}` at `{}` on {} ({}{})",
+                    d.id,
+                    d.decision.meeting.id.as_deref().unwrap_or("a meeting"),
+                    date::format(d.decision.meeting.date),
+                    match f.outcome {
+                        ir::Further::Continued => "continued",
+                        ir::Further::Changed => "changed",
+                        ir::Further::Relocated => "relocated",
+                    },
+                    f.detail.as_ref().map(|t| format!(": {t}")).unwrap_or_default()
+                )
+            };
+            let message = match (valid, further.first()) {
+                (Some((_, d, _)), _) if d.decision.meeting.date <= ends => continue,
+                (Some((_, d, f)), _) => format!(
+                    "{period}; the further decision came only after it, {}",
+                    described(d, f)
+                ),
+                (None, Some((_, d, f))) => format!(
+                    "{period}; a further decision is recorded, {}, but it is not valid or cannot be judged",
+                    described(d, f)
+                ),
+                (None, None) => format!(
+                    "{period}; no further decision is recorded, and the text says neither that it lapses nor that it continues (§ {})",
+                    arrangement.cite.clause
+                ),
+            };
+            let decision = valid.or(further.first()).map(|(_, d, _)| d);
+            findings.push(Finding {
+                clause: Some(arrangement.cite.clause.clone()),
+                decision: decision.map(|d| d.id.clone()),
+                sources: decision.map(|d| d.sources.clone()).unwrap_or_default(),
+                ..finding(FindingCode::InterimPastPeriod, Severity::Advisory, ends, message)
+            });
+        }
+    }
+
+    // Applications: pending at the horizon, or decided with no valid
+    // decision behind the outcome.
+    for a in bundle.history.applications.iter().filter(|a| a.day <= until) {
+        let version = interp.version_at(a.day);
+        let clause = match a.status {
+            ir::Status::Member => version.and_then(|v| v.membership.first()).map(|m| m.cite.clause.clone()),
+            ir::Status::Pending | ir::Status::Observer | ir::Status::Invited | ir::Status::None => version
+                .and_then(|v| v.observers.as_ref())
+                .map(|o| o.cite.clause.clone()),
+        };
+        let decided_by = a.decision.and_then(|d| bundle.history.decisions.get(d));
+        let outcome_known = a.decided_on.is_none_or(|(d, _)| d <= until);
+        let base = Finding {
+            clause,
+            parties: vec![party(a.party)],
+            decision: decided_by.map(|d| d.id.clone()),
+            sources: a.sources.clone(),
+            inferred: a.inferred.iter().cloned().collect(),
+            certainty: if a.precision.is_exact() {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            },
+            ..finding(FindingCode::ApplicationPending, Severity::Note, a.day, String::new())
+        };
+        let asked = format!(
+            "{} {} {}",
+            party(a.party),
+            application_for(a.status),
+            dated(a.precision, a.day)
+        );
+        match a.outcome {
+            ir::Outcome::Pending => findings.push(Finding {
+                day: date::format(until),
+                message: format!("{asked}; no outcome is recorded by {}", date::format(until)),
+                ..base
+            }),
+            ir::Outcome::Granted | ir::Outcome::Refused if !outcome_known => {
                 findings.push(Finding {
-                    clause: Some(arrangement.cite.clause.clone()),
-                    ..finding(
-                        FindingCode::InterimPastPeriod,
-                        Severity::Advisory,
-                        ends,
-                        format!(
-                            "{} for {} from {} ended on {}, pending further decision; the text says neither that it lapses nor that it continues (§ {})",
-                            arrangement.what,
-                            charter_runtime::value::duration_text(&arrangement.period),
-                            date::format(version.from),
-                            date::format(ends),
-                            arrangement.cite.clause
-                        ),
-                    )
+                    day: date::format(until),
+                    message: format!("{asked}; its outcome comes after {}", date::format(until)),
+                    ..base
+                })
+            }
+            // Observer status is admitted by decision (`observers ...
+            // admitted by`); membership may come otherwise (`open to`).
+            ir::Outcome::Granted | ir::Outcome::Refused
+                if a.status == ir::Status::Observer
+                    && version.is_some_and(|v| v.observers.is_some())
+                    && !tables.decided(a.decision) =>
+            {
+                let by = match decided_by {
+                    Some(d) => format!("decision `{}`, which is not valid", d.id),
+                    None => "no recorded decision".to_string(),
+                };
+                findings.push(Finding {
+                    code: FindingCode::ApplicationUndecided.code(),
+                    severity: Severity::Advisory,
+                    day: date::format(a.decided_on.map_or(a.day, |(d, _)| d)),
+                    message: format!(
+                        "{asked}; the history records it {}{}, with {by} behind it, but the text admits observers by decision",
+                        a.outcome.word(),
+                        a.decided_on
+                            .map(|(d, p)| format!(" {}", dated(p, d)))
+                            .unwrap_or_default()
+                    ),
+                    ..base
                 });
             }
+            ir::Outcome::Granted | ir::Outcome::Refused | ir::Outcome::Withdrawn => {}
         }
     }
 
@@ -870,6 +1056,7 @@ pub fn build(
                 .and_then(|d| bundle.history.decisions.get(d))
                 .map(|d| d.id.clone()),
             sources: change.sources.clone(),
+            inferred: change.inferred.iter().cloned().collect(),
             ..finding(
                 FindingCode::StatusChangeUndecided,
                 severity,
@@ -951,6 +1138,7 @@ pub fn build(
                 },
                 parties: parties(&named),
                 sources: snapshot.sources.clone(),
+                inferred: snapshot.inferred.iter().cloned().collect(),
                 ..finding(
                     FindingCode::SnapshotDisagrees,
                     Severity::Advisory,
@@ -1035,6 +1223,12 @@ pub fn build(
         })
         .collect();
 
+    // A finding that rests on an inferred record is possible, not certain.
+    for f in &mut findings {
+        if !f.inferred.is_empty() {
+            f.certainty = Certainty::Possible;
+        }
+    }
     let summary = Summary::of(&findings);
     Ok(Report {
         policy: PolicyInfo {
@@ -1066,6 +1260,7 @@ pub fn build(
                 topic: e.topic.clone(),
                 text: e.text.clone(),
                 sources: e.provenance.sources.clone(),
+                inferred: e.provenance.inferred.clone(),
             })
             .collect(),
         notes: bundle
@@ -1075,12 +1270,24 @@ pub fn build(
             .map(|n| NoteRow {
                 text: n.text.clone(),
                 sources: n.sources.clone(),
+                inferred: n.inferred.clone(),
             })
             .collect(),
         coverage,
         lints,
         summary,
     })
+}
+
+/// The ids of the decisions recorded at a meeting.
+fn record_decisions_at(bundle: &ir::Bundle, meeting: &str) -> Vec<String> {
+    bundle
+        .history
+        .decisions
+        .iter()
+        .filter(|d| d.decision.meeting.id.as_deref() == Some(meeting))
+        .map(|d| d.id.clone())
+        .collect()
 }
 
 /// Each party's status from adoption to the horizon, as periods.
@@ -1136,17 +1343,49 @@ fn status_timelines(bundle: &ir::Bundle, interp: &Interpreter<'_>, until: Day) -
                 .filter(|c| c.party == p && c.day <= until)
                 .map(|c| format!("{} {}", c.status.name(), c.precision.describe(c.day)))
                 .collect();
-            (!periods.is_empty() || !attended.is_empty() || !roles.is_empty() || !recorded.is_empty()).then(|| {
-                PartyTimeline {
-                    party: interp.party_name(p),
-                    periods,
-                    roles,
-                    attended,
-                    recorded,
-                }
+            let applications: Vec<String> = bundle
+                .history
+                .applications
+                .iter()
+                .filter(|a| a.party == p && a.day <= until)
+                .map(|a| {
+                    let outcome = match a.decided_on.filter(|(d, _)| *d <= until) {
+                        Some((d, precision)) => format!("{} {}", a.outcome.word(), dated(precision, d)),
+                        None if a.decided_on.is_some() => "pending".to_string(),
+                        None => a.outcome.word().to_string(),
+                    };
+                    format!(
+                        "{} {} ({outcome})",
+                        application_for(a.status),
+                        dated(a.precision, a.day)
+                    )
+                })
+                .collect();
+            let any = !periods.is_empty()
+                || !attended.is_empty()
+                || !roles.is_empty()
+                || !recorded.is_empty()
+                || !applications.is_empty();
+            any.then(|| PartyTimeline {
+                party: interp.party_name(p),
+                periods,
+                roles,
+                attended,
+                recorded,
+                applications,
             })
         })
         .collect()
+}
+
+/// What an application asks for.
+fn application_for(status: ir::Status) -> &'static str {
+    match status {
+        ir::Status::Member => "applied for membership",
+        ir::Status::Pending | ir::Status::Observer | ir::Status::Invited | ir::Status::None => {
+            "applied for observer status"
+        }
+    }
 }
 
 fn push_period(periods: &mut Vec<Period>, status: ir::Status, from: Day, until: Option<Day>) {
@@ -1213,11 +1452,11 @@ pub fn render_text(report: &Report) -> String {
                 (None, _) => String::new(),
             };
             line(format!(
-                "    {}{until}  {}  {}{decision}  [{}]",
+                "    {}{until}  {}  {}{decision}{}",
                 o.from,
                 o.party,
                 o.how,
-                o.sources.join("; ")
+                bracketed(&o.sources)
             ));
         }
     }
@@ -1264,7 +1503,11 @@ pub fn render_text(report: &Report) -> String {
         } else {
             format!("; recorded: {}", party.recorded.join(", "))
         };
-        line(format!("  {:<7} {periods}{roles}{attended}{recorded}", party.party));
+        let applications: String = party.applications.iter().map(|a| format!("; {a}")).collect();
+        line(format!(
+            "  {:<7} {periods}{roles}{attended}{recorded}{applications}",
+            party.party
+        ));
     }
     line(String::new());
     line("MEETINGS AND DECISIONS under the rules in force".to_string());
@@ -1279,11 +1522,19 @@ pub fn render_text(report: &Report) -> String {
             "attendance not recorded".to_string()
         };
         line(format!(
-            "  {date}  {} `{}`{}{}, {present}",
+            "  {date}  {}{} `{}`{}{}, {present}{}",
             m.kind,
+            m.outside_text
+                .as_ref()
+                .map(|n| format!(" ({n}; not a kind the text provides)"))
+                .unwrap_or_default(),
             m.id,
             m.place.as_ref().map(|p| format!(" at {p}")).unwrap_or_default(),
             m.host.as_ref().map(|h| format!(", host {h}")).unwrap_or_default(),
+            m.inferred
+                .as_ref()
+                .map(|why| format!(" (inferred: {why})"))
+                .unwrap_or_default(),
         ));
         for d in &m.decisions {
             line(format!(
@@ -1366,14 +1617,31 @@ pub fn render_text(report: &Report) -> String {
         line(String::new());
         line("RECORDED EVENTS".to_string());
         for e in &report.events {
-            line(format!("  {}  {}  [{}]", e.when, e.text, e.sources.join("; ")));
+            line(format!(
+                "  {}  {}{}{}",
+                e.when,
+                e.text,
+                e.inferred
+                    .as_ref()
+                    .map(|why| format!(" (inferred: {why})"))
+                    .unwrap_or_default(),
+                bracketed(&e.sources)
+            ));
         }
     }
     if !report.notes.is_empty() {
         line(String::new());
         line("NOTES: what the history records with no rule of its own (events before the modalities, sources that disagree)".to_string());
         for n in &report.notes {
-            line(format!("  - {}  [{}]", n.text, n.sources.join("; ")));
+            line(format!(
+                "  - {}{}{}",
+                n.text,
+                n.inferred
+                    .as_ref()
+                    .map(|why| format!(" (inferred: {why})"))
+                    .unwrap_or_default(),
+                bracketed(&n.sources)
+            ));
         }
     }
     line(String::new());
@@ -1428,11 +1696,24 @@ fn dated(precision: Precision, day: Day) -> String {
     }
 }
 
+/// A record's sources after its text: `  [a; b]`, or nothing.
+fn bracketed(sources: &[String]) -> String {
+    if sources.is_empty() {
+        String::new()
+    } else {
+        format!("  [{}]", sources.join("; "))
+    }
+}
+
 /// One finding on one line: severity, code, what, and how sure.
 fn finding_line(f: &Finding) -> String {
-    let possible = match f.certainty {
-        Certainty::Certain => "",
-        Certainty::Possible => " (possible: the record's date is approximate)",
+    let possible = match (f.certainty, f.inferred.is_empty()) {
+        (Certainty::Certain, _) => String::new(),
+        (Certainty::Possible, true) => " (possible: the record's date is approximate)".to_string(),
+        (Certainty::Possible, false) => format!(
+            " (possible: it rests on a record that is inferred, not stated: {})",
+            f.inferred.join("; ")
+        ),
     };
     format!("{} [{}] {}{possible}", f.severity.name(), f.code, f.message)
 }

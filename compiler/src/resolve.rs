@@ -44,7 +44,9 @@ pub struct MeetingKindDef<'a> {
     /// Position in name order (set once all kinds are collected).
     pub id: hir::MeetingKindId,
     pub def: Def,
-    pub decl: &'a MeetingDecl,
+    /// The policy's `meeting` statement; `None` for a kind the history
+    /// declares (`meeting kind K "..."`), which the text does not provide.
+    pub decl: Option<&'a MeetingDecl>,
 }
 
 /// A decision kind: built in (no definition) or declared.
@@ -261,7 +263,7 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                                         file,
                                         span: decl.kind.span,
                                     },
-                                    decl,
+                                    decl: Some(decl),
                                 },
                             );
                         }
@@ -304,6 +306,29 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                 | StmtKind::Amendments { .. } => {}
             },
             Item::Block(_) | Item::Test(_) | Item::NonNormative(_) => {}
+        }
+    }
+    for (file, record) in records(package) {
+        if let RecordKind::MeetingKind { id, .. } = &record.kind {
+            if let Some(first) = env.meeting_kinds.get(&id.name) {
+                sink.push(
+                    file,
+                    ResolveDiagnostic::DuplicateMeeting {
+                        name: id.name.clone(),
+                        span: id.span,
+                        first: first.def.span_in(file),
+                    },
+                );
+            } else {
+                env.meeting_kinds.insert(
+                    id.name.clone(),
+                    MeetingKindDef {
+                        id: 0,
+                        def: Def { file, span: id.span },
+                        decl: None,
+                    },
+                );
+            }
         }
     }
     for (file, record) in records(package) {
@@ -580,7 +605,11 @@ fn source_text(s: &SourceRef) -> String {
 /// was reported here, or by `wellformed` for a date off the calendar or a
 /// missing adoption date.
 pub fn resolve(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) -> Option<hir::Resolved> {
-    let r = Resolver { env, sink };
+    let r = Resolver {
+        env,
+        sink,
+        interim: interim_arrangements(package),
+    };
     r.package(package)
 }
 
@@ -617,6 +646,40 @@ fn blocks(package: &Package<'_>) -> Vec<hir::Block> {
 struct Resolver<'e, 'a, 's> {
     env: &'e Env<'a>,
     sink: &'s mut Sink,
+    /// The arrangements the policy makes pending further decision, by the
+    /// name a `further` decision gives them.
+    interim: Vec<&'static str>,
+}
+
+/// The arrangements a policy or its amendments make pending further
+/// decision: the Support Unit (its composition or its location).
+fn interim_arrangements(package: &Package<'_>) -> Vec<&'static str> {
+    let pending = items(package).into_iter().any(|item| match item.node {
+        Item::Stmt(Stmt {
+            kind: StmtKind::SupportUnit {
+                pending_further_decision,
+                ..
+            }
+            | StmtKind::Location {
+                pending_further_decision,
+                ..
+            },
+            ..
+        }) => *pending_further_decision,
+        Item::Party(_) | Item::Block(_) | Item::Rule(_) | Item::Test(_) | Item::Stmt(_) | Item::NonNormative(_) => {
+            false
+        }
+    });
+    if pending {
+        vec!["support_unit"]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The reasons a record gives for being inferred, as one text.
+fn inferred_text(reasons: &[Str]) -> Option<String> {
+    (!reasons.is_empty()).then(|| reasons.iter().map(|r| r.value.as_str()).collect::<Vec<_>>().join("; "))
 }
 
 impl Resolver<'_, '_, '_> {
@@ -658,7 +721,9 @@ impl Resolver<'_, '_, '_> {
             .enumerate()
             .filter_map(|(position, (file, record))| match &record.kind {
                 RecordKind::Meeting(meeting) => Some(self.meeting_record(file, position, meeting, &record.sources)),
-                RecordKind::Decline { .. }
+                RecordKind::MeetingKind { .. }
+                | RecordKind::Application { .. }
+                | RecordKind::Decline { .. }
                 | RecordKind::Designation { .. }
                 | RecordKind::SilenceBroken { .. }
                 | RecordKind::Handover { .. }
@@ -684,6 +749,23 @@ impl Resolver<'_, '_, '_> {
             source,
             blocks: blocks(package),
             meeting_kinds: self.env.meeting_kinds.keys().cloned().collect(),
+            outside_kinds: records(package)
+                .into_iter()
+                .filter_map(|(file, record)| {
+                    let RecordKind::MeetingKind { id, name } = &record.kind else {
+                        return None;
+                    };
+                    self.env
+                        .meeting_kinds
+                        .get(&id.name)
+                        .filter(|k| k.decl.is_none() && k.def.file == file && k.def.span == id.span)
+                        .map(|k| ir::OutsideKind {
+                            kind: k.id,
+                            name: name.value.clone(),
+                            sources: record.sources.iter().map(source_text).collect(),
+                        })
+                })
+                .collect(),
             decision_kinds: self.env.decision_kinds.keys().cloned().collect(),
             parties: parties.into_iter().collect::<Option<_>>()?,
             base: base?,
@@ -797,6 +879,7 @@ impl Resolver<'_, '_, '_> {
                     | MeetingFieldKind::Present(_)
                     | MeetingFieldKind::Observers(_)
                     | MeetingFieldKind::Source(_)
+                    | MeetingFieldKind::Inferred(_)
                     | MeetingFieldKind::Decision(_) => {}
                 }
             }
@@ -1154,7 +1237,56 @@ impl Resolver<'_, '_, '_> {
     fn event(&mut self, file: FileId, position: usize, record: &Record) -> Option<Option<hir::Event>> {
         let env = self.env;
         let kind = match &record.kind {
-            RecordKind::Meeting(_) | RecordKind::Test(_) | RecordKind::Party(_) => return None,
+            RecordKind::Meeting(_) | RecordKind::MeetingKind { .. } | RecordKind::Test(_) | RecordKind::Party(_) => {
+                return None
+            }
+            RecordKind::Application {
+                party,
+                status,
+                on,
+                outcome,
+            } => {
+                let party = env.party(file, party, self.sink);
+                let applied_for = match status.name.as_str() {
+                    "member" | "membership" => Some(ir::Status::Member),
+                    "observer" => Some(ir::Status::Observer),
+                    _unknown => {
+                        self.sink.push(
+                            file,
+                            ResolveDiagnostic::UnknownApplication {
+                                status: status.name.clone(),
+                                span: status.span,
+                            },
+                        );
+                        None
+                    }
+                };
+                let decided_by = outcome
+                    .as_ref()
+                    .and_then(|o| o.decided_by.as_ref())
+                    .map(|(meeting, decision)| self.decided_by(file, meeting, decision));
+                let decided_on = outcome
+                    .as_ref()
+                    .and_then(|o| o.on.as_ref())
+                    .map(|spec| day(&spec.date).zip(precision(spec.precision)));
+                let outcome = match outcome.as_ref().map(|o| o.outcome) {
+                    None | Some(Outcome::Pending) => ir::Outcome::Pending,
+                    Some(Outcome::Granted) => ir::Outcome::Granted,
+                    Some(Outcome::Refused) => ir::Outcome::Refused,
+                    Some(Outcome::Withdrawn) => ir::Outcome::Withdrawn,
+                };
+                (|| {
+                    Some(hir::EventKind::Application {
+                        party: party?,
+                        status: applied_for?,
+                        on: day(&on.date)?,
+                        precision: precision(on.precision)?,
+                        outcome,
+                        decided_on: decided_on.map_or(Some(None), |d| d.map(Some))?,
+                        decided_by: decided_by.map_or(Some(None), |d| d.map(Some))?,
+                    })
+                })()
+            }
             RecordKind::Decline { party, turn } => env.party(file, party, self.sink).and_then(|party| {
                 Some(hir::EventKind::Decline {
                     party,
@@ -1285,6 +1417,7 @@ impl Resolver<'_, '_, '_> {
             position,
             kind,
             sources: record.sources.iter().map(source_text).collect(),
+            inferred: inferred_text(&record.inferred),
         }))
     }
 
@@ -1328,6 +1461,7 @@ impl Resolver<'_, '_, '_> {
         let mut host: Option<Option<hir::PartyId>> = Some(None);
         let (mut present, mut observers) = (Some(Vec::new()), Some(Vec::new()));
         let mut decisions = Some(Vec::new());
+        let mut inferred = None;
         let present_names: Vec<&str> = meeting
             .fields
             .iter()
@@ -1340,6 +1474,7 @@ impl Resolver<'_, '_, '_> {
                 | MeetingFieldKind::Host(_)
                 | MeetingFieldKind::Observers(_)
                 | MeetingFieldKind::Source(_)
+                | MeetingFieldKind::Inferred(_)
                 | MeetingFieldKind::Decision(_) => None,
             })
             .flatten()
@@ -1375,6 +1510,10 @@ impl Resolver<'_, '_, '_> {
                     "observers"
                 }
                 MeetingFieldKind::Source(_) => continue,
+                MeetingFieldKind::Inferred(why) => {
+                    inferred = Some(why.value.clone());
+                    "inferred"
+                }
                 MeetingFieldKind::Decision(decision) => {
                     let resolved = self.decision_record(file, meeting, decision, &present_names);
                     decisions = decisions.zip(resolved).map(|(mut list, d)| {
@@ -1409,6 +1548,7 @@ impl Resolver<'_, '_, '_> {
             last_day,
             observers: observers?,
             sources: sources.iter().map(source_text).collect(),
+            inferred,
             decisions: decisions?,
         })
     }
@@ -1502,6 +1642,35 @@ impl Resolver<'_, '_, '_> {
                     new_subject = Some(id.zip(from).map(|(party, from)| hir::Subject::Elects { party, from }));
                     "elects"
                 }
+                DecisionFieldKind::Further { what, outcome, detail } => {
+                    let known = self.interim.clone();
+                    new_subject = Some(if known.contains(&what.name.as_str()) {
+                        Some(hir::Subject::Further(ir::FurtherDecision {
+                            what: what.name.clone(),
+                            outcome: match outcome {
+                                Further::Continued => ir::Further::Continued,
+                                Further::Changed => ir::Further::Changed,
+                                Further::Relocated => ir::Further::Relocated,
+                            },
+                            detail: detail.as_ref().map(|d| d.value.clone()),
+                        }))
+                    } else {
+                        self.sink.push(
+                            file,
+                            ResolveDiagnostic::UnknownInterim {
+                                name: what.name.clone(),
+                                known: if known.is_empty() {
+                                    "none".to_string()
+                                } else {
+                                    backticked(&known)
+                                },
+                                span: what.span,
+                            },
+                        );
+                        None
+                    });
+                    "further"
+                }
                 DecisionFieldKind::Text(t) => {
                     text = Some(t.value.clone());
                     "text"
@@ -1542,6 +1711,8 @@ impl Resolver<'_, '_, '_> {
         };
         Some(hir::DecisionRecord {
             name: decision.id.name.clone(),
+            file,
+            span: decision.id.span,
             kind: kind?,
             objections: objections?,
             reservations: reservations?,

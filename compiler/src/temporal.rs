@@ -96,7 +96,33 @@ pub fn check(package: &hir::Resolved, sink: &mut Sink) {
         })
         .flatten()
         .collect();
+    let pending: std::collections::BTreeSet<hir::PartyId> = package
+        .statements()
+        .filter_map(|s| {
+            if let hir::StatementKind::Roster {
+                parties,
+                kind: hir::Membership::Pending { .. },
+            } = &s.kind
+            {
+                Some(parties.iter().map(|p| p.node))
+            } else {
+                None
+            }
+        })
+        .flatten()
+        .collect();
     for event in &package.events {
+        if let hir::EventKind::SilenceBroken { party, .. } = &event.kind {
+            if !pending.contains(party) {
+                sink.push(
+                    event.file,
+                    TemporalDiagnostic::SilenceNotPending {
+                        party: package.party(*party).id.clone(),
+                        span: event.span,
+                    },
+                );
+            }
+        }
         if let hir::EventKind::Joined { party, .. } = &event.kind {
             if !open.contains(party) {
                 sink.push(

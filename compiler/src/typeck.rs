@@ -110,6 +110,8 @@ pub fn check(package: &Package<'_>, env: &Env<'_>, files: &[SourceFile], sink: &
         match &record.kind {
             RecordKind::Test(test) => tests.push(check_test(env, &typed.signatures, files, &lines, file, test, sink)),
             RecordKind::Meeting(_)
+            | RecordKind::MeetingKind { .. }
+            | RecordKind::Application { .. }
             | RecordKind::Decline { .. }
             | RecordKind::Designation { .. }
             | RecordKind::SilenceBroken { .. }

@@ -393,6 +393,7 @@ fn record_specs(record: &Record) -> Vec<&DateSpec> {
                         | DecisionFieldKind::Reservations(_)
                         | DecisionFieldKind::Admits(_)
                         | DecisionFieldKind::Invites { .. }
+                        | DecisionFieldKind::Further { .. }
                         | DecisionFieldKind::Text(_)
                         | DecisionFieldKind::Source(_) => None,
                     })
@@ -403,8 +404,12 @@ fn record_specs(record: &Record) -> Vec<&DateSpec> {
                 | MeetingFieldKind::Host(_)
                 | MeetingFieldKind::Present(_)
                 | MeetingFieldKind::Observers(_)
-                | MeetingFieldKind::Source(_) => Vec::new(),
+                | MeetingFieldKind::Source(_)
+                | MeetingFieldKind::Inferred(_) => Vec::new(),
             })
+            .collect(),
+        RecordKind::Application { on, outcome, .. } => std::iter::once(on)
+            .chain(outcome.as_ref().and_then(|o| o.on.as_ref()))
             .collect(),
         RecordKind::Designation { on, .. }
         | RecordKind::SilenceBroken { on, .. }
@@ -412,7 +417,11 @@ fn record_specs(record: &Record) -> Vec<&DateSpec> {
         | RecordKind::Handover { on, .. }
         | RecordKind::Status { on, .. }
         | RecordKind::Snapshot { on, .. } => vec![on],
-        RecordKind::Decline { .. } | RecordKind::Note { .. } | RecordKind::Test(_) | RecordKind::Party(_) => Vec::new(),
+        RecordKind::Decline { .. }
+        | RecordKind::Note { .. }
+        | RecordKind::Test(_)
+        | RecordKind::Party(_)
+        | RecordKind::MeetingKind { .. } => Vec::new(),
     }
 }
 
@@ -482,7 +491,8 @@ fn record_dates(record: &Record, out: &mut Vec<DateLit>) {
                     | MeetingFieldKind::Host(_)
                     | MeetingFieldKind::Present(_)
                     | MeetingFieldKind::Observers(_)
-                    | MeetingFieldKind::Source(_) => {}
+                    | MeetingFieldKind::Source(_)
+                    | MeetingFieldKind::Inferred(_) => {}
                 }
             }
         }
@@ -493,7 +503,13 @@ fn record_dates(record: &Record, out: &mut Vec<DateLit>) {
         RecordKind::Handover { on, .. } | RecordKind::Status { on, .. } | RecordKind::Snapshot { on, .. } => {
             spec_dates(on, out)
         }
-        RecordKind::Note { .. } => {}
+        RecordKind::Application { on, outcome, .. } => {
+            spec_dates(on, out);
+            if let Some(spec) = outcome.as_ref().and_then(|o| o.on.as_ref()) {
+                spec_dates(spec, out);
+            }
+        }
+        RecordKind::Note { .. } | RecordKind::MeetingKind { .. } => {}
         RecordKind::Party(decl) => out.extend(decl.renames.iter().map(|r| r.on)),
         RecordKind::Test(test) => test_dates(test, out),
     }

@@ -487,6 +487,9 @@ pub struct SourceRef {
 pub struct Record {
     pub kind: RecordKind,
     pub sources: Vec<SourceRef>,
+    /// `inferred "why"`: the record's date or content is inferred, not
+    /// stated by its sources (each reason given).
+    pub inferred: Vec<Str>,
     pub span: Span,
 }
 
@@ -532,6 +535,20 @@ pub enum RecordKind {
         on: DateSpec,
         decided_by: Option<(Ident, Ident)>,
     },
+    /// `meeting kind briefing "Briefing for ambassadors"`: a kind of meeting
+    /// the text does not provide.
+    MeetingKind {
+        id: Ident,
+        name: Str,
+    },
+    /// `application ITA for observer on 2023-03-28 [OUTCOME]`
+    Application {
+        party: Ident,
+        /// `member` or `observer`.
+        status: Ident,
+        on: DateSpec,
+        outcome: Option<ApplicationOutcome>,
+    },
     /// `snapshot in 2015-10 members ... observers ... chair ...`: what a
     /// source lists on a day (each list, when given, is the whole list).
     Snapshot {
@@ -545,6 +562,74 @@ pub enum RecordKind {
         text: Str,
     },
     Test(TestDecl),
+}
+
+/// What became of an application: `pending`, or `granted`, `refused` or
+/// `withdrawn`, with the day and the decision when known.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApplicationOutcome {
+    pub outcome: Outcome,
+    pub on: Option<DateSpec>,
+    pub decided_by: Option<(Ident, Ident)>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Pending,
+    Granted,
+    Refused,
+    Withdrawn,
+}
+
+impl Outcome {
+    pub fn from_word(word: &str) -> Option<Outcome> {
+        match word {
+            "pending" => Some(Outcome::Pending),
+            "granted" => Some(Outcome::Granted),
+            "refused" => Some(Outcome::Refused),
+            "withdrawn" => Some(Outcome::Withdrawn),
+            _ => None,
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Outcome::Pending => "pending",
+            Outcome::Granted => "granted",
+            Outcome::Refused => "refused",
+            Outcome::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+/// What a further decision on an interim arrangement did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Further {
+    Continued,
+    Changed,
+    Relocated,
+}
+
+impl Further {
+    pub fn from_word(word: &str) -> Option<Further> {
+        match word {
+            "continued" => Some(Further::Continued),
+            "changed" => Some(Further::Changed),
+            "relocated" => Some(Further::Relocated),
+            _ => None,
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Further::Continued => "continued",
+            Further::Changed => "changed",
+            Further::Relocated => "relocated",
+        }
+    }
 }
 
 /// `meeting id { kind ... date ... decision d { ... } }`
@@ -571,6 +656,8 @@ pub enum MeetingFieldKind {
     Present(Vec<Ident>),
     Observers(Vec<Ident>),
     Source(SourceRef),
+    /// `inferred "why"`
+    Inferred(Str),
     Decision(DecisionRecord),
 }
 
@@ -596,6 +683,8 @@ pub enum DecisionFieldKind {
     Admits(Vec<Ident>),
     Invites { parties: Vec<Ident>, to: Option<Ident> },
     Elects { party: Ident, from: Option<DateSpec> },
+    /// `further support_unit relocated "Astana"`
+    Further { what: Ident, outcome: Further, detail: Option<Str> },
     Text(Str),
     Source(SourceRef),
 }

@@ -1067,6 +1067,7 @@ impl Builder {
             return Some(Record {
                 kind: RecordKind::Party(self.party(pair)),
                 sources: Vec::new(),
+                inferred: Vec::new(),
                 span,
             });
         }
@@ -1074,6 +1075,7 @@ impl Builder {
             return Some(Record {
                 kind: RecordKind::Test(self.test_decl(pair)),
                 sources: Vec::new(),
+                inferred: Vec::new(),
                 span,
             });
         }
@@ -1083,7 +1085,20 @@ impl Builder {
             .filter(|p| p.as_rule() == Rule::source_ref)
             .map(|p| self.source_ref(p.clone()))
             .collect();
-        let parts: Vec<Pair<'_, Rule>> = parts.into_iter().filter(|p| p.as_rule() != Rule::source_ref).collect();
+        let inferred: Vec<Str> = parts
+            .iter()
+            .filter(|p| p.as_rule() == Rule::inferred_mark)
+            .map(|p| {
+                kids(p.clone())
+                    .first()
+                    .cloned()
+                    .map_or_else(|| empty_str(span_of(p)), |s| self.string(s))
+            })
+            .collect();
+        let parts: Vec<Pair<'_, Rule>> = parts
+            .into_iter()
+            .filter(|p| p.as_rule() != Rule::source_ref && p.as_rule() != Rule::inferred_mark)
+            .collect();
         let one_ident = |i: usize| parts.get(i).cloned().map_or_else(|| empty_ident(span), ident);
         let spec_at = |i: usize| {
             parts
@@ -1103,10 +1118,17 @@ impl Builder {
                         span: source.span,
                     });
                 }
+                for why in &inferred {
+                    fields.push(MeetingField {
+                        kind: MeetingFieldKind::Inferred(why.clone()),
+                        span: why.span,
+                    });
+                }
                 fields.sort_by_key(|f| f.span.start);
                 return Some(Record {
                     kind: RecordKind::Meeting(MeetingRecord { id, fields }),
                     sources,
+                    inferred,
                     span,
                 });
             }
@@ -1146,6 +1168,19 @@ impl Builder {
                     _ => None,
                 },
             },
+            Rule::meeting_kind_record => RecordKind::MeetingKind {
+                id: one_ident(0),
+                name: parts
+                    .get(1)
+                    .cloned()
+                    .map_or_else(|| empty_str(span), |p| self.string(p)),
+            },
+            Rule::application_record => RecordKind::Application {
+                party: one_ident(0),
+                status: one_ident(1),
+                on: spec_at(2),
+                outcome: parts.get(3).cloned().map(|p| self.application_outcome(p)),
+            },
             Rule::snapshot_record => {
                 let list = |rule: Rule| {
                     parts
@@ -1175,7 +1210,42 @@ impl Builder {
                 return None;
             }
         };
-        Some(Record { kind, sources, span })
+        Some(Record {
+            kind,
+            sources,
+            inferred,
+            span,
+        })
+    }
+
+    fn application_outcome(&self, pair: Pair<'_, Rule>) -> ApplicationOutcome {
+        let span = span_of(&pair);
+        let parts = kids(pair);
+        let outcome = parts
+            .first()
+            .and_then(|p| Outcome::from_word(p.as_str()))
+            .unwrap_or(Outcome::Pending);
+        let on = parts
+            .iter()
+            .find(|p| p.as_rule() == Rule::date_spec)
+            .cloned()
+            .map(|p| self.date_spec(p));
+        let ids: Vec<Ident> = parts
+            .iter()
+            .filter(|p| p.as_rule() == Rule::ident)
+            .cloned()
+            .map(ident)
+            .collect();
+        let decided_by = match ids.as_slice() {
+            [m, d] => Some((m.clone(), d.clone())),
+            _ => None,
+        };
+        ApplicationOutcome {
+            outcome,
+            on,
+            decided_by,
+            span,
+        }
     }
 
     #[expect(
@@ -1207,6 +1277,9 @@ impl Builder {
                     }
                     Rule::attending_field => {
                         MeetingFieldKind::Observers(first.as_ref().map(ident_list).unwrap_or_default())
+                    }
+                    Rule::inferred_mark => {
+                        MeetingFieldKind::Inferred(first.map_or_else(|| empty_str(span), |p| self.string(p)))
                     }
                     other => {
                         self.unexpected(other, span);
@@ -1253,6 +1326,14 @@ impl Builder {
                     Rule::elects_field => DecisionFieldKind::Elects {
                         party: inner.first().cloned().map_or_else(|| empty_ident(fspan), ident),
                         from: inner.get(1).cloned().map(|p| self.date_spec(p)),
+                    },
+                    Rule::further_field => DecisionFieldKind::Further {
+                        what: inner.first().cloned().map_or_else(|| empty_ident(fspan), ident),
+                        outcome: inner
+                            .get(1)
+                            .and_then(|p| Further::from_word(p.as_str()))
+                            .unwrap_or(Further::Continued),
+                        detail: inner.get(2).cloned().map(|p| self.string(p)),
                     },
                     Rule::text_field => DecisionFieldKind::Text(
                         inner

@@ -24,6 +24,10 @@ pub struct Bundle {
     /// order of the sort names then in force (index = `PartyId`).
     pub order_epochs: Vec<OrderEpoch>,
     pub meeting_kinds: Vec<String>,
+    /// Meeting kinds the history declares that the text does not provide
+    /// (a briefing, an experts' group): no cadence, no host rule.
+    #[serde(default)]
+    pub outside_kinds: Vec<OutsideKind>,
     pub decision_kinds: Vec<String>,
     /// The base text first, then one version per amendment in adoption
     /// order; the version in force on a day is the last one whose `from` is
@@ -239,6 +243,9 @@ pub struct ObserverRule {
 /// decision (the Support Unit for two years).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Interim {
+    /// The name a further decision gives it (`further support_unit ...`).
+    #[serde(default)]
+    pub key: String,
     pub what: String,
     pub period: Duration,
     /// `Some(true)` it continues after the period, `Some(false)` it lapses,
@@ -267,6 +274,9 @@ pub struct History {
     /// What sources list on a day, for the audit to check the derivation.
     #[serde(default)]
     pub snapshots: Vec<Snapshot>,
+    /// Applications for membership or observer status.
+    #[serde(default)]
+    pub applications: Vec<Application>,
     /// Designations recorded: party, role, day.
     #[serde(default)]
     pub designations: Vec<(PartyId, String, Day)>,
@@ -274,6 +284,72 @@ pub struct History {
     pub events: Vec<Event>,
     /// Findings with no rule of their own, such as sources that disagree.
     pub notes: Vec<Note>,
+}
+
+/// A meeting kind the text does not provide, declared in the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutsideKind {
+    pub kind: MeetingKindId,
+    /// What the sources call it.
+    pub name: String,
+    pub sources: Vec<String>,
+}
+
+/// What became of an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Pending,
+    Granted,
+    Refused,
+    Withdrawn,
+}
+
+impl Outcome {
+    pub fn word(self) -> &'static str {
+        match self {
+            Outcome::Pending => "pending",
+            Outcome::Granted => "granted",
+            Outcome::Refused => "refused",
+            Outcome::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+/// A recorded application for membership or observer status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Application {
+    pub party: PartyId,
+    /// `Member` or `Observer`.
+    pub status: Status,
+    pub day: Day,
+    pub precision: Precision,
+    pub outcome: Outcome,
+    /// When the outcome came, as the source dates it.
+    pub decided_on: Option<(Day, Precision)>,
+    /// The recorded decision (index into `History::decisions`) behind the
+    /// outcome.
+    pub decision: Option<usize>,
+    pub sources: Vec<String>,
+    pub inferred: Option<String>,
+}
+
+/// What a further decision on an interim arrangement did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Further {
+    Continued,
+    Changed,
+    Relocated,
+}
+
+/// A decision on an arrangement made for a period pending further decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FurtherDecision {
+    /// The arrangement (`support_unit`).
+    pub what: String,
+    pub outcome: Further,
+    pub detail: Option<String>,
 }
 
 /// A recorded change of a party's status.
@@ -287,6 +363,8 @@ pub struct StatusChange {
     /// The recorded decision (index into `History::decisions`) that decided it.
     pub decision: Option<usize>,
     pub sources: Vec<String>,
+    #[serde(default)]
+    pub inferred: Option<String>,
 }
 
 /// What a source lists on a day: the whole list of members, of observers,
@@ -299,6 +377,8 @@ pub struct Snapshot {
     pub observers: Option<Vec<PartyId>>,
     pub chair: Option<PartyId>,
     pub sources: Vec<String>,
+    #[serde(default)]
+    pub inferred: Option<String>,
 }
 
 /// A recorded taking of office by the chair.
@@ -313,6 +393,8 @@ pub struct Handover {
     /// An election (`elects`) rather than a hand-over record.
     pub election: bool,
     pub sources: Vec<String>,
+    #[serde(default)]
+    pub inferred: Option<String>,
 }
 
 /// How exactly a source dates a record. A record dated "no later than D"
@@ -376,6 +458,10 @@ pub struct Provenance {
     pub precision: Precision,
     /// `document` or `document, paragraph`.
     pub sources: Vec<String>,
+    /// Why the record's date or content is inferred rather than stated by
+    /// its sources, where it is.
+    #[serde(default)]
+    pub inferred: Option<String>,
 }
 
 /// A recorded event, described for people.
@@ -392,6 +478,8 @@ pub struct Event {
 pub struct Note {
     pub text: String,
     pub sources: Vec<String>,
+    #[serde(default)]
+    pub inferred: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -420,6 +508,9 @@ pub struct DecisionRecord {
     pub decision: Decision,
     pub text: Option<String>,
     pub sources: Vec<String>,
+    /// A further decision on an interim arrangement.
+    #[serde(default)]
+    pub further: Option<FurtherDecision>,
 }
 
 /// A meeting as a value: recorded, written in a test, or read from facts.
