@@ -149,10 +149,16 @@ fn records(package: &hir::Resolved, sink: &mut Sink) {
         let (what, decided_by, need) = match &event.kind {
             hir::EventKind::Handover { to, decided_by, .. } => ("hand-over", decided_by, Need::Chair(*to)),
             hir::EventKind::StatusChange {
-                party, status, decided_by, ..
+                party,
+                status,
+                decided_by,
+                ..
             } => ("change of status", decided_by, Need::Status(*party, *status)),
             hir::EventKind::Application {
-                party, status, decided_by, ..
+                party,
+                status,
+                decided_by,
+                ..
             } => ("application", decided_by, Need::Status(*party, *status)),
             hir::EventKind::Decline { .. }
             | hir::EventKind::SilenceBroken { .. }

@@ -593,11 +593,7 @@ fn lower_history(package: &hir::Package) -> ir::History {
                         }
                     })
                     .unwrap_or_default();
-                let text = format!(
-                    "{} applies for {what} ({}{when}{by})",
-                    code(*party),
-                    outcome.word()
-                );
+                let text = format!("{} applies for {what} ({}{when}{by})", code(*party), outcome.word());
                 (*on, "membership", text, *precision)
             }
         };

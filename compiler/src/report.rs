@@ -596,7 +596,12 @@ pub fn build(
         let outside = bundle.outside_kinds.iter().find(|k| k.kind == m.kind);
         if let Some(outside) = outside {
             let provided: Vec<String> = version
-                .map(|v| v.obligations.iter().map(|o| kind(o.kind, &bundle.meeting_kinds)).collect())
+                .map(|v| {
+                    v.obligations
+                        .iter()
+                        .map(|o| kind(o.kind, &bundle.meeting_kinds))
+                        .collect()
+                })
                 .unwrap_or_default();
             let taken = record_decisions_at(bundle, &record.id);
             let (severity, decided) = if taken.is_empty() {
@@ -914,7 +919,9 @@ pub fn build(
     for a in bundle.history.applications.iter().filter(|a| a.day <= until) {
         let version = interp.version_at(a.day);
         let clause = match a.status {
-            ir::Status::Member => version.and_then(|v| v.membership.first()).map(|m| m.cite.clause.clone()),
+            ir::Status::Member => version
+                .and_then(|v| v.membership.first())
+                .map(|m| m.cite.clause.clone()),
             ir::Status::Pending | ir::Status::Observer | ir::Status::Invited | ir::Status::None => version
                 .and_then(|v| v.observers.as_ref())
                 .map(|o| o.cite.clause.clone()),
@@ -946,13 +953,11 @@ pub fn build(
                 message: format!("{asked}; no outcome is recorded by {}", date::format(until)),
                 ..base
             }),
-            ir::Outcome::Granted | ir::Outcome::Refused if !outcome_known => {
-                findings.push(Finding {
-                    day: date::format(until),
-                    message: format!("{asked}; its outcome comes after {}", date::format(until)),
-                    ..base
-                })
-            }
+            ir::Outcome::Granted | ir::Outcome::Refused if !outcome_known => findings.push(Finding {
+                day: date::format(until),
+                message: format!("{asked}; its outcome comes after {}", date::format(until)),
+                ..base
+            }),
             // Observer status is admitted by decision (`observers ...
             // admitted by`); membership may come otherwise (`open to`).
             ir::Outcome::Granted | ir::Outcome::Refused

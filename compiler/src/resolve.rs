@@ -656,14 +656,15 @@ struct Resolver<'e, 'a, 's> {
 fn interim_arrangements(package: &Package<'_>) -> Vec<&'static str> {
     let pending = items(package).into_iter().any(|item| match item.node {
         Item::Stmt(Stmt {
-            kind: StmtKind::SupportUnit {
-                pending_further_decision,
-                ..
-            }
-            | StmtKind::Location {
-                pending_further_decision,
-                ..
-            },
+            kind:
+                StmtKind::SupportUnit {
+                    pending_further_decision,
+                    ..
+                }
+                | StmtKind::Location {
+                    pending_further_decision,
+                    ..
+                },
             ..
         }) => *pending_further_decision,
         Item::Party(_) | Item::Block(_) | Item::Rule(_) | Item::Test(_) | Item::Stmt(_) | Item::NonNormative(_) => {

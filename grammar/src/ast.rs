@@ -681,10 +681,20 @@ pub enum DecisionFieldKind {
     Objections(Vec<Ident>),
     Reservations(Vec<Ident>),
     Admits(Vec<Ident>),
-    Invites { parties: Vec<Ident>, to: Option<Ident> },
-    Elects { party: Ident, from: Option<DateSpec> },
+    Invites {
+        parties: Vec<Ident>,
+        to: Option<Ident>,
+    },
+    Elects {
+        party: Ident,
+        from: Option<DateSpec>,
+    },
     /// `further support_unit relocated "Astana"`
-    Further { what: Ident, outcome: Further, detail: Option<Str> },
+    Further {
+        what: Ident,
+        outcome: Further,
+        detail: Option<Str>,
+    },
     Text(Str),
     Source(SourceRef),
 }

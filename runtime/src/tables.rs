@@ -1133,6 +1133,7 @@ mod tests {
                 rank: (0..parties as u32).collect(),
             }],
             meeting_kinds: Vec::new(),
+            outside_kinds: Vec::new(),
             decision_kinds: Vec::new(),
             versions: vec![Version {
                 from: Day::MIN,
