@@ -289,7 +289,7 @@ pub struct MeetingRecord {
     pub observers: Vec<PartyId>,
     pub sources: Vec<String>,
     /// Why the record's date or content is inferred, where it is.
-    pub inferred: Option<String>,
+    pub inferred: Option<ir::Inferred>,
     pub decisions: Vec<DecisionRecord>,
 }
 
@@ -346,7 +346,7 @@ pub struct Event {
     pub kind: EventKind,
     pub sources: Vec<String>,
     /// Why the record's date or content is inferred, where it is.
-    pub inferred: Option<String>,
+    pub inferred: Option<ir::Inferred>,
 }
 
 #[derive(Debug, Clone)]

@@ -154,9 +154,10 @@ pub struct Finding {
     pub decision: Option<String>,
     /// The sources of the records it rests on.
     pub sources: Vec<String>,
-    /// Where a record it rests on is inferred rather than stated by its
-    /// source: why (the finding is then `possible`).
-    pub inferred: Vec<String>,
+    /// The records it rests on that are inferred rather than stated by
+    /// their source, with why (the finding is `possible` when a record's
+    /// content, not only its date, is inferred).
+    pub inferred: Vec<ir::Inferred>,
     pub message: String,
 }
 
@@ -200,6 +201,8 @@ pub struct OfficeRow {
     pub decision: Option<String>,
     pub decision_valid: Option<bool>,
     pub sources: Vec<String>,
+    /// Why the record is inferred rather than stated, where it is.
+    pub inferred: Option<ir::Inferred>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -244,7 +247,7 @@ pub struct MeetingRow {
     pub observers: Vec<String>,
     pub sources: Vec<String>,
     /// Why the record is inferred rather than stated, where it is.
-    pub inferred: Option<String>,
+    pub inferred: Option<ir::Inferred>,
     /// What the history calls a kind of meeting the text does not provide.
     pub outside_text: Option<String>,
     pub decisions: Vec<DecisionRow>,
@@ -271,14 +274,14 @@ pub struct EventRow {
     pub text: String,
     pub sources: Vec<String>,
     /// Why the record is inferred rather than stated, where it is.
-    pub inferred: Option<String>,
+    pub inferred: Option<ir::Inferred>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NoteRow {
     pub text: String,
     pub sources: Vec<String>,
-    pub inferred: Option<String>,
+    pub inferred: Option<ir::Inferred>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -400,6 +403,7 @@ pub fn build(
                 decision: decision.map(|d| d.id.clone()),
                 decision_valid: h.decision.and_then(|d| tables.valid_records.get(d).copied()),
                 sources: h.sources.clone(),
+                inferred: h.inferred.clone(),
             }
         })
         .collect();
@@ -624,7 +628,7 @@ pub fn build(
                     severity,
                     m.date,
                     format!(
-                        "`{}` is a {} ({}), a kind of meeting the text does not provide (it provides {}){decided}",
+                        "`{}` is a {} ({}), not one of the meeting types the text provides ({}){decided}",
                         record.id,
                         outside.name,
                         kind(m.kind, &bundle.meeting_kinds),
@@ -695,8 +699,17 @@ pub fn build(
             }
         }
         let role = |p: ir::PartyId| version.and_then(|v| v.roles.iter().find(|r| r.parties.contains(&p)));
+        // A party the history records as a member or observer that day is
+        // not questioned here: the recorded change of status that made it
+        // one is judged on its own (`audit::status-change-undecided`).
+        let recorded_participant = |p: ir::PartyId| {
+            matches!(
+                tables.recorded_status(bundle, p, m.date),
+                ir::Status::Member | ir::Status::Observer
+            )
+        };
         for p in m.present.iter().chain(&m.observers) {
-            if !interp.may_attend(*p, m) && role(*p).is_none() {
+            if !interp.may_attend(*p, m) && role(*p).is_none() && !recorded_participant(*p) {
                 findings.push(at_meeting(Finding {
                     clause: version.and_then(|v| v.observers.as_ref()).map(|o| o.cite.clause.clone()),
                     parties: vec![party(*p)],
@@ -705,7 +718,7 @@ pub fn build(
                         Severity::Advisory,
                         m.date,
                         format!(
-                            "{} attended `{}`, but on {when} it is neither a member nor an admitted observer nor invited, and the text gives it no function",
+                            "{} attended `{}`, but on {when} it is neither a member nor an admitted observer nor invited by a recorded decision, and the text gives it no function",
                             party(*p),
                             record.id
                         ),
@@ -1114,11 +1127,20 @@ pub fn build(
                 differences.push((text.join(", and "), parties_named, differs(&first) && differs(&last)));
             }
         };
+        // What a source lists is evidence of what happened: it is checked
+        // against the recorded view (the rules' status, changed by every
+        // recorded change of status); departures of the records from the
+        // rules are found above.
+        let recorded_with = |status: ir::Status, d: Day| -> Vec<ir::PartyId> {
+            (0..bundle.parties.len() as ir::PartyId)
+                .filter(|p| tables.recorded_status(bundle, *p, d) == status)
+                .collect()
+        };
         if let Some(listed) = &snapshot.members {
-            compare("a member", listed, &|d| interp.members(d));
+            compare("a member", listed, &|d| recorded_with(ir::Status::Member, d));
         }
         if let Some(listed) = &snapshot.observers {
-            compare("an observer", listed, &|d| interp.observers(d));
+            compare("an observer", listed, &|d| recorded_with(ir::Status::Observer, d));
         }
         if let Some(listed) = snapshot.chair {
             // The chair a source names is checked against the recorded
@@ -1228,9 +1250,10 @@ pub fn build(
         })
         .collect();
 
-    // A finding that rests on an inferred record is possible, not certain.
+    // A finding that rests on a record whose content is inferred is
+    // possible, not certain.
     for f in &mut findings {
-        if !f.inferred.is_empty() {
+        if f.inferred.iter().any(|i| !i.date_only) {
             f.certainty = Certainty::Possible;
         }
     }
@@ -1457,10 +1480,14 @@ pub fn render_text(report: &Report) -> String {
                 (None, _) => String::new(),
             };
             line(format!(
-                "    {}{until}  {}  {}{decision}{}",
+                "    {}{until}  {}  {}{decision}{}{}",
                 o.from,
                 o.party,
                 o.how,
+                o.inferred
+                    .as_ref()
+                    .map(|i| format!(" ({})", i.text()))
+                    .unwrap_or_default(),
                 bracketed(&o.sources)
             ));
         }
@@ -1538,7 +1565,7 @@ pub fn render_text(report: &Report) -> String {
             m.host.as_ref().map(|h| format!(", host {h}")).unwrap_or_default(),
             m.inferred
                 .as_ref()
-                .map(|why| format!(" (inferred: {why})"))
+                .map(|i| format!(" ({})", i.text()))
                 .unwrap_or_default(),
         ));
         for d in &m.decisions {
@@ -1628,7 +1655,7 @@ pub fn render_text(report: &Report) -> String {
                 e.text,
                 e.inferred
                     .as_ref()
-                    .map(|why| format!(" (inferred: {why})"))
+                    .map(|i| format!(" ({})", i.text()))
                     .unwrap_or_default(),
                 bracketed(&e.sources)
             ));
@@ -1643,7 +1670,7 @@ pub fn render_text(report: &Report) -> String {
                 n.text,
                 n.inferred
                     .as_ref()
-                    .map(|why| format!(" (inferred: {why})"))
+                    .map(|i| format!(" ({})", i.text()))
                     .unwrap_or_default(),
                 bracketed(&n.sources)
             ));
@@ -1712,12 +1739,18 @@ fn bracketed(sources: &[String]) -> String {
 
 /// One finding on one line: severity, code, what, and how sure.
 fn finding_line(f: &Finding) -> String {
-    let possible = match (f.certainty, f.inferred.is_empty()) {
+    let content: Vec<&str> = f
+        .inferred
+        .iter()
+        .filter(|i| !i.date_only)
+        .map(|i| i.why.as_str())
+        .collect();
+    let possible = match (f.certainty, content.is_empty()) {
         (Certainty::Certain, _) => String::new(),
         (Certainty::Possible, true) => " (possible: the record's date is approximate)".to_string(),
         (Certainty::Possible, false) => format!(
             " (possible: it rests on a record that is inferred, not stated: {})",
-            f.inferred.join("; ")
+            content.join("; ")
         ),
     };
     format!("{} [{}] {}{possible}", f.severity.name(), f.code, f.message)

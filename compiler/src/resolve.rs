@@ -678,9 +678,17 @@ fn interim_arrangements(package: &Package<'_>) -> Vec<&'static str> {
     }
 }
 
-/// The reasons a record gives for being inferred, as one text.
-fn inferred_text(reasons: &[Str]) -> Option<String> {
-    (!reasons.is_empty()).then(|| reasons.iter().map(|r| r.value.as_str()).collect::<Vec<_>>().join("; "))
+/// The marks a record gives for being inferred, as one: the date only when
+/// every mark says so.
+fn inferred_text(marks: &[Inferred]) -> Option<ir::Inferred> {
+    (!marks.is_empty()).then(|| ir::Inferred {
+        date_only: marks.iter().all(|m| m.date_only),
+        why: marks
+            .iter()
+            .map(|m| m.why.value.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
+    })
 }
 
 impl Resolver<'_, '_, '_> {
@@ -1511,8 +1519,8 @@ impl Resolver<'_, '_, '_> {
                     "observers"
                 }
                 MeetingFieldKind::Source(_) => continue,
-                MeetingFieldKind::Inferred(why) => {
-                    inferred = Some(why.value.clone());
+                MeetingFieldKind::Inferred(mark) => {
+                    inferred = inferred_text(std::slice::from_ref(mark));
                     "inferred"
                 }
                 MeetingFieldKind::Decision(decision) => {

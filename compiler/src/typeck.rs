@@ -597,8 +597,20 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
     }
 
     fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, span: Span) -> Checked {
-        let (a, ae) = self.expr(lhs);
-        let (b, be) = self.expr(rhs);
+        let (a, mut ae) = self.expr(lhs);
+        let (b, mut be) = self.expr(rhs);
+        // Beside a `status`, `none` is the status none (no status), not an
+        // absent value: `status(p, d) == none` holds for a party with none.
+        if matches!(op, BinaryOp::Eq | BinaryOp::Ne) {
+            for (other, side) in [(&a, &mut be), (&b, &mut ae)] {
+                if *other == Type::Status {
+                    if let Some(e) = side.as_mut().filter(|e| matches!(e.kind, hir::ExprKind::None)) {
+                        e.kind = hir::ExprKind::Status(ir::Status::None);
+                        e.ty = Type::Status;
+                    }
+                }
+            }
+        }
         let ty = self.binary_type(op, lhs, rhs, a, b, span);
         let kind = (|| Some(hir::ExprKind::Binary(bin_op(op), boxed(ae)?, boxed(be)?)))();
         node(kind, ty, span)

@@ -487,9 +487,9 @@ pub struct SourceRef {
 pub struct Record {
     pub kind: RecordKind,
     pub sources: Vec<SourceRef>,
-    /// `inferred "why"`: the record's date or content is inferred, not
-    /// stated by its sources (each reason given).
-    pub inferred: Vec<Str>,
+    /// `inferred [date] "why"`: the record's date (or its content) is
+    /// inferred, not stated by its sources (each mark given).
+    pub inferred: Vec<Inferred>,
     pub span: Span,
 }
 
@@ -562,6 +562,14 @@ pub enum RecordKind {
         text: Str,
     },
     Test(TestDecl),
+}
+
+/// `inferred "why"` (the record's content is inferred) or `inferred date
+/// "why"` (only its date is).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Inferred {
+    pub date_only: bool,
+    pub why: Str,
 }
 
 /// What became of an application: `pending`, or `granted`, `refused` or
@@ -656,8 +664,8 @@ pub enum MeetingFieldKind {
     Present(Vec<Ident>),
     Observers(Vec<Ident>),
     Source(SourceRef),
-    /// `inferred "why"`
-    Inferred(Str),
+    /// `inferred [date] "why"`
+    Inferred(Inferred),
     Decision(DecisionRecord),
 }
 

@@ -1085,15 +1085,10 @@ impl Builder {
             .filter(|p| p.as_rule() == Rule::source_ref)
             .map(|p| self.source_ref(p.clone()))
             .collect();
-        let inferred: Vec<Str> = parts
+        let inferred: Vec<Inferred> = parts
             .iter()
             .filter(|p| p.as_rule() == Rule::inferred_mark)
-            .map(|p| {
-                kids(p.clone())
-                    .first()
-                    .cloned()
-                    .map_or_else(|| empty_str(span_of(p)), |s| self.string(s))
-            })
+            .map(|p| self.inferred(p.clone()))
             .collect();
         let parts: Vec<Pair<'_, Rule>> = parts
             .into_iter()
@@ -1118,10 +1113,10 @@ impl Builder {
                         span: source.span,
                     });
                 }
-                for why in &inferred {
+                for mark in &inferred {
                     fields.push(MeetingField {
-                        kind: MeetingFieldKind::Inferred(why.clone()),
-                        span: why.span,
+                        kind: MeetingFieldKind::Inferred(mark.clone()),
+                        span: mark.why.span,
                     });
                 }
                 fields.sort_by_key(|f| f.span.start);
@@ -1218,6 +1213,19 @@ impl Builder {
         })
     }
 
+    fn inferred(&self, pair: Pair<'_, Rule>) -> Inferred {
+        let span = span_of(&pair);
+        let parts = kids(pair);
+        Inferred {
+            date_only: parts.iter().any(|p| p.as_rule() == Rule::inferred_date),
+            why: parts
+                .iter()
+                .find(|p| p.as_rule() == Rule::string)
+                .cloned()
+                .map_or_else(|| empty_str(span), |p| self.string(p)),
+        }
+    }
+
     fn application_outcome(&self, pair: Pair<'_, Rule>) -> ApplicationOutcome {
         let span = span_of(&pair);
         let parts = kids(pair);
@@ -1257,6 +1265,7 @@ impl Builder {
         let rule = pair.as_rule();
         let kind = match rule {
             Rule::decision_record => MeetingFieldKind::Decision(self.decision_record(pair)),
+            Rule::inferred_mark => MeetingFieldKind::Inferred(self.inferred(pair)),
             // The other fields; the inner match reports a rule it does not know.
             _field => {
                 let first = first_kid(pair);
@@ -1277,9 +1286,6 @@ impl Builder {
                     }
                     Rule::attending_field => {
                         MeetingFieldKind::Observers(first.as_ref().map(ident_list).unwrap_or_default())
-                    }
-                    Rule::inferred_mark => {
-                        MeetingFieldKind::Inferred(first.map_or_else(|| empty_str(span), |p| self.string(p)))
                     }
                     other => {
                         self.unexpected(other, span);

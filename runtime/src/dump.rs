@@ -170,8 +170,17 @@ pub fn dump(bundle: &Bundle) -> String {
             .unwrap_or_default();
         let _ = writeln!(out, "  meeting {} {}{until}{unknown}", m.id, d.meeting(&m.meeting));
     }
+    for k in &bundle.outside_kinds {
+        let name = bundle.meeting_kinds.get(k.kind as usize).map_or("?", String::as_str);
+        let _ = writeln!(out, "  meeting kind {name} {:?} (not provided by the text)", k.name);
+    }
     for r in &bundle.history.decisions {
-        let _ = writeln!(out, "  decision {} {}", r.id, d.decision(&r.decision));
+        let further = r
+            .further
+            .as_ref()
+            .map(|f| format!(" further {} {:?}", f.what, f.outcome))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  decision {} {}{further}", r.id, d.decision(&r.decision));
     }
     for (p, day) in &bundle.history.declines {
         let _ = writeln!(out, "  decline {} turn {}", d.party(*p), date::format(*day));
@@ -210,6 +219,25 @@ pub fn dump(bundle: &Bundle) -> String {
     }
     for (p, day) in &bundle.history.joins {
         let _ = writeln!(out, "  joined {} on {}", d.party(*p), date::format(*day));
+    }
+    for c in &bundle.history.status_changes {
+        let _ = writeln!(
+            out,
+            "  status {} becomes {} {}",
+            d.party(c.party),
+            c.status.name(),
+            c.precision.describe(c.day)
+        );
+    }
+    for a in &bundle.history.applications {
+        let _ = writeln!(
+            out,
+            "  application {} for {} {} {:?}",
+            d.party(a.party),
+            a.status.name(),
+            a.precision.describe(a.day),
+            a.outcome
+        );
     }
     out.push_str("rules\n");
     for rule in &bundle.rules {

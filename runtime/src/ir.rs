@@ -331,7 +331,7 @@ pub struct Application {
     /// outcome.
     pub decision: Option<usize>,
     pub sources: Vec<String>,
-    pub inferred: Option<String>,
+    pub inferred: Option<Inferred>,
 }
 
 /// What a further decision on an interim arrangement did.
@@ -364,7 +364,7 @@ pub struct StatusChange {
     pub decision: Option<usize>,
     pub sources: Vec<String>,
     #[serde(default)]
-    pub inferred: Option<String>,
+    pub inferred: Option<Inferred>,
 }
 
 /// What a source lists on a day: the whole list of members, of observers,
@@ -378,7 +378,7 @@ pub struct Snapshot {
     pub chair: Option<PartyId>,
     pub sources: Vec<String>,
     #[serde(default)]
-    pub inferred: Option<String>,
+    pub inferred: Option<Inferred>,
 }
 
 /// A recorded taking of office by the chair.
@@ -394,7 +394,7 @@ pub struct Handover {
     pub election: bool,
     pub sources: Vec<String>,
     #[serde(default)]
-    pub inferred: Option<String>,
+    pub inferred: Option<Inferred>,
 }
 
 /// How exactly a source dates a record. A record dated "no later than D"
@@ -452,6 +452,26 @@ impl Precision {
     }
 }
 
+/// A record's date or content inferred rather than stated by its sources.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inferred {
+    /// Only the date is inferred (the fact is stated): the record's
+    /// precision already says how far the date is known.
+    pub date_only: bool,
+    pub why: String,
+}
+
+impl Inferred {
+    /// The reason as the report prints it.
+    pub fn text(&self) -> String {
+        if self.date_only {
+            format!("date inferred: {}", self.why)
+        } else {
+            format!("inferred: {}", self.why)
+        }
+    }
+}
+
 /// Where a record comes from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provenance {
@@ -461,7 +481,7 @@ pub struct Provenance {
     /// Why the record's date or content is inferred rather than stated by
     /// its sources, where it is.
     #[serde(default)]
-    pub inferred: Option<String>,
+    pub inferred: Option<Inferred>,
 }
 
 /// A recorded event, described for people.
@@ -479,7 +499,7 @@ pub struct Note {
     pub text: String,
     pub sources: Vec<String>,
     #[serde(default)]
-    pub inferred: Option<String>,
+    pub inferred: Option<Inferred>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
