@@ -288,11 +288,11 @@ pub enum ResolveDiagnostic {
     #[error("a recorded change of status cannot make a party `{status}`")]
     #[diagnostic(
         code("charter::unknown-status"),
-        help("write `becomes member`, `becomes observer` or `becomes none`, as the record's source says")
+        help("write `becomes member`, `becomes observer`, `becomes suspended` or `becomes none`, as the record's source says (`becomes member` again for a readmission)")
     )]
     UnknownStatusChange {
         status: String,
-        #[label("not `member`, `observer` or `none`")]
+        #[label("not `member`, `observer`, `suspended` or `none`")]
         span: Span,
     },
     /// an application for a status other than membership or observer status

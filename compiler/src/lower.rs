@@ -580,9 +580,11 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 });
                 let what = match status {
                     ir::Status::Member => "membership",
-                    ir::Status::Pending | ir::Status::Observer | ir::Status::Invited | ir::Status::None => {
-                        "observer status"
-                    }
+                    ir::Status::Pending
+                    | ir::Status::Observer
+                    | ir::Status::Invited
+                    | ir::Status::None
+                    | ir::Status::Suspended => "observer status",
                 };
                 let when = decided_on
                     .map(|(d, p)| {

@@ -935,7 +935,11 @@ pub fn build(
             ir::Status::Member => version
                 .and_then(|v| v.membership.first())
                 .map(|m| m.cite.clause.clone()),
-            ir::Status::Pending | ir::Status::Observer | ir::Status::Invited | ir::Status::None => version
+            ir::Status::Pending
+            | ir::Status::Observer
+            | ir::Status::Invited
+            | ir::Status::None
+            | ir::Status::Suspended => version
                 .and_then(|v| v.observers.as_ref())
                 .map(|o| o.cite.clause.clone()),
         };
@@ -1056,6 +1060,11 @@ pub fn build(
             ir::Status::None | ir::Status::Pending | ir::Status::Invited => {
                 (Severity::Note, None, "the text does not say how a party leaves")
             }
+            ir::Status::Suspended => (
+                Severity::Advisory,
+                None,
+                "no valid decision suspended it, and the text provides no suspension",
+            ),
         };
         let by = match change.decision.and_then(|d| bundle.history.decisions.get(d)) {
             Some(d) => format!(" by decision `{}`, which is not valid", d.id),
@@ -1410,7 +1419,7 @@ fn status_timelines(bundle: &ir::Bundle, interp: &Interpreter<'_>, until: Day) -
 fn application_for(status: ir::Status) -> &'static str {
     match status {
         ir::Status::Member => "applied for membership",
-        ir::Status::Pending | ir::Status::Observer | ir::Status::Invited | ir::Status::None => {
+        ir::Status::Pending | ir::Status::Observer | ir::Status::Invited | ir::Status::None | ir::Status::Suspended => {
             "applied for observer status"
         }
     }

@@ -1373,6 +1373,7 @@ impl Resolver<'_, '_, '_> {
                     "member" => Some(ir::Status::Member),
                     "observer" => Some(ir::Status::Observer),
                     "none" => Some(ir::Status::None),
+                    "suspended" => Some(ir::Status::Suspended),
                     _unknown => {
                         self.sink.push(
                             file,

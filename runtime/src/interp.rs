@@ -527,7 +527,7 @@ impl<'b> Interpreter<'b> {
     pub fn may_attend(&self, party: PartyId, meeting: &Meeting) -> bool {
         match self.status(party, meeting.date) {
             Status::Member | Status::Pending | Status::Observer => true,
-            Status::Invited | Status::None => self.invited_to(party, meeting),
+            Status::Invited | Status::None | Status::Suspended => self.invited_to(party, meeting),
         }
     }
 

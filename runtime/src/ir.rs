@@ -677,16 +677,21 @@ pub enum Status {
     Observer,
     Invited,
     None,
+    /// A member or observer whose participation a recorded change of
+    /// status suspended: neither a member nor an observer, and it attends
+    /// only where invited.
+    Suspended,
 }
 
 impl Status {
     /// Every status.
-    pub const ALL: [Status; 5] = [
+    pub const ALL: [Status; 6] = [
         Status::Member,
         Status::Pending,
         Status::Observer,
         Status::Invited,
         Status::None,
+        Status::Suspended,
     ];
 
     pub fn from_name(name: &str) -> Option<Status> {
@@ -700,6 +705,7 @@ impl Status {
             Status::Observer => "observer",
             Status::Invited => "invited",
             Status::None => "none",
+            Status::Suspended => "suspended",
         }
     }
 }

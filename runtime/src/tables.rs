@@ -93,6 +93,9 @@ pub struct Epochs {
     pub pending: Vec<u64>,
     /// Observers: after a broken silence, or admitted by a valid decision.
     pub observers: Vec<u64>,
+    /// Suspended by a valid decision.
+    #[serde(default)]
+    pub suspended: Vec<u64>,
 }
 
 impl Epochs {
@@ -121,6 +124,8 @@ impl Epochs {
             Status::Pending
         } else if contains(self.slice(&self.observers, epoch), party) {
             Status::Observer
+        } else if contains(self.slice(&self.suspended, epoch), party) {
+            Status::Suspended
         } else {
             Status::None
         }
@@ -128,7 +133,7 @@ impl Epochs {
 
     /// Whether `party` may attend any meeting on `day` by its status.
     pub fn attends(&self, party: PartyId, day: Day) -> bool {
-        !matches!(self.status(party, day), Status::None)
+        !matches!(self.status(party, day), Status::None | Status::Suspended)
     }
 
     /// Per epoch, the union of members, pending states and observers.
@@ -753,8 +758,14 @@ impl Epochs {
             members: Vec::new(),
             pending: Vec::new(),
             observers: Vec::new(),
+            suspended: Vec::new(),
         };
-        let mut current = [vec![0u64; words], vec![0u64; words], vec![0u64; words]];
+        let mut current = [
+            vec![0u64; words],
+            vec![0u64; words],
+            vec![0u64; words],
+            vec![0u64; words],
+        ];
         let mut i = 0;
         while i < changes.len() || epochs.starts.is_empty() {
             let day = changes.get(i).map_or(Day::MIN, |(d, _, _)| *d);
@@ -769,6 +780,7 @@ impl Epochs {
                     Status::Member => current.get_mut(0),
                     Status::Pending => current.get_mut(1),
                     Status::Observer => current.get_mut(2),
+                    Status::Suspended => current.get_mut(3),
                     Status::Invited | Status::None => None,
                 };
                 if let Some(set) = slot {
@@ -776,18 +788,20 @@ impl Epochs {
                 }
                 i += 1;
             }
-            let [members, pending, observers] = &current;
+            let [members, pending, observers, suspended] = &current;
             let last = epochs.starts.len().checked_sub(1);
             let same = last.is_some_and(|e| {
                 epochs.slice(&epochs.members, e) == members.as_slice()
                     && epochs.slice(&epochs.pending, e) == pending.as_slice()
                     && epochs.slice(&epochs.observers, e) == observers.as_slice()
+                    && epochs.slice(&epochs.suspended, e) == suspended.as_slice()
             });
             if !same {
                 epochs.starts.push(if last.is_none() { Day::MIN } else { day });
                 epochs.members.extend_from_slice(members);
                 epochs.pending.extend_from_slice(pending);
                 epochs.observers.extend_from_slice(observers);
+                epochs.suspended.extend_from_slice(suspended);
             }
         }
         epochs

@@ -160,6 +160,7 @@ pub(super) struct Tables {
     pub(super) attending: DataId,
     pub(super) pending: DataId,
     pub(super) observers: DataId,
+    pub(super) suspended: DataId,
     /// (day << 32 | party) keys of invitations, sorted, and their count.
     pub(super) invited: DataId,
     pub(super) invited_len: usize,
@@ -610,6 +611,7 @@ fn write_tables<M: Module>(module: &mut M, folded: &Folded) -> ModuleResult<Tabl
         attending: data(module, "charter_attending_table", words(&folded.attending), 8)?,
         pending: data(module, "charter_pending_table", words(&folded.pending), 8)?,
         observers: data(module, "charter_observers_table", words(&folded.observers), 8)?,
+        suspended: data(module, "charter_suspended_table", words(&folded.suspended), 8)?,
         invited: data(
             module,
             "charter_invited_table",
@@ -769,6 +771,8 @@ impl Emitter<'_> {
             &f.pending
         } else if table == t.observers {
             &f.observers
+        } else if table == t.suspended {
+            &f.suspended
         } else {
             &f.attending
         }

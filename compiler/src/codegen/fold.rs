@@ -30,6 +30,8 @@ pub struct Folded {
     /// Per epoch, `words` words: pending states; observers.
     pub pending: Vec<u64>,
     pub observers: Vec<u64>,
+    /// Per epoch, `words` words: suspended parties.
+    pub suspended: Vec<u64>,
     /// (day << 32 | party) for each party invited to a recorded meeting on
     /// that day; sorted.
     pub invited: Vec<i64>,
@@ -145,6 +147,7 @@ pub fn fold(bundle: &ir::Bundle, tables: &Tables) -> Result<Folded, FoldError> {
         attending: epochs.attending(),
         pending: epochs.pending.clone(),
         observers: epochs.observers.clone(),
+        suspended: epochs.suspended.clone(),
         invited: tables
             .invited
             .iter()

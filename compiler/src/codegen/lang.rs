@@ -1299,10 +1299,14 @@ impl<M: Module> Fx<'_, '_, M> {
                 } else {
                     let pending = e.contains(b, self.m, flags, e.tables.pending, p, d);
                     let observer = e.contains(b, self.m, flags, e.tables.observers, p, d);
+                    let suspended = e.contains(b, self.m, flags, e.tables.suspended, p, d);
                     let invited = self.invited_on(b, p, d);
                     let mut code = self.i32(b, status_code(ir::Status::None));
+                    // Later entries win: a suspended party invited to a
+                    // meeting stays suspended, as the interpreter says.
                     for (is, status) in [
                         (invited, ir::Status::Invited),
+                        (suspended, ir::Status::Suspended),
                         (observer, ir::Status::Observer),
                         (pending, ir::Status::Pending),
                         (member, ir::Status::Member),
@@ -1765,6 +1769,7 @@ pub fn status_code(status: ir::Status) -> i64 {
         ir::Status::Observer => 2,
         ir::Status::Invited => 3,
         ir::Status::None => 4,
+        ir::Status::Suspended => 5,
     }
 }
 
