@@ -373,6 +373,14 @@ pub enum EventKind {
         on: Day,
         precision: ir::Precision,
     },
+    /// The chair's office extended until a day.
+    Extension {
+        party: PartyId,
+        until: Day,
+        precision: ir::Precision,
+        /// The meeting and decision that decided it, by name.
+        decided_by: Option<(String, String)>,
+    },
     Designation {
         party: PartyId,
         role: String,

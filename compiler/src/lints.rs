@@ -148,6 +148,7 @@ fn records(package: &hir::Resolved, sink: &mut Sink) {
         // would have to be about.
         let (what, decided_by, need) = match &event.kind {
             hir::EventKind::Handover { to, decided_by, .. } => ("hand-over", decided_by, Need::Chair(*to)),
+            hir::EventKind::Extension { party, decided_by, .. } => ("extension", decided_by, Need::Chair(*party)),
             hir::EventKind::StatusChange {
                 party,
                 status,

@@ -468,6 +468,28 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 let text = format!("{} breaks the silence procedure and becomes {becomes}", code(*party));
                 (*on, "membership", text, *precision)
             }
+            hir::EventKind::Extension {
+                party,
+                until,
+                precision,
+                decided_by,
+            } => {
+                let (decision, by) = decided(decided_by, &history.decisions);
+                history.extensions.push(ir::Extension {
+                    party: *party,
+                    until: *until,
+                    precision: *precision,
+                    decision,
+                    sources: sources.clone(),
+                    inferred: inferred.clone(),
+                });
+                let text = format!(
+                    "{}'s office as chair is extended until {}{by}",
+                    code(*party),
+                    precision.describe(*until)
+                );
+                (*until, "chair", text, *precision)
+            }
             hir::EventKind::Joined { party, on, precision } => {
                 history.joins.push((*party, *on));
                 (

@@ -531,7 +531,29 @@ pub fn build(
                 h.precision.describe(h.day)
             );
             let term_text = charter_runtime::value::duration_text(&term);
-            if !authorised && latest_end > term_end {
+            // Extensions recorded of the outgoing chair's office: a valid
+            // one authorises the office up to its day.
+            let extensions: Vec<&ir::Extension> = bundle
+                .history
+                .extensions
+                .iter()
+                .filter(|e| e.party == previous.to && e.until > previous.day && e.until <= until)
+                .collect();
+            let extended_to = extensions
+                .iter()
+                .filter(|e| tables.decided(e.decision))
+                .map(|e| e.until)
+                .max();
+            let extension_note = match (extended_to, extensions.first()) {
+                (Some(to), _) => format!(", and than the extension a valid decision made (until {})", date::format(to)),
+                (None, Some(e)) => format!(
+                    ", and no valid decision extended it (an extension until {} is recorded, but no valid decision made it)",
+                    e.precision.describe(e.until)
+                ),
+                (None, None) => ", and no valid decision extended it".to_string(),
+            };
+            let within_extension = extended_to.is_some_and(|to| latest_end <= to);
+            if !authorised && !within_extension && latest_end > term_end {
                 let certain = earliest_end > latest_term_end;
                 findings.push(Finding {
                     certainty: if certain { Certainty::Certain } else { Certainty::Possible },
@@ -544,7 +566,7 @@ pub fn build(
                         Severity::Violation,
                         term_end,
                         format!(
-                            "{held}, longer than the term in force ({term_text}, § {clause}: it would end on {}), and no valid decision extended it",
+                            "{held}, longer than the term in force ({term_text}, § {clause}: it would end on {}){extension_note}",
                             date::format(term_end)
                         ),
                     )

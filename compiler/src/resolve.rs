@@ -732,6 +732,7 @@ impl Resolver<'_, '_, '_> {
                 RecordKind::Meeting(meeting) => Some(self.meeting_record(file, position, meeting, &record.sources)),
                 RecordKind::MeetingKind { .. }
                 | RecordKind::Application { .. }
+                | RecordKind::Extension { .. }
                 | RecordKind::Decline { .. }
                 | RecordKind::Designation { .. }
                 | RecordKind::SilenceBroken { .. }
@@ -1302,6 +1303,24 @@ impl Resolver<'_, '_, '_> {
                     turn: spanned_day(turn)?,
                 })
             }),
+            RecordKind::Extension {
+                party,
+                until,
+                decided_by,
+            } => {
+                let party = env.party(file, party, self.sink);
+                let decided_by = decided_by
+                    .as_ref()
+                    .map(|(meeting, decision)| self.decided_by(file, meeting, decision));
+                (|| {
+                    Some(hir::EventKind::Extension {
+                        party: party?,
+                        until: day(&until.date)?,
+                        precision: precision(until.precision)?,
+                        decided_by: decided_by.map_or(Some(None), |d| d.map(Some))?,
+                    })
+                })()
+            }
             RecordKind::Joined { party, on } => env.party(file, party, self.sink).and_then(|party| {
                 Some(hir::EventKind::Joined {
                     party,

@@ -134,7 +134,7 @@ pub fn check(package: &hir::Resolved, sink: &mut Sink) {
                 );
             }
         }
-        if let hir::EventKind::Handover { to, .. } = &event.kind {
+        if let hir::EventKind::Handover { to, .. } | hir::EventKind::Extension { party: to, .. } = &event.kind {
             if package.party(*to).kind != ir::PartyKind::State {
                 sink.push(
                     event.file,

@@ -112,6 +112,7 @@ pub fn check(package: &Package<'_>, env: &Env<'_>, files: &[SourceFile], sink: &
             RecordKind::Meeting(_)
             | RecordKind::MeetingKind { .. }
             | RecordKind::Application { .. }
+            | RecordKind::Extension { .. }
             | RecordKind::Decline { .. }
             | RecordKind::Designation { .. }
             | RecordKind::SilenceBroken { .. }

@@ -415,6 +415,7 @@ fn record_specs(record: &Record) -> Vec<&DateSpec> {
         | RecordKind::SilenceBroken { on, .. }
         | RecordKind::Joined { on, .. }
         | RecordKind::Handover { on, .. }
+        | RecordKind::Extension { until: on, .. }
         | RecordKind::Status { on, .. }
         | RecordKind::Snapshot { on, .. } => vec![on],
         RecordKind::Decline { .. }
@@ -500,9 +501,10 @@ fn record_dates(record: &Record, out: &mut Vec<DateLit>) {
         RecordKind::Designation { on, .. } | RecordKind::SilenceBroken { on, .. } | RecordKind::Joined { on, .. } => {
             spec_dates(on, out)
         }
-        RecordKind::Handover { on, .. } | RecordKind::Status { on, .. } | RecordKind::Snapshot { on, .. } => {
-            spec_dates(on, out)
-        }
+        RecordKind::Handover { on, .. }
+        | RecordKind::Extension { until: on, .. }
+        | RecordKind::Status { on, .. }
+        | RecordKind::Snapshot { on, .. } => spec_dates(on, out),
         RecordKind::Application { on, outcome, .. } => {
             spec_dates(on, out);
             if let Some(spec) = outcome.as_ref().and_then(|o| o.on.as_ref()) {

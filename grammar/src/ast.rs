@@ -520,6 +520,12 @@ pub enum RecordKind {
         on: DateSpec,
         decided_by: Option<(Ident, Ident)>,
     },
+    /// `extension KAZ until 2016-10-01 [by meeting M decision D]`
+    Extension {
+        party: Ident,
+        until: DateSpec,
+        decided_by: Option<(Ident, Ident)>,
+    },
     /// `joined TKM on 2014-01-01`
     Joined {
         party: Ident,

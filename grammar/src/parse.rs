@@ -1150,6 +1150,14 @@ impl Builder {
                     _ => None,
                 },
             },
+            Rule::extension_record => RecordKind::Extension {
+                party: one_ident(0),
+                until: spec_at(1),
+                decided_by: match (parts.get(2), parts.get(3)) {
+                    (Some(m), Some(d)) => Some((ident(m.clone()), ident(d.clone()))),
+                    _ => None,
+                },
+            },
             Rule::joined_record => RecordKind::Joined {
                 party: one_ident(0),
                 on: spec_at(1),

@@ -193,6 +193,18 @@ pub fn dump(bundle: &Bundle) -> String {
         let what = if h.election { "election of" } else { "handover to" };
         let _ = writeln!(out, "  {what} {} {}{by}", d.party(h.to), h.precision.describe(h.day));
     }
+    for e in &bundle.history.extensions {
+        let by = match e.decision.and_then(|i| bundle.history.decisions.get(i)) {
+            Some(r) => format!(" by decision {}", r.id),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "  extension of {} until {}{by}",
+            d.party(e.party),
+            e.precision.describe(e.until)
+        );
+    }
     for s in &bundle.history.snapshots {
         let list = |what: &str, ps: &Option<Vec<PartyId>>| {
             ps.as_ref()

@@ -1162,7 +1162,32 @@ impl<'b> Interpreter<'b> {
                 }
             }
         }
-        if let Some(length) = self.term_length(term.start) {
+        // Why the term ends when it does: a decided hand-over, a decided
+        // extension, or the term's length.
+        let tables = self.tables();
+        if let Some((to, _)) = tables.honoured.iter().find(|(_, on)| *on == term.end) {
+            because.push(Explanation::leaf(
+                format!(
+                    "a valid recorded decision hands the chair to {} on {}, ending the term",
+                    self.party_name(*to),
+                    date::format(term.end)
+                ),
+                None,
+            ));
+        } else if let Some((p, _)) = tables
+            .extended
+            .iter()
+            .find(|(p, until)| *until == term.end && term.chair == Some(*p))
+        {
+            because.push(Explanation::leaf(
+                format!(
+                    "a valid recorded decision extends the office of {} until {}",
+                    self.party_name(*p),
+                    date::format(term.end)
+                ),
+                None,
+            ));
+        } else if let Some(length) = self.term_length(term.start) {
             because.push(Explanation::leaf(
                 format!("a term lasts {}", crate::value::duration_text(&length)),
                 cite,

@@ -277,6 +277,10 @@ pub struct History {
     /// Applications for membership or observer status.
     #[serde(default)]
     pub applications: Vec<Application>,
+    /// Extensions of a chair's office past its term. The rules' terms
+    /// follow those a valid recorded decision decided.
+    #[serde(default)]
+    pub extensions: Vec<Extension>,
     /// Designations recorded: party, role, day.
     #[serde(default)]
     pub designations: Vec<(PartyId, String, Day)>,
@@ -350,6 +354,19 @@ pub struct FurtherDecision {
     pub what: String,
     pub outcome: Further,
     pub detail: Option<String>,
+}
+
+/// A chair's office extended until a day, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    pub party: PartyId,
+    pub until: Day,
+    pub precision: Precision,
+    /// The recorded decision (index into `History::decisions`) that
+    /// decided it, if any.
+    pub decision: Option<usize>,
+    pub sources: Vec<String>,
+    pub inferred: Option<Inferred>,
 }
 
 /// A recorded change of a party's status.

@@ -255,6 +255,9 @@ pub struct Tables {
     /// decision D`), as (party, day), sorted by day. A hand-over recorded
     /// as a fact only is not among them: the audit judges it.
     pub honoured: Vec<(PartyId, Day)>,
+    /// The extensions of a chair's office the rules' terms follow: those a
+    /// valid recorded decision decided, as (party, until), sorted by day.
+    pub extended: Vec<(PartyId, Day)>,
     /// The recorded view of the chair: every recorded taking of office as
     /// (day, party), sorted; on a day with two, the later record wins.
     pub recorded: Vec<(Day, PartyId)>,
@@ -324,10 +327,18 @@ impl Tables {
             .map(|h| (h.to, h.day))
             .collect();
         honoured.sort_by_key(|(_, on)| *on);
+        let mut extended: Vec<(PartyId, Day)> = bundle
+            .history
+            .extensions
+            .iter()
+            .filter(|e| validly_decided(&valid_records, e.decision))
+            .map(|e| (e.party, e.until))
+            .collect();
+        extended.sort_by_key(|(_, until)| *until);
         let mut recorded: Vec<(Day, PartyId)> = bundle.history.handovers.iter().map(|h| (h.day, h.to)).collect();
         // Stable: of two records on one day, the later in the history wins.
         recorded.sort_by_key(|(day, _)| *day);
-        let terms = Walker::terms(bundle, &epochs, &honoured);
+        let terms = Walker::terms(bundle, &epochs, &honoured, &extended);
         Tables {
             party_count,
             epochs,
@@ -336,6 +347,7 @@ impl Tables {
             invited,
             invited_to,
             honoured,
+            extended,
             recorded,
             status_changes,
         }
@@ -361,7 +373,7 @@ impl Tables {
         day: Day,
     ) -> Option<(Vec<PartyId>, Option<Duration>)> {
         let rotation = bundle.versions.iter().find_map(|v| v.rotation.as_ref())?;
-        let walker = Walker::new(bundle, &self.epochs, rotation, &self.honoured);
+        let walker = Walker::new(bundle, &self.epochs, rotation, &self.honoured, &self.extended);
         let pool = walker.pool(day);
         let outgoing_rank = walker.rank(outgoing, day);
         let after = pool.partition_point(|p| walker.rank(*p, day) <= outgoing_rank);
@@ -829,6 +841,8 @@ struct Walker<'b> {
     epochs: &'b Epochs,
     rotation: &'b Rotation,
     handovers: Vec<(PartyId, Day)>,
+    /// (party, until): a chair's office a valid decision extended.
+    extensions: Vec<(PartyId, Day)>,
     start: Day,
     chair: Option<PartyId>,
     last_chair: PartyId,
@@ -844,12 +858,19 @@ struct Walker<'b> {
 }
 
 impl<'b> Walker<'b> {
-    fn new(bundle: &'b Bundle, epochs: &'b Epochs, rotation: &'b Rotation, honoured: &[(PartyId, Day)]) -> Self {
+    fn new(
+        bundle: &'b Bundle,
+        epochs: &'b Epochs,
+        rotation: &'b Rotation,
+        honoured: &[(PartyId, Day)],
+        extended: &[(PartyId, Day)],
+    ) -> Self {
         Walker {
             bundle,
             epochs,
             rotation,
             handovers: honoured.to_vec(),
+            extensions: extended.to_vec(),
             start: rotation.start,
             chair: Some(rotation.first),
             last_chair: rotation.first,
@@ -860,8 +881,13 @@ impl<'b> Walker<'b> {
         }
     }
 
-    fn terms(bundle: &'b Bundle, epochs: &'b Epochs, honoured: &[(PartyId, Day)]) -> Result<Terms, TableError> {
-        Walker::terms_with(bundle, epochs, honoured, true)
+    fn terms(
+        bundle: &'b Bundle,
+        epochs: &'b Epochs,
+        honoured: &[(PartyId, Day)],
+        extended: &[(PartyId, Day)],
+    ) -> Result<Terms, TableError> {
+        Walker::terms_with(bundle, epochs, honoured, extended, true)
     }
 
     /// The terms; with `periodic` false, every one listed to the calendar's end.
@@ -869,12 +895,13 @@ impl<'b> Walker<'b> {
         bundle: &'b Bundle,
         epochs: &'b Epochs,
         honoured: &[(PartyId, Day)],
+        extended: &[(PartyId, Day)],
         periodic: bool,
     ) -> Result<Terms, TableError> {
         let Some(rotation) = bundle.versions.iter().find_map(|v| v.rotation.as_ref()) else {
             return Ok(Terms::default());
         };
-        let mut walker = Walker::new(bundle, epochs, rotation, honoured);
+        let mut walker = Walker::new(bundle, epochs, rotation, honoured, extended);
         if walker.declined(rotation.first, rotation.start) {
             walker.chair = walker.successor(rotation.first, rotation.start);
         }
@@ -938,6 +965,7 @@ impl<'b> Walker<'b> {
         }
         b.order_epochs.iter().for_each(|e| see(e.from));
         self.handovers.iter().for_each(|(_, on)| see(*on));
+        self.extensions.iter().for_each(|(_, until)| see(*until));
         b.history.declines.iter().for_each(|(_, on)| see(*on));
         last
     }
@@ -1029,9 +1057,23 @@ impl<'b> Walker<'b> {
         if end <= start {
             return Err(TableError::NoAdvance);
         }
+        // A valid decision extended this chair's office past the term's
+        // end: the term runs to that day, and the next counts from it.
+        let extended = self
+            .chair
+            .and_then(|c| {
+                self.extensions
+                    .iter()
+                    .find(|(p, until)| *p == c && *until > end && start < *until)
+            })
+            .map(|(_, until)| *until);
+        if let Some(until) = extended {
+            end = until;
+            self.clamped = false;
+        }
         let mut forced = None;
         if let Some((to, on)) = self.handovers.iter().find(|(_, on)| *on > start && *on <= end) {
-            if *on < end {
+            if *on < end || extended.is_some() {
                 self.anchor = (*on, 0, Some(length));
             } else {
                 self.anchor.1 += 1;
@@ -1039,6 +1081,8 @@ impl<'b> Walker<'b> {
             end = *on;
             forced = Some(*to);
             self.clamped = false;
+        } else if let Some(until) = extended {
+            self.anchor = (until, 0, Some(length));
         } else {
             self.anchor.1 += 1;
         }
@@ -1220,7 +1264,7 @@ mod tests {
                 let tables = Tables::build(&b);
                 let periodic = tables.terms.clone().unwrap_or_default();
                 assert!(periodic.periodic.is_some(), "{start} {term:?}");
-                let listed = Walker::terms_with(&b, &tables.epochs, &tables.honoured, false);
+                let listed = Walker::terms_with(&b, &tables.epochs, &tables.honoured, &tables.extended, false);
                 assert!(listed.is_ok(), "listed terms for {start} {term:?}");
                 let listed = listed.unwrap_or_default();
                 let mut d = day(start) - 40;
