@@ -862,15 +862,57 @@ pub fn build(
         } else {
             format!(" of {}", parties(&who).join(", "))
         };
+        // Meetings of the kind that the sources date only within a window
+        // (or whose existence is inferred) near the due day: where in its
+        // window one fell could move the due day or meet it, so the
+        // finding is only possible.
+        let every = interp
+            .version_at(v.due)
+            .and_then(|version| version.obligations.iter().find(|o| o.kind == v.kind))
+            .map(|o| o.every);
+        let near: Vec<&ir::MeetingRecord> = bundle
+            .history
+            .meetings
+            .iter()
+            .filter(|m| m.meeting.kind == v.kind && m.meeting.date <= until)
+            .filter(|m| {
+                let approximate =
+                    !m.provenance.precision.is_exact() || m.provenance.inferred.as_ref().is_some_and(|i| !i.date_only);
+                let first = m.meeting.date;
+                let last = m.provenance.precision.latest(first);
+                approximate
+                    && every.is_some_and(|every| {
+                        date::add(first, every, -1).is_none_or(|from| from <= v.due)
+                            && date::add(last, every, 1).is_none_or(|to| v.due <= to)
+                    })
+            })
+            .collect();
+        let uncertain = if near.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} may have met it",
+                near.iter()
+                    .map(|m| format!("`{}` ({})", m.id, m.provenance.precision.describe(m.meeting.date)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
         findings.push(Finding {
             clause: Some(v.clause.trim_start_matches("§ ").to_string()),
             parties: parties(&who),
+            certainty: if near.is_empty() {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            },
+            inferred: near.iter().filter_map(|m| m.provenance.inferred.clone()).collect(),
             ..finding(
                 code,
                 severity,
                 v.due,
                 format!(
-                    "{}{of} due by {} and not recorded ({strength} {})",
+                    "{}{of} due by {} and not recorded ({strength} {}){uncertain}",
                     kind(v.kind, &bundle.meeting_kinds),
                     date::format(v.due),
                     v.clause
