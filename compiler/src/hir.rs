@@ -307,6 +307,8 @@ pub struct DecisionRecord {
     pub text: Option<String>,
     /// The decision's own sources (the meeting's are on the meeting).
     pub sources: Vec<String>,
+    /// Why the record's content (or date) is inferred, where it is.
+    pub inferred: Option<ir::Inferred>,
 }
 
 /// Whom a decision is about.

@@ -389,6 +389,7 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 },
                 text: d.text.clone(),
                 sources: d.sources.clone(),
+                inferred: d.inferred.clone(),
                 further: match &d.subject {
                     hir::Subject::Further(further) => Some(further.clone()),
                     hir::Subject::Nobody

@@ -262,6 +262,8 @@ pub struct DecisionRow {
     pub text: Option<String>,
     pub because: Vec<String>,
     pub sources: Vec<String>,
+    /// Why the record is inferred rather than stated, where it is.
+    pub inferred: Option<ir::Inferred>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -611,12 +613,25 @@ pub fn build(
         } else {
             Certainty::Possible
         };
-        let at_meeting = |f: Finding| Finding {
-            certainty,
-            meeting: Some(record.id.clone()),
-            sources: record.provenance.sources.clone(),
-            inferred: record.provenance.inferred.iter().cloned().collect(),
-            ..f
+        // A finding at the meeting rests on the meeting's record as well as
+        // on its own (a decision's sources and marks).
+        let at_meeting = |f: Finding| {
+            let sources = record.provenance.sources.iter().chain(&f.sources).cloned().collect();
+            let mut inferred: Vec<ir::Inferred> = record.provenance.inferred.iter().cloned().collect();
+            inferred.extend(
+                f.inferred
+                    .iter()
+                    .filter(|i| !inferred.contains(i))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+            Finding {
+                certainty,
+                meeting: Some(record.id.clone()),
+                sources,
+                inferred,
+                ..f
+            }
         };
         let version = interp.version_at(m.date);
         let outside = bundle.outside_kinds.iter().find(|k| k.kind == m.kind);
@@ -772,6 +787,7 @@ pub fn build(
                         clause: verdict.explanation.because.iter().find_map(|e| e.clause.clone()),
                         decision: Some(d.id.clone()),
                         sources: d.sources.clone(),
+                        inferred: d.inferred.iter().cloned().collect(),
                         ..finding(
                             FindingCode::InvalidDecision,
                             Severity::Violation,
@@ -794,6 +810,7 @@ pub fn build(
                 text: d.text.clone(),
                 because,
                 sources: d.sources.clone(),
+                inferred: d.inferred.clone(),
             });
         }
         if !record.attendance_known && !recorded_decisions.is_empty() {
@@ -1653,6 +1670,9 @@ pub fn render_text(report: &Report) -> String {
                 },
                 d.text.as_ref().map(|t| format!(" - {t}")).unwrap_or_default()
             ));
+            if let Some(i) = &d.inferred {
+                line(format!("      ({})", i.text()));
+            }
             for b in &d.because {
                 line(format!("      because {b}"));
             }

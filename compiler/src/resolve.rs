@@ -1617,6 +1617,7 @@ impl Resolver<'_, '_, '_> {
         let mut two_subjects = false;
         let mut text = None;
         let mut sources = Vec::new();
+        let mut inferred = None;
         for field in &decision.fields {
             let mut new_subject = None;
             let name = match &field.kind {
@@ -1704,6 +1705,10 @@ impl Resolver<'_, '_, '_> {
                     text = Some(t.value.clone());
                     "text"
                 }
+                DecisionFieldKind::Inferred(mark) => {
+                    inferred = inferred_text(std::slice::from_ref(mark));
+                    "inferred"
+                }
                 DecisionFieldKind::Source(s) => {
                     sources.push(source_text(s));
                     continue;
@@ -1748,6 +1753,7 @@ impl Resolver<'_, '_, '_> {
             subject,
             text,
             sources,
+            inferred,
         })
     }
 }

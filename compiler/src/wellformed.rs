@@ -394,6 +394,7 @@ fn record_specs(record: &Record) -> Vec<&DateSpec> {
                         | DecisionFieldKind::Admits(_)
                         | DecisionFieldKind::Invites { .. }
                         | DecisionFieldKind::Further { .. }
+                        | DecisionFieldKind::Inferred(_)
                         | DecisionFieldKind::Text(_)
                         | DecisionFieldKind::Source(_) => None,
                     })

@@ -711,4 +711,6 @@ pub enum DecisionFieldKind {
     },
     Text(Str),
     Source(SourceRef),
+    /// `inferred [date] "why"`
+    Inferred(Inferred),
 }

@@ -1356,6 +1356,14 @@ impl Builder {
                             .map_or_else(|| empty_str(fspan), |p| self.string(p)),
                     ),
                     Rule::source_ref => DecisionFieldKind::Source(self.source_ref_parts(inner, fspan)),
+                    Rule::inferred_mark => DecisionFieldKind::Inferred(Inferred {
+                        date_only: inner.iter().any(|p| p.as_rule() == Rule::inferred_date),
+                        why: inner
+                            .iter()
+                            .find(|p| p.as_rule() == Rule::string)
+                            .cloned()
+                            .map_or_else(|| empty_str(fspan), |p| self.string(p)),
+                    }),
                     other => {
                         self.unexpected(other, fspan);
                         DecisionFieldKind::Source(self.source_ref_parts(inner, fspan))

@@ -548,6 +548,9 @@ pub struct DecisionRecord {
     /// A further decision on an interim arrangement.
     #[serde(default)]
     pub further: Option<FurtherDecision>,
+    /// Why the record is inferred rather than stated, where it is.
+    #[serde(default)]
+    pub inferred: Option<Inferred>,
 }
 
 /// A meeting as a value: recorded, written in a test, or read from facts.
