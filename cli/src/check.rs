@@ -118,7 +118,7 @@ fn usage_error(err: &mut dyn std::io::Write, error: &files::FileError) -> u8 {
 
 /// Coverage as a table: one line a sentence, then the totals.
 pub fn coverage_text(coverage: &Coverage) -> String {
-    let mut text = format!("coverage of § 3 of `{}` by `{}`\n", coverage.source, coverage.policy);
+    let mut text = format!("coverage of {} by `{}`\n", coverage.scope(), coverage.policy);
     for sentence in &coverage.sentences {
         let (state, note) = match &sentence.state {
             CoverageState::Covered { by } => ("covered    ", format!(" (by {by})")),

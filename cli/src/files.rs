@@ -305,7 +305,10 @@ pub fn add_legal_texts(sources: &mut Vec<SourceFile>) {
         };
         let named = header.fields.iter().find_map(|f| match f {
             charter_grammar::ast::HeaderField::Source(s) => Some(s.value.clone()),
-            charter_grammar::ast::HeaderField::Ref(_) | charter_grammar::ast::HeaderField::Adopted(_) => None,
+            charter_grammar::ast::HeaderField::Ref(_)
+            | charter_grammar::ast::HeaderField::Adopted(_)
+            | charter_grammar::ast::HeaderField::Headings(_)
+            | charter_grammar::ast::HeaderField::Covers(_) => None,
         });
         let Some(named) = named else { continue };
         let path = Path::new(&file.name).parent().unwrap_or(Path::new(".")).join(&named);

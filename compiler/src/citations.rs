@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use crate::diagnostics::CitationDiagnostic;
-use crate::hir::{self, Spanned};
+use crate::hir::{self, Headings, Spanned};
 use crate::package::{Sink, SourceFile};
 
 /// A legal text split into clauses and sentences.
@@ -29,37 +29,54 @@ pub fn fold(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The section whose sentences must be covered.
-const COVERED_SECTION: &str = "3";
-
 impl LegalText {
-    /// Splits a source text. A line `N. Title ...` opens section N; a line
+    /// Splits a source text into clauses by its headings, and collects the
+    /// sentences of the clauses `covers` names (every clause when empty).
+    ///
+    /// Numbered headings: a line `N. Title ...` opens section N; a line
     /// `iv. Title ...` opens sub-clause N.iv; a line `N text` (a number
-    /// without a dot) is a footnote, counted with the clause it is printed in.
-    pub fn parse(text: &str) -> LegalText {
+    /// without a dot) is a footnote, counted with the clause it is printed
+    /// in. Word headings (`Article`, `Rule`, `Section`): a line `Article N
+    /// ...` opens clause N; within it a line `(2) ...` or `2. ...` opens
+    /// paragraph N.2, and a line `(b) ...` or `(iv) ...` opens point N.2.b
+    /// (or N.b where the clause has no paragraphs). Text before the first
+    /// heading (a title, a preamble) belongs to no clause.
+    pub fn parse(text: &str, headings: Headings, covers: &[String]) -> LegalText {
         let mut clauses: Vec<String> = Vec::new();
         let mut sentences = Vec::new();
         let mut section = String::new();
+        let mut paragraph = String::new();
         let mut clause = String::new();
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            let head = line.split_once(' ').map_or(line, |(head, _)| head);
-            if let Some(number) = head
-                .strip_suffix('.')
-                .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-            {
-                section = number.to_string();
-                clause = section.clone();
+            let opened = match headings {
+                Headings::Numbered => numbered_heading(line, &section),
+                Headings::Word(word) => word_heading(line, word, &section),
+            };
+            let mut heading_only = false;
+            if let Some(heading) = opened {
+                match heading.level {
+                    Level::Section => {
+                        section = heading.id.clone();
+                        paragraph.clear();
+                        clause = section.clone();
+                    }
+                    Level::Paragraph => {
+                        paragraph = format!("{section}.{}", heading.id);
+                        clause = paragraph.clone();
+                    }
+                    Level::Point => {
+                        let parent = if paragraph.is_empty() { &section } else { &paragraph };
+                        clause = format!("{parent}.{}", heading.id);
+                    }
+                }
                 clauses.push(clause.clone());
-            } else if let Some(roman) = head
-                .strip_suffix('.')
-                .filter(|r| !r.is_empty() && !section.is_empty() && r.chars().all(|c| matches!(c, 'i' | 'v' | 'x')))
-            {
-                clause = format!("{section}.{roman}");
-                clauses.push(clause.clone());
+                heading_only = !heading.rest.contains(['.', ';', ':']);
             }
-            let is_heading_line =
-                head.ends_with('.') && !line.get(head.len()..).unwrap_or_default().contains(['.', ';', ':']);
-            if section == COVERED_SECTION && !is_heading_line {
+            let covered = covers.is_empty()
+                || covers
+                    .iter()
+                    .any(|c| clause == *c || clause.strip_prefix(c.as_str()).is_some_and(|r| r.starts_with('.')));
+            if !section.is_empty() && covered && !heading_only {
                 for sentence in split_sentences(line) {
                     sentences.push((clause.clone(), sentence));
                 }
@@ -97,6 +114,84 @@ impl LegalText {
             .map(|len| (strsim::levenshtein(&window(start, len), &target), window(start, len)))
             .min()
             .map(|(_, passage)| passage)
+    }
+}
+
+/// What a heading line opens.
+enum Level {
+    Section,
+    Paragraph,
+    Point,
+}
+
+struct Heading<'l> {
+    level: Level,
+    /// The number, numeral or letter the clause id takes.
+    id: String,
+    /// The rest of the line after the heading's marker.
+    rest: &'l str,
+}
+
+/// `N. ...` (a section) or, within one, `iv. ...` (a sub-clause).
+fn numbered_heading<'l>(line: &'l str, section: &str) -> Option<Heading<'l>> {
+    let (head, rest) = line.split_once(' ').unwrap_or((line, ""));
+    let marker = head.strip_suffix('.')?;
+    if !marker.is_empty() && marker.chars().all(|c| c.is_ascii_digit()) {
+        return Some(Heading {
+            level: Level::Section,
+            id: marker.to_string(),
+            rest,
+        });
+    }
+    (!marker.is_empty() && !section.is_empty() && marker.chars().all(|c| matches!(c, 'i' | 'v' | 'x'))).then(|| {
+        Heading {
+            level: Level::Point,
+            id: marker.to_string(),
+            rest,
+        }
+    })
+}
+
+/// `Article N ...` (or `ARTICLE N`), then within it `(2) ...` or `2. ...`
+/// (a paragraph) and `(b) ...` or `(iv) ...` (a point).
+fn word_heading<'l>(line: &'l str, word: &str, section: &str) -> Option<Heading<'l>> {
+    let (head, after) = line.split_once(' ').unwrap_or((line, ""));
+    if head.eq_ignore_ascii_case(word) {
+        let after = after.trim_start();
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        if !digits.is_empty() {
+            let rest = after.get(digits.len()..).unwrap_or_default();
+            return Some(Heading {
+                level: Level::Section,
+                id: digits,
+                rest: rest.trim_start_matches(['.', ':', '-', ' ']),
+            });
+        }
+    }
+    if section.is_empty() {
+        return None;
+    }
+    let (marker, rest) = if let Some(inner) = head.strip_prefix('(').and_then(|h| h.strip_suffix(')')) {
+        (inner, after)
+    } else if let Some(number) = head.strip_suffix('.').filter(|n| n.chars().all(|c| c.is_ascii_digit())) {
+        (number, after)
+    } else {
+        return None;
+    };
+    if !marker.is_empty() && marker.chars().all(|c| c.is_ascii_digit()) {
+        Some(Heading {
+            level: Level::Paragraph,
+            id: marker.to_string(),
+            rest,
+        })
+    } else if !marker.is_empty() && marker.len() <= 4 && marker.chars().all(|c| c.is_ascii_lowercase()) {
+        Some(Heading {
+            level: Level::Point,
+            id: marker.to_string(),
+            rest,
+        })
+    } else {
+        None
     }
 }
 
@@ -140,7 +235,22 @@ fn push_sentence(out: &mut Vec<String>, current: &mut String) {
 pub struct Coverage {
     pub policy: String,
     pub source: String,
+    /// The clauses coverage counts (`covers ...`); every clause when empty.
+    pub covers: Vec<String>,
     pub sentences: Vec<SentenceCoverage>,
+}
+
+impl Coverage {
+    /// What coverage counts over, for a sentence: `§ 3 of `x.txt``, or
+    /// `` `x.txt` `` for the whole text.
+    pub fn scope(&self) -> String {
+        if self.covers.is_empty() {
+            format!("`{}`", self.source)
+        } else {
+            let clauses: Vec<String> = self.covers.iter().map(|c| format!("§ {c}")).collect();
+            format!("{} of `{}`", clauses.join(", "), self.source)
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -203,7 +313,7 @@ pub fn check(package: &hir::Resolved, files: &[SourceFile], sink: &mut Sink) -> 
             return None;
         }
     };
-    let legal = LegalText::parse(&source_file.text);
+    let legal = LegalText::parse(&source_file.text, package.headings, &package.covers);
     // An amendment quotes its own new text, not the original source.
     let blocks: Vec<&hir::Block> = package
         .blocks
@@ -317,6 +427,7 @@ pub fn check(package: &hir::Resolved, files: &[SourceFile], sink: &mut Sink) -> 
     Some(Coverage {
         policy: package.title.clone(),
         source: named.node.clone(),
+        covers: package.covers.clone(),
         sentences,
     })
 }

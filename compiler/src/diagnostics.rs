@@ -295,6 +295,17 @@ pub enum ResolveDiagnostic {
         #[label("not `member`, `observer`, `suspended` or `none`")]
         span: Span,
     },
+    /// `headings` names no style of clause heading
+    #[error("`{name}` is not a style of clause heading")]
+    #[diagnostic(
+        code("charter::unknown-headings"),
+        help("write `headings numbered` (`1.`, `ii.`), `headings article` (`Article 3`, `(2)`, `(b)`), `headings rule` or `headings section`")
+    )]
+    UnknownHeadings {
+        name: String,
+        #[label("not `numbered`, `article`, `rule` or `section`")]
+        span: Span,
+    },
     /// an application for a status other than membership or observer status
     #[error("an application cannot be for `{status}`")]
     #[diagnostic(

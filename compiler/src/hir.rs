@@ -69,6 +69,12 @@ pub struct Resolved {
     pub adopted: Day,
     /// The legal text the header names (`source "..."`), as written.
     pub source: Option<Spanned<String>>,
+    /// How the source heads its clauses (`headings ...`; numbered when the
+    /// header does not say).
+    pub headings: Headings,
+    /// The clauses whose sentences coverage counts (`covers ...`); every
+    /// clause when empty.
+    pub covers: Vec<String>,
     /// The clause blocks of the policy and its amendments, in file order.
     pub blocks: Vec<Block>,
     pub parties: Vec<ir::Party>,
@@ -329,6 +335,27 @@ pub enum Subject {
     },
     /// The further decision an interim arrangement awaits.
     Further(ir::FurtherDecision),
+}
+
+/// How a legal text heads its top-level clauses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Headings {
+    /// `1.`, `2.` ..., with roman sub-clauses `i.`, `ii.` ...
+    #[default]
+    Numbered,
+    /// A word and a number: `Article 3`, `Rule 3`, `Section 3`; paragraphs
+    /// `(2)` or `2.` and points `(b)` within.
+    Word(&'static str),
+}
+
+impl Headings {
+    /// Every style a header may name, with its keyword.
+    pub const ALL: [(&'static str, Headings); 4] = [
+        ("numbered", Headings::Numbered),
+        ("article", Headings::Word("Article")),
+        ("rule", Headings::Word("Rule")),
+        ("section", Headings::Word("Section")),
+    ];
 }
 
 /// What a state becomes when it breaks the silence procedure.

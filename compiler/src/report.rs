@@ -289,6 +289,10 @@ pub struct NoteRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct CoverageSummary {
     pub source: String,
+    /// The clauses counted; every clause when empty.
+    pub covers: Vec<String>,
+    /// The same for people: `§ 3 of `source.txt``.
+    pub scope: String,
     pub covered: usize,
     pub marked: usize,
     pub not_covered: usize,
@@ -745,8 +749,12 @@ pub fn build(
                 ir::Status::Member | ir::Status::Observer
             )
         };
+        // At a meeting on or before the day the text was adopted (the
+        // conference that adopted it), who attended was settled by its
+        // invitations, not by the text.
+        let before_text = m.date <= bundle.adopted;
         for p in m.present.iter().chain(&m.observers) {
-            if !interp.may_attend(*p, m) && role(*p).is_none() && !recorded_participant(*p) {
+            if !before_text && !interp.may_attend(*p, m) && role(*p).is_none() && !recorded_participant(*p) {
                 findings.push(at_meeting(Finding {
                     clause: version.and_then(|v| v.observers.as_ref()).map(|o| o.cite.clause.clone()),
                     parties: vec![party(*p)],
@@ -897,11 +905,12 @@ pub fn build(
                     !m.provenance.precision.is_exact() || m.provenance.inferred.as_ref().is_some_and(|i| !i.date_only);
                 let first = m.meeting.date;
                 let last = m.provenance.precision.latest(first);
+                // Held anywhere in its window, it met the due day or moved
+                // it only if the due day falls from its window's first day
+                // to a period after its last.
                 approximate
-                    && every.is_some_and(|every| {
-                        date::add(first, every, -1).is_none_or(|from| from <= v.due)
-                            && date::add(last, every, 1).is_none_or(|to| v.due <= to)
-                    })
+                    && first <= v.due
+                    && every.is_some_and(|every| date::add(last, every, 1).is_none_or(|to| v.due <= to))
             })
             .collect();
         let uncertain = if near.is_empty() {
@@ -1314,6 +1323,8 @@ pub fn build(
         let total = covered + marked + not_covered;
         CoverageSummary {
             source: c.source.clone(),
+            covers: c.covers.clone(),
+            scope: c.scope(),
             covered,
             marked,
             not_covered,
@@ -1773,8 +1784,8 @@ pub fn render_text(report: &Report) -> String {
     match &report.coverage {
         Some(c) => {
             line(format!(
-                "COVERAGE of § 3 of `{}`: {} covered, {} marked non-normative, {} not covered ({}% covered or marked)",
-                c.source, c.covered, c.marked, c.not_covered, c.percent
+                "COVERAGE of {}: {} covered, {} marked non-normative, {} not covered ({}% covered or marked)",
+                c.scope, c.covered, c.marked, c.not_covered, c.percent
             ));
             for u in &c.uncovered {
                 line(format!("  not covered: {u}"));

@@ -696,19 +696,44 @@ impl Resolver<'_, '_, '_> {
         let header = &package.policy.header;
         let adopted = header.fields.iter().find_map(|f| match f {
             HeaderField::Adopted(d) => Some(day(d)),
-            HeaderField::Ref(_) | HeaderField::Source(_) => None,
+            HeaderField::Ref(_) | HeaderField::Source(_) | HeaderField::Headings(_) | HeaderField::Covers(_) => None,
         });
         let reference = header.fields.iter().find_map(|f| match f {
             HeaderField::Ref(r) => Some(r.value.clone()),
-            HeaderField::Adopted(_) | HeaderField::Source(_) => None,
+            HeaderField::Adopted(_) | HeaderField::Source(_) | HeaderField::Headings(_) | HeaderField::Covers(_) => {
+                None
+            }
         });
         let source = header.fields.iter().find_map(|f| match f {
             HeaderField::Source(s) => Some(hir::Spanned {
                 node: s.value.clone(),
                 span: s.span,
             }),
-            HeaderField::Adopted(_) | HeaderField::Ref(_) => None,
+            HeaderField::Adopted(_) | HeaderField::Ref(_) | HeaderField::Headings(_) | HeaderField::Covers(_) => None,
         });
+        let mut headings = Some(hir::Headings::default());
+        let mut covers = Vec::new();
+        for field in &header.fields {
+            match field {
+                HeaderField::Headings(word) => {
+                    headings = hir::Headings::ALL
+                        .iter()
+                        .find(|(name, _)| *name == word.name)
+                        .map(|(_, h)| *h);
+                    if headings.is_none() {
+                        self.sink.push(
+                            package.policy_file,
+                            ResolveDiagnostic::UnknownHeadings {
+                                name: word.name.clone(),
+                                span: word.span,
+                            },
+                        );
+                    }
+                }
+                HeaderField::Covers(list) => covers = list.iter().map(|c| c.value.clone()).collect(),
+                HeaderField::Ref(_) | HeaderField::Adopted(_) | HeaderField::Source(_) => {}
+            }
+        }
         let parties: Vec<Option<ir::Party>> = party_decls(package)
             .into_iter()
             .filter(|(_, decl)| {
@@ -757,6 +782,8 @@ impl Resolver<'_, '_, '_> {
             reference,
             adopted: adopted??,
             source,
+            headings: headings?,
+            covers,
             blocks: blocks(package),
             meeting_kinds: self.env.meeting_kinds.keys().cloned().collect(),
             outside_kinds: records(package)

@@ -177,6 +177,8 @@ fn check_header(package: &Package<'_>, sink: &mut Sink) {
                 ("adopted", d.span)
             }
             HeaderField::Source(s) => ("source", s.span),
+            HeaderField::Headings(h) => ("headings", h.span),
+            HeaderField::Covers(list) => ("covers", list.first().map_or(header.span, |c| c.span)),
         };
         if let Some(first) = seen.insert(name, span) {
             sink.push(

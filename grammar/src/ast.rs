@@ -102,6 +102,10 @@ pub enum HeaderField {
     Ref(Str),
     Adopted(DateLit),
     Source(Str),
+    /// `headings article`: how the source heads its clauses.
+    Headings(Ident),
+    /// `covers 1, 2`: the clauses coverage is counted over.
+    Covers(Vec<Str>),
 }
 
 /// `amendment "title" to "policy" adopted by meeting M decision D`

@@ -430,6 +430,16 @@ impl Builder {
                 Rule::ref_field => fields.extend(first_kid(p).map(|s| HeaderField::Ref(self.string(s)))),
                 Rule::adopted_field => fields.extend(first_kid(p).map(|d| HeaderField::Adopted(self.date(d)))),
                 Rule::source_field => fields.extend(first_kid(p).map(|s| HeaderField::Source(self.string(s)))),
+                Rule::headings_field => fields.extend(first_kid(p).map(|s| HeaderField::Headings(ident(s)))),
+                Rule::covers_field => fields.push(HeaderField::Covers(
+                    kids(p)
+                        .into_iter()
+                        .map(|c| Str {
+                            value: c.as_str().to_string(),
+                            span: span_of(&c),
+                        })
+                        .collect(),
+                )),
                 other => self.unexpected(other, span_of(&p)),
             }
         }
