@@ -266,7 +266,7 @@ pub enum ResolveDiagnostic {
     #[error("unknown decision rule `{rule}`")]
     #[diagnostic(
         code("charter::unknown-decision-rule"),
-        help("the Almaty modalities take every decision by `consensus`, the one rule Charter knows")
+        help("Charter knows one decision rule, `consensus` (`decisions by consensus of members present`)")
     )]
     UnknownDecisionRule {
         rule: String,

@@ -1178,7 +1178,7 @@ impl Resolver<'_, '_, '_> {
                             help: suggest::help(
                                 &language.name,
                                 ["english"],
-                                "Charter collates in `english`, the order the Almaty modalities name",
+                                "Charter collates in `english` (English alphabetical order)",
                             ),
                         },
                     );

@@ -227,7 +227,7 @@ fn syntax_diagnostic(error: &pest::error::Error<Rule>, source: &str) -> Diagnost
     ParseDiagnostic::Syntax {
         message,
         span,
-        help: syntax_help(&expected),
+        help: syntax_help(&expected, &found, offset >= source.trim_end().len()),
         expected: label,
     }
     .into()
@@ -247,12 +247,30 @@ fn describe_found(source: &str, offset: usize) -> String {
     }
 }
 
-fn syntax_help(expected: &[String]) -> Option<String> {
+fn syntax_help(expected: &[String], found: &str, at_end: bool) -> Option<String> {
+    // A misspelt keyword: the expected one it is closest to.
+    let near = expected
+        .iter()
+        .filter_map(|e| e.strip_prefix('`').and_then(|e| e.strip_suffix('`')))
+        .filter(|e| e.chars().all(|c| c.is_ascii_alphabetic() || c == '_'))
+        .map(|e| (strsim::levenshtein(e, found), e))
+        .filter(|(distance, e)| *distance > 0 && *distance <= (e.len() / 3).max(1))
+        .min();
+    let a_word = !at_end && found.len() >= 2 && found.chars().all(|c| c.is_alphanumeric() || c == '_');
+    if let Some((_, keyword)) = near.filter(|(_, e)| a_word && e.len() >= 2) {
+        return Some(format!("did you mean `{keyword}`?"));
+    }
     if expected.iter().any(|e| e == "`members`") {
         return Some("each statement starts with its keyword; docs/language.md lists them all".to_string());
     }
-    if expected.iter().any(|e| e == "`}`") {
+    if at_end && expected.iter().any(|e| e == "`}`") {
         return Some("every `{` needs a matching `}`; check the block above".to_string());
+    }
+    if expected.iter().any(|e| e == "`}`") {
+        return Some(
+            "each line of this block starts with one of the words expected; close the block with `}` when it is done"
+                .to_string(),
+        );
     }
     if expected.iter().any(|e| e.starts_with("a date")) {
         return Some("write dates as `YYYY-MM-DD`, for example `2013-08-31`".to_string());

@@ -979,7 +979,7 @@ impl<'b> Interpreter<'b> {
             Expr::Rule(index, args) => {
                 let rule = self.rule(*index)?;
                 let mut frame = self.eval_all(args, locals)?;
-                let shown_args: Vec<String> = frame.iter().map(|v| v.to_text(self.bundle)).collect();
+                let shown_args: Vec<String> = frame.iter().map(|v| self.short_text(v)).collect();
                 let fact = format!("rule {}({}) = {shown}", rule.name, shown_args.join(", "));
                 if !self.explained.borrow_mut().insert((*index, frame.clone())) {
                     return Ok((value, Explanation::leaf(format!("{fact} (explained above)"), None)));
@@ -991,9 +991,9 @@ impl<'b> Interpreter<'b> {
                     because: vec![body],
                 }
             }
-            Expr::Binary(_, lhs, rhs) => self.compound(&shown, &[lhs, rhs], locals)?,
-            Expr::Not(e) | Expr::Neg(e) | Expr::Field(e, _) => self.compound(&shown, &[e], locals)?,
-            Expr::If(c, a, b) => self.compound(&shown, &[c, a, b], locals)?,
+            Expr::Binary(_, lhs, rhs) => self.compound(expr, &shown, &[lhs, rhs], locals)?,
+            Expr::Not(e) | Expr::Neg(e) | Expr::Field(e, _) => self.compound(expr, &shown, &[e], locals)?,
+            Expr::If(c, a, b) => self.compound(expr, &shown, &[c, a, b], locals)?,
             Expr::Bool(_)
             | Expr::Int(_)
             | Expr::Date(_)
@@ -1009,12 +1009,151 @@ impl<'b> Interpreter<'b> {
             | Expr::Set(_)
             | Expr::MeetingLit(_)
             | Expr::DecisionLit(_)
-            | Expr::Quantifier { .. } => Explanation::leaf(format!("= {shown}"), None),
+            | Expr::Quantifier { .. } => {
+                Explanation::leaf(format!("{} = {shown}", self.source_text(expr, locals)), None)
+            }
         };
         Ok((value, explanation))
     }
 
-    fn compound(&self, shown: &str, parts: &[&Expr], locals: &mut Vec<Value>) -> Result<Explanation, EvalError> {
+    /// A value in an explanation: a meeting or decision by its id, or in
+    /// short; any other value as `to_text` gives it.
+    fn short_text(&self, v: &Value) -> String {
+        match v {
+            Value::Meeting(m) => {
+                m.id.clone()
+                    .unwrap_or_else(|| format!("the meeting of {}", date::format(m.date)))
+            }
+            Value::Decision(d) => format!("the decision at the meeting of {}", date::format(d.meeting.date)),
+            Value::Bool(_)
+            | Value::Int(_)
+            | Value::Date(_)
+            | Value::Duration(_)
+            | Value::None
+            | Value::Party(_)
+            | Value::Status(_)
+            | Value::MeetingKind(_)
+            | Value::DecisionKind(_)
+            | Value::Violation(_)
+            | Value::Set(_) => v.to_text(self.bundle),
+        }
+    }
+
+    /// An expression as a drafter wrote it, with the values of the locals
+    /// in scope (a rule's arguments) in place of their names.
+    pub fn source_text(&self, e: &Expr, locals: &[Value]) -> String {
+        let list = |items: &[Expr]| {
+            items
+                .iter()
+                .map(|i| self.source_text(i, locals))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        // An operand that is itself an operation is bracketed.
+        let operand = |x: &Expr| match x {
+            Expr::Binary(..) | Expr::If(..) | Expr::Quantifier { .. } => format!("({})", self.source_text(x, locals)),
+            Expr::Bool(_)
+            | Expr::Int(_)
+            | Expr::Date(_)
+            | Expr::Duration(_)
+            | Expr::None
+            | Expr::Party(_)
+            | Expr::Status(_)
+            | Expr::MeetingKind(_)
+            | Expr::DecisionKind(_)
+            | Expr::MeetingRecord(_)
+            | Expr::DecisionRecord(_)
+            | Expr::Local(_)
+            | Expr::Set(_)
+            | Expr::MeetingLit(_)
+            | Expr::DecisionLit(_)
+            | Expr::Builtin(..)
+            | Expr::Rule(..)
+            | Expr::Field(..)
+            | Expr::Not(_)
+            | Expr::Neg(_) => self.source_text(x, locals),
+        };
+        let b = self.bundle;
+        match e {
+            Expr::Bool(v) => v.to_string(),
+            Expr::Int(i) => i.to_string(),
+            Expr::Date(d) => date::format(*d),
+            Expr::Duration(d) => crate::value::duration_text(d),
+            Expr::None => "none".to_string(),
+            Expr::Party(p) => b
+                .parties
+                .get(*p as usize)
+                .map_or_else(|| "?".to_string(), |x| x.id.clone()),
+            Expr::Status(st) => st.name().to_string(),
+            Expr::MeetingKind(k) => b.meeting_kinds.get(*k as usize).cloned().unwrap_or_default(),
+            Expr::DecisionKind(k) => b.decision_kinds.get(*k as usize).cloned().unwrap_or_default(),
+            Expr::MeetingRecord(i) => b
+                .history
+                .meetings
+                .get(*i as usize)
+                .map_or_else(|| "?".to_string(), |m| m.id.clone()),
+            Expr::DecisionRecord(i) => b
+                .history
+                .decisions
+                .get(*i as usize)
+                .map_or_else(|| "?".to_string(), |d| d.id.clone()),
+            Expr::Local(slot) => locals
+                .get(*slot as usize)
+                .map_or_else(|| format!("x{slot}"), |v| self.short_text(v)),
+            Expr::Set(items) => format!("{{{}}}", list(items)),
+            Expr::MeetingLit(_) => "meeting { ... }".to_string(),
+            Expr::DecisionLit(_) => "decision { ... }".to_string(),
+            Expr::Builtin(builtin, args) => format!("{}({})", builtin.name(), list(args)),
+            Expr::Rule(i, args) => format!(
+                "{}({})",
+                b.rules.get(*i as usize).map_or("?", |r| r.name.as_str()),
+                list(args)
+            ),
+            // A field of a value: the field's value itself.
+            Expr::Field(..) => self
+                .eval(e, &mut locals.to_vec())
+                .map_or_else(|_| "?".to_string(), |v| v.to_text(b)),
+            Expr::Not(x) => format!("not {}", operand(x)),
+            Expr::Neg(x) => format!("-{}", operand(x)),
+            Expr::Binary(op, l, r) => {
+                let symbol = match op {
+                    BinOp::Implies => "implies",
+                    BinOp::Or => "or",
+                    BinOp::And => "and",
+                    BinOp::Eq => "==",
+                    BinOp::Ne => "!=",
+                    BinOp::Lt => "<",
+                    BinOp::Le => "<=",
+                    BinOp::Gt => ">",
+                    BinOp::Ge => ">=",
+                    BinOp::In => "in",
+                    BinOp::Add => "+",
+                    BinOp::Sub => "-",
+                    BinOp::Mul => "*",
+                };
+                format!("{} {symbol} {}", operand(l), operand(r))
+            }
+            Expr::If(c, t, f) => format!(
+                "if {} then {} else {}",
+                self.source_text(c, locals),
+                self.source_text(t, locals),
+                self.source_text(f, locals)
+            ),
+            Expr::Quantifier { all, set, .. } => format!(
+                "{} x in {}: ...",
+                if *all { "all" } else { "any" },
+                self.source_text(set, locals)
+            ),
+        }
+    }
+
+    fn compound(
+        &self,
+        expr: &Expr,
+        shown: &str,
+        parts: &[&Expr],
+        locals: &mut Vec<Value>,
+    ) -> Result<Explanation, EvalError> {
         let mut because = Vec::new();
         for part in parts {
             if matches!(
@@ -1025,7 +1164,7 @@ impl<'b> Interpreter<'b> {
             }
         }
         Ok(Explanation {
-            fact: format!("= {shown}"),
+            fact: format!("{} = {shown}", self.source_text(expr, locals)),
             clause: None,
             because,
         })
