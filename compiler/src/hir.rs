@@ -261,11 +261,17 @@ pub enum RotationItem {
 #[derive(Debug, Clone)]
 pub struct MeetingDecl {
     pub kind: MeetingKindId,
+    /// `None` for a kind the text sets no cadence for.
+    pub cadence: Option<Cadence>,
+    pub host: Option<Host>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cadence {
     pub strength: ir::Strength,
     pub every: Spanned<ir::Duration>,
     pub anchor: Option<Day>,
     pub per_member: bool,
-    pub host: Option<Host>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

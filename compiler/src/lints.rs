@@ -78,13 +78,24 @@ fn gaps(package: &hir::Resolved, statement: &hir::Statement, sink: &mut Sink) {
             after_period: None,
             ..
         } => sink.push(file, LintDiagnostic::OpenEndedInterim { span: period.span }),
-        hir::StatementKind::Meeting(decl) if decl.strength == ir::Strength::Must && decl.anchor.is_none() => sink.push(
+        hir::StatementKind::Meeting(hir::MeetingDecl {
+            kind,
+            cadence:
+                Some(
+                    cadence @ hir::Cadence {
+                        strength: ir::Strength::Must,
+                        anchor: None,
+                        ..
+                    },
+                ),
+            ..
+        }) => sink.push(
             file,
             LintDiagnostic::AmbiguousCadence {
-                kind: package.meeting_kind(decl.kind).to_string(),
-                every: duration_text(&decl.every.node),
+                kind: package.meeting_kind(*kind).to_string(),
+                every: duration_text(&cadence.every.node),
                 adopted: date::format(package.adopted),
-                span: decl.every.span,
+                span: cadence.every.span,
             },
         ),
         // Statements with no gap a lint knows of.

@@ -151,15 +151,27 @@ fn version(
             hir::StatementKind::Rotation(items) => rotation(&mut v, from, items, c),
             hir::StatementKind::Meeting(decl) => {
                 v.obligations.retain(|o| o.kind != decl.kind);
-                v.obligations.push(ir::Obligation {
-                    kind: decl.kind,
-                    strength: decl.strength,
-                    every: decl.every.node,
-                    anchor: decl.anchor,
-                    per_member: decl.per_member,
-                    hosted_by_chair: decl.host == Some(hir::Host::Chair),
-                    cite: c.clone(),
-                });
+                match &decl.cadence {
+                    Some(cadence) => v.obligations.push(ir::Obligation {
+                        kind: decl.kind,
+                        strength: cadence.strength,
+                        every: cadence.every.node,
+                        anchor: cadence.anchor,
+                        per_member: cadence.per_member,
+                        hosted_by_chair: decl.host == Some(hir::Host::Chair),
+                        cite: c.clone(),
+                    }),
+                    // A kind with no cadence the chair hosts: the duty alone.
+                    None if decl.host == Some(hir::Host::Chair) => {
+                        v.host_duties.retain(|d| d.kind != decl.kind);
+                        v.host_duties.push(ir::HostDuty {
+                            kind: decl.kind,
+                            strength: ir::Strength::Must,
+                            cite: c.clone(),
+                        });
+                    }
+                    None => {}
+                }
             }
             hir::StatementKind::Decisions { quorum, .. } => {
                 v.consensus = ir::Consensus {

@@ -640,14 +640,14 @@ pub fn build(
         let version = interp.version_at(m.date);
         let outside = bundle.outside_kinds.iter().find(|k| k.kind == m.kind);
         if let Some(outside) = outside {
-            let provided: Vec<String> = version
-                .map(|v| {
-                    v.obligations
-                        .iter()
-                        .map(|o| kind(o.kind, &bundle.meeting_kinds))
-                        .collect()
-                })
-                .unwrap_or_default();
+            // The kinds the policy declares (with a cadence or without).
+            let provided: Vec<String> = bundle
+                .meeting_kinds
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| !bundle.outside_kinds.iter().any(|o| o.kind as usize == *k))
+                .map(|(_, name)| name.clone())
+                .collect();
             let taken = record_decisions_at(bundle, &record.id);
             let (severity, decided) = if taken.is_empty() {
                 (Severity::Note, String::new())

@@ -1073,22 +1073,32 @@ impl Resolver<'_, '_, '_> {
             }
             StmtKind::Meeting(decl) => {
                 let kind = env.meeting_kind(file, &decl.kind, self.sink);
-                let strength = self.strength(file, &decl.strength);
                 let host = match &decl.host {
                     None => Some(None),
                     Some(HostRule::Chair(_)) => Some(Some(hir::Host::Chair)),
                     Some(HostRule::Party(p)) => env.party(file, p, self.sink).map(|p| Some(hir::Host::Party(p))),
                 };
-                let anchor = decl.anchor.as_ref().map(day);
+                let cadence = match &decl.cadence {
+                    None => Some(None),
+                    Some(c) => {
+                        let strength = self.strength(file, &c.strength);
+                        let anchor = c.anchor.as_ref().map(day);
+                        (|| {
+                            Some(Some(hir::Cadence {
+                                strength: strength?,
+                                every: hir::Spanned {
+                                    node: duration(&c.every),
+                                    span: c.every.span,
+                                },
+                                anchor: anchor.map_or(Some(None), |a| a.map(Some))?,
+                                per_member: c.per_member,
+                            }))
+                        })()
+                    }
+                };
                 hir::StatementKind::Meeting(hir::MeetingDecl {
                     kind: kind?,
-                    strength: strength?,
-                    every: hir::Spanned {
-                        node: duration(&decl.every),
-                        span: decl.every.span,
-                    },
-                    anchor: anchor.map_or(Some(None), |a| a.map(Some))?,
-                    per_member: decl.per_member,
+                    cadence: cadence?,
                     host: host?,
                 })
             }

@@ -73,8 +73,10 @@ fn check_durations(file: FileId, stmt: &Stmt, sink: &mut Sink) {
             at_most_a_century(file, period, "the Support Unit's period", sink);
         }
         StmtKind::Meeting(decl) => {
-            positive(file, &decl.every, "a meeting cadence", sink);
-            at_most_a_century(file, &decl.every, "a meeting cadence", sink);
+            if let Some(cadence) = &decl.cadence {
+                positive(file, &cadence.every, "a meeting cadence", sink);
+                at_most_a_century(file, &cadence.every, "a meeting cadence", sink);
+            }
         }
         StmtKind::Rotation(items) => {
             for item in items {
@@ -307,7 +309,7 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
             }
             StmtKind::Pending { deadline, .. } => out.push(*deadline),
             StmtKind::Withdrawal { on, .. } => out.push(*on),
-            StmtKind::Meeting(decl) => out.extend(decl.anchor.iter().copied()),
+            StmtKind::Meeting(decl) => out.extend(decl.cadence.iter().filter_map(|c| c.anchor)),
             StmtKind::Rotation(items) => {
                 for item in items {
                     match &item.kind {

@@ -280,12 +280,20 @@ pub enum RotationItemKind {
 pub struct MeetingDecl {
     pub kind: Ident,
     pub title: Option<Str>,
+    /// `must every 2 years ...`; `None` for a kind the text sets no cadence
+    /// for.
+    pub cadence: Option<Cadence>,
+    pub host: Option<HostRule>,
+}
+
+/// `must|should every DURATION [from DATE] [per member]`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cadence {
     pub strength: Ident,
     pub every: DurationLit,
     /// `from DATE`: the day the cadence is counted from.
     pub anchor: Option<DateLit>,
     pub per_member: bool,
-    pub host: Option<HostRule>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -718,12 +718,18 @@ impl Builder {
             Rule::meeting_stmt => StmtKind::Meeting(MeetingDecl {
                 kind: one_ident(0),
                 title: find(Rule::string).map(|p| self.string(p)),
-                strength: find(Rule::strength)
-                    .and_then(first_kid)
-                    .map_or_else(|| empty_ident(span), ident),
-                every: find(Rule::duration).map_or_else(|| empty_duration(span), |p| self.duration(p)),
-                anchor: find(Rule::cadence_anchor).and_then(first_kid).map(|p| self.date(p)),
-                per_member: has(Rule::per_member),
+                cadence: find(Rule::cadence).map(|c| {
+                    let parts = kids(c);
+                    let inner = |rule: Rule| parts.iter().find(|p| p.as_rule() == rule).cloned();
+                    Cadence {
+                        strength: inner(Rule::strength)
+                            .and_then(first_kid)
+                            .map_or_else(|| empty_ident(span), ident),
+                        every: inner(Rule::duration).map_or_else(|| empty_duration(span), |p| self.duration(p)),
+                        anchor: inner(Rule::cadence_anchor).and_then(first_kid).map(|p| self.date(p)),
+                        per_member: inner(Rule::per_member).is_some(),
+                    }
+                }),
                 host: find(Rule::host_rule).and_then(first_kid).map(|p| match p.as_rule() {
                     Rule::host_chair => HostRule::Chair(span_of(&p)),
                     Rule::ident => HostRule::Party(ident(p)),
