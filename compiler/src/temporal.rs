@@ -22,6 +22,24 @@ struct Claim {
     span: Span,
 }
 
+/// The parties some roster statement of a kind names.
+fn rostered(
+    package: &hir::Resolved,
+    kind: impl Fn(&hir::Membership) -> bool,
+) -> std::collections::BTreeSet<hir::PartyId> {
+    package
+        .statements()
+        .filter_map(|s| {
+            if let hir::StatementKind::Roster { parties, kind: k } = &s.kind {
+                kind(k).then(|| parties.iter().map(|p| p.node))
+            } else {
+                None
+            }
+        })
+        .flatten()
+        .collect()
+}
+
 pub fn check(package: &hir::Resolved, sink: &mut Sink) {
     let adopted = package.adopted;
     let mut claims: BTreeMap<hir::PartyId, Vec<Claim>> = BTreeMap::new();
@@ -81,36 +99,8 @@ pub fn check(package: &hir::Resolved, sink: &mut Sink) {
             hir::Membership::Open => {}
         }
     }
-    let open: std::collections::BTreeSet<hir::PartyId> = package
-        .statements()
-        .filter_map(|s| {
-            if let hir::StatementKind::Roster {
-                parties,
-                kind: hir::Membership::Open,
-            } = &s.kind
-            {
-                Some(parties.iter().map(|p| p.node))
-            } else {
-                None
-            }
-        })
-        .flatten()
-        .collect();
-    let pending: std::collections::BTreeSet<hir::PartyId> = package
-        .statements()
-        .filter_map(|s| {
-            if let hir::StatementKind::Roster {
-                parties,
-                kind: hir::Membership::Pending { .. },
-            } = &s.kind
-            {
-                Some(parties.iter().map(|p| p.node))
-            } else {
-                None
-            }
-        })
-        .flatten()
-        .collect();
+    let open = rostered(package, |m| matches!(m, hir::Membership::Open));
+    let pending = rostered(package, |m| matches!(m, hir::Membership::Pending { .. }));
     for event in &package.events {
         if let hir::EventKind::SilenceBroken { party, .. } = &event.kind {
             if !pending.contains(party) {

@@ -1019,23 +1019,13 @@ impl<'b> Interpreter<'b> {
     /// A value in an explanation: a meeting or decision by its id, or in
     /// short; any other value as `to_text` gives it.
     fn short_text(&self, v: &Value) -> String {
-        match v {
-            Value::Meeting(m) => {
-                m.id.clone()
-                    .unwrap_or_else(|| format!("the meeting of {}", date::format(m.date)))
-            }
-            Value::Decision(d) => format!("the decision at the meeting of {}", date::format(d.meeting.date)),
-            Value::Bool(_)
-            | Value::Int(_)
-            | Value::Date(_)
-            | Value::Duration(_)
-            | Value::None
-            | Value::Party(_)
-            | Value::Status(_)
-            | Value::MeetingKind(_)
-            | Value::DecisionKind(_)
-            | Value::Violation(_)
-            | Value::Set(_) => v.to_text(self.bundle),
+        if let Value::Meeting(m) = v {
+            m.id.clone()
+                .unwrap_or_else(|| format!("the meeting of {}", date::format(m.date)))
+        } else if let Value::Decision(d) = v {
+            format!("the decision at the meeting of {}", date::format(d.meeting.date))
+        } else {
+            v.to_text(self.bundle)
         }
     }
 
@@ -1050,28 +1040,12 @@ impl<'b> Interpreter<'b> {
                 .join(", ")
         };
         // An operand that is itself an operation is bracketed.
-        let operand = |x: &Expr| match x {
-            Expr::Binary(..) | Expr::If(..) | Expr::Quantifier { .. } => format!("({})", self.source_text(x, locals)),
-            Expr::Bool(_)
-            | Expr::Int(_)
-            | Expr::Date(_)
-            | Expr::Duration(_)
-            | Expr::None
-            | Expr::Party(_)
-            | Expr::Status(_)
-            | Expr::MeetingKind(_)
-            | Expr::DecisionKind(_)
-            | Expr::MeetingRecord(_)
-            | Expr::DecisionRecord(_)
-            | Expr::Local(_)
-            | Expr::Set(_)
-            | Expr::MeetingLit(_)
-            | Expr::DecisionLit(_)
-            | Expr::Builtin(..)
-            | Expr::Rule(..)
-            | Expr::Field(..)
-            | Expr::Not(_)
-            | Expr::Neg(_) => self.source_text(x, locals),
+        let operand = |x: &Expr| {
+            if matches!(x, Expr::Binary(..) | Expr::If(..) | Expr::Quantifier { .. }) {
+                format!("({})", self.source_text(x, locals))
+            } else {
+                self.source_text(x, locals)
+            }
         };
         let b = self.bundle;
         match e {
