@@ -500,11 +500,17 @@ pub fn build(
                 findings.push(Finding {
                     certainty,
                     clause: Some(clause.clone()),
-                    parties: std::iter::once(h.to)
-                        .chain(named)
-                        .chain(passed.iter().copied())
-                        .map(party)
-                        .collect(),
+                    // The new chair, the one the rotation names, and those
+                    // passed over, each once.
+                    parties: {
+                        let mut named_parties: Vec<ir::PartyId> = Vec::new();
+                        for p in std::iter::once(h.to).chain(named).chain(passed.iter().copied()) {
+                            if !named_parties.contains(&p) {
+                                named_parties.push(p);
+                            }
+                        }
+                        parties(&named_parties)
+                    },
                     decision: decided_by.map(|d| d.id.clone()),
                     sources: h.sources.clone(),
                     inferred: h.inferred.iter().cloned().collect(),
