@@ -140,6 +140,12 @@ pub enum Membership {
         from: Spanned<Day>,
         until: Option<Spanned<Day>>,
     },
+    /// `observers ... from F [until U]`: an observer the text names, over
+    /// `[from, until)`.
+    Observer {
+        from: Spanned<Day>,
+        until: Option<Spanned<Day>>,
+    },
     /// `pending ... silence until D`.
     Pending { deadline: Spanned<Day> },
     /// `open to ...`: a member once the history records it joined.

@@ -269,6 +269,10 @@ const SUPPORT_UNIT: &str = "the Support Unit";
 /// What a roster statement says, as the IR says it.
 fn membership(kind: hir::Membership) -> ir::MembershipKind {
     match kind {
+        hir::Membership::Observer { from, until } => ir::MembershipKind::Observer {
+            from: from.node,
+            until: until.map(|u| u.node),
+        },
         hir::Membership::Member { from, until } => ir::MembershipKind::Member {
             from: from.node,
             until: until.map(|u| u.node),

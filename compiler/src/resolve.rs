@@ -292,6 +292,7 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                     }
                 }
                 StmtKind::Members { .. }
+                | StmtKind::NamedObservers { .. }
                 | StmtKind::Pending { .. }
                 | StmtKind::OpenTo { .. }
                 | StmtKind::Withdrawal { .. }
@@ -977,6 +978,17 @@ impl Resolver<'_, '_, '_> {
                 hir::StatementKind::Roster {
                     parties: parties?,
                     kind: hir::Membership::Member {
+                        from: spanned_day(from)?,
+                        until: until.map_or(Some(None), |u| u.map(Some))?,
+                    },
+                }
+            }
+            StmtKind::NamedObservers { parties, from, until } => {
+                let parties = env.spanned_parties(file, parties, self.sink);
+                let until = until.as_ref().map(spanned_day);
+                hir::StatementKind::Roster {
+                    parties: parties?,
+                    kind: hir::Membership::Observer {
                         from: spanned_day(from)?,
                         until: until.map_or(Some(None), |u| u.map(Some))?,
                     },

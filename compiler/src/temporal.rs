@@ -61,6 +61,17 @@ pub fn check(package: &hir::Resolved, sink: &mut Sink) {
                     });
                 }
             }
+            // A named observer's period may not overlap a membership.
+            hir::Membership::Observer { from, until } => {
+                for p in parties {
+                    claims.entry(p.node).or_default().push(Claim {
+                        file,
+                        start: Some(from.node),
+                        end: until.map(|u| u.node),
+                        span: p.span,
+                    });
+                }
+            }
             hir::Membership::Pending { deadline } => {
                 if deadline.node <= adopted {
                     sink.push(

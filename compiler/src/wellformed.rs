@@ -47,6 +47,11 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
                     from,
                     until: Some(until),
                     ..
+                }
+                | StmtKind::NamedObservers {
+                    from,
+                    until: Some(until),
+                    ..
                 } = &stmt.kind
                 {
                     if is_valid(from) && is_valid(until) && day(until) <= day(from) {
@@ -88,6 +93,7 @@ fn check_durations(file: FileId, stmt: &Stmt, sink: &mut Sink) {
         }
         StmtKind::SupportUnit { period: None, .. }
         | StmtKind::Members { .. }
+        | StmtKind::NamedObservers { .. }
         | StmtKind::Pending { .. }
         | StmtKind::Withdrawal { .. }
         | StmtKind::Designate { .. }
@@ -213,6 +219,7 @@ fn once_kind(kind: &StmtKind) -> Option<&'static str> {
         StmtKind::SupportUnit { .. } => Some("support_unit"),
         StmtKind::Location { .. } => Some("located"),
         StmtKind::Members { .. }
+        | StmtKind::NamedObservers { .. }
         | StmtKind::Pending { .. }
         | StmtKind::OpenTo { .. }
         | StmtKind::Withdrawal { .. }
@@ -303,7 +310,7 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
         Item::Rule(rule) => expr_dates(&rule.body, out),
         Item::Test(test) => test_dates(test, out),
         Item::Stmt(stmt) => match &stmt.kind {
-            StmtKind::Members { from, until, .. } => {
+            StmtKind::Members { from, until, .. } | StmtKind::NamedObservers { from, until, .. } => {
                 out.push(*from);
                 out.extend(until.iter().copied());
             }

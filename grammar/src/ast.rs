@@ -198,6 +198,13 @@ pub enum StmtKind {
         from: DateLit,
         until: Option<DateLit>,
     },
+    /// `observers IRN, PAK from 2013-06-05 [until 2020-01-01]`: observers
+    /// the text itself names
+    NamedObservers {
+        parties: Vec<Ident>,
+        from: DateLit,
+        until: Option<DateLit>,
+    },
     /// `pending IRN, PAK under silence until 2013-08-31`
     Pending { parties: Vec<Ident>, deadline: DateLit },
     /// `open to UZB, TKM`

@@ -668,6 +668,11 @@ impl Builder {
                 from: date_at(1),
                 until: parts.get(2).cloned().map(|p| self.date(p)),
             },
+            Rule::observer_roster => StmtKind::NamedObservers {
+                parties: idents(1),
+                from: date_at(2),
+                until: parts.get(3).cloned().map(|p| self.date(p)),
+            },
             Rule::pending_stmt => StmtKind::Pending {
                 parties: idents(0),
                 deadline: date_at(1),

@@ -67,6 +67,11 @@ pub fn dump(bundle: &Bundle) -> String {
                     date::format(*from),
                     until.map(|u| format!(" until {}", date::format(u))).unwrap_or_default()
                 ),
+                MembershipKind::Observer { from, until } => format!(
+                    "observer from {}{}",
+                    date::format(*from),
+                    until.map(|u| format!(" until {}", date::format(u))).unwrap_or_default()
+                ),
                 MembershipKind::Pending { deadline } => format!("pending until {}", date::format(*deadline)),
                 MembershipKind::Open => "open".to_string(),
                 MembershipKind::Withdrawal { on } => format!("withdraws on {}", date::format(*on)),

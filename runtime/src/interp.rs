@@ -236,6 +236,10 @@ impl<'b> Interpreter<'b> {
             Standing::MemberFrom(from, cite) => {
                 Explanation::leaf(format!("{name} is a member from {}", date::format(from)), Some(cite))
             }
+            Standing::ObserverFrom(from, cite) => Explanation::leaf(
+                format!("the text names {name} an observer from {}", date::format(from)),
+                Some(cite),
+            ),
             Standing::BrokeSilence(on, became, cite) => Explanation::leaf(
                 format!(
                     "{name} broke the silence procedure on {} and became {}",
@@ -742,7 +746,7 @@ impl<'b> Interpreter<'b> {
             days.insert(v.from);
             for m in &v.membership {
                 match &m.kind {
-                    MembershipKind::Member { from, until } => {
+                    MembershipKind::Member { from, until } | MembershipKind::Observer { from, until } => {
                         days.insert(*from);
                         days.extend(until);
                     }

@@ -138,6 +138,8 @@ pub struct Role {
 pub enum MembershipKind {
     /// A member over `[from, until)`.
     Member { from: Day, until: Option<Day> },
+    /// An observer the text names, over `[from, until)`.
+    Observer { from: Day, until: Option<Day> },
     /// Pending under a silence procedure from adoption through `deadline`
     /// (inclusive); a member from the day after unless silence was broken.
     Pending { deadline: Day },

@@ -581,6 +581,7 @@ pub(crate) enum Standing<'b> {
     NoRules,
     NotMember,
     MemberFrom(Day, &'b Cite),
+    ObserverFrom(Day, &'b Cite),
     BrokeSilence(Day, Status, &'b Cite),
     SilenceEnded(Day, &'b Cite),
     Pending(Day, &'b Cite),
@@ -607,6 +608,12 @@ pub(crate) fn standing<'b>(
             MembershipKind::Member { from, until } => {
                 if *from <= day && until.is_none_or(|u| day < u) {
                     standing = (Status::Member, Standing::MemberFrom(*from, &m.cite));
+                }
+            }
+            // Named an observer by the text: unless a member on that day.
+            MembershipKind::Observer { from, until } => {
+                if *from <= day && until.is_none_or(|u| day < u) && standing.0 != Status::Member {
+                    standing = (Status::Observer, Standing::ObserverFrom(*from, &m.cite));
                 }
             }
             MembershipKind::Pending { deadline } => {
@@ -710,7 +717,7 @@ impl<'b> Records<'b> {
             days.push(version.from);
             for m in self.membership.get(v).and_then(|per| per.get(p)).into_iter().flatten() {
                 match &m.kind {
-                    MembershipKind::Member { from, until } => {
+                    MembershipKind::Member { from, until } | MembershipKind::Observer { from, until } => {
                         days.push(*from);
                         days.extend(until);
                     }
