@@ -1276,10 +1276,15 @@ impl Builder {
     fn application_outcome(&self, pair: Pair<'_, Rule>) -> ApplicationOutcome {
         let span = span_of(&pair);
         let parts = kids(pair);
+        // The grammar's `outcome_word` allows only the four words; any
+        // other means grammar and builder disagree, which is reported.
         let outcome = parts
             .first()
             .and_then(|p| Outcome::from_word(p.as_str()))
-            .unwrap_or(Outcome::Pending);
+            .unwrap_or_else(|| {
+                self.unexpected(Rule::outcome_word, span);
+                Outcome::Pending
+            });
         let on = parts
             .iter()
             .find(|p| p.as_rule() == Rule::date_spec)
@@ -1382,10 +1387,15 @@ impl Builder {
                     },
                     Rule::further_field => DecisionFieldKind::Further {
                         what: inner.first().cloned().map_or_else(|| empty_ident(fspan), ident),
+                        // As for outcomes: `further_word` allows only the
+                        // three words, and another is reported.
                         outcome: inner
                             .get(1)
                             .and_then(|p| Further::from_word(p.as_str()))
-                            .unwrap_or(Further::Continued),
+                            .unwrap_or_else(|| {
+                                self.unexpected(Rule::further_word, fspan);
+                                Further::Continued
+                            }),
                         detail: inner.get(2).cloned().map(|p| self.string(p)),
                     },
                     Rule::text_field => DecisionFieldKind::Text(

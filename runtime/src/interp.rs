@@ -1063,8 +1063,18 @@ impl<'b> Interpreter<'b> {
                 .get(*p as usize)
                 .map_or_else(|| "?".to_string(), |x| x.id.clone()),
             Expr::Status(st) => st.name().to_string(),
-            Expr::MeetingKind(k) => b.meeting_kinds.get(*k as usize).cloned().unwrap_or_default(),
-            Expr::DecisionKind(k) => b.decision_kinds.get(*k as usize).cloned().unwrap_or_default(),
+            // A bundle read from elsewhere may name a kind it does not
+            // declare: said so, as the report says it.
+            Expr::MeetingKind(k) => b
+                .meeting_kinds
+                .get(*k as usize)
+                .cloned()
+                .unwrap_or_else(|| format!("(undeclared kind #{k})")),
+            Expr::DecisionKind(k) => b
+                .decision_kinds
+                .get(*k as usize)
+                .cloned()
+                .unwrap_or_else(|| format!("(undeclared kind #{k})")),
             Expr::MeetingRecord(i) => b
                 .history
                 .meetings
