@@ -532,6 +532,12 @@ pub enum ExprKind {
         set: Box<Expr>,
         body: Box<Expr>,
     },
+    /// `{x in S | cond}`: binds the element to `slot`.
+    Filter {
+        slot: u32,
+        set: Box<Expr>,
+        cond: Box<Expr>,
+    },
 }
 
 impl Statement {

@@ -712,6 +712,11 @@ pub fn expr(e: &hir::Expr) -> ir::Expr {
             set: go(set),
             body: go(body),
         },
+        hir::ExprKind::Filter { slot, set, cond } => ir::Expr::Filter {
+            slot: *slot,
+            set: go(set),
+            cond: go(cond),
+        },
     }
 }
 

@@ -370,18 +370,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
             }
             ExprKind::Quantifier { kind, var, set, body } => {
                 let (set_type, set_expr) = self.expr(set);
-                let element = if let Type::Set(inner) = set_type {
-                    *inner
-                } else if set_type == Type::Error {
-                    Type::Error
-                } else {
-                    let other = set_type;
-                    self.error(TypeDiagnostic::NotASet {
-                        actual: other.to_string(),
-                        span: set.span,
-                    });
-                    Type::Error
-                };
+                let element = self.element_of(set_type, set.span);
                 let slot = self.scope.len() as u32;
                 self.scope.push((var.name.clone(), element));
                 let (b, body_expr) = self.expr(body);
@@ -397,6 +386,43 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                 })();
                 node(resolved, Type::Bool, span)
             }
+            ExprKind::Filter { var, set, cond } => {
+                let (set_type, set_expr) = self.expr(set);
+                let element = self.element_of(set_type, set.span);
+                let slot = self.scope.len() as u32;
+                self.scope.push((var.name.clone(), element.clone()));
+                let (c, cond_expr) = self.expr(cond);
+                self.scope.pop();
+                self.expect(cond, &c, &Type::Bool, "a filter's condition");
+                let resolved = (|| {
+                    Some(hir::ExprKind::Filter {
+                        slot,
+                        set: boxed(set_expr)?,
+                        cond: boxed(cond_expr)?,
+                    })
+                })();
+                let ty = if element == Type::Error {
+                    Type::Error
+                } else {
+                    Type::Set(Box::new(element))
+                };
+                node(resolved, ty, span)
+            }
+        }
+    }
+
+    /// The element type of what a quantifier or filter ranges over.
+    fn element_of(&mut self, set_type: Type, span: Span) -> Type {
+        if let Type::Set(inner) = set_type {
+            *inner
+        } else if set_type == Type::Error {
+            Type::Error
+        } else {
+            self.error(TypeDiagnostic::NotASet {
+                actual: set_type.to_string(),
+                span,
+            });
+            Type::Error
         }
     }
 

@@ -371,7 +371,7 @@ fn expr_dates(expr: &Expr, out: &mut Vec<DateLit>) {
             expr_dates(then, out);
             expr_dates(otherwise, out);
         }
-        ExprKind::Quantifier { set, body, .. } => {
+        ExprKind::Quantifier { set, body, .. } | ExprKind::Filter { set, cond: body, .. } => {
             expr_dates(set, out);
             expr_dates(body, out);
         }

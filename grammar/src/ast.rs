@@ -419,6 +419,12 @@ pub enum ExprKind {
         set: Box<Expr>,
         body: Box<Expr>,
     },
+    /// `{x in S | cond}`: the elements of `S` for which `cond` holds
+    Filter {
+        var: Ident,
+        set: Box<Expr>,
+        cond: Box<Expr>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

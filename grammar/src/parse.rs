@@ -176,6 +176,7 @@ fn deeper_than(expr: &Expr, limit: usize) -> bool {
         ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
         ExprKind::If { cond, then, otherwise } => vec![cond, then, otherwise],
         ExprKind::Quantifier { set, body, .. } => vec![set, body],
+        ExprKind::Filter { set, cond, .. } => vec![set, cond],
     };
     children.into_iter().any(|child| deeper_than(child, below))
 }
@@ -1080,6 +1081,17 @@ impl Builder {
                     var,
                     set: Box::new(set),
                     body: Box::new(body),
+                }
+            }
+            Rule::set_filter => {
+                let parts = kids(pair);
+                let var = parts.first().cloned().map_or_else(|| empty_ident(span), ident);
+                let set = parts.get(1).cloned().map_or_else(|| none_expr(span), |p| self.expr(p));
+                let cond = parts.get(2).cloned().map_or_else(|| none_expr(span), |p| self.expr(p));
+                ExprKind::Filter {
+                    var,
+                    set: Box::new(set),
+                    cond: Box::new(cond),
                 }
             }
             other => {

@@ -372,6 +372,7 @@ impl Dumper<'_> {
                 self.expr(set),
                 self.expr(body)
             ),
+            Expr::Filter { slot, set, cond } => format!("{{${slot} in {} | {}}}", self.expr(set), self.expr(cond)),
         }
     }
 }

@@ -720,6 +720,22 @@ impl<'b> Interpreter<'b> {
                 locals.truncate(slot);
                 Value::Bool(result)
             }
+            Expr::Filter { slot, set, cond } => {
+                let Value::Set(items) = self.eval(set, locals)? else {
+                    return Err(malformed("filter over a non-set"));
+                };
+                let slot = *slot as usize;
+                let mut kept = std::collections::BTreeSet::new();
+                for item in items {
+                    locals.truncate(slot);
+                    locals.push(item.clone());
+                    if truth(&self.eval(cond, locals)?)? {
+                        kept.insert(item);
+                    }
+                }
+                locals.truncate(slot);
+                Value::Set(kept)
+            }
         })
     }
 
@@ -1013,7 +1029,8 @@ impl<'b> Interpreter<'b> {
             | Expr::Set(_)
             | Expr::MeetingLit(_)
             | Expr::DecisionLit(_)
-            | Expr::Quantifier { .. } => {
+            | Expr::Quantifier { .. }
+            | Expr::Filter { .. } => {
                 Explanation::leaf(format!("{} = {shown}", self.source_text(expr, locals)), None)
             }
         };
@@ -1132,6 +1149,7 @@ impl<'b> Interpreter<'b> {
                 if *all { "all" } else { "any" },
                 self.source_text(set, locals)
             ),
+            Expr::Filter { set, .. } => format!("{{x in {} | ...}}", self.source_text(set, locals)),
         }
     }
 

@@ -858,4 +858,11 @@ pub enum Expr {
         set: Box<Expr>,
         body: Box<Expr>,
     },
+    /// `{x in S | cond}`: the elements of `set` for which `cond` holds;
+    /// binds the element to `slot`.
+    Filter {
+        slot: u32,
+        set: Box<Expr>,
+        cond: Box<Expr>,
+    },
 }

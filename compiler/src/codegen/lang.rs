@@ -644,7 +644,7 @@ impl Costs {
                     total += n * self.rule(*i as usize);
                     stack.extend(args.iter().map(|a| (a, n)));
                 }
-                Expr::Quantifier { set, body, .. } => {
+                Expr::Quantifier { set, body, .. } | Expr::Filter { set, cond: body, .. } => {
                     stack.push((set, n));
                     stack.push((body, n * self.loop_bound));
                 }
@@ -678,7 +678,7 @@ fn visit_children<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
         Expr::Field(e, _) | Expr::Not(e) | Expr::Neg(e) => out.push(e),
         Expr::Binary(_, a, b) => out.extend([&**a, &**b]),
         Expr::If(c, t, o) => out.extend([&**c, &**t, &**o]),
-        Expr::Quantifier { set, body, .. } => out.extend([&**set, &**body]),
+        Expr::Quantifier { set, body, .. } | Expr::Filter { set, cond: body, .. } => out.extend([&**set, &**body]),
     }
 }
 
@@ -1105,6 +1105,11 @@ impl<M: Module> Fx<'_, '_, M> {
                 let s = self.compile(b, set, locals)?;
                 let (words, flag) = self.parties(s)?;
                 self.quantifier(b, *all, *slot as usize, &words, flag, body, locals)?
+            }
+            Expr::Filter { slot, set, cond } => {
+                let s = self.compile(b, set, locals)?;
+                let (words, flag) = self.parties(s)?;
+                self.filter(b, *slot as usize, &words, flag, cond, locals)?
             }
         })
     }
@@ -1545,6 +1550,69 @@ impl<M: Module> Fx<'_, '_, M> {
         b.switch_to_block(done);
         let [result] = values(b.block_params(done));
         Ok(NVal::Scalar(result, NTy::Bool))
+    }
+
+    /// `{x in S | cond}` over a set of parties: each word's kept bits are
+    /// gathered without branching on the condition.
+    fn filter(
+        &mut self,
+        b: &mut FunctionBuilder<'_>,
+        slot: usize,
+        words: &[Value],
+        flag: Value,
+        cond: &Expr,
+        locals: &mut Vec<NVal>,
+    ) -> Result<NVal, NotNative> {
+        // `none` first, as in a quantifier.
+        let with_none = b.create_block();
+        let none_done = b.create_block();
+        b.append_block_param(none_done, types::I8);
+        let zero8 = b.ins().iconst(types::I8, 0);
+        b.ins().brif(flag, with_none, &[], none_done, &[zero8.into()]);
+        b.switch_to_block(with_none);
+        locals.truncate(slot);
+        let none = self.i32(b, NONE32);
+        locals.push(NVal::Scalar(none, NTy::None));
+        let holds = self.compile(b, cond, locals)?;
+        let holds = self.bool(&holds)?;
+        b.ins().jump(none_done, &[holds.into()]);
+        b.switch_to_block(none_done);
+        let [kept_flag] = values(b.block_params(none_done));
+        let mut kept = Vec::with_capacity(words.len());
+        for (w, word) in words.iter().enumerate() {
+            let header = b.create_block();
+            let step = b.create_block();
+            let next_word = b.create_block();
+            b.append_block_param(header, types::I64);
+            b.append_block_param(header, types::I64);
+            let zero = b.ins().iconst(types::I64, 0);
+            b.ins().jump(header, &[(*word).into(), zero.into()]);
+            b.switch_to_block(header);
+            let [bits, acc] = values(b.block_params(header));
+            let empty = b.ins().icmp_imm_s(IntCC::Equal, bits, 0);
+            b.ins().brif(empty, next_word, &[], step, &[]);
+            b.switch_to_block(step);
+            let low = b.ins().ctz(bits);
+            let p = b.ins().iadd_imm_s(low, (64 * w) as i64);
+            let p = b.ins().ireduce(types::I32, p);
+            let lowest = b.ins().ineg(bits);
+            let lowest = b.ins().band(bits, lowest);
+            let rest = b.ins().bxor(bits, lowest);
+            locals.truncate(slot);
+            locals.push(NVal::Scalar(p, NTy::Party));
+            let holds = self.compile(b, cond, locals)?;
+            let holds = self.bool(&holds)?;
+            // all ones when the condition holds, else zero
+            let mask = b.ins().uextend(types::I64, holds);
+            let mask = b.ins().ineg(mask);
+            let add = b.ins().band(lowest, mask);
+            let grown = b.ins().bor(acc, add);
+            b.ins().jump(header, &[rest.into(), grown.into()]);
+            b.switch_to_block(next_word);
+            kept.push(acc);
+        }
+        locals.truncate(slot);
+        Ok(NVal::Parties(kept, kept_flag))
     }
 
     fn binary(
