@@ -262,16 +262,15 @@ pub enum ResolveDiagnostic {
         #[help]
         help: String,
     },
-    /// a decision rule other than `consensus`
+    /// a decision rule Charter does not know
     #[error("unknown decision rule `{rule}`")]
-    #[diagnostic(
-        code("charter::unknown-decision-rule"),
-        help("Charter knows one decision rule, `consensus` (`decisions by consensus of members present`)")
-    )]
+    #[diagnostic(code("charter::unknown-decision-rule"))]
     UnknownDecisionRule {
         rule: String,
         #[label("not a decision rule")]
         span: Span,
+        #[help]
+        help: String,
     },
     /// a status other than `member`, `pending`, `observer`, `invited`, `none`
     #[error("a state that breaks silence cannot become `{status}`")]
@@ -869,13 +868,15 @@ pub enum LintDiagnostic {
         span: Span,
     },
     /// warning (gap in the text): consensus with no quorum, so one member present can decide
-    #[error("the decision rule states no quorum, so a single member present can reach consensus")]
+    #[error("the decision rule states no quorum, so a single member present can {decide}")]
     #[diagnostic(
         code("charter::no-quorum"),
         severity(Warning),
         help("if the text means a quorum, add it (`quorum 2/3` of members, or `quorum 5` members present); a drafter might propose one in an amendment")
     )]
     NoQuorum {
+        /// `reach consensus`, or `decide` under another rule
+        decide: &'static str,
         #[label("no quorum")]
         span: Span,
     },

@@ -165,8 +165,9 @@ pub enum StatementKind {
     Rotation(Vec<Spanned<RotationItem>>),
     Meeting(MeetingDecl),
     Decisions {
-        rule: Spanned<DecisionRule>,
+        rule: Spanned<ir::DecisionRule>,
         of_members_present: bool,
+        of_all_members: bool,
         quorum: Option<ir::Quorum>,
     },
     /// `decision K reserved to ...` and `amendments by ...`.
@@ -205,7 +206,9 @@ pub enum StatementKind {
     },
 }
 
-/// How a body decides. Consensus is the one rule the language knows.
+/// How observers are admitted or parties invited: by consensus, the one
+/// rule those statements know (a body's general rule is an
+/// [`ir::DecisionRule`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DecisionRule {
     Consensus,

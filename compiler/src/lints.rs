@@ -60,9 +60,24 @@ pub fn check(package: &hir::Resolved, tests: Option<&[hir::Test]>, sink: &mut Si
 fn gaps(package: &hir::Resolved, statement: &hir::Statement, sink: &mut Sink) {
     let file = statement.file;
     match &statement.kind {
-        hir::StatementKind::Decisions { quorum: None, rule, .. } => {
-            sink.push(file, LintDiagnostic::NoQuorum { span: rule.span })
-        }
+        // A share of all members needs no quorum to keep one member
+        // present from deciding alone.
+        hir::StatementKind::Decisions {
+            quorum: None,
+            rule,
+            of_all_members,
+            ..
+        } if !(*of_all_members && rule.node != ir::DecisionRule::Consensus) => sink.push(
+            file,
+            LintDiagnostic::NoQuorum {
+                decide: if rule.node == ir::DecisionRule::Consensus {
+                    "reach consensus"
+                } else {
+                    "decide"
+                },
+                span: rule.span,
+            },
+        ),
         hir::StatementKind::Rotation(items) => {
             let voluntary = items.iter().find(|i| matches!(i.node, hir::RotationItem::Voluntary));
             let resolved = items
@@ -99,7 +114,7 @@ fn gaps(package: &hir::Resolved, statement: &hir::Statement, sink: &mut Sink) {
             },
         ),
         // Statements with no gap a lint knows of.
-        hir::StatementKind::Decisions { quorum: Some(_), .. }
+        hir::StatementKind::Decisions { .. }
         | hir::StatementKind::SupportUnit { .. }
         | hir::StatementKind::Meeting(_)
         | hir::StatementKind::Roster { .. }

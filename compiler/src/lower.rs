@@ -122,6 +122,8 @@ fn version(
         consensus: ir::Consensus {
             quorum: None,
             cite: None,
+            rule: ir::DecisionRule::Consensus,
+            of_all_members: false,
         },
         reservations: Vec::new(),
         observers: None,
@@ -173,10 +175,17 @@ fn version(
                     None => {}
                 }
             }
-            hir::StatementKind::Decisions { quorum, .. } => {
+            hir::StatementKind::Decisions {
+                quorum,
+                rule,
+                of_all_members,
+                ..
+            } => {
                 v.consensus = ir::Consensus {
                     quorum: *quorum,
                     cite: Some(c.clone()),
+                    rule: rule.node,
+                    of_all_members: *of_all_members,
                 };
             }
             hir::StatementKind::Reserve { decision, meetings } => {

@@ -1117,16 +1117,18 @@ impl Resolver<'_, '_, '_> {
             StmtKind::Decisions {
                 by,
                 of_members_present,
+                of_all_members,
                 quorum,
             } => {
-                let rule = self.decision_rule(file, by);
+                let rule = self.general_rule(file, by);
                 let quorum = quorum.as_ref().map(|q| self.quorum(file, q));
                 hir::StatementKind::Decisions {
                     rule: hir::Spanned {
                         node: rule?,
-                        span: by.span,
+                        span: by.span(),
                     },
                     of_members_present: *of_members_present,
+                    of_all_members: *of_all_members,
                     quorum: quorum.map_or(Some(None), |q| q.map(Some))?,
                 }
             }
@@ -1279,6 +1281,48 @@ impl Resolver<'_, '_, '_> {
         None
     }
 
+    /// The rule of `decisions by ...`.
+    fn general_rule(&mut self, file: FileId, rule: &RuleName) -> Option<ir::DecisionRule> {
+        match rule {
+            RuleName::Named(name) if name.name == "consensus" => Some(ir::DecisionRule::Consensus),
+            RuleName::Named(name) if name.name == "unanimity" => Some(ir::DecisionRule::Unanimity),
+            RuleName::Named(name) => {
+                self.sink.push(
+                    file,
+                    ResolveDiagnostic::UnknownDecisionRule {
+                        rule: name.name.clone(),
+                        span: name.span,
+                        help: suggest::help(
+                            &name.name,
+                            ["consensus", "unanimity", "majority"],
+                            "write `consensus`, `unanimity`, `simple majority` or `majority N/D` (at least that share, rounded up unless `rounded down`)",
+                        ),
+                    },
+                );
+                None
+            }
+            RuleName::Majority { ratio: None, .. } => Some(ir::DecisionRule::Majority {
+                num: 1,
+                den: 2,
+                strict: true,
+                round_down: false,
+            }),
+            RuleName::Majority {
+                ratio: Some(ratio),
+                round_down,
+                ..
+            } => match self.quorum(file, ratio)? {
+                ir::Quorum::Ratio(num, den) => Some(ir::DecisionRule::Majority {
+                    num,
+                    den,
+                    strict: false,
+                    round_down: *round_down,
+                }),
+                ir::Quorum::Count(_) => None,
+            },
+        }
+    }
+
     fn decision_rule(&mut self, file: FileId, rule: &Ident) -> Option<hir::DecisionRule> {
         if rule.name == "consensus" {
             return Some(hir::DecisionRule::Consensus);
@@ -1288,6 +1332,7 @@ impl Resolver<'_, '_, '_> {
             ResolveDiagnostic::UnknownDecisionRule {
                 rule: rule.name.clone(),
                 span: rule.span,
+                help: suggest::help(&rule.name, ["consensus"], "observers are admitted and parties invited by `consensus`; the body's general rule (`decisions by ...`) may be another"),
             },
         );
         None

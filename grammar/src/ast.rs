@@ -243,8 +243,10 @@ pub enum StmtKind {
     Meeting(MeetingDecl),
     /// `decisions by consensus [of members present] [quorum 2/3]`
     Decisions {
-        by: Ident,
+        by: RuleName,
         of_members_present: bool,
+        /// `of all members`: the share counts every member, present or not
+        of_all_members: bool,
         quorum: Option<Quorum>,
     },
     /// `decision election reserved to ministerial`
@@ -425,6 +427,29 @@ pub enum ExprKind {
         set: Box<Expr>,
         cond: Box<Expr>,
     },
+}
+
+/// The rule after `decisions by`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum RuleName {
+    /// `consensus`, `unanimity`, or a word the checker does not know
+    Named(Ident),
+    /// `majority 2/3 [rounded up|down]`; `simple majority` or `majority`
+    /// (more than half) when `ratio` is `None`
+    Majority {
+        ratio: Option<Quorum>,
+        round_down: bool,
+        span: Span,
+    },
+}
+
+impl RuleName {
+    pub fn span(&self) -> Span {
+        match self {
+            RuleName::Named(ident) => ident.span,
+            RuleName::Majority { span, .. } => *span,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

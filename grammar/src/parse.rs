@@ -746,8 +746,29 @@ impl Builder {
                 }),
             }),
             Rule::decisions_stmt => StmtKind::Decisions {
-                by: one_ident(0),
+                by: match parts.first() {
+                    Some(p) if p.as_rule() == Rule::qualified_majority => {
+                        let inner = kids(p.clone());
+                        RuleName::Majority {
+                            ratio: inner
+                                .iter()
+                                .find(|k| k.as_rule() == Rule::ratio)
+                                .map(|k| self.quorum(k.clone())),
+                            round_down: inner
+                                .iter()
+                                .any(|k| k.as_rule() == Rule::rounding && k.as_str().ends_with("down")),
+                            span: span_of(p),
+                        }
+                    }
+                    Some(p) if p.as_rule() == Rule::simple_majority => RuleName::Majority {
+                        ratio: None,
+                        round_down: false,
+                        span: span_of(p),
+                    },
+                    _ => RuleName::Named(one_ident(0)),
+                },
                 of_members_present: has(Rule::members_present),
+                of_all_members: has(Rule::all_members_of),
                 quorum: find(Rule::quorum).and_then(first_kid).map(|p| self.quorum(p)),
             },
             Rule::decision_kind_stmt => StmtKind::DecisionKind {

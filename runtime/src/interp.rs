@@ -68,13 +68,30 @@ struct ConsensusFacts<'b> {
     ignored: Vec<PartyId>,
     /// The quorum in force, and whether it is met.
     quorum: Option<(&'b Quorum, bool)>,
+    /// How many members there are on the day.
+    members: i64,
 }
 
 impl ConsensusFacts<'_> {
     fn valid(&self) -> bool {
-        self.reservations.iter().all(|(_, allowed)| *allowed)
-            && self.blocking.is_empty()
-            && self.quorum.is_none_or(|(_, met)| met)
+        self.reservations.iter().all(|(_, allowed)| *allowed) && self.rule_met() && self.quorum.is_none_or(|(_, met)| met)
+    }
+
+    /// The members the rule counts a share of: those present, or all.
+    fn base(&self) -> i64 {
+        if self.version.consensus.of_all_members {
+            self.members
+        } else {
+            self.present.len() as i64
+        }
+    }
+
+    fn rule_met(&self) -> bool {
+        let against = self.blocking.len() as i64;
+        self.version
+            .consensus
+            .rule
+            .met(self.present.len() as i64 - against, against, self.base())
     }
 }
 
@@ -411,13 +428,12 @@ impl<'b> Interpreter<'b> {
             .objections
             .iter()
             .partition(|p| present.binary_search(p).is_ok());
+        let members = self.members(meeting.date).len() as i64;
         let quorum = version.consensus.quorum.as_ref().map(|quorum| {
             let have = present.len() as i64;
             let met = match quorum {
                 Quorum::Count(n) => have >= *n,
-                Quorum::Ratio(a, b) => {
-                    have.saturating_mul(*b) >= a.saturating_mul(self.members(meeting.date).len() as i64)
-                }
+                Quorum::Ratio(a, b) => have.saturating_mul(*b) >= a.saturating_mul(members),
             };
             (quorum, met)
         });
@@ -428,6 +444,7 @@ impl<'b> Interpreter<'b> {
             blocking,
             ignored,
             quorum,
+            members,
         })
     }
 
@@ -477,19 +494,49 @@ impl<'b> Interpreter<'b> {
             }
         }
         let consensus_cite = facts.version.consensus.cite.as_ref();
-        for objector in &facts.blocking {
-            blockers.push(Explanation::leaf(
-                format!(
-                    "{} objected, a member present on {when}, so there is no consensus",
-                    self.party_name(*objector)
-                ),
-                consensus_cite,
-            ));
+        let rule = facts.version.consensus.rule;
+        if rule == DecisionRule::Consensus {
+            for objector in &facts.blocking {
+                blockers.push(Explanation::leaf(
+                    format!(
+                        "{} objected, a member present on {when}, so there is no consensus",
+                        self.party_name(*objector)
+                    ),
+                    consensus_cite,
+                ));
+            }
+        } else {
+            let against = facts.blocking.len();
+            let favour = facts.present.len() - against;
+            let counted = if facts.version.consensus.of_all_members {
+                format!("{} members", facts.members)
+            } else {
+                format!("{} members present", facts.present.len())
+            };
+            let against_names: Vec<String> = facts.blocking.iter().map(|p| self.party_name(*p)).collect();
+            let fact = format!(
+                "{favour} in favour, {against} against{} of {counted}; the rule is {}",
+                if against_names.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", against_names.join(", "))
+                },
+                rule.describe()
+            );
+            if facts.rule_met() {
+                grounds.push(Explanation::leaf(format!("{fact}: met"), consensus_cite));
+            } else {
+                blockers.push(Explanation::leaf(format!("{fact}: not met"), consensus_cite));
+            }
         }
         if !facts.ignored.is_empty() {
             let ignored: Vec<String> = facts.ignored.iter().map(|p| self.party_name(*p)).collect();
             grounds.push(Explanation::leaf(
-                format!("objections by {} do not block: not members present", ignored.join(", ")),
+                format!(
+                    "objections by {} do not {}: not members present",
+                    ignored.join(", "),
+                    if rule == DecisionRule::Consensus { "block" } else { "count" }
+                ),
                 consensus_cite,
             ));
         }
@@ -507,7 +554,7 @@ impl<'b> Interpreter<'b> {
             }
         }
         let valid = facts.valid();
-        if valid {
+        if valid && rule == DecisionRule::Consensus {
             grounds.push(Explanation::leaf(
                 format!("no member present objected ({} present)", facts.present.len()),
                 consensus_cite,

@@ -219,10 +219,82 @@ pub enum Quorum {
     Ratio(i64, i64),
 }
 
+/// How a body decides (`decisions by ...`) and the quorum every rule
+/// needs. Only members vote or object: observers and invited parties never.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Consensus {
     pub quorum: Option<Quorum>,
     pub cite: Option<Cite>,
+    #[serde(default)]
+    pub rule: DecisionRule,
+    /// The share a majority or unanimity counts is of every member, not
+    /// only of those present (`of all members`).
+    #[serde(default)]
+    pub of_all_members: bool,
+}
+
+/// The rule a decision must meet. A member present who objects votes
+/// against; every other member present votes in favour.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionRule {
+    /// No member present objects.
+    #[default]
+    Consensus,
+    /// Every member counted (present, or all) is in favour.
+    Unanimity,
+    /// The votes in favour reach `num/den` of the members counted: more
+    /// than that share when `strict` (a simple majority is more than 1/2),
+    /// else at least it, the required number rounded up (or down where
+    /// `round_down`).
+    Majority { num: i64, den: i64, strict: bool, round_down: bool },
+}
+
+impl DecisionRule {
+    /// Whether `favour` votes in favour and `against` against, of `base`
+    /// members counted, meet the rule.
+    pub fn met(self, favour: i64, against: i64, base: i64) -> bool {
+        match self {
+            DecisionRule::Consensus => against == 0,
+            DecisionRule::Unanimity => against == 0 && favour >= base,
+            DecisionRule::Majority {
+                num,
+                den,
+                strict,
+                round_down,
+            } => {
+                let need = num.saturating_mul(base);
+                let mut have = favour.saturating_mul(den);
+                if round_down {
+                    have = have.saturating_add(den);
+                }
+                if strict || round_down {
+                    have > need
+                } else {
+                    have >= need
+                }
+            }
+        }
+    }
+
+    /// The rule as the text states it.
+    pub fn describe(self) -> String {
+        match self {
+            DecisionRule::Consensus => "consensus".to_string(),
+            DecisionRule::Unanimity => "unanimity".to_string(),
+            DecisionRule::Majority { num: 1, den: 2, strict: true, .. } => "a simple majority".to_string(),
+            DecisionRule::Majority {
+                num,
+                den,
+                strict,
+                round_down,
+            } => format!(
+                "a majority of {} {num}/{den}{}",
+                if strict { "more than" } else { "at least" },
+                if round_down { ", the required number rounded down" } else { "" }
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

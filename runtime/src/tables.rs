@@ -461,15 +461,25 @@ fn is_valid(bundle: &Bundle, epochs: &Epochs, decision: &Decision) -> bool {
             insert(&mut present, *p);
         }
     }
-    if decision.objections.iter().any(|p| contains(&present, *p)) {
-        return false;
-    }
     let count = |set: &[u64]| set.iter().map(|w| i64::from(w.count_ones())).sum::<i64>();
-    match version.consensus.quorum {
-        None => true,
-        Some(Quorum::Count(n)) => count(&present) >= n,
-        Some(Quorum::Ratio(a, b)) => count(&present).saturating_mul(b) >= a.saturating_mul(count(members)),
+    let mut against = vec![0u64; epochs.words];
+    for p in &decision.objections {
+        if contains(&present, *p) {
+            insert(&mut against, *p);
+        }
     }
+    let (present_count, member_count, against) = (count(&present), count(members), count(&against));
+    let base = if version.consensus.of_all_members {
+        member_count
+    } else {
+        present_count
+    };
+    version.consensus.rule.met(present_count - against, against, base)
+        && match version.consensus.quorum {
+            None => true,
+            Some(Quorum::Count(n)) => present_count >= n,
+            Some(Quorum::Ratio(a, b)) => present_count.saturating_mul(b) >= a.saturating_mul(member_count),
+        }
 }
 
 /// Whether the observer rule in force admits parties of this kind (civil
@@ -1227,6 +1237,8 @@ mod tests {
                 consensus: Consensus {
                     quorum: None,
                     cite: None,
+                    rule: DecisionRule::Consensus,
+                    of_all_members: false,
                 },
                 reservations: Vec::new(),
                 observers: None,

@@ -14,7 +14,7 @@ use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlagsData, Signatur
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleResult};
 
-use super::fold::{Folded, PeriodicFold, QuorumFold, NONE};
+use super::fold::{Folded, PeriodicFold, QuorumFold, RuleFold, NONE};
 
 /// The layout of a decision record for a policy of at most 64 parties
 /// (`#[repr(C)]`, one word per party set); [`DecisionRecord::words`] gives
@@ -635,6 +635,19 @@ struct InForce {
     members: Vec<Value>,
     kind_ok: Value,
     quorum: Option<Quorum>,
+    /// The rule in force, unless every version decides by consensus.
+    rule: Option<Counted>,
+}
+
+/// A decision rule in force that counts votes (see [`RuleFold`]).
+struct Counted {
+    no_objection: Value,
+    num: Value,
+    den: Value,
+    extra: Value,
+    strict: Value,
+    of_all: Value,
+    member_count: Value,
 }
 
 /// The quorum in force: `count >= qa` when `is_count`, `count * qb >= rhs`
@@ -1208,15 +1221,56 @@ impl Emitter<'_> {
         let bit_set = b.ins().icmp_imm_s(IntCC::NotEqual, bit, 0);
         let bit_ok = b.ins().band(in_range, bit_set);
         let kind_ok = b.ins().bor(unrestricted, bit_ok);
+        let mut member_count = b.ins().iconst(types::I64, 0);
+        for w in &members {
+            let c = b.ins().popcnt(*w);
+            member_count = b.ins().iadd(member_count, c);
+        }
+        // A policy that only decides by consensus (the Almaty modalities)
+        // pays nothing for counting votes.
+        let rule = if folded.versions.iter().all(|(_, v)| v.rule == RuleFold::CONSENSUS) {
+            None
+        } else {
+            let mut fields: Option<[Value; 6]> = None;
+            for (from, version) in &folded.versions {
+                let r = version.rule;
+                let here = [
+                    i64::from(r.no_objection),
+                    r.num,
+                    r.den,
+                    r.extra,
+                    r.strict,
+                    i64::from(r.of_all),
+                ]
+                .map(|x| b.ins().iconst(types::I64, x));
+                fields = Some(match fields {
+                    Some(before) if *from != i32::MIN => {
+                        let in_force = b
+                            .ins()
+                            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
+                        let mut chosen = before;
+                        for (c, (new, old)) in chosen.iter_mut().zip(here.iter().zip(before.iter())) {
+                            *c = b.ins().select(in_force, *new, *old);
+                        }
+                        chosen
+                    }
+                    _ => here,
+                });
+            }
+            fields.map(|[no_objection, num, den, extra, strict, of_all]| Counted {
+                no_objection,
+                num,
+                den,
+                extra,
+                strict,
+                of_all,
+                member_count,
+            })
+        };
         // A policy that never states a quorum (the Almaty modalities) pays nothing for one.
         let quorum = if folded.versions.iter().all(|(_, v)| v.quorum == QuorumFold::None) {
             None
         } else {
-            let mut member_count = b.ins().iconst(types::I64, 0);
-            for w in &members {
-                let c = b.ins().popcnt(*w);
-                member_count = b.ins().iadd(member_count, c);
-            }
             let is_count = b.ins().icmp_imm_s(IntCC::Equal, mode, 1);
             let is_ratio = b.ins().icmp_imm_s(IntCC::Equal, mode, 2);
             let rhs = b.ins().imul(qa, member_count);
@@ -1232,6 +1286,7 @@ impl Emitter<'_> {
             members,
             kind_ok,
             quorum,
+            rule,
         }
     }
 
@@ -1252,15 +1307,41 @@ impl Emitter<'_> {
             present_members.push(pm);
         }
         let no_objection = b.ins().icmp_imm_s(IntCC::Equal, blocking, 0);
-        let ok = b.ins().band(no_objection, meeting.kind_ok);
+        let mut count = b.ins().iconst(types::I64, 0);
+        if meeting.quorum.is_some() || meeting.rule.is_some() {
+            for w in &present_members {
+                let c = b.ins().popcnt(*w);
+                count = b.ins().iadd(count, c);
+            }
+        }
+        let ok = match &meeting.rule {
+            None => b.ins().band(no_objection, meeting.kind_ok),
+            Some(r) => {
+                let mut against = b.ins().iconst(types::I64, 0);
+                for ((word, present), objections) in meeting.members.iter().zip(present).zip(objections) {
+                    let pm = b.ins().band(*present, *word);
+                    let blocks = b.ins().band(*objections, pm);
+                    let c = b.ins().popcnt(blocks);
+                    against = b.ins().iadd(against, c);
+                }
+                let favour = b.ins().isub(count, against);
+                let of_all = b.ins().icmp_imm_s(IntCC::NotEqual, r.of_all, 0);
+                let base = b.ins().select(of_all, r.member_count, count);
+                let lhs = b.ins().imul(favour, r.den);
+                let lhs = b.ins().iadd(lhs, r.extra);
+                let rhs = b.ins().imul(r.num, base);
+                let rhs = b.ins().iadd(rhs, r.strict);
+                let share_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, lhs, rhs);
+                let needs_none = b.ins().icmp_imm_s(IntCC::NotEqual, r.no_objection, 0);
+                let one = b.ins().iconst(types::I8, 1);
+                let objection_ok = b.ins().select(needs_none, no_objection, one);
+                let ok = b.ins().band(share_ok, objection_ok);
+                b.ins().band(ok, meeting.kind_ok)
+            }
+        };
         let ok = match &meeting.quorum {
             None => ok,
             Some(q) => {
-                let mut count = b.ins().iconst(types::I64, 0);
-                for w in &present_members {
-                    let c = b.ins().popcnt(*w);
-                    count = b.ins().iadd(count, c);
-                }
                 let count_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, count, q.qa);
                 let lhs = b.ins().imul(count, q.qb);
                 let ratio_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, lhs, q.rhs);

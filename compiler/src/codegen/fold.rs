@@ -65,6 +65,60 @@ pub struct VersionFold {
     /// Per decision kind, the meeting kinds (bits) that may take it.
     pub allowed: Vec<u64>,
     pub quorum: QuorumFold,
+    pub rule: RuleFold,
+}
+
+/// A decision rule as mask and integer operations: valid when no member
+/// present objects (if `no_objection`) and `favour * den + extra >= num *
+/// base + strict`, `base` being the members present or, when `of_all`,
+/// every member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleFold {
+    pub no_objection: bool,
+    pub num: i64,
+    pub den: i64,
+    pub extra: i64,
+    pub strict: i64,
+    pub of_all: bool,
+}
+
+impl RuleFold {
+    /// Consensus: no objection, and nothing to count.
+    pub const CONSENSUS: RuleFold = RuleFold {
+        no_objection: true,
+        num: 0,
+        den: 0,
+        extra: 0,
+        strict: 0,
+        of_all: false,
+    };
+
+    pub fn of(rule: ir::DecisionRule, of_all: bool) -> RuleFold {
+        match rule {
+            ir::DecisionRule::Consensus => RuleFold::CONSENSUS,
+            ir::DecisionRule::Unanimity => RuleFold {
+                no_objection: true,
+                num: 1,
+                den: 1,
+                extra: 0,
+                strict: 0,
+                of_all,
+            },
+            ir::DecisionRule::Majority {
+                num,
+                den,
+                strict,
+                round_down,
+            } => RuleFold {
+                no_objection: false,
+                num,
+                den,
+                extra: if round_down { den } else { 0 },
+                strict: i64::from(strict || round_down),
+                of_all,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -134,7 +188,8 @@ pub fn fold(bundle: &ir::Bundle, tables: &Tables) -> Result<Folded, FoldError> {
                 Some(ir::Quorum::Count(n)) => QuorumFold::Count(n),
                 Some(ir::Quorum::Ratio(a, b)) => QuorumFold::Ratio(a, b),
             };
-            (from, VersionFold { allowed, quorum })
+            let rule = RuleFold::of(v.consensus.rule, v.consensus.of_all_members);
+            (from, VersionFold { allowed, quorum, rule })
         })
         .collect();
 
