@@ -104,6 +104,26 @@ pub enum ResolveDiagnostic {
         #[label("first defined here")]
         first: Option<Span>,
     },
+    /// a group is not declared
+    #[error("unknown group `{name}`")]
+    #[diagnostic(code("charter::unknown-group"))]
+    UnknownGroup {
+        name: String,
+        #[label("not a declared group")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+    /// a number of seats that is not positive
+    #[error("a group's seats must be a positive number")]
+    #[diagnostic(
+        code("charter::invalid-seats"),
+        help("write how many parties the group holds from each of the others, at least 1 (`seats committee 5 each of african, european from DATE`)")
+    )]
+    InvalidSeats {
+        #[label("not a positive number")]
+        span: Span,
+    },
     /// a meeting kind is not declared
     #[error("unknown meeting kind `{name}`")]
     #[diagnostic(code("charter::unknown-meeting"))]
@@ -661,6 +681,21 @@ pub enum WellFormedDiagnostic {
 /// start.
 #[derive(Debug, thiserror::Error, miette::Diagnostic, strum::EnumIter, strum::EnumMessage)]
 pub enum TemporalDiagnostic {
+    /// a group the text names does not hold the seats the text gives it
+    #[error("on {day}, `{group}` has {held} parties of `{other}`, but the text gives it {seats}")]
+    #[diagnostic(
+        code("charter::seats-unmet"),
+        help("list the group's parties as the text names them for each period (`group {group} P, ... from DATE until DATE`), or correct the number of seats")
+    )]
+    SeatsUnmet {
+        group: String,
+        other: String,
+        day: String,
+        held: i64,
+        seats: i64,
+        #[label("{seats} from each")]
+        span: Span,
+    },
     /// a deadline or start falls before the policy was adopted
     #[error("{what}")]
     #[diagnostic(code("charter::deadline-before-adoption"))]

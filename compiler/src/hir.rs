@@ -30,6 +30,8 @@ pub struct Spanned<T> {
 pub type PartyId = ir::PartyId;
 pub type MeetingKindId = ir::MeetingKindId;
 pub type DecisionKindId = ir::DecisionKindId;
+/// Index into [`Resolved::groups`] (name order).
+pub type GroupId = u32;
 /// Index into [`Package::rules`].
 pub type RuleId = u32;
 /// Index into [`Package::meetings`].
@@ -79,6 +81,8 @@ pub struct Resolved {
     pub blocks: Vec<Block>,
     pub parties: Vec<ir::Party>,
     pub meeting_kinds: Vec<String>,
+    /// Named groups of parties, in name order.
+    pub groups: Vec<Group>,
     /// Meeting kinds the history declares (`meeting kind K "..."`): kinds
     /// the text does not provide.
     pub outside_kinds: Vec<ir::OutsideKind>,
@@ -116,6 +120,13 @@ pub struct Statement {
     pub cite: ir::Cite,
     pub file: FileId,
     pub span: Span,
+}
+
+/// A named group of parties.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub name: String,
+    pub title: String,
 }
 
 /// A clause block (`§ 3.ii quote "..." { ... }`): the legal text the
@@ -188,6 +199,23 @@ pub enum StatementKind {
         period: Option<Spanned<ir::Duration>>,
         pending_further_decision: bool,
         after_period: Option<bool>,
+    },
+    /// `group G ... P, ... from F [until U]`: the parties belong to the
+    /// group over `[from, until)`.
+    Group {
+        group: GroupId,
+        parties: Vec<Spanned<PartyId>>,
+        from: Spanned<Day>,
+        until: Option<Spanned<Day>>,
+    },
+    /// `seats G N each of A, B from F [until U]`: over `[from, until)` the
+    /// group holds exactly N parties of each of the groups listed.
+    Seats {
+        group: GroupId,
+        count: Spanned<i64>,
+        of: Vec<GroupId>,
+        from: Spanned<Day>,
+        until: Option<Spanned<Day>>,
     },
     /// The chair hosts meetings of this kind.
     HostDuty {
@@ -515,6 +543,7 @@ pub enum ExprKind {
     Local(u32),
     Party(PartyId),
     Status(ir::Status),
+    Group(GroupId),
     MeetingKind(MeetingKindId),
     DecisionKind(DecisionKindId),
     Meeting(MeetingId),
@@ -557,6 +586,8 @@ impl Statement {
             | StatementKind::SupportUnit { .. }
             | StatementKind::Designate { .. }
             | StatementKind::HostDuty { .. }
+            | StatementKind::Group { .. }
+            | StatementKind::Seats { .. }
             | StatementKind::Location { .. } => None,
         }
     }
@@ -610,5 +641,14 @@ impl Resolved {
     )]
     pub fn meeting_kind(&self, id: MeetingKindId) -> &str {
         &self.meeting_kinds[id as usize]
+    }
+
+    /// The group an id names.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "group ids are made by resolution from this package's own table of groups"
+    )]
+    pub fn group(&self, id: GroupId) -> &Group {
+        &self.groups[id as usize]
     }
 }

@@ -123,6 +123,8 @@ fn gaps(package: &hir::Resolved, statement: &hir::Statement, sink: &mut Sink) {
         | hir::StatementKind::Invite { .. }
         | hir::StatementKind::Designate { .. }
         | hir::StatementKind::HostDuty { .. }
+        | hir::StatementKind::Group { .. }
+        | hir::StatementKind::Seats { .. }
         | hir::StatementKind::Location { .. } => {}
     }
 }

@@ -49,11 +49,75 @@ pub fn lower(checked: &Checked) -> ir::Bundle {
         meeting_kinds: package.meeting_kinds.clone(),
         outside_kinds: package.outside_kinds.clone(),
         decision_kinds: package.decision_kinds.clone(),
+        groups: groups(package),
         versions,
         history,
         rules,
         tests,
     }
+}
+
+/// The named groups with who belongs when and their seats, from the base
+/// text and every amendment.
+fn groups(package: &hir::Package) -> Vec<ir::Group> {
+    let mut groups: Vec<ir::Group> = package
+        .groups
+        .iter()
+        .map(|g| ir::Group {
+            name: g.name.clone(),
+            title: g.title.clone(),
+            spans: Vec::new(),
+            seats: Vec::new(),
+        })
+        .collect();
+    for statement in package.statements() {
+        match &statement.kind {
+            hir::StatementKind::Group {
+                group,
+                parties,
+                from,
+                until,
+            } => {
+                if let Some(g) = groups.get_mut(*group as usize) {
+                    g.spans.extend(parties.iter().map(|p| ir::GroupSpan {
+                        party: p.node,
+                        from: from.node,
+                        until: until.map(|u| u.node),
+                        cite: statement.cite.clone(),
+                    }));
+                }
+            }
+            hir::StatementKind::Seats {
+                group,
+                count,
+                of,
+                from,
+                until,
+            } => {
+                if let Some(g) = groups.get_mut(*group as usize) {
+                    g.seats.push(ir::Seats {
+                        count: count.node,
+                        of: of.clone(),
+                        from: from.node,
+                        until: until.map(|u| u.node),
+                        cite: statement.cite.clone(),
+                    });
+                }
+            }
+            hir::StatementKind::Roster { .. }
+            | hir::StatementKind::Rotation(_)
+            | hir::StatementKind::Meeting(_)
+            | hir::StatementKind::Decisions { .. }
+            | hir::StatementKind::Reserve { .. }
+            | hir::StatementKind::Observers { .. }
+            | hir::StatementKind::Invite { .. }
+            | hir::StatementKind::SupportUnit { .. }
+            | hir::StatementKind::HostDuty { .. }
+            | hir::StatementKind::Designate { .. }
+            | hir::StatementKind::Location { .. } => {}
+        }
+    }
+    groups
 }
 
 /// English alphabetical ranks of every party, from each date a name changes.
@@ -267,6 +331,8 @@ fn version(
                 subject: charter_grammar::ast::DutySubject::Chair,
                 ..
             }
+            | hir::StatementKind::Group { .. }
+            | hir::StatementKind::Seats { .. }
             | hir::StatementKind::Location { .. } => {}
         }
     }
@@ -702,6 +768,7 @@ pub fn expr(e: &hir::Expr) -> ir::Expr {
         hir::ExprKind::Party(p) => ir::Expr::Party(*p),
         hir::ExprKind::Status(s) => ir::Expr::Status(*s),
         hir::ExprKind::MeetingKind(k) => ir::Expr::MeetingKind(*k),
+        hir::ExprKind::Group(g) => ir::Expr::Group(*g),
         hir::ExprKind::DecisionKind(k) => ir::Expr::DecisionKind(*k),
         hir::ExprKind::Meeting(m) => ir::Expr::MeetingRecord(*m),
         hir::ExprKind::Decision(d) => ir::Expr::DecisionRecord(*d),
@@ -741,6 +808,7 @@ fn ir_type(t: &crate::types::Type) -> ir::Type {
         Type::Status => ir::Type::Status,
         Type::MeetingKind => ir::Type::MeetingKind,
         Type::DecisionKind => ir::Type::DecisionKind,
+        Type::Group => ir::Type::Group,
         Type::Meeting => ir::Type::Meeting,
         Type::Decision => ir::Type::Decision,
         Type::Violation => ir::Type::Violation,

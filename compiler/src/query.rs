@@ -92,6 +92,7 @@ pub fn type_of(value: &Value) -> Type {
         Value::Status(_) => Type::Status,
         Value::MeetingKind(_) => Type::MeetingKind,
         Value::DecisionKind(_) => Type::DecisionKind,
+        Value::Group(_) => Type::Group,
         Value::Meeting(_) => Type::Meeting,
         Value::Decision(_) => Type::Decision,
         Value::Violation(_) => Type::Violation,

@@ -57,6 +57,16 @@ pub struct DecisionKindDef {
     pub def: Option<Def>,
 }
 
+/// A named group of parties (`group NAME "TITLE" ...`).
+#[derive(Debug, Clone)]
+pub struct GroupDef {
+    /// Position in name order (set once all groups are collected).
+    pub id: hir::GroupId,
+    pub def: Def,
+    /// The title its first titled statement gives.
+    pub title: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct RuleDef<'a> {
     /// Position in name order (set once all rules are collected).
@@ -87,6 +97,7 @@ pub struct Env<'a> {
     pub meeting_kinds: BTreeMap<String, MeetingKindDef<'a>>,
     /// Declared decision kinds; the built-in ones have no definition.
     pub decision_kinds: BTreeMap<String, DecisionKindDef>,
+    pub groups: BTreeMap<String, GroupDef>,
     pub rules: BTreeMap<String, RuleDef<'a>>,
     pub meetings: BTreeMap<String, MeetingRecordDef<'a>>,
     pub decisions: BTreeMap<String, DecisionRecordDef<'a>>,
@@ -304,7 +315,21 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                 | StmtKind::Observers { .. }
                 | StmtKind::Invite { .. }
                 | StmtKind::Decisions { .. }
+                | StmtKind::Seats { .. }
                 | StmtKind::Amendments { .. } => {}
+                StmtKind::Group { name, title, .. } => {
+                    // Each statement lists some parties for some dates; the
+                    // group is defined by the first, titled by the first
+                    // that gives a title.
+                    let entry = env.groups.entry(name.name.clone()).or_insert(GroupDef {
+                        id: 0,
+                        def: Def { file, span: name.span },
+                        title: None,
+                    });
+                    if entry.title.is_none() {
+                        entry.title = title.as_ref().map(|t| t.value.clone());
+                    }
+                }
             },
             Item::Block(_) | Item::Test(_) | Item::NonNormative(_) => {}
         }
@@ -395,6 +420,9 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
     for (id, kind) in env.decision_kinds.values_mut().enumerate() {
         kind.id = id as hir::DecisionKindId;
     }
+    for (id, group) in env.groups.values_mut().enumerate() {
+        group.id = id as hir::GroupId;
+    }
     for (id, rule) in env.rules.values_mut().enumerate() {
         rule.id = id as hir::RuleId;
     }
@@ -459,6 +487,25 @@ impl<'a> Env<'a> {
                     &ident.name,
                     self.meeting_kinds.keys().map(String::as_str),
                     "declare it with a `meeting` statement",
+                ),
+            },
+        );
+        None
+    }
+
+    pub fn group(&self, file: FileId, ident: &Ident, sink: &mut Sink) -> Option<hir::GroupId> {
+        if let Some(group) = self.groups.get(&ident.name) {
+            return Some(group.id);
+        }
+        sink.push(
+            file,
+            ResolveDiagnostic::UnknownGroup {
+                name: ident.name.clone(),
+                span: ident.span,
+                help: suggest::help(
+                    &ident.name,
+                    self.groups.keys().map(String::as_str),
+                    "declare it with a `group` statement listing its parties (`group NAME \"TITLE\" P, ... from DATE`)",
                 ),
             },
         );
@@ -535,6 +582,8 @@ impl<'a> Env<'a> {
             Some((Type::DecisionKind, hir::ExprKind::DecisionKind(k.id)))
         } else if let Some(s) = Status::from_name(name) {
             Some((Type::Status, hir::ExprKind::Status(s)))
+        } else if let Some(g) = self.groups.get(name) {
+            Some((Type::Group, hir::ExprKind::Group(g.id)))
         } else if let Some(m) = self.meetings.get(name) {
             Some((Type::Meeting, hir::ExprKind::Meeting(m.id)))
         } else {
@@ -550,6 +599,7 @@ impl<'a> Env<'a> {
             .keys()
             .chain(self.meeting_kinds.keys())
             .chain(self.decision_kinds.keys())
+            .chain(self.groups.keys())
             .chain(self.meetings.keys())
             .chain(self.decisions.keys())
             .map(String::as_str)
@@ -787,6 +837,15 @@ impl Resolver<'_, '_, '_> {
             covers,
             blocks: blocks(package),
             meeting_kinds: self.env.meeting_kinds.keys().cloned().collect(),
+            groups: self
+                .env
+                .groups
+                .iter()
+                .map(|(name, g)| hir::Group {
+                    name: name.clone(),
+                    title: g.title.clone().unwrap_or_else(|| name.clone()),
+                })
+                .collect(),
             outside_kinds: records(package)
                 .into_iter()
                 .filter_map(|(file, record)| {
@@ -981,6 +1040,50 @@ impl Resolver<'_, '_, '_> {
                         from: spanned_day(from)?,
                         until: until.map_or(Some(None), |u| u.map(Some))?,
                     },
+                }
+            }
+            StmtKind::Group {
+                name,
+                parties,
+                from,
+                until,
+                ..
+            } => {
+                let group = env.group(file, name, self.sink);
+                let parties = env.spanned_parties(file, parties, self.sink);
+                let until = until.as_ref().map(spanned_day);
+                hir::StatementKind::Group {
+                    group: group?,
+                    parties: parties?,
+                    from: spanned_day(from)?,
+                    until: until.map_or(Some(None), |u| u.map(Some))?,
+                }
+            }
+            StmtKind::Seats {
+                group,
+                count,
+                count_span,
+                of,
+                from,
+                until,
+            } => {
+                let group = env.group(file, group, self.sink);
+                let of: Vec<Option<hir::GroupId>> = of.iter().map(|g| env.group(file, g, self.sink)).collect();
+                let until = until.as_ref().map(spanned_day);
+                if *count <= 0 {
+                    self.sink
+                        .push(file, ResolveDiagnostic::InvalidSeats { span: *count_span });
+                    return None;
+                }
+                hir::StatementKind::Seats {
+                    group: group?,
+                    count: hir::Spanned {
+                        node: *count,
+                        span: *count_span,
+                    },
+                    of: of.into_iter().collect::<Option<Vec<_>>>()?,
+                    from: spanned_day(from)?,
+                    until: until.map_or(Some(None), |u| u.map(Some))?,
                 }
             }
             StmtKind::NamedObservers { parties, from, until } => {

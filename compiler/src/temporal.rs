@@ -40,7 +40,96 @@ fn rostered(
         .collect()
 }
 
+/// Each party's belonging to each group over `[from, until)`, as the text
+/// states it.
+fn group_spans(package: &hir::Resolved) -> BTreeMap<hir::GroupId, Vec<(hir::PartyId, Day, Option<Day>)>> {
+    let mut spans: BTreeMap<hir::GroupId, Vec<(hir::PartyId, Day, Option<Day>)>> = BTreeMap::new();
+    for statement in package.statements() {
+        if let hir::StatementKind::Group {
+            group,
+            parties,
+            from,
+            until,
+        } = &statement.kind
+        {
+            spans
+                .entry(*group)
+                .or_default()
+                .extend(parties.iter().map(|p| (p.node, from.node, until.map(|u| u.node))));
+        }
+    }
+    spans
+}
+
+/// The seats a group holds in other groups, where the text names the
+/// group's parties: on every day of the seats' period, exactly the number
+/// stated from each group. (A group whose parties the text does not name,
+/// a committee filled by decision, has nothing to check here.)
+fn check_seats(package: &hir::Resolved, sink: &mut Sink) {
+    let spans = group_spans(package);
+    let members = |g: hir::GroupId, day: Day| -> std::collections::BTreeSet<hir::PartyId> {
+        spans
+            .get(&g)
+            .into_iter()
+            .flatten()
+            .filter(|(_, from, until)| *from <= day && until.is_none_or(|u| day < u))
+            .map(|(p, _, _)| *p)
+            .collect()
+    };
+    for statement in package.statements() {
+        let hir::StatementKind::Seats {
+            group,
+            count,
+            of,
+            from,
+            until,
+        } = &statement.kind
+        else {
+            continue;
+        };
+        if !spans.contains_key(group) {
+            continue;
+        }
+        let end = until.map(|u| u.node);
+        let in_period = |d: Day| from.node <= d && end.is_none_or(|e| d < e);
+        // Days on which a count can change: the period's start and every
+        // start or end of a span of the groups involved.
+        let mut days: Vec<Day> = std::iter::once(from.node)
+            .chain(
+                std::iter::once(group)
+                    .chain(of.iter())
+                    .filter_map(|g| spans.get(g))
+                    .flatten()
+                    .flat_map(|(_, f, u)| std::iter::once(*f).chain(*u)),
+            )
+            .filter(|d| in_period(*d))
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        for other in of {
+            let failing = days.iter().find_map(|d| {
+                let held = members(*group, *d).intersection(&members(*other, *d)).count() as i64;
+                (held != count.node).then_some((*d, held))
+            });
+            if let Some((day, held)) = failing {
+                sink.push(
+                    statement.file,
+                    TemporalDiagnostic::SeatsUnmet {
+                        group: package.group(*group).name.clone(),
+                        other: package.group(*other).name.clone(),
+                        day: charter_runtime::date::format(day),
+                        held,
+                        seats: count.node,
+                        span: count.span,
+                    },
+                );
+            }
+        }
+    }
+}
+
 pub fn check(package: &hir::Resolved, sink: &mut Sink) {
+    check_seats(package, sink);
     let adopted = package.adopted;
     let mut claims: BTreeMap<hir::PartyId, Vec<Claim>> = BTreeMap::new();
     let mut joins: BTreeMap<hir::PartyId, Day> = BTreeMap::new();

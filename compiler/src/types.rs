@@ -14,6 +14,8 @@ pub enum Type {
     Status,
     MeetingKind,
     DecisionKind,
+    /// A named group of parties.
+    Group,
     /// A meeting record: kind, date, host, present, observers.
     Meeting,
     /// A decision record: kind, meeting, objections, reservations.
@@ -96,6 +98,7 @@ impl Type {
             | Type::Status
             | Type::MeetingKind
             | Type::DecisionKind
+            | Type::Group
             | Type::Set(_)
             | Type::None
             | Type::Error => None,
@@ -116,6 +119,7 @@ impl Type {
             | Type::Status
             | Type::MeetingKind
             | Type::DecisionKind
+            | Type::Group
             | Type::Set(_)
             | Type::None
             | Type::Error => &[],
@@ -136,6 +140,7 @@ impl Type {
             | Type::Status
             | Type::MeetingKind
             | Type::DecisionKind
+            | Type::Group
             | Type::Violation
             | Type::Set(_)
             | Type::None
@@ -150,7 +155,7 @@ impl Type {
 }
 
 /// The types a rule signature names (besides `set<...>`).
-const NAMED_TYPES: [Type; 11] = [
+const NAMED_TYPES: [Type; 12] = [
     Type::Bool,
     Type::Int,
     Type::Date,
@@ -159,6 +164,7 @@ const NAMED_TYPES: [Type; 11] = [
     Type::Status,
     Type::MeetingKind,
     Type::DecisionKind,
+    Type::Group,
     Type::Meeting,
     Type::Decision,
     Type::Violation,
@@ -184,6 +190,7 @@ impl fmt::Display for Type {
             Type::Status => f.write_str("status"),
             Type::MeetingKind => f.write_str("meeting_kind"),
             Type::DecisionKind => f.write_str("decision_kind"),
+            Type::Group => f.write_str("group"),
             Type::Meeting => f.write_str("meeting"),
             Type::Decision => f.write_str("decision"),
             Type::Violation => f.write_str("violation"),
@@ -212,6 +219,7 @@ pub enum BuiltinType {
     Status,
     Meeting,
     Decision,
+    Group,
     PartySet,
     ViolationSet,
     AnySet,
@@ -227,6 +235,7 @@ impl BuiltinType {
             BuiltinType::Status => Type::Status,
             BuiltinType::Meeting => Type::Meeting,
             BuiltinType::Decision => Type::Decision,
+            BuiltinType::Group => Type::Group,
             BuiltinType::PartySet => Type::Set(Box::new(Type::Party)),
             BuiltinType::ViolationSet => Type::Set(Box::new(Type::Violation)),
             BuiltinType::AnySet => Type::Set(Box::new(Type::Error)),
@@ -254,6 +263,11 @@ pub const BUILTINS: &[Builtin] = &[
     Builtin {
         query: ir::Builtin::Observers,
         params: &[("date", BuiltinType::Date)],
+        ret: BuiltinType::PartySet,
+    },
+    Builtin {
+        query: ir::Builtin::Group,
+        params: &[("group", BuiltinType::Group), ("date", BuiltinType::Date)],
         ret: BuiltinType::PartySet,
     },
     Builtin {

@@ -52,6 +52,16 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
                     from,
                     until: Some(until),
                     ..
+                }
+                | StmtKind::Group {
+                    from,
+                    until: Some(until),
+                    ..
+                }
+                | StmtKind::Seats {
+                    from,
+                    until: Some(until),
+                    ..
                 } = &stmt.kind
                 {
                     if is_valid(from) && is_valid(until) && day(until) <= day(from) {
@@ -104,6 +114,8 @@ fn check_durations(file: FileId, stmt: &Stmt, sink: &mut Sink) {
         | StmtKind::Decisions { .. }
         | StmtKind::DecisionKind { .. }
         | StmtKind::OpenTo { .. }
+        | StmtKind::Group { .. }
+        | StmtKind::Seats { .. }
         | StmtKind::Amendments { .. } => {}
     }
 }
@@ -228,6 +240,8 @@ fn once_kind(kind: &StmtKind) -> Option<&'static str> {
         | StmtKind::Observers { .. }
         | StmtKind::Invite { .. }
         | StmtKind::Meeting(_)
+        | StmtKind::Group { .. }
+        | StmtKind::Seats { .. }
         | StmtKind::DecisionKind { .. } => None,
     }
 }
@@ -310,7 +324,10 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
         Item::Rule(rule) => expr_dates(&rule.body, out),
         Item::Test(test) => test_dates(test, out),
         Item::Stmt(stmt) => match &stmt.kind {
-            StmtKind::Members { from, until, .. } | StmtKind::NamedObservers { from, until, .. } => {
+            StmtKind::Members { from, until, .. }
+            | StmtKind::NamedObservers { from, until, .. }
+            | StmtKind::Group { from, until, .. }
+            | StmtKind::Seats { from, until, .. } => {
                 out.push(*from);
                 out.extend(until.iter().copied());
             }

@@ -253,6 +253,23 @@ pub enum StmtKind {
     DecisionKind { kind: Ident, reserved_to: Vec<Ident> },
     /// `amendments by ministerial`
     Amendments { by: Vec<Ident> },
+    /// `group african "African states" EGY, ETH from 2014-11-28 [until D]`
+    Group {
+        name: Ident,
+        title: Option<Str>,
+        parties: Vec<Ident>,
+        from: DateLit,
+        until: Option<DateLit>,
+    },
+    /// `seats committee 5 each of african, european from D [until E]`
+    Seats {
+        group: Ident,
+        count: i64,
+        count_span: Span,
+        of: Vec<Ident>,
+        from: DateLit,
+        until: Option<DateLit>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

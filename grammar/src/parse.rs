@@ -776,6 +776,28 @@ impl Builder {
                 reserved_to: idents(1),
             },
             Rule::amendments_stmt => StmtKind::Amendments { by: idents(0) },
+            Rule::group_stmt => {
+                let title = find(Rule::string).map(|p| self.string(p));
+                let at = usize::from(title.is_some());
+                StmtKind::Group {
+                    name: one_ident(0),
+                    title,
+                    parties: idents(1 + at),
+                    from: date_at(2 + at),
+                    until: parts.get(3 + at).cloned().map(|p| self.date(p)),
+                }
+            }
+            Rule::seats_stmt => {
+                let count = find(Rule::int);
+                StmtKind::Seats {
+                    group: one_ident(0),
+                    count: count.as_ref().map_or(0, |p| self.number(p.as_str(), span_of(p))),
+                    count_span: count.as_ref().map_or(span, span_of),
+                    of: idents(2),
+                    from: date_at(3),
+                    until: parts.get(4).cloned().map(|p| self.date(p)),
+                }
+            }
             other => {
                 self.unexpected(other, span);
                 return None;

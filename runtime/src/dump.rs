@@ -350,6 +350,10 @@ impl Dumper<'_> {
             Expr::Status(s) => format!("status:{}", s.name()),
             Expr::MeetingKind(k) => format!("meeting_kind:{}", self.meeting_kind(*k)),
             Expr::DecisionKind(k) => format!("decision_kind:{}", self.decision_kind(*k)),
+            Expr::Group(g) => format!(
+                "group:{}",
+                self.bundle.groups.get(*g as usize).map_or("?", |x| x.name.as_str())
+            ),
             Expr::MeetingRecord(i) => format!("meeting#{i}"),
             Expr::DecisionRecord(i) => format!("decision#{i}"),
             Expr::Local(slot) => format!("${slot}"),

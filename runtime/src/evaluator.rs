@@ -140,7 +140,12 @@ fn builtin_arity(builtin: Builtin) -> usize {
         | Builtin::TermEnd
         | Builtin::Valid
         | Builtin::Count => 1,
-        Builtin::Member | Builtin::Status | Builtin::RecordedStatus | Builtin::MayAttend | Builtin::Violations => 2,
+        Builtin::Member
+        | Builtin::Status
+        | Builtin::RecordedStatus
+        | Builtin::MayAttend
+        | Builtin::Violations
+        | Builtin::Group => 2,
     }
 }
 

@@ -74,7 +74,9 @@ struct ConsensusFacts<'b> {
 
 impl ConsensusFacts<'_> {
     fn valid(&self) -> bool {
-        self.reservations.iter().all(|(_, allowed)| *allowed) && self.rule_met() && self.quorum.is_none_or(|(_, met)| met)
+        self.reservations.iter().all(|(_, allowed)| *allowed)
+            && self.rule_met()
+            && self.quorum.is_none_or(|(_, met)| met)
     }
 
     /// The members the rule counts a share of: those present, or all.
@@ -535,7 +537,11 @@ impl<'b> Interpreter<'b> {
                 format!(
                     "objections by {} do not {}: not members present",
                     ignored.join(", "),
-                    if rule == DecisionRule::Consensus { "block" } else { "count" }
+                    if rule == DecisionRule::Consensus {
+                        "block"
+                    } else {
+                        "count"
+                    }
                 ),
                 consensus_cite,
             ));
@@ -663,6 +669,7 @@ impl<'b> Interpreter<'b> {
             Expr::Status(s) => Value::Status(*s),
             Expr::MeetingKind(k) => Value::MeetingKind(*k),
             Expr::DecisionKind(k) => Value::DecisionKind(*k),
+            Expr::Group(g) => Value::Group(*g),
             Expr::MeetingRecord(i) => {
                 let record = self
                     .bundle
@@ -875,6 +882,11 @@ impl<'b> Interpreter<'b> {
             },
             Builtin::Members => day(0)?.map_or(Value::Set(BTreeSet::new()), |d| Value::parties(self.members(d))),
             Builtin::Observers => day(0)?.map_or(Value::Set(BTreeSet::new()), |d| Value::parties(self.observers(d))),
+            Builtin::Group => match (args.first(), day(1)?) {
+                (Some(Value::Group(g)), Some(d)) => Value::parties(self.tables().group_at(*g, d)),
+                (Some(Value::Group(_)), None) => Value::Set(BTreeSet::new()),
+                _ => return Err(malformed("expected a group argument")),
+            },
             Builtin::Chair => match day(0)? {
                 Some(d) => self.term_at(d)?.and_then(|t| t.chair).map_or(Value::None, Value::Party),
                 None => Value::None,
@@ -1070,6 +1082,7 @@ impl<'b> Interpreter<'b> {
             | Expr::Status(_)
             | Expr::MeetingKind(_)
             | Expr::DecisionKind(_)
+            | Expr::Group(_)
             | Expr::MeetingRecord(_)
             | Expr::DecisionRecord(_)
             | Expr::Local(_)
@@ -1077,9 +1090,7 @@ impl<'b> Interpreter<'b> {
             | Expr::MeetingLit(_)
             | Expr::DecisionLit(_)
             | Expr::Quantifier { .. }
-            | Expr::Filter { .. } => {
-                Explanation::leaf(format!("{} = {shown}", self.source_text(expr, locals)), None)
-            }
+            | Expr::Filter { .. } => Explanation::leaf(format!("{} = {shown}", self.source_text(expr, locals)), None),
         };
         Ok((value, explanation))
     }
@@ -1139,6 +1150,10 @@ impl<'b> Interpreter<'b> {
                 .get(*k as usize)
                 .cloned()
                 .unwrap_or_else(|| format!("(undeclared kind #{k})")),
+            Expr::Group(g) => b
+                .groups
+                .get(*g as usize)
+                .map_or_else(|| format!("(undeclared group #{g})"), |x| x.name.clone()),
             Expr::MeetingRecord(i) => b
                 .history
                 .meetings

@@ -13,6 +13,8 @@ pub type PartyId = u32;
 pub type MeetingKindId = u32;
 /// Index into `Bundle::decision_kinds`.
 pub type DecisionKindId = u32;
+/// Index into `Bundle::groups`.
+pub type GroupId = u32;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bundle {
@@ -29,6 +31,10 @@ pub struct Bundle {
     #[serde(default)]
     pub outside_kinds: Vec<OutsideKind>,
     pub decision_kinds: Vec<String>,
+    /// Named groups of parties (regions, constituencies, a committee's
+    /// seats), in name order, with who belongs when and their seats.
+    #[serde(default)]
+    pub groups: Vec<Group>,
     /// The base text first, then one version per amendment in adoption
     /// order; the version in force on a day is the last one whose `from` is
     /// on or before it.
@@ -36,6 +42,37 @@ pub struct Bundle {
     pub history: History,
     pub rules: Vec<Rule>,
     pub tests: Vec<Test>,
+}
+
+/// A named group of parties. Its members and seats come from the base
+/// text and every amendment (an amendment adds to them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    pub name: String,
+    pub title: String,
+    /// Each party's belonging over `[from, until)`.
+    pub spans: Vec<GroupSpan>,
+    /// The seats the text gives the group in other groups.
+    pub seats: Vec<Seats>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupSpan {
+    pub party: PartyId,
+    pub from: Day,
+    pub until: Option<Day>,
+    pub cite: Cite,
+}
+
+/// Over `[from, until)` the group holds exactly `count` parties of each
+/// group of `of`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Seats {
+    pub count: i64,
+    pub of: Vec<GroupId>,
+    pub from: Day,
+    pub until: Option<Day>,
+    pub cite: Cite,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -247,7 +284,12 @@ pub enum DecisionRule {
     /// than that share when `strict` (a simple majority is more than 1/2),
     /// else at least it, the required number rounded up (or down where
     /// `round_down`).
-    Majority { num: i64, den: i64, strict: bool, round_down: bool },
+    Majority {
+        num: i64,
+        den: i64,
+        strict: bool,
+        round_down: bool,
+    },
 }
 
 impl DecisionRule {
@@ -282,7 +324,12 @@ impl DecisionRule {
         match self {
             DecisionRule::Consensus => "consensus".to_string(),
             DecisionRule::Unanimity => "unanimity".to_string(),
-            DecisionRule::Majority { num: 1, den: 2, strict: true, .. } => "a simple majority".to_string(),
+            DecisionRule::Majority {
+                num: 1,
+                den: 2,
+                strict: true,
+                ..
+            } => "a simple majority".to_string(),
             DecisionRule::Majority {
                 num,
                 den,
@@ -291,7 +338,11 @@ impl DecisionRule {
             } => format!(
                 "a majority of {} {num}/{den}{}",
                 if strict { "more than" } else { "at least" },
-                if round_down { ", the required number rounded down" } else { "" }
+                if round_down {
+                    ", the required number rounded down"
+                } else {
+                    ""
+                }
             ),
         }
     }
@@ -673,6 +724,7 @@ pub enum Type {
     Status,
     MeetingKind,
     DecisionKind,
+    Group,
     Meeting,
     Decision,
     Violation,
@@ -708,6 +760,7 @@ pub enum Builtin {
     Status,
     Members,
     Observers,
+    Group,
     Chair,
     NextChair,
     RecordedChair,
@@ -727,6 +780,7 @@ impl Builtin {
             Builtin::Status => "status",
             Builtin::Members => "members",
             Builtin::Observers => "observers",
+            Builtin::Group => "group",
             Builtin::Chair => "chair",
             Builtin::NextChair => "next_chair",
             Builtin::RecordedChair => "recorded_chair",
@@ -741,11 +795,12 @@ impl Builtin {
     }
 
     /// Every built-in query, in the order the docs list them.
-    pub const ALL: [Builtin; 14] = [
+    pub const ALL: [Builtin; 15] = [
         Builtin::Member,
         Builtin::Status,
         Builtin::Members,
         Builtin::Observers,
+        Builtin::Group,
         Builtin::Chair,
         Builtin::NextChair,
         Builtin::RecordedStatus,
@@ -906,6 +961,7 @@ pub enum Expr {
     Status(Status),
     MeetingKind(MeetingKindId),
     DecisionKind(DecisionKindId),
+    Group(GroupId),
     /// A recorded meeting, by index into `History::meetings`.
     MeetingRecord(u32),
     /// A recorded decision, by index into `History::decisions`.

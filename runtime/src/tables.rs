@@ -265,6 +265,51 @@ pub struct Tables {
     /// (day, status, index of the change in `history.status_changes`),
     /// sorted by day: the rules' status follows them.
     pub status_changes: Vec<Vec<(Day, Status, usize)>>,
+    /// Per named group (`bundle.groups`), who belongs from which day.
+    #[serde(default)]
+    pub groups: Vec<GroupEpochs>,
+}
+
+/// A group's belonging from each day on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupEpochs {
+    /// Sorted; the first is `Day::MIN`.
+    pub starts: Vec<Day>,
+    /// Per epoch, `words` words: the parties in the group.
+    pub sets: Vec<u64>,
+    pub words: usize,
+}
+
+impl GroupEpochs {
+    /// The group's epochs: one at each day a span starts or ends, each
+    /// span set over its own epochs (sorting the days, then one pass per
+    /// span over the epochs it covers).
+    pub fn build(group: &Group, words: usize) -> GroupEpochs {
+        let mut starts: Vec<Day> = std::iter::once(Day::MIN)
+            .chain(group.spans.iter().flat_map(|s| std::iter::once(s.from).chain(s.until)))
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let mut sets = vec![0u64; starts.len() * words];
+        for span in &group.spans {
+            let first = starts.partition_point(|d| *d < span.from);
+            let last = span.until.map_or(starts.len(), |u| starts.partition_point(|d| *d < u));
+            for epoch in first..last {
+                if let Some(set) = sets.get_mut(epoch * words..(epoch + 1) * words) {
+                    insert(set, span.party);
+                }
+            }
+        }
+        GroupEpochs { starts, sets, words }
+    }
+
+    /// The parties in the group on `day`.
+    pub fn at(&self, day: Day) -> &[u64] {
+        let epoch = self.starts.partition_point(|s| *s <= day).saturating_sub(1);
+        self.sets
+            .get(epoch * self.words..(epoch + 1) * self.words)
+            .unwrap_or_default()
+    }
 }
 
 impl Tables {
@@ -350,7 +395,14 @@ impl Tables {
             extended,
             recorded,
             status_changes,
+            groups: bundle.groups.iter().map(|g| GroupEpochs::build(g, words)).collect(),
         }
+    }
+
+    /// The parties in group `group` on `day` (none for a group the bundle
+    /// does not have).
+    pub fn group_at(&self, group: GroupId, day: Day) -> impl Iterator<Item = PartyId> + '_ {
+        parties(self.groups.get(group as usize).map_or(&[][..], |g| g.at(day)))
     }
 
     /// Whether `party` is invited to a recorded meeting on `day`.

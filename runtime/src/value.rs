@@ -29,6 +29,7 @@ pub enum Value {
     Status(Status),
     MeetingKind(MeetingKindId),
     DecisionKind(u32),
+    Group(u32),
     Meeting(Box<Meeting>),
     Decision(Box<Decision>),
     Violation(Box<Violation>),
@@ -61,6 +62,11 @@ impl Value {
             Value::Status(s) => json!(s.name()),
             Value::MeetingKind(k) => json!(kind(k, &bundle.meeting_kinds)),
             Value::DecisionKind(k) => json!(kind(k, &bundle.decision_kinds)),
+            Value::Group(g) => json!(bundle
+                .groups
+                .get(*g as usize)
+                .map(|x| x.name.clone())
+                .unwrap_or_default()),
             Value::Meeting(m) => meeting_json(m, bundle),
             Value::Decision(d) => json!({
                 "kind": kind(&d.kind, &bundle.decision_kinds),

@@ -60,6 +60,9 @@ pub struct NotNative(pub String);
 /// `recorded_chair` and `recorded_status` compile to one comparison per
 /// record; beyond this many records the interpreter answers.
 const MAX_RECORDED_OFFICES: usize = 256;
+/// Group epochs native code selects between for `group(G, d)`; past
+/// this, the interpreter answers.
+const MAX_GROUP_EPOCHS: usize = 256;
 
 fn not_native<T>(what: impl Into<String>) -> Result<T, NotNative> {
     Err(NotNative(what.into()))
@@ -101,6 +104,9 @@ impl NTy {
             ir::Type::Set(_) => return not_native("a set of values other than parties"),
             ir::Type::Duration => return not_native("a duration that is not a literal"),
             ir::Type::Violation => return not_native("a violation"),
+            ir::Type::Group => {
+                return not_native("a group passed as a value (native code takes `group(G, d)` with G named)")
+            }
         })
     }
 
@@ -122,6 +128,7 @@ impl NTy {
             V::Set(_) => return not_native("a set of values other than parties"),
             V::Duration(_) => return not_native("a duration value"),
             V::Violation(_) => return not_native("a violation"),
+            V::Group(_) => return not_native("a group passed as a value"),
         })
     }
 
@@ -670,6 +677,7 @@ fn visit_children<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
         | Expr::Status(_)
         | Expr::MeetingKind(_)
         | Expr::DecisionKind(_)
+        | Expr::Group(_)
         | Expr::MeetingRecord(_)
         | Expr::DecisionRecord(_)
         | Expr::Local(_) => {}
@@ -925,6 +933,9 @@ impl<M: Module> Fx<'_, '_, M> {
             Expr::Status(s) => NVal::Scalar(self.i32(b, status_code(*s)), NTy::Status),
             Expr::MeetingKind(k) => NVal::Scalar(self.i32(b, i64::from(*k)), NTy::MeetingKind),
             Expr::DecisionKind(k) => NVal::Scalar(self.i32(b, i64::from(*k)), NTy::DecisionKind),
+            Expr::Group(_) => {
+                return not_native("a group passed as a value (native code takes `group(G, d)` with G named)")
+            }
             Expr::MeetingRecord(i) => {
                 let (bundle, layout) = (self.bundle, self.layout);
                 let m = bundle
@@ -1011,6 +1022,14 @@ impl<M: Module> Fx<'_, '_, M> {
                     }
                 }
                 NVal::Record(base, NTy::Decision)
+            }
+            Expr::Builtin(Builtin::Group, args) => {
+                let (Some(Expr::Group(g)), Some(day)) = (args.first(), args.get(1)) else {
+                    return not_native("group(G, d) with G not named");
+                };
+                let d = self.compile(b, day, locals)?;
+                let d = self.day_or_none(&d)?;
+                self.group_at(b, *g, d)?
             }
             Expr::Builtin(builtin, args) => {
                 let mut values = Vec::with_capacity(args.len());
@@ -1455,6 +1474,7 @@ impl<M: Module> Fx<'_, '_, M> {
                 NVal::Scalar(sum, NTy::Int)
             }
             Builtin::Violations => return not_native("violations() (a set of violations)"),
+            Builtin::Group => return not_native("group(G, d) with G not named"),
         })
     }
 
@@ -1550,6 +1570,39 @@ impl<M: Module> Fx<'_, '_, M> {
         b.switch_to_block(done);
         let [result] = values(b.block_params(done));
         Ok(NVal::Scalar(result, NTy::Bool))
+    }
+
+    /// The parties of group `g` on day `d` (none when `d` is none): a
+    /// chain of selects over the group's epochs, a few per group.
+    fn group_at(&mut self, b: &mut FunctionBuilder<'_>, g: u32, d: Value) -> Result<NVal, NotNative> {
+        let Some(group) = self.bundle.groups.get(g as usize) else {
+            return not_native("a group the policy does not have");
+        };
+        let words = self.e.folded.words;
+        let epochs = charter_runtime::tables::GroupEpochs::build(group, words);
+        if epochs.starts.len() > MAX_GROUP_EPOCHS {
+            return not_native(format!("a group with more than {MAX_GROUP_EPOCHS} changes"));
+        }
+        let zero = b.ins().iconst(types::I64, 0);
+        let mut out = vec![zero; words];
+        for (i, from) in epochs.starts.iter().enumerate() {
+            let set = epochs.sets.get(i * words..(i + 1) * words).unwrap_or_default();
+            let in_force = if *from == ir::Day::MIN {
+                None
+            } else {
+                Some(b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(*from)))
+            };
+            for (slot, word) in out.iter_mut().zip(set) {
+                let constant = b.ins().iconst(types::I64, *word as i64);
+                *slot = match in_force {
+                    None => constant,
+                    Some(c) => b.ins().select(c, constant, *slot),
+                };
+            }
+        }
+        let d_none = b.ins().icmp_imm_s(IntCC::Equal, d, NONE32);
+        let out = out.into_iter().map(|w| b.ins().select(d_none, zero, w)).collect();
+        Ok(NVal::Parties(out, b.ins().iconst(types::I8, 0)))
     }
 
     /// `{x in S | cond}` over a set of parties: each word's kept bits are
