@@ -1096,7 +1096,10 @@ mod tests {
         assert!(d.is_error());
         assert_eq!(d.span(), Span::new(10, 12));
         assert_eq!(d.labels.len(), 2);
-        let w: charter_grammar::Diagnostic = LintDiagnostic::NoQuorum { span: Span::new(0, 1) }.into();
+        let w: charter_grammar::Diagnostic = LintDiagnostic::NoQuorum {
+            decide: "reach consensus",
+            span: Span::new(0, 1),
+        }.into();
         assert!(!w.is_error());
     }
 }

@@ -281,6 +281,8 @@ pub enum RotationItem {
     EligibleMembers,
     EligibleParties(Vec<PartyId>),
     Order(Collation),
+    /// The order the text gives: only these parties take turns, in it.
+    FixedOrder(Vec<Spanned<PartyId>>),
     First {
         party: Spanned<PartyId>,
         from: Spanned<Day>,

@@ -372,6 +372,7 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
     let mut terms = v.rotation.as_ref().map(|r| r.terms.clone()).unwrap_or_default();
     let mut voluntary = v.rotation.as_ref().is_some_and(|r| r.voluntary);
     let mut all_decline = v.rotation.as_ref().and_then(|r| r.all_decline);
+    let mut order = v.rotation.as_ref().and_then(|r| r.order.clone());
     let cite = v.rotation.as_ref().map_or_else(|| cite.clone(), |r| r.cite.clone());
     for item in items {
         match &item.node {
@@ -393,7 +394,8 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
             }
             hir::RotationItem::Voluntary => voluntary = true,
             hir::RotationItem::AllDecline { outgoing_stays } => all_decline = Some(*outgoing_stays),
-            hir::RotationItem::Order(hir::Collation::English) => {}
+            hir::RotationItem::Order(hir::Collation::English) => order = None,
+            hir::RotationItem::FixedOrder(list) => order = Some(list.iter().map(|p| p.node).collect()),
         }
     }
     // The temporal check requires `first` of any rotation statement that
@@ -406,6 +408,7 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
             terms,
             voluntary,
             all_decline,
+            order,
             cite,
         });
     }

@@ -1293,6 +1293,9 @@ impl Resolver<'_, '_, '_> {
             RotationItemKind::AllDecline { outgoing_stays } => hir::RotationItem::AllDecline {
                 outgoing_stays: *outgoing_stays,
             },
+            RotationItemKind::OrderFixed(list) => {
+                hir::RotationItem::FixedOrder(self.env.spanned_parties(file, list, self.sink)?)
+            }
             RotationItemKind::OrderAlphabetical { language } => {
                 if language.name == "english" {
                     hir::RotationItem::Order(hir::Collation::English)

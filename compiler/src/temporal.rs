@@ -301,6 +301,7 @@ fn check_rotation(
     let mut first: Option<(Spanned<hir::PartyId>, Spanned<Day>)> = None;
     let mut terms: Vec<(Option<Day>, Span)> = Vec::new();
     let mut eligible: Option<&[hir::PartyId]> = None;
+    let mut fixed: Option<Vec<hir::PartyId>> = None;
     for item in items {
         match &item.node {
             hir::RotationItem::First { party, from } => first = Some((*party, *from)),
@@ -318,6 +319,7 @@ fn check_rotation(
             }
             hir::RotationItem::EligibleMembers => eligible = None,
             hir::RotationItem::EligibleParties(list) => eligible = Some(list),
+            hir::RotationItem::FixedOrder(list) => fixed = Some(list.iter().map(|p| p.node).collect()),
             hir::RotationItem::Order(_) | hir::RotationItem::Voluntary | hir::RotationItem::AllDecline { .. } => {}
         }
     }
@@ -349,7 +351,7 @@ fn check_rotation(
         );
     }
     let on = start.node;
-    let pool: Vec<hir::PartyId> = match eligible {
+    let mut pool: Vec<hir::PartyId> = match eligible {
         Some(list) => list.to_vec(),
         None => claims
             .iter()
@@ -362,6 +364,10 @@ fn check_rotation(
             .map(|(party, _)| *party)
             .collect(),
     };
+    // With an order the text gives, only the parties it lists take turns.
+    if let Some(order) = &fixed {
+        pool.retain(|p| order.contains(p));
+    }
     if pool.is_empty() {
         sink.push(
             file,

@@ -342,6 +342,7 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
                         RotationItemKind::EligibleMembers
                         | RotationItemKind::EligibleParties(_)
                         | RotationItemKind::OrderAlphabetical { .. }
+                        | RotationItemKind::OrderFixed(_)
                         | RotationItemKind::Voluntary
                         | RotationItemKind::AllDecline { .. } => {}
                     }

@@ -292,6 +292,8 @@ pub enum RotationItemKind {
     EligibleParties(Vec<Ident>),
     /// `order alphabetical english`
     OrderAlphabetical { language: Ident },
+    /// `order EGY, ITA, ETH`: the order the text gives
+    OrderFixed(Vec<Ident>),
     /// `first KAZ from 2013-08-31`
     First { party: Ident, from: DateLit },
     /// `term 2 years [from 2013-08-31]`

@@ -818,8 +818,11 @@ impl Builder {
                 Some(p) if p.as_rule() == Rule::ident_list => RotationItemKind::EligibleParties(ident_list(p)),
                 _ => RotationItemKind::EligibleMembers,
             },
-            Rule::order => RotationItemKind::OrderAlphabetical {
-                language: parts.first().cloned().map_or_else(|| empty_ident(span), ident),
+            Rule::order => match parts.first() {
+                Some(p) if p.as_rule() == Rule::ident_list => RotationItemKind::OrderFixed(ident_list(p)),
+                _ => RotationItemKind::OrderAlphabetical {
+                    language: parts.first().cloned().map_or_else(|| empty_ident(span), ident),
+                },
             },
             Rule::first_chair => RotationItemKind::First {
                 party: parts.first().cloned().map_or_else(|| empty_ident(span), ident),

@@ -1344,9 +1344,20 @@ impl<'b> Interpreter<'b> {
                 let outgoing = previous
                     .chair
                     .map_or_else(|| "nobody".to_string(), |c| self.party_name(c));
+                let fixed = self
+                    .version_at(term.start)
+                    .and_then(|v| v.rotation.as_ref())
+                    .and_then(|r| r.order.as_ref());
+                let order = match fixed {
+                    Some(list) => format!(
+                        "the order the text gives ({})",
+                        list.iter().map(|p| self.party_name(*p)).collect::<Vec<_>>().join(", ")
+                    ),
+                    None => "English alphabetical order".to_string(),
+                };
                 because.push(Explanation::leaf(
                     format!(
-                        "{chair} follows {outgoing} in English alphabetical order of the states eligible on {}",
+                        "{chair} follows {outgoing} in {order} of the states eligible on {}",
                         date::format(term.start)
                     ),
                     cite,

@@ -227,6 +227,10 @@ pub struct Rotation {
     /// chair stays, `Some(false)` or `None` (the text is silent) the chair
     /// is vacant for that term.
     pub all_decline: Option<bool>,
+    /// The order the text gives (only these parties take turns, in this
+    /// order); English alphabetical order of sort names when `None`.
+    #[serde(default)]
+    pub order: Option<Vec<PartyId>>,
     pub cite: Cite,
 }
 

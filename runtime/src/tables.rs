@@ -1056,6 +1056,9 @@ impl<'b> Walker<'b> {
     }
 
     fn rank(&self, party: PartyId, day: Day) -> u32 {
+        if let Some(order) = &self.rotation_at(day).order {
+            return order.iter().position(|p| *p == party).map_or(u32::MAX, |i| i as u32);
+        }
         let epochs = &self.bundle.order_epochs;
         let epoch = epochs.iter().rev().find(|e| e.from <= day).or_else(|| epochs.first());
         epoch
@@ -1078,6 +1081,9 @@ impl<'b> Walker<'b> {
                 .collect(),
             Eligible::Parties(list) => list.clone(),
         };
+        if let Some(order) = &self.rotation_at(day).order {
+            pool.retain(|p| order.contains(p));
+        }
         pool.sort_by_key(|p| self.rank(*p, day));
         std::rc::Rc::new(pool)
     }
@@ -1262,6 +1268,7 @@ mod tests {
             meeting_kinds: Vec::new(),
             outside_kinds: Vec::new(),
             decision_kinds: Vec::new(),
+            groups: Vec::new(),
             versions: vec![Version {
                 from: Day::MIN,
                 source: "base".into(),
@@ -1283,6 +1290,7 @@ mod tests {
                     terms: vec![(Day::MIN, term)],
                     voluntary: false,
                     all_decline: None,
+                    order: None,
                     cite: cite.clone(),
                 }),
                 obligations: Vec::new(),
