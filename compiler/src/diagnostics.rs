@@ -524,6 +524,17 @@ pub enum TypeDiagnostic {
         #[label("`{field}` missing")]
         span: Span,
     },
+    /// `chair(d)` where the text names co-chairs
+    #[error("the text names co-chairs, so `{name}(d)` has no single answer")]
+    #[diagnostic(
+        code("charter::co-chairs"),
+        help("ask `chairs(d)`, the set of the chairs in office on `d`")
+    )]
+    CoChairs {
+        name: String,
+        #[label("one chair asked for")]
+        span: Span,
+    },
     /// a call names neither a rule nor a built-in query
     #[error("no rule or query named `{name}`")]
     #[diagnostic(code("charter::unknown-rule"))]
@@ -681,6 +692,18 @@ pub enum WellFormedDiagnostic {
 /// start.
 #[derive(Debug, thiserror::Error, miette::Diagnostic, strum::EnumIter, strum::EnumMessage)]
 pub enum TemporalDiagnostic {
+    /// a chair statement names two chair models
+    #[error("the chair statement gives both `{first}` and `{second}`")]
+    #[diagnostic(
+        code("charter::conflicting-chair-models"),
+        help("a chair is named by the text (`permanent`), designated by a decision (`designated by ...`), or rotates from a `first` chair: keep the one the text says")
+    )]
+    ConflictingChairModels {
+        first: &'static str,
+        second: &'static str,
+        #[label("a second way to choose the chair")]
+        span: Span,
+    },
     /// a group the text names does not hold the seats the text gives it
     #[error("on {day}, `{group}` has {held} parties of `{other}`, but the text gives it {seats}")]
     #[diagnostic(
@@ -1099,7 +1122,8 @@ mod tests {
         let w: charter_grammar::Diagnostic = LintDiagnostic::NoQuorum {
             decide: "reach consensus",
             span: Span::new(0, 1),
-        }.into();
+        }
+        .into();
         assert!(!w.is_error());
     }
 }

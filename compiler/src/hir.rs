@@ -295,6 +295,19 @@ pub enum RotationItem {
     AllDecline {
         outgoing_stays: bool,
     },
+    /// The text names the chair or co-chairs, from a day on.
+    Permanent {
+        parties: Vec<Spanned<PartyId>>,
+        from: Spanned<Day>,
+    },
+    /// Each chair is elected by a decision of this kind at a meeting of
+    /// this kind.
+    Designated {
+        decision: DecisionKindId,
+        meeting: MeetingKindId,
+    },
+    /// A candidacy must be announced at least this long before the election.
+    Candidacy(ir::Duration),
 }
 
 #[derive(Debug, Clone)]
@@ -443,6 +456,12 @@ pub enum EventKind {
         becomes: AfterSilence,
     },
     Joined {
+        party: PartyId,
+        on: Day,
+        precision: ir::Precision,
+    },
+    /// A candidacy for the chair announced.
+    Candidacy {
         party: PartyId,
         on: Day,
         precision: ir::Precision,

@@ -192,6 +192,7 @@ fn records(package: &hir::Resolved, sink: &mut Sink) {
             hir::EventKind::Decline { .. }
             | hir::EventKind::SilenceBroken { .. }
             | hir::EventKind::Joined { .. }
+            | hir::EventKind::Candidacy { .. }
             | hir::EventKind::Designation { .. }
             | hir::EventKind::Snapshot { .. }
             | hir::EventKind::Note { .. } => continue,

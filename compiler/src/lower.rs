@@ -182,6 +182,8 @@ fn version(
         source: source.to_string(),
         membership: Vec::new(),
         rotation: None,
+        permanent: None,
+        designation: None,
         obligations: Vec::new(),
         consensus: ir::Consensus {
             quorum: None,
@@ -373,6 +375,12 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
     let mut voluntary = v.rotation.as_ref().is_some_and(|r| r.voluntary);
     let mut all_decline = v.rotation.as_ref().and_then(|r| r.all_decline);
     let mut order = v.rotation.as_ref().and_then(|r| r.order.clone());
+    let mut permanent = None;
+    let mut designated = v.designation.as_ref().map(|d| (d.decision, d.meeting));
+    let mut candidacy = v.designation.as_ref().and_then(|d| d.candidacy);
+    if let Some(d) = &v.designation {
+        terms = d.terms.clone();
+    }
     let cite = v.rotation.as_ref().map_or_else(|| cite.clone(), |r| r.cite.clone());
     for item in items {
         match &item.node {
@@ -396,7 +404,36 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
             hir::RotationItem::AllDecline { outgoing_stays } => all_decline = Some(*outgoing_stays),
             hir::RotationItem::Order(hir::Collation::English) => order = None,
             hir::RotationItem::FixedOrder(list) => order = Some(list.iter().map(|p| p.node).collect()),
+            hir::RotationItem::Permanent { parties, from } => {
+                permanent = Some((parties.iter().map(|p| p.node).collect::<Vec<_>>(), from.node))
+            }
+            hir::RotationItem::Designated { decision, meeting } => designated = Some((*decision, *meeting)),
+            hir::RotationItem::Candidacy(before) => candidacy = Some(*before),
         }
+    }
+    // The temporal check allows one chair model per statement: a chair the
+    // text names, one designated by decision, or a rotation.
+    if let Some((parties, from)) = permanent {
+        v.rotation = None;
+        v.designation = None;
+        v.permanent = Some(ir::PermanentChair {
+            parties,
+            from,
+            cite: cite.clone(),
+        });
+        return;
+    }
+    if let Some((decision, meeting)) = designated {
+        v.rotation = None;
+        v.permanent = None;
+        v.designation = Some(ir::Designation {
+            decision,
+            meeting,
+            candidacy,
+            terms,
+            cite: cite.clone(),
+        });
+        return;
     }
     // The temporal check requires `first` of any rotation statement that
     // starts a rotation, so a rotation without one has none to change.
@@ -584,6 +621,15 @@ fn lower_history(package: &hir::Package) -> ir::History {
                     precision.describe(*until)
                 );
                 (*until, "chair", text, *precision)
+            }
+            hir::EventKind::Candidacy { party, on, precision } => {
+                history.candidacies.push((*party, *on));
+                (
+                    *on,
+                    "chair",
+                    format!("{} announces its candidacy for the chair", code(*party)),
+                    *precision,
+                )
             }
             hir::EventKind::Joined { party, on, precision } => {
                 history.joins.push((*party, *on));

@@ -89,6 +89,10 @@ pub enum FindingCode {
     /// An application recorded as granted or refused with no valid
     /// recorded decision behind the outcome.
     ApplicationUndecided,
+    /// A chair the text says is designated by a decision took office
+    /// otherwise: with no valid election, by a decision of another kind, at
+    /// a meeting of another kind, or with no candidacy announced in time.
+    DesignationBreach,
 }
 
 impl FindingCode {
@@ -180,6 +184,9 @@ pub struct TermRow {
     pub end: String,
     /// The chair as the rules derive it; `None` when the chair is vacant.
     pub chair: Option<String>,
+    /// Every chair in office in this term as the rules derive it: the
+    /// co-chairs the text names, or the one chair.
+    pub chairs: Vec<String>,
     /// The chairs in office during this term as the history records them
     /// (party codes, in order).
     pub recorded: Vec<String>,
@@ -426,13 +433,86 @@ pub fn build(
             }
         }
         let departs = !recorded.is_empty() && recorded.iter().any(|p| Some(*p) != t.chair);
+        let co_chairs = bundle
+            .versions
+            .iter()
+            .find_map(|v| v.permanent.as_ref())
+            .filter(|p| p.parties.len() > 1);
         chair.push(TermRow {
             start: date::format(t.start),
             end: date::format(t.end),
             chair: t.chair.map(party),
+            chairs: co_chairs.map_or_else(|| t.chair.into_iter().map(party).collect(), |p| parties(&p.parties)),
             recorded: parties(&recorded),
             departs,
         });
+    }
+
+    // Each recorded taking of office judged against the designation the
+    // text requires, where it requires one.
+    if let Some(designation) = bundle.versions.iter().find_map(|v| v.designation.as_ref()) {
+        for h in &bundle.history.handovers {
+            let Some(breach) =
+                charter_runtime::tables::designation_breach(bundle, &tables.valid_records, designation, h)
+            else {
+                continue;
+            };
+            let kind = |names: &[String], k: u32| names.get(k as usize).cloned().unwrap_or_default();
+            let wanted = format!(
+                "elected by a `{}` decision at a `{}` meeting",
+                kind(&bundle.decision_kinds, designation.decision),
+                kind(&bundle.meeting_kinds, designation.meeting)
+            );
+            let why = match breach {
+                charter_runtime::tables::DesignationBreach::NotAnElection => {
+                    "the record is a hand-over, not an election".to_string()
+                }
+                charter_runtime::tables::DesignationBreach::NotValidlyDecided => {
+                    "no valid recorded decision elected it".to_string()
+                }
+                charter_runtime::tables::DesignationBreach::DecisionKind(k) => {
+                    format!("it was elected by a `{}` decision", kind(&bundle.decision_kinds, k))
+                }
+                charter_runtime::tables::DesignationBreach::MeetingKind(k) => {
+                    format!("it was elected at a `{}` meeting", kind(&bundle.meeting_kinds, k))
+                }
+                charter_runtime::tables::DesignationBreach::Candidacy { due, announced } => match announced {
+                    Some(d) => format!(
+                        "its candidacy was announced on {}, after {} (the last day the text allows)",
+                        date::format(d),
+                        date::format(due)
+                    ),
+                    None => format!(
+                        "no candidacy is recorded by {} (the last day the text allows)",
+                        date::format(due)
+                    ),
+                },
+            };
+            let decided_by = h.decision.and_then(|d| bundle.history.decisions.get(d));
+            findings.push(Finding {
+                certainty: if h.precision.is_exact() {
+                    Certainty::Certain
+                } else {
+                    Certainty::Possible
+                },
+                clause: Some(designation.cite.clause.clone()),
+                parties: vec![party(h.to)],
+                decision: decided_by.map(|d| d.id.clone()),
+                sources: h.sources.clone(),
+                inferred: h.inferred.iter().cloned().collect(),
+                ..finding(
+                    FindingCode::DesignationBreach,
+                    Severity::Violation,
+                    h.day,
+                    format!(
+                        "{} took the chair {}, but the text (§ {}) has the chair {wanted}: {why}; the rules' chair does not follow it",
+                        party(h.to),
+                        dated(h.precision, h.day),
+                        designation.cite.clause
+                    ),
+                )
+            });
+        }
     }
 
     // Each recorded taking of office judged against the rotation.
@@ -710,27 +790,22 @@ pub fn build(
                 Some(t) if t.start == m.date => interp.term_at(m.date.saturating_sub(1))?.and_then(|t| t.chair),
                 Some(_) | None => None,
             };
-            let chair_then = chair_then.and_then(|t| t.chair);
+            // Every chair in office: the co-chairs the text names, or the one.
+            let chairs_then = interp.chairs(m.date)?;
             // A meeting whose host is not recorded is no evidence either way.
-            if m.host.is_some()
-                && chair_then.is_some()
-                && m.host != chair_then
+            if m.host
+                .is_some_and(|h| !chairs_then.is_empty() && !chairs_then.contains(&h))
                 && (outgoing.is_none() || m.host != outgoing)
             {
+                let named = parties(&chairs_then).join(" and ");
                 let chairs = match outgoing {
-                    Some(o) => format!(
-                        "the rules hand the chair over on {when} from {} to {}",
-                        party(o),
-                        chair_then.map_or_else(String::new, party)
-                    ),
-                    None => format!(
-                        "the rules name {} chair on {when}",
-                        chair_then.map_or_else(String::new, party)
-                    ),
+                    Some(o) => format!("the rules hand the chair over on {when} from {} to {named}", party(o)),
+                    None if chairs_then.len() > 1 => format!("the rules name {named} co-chairs on {when}"),
+                    None => format!("the rules name {named} chair on {when}"),
                 };
                 findings.push(at_meeting(Finding {
                     clause: Some(cite.clause.clone()),
-                    parties: m.host.iter().chain(&chair_then).map(|p| party(*p)).collect(),
+                    parties: m.host.iter().chain(&chairs_then).map(|p| party(*p)).collect(),
                     ..finding(
                         FindingCode::HostNotChair,
                         Severity::Violation,
@@ -1570,7 +1645,11 @@ pub fn render_text(report: &Report) -> String {
             "  {} .. {}  {:<8} | {recorded}{}",
             t.start,
             t.end,
-            t.chair.as_deref().unwrap_or("(vacant)"),
+            if t.chairs.len() > 1 {
+                t.chairs.join(" + ")
+            } else {
+                t.chair.clone().unwrap_or_else(|| "(vacant)".to_string())
+            },
             if t.departs { "   <- departs from the rules" } else { "" }
         ));
     }
@@ -1607,6 +1686,7 @@ pub fn render_text(report: &Report) -> String {
                 FindingCode::SuccessionOutOfOrder,
                 FindingCode::TermOverrun,
                 FindingCode::TermCutShort,
+                FindingCode::DesignationBreach,
             ]
             .iter()
             .any(|c| c.code() == f.code)
@@ -1735,6 +1815,7 @@ pub fn render_text(report: &Report) -> String {
         FindingCode::SuccessionOutOfOrder,
         FindingCode::TermOverrun,
         FindingCode::TermCutShort,
+        FindingCode::DesignationBreach,
         FindingCode::MissedMeeting,
         FindingCode::MissedEncouragedMeeting,
         FindingCode::InterimPastPeriod,

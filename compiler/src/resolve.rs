@@ -98,6 +98,9 @@ pub struct Env<'a> {
     /// Declared decision kinds; the built-in ones have no definition.
     pub decision_kinds: BTreeMap<String, DecisionKindDef>,
     pub groups: BTreeMap<String, GroupDef>,
+    /// Where the text names co-chairs (`permanent P, Q from D`): `chair(d)`
+    /// has no single answer.
+    pub co_chairs: Option<Def>,
     pub rules: BTreeMap<String, RuleDef<'a>>,
     pub meetings: BTreeMap<String, MeetingRecordDef<'a>>,
     pub decisions: BTreeMap<String, DecisionRecordDef<'a>>,
@@ -309,7 +312,6 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                 | StmtKind::Withdrawal { .. }
                 | StmtKind::Designate { .. }
                 | StmtKind::HostDuty { .. }
-                | StmtKind::Rotation(_)
                 | StmtKind::SupportUnit { .. }
                 | StmtKind::Location { .. }
                 | StmtKind::Observers { .. }
@@ -317,6 +319,15 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                 | StmtKind::Decisions { .. }
                 | StmtKind::Seats { .. }
                 | StmtKind::Amendments { .. } => {}
+                StmtKind::Rotation(items) => {
+                    for item in items {
+                        if let RotationItemKind::Permanent { parties, .. } = &item.kind {
+                            if parties.len() > 1 && env.co_chairs.is_none() {
+                                env.co_chairs = Some(Def { file, span: item.span });
+                            }
+                        }
+                    }
+                }
                 StmtKind::Group { name, title, .. } => {
                     // Each statement lists some parties for some dates; the
                     // group is defined by the first, titled by the first
@@ -814,6 +825,7 @@ impl Resolver<'_, '_, '_> {
                 | RecordKind::SilenceBroken { .. }
                 | RecordKind::Handover { .. }
                 | RecordKind::Joined { .. }
+                | RecordKind::Candidacy { .. }
                 | RecordKind::Status { .. }
                 | RecordKind::Party(_)
                 | RecordKind::Snapshot { .. }
@@ -1290,6 +1302,19 @@ impl Resolver<'_, '_, '_> {
                 }
             }
             RotationItemKind::Voluntary => hir::RotationItem::Voluntary,
+            RotationItemKind::Permanent { parties, from } => hir::RotationItem::Permanent {
+                parties: self.env.spanned_parties(file, parties, self.sink)?,
+                from: spanned_day(from)?,
+            },
+            RotationItemKind::Designated { decision, meeting } => {
+                let decision = self.env.decision_kind(file, decision, self.sink);
+                let meeting = self.env.meeting_kind(file, meeting, self.sink);
+                hir::RotationItem::Designated {
+                    decision: decision?,
+                    meeting: meeting?,
+                }
+            }
+            RotationItemKind::Candidacy { before } => hir::RotationItem::Candidacy(duration(before)),
             RotationItemKind::AllDecline { outgoing_stays } => hir::RotationItem::AllDecline {
                 outgoing_stays: *outgoing_stays,
             },
@@ -1523,6 +1548,13 @@ impl Resolver<'_, '_, '_> {
             }
             RecordKind::Joined { party, on } => env.party(file, party, self.sink).and_then(|party| {
                 Some(hir::EventKind::Joined {
+                    party,
+                    on: day(&on.date)?,
+                    precision: precision(on.precision)?,
+                })
+            }),
+            RecordKind::Candidacy { party, on } => env.party(file, party, self.sink).and_then(|party| {
+                Some(hir::EventKind::Candidacy {
                     party,
                     on: day(&on.date)?,
                     precision: precision(on.precision)?,

@@ -302,9 +302,31 @@ fn check_rotation(
     let mut terms: Vec<(Option<Day>, Span)> = Vec::new();
     let mut eligible: Option<&[hir::PartyId]> = None;
     let mut fixed: Option<Vec<hir::PartyId>> = None;
+    // The chair models a statement names: a rotation's `first`, a chair the
+    // text names, one designated by decision.
+    let mut models: Vec<(&'static str, Span)> = Vec::new();
     for item in items {
         match &item.node {
-            hir::RotationItem::First { party, from } => first = Some((*party, *from)),
+            hir::RotationItem::First { party, from } => {
+                models.push(("first", item.span));
+                first = Some((*party, *from));
+            }
+            hir::RotationItem::Permanent { from, .. } => {
+                models.push(("permanent", item.span));
+                if from.node < package.adopted {
+                    sink.push(
+                        file,
+                        TemporalDiagnostic::BeforeAdoption {
+                            what: "the permanent chair's office starts before the policy was adopted",
+                            span: from.span,
+                            label: "before adoption",
+                            help: "the chair the text names cannot hold office before the rules that name it",
+                        },
+                    );
+                }
+            }
+            hir::RotationItem::Designated { .. } => models.push(("designated", item.span)),
+            hir::RotationItem::Candidacy(_) => {}
             hir::RotationItem::Term { from, .. } => {
                 if let Some((_, earlier)) = terms.iter().find(|(f, _)| f == from) {
                     sink.push(
@@ -323,10 +345,27 @@ fn check_rotation(
             hir::RotationItem::Order(_) | hir::RotationItem::Voluntary | hir::RotationItem::AllDecline { .. } => {}
         }
     }
-    let missing: Vec<&str> = [("first", first.is_none()), ("term", terms.is_empty())]
-        .into_iter()
-        .filter_map(|(name, is_missing)| is_missing.then_some(name))
-        .collect();
+    if let [(a, _), (b, span), ..] = models.as_slice() {
+        sink.push(
+            file,
+            TemporalDiagnostic::ConflictingChairModels {
+                first: a,
+                second: b,
+                span: *span,
+            },
+        );
+        return;
+    }
+    let model = models.first().map(|(name, _)| *name);
+    // A chair the text names needs neither a first chair nor a term; one
+    // designated by decision needs a term.
+    let missing: Vec<&str> = [
+        ("first", first.is_none() && model.is_none()),
+        ("term", terms.is_empty() && model != Some("permanent")),
+    ]
+    .into_iter()
+    .filter_map(|(name, is_missing)| is_missing.then_some(name))
+    .collect();
     if complete && !missing.is_empty() {
         sink.push(
             file,

@@ -118,6 +118,7 @@ pub fn check(package: &Package<'_>, env: &Env<'_>, files: &[SourceFile], sink: &
             | RecordKind::SilenceBroken { .. }
             | RecordKind::Handover { .. }
             | RecordKind::Joined { .. }
+            | RecordKind::Candidacy { .. }
             | RecordKind::Status { .. }
             | RecordKind::Party(_)
             | RecordKind::Snapshot { .. }
@@ -560,6 +561,13 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
         let (arg_types, arg_exprs): (Vec<Type>, Vec<Option<hir::Expr>>) = checked.into_iter().unzip();
         let rule_id = self.env.rules.get(&func.name).map(|r| r.id);
         let (params, ret, target): (Vec<Type>, Type, Option<Callee>) = if let Some(b) = builtin(&func.name) {
+            if matches!(b.query, ir::Builtin::Chair | ir::Builtin::NextChair) && self.env.co_chairs.is_some() {
+                let d = TypeDiagnostic::CoChairs {
+                    name: func.name.clone(),
+                    span: func.span,
+                };
+                return (self.error(d), None);
+            }
             (
                 b.params.iter().map(|(_, t)| t.to_type()).collect(),
                 b.ret.to_type(),

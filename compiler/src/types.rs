@@ -266,6 +266,11 @@ pub const BUILTINS: &[Builtin] = &[
         ret: BuiltinType::PartySet,
     },
     Builtin {
+        query: ir::Builtin::Chairs,
+        params: &[("date", BuiltinType::Date)],
+        ret: BuiltinType::PartySet,
+    },
+    Builtin {
         query: ir::Builtin::Group,
         params: &[("group", BuiltinType::Group), ("date", BuiltinType::Date)],
         ret: BuiltinType::PartySet,

@@ -337,12 +337,16 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
             StmtKind::Rotation(items) => {
                 for item in items {
                     match &item.kind {
-                        RotationItemKind::First { from, .. } => out.push(*from),
+                        RotationItemKind::First { from, .. } | RotationItemKind::Permanent { from, .. } => {
+                            out.push(*from)
+                        }
                         RotationItemKind::Term { from, .. } => out.extend(from.iter().copied()),
                         RotationItemKind::EligibleMembers
                         | RotationItemKind::EligibleParties(_)
                         | RotationItemKind::OrderAlphabetical { .. }
                         | RotationItemKind::OrderFixed(_)
+                        | RotationItemKind::Designated { .. }
+                        | RotationItemKind::Candidacy { .. }
                         | RotationItemKind::Voluntary
                         | RotationItemKind::AllDecline { .. } => {}
                     }
@@ -444,6 +448,7 @@ fn record_specs(record: &Record) -> Vec<&DateSpec> {
         RecordKind::Designation { on, .. }
         | RecordKind::SilenceBroken { on, .. }
         | RecordKind::Joined { on, .. }
+        | RecordKind::Candidacy { on, .. }
         | RecordKind::Handover { on, .. }
         | RecordKind::Extension { until: on, .. }
         | RecordKind::Status { on, .. }
@@ -528,9 +533,10 @@ fn record_dates(record: &Record, out: &mut Vec<DateLit>) {
             }
         }
         RecordKind::Decline { turn, .. } => out.push(*turn),
-        RecordKind::Designation { on, .. } | RecordKind::SilenceBroken { on, .. } | RecordKind::Joined { on, .. } => {
-            spec_dates(on, out)
-        }
+        RecordKind::Designation { on, .. }
+        | RecordKind::SilenceBroken { on, .. }
+        | RecordKind::Joined { on, .. }
+        | RecordKind::Candidacy { on, .. } => spec_dates(on, out),
         RecordKind::Handover { on, .. }
         | RecordKind::Extension { until: on, .. }
         | RecordKind::Status { on, .. }

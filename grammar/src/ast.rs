@@ -302,6 +302,12 @@ pub enum RotationItemKind {
     Voluntary,
     /// `when all decline outgoing stays` (true) / `when all decline vacant` (false)
     AllDecline { outgoing_stays: bool },
+    /// `permanent AUS, IDN from 2002-02-28`
+    Permanent { parties: Vec<Ident>, from: DateLit },
+    /// `designated by decision presidency at vice_ministerial`
+    Designated { decision: Ident, meeting: Ident },
+    /// `candidacy 1 year before`
+    Candidacy { before: DurationLit },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -597,6 +603,11 @@ pub enum RecordKind {
     },
     /// `joined TKM on 2014-01-01`
     Joined {
+        party: Ident,
+        on: DateSpec,
+    },
+    /// `candidacy MEX on 2018-06-01`: a candidacy for the chair announced
+    Candidacy {
         party: Ident,
         on: DateSpec,
     },

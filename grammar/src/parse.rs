@@ -213,6 +213,10 @@ fn syntax_diagnostic(error: &pest::error::Error<Rule>, source: &str) -> Diagnost
         many if many.iter().any(|e| e == "`members`") => {
             "expected a statement (`members`, `pending`, `chair`, `meeting`, `decisions`, ...) or `}`".to_string()
         }
+        many if many.iter().any(|e| e == "`eligible`") => {
+            "expected a chair item (`eligible`, `order`, `first`, `term`, `permanent`, `designated`, ...) or `}`"
+                .to_string()
+        }
         many if many.iter().any(|e| e == "`}`") => "expected `}` or another statement".to_string(),
         many if many.iter().any(|e| e == "end of file") => {
             "expected an item: a party, a clause block, a rule or a test".to_string()
@@ -839,6 +843,20 @@ impl Builder {
                 outgoing_stays: parts.first().is_some_and(|p| p.as_rule() == Rule::outgoing_stays),
             },
             Rule::voluntary => RotationItemKind::Voluntary,
+            Rule::permanent => RotationItemKind::Permanent {
+                parties: parts.first().map(ident_list).unwrap_or_default(),
+                from: parts.get(1).cloned().map_or_else(|| empty_date(span), |p| self.date(p)),
+            },
+            Rule::designated => RotationItemKind::Designated {
+                decision: parts.first().cloned().map_or_else(|| empty_ident(span), ident),
+                meeting: parts.get(1).cloned().map_or_else(|| empty_ident(span), ident),
+            },
+            Rule::candidacy => RotationItemKind::Candidacy {
+                before: parts
+                    .first()
+                    .cloned()
+                    .map_or_else(|| empty_duration(span), |p| self.duration(p)),
+            },
             other => {
                 self.unexpected(other, span);
                 RotationItemKind::Voluntary
@@ -1256,6 +1274,10 @@ impl Builder {
                 },
             },
             Rule::joined_record => RecordKind::Joined {
+                party: one_ident(0),
+                on: spec_at(1),
+            },
+            Rule::candidacy_record => RecordKind::Candidacy {
                 party: one_ident(0),
                 on: spec_at(1),
             },

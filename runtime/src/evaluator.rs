@@ -134,6 +134,7 @@ fn builtin_arity(builtin: Builtin) -> usize {
         Builtin::Members
         | Builtin::Observers
         | Builtin::Chair
+        | Builtin::Chairs
         | Builtin::NextChair
         | Builtin::RecordedChair
         | Builtin::TermStart

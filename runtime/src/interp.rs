@@ -392,6 +392,15 @@ impl<'b> Interpreter<'b> {
         Ok(self.terms()?.at(day))
     }
 
+    /// The chairs in office on `day`: the co-chairs the text names, or the
+    /// one chair of the term (none when vacant).
+    pub fn chairs(&self, day: Day) -> Result<Vec<PartyId>, EvalError> {
+        if let Some(p) = self.bundle.versions.iter().find_map(|v| v.permanent.as_ref()) {
+            return Ok(if day >= p.from { p.parties.clone() } else { Vec::new() });
+        }
+        Ok(self.term_at(day)?.and_then(|t| t.chair).into_iter().collect())
+    }
+
     /// Every term that starts before `until`, in order.
     pub fn terms_before(&self, until: Day) -> Result<Vec<Term>, EvalError> {
         Ok(self.terms()?.before(until).collect())
@@ -887,6 +896,10 @@ impl<'b> Interpreter<'b> {
                 (Some(Value::Group(_)), None) => Value::Set(BTreeSet::new()),
                 _ => return Err(malformed("expected a group argument")),
             },
+            Builtin::Chairs => match day(0)? {
+                Some(d) => Value::parties(self.chairs(d)?),
+                None => Value::Set(BTreeSet::new()),
+            },
             Builtin::Chair => match day(0)? {
                 Some(d) => self.term_at(d)?.and_then(|t| t.chair).map_or(Value::None, Value::Party),
                 None => Value::None,
@@ -1026,11 +1039,13 @@ impl<'b> Interpreter<'b> {
                         clause: None,
                         because: vec![self.status_explained(*p, m.date).1],
                     },
-                    (Builtin::Chair | Builtin::TermStart | Builtin::TermEnd, [Value::Date(d)]) => Explanation {
-                        fact: call,
-                        clause: None,
-                        because: self.term_explanation(*d)?.into_iter().collect(),
-                    },
+                    (Builtin::Chair | Builtin::Chairs | Builtin::TermStart | Builtin::TermEnd, [Value::Date(d)]) => {
+                        Explanation {
+                            fact: call,
+                            clause: None,
+                            because: self.term_explanation(*d)?.into_iter().collect(),
+                        }
+                    }
                     (Builtin::RecordedStatus, [Value::Party(p), Value::Date(d)]) => Explanation {
                         fact: call,
                         clause: None,
@@ -1304,9 +1319,68 @@ impl<'b> Interpreter<'b> {
         ))
     }
 
+    /// Why the chair is who it is where the text names it or has it
+    /// designated by decision rather than rotated.
+    fn model_explanation(&self, day: Day) -> Result<Explanation, EvalError> {
+        let b = self.bundle;
+        if let Some(p) = b.versions.iter().find_map(|v| v.permanent.as_ref()) {
+            let names: Vec<String> = p.parties.iter().map(|q| self.party_name(*q)).collect();
+            let what = if names.len() > 1 { "co-chairs" } else { "chair" };
+            return Ok(Explanation::leaf(
+                if day >= p.from {
+                    format!(
+                        "the text names {} {what} from {}",
+                        names.join(" and "),
+                        date::format(p.from)
+                    )
+                } else {
+                    format!(
+                        "the text names {} {what} from {}, after {}",
+                        names.join(" and "),
+                        date::format(p.from),
+                        date::format(day)
+                    )
+                },
+                Some(&p.cite),
+            ));
+        }
+        let Some(d) = b.versions.iter().find_map(|v| v.designation.as_ref()) else {
+            return Ok(Explanation::leaf("the policy has no chair rotation", None));
+        };
+        let kind = |names: &[String], k: u32| names.get(k as usize).cloned().unwrap_or_default();
+        let how = format!(
+            "elected by a valid `{}` decision at a `{}` meeting",
+            kind(&b.decision_kinds, d.decision),
+            kind(&b.meeting_kinds, d.meeting)
+        );
+        Ok(match self.term_at(day)? {
+            Some(Term {
+                chair: Some(c),
+                start,
+                end,
+            }) => Explanation::leaf(
+                format!(
+                    "{} was {how} from {} for a term until {}",
+                    self.party_name(c),
+                    date::format(start),
+                    date::format(end)
+                ),
+                Some(&d.cite),
+            ),
+            Some(Term { chair: None, start, .. }) => Explanation::leaf(
+                format!(
+                    "no chair was {how} for the term from {}: the office is vacant",
+                    date::format(start)
+                ),
+                Some(&d.cite),
+            ),
+            None => Explanation::leaf(format!("no chair was {how} by {}", date::format(day)), Some(&d.cite)),
+        })
+    }
+
     fn term_explanation(&self, day: Day) -> Result<Option<Explanation>, EvalError> {
         let Some(rotation) = self.rotation() else {
-            return Ok(Some(Explanation::leaf("the policy has no chair rotation", None)));
+            return self.model_explanation(day).map(Some);
         };
         let cite = Some(&rotation.cite);
         let Some(term) = self.term_at(day)? else {

@@ -123,6 +123,12 @@ pub struct Version {
     pub adopted_by: Option<String>,
     pub membership: Vec<Membership>,
     pub rotation: Option<Rotation>,
+    /// A chair or co-chairs the text names (instead of a rotation).
+    #[serde(default)]
+    pub permanent: Option<PermanentChair>,
+    /// A chair each elected by a decision (instead of a rotation).
+    #[serde(default)]
+    pub designation: Option<Designation>,
     pub obligations: Vec<Obligation>,
     pub consensus: Consensus,
     /// Decision kinds reserved to some meeting kinds.
@@ -231,6 +237,29 @@ pub struct Rotation {
     /// order); English alphabetical order of sort names when `None`.
     #[serde(default)]
     pub order: Option<Vec<PartyId>>,
+    pub cite: Cite,
+}
+
+/// The chair, or co-chairs, the text names from a day on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PermanentChair {
+    pub parties: Vec<PartyId>,
+    pub from: Day,
+    pub cite: Cite,
+}
+
+/// A chair elected (`elects`) by a valid decision of kind `decision` at a
+/// meeting of kind `meeting`, for a term of the length in force; with no
+/// election the chair is vacant. Where `candidacy` is set, the elected
+/// state must have announced its candidacy at least that long before.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Designation {
+    pub decision: DecisionKindId,
+    pub meeting: MeetingKindId,
+    pub candidacy: Option<Duration>,
+    /// As for a rotation: the first applies from the start, a later one to
+    /// terms starting on or after its date.
+    pub terms: Vec<(Day, Duration)>,
     pub cite: Cite,
 }
 
@@ -410,6 +439,9 @@ pub struct History {
     /// follow those a valid recorded decision decided.
     #[serde(default)]
     pub extensions: Vec<Extension>,
+    /// Candidacies for the chair announced: party, day.
+    #[serde(default)]
+    pub candidacies: Vec<(PartyId, Day)>,
     /// Designations recorded: party, role, day.
     #[serde(default)]
     pub designations: Vec<(PartyId, String, Day)>,
@@ -766,6 +798,7 @@ pub enum Builtin {
     Observers,
     Group,
     Chair,
+    Chairs,
     NextChair,
     RecordedChair,
     RecordedStatus,
@@ -786,6 +819,7 @@ impl Builtin {
             Builtin::Observers => "observers",
             Builtin::Group => "group",
             Builtin::Chair => "chair",
+            Builtin::Chairs => "chairs",
             Builtin::NextChair => "next_chair",
             Builtin::RecordedChair => "recorded_chair",
             Builtin::RecordedStatus => "recorded_status",
@@ -799,13 +833,14 @@ impl Builtin {
     }
 
     /// Every built-in query, in the order the docs list them.
-    pub const ALL: [Builtin; 15] = [
+    pub const ALL: [Builtin; 16] = [
         Builtin::Member,
         Builtin::Status,
         Builtin::Members,
         Builtin::Observers,
         Builtin::Group,
         Builtin::Chair,
+        Builtin::Chairs,
         Builtin::NextChair,
         Builtin::RecordedStatus,
         Builtin::RecordedChair,

@@ -364,11 +364,15 @@ impl Tables {
             .collect();
         invited.sort_unstable();
         invited.dedup();
+        let designation = bundle.versions.iter().find_map(|v| v.designation.as_ref());
         let mut honoured: Vec<(PartyId, Day)> = bundle
             .history
             .handovers
             .iter()
             .filter(|h| validly_decided(&valid_records, h.decision))
+            // A chair designated by decision takes office only as the text
+            // says it is designated.
+            .filter(|h| designation.is_none_or(|d| designation_breach(bundle, &valid_records, d, h).is_none()))
             .map(|h| (h.to, h.day))
             .collect();
         honoured.sort_by_key(|(_, on)| *on);
@@ -555,6 +559,113 @@ fn decision_kind(bundle: &Bundle, name: &str) -> Option<DecisionKindId> {
 
 /// Per party, the day of the first valid decision that admitted it as an
 /// observer.
+/// How a recorded taking of office departs from a chair designated by
+/// decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DesignationBreach {
+    /// A hand-over, not an election.
+    NotAnElection,
+    /// No valid recorded decision elected the chair.
+    NotValidlyDecided,
+    /// Elected by a decision of another kind.
+    DecisionKind(DecisionKindId),
+    /// Elected at a meeting of another kind.
+    MeetingKind(MeetingKindId),
+    /// The candidacy was not announced in time: the last day it could have
+    /// been, and the day it was (if recorded at all).
+    Candidacy { due: Day, announced: Option<Day> },
+}
+
+/// Why a recorded taking of office does not follow `designation`, if it
+/// does not.
+pub fn designation_breach(
+    bundle: &Bundle,
+    valid: &[bool],
+    designation: &Designation,
+    h: &Handover,
+) -> Option<DesignationBreach> {
+    if !h.election {
+        return Some(DesignationBreach::NotAnElection);
+    }
+    let Some(record) = h.decision.and_then(|d| bundle.history.decisions.get(d)) else {
+        return Some(DesignationBreach::NotValidlyDecided);
+    };
+    if !validly_decided(valid, h.decision) {
+        return Some(DesignationBreach::NotValidlyDecided);
+    }
+    if record.decision.kind != designation.decision {
+        return Some(DesignationBreach::DecisionKind(record.decision.kind));
+    }
+    if record.decision.meeting.kind != designation.meeting {
+        return Some(DesignationBreach::MeetingKind(record.decision.meeting.kind));
+    }
+    if let Some(before) = designation.candidacy {
+        // Announced on or before the day `before` ahead of the election.
+        let election = record.decision.meeting.date;
+        let due = date::add(election, before, -1).unwrap_or(Day::MIN);
+        let announced = bundle
+            .history
+            .candidacies
+            .iter()
+            .filter(|(p, _)| *p == h.to)
+            .map(|(_, d)| *d)
+            .filter(|d| *d <= election)
+            .min();
+        if announced.is_none_or(|d| d > due) {
+            return Some(DesignationBreach::Candidacy { due, announced });
+        }
+    }
+    None
+}
+
+/// The terms of a chair designated by decision: each valid election
+/// starts a term of the length in force (to the next election if that
+/// comes first); between a term's end and the next election, and after
+/// the last, the chair is vacant. Before the first election there is none.
+fn designated_terms(designation: &Designation, honoured: &[(PartyId, Day)], extended: &[(PartyId, Day)]) -> Terms {
+    let length = |start: Day| {
+        designation
+            .terms
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= start)
+            .or_else(|| designation.terms.first())
+            .map(|(_, d)| *d)
+    };
+    let mut listed: Vec<Term> = Vec::new();
+    let mut elections: Vec<(PartyId, Day)> = honoured.to_vec();
+    elections.sort_by_key(|(_, on)| *on);
+    for (i, (party, start)) in elections.iter().enumerate() {
+        let next = elections.get(i + 1).map(|(_, on)| *on);
+        if next.is_some_and(|n| n <= *start) {
+            // A later election the same day wins.
+            continue;
+        }
+        let mut end = length(*start)
+            .and_then(|d| date::add(*start, d, 1))
+            .filter(|e| *e <= date::LAST)
+            .unwrap_or(date::LAST);
+        if let Some((_, until)) = extended.iter().find(|(p, until)| p == party && *until > end) {
+            end = *until;
+        }
+        let end = next.map_or(end, |n| end.min(n));
+        listed.push(Term {
+            start: *start,
+            end,
+            chair: Some(*party),
+        });
+        let vacant_until = next.unwrap_or(date::LAST);
+        if end < vacant_until || (next.is_none() && end < date::LAST) {
+            listed.push(Term {
+                start: end,
+                end: vacant_until,
+                chair: None,
+            });
+        }
+    }
+    Terms { listed, periodic: None }
+}
+
 /// Whether a record's deciding decision (an index into `history.decisions`)
 /// is valid. `valid` is judged over that same list, one entry per decision,
 /// so lowering never gives an index past it; one in a bundle read from
@@ -968,6 +1079,25 @@ impl<'b> Walker<'b> {
         periodic: bool,
     ) -> Result<Terms, TableError> {
         let Some(rotation) = bundle.versions.iter().find_map(|v| v.rotation.as_ref()) else {
+            // A chair the text names holds office from its day on; co-chairs
+            // have no single chair (`chairs(d)` answers for them).
+            if let Some(p) = bundle.versions.iter().find_map(|v| v.permanent.as_ref()) {
+                let chair = match p.parties.as_slice() {
+                    [one] => Some(*one),
+                    _ => None,
+                };
+                return Ok(Terms {
+                    listed: vec![Term {
+                        start: p.from,
+                        end: date::LAST,
+                        chair,
+                    }],
+                    periodic: None,
+                });
+            }
+            if let Some(d) = bundle.versions.iter().find_map(|v| v.designation.as_ref()) {
+                return Ok(designated_terms(d, honoured, extended));
+            }
             return Ok(Terms::default());
         };
         let mut walker = Walker::new(bundle, epochs, rotation, honoured, extended);
@@ -1293,6 +1423,8 @@ mod tests {
                     order: None,
                     cite: cite.clone(),
                 }),
+                permanent: None,
+                designation: None,
                 obligations: Vec::new(),
                 consensus: Consensus {
                     quorum: None,

@@ -1413,6 +1413,43 @@ impl<M: Module> Fx<'_, '_, M> {
                 }
                 NVal::Scalar(b.ins().select(d_none, none32, v), ty)
             }
+            Builtin::Chairs => {
+                let d = self.day_or_none(arg(0)?)?;
+                let d_none = b.ins().icmp_imm_s(IntCC::Equal, d, NONE32);
+                let words = self.e.folded.words;
+                let zero = b.ins().iconst(types::I64, 0);
+                let out: Vec<Value> = if let Some(p) = self.bundle.versions.iter().find_map(|v| v.permanent.as_ref()) {
+                    // The co-chairs the text names, from their day on.
+                    let set = charter_runtime::tables::set_of(words, &p.parties);
+                    let in_office = b
+                        .ins()
+                        .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(p.from));
+                    set.iter()
+                        .map(|w| {
+                            let constant = b.ins().iconst(types::I64, *w as i64);
+                            b.ins().select(in_office, constant, zero)
+                        })
+                        .collect()
+                } else {
+                    // The term's one chair, as a set.
+                    let chair = e.term_lookup(b, self.m, flags, d, Which::Chair);
+                    let vacant = b.ins().icmp_imm_s(IntCC::Equal, chair, NONE32);
+                    let wide = b.ins().uextend(types::I64, chair);
+                    let word = b.ins().ushr_imm_u(wide, 6);
+                    let bit = b.ins().band_imm_u(wide, 63);
+                    let one = b.ins().iconst(types::I64, 1);
+                    let mask = b.ins().ishl(one, bit);
+                    (0..words)
+                        .map(|w| {
+                            let here = b.ins().icmp_imm_s(IntCC::Equal, word, w as i64);
+                            let v = b.ins().select(here, mask, zero);
+                            b.ins().select(vacant, zero, v)
+                        })
+                        .collect()
+                };
+                let out = out.into_iter().map(|w| b.ins().select(d_none, zero, w)).collect();
+                NVal::Parties(out, b.ins().iconst(types::I8, 0))
+            }
             Builtin::Valid => {
                 let NVal::Record(d, NTy::Decision) = *arg(0)? else {
                     return not_native("valid() of a non-decision");
