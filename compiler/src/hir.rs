@@ -283,6 +283,9 @@ pub enum RotationItem {
     Order(Collation),
     /// The order the text gives: only these parties take turns, in it.
     FixedOrder(Vec<Spanned<PartyId>>),
+    /// The chair alternates between these groups, each group's states in
+    /// English alphabetical order.
+    Alternating(Vec<GroupId>),
     First {
         party: Spanned<PartyId>,
         from: Spanned<Day>,

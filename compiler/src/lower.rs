@@ -375,6 +375,7 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
     let mut voluntary = v.rotation.as_ref().is_some_and(|r| r.voluntary);
     let mut all_decline = v.rotation.as_ref().and_then(|r| r.all_decline);
     let mut order = v.rotation.as_ref().and_then(|r| r.order.clone());
+    let mut alternation = v.rotation.as_ref().and_then(|r| r.alternation.clone());
     let mut permanent = None;
     let mut designated = v.designation.as_ref().map(|d| (d.decision, d.meeting));
     let mut candidacy = v.designation.as_ref().and_then(|d| d.candidacy);
@@ -402,8 +403,18 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
             }
             hir::RotationItem::Voluntary => voluntary = true,
             hir::RotationItem::AllDecline { outgoing_stays } => all_decline = Some(*outgoing_stays),
-            hir::RotationItem::Order(hir::Collation::English) => order = None,
-            hir::RotationItem::FixedOrder(list) => order = Some(list.iter().map(|p| p.node).collect()),
+            hir::RotationItem::Order(hir::Collation::English) => {
+                order = None;
+                alternation = None;
+            }
+            hir::RotationItem::Alternating(groups) => {
+                alternation = Some(groups.clone());
+                order = None;
+            }
+            hir::RotationItem::FixedOrder(list) => {
+                order = Some(list.iter().map(|p| p.node).collect());
+                alternation = None;
+            }
             hir::RotationItem::Permanent { parties, from } => {
                 permanent = Some((parties.iter().map(|p| p.node).collect::<Vec<_>>(), from.node))
             }
@@ -446,6 +457,7 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
             voluntary,
             all_decline,
             order,
+            alternation,
             cite,
         });
     }

@@ -1318,6 +1318,11 @@ impl Resolver<'_, '_, '_> {
             RotationItemKind::AllDecline { outgoing_stays } => hir::RotationItem::AllDecline {
                 outgoing_stays: *outgoing_stays,
             },
+            RotationItemKind::OrderAlternating(groups) => {
+                let ids: Vec<Option<hir::GroupId>> =
+                    groups.iter().map(|g| self.env.group(file, g, self.sink)).collect();
+                hir::RotationItem::Alternating(ids.into_iter().collect::<Option<Vec<_>>>()?)
+            }
             RotationItemKind::OrderFixed(list) => {
                 hir::RotationItem::FixedOrder(self.env.spanned_parties(file, list, self.sink)?)
             }

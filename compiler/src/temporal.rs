@@ -342,6 +342,7 @@ fn check_rotation(
             hir::RotationItem::EligibleMembers => eligible = None,
             hir::RotationItem::EligibleParties(list) => eligible = Some(list),
             hir::RotationItem::FixedOrder(list) => fixed = Some(list.iter().map(|p| p.node).collect()),
+            hir::RotationItem::Alternating(_) => {}
             hir::RotationItem::Order(_) | hir::RotationItem::Voluntary | hir::RotationItem::AllDecline { .. } => {}
         }
     }

@@ -345,6 +345,7 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
                         | RotationItemKind::EligibleParties(_)
                         | RotationItemKind::OrderAlphabetical { .. }
                         | RotationItemKind::OrderFixed(_)
+                        | RotationItemKind::OrderAlternating(_)
                         | RotationItemKind::Designated { .. }
                         | RotationItemKind::Candidacy { .. }
                         | RotationItemKind::Voluntary

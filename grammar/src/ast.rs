@@ -294,6 +294,8 @@ pub enum RotationItemKind {
     OrderAlphabetical { language: Ident },
     /// `order EGY, ITA, ETH`: the order the text gives
     OrderFixed(Vec<Ident>),
+    /// `order alternating african, european`: between groups
+    OrderAlternating(Vec<Ident>),
     /// `first KAZ from 2013-08-31`
     First { party: Ident, from: DateLit },
     /// `term 2 years [from 2013-08-31]`

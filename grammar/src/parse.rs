@@ -823,6 +823,9 @@ impl Builder {
                 _ => RotationItemKind::EligibleMembers,
             },
             Rule::order => match parts.first() {
+                Some(p) if p.as_rule() == Rule::alternating => {
+                    RotationItemKind::OrderAlternating(parts.get(1).map(ident_list).unwrap_or_default())
+                }
                 Some(p) if p.as_rule() == Rule::ident_list => RotationItemKind::OrderFixed(ident_list(p)),
                 _ => RotationItemKind::OrderAlphabetical {
                     language: parts.first().cloned().map_or_else(|| empty_ident(span), ident),

@@ -1422,12 +1422,24 @@ impl<'b> Interpreter<'b> {
                     .version_at(term.start)
                     .and_then(|v| v.rotation.as_ref())
                     .and_then(|r| r.order.as_ref());
-                let order = match fixed {
-                    Some(list) => format!(
+                let alternation = self
+                    .version_at(term.start)
+                    .and_then(|v| v.rotation.as_ref())
+                    .and_then(|r| r.alternation.as_ref());
+                let order = match (fixed, alternation) {
+                    (Some(list), _) => format!(
                         "the order the text gives ({})",
                         list.iter().map(|p| self.party_name(*p)).collect::<Vec<_>>().join(", ")
                     ),
-                    None => "English alphabetical order".to_string(),
+                    (None, Some(groups)) => format!(
+                        "alternation between {} (each group's states in English alphabetical order, after the last chair it gave)",
+                        groups
+                            .iter()
+                            .map(|g| self.bundle.groups.get(*g as usize).map_or("?", |x| x.name.as_str()))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                    (None, None) => "English alphabetical order".to_string(),
                 };
                 because.push(Explanation::leaf(
                     format!(

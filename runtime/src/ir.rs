@@ -237,6 +237,11 @@ pub struct Rotation {
     /// order); English alphabetical order of sort names when `None`.
     #[serde(default)]
     pub order: Option<Vec<PartyId>>,
+    /// The chair alternates between these groups (after a chair from one,
+    /// the next comes from the next group), each group's eligible states
+    /// taking their turns in English alphabetical order.
+    #[serde(default)]
+    pub alternation: Option<Vec<GroupId>>,
     pub cite: Cite,
 }
 

@@ -429,14 +429,21 @@ impl Tables {
         day: Day,
     ) -> Option<(Vec<PartyId>, Option<Duration>)> {
         let rotation = bundle.versions.iter().find_map(|v| v.rotation.as_ref())?;
-        let walker = Walker::new(bundle, &self.epochs, rotation, &self.honoured, &self.extended);
-        let pool = walker.pool(day);
-        let outgoing_rank = walker.rank(outgoing, day);
-        let after = pool.partition_point(|p| walker.rank(*p, day) <= outgoing_rank);
-        let order = (0..pool.len())
-            .filter_map(|i| pool.get((after + i) % pool.len().max(1)).copied())
-            .collect();
-        Some((order, walker.term_length(day)))
+        let mut walker = Walker::new(bundle, &self.epochs, rotation, &self.honoured, &self.extended);
+        // An alternation remembers each group's last chair: walk the terms
+        // that start before the day first.
+        if rotation.alternation.is_some() {
+            if walker.declined(rotation.first, rotation.start) {
+                walker.chair = walker.successor(rotation.first, rotation.start);
+            }
+            for _ in 0..MAX_TERMS {
+                if walker.start >= day {
+                    break;
+                }
+                walker.step().ok()?;
+            }
+        }
+        Some((walker.candidates(outgoing, day), walker.term_length(day)))
     }
 
     /// Whether a valid recorded decision decided a record (see
@@ -1035,6 +1042,11 @@ struct Walker<'b> {
     /// worked out once for all later days.
     settled: Day,
     settled_pool: std::cell::OnceCell<std::rc::Rc<Vec<PartyId>>>,
+    /// For a chair that alternates between groups: each group's belonging
+    /// over time, in the order the text gives the groups, and the last
+    /// chair each group gave.
+    alternation: Vec<GroupEpochs>,
+    last_by_group: Vec<Option<PartyId>>,
 }
 
 impl<'b> Walker<'b> {
@@ -1057,6 +1069,24 @@ impl<'b> Walker<'b> {
             anchor: (rotation.start, 0, None),
             clamped: false,
             settled: Day::MAX,
+            alternation: rotation
+                .alternation
+                .iter()
+                .flatten()
+                .map(|g| {
+                    let words = words_for(bundle.parties.len());
+                    // A group the bundle does not have holds nobody.
+                    bundle.groups.get(*g as usize).map_or_else(
+                        || GroupEpochs {
+                            starts: vec![Day::MIN],
+                            sets: vec![0; words],
+                            words,
+                        },
+                        |group| GroupEpochs::build(group, words),
+                    )
+                })
+                .collect(),
+            last_by_group: vec![None; rotation.alternation.as_ref().map_or(0, Vec::len)],
             settled_pool: std::cell::OnceCell::new(),
         }
     }
@@ -1229,17 +1259,60 @@ impl<'b> Walker<'b> {
                 .any(|(q, on)| *q == party && *on == turn)
     }
 
+    /// The group of the alternation `party` belongs to on `day` (the first
+    /// that lists it).
+    fn group_of(&self, party: PartyId, day: Day) -> Option<usize> {
+        self.alternation.iter().position(|g| contains(g.at(day), party))
+    }
+
+    /// The eligible states in the order they are offered the term after
+    /// `outgoing` starting on `day`: the next in order, cyclically; for an
+    /// alternation, the next group's states after the last chair it gave,
+    /// then the group after that.
+    fn candidates(&self, outgoing: PartyId, day: Day) -> Vec<PartyId> {
+        let pool = self.pool(day);
+        let after = |list: &[PartyId], last: Option<PartyId>| -> Vec<PartyId> {
+            // The list is sorted by rank: the first ranked after `last`.
+            let from = last.map_or(0, |l| {
+                let rank = self.rank(l, day);
+                let at = list.partition_point(|p| self.rank(*p, day) <= rank);
+                if at == list.len() {
+                    0
+                } else {
+                    at
+                }
+            });
+            (0..list.len())
+                .filter_map(|i| list.get((from + i) % list.len()).copied())
+                .collect()
+        };
+        if self.alternation.is_empty() {
+            return after(&pool, Some(outgoing));
+        }
+        let n = self.alternation.len();
+        let current = self.group_of(outgoing, day).unwrap_or(n - 1);
+        let mut order: Vec<PartyId> = Vec::with_capacity(pool.len());
+        for k in 1..=n {
+            let g = (current + k) % n;
+            let Some(group) = self.alternation.get(g) else { continue };
+            let members: Vec<PartyId> = pool.iter().copied().filter(|p| contains(group.at(day), *p)).collect();
+            let last = self.last_by_group.get(g).copied().flatten();
+            for p in after(&members, last) {
+                if !order.contains(&p) {
+                    order.push(p);
+                }
+            }
+        }
+        order
+    }
+
     /// The next chair after `outgoing` for a term starting on `day`: the
-    /// next eligible state in order, cyclically, skipping states that
-    /// declined that turn.
+    /// first candidate, skipping states that declined that turn.
     fn successor(&self, outgoing: PartyId, day: Day) -> Option<PartyId> {
         let pool = self.pool(day);
-        let outgoing_rank = self.rank(outgoing, day);
-        // The pool is sorted by rank: the first ranked after the outgoing chair.
-        let after = pool.partition_point(|p| self.rank(*p, day) <= outgoing_rank);
-        let after = if after == pool.len() { 0 } else { after };
-        let next = (0..pool.len())
-            .filter_map(|i| pool.get((after + i) % pool.len()).copied())
+        let next = self
+            .candidates(outgoing, day)
+            .into_iter()
             .find(|p| !self.declined(*p, day));
         let outgoing_stays = self.rotation.all_decline == Some(true);
         match next {
@@ -1298,6 +1371,11 @@ impl<'b> Walker<'b> {
         };
         if let Some(c) = self.chair {
             self.last_chair = c;
+            if let Some(g) = self.group_of(c, start) {
+                if let Some(last) = self.last_by_group.get_mut(g) {
+                    *last = Some(c);
+                }
+            }
         }
         self.chair = forced.or_else(|| self.successor(self.last_chair, end));
         self.start = end;
@@ -1306,6 +1384,11 @@ impl<'b> Walker<'b> {
 
     /// The rest of the terms as a repeating block, when it fits the calendar.
     fn periodic(&self) -> Option<Periodic> {
+        // An alternation's successor depends on more than the outgoing
+        // chair: its terms are listed.
+        if !self.alternation.is_empty() {
+            return None;
+        }
         let (anchor, counted, length) = self.anchor;
         let length = length?;
         let (per_block, period) = match length.unit {
@@ -1421,6 +1504,7 @@ mod tests {
                     voluntary: false,
                     all_decline: None,
                     order: None,
+                    alternation: None,
                     cite: cite.clone(),
                 }),
                 permanent: None,
