@@ -189,6 +189,8 @@ pub enum StatementKind {
     Observers {
         classes: Vec<PartyClass>,
         by: DecisionRule,
+        /// Admitted only on a written application.
+        written_application: bool,
     },
     Invite {
         classes: Vec<PartyClass>,

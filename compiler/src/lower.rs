@@ -264,9 +264,14 @@ fn version(
                     });
                 }
             }
-            hir::StatementKind::Observers { classes, .. } => {
+            hir::StatementKind::Observers {
+                classes,
+                written_application,
+                ..
+            } => {
                 let has = |class: hir::PartyClass| classes.contains(&class);
                 v.observers = Some(ir::ObserverRule {
+                    written_application: *written_application,
                     states: has(hir::PartyClass::States),
                     international: has(hir::PartyClass::InternationalOrganizations),
                     regional: has(hir::PartyClass::RegionalOrganizations),

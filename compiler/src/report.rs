@@ -93,6 +93,11 @@ pub enum FindingCode {
     /// otherwise: with no valid election, by a decision of another kind, at
     /// a meeting of another kind, or with no candidacy announced in time.
     DesignationBreach,
+    /// Where the text admits observers only on a written application, an
+    /// admission with the application recorded only after it (a
+    /// violation: the rules do not admit), or with none recorded (an
+    /// advisory).
+    AdmissionWithoutApplication,
 }
 
 impl FindingCode {
@@ -464,11 +469,11 @@ pub fn build(
                 kind(&bundle.meeting_kinds, designation.meeting)
             );
             let why = match breach {
-                charter_runtime::tables::DesignationBreach::NotAnElection => {
-                    "the record is a hand-over, not an election".to_string()
+                charter_runtime::tables::DesignationBreach::NoRecordedDecision => {
+                    "no decision designating it is recorded".to_string()
                 }
                 charter_runtime::tables::DesignationBreach::NotValidlyDecided => {
-                    "no valid recorded decision elected it".to_string()
+                    "the recorded decision that designated it is not valid".to_string()
                 }
                 charter_runtime::tables::DesignationBreach::DecisionKind(k) => {
                     format!("it was elected by a `{}` decision", kind(&bundle.decision_kinds, k))
@@ -476,17 +481,28 @@ pub fn build(
                 charter_runtime::tables::DesignationBreach::MeetingKind(k) => {
                     format!("it was elected at a `{}` meeting", kind(&bundle.meeting_kinds, k))
                 }
-                charter_runtime::tables::DesignationBreach::Candidacy { due, announced } => match announced {
-                    Some(d) => format!(
-                        "its candidacy was announced on {}, after {} (the last day the text allows)",
-                        date::format(d),
-                        date::format(due)
-                    ),
-                    None => format!(
-                        "no candidacy is recorded by {} (the last day the text allows)",
-                        date::format(due)
-                    ),
-                },
+                charter_runtime::tables::DesignationBreach::CandidacyLate { due, announced } => format!(
+                    "its candidacy was announced on {}, after {} (the last day the text allows)",
+                    date::format(announced),
+                    date::format(due)
+                ),
+                charter_runtime::tables::DesignationBreach::CandidacyUnrecorded { due } => format!(
+                    "no candidacy is recorded by {} (the last day the text allows)",
+                    date::format(due)
+                ),
+            };
+            let (severity, consequence) = if breach == charter_runtime::tables::DesignationBreach::NoRecordedDecision {
+                (
+                    Severity::Advisory,
+                    "the rules' chair follows only a recorded designation; record the decision if a source gives it",
+                )
+            } else if breach.is_gap() {
+                (
+                    Severity::Advisory,
+                    "the rules' chair follows the election; record the candidacy if a source gives it",
+                )
+            } else {
+                (Severity::Violation, "the rules' chair does not follow it")
             };
             let decided_by = h.decision.and_then(|d| bundle.history.decisions.get(d));
             findings.push(Finding {
@@ -502,10 +518,10 @@ pub fn build(
                 inferred: h.inferred.iter().cloned().collect(),
                 ..finding(
                     FindingCode::DesignationBreach,
-                    Severity::Violation,
+                    severity,
                     h.day,
                     format!(
-                        "{} took the chair {}, but the text (§ {}) has the chair {wanted}: {why}; the rules' chair does not follow it",
+                        "{} took the chair {}, but the text (§ {}) has the chair {wanted}: {why}; {consequence}",
                         party(h.to),
                         dated(h.precision, h.day),
                         designation.cite.clause
@@ -1095,6 +1111,57 @@ pub fn build(
                 sources: decision.map(|d| d.sources.clone()).unwrap_or_default(),
                 ..finding(FindingCode::InterimPastPeriod, Severity::Advisory, ends, message)
             });
+        }
+    }
+
+    // Admissions the text conditions on a written application.
+    if let Some(kind) = bundle.decision_kinds.iter().position(|k| k == "admission") {
+        for (record, ok) in bundle.history.decisions.iter().zip(&tables.valid_records) {
+            let d = &record.decision;
+            if d.kind as usize != kind || !ok || d.meeting.date > until {
+                continue;
+            }
+            for p in &d.subjects {
+                let Some(breach) = charter_runtime::tables::application_breach(bundle, *p, d.meeting.date) else {
+                    continue;
+                };
+                let clause = interp
+                    .version_at(d.meeting.date)
+                    .and_then(|v| v.observers.as_ref())
+                    .map(|o| o.cite.clause.clone());
+                let on = date::format(d.meeting.date);
+                let (severity, message) = match breach {
+                    charter_runtime::tables::ApplicationBreach::Late(applied) => (
+                        Severity::Violation,
+                        format!(
+                            "decision `{}` admitted {} as an observer on {on}, but its written application is recorded only on {}: the rules admit only on a written application, so its status does not follow the decision",
+                            record.id,
+                            party(*p),
+                            date::format(applied)
+                        ),
+                    ),
+                    charter_runtime::tables::ApplicationBreach::Unrecorded => (
+                        Severity::Advisory,
+                        format!(
+                            "decision `{}` admitted {} as an observer on {on}; the text admits only on a written application, and none is recorded (record it if a source gives it)",
+                            record.id,
+                            party(*p)
+                        ),
+                    ),
+                };
+                findings.push(Finding {
+                    clause: clause.clone(),
+                    parties: vec![party(*p)],
+                    decision: Some(record.id.clone()),
+                    sources: record.sources.clone(),
+                    ..finding(
+                        FindingCode::AdmissionWithoutApplication,
+                        severity,
+                        d.meeting.date,
+                        message,
+                    )
+                });
+            }
         }
     }
 

@@ -1182,12 +1182,13 @@ impl Resolver<'_, '_, '_> {
                     pending_further_decision: *pending_further_decision,
                 }
             }
-            StmtKind::Observers { classes, by } => {
+            StmtKind::Observers { classes, by, written } => {
                 let classes = self.classes(file, classes);
                 let by = self.decision_rule(file, by);
                 hir::StatementKind::Observers {
                     classes: classes?,
                     by: by?,
+                    written_application: *written,
                 }
             }
             StmtKind::Invite { classes, by } => {

@@ -362,7 +362,7 @@ fn check_rotation(
     // designated by decision needs a term.
     let missing: Vec<&str> = [
         ("first", first.is_none() && model.is_none()),
-        ("term", terms.is_empty() && model != Some("permanent")),
+        ("term", terms.is_empty() && matches!(model, None | Some("first"))),
     ]
     .into_iter()
     .filter_map(|(name, is_missing)| is_missing.then_some(name))

@@ -236,7 +236,12 @@ pub enum StmtKind {
         pending_further_decision: bool,
     },
     /// `observers states, international_organizations admitted by consensus`
-    Observers { classes: Vec<Ident>, by: Ident },
+    Observers {
+        classes: Vec<Ident>,
+        by: Ident,
+        /// `on written application`
+        written: bool,
+    },
     /// `invite civil_society per meeting by consensus`
     Invite { classes: Vec<Ident>, by: Ident },
     /// `meeting ministerial "title" must every 2 years [per member] [hosted by chair]`

@@ -720,6 +720,7 @@ impl Builder {
             Rule::observers_stmt => StmtKind::Observers {
                 classes: idents(0),
                 by: one_ident(1),
+                written: has(Rule::written_application),
             },
             Rule::invite_stmt => StmtKind::Invite {
                 classes: idents(0),

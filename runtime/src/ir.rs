@@ -395,6 +395,10 @@ pub struct Reservation {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObserverRule {
+    /// Admitted only on a written application (a recorded application for
+    /// observer status on or before the admitting meeting).
+    #[serde(default)]
+    pub written_application: bool,
     pub states: bool,
     pub international: bool,
     pub regional: bool,

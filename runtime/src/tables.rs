@@ -372,7 +372,9 @@ impl Tables {
             .filter(|h| validly_decided(&valid_records, h.decision))
             // A chair designated by decision takes office only as the text
             // says it is designated.
-            .filter(|h| designation.is_none_or(|d| designation_breach(bundle, &valid_records, d, h).is_none()))
+            .filter(|h| {
+                designation.is_none_or(|d| designation_breach(bundle, &valid_records, d, h).is_none_or(|b| b.is_gap()))
+            })
             .map(|h| (h.to, h.day))
             .collect();
         honoured.sort_by_key(|(_, on)| *on);
@@ -570,17 +572,32 @@ fn decision_kind(bundle: &Bundle, name: &str) -> Option<DecisionKindId> {
 /// decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DesignationBreach {
-    /// A hand-over, not an election.
-    NotAnElection,
-    /// No valid recorded decision elected the chair.
+    /// No decision is recorded behind the taking of office: a gap in the
+    /// evidence (the rules' chair follows only a recorded designation).
+    NoRecordedDecision,
+    /// The recorded decision behind it is not valid.
     NotValidlyDecided,
     /// Elected by a decision of another kind.
     DecisionKind(DecisionKindId),
     /// Elected at a meeting of another kind.
     MeetingKind(MeetingKindId),
-    /// The candidacy was not announced in time: the last day it could have
-    /// been, and the day it was (if recorded at all).
-    Candidacy { due: Day, announced: Option<Day> },
+    /// The candidacy was announced after the last day it could have been.
+    CandidacyLate { due: Day, announced: Day },
+    /// No candidacy is recorded by the last day it could have been: a gap
+    /// in the evidence, not a breach (the rules' chair follows the
+    /// election).
+    CandidacyUnrecorded { due: Day },
+}
+
+impl DesignationBreach {
+    /// Whether the rules' chair follows the election all the same: only
+    /// where the record leaves the condition unknown.
+    pub fn is_gap(self) -> bool {
+        matches!(
+            self,
+            DesignationBreach::CandidacyUnrecorded { .. } | DesignationBreach::NoRecordedDecision
+        )
+    }
 }
 
 /// Why a recorded taking of office does not follow `designation`, if it
@@ -591,11 +608,8 @@ pub fn designation_breach(
     designation: &Designation,
     h: &Handover,
 ) -> Option<DesignationBreach> {
-    if !h.election {
-        return Some(DesignationBreach::NotAnElection);
-    }
     let Some(record) = h.decision.and_then(|d| bundle.history.decisions.get(d)) else {
-        return Some(DesignationBreach::NotValidlyDecided);
+        return Some(DesignationBreach::NoRecordedDecision);
     };
     if !validly_decided(valid, h.decision) {
         return Some(DesignationBreach::NotValidlyDecided);
@@ -618,8 +632,10 @@ pub fn designation_breach(
             .map(|(_, d)| *d)
             .filter(|d| *d <= election)
             .min();
-        if announced.is_none_or(|d| d > due) {
-            return Some(DesignationBreach::Candidacy { due, announced });
+        match announced {
+            None => return Some(DesignationBreach::CandidacyUnrecorded { due }),
+            Some(announced) if announced > due => return Some(DesignationBreach::CandidacyLate { due, announced }),
+            Some(_) => {}
         }
     }
     None
@@ -648,6 +664,7 @@ fn designated_terms(designation: &Designation, honoured: &[(PartyId, Day)], exte
             // A later election the same day wins.
             continue;
         }
+        // With no term the text sets, the office lasts to the next election.
         let mut end = length(*start)
             .and_then(|d| date::add(*start, d, 1))
             .filter(|e| *e <= date::LAST)
@@ -698,6 +715,36 @@ fn decided_changes(bundle: &Bundle, valid: &[bool]) -> Vec<Vec<(Day, Status, usi
     changes
 }
 
+/// How an admission as an observer on `day` departs from a rule that
+/// admits only on a written application, if it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplicationBreach {
+    /// The only recorded application came after the admission.
+    Late(Day),
+    /// No application is recorded: a gap in the evidence (the admission
+    /// stands).
+    Unrecorded,
+}
+
+pub fn application_breach(bundle: &Bundle, party: PartyId, day: Day) -> Option<ApplicationBreach> {
+    let rule = version_at(bundle, day).and_then(|v| v.observers.as_ref())?;
+    if !rule.written_application {
+        return None;
+    }
+    let applied: Vec<Day> = bundle
+        .history
+        .applications
+        .iter()
+        .filter(|a| a.party == party && a.status == Status::Observer)
+        .map(|a| a.day)
+        .collect();
+    match applied.iter().min() {
+        None => Some(ApplicationBreach::Unrecorded),
+        Some(first) if *first > day => Some(ApplicationBreach::Late(*first)),
+        Some(_) => None,
+    }
+}
+
 fn admissions(bundle: &Bundle, valid: &[bool]) -> Vec<Option<Day>> {
     let mut admitted = vec![None::<Day>; bundle.parties.len()];
     let Some(kind) = decision_kind(bundle, "admission") else {
@@ -709,7 +756,13 @@ fn admissions(bundle: &Bundle, valid: &[bool]) -> Vec<Option<Day>> {
             continue;
         }
         for p in &d.subjects {
-            if may_be_observer(bundle, *p, d.meeting.date) {
+            // An admission the text conditions on a written application
+            // that came only later does not admit.
+            let late = matches!(
+                application_breach(bundle, *p, d.meeting.date),
+                Some(ApplicationBreach::Late(_))
+            );
+            if may_be_observer(bundle, *p, d.meeting.date) && !late {
                 if let Some(slot) = admitted.get_mut(*p as usize) {
                     *slot = Some(slot.map_or(d.meeting.date, |s| s.min(d.meeting.date)));
                 }
