@@ -53,7 +53,11 @@ impl LegalText {
                 Headings::Word(word) => word_heading(line, word, &section),
             };
             let mut heading_only = false;
+            // The text after a heading on its line (`1. The Presidency ...`):
+            // the heading's number is no part of a sentence.
+            let mut body = line;
             if let Some(heading) = opened {
+                body = heading.rest;
                 match heading.level {
                     Level::Section => {
                         section = heading.id.clone();
@@ -77,7 +81,7 @@ impl LegalText {
                     .iter()
                     .any(|c| clause == *c || clause.strip_prefix(c.as_str()).is_some_and(|r| r.starts_with('.')));
             if !section.is_empty() && covered && !heading_only {
-                for sentence in split_sentences(line) {
+                for sentence in split_sentences(body) {
                     sentences.push((clause.clone(), sentence));
                 }
             }

@@ -494,7 +494,7 @@ pub fn build(
             let (severity, consequence) = if breach == charter_runtime::tables::DesignationBreach::NoRecordedDecision {
                 (
                     Severity::Advisory,
-                    "the rules' chair follows only a recorded designation; record the decision if a source gives it",
+                    "the rules' chair follows the recorded taking of office; record the decision if a source gives it",
                 )
             } else if breach.is_gap() {
                 (

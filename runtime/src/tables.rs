@@ -369,11 +369,13 @@ impl Tables {
             .history
             .handovers
             .iter()
-            .filter(|h| validly_decided(&valid_records, h.decision))
-            // A chair designated by decision takes office only as the text
-            // says it is designated.
-            .filter(|h| {
-                designation.is_none_or(|d| designation_breach(bundle, &valid_records, d, h).is_none_or(|b| b.is_gap()))
+            // A chair designated by decision takes office as the text says it
+            // is designated, or as recorded where no decision is recorded
+            // (the audit asks for it); a rotation's terms follow only what a
+            // valid decision decided.
+            .filter(|h| match designation {
+                Some(d) => designation_breach(bundle, &valid_records, d, h).is_none_or(|b| b.is_gap()),
+                None => validly_decided(&valid_records, h.decision),
             })
             .map(|h| (h.to, h.day))
             .collect();
@@ -573,7 +575,7 @@ fn decision_kind(bundle: &Bundle, name: &str) -> Option<DecisionKindId> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DesignationBreach {
     /// No decision is recorded behind the taking of office: a gap in the
-    /// evidence (the rules' chair follows only a recorded designation).
+    /// evidence (the rules' chair follows the recorded taking of office).
     NoRecordedDecision,
     /// The recorded decision behind it is not valid.
     NotValidlyDecided,
