@@ -386,6 +386,7 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
     let mut candidacy = v.designation.as_ref().and_then(|d| d.candidacy);
     if let Some(d) = &v.designation {
         terms = d.terms.clone();
+        alternation = d.alternation.clone();
     }
     let cite = v.rotation.as_ref().map_or_else(|| cite.clone(), |r| r.cite.clone());
     for item in items {
@@ -446,6 +447,7 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
             decision,
             meeting,
             candidacy,
+            alternation,
             terms,
             cite: cite.clone(),
         });

@@ -107,8 +107,14 @@ fn check_seats(package: &hir::Resolved, sink: &mut Sink) {
         days.sort_unstable();
         days.dedup();
         for other in of {
+            // A day on which the text names none of the group's parties
+            // leaves its composition to the history.
             let failing = days.iter().find_map(|d| {
-                let held = members(*group, *d).intersection(&members(*other, *d)).count() as i64;
+                let own = members(*group, *d);
+                if own.is_empty() {
+                    return None;
+                }
+                let held = own.intersection(&members(*other, *d)).count() as i64;
                 (held != count.node).then_some((*d, held))
             });
             if let Some((day, held)) = failing {

@@ -262,6 +262,9 @@ pub struct Designation {
     pub decision: DecisionKindId,
     pub meeting: MeetingKindId,
     pub candidacy: Option<Duration>,
+    /// The groups the chair alternates between, where the text says so.
+    #[serde(default)]
+    pub alternation: Option<Vec<GroupId>>,
     /// As for a rotation: the first applies from the start, a later one to
     /// terms starting on or after its date.
     pub terms: Vec<(Day, Duration)>,

@@ -589,6 +589,9 @@ pub enum DesignationBreach {
     /// in the evidence, not a breach (the rules' chair follows the
     /// election).
     CandidacyUnrecorded { due: Day },
+    /// Where the chair alternates between groups: the new chair comes from
+    /// the same group as the one before it.
+    SameGroup { group: GroupId, previous: PartyId },
 }
 
 impl DesignationBreach {
@@ -610,6 +613,9 @@ pub fn designation_breach(
     designation: &Designation,
     h: &Handover,
 ) -> Option<DesignationBreach> {
+    if let Some(breach) = alternation_breach(bundle, designation, h) {
+        return Some(breach);
+    }
     let Some(record) = h.decision.and_then(|d| bundle.history.decisions.get(d)) else {
         return Some(DesignationBreach::NoRecordedDecision);
     };
@@ -641,6 +647,33 @@ pub fn designation_breach(
         }
     }
     None
+}
+
+/// Where a designated chair alternates between groups, whether `h` gives
+/// the chair to the group the chair recorded before it came from.
+fn alternation_breach(bundle: &Bundle, designation: &Designation, h: &Handover) -> Option<DesignationBreach> {
+    let groups = designation.alternation.as_ref()?;
+    let group_of = |p: PartyId, day: Day| {
+        groups.iter().copied().find(|g| {
+            bundle.groups.get(*g as usize).is_some_and(|group| {
+                group
+                    .spans
+                    .iter()
+                    .any(|s| s.party == p && s.from <= day && s.until.is_none_or(|u| day < u))
+            })
+        })
+    };
+    let previous = bundle
+        .history
+        .handovers
+        .iter()
+        .filter(|o| o.day < h.day)
+        .max_by_key(|o| o.day)?;
+    let group = group_of(h.to, h.day)?;
+    (previous.to != h.to && group_of(previous.to, h.day) == Some(group)).then_some(DesignationBreach::SameGroup {
+        group,
+        previous: previous.to,
+    })
 }
 
 /// The terms of a chair designated by decision: each valid election
