@@ -378,13 +378,7 @@ impl<'b> Interpreter<'b> {
             .version_at(start)
             .and_then(|v| v.rotation.as_ref())
             .or_else(|| self.rotation())?;
-        rotation
-            .terms
-            .iter()
-            .rev()
-            .find(|(from, _)| *from <= start)
-            .or_else(|| rotation.terms.first())
-            .map(|(_, d)| *d)
+        crate::ir::term_length_at(&rotation.terms, start)
     }
 
     /// The term of office that contains `day`, if the rotation has started.

@@ -271,6 +271,17 @@ pub struct Designation {
     pub cite: Cite,
 }
 
+/// The term length in force for a term starting on `start`: the last
+/// whose day is on or before it, else the first.
+pub fn term_length_at(terms: &[(Day, Duration)], start: Day) -> Option<Duration> {
+    terms
+        .iter()
+        .rev()
+        .find(|(from, _)| *from <= start)
+        .or_else(|| terms.first())
+        .map(|(_, d)| *d)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Strength {

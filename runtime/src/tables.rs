@@ -681,15 +681,7 @@ fn alternation_breach(bundle: &Bundle, designation: &Designation, h: &Handover) 
 /// comes first); between a term's end and the next election, and after
 /// the last, the chair is vacant. Before the first election there is none.
 fn designated_terms(designation: &Designation, honoured: &[(PartyId, Day)], extended: &[(PartyId, Day)]) -> Terms {
-    let length = |start: Day| {
-        designation
-            .terms
-            .iter()
-            .rev()
-            .find(|(from, _)| *from <= start)
-            .or_else(|| designation.terms.first())
-            .map(|(_, d)| *d)
-    };
+    let length = |start: Day| term_length_at(&designation.terms, start);
     let mut listed: Vec<Term> = Vec::new();
     let mut elections: Vec<(PartyId, Day)> = honoured.to_vec();
     elections.sort_by_key(|(_, on)| *on);
@@ -1294,13 +1286,7 @@ impl<'b> Walker<'b> {
     }
 
     fn term_length(&self, start: Day) -> Option<Duration> {
-        let terms = &self.rotation_at(start).terms;
-        terms
-            .iter()
-            .rev()
-            .find(|(from, _)| *from <= start)
-            .or_else(|| terms.first())
-            .map(|(_, d)| *d)
+        term_length_at(&self.rotation_at(start).terms, start)
     }
 
     fn rank(&self, party: PartyId, day: Day) -> u32 {
