@@ -179,6 +179,8 @@ pub enum StatementKind {
         rule: Spanned<ir::DecisionRule>,
         of_members_present: bool,
         of_all_members: bool,
+        /// Observers present take part in decisions.
+        with_observers: bool,
         quorum: Option<ir::Quorum>,
     },
     /// `decision K reserved to ...` and `amendments by ...`.

@@ -190,6 +190,7 @@ fn version(
             cite: None,
             rule: ir::DecisionRule::Consensus,
             of_all_members: false,
+            observers_decide: false,
         },
         reservations: Vec::new(),
         observers: None,
@@ -245,6 +246,7 @@ fn version(
                 quorum,
                 rule,
                 of_all_members,
+                with_observers,
                 ..
             } => {
                 v.consensus = ir::Consensus {
@@ -252,6 +254,7 @@ fn version(
                     cite: Some(c.clone()),
                     rule: rule.node,
                     of_all_members: *of_all_members,
+                    observers_decide: *with_observers,
                 };
             }
             hir::StatementKind::Reserve { decision, meetings } => {

@@ -1234,6 +1234,7 @@ impl Resolver<'_, '_, '_> {
                 by,
                 of_members_present,
                 of_all_members,
+                with_observers,
                 quorum,
             } => {
                 let rule = self.general_rule(file, by);
@@ -1245,6 +1246,7 @@ impl Resolver<'_, '_, '_> {
                     },
                     of_members_present: *of_members_present,
                     of_all_members: *of_all_members,
+                    with_observers: *with_observers,
                     quorum: quorum.map_or(Some(None), |q| q.map(Some))?,
                 }
             }

@@ -252,6 +252,8 @@ pub enum StmtKind {
         of_members_present: bool,
         /// `of all members`: the share counts every member, present or not
         of_all_members: bool,
+        /// `of members and observers present`: observers take part
+        with_observers: bool,
         quorum: Option<Quorum>,
     },
     /// `decision election reserved to ministerial`

@@ -63,6 +63,9 @@ struct ConsensusFacts<'b> {
     reservations: Vec<(&'b Reservation, bool)>,
     /// The members present, sorted.
     present: Vec<PartyId>,
+    /// Those taking part in the decision: the members present, and the
+    /// observers present where the text lets them; sorted.
+    voting: Vec<PartyId>,
     /// Objections by members present (each blocks), and by others.
     blocking: Vec<PartyId>,
     ignored: Vec<PartyId>,
@@ -79,12 +82,12 @@ impl ConsensusFacts<'_> {
             && self.quorum.is_none_or(|(_, met)| met)
     }
 
-    /// The members the rule counts a share of: those present, or all.
+    /// Those the rule counts a share of: those taking part, or all members.
     fn base(&self) -> i64 {
         if self.version.consensus.of_all_members {
             self.members
         } else {
-            self.present.len() as i64
+            self.voting.len() as i64
         }
     }
 
@@ -93,7 +96,7 @@ impl ConsensusFacts<'_> {
         self.version
             .consensus
             .rule
-            .met(self.present.len() as i64 - against, against, self.base())
+            .met(self.voting.len() as i64 - against, against, self.base())
     }
 }
 
@@ -429,10 +432,26 @@ impl<'b> Interpreter<'b> {
             .collect();
         present.sort_unstable();
         present.dedup();
+        // Who takes part: the members present, and the observers present
+        // where the text lets them.
+        let mut voting = present.clone();
+        if version.consensus.observers_decide {
+            // Observers attend as `present` or as `observers` of the meeting.
+            voting.extend(
+                meeting
+                    .present
+                    .iter()
+                    .chain(&meeting.observers)
+                    .copied()
+                    .filter(|p| tables::contains(self.tables().epochs.observers_at(meeting.date), *p)),
+            );
+            voting.sort_unstable();
+            voting.dedup();
+        }
         let (blocking, ignored) = decision
             .objections
             .iter()
-            .partition(|p| present.binary_search(p).is_ok());
+            .partition(|p| voting.binary_search(p).is_ok());
         let members = self.members(meeting.date).len() as i64;
         let quorum = version.consensus.quorum.as_ref().map(|quorum| {
             let have = present.len() as i64;
@@ -445,6 +464,7 @@ impl<'b> Interpreter<'b> {
         Some(ConsensusFacts {
             version,
             reservations,
+            voting,
             present,
             blocking,
             ignored,
@@ -504,17 +524,24 @@ impl<'b> Interpreter<'b> {
             for objector in &facts.blocking {
                 blockers.push(Explanation::leaf(
                     format!(
-                        "{} objected, a member present on {when}, so there is no consensus",
-                        self.party_name(*objector)
+                        "{} objected, {} present on {when}, so there is no consensus",
+                        self.party_name(*objector),
+                        if facts.present.binary_search(objector).is_ok() {
+                            "a member"
+                        } else {
+                            "an observer taking part in decisions"
+                        }
                     ),
                     consensus_cite,
                 ));
             }
         } else {
             let against = facts.blocking.len();
-            let favour = facts.present.len() - against;
+            let favour = facts.voting.len() - against;
             let counted = if facts.version.consensus.of_all_members {
                 format!("{} members", facts.members)
+            } else if facts.version.consensus.observers_decide {
+                format!("{} members and observers present", facts.voting.len())
             } else {
                 format!("{} members present", facts.present.len())
             };

@@ -320,6 +320,11 @@ pub struct Consensus {
     /// only of those present (`of all members`).
     #[serde(default)]
     pub of_all_members: bool,
+    /// Observers present take part in decisions as members do: their
+    /// objections count (`of members and observers present`). The quorum
+    /// counts members only.
+    #[serde(default)]
+    pub observers_decide: bool,
 }
 
 /// The rule a decision must meet. A member present who objects votes

@@ -114,6 +114,10 @@ impl Epochs {
         self.slice(&self.members, self.index(day))
     }
 
+    pub fn observers_at(&self, day: Day) -> &[u64] {
+        self.slice(&self.observers, self.index(day))
+    }
+
     /// Member, pending, observer, or none (invitations are per meeting:
     /// see [`Tables::invited_on`]).
     pub fn status(&self, party: PartyId, day: Day) -> Status {
@@ -522,26 +526,40 @@ fn is_valid(bundle: &Bundle, epochs: &Epochs, decision: &Decision) -> bool {
         return false;
     }
     let members = epochs.members_at(meeting.date);
+    let observers = epochs.observers_at(meeting.date);
     let mut present = vec![0u64; epochs.words];
+    // Who takes part: members present, and observers present where the
+    // text lets them.
+    let mut voting = vec![0u64; epochs.words];
     for p in &meeting.present {
         if contains(members, *p) {
             insert(&mut present, *p);
+            insert(&mut voting, *p);
+        }
+    }
+    // Observers attend as `present` or as `observers` of the meeting.
+    if version.consensus.observers_decide {
+        for p in meeting.present.iter().chain(&meeting.observers) {
+            if contains(observers, *p) {
+                insert(&mut voting, *p);
+            }
         }
     }
     let count = |set: &[u64]| set.iter().map(|w| i64::from(w.count_ones())).sum::<i64>();
     let mut against = vec![0u64; epochs.words];
     for p in &decision.objections {
-        if contains(&present, *p) {
+        if contains(&voting, *p) {
             insert(&mut against, *p);
         }
     }
-    let (present_count, member_count, against) = (count(&present), count(members), count(&against));
+    let (present_count, voting_count, member_count, against) =
+        (count(&present), count(&voting), count(members), count(&against));
     let base = if version.consensus.of_all_members {
         member_count
     } else {
-        present_count
+        voting_count
     };
-    version.consensus.rule.met(present_count - against, against, base)
+    version.consensus.rule.met(voting_count - against, against, base)
         && match version.consensus.quorum {
             None => true,
             Some(Quorum::Count(n)) => present_count >= n,
@@ -1589,6 +1607,7 @@ mod tests {
                     cite: None,
                     rule: DecisionRule::Consensus,
                     of_all_members: false,
+                    observers_decide: false,
                 },
                 reservations: Vec::new(),
                 observers: None,

@@ -633,6 +633,12 @@ pub(super) enum Which {
 /// What decides validity at one meeting (see `Emitter::in_force`).
 struct InForce {
     members: Vec<Value>,
+    /// Who takes part in decisions: the members, and the observers in a
+    /// version where they take part (`of members and observers present`).
+    voters: Vec<Value>,
+    /// Whether any version lets observers take part (else `voters` is
+    /// `members`).
+    observers_decide: bool,
     kind_ok: Value,
     quorum: Option<Quorum>,
     /// The rule in force, unless every version decides by consensus.
@@ -1282,8 +1288,39 @@ impl Emitter<'_> {
                 is_ratio,
             })
         };
+        // Observers take part where a version in force says so.
+        let observers_decide = folded.versions.iter().any(|(_, v)| v.observers_decide);
+        let voters = if observers_decide {
+            let observers = self.set_at(b, module, flags, self.tables.observers, day);
+            let mut mask = b.ins().iconst(types::I64, 0);
+            for (from, version) in &folded.versions {
+                let here = b
+                    .ins()
+                    .iconst(types::I64, if version.observers_decide { -1 } else { 0 });
+                mask = if *from == i32::MIN {
+                    here
+                } else {
+                    let in_force = b
+                        .ins()
+                        .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
+                    b.ins().select(in_force, here, mask)
+                };
+            }
+            members
+                .iter()
+                .zip(&observers)
+                .map(|(m, o)| {
+                    let taking_part = b.ins().band(*o, mask);
+                    b.ins().bor(*m, taking_part)
+                })
+                .collect()
+        } else {
+            members.clone()
+        };
         InForce {
             members,
+            voters,
+            observers_decide,
             kind_ok,
             quorum,
             rule,
@@ -1298,35 +1335,46 @@ impl Emitter<'_> {
         present: &[Value],
         objections: &[Value],
     ) -> Value {
-        let mut blocking = b.ins().iconst(types::I64, 0);
-        let mut present_members = Vec::with_capacity(meeting.members.len());
-        for ((word, present), objections) in meeting.members.iter().zip(present).zip(objections) {
-            let pm = b.ins().band(*present, *word);
-            let blocks = b.ins().band(*objections, pm);
-            blocking = b.ins().bor(blocking, blocks);
-            present_members.push(pm);
-        }
-        let no_objection = b.ins().icmp_imm_s(IntCC::Equal, blocking, 0);
-        let mut count = b.ins().iconst(types::I64, 0);
-        if meeting.quorum.is_some() || meeting.rule.is_some() {
-            for w in &present_members {
+        let count_of = |b: &mut FunctionBuilder<'_>, words: &[Value]| {
+            let mut count = b.ins().iconst(types::I64, 0);
+            for w in words {
                 let c = b.ins().popcnt(*w);
                 count = b.ins().iadd(count, c);
             }
+            count
+        };
+        // Who takes part in the decision: the members present, and the
+        // observers present where they take part too.
+        let mut blocking = b.ins().iconst(types::I64, 0);
+        let mut against = b.ins().iconst(types::I64, 0);
+        let mut present_voters = Vec::with_capacity(meeting.members.len());
+        let mut present_members = Vec::with_capacity(meeting.members.len());
+        for (((member, voter), present), objections) in
+            meeting.members.iter().zip(&meeting.voters).zip(present).zip(objections)
+        {
+            let pm = b.ins().band(*present, *member);
+            let pv = if meeting.observers_decide {
+                b.ins().band(*present, *voter)
+            } else {
+                pm
+            };
+            let blocks = b.ins().band(*objections, pv);
+            blocking = b.ins().bor(blocking, blocks);
+            if meeting.rule.is_some() {
+                let c = b.ins().popcnt(blocks);
+                against = b.ins().iadd(against, c);
+            }
+            present_voters.push(pv);
+            present_members.push(pm);
         }
+        let no_objection = b.ins().icmp_imm_s(IntCC::Equal, blocking, 0);
         let ok = match &meeting.rule {
             None => b.ins().band(no_objection, meeting.kind_ok),
             Some(r) => {
-                let mut against = b.ins().iconst(types::I64, 0);
-                for ((word, present), objections) in meeting.members.iter().zip(present).zip(objections) {
-                    let pm = b.ins().band(*present, *word);
-                    let blocks = b.ins().band(*objections, pm);
-                    let c = b.ins().popcnt(blocks);
-                    against = b.ins().iadd(against, c);
-                }
-                let favour = b.ins().isub(count, against);
+                let voting = count_of(b, &present_voters);
+                let favour = b.ins().isub(voting, against);
                 let of_all = b.ins().icmp_imm_s(IntCC::NotEqual, r.of_all, 0);
-                let base = b.ins().select(of_all, r.member_count, count);
+                let base = b.ins().select(of_all, r.member_count, voting);
                 let lhs = b.ins().imul(favour, r.den);
                 let lhs = b.ins().iadd(lhs, r.extra);
                 let rhs = b.ins().imul(r.num, base);
@@ -1342,6 +1390,8 @@ impl Emitter<'_> {
         let ok = match &meeting.quorum {
             None => ok,
             Some(q) => {
+                // The quorum counts members present only.
+                let count = count_of(b, &present_members);
                 let count_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, count, q.qa);
                 let lhs = b.ins().imul(count, q.qb);
                 let ratio_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, lhs, q.rhs);

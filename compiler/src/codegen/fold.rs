@@ -66,6 +66,8 @@ pub struct VersionFold {
     pub allowed: Vec<u64>,
     pub quorum: QuorumFold,
     pub rule: RuleFold,
+    /// Observers present take part in decisions.
+    pub observers_decide: bool,
 }
 
 /// A decision rule as mask and integer operations: valid when no member
@@ -189,7 +191,15 @@ pub fn fold(bundle: &ir::Bundle, tables: &Tables) -> Result<Folded, FoldError> {
                 Some(ir::Quorum::Ratio(a, b)) => QuorumFold::Ratio(a, b),
             };
             let rule = RuleFold::of(v.consensus.rule, v.consensus.of_all_members);
-            (from, VersionFold { allowed, quorum, rule })
+            (
+                from,
+                VersionFold {
+                    allowed,
+                    quorum,
+                    rule,
+                    observers_decide: v.consensus.observers_decide,
+                },
+            )
         })
         .collect();
 

@@ -1460,9 +1460,17 @@ impl<M: Module> Fx<'_, '_, M> {
                 let kind = b.ins().load(types::I32, read, d, 0);
                 let meeting_kind = b.ins().load(types::I32, read, d, m);
                 let day = b.ins().load(types::I32, read, d, m + 4);
-                let present = (0..l.words)
+                let mut present = (0..l.words)
                     .map(|w| b.ins().load(types::I64, read, d, m + (l.present() + 8 * w) as i32))
                     .collect::<Vec<_>>();
+                // Where observers take part in decisions, those attending
+                // as the meeting's observers take part as if present.
+                if self.bundle.versions.iter().any(|v| v.consensus.observers_decide) {
+                    for (w, word) in present.iter_mut().enumerate() {
+                        let o = b.ins().load(types::I64, read, d, m + (l.observers() + 8 * w) as i32);
+                        *word = b.ins().bor(*word, o);
+                    }
+                }
                 let objections = (0..l.words)
                     .map(|w| b.ins().load(types::I64, read, d, (l.objections() + 8 * w) as i32))
                     .collect::<Vec<_>>();
