@@ -493,7 +493,7 @@ pub fn build(
     // Each recorded taking of office judged against the designation the
     // text requires, where it requires one.
     if let Some(designation) = bundle.versions.iter().find_map(|v| v.designation.as_ref()) {
-        for h in &bundle.history.handovers {
+        for h in bundle.history.handovers.iter().filter(|h| h.day <= until) {
             let Some(breach) =
                 charter_runtime::tables::designation_breach(bundle, &tables.valid_records, designation, h)
             else {
