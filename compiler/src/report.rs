@@ -443,6 +443,11 @@ pub fn build(
         .collect();
     offices_in_time.sort_by_key(|(_, day, _)| *day);
     let designated = bundle.versions.iter().any(|v| v.designation.is_some());
+    let co_chairs = bundle
+        .versions
+        .iter()
+        .find_map(|v| v.permanent.as_ref())
+        .filter(|p| p.parties.len() > 1);
     for t in &terms {
         let mut recorded: Vec<ir::PartyId> = tables.recorded_chair(t.start).into_iter().collect();
         for (day, p) in &tables.recorded {
@@ -474,11 +479,6 @@ pub fn build(
                     && t.start < certain_until
                     && (*certain_from).max(t.start) < certain_until.min(t.end)
             });
-        let co_chairs = bundle
-            .versions
-            .iter()
-            .find_map(|v| v.permanent.as_ref())
-            .filter(|p| p.parties.len() > 1);
         chair.push(TermRow {
             start: date::format(t.start),
             end: date::format(t.end),
@@ -499,11 +499,10 @@ pub fn build(
             else {
                 continue;
             };
-            let kind = |names: &[String], k: u32| names.get(k as usize).cloned().unwrap_or_default();
             let wanted = format!(
                 "elected by a `{}` decision at a `{}` meeting",
-                kind(&bundle.decision_kinds, designation.decision),
-                kind(&bundle.meeting_kinds, designation.meeting)
+                kind(designation.decision, &bundle.decision_kinds),
+                kind(designation.meeting, &bundle.meeting_kinds)
             );
             let why = match breach {
                 charter_runtime::tables::DesignationBreach::NoRecordedDecision => {
@@ -513,10 +512,10 @@ pub fn build(
                     "the recorded decision that designated it is not valid".to_string()
                 }
                 charter_runtime::tables::DesignationBreach::DecisionKind(k) => {
-                    format!("it was elected by a `{}` decision", kind(&bundle.decision_kinds, k))
+                    format!("it was elected by a `{}` decision", kind(k, &bundle.decision_kinds))
                 }
                 charter_runtime::tables::DesignationBreach::MeetingKind(k) => {
-                    format!("it was elected at a `{}` meeting", kind(&bundle.meeting_kinds, k))
+                    format!("it was elected at a `{}` meeting", kind(k, &bundle.meeting_kinds))
                 }
                 charter_runtime::tables::DesignationBreach::CandidacyLate { due, announced } => format!(
                     "its candidacy was announced on {}, after {} (the last day the text allows)",

@@ -770,7 +770,7 @@ impl Builder {
                         round_down: false,
                         span: span_of(p),
                     },
-                    _ => RuleName::Named(one_ident(0)),
+                    Some(_) | None => RuleName::Named(one_ident(0)),
                 },
                 of_members_present: has(Rule::members_present) || has(Rule::observers_present),
                 with_observers: has(Rule::observers_present),
@@ -829,7 +829,7 @@ impl Builder {
                     RotationItemKind::OrderAlternating(parts.get(1).map(ident_list).unwrap_or_default())
                 }
                 Some(p) if p.as_rule() == Rule::ident_list => RotationItemKind::OrderFixed(ident_list(p)),
-                _ => RotationItemKind::OrderAlphabetical {
+                Some(_) | None => RotationItemKind::OrderAlphabetical {
                     language: parts.first().cloned().map_or_else(|| empty_ident(span), ident),
                 },
             },

@@ -100,6 +100,15 @@ impl ConsensusFacts<'_> {
     }
 }
 
+/// A meeting or decision kind by name. A bundle read from elsewhere may
+/// name a kind it does not declare: said so, as the report says it.
+fn kind_name(names: &[String], k: u32) -> String {
+    names
+        .get(k as usize)
+        .cloned()
+        .unwrap_or_else(|| format!("(undeclared kind #{k})"))
+}
+
 /// Where an interpreter finds the semantic core's tables.
 enum Core<'b> {
     Own(Box<Tables>),
@@ -1176,16 +1185,8 @@ impl<'b> Interpreter<'b> {
             Expr::Status(st) => st.name().to_string(),
             // A bundle read from elsewhere may name a kind it does not
             // declare: said so, as the report says it.
-            Expr::MeetingKind(k) => b
-                .meeting_kinds
-                .get(*k as usize)
-                .cloned()
-                .unwrap_or_else(|| format!("(undeclared kind #{k})")),
-            Expr::DecisionKind(k) => b
-                .decision_kinds
-                .get(*k as usize)
-                .cloned()
-                .unwrap_or_else(|| format!("(undeclared kind #{k})")),
+            Expr::MeetingKind(k) => kind_name(&b.meeting_kinds, *k),
+            Expr::DecisionKind(k) => kind_name(&b.decision_kinds, *k),
             Expr::Group(g) => b
                 .groups
                 .get(*g as usize)
@@ -1368,11 +1369,10 @@ impl<'b> Interpreter<'b> {
         let Some(d) = b.versions.iter().find_map(|v| v.designation.as_ref()) else {
             return Ok(Explanation::leaf("the policy has no chair rotation", None));
         };
-        let kind = |names: &[String], k: u32| names.get(k as usize).cloned().unwrap_or_default();
         let how = format!(
             "elected by a valid `{}` decision at a `{}` meeting",
-            kind(&b.decision_kinds, d.decision),
-            kind(&b.meeting_kinds, d.meeting)
+            kind_name(&b.decision_kinds, d.decision),
+            kind_name(&b.meeting_kinds, d.meeting)
         );
         Ok(match self.term_at(day)? {
             Some(Term {

@@ -1212,7 +1212,7 @@ impl<'b> Walker<'b> {
             if let Some(p) = bundle.versions.iter().find_map(|v| v.permanent.as_ref()) {
                 let chair = match p.parties.as_slice() {
                     [one] => Some(*one),
-                    _ => None,
+                    [] | [_, _, ..] => None,
                 };
                 return Ok(Terms {
                     listed: vec![Term {

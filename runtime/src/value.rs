@@ -65,8 +65,7 @@ impl Value {
             Value::Group(g) => json!(bundle
                 .groups
                 .get(*g as usize)
-                .map(|x| x.name.clone())
-                .unwrap_or_default()),
+                .map_or_else(|| format!("#{g}"), |x| x.name.clone())),
             Value::Meeting(m) => meeting_json(m, bundle),
             Value::Decision(d) => json!({
                 "kind": kind(&d.kind, &bundle.decision_kinds),

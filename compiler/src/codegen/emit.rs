@@ -1260,7 +1260,7 @@ impl Emitter<'_> {
                         }
                         chosen
                     }
-                    _ => here,
+                    Some(_) | None => here,
                 });
             }
             fields.map(|[no_objection, num, den, extra, strict, of_all]| Counted {

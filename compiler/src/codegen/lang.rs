@@ -1630,8 +1630,7 @@ impl<M: Module> Fx<'_, '_, M> {
         }
         let zero = b.ins().iconst(types::I64, 0);
         let mut out = vec![zero; words];
-        for (i, from) in epochs.starts.iter().enumerate() {
-            let set = epochs.sets.get(i * words..(i + 1) * words).unwrap_or_default();
+        for (from, set) in epochs.starts.iter().zip(epochs.sets.chunks(words)) {
             let in_force = if *from == ir::Day::MIN {
                 None
             } else {
