@@ -320,6 +320,8 @@ pub enum RotationItem {
 #[derive(Debug, Clone)]
 pub struct MeetingDecl {
     pub kind: MeetingKindId,
+    /// `of G`: the meetings are the group's, whose parties are their members.
+    pub body: Option<GroupId>,
     /// `None` for a kind the text sets no cadence for.
     pub cadence: Option<Cadence>,
     pub host: Option<Host>,

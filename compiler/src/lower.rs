@@ -199,6 +199,7 @@ fn version(
         roles: Vec::new(),
         member_duties: Vec::new(),
         host_duties: Vec::new(),
+        bodies: Vec::new(),
         adopted_by: None,
     });
     v.from = from;
@@ -220,6 +221,14 @@ fn version(
             hir::StatementKind::Rotation(items) => rotation(&mut v, from, items, c),
             hir::StatementKind::Meeting(decl) => {
                 v.obligations.retain(|o| o.kind != decl.kind);
+                v.bodies.retain(|b| b.kind != decl.kind);
+                if let Some(group) = decl.body {
+                    v.bodies.push(ir::MeetingBody {
+                        kind: decl.kind,
+                        group,
+                        cite: c.clone(),
+                    });
+                }
                 match &decl.cadence {
                     Some(cadence) => v.obligations.push(ir::Obligation {
                         kind: decl.kind,

@@ -891,7 +891,31 @@ pub fn build(
         // conference that adopted it), who attended was settled by its
         // invitations, not by the text.
         let before_text = m.date <= bundle.adopted;
+        // A body's meeting (a committee's) is attended by those who sit on it.
+        let body = version
+            .and_then(|v| v.body_of(m.kind))
+            .map(|b| (b, bundle.groups.get(b.group as usize)));
         for p in m.present.iter().chain(&m.observers) {
+            if let Some((b, group)) = body {
+                if !before_text && !interp.may_attend(*p, m) && role(*p).is_none() {
+                    findings.push(at_meeting(Finding {
+                        clause: Some(b.cite.clause.clone()),
+                        parties: vec![party(*p)],
+                        ..finding(
+                            FindingCode::UnexplainedAttendance,
+                            Severity::Advisory,
+                            m.date,
+                            format!(
+                                "{} attended `{}`, a meeting of the {}, but on {when} it does not sit on it, is not invited by a recorded decision, and the text gives it no function",
+                                party(*p),
+                                record.id,
+                                group.map_or_else(|| format!("(undeclared group #{})", b.group), |g| g.title.clone()),
+                            ),
+                        )
+                    }));
+                }
+                continue;
+            }
             if !before_text && !interp.may_attend(*p, m) && role(*p).is_none() && !recorded_participant(*p) {
                 findings.push(at_meeting(Finding {
                     clause: version.and_then(|v| v.observers.as_ref()).map(|o| o.cite.clause.clone()),

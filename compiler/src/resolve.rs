@@ -1201,6 +1201,10 @@ impl Resolver<'_, '_, '_> {
             }
             StmtKind::Meeting(decl) => {
                 let kind = env.meeting_kind(file, &decl.kind, self.sink);
+                let body = match &decl.body {
+                    None => Some(None),
+                    Some(g) => env.group(file, g, self.sink).map(Some),
+                };
                 let host = match &decl.host {
                     None => Some(None),
                     Some(HostRule::Chair(_)) => Some(Some(hir::Host::Chair)),
@@ -1226,6 +1230,7 @@ impl Resolver<'_, '_, '_> {
                 };
                 hir::StatementKind::Meeting(hir::MeetingDecl {
                     kind: kind?,
+                    body: body?,
                     cadence: cadence?,
                     host: host?,
                 })

@@ -323,6 +323,8 @@ pub enum RotationItemKind {
 pub struct MeetingDecl {
     pub kind: Ident,
     pub title: Option<Str>,
+    /// `of steering_committee`: the group whose meetings these are.
+    pub body: Option<Ident>,
     /// `must every 2 years ...`; `None` for a kind the text sets no cadence
     /// for.
     pub cadence: Option<Cadence>,

@@ -729,6 +729,7 @@ impl Builder {
             Rule::meeting_stmt => StmtKind::Meeting(MeetingDecl {
                 kind: one_ident(0),
                 title: find(Rule::string).map(|p| self.string(p)),
+                body: find(Rule::body_of).and_then(first_kid).map(ident),
                 cadence: find(Rule::cadence).map(|c| {
                     let parts = kids(c);
                     let inner = |rule: Rule| parts.iter().find(|p| p.as_rule() == rule).cloned();

@@ -71,8 +71,11 @@ struct ConsensusFacts<'b> {
     ignored: Vec<PartyId>,
     /// The quorum in force, and whether it is met.
     quorum: Option<(&'b Quorum, bool)>,
-    /// How many members there are on the day.
+    /// How many members there are on the day (of the body, at a body's
+    /// meeting).
     members: i64,
+    /// At a body's meeting, the body's group.
+    body: Option<&'b Group>,
 }
 
 impl ConsensusFacts<'_> {
@@ -258,6 +261,36 @@ impl<'b> Interpreter<'b> {
         tables::standing(self.bundle, &entries, &silences, &joins, day)
     }
 
+    /// Why a party may attend a meeting or not: its standing, or at a
+    /// body's meeting whether it sits on the body.
+    fn attendance_explained(&self, party: PartyId, meeting: &Meeting) -> Explanation {
+        let Some(body) = self.version_at(meeting.date).and_then(|v| v.body_of(meeting.kind)) else {
+            return self.status_explained(party, meeting.date).1;
+        };
+        let title = self
+            .bundle
+            .groups
+            .get(body.group as usize)
+            .map_or_else(|| format!("(undeclared group #{})", body.group), |g| g.title.clone());
+        let sits = tables::contains(self.tables().group_at_day(body.group, meeting.date), party);
+        let invited = !sits && self.invited_to(party, meeting);
+        Explanation::leaf(
+            format!(
+                "meetings of kind `{}` are the {title}'s; {} {} on {}{}",
+                kind_name(&self.bundle.meeting_kinds, meeting.kind),
+                self.party_name(party),
+                if sits { "sits on it" } else { "does not sit on it" },
+                date::format(meeting.date),
+                if invited {
+                    ", and is invited to this meeting"
+                } else {
+                    ""
+                }
+            ),
+            Some(&body.cite),
+        )
+    }
+
     /// Why a party has the standing it has, in words, with the clause.
     fn explain_standing(&self, party: PartyId, day: Day, why: Standing<'_>) -> Explanation {
         let name = self.party_name(party);
@@ -433,11 +466,13 @@ impl<'b> Interpreter<'b> {
             .filter(|r| r.decision == decision.kind)
             .map(|r| (r, r.meetings.contains(&meeting.kind)))
             .collect();
+        // The members at the meeting: a body's meetings are its group's.
+        let at_meeting = self.tables().meeting_members(self.bundle, meeting);
         let mut present: Vec<PartyId> = meeting
             .present
             .iter()
             .copied()
-            .filter(|p| self.tables().is_member(*p, meeting.date))
+            .filter(|p| tables::contains(at_meeting, *p))
             .collect();
         present.sort_unstable();
         present.dedup();
@@ -461,7 +496,7 @@ impl<'b> Interpreter<'b> {
             .objections
             .iter()
             .partition(|p| voting.binary_search(p).is_ok());
-        let members = self.members(meeting.date).len() as i64;
+        let members = at_meeting.iter().map(|w| i64::from(w.count_ones())).sum::<i64>();
         let quorum = version.consensus.quorum.as_ref().map(|quorum| {
             let have = present.len() as i64;
             let met = match quorum {
@@ -479,6 +514,9 @@ impl<'b> Interpreter<'b> {
             ignored,
             quorum,
             members,
+            body: version
+                .body_of(meeting.kind)
+                .and_then(|b| self.bundle.groups.get(b.group as usize)),
         })
     }
 
@@ -498,6 +536,8 @@ impl<'b> Interpreter<'b> {
             };
         };
         let when = date::format(meeting.date);
+        // Whose members count: the process's, or at a body's meeting the body's.
+        let of_body = facts.body.map_or_else(String::new, |g| format!(" of the {}", g.title));
         // A kind beyond the bundle's tables (a decision built by hand, not
         // read from facts) is named by nothing, as it always was here.
         let name = |names: &[String], k: u32| names.get(k as usize).cloned().unwrap_or_default();
@@ -536,9 +576,9 @@ impl<'b> Interpreter<'b> {
                         "{} objected, {} present on {when}, so there is no consensus",
                         self.party_name(*objector),
                         if facts.present.binary_search(objector).is_ok() {
-                            "a member"
+                            format!("a member{of_body}")
                         } else {
-                            "an observer taking part in decisions"
+                            "an observer taking part in decisions".to_string()
                         }
                     ),
                     consensus_cite,
@@ -548,11 +588,11 @@ impl<'b> Interpreter<'b> {
             let against = facts.blocking.len();
             let favour = facts.voting.len() - against;
             let counted = if facts.version.consensus.of_all_members {
-                format!("{} members", facts.members)
+                format!("{} members{of_body}", facts.members)
             } else if facts.version.consensus.observers_decide {
-                format!("{} members and observers present", facts.voting.len())
+                format!("{} members{of_body} and observers present", facts.voting.len())
             } else {
-                format!("{} members present", facts.present.len())
+                format!("{} members{of_body} present", facts.present.len())
             };
             let against_names: Vec<String> = facts.blocking.iter().map(|p| self.party_name(*p)).collect();
             let fact = format!(
@@ -574,7 +614,7 @@ impl<'b> Interpreter<'b> {
             let ignored: Vec<String> = facts.ignored.iter().map(|p| self.party_name(*p)).collect();
             grounds.push(Explanation::leaf(
                 format!(
-                    "objections by {} do not {}: not members present",
+                    "objections by {} do not {}: not members{of_body} present",
                     ignored.join(", "),
                     if rule == DecisionRule::Consensus {
                         "block"
@@ -589,9 +629,9 @@ impl<'b> Interpreter<'b> {
             let have = facts.present.len();
             let need = match quorum {
                 Quorum::Count(n) => format!("{n}"),
-                Quorum::Ratio(a, b) => format!("{a}/{b} of {}", self.members(meeting.date).len()),
+                Quorum::Ratio(a, b) => format!("{a}/{b} of {}", facts.members),
             };
-            let fact = format!("{have} members present, quorum {need}");
+            let fact = format!("{have} members{of_body} present, quorum {need}");
             if met {
                 grounds.push(Explanation::leaf(format!("{fact}: met"), consensus_cite));
             } else {
@@ -601,7 +641,7 @@ impl<'b> Interpreter<'b> {
         let valid = facts.valid();
         if valid && rule == DecisionRule::Consensus {
             grounds.push(Explanation::leaf(
-                format!("no member present objected ({} present)", facts.present.len()),
+                format!("no member{of_body} present objected ({} present)", facts.present.len()),
                 consensus_cite,
             ));
         }
@@ -620,7 +660,13 @@ impl<'b> Interpreter<'b> {
 
     /// Whether a party may attend a meeting: members and pending states,
     /// admitted observers, and civil society invited to that meeting.
+    /// At a body's meeting (a committee's), the group's parties on the day
+    /// and those invited to it.
     pub fn may_attend(&self, party: PartyId, meeting: &Meeting) -> bool {
+        if let Some(body) = self.version_at(meeting.date).and_then(|v| v.body_of(meeting.kind)) {
+            return tables::contains(self.tables().group_at_day(body.group, meeting.date), party)
+                || self.invited_to(party, meeting);
+        }
         match self.status(party, meeting.date) {
             Status::Member | Status::Pending | Status::Observer => true,
             Status::Invited | Status::None | Status::Suspended => self.invited_to(party, meeting),
@@ -1067,7 +1113,7 @@ impl<'b> Interpreter<'b> {
                     (Builtin::MayAttend, [Value::Party(p), Value::Meeting(m)]) => Explanation {
                         fact: call,
                         clause: None,
-                        because: vec![self.status_explained(*p, m.date).1],
+                        because: vec![self.attendance_explained(*p, m)],
                     },
                     (Builtin::Chair | Builtin::Chairs | Builtin::TermStart | Builtin::TermEnd, [Value::Date(d)]) => {
                         Explanation {

@@ -150,6 +150,27 @@ pub struct Version {
     /// the clause that says so.
     #[serde(default)]
     pub host_duties: Vec<HostDuty>,
+    /// Meeting kinds held by a body within the body (a committee): at its
+    /// meetings the group's parties are the members.
+    #[serde(default)]
+    pub bodies: Vec<MeetingBody>,
+}
+
+impl Version {
+    /// The group whose meetings those of `kind` are, if a body's.
+    pub fn body_of(&self, kind: MeetingKindId) -> Option<&MeetingBody> {
+        self.bodies.iter().find(|b| b.kind == kind)
+    }
+}
+
+/// `meeting committee "..." of steering_committee`: meetings of this kind
+/// are the group's; its parties on the day attend them, count for their
+/// quorum and take their decisions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingBody {
+    pub kind: MeetingKindId,
+    pub group: GroupId,
+    pub cite: Cite,
 }
 
 /// The chair's duty to host meetings of a kind.

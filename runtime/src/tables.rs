@@ -307,6 +307,15 @@ impl GroupEpochs {
         GroupEpochs { starts, sets, words }
     }
 
+    /// A group no party ever belongs to.
+    pub fn empty(words: usize) -> GroupEpochs {
+        GroupEpochs {
+            starts: vec![Day::MIN],
+            sets: vec![0; words],
+            words,
+        }
+    }
+
     /// The parties in the group on `day`.
     pub fn at(&self, day: Day) -> &[u64] {
         let epoch = self.starts.partition_point(|s| *s <= day).saturating_sub(1);
@@ -323,11 +332,12 @@ impl Tables {
         let by_party = Records::index(bundle);
         // Standing first: consensus is counted over it.
         let standing = Epochs::sweep(words, party_count, |p| by_party.standing_timeline(bundle, p, None, &[]));
+        let groups: Vec<GroupEpochs> = bundle.groups.iter().map(|g| GroupEpochs::build(g, words)).collect();
         let valid_records: Vec<bool> = bundle
             .history
             .decisions
             .iter()
-            .map(|r| is_valid(bundle, &standing, &r.decision))
+            .map(|r| is_valid(bundle, &standing, &groups, &r.decision))
             .collect();
         let admitted = admissions(bundle, &valid_records);
         let status_changes = decided_changes(bundle, &valid_records);
@@ -353,7 +363,7 @@ impl Tables {
                         .history
                         .decisions
                         .iter()
-                        .map(|r| is_valid(bundle, &epochs, &r.decision))
+                        .map(|r| is_valid(bundle, &epochs, &groups, &r.decision))
                         .collect()
                 };
                 (epochs, valid_records)
@@ -407,14 +417,28 @@ impl Tables {
             extended,
             recorded,
             status_changes,
-            groups: bundle.groups.iter().map(|g| GroupEpochs::build(g, words)).collect(),
+            groups,
+        }
+    }
+
+    /// The words of group `group` on `day` (none for a group the bundle
+    /// does not have).
+    pub fn group_at_day(&self, group: GroupId, day: Day) -> &[u64] {
+        group_words(&self.groups, group, day)
+    }
+
+    /// The members at a meeting (see [`meeting_members`]).
+    pub fn meeting_members(&self, bundle: &Bundle, meeting: &Meeting) -> &[u64] {
+        match version_at(bundle, meeting.date) {
+            Some(version) => meeting_members(version, &self.epochs, &self.groups, meeting),
+            None => self.epochs.members_at(meeting.date),
         }
     }
 
     /// The parties in group `group` on `day` (none for a group the bundle
     /// does not have).
     pub fn group_at(&self, group: GroupId, day: Day) -> impl Iterator<Item = PartyId> + '_ {
-        parties(self.groups.get(group as usize).map_or(&[][..], |g| g.at(day)))
+        parties(self.group_at_day(group, day))
     }
 
     /// Whether `party` is invited to a recorded meeting on `day`.
@@ -498,7 +522,7 @@ impl Tables {
     /// Whether a decision is valid: no reservation excludes the meeting's
     /// kind, no member present objects, and the quorum (if any) is met.
     pub fn is_valid(&self, bundle: &Bundle, decision: &Decision) -> bool {
-        is_valid(bundle, &self.epochs, decision)
+        is_valid(bundle, &self.epochs, &self.groups, decision)
     }
 }
 
@@ -513,7 +537,27 @@ pub fn version_at(bundle: &Bundle, day: Day) -> Option<&Version> {
         .or_else(|| versions.first())
 }
 
-fn is_valid(bundle: &Bundle, epochs: &Epochs, decision: &Decision) -> bool {
+/// The members at a meeting: where its kind is a body's (a committee's),
+/// the parties of the body's group on its day; else the members on its
+/// day. A group the bundle does not have has no parties.
+pub fn meeting_members<'a>(
+    version: &Version,
+    epochs: &'a Epochs,
+    groups: &'a [GroupEpochs],
+    meeting: &Meeting,
+) -> &'a [u64] {
+    match version.body_of(meeting.kind) {
+        Some(body) => group_words(groups, body.group, meeting.date),
+        None => epochs.members_at(meeting.date),
+    }
+}
+
+/// The words of a group on a day; none for a group not in `groups`.
+fn group_words(groups: &[GroupEpochs], group: GroupId, day: Day) -> &[u64] {
+    groups.get(group as usize).map_or(&[][..], |g| g.at(day))
+}
+
+fn is_valid(bundle: &Bundle, epochs: &Epochs, groups: &[GroupEpochs], decision: &Decision) -> bool {
     let meeting = &decision.meeting;
     let Some(version) = version_at(bundle, meeting.date) else {
         return false;
@@ -525,7 +569,7 @@ fn is_valid(bundle: &Bundle, epochs: &Epochs, decision: &Decision) -> bool {
     if reserved_elsewhere {
         return false;
     }
-    let members = epochs.members_at(meeting.date);
+    let members = meeting_members(version, epochs, groups, meeting);
     let observers = epochs.observers_at(meeting.date);
     let mut present = vec![0u64; epochs.words];
     // Who takes part: members present, and observers present where the
@@ -1616,6 +1660,7 @@ mod tests {
                 roles: Vec::new(),
                 member_duties: Vec::new(),
                 host_duties: Vec::new(),
+                bodies: Vec::new(),
             }],
             history: History::default(),
             rules: Vec::new(),

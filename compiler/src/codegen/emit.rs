@@ -14,6 +14,9 @@ use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlagsData, Signatur
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleResult};
 
+use charter_runtime::ir;
+use charter_runtime::tables::GroupEpochs;
+
 use super::fold::{Folded, PeriodicFold, QuorumFold, RuleFold, NONE};
 
 /// The layout of a decision record for a policy of at most 64 parties
@@ -1178,6 +1181,7 @@ impl Emitter<'_> {
     ) -> InForce {
         let folded = self.folded;
         let members = self.set_at(b, module, flags, self.tables.members, day);
+        let members = self.body_members(b, members, meeting_kind, day);
         let zero64 = b.ins().iconst(types::I64, 0);
         // The rules in force on the day: allowed meeting kinds and quorum.
         let all = b.ins().iconst(types::I64, -1);
@@ -1327,6 +1331,67 @@ impl Emitter<'_> {
         }
     }
 
+    /// The members at a meeting of `meeting_kind` on `day`: the process's
+    /// `members`, or the body's (see [`Emitter::body_at`]).
+    fn body_members(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        members: Vec<Value>,
+        meeting_kind: Value,
+        day: Value,
+    ) -> Vec<Value> {
+        match self.body_at(b, meeting_kind, day) {
+            None => members,
+            Some((is_body, parties)) => members
+                .into_iter()
+                .zip(parties)
+                .map(|(m, g)| b.ins().select(is_body, g, m))
+                .collect(),
+        }
+    }
+
+    /// Whether meetings of `meeting_kind` on `day` are a body's (a
+    /// committee's) under the version in force (`i8` 1 or 0), and if so its
+    /// group's parties on the day; `None` for a policy with no bodies,
+    /// which pays nothing.
+    pub(super) fn body_at(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        meeting_kind: Value,
+        day: Value,
+    ) -> Option<(Value, Vec<Value>)> {
+        let folded = self.folded;
+        if folded.versions.iter().all(|(_, v)| v.bodies.is_empty()) {
+            return None;
+        }
+        let zero = b.ins().iconst(types::I64, 0);
+        let no = b.ins().iconst(types::I8, 0);
+        let mut chosen = (no, vec![zero; folded.words]);
+        for (from, version) in &folded.versions {
+            let mut here = (no, vec![zero; folded.words]);
+            for (kind, group) in &version.bodies {
+                let is_kind = b.ins().icmp_imm_s(IntCC::Equal, meeting_kind, i64::from(*kind));
+                let parties = group_words(b, group, day);
+                for (slot, word) in here.1.iter_mut().zip(parties) {
+                    *slot = b.ins().select(is_kind, word, *slot);
+                }
+                here.0 = b.ins().bor(here.0, is_kind);
+            }
+            if *from == i32::MIN {
+                chosen = here;
+            } else {
+                let in_force = b
+                    .ins()
+                    .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
+                chosen.0 = b.ins().select(in_force, here.0, chosen.0);
+                for (slot, word) in chosen.1.iter_mut().zip(here.1) {
+                    *slot = b.ins().select(in_force, word, *slot);
+                }
+            }
+        }
+        Some(chosen)
+    }
+
     /// Valid (1) or not (0), as `i32`, for these present and objecting sets.
     fn verdict(
         &self,
@@ -1403,6 +1468,31 @@ impl Emitter<'_> {
         };
         b.ins().uextend(types::I32, ok)
     }
+}
+
+/// The words of a group's parties on `day`: a chain of selects over its
+/// epochs.
+pub(super) fn group_words(b: &mut FunctionBuilder<'_>, epochs: &GroupEpochs, day: Value) -> Vec<Value> {
+    let zero = b.ins().iconst(types::I64, 0);
+    let mut out = vec![zero; epochs.words];
+    for (from, set) in epochs.starts.iter().zip(epochs.sets.chunks(epochs.words.max(1))) {
+        let in_force = if *from == ir::Day::MIN {
+            None
+        } else {
+            Some(
+                b.ins()
+                    .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from)),
+            )
+        };
+        for (slot, word) in out.iter_mut().zip(set) {
+            let constant = b.ins().iconst(types::I64, *word as i64);
+            *slot = match in_force {
+                None => constant,
+                Some(c) => b.ins().select(c, constant, *slot),
+            };
+        }
+    }
+    out
 }
 
 /// `for i in 0..count { out[i] = f(&items[i]) }`, as a loop that bumps

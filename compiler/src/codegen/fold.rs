@@ -5,7 +5,7 @@
 //! differential tests hold the interpreter and native code to that.
 
 use charter_runtime::ir::{self, Day};
-use charter_runtime::tables::{Periodic, TableError};
+use charter_runtime::tables::{GroupEpochs, Periodic, TableError};
 use charter_runtime::Tables;
 
 /// Meeting kinds are bits of a `u64` mask.
@@ -68,6 +68,9 @@ pub struct VersionFold {
     pub rule: RuleFold,
     /// Observers present take part in decisions.
     pub observers_decide: bool,
+    /// Meeting kinds held by a body (a committee), with its group's
+    /// belonging: its parties are the members at those meetings.
+    pub bodies: Vec<(ir::MeetingKindId, GroupEpochs)>,
 }
 
 /// A decision rule as mask and integer operations: valid when no member
@@ -198,6 +201,16 @@ pub fn fold(bundle: &ir::Bundle, tables: &Tables) -> Result<Folded, FoldError> {
                     quorum,
                     rule,
                     observers_decide: v.consensus.observers_decide,
+                    // A group the bundle does not have has no parties, as
+                    // the interpreter reads it.
+                    bodies: v
+                        .bodies
+                        .iter()
+                        .map(|b| {
+                            let group = tables.groups.get(b.group as usize).cloned();
+                            (b.kind, group.unwrap_or_else(|| GroupEpochs::empty(tables.epochs.words)))
+                        })
+                        .collect(),
                 },
             )
         })

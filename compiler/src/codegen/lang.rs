@@ -1487,6 +1487,15 @@ impl<M: Module> Fx<'_, '_, M> {
                 let record = b.ins().load(types::I32, read, m, 12);
                 let attends = e.contains(b, self.m, flags, e.tables.attending, p, day);
                 let attends = b.ins().icmp_imm_s(IntCC::NotEqual, attends, 0);
+                // A body's meeting (a committee's) is attended by its group.
+                let kind = b.ins().load(types::I32, read, m, 0);
+                let attends = match e.body_at(b, kind, day) {
+                    None => attends,
+                    Some((is_body, parties)) => {
+                        let in_body = self.has_party(b, &parties, p);
+                        b.ins().select(is_body, in_body, attends)
+                    }
+                };
                 // Invited to this recorded meeting: its row of the table.
                 let recorded = b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, record, 0);
                 let zero = b.ins().iconst(types::I32, 0);
@@ -1628,22 +1637,8 @@ impl<M: Module> Fx<'_, '_, M> {
         if epochs.starts.len() > MAX_GROUP_EPOCHS {
             return not_native(format!("a group with more than {MAX_GROUP_EPOCHS} changes"));
         }
+        let out = super::emit::group_words(b, &epochs, d);
         let zero = b.ins().iconst(types::I64, 0);
-        let mut out = vec![zero; words];
-        for (from, set) in epochs.starts.iter().zip(epochs.sets.chunks(words)) {
-            let in_force = if *from == ir::Day::MIN {
-                None
-            } else {
-                Some(b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(*from)))
-            };
-            for (slot, word) in out.iter_mut().zip(set) {
-                let constant = b.ins().iconst(types::I64, *word as i64);
-                *slot = match in_force {
-                    None => constant,
-                    Some(c) => b.ins().select(c, constant, *slot),
-                };
-            }
-        }
         let d_none = b.ins().icmp_imm_s(IntCC::Equal, d, NONE32);
         let out = out.into_iter().map(|w| b.ins().select(d_none, zero, w)).collect();
         Ok(NVal::Parties(out, b.ins().iconst(types::I8, 0)))

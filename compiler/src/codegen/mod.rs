@@ -36,6 +36,9 @@ pub struct Jit {
     party_count: usize,
     meeting_kinds: usize,
     decision_kinds: usize,
+    /// Meeting kinds some version makes a body's: the C ABI's
+    /// `may_attend(party, day)` does not know a meeting's kind.
+    body_kinds: Vec<ir::MeetingKindId>,
 }
 
 impl Jit {
@@ -54,6 +57,11 @@ impl Jit {
             party_count: bundle.parties.len(),
             meeting_kinds: bundle.meeting_kinds.len(),
             decision_kinds: bundle.decision_kinds.len(),
+            body_kinds: bundle
+                .versions
+                .iter()
+                .flat_map(|v| v.bodies.iter().map(|b| b.kind))
+                .collect(),
         })
     }
 
@@ -126,7 +134,10 @@ impl Jit {
             (Builtin::Member, [Value::Party(p), Value::Date(d)]) => Value::Bool(n.member(*p, *d)),
             (Builtin::Valid, [Value::Decision(decision)]) => Value::Bool(self.valid(decision)?),
             // Native code knows status, not invitations to a recorded meeting.
-            (Builtin::MayAttend, [Value::Party(p), Value::Meeting(m)]) if m.id.is_none() => {
+            // nor the members of a body within the body (a committee).
+            (Builtin::MayAttend, [Value::Party(p), Value::Meeting(m)])
+                if m.id.is_none() && !self.body_kinds.contains(&m.kind) =>
+            {
                 Value::Bool(n.may_attend(*p, m.date))
             }
             (_, _) => return None,
