@@ -114,6 +114,16 @@ pub enum ResolveDiagnostic {
         #[help]
         help: String,
     },
+    /// an observer right other than `attend`, `speak` and `decide`
+    #[error("unknown observer right `{name}`")]
+    #[diagnostic(code("charter::unknown-right"))]
+    UnknownRight {
+        name: String,
+        #[label("not a right observers may be given")]
+        span: Span,
+        #[help]
+        help: String,
+    },
     /// a number of seats that is not positive
     #[error("a group's seats must be a positive number")]
     #[diagnostic(

@@ -172,6 +172,8 @@ pub enum StatementKind {
     Roster {
         parties: Vec<Spanned<PartyId>>,
         kind: Membership,
+        /// For observers the text names: what they may do besides attending.
+        rights: Option<ir::ObserverRights>,
     },
     Rotation(Vec<Spanned<RotationItem>>),
     Meeting(MeetingDecl),
@@ -193,6 +195,8 @@ pub enum StatementKind {
         by: DecisionRule,
         /// Admitted only on a written application.
         written_application: bool,
+        /// What those admitted may do besides attending.
+        rights: Option<ir::ObserverRights>,
     },
     Invite {
         classes: Vec<PartyClass>,

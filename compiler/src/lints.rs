@@ -137,6 +137,7 @@ fn listed_member(package: &hir::Resolved, party: hir::PartyId, day: ir::Day) -> 
         if let hir::StatementKind::Roster {
             parties,
             kind: hir::Membership::Member { from, until },
+            ..
         } = &s.kind
         {
             parties.iter().any(|p| p.node == party) && from.node <= day && until.is_none_or(|u| day < u.node)

@@ -208,13 +208,14 @@ fn version(
     for statement in statements {
         let c = &statement.cite;
         match &statement.kind {
-            hir::StatementKind::Roster { parties, kind } => {
+            hir::StatementKind::Roster { parties, kind, rights } => {
                 let kind = membership(*kind);
                 for party in parties {
                     v.membership.push(ir::Membership {
                         party: party.node,
                         kind: kind.clone(),
                         cite: c.clone(),
+                        rights: rights.clone(),
                     });
                 }
             }
@@ -279,6 +280,7 @@ fn version(
             hir::StatementKind::Observers {
                 classes,
                 written_application,
+                rights,
                 ..
             } => {
                 let has = |class: hir::PartyClass| classes.contains(&class);
@@ -298,6 +300,7 @@ fn version(
                         })
                         .collect(),
                     cite: c.clone(),
+                    rights: rights.clone(),
                 });
             }
             hir::StatementKind::Invite { .. } => v.invitations = Some(c.clone()),

@@ -1040,6 +1040,41 @@ impl Resolver<'_, '_, '_> {
         })
     }
 
+    /// `may speak, decide [at K, ...]`: each right known, each kind declared.
+    fn observer_rights(&mut self, file: FileId, rights: &ObserverRights) -> Option<ir::ObserverRights> {
+        const RIGHTS: [&str; 3] = ["attend", "speak", "decide"];
+        let mut ok = true;
+        for right in &rights.rights {
+            if !RIGHTS.contains(&right.name.as_str()) {
+                ok = false;
+                self.sink.push(
+                    file,
+                    ResolveDiagnostic::UnknownRight {
+                        name: right.name.clone(),
+                        span: right.span,
+                        help: suggest::help(
+                            &right.name,
+                            RIGHTS,
+                            "observers may be given `attend` (they always may), `speak` and `decide` (take part in decisions)",
+                        ),
+                    },
+                );
+            }
+        }
+        let at: Vec<Option<ir::MeetingKindId>> = rights
+            .at
+            .iter()
+            .map(|k| self.env.meeting_kind(file, k, self.sink))
+            .collect();
+        let at = at.into_iter().collect::<Option<Vec<_>>>()?;
+        let has = |name: &str| rights.rights.iter().any(|r| r.name == name);
+        ok.then(|| ir::ObserverRights {
+            speak: has("speak"),
+            decide: has("decide"),
+            at,
+        })
+    }
+
     fn statement(&mut self, file: FileId, stmt: &Stmt, block: Option<&ClauseBlock>) -> Option<hir::Statement> {
         let env = self.env;
         let kind = match &stmt.kind {
@@ -1052,6 +1087,7 @@ impl Resolver<'_, '_, '_> {
                         from: spanned_day(from)?,
                         until: until.map_or(Some(None), |u| u.map(Some))?,
                     },
+                    rights: None,
                 }
             }
             StmtKind::Group {
@@ -1098,15 +1134,22 @@ impl Resolver<'_, '_, '_> {
                     until: until.map_or(Some(None), |u| u.map(Some))?,
                 }
             }
-            StmtKind::NamedObservers { parties, from, until } => {
+            StmtKind::NamedObservers {
+                parties,
+                from,
+                until,
+                rights,
+            } => {
                 let parties = env.spanned_parties(file, parties, self.sink);
                 let until = until.as_ref().map(spanned_day);
+                let rights = rights.as_ref().map(|r| self.observer_rights(file, r));
                 hir::StatementKind::Roster {
                     parties: parties?,
                     kind: hir::Membership::Observer {
                         from: spanned_day(from)?,
                         until: until.map_or(Some(None), |u| u.map(Some))?,
                     },
+                    rights: rights.map_or(Some(None), |r| r.map(Some))?,
                 }
             }
             StmtKind::Pending { parties, deadline } => {
@@ -1116,17 +1159,20 @@ impl Resolver<'_, '_, '_> {
                     kind: hir::Membership::Pending {
                         deadline: spanned_day(deadline)?,
                     },
+                    rights: None,
                 }
             }
             StmtKind::OpenTo { parties } => hir::StatementKind::Roster {
                 parties: env.spanned_parties(file, parties, self.sink)?,
                 kind: hir::Membership::Open,
+                rights: None,
             },
             StmtKind::Withdrawal { party, on } => {
                 let parties = env.spanned_parties(file, std::slice::from_ref(party), self.sink);
                 hir::StatementKind::Roster {
                     parties: parties?,
                     kind: hir::Membership::Withdrawal { on: spanned_day(on)? },
+                    rights: None,
                 }
             }
             StmtKind::HostDuty { strength, kind } => {
@@ -1182,13 +1228,20 @@ impl Resolver<'_, '_, '_> {
                     pending_further_decision: *pending_further_decision,
                 }
             }
-            StmtKind::Observers { classes, by, written } => {
+            StmtKind::Observers {
+                classes,
+                by,
+                written,
+                rights,
+            } => {
                 let classes = self.classes(file, classes);
                 let by = self.decision_rule(file, by);
+                let rights = rights.as_ref().map(|r| self.observer_rights(file, r));
                 hir::StatementKind::Observers {
                     classes: classes?,
                     by: by?,
                     written_application: *written,
+                    rights: rights.map_or(Some(None), |r| r.map(Some))?,
                 }
             }
             StmtKind::Invite { classes, by } => {

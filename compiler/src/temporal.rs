@@ -30,7 +30,7 @@ fn rostered(
     package
         .statements()
         .filter_map(|s| {
-            if let hir::StatementKind::Roster { parties, kind: k } = &s.kind {
+            if let hir::StatementKind::Roster { parties, kind: k, .. } = &s.kind {
                 kind(k).then(|| parties.iter().map(|p| p.node))
             } else {
                 None
@@ -141,7 +141,7 @@ pub fn check(package: &hir::Resolved, sink: &mut Sink) {
     let mut joins: BTreeMap<hir::PartyId, Day> = BTreeMap::new();
     for statement in package.statements() {
         let file = statement.file;
-        let hir::StatementKind::Roster { parties, kind } = &statement.kind else {
+        let hir::StatementKind::Roster { parties, kind, .. } = &statement.kind else {
             continue;
         };
         match *kind {

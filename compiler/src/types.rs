@@ -316,6 +316,11 @@ pub const BUILTINS: &[Builtin] = &[
         ret: BuiltinType::Bool,
     },
     Builtin {
+        query: ir::Builtin::MaySpeak,
+        params: &[("party", BuiltinType::Party), ("meeting", BuiltinType::Meeting)],
+        ret: BuiltinType::Bool,
+    },
+    Builtin {
         query: ir::Builtin::Violations,
         params: &[("from", BuiltinType::Date), ("to", BuiltinType::Date)],
         ret: BuiltinType::ViolationSet,

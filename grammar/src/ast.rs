@@ -204,6 +204,7 @@ pub enum StmtKind {
         parties: Vec<Ident>,
         from: DateLit,
         until: Option<DateLit>,
+        rights: Option<ObserverRights>,
     },
     /// `pending IRN, PAK under silence until 2013-08-31`
     Pending { parties: Vec<Ident>, deadline: DateLit },
@@ -241,6 +242,7 @@ pub enum StmtKind {
         by: Ident,
         /// `on written application`
         written: bool,
+        rights: Option<ObserverRights>,
     },
     /// `invite civil_society per meeting by consensus`
     Invite { classes: Vec<Ident>, by: Ident },
@@ -317,6 +319,15 @@ pub enum RotationItemKind {
     Designated { decision: Ident, meeting: Ident },
     /// `candidacy 1 year before`
     Candidacy { before: DurationLit },
+}
+
+/// `may speak, decide [at K, ...]`: what observers may do besides attending.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObserverRights {
+    /// `attend`, `speak`, `decide` (checked when resolved).
+    pub rights: Vec<Ident>,
+    /// The meeting kinds they apply at; every kind when empty.
+    pub at: Vec<Ident>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -676,7 +676,12 @@ impl Builder {
             Rule::observer_roster => StmtKind::NamedObservers {
                 parties: idents(1),
                 from: date_at(2),
-                until: parts.get(3).cloned().map(|p| self.date(p)),
+                until: parts
+                    .get(3)
+                    .filter(|p| p.as_rule() == Rule::date)
+                    .cloned()
+                    .map(|p| self.date(p)),
+                rights: find(Rule::observer_rights).map(observer_rights),
             },
             Rule::pending_stmt => StmtKind::Pending {
                 parties: idents(0),
@@ -721,6 +726,7 @@ impl Builder {
                 classes: idents(0),
                 by: one_ident(1),
                 written: has(Rule::written_application),
+                rights: find(Rule::observer_rights).map(observer_rights),
             },
             Rule::invite_stmt => StmtKind::Invite {
                 classes: idents(0),
@@ -1679,6 +1685,20 @@ fn ident(pair: Pair<'_, Rule>) -> Ident {
     Ident {
         name: pair.as_str().to_string(),
         span: span_of(&pair),
+    }
+}
+
+/// `may speak, decide [at K, ...]`
+fn observer_rights(pair: Pair<'_, Rule>) -> ObserverRights {
+    let lists: Vec<Vec<Ident>> = kids(pair)
+        .iter()
+        .filter(|p| p.as_rule() == Rule::ident_list)
+        .map(ident_list)
+        .collect();
+    let mut lists = lists.into_iter();
+    ObserverRights {
+        rights: lists.next().unwrap_or_default(),
+        at: lists.next().unwrap_or_default(),
     }
 }
 

@@ -76,7 +76,8 @@ pub fn dump(bundle: &Bundle) -> String {
                 MembershipKind::Open => "open".to_string(),
                 MembershipKind::Withdrawal { on } => format!("withdraws on {}", date::format(*on)),
             };
-            let _ = writeln!(out, "  {} {what}{}", d.party(m.party), cite(&m.cite));
+            let rights = m.rights.as_ref().map(|r| d.rights(r)).unwrap_or_default();
+            let _ = writeln!(out, "  {} {what}{rights}{}", d.party(m.party), cite(&m.cite));
         }
         if let Some(r) = &v.rotation {
             let eligible = match &r.eligible {
@@ -117,6 +118,15 @@ pub fn dump(bundle: &Bundle) -> String {
                 cite(&o.cite)
             );
         }
+        for body in &v.bodies {
+            let group = bundle.groups.get(body.group as usize).map_or("?", |g| g.name.as_str());
+            let _ = writeln!(
+                out,
+                "  meetings {} of group {group}{}",
+                d.meeting_kind(body.kind),
+                cite(&body.cite)
+            );
+        }
         for h in &v.host_duties {
             let _ = writeln!(
                 out,
@@ -150,11 +160,12 @@ pub fn dump(bundle: &Bundle) -> String {
             let parties: Vec<&str> = o.parties.iter().map(|p| d.party(*p)).collect();
             let _ = writeln!(
                 out,
-                "  observers states={} international={} regional={} parties=[{}]{}",
+                "  observers states={} international={} regional={} parties=[{}]{}{}",
                 o.states,
                 o.international,
                 o.regional,
                 parties.join(" "),
+                o.rights.as_ref().map(|r| d.rights(r)).unwrap_or_default(),
                 cite(&o.cite)
             );
         }
@@ -298,6 +309,22 @@ impl Dumper<'_> {
 
     fn meeting_kind(&self, k: MeetingKindId) -> &str {
         self.bundle.meeting_kinds.get(k as usize).map_or("?", String::as_str)
+    }
+
+    /// ` may speak decide [at K ...]`: an observer's rights, as stated.
+    fn rights(&self, r: &ObserverRights) -> String {
+        let mut out = String::from(" may attend");
+        if r.speak {
+            out.push_str(" speak");
+        }
+        if r.decide {
+            out.push_str(" decide");
+        }
+        if !r.at.is_empty() {
+            let kinds: Vec<&str> = r.at.iter().map(|k| self.meeting_kind(*k)).collect();
+            out.push_str(&format!(" at {}", kinds.join(" ")));
+        }
+        out
     }
 
     fn decision_kind(&self, k: DecisionKindId) -> &str {

@@ -145,6 +145,7 @@ fn builtin_arity(builtin: Builtin) -> usize {
         | Builtin::Status
         | Builtin::RecordedStatus
         | Builtin::MayAttend
+        | Builtin::MaySpeak
         | Builtin::Violations
         | Builtin::Group => 2,
     }

@@ -479,16 +479,12 @@ impl<'b> Interpreter<'b> {
         // Who takes part: the members present, and the observers present
         // where the text lets them.
         let mut voting = present.clone();
-        if version.consensus.observers_decide {
+        if version.observers_may_decide() {
             // Observers attend as `present` or as `observers` of the meeting.
-            voting.extend(
-                meeting
-                    .present
-                    .iter()
-                    .chain(&meeting.observers)
-                    .copied()
-                    .filter(|p| tables::contains(self.tables().epochs.observers_at(meeting.date), *p)),
-            );
+            voting.extend(meeting.present.iter().chain(&meeting.observers).copied().filter(|p| {
+                tables::contains(self.tables().epochs.observers_at(meeting.date), *p)
+                    && version.observer_decides(*p, meeting.date, meeting.kind)
+            }));
             voting.sort_unstable();
             voting.dedup();
         }
@@ -589,7 +585,7 @@ impl<'b> Interpreter<'b> {
             let favour = facts.voting.len() - against;
             let counted = if facts.version.consensus.of_all_members {
                 format!("{} members{of_body}", facts.members)
-            } else if facts.version.consensus.observers_decide {
+            } else if facts.voting.len() > facts.present.len() {
                 format!("{} members{of_body} and observers present", facts.voting.len())
             } else {
                 format!("{} members{of_body} present", facts.present.len())
@@ -670,6 +666,59 @@ impl<'b> Interpreter<'b> {
         match self.status(party, meeting.date) {
             Status::Member | Status::Pending | Status::Observer => true,
             Status::Invited | Status::None | Status::Suspended => self.invited_to(party, meeting),
+        }
+    }
+
+    /// Whether a party may speak at a meeting: members and pending states,
+    /// and observers the text gives the right to speak at meetings of its
+    /// kind; at a body's meeting, those who sit on the body.
+    pub fn may_speak(&self, party: PartyId, meeting: &Meeting) -> bool {
+        let Some(version) = self.version_at(meeting.date) else {
+            return false;
+        };
+        if let Some(body) = version.body_of(meeting.kind) {
+            return tables::contains(self.tables().group_at_day(body.group, meeting.date), party);
+        }
+        match self.status(party, meeting.date) {
+            Status::Member | Status::Pending => true,
+            Status::Observer => version
+                .observer_rights(party, meeting.date)
+                .is_some_and(|r| r.speak_at(meeting.kind)),
+            Status::Invited | Status::None | Status::Suspended => false,
+        }
+    }
+
+    /// Why a party may speak at a meeting or not.
+    fn speaking_explained(&self, party: PartyId, meeting: &Meeting) -> Explanation {
+        let version = self.version_at(meeting.date);
+        if version.and_then(|v| v.body_of(meeting.kind)).is_some() {
+            return self.attendance_explained(party, meeting);
+        }
+        let (status, why) = self.status_explained(party, meeting.date);
+        if status != Status::Observer {
+            return why;
+        }
+        let kind = kind_name(&self.bundle.meeting_kinds, meeting.kind);
+        let name = self.party_name(party);
+        // The statement that gives the observer its rights: the one naming
+        // it, else the admission rule.
+        let named = version.and_then(|v| v.named_observer(party, meeting.date));
+        let (rights, cite) = match named {
+            Some(m) => (m.rights.as_ref(), Some(&m.cite)),
+            None => {
+                let rule = version.and_then(|v| v.observers.as_ref());
+                (rule.and_then(|r| r.rights.as_ref()), rule.map(|r| &r.cite))
+            }
+        };
+        let speaks = rights.is_some_and(|r| r.speak_at(meeting.kind));
+        Explanation {
+            fact: format!(
+                "{name} is an observer on {}, and the text {} observers the floor at `{kind}` meetings",
+                date::format(meeting.date),
+                if speaks { "gives" } else { "does not give" }
+            ),
+            clause: cite.map(|c| format!("§ {}", c.clause)),
+            because: vec![why],
         }
     }
 
@@ -1014,6 +1063,11 @@ impl<'b> Interpreter<'b> {
                 (None, Some(Value::Meeting(_))) => Value::Bool(false),
                 _ => return Err(malformed("may_attend() arguments")),
             },
+            Builtin::MaySpeak => match (party(0)?, args.get(1)) {
+                (Some(p), Some(Value::Meeting(m))) => Value::Bool(self.may_speak(p, m)),
+                (None, Some(Value::Meeting(_))) => Value::Bool(false),
+                _ => return Err(malformed("may_speak() arguments")),
+            },
             Builtin::Violations => match (day(0)?, day(1)?) {
                 (Some(from), Some(to)) => Value::Set(
                     self.violations(from, to)?
@@ -1114,6 +1168,11 @@ impl<'b> Interpreter<'b> {
                         fact: call,
                         clause: None,
                         because: vec![self.attendance_explained(*p, m)],
+                    },
+                    (Builtin::MaySpeak, [Value::Party(p), Value::Meeting(m)]) => Explanation {
+                        fact: call,
+                        clause: None,
+                        because: vec![self.speaking_explained(*p, m)],
                     },
                     (Builtin::Chair | Builtin::Chairs | Builtin::TermStart | Builtin::TermEnd, [Value::Date(d)]) => {
                         Explanation {

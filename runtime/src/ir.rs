@@ -157,6 +157,45 @@ pub struct Version {
 }
 
 impl Version {
+    /// The rights of `party` as an observer on `day`: those of the text's
+    /// statement naming it an observer that day, else those the admission
+    /// rule gives (`None`: attend only).
+    pub fn observer_rights(&self, party: PartyId, day: Day) -> Option<&ObserverRights> {
+        match self.named_observer(party, day) {
+            Some(m) => m.rights.as_ref(),
+            None => self.observers.as_ref().and_then(|r| r.rights.as_ref()),
+        }
+    }
+
+    /// The statement naming `party` an observer on `day`, if one does.
+    pub fn named_observer(&self, party: PartyId, day: Day) -> Option<&Membership> {
+        self.membership.iter().find(|m| {
+            m.party == party
+                && matches!(m.kind, MembershipKind::Observer { from, until } if from <= day && until.is_none_or(|u| day < u))
+        })
+    }
+
+    /// Whether an observer takes part in decisions at a meeting of `kind`
+    /// on `day`: every observer where the decision rule counts observers
+    /// present, else as its rights say.
+    pub fn observer_decides(&self, party: PartyId, day: Day, kind: MeetingKindId) -> bool {
+        self.consensus.observers_decide || self.observer_rights(party, day).is_some_and(|r| r.decide_at(kind))
+    }
+
+    /// Whether any observer may take part in decisions under this version.
+    pub fn observers_may_decide(&self) -> bool {
+        self.consensus.observers_decide
+            || self
+                .membership
+                .iter()
+                .any(|m| m.rights.as_ref().is_some_and(|r| r.decide))
+            || self
+                .observers
+                .as_ref()
+                .and_then(|o| o.rights.as_ref())
+                .is_some_and(|r| r.decide)
+    }
+
     /// The group whose meetings those of `kind` are, if a body's.
     pub fn body_of(&self, kind: MeetingKindId) -> Option<&MeetingBody> {
         self.bodies.iter().find(|b| b.kind == kind)
@@ -219,6 +258,37 @@ pub struct Membership {
     pub party: PartyId,
     pub kind: MembershipKind,
     pub cite: Cite,
+    /// For an observer the text names: what it may do besides attending
+    /// (`None`: attend only).
+    #[serde(default)]
+    pub rights: Option<ObserverRights>,
+}
+
+/// What observers may do besides attending (`may speak, decide [at K]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObserverRights {
+    pub speak: bool,
+    /// Take part in decisions: their objections and votes count as a
+    /// member's (the quorum counts members only).
+    pub decide: bool,
+    /// The meeting kinds where they have these rights; every kind when
+    /// empty.
+    #[serde(default)]
+    pub at: Vec<MeetingKindId>,
+}
+
+impl ObserverRights {
+    fn applies(&self, kind: MeetingKindId) -> bool {
+        self.at.is_empty() || self.at.contains(&kind)
+    }
+
+    pub fn speak_at(&self, kind: MeetingKindId) -> bool {
+        self.speak && self.applies(kind)
+    }
+
+    pub fn decide_at(&self, kind: MeetingKindId) -> bool {
+        self.decide && self.applies(kind)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -444,6 +514,9 @@ pub struct ObserverRule {
     pub regional: bool,
     pub parties: Vec<PartyId>,
     pub cite: Cite,
+    /// What observers admitted under the rule may do besides attending.
+    #[serde(default)]
+    pub rights: Option<ObserverRights>,
 }
 
 /// An arrangement for a period from the version's start, pending further
@@ -855,6 +928,7 @@ pub enum Builtin {
     TermEnd,
     Valid,
     MayAttend,
+    MaySpeak,
     Violations,
     Count,
 }
@@ -876,13 +950,14 @@ impl Builtin {
             Builtin::TermEnd => "term_end",
             Builtin::Valid => "valid",
             Builtin::MayAttend => "may_attend",
+            Builtin::MaySpeak => "may_speak",
             Builtin::Violations => "violations",
             Builtin::Count => "count",
         }
     }
 
     /// Every built-in query, in the order the docs list them.
-    pub const ALL: [Builtin; 16] = [
+    pub const ALL: [Builtin; 17] = [
         Builtin::Member,
         Builtin::Status,
         Builtin::Members,
@@ -897,6 +972,7 @@ impl Builtin {
         Builtin::TermEnd,
         Builtin::Valid,
         Builtin::MayAttend,
+        Builtin::MaySpeak,
         Builtin::Violations,
         Builtin::Count,
     ];

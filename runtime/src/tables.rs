@@ -582,9 +582,9 @@ fn is_valid(bundle: &Bundle, epochs: &Epochs, groups: &[GroupEpochs], decision: 
         }
     }
     // Observers attend as `present` or as `observers` of the meeting.
-    if version.consensus.observers_decide {
+    if version.observers_may_decide() {
         for p in meeting.present.iter().chain(&meeting.observers) {
-            if contains(observers, *p) {
+            if contains(observers, *p) && version.observer_decides(*p, meeting.date, meeting.kind) {
                 insert(&mut voting, *p);
             }
         }
@@ -1630,6 +1630,7 @@ mod tests {
                             until: None,
                         },
                         cite: cite.clone(),
+                        rights: None,
                     })
                     .collect(),
                 rotation: Some(Rotation {

@@ -17,7 +17,7 @@ use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleR
 use charter_runtime::ir;
 use charter_runtime::tables::GroupEpochs;
 
-use super::fold::{Folded, PeriodicFold, QuorumFold, RuleFold, NONE};
+use super::fold::{Folded, PeriodicFold, QuorumFold, RightFold, RuleFold, VersionFold, NONE};
 
 /// The layout of a decision record for a policy of at most 64 parties
 /// (`#[repr(C)]`, one word per party set); [`DecisionRecord::words`] gives
@@ -1293,33 +1293,21 @@ impl Emitter<'_> {
             })
         };
         // Observers take part where a version in force says so.
-        let observers_decide = folded.versions.iter().any(|(_, v)| v.observers_decide);
-        let voters = if observers_decide {
-            let observers = self.set_at(b, module, flags, self.tables.observers, day);
-            let mut mask = b.ins().iconst(types::I64, 0);
-            for (from, version) in &folded.versions {
-                let here = b
-                    .ins()
-                    .iconst(types::I64, if version.observers_decide { -1 } else { 0 });
-                mask = if *from == i32::MIN {
-                    here
-                } else {
-                    let in_force = b
-                        .ins()
-                        .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
-                    b.ins().select(in_force, here, mask)
-                };
+        let deciders = self.right_holders(b, |v| &v.deciders, meeting_kind, day);
+        let observers_decide = deciders.is_some();
+        let voters = match deciders {
+            Some(holders) => {
+                let observers = self.set_at(b, module, flags, self.tables.observers, day);
+                members
+                    .iter()
+                    .zip(observers.iter().zip(&holders))
+                    .map(|(m, (o, h))| {
+                        let taking_part = b.ins().band(*o, *h);
+                        b.ins().bor(*m, taking_part)
+                    })
+                    .collect()
             }
-            members
-                .iter()
-                .zip(&observers)
-                .map(|(m, o)| {
-                    let taking_part = b.ins().band(*o, mask);
-                    b.ins().bor(*m, taking_part)
-                })
-                .collect()
-        } else {
-            members.clone()
+            None => members.clone(),
         };
         InForce {
             members,
@@ -1385,6 +1373,60 @@ impl Emitter<'_> {
                     .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
                 chosen.0 = b.ins().select(in_force, here.0, chosen.0);
                 for (slot, word) in chosen.1.iter_mut().zip(here.1) {
+                    *slot = b.ins().select(in_force, word, *slot);
+                }
+            }
+        }
+        Some(chosen)
+    }
+
+    /// The parties that, if observers on `day`, have a right (`right`
+    /// picks it from a version) at a meeting of `meeting_kind` under the
+    /// version in force; `None` where no version gives it (nothing to pay).
+    pub(super) fn right_holders(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        right: fn(&VersionFold) -> &RightFold,
+        meeting_kind: Value,
+        day: Value,
+    ) -> Option<Vec<Value>> {
+        let folded = self.folded;
+        if folded.versions.iter().all(|(_, v)| right(v).is_none()) {
+            return None;
+        }
+        let zero = b.ins().iconst(types::I64, 0);
+        let ones = b.ins().iconst(types::I64, -1);
+        let mut chosen = vec![zero; folded.words];
+        for (from, version) in &folded.versions {
+            let r = right(version);
+            let mut here = vec![if r.all { ones } else { zero }; folded.words];
+            if !r.all {
+                for (at, group) in &r.named {
+                    let applies = kind_in(b, at, meeting_kind);
+                    let parties = group_words(b, group, day);
+                    for (slot, word) in here.iter_mut().zip(parties) {
+                        let picked = b.ins().select(applies, word, zero);
+                        *slot = b.ins().bor(*slot, picked);
+                    }
+                }
+                // The admission rule's right: every observer no roster names.
+                if let Some(at) = &r.rule {
+                    let applies = kind_in(b, at, meeting_kind);
+                    let named = group_words(b, &r.named_any, day);
+                    for (slot, word) in here.iter_mut().zip(named) {
+                        let rest = b.ins().bnot(word);
+                        let picked = b.ins().select(applies, rest, zero);
+                        *slot = b.ins().bor(*slot, picked);
+                    }
+                }
+            }
+            if *from == i32::MIN {
+                chosen = here;
+            } else {
+                let in_force = b
+                    .ins()
+                    .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
+                for (slot, word) in chosen.iter_mut().zip(here) {
                     *slot = b.ins().select(in_force, word, *slot);
                 }
             }
@@ -1468,6 +1510,17 @@ impl Emitter<'_> {
         };
         b.ins().uextend(types::I32, ok)
     }
+}
+
+/// Whether `kind` is one of `at` (`i8` 1 or 0); every kind when `at` is
+/// empty.
+fn kind_in(b: &mut FunctionBuilder<'_>, at: &[ir::MeetingKindId], kind: Value) -> Value {
+    let mut yes = b.ins().iconst(types::I8, i64::from(at.is_empty()));
+    for k in at {
+        let is = b.ins().icmp_imm_s(IntCC::Equal, kind, i64::from(*k));
+        yes = b.ins().bor(yes, is);
+    }
+    yes
 }
 
 /// The words of a group's parties on `day`: a chain of selects over its

@@ -66,11 +66,81 @@ pub struct VersionFold {
     pub allowed: Vec<u64>,
     pub quorum: QuorumFold,
     pub rule: RuleFold,
-    /// Observers present take part in decisions.
-    pub observers_decide: bool,
+    /// The observers who take part in decisions (present, their objections
+    /// and votes count).
+    pub deciders: RightFold,
+    /// The observers who may speak.
+    pub speakers: RightFold,
     /// Meeting kinds held by a body (a committee), with its group's
     /// belonging: its parties are the members at those meetings.
     pub bodies: Vec<(ir::MeetingKindId, GroupEpochs)>,
+}
+
+/// Which observers have a right at a meeting of a kind on a day, as the
+/// version says it: every observer (`all`); else those named on a roster
+/// with the right at that kind (`named`: the kinds, every kind when empty,
+/// and the roster's belonging), and, where the admission rule gives the
+/// right at the kind (`rule`), every observer no roster names that day
+/// (`named_any`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RightFold {
+    pub all: bool,
+    pub named: Vec<(Vec<ir::MeetingKindId>, GroupEpochs)>,
+    pub rule: Option<Vec<ir::MeetingKindId>>,
+    pub named_any: GroupEpochs,
+}
+
+impl RightFold {
+    fn of(v: &ir::Version, words: usize, all: bool, right: impl Fn(&ir::ObserverRights) -> bool) -> RightFold {
+        // Rosters as groups: one per distinct set of kinds with the right.
+        let span = |m: &ir::Membership| match m.kind {
+            ir::MembershipKind::Observer { from, until } => Some(ir::GroupSpan {
+                party: m.party,
+                from,
+                until,
+                cite: m.cite.clone(),
+            }),
+            ir::MembershipKind::Member { .. }
+            | ir::MembershipKind::Pending { .. }
+            | ir::MembershipKind::Open
+            | ir::MembershipKind::Withdrawal { .. } => None,
+        };
+        let as_group = |spans: Vec<ir::GroupSpan>| {
+            let group = ir::Group {
+                name: String::new(),
+                title: String::new(),
+                spans,
+                seats: Vec::new(),
+            };
+            GroupEpochs::build(&group, words)
+        };
+        let mut by_kinds: Vec<(Vec<ir::MeetingKindId>, Vec<ir::GroupSpan>)> = Vec::new();
+        for m in &v.membership {
+            let (Some(s), Some(rights)) = (span(m), m.rights.as_ref().filter(|r| right(r))) else {
+                continue;
+            };
+            match by_kinds.iter_mut().find(|(at, _)| *at == rights.at) {
+                Some((_, spans)) => spans.push(s),
+                None => by_kinds.push((rights.at.clone(), vec![s])),
+            }
+        }
+        RightFold {
+            all,
+            named: by_kinds.into_iter().map(|(at, spans)| (at, as_group(spans))).collect(),
+            rule: v
+                .observers
+                .as_ref()
+                .and_then(|o| o.rights.as_ref())
+                .filter(|r| right(r))
+                .map(|r| r.at.clone()),
+            named_any: as_group(v.membership.iter().filter_map(span).collect()),
+        }
+    }
+
+    /// Whether no observer ever has the right.
+    pub fn is_none(&self) -> bool {
+        !self.all && self.named.is_empty() && self.rule.is_none()
+    }
 }
 
 /// A decision rule as mask and integer operations: valid when no member
@@ -200,7 +270,8 @@ pub fn fold(bundle: &ir::Bundle, tables: &Tables) -> Result<Folded, FoldError> {
                     allowed,
                     quorum,
                     rule,
-                    observers_decide: v.consensus.observers_decide,
+                    deciders: RightFold::of(v, tables.epochs.words, v.consensus.observers_decide, |r| r.decide),
+                    speakers: RightFold::of(v, tables.epochs.words, false, |r| r.speak),
                     // A group the bundle does not have has no parties, as
                     // the interpreter reads it.
                     bodies: v

@@ -1465,7 +1465,7 @@ impl<M: Module> Fx<'_, '_, M> {
                     .collect::<Vec<_>>();
                 // Where observers take part in decisions, those attending
                 // as the meeting's observers take part as if present.
-                if self.bundle.versions.iter().any(|v| v.consensus.observers_decide) {
+                if self.bundle.versions.iter().any(ir::Version::observers_may_decide) {
                     for (w, word) in present.iter_mut().enumerate() {
                         let o = b.ins().load(types::I64, read, d, m + (l.observers() + 8 * w) as i32);
                         *word = b.ins().bor(*word, o);
@@ -1517,6 +1517,36 @@ impl<M: Module> Fx<'_, '_, M> {
                 let p_none = b.ins().icmp_imm_s(IntCC::Equal, p, NONE32);
                 let zero8 = b.ins().iconst(types::I8, 0);
                 NVal::Scalar(b.ins().select(p_none, zero8, yes), NTy::Bool)
+            }
+            Builtin::MaySpeak => {
+                let p = self.party_or_none(arg(0)?)?;
+                let NVal::Record(m, NTy::Meeting) = *arg(1)? else {
+                    return not_native("may_speak() of a non-meeting");
+                };
+                let read = flags.read;
+                let kind = b.ins().load(types::I32, read, m, 0);
+                let day = b.ins().load(types::I32, read, m, 4);
+                // Members and pending states speak.
+                let member = e.contains(b, self.m, flags, e.tables.members, p, day);
+                let pending = e.contains(b, self.m, flags, e.tables.pending, p, day);
+                let either = b.ins().bor(member, pending);
+                let mut speaks = b.ins().icmp_imm_s(IntCC::NotEqual, either, 0);
+                // Observers where the text gives them the floor.
+                if let Some(holders) = e.right_holders(b, |v| &v.speakers, kind, day) {
+                    let observer = e.contains(b, self.m, flags, e.tables.observers, p, day);
+                    let observer = b.ins().icmp_imm_s(IntCC::NotEqual, observer, 0);
+                    let holds = self.has_party(b, &holders, p);
+                    let floor = b.ins().band(observer, holds);
+                    speaks = b.ins().bor(speaks, floor);
+                }
+                // At a body's meeting, those who sit on it.
+                if let Some((is_body, parties)) = e.body_at(b, kind, day) {
+                    let in_body = self.has_party(b, &parties, p);
+                    speaks = b.ins().select(is_body, in_body, speaks);
+                }
+                let p_none = b.ins().icmp_imm_s(IntCC::Equal, p, NONE32);
+                let zero8 = b.ins().iconst(types::I8, 0);
+                NVal::Scalar(b.ins().select(p_none, zero8, speaks), NTy::Bool)
             }
             Builtin::Count => {
                 let (words, flag) = self.parties(arg(0)?.clone())?;
