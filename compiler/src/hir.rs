@@ -213,7 +213,8 @@ pub enum StatementKind {
     Group {
         group: GroupId,
         parties: Vec<Spanned<PartyId>>,
-        from: Spanned<Day>,
+        /// `None` for `as recorded`: the text lists no parties.
+        from: Option<Spanned<Day>>,
         until: Option<Spanned<Day>>,
     },
     /// `seats G N each of A, B from F [until U]`: over `[from, until)` the
@@ -288,6 +289,8 @@ pub enum Collation {
 pub enum RotationItem {
     EligibleMembers,
     EligibleParties(Vec<PartyId>),
+    /// `eligible G`: the members in group G on the day.
+    EligibleGroup(GroupId),
     Order(Collation),
     /// The order the text gives: only these parties take turns, in it.
     FixedOrder(Vec<Spanned<PartyId>>),
@@ -513,6 +516,13 @@ pub enum EventKind {
     },
     Note {
         text: String,
+    },
+    /// A group's parties over `[from, until)`, as a source gives them.
+    Composition {
+        group: GroupId,
+        parties: Vec<PartyId>,
+        from: Day,
+        until: Option<Day>,
     },
     /// An application for membership or observer status and its outcome.
     Application {

@@ -79,9 +79,11 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
                 until,
             } => {
                 if let Some(g) = groups.get_mut(*group as usize) {
+                    // `as recorded` lists no parties (and gives no day).
+                    let from = from.map_or(ir::Day::MIN, |f| f.node);
                     g.spans.extend(parties.iter().map(|p| ir::GroupSpan {
                         party: p.node,
-                        from: from.node,
+                        from,
                         until: until.map(|u| u.node),
                         cite: statement.cite.clone(),
                     }));
@@ -408,6 +410,7 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
         match &item.node {
             hir::RotationItem::EligibleMembers => eligible = ir::Eligible::Members,
             hir::RotationItem::EligibleParties(list) => eligible = ir::Eligible::Parties(list.clone()),
+            hir::RotationItem::EligibleGroup(g) => eligible = ir::Eligible::Group(*g),
             hir::RotationItem::First { party, from: start } => first = Some((party.node, start.node)),
             hir::RotationItem::Term {
                 length,
@@ -745,6 +748,31 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 .collect();
                 let text = format!("a source lists {}", said.join("; "));
                 (*on, "snapshot", text, *precision)
+            }
+            hir::EventKind::Composition {
+                group,
+                parties,
+                from,
+                until,
+            } => {
+                history.compositions.push(ir::Composition {
+                    group: *group,
+                    parties: parties.clone(),
+                    from: *from,
+                    until: *until,
+                    sources: sources.clone(),
+                    inferred: inferred.clone(),
+                });
+                let names: Vec<&str> = parties.iter().map(|p| code(*p)).collect();
+                let text = format!(
+                    "the {} is {}{}",
+                    package.group(*group).title,
+                    names.join(", "),
+                    until
+                        .map(|u| format!(" until {}", charter_runtime::date::format(u)))
+                        .unwrap_or_default()
+                );
+                (*from, "composition", text, ir::Precision::Exact)
             }
             hir::EventKind::Note { text } => {
                 history.notes.push(ir::Note {

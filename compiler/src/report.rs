@@ -98,6 +98,12 @@ pub enum FindingCode {
     /// violation: the rules do not admit), or with none recorded (an
     /// advisory).
     AdmissionWithoutApplication,
+    /// A recorded composition of a group differs from the parties the text
+    /// names for it on that day (the text's govern).
+    CompositionDisagrees,
+    /// A group's recorded composition does not hold the seats the text
+    /// gives it in another group.
+    SeatsUnmet,
 }
 
 impl FindingCode {
@@ -1492,6 +1498,10 @@ pub fn build(
         }
     }
 
+    // Recorded compositions of groups: against the parties the text names,
+    // and against the seats the text gives the group.
+    findings.extend(composition_findings(bundle, tables, until, &finding, &parties));
+
     // Duties with no evidence: members at the horizon with no recorded
     // designation for a role the text requires of each member.
     if let Some(version) = interp.version_at(until) {
@@ -2081,4 +2091,142 @@ fn finding_line(f: &Finding) -> String {
         ),
     };
     format!("{} [{}] {}{possible}", f.severity.name(), f.code, f.message)
+}
+
+/// The audit of recorded compositions (`composition G P, ... from D`): on
+/// each day in the record's period (up to the horizon) where a count can
+/// change, where the text names the group's parties they govern, and a
+/// record that lists others is `audit::composition-disagrees`; elsewhere
+/// the record is the group, and one that does not hold the seats the text
+/// gives the group in another is `audit::seats-unmet`. Each once per record
+/// (and other group).
+fn composition_findings(
+    bundle: &ir::Bundle,
+    state: &charter_runtime::Tables,
+    until: Day,
+    finding: &dyn Fn(FindingCode, Severity, Day, String) -> Finding,
+    parties: &dyn Fn(&[ir::PartyId]) -> Vec<String>,
+) -> Vec<Finding> {
+    use charter_runtime::tables::{self, GroupEpochs};
+    let words = tables::words_for(bundle.parties.len());
+    let mut out = Vec::new();
+    for record in bundle.history.compositions.iter().filter(|c| c.from <= until) {
+        let Some(group) = bundle.groups.get(record.group as usize) else {
+            continue;
+        };
+        let text = GroupEpochs::build(group, words);
+        let in_period = |d: Day| record.from <= d && record.until.is_none_or(|u| d < u) && d <= until;
+        // Days on which what is compared can change.
+        let mut days: Vec<Day> = std::iter::once(record.from)
+            .chain(text.starts.iter().copied())
+            .chain(group.seats.iter().map(|s| s.from))
+            .chain(group.seats.iter().flat_map(|s| &s.of).flat_map(|o| {
+                state
+                    .groups
+                    .get(*o as usize)
+                    .into_iter()
+                    .flat_map(|e| e.starts.iter().copied())
+            }))
+            .filter(|d| in_period(*d))
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        let mut listed = record.parties.clone();
+        listed.sort_unstable();
+        listed.dedup();
+        let mut disagrees = false;
+        let mut unmet: Vec<ir::GroupId> = Vec::new();
+        for day in days {
+            let named: Vec<ir::PartyId> = tables::parties(text.at(day)).collect();
+            if !named.is_empty() {
+                if named != listed && !disagrees {
+                    disagrees = true;
+                    let missing: Vec<ir::PartyId> = named.iter().filter(|p| !listed.contains(p)).copied().collect();
+                    let extra: Vec<ir::PartyId> = listed.iter().filter(|p| !named.contains(p)).copied().collect();
+                    let mut named_parties = missing.clone();
+                    named_parties.extend(&extra);
+                    out.push(Finding {
+                        clause: group.spans.first().map(|s| s.cite.clause.clone()),
+                        parties: parties(&named_parties),
+                        sources: record.sources.clone(),
+                        inferred: record.inferred.iter().cloned().collect(),
+                        ..finding(
+                            FindingCode::CompositionDisagrees,
+                            Severity::Advisory,
+                            day,
+                            format!(
+                                "a source gives the {} from {} as {}, but on {} the text names {}{}{}",
+                                group.title,
+                                date::format(record.from),
+                                parties(&listed).join(", "),
+                                date::format(day),
+                                parties(&named).join(", "),
+                                if missing.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!("; the source leaves out {}", parties(&missing).join(", "))
+                                },
+                                if extra.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!("; the text does not name {}", parties(&extra).join(", "))
+                                },
+                            ),
+                        )
+                    });
+                }
+                continue;
+            }
+            for seats in group
+                .seats
+                .iter()
+                .filter(|s| s.from <= day && s.until.is_none_or(|u| day < u))
+            {
+                for other in &seats.of {
+                    if unmet.contains(other) {
+                        continue;
+                    }
+                    let from_other: Vec<ir::PartyId> = listed
+                        .iter()
+                        .copied()
+                        .filter(|p| tables::contains(state.group_at_day(*other, day), *p))
+                        .collect();
+                    let held = from_other.len() as i64;
+                    if held == seats.count {
+                        continue;
+                    }
+                    unmet.push(*other);
+                    let other_title = bundle
+                        .groups
+                        .get(*other as usize)
+                        .map_or_else(|| format!("(undeclared group #{other})"), |g| g.title.clone());
+                    out.push(Finding {
+                        clause: Some(seats.cite.clause.clone()),
+                        parties: parties(&from_other),
+                        sources: record.sources.clone(),
+                        inferred: record.inferred.iter().cloned().collect(),
+                        ..finding(
+                            FindingCode::SeatsUnmet,
+                            Severity::Violation,
+                            day,
+                            format!(
+                                "the {} as a source gives it from {} has {held} of the {other_title} ({}) on {}, where the text gives them {} seat{}",
+                                group.title,
+                                date::format(record.from),
+                                if from_other.is_empty() {
+                                    "none".to_string()
+                                } else {
+                                    parties(&from_other).join(", ")
+                                },
+                                date::format(day),
+                                seats.count,
+                                if seats.count == 1 { "" } else { "s" }
+                            ),
+                        )
+                    });
+                }
+            }
+        }
+    }
+    out
 }

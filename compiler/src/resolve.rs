@@ -829,6 +829,7 @@ impl Resolver<'_, '_, '_> {
                 | RecordKind::Status { .. }
                 | RecordKind::Party(_)
                 | RecordKind::Snapshot { .. }
+                | RecordKind::Composition { .. }
                 | RecordKind::Note { .. }
                 | RecordKind::Test(_) => None,
             })
@@ -1099,11 +1100,12 @@ impl Resolver<'_, '_, '_> {
             } => {
                 let group = env.group(file, name, self.sink);
                 let parties = env.spanned_parties(file, parties, self.sink);
+                let from = from.as_ref().map(spanned_day);
                 let until = until.as_ref().map(spanned_day);
                 hir::StatementKind::Group {
                     group: group?,
                     parties: parties?,
-                    from: spanned_day(from)?,
+                    from: from.map_or(Some(None), |f| f.map(Some))?,
                     until: until.map_or(Some(None), |u| u.map(Some))?,
                 }
             }
@@ -1342,6 +1344,14 @@ impl Resolver<'_, '_, '_> {
     fn rotation_item(&mut self, file: FileId, item: &RotationItem) -> Option<hir::RotationItem> {
         Some(match &item.kind {
             RotationItemKind::EligibleMembers => hir::RotationItem::EligibleMembers,
+            // `eligible council`: one name that is a group and not a party.
+            RotationItemKind::EligibleParties(list) if matches!(list.as_slice(), [one] if !self.env.parties.contains_key(&one.name) && self.env.groups.contains_key(&one.name)) =>
+            {
+                let [one] = list.as_slice() else {
+                    return None;
+                };
+                hir::RotationItem::EligibleGroup(self.env.group(file, one, self.sink)?)
+            }
             RotationItemKind::EligibleParties(list) => {
                 hir::RotationItem::EligibleParties(self.env.parties(file, list, self.sink)?)
             }
@@ -1737,6 +1747,23 @@ impl Resolver<'_, '_, '_> {
             RecordKind::Note { text } => Some(hir::EventKind::Note {
                 text: text.value.clone(),
             }),
+            RecordKind::Composition {
+                group,
+                parties,
+                from,
+                until,
+            } => {
+                let group = env.group(file, group, self.sink);
+                let parties = env.parties(file, parties, self.sink);
+                (|| {
+                    Some(hir::EventKind::Composition {
+                        group: group?,
+                        parties: parties?,
+                        from: day(from)?,
+                        until: until.as_ref().map_or(Some(None), |u| day(u).map(Some))?,
+                    })
+                })()
+            }
         };
         Some(kind.map(|kind| hir::Event {
             file,

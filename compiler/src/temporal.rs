@@ -52,10 +52,12 @@ fn group_spans(package: &hir::Resolved) -> BTreeMap<hir::GroupId, Vec<(hir::Part
             until,
         } = &statement.kind
         {
+            // `as recorded` lists no parties.
+            let from = from.map_or(Day::MIN, |f| f.node);
             spans
                 .entry(*group)
                 .or_default()
-                .extend(parties.iter().map(|p| (p.node, from.node, until.map(|u| u.node))));
+                .extend(parties.iter().map(|p| (p.node, from, until.map(|u| u.node))));
         }
     }
     spans
@@ -307,6 +309,8 @@ fn check_rotation(
     let mut first: Option<(Spanned<hir::PartyId>, Spanned<Day>)> = None;
     let mut terms: Vec<(Option<Day>, Span)> = Vec::new();
     let mut eligible: Option<&[hir::PartyId]> = None;
+    // A pool among a group's members may be known only from the history.
+    let mut group_pool = false;
     let mut fixed: Option<Vec<hir::PartyId>> = None;
     // The chair models a statement names: a rotation's `first`, a chair the
     // text names, one designated by decision.
@@ -347,6 +351,7 @@ fn check_rotation(
             }
             hir::RotationItem::EligibleMembers => eligible = None,
             hir::RotationItem::EligibleParties(list) => eligible = Some(list),
+            hir::RotationItem::EligibleGroup(_) => group_pool = true,
             hir::RotationItem::FixedOrder(list) => fixed = Some(list.iter().map(|p| p.node).collect()),
             hir::RotationItem::Alternating(_) => {}
             hir::RotationItem::Order(_) | hir::RotationItem::Voluntary | hir::RotationItem::AllDecline { .. } => {}
@@ -395,6 +400,9 @@ fn check_rotation(
                 help: "the rotation cannot start before the rules that create it",
             },
         );
+    }
+    if group_pool {
+        return;
     }
     let on = start.node;
     let mut pool: Vec<hir::PartyId> = match eligible {

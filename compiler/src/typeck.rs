@@ -122,6 +122,7 @@ pub fn check(package: &Package<'_>, env: &Env<'_>, files: &[SourceFile], sink: &
             | RecordKind::Status { .. }
             | RecordKind::Party(_)
             | RecordKind::Snapshot { .. }
+            | RecordKind::Composition { .. }
             | RecordKind::Note { .. } => {}
         }
     }

@@ -54,7 +54,7 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
                     ..
                 }
                 | StmtKind::Group {
-                    from,
+                    from: Some(from),
                     until: Some(until),
                     ..
                 }
@@ -326,9 +326,12 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
         Item::Stmt(stmt) => match &stmt.kind {
             StmtKind::Members { from, until, .. }
             | StmtKind::NamedObservers { from, until, .. }
-            | StmtKind::Group { from, until, .. }
             | StmtKind::Seats { from, until, .. } => {
                 out.push(*from);
+                out.extend(until.iter().copied());
+            }
+            StmtKind::Group { from, until, .. } => {
+                out.extend(from.iter().copied());
                 out.extend(until.iter().copied());
             }
             StmtKind::Pending { deadline, .. } => out.push(*deadline),
@@ -454,6 +457,7 @@ fn record_specs(record: &Record) -> Vec<&DateSpec> {
         | RecordKind::Extension { until: on, .. }
         | RecordKind::Status { on, .. }
         | RecordKind::Snapshot { on, .. } => vec![on],
+        RecordKind::Composition { .. } => Vec::new(),
         RecordKind::Decline { .. }
         | RecordKind::Note { .. }
         | RecordKind::Test(_)
@@ -547,6 +551,10 @@ fn record_dates(record: &Record, out: &mut Vec<DateLit>) {
             if let Some(spec) = outcome.as_ref().and_then(|o| o.on.as_ref()) {
                 spec_dates(spec, out);
             }
+        }
+        RecordKind::Composition { from, until, .. } => {
+            out.push(*from);
+            out.extend(until.iter().copied());
         }
         RecordKind::Note { .. } | RecordKind::MeetingKind { .. } => {}
         RecordKind::Party(decl) => out.extend(decl.renames.iter().map(|r| r.on)),

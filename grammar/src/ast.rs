@@ -267,7 +267,8 @@ pub enum StmtKind {
         name: Ident,
         title: Option<Str>,
         parties: Vec<Ident>,
-        from: DateLit,
+        /// `None` for `as recorded` (no parties listed).
+        from: Option<DateLit>,
         until: Option<DateLit>,
     },
     /// `seats committee 5 each of african, european from D [until E]`
@@ -664,6 +665,14 @@ pub enum RecordKind {
         members: Option<Vec<Ident>>,
         observers: Option<Vec<Ident>>,
         chair: Option<Ident>,
+    },
+    /// `composition council AUS, BGD from D [until E]`: a group's parties
+    /// over those days.
+    Composition {
+        group: Ident,
+        parties: Vec<Ident>,
+        from: DateLit,
+        until: Option<DateLit>,
     },
     /// `note "..."`
     Note {

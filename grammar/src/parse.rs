@@ -792,12 +792,22 @@ impl Builder {
             Rule::group_stmt => {
                 let title = find(Rule::string).map(|p| self.string(p));
                 let at = usize::from(title.is_some());
-                StmtKind::Group {
-                    name: one_ident(0),
-                    title,
-                    parties: idents(1 + at),
-                    from: date_at(2 + at),
-                    until: parts.get(3 + at).cloned().map(|p| self.date(p)),
+                if has(Rule::as_recorded) {
+                    StmtKind::Group {
+                        name: one_ident(0),
+                        title,
+                        parties: Vec::new(),
+                        from: None,
+                        until: None,
+                    }
+                } else {
+                    StmtKind::Group {
+                        name: one_ident(0),
+                        title,
+                        parties: idents(1 + at),
+                        from: Some(date_at(2 + at)),
+                        until: parts.get(3 + at).cloned().map(|p| self.date(p)),
+                    }
                 }
             }
             Rule::seats_stmt => {
@@ -1333,6 +1343,16 @@ impl Builder {
                         .map(ident),
                 }
             }
+            Rule::composition_record => RecordKind::Composition {
+                group: parts.first().cloned().map_or_else(|| empty_ident(span), ident),
+                parties: parts.get(1).map(ident_list).unwrap_or_default(),
+                from: parts.get(2).cloned().map_or_else(|| empty_date(span), |p| self.date(p)),
+                until: parts
+                    .get(3)
+                    .filter(|p| p.as_rule() == Rule::date)
+                    .cloned()
+                    .map(|p| self.date(p)),
+            },
             Rule::note_record => RecordKind::Note {
                 text: parts
                     .first()

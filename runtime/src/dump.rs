@@ -83,6 +83,10 @@ pub fn dump(bundle: &Bundle) -> String {
             let eligible = match &r.eligible {
                 Eligible::Members => "members".to_string(),
                 Eligible::Parties(list) => list.iter().map(|p| d.party(*p)).collect::<Vec<_>>().join(" "),
+                Eligible::Group(g) => format!(
+                    "group {}",
+                    bundle.groups.get(*g as usize).map_or("?", |x| x.name.as_str())
+                ),
             };
             let terms: Vec<String> = r
                 .terms

@@ -295,6 +295,8 @@ impl ObserverRights {
 pub enum Eligible {
     Members,
     Parties(Vec<PartyId>),
+    /// The members in a group on the day (`eligible council`).
+    Group(GroupId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -571,6 +573,23 @@ pub struct History {
     pub events: Vec<Event>,
     /// Findings with no rule of their own, such as sources that disagree.
     pub notes: Vec<Note>,
+    /// Groups' parties as sources give them. A group's parties on a day
+    /// are those the text names, or where it names none that day (a
+    /// committee chosen by decision), the recorded composition.
+    #[serde(default)]
+    pub compositions: Vec<Composition>,
+}
+
+/// A group's parties over `[from, until)`, as a source gives them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Composition {
+    pub group: GroupId,
+    pub parties: Vec<PartyId>,
+    pub from: Day,
+    pub until: Option<Day>,
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub inferred: Option<Inferred>,
 }
 
 /// A meeting kind the text does not provide, declared in the history.

@@ -307,6 +307,49 @@ impl GroupEpochs {
         GroupEpochs { starts, sets, words }
     }
 
+    /// Group `group`'s belonging: the parties the text names on a day, or
+    /// where it names none that day, the composition recorded for it (the
+    /// latest starting on or before the day that has not ended). A group
+    /// the bundle does not have holds nobody.
+    pub fn of(bundle: &Bundle, group: GroupId, words: usize) -> GroupEpochs {
+        let Some(declared) = bundle.groups.get(group as usize) else {
+            return GroupEpochs::empty(words);
+        };
+        let text = GroupEpochs::build(declared, words);
+        let records: Vec<&Composition> = bundle
+            .history
+            .compositions
+            .iter()
+            .filter(|c| c.group == group)
+            .collect();
+        if records.is_empty() {
+            return text;
+        }
+        let mut starts = text.starts.clone();
+        starts.extend(records.iter().flat_map(|c| std::iter::once(c.from).chain(c.until)));
+        starts.sort_unstable();
+        starts.dedup();
+        let mut sets = vec![0u64; starts.len() * words];
+        for (start, set) in starts.iter().zip(sets.chunks_mut(words.max(1))) {
+            let named = text.at(*start);
+            if named.iter().any(|w| *w != 0) {
+                for (slot, word) in set.iter_mut().zip(named) {
+                    *slot = *word;
+                }
+                continue;
+            }
+            // Of two records from one day, the later in the history.
+            let recorded = records
+                .iter()
+                .filter(|c| c.from <= *start && c.until.is_none_or(|u| *start < u))
+                .max_by_key(|c| c.from);
+            for p in recorded.iter().flat_map(|c| &c.parties) {
+                insert(set, *p);
+            }
+        }
+        GroupEpochs { starts, sets, words }
+    }
+
     /// A group no party ever belongs to.
     pub fn empty(words: usize) -> GroupEpochs {
         GroupEpochs {
@@ -332,7 +375,9 @@ impl Tables {
         let by_party = Records::index(bundle);
         // Standing first: consensus is counted over it.
         let standing = Epochs::sweep(words, party_count, |p| by_party.standing_timeline(bundle, p, None, &[]));
-        let groups: Vec<GroupEpochs> = bundle.groups.iter().map(|g| GroupEpochs::build(g, words)).collect();
+        let groups: Vec<GroupEpochs> = (0..bundle.groups.len() as GroupId)
+            .map(|g| GroupEpochs::of(bundle, g, words))
+            .collect();
         let valid_records: Vec<bool> = bundle
             .history
             .decisions
@@ -1189,6 +1234,9 @@ struct Walker<'b> {
     /// chair each group gave.
     alternation: Vec<GroupEpochs>,
     last_by_group: Vec<Option<PartyId>>,
+    /// For a rotation among a group's members (`eligible G`): each such
+    /// group's belonging over time.
+    eligible_groups: Vec<(GroupId, GroupEpochs)>,
 }
 
 impl<'b> Walker<'b> {
@@ -1216,20 +1264,22 @@ impl<'b> Walker<'b> {
                 .iter()
                 .flatten()
                 .map(|g| {
-                    let words = words_for(bundle.parties.len());
                     // A group the bundle does not have holds nobody.
-                    bundle.groups.get(*g as usize).map_or_else(
-                        || GroupEpochs {
-                            starts: vec![Day::MIN],
-                            sets: vec![0; words],
-                            words,
-                        },
-                        |group| GroupEpochs::build(group, words),
-                    )
+                    GroupEpochs::of(bundle, *g, words_for(bundle.parties.len()))
                 })
                 .collect(),
             last_by_group: vec![None; rotation.alternation.as_ref().map_or(0, Vec::len)],
             settled_pool: std::cell::OnceCell::new(),
+            eligible_groups: bundle
+                .versions
+                .iter()
+                .filter_map(|v| match v.rotation.as_ref().map(|r| &r.eligible) {
+                    Some(Eligible::Group(g)) => {
+                        Some((*g, GroupEpochs::of(bundle, *g, words_for(bundle.parties.len()))))
+                    }
+                    Some(Eligible::Members | Eligible::Parties(_)) | None => None,
+                })
+                .collect(),
         }
     }
 
@@ -1338,6 +1388,11 @@ impl<'b> Walker<'b> {
         self.handovers.iter().for_each(|(_, on)| see(*on));
         self.extensions.iter().for_each(|(_, until)| see(*until));
         b.history.declines.iter().for_each(|(_, on)| see(*on));
+        // The groups the pool or the alternation follows.
+        self.alternation
+            .iter()
+            .chain(self.eligible_groups.iter().map(|(_, e)| e))
+            .for_each(|e| see(e.starts.last().copied().unwrap_or(Day::MIN)));
         last
     }
 
@@ -1376,6 +1431,17 @@ impl<'b> Walker<'b> {
                 .filter(|p| self.bundle.parties.get(*p as usize).map(|p| p.kind) == Some(PartyKind::State))
                 .collect(),
             Eligible::Parties(list) => list.clone(),
+            // The group's parties that are members that day.
+            Eligible::Group(g) => self
+                .eligible_groups
+                .iter()
+                .find(|(id, _)| id == g)
+                .map(|(_, epochs)| {
+                    parties(epochs.at(day))
+                        .filter(|p| contains(self.epochs.members_at(day), *p))
+                        .collect()
+                })
+                .unwrap_or_default(),
         };
         if let Some(order) = &self.rotation_at(day).order {
             pool.retain(|p| order.contains(p));

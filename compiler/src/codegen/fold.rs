@@ -17,6 +17,8 @@ pub const NONE: i32 = i32::MIN;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Folded {
     pub party_count: usize,
+    /// Per named group, its belonging (as the text names it, or recorded).
+    pub groups: Vec<GroupEpochs>,
     /// `u64` words per set of parties (bit i of word i/64: party i).
     pub words: usize,
     /// Status epochs: sorted starts, the first `Day::MIN`.
@@ -290,6 +292,7 @@ pub fn fold(bundle: &ir::Bundle, tables: &Tables) -> Result<Folded, FoldError> {
     let epochs = &tables.epochs;
     Ok(Folded {
         party_count: bundle.parties.len(),
+        groups: tables.groups.clone(),
         words: epochs.words,
         epoch_starts: epochs.starts.clone(),
         members: epochs.members.clone(),

@@ -1659,15 +1659,14 @@ impl<M: Module> Fx<'_, '_, M> {
     /// The parties of group `g` on day `d` (none when `d` is none): a
     /// chain of selects over the group's epochs, a few per group.
     fn group_at(&mut self, b: &mut FunctionBuilder<'_>, g: u32, d: Value) -> Result<NVal, NotNative> {
-        let Some(group) = self.bundle.groups.get(g as usize) else {
+        // The group's belonging as the tables have it (named, or recorded).
+        let Some(epochs) = self.e.folded.groups.get(g as usize) else {
             return not_native("a group the policy does not have");
         };
-        let words = self.e.folded.words;
-        let epochs = charter_runtime::tables::GroupEpochs::build(group, words);
         if epochs.starts.len() > MAX_GROUP_EPOCHS {
             return not_native(format!("a group with more than {MAX_GROUP_EPOCHS} changes"));
         }
-        let out = super::emit::group_words(b, &epochs, d);
+        let out = super::emit::group_words(b, epochs, d);
         let zero = b.ins().iconst(types::I64, 0);
         let d_none = b.ins().icmp_imm_s(IntCC::Equal, d, NONE32);
         let out = out.into_iter().map(|w| b.ins().select(d_none, zero, w)).collect();
