@@ -714,6 +714,18 @@ pub enum TemporalDiagnostic {
         #[label("a second way to choose the chair")]
         span: Span,
     },
+    /// an amendment changes how the chair is chosen, which Charter does not yet follow
+    #[error("this changes how the chair is chosen, from {before} to {after}: Charter does not yet follow a change of chair model, and would keep the first")]
+    #[diagnostic(
+        code("charter::chair-model-change"),
+        help("keep the model and amend its parts (its term, order or first chair), or write the new rules as a policy of their own")
+    )]
+    ChairModelChange {
+        before: &'static str,
+        after: &'static str,
+        #[label("a different way to choose the chair")]
+        span: Span,
+    },
     /// a group the text names does not hold the seats the text gives it
     #[error("on {day}, `{group}` has {held} parties of `{other}`, but the text gives it {seats}")]
     #[diagnostic(

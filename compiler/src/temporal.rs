@@ -138,6 +138,7 @@ fn check_seats(package: &hir::Resolved, sink: &mut Sink) {
 
 pub fn check(package: &hir::Resolved, sink: &mut Sink) {
     check_seats(package, sink);
+    check_model_changes(package, sink);
     let adopted = package.adopted;
     let mut claims: BTreeMap<hir::PartyId, Vec<Claim>> = BTreeMap::new();
     let mut joins: BTreeMap<hir::PartyId, Day> = BTreeMap::new();
@@ -293,6 +294,53 @@ fn check_overlaps(package: &hir::Resolved, claims: &BTreeMap<hir::PartyId, Vec<C
                     },
                 );
             }
+        }
+    }
+}
+
+/// The way a chair statement chooses the chair, if it names one.
+fn chair_model(items: &[Spanned<hir::RotationItem>]) -> Option<(&'static str, Span)> {
+    items.iter().find_map(|item| match &item.node {
+        hir::RotationItem::First { .. } => Some(("a rotation", item.span)),
+        hir::RotationItem::Permanent { .. } => Some(("a chair the text names", item.span)),
+        hir::RotationItem::Designated { .. } => Some(("a chair designated by decision", item.span)),
+        hir::RotationItem::EligibleMembers
+        | hir::RotationItem::EligibleParties(_)
+        | hir::RotationItem::EligibleGroup(_)
+        | hir::RotationItem::Term { .. }
+        | hir::RotationItem::Voluntary
+        | hir::RotationItem::AllDecline { .. }
+        | hir::RotationItem::Order(_)
+        | hir::RotationItem::Alternating(_)
+        | hir::RotationItem::FixedOrder(_)
+        | hir::RotationItem::Candidacy(_) => None,
+    })
+}
+
+/// An amendment that changes how the chair is chosen (a rotation replaced
+/// by a designation, say): the chair's terms follow one model from the
+/// first that states it, so such an amendment would be silently ignored.
+/// Until that is followed, it is an error rather than a wrong answer.
+fn check_model_changes(package: &hir::Resolved, sink: &mut Sink) {
+    let mut current: Option<&'static str> = None;
+    for statement in package.statements() {
+        let hir::StatementKind::Rotation(items) = &statement.kind else {
+            continue;
+        };
+        let Some((model, span)) = chair_model(items) else {
+            continue;
+        };
+        match current {
+            Some(before) if before != model => sink.push(
+                statement.file,
+                TemporalDiagnostic::ChairModelChange {
+                    before,
+                    after: model,
+                    span,
+                },
+            ),
+            Some(_) => {}
+            None => current = Some(model),
         }
     }
 }
