@@ -184,6 +184,8 @@ pub enum StatementKind {
         /// Observers present take part in decisions.
         with_observers: bool,
         quorum: Option<ir::Quorum>,
+        /// The meeting kinds the rule is for; the general rule when empty.
+        at: Vec<MeetingKindId>,
     },
     /// `decision K reserved to ...` and `amendments by ...`.
     Reserve {

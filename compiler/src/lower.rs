@@ -202,6 +202,7 @@ fn version(
         member_duties: Vec::new(),
         host_duties: Vec::new(),
         bodies: Vec::new(),
+        kind_rules: Vec::new(),
         adopted_by: None,
     });
     v.from = from;
@@ -259,15 +260,24 @@ fn version(
                 rule,
                 of_all_members,
                 with_observers,
+                at,
                 ..
             } => {
-                v.consensus = ir::Consensus {
+                let consensus = ir::Consensus {
                     quorum: *quorum,
                     cite: Some(c.clone()),
                     rule: rule.node,
                     of_all_members: *of_all_members,
                     observers_decide: *with_observers,
                 };
+                if at.is_empty() {
+                    v.consensus = consensus;
+                } else {
+                    v.kind_rules.push(ir::KindRule {
+                        kinds: at.clone(),
+                        consensus,
+                    });
+                }
             }
             hir::StatementKind::Reserve { decision, meetings } => {
                 if !meetings.is_empty() {

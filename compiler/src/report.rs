@@ -992,7 +992,7 @@ pub fn build(
         if !record.attendance_known && !recorded_decisions.is_empty() {
             findings.push(at_meeting(Finding {
                 clause: version
-                    .and_then(|v| v.consensus.cite.as_ref())
+                    .and_then(|v| v.rule_at(m.kind).cite.as_ref())
                     .map(|c| c.clause.clone()),
                 ..finding(
                     FindingCode::AttendanceUnknown,

@@ -1296,9 +1296,12 @@ impl Resolver<'_, '_, '_> {
                 of_all_members,
                 with_observers,
                 quorum,
+                at,
             } => {
                 let rule = self.general_rule(file, by);
                 let quorum = quorum.as_ref().map(|q| self.quorum(file, q));
+                let at: Vec<Option<hir::MeetingKindId>> =
+                    at.iter().map(|k| env.meeting_kind(file, k, self.sink)).collect();
                 hir::StatementKind::Decisions {
                     rule: hir::Spanned {
                         node: rule?,
@@ -1308,6 +1311,7 @@ impl Resolver<'_, '_, '_> {
                     of_all_members: *of_all_members,
                     with_observers: *with_observers,
                     quorum: quorum.map_or(Some(None), |q| q.map(Some))?,
+                    at: at.into_iter().collect::<Option<Vec<_>>>()?,
                 }
             }
             StmtKind::DecisionKind { kind, reserved_to } => {

@@ -226,7 +226,9 @@ fn check_header(package: &Package<'_>, sink: &mut Sink) {
 fn once_kind(kind: &StmtKind) -> Option<&'static str> {
     match kind {
         StmtKind::Rotation(_) => Some("chair"),
-        StmtKind::Decisions { .. } => Some("decisions"),
+        // One general rule per file; rules for some kinds may be several.
+        StmtKind::Decisions { at, .. } if at.is_empty() => Some("decisions"),
+        StmtKind::Decisions { .. } => None,
         StmtKind::Amendments { .. } => Some("amendments"),
         StmtKind::SupportUnit { .. } => Some("support_unit"),
         StmtKind::Location { .. } => Some("located"),

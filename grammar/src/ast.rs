@@ -257,6 +257,9 @@ pub enum StmtKind {
         /// `of members and observers present`: observers take part
         with_observers: bool,
         quorum: Option<Quorum>,
+        /// `at K, ...`: the meeting kinds the rule is for (every other
+        /// kind's when empty).
+        at: Vec<Ident>,
     },
     /// `decision election reserved to ministerial`
     DecisionKind { kind: Ident, reserved_to: Vec<Ident> },

@@ -758,7 +758,8 @@ impl Builder {
                 }),
             }),
             Rule::decisions_stmt => StmtKind::Decisions {
-                by: match parts.first() {
+                // After `at K, ...` where given.
+                by: match parts.get(usize::from(has(Rule::decisions_at))) {
                     Some(p) if p.as_rule() == Rule::qualified_majority => {
                         let inner = kids(p.clone());
                         RuleName::Majority {
@@ -777,12 +778,16 @@ impl Builder {
                         round_down: false,
                         span: span_of(p),
                     },
-                    Some(_) | None => RuleName::Named(one_ident(0)),
+                    Some(_) | None => RuleName::Named(one_ident(usize::from(has(Rule::decisions_at)))),
                 },
                 of_members_present: has(Rule::members_present) || has(Rule::observers_present),
                 with_observers: has(Rule::observers_present),
                 of_all_members: has(Rule::all_members_of),
                 quorum: find(Rule::quorum).and_then(first_kid).map(|p| self.quorum(p)),
+                at: find(Rule::decisions_at)
+                    .and_then(first_kid)
+                    .map(|p| ident_list(&p))
+                    .unwrap_or_default(),
             },
             Rule::decision_kind_stmt => StmtKind::DecisionKind {
                 kind: one_ident(0),

@@ -150,6 +150,16 @@ pub fn dump(bundle: &Bundle) -> String {
             "  consensus, {quorum}{}",
             v.consensus.cite.as_ref().map(cite).unwrap_or_default()
         );
+        for r in &v.kind_rules {
+            let kinds: Vec<&str> = r.kinds.iter().map(|k| d.meeting_kind(*k)).collect();
+            let _ = writeln!(
+                out,
+                "  at {}: {}{}",
+                kinds.join(" "),
+                r.consensus.rule.describe(),
+                r.consensus.cite.as_ref().map(cite).unwrap_or_default()
+            );
+        }
         for r in &v.reservations {
             let kinds: Vec<&str> = r.meetings.iter().map(|k| d.meeting_kind(*k)).collect();
             let _ = writeln!(

@@ -57,7 +57,8 @@ pub struct Verdict {
 /// What decides whether a decision is valid: the facts
 /// [`Interpreter::valid`] explains and [`Interpreter::is_valid`] reads.
 struct ConsensusFacts<'b> {
-    version: &'b Version,
+    /// The decision rule at the meeting's kind.
+    rule: &'b Consensus,
     /// Each reservation of the decision's kind, and whether the meeting's
     /// kind may take it.
     reservations: Vec<(&'b Reservation, bool)>,
@@ -87,7 +88,7 @@ impl ConsensusFacts<'_> {
 
     /// Those the rule counts a share of: those taking part, or all members.
     fn base(&self) -> i64 {
-        if self.version.consensus.of_all_members {
+        if self.rule.of_all_members {
             self.members
         } else {
             self.voting.len() as i64
@@ -96,8 +97,7 @@ impl ConsensusFacts<'_> {
 
     fn rule_met(&self) -> bool {
         let against = self.blocking.len() as i64;
-        self.version
-            .consensus
+        self.rule
             .rule
             .met(self.voting.len() as i64 - against, against, self.base())
     }
@@ -493,7 +493,8 @@ impl<'b> Interpreter<'b> {
             .iter()
             .partition(|p| voting.binary_search(p).is_ok());
         let members = at_meeting.iter().map(|w| i64::from(w.count_ones())).sum::<i64>();
-        let quorum = version.consensus.quorum.as_ref().map(|quorum| {
+        let rule = version.rule_at(meeting.kind);
+        let quorum = rule.quorum.as_ref().map(|quorum| {
             let have = present.len() as i64;
             let met = match quorum {
                 Quorum::Count(n) => have >= *n,
@@ -502,7 +503,7 @@ impl<'b> Interpreter<'b> {
             (quorum, met)
         });
         Some(ConsensusFacts {
-            version,
+            rule,
             reservations,
             voting,
             present,
@@ -563,8 +564,8 @@ impl<'b> Interpreter<'b> {
                 ));
             }
         }
-        let consensus_cite = facts.version.consensus.cite.as_ref();
-        let rule = facts.version.consensus.rule;
+        let consensus_cite = facts.rule.cite.as_ref();
+        let rule = facts.rule.rule;
         if rule == DecisionRule::Consensus {
             for objector in &facts.blocking {
                 blockers.push(Explanation::leaf(
@@ -583,7 +584,7 @@ impl<'b> Interpreter<'b> {
         } else {
             let against = facts.blocking.len();
             let favour = facts.voting.len() - against;
-            let counted = if facts.version.consensus.of_all_members {
+            let counted = if facts.rule.of_all_members {
                 format!("{} members{of_body}", facts.members)
             } else if facts.voting.len() > facts.present.len() {
                 format!("{} members{of_body} and observers present", facts.voting.len())

@@ -154,9 +154,30 @@ pub struct Version {
     /// meetings the group's parties are the members.
     #[serde(default)]
     pub bodies: Vec<MeetingBody>,
+    /// Decision rules for meetings of some kinds (`decisions at K by
+    /// ...`), instead of `consensus`; the latest stated for a kind holds.
+    #[serde(default)]
+    pub kind_rules: Vec<KindRule>,
+}
+
+/// `decisions at K, ... by RULE ...`: the rule at meetings of those kinds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KindRule {
+    pub kinds: Vec<MeetingKindId>,
+    pub consensus: Consensus,
 }
 
 impl Version {
+    /// The decision rule at a meeting of `kind`: the one stated for that
+    /// kind, else the general one.
+    pub fn rule_at(&self, kind: MeetingKindId) -> &Consensus {
+        self.kind_rules
+            .iter()
+            .rev()
+            .find(|r| r.kinds.contains(&kind))
+            .map_or(&self.consensus, |r| &r.consensus)
+    }
+
     /// The rights of `party` as an observer on `day`: those of the text's
     /// statement naming it an observer that day, else those the admission
     /// rule gives (`None`: attend only).
@@ -179,12 +200,13 @@ impl Version {
     /// on `day`: every observer where the decision rule counts observers
     /// present, else as its rights say.
     pub fn observer_decides(&self, party: PartyId, day: Day, kind: MeetingKindId) -> bool {
-        self.consensus.observers_decide || self.observer_rights(party, day).is_some_and(|r| r.decide_at(kind))
+        self.rule_at(kind).observers_decide || self.observer_rights(party, day).is_some_and(|r| r.decide_at(kind))
     }
 
     /// Whether any observer may take part in decisions under this version.
     pub fn observers_may_decide(&self) -> bool {
         self.consensus.observers_decide
+            || self.kind_rules.iter().any(|r| r.consensus.observers_decide)
             || self
                 .membership
                 .iter()

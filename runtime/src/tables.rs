@@ -643,13 +643,14 @@ fn is_valid(bundle: &Bundle, epochs: &Epochs, groups: &[GroupEpochs], decision: 
     }
     let (present_count, voting_count, member_count, against) =
         (count(&present), count(&voting), count(members), count(&against));
-    let base = if version.consensus.of_all_members {
+    let consensus = version.rule_at(meeting.kind);
+    let base = if consensus.of_all_members {
         member_count
     } else {
         voting_count
     };
-    version.consensus.rule.met(voting_count - against, against, base)
-        && match version.consensus.quorum {
+    consensus.rule.met(voting_count - against, against, base)
+        && match consensus.quorum {
             None => true,
             Some(Quorum::Count(n)) => present_count >= n,
             Some(Quorum::Ratio(a, b)) => present_count.saturating_mul(b) >= a.saturating_mul(member_count),
@@ -1728,6 +1729,7 @@ mod tests {
                 member_duties: Vec::new(),
                 host_duties: Vec::new(),
                 bodies: Vec::new(),
+                kind_rules: Vec::new(),
             }],
             history: History::default(),
             rules: Vec::new(),

@@ -1199,14 +1199,26 @@ impl Emitter<'_> {
                 let constant = b.ins().iconst(types::I64, *mask as i64);
                 version_allowed = b.ins().select(is_kind, constant, version_allowed);
             }
-            let (m, a, q) = match version.quorum {
+            let fields = |quorum: QuorumFold| match quorum {
                 QuorumFold::None => (0, 0, 0),
                 QuorumFold::Count(n) => (1, n, 0),
                 QuorumFold::Ratio(x, y) => (2, x, y),
             };
-            let m = b.ins().iconst(types::I32, m);
-            let a = b.ins().iconst(types::I64, a);
-            let q = b.ins().iconst(types::I64, q);
+            let (m, a, q) = fields(version.quorum);
+            let mut m = b.ins().iconst(types::I32, m);
+            let mut a = b.ins().iconst(types::I64, a);
+            let mut q = b.ins().iconst(types::I64, q);
+            // The quorum of a rule stated for the meeting's kind.
+            for (at, quorum, _) in &version.by_kind {
+                let applies = kind_in(b, at, meeting_kind);
+                let (km, ka, kq) = fields(*quorum);
+                let km = b.ins().iconst(types::I32, km);
+                let ka = b.ins().iconst(types::I64, ka);
+                let kq = b.ins().iconst(types::I64, kq);
+                m = b.ins().select(applies, km, m);
+                a = b.ins().select(applies, ka, a);
+                q = b.ins().select(applies, kq, q);
+            }
             if *from == i32::MIN {
                 allowed = version_allowed;
                 mode = m;
@@ -1238,47 +1250,64 @@ impl Emitter<'_> {
         }
         // A policy that only decides by consensus (the Almaty modalities)
         // pays nothing for counting votes.
-        let rule = if folded.versions.iter().all(|(_, v)| v.rule == RuleFold::CONSENSUS) {
-            None
-        } else {
-            let mut fields: Option<[Value; 6]> = None;
-            for (from, version) in &folded.versions {
-                let r = version.rule;
-                let here = [
-                    i64::from(r.no_objection),
-                    r.num,
-                    r.den,
-                    r.extra,
-                    r.strict,
-                    i64::from(r.of_all),
-                ]
-                .map(|x| b.ins().iconst(types::I64, x));
-                fields = Some(match fields {
-                    Some(before) if *from != i32::MIN => {
-                        let in_force = b
-                            .ins()
-                            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
-                        let mut chosen = before;
-                        for (c, (new, old)) in chosen.iter_mut().zip(here.iter().zip(before.iter())) {
-                            *c = b.ins().select(in_force, *new, *old);
+        let rule =
+            if folded.versions.iter().all(|(_, v)| {
+                v.rule == RuleFold::CONSENSUS && v.by_kind.iter().all(|(_, _, r)| *r == RuleFold::CONSENSUS)
+            }) {
+                None
+            } else {
+                let mut fields: Option<[Value; 6]> = None;
+                for (from, version) in &folded.versions {
+                    let consts = |b: &mut FunctionBuilder<'_>, r: RuleFold| {
+                        [
+                            i64::from(r.no_objection),
+                            r.num,
+                            r.den,
+                            r.extra,
+                            r.strict,
+                            i64::from(r.of_all),
+                        ]
+                        .map(|x| b.ins().iconst(types::I64, x))
+                    };
+                    let mut here = consts(b, version.rule);
+                    // The rule stated for the meeting's kind.
+                    for (at, _, r) in &version.by_kind {
+                        let applies = kind_in(b, at, meeting_kind);
+                        let kind_rule = consts(b, *r);
+                        for (slot, k) in here.iter_mut().zip(kind_rule) {
+                            *slot = b.ins().select(applies, k, *slot);
                         }
-                        chosen
                     }
-                    Some(_) | None => here,
-                });
-            }
-            fields.map(|[no_objection, num, den, extra, strict, of_all]| Counted {
-                no_objection,
-                num,
-                den,
-                extra,
-                strict,
-                of_all,
-                member_count,
-            })
-        };
+                    fields = Some(match fields {
+                        Some(before) if *from != i32::MIN => {
+                            let in_force = b
+                                .ins()
+                                .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(*from));
+                            let mut chosen = before;
+                            for (c, (new, old)) in chosen.iter_mut().zip(here.iter().zip(before.iter())) {
+                                *c = b.ins().select(in_force, *new, *old);
+                            }
+                            chosen
+                        }
+                        Some(_) | None => here,
+                    });
+                }
+                fields.map(|[no_objection, num, den, extra, strict, of_all]| Counted {
+                    no_objection,
+                    num,
+                    den,
+                    extra,
+                    strict,
+                    of_all,
+                    member_count,
+                })
+            };
         // A policy that never states a quorum (the Almaty modalities) pays nothing for one.
-        let quorum = if folded.versions.iter().all(|(_, v)| v.quorum == QuorumFold::None) {
+        let quorum = if folded
+            .versions
+            .iter()
+            .all(|(_, v)| v.quorum == QuorumFold::None && v.by_kind.iter().all(|(_, q, _)| *q == QuorumFold::None))
+        {
             None
         } else {
             let is_count = b.ins().icmp_imm_s(IntCC::Equal, mode, 1);
@@ -1399,8 +1428,19 @@ impl Emitter<'_> {
         let mut chosen = vec![zero; folded.words];
         for (from, version) in &folded.versions {
             let r = right(version);
-            let mut here = vec![if r.all { ones } else { zero }; folded.words];
-            if !r.all {
+            // Whether every observer has the right at the kind.
+            let mut all = b.ins().iconst(types::I8, 0);
+            for (at, yes) in &r.all {
+                let yes = b.ins().iconst(types::I8, i64::from(*yes));
+                all = if at.is_empty() {
+                    yes
+                } else {
+                    let applies = kind_in(b, at, meeting_kind);
+                    b.ins().select(applies, yes, all)
+                };
+            }
+            let mut here = vec![zero; folded.words];
+            {
                 for (at, group) in &r.named {
                     let applies = kind_in(b, at, meeting_kind);
                     let parties = group_words(b, group, day);
@@ -1418,6 +1458,9 @@ impl Emitter<'_> {
                         let picked = b.ins().select(applies, rest, zero);
                         *slot = b.ins().bor(*slot, picked);
                     }
+                }
+                for slot in &mut here {
+                    *slot = b.ins().select(all, ones, *slot);
                 }
             }
             if *from == i32::MIN {

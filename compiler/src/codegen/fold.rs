@@ -68,6 +68,9 @@ pub struct VersionFold {
     pub allowed: Vec<u64>,
     pub quorum: QuorumFold,
     pub rule: RuleFold,
+    /// The quorum and rule at meetings of some kinds (`decisions at K`), in
+    /// the order stated: a later one for a kind holds.
+    pub by_kind: Vec<(Vec<ir::MeetingKindId>, QuorumFold, RuleFold)>,
     /// The observers who take part in decisions (present, their objections
     /// and votes count).
     pub deciders: RightFold,
@@ -86,14 +89,21 @@ pub struct VersionFold {
 /// (`named_any`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RightFold {
-    pub all: bool,
+    /// Every observer has the right: at every kind (the first entry, with
+    /// no kinds), then at the kinds of each later entry, which overrides.
+    pub all: Vec<(Vec<ir::MeetingKindId>, bool)>,
     pub named: Vec<(Vec<ir::MeetingKindId>, GroupEpochs)>,
     pub rule: Option<Vec<ir::MeetingKindId>>,
     pub named_any: GroupEpochs,
 }
 
 impl RightFold {
-    fn of(v: &ir::Version, words: usize, all: bool, right: impl Fn(&ir::ObserverRights) -> bool) -> RightFold {
+    fn of(
+        v: &ir::Version,
+        words: usize,
+        all: Vec<(Vec<ir::MeetingKindId>, bool)>,
+        right: impl Fn(&ir::ObserverRights) -> bool,
+    ) -> RightFold {
         // Rosters as groups: one per distinct set of kinds with the right.
         let span = |m: &ir::Membership| match m.kind {
             ir::MembershipKind::Observer { from, until } => Some(ir::GroupSpan {
@@ -141,7 +151,7 @@ impl RightFold {
 
     /// Whether no observer ever has the right.
     pub fn is_none(&self) -> bool {
-        !self.all && self.named.is_empty() && self.rule.is_none()
+        self.all.iter().all(|(_, all)| !all) && self.named.is_empty() && self.rule.is_none()
     }
 }
 
@@ -260,20 +270,34 @@ pub fn fold(bundle: &ir::Bundle, tables: &Tables) -> Result<Folded, FoldError> {
                         .fold(u64::MAX, |all, m| all & m)
                 })
                 .collect();
-            let quorum = match v.consensus.quorum {
+            let quorum = |c: &ir::Consensus| match c.quorum {
                 None => QuorumFold::None,
                 Some(ir::Quorum::Count(n)) => QuorumFold::Count(n),
                 Some(ir::Quorum::Ratio(a, b)) => QuorumFold::Ratio(a, b),
             };
-            let rule = RuleFold::of(v.consensus.rule, v.consensus.of_all_members);
+            let rule = |c: &ir::Consensus| RuleFold::of(c.rule, c.of_all_members);
+            let by_kind = v
+                .kind_rules
+                .iter()
+                .map(|r| (r.kinds.clone(), quorum(&r.consensus), rule(&r.consensus)))
+                .collect();
+            // Observers decide where the rule at the kind says so.
+            let all_decide = std::iter::once((Vec::new(), v.consensus.observers_decide))
+                .chain(
+                    v.kind_rules
+                        .iter()
+                        .map(|r| (r.kinds.clone(), r.consensus.observers_decide)),
+                )
+                .collect();
             (
                 from,
                 VersionFold {
                     allowed,
-                    quorum,
-                    rule,
-                    deciders: RightFold::of(v, tables.epochs.words, v.consensus.observers_decide, |r| r.decide),
-                    speakers: RightFold::of(v, tables.epochs.words, false, |r| r.speak),
+                    quorum: quorum(&v.consensus),
+                    rule: rule(&v.consensus),
+                    by_kind,
+                    deciders: RightFold::of(v, tables.epochs.words, all_decide, |r| r.decide),
+                    speakers: RightFold::of(v, tables.epochs.words, vec![(Vec::new(), false)], |r| r.speak),
                     // A group the bundle does not have has no parties, as
                     // the interpreter reads it.
                     bodies: v
