@@ -1485,15 +1485,23 @@ impl<'b> Interpreter<'b> {
                 chair: Some(c),
                 start,
                 end,
-            }) => Explanation::leaf(
-                format!(
-                    "{} was {how} from {} for a term until {}",
-                    self.party_name(c),
-                    date::format(start),
-                    date::format(end)
-                ),
-                Some(&d.cite),
-            ),
+            }) => {
+                // What the history holds behind the taking of office: a
+                // valid election, or a gap the rules bridge by following the
+                // record (the audit asks for the missing record).
+                let took_office = b.history.handovers.iter().rfind(|h| h.to == c && h.day == start);
+                let (name, from, until) = (self.party_name(c), date::format(start), date::format(end));
+                let fact = match took_office.map(|h| tables::designation_breach(b, &self.tables().valid_records, d, h)) {
+                    Some(Some(tables::DesignationBreach::NoRecordedDecision)) => format!(
+                        "{name} took office on {from} as the history records it, with no decision recorded: the text has the chair {how}, and the rules follow the record, for a term until {until}"
+                    ),
+                    Some(Some(tables::DesignationBreach::CandidacyUnrecorded { .. })) => format!(
+                        "{name} was {how} from {from} for a term until {until}; no candidacy is recorded (the rules follow the election)"
+                    ),
+                    Some(_) | None => format!("{name} was {how} from {from} for a term until {until}"),
+                };
+                Explanation::leaf(fact, Some(&d.cite))
+            }
             Some(Term { chair: None, start, .. }) => Explanation::leaf(
                 format!(
                     "no chair was {how} for the term from {}: the office is vacant",
