@@ -85,6 +85,8 @@ pub enum NTy {
     Parties,
     Meeting,
     Decision,
+    /// A named group, by its index.
+    Group,
 }
 
 impl NTy {
@@ -104,9 +106,7 @@ impl NTy {
             ir::Type::Set(_) => return not_native("a set of values other than parties"),
             ir::Type::Duration => return not_native("a duration that is not a literal"),
             ir::Type::Violation => return not_native("a violation"),
-            ir::Type::Group => {
-                return not_native("a group passed as a value (native code takes `group(G, d)` with G named)")
-            }
+            ir::Type::Group => NTy::Group,
         })
     }
 
@@ -128,7 +128,7 @@ impl NTy {
             V::Set(_) => return not_native("a set of values other than parties"),
             V::Duration(_) => return not_native("a duration value"),
             V::Violation(_) => return not_native("a violation"),
-            V::Group(_) => return not_native("a group passed as a value"),
+            V::Group(_) => NTy::Group,
         })
     }
 
@@ -137,9 +137,14 @@ impl NTy {
         match self {
             NTy::Bool => types::I8,
             NTy::Int => types::I64,
-            NTy::Date | NTy::Party | NTy::Status | NTy::MeetingKind | NTy::DecisionKind | NTy::None | NTy::Duration => {
-                types::I32
-            }
+            NTy::Date
+            | NTy::Party
+            | NTy::Status
+            | NTy::MeetingKind
+            | NTy::DecisionKind
+            | NTy::Group
+            | NTy::None
+            | NTy::Duration => types::I32,
             NTy::Parties | NTy::Meeting | NTy::Decision => ptr,
         }
     }
@@ -476,6 +481,7 @@ fn slots_function<M: Module>(
                 | NTy::Status
                 | NTy::MeetingKind
                 | NTy::DecisionKind
+                | NTy::Group
                 | NTy::None => {
                     let raw = b.ins().load(types::I64, flags.read, slots, offset);
                     let value = match t.scalar(ptr) {
@@ -933,9 +939,7 @@ impl<M: Module> Fx<'_, '_, M> {
             Expr::Status(s) => NVal::Scalar(self.i32(b, status_code(*s)), NTy::Status),
             Expr::MeetingKind(k) => NVal::Scalar(self.i32(b, i64::from(*k)), NTy::MeetingKind),
             Expr::DecisionKind(k) => NVal::Scalar(self.i32(b, i64::from(*k)), NTy::DecisionKind),
-            Expr::Group(_) => {
-                return not_native("a group passed as a value (native code takes `group(G, d)` with G named)")
-            }
+            Expr::Group(g) => NVal::Scalar(self.i32(b, i64::from(*g)), NTy::Group),
             Expr::MeetingRecord(i) => {
                 let (bundle, layout) = (self.bundle, self.layout);
                 let m = bundle
@@ -1024,12 +1028,33 @@ impl<M: Module> Fx<'_, '_, M> {
                 NVal::Record(base, NTy::Decision)
             }
             Expr::Builtin(Builtin::Group, args) => {
-                let (Some(Expr::Group(g)), Some(day)) = (args.first(), args.get(1)) else {
-                    return not_native("group(G, d) with G not named");
+                let (Some(group), Some(day)) = (args.first(), args.get(1)) else {
+                    return not_native("group() without its two arguments");
                 };
                 let d = self.compile(b, day, locals)?;
                 let d = self.day_or_none(&d)?;
-                self.group_at(b, *g, d)?
+                match group {
+                    Expr::Group(g) => self.group_at(b, *g, d)?,
+                    // A group given as a value: each group's parties, the
+                    // one it names selected.
+                    other => {
+                        let NVal::Scalar(index, NTy::Group) = self.compile(b, other, locals)? else {
+                            return not_native("group() of a non-group");
+                        };
+                        let zero = b.ins().iconst(types::I64, 0);
+                        let mut out = vec![zero; self.e.folded.words];
+                        for g in 0..self.e.folded.groups.len() as u32 {
+                            let NVal::Parties(words, _) = self.group_at(b, g, d)? else {
+                                return not_native("a group's parties");
+                            };
+                            let is = b.ins().icmp_imm_s(IntCC::Equal, index, i64::from(g));
+                            for (slot, word) in out.iter_mut().zip(words) {
+                                *slot = b.ins().select(is, word, *slot);
+                            }
+                        }
+                        NVal::Parties(out, b.ins().iconst(types::I8, 0))
+                    }
+                }
             }
             Expr::Builtin(builtin, args) => {
                 let mut values = Vec::with_capacity(args.len());
@@ -2111,6 +2136,8 @@ pub fn encode(value: &charter_runtime::Value, ty: NTy, layout: Layout, bundle: &
         (NTy::Status, V::Status(s)) => word32(status_code(*s) as i32),
         (NTy::MeetingKind, V::MeetingKind(k)) => word32(i32::try_from(*k).ok()?),
         (NTy::DecisionKind, V::DecisionKind(k)) => word32(i32::try_from(*k).ok()?),
+        // A group the policy does not have is not one native code selects.
+        (NTy::Group, V::Group(g)) if (*g as usize) < bundle.groups.len() => word32(i32::try_from(*g).ok()?),
         (NTy::Date | NTy::Party | NTy::Status | NTy::None, V::None) => word32(i32::MIN),
         (NTy::Parties, V::Set(items)) => {
             let mut parties = Vec::new();
@@ -2202,6 +2229,7 @@ pub fn decode(out: &[u64], ty: NTy, layout: Layout, bundle: &ir::Bundle) -> Opti
         }
         NTy::MeetingKind => V::MeetingKind(small as u32),
         NTy::DecisionKind => V::DecisionKind(small as u32),
+        NTy::Group => V::Group(small as u32),
         NTy::None => V::None,
         NTy::Duration => return None,
         NTy::Parties => {

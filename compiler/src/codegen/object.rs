@@ -38,9 +38,14 @@ fn c_param(t: NTy) -> &'static str {
     match t {
         NTy::Bool => "uint8_t",
         NTy::Int => "int64_t",
-        NTy::Date | NTy::Party | NTy::Status | NTy::MeetingKind | NTy::DecisionKind | NTy::None | NTy::Duration => {
-            "int32_t"
-        }
+        NTy::Date
+        | NTy::Party
+        | NTy::Status
+        | NTy::MeetingKind
+        | NTy::DecisionKind
+        | NTy::Group
+        | NTy::None
+        | NTy::Duration => "int32_t",
         NTy::Meeting => "const struct charter_meeting *",
         NTy::Decision => "const struct charter_decision_value *",
         NTy::Parties => "const uint64_t *",
@@ -58,6 +63,7 @@ fn c_out(t: NTy) -> &'static str {
         | NTy::Status
         | NTy::MeetingKind
         | NTy::DecisionKind
+        | NTy::Group
         | NTy::None
         | NTy::Duration
         | NTy::Meeting
@@ -74,6 +80,7 @@ fn type_name(t: NTy) -> &'static str {
         NTy::Status => "status",
         NTy::MeetingKind => "meeting_kind",
         NTy::DecisionKind => "decision_kind",
+        NTy::Group => "group",
         NTy::None => "none",
         NTy::Duration => "duration",
         NTy::Parties => "set<party>",
