@@ -467,6 +467,11 @@ pub enum EventKind {
         /// The meeting and decision that decided it, by name.
         decided_by: Option<(String, String)>,
     },
+    /// The chair's office recorded vacant from `on`.
+    Vacancy {
+        on: Day,
+        precision: ir::Precision,
+    },
     SilenceBroken {
         party: PartyId,
         on: Day,

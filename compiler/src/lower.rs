@@ -635,6 +635,15 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 let text = format!("the chair is handed over to {}{by}", code(*to));
                 (*on, "chair", text, *precision)
             }
+            hir::EventKind::Vacancy { on, precision } => {
+                history.vacancies.push(ir::Vacancy {
+                    day: *on,
+                    precision: *precision,
+                    sources: sources.clone(),
+                    inferred: inferred.clone(),
+                });
+                (*on, "chair", "the chair's office is vacant".to_string(), *precision)
+            }
             hir::EventKind::SilenceBroken {
                 party,
                 on,

@@ -212,11 +212,12 @@ pub struct TermRow {
 /// the next.
 #[derive(Debug, Clone, Serialize)]
 pub struct OfficeRow {
-    pub party: String,
+    /// Who took office; none for a recorded vacancy.
+    pub party: Option<String>,
     /// The first day, as the source dates it (`in 2016-11`).
     pub from: String,
     pub until: Option<String>,
-    /// `elected` or `handed over`.
+    /// `elected`, `handed over` or `vacant`.
     pub how: String,
     /// The recorded decision behind it, if any, and whether it is valid.
     pub decision: Option<String>,
@@ -417,20 +418,45 @@ pub fn build(
     // The recorded office: each taking of office by the horizon, in order.
     let mut offices: Vec<&ir::Handover> = bundle.history.handovers.iter().filter(|h| h.day <= until).collect();
     offices.sort_by_key(|h| h.day);
-    let recorded_chair: Vec<OfficeRow> = offices
+    let mut vacancies: Vec<&ir::Vacancy> = bundle.history.vacancies.iter().filter(|v| v.day <= until).collect();
+    vacancies.sort_by_key(|v| v.day);
+    // The rows in day order: of a vacancy and a taking of office on one
+    // day, the vacancy first (the taking of office fills it).
+    let mut rows: Vec<(Day, Precision, Result<&ir::Handover, &ir::Vacancy>)> = vacancies
+        .iter()
+        .map(|v| (v.day, v.precision, Err(*v)))
+        .chain(offices.iter().map(|h| (h.day, h.precision, Ok(*h))))
+        .collect();
+    rows.sort_by_key(|(day, _, _)| *day);
+    let recorded_chair: Vec<OfficeRow> = rows
         .iter()
         .enumerate()
-        .map(|(i, h)| {
-            let decision = h.decision.and_then(|d| bundle.history.decisions.get(d));
-            OfficeRow {
-                party: party(h.to),
-                from: h.precision.describe(h.day),
-                until: offices.get(i + 1).map(|next| next.precision.describe(next.day)),
-                how: if h.election { "elected" } else { "handed over" }.to_string(),
-                decision: decision.map(|d| d.id.clone()),
-                decision_valid: h.decision.and_then(|d| tables.valid_records.get(d).copied()),
-                sources: h.sources.clone(),
-                inferred: h.inferred.clone(),
+        .map(|(i, (day, precision, record))| {
+            let until = rows.get(i + 1).map(|(next, p, _)| p.describe(*next));
+            match record {
+                Ok(h) => {
+                    let decision = h.decision.and_then(|d| bundle.history.decisions.get(d));
+                    OfficeRow {
+                        party: Some(party(h.to)),
+                        from: precision.describe(*day),
+                        until,
+                        how: if h.election { "elected" } else { "handed over" }.to_string(),
+                        decision: decision.map(|d| d.id.clone()),
+                        decision_valid: h.decision.and_then(|d| tables.valid_records.get(d).copied()),
+                        sources: h.sources.clone(),
+                        inferred: h.inferred.clone(),
+                    }
+                }
+                Err(v) => OfficeRow {
+                    party: None,
+                    from: precision.describe(*day),
+                    until,
+                    how: "vacant".to_string(),
+                    decision: None,
+                    decision_valid: None,
+                    sources: v.sources.clone(),
+                    inferred: v.inferred.clone(),
+                },
             }
         })
         .collect();
@@ -441,11 +467,18 @@ pub fn build(
     let terms = interp.terms_before(until.saturating_add(1))?;
     // Each recorded taking of office by day: who, the first day its record
     // allows, the last.
-    let mut offices_in_time: Vec<(ir::PartyId, Day, Day)> = bundle
+    let mut offices_in_time: Vec<(Option<ir::PartyId>, Day, Day)> = bundle
         .history
         .handovers
         .iter()
-        .map(|h| (h.to, h.day, h.precision.latest(h.day)))
+        .map(|h| (Some(h.to), h.day, h.precision.latest(h.day)))
+        .chain(
+            bundle
+                .history
+                .vacancies
+                .iter()
+                .map(|v| (None, v.day, v.precision.latest(v.day))),
+        )
         .collect();
     offices_in_time.sort_by_key(|(_, day, _)| *day);
     let designated = bundle.versions.iter().any(|v| v.designation.is_some());
@@ -455,13 +488,26 @@ pub fn build(
         .find_map(|v| v.permanent.as_ref())
         .filter(|p| p.parties.len() > 1);
     for t in &terms {
-        let mut recorded: Vec<ir::PartyId> = tables.recorded_chair(t.start).into_iter().collect();
+        // The recorded office when the term starts (a chair, or a recorded
+        // vacancy), then each change during it; a vacancy departs from the
+        // rules as another chair does.
+        let at_start = tables.recorded.partition_point(|(day, _)| *day <= t.start);
+        let mut recorded: Vec<Option<ir::PartyId>> = at_start
+            .checked_sub(1)
+            .and_then(|i| tables.recorded.get(i))
+            .map(|(_, p)| *p)
+            .into_iter()
+            .collect();
         for (day, p) in &tables.recorded {
             if *day > t.start && *day < t.end && *day <= until && recorded.last() != Some(p) {
                 recorded.push(*p);
             }
         }
-        let departs = !recorded.is_empty() && recorded.iter().any(|p| Some(*p) != t.chair);
+        let departs = recorded.iter().any(|p| *p != t.chair);
+        let recorded: Vec<String> = recorded
+            .iter()
+            .map(|p| p.map_or_else(|| "vacant".to_string(), party))
+            .collect();
         // Certain where some day of the term has, whichever day each
         // record's window puts it on, a recorded chair other than the
         // rules': an office is certainly held from the last day its record
@@ -480,7 +526,7 @@ pub fn build(
                 let certain_until = offices_in_time
                     .get(i + 1)
                     .map_or(Day::MAX, |(_, next_day, _)| *next_day);
-                Some(*to) != t.chair
+                *to != t.chair
                     && *certain_from < certain_until.min(t.end)
                     && t.start < certain_until
                     && (*certain_from).max(t.start) < certain_until.min(t.end)
@@ -490,7 +536,7 @@ pub fn build(
             end: date::format(t.end),
             chair: t.chair.map(party),
             chairs: co_chairs.map_or_else(|| t.chair.into_iter().map(party).collect(), |p| parties(&p.parties)),
-            recorded: parties(&recorded),
+            recorded,
             departs,
             departs_certainly,
         });
@@ -595,7 +641,7 @@ pub fn build(
             if previous.to == h.to {
                 continue;
             }
-            let Some((order, term)) = tables.rotation_after(bundle, previous.to, h.day) else {
+            let Some((order, _)) = tables.rotation_after(bundle, previous.to, h.day) else {
                 continue;
             };
             // Declines recorded for a turn since the outgoing chair took office.
@@ -671,19 +717,49 @@ pub fn build(
                     )
                 });
             }
-            // The outgoing chair's time in office against the term in force.
-            let Some(term) = term else { continue };
+        }
+        // Each recorded office against the term in force: it ends at the
+        // next taking of office by another state, or at a vacancy recorded
+        // before it (an office ended with no successor).
+        for (i, previous) in offices.iter().enumerate() {
+            let next = offices.get(i + 1);
+            if next.is_some_and(|h| h.to == previous.to) {
+                continue;
+            }
+            let vacancy = vacancies
+                .iter()
+                .find(|v| v.day > previous.day && next.is_none_or(|h| v.day < h.day));
+            let (end_day, end_precision, end_sources, end_inferred, authorised, next_to) = match (vacancy, next) {
+                (Some(v), _) => (v.day, v.precision, &v.sources, &v.inferred, false, None),
+                (None, Some(h)) => (
+                    h.day,
+                    h.precision,
+                    &h.sources,
+                    &h.inferred,
+                    tables.decided(h.decision),
+                    Some(h.to),
+                ),
+                (None, None) => continue,
+            };
+            let Some((_, Some(term))) = tables.rotation_after(bundle, previous.to, end_day) else {
+                continue;
+            };
             let Some(term_end) = date::add(previous.day, term, 1) else {
                 continue;
             };
             let (earliest_start, latest_start) = (previous.day, previous.precision.latest(previous.day));
-            let (earliest_end, latest_end) = (h.day, h.precision.latest(h.day));
+            let (earliest_end, latest_end) = (end_day, end_precision.latest(end_day));
             let latest_term_end = date::add(latest_start, term, 1).unwrap_or(term_end);
             let held = format!(
-                "{} held the chair from {} to {}",
+                "{} held the chair from {} to {}{}",
                 party(previous.to),
                 previous.precision.describe(previous.day),
-                h.precision.describe(h.day)
+                end_precision.describe(end_day),
+                if vacancy.is_some() {
+                    " (the office then recorded vacant)"
+                } else {
+                    ""
+                }
             );
             let term_text = charter_runtime::value::duration_text(&term);
             // Extensions recorded of the outgoing chair's office: a valid
@@ -700,50 +776,50 @@ pub fn build(
                 .map(|e| e.until)
                 .max();
             let extension_note = match (extended_to, extensions.first()) {
-                (Some(to), _) => format!(", and than the extension a valid decision made (until {})", date::format(to)),
-                (None, Some(e)) => format!(
-                    ", and no valid decision extended it (an extension until {} is recorded, but no valid decision made it)",
-                    e.precision.describe(e.until)
-                ),
-                (None, None) => ", and no valid decision extended it".to_string(),
-            };
+            (Some(to), _) => format!(", and than the extension a valid decision made (until {})", date::format(to)),
+            (None, Some(e)) => format!(
+                ", and no valid decision extended it (an extension until {} is recorded, but no valid decision made it)",
+                e.precision.describe(e.until)
+            ),
+            (None, None) => ", and no valid decision extended it".to_string(),
+        };
             let within_extension = extended_to.is_some_and(|to| latest_end <= to);
             if !authorised && !within_extension && latest_end > term_end {
                 let certain = earliest_end > latest_term_end;
                 findings.push(Finding {
-                    certainty: if certain { Certainty::Certain } else { Certainty::Possible },
-                    clause: Some(clause.clone()),
-                    parties: vec![party(previous.to)],
-                    sources: previous.sources.iter().chain(&h.sources).cloned().collect(),
-                    inferred: previous.inferred.iter().chain(&h.inferred).cloned().collect(),
-                    ..finding(
-                        FindingCode::TermOverrun,
-                        Severity::Violation,
-                        term_end,
-                        format!(
-                            "{held}, longer than the term in force ({term_text}, § {clause}: it would end on {}){extension_note}",
-                            date::format(term_end)
-                        ),
-                    )
-                });
+                certainty: if certain { Certainty::Certain } else { Certainty::Possible },
+                clause: Some(clause.clone()),
+                parties: vec![party(previous.to)],
+                sources: previous.sources.iter().chain(end_sources).cloned().collect(),
+                inferred: previous.inferred.iter().chain(end_inferred).cloned().collect(),
+                ..finding(
+                    FindingCode::TermOverrun,
+                    Severity::Violation,
+                    term_end,
+                    format!(
+                        "{held}, longer than the term in force ({term_text}, § {clause}: it would end on {}){extension_note}",
+                        date::format(term_end)
+                    ),
+                )
+            });
             } else if !authorised && earliest_end < term_end && latest_end < latest_term_end {
                 let certain = latest_end < term_end && earliest_start == latest_start;
                 findings.push(Finding {
-                    certainty: if certain { Certainty::Certain } else { Certainty::Possible },
-                    clause: Some(clause.clone()),
-                    parties: vec![party(previous.to), party(h.to)],
-                    sources: previous.sources.iter().chain(&h.sources).cloned().collect(),
-                    inferred: previous.inferred.iter().chain(&h.inferred).cloned().collect(),
-                    ..finding(
-                        FindingCode::TermCutShort,
-                        Severity::Advisory,
-                        earliest_end,
-                        format!(
-                            "{held}, shorter than the term in force ({term_text}, § {clause}: it would end on {}), and no valid decision ended it early",
-                            date::format(term_end)
-                        ),
-                    )
-                });
+                certainty: if certain { Certainty::Certain } else { Certainty::Possible },
+                clause: Some(clause.clone()),
+                parties: std::iter::once(previous.to).chain(next_to).map(party).collect(),
+                sources: previous.sources.iter().chain(end_sources).cloned().collect(),
+                inferred: previous.inferred.iter().chain(end_inferred).cloned().collect(),
+                ..finding(
+                    FindingCode::TermCutShort,
+                    Severity::Advisory,
+                    earliest_end,
+                    format!(
+                        "{held}, shorter than the term in force ({term_text}, § {clause}: it would end on {}), and no valid decision ended it early",
+                        date::format(term_end)
+                    ),
+                )
+            });
             }
         }
     }
@@ -1802,10 +1878,11 @@ pub fn render_text(report: &Report) -> String {
     if !report.recorded_chair.is_empty() {
         line("  recorded:".to_string());
         for o in &report.recorded_chair {
-            let until = o
-                .until
-                .as_deref()
-                .map_or_else(|| " .. (in office)".to_string(), |u| format!(" .. {u}"));
+            let until = match (o.until.as_deref(), &o.party) {
+                (Some(u), _) => format!(" .. {u}"),
+                (None, Some(_)) => " .. (in office)".to_string(),
+                (None, None) => " .. (still vacant)".to_string(),
+            };
             let decision = match (&o.decision, o.decision_valid) {
                 (Some(d), Some(false)) => format!(" by decision `{d}` (invalid)"),
                 (Some(d), _) => format!(" by decision `{d}`"),
@@ -1814,7 +1891,7 @@ pub fn render_text(report: &Report) -> String {
             line(format!(
                 "    {}{until}  {}  {}{decision}{}{}",
                 o.from,
-                o.party,
+                o.party.as_deref().unwrap_or("(none)"),
                 o.how,
                 o.inferred
                     .as_ref()

@@ -824,6 +824,7 @@ impl Resolver<'_, '_, '_> {
                 | RecordKind::Designation { .. }
                 | RecordKind::SilenceBroken { .. }
                 | RecordKind::Handover { .. }
+                | RecordKind::Vacancy { .. }
                 | RecordKind::Joined { .. }
                 | RecordKind::Candidacy { .. }
                 | RecordKind::Status { .. }
@@ -1693,6 +1694,12 @@ impl Resolver<'_, '_, '_> {
                     })
                 })()
             }
+            RecordKind::Vacancy { on } => (|| {
+                Some(hir::EventKind::Vacancy {
+                    on: day(&on.date)?,
+                    precision: precision(on.precision)?,
+                })
+            })(),
             RecordKind::Status {
                 party,
                 becomes,

@@ -456,6 +456,7 @@ fn record_specs(record: &Record) -> Vec<&DateSpec> {
         | RecordKind::Joined { on, .. }
         | RecordKind::Candidacy { on, .. }
         | RecordKind::Handover { on, .. }
+        | RecordKind::Vacancy { on }
         | RecordKind::Extension { until: on, .. }
         | RecordKind::Status { on, .. }
         | RecordKind::Snapshot { on, .. } => vec![on],
@@ -545,6 +546,7 @@ fn record_dates(record: &Record, out: &mut Vec<DateLit>) {
         | RecordKind::Joined { on, .. }
         | RecordKind::Candidacy { on, .. } => spec_dates(on, out),
         RecordKind::Handover { on, .. }
+        | RecordKind::Vacancy { on }
         | RecordKind::Extension { until: on, .. }
         | RecordKind::Status { on, .. }
         | RecordKind::Snapshot { on, .. } => spec_dates(on, out),

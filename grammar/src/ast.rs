@@ -621,6 +621,10 @@ pub enum RecordKind {
         on: DateSpec,
         decided_by: Option<(Ident, Ident)>,
     },
+    /// `vacancy in 2013-05`: the chair's office vacant from that day
+    Vacancy {
+        on: DateSpec,
+    },
     /// `extension KAZ until 2016-10-01 [by meeting M decision D]`
     Extension {
         party: Ident,

@@ -1292,6 +1292,7 @@ impl Builder {
                     _ => None,
                 },
             },
+            Rule::vacancy_record => RecordKind::Vacancy { on: spec_at(0) },
             Rule::extension_record => RecordKind::Extension {
                 party: one_ident(0),
                 until: spec_at(1),

@@ -1413,15 +1413,33 @@ impl<'b> Interpreter<'b> {
         }
     }
 
-    /// The record that puts the recorded chair in office on `day`.
+    /// The record that puts the recorded chair in office on `day`, or
+    /// that records the office vacant.
     fn recorded_office(&self, day: Day) -> Option<Explanation> {
-        let h = self
-            .bundle
-            .history
-            .handovers
+        let history = &self.bundle.history;
+        let h = history.handovers.iter().filter(|h| h.day <= day).max_by_key(|h| h.day);
+        // A taking of office on the day of a vacancy fills it.
+        let vacancy = history
+            .vacancies
             .iter()
-            .filter(|h| h.day <= day)
-            .max_by_key(|h| h.day)?;
+            .filter(|v| v.day <= day && h.is_none_or(|h| v.day > h.day))
+            .max_by_key(|v| v.day);
+        if let Some(v) = vacancy {
+            let sources = if v.sources.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", v.sources.join("; "))
+            };
+            return Some(Explanation::leaf(
+                format!(
+                    "the history records the chair's office vacant {}{}{sources}",
+                    if v.precision.is_exact() { "from " } else { "" },
+                    v.precision.describe(v.day)
+                ),
+                None,
+            ));
+        }
+        let h = h?;
         let how = if h.election {
             "was elected chair"
         } else {

@@ -568,6 +568,10 @@ pub struct History {
     /// recorded decision (`elects X from D`). The rules' terms follow only
     /// those decided by a valid decision; all of them are the recorded view.
     pub handovers: Vec<Handover>,
+    /// The chair's office recorded vacant (`vacancy in 2013-05`): an office
+    /// that ended with no successor, until the next taking of office.
+    #[serde(default)]
+    pub vacancies: Vec<Vacancy>,
     /// Party, day, and whether it became an observer (else none).
     pub silences: Vec<(PartyId, Day, bool)>,
     pub joins: Vec<(PartyId, Day)>,
@@ -678,6 +682,32 @@ pub struct FurtherDecision {
     pub what: String,
     pub outcome: Further,
     pub detail: Option<String>,
+}
+
+impl History {
+    /// The recorded office over time: each taking of office (`Some`) and
+    /// each recorded vacancy (`None`), in day order. Of two records on one
+    /// day, a taking of office wins over a vacancy, and of two takings of
+    /// office the later in the history.
+    pub fn recorded_offices(&self) -> Vec<(Day, Option<PartyId>)> {
+        let mut offices: Vec<(Day, Option<PartyId>)> = self
+            .vacancies
+            .iter()
+            .map(|v| (v.day, None))
+            .chain(self.handovers.iter().map(|h| (h.day, Some(h.to))))
+            .collect();
+        offices.sort_by_key(|(day, _)| *day);
+        offices
+    }
+}
+
+/// The chair's office recorded vacant from a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vacancy {
+    pub day: Day,
+    pub precision: Precision,
+    pub sources: Vec<String>,
+    pub inferred: Option<Inferred>,
 }
 
 /// A chair's office extended until a day, as recorded.

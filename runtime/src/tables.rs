@@ -263,8 +263,9 @@ pub struct Tables {
     /// valid recorded decision decided, as (party, until), sorted by day.
     pub extended: Vec<(PartyId, Day)>,
     /// The recorded view of the chair: every recorded taking of office as
-    /// (day, party), sorted; on a day with two, the later record wins.
-    pub recorded: Vec<(Day, PartyId)>,
+    /// (day, party) and every recorded vacancy as (day, none), sorted (see
+    /// [`ir::History::recorded_offices`]).
+    pub recorded: Vec<(Day, Option<PartyId>)>,
     /// Per party, the changes of status a valid recorded decision made, as
     /// (day, status, index of the change in `history.status_changes`),
     /// sorted by day: the rules' status follows them.
@@ -447,9 +448,7 @@ impl Tables {
             .map(|e| (e.party, e.until))
             .collect();
         extended.sort_by_key(|(_, until)| *until);
-        let mut recorded: Vec<(Day, PartyId)> = bundle.history.handovers.iter().map(|h| (h.day, h.to)).collect();
-        // Stable: of two records on one day, the later in the history wins.
-        recorded.sort_by_key(|(day, _)| *day);
+        let recorded = bundle.history.recorded_offices();
         let terms = Walker::terms(bundle, &epochs, &honoured, &extended);
         Tables {
             party_count,
@@ -491,7 +490,10 @@ impl Tables {
     /// recorded taking of office on or before `day`, whatever the rules say.
     pub fn recorded_chair(&self, day: Day) -> Option<PartyId> {
         let after = self.recorded.partition_point(|(d, _)| *d <= day);
-        after.checked_sub(1).and_then(|i| self.recorded.get(i)).map(|(_, p)| *p)
+        after
+            .checked_sub(1)
+            .and_then(|i| self.recorded.get(i))
+            .and_then(|(_, p)| *p)
     }
 
     /// What the rotation says of a taking of office on `day` after

@@ -1401,10 +1401,9 @@ impl<M: Module> Fx<'_, '_, M> {
             }
             Builtin::RecordedChair => {
                 // A few records: one comparison each, in day order, so the
-                // last taking of office on or before the day wins.
-                let mut recorded: Vec<(ir::Day, ir::PartyId)> =
-                    self.bundle.history.handovers.iter().map(|h| (h.day, h.to)).collect();
-                recorded.sort_by_key(|(day, _)| *day);
+                // last taking of office (or vacancy) on or before the day
+                // wins.
+                let recorded = self.bundle.history.recorded_offices();
                 if recorded.len() > MAX_RECORDED_OFFICES {
                     return not_native(format!(
                         "recorded_chair over more than {MAX_RECORDED_OFFICES} recorded takings of office"
@@ -1414,7 +1413,10 @@ impl<M: Module> Fx<'_, '_, M> {
                 let mut v = none32;
                 for (day, party) in recorded {
                     let on_or_after = b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(day));
-                    let p = self.i32(b, i64::from(party));
+                    let p = match party {
+                        Some(party) => self.i32(b, i64::from(party)),
+                        None => none32,
+                    };
                     v = b.ins().select(on_or_after, p, v);
                 }
                 let d_none = b.ins().icmp_imm_s(IntCC::Equal, d, NONE32);
