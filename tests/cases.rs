@@ -9,7 +9,9 @@ use charter_cli::{self as cli, Cli};
 use charter_tests::{cases_dir, load_case, repo_dir, reported_codes};
 use clap::Parser as _;
 
+mod diff;
 mod limits;
+mod sarif;
 mod tidy;
 
 #[test]

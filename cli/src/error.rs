@@ -42,6 +42,12 @@ pub enum CliError {
     #[error("`--until {until}` is more than {years} years after the policy's adoption")]
     #[diagnostic(code("charter::horizon-too-far"), help("give an earlier `--until`"))]
     HorizonTooFar { until: String, years: i64 },
+    #[error("git: {message}")]
+    #[diagnostic(
+        code("charter::git"),
+        help("`--base` reads the policy through git: run it inside a git work tree, and name a revision it has (a branch, a tag or a commit)")
+    )]
+    Git { message: String },
     #[error("`{0}` holds no policy")]
     #[diagnostic(code("charter::no-policy"))]
     NoPolicy(String),

@@ -8,6 +8,7 @@
 
 pub mod build;
 pub mod check;
+pub mod diff;
 pub mod error;
 pub mod eval;
 pub mod files;
@@ -51,6 +52,8 @@ pub enum Command {
     Ir(ir::IrArgs),
     /// Run every `test` block of a policy
     Test(test::TestArgs),
+    /// Say what an amendment changes: the text, the procedure, and every answer
+    Diff(diff::DiffArgs),
 }
 
 /// Which evaluator answers queries. A one-shot command answers a handful
@@ -112,5 +115,6 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write,
         Command::Report(args) => report::run(&args, out, err, color),
         Command::Ir(args) => ir::run(&args, out, err, color),
         Command::Build(args) => build::run(&args, out, err, color),
+        Command::Diff(args) => diff::run(&args, out, err, color),
     }
 }

@@ -30,6 +30,7 @@ pub mod codegen;
 pub mod codes;
 mod cycles;
 pub mod diagnostics;
+pub mod diff;
 pub mod embed;
 pub mod hir;
 mod lints;

@@ -1,0 +1,272 @@
+//! `charter diff OLD NEW` and `charter diff PATH --base REV`: what an
+//! amendment changes, for a reviewer and for CI. The comparison itself is
+//! `charter_compiler::diff`; this module reads the two sides (from files, or
+//! the base side from a git revision without touching the work tree) and
+//! picks the output and the exit status.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use charter_compiler::diff::{self, render, Input};
+use charter_compiler::SourceFile;
+use charter_runtime::date;
+
+use super::{files, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::error::CliError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// For people
+    #[default]
+    Text,
+    /// One JSON document (docs/diff.md gives its schema)
+    Json,
+    /// A summary for a pull-request comment
+    Markdown,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Exit 1 when any answer changes (text-only changes pass)
+    Changes,
+    /// Exit 1 when the audit of the recorded history has a violation the old text did not give
+    Violations,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The old policy: a file, or a directory with its amendments and
+    /// history (with `--base`: the policy in the work tree, compared with
+    /// itself at that revision)
+    pub old: PathBuf,
+    /// The new policy: a file or directory
+    #[arg(required_unless_present = "base", conflicts_with = "base")]
+    pub new: Option<PathBuf>,
+    /// Compare the policy at PATH with the same path at this git revision
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: DiffFormat,
+    /// The horizon of the chair timeline and the audit (YYYY-MM-DD; default: today)
+    #[arg(long)]
+    pub until: Option<String>,
+    /// Exit 1 on semantic changes, or on new audit violations (errors always exit 1)
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub fail_on: Option<FailOn>,
+}
+
+pub fn run(args: &DiffArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, _color: bool) -> u8 {
+    let until = match &args.until {
+        Some(text) => match date::parse(text) {
+            Some(day) => day,
+            None => {
+                crate::print_error(err, &CliError::InvalidUntil(text.clone()));
+                return EXIT_USAGE;
+            }
+        },
+        None => date::from_date(jiff::Zoned::now().date()),
+    };
+    let sides = match (&args.new, &args.base) {
+        (Some(new), _) => read_side(&args.old).and_then(|old| {
+            let new_sources = read_side(new)?;
+            Ok((
+                (args.old.display().to_string(), old),
+                (new.display().to_string(), new_sources),
+            ))
+        }),
+        (None, Some(rev)) => sources_at(rev, &args.old).and_then(|old| {
+            let new_sources = read_side(&args.old)?;
+            Ok((
+                (format!("{rev}:{}", args.old.display()), old),
+                (args.old.display().to_string(), new_sources),
+            ))
+        }),
+        (None, None) => Err(CliError::NoPolicy(args.old.display().to_string())),
+    };
+    let ((old_label, old_sources), (new_label, new_sources)) = match sides {
+        Ok(sides) => sides,
+        Err(error) => {
+            crate::print_error(err, &error);
+            return EXIT_USAGE;
+        }
+    };
+    let (old_result, new_result) = (
+        charter_compiler::check(&old_sources),
+        charter_compiler::check(&new_sources),
+    );
+    let old = Input {
+        label: old_label,
+        sources: &old_sources,
+        result: &old_result,
+    };
+    let new = Input {
+        label: new_label,
+        sources: &new_sources,
+        result: &new_result,
+    };
+    let diff = diff::diff(&old, &new, until);
+    let text = match args.format {
+        DiffFormat::Text => render::text(&diff),
+        DiffFormat::Json => serde_json::to_string_pretty(&diff).unwrap_or_default(),
+        DiffFormat::Markdown => render::markdown(&diff),
+        DiffFormat::Sarif => serde_json::to_string_pretty(&render::sarif(&diff)).unwrap_or_default(),
+    };
+    if writeln!(out, "{}", text.trim_end()).is_err() {
+        return EXIT_USAGE;
+    }
+    let s = &diff.summary;
+    let failed = s.errors > 0
+        || match args.fail_on {
+            Some(FailOn::Changes) => s.semantic,
+            Some(FailOn::Violations) => s.new_violations > 0,
+            None => false,
+        };
+    if failed {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn read_side(path: &Path) -> Result<Vec<SourceFile>, CliError> {
+    Ok(files::policy_sources(path)?)
+}
+
+/// Runs git in `dir`; its standard output, or what it said went wrong.
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, CliError> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|e| CliError::Git {
+            message: format!("cannot run git: {e}"),
+        })?;
+    if !output.status.success() {
+        return Err(CliError::Git {
+            message: format!(
+                "`git {}` failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
+        });
+    }
+    Ok(output.stdout)
+}
+
+/// The text of one file at a revision (`REV:path`, path from the top of the
+/// repository), within the size limit.
+fn show(top: &Path, rev: &str, path: &str) -> Result<String, CliError> {
+    let bytes = git(top, &["show", &format!("{rev}:{path}")])?;
+    if bytes.len() as u64 > files::MAX_FILE_BYTES {
+        return Err(CliError::File(files::FileError::TooLarge {
+            path: PathBuf::from(format!("{rev}:{path}")),
+        }));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        CliError::File(files::FileError::NotUtf8 {
+            path: PathBuf::from(format!("{rev}:{path}")),
+        })
+    })
+}
+
+/// The `.charter` files under `path` at revision `rev`, and the legal texts
+/// their policies name, read through git (the work tree is not touched).
+/// Each is named `REV:path-in-repository`.
+fn sources_at(rev: &str, path: &Path) -> Result<Vec<SourceFile>, CliError> {
+    let absolute = path.canonicalize().map_err(|error| {
+        CliError::File(files::FileError::Read {
+            path: path.to_path_buf(),
+            error,
+        })
+    })?;
+    let dir = if absolute.is_dir() {
+        absolute.clone()
+    } else {
+        absolute.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let top = String::from_utf8_lossy(&git(&dir, &["rev-parse", "--show-toplevel"])?)
+        .trim()
+        .to_string();
+    let top = PathBuf::from(top).canonicalize().map_err(|error| {
+        CliError::File(files::FileError::Read {
+            path: path.to_path_buf(),
+            error,
+        })
+    })?;
+    let relative = absolute
+        .strip_prefix(&top)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .map_err(|_| CliError::Git {
+            message: format!("`{}` is outside the repository at `{}`", path.display(), top.display()),
+        })?;
+    // Check the revision exists before listing, so a typo is an error, not
+    // an empty policy.
+    git(
+        &top,
+        &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")],
+    )?;
+    let spec = if relative.is_empty() {
+        ".".to_string()
+    } else {
+        relative.clone()
+    };
+    let listed = String::from_utf8_lossy(&git(&top, &["ls-tree", "-r", "--name-only", "-z", rev, "--", &spec])?)
+        .split('\0')
+        .filter(|name| !name.is_empty())
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    let named_file = !absolute.is_dir();
+    let mut names: Vec<String> = listed
+        .into_iter()
+        .filter(|name| named_file || name.ends_with(".charter"))
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Err(CliError::Git {
+            message: format!("no `.charter` files under `{spec}` at `{rev}`"),
+        });
+    }
+    let mut sources = Vec::new();
+    for name in &names {
+        sources.push(SourceFile::charter(format!("{rev}:{name}"), show(&top, rev, name)?));
+    }
+    // The legal texts the policies name, beside each policy file.
+    let mut legal = Vec::new();
+    for (source, name) in sources.iter().zip(&names) {
+        let Some(header) = charter_grammar::parse_policy_header(&source.text) else {
+            continue;
+        };
+        for field in &header.fields {
+            if let charter_grammar::ast::HeaderField::Source(named) = field {
+                let parent = Path::new(name).parent().unwrap_or(Path::new(""));
+                let joined = normalize(&parent.join(&named.value));
+                // A policy whose legal text is missing at that revision is
+                // reported by the checker (`charter::missing-source`).
+                if let Ok(text) = show(&top, rev, &joined) {
+                    legal.push(SourceFile::legal_text(format!("{rev}:{joined}"), text));
+                }
+            }
+        }
+    }
+    sources.extend(legal);
+    Ok(sources)
+}
+
+/// `a/./b/../c` as `a/c`, with forward slashes (a path inside a repository).
+fn normalize(path: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+            std::path::Component::CurDir | std::path::Component::RootDir | std::path::Component::Prefix(_) => {}
+        }
+    }
+    parts.join("/")
+}
