@@ -311,3 +311,144 @@ fn exhaustive_decision_counts_agree_with_the_evaluator() {
         }
     }
 }
+
+fn diff_of(old: &str, new: &str) -> charter_compiler::diff::Diff {
+    let (old_sources, new_sources) = (
+        vec![charter_compiler::SourceFile::charter("old.charter", old)],
+        vec![charter_compiler::SourceFile::charter("new.charter", new)],
+    );
+    let (old_result, new_result) = (
+        charter_compiler::check(&old_sources),
+        charter_compiler::check(&new_sources),
+    );
+    assert_eq!(
+        old_result.errors() + new_result.errors(),
+        0,
+        "{:?}{:?}",
+        old_result.diagnostics,
+        new_result.diagnostics
+    );
+    let input = |label: &str, sources, result| charter_compiler::diff::Input {
+        label: label.to_string(),
+        sources,
+        result,
+    };
+    charter_compiler::diff::diff(
+        &input("old", &old_sources, &old_result),
+        &input("new", &new_sources, &new_result),
+        charter_runtime::date::parse("2020-01-01").expect("date"),
+    )
+}
+
+/// User rules are compared over their bounded domains: a changed answer
+/// with an example argument, a rule whose domain is unbounded named as not
+/// compared, rules added and removed; a rule whose body changed but whose
+/// answers did not is no semantic change.
+#[test]
+fn rule_answers_are_compared_over_their_domains() {
+    let policy = |rules: &str| {
+        format!(
+            "charter \"Small\"\n  adopted 2013-06-05\n\n\
+             state AAA \"Aland\" sort \"Aland\"\nstate BBB \"Bland\" sort \"Bland\"\nstate DDD \"Dland\" sort \"Dland\"\n\n\
+             § 1 quote \"rules\" {{\n  members AAA, BBB from 2013-06-05\n  members DDD from 2015-01-01\n  meeting plenary \"Plenary\"\n}}\n\n{rules}\n"
+        )
+    };
+    let old = policy(
+        "rule founding(p: party): bool = member(p, 2014-01-01)\n\
+         rule member_then(p: party, d: date): bool = member(p, d)\n\
+         rule big(n: int): bool = n > 2\n\
+         rule same(p: party): bool = member(p, 2016-01-01)\n\
+         rule gone(): bool = true\n",
+    );
+    let new = policy(
+        "rule founding(p: party): bool = member(p, 2016-01-01)\n\
+         rule member_then(p: party, d: date): bool = member(p, d)\n\
+         rule big(n: int): bool = n > 3\n\
+         rule same(p: party): bool = member(p, 2017-01-01)\n\
+         rule fresh(): bool = false\n",
+    );
+    let diff = diff_of(&old, &new);
+    let rule = |name: &str| diff.rules.iter().find(|r| r.rule == name);
+    let founding = rule("founding").expect("founding changed");
+    assert_eq!(
+        (founding.change, founding.compared, founding.differing),
+        ("answers", 3, 1)
+    );
+    let example = founding.example.as_ref().expect("an example");
+    assert_eq!(example.arguments, vec![serde_json::json!("DDD")]);
+    assert_eq!(
+        (&example.before, &example.after),
+        (&serde_json::json!(false), &serde_json::json!(true))
+    );
+    assert!(rule("member_then").is_none(), "unchanged answers");
+    assert!(rule("same").is_none(), "a changed body with the same answers");
+    let big = rule("big").expect("big is named");
+    assert_eq!(big.change, "not-compared");
+    assert!(
+        big.reason.as_deref().is_some_and(|r| r.contains("int")),
+        "{:?}",
+        big.reason
+    );
+    assert_eq!(rule("gone").map(|r| r.change), Some("removed"));
+    assert_eq!(rule("fresh").map(|r| r.change), Some("added"));
+    assert!(diff.summary.semantic);
+}
+
+/// Comparing a policy with itself finds nothing, in every section.
+#[test]
+fn a_policy_does_not_differ_from_itself() {
+    let almaty = repo_dir().join("policies/almaty").display().to_string();
+    let (status, out, err) = charter(&[
+        "diff",
+        &almaty,
+        &almaty,
+        "--until",
+        "2026-01-01",
+        "--format",
+        "json",
+        "--fail-on",
+        "changes",
+    ]);
+    assert_eq!(status, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    for section in [
+        "text",
+        "procedure",
+        "chair",
+        "membership",
+        "decisions",
+        "attendance",
+        "cadence",
+        "rules",
+        "history",
+        "notes",
+    ] {
+        assert_eq!(json[section], serde_json::json!([]), "{section}");
+    }
+    assert_eq!(json["summary"]["semantic"], false);
+}
+
+/// A side with errors: they are listed with their side, nothing else is
+/// compared, and the exit status is 1.
+#[test]
+fn errors_stop_the_comparison() {
+    let almaty = repo_dir().join("policies/almaty").display().to_string();
+    let broken = scratch("broken");
+    let _ = std::fs::remove_dir_all(&broken);
+    copy_dir(&repo_dir().join("policies/almaty"), &broken);
+    let file = broken.join("modalities-2013.charter");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(
+        &file,
+        text.replacen("members KAZ, KGZ, TJK,", "members KAZ, KZG, TJK,", 1),
+    )
+    .expect("write");
+    let (status, out, _) = charter(&["diff", &almaty, &broken.display().to_string(), "--format", "json"]);
+    assert_eq!(status, 1);
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(json["diagnostics"][0]["side"], "new");
+    assert_eq!(json["diagnostics"][0]["code"], "charter::unknown-party");
+    assert_eq!(json["chair"], serde_json::json!([]));
+    assert!(json["summary"]["errors"].as_u64().is_some_and(|n| n > 0));
+    let _ = std::fs::remove_dir_all(&broken);
+}
