@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+mod diff;
 mod scale;
 
 use charter_bench::*;
@@ -68,10 +69,15 @@ fn main() {
             compile_runs: 30,
         }
     };
-    match run(&sizes).and_then(|results| Ok((results, scale::run(sizes.verify)?))) {
+    let scaled = |results| -> Result<_, String> {
+        let mut scale = scale::run(sizes.verify)?;
+        scale.extend(diff::run(sizes.verify)?);
+        Ok((results, scale))
+    };
+    match run(&sizes).and_then(scaled) {
         Ok(_) if verify => {
             println!(
-                "verified: every engine agrees with the interpreter on {CHECK_SAMPLE} inputs of W1-W3, on W5's count and on every scale policy"
+                "verified: every engine agrees with the interpreter on {CHECK_SAMPLE} inputs of W1-W3, on W5's count, on every scale policy and on every diff workload"
             );
         }
         Ok((results, scale)) => {

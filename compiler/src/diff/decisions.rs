@@ -262,6 +262,8 @@ struct Walk<'p> {
     now_valid: Found,
     members_before: i64,
     members_after: i64,
+    /// Whether counts are kept exactly (fewer than 64 parties in all).
+    exact: bool,
 }
 
 /// Running sums on each side: members present, taking part, objecting.
@@ -307,15 +309,15 @@ impl Walk<'_> {
                     - self.ln_fact.get(objecting).copied().unwrap_or_default()
                     - self.ln_fact.get(absent).copied().unwrap_or_default()
                     + absent as f64 * std::f64::consts::LN_2;
-                let exact = binomial(n, favour)
-                    .zip(binomial(n - favour, objecting))
-                    .and_then(|(a, b)| a.checked_mul(b))
-                    .and_then(|m| {
-                        1u128
-                            .checked_shl(absent as u32)
-                            .filter(|_| absent < 128)
-                            .and_then(|p| m.checked_mul(p))
-                    });
+                // Exact counts only where the whole domain fits in 128 bits.
+                let exact = if self.exact {
+                    binomial(n, favour)
+                        .zip(binomial(n - favour, objecting))
+                        .and_then(|(a, b)| a.checked_mul(b))
+                        .and_then(|m| m.checked_mul(1u128 << absent.min(127)))
+                } else {
+                    None
+                };
                 let part = Count {
                     exact: exact.zip(weight.exact).and_then(|(a, b)| a.checked_mul(b)),
                     ln: weight.ln + ln,
@@ -403,6 +405,7 @@ pub fn compare(problem: &Problem) -> Option<Outcome> {
         now_valid: None,
         members_before: members(|c| c.before),
         members_after: members(|c| c.after),
+        exact: parties < 64,
     };
     walk.walk(0, Sums::default(), Sums::default(), others);
     let direction = |found: Found| found.map(|(count, example, _)| Direction { count, example });

@@ -280,11 +280,13 @@ struct Checked<'a> {
     bundle: &'a ir::Bundle,
     interp: Interpreter<'a>,
     report: Option<report::Report>,
+    /// Each party's id by its code.
+    ids: std::collections::HashMap<&'a str, ir::PartyId>,
 }
 
 impl<'a> Checked<'a> {
     fn party(&self, code: &str) -> Option<ir::PartyId> {
-        self.bundle.parties.iter().position(|p| p.id == code).map(|i| i as u32)
+        self.ids.get(code).copied()
     }
 
     fn code(&self, party: ir::PartyId) -> String {
@@ -405,6 +407,12 @@ fn checked<'a>(input: &'a Input<'a>, bundle: &'a ir::Bundle, until: Day) -> Chec
         bundle,
         interp: Interpreter::new(bundle),
         report,
+        ids: bundle
+            .parties
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i as u32))
+            .collect(),
     }
 }
 
