@@ -10,6 +10,7 @@ use charter_tests::{cases_dir, load_case, repo_dir, reported_codes};
 use clap::Parser as _;
 
 mod diff;
+mod fmt;
 mod limits;
 mod sarif;
 mod tidy;
@@ -950,7 +951,7 @@ fn embedding_api() {
     assert!(charter_cli::load("/no/such/policy").is_err());
 }
 
-mod random_policies {
+pub(crate) mod random_policies {
     //! Differential testing on generated policies: small random rosters
     //! (members, silence procedures, withdrawals, joins, broken silences),
     //! rotations with declines and hand-overs, quorum settings, and random
@@ -1382,6 +1383,76 @@ mod random_policies {
             }
             let name = candidates.get(self.next(candidates.len() as u64) as usize)?.clone();
             Some(format!("{name}({}, {})", self.party(depth - 1), self.date(depth - 1)))
+        }
+    }
+
+    /// `text` with its layout disturbed: each line indented anew, runs of
+    /// spaces and tabs between tokens (never inside strings or comments),
+    /// trailing blanks added and blank lines repeated, from `seed`.
+    pub fn disturbed(text: &str, mut seed: u64) -> String {
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut out = String::new();
+        for line in text.lines() {
+            // Blank-line groups are the author's: kept, however many lines.
+            if line.trim().is_empty() {
+                out.push_str(&"\n".repeat(1 + next(3) as usize));
+                continue;
+            }
+            out.push_str(&" ".repeat(next(7) as usize));
+            let (mut in_string, mut comment, mut escaped) = (false, false, false);
+            for c in line.trim_start().chars() {
+                if c == '/' && !in_string {
+                    comment = true;
+                }
+                if c == '"' && !comment && !escaped {
+                    in_string = !in_string;
+                }
+                escaped = in_string && c == '\\' && !escaped;
+                if c == ' ' && !in_string && !comment {
+                    out.push_str(["  ", "\t", " \t ", " "][next(4) as usize]);
+                } else {
+                    out.push(c);
+                }
+            }
+            out.push_str(["", "  ", "\t"][next(3) as usize]);
+            out.push('\n');
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: (cases() / 20).max(50), ..ProptestConfig::default() })]
+
+        /// Formatting keeps what a policy says (the same IR), is idempotent,
+        /// and gives one layout whatever the layout it was given.
+        #[test]
+        fn formatting_keeps_the_meaning_and_is_canonical(policy in policy(), seed in 1u64..u64::MAX) {
+            use charter_compiler::format::format;
+            let texts = [policy.source(), policy.history()];
+            let check = |texts: &[String]| {
+                let sources: Vec<_> = texts
+                    .iter()
+                    .zip(["policy.charter", "history.charter"])
+                    .map(|(t, name)| charter_compiler::SourceFile::charter(name, t.clone()))
+                    .collect();
+                charter_compiler::check(&sources).bundles
+            };
+            let mut formatted = Vec::new();
+            for text in &texts {
+                let canonical = format(text).expect("a generated file formats");
+                let messy = disturbed(text, seed);
+                prop_assert_eq!(format(&messy).expect("a disturbed file formats"), canonical.clone(), "\n{}", messy);
+                prop_assert_eq!(format(&canonical).expect("formats"), canonical.clone(), "idempotent");
+                formatted.push(canonical);
+            }
+            let (before, after) = (check(&texts), check(&formatted));
+            prop_assert_eq!(before.len(), 1);
+            prop_assert_eq!(before, after, "the IR changed");
         }
     }
 

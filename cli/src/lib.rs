@@ -12,6 +12,7 @@ pub mod diff;
 pub mod error;
 pub mod eval;
 pub mod files;
+pub mod fmt;
 pub mod ir;
 pub mod report;
 pub mod test;
@@ -54,6 +55,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// Say what an amendment changes: the text, the procedure, and every answer
     Diff(diff::DiffArgs),
+    /// Lay out policy, amendment and history files the one canonical way
+    Fmt(fmt::FmtArgs),
 }
 
 /// Which evaluator answers queries. A one-shot command answers a handful
@@ -116,5 +119,6 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write,
         Command::Ir(args) => ir::run(&args, out, err, color),
         Command::Build(args) => build::run(&args, out, err, color),
         Command::Diff(args) => diff::run(&args, out, err, color),
+        Command::Fmt(args) => fmt::run(&args, out, err, color),
     }
 }

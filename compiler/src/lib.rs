@@ -32,6 +32,7 @@ mod cycles;
 pub mod diagnostics;
 pub mod diff;
 pub mod embed;
+pub mod format;
 pub mod hir;
 mod lints;
 mod lower;

@@ -460,8 +460,9 @@ struct Entry {
     span: ast::Span,
 }
 
-/// `value` as JSON without positions (`span` and `*_span` fields).
-fn normalized<T: Serialize>(value: &T) -> serde_json::Value {
+/// `value` as JSON without positions (`span` and `*_span` fields, and
+/// bare spans).
+pub(crate) fn normalized<T: Serialize>(value: &T) -> serde_json::Value {
     let mut json = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
     strip_spans(&mut json);
     json
@@ -469,6 +470,14 @@ fn normalized<T: Serialize>(value: &T) -> serde_json::Value {
 
 fn strip_spans(json: &mut serde_json::Value) {
     match json {
+        // A bare span (`hosted by chair` keeps where `chair` is written).
+        serde_json::Value::Object(map)
+            if map.len() == 2
+                && map.get("start").is_some_and(serde_json::Value::is_u64)
+                && map.get("end").is_some_and(serde_json::Value::is_u64) =>
+        {
+            *json = serde_json::Value::Null;
+        }
         serde_json::Value::Object(map) => {
             map.retain(|key, _| key != "span" && !key.ends_with("_span"));
             map.values_mut().for_each(strip_spans);

@@ -1,0 +1,96 @@
+//! `charter fmt`: every Charter file of the repository is in the canonical
+//! layout, that layout does not depend on the one a file was given, and the
+//! command's `--check` and `--stdout` do what CI and editors expect.
+
+use std::path::{Path, PathBuf};
+
+use charter_compiler::format::{format, FormatError};
+use charter_tests::repo_dir;
+
+use crate::random_policies::disturbed;
+
+fn charter_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            charter_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "charter") {
+            out.push(path);
+        }
+    }
+}
+
+fn repository_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    charter_files(&repo_dir().join("policies"), &mut files);
+    charter_files(&repo_dir().join("tests/cases"), &mut files);
+    files.sort();
+    assert!(files.len() > 100, "{}", files.len());
+    files
+}
+
+/// Every file under policies/ and tests/cases/ that parses is formatted;
+/// disturbing its layout and formatting it again gives it back.
+#[test]
+fn every_charter_file_is_formatted_and_the_layout_is_canonical() {
+    let mut formatted = 0;
+    for (i, path) in repository_files().iter().enumerate() {
+        let text = std::fs::read_to_string(path).expect("read");
+        match format(&text) {
+            Ok(canonical) => {
+                assert!(
+                    canonical == text,
+                    "{} is not formatted: run `charter fmt` on it",
+                    path.display()
+                );
+                let messy = disturbed(&text, 0x9e37_79b9_7f4a_7c15 ^ i as u64);
+                assert_eq!(
+                    format(&messy).as_deref(),
+                    Ok(text.as_str()),
+                    "{}\n{messy}",
+                    path.display()
+                );
+                formatted += 1;
+            }
+            Err(FormatError::DoesNotParse) => {}
+            Err(e @ FormatError::ChangesMeaning) => panic!("{}: {e}", path.display()),
+        }
+    }
+    assert!(formatted > 100, "{formatted}");
+}
+
+#[test]
+fn fmt_check_lists_what_it_would_change_and_writes_nothing() {
+    let dir = std::env::temp_dir().join(format!("charter-fmt-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let messy = "charter  \"T\"\n      adopted 2013-06-05\n\n\n\nstate AAA \"A\"    sort \"A\"   \n";
+    let clean = "charter \"T\"\n  adopted 2013-06-05\n\nstate AAA \"A\" sort \"A\"\n";
+    let (a, b, broken) = (dir.join("a.charter"), dir.join("b.charter"), dir.join("broken.charter"));
+    std::fs::write(&a, messy).expect("write");
+    std::fs::write(&b, clean).expect("write");
+    std::fs::write(&broken, "charter \"T\" {").expect("write");
+    let d = dir.display().to_string();
+    let (status, out, err) = crate::charter(&["fmt", "--check", &d]);
+    assert_eq!(status, 1, "{out}{err}");
+    assert_eq!(out.trim(), a.display().to_string());
+    assert!(err.contains("broken.charter: skipped"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&a).expect("read"),
+        messy,
+        "--check writes nothing"
+    );
+    let (status, out, _) = crate::charter(&["fmt", "--stdout", &a.display().to_string()]);
+    assert_eq!((status, out.as_str()), (0, clean));
+    let (status, _, _) = crate::charter(&["fmt", &d]);
+    assert_eq!(status, 0);
+    assert_eq!(std::fs::read_to_string(&a).expect("read"), clean);
+    assert_eq!(
+        std::fs::read_to_string(&broken).expect("read"),
+        "charter \"T\" {",
+        "a file that does not parse is left as it is"
+    );
+    let (status, _, _) = crate::charter(&["fmt", "--check", &a.display().to_string(), &b.display().to_string()]);
+    assert_eq!(status, 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
