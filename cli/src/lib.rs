@@ -14,6 +14,7 @@ pub mod eval;
 pub mod files;
 pub mod fmt;
 pub mod ir;
+pub mod lsp;
 pub mod report;
 pub mod test;
 
@@ -57,6 +58,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Lay out policy, amendment and history files the one canonical way
     Fmt(fmt::FmtArgs),
+    /// A language server for editors, over standard input and output
+    Lsp(lsp::LspArgs),
 }
 
 /// Which evaluator answers queries. A one-shot command answers a handful
@@ -120,5 +123,6 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write,
         Command::Build(args) => build::run(&args, out, err, color),
         Command::Diff(args) => diff::run(&args, out, err, color),
         Command::Fmt(args) => fmt::run(&args, out, err, color),
+        Command::Lsp(args) => lsp::run(&args, out, err, color),
     }
 }

@@ -9,6 +9,16 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = charter_cli::Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    // The language server's own threads write to stdout: nothing here may
+    // hold its lock meanwhile.
+    if let charter_cli::Command::Lsp(args) = &cli.command {
+        return ExitCode::from(charter_cli::lsp::run(
+            args,
+            &mut std::io::sink(),
+            &mut std::io::stderr(),
+            color,
+        ));
+    }
     let code = charter_cli::run(cli, &mut std::io::stdout().lock(), &mut std::io::stderr().lock(), color);
     ExitCode::from(code)
 }

@@ -48,3 +48,21 @@ mod wellformed;
 
 pub use check::{check, CheckResult};
 pub use package::{SourceFile, SourceKind};
+
+/// A built-in query's signature as a drafter reads it (`chair(d: date):
+/// party`), for tools such as the language server; `None` for a name that
+/// is no built-in.
+pub fn builtin_signature(name: &str) -> Option<String> {
+    let builtin = types::builtin(name)?;
+    let params: Vec<String> = builtin
+        .params
+        .iter()
+        .map(|(param, ty)| format!("{param}: {}", ty.to_type()))
+        .collect();
+    Some(format!("{name}({}): {}", params.join(", "), builtin.ret.to_type()))
+}
+
+/// The names of the built-in queries.
+pub fn builtin_names() -> Vec<&'static str> {
+    types::BUILTINS.iter().map(|b| b.query.name()).collect()
+}

@@ -1,0 +1,945 @@
+//! `charter lsp`: a language server over stdio (the protocol from the
+//! `lsp-server` crate, messages as JSON). A policy file is checked with
+//! the files of its folder — its amendments, its history and the legal text
+//! it names — with the editor's unsaved text in place of what is on disk,
+//! by the same checker as `charter check`. It offers diagnostics (on open
+//! and on every change, for every file of the folder), hover (a party's
+//! names and status today; a quote's sentence and clause; a built-in
+//! query's or a rule's signature and meaning), go to definition (parties,
+//! rules, meeting kinds, decision kinds, groups, recorded meetings and
+//! decisions, and from a `§` citation or a quote into the legal text),
+//! completion, document symbols, formatting (`charter fmt`) and quick fixes
+//! for the diagnostics that suggest one ("did you mean ...?").
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use charter_compiler::{CheckResult, SourceFile, SourceKind};
+use charter_grammar::ast::{self, FileKind, Item, MeetingFieldKind, RecordKind, StmtKind};
+use charter_runtime::{date, Interpreter};
+use lsp_server::{Connection, Message, Notification, Request, Response};
+use serde_json::{json, Value as Json};
+
+use super::{files, EXIT_FINDINGS, EXIT_OK};
+
+#[derive(Debug, clap::Args)]
+pub struct LspArgs {
+    /// Speak the protocol on standard input and output (the only
+    /// transport; accepted because editors pass it)
+    #[arg(long)]
+    pub stdio: bool,
+}
+
+/// docs/semantics.md: what hover says a built-in query means.
+const SEMANTICS: &str = include_str!("../../docs/semantics.md");
+
+/// The keywords completion offers.
+const KEYWORDS: &[&str] = &[
+    "charter",
+    "ref",
+    "adopted",
+    "source",
+    "headings",
+    "covers",
+    "amendment",
+    "to",
+    "history",
+    "for",
+    "state",
+    "organization",
+    "civil_society",
+    "sort",
+    "renamed",
+    "kind",
+    "quote",
+    "non_normative",
+    "members",
+    "observers",
+    "pending",
+    "under",
+    "silence",
+    "until",
+    "from",
+    "open",
+    "chair",
+    "eligible",
+    "order",
+    "alphabetical",
+    "english",
+    "alternating",
+    "first",
+    "term",
+    "voluntary",
+    "permanent",
+    "designated",
+    "by",
+    "decision",
+    "at",
+    "candidacy",
+    "before",
+    "meeting",
+    "must",
+    "should",
+    "every",
+    "year",
+    "years",
+    "month",
+    "months",
+    "day",
+    "days",
+    "per",
+    "hosted",
+    "decisions",
+    "consensus",
+    "unanimity",
+    "majority",
+    "simple",
+    "of",
+    "present",
+    "all",
+    "quorum",
+    "amendments",
+    "group",
+    "seats",
+    "each",
+    "rule",
+    "test",
+    "assert",
+    "let",
+    "if",
+    "then",
+    "else",
+    "and",
+    "or",
+    "not",
+    "implies",
+    "in",
+    "any",
+    "count",
+    "none",
+    "true",
+    "false",
+    "support_unit",
+    "located",
+    "invite",
+    "designate",
+    "place",
+    "host",
+    "objections",
+    "reservations",
+    "text",
+    "elects",
+    "handover",
+    "vacancy",
+    "decline",
+    "turn",
+    "status",
+    "becomes",
+    "application",
+    "note",
+    "snapshot",
+    "inferred",
+    "para",
+    "extension",
+    "composition",
+    "joined",
+    "candidacy",
+];
+
+pub fn run(_args: &LspArgs, _out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, _color: bool) -> u8 {
+    let (connection, io_threads) = Connection::stdio();
+    let served = serve(&connection);
+    drop(connection);
+    let joined = io_threads.join().map_err(|e| e.to_string());
+    match served.and(joined) {
+        Ok(()) => EXIT_OK,
+        Err(message) => {
+            let _ = writeln!(err, "error[charter::lsp]: {message}");
+            EXIT_FINDINGS
+        }
+    }
+}
+
+fn serve(connection: &Connection) -> Result<(), String> {
+    let capabilities = json!({
+        "textDocumentSync": { "openClose": true, "change": 1 },
+        "hoverProvider": true,
+        "definitionProvider": true,
+        "completionProvider": { "triggerCharacters": ["§"] },
+        "documentSymbolProvider": true,
+        "documentFormattingProvider": true,
+        "codeActionProvider": { "codeActionKinds": ["quickfix"] },
+    });
+    connection.initialize(capabilities).map_err(|e| e.to_string())?;
+    let mut server = Server::default();
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) => {
+                if connection.handle_shutdown(&request).map_err(|e| e.to_string())? {
+                    return Ok(());
+                }
+                let response = server.request(request);
+                connection
+                    .sender
+                    .send(Message::Response(response))
+                    .map_err(|e| e.to_string())?;
+            }
+            Message::Notification(notification) => {
+                if notification.method == "exit" {
+                    return Ok(());
+                }
+                for out in server.notify(notification) {
+                    connection
+                        .sender
+                        .send(Message::Notification(out))
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+            Message::Response(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// The path a `file://` URI names (percent-escapes decoded).
+fn path_of(uri: &str) -> Option<PathBuf> {
+    let rest = uri.strip_prefix("file://")?;
+    let bytes = rest.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = rest.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok().map(PathBuf::from)
+}
+
+/// The `file://` URI of a path, escaping what a URI may not hold.
+fn uri_of(path: &Path) -> String {
+    let mut out = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A byte offset as an LSP position (UTF-16 columns).
+fn position(text: &str, offset: usize) -> Json {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or_default();
+    let line = before.matches('\n').count();
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let character: usize = before
+        .get(start..)
+        .unwrap_or_default()
+        .chars()
+        .map(char::len_utf16)
+        .sum();
+    json!({ "line": line, "character": character })
+}
+
+fn range(text: &str, span: ast::Span) -> Json {
+    json!({ "start": position(text, span.start), "end": position(text, span.end) })
+}
+
+/// An LSP position as a byte offset.
+fn offset(text: &str, position: &Json) -> Option<usize> {
+    let line = usize::try_from(position.get("line")?.as_u64()?).ok()?;
+    let character = usize::try_from(position.get("character")?.as_u64()?).ok()?;
+    let mut start = 0;
+    for _ in 0..line {
+        start += text.get(start..)?.find('\n')? + 1;
+    }
+    let mut units = 0;
+    for (i, c) in text.get(start..)?.char_indices() {
+        if units >= character || c == '\n' {
+            return Some(start + i);
+        }
+        units += c.len_utf16();
+    }
+    Some(text.len())
+}
+
+/// The identifier (or clause number) at a byte offset, with its span.
+fn word_at(text: &str, at: usize) -> Option<(String, ast::Span)> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+    let before = text.get(..at)?;
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map_or(at, |(i, _)| i);
+    let end = text
+        .get(at..)?
+        .char_indices()
+        .find(|(_, c)| !is_word(*c))
+        .map_or(text.len(), |(i, _)| at + i);
+    let word = text.get(start..end)?.trim_end_matches('.').to_string();
+    (!word.is_empty()).then_some((word.clone(), ast::Span::new(start, start + word.len())))
+}
+
+/// The string literal around a byte offset on its line, if any.
+fn string_at(text: &str, at: usize) -> Option<String> {
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text.get(at..)?.find('\n').map_or(text.len(), |i| at + i);
+    let line = text.get(line_start..line_end)?;
+    let (mut open, mut escaped) = (None, false);
+    for (i, c) in line.char_indices() {
+        let here = line_start + i;
+        match (open, c) {
+            (Some(_), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(from), '"') if !escaped => {
+                if from <= at && at <= here {
+                    return text.get(from + 1..here).map(|s| s.replace("\\\"", "\""));
+                }
+                open = None;
+            }
+            (None, '"') => open = Some(here),
+            (Some(_), _) | (None, _) => {}
+        }
+        escaped = false;
+    }
+    None
+}
+
+/// `did you mean `X`?` in a help text: X.
+fn suggestion(help: &str) -> Option<String> {
+    let rest = help.split("did you mean `").nth(1)?;
+    rest.split('`').next().map(str::to_string)
+}
+
+/// Whitespace folded, to find a quote in a legal text.
+fn folded_with_offsets(text: &str) -> (String, Vec<usize>) {
+    let (mut folded, mut offsets) = (String::new(), Vec::new());
+    let mut space = false;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            space = !folded.is_empty();
+            continue;
+        }
+        if space {
+            folded.push(' ');
+            offsets.push(i);
+            space = false;
+        }
+        folded.push(c);
+        offsets.extend(std::iter::repeat_n(i, c.len_utf8()));
+    }
+    (folded, offsets)
+}
+
+/// One policy folder, checked.
+struct Analysis {
+    sources: Vec<SourceFile>,
+    uris: Vec<String>,
+    parsed: Vec<Option<ast::File>>,
+    result: CheckResult,
+}
+
+impl Analysis {
+    fn bundle(&self) -> Option<&charter_runtime::ir::Bundle> {
+        self.result.bundles.first()
+    }
+
+    /// Every declaration of `word` in the folder's files, as (file, span).
+    fn definitions(&self, word: &str) -> Vec<(usize, ast::Span)> {
+        let mut out = Vec::new();
+        for (file, parsed) in self.parsed.iter().enumerate() {
+            let Some(parsed) = parsed else { continue };
+            match &parsed.kind {
+                FileKind::Policy(p) => items_defining(&p.items, word, file, &mut out),
+                FileKind::Amendment(a) => items_defining(&a.items, word, file, &mut out),
+                FileKind::History(h) => {
+                    for record in &h.records {
+                        if let RecordKind::Meeting(m) = &record.kind {
+                            if m.id.name == word {
+                                out.push((file, m.id.span));
+                            }
+                            for field in &m.fields {
+                                if let MeetingFieldKind::Decision(d) = &field.kind {
+                                    if d.id.name == word {
+                                        out.push((file, d.id.span));
+                                    }
+                                }
+                            }
+                        } else if let RecordKind::MeetingKind { id, .. } = &record.kind {
+                            if id.name == word {
+                                out.push((file, id.span));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn items_defining(items: &[Item], word: &str, file: usize, out: &mut Vec<(usize, ast::Span)>) {
+    for item in items {
+        match item {
+            Item::Party(p) if p.id.name == word => out.push((file, p.id.span)),
+            Item::Rule(r) if r.name.name == word => out.push((file, r.name.span)),
+            Item::Block(b) => items_defining(&b.items, word, file, out),
+            Item::Stmt(s) => out.extend(stmt_defines(&s.kind, word).map(|span| (file, span))),
+            Item::Party(_) | Item::Rule(_) | Item::Test(_) | Item::NonNormative(_) => {}
+        }
+    }
+}
+
+/// Where a statement declares `word`: a meeting kind, a group, a decision kind.
+fn stmt_defines(kind: &StmtKind, word: &str) -> Option<ast::Span> {
+    let name = if let StmtKind::Meeting(m) = kind {
+        &m.kind
+    } else if let StmtKind::Group { name, .. } = kind {
+        name
+    } else if let StmtKind::DecisionKind { kind, .. } = kind {
+        kind
+    } else {
+        return None;
+    };
+    (name.name == word).then_some(name.span)
+}
+
+#[derive(Default)]
+struct Server {
+    /// The text of each open document, by URI.
+    docs: HashMap<String, String>,
+}
+
+impl Server {
+    /// Checks the folder of `uri` with the open documents' text.
+    fn analyze(&self, uri: &str) -> Option<Analysis> {
+        let path = path_of(uri)?;
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut paths = files::collect(std::slice::from_ref(&dir)).unwrap_or_default();
+        if !paths.iter().any(|p| p == &path) {
+            paths.push(path.clone());
+        }
+        let mut sources = Vec::new();
+        for p in &paths {
+            let text = match self.docs.get(&uri_of(p)) {
+                Some(text) => text.clone(),
+                None => match files::read(p) {
+                    Ok(source) => source.text,
+                    Err(_) => continue,
+                },
+            };
+            sources.push(SourceFile::charter(p.display().to_string(), text));
+        }
+        files::add_legal_texts(&mut sources);
+        let uris = sources.iter().map(|s| uri_of(Path::new(&s.name))).collect();
+        let parsed = sources
+            .iter()
+            .map(|s| match s.kind {
+                SourceKind::Charter => charter_grammar::parse(&s.text).file,
+                SourceKind::LegalText => None,
+            })
+            .collect();
+        let result = charter_compiler::check(&sources);
+        Some(Analysis {
+            sources,
+            uris,
+            parsed,
+            result,
+        })
+    }
+
+    fn notify(&mut self, notification: Notification) -> Vec<Notification> {
+        let params = &notification.params;
+        let uri = params
+            .pointer("/textDocument/uri")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string();
+        match notification.method.as_str() {
+            "textDocument/didOpen" => {
+                let text = params
+                    .pointer("/textDocument/text")
+                    .and_then(Json::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                self.docs.insert(uri.clone(), text);
+            }
+            "textDocument/didChange" => {
+                // Full synchronisation: the last change is the whole text.
+                if let Some(text) = params
+                    .get("contentChanges")
+                    .and_then(Json::as_array)
+                    .and_then(|c| c.last())
+                    .and_then(|c| c.get("text"))
+                    .and_then(Json::as_str)
+                {
+                    self.docs.insert(uri.clone(), text.to_string());
+                }
+            }
+            "textDocument/didClose" => {
+                self.docs.remove(&uri);
+                return Vec::new();
+            }
+            _ => return Vec::new(),
+        }
+        self.diagnostics(&uri)
+    }
+
+    /// `publishDiagnostics` for every Charter file of the folder.
+    fn diagnostics(&self, uri: &str) -> Vec<Notification> {
+        let Some(analysis) = self.analyze(uri) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, (source, diagnostics)) in analysis.sources.iter().zip(&analysis.result.diagnostics).enumerate() {
+            if source.kind != SourceKind::Charter {
+                continue;
+            }
+            let Some(file_uri) = analysis.uris.get(i) else { continue };
+            let items: Vec<Json> = diagnostics
+                .iter()
+                .map(|d| {
+                    let primary = d.labels.first().map_or(ast::Span::new(0, 0), |l| l.span);
+                    let related: Vec<Json> = d
+                        .labels
+                        .iter()
+                        .skip(1)
+                        .map(|l| {
+                            json!({
+                                "location": { "uri": file_uri, "range": range(&source.text, l.span) },
+                                "message": if l.text.is_empty() { d.message.clone() } else { l.text.clone() },
+                            })
+                        })
+                        .collect();
+                    let mut message = d.message.clone();
+                    if let Some(help) = &d.help {
+                        message.push_str(&format!("\nhelp: {help}"));
+                    }
+                    let mut item = json!({
+                        "range": range(&source.text, primary),
+                        "severity": if d.is_error() { 1 } else { 2 },
+                        "code": d.code,
+                        "source": "charter",
+                        "message": message,
+                        "relatedInformation": related,
+                    });
+                    if let (Some(replacement), Some(map)) =
+                        (d.help.as_deref().and_then(suggestion), item.as_object_mut())
+                    {
+                        map.insert("data".to_string(), json!({ "replacement": replacement }));
+                    }
+                    item
+                })
+                .collect();
+            out.push(Notification::new(
+                "textDocument/publishDiagnostics".to_string(),
+                json!({ "uri": file_uri, "diagnostics": items }),
+            ));
+        }
+        out
+    }
+
+    fn request(&mut self, request: Request) -> Response {
+        let params = &request.params;
+        let uri = params
+            .pointer("/textDocument/uri")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let result = match request.method.as_str() {
+            "textDocument/hover" => self.hover(&uri, params.get("position").unwrap_or(&Json::Null)),
+            "textDocument/definition" => self.definition(&uri, params.get("position").unwrap_or(&Json::Null)),
+            "textDocument/completion" => self.completion(&uri),
+            "textDocument/documentSymbol" => self.symbols(&uri),
+            "textDocument/formatting" => self.formatting(&uri),
+            "textDocument/codeAction" => code_actions(&uri, params),
+            _ => {
+                return Response::new_err(
+                    request.id,
+                    lsp_server::ErrorCode::MethodNotFound as i32,
+                    format!("charter lsp does not handle `{}`", request.method),
+                )
+            }
+        };
+        Response::new_ok(request.id, result)
+    }
+
+    fn text(&self, uri: &str) -> Option<String> {
+        self.docs
+            .get(uri)
+            .cloned()
+            .or_else(|| std::fs::read_to_string(path_of(uri)?).ok())
+    }
+
+    fn hover(&self, uri: &str, position: &Json) -> Json {
+        let (Some(text), Some(analysis)) = (self.text(uri), self.analyze(uri)) else {
+            return Json::Null;
+        };
+        let Some(at) = offset(&text, position) else {
+            return Json::Null;
+        };
+        let markdown = |value: String| json!({ "contents": { "kind": "markdown", "value": value } });
+        // A quote: its sentence of the legal text, and the clause.
+        let line_start = text.get(..at).and_then(|b| b.rfind('\n')).map_or(0, |i| i + 1);
+        let line = text.get(line_start..).unwrap_or_default().trim_start();
+        if line.starts_with("quote") {
+            if let Some(quote) = string_at(&text, at) {
+                let wanted = charter_compiler::citations::fold(&quote);
+                let found = analysis
+                    .result
+                    .coverage
+                    .iter()
+                    .flat_map(|c| c.sentences.iter())
+                    .find(|s| {
+                        let sentence = charter_compiler::citations::fold(&s.text);
+                        sentence.contains(&wanted) || wanted.contains(&sentence)
+                    });
+                return match found {
+                    Some(s) => markdown(format!("**§ {}** of the source text\n\n> {}", s.clause, s.text)),
+                    None => markdown(format!("quoted from the source text:\n\n> {quote}")),
+                };
+            }
+        }
+        let Some((word, _)) = word_at(&text, at) else {
+            return Json::Null;
+        };
+        let today = date::from_date(jiff::Zoned::now().date());
+        if let Some(bundle) = analysis.bundle() {
+            if let Some((id, party)) = bundle.parties.iter().enumerate().find(|(_, p)| p.id == word) {
+                let interp = Interpreter::new(bundle);
+                let names: Vec<String> = party
+                    .names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| {
+                        let since = if i == 0 {
+                            String::new()
+                        } else {
+                            format!(" (from {})", date::format(n.from))
+                        };
+                        format!("- {} — sorted as “{}”{since}", n.official, n.sort)
+                    })
+                    .collect();
+                let status = interp.status(id as u32, today);
+                return markdown(format!(
+                    "**{word}**\n\n{}\n\nstatus today ({}): **{}**",
+                    names.join("\n"),
+                    date::format(today),
+                    status.name()
+                ));
+            }
+            if let Some((index, rule)) = bundle.rules.iter().enumerate().find(|(_, r)| r.name == word) {
+                let params: Vec<String> = rule
+                    .params
+                    .iter()
+                    .zip(&rule.param_types)
+                    .map(|(p, t)| format!("{p}: {}", type_text(t)))
+                    .collect();
+                let mut value = format!(
+                    "```charter\nrule {}({}): {}\n```",
+                    rule.name,
+                    params.join(", "),
+                    type_text(&rule.returns)
+                );
+                if rule.params.is_empty() {
+                    let interp = Interpreter::new(bundle);
+                    let call = charter_runtime::ir::Expr::Rule(index as u32, Vec::new());
+                    match interp.eval(&call, &mut Vec::new()) {
+                        Ok(v) => value.push_str(&format!("\n\nvalue today: `{}`", v.to_json(bundle))),
+                        Err(e) => value.push_str(&format!("\n\ncannot be evaluated: {e}")),
+                    }
+                }
+                return markdown(value);
+            }
+        }
+        if let Some(signature) = charter_compiler::builtin_signature(&word) {
+            return markdown(format!("```charter\n{signature}\n```\n\n{}", meaning(&word)));
+        }
+        Json::Null
+    }
+
+    fn definition(&self, uri: &str, position: &Json) -> Json {
+        let (Some(text), Some(analysis)) = (self.text(uri), self.analyze(uri)) else {
+            return Json::Null;
+        };
+        let Some(at) = offset(&text, position) else {
+            return Json::Null;
+        };
+        let legal = analysis
+            .sources
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.kind == SourceKind::LegalText);
+        let location = |file: usize, span: ast::Span| -> Option<Json> {
+            let source = analysis.sources.get(file)?;
+            Some(json!({ "uri": analysis.uris.get(file)?, "range": range(&source.text, span) }))
+        };
+        // From a quote into the legal text.
+        let line_start = text.get(..at).and_then(|b| b.rfind('\n')).map_or(0, |i| i + 1);
+        let line = text.get(line_start..).unwrap_or_default().trim_start();
+        if let (true, Some(quote), Some((file, source))) = (line.starts_with("quote"), string_at(&text, at), legal) {
+            let (folded, offsets) = folded_with_offsets(&source.text);
+            let wanted = charter_compiler::citations::fold(&quote);
+            if let Some(i) = folded.find(&wanted) {
+                let start = offsets.get(i).copied().unwrap_or_default();
+                let end = offsets.get(i + wanted.len() - 1).map_or(start, |e| e + 1);
+                return location(file, ast::Span::new(start, end)).map_or(Json::Null, |l| json!([l]));
+            }
+        }
+        let Some((word, _)) = word_at(&text, at) else {
+            return Json::Null;
+        };
+        // From a `§ N` citation to the clause's heading in the legal text.
+        let before = text.get(line_start..at).unwrap_or_default();
+        if before.contains('§') && word.starts_with(|c: char| c.is_ascii_digit()) {
+            if let Some((file, source)) = legal {
+                if let Some(span) = clause_heading(&source.text, &word) {
+                    return location(file, span).map_or(Json::Null, |l| json!([l]));
+                }
+            }
+        }
+        let found: Vec<Json> = analysis
+            .definitions(&word)
+            .into_iter()
+            .filter_map(|(file, span)| location(file, span))
+            .collect();
+        match found.len() {
+            0 => Json::Null,
+            _ => Json::Array(found),
+        }
+    }
+
+    fn completion(&self, uri: &str) -> Json {
+        let Some(analysis) = self.analyze(uri) else {
+            return json!([]);
+        };
+        let mut items: Vec<Json> = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut push = |label: String, kind: u32, detail: String| {
+            if seen.insert(label.clone()) {
+                items.push(json!({ "label": label, "kind": kind, "detail": detail }));
+            }
+        };
+        if let Some(bundle) = analysis.bundle() {
+            for party in &bundle.parties {
+                let name = party.names.last().map(|n| n.official.clone()).unwrap_or_default();
+                push(party.id.clone(), 21, name);
+            }
+            for kind in &bundle.meeting_kinds {
+                push(kind.clone(), 20, "meeting kind".to_string());
+            }
+            for kind in &bundle.decision_kinds {
+                push(kind.clone(), 20, "decision kind".to_string());
+            }
+            for group in &bundle.groups {
+                push(group.name.clone(), 20, format!("group: {}", group.title));
+            }
+            for rule in &bundle.rules {
+                push(rule.name.clone(), 3, "rule".to_string());
+            }
+            for m in &bundle.history.meetings {
+                if let Some(id) = &m.meeting.id {
+                    push(
+                        id.clone(),
+                        23,
+                        format!("recorded meeting of {}", date::format(m.meeting.date)),
+                    );
+                }
+            }
+            for d in &bundle.history.decisions {
+                push(d.id.clone(), 23, "recorded decision".to_string());
+            }
+        }
+        for coverage in &analysis.result.coverage {
+            for sentence in &coverage.sentences {
+                push(
+                    sentence.clause.clone(),
+                    17,
+                    format!("§ {} of the source text", sentence.clause),
+                );
+            }
+        }
+        for name in charter_compiler::builtin_names() {
+            push(
+                name.to_string(),
+                3,
+                charter_compiler::builtin_signature(name).unwrap_or_default(),
+            );
+        }
+        for keyword in KEYWORDS {
+            push((*keyword).to_string(), 14, "keyword".to_string());
+        }
+        Json::Array(items)
+    }
+
+    fn symbols(&self, uri: &str) -> Json {
+        let Some(text) = self.text(uri) else {
+            return json!([]);
+        };
+        let Some(file) = charter_grammar::parse(&text).file else {
+            return json!([]);
+        };
+        let symbol = |name: String, kind: u32, span: ast::Span, children: Vec<Json>| {
+            json!({
+                "name": name,
+                "kind": kind,
+                "range": range(&text, span),
+                "selectionRange": range(&text, span),
+                "children": children,
+            })
+        };
+        let mut out = Vec::new();
+        let items: &[Item] = match &file.kind {
+            FileKind::Policy(p) => &p.items,
+            FileKind::Amendment(a) => &a.items,
+            FileKind::History(h) => {
+                for record in &h.records {
+                    if let RecordKind::Meeting(m) = &record.kind {
+                        out.push(symbol(m.id.name.clone(), 24, record.span, Vec::new()));
+                    }
+                }
+                &[]
+            }
+        };
+        fn item_symbols(items: &[Item], symbol: &dyn Fn(String, u32, ast::Span, Vec<Json>) -> Json) -> Vec<Json> {
+            let mut out = Vec::new();
+            for item in items {
+                match item {
+                    Item::Block(b) => {
+                        let name = match &b.label {
+                            Some(label) => format!("§ {} {}", b.clause.text, label.name),
+                            None => format!("§ {}", b.clause.text),
+                        };
+                        out.push(symbol(name, 2, b.span, item_symbols(&b.items, symbol)));
+                    }
+                    Item::Party(p) => out.push(symbol(p.id.name.clone(), 14, p.span, Vec::new())),
+                    Item::Rule(r) => out.push(symbol(r.name.name.clone(), 12, r.span, Vec::new())),
+                    Item::Test(t) => out.push(symbol(format!("test \"{}\"", t.name.value), 12, t.span, Vec::new())),
+                    Item::Stmt(s) => {
+                        if let StmtKind::Meeting(m) = &s.kind {
+                            out.push(symbol(m.kind.name.clone(), 24, s.span, Vec::new()));
+                        }
+                    }
+                    Item::NonNormative(_) => {}
+                }
+            }
+            out
+        }
+        out.extend(item_symbols(items, &symbol));
+        Json::Array(out)
+    }
+
+    fn formatting(&self, uri: &str) -> Json {
+        let Some(text) = self.text(uri) else {
+            return Json::Null;
+        };
+        match charter_compiler::format::format(&text) {
+            Ok(formatted) if formatted != text => json!([{
+                "range": range(&text, ast::Span::new(0, text.len())),
+                "newText": formatted,
+            }]),
+            Ok(_) | Err(_) => json!([]),
+        }
+    }
+}
+
+/// Quick fixes: each diagnostic the request names that suggests a replacement.
+fn code_actions(uri: &str, params: &Json) -> Json {
+    let actions: Vec<Json> = params
+        .pointer("/context/diagnostics")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|d| {
+            let replacement = d.pointer("/data/replacement").and_then(Json::as_str)?;
+            let range = d.get("range")?;
+            Some(json!({
+                "title": format!("Replace with `{replacement}`"),
+                "kind": "quickfix",
+                "diagnostics": [d],
+                "isPreferred": true,
+                "edit": { "changes": { uri: [{ "range": range, "newText": replacement }] } },
+            }))
+        })
+        .collect();
+    Json::Array(actions)
+}
+
+/// The heading line of clause `clause` (`3.ii`) in a legal text: the line
+/// that starts with its last part (`ii.`), after the one that starts with
+/// its first (`3.`).
+fn clause_heading(text: &str, clause: &str) -> Option<ast::Span> {
+    let parts: Vec<&str> = clause.split('.').collect();
+    let mut from = 0;
+    let mut found = None;
+    for part in &parts {
+        let mut offset = 0;
+        found = None;
+        for line in text.lines() {
+            let trimmed = line.trim_start();
+            let lead = line.len() - trimmed.len();
+            if offset >= from && (trimmed.starts_with(&format!("{part}.")) || trimmed.starts_with(&format!("{part})")))
+            {
+                found = Some(ast::Span::new(offset + lead, offset + line.len()));
+                break;
+            }
+            offset += line.len() + 1;
+        }
+        from = found?.start;
+    }
+    found
+}
+
+fn type_text(ty: &charter_runtime::ir::Type) -> String {
+    use charter_runtime::ir::Type;
+    match ty {
+        Type::Bool => "bool".to_string(),
+        Type::Int => "int".to_string(),
+        Type::Date => "date".to_string(),
+        Type::Duration => "duration".to_string(),
+        Type::Party => "party".to_string(),
+        Type::Status => "status".to_string(),
+        Type::MeetingKind => "meeting_kind".to_string(),
+        Type::DecisionKind => "decision_kind".to_string(),
+        Type::Group => "group".to_string(),
+        Type::Meeting => "meeting".to_string(),
+        Type::Decision => "decision".to_string(),
+        Type::Violation => "violation".to_string(),
+        Type::Set(inner) => format!("set<{}>", type_text(inner)),
+        Type::None => "none".to_string(),
+    }
+}
+
+/// What docs/semantics.md says of a built-in query: the first paragraph
+/// of the section whose heading names it.
+fn meaning(name: &str) -> String {
+    let call = format!("`{name}(");
+    let mut lines = SEMANTICS
+        .lines()
+        .skip_while(|l| !(l.starts_with("## ") && l.contains(&call)));
+    let heading = lines.next().unwrap_or_default();
+    let paragraph: Vec<&str> = lines
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .collect();
+    if paragraph.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "{}\n\n{}\n\n(docs/semantics.md)",
+            heading.trim_start_matches("## "),
+            paragraph.join("\n")
+        )
+    }
+}

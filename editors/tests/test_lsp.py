@@ -1,0 +1,186 @@
+"""`charter lsp` driven by a real LSP client (pytest-lsp): open ->
+diagnostics -> hover -> definition -> completion -> formatting -> quick fix,
+on a copy of the Almaty policy. `CHARTER` names the binary (default: the
+debug build)."""
+
+import asyncio
+import os
+import pathlib
+import shutil
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+CHARTER = os.environ.get("CHARTER", str(REPO / "target" / "debug" / "charter"))
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[CHARTER, "lsp"]))
+async def client(lsp_client: LanguageClient):
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(
+                text_document=types.TextDocumentClientCapabilities(
+                    hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown]),
+                    publish_diagnostics=types.PublishDiagnosticsClientCapabilities(related_information=True),
+                )
+            )
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.fixture()
+def policy(tmp_path):
+    folder = tmp_path / "almaty"
+    shutil.copytree(REPO / "policies" / "almaty", folder)
+    return folder / "modalities-2013.charter"
+
+
+def position_of(text: str, needle: str, offset: int = 0) -> types.Position:
+    index = text.index(needle) + offset
+    line = text.count("\n", 0, index)
+    character = index - (text.rfind("\n", 0, index) + 1)
+    return types.Position(line=line, character=character)
+
+
+async def until(ready, what: str, seconds: float = 60):
+    """Waits until `ready()` holds (diagnostics arrive as notifications)."""
+    for _ in range(int(seconds * 20)):
+        if ready():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def open_document(client: LanguageClient, path: pathlib.Path, text: str) -> str:
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="charter", version=1, text=text)
+        )
+    )
+    await until(lambda: uri in client.diagnostics, "diagnostics on open")
+    return uri
+
+
+def errors(client: LanguageClient, uri: str):
+    return [d for d in client.diagnostics.get(uri, []) if d.severity == types.DiagnosticSeverity.Error]
+
+
+async def test_open_hover_definition_completion_formatting(client: LanguageClient, policy: pathlib.Path):
+    text = policy.read_text()
+    uri = await open_document(client, policy, text)
+
+    # Diagnostics on open: the Almaty text's drafting warnings, with codes.
+    diagnostics = client.diagnostics[uri]
+    codes = {d.code for d in diagnostics}
+    assert "charter::no-quorum" in codes, codes
+    assert all(d.severity == types.DiagnosticSeverity.Warning for d in diagnostics)
+
+    # A typo on change: an error with its code and range, and a quick fix.
+    broken = text.replace("members KAZ, KGZ, TJK,", "members KAZ, KZG, TJK,", 1)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=broken)],
+        )
+    )
+    await until(lambda: errors(client, uri), "the error on change")
+    found = errors(client, uri)
+    assert [d.code for d in found] == ["charter::unknown-party"], found
+    error = found[0]
+    assert error.range.start == position_of(broken, "KZG"), error.range
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=error.range,
+            context=types.CodeActionContext(diagnostics=[error]),
+        )
+    )
+    assert actions and actions[0].edit.changes[uri][0].new_text == "KGZ", actions
+
+    # Back to the text as it was.
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=3),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+    await until(lambda: not errors(client, uri), "the error to go")
+
+    # Hover on a party: its names and its status today.
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position_of(text, "TUR", 1))
+    )
+    assert "Republic of Türkiye" in hover.contents.value and "status today" in hover.contents.value, hover
+    # Hover on a quote: the sentence of the source text and its clause.
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=position_of(text, "The term of office will be two years.", 4),
+        )
+    )
+    assert "§ 3.ii" in hover.contents.value, hover
+    # Hover on a built-in query: its signature and meaning.
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position_of(text, "chair(m.date)", 1))
+    )
+    assert "chair(date: date): party" in hover.contents.value and "docs/semantics.md" in hover.contents.value, hover
+
+    # Definition: a party used in a statement goes to its declaration.
+    use = text.index("members KAZ") + len("members ")
+    found = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position_of(text, "KAZ", use - text.index("KAZ")))
+    )
+    assert found and found[0].range.start == position_of(text, "KAZ"), found
+    # From a quote to the sentence in the legal text.
+    found = await client.text_document_definition_async(
+        types.DefinitionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=position_of(text, "The term of office will be two years.", 4),
+        )
+    )
+    assert found and found[0].uri.endswith("operating-modalities-2013.txt"), found
+
+    # From a `§` citation to the clause's heading in the legal text.
+    found = await client.text_document_definition_async(
+        types.DefinitionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=position_of(text, "§ 3.ii chairmanship", 3)
+        )
+    )
+    assert found and found[0].uri.endswith("operating-modalities-2013.txt"), found
+    legal = (policy.parent / "source" / "operating-modalities-2013.txt").read_text().splitlines()
+    assert legal[found[0].range.start.line].lstrip().startswith("ii."), legal[found[0].range.start.line]
+
+    # Completion: party codes, keywords, clause numbers.
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=0, character=0))
+    )
+    labels = {item.label for item in (completion.items if hasattr(completion, "items") else completion)}
+    assert {"KAZ", "UZB", "ministerial", "members", "3.ii", "chair"} <= labels, sorted(labels)[:40]
+
+    # Document symbols: the clause blocks.
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert any(s.name == "§ 3.ii chairmanship" for s in symbols), [s.name for s in symbols]
+
+    # Formatting through `charter fmt`: a disturbed layout comes back canonical.
+    messy = text.replace("  members KAZ, KGZ", "      members   KAZ,   KGZ", 1)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=4),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=messy)],
+        )
+    )
+    edits = await client.text_document_formatting_async(
+        types.DocumentFormattingParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            options=types.FormattingOptions(tab_size=2, insert_spaces=True),
+        )
+    )
+    assert len(edits) == 1 and edits[0].new_text == text, edits
