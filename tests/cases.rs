@@ -10,6 +10,7 @@ use charter_tests::{cases_dir, load_case, repo_dir, reported_codes};
 use clap::Parser as _;
 
 mod diff;
+mod editors;
 mod fmt;
 mod limits;
 mod sarif;
