@@ -9,6 +9,7 @@
 pub mod build;
 pub mod check;
 pub mod diff;
+pub mod doc;
 pub mod error;
 pub mod eval;
 pub mod files;
@@ -60,6 +61,8 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     /// A language server for editors, over standard input and output
     Lsp(lsp::LspArgs),
+    /// Write a policy's page: the text beside its encoding, timelines, findings
+    Doc(doc::DocArgs),
 }
 
 /// Which evaluator answers queries. A one-shot command answers a handful
@@ -124,5 +127,6 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write,
         Command::Diff(args) => diff::run(&args, out, err, color),
         Command::Fmt(args) => fmt::run(&args, out, err, color),
         Command::Lsp(args) => lsp::run(&args, out, err, color),
+        Command::Doc(args) => doc::run(&args, out, err, color),
     }
 }

@@ -31,6 +31,7 @@ pub mod codes;
 mod cycles;
 pub mod diagnostics;
 pub mod diff;
+pub mod doc;
 pub mod embed;
 pub mod format;
 pub mod hir;

@@ -1,0 +1,89 @@
+//! `charter doc PATH -o DIR`: writes `DIR/index.html`, the policy's page
+//! for a committee (`charter_compiler::doc`): the legal text beside the
+//! encoding, the chair and membership timelines, the audit's findings.
+
+use std::path::PathBuf;
+
+use charter_runtime::date;
+
+use super::{files, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::error::CliError;
+
+#[derive(Debug, clap::Args)]
+pub struct DocArgs {
+    /// A policy file, or a directory holding a policy with its amendments and history
+    pub path: PathBuf,
+    /// The directory to write `index.html` into (made if missing)
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// The horizon of the timelines and the audit (YYYY-MM-DD; default: today)
+    #[arg(long)]
+    pub until: Option<String>,
+}
+
+pub fn run(args: &DocArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
+    let until = match &args.until {
+        Some(text) => match date::parse(text) {
+            Some(day) => day,
+            None => {
+                crate::print_error(err, &CliError::InvalidUntil(text.clone()));
+                return EXIT_USAGE;
+            }
+        },
+        None => date::from_date(jiff::Zoned::now().date()),
+    };
+    let sources = match files::load_sources(&args.path, err) {
+        Ok(sources) => sources,
+        Err(status) => return status,
+    };
+    let result = charter_compiler::check(&sources);
+    let Some(bundle) = result
+        .bundles
+        .first()
+        .filter(|_| result.errors() == 0 && result.bundles.len() == 1)
+    else {
+        return files::report_check_failure(&args.path, &sources, &result, err, color);
+    };
+    if until > charter_compiler::report::max_horizon(bundle) {
+        crate::print_error(
+            err,
+            &CliError::HorizonTooFar {
+                until: date::format(until),
+                years: charter_compiler::report::MAX_HORIZON_YEARS,
+            },
+        );
+        return EXIT_FINDINGS;
+    }
+    let report = match charter_compiler::report::build(bundle, result.coverage.first(), &[], until) {
+        Ok(report) => report,
+        Err(e) => {
+            let error = CliError::Eval {
+                what: "history",
+                message: e.to_string(),
+            };
+            crate::print_error(err, &error);
+            return EXIT_FINDINGS;
+        }
+    };
+    let page = charter_compiler::doc::page(&sources, &result, bundle, &report);
+    if let Err(error) = std::fs::create_dir_all(&args.output) {
+        crate::print_error(
+            err,
+            &files::FileError::Write {
+                path: args.output.clone(),
+                error,
+            },
+        );
+        return EXIT_FINDINGS;
+    }
+    let target = args.output.join("index.html");
+    let inputs: Vec<PathBuf> = sources.iter().map(|s| PathBuf::from(&s.name)).collect();
+    if let Err(error) = files::write_atomically(&target, page.as_bytes(), &inputs) {
+        crate::print_error(err, &error);
+        return EXIT_FINDINGS;
+    }
+    if writeln!(out, "wrote {}", target.display()).is_err() {
+        return EXIT_USAGE;
+    }
+    EXIT_OK
+}
