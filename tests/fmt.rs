@@ -94,3 +94,53 @@ fn fmt_check_lists_what_it_would_change_and_writes_nothing() {
     assert_eq!(status, 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `charter test --coverage` names the rules, the arms of their branches
+/// and the clauses the tests reached, and those they did not.
+#[test]
+fn test_coverage_names_what_the_tests_reached() {
+    let dir = std::env::temp_dir().join(format!("charter-coverage-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let policy =
+        "charter \"Small\"\n  adopted 2013-06-05\n\nstate AAA \"A\" sort \"A\"\nstate BBB \"B\" sort \"B\"\n\n\
+                  § 1 quote \"members\" {\n  members AAA, BBB from 2013-06-05\n}\n\n\
+                  § 2 quote \"rules\" {\n  rule big(p: party): bool = if member(p, 2014-01-01) then true else false\n  \
+                  rule everyone(d: date): bool = all p in members(d): member(p, d)\n}\n\n\
+                  § 3 quote \"meetings\" {\n  meeting plenary \"Plenary\" must every 1 year\n}\n\n\
+                  test \"one arm\" {\n  assert big(AAA)\n}\n";
+    let file = dir.join("small.charter");
+    std::fs::write(&file, policy).expect("write");
+    let (status, out, err) = crate::charter(&["test", &file.display().to_string(), "--coverage", "--format", "json"]);
+    assert_eq!(status, 0, "{out}{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let coverage = &json["coverage"];
+    let rules = coverage["rules"].as_array().expect("rules");
+    let big = rules.iter().find(|r| r["rule"] == "big").expect("big");
+    assert_eq!(big["called"], true);
+    assert_eq!(big["branches"][0]["taken"], serde_json::json!(["then"]));
+    assert_eq!(big["branches"][0]["missed"], serde_json::json!(["else"]));
+    let everyone = rules.iter().find(|r| r["rule"] == "everyone").expect("everyone");
+    assert_eq!(everyone["called"], false);
+    assert_eq!(everyone["branches"][0]["missed"], serde_json::json!(["body"]));
+    let clause = |c: &str| {
+        coverage["clauses"]
+            .as_array()
+            .expect("clauses")
+            .iter()
+            .find(|x| x["clause"] == c)
+            .cloned()
+            .expect("clause")
+    };
+    assert_eq!(clause("1")["exercised"], true, "member reads § 1");
+    assert_eq!(clause("2")["by"], serde_json::json!(["rule big"]));
+    assert_eq!(clause("3")["exercised"], false, "no test asks for violations");
+    assert_eq!(coverage["summary"]["arms_taken"], 1);
+    assert_eq!(coverage["summary"]["arms"], 3);
+    let (_, text, _) = crate::charter(&["test", &file.display().to_string(), "--coverage"]);
+    assert!(
+        text.contains("rule everyone (§ 2): never called") && text.contains("§ 3: no test exercises it"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -13,14 +13,28 @@ pub struct TestArgs {
     /// Evaluator: the reference interpreter (`interp`, the default) or native code compiled with cranelift (`jit`)
     #[arg(long, value_enum, default_value_t)]
     pub backend: super::Backend,
+    /// Also say which rules, rule branches and clauses the tests exercised
+    /// (recorded by the interpreter, whatever the backend)
+    #[arg(long)]
+    pub coverage: bool,
+    /// Output format (JSON: the outcomes, and the coverage if asked)
+    #[arg(long, value_enum, default_value_t)]
+    pub format: super::Format,
 }
 
 pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
-    let bundle = match files::load_bundle(&args.path, err, color) {
-        Ok((bundle, _)) => bundle,
+    let (bundle, sources) = match files::load_bundle(&args.path, err, color) {
+        Ok(loaded) => loaded,
         Err(status) => return status,
     };
     let interpreter = Interpreter::new(&bundle);
+    // Coverage is what the interpreter reaches running the tests again.
+    let coverage = args.coverage.then(|| {
+        let recording = Interpreter::with_tables(&bundle, interpreter.tables()).recording_coverage();
+        recording.run_tests();
+        let reached = recording.coverage().unwrap_or_default();
+        charter_compiler::coverage::report(&bundle, &sources, &reached)
+    });
     let outcomes = match args.backend {
         super::Backend::Interp => interpreter.run_tests(),
         super::Backend::Jit => match charter_compiler::codegen::run_tests(&bundle, interpreter.tables()) {
@@ -55,6 +69,24 @@ pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
         }
     }
     text.push_str(&format!("{passed} passed, {failed} failed\n"));
+    if let Some(coverage) = &coverage {
+        text.push_str(&charter_compiler::coverage::render(coverage));
+    }
+    if args.format == super::Format::Json {
+        let tests: Vec<serde_json::Value> = outcomes
+            .iter()
+            .map(|o| serde_json::json!({ "name": o.name, "passed": o.failures.is_empty(), "failures": o.failures }))
+            .collect();
+        let mut doc = serde_json::json!({ "tests": tests, "passed": passed, "failed": failed });
+        if let (Some(coverage), Some(map)) = (&coverage, doc.as_object_mut()) {
+            map.insert(
+                "coverage".to_string(),
+                serde_json::to_value(coverage).unwrap_or_default(),
+            );
+        }
+        text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        text.push('\n');
+    }
     if write!(out, "{text}").is_err() {
         return EXIT_USAGE;
     }

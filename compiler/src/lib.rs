@@ -28,6 +28,7 @@ pub mod check;
 pub mod citations;
 pub mod codegen;
 pub mod codes;
+pub mod coverage;
 mod cycles;
 pub mod diagnostics;
 pub mod diff;

@@ -128,6 +128,27 @@ pub struct Interpreter<'b> {
     /// Rule calls already explained: a repeat is a one-line reference, so
     /// an explanation grows with the calls made, not with the paths to them.
     explained: std::cell::RefCell<std::collections::HashSet<(u32, Vec<Value>)>>,
+    /// What evaluation reached, when asked for (`charter test --coverage`).
+    coverage: Option<std::cell::RefCell<Coverage>>,
+}
+
+/// What the evaluations of an interpreter reached: the rules called, the
+/// arms of `if`s taken and the bodies of quantifiers and filters entered
+/// (each by the address of its node in the bundle, which a caller matches
+/// against the rules' bodies), and the built-in queries asked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    pub rules: BTreeSet<u32>,
+    /// (node address, arm): 0 the `then` arm, 1 the `else` arm, 2 a body.
+    pub arms: std::collections::HashSet<(usize, u8)>,
+    pub builtins: BTreeSet<&'static str>,
+}
+
+impl Coverage {
+    /// The address [`Coverage::arms`] keys a node by.
+    pub fn node(expr: &Expr) -> usize {
+        std::ptr::from_ref(expr) as usize
+    }
 }
 
 impl<'b> Interpreter<'b> {
@@ -139,6 +160,7 @@ impl<'b> Interpreter<'b> {
             core: Core::Own(Box::new(Tables::build(bundle))),
             memo: Default::default(),
             explained: Default::default(),
+            coverage: None,
         }
     }
 
@@ -151,6 +173,25 @@ impl<'b> Interpreter<'b> {
             core: Core::Shared(tables),
             memo: Default::default(),
             explained: Default::default(),
+            coverage: None,
+        }
+    }
+
+    /// The same interpreter, recording what its evaluations reach.
+    #[must_use]
+    pub fn recording_coverage(mut self) -> Self {
+        self.coverage = Some(Default::default());
+        self
+    }
+
+    /// What evaluations reached so far, if recording.
+    pub fn coverage(&self) -> Option<Coverage> {
+        self.coverage.as_ref().map(|c| c.borrow().clone())
+    }
+
+    fn reached(&self, f: impl FnOnce(&mut Coverage)) {
+        if let Some(coverage) = &self.coverage {
+            f(&mut coverage.borrow_mut());
         }
     }
 
@@ -858,10 +899,16 @@ impl<'b> Interpreter<'b> {
                 Value::Decision(Box::new(decision))
             }
             Expr::Builtin(builtin, args) => {
+                self.reached(|c| {
+                    c.builtins.insert(builtin.name());
+                });
                 let values = self.eval_all(args, locals)?;
                 self.call_builtin(*builtin, &values)?
             }
             Expr::Rule(index, args) => {
+                self.reached(|c| {
+                    c.rules.insert(*index);
+                });
                 let rule = self.rule(*index)?;
                 let frame = self.eval_all(args, locals)?;
                 let key = (*index, frame);
@@ -885,7 +932,11 @@ impl<'b> Interpreter<'b> {
             }
             Expr::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, locals)?,
             Expr::If(cond, then, otherwise) => {
-                if truth(&self.eval(cond, locals)?)? {
+                let taken = truth(&self.eval(cond, locals)?)?;
+                self.reached(|c| {
+                    c.arms.insert((Coverage::node(expr), u8::from(!taken)));
+                });
+                if taken {
                     self.eval(then, locals)?
                 } else {
                     self.eval(otherwise, locals)?
@@ -898,6 +949,9 @@ impl<'b> Interpreter<'b> {
                 let slot = *slot as usize;
                 let mut result = *all;
                 for item in items {
+                    self.reached(|c| {
+                        c.arms.insert((Coverage::node(expr), 2));
+                    });
                     locals.truncate(slot);
                     locals.push(item);
                     let holds = truth(&self.eval(body, locals)?)?;
@@ -916,6 +970,9 @@ impl<'b> Interpreter<'b> {
                 let slot = *slot as usize;
                 let mut kept = std::collections::BTreeSet::new();
                 for item in items {
+                    self.reached(|c| {
+                        c.arms.insert((Coverage::node(expr), 2));
+                    });
                     locals.truncate(slot);
                     locals.push(item.clone());
                     if truth(&self.eval(cond, locals)?)? {
