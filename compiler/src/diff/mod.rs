@@ -460,6 +460,29 @@ struct Entry {
     span: ast::Span,
 }
 
+impl Entry {
+    /// An entry with no clause and no quotes.
+    fn plain(
+        key: String,
+        what: &'static str,
+        name: String,
+        body: serde_json::Value,
+        file: usize,
+        span: ast::Span,
+    ) -> Entry {
+        Entry {
+            key,
+            what,
+            clause: None,
+            name,
+            quotes: Vec::new(),
+            body,
+            file,
+            span,
+        }
+    }
+}
+
 /// `value` as JSON without positions (`span` and `*_span` fields, and
 /// bare spans).
 pub(crate) fn normalized<T: Serialize>(value: &T) -> serde_json::Value {
@@ -617,59 +640,49 @@ fn item_entries(items: &[Item], prefix: &str, file: usize, text: &str, out: &mut
                     span: block.span,
                 }
             }
-            Item::Party(party) => Entry {
-                key: format!("{prefix}party {}", party.id.name),
-                what: "party",
-                clause: None,
-                name: party.id.name.clone(),
-                quotes: Vec::new(),
-                body: normalized(party),
+            Item::Party(party) => Entry::plain(
+                format!("{prefix}party {}", party.id.name),
+                "party",
+                party.id.name.clone(),
+                normalized(party),
                 file,
-                span: party.span,
-            },
-            Item::Rule(rule) => Entry {
-                key: format!("{prefix}rule {}", rule.name.name),
-                what: "rule",
-                clause: None,
-                name: rule.name.name.clone(),
-                quotes: Vec::new(),
-                body: normalized(rule),
+                party.span,
+            ),
+            Item::Rule(rule) => Entry::plain(
+                format!("{prefix}rule {}", rule.name.name),
+                "rule",
+                rule.name.name.clone(),
+                normalized(rule),
                 file,
-                span: rule.span,
-            },
-            Item::Test(test) => Entry {
-                key: format!("{prefix}test {}", test.name.value),
-                what: "test",
-                clause: None,
-                name: test.name.value.clone(),
-                quotes: Vec::new(),
-                body: normalized(test),
+                rule.span,
+            ),
+            Item::Test(test) => Entry::plain(
+                format!("{prefix}test {}", test.name.value),
+                "test",
+                test.name.value.clone(),
+                normalized(test),
                 file,
-                span: test.span,
-            },
+                test.span,
+            ),
             Item::Stmt(stmt) => {
                 let body = normalized(stmt);
-                Entry {
-                    key: format!("{prefix}statement {body}"),
-                    what: "statement",
-                    clause: None,
-                    name: first_line(text, stmt.span),
-                    quotes: Vec::new(),
+                Entry::plain(
+                    format!("{prefix}statement {body}"),
+                    "statement",
+                    first_line(text, stmt.span),
                     body,
                     file,
-                    span: stmt.span,
-                }
+                    stmt.span,
+                )
             }
-            Item::NonNormative(reason) => Entry {
-                key: format!("{prefix}non_normative {}", reason.value),
-                what: "statement",
-                clause: None,
-                name: format!("non_normative \"{}\"", reason.value),
-                quotes: Vec::new(),
-                body: normalized(reason),
+            Item::NonNormative(reason) => Entry::plain(
+                format!("{prefix}non_normative {}", reason.value),
+                "statement",
+                format!("non_normative \"{}\"", reason.value),
+                normalized(reason),
                 file,
-                span: reason.span,
-            },
+                reason.span,
+            ),
         };
         out.push(entry);
     }
