@@ -401,6 +401,28 @@ fn items_defining(items: &[Item], word: &str, file: usize, out: &mut Vec<(usize,
     }
 }
 
+/// The clause and quotes of the block a rule is written in.
+fn rule_block(file: &ast::File, name: &str) -> Option<(String, Vec<String>)> {
+    let items: &[Item] = match &file.kind {
+        FileKind::Policy(p) => &p.items,
+        FileKind::Amendment(a) => &a.items,
+        FileKind::History(_) => return None,
+    };
+    items.iter().find_map(|item| match item {
+        Item::Block(b)
+            if b.items
+                .iter()
+                .any(|i| matches!(i, Item::Rule(r) if r.name.name == name)) =>
+        {
+            Some((
+                b.clause.text.clone(),
+                b.quotes.iter().map(|q| q.value.clone()).collect(),
+            ))
+        }
+        Item::Block(_) | Item::Party(_) | Item::Rule(_) | Item::Test(_) | Item::Stmt(_) | Item::NonNormative(_) => None,
+    })
+}
+
 /// Where a statement declares `word`: a meeting kind, a group, a decision kind.
 fn stmt_defines(kind: &StmtKind, word: &str) -> Option<ast::Span> {
     let name = if let StmtKind::Meeting(m) = kind {
@@ -652,6 +674,13 @@ impl Server {
                     params.join(", "),
                     type_text(&rule.returns)
                 );
+                // What it encodes: the clause and quotes of its block.
+                if let Some((clause, quotes)) = analysis.parsed.iter().flatten().find_map(|f| rule_block(f, &word)) {
+                    value.push_str(&format!("\n\nencodes § {clause}"));
+                    for quote in quotes {
+                        value.push_str(&format!("\n\n> {quote}"));
+                    }
+                }
                 if rule.params.is_empty() {
                     let interp = Interpreter::new(bundle);
                     let call = charter_runtime::ir::Expr::Rule(index as u32, Vec::new());

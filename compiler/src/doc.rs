@@ -137,7 +137,7 @@ h1 { margin-bottom: 0.1em; } h2 { border-bottom: 1px solid #ccd; margin-top: 2em
 svg text { font-size: 11px; } svg .year { fill: #666; text-anchor: middle; }
 svg .tick { stroke: #e3e3ea; }
 svg rect.term { fill: #4a78b5; } svg rect.term.vacant { fill: #bbb; }
-svg rect.term.departs { stroke: #c0392b; stroke-width: 3; }
+svg rect.term.departs, svg rect.departs { stroke: #c0392b; stroke-width: 2; }
 svg rect.office { fill: #8e6bbf; } svg rect.office.vacant { fill: #bbb; }
 svg rect.member { fill: #2e8b57; } svg rect.pending { fill: #e1a73b; } svg rect.observer { fill: #5dade2; }
 svg rect.invited { fill: #c39bd3; } svg rect.suspended { fill: #c0392b; } svg rect.none { fill: #eee; }
@@ -195,7 +195,7 @@ pub fn page(sources: &[SourceFile], result: &CheckResult, bundle: &ir::Bundle, r
         width: 1180.0,
     };
     chair_section(&mut out, bundle, report, &axis);
-    parties_section(&mut out, report, &axis);
+    parties_section(&mut out, bundle, report, &axis);
     findings_section(&mut out, report);
     out.push_str("</body></html>\n");
     out
@@ -369,22 +369,37 @@ fn chair_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis: &
     out.push_str("</table>\n");
 }
 
-fn parties_section(out: &mut String, report: &Report, axis: &Axis) {
-    out.push_str("<h2 id=\"parties\">Parties</h2>\n<p>Each party's status over time, as the rules and the recorded history give it.</p>\n");
-    let parties: Vec<_> = report.status.iter().filter(|p| !p.periods.is_empty()).collect();
-    let height = 30.0 + 18.0 * parties.len() as f64;
+fn parties_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis: &Axis) {
+    out.push_str("<h2 id=\"parties\">Parties</h2>\n<p>Each party's status over time: the upper bar as the rules derive it, the lower as the history records it, outlined in red where they differ.</p>\n");
+    let parties: Vec<_> = report
+        .status
+        .iter()
+        .filter(|p| !p.periods.is_empty() || !p.recorded.is_empty())
+        .collect();
+    let row_height = 24.0;
+    let height = 30.0 + row_height * parties.len() as f64;
     let _ = write!(
         out,
         r#"<svg class="membership" width="{}" height="{height}" role="img" aria-label="membership timeline">"#,
         axis.left + axis.width + 20.0
     );
     axis.ticks(out, 5.0, height - 20.0);
+    // The recorded view, on every day either view may change.
+    let interp = charter_runtime::Interpreter::new(bundle);
+    let mut days: Vec<Day> = interp
+        .change_points()
+        .into_iter()
+        .filter(|d| *d >= axis.from && *d < axis.to)
+        .collect();
+    if days.first() != Some(&axis.from) {
+        days.insert(0, axis.from);
+    }
     for (row, party) in parties.iter().enumerate() {
-        let y = 8.0 + 18.0 * row as f64;
+        let y = 8.0 + row_height * row as f64;
         let _ = write!(
             out,
             r##"<text x="0" y="{:.1}"><a href="#party-{}">{}</a></text>"##,
-            y + 11.0,
+            y + 13.0,
             escape(&party.party),
             escape(&party.party)
         );
@@ -396,12 +411,40 @@ fn parties_section(out: &mut String, report: &Report, axis: &Axis) {
             let (x1, x2) = (axis.x(from), axis.x(until));
             let _ = write!(
                 out,
-                r#"<rect class="{}" x="{x1:.1}" y="{y:.1}" width="{:.1}" height="14"><title>{}: {} from {}</title></rect>"#,
+                r#"<rect class="{}" x="{x1:.1}" y="{y:.1}" width="{:.1}" height="9"><title>{}: {} from {}</title></rect>"#,
                 status_class(&period.status),
                 (x2 - x1).max(1.0),
                 escape(&party.party),
                 escape(&period.status),
                 escape(&period.from)
+            );
+        }
+        let Some(id) = bundle.parties.iter().position(|p| p.id == party.party) else {
+            continue;
+        };
+        // Runs of one recorded status that agrees, or not, with the rules.
+        let mut runs: Vec<(Day, Day, &str, bool)> = Vec::new();
+        for (i, day) in days.iter().enumerate() {
+            let until = days.get(i + 1).copied().unwrap_or(axis.to);
+            let recorded = interp.tables().recorded_status(bundle, id as u32, *day).name();
+            let differs = recorded != interp.status(id as u32, *day).name();
+            match runs.last_mut() {
+                Some(last) if last.2 == recorded && last.3 == differs => last.1 = until,
+                Some(_) | None => runs.push((*day, until, recorded, differs)),
+            }
+        }
+        for (day, until, recorded, differs) in &runs {
+            let (x1, x2) = (axis.x(*day), axis.x(*until));
+            let _ = write!(
+                out,
+                r#"<rect class="{}{}" x="{x1:.1}" y="{:.1}" width="{:.1}" height="9"><title>{}: recorded {} from {}</title></rect>"#,
+                status_class(recorded),
+                if *differs { " departs" } else { "" },
+                y + 11.0,
+                (x2 - x1).max(1.0),
+                escape(&party.party),
+                recorded,
+                date::format(*day)
             );
         }
     }

@@ -131,6 +131,12 @@ async def test_open_hover_definition_completion_formatting(client: LanguageClien
     )
     assert "chair(date: date): party" in hover.contents.value and "docs/semantics.md" in hover.contents.value, hover
 
+    # Hover on a rule: its signature and the clause it encodes.
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position_of(text, "host_is_chair", 2))
+    )
+    assert "rule host_is_chair(m: meeting): bool" in hover.contents.value and "§ 3.ii" in hover.contents.value, hover
+
     # Definition: a party used in a statement goes to its declaration.
     use = text.index("members KAZ") + len("members ")
     found = await client.text_document_definition_async(
