@@ -22,66 +22,82 @@ pub const MAX_EXPR_DEPTH: usize = 128;
 /// anew). A cheap over-estimate of the parser's recursion, taken on tokens
 /// with strings and comments skipped.
 pub fn check_nesting(source: &str) -> Option<Diagnostic> {
+    first_too_deep(source, MAX_NESTING).map(too_deep)
+}
+
+/// Where `source` first nests deeper than `limit`, as [`check_nesting`]
+/// counts: one pass, strings and comments skipped by `memchr`.
+fn first_too_deep(source: &str, limit: usize) -> Option<Span> {
     // One entry per open bracket: the `if`s and quantifiers counted inside
-    // it so far. The bottom entry is the top level.
+    // it so far. The bottom entry is the top level. `depth` is the brackets
+    // open plus every count on the stack, kept as they change.
     let mut open: Vec<usize> = vec![0];
+    let mut depth = 0usize;
     let bytes = source.as_bytes();
+    let rest = |i: usize| bytes.get(i..).unwrap_or_default();
     let mut i = 0;
     while let Some(&byte) = bytes.get(i) {
         match byte {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while bytes.get(i).is_some_and(|b| *b != b'\n') {
-                    i += 1;
-                }
+                i = memchr::memchr(b'\n', rest(i)).map_or(bytes.len(), |k| i + k);
                 continue;
             }
             b'"' => {
                 i += 1;
-                while let Some(&b) = bytes.get(i) {
-                    i += if b == b'\\' { 2 } else { 1 };
-                    if b == b'"' {
+                // To the closing quote, stepping over escapes; an
+                // unclosed string runs to the end.
+                loop {
+                    let k = memchr::memchr2(b'"', b'\\', rest(i))?;
+                    let quote = bytes.get(i + k) == Some(&b'"');
+                    i += k + if quote { 1 } else { 2 };
+                    if quote {
                         break;
                     }
                 }
                 continue;
             }
-            b'(' | b'[' | b'{' => open.push(0),
+            b'(' | b'[' | b'{' => {
+                open.push(0);
+                depth += 1;
+            }
             b')' | b']' | b'}' if open.len() > 1 => {
-                open.pop();
+                depth -= 1 + open.pop().unwrap_or(0);
             }
             b if b.is_ascii_alphabetic() || b == b'_' => {
                 let start = i;
-                while bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
-                    i += 1;
-                }
+                i += rest(i)
+                    .iter()
+                    .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                    .unwrap_or(bytes.len() - i);
                 // `start..i` spans ASCII letters, digits and `_`, so it is
-                // on character boundaries and `get` always succeeds.
-                if let (Some(count), Some(word)) = (open.last_mut(), source.get(start..i)) {
-                    if matches!(word, "if" | "all" | "any") {
-                        *count += 1;
-                    } else if matches!(word, "rule" | "assert" | "test") {
-                        *count = 0;
+                // on character boundaries.
+                if let Some(count) = open.last_mut() {
+                    match bytes.get(start..i).unwrap_or_default() {
+                        b"if" | b"all" | b"any" => {
+                            *count += 1;
+                            depth += 1;
+                        }
+                        b"rule" | b"assert" | b"test" => {
+                            depth -= *count;
+                            *count = 0;
+                        }
+                        _ => {}
                     }
                 }
-                if depth(&open) > MAX_NESTING {
-                    return Some(too_deep(Span::new(start, i)));
+                if depth > limit {
+                    return Some(Span::new(start, i));
                 }
                 continue;
             }
             // Any other byte opens and closes nothing.
             _ => {}
         }
-        if depth(&open) > MAX_NESTING {
-            return Some(too_deep(Span::new(i, i + 1)));
+        if depth > limit {
+            return Some(Span::new(i, i + 1));
         }
         i += 1;
     }
     None
-}
-
-/// Brackets open plus the `if`s and quantifiers counted inside them.
-fn depth(open: &[usize]) -> usize {
-    open.len() - 1 + open.iter().sum::<usize>()
 }
 
 fn too_deep(span: Span) -> Diagnostic {
@@ -113,5 +129,83 @@ mod tests {
             " else 0".repeat(MAX_NESTING + 1)
         );
         assert!(check_nesting(&ifs).is_some());
+    }
+
+    /// The first version of the scan: a byte at a time, the depth summed
+    /// over the stack at every step.
+    fn reference(source: &str, limit: usize) -> Option<Span> {
+        let mut open: Vec<usize> = vec![0];
+        let depth = |open: &[usize]| open.len() - 1 + open.iter().sum::<usize>();
+        let bytes = source.as_bytes();
+        let mut i = 0;
+        while let Some(&byte) = bytes.get(i) {
+            match byte {
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    while bytes.get(i).is_some_and(|b| *b != b'\n') {
+                        i += 1;
+                    }
+                    continue;
+                }
+                b'"' => {
+                    i += 1;
+                    while let Some(&b) = bytes.get(i) {
+                        i += if b == b'\\' { 2 } else { 1 };
+                        if b == b'"' {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                b'(' | b'[' | b'{' => open.push(0),
+                b')' | b']' | b'}' if open.len() > 1 => {
+                    open.pop();
+                }
+                b if b.is_ascii_alphabetic() || b == b'_' => {
+                    let start = i;
+                    while bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+                        i += 1;
+                    }
+                    if let (Some(count), Some(word)) = (open.last_mut(), source.get(start..i)) {
+                        if matches!(word, "if" | "all" | "any") {
+                            *count += 1;
+                        } else if matches!(word, "rule" | "assert" | "test") {
+                            *count = 0;
+                        }
+                    }
+                    if depth(&open) > limit {
+                        return Some(Span::new(start, i));
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            if depth(&open) > limit {
+                return Some(Span::new(i, i + 1));
+            }
+            i += 1;
+        }
+        None
+    }
+
+    #[test]
+    fn the_one_pass_scan_agrees_with_the_reference_on_every_short_text() {
+        let pieces = ["(", ")", "{", "}", "\"", "\\", "//", "\n", "if ", "all ", "rule ", "x"];
+        let mut texts = vec![String::new()];
+        let mut checked = 0;
+        for _ in 0..5 {
+            let mut longer = Vec::new();
+            for text in &texts {
+                for piece in pieces {
+                    let next = format!("{text}{piece}");
+                    for limit in 0..4 {
+                        assert_eq!(first_too_deep(&next, limit), reference(&next, limit), "{next:?} limit {limit}");
+                    }
+                    checked += 1;
+                    longer.push(next);
+                }
+            }
+            texts = longer;
+        }
+        assert_eq!(checked, (1..=5).map(|n| pieces.len().pow(n)).sum::<usize>());
     }
 }

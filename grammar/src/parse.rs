@@ -124,10 +124,30 @@ fn detailed(rule: Rule, source: &str) -> Option<pest::error::Error<Rule>> {
 /// The header of a policy file, parsed alone (fast: the rest of the file
 /// is not read); `None` if the text does not start like a policy.
 pub fn parse_policy_header(source: &str) -> Option<PolicyHeader> {
+    // Most files that are not policies are told apart by their first word,
+    // without pest building an error (a scan of the file for line numbers).
+    if !starts_with_charter(source) {
+        return None;
+    }
     let mut pairs = CharterParser::parse(Rule::policy_head, source).ok()?;
     let head = pairs.next()?;
     let header = kids(head).into_iter().find(|p| p.as_rule() == Rule::policy_header)?;
     Some(Builder::default().policy_header(header))
+}
+
+/// Whether the first word after whitespace and `//` comments is `charter`
+/// (as `kw_charter` matches it), as a policy's header begins.
+fn starts_with_charter(source: &str) -> bool {
+    let mut rest = source;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', '\r', '\n']);
+        match rest.strip_prefix("//") {
+            Some(comment) => rest = comment.split_once('\n').map_or("", |(_, after)| after),
+            None => break,
+        }
+    }
+    rest.strip_prefix("charter")
+        .is_some_and(|after| !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
 }
 
 /// Parses a query: one expression, as given to `charter eval --query`.
@@ -351,16 +371,18 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
 /// Whether a rule is a keyword (`kw_*`): a table built once from the
 /// grammar's rule names, since pest has no silent atomic rules.
 fn is_keyword(rule: Rule) -> bool {
-    static KEYWORDS: std::sync::OnceLock<std::collections::HashSet<Rule>> = std::sync::OnceLock::new();
-    KEYWORDS
-        .get_or_init(|| {
-            Rule::all_rules()
-                .iter()
-                .copied()
-                .filter(|r| format!("{r:?}").starts_with("kw_"))
-                .collect()
-        })
-        .contains(&rule)
+    // Indexed by the rule's discriminant (pest's `Rule` has no fields).
+    static KEYWORDS: std::sync::OnceLock<Vec<bool>> = std::sync::OnceLock::new();
+    let table = KEYWORDS.get_or_init(|| {
+        let mut table = vec![false; Rule::all_rules().len()];
+        for rule in Rule::all_rules() {
+            if let Some(slot) = table.get_mut(*rule as usize) {
+                *slot = format!("{rule:?}").starts_with("kw_");
+            }
+        }
+        table
+    });
+    table.get(rule as usize).copied().unwrap_or(false)
 }
 
 /// The children of a pair, keywords left out.
@@ -368,7 +390,13 @@ fn kids<'i>(pair: Pair<'i, Rule>) -> Vec<Pair<'i, Rule>> {
     pair.into_inner().filter(|p| !is_keyword(p.as_rule())).collect()
 }
 
-fn pratt() -> PrattParser<Rule> {
+/// The operator table, built once.
+fn pratt() -> &'static PrattParser<Rule> {
+    static PRATT: std::sync::OnceLock<PrattParser<Rule>> = std::sync::OnceLock::new();
+    PRATT.get_or_init(pratt_table)
+}
+
+fn pratt_table() -> PrattParser<Rule> {
     PrattParser::new()
         .op(Op::infix(Rule::op_implies, Assoc::Right))
         .op(Op::infix(Rule::op_or, Assoc::Left))
@@ -1639,6 +1667,12 @@ impl Builder {
         let span = span_of(&pair);
         let raw = pair.as_str();
         let inner = raw.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(raw);
+        if !inner.contains('\\') {
+            return Str {
+                value: inner.to_owned(),
+                span,
+            };
+        }
         let mut value = String::with_capacity(inner.len());
         let mut chars = inner.chars();
         while let Some(c) = chars.next() {
