@@ -67,11 +67,7 @@ pub fn check_each(files: &[SourceFile], mut on_checked: impl FnMut(&Checked, &En
     let mut sink = Sink::default();
     let mut parsed: Vec<(FileId, ast::File)> = Vec::new();
     let mut syntax_failed = false;
-    for (id, file) in files.iter().enumerate() {
-        if file.is_legal_text() {
-            continue;
-        }
-        let result = charter_grammar::parse(&file.text);
+    for (id, result) in parse_all(files) {
         for d in result.diagnostics {
             sink.push(id, d);
         }
@@ -89,22 +85,52 @@ pub fn check_each(files: &[SourceFile], mut on_checked: impl FnMut(&Checked, &En
         let env = resolve::collect(&package, &mut sink);
         wellformed::check(&package, &mut sink);
         let resolved = resolve::resolve(&package, &env, &mut sink);
-        let mut typed = typeck::check(&package, &env, files, &mut sink);
-        cycles::check(&typed.calls, &mut sink);
-        // The checks of the resolved tree: how its dates relate, the
-        // drafter's lints, the quotes against the legal text. They need
-        // every name resolved, not every type checked.
-        if let Some(resolved) = &resolved {
-            temporal::check(resolved, &mut sink);
-            lints::check(resolved, typed.tests.as_deref(), &mut sink);
-            coverage.extend(citations::check(resolved, files, &mut sink));
-        }
-        let hir = resolved
-            .zip(typed.rules.take())
-            .zip(typed.tests.take())
-            .map(|((resolved, rules), tests)| hir::Package { resolved, rules, tests });
-        let Some(hir) = hir else {
-            if sink.error_count() == errors_before {
+        // The quotes against the legal text need every name resolved, not
+        // every type checked, and read nothing the other stages write: on
+        // a second thread (where one is free) while the rest is checked
+        // and lowered. Its diagnostics join the others where they would
+        // have on one thread: after the lints, before the amendments'.
+        let citing = resolved.as_ref().map(citations::Input::of);
+        std::thread::scope(|scope| {
+            let citing = citing.map(|input| {
+                let run = move || {
+                    let mut cited = Sink::default();
+                    let coverage = citations::check(&input, files, &mut cited);
+                    (cited, coverage)
+                };
+                if parallel() {
+                    Citing::Spawned(scope.spawn(run))
+                } else {
+                    Citing::Here(Box::new(run))
+                }
+            });
+            let mut typed = typeck::check(&package, &env, files, &mut sink);
+            cycles::check(&typed.calls, &mut sink);
+            // The checks of the resolved tree: how its dates relate, the
+            // drafter's lints.
+            if let Some(resolved) = &resolved {
+                temporal::check(resolved, &mut sink);
+                lints::check(resolved, typed.tests.as_deref(), &mut sink);
+            }
+            let hir = resolved
+                .zip(typed.rules.take())
+                .zip(typed.tests.take())
+                .map(|((resolved, rules), tests)| hir::Package { resolved, rules, tests });
+            let unresolved = hir.is_none();
+            // Lowered before the citations are known (an error there
+            // discards the bundle and the amendments' check below).
+            let lowered = hir.filter(|_| sink.error_count() == errors_before).map(|hir| {
+                let checked = Checked { hir, typed };
+                let bundle = lower::lower(&checked);
+                let mut amended = Sink::default();
+                amend::check(checked.hir(), &bundle, &mut amended);
+                (checked, bundle, amended)
+            });
+            if let Some((cited, found)) = citing.map(Citing::finish) {
+                sink.diagnostics.extend(cited.diagnostics);
+                coverage.extend(found);
+            }
+            if unresolved && sink.error_count() == errors_before {
                 // Every part that fails to resolve reports an error;
                 // reaching here means a stage forgot to, so say so rather
                 // than guess.
@@ -116,18 +142,16 @@ pub fn check_each(files: &[SourceFile], mut on_checked: impl FnMut(&Checked, &En
                     },
                 );
             }
-            continue;
-        };
-        if sink.error_count() != errors_before {
-            continue;
-        }
-        let checked = Checked { hir, typed };
-        let bundle = lower::lower(&checked);
-        amend::check(checked.hir(), &bundle, &mut sink);
-        if sink.error_count() == errors_before {
-            on_checked(&checked, &env, &bundle);
-            bundles.push(bundle);
-        }
+            if let Some((checked, bundle, amended)) = lowered {
+                if sink.error_count() == errors_before {
+                    sink.diagnostics.extend(amended.diagnostics);
+                    if sink.error_count() == errors_before {
+                        on_checked(&checked, &env, &bundle);
+                        bundles.push(bundle);
+                    }
+                }
+            }
+        });
     }
     let mut diagnostics: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
     for d in sink.diagnostics {
@@ -144,4 +168,72 @@ pub fn check_each(files: &[SourceFile], mut on_checked: impl FnMut(&Checked, &En
         bundles,
         coverage,
     }
+}
+
+/// A citation check running on another thread, or waiting to run here.
+enum Citing<'scope, F> {
+    Spawned(std::thread::ScopedJoinHandle<'scope, (Sink, Option<citations::Coverage>)>),
+    Here(Box<F>),
+}
+
+impl<F: FnOnce() -> (Sink, Option<citations::Coverage>)> Citing<'_, F> {
+    fn finish(self) -> (Sink, Option<citations::Coverage>) {
+        match self {
+            Citing::Here(run) => run(),
+            Citing::Spawned(handle) => match handle.join() {
+                Ok(done) => done,
+                // The check panicked: a bug, re-raised here as it would
+                // have been on one thread.
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+        }
+    }
+}
+
+/// Source text below which a file is parsed on the calling thread: a
+/// thread costs tens of microseconds, pest about 25 ns per byte.
+const PARALLEL_PARSE_BYTES: usize = 8 * 1024;
+
+/// Whether a second thread can run at the same time as this one.
+fn parallel() -> bool {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)) > 1
+}
+
+/// Every Charter file parsed (legal texts are not), in the order given.
+/// With more than one core, the files are split in two halves of about
+/// equal size, one parsed on a second thread.
+fn parse_all(files: &[SourceFile]) -> Vec<(FileId, charter_grammar::Parsed)> {
+    let mut charter: Vec<(FileId, &SourceFile)> = files.iter().enumerate().filter(|(_, f)| !f.is_legal_text()).collect();
+    let total: usize = charter.iter().map(|(_, f)| f.text.len()).sum();
+    let parse = |part: &[(FileId, &SourceFile)]| -> Vec<(FileId, charter_grammar::Parsed)> {
+        part.iter().map(|(id, f)| (*id, charter_grammar::parse(&f.text))).collect()
+    };
+    if charter.len() < 2 || total < PARALLEL_PARSE_BYTES || !parallel() {
+        return parse(&charter);
+    }
+    // Largest first, each to the lighter half.
+    charter.sort_by_key(|(_, f)| std::cmp::Reverse(f.text.len()));
+    let (mut here, mut there) = (Vec::new(), Vec::new());
+    let (mut here_bytes, mut there_bytes) = (0, 0);
+    for entry in charter {
+        if here_bytes <= there_bytes {
+            here_bytes += entry.1.text.len();
+            here.push(entry);
+        } else {
+            there_bytes += entry.1.text.len();
+            there.push(entry);
+        }
+    }
+    let mut all = std::thread::scope(|scope| {
+        let other = scope.spawn(|| parse(&there));
+        let mut all = parse(&here);
+        match other.join() {
+            Ok(parsed) => all.extend(parsed),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        all
+    });
+    all.sort_by_key(|(id, _)| *id);
+    all
 }

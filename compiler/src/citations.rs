@@ -26,7 +26,14 @@ pub struct LegalText {
 
 /// Folds every run of whitespace to one space and trims.
 pub fn fold(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut folded = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !folded.is_empty() {
+            folded.push(' ');
+        }
+        folded.push_str(word);
+    }
+    folded
 }
 
 impl LegalText {
@@ -203,29 +210,38 @@ fn word_heading<'l>(line: &'l str, word: &str, section: &str) -> Option<Heading<
 /// capital letter; pieces of one or two words (headings such as
 /// `Funding:`) join the sentence after them.
 fn split_sentences(paragraph: &str) -> Vec<String> {
-    let chars: Vec<char> = fold(paragraph).chars().collect();
+    let folded = fold(paragraph);
+    let bytes = folded.as_bytes();
     let mut out: Vec<String> = Vec::new();
+    // A heading carried to the front of the next sentence.
     let mut current = String::new();
-    for (i, c) in chars.iter().enumerate() {
-        current.push(*c);
-        let boundary = matches!(c, '.' | ';' | ':')
-            && chars.get(i + 1) == Some(&' ')
-            && chars.get(i + 2).is_some_and(|n| n.is_uppercase());
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let boundary = matches!(b, b'.' | b';' | b':')
+            && bytes.get(i + 1) == Some(&b' ')
+            && folded
+                .get(i + 2..)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(char::is_uppercase);
         if boundary {
-            push_sentence(&mut out, &mut current);
+            // `i` is an ASCII byte, so `start..=i` is on character boundaries.
+            push_sentence(&mut out, &mut current, folded.get(start..=i).unwrap_or_default());
+            start = i + 1;
         }
     }
-    push_sentence(&mut out, &mut current);
+    push_sentence(&mut out, &mut current, folded.get(start..).unwrap_or_default());
     out
 }
 
-fn push_sentence(out: &mut Vec<String>, current: &mut String) {
+/// Ends a sentence at `piece` (after any heading carried in `current`).
+fn push_sentence(out: &mut Vec<String>, current: &mut String, piece: &str) {
+    current.push_str(piece);
     let sentence = fold(current);
     current.clear();
     if sentence.is_empty() {
         return;
     }
-    let is_heading = sentence.split_whitespace().count() <= 2;
+    let is_heading = sentence.split_whitespace().nth(2).is_none();
     if is_heading {
         current.push_str(&sentence);
         current.push(' ');
@@ -300,9 +316,34 @@ fn find_source<'f>(wanted: &Spanned<String>, files: &'f [SourceFile]) -> Option<
     })
 }
 
+/// What the citation check reads of a resolved package, owned, so that it
+/// can run on another thread while the package goes on to be checked.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub policy_file: crate::package::FileId,
+    pub title: String,
+    pub source: Option<Spanned<String>>,
+    pub headings: Headings,
+    pub covers: Vec<String>,
+    pub blocks: Vec<hir::Block>,
+}
+
+impl Input {
+    pub fn of(package: &hir::Resolved) -> Input {
+        Input {
+            policy_file: package.policy_file,
+            title: package.title.clone(),
+            source: package.source.clone(),
+            headings: package.headings,
+            covers: package.covers.clone(),
+            blocks: package.blocks.clone(),
+        }
+    }
+}
+
 /// Checks quotes and clause references against the source, and computes
 /// coverage. Returns `None` when the policy names no source.
-pub fn check(package: &hir::Resolved, files: &[SourceFile], sink: &mut Sink) -> Option<Coverage> {
+pub fn check(package: &Input, files: &[SourceFile], sink: &mut Sink) -> Option<Coverage> {
     let named = package.source.as_ref()?;
     let source_file = match find_source(named, files) {
         Some(found) => found,
@@ -442,7 +483,6 @@ fn quoting_blocks<'b>(
     blocks: &[(&'b hir::Block, Vec<String>)],
     sentences: &[(String, String)],
 ) -> Vec<Vec<&'b hir::Block>> {
-    use memchr::memmem::Finder;
     use std::collections::{BTreeMap, BTreeSet};
     let mut hits: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); sentences.len()];
     // Each distinct quote with the blocks that quote it, and each distinct
@@ -460,17 +500,22 @@ fn quoting_blocks<'b>(
     let quotes: Vec<(&str, Vec<usize>)> = quotes.into_iter().collect();
     let texts: Vec<(&str, Vec<usize>)> = texts.into_iter().filter(|(t, _)| !t.is_empty()).collect();
     if quotes.len().saturating_mul(texts.len()) <= FEW * FEW * 4 {
-        // Few enough pairs to compare each: one searcher per quote and per
-        // sentence, built once (building one per pair cost more than the
-        // searches), and the shorter of a pair sought within the longer.
-        let quote_finders: Vec<Finder> = quotes.iter().map(|(q, _)| Finder::new(q)).collect();
-        let text_finders: Vec<Finder> = texts.iter().map(|(t, _)| Finder::new(t)).collect();
-        for ((quote, by), quote_finder) in quotes.iter().zip(&quote_finders) {
-            for ((text, at), text_finder) in texts.iter().zip(&text_finders) {
+        // Few enough pairs to compare each, the shorter of a pair sought
+        // within the longer. Most pairs are told apart by their 4-byte
+        // grams alone (the shorter's must all be among the longer's), so
+        // only the rest are searched.
+        let quote_grams: Vec<Grams> = quotes.iter().map(|(q, _)| Grams::of(q)).collect();
+        let text_grams: Vec<Grams> = texts.iter().map(|(t, _)| Grams::of(t)).collect();
+        for ((quote, by), quote_grams) in quotes.iter().zip(&quote_grams) {
+            for ((text, at), text_grams) in texts.iter().zip(&text_grams) {
                 let within = match text.len().cmp(&quote.len()) {
-                    std::cmp::Ordering::Less => text_finder.find(quote.as_bytes()).is_some(),
+                    std::cmp::Ordering::Less => {
+                        text_grams.within(quote_grams) && memchr::memmem::find(quote.as_bytes(), text.as_bytes()).is_some()
+                    }
                     std::cmp::Ordering::Equal => text == quote,
-                    std::cmp::Ordering::Greater => quote_finder.find(text.as_bytes()).is_some(),
+                    std::cmp::Ordering::Greater => {
+                        quote_grams.within(text_grams) && memchr::memmem::find(text.as_bytes(), quote.as_bytes()).is_some()
+                    }
                 };
                 if within {
                     for s in at {
@@ -524,6 +569,33 @@ fn quoting_blocks<'b>(
         .collect()
 }
 
+/// The 4-byte substrings of a text, hashed into 1,024 bits: if a text is
+/// within another, every bit of its set is set in the other's (a text
+/// shorter than 4 bytes sets none, and so is within anything here).
+struct Grams([u64; 16]);
+
+impl Grams {
+    fn of(text: &str) -> Grams {
+        let mut bits = [0u64; 16];
+        for gram in text.as_bytes().windows(4) {
+            let Ok(gram) = <[u8; 4]>::try_from(gram) else {
+                continue;
+            };
+            let word = u32::from_le_bytes(gram);
+            let bit = (word.wrapping_mul(0x9E37_79B1) >> 22) as usize;
+            if let Some(slot) = bits.get_mut(bit / 64) {
+                *slot |= 1 << (bit % 64);
+            }
+        }
+        Grams(bits)
+    }
+
+    /// Whether every gram of `self` may be among `other`'s.
+    fn within(&self, other: &Grams) -> bool {
+        self.0.iter().zip(&other.0).all(|(mine, theirs)| mine & !theirs == 0)
+    }
+}
+
 /// Up to this many quotes are searched one by one, and up to `4 * FEW^2`
 /// quote-sentence pairs compared one by one: below that, building an
 /// automaton costs more than it saves.
@@ -542,4 +614,69 @@ where
         .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
         .build(patterns)
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first version of the sentence split: a character at a time.
+    fn reference_split(paragraph: &str) -> Vec<String> {
+        fn push(out: &mut Vec<String>, current: &mut String) {
+            let sentence = current.split_whitespace().collect::<Vec<_>>().join(" ");
+            current.clear();
+            if sentence.is_empty() {
+                return;
+            }
+            if sentence.split_whitespace().count() <= 2 {
+                current.push_str(&sentence);
+                current.push(' ');
+            } else {
+                out.push(sentence);
+            }
+        }
+        let chars: Vec<char> = paragraph
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .collect();
+        let mut out = Vec::new();
+        let mut current = String::new();
+        for (i, c) in chars.iter().enumerate() {
+            current.push(*c);
+            if matches!(c, '.' | ';' | ':')
+                && chars.get(i + 1) == Some(&' ')
+                && chars.get(i + 2).is_some_and(|n| n.is_uppercase())
+            {
+                push(&mut out, &mut current);
+            }
+        }
+        push(&mut out, &mut current);
+        out
+    }
+
+    #[test]
+    fn sentences_split_as_the_first_version_did() {
+        let texts = [
+            include_str!("../../policies/almaty/source/operating-modalities-2013.txt"),
+            include_str!("../../policies/bali/source/bali-process-excerpt.txt"),
+            include_str!("../../policies/colombo-plan/source/colombo-plan-excerpt.txt"),
+            include_str!("../../policies/khartoum/source/khartoum-process-excerpt.txt"),
+            include_str!("../../policies/puebla/source/rcm-excerpt.txt"),
+            "Funding: The members pay. Chair: Ésta rige; Él firma: Ok.  \u{a0} A b.",
+            "a. B c. D e: F; G. x.Y z. ",
+            "",
+            " . : ; ",
+        ];
+        let mut compared = 0;
+        for text in texts {
+            for paragraph in text.split("\n\n").chain(text.lines()).chain([text]) {
+                assert_eq!(split_sentences(paragraph), reference_split(paragraph), "{paragraph:?}");
+                assert_eq!(fold(paragraph), paragraph.split_whitespace().collect::<Vec<_>>().join(" "));
+                compared += 1;
+            }
+        }
+        assert!(compared > 100, "{compared}");
+    }
 }
