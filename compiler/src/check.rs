@@ -195,7 +195,7 @@ impl<F: FnOnce() -> (Sink, Option<citations::Coverage>)> Citing<'_, F> {
 const PARALLEL_PARSE_BYTES: usize = 8 * 1024;
 
 /// Whether a second thread can run at the same time as this one.
-fn parallel() -> bool {
+pub(crate) fn parallel() -> bool {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)) > 1
 }

@@ -2,6 +2,7 @@
 //! `emit` turns those into CLIF, `native` runs them in process (the JIT) and
 //! `object` writes them to a relocatable object file with a C header.
 
+mod deferred;
 pub mod emit;
 pub mod fold;
 pub mod lang;

@@ -13,6 +13,7 @@ use cranelift_module::{default_libcall_names, Linkage};
 use charter_runtime::ir::Bundle;
 use charter_runtime::{EvalError, Value};
 
+use super::deferred::Deferred;
 use super::emit::{self, record_words, Attendance};
 use super::fold::Folded;
 use super::lang::{self, Layout, NTy, NotNative, Query, Slot};
@@ -64,27 +65,48 @@ impl NativeCode {
     /// Native code for the folded tables, every rule of `bundle` that
     /// compiles, and `queries`.
     pub fn compile(folded: &Folded, bundle: &Bundle, queries: &[Query]) -> Result<NativeCode, CodegenError> {
-        let mut flags = settings::builder();
-        // The JIT places code anywhere in memory: no PIC, absolute addresses.
-        flags.set("is_pic", "false").map_err(|e| CodegenError(e.to_string()))?;
-        flags
-            .set("use_colocated_libcalls", "false")
-            .map_err(|e| CodegenError(e.to_string()))?;
-        flags
-            .set("opt_level", "speed")
-            .map_err(|e| CodegenError(e.to_string()))?;
-        // The emitter's output is checked by the differential tests and,
-        // in debug builds (the tests'), by the IR verifier; in release it
-        // would only add to compile latency (W4).
-        flags
-            .set("enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })
-            .map_err(|e| CodegenError(e.to_string()))?;
-        let isa = cranelift_native::builder()
-            .map_err(|e| CodegenError(e.to_string()))?
-            .finish(settings::Flags::new(flags))
-            .map_err(|e| CodegenError(e.to_string()))?;
-        let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
-        let (functions, language) = match emit::emit(&mut module, folded, bundle, Linkage::Export, queries) {
+        let isa = |opt_level: &str| {
+            let mut flags = settings::builder();
+            // The JIT places code anywhere in memory: no PIC, absolute addresses.
+            flags.set("is_pic", "false").map_err(|e| CodegenError(e.to_string()))?;
+            flags
+                .set("use_colocated_libcalls", "false")
+                .map_err(|e| CodegenError(e.to_string()))?;
+            flags
+                .set("opt_level", opt_level)
+                .map_err(|e| CodegenError(e.to_string()))?;
+            // The emitter's output is checked by the differential tests and,
+            // in debug builds (the tests'), by the IR verifier; in release it
+            // would only add to compile latency (W4).
+            flags
+                .set("enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })
+                .map_err(|e| CodegenError(e.to_string()))?;
+            cranelift_native::builder()
+                .map_err(|e| CodegenError(e.to_string()))?
+                .finish(settings::Flags::new(flags))
+                .map_err(|e| CodegenError(e.to_string()))
+        };
+        // Cranelift's optimiser (e-graphs) is most of the time to a ready
+        // evaluator and gains nothing measurable on table lookups: only the
+        // loops it speeds up (`charter_valid_sets`, W5; `may_attend`, W3)
+        // are compiled with it.
+        let optimizing = isa("speed")?;
+        let mut module = JITModule::new(JITBuilder::with_isa(isa("none")?, default_libcall_names()));
+        // Every function is built first and compiled together (on two
+        // threads where two cores are free).
+        #[expect(
+            clippy::result_large_err,
+            reason = "ModuleError is cranelift's own error, returned at most once per compilation"
+        )]
+        let emitted = {
+            let mut deferred = Deferred::new(&mut module);
+            emit::emit(&mut deferred, folded, bundle, Linkage::Export, queries).and_then(|emitted| {
+                let (functions, _) = &emitted;
+                let optimize = [functions.valid_sets, functions.may_attend, functions.may_attend_batch];
+                deferred.finish(&optimize, &*optimizing).map(|()| emitted)
+            })
+        };
+        let (functions, language) = match emitted {
             Ok(f) => f,
             Err(e) => {
                 // SAFETY: nothing compiled in `module` has been handed out.
