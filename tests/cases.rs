@@ -1515,3 +1515,59 @@ pub(crate) mod random_policies {
         }
     }
 }
+
+/// A check on two threads (files parsed in two halves, citations checked
+/// beside typing) says exactly what a check on one says: the same
+/// diagnostics in the same order, the same IR, the same coverage. Every
+/// policy and check case, made large enough to be split (a long comment
+/// added to its first file), with its files in both orders.
+mod threads {
+    use charter_compiler::check::check_threads;
+    use charter_compiler::SourceFile;
+    use charter_tests::{cases_dir, policy_sources, repo_dir};
+
+    fn same_on_one_and_two_threads(mut files: Vec<SourceFile>, what: &str) -> bool {
+        let padding = format!(
+            "\n{}\n",
+            "// padding to pass the size where a check uses two threads\n".repeat(600)
+        );
+        let Some(first) = files.iter_mut().find(|f| !f.is_legal_text()) else {
+            return false;
+        };
+        first.text.push_str(&padding);
+        let charter_files = files.iter().filter(|f| !f.is_legal_text()).count();
+        for order in [false, true] {
+            if order {
+                files.reverse();
+            }
+            let one = format!("{:?}", check_threads(&files, false));
+            let two = format!("{:?}", check_threads(&files, true));
+            assert_eq!(one, two, "{what}: one thread and two disagree");
+        }
+        charter_files >= 2
+    }
+
+    #[test]
+    fn a_check_on_two_threads_says_what_one_does() {
+        let mut split = 0;
+        for entry in std::fs::read_dir(repo_dir().join("policies")).expect("policies/") {
+            let path = entry.expect("entry").path();
+            split += usize::from(same_on_one_and_two_threads(
+                policy_sources(&path),
+                &path.display().to_string(),
+            ));
+        }
+        for entry in std::fs::read_dir(cases_dir().join("check")).expect("cases/check") {
+            let path = entry.expect("entry").path();
+            let files = if path.is_dir() {
+                policy_sources(&path)
+            } else {
+                let text = std::fs::read_to_string(&path).expect("readable case");
+                vec![SourceFile::charter(path.display().to_string(), text)]
+            };
+            split += usize::from(same_on_one_and_two_threads(files, &path.display().to_string()));
+        }
+        // Some of them have two files or more, so the parse is split.
+        assert!(split >= 5, "only {split} inputs were split");
+    }
+}

@@ -357,6 +357,7 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
         };
         let mut jit_times = Vec::new();
         let mut ir_times = Vec::new();
+        let mut compile_times = Vec::new();
         for _ in 0..sizes.compile_runs {
             let start = Instant::now();
             let compiled = charter_cli::load(policy_dir()).map_err(|e| e.to_string())?;
@@ -367,11 +368,19 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
             let checked = charter_compiler::check(&sources);
             let tables = checked.bundles.first().map(charter_runtime::Tables::build);
             ir_times.push(start.elapsed());
+            // The native half alone: checked IR and tables to native code.
+            if let (Some(bundle), Some(tables)) = (checked.bundles.first(), &tables) {
+                let start = Instant::now();
+                let jit = charter_compiler::codegen::Jit::compile(bundle, tables);
+                compile_times.push(start.elapsed());
+                black_box(jit.is_ok());
+            }
             black_box((checked.bundles.len(), tables));
         }
         let mut w4 = BTreeMap::new();
         w4.insert("charter_jit", median(jit_times));
         w4.insert("charter_interp", median(ir_times));
+        w4.insert("charter_jit_compile_only", median(compile_times));
         results.insert("W4", w4);
     }
 

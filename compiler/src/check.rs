@@ -63,11 +63,49 @@ pub fn check(files: &[SourceFile]) -> CheckResult {
 
 /// Like [`check`], and hands every package that checked without error to
 /// `on_checked` with its name table and IR (for queries).
-pub fn check_each(files: &[SourceFile], mut on_checked: impl FnMut(&Checked, &Env<'_>, &ir::Bundle)) -> CheckResult {
+pub fn check_each(files: &[SourceFile], on_checked: impl FnMut(&Checked, &Env<'_>, &ir::Bundle)) -> CheckResult {
+    check_each_on(files, parallel(), on_checked)
+}
+
+/// [`check`] on one thread, or on two where the files are large enough to
+/// gain from it (whatever [`set_parallel`] says): the answer is the same.
+pub fn check_threads(files: &[SourceFile], two: bool) -> CheckResult {
+    check_each_on(files, two, |_, _, _| {})
+}
+
+fn check_each_on(
+    files: &[SourceFile],
+    two: bool,
+    mut on_checked: impl FnMut(&Checked, &Env<'_>, &ir::Bundle),
+) -> CheckResult {
+    std::thread::scope(|scope| {
+        let helper = split(files)
+            .filter(|_| two)
+            .map(|there| Helper::spawn(scope, files, there));
+        check_on(files, &mut on_checked, helper)
+    })
+}
+
+/// The check itself, with a second thread (`helper`) where one pays.
+fn check_on(
+    files: &[SourceFile],
+    on_checked: &mut impl FnMut(&Checked, &Env<'_>, &ir::Bundle),
+    helper: Option<Helper<'_>>,
+) -> CheckResult {
     let mut sink = Sink::default();
     let mut parsed: Vec<(FileId, ast::File)> = Vec::new();
     let mut syntax_failed = false;
-    for (id, result) in parse_all(files) {
+    let mut all: Vec<(FileId, charter_grammar::Parsed)> = files
+        .iter()
+        .enumerate()
+        .filter(|(id, f)| !f.is_legal_text() && !helper.as_ref().is_some_and(|h| h.parses.contains(id)))
+        .map(|(id, f)| (id, charter_grammar::parse(&f.text)))
+        .collect();
+    if let Some(helper) = &helper {
+        all.extend(helper.parsed());
+        all.sort_by_key(|(id, _)| *id);
+    }
+    for (id, result) in all {
         for d in result.diagnostics {
             sink.push(id, d);
         }
@@ -90,20 +128,16 @@ pub fn check_each(files: &[SourceFile], mut on_checked: impl FnMut(&Checked, &En
         // a second thread (where one is free) while the rest is checked
         // and lowered. Its diagnostics join the others where they would
         // have on one thread: after the lints, before the amendments'.
-        let citing = resolved.as_ref().map(citations::Input::of);
-        std::thread::scope(|scope| {
-            let citing = citing.map(|input| {
-                let run = move || {
-                    let mut cited = Sink::default();
-                    let coverage = citations::check(&input, files, &mut cited);
-                    (cited, coverage)
-                };
-                if parallel() {
-                    Citing::Spawned(scope.spawn(run))
-                } else {
-                    Citing::Here(Box::new(run))
-                }
-            });
+        // On the helper, the citations are checked while this thread
+        // types, lints and lowers.
+        let citing = resolved.as_ref().map(citations::Input::of).map(|input| match &helper {
+            Some(helper) => {
+                helper.cite(input);
+                None
+            }
+            None => Some(input),
+        });
+        {
             let mut typed = typeck::check(&package, &env, files, &mut sink);
             cycles::check(&typed.calls, &mut sink);
             // The checks of the resolved tree: how its dates relate, the
@@ -126,7 +160,12 @@ pub fn check_each(files: &[SourceFile], mut on_checked: impl FnMut(&Checked, &En
                 amend::check(checked.hir(), &bundle, &mut amended);
                 (checked, bundle, amended)
             });
-            if let Some((cited, found)) = citing.map(Citing::finish) {
+            let cited = citing.map(|input| match input {
+                Some(input) => cite(Some(&input), files),
+                // Sent to the helper above (so there is one).
+                None => helper.as_ref().map_or_else(|| cite(None, files), Helper::cited),
+            });
+            if let Some((cited, found)) = cited {
                 sink.diagnostics.extend(cited.diagnostics);
                 coverage.extend(found);
             }
@@ -151,7 +190,7 @@ pub fn check_each(files: &[SourceFile], mut on_checked: impl FnMut(&Checked, &En
                     }
                 }
             }
-        });
+        }
     }
     let mut diagnostics: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
     for d in sink.diagnostics {
@@ -170,70 +209,136 @@ pub fn check_each(files: &[SourceFile], mut on_checked: impl FnMut(&Checked, &En
     }
 }
 
-/// A citation check running on another thread, or waiting to run here.
-enum Citing<'scope, F> {
-    Spawned(std::thread::ScopedJoinHandle<'scope, (Sink, Option<citations::Coverage>)>),
-    Here(Box<F>),
+/// The citation check of one package: its diagnostics, and the coverage.
+fn cite(input: Option<&citations::Input>, files: &[SourceFile]) -> (Sink, Option<citations::Coverage>) {
+    let mut cited = Sink::default();
+    let coverage = input.and_then(|input| citations::check(input, files, &mut cited));
+    (cited, coverage)
 }
 
-impl<F: FnOnce() -> (Sink, Option<citations::Coverage>)> Citing<'_, F> {
-    fn finish(self) -> (Sink, Option<citations::Coverage>) {
-        match self {
-            Citing::Here(run) => run(),
-            Citing::Spawned(handle) => match handle.join() {
-                Ok(done) => done,
-                // The check panicked: a bug, re-raised here as it would
-                // have been on one thread.
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-        }
-    }
+/// Charter text below which a check runs on one thread: starting a thread
+/// in a fresh process costs about 0.2 ms here, pest about 25 ns a byte.
+const PARALLEL_BYTES: usize = 24 * 1024;
+
+/// Whether checks and JIT compilations may use a second thread.
+static PARALLEL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Lets checks and JIT compilations use a second thread where a second core
+/// is free (the default), or keeps them on the calling thread. A process
+/// that checks once and exits is faster on one thread: on the machines
+/// measured (docs: BENCHMARKS.md), starting a thread in a fresh process and
+/// waking the waiting one cost more than the work it takes over, while a
+/// process that checks again and again (an embedding, the language server)
+/// gains about a fifth of a check. Answers are the same either way.
+pub fn set_parallel(enabled: bool) {
+    PARALLEL.store(enabled, std::sync::atomic::Ordering::Relaxed);
 }
 
-/// Source text below which a file is parsed on the calling thread: a
-/// thread costs tens of microseconds, pest about 25 ns per byte.
-const PARALLEL_PARSE_BYTES: usize = 8 * 1024;
-
-/// Whether a second thread can run at the same time as this one.
+/// Whether a second thread may run at the same time as this one.
 pub(crate) fn parallel() -> bool {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)) > 1
+    PARALLEL.load(std::sync::atomic::Ordering::Relaxed)
+        && *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)) > 1
 }
 
-/// Every Charter file parsed (legal texts are not), in the order given.
-/// With more than one core, the files are split in two halves of about
-/// equal size, one parsed on a second thread.
-fn parse_all(files: &[SourceFile]) -> Vec<(FileId, charter_grammar::Parsed)> {
-    let mut charter: Vec<(FileId, &SourceFile)> = files.iter().enumerate().filter(|(_, f)| !f.is_legal_text()).collect();
-    let total: usize = charter.iter().map(|(_, f)| f.text.len()).sum();
-    let parse = |part: &[(FileId, &SourceFile)]| -> Vec<(FileId, charter_grammar::Parsed)> {
-        part.iter().map(|(id, f)| (*id, charter_grammar::parse(&f.text))).collect()
-    };
-    if charter.len() < 2 || total < PARALLEL_PARSE_BYTES || !parallel() {
-        return parse(&charter);
+/// The files a helper thread should parse: about half the Charter text
+/// (largest files first, each to the lighter half), or `None` where one
+/// thread is as fast (one core, one file, or little text).
+fn split(files: &[SourceFile]) -> Option<Vec<FileId>> {
+    let mut charter: Vec<(FileId, usize)> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.is_legal_text())
+        .map(|(id, f)| (id, f.text.len()))
+        .collect();
+    let total: usize = charter.iter().map(|(_, len)| len).sum();
+    if charter.len() < 2 || total < PARALLEL_BYTES {
+        return None;
     }
-    // Largest first, each to the lighter half.
-    charter.sort_by_key(|(_, f)| std::cmp::Reverse(f.text.len()));
-    let (mut here, mut there) = (Vec::new(), Vec::new());
-    let (mut here_bytes, mut there_bytes) = (0, 0);
-    for entry in charter {
-        if here_bytes <= there_bytes {
-            here_bytes += entry.1.text.len();
-            here.push(entry);
+    charter.sort_by_key(|(_, len)| std::cmp::Reverse(*len));
+    let (mut here, mut there) = (0, 0);
+    let mut theirs = Vec::new();
+    for (id, len) in charter {
+        if here <= there {
+            here += len;
         } else {
-            there_bytes += entry.1.text.len();
-            there.push(entry);
+            there += len;
+            theirs.push(id);
         }
     }
-    let mut all = std::thread::scope(|scope| {
-        let other = scope.spawn(|| parse(&there));
-        let mut all = parse(&here);
-        match other.join() {
-            Ok(parsed) => all.extend(parsed),
-            Err(panic) => std::panic::resume_unwind(panic),
+    Some(theirs)
+}
+
+/// A second thread for one check, started once (a thread costs far more
+/// in a fresh process than in a warm one): it parses its files, then
+/// checks the citations of each package it is sent, in turn.
+struct Helper<'scope> {
+    /// The files it parses.
+    parses: Vec<FileId>,
+    parsed: std::sync::mpsc::Receiver<Vec<(FileId, charter_grammar::Parsed)>>,
+    inputs: std::sync::mpsc::Sender<citations::Input>,
+    cited: std::sync::mpsc::Receiver<(Sink, Option<citations::Coverage>)>,
+    handle: std::thread::ScopedJoinHandle<'scope, ()>,
+}
+
+impl<'scope> Helper<'scope> {
+    fn spawn<'env>(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        files: &'env [SourceFile],
+        parses: Vec<FileId>,
+    ) -> Helper<'scope> {
+        let (parsed_tx, parsed) = std::sync::mpsc::channel();
+        let (inputs, inputs_rx) = std::sync::mpsc::channel::<citations::Input>();
+        let (cited_tx, cited) = std::sync::mpsc::channel();
+        let mine = parses.clone();
+        let handle = scope.spawn(move || {
+            let done: Vec<(FileId, charter_grammar::Parsed)> = mine
+                .iter()
+                .filter_map(|id| files.get(*id).map(|f| (*id, charter_grammar::parse(&f.text))))
+                .collect();
+            // The receiving side gone means the check is over (it panicked).
+            if parsed_tx.send(done).is_err() {
+                return;
+            }
+            for input in inputs_rx {
+                if cited_tx.send(cite(Some(&input), files)).is_err() {
+                    return;
+                }
+            }
+        });
+        Helper {
+            parses,
+            parsed,
+            inputs,
+            cited,
+            handle,
         }
-        all
-    });
-    all.sort_by_key(|(id, _)| *id);
-    all
+    }
+
+    fn parsed(&self) -> Vec<(FileId, charter_grammar::Parsed)> {
+        self.parsed.recv().unwrap_or_else(|_| self.died())
+    }
+
+    fn cite(&self, input: citations::Input) {
+        if self.inputs.send(input).is_err() {
+            self.died();
+        }
+    }
+
+    fn cited(&self) -> (Sink, Option<citations::Coverage>) {
+        self.cited.recv().unwrap_or_else(|_| self.died())
+    }
+
+    /// The helper stopped without an answer: it panicked (a bug). The
+    /// panic is raised on this thread, as it would have been on one.
+    #[expect(
+        clippy::panic,
+        reason = "only after the helper thread panicked; the scope then re-raises that panic, this one only stops the check waiting for an answer that will not come"
+    )]
+    fn died(&self) -> ! {
+        while !self.handle.is_finished() {
+            std::thread::yield_now();
+        }
+        panic!("the check's second thread stopped without an answer")
+    }
 }

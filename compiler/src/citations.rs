@@ -510,11 +510,13 @@ fn quoting_blocks<'b>(
             for ((text, at), text_grams) in texts.iter().zip(&text_grams) {
                 let within = match text.len().cmp(&quote.len()) {
                     std::cmp::Ordering::Less => {
-                        text_grams.within(quote_grams) && memchr::memmem::find(quote.as_bytes(), text.as_bytes()).is_some()
+                        text_grams.within(quote_grams)
+                            && memchr::memmem::find(quote.as_bytes(), text.as_bytes()).is_some()
                     }
                     std::cmp::Ordering::Equal => text == quote,
                     std::cmp::Ordering::Greater => {
-                        quote_grams.within(text_grams) && memchr::memmem::find(text.as_bytes(), quote.as_bytes()).is_some()
+                        quote_grams.within(text_grams)
+                            && memchr::memmem::find(text.as_bytes(), quote.as_bytes()).is_some()
                     }
                 };
                 if within {
@@ -673,7 +675,10 @@ mod tests {
         for text in texts {
             for paragraph in text.split("\n\n").chain(text.lines()).chain([text]) {
                 assert_eq!(split_sentences(paragraph), reference_split(paragraph), "{paragraph:?}");
-                assert_eq!(fold(paragraph), paragraph.split_whitespace().collect::<Vec<_>>().join(" "));
+                assert_eq!(
+                    fold(paragraph),
+                    paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
+                );
                 compared += 1;
             }
         }

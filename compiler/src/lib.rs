@@ -48,7 +48,7 @@ mod typeck;
 mod types;
 mod wellformed;
 
-pub use check::{check, CheckResult};
+pub use check::{check, set_parallel, CheckResult};
 pub use package::{SourceFile, SourceKind};
 
 /// A built-in query's signature as a drafter reads it (`chair(d: date):

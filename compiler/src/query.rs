@@ -30,8 +30,10 @@ pub enum QueryError {
 /// Compiles `query` against the single policy package in `files`.
 pub fn compile(files: &[SourceFile], query: &str, facts_json: Option<&serde_json::Value>) -> Result<Query, QueryError> {
     let parsed = charter_grammar::parse_query(query).map_err(QueryError::Query)?;
-    let mut outcome: Option<Result<Query, QueryError>> = None;
-    let result = check_each(files, |checked, env, bundle| {
+    // The expression and the facts' values; the bundle is the one the
+    // check returns (not a copy of it).
+    let mut outcome: Option<Result<(ir::Expr, Vec<Value>), QueryError>> = None;
+    let mut result = check_each(files, |checked, env, bundle| {
         if outcome.is_some() {
             return;
         }
@@ -68,16 +70,22 @@ pub fn compile(files: &[SourceFile], query: &str, facts_json: Option<&serde_json
                 return;
             }
         };
-        outcome = Some(Ok(Query {
-            bundle: bundle.clone(),
-            expr: crate::lower::expr(&resolved),
-            facts: named.into_iter().map(|(_, v)| v).collect(),
-        }));
+        outcome = Some(Ok((
+            crate::lower::expr(&resolved),
+            named.into_iter().map(|(_, v)| v).collect(),
+        )));
     });
     if result.errors() > 0 || result.bundles.len() != 1 {
         return Err(QueryError::Check(result));
     }
-    outcome.unwrap_or(Err(QueryError::Check(result)))
+    match outcome {
+        Some(Ok((expr, facts))) => match result.bundles.pop() {
+            Some(bundle) => Ok(Query { bundle, expr, facts }),
+            None => Err(QueryError::Check(result)),
+        },
+        Some(Err(e)) => Err(e),
+        None => Err(QueryError::Check(result)),
+    }
 }
 
 /// The type of a decoded fact.

@@ -198,7 +198,11 @@ mod tests {
                 for piece in pieces {
                     let next = format!("{text}{piece}");
                     for limit in 0..4 {
-                        assert_eq!(first_too_deep(&next, limit), reference(&next, limit), "{next:?} limit {limit}");
+                        assert_eq!(
+                            first_too_deep(&next, limit),
+                            reference(&next, limit),
+                            "{next:?} limit {limit}"
+                        );
                     }
                     checked += 1;
                     longer.push(next);

@@ -170,7 +170,12 @@ impl<M: Module> Module for Deferred<'_, M> {
         _ctrl_plane: &mut ControlPlane,
     ) -> ModuleResult<()> {
         if self.pending.iter().any(|(id, _)| *id == func) {
-            let name = self.inner.declarations().get_function_decl(func).linkage_name(func).into_owned();
+            let name = self
+                .inner
+                .declarations()
+                .get_function_decl(func)
+                .linkage_name(func)
+                .into_owned();
             return Err(ModuleError::DuplicateDefinition(name));
         }
         self.pending
