@@ -699,6 +699,33 @@ mod differential {
             prop_assert_eq!(Value::Bool(out[5] == 1), a);
             prop_assert!(out.iter().all(|o| *o <= 1));
         }
+
+        /// The batch entry points answer each item as the single calls do,
+        /// for every length (unrolled loops and their tails), and write
+        /// nothing past the items.
+        #[test]
+        fn batches_agree_with_single_calls(
+            items in proptest::collection::vec((0u32..20, -2_000i32..120_000), 0..14),
+        ) {
+            let native = jit().native();
+            let pairs: Vec<charter_compiler::codegen::Attendance> = items
+                .iter()
+                .map(|(party, day)| charter_compiler::codegen::Attendance { party: *party, day: *day })
+                .collect();
+            let mut out = vec![7u8; pairs.len() + 1];
+            native.may_attend_batch(&pairs, &mut out[..pairs.len()]);
+            for (pair, got) in pairs.iter().zip(&out) {
+                prop_assert_eq!(*got, u8::from(native.may_attend(pair.party, pair.day)), "may_attend({}, {})", pair.party, pair.day);
+            }
+            prop_assert_eq!(out.last(), Some(&7u8));
+            let days: Vec<i32> = items.iter().map(|(_, day)| *day).collect();
+            let mut chairs = vec![-7i32; days.len() + 1];
+            native.chair_batch(&days, &mut chairs[..days.len()]);
+            for (day, got) in days.iter().zip(&chairs) {
+                prop_assert_eq!(*got, native.chair(*day), "chair({})", day);
+            }
+            prop_assert_eq!(chairs.last(), Some(&-7i32));
+        }
     }
 }
 

@@ -456,9 +456,11 @@ pub fn emit<M: Module>(
         functions.may_attend_batch,
         &batch_sig,
         |b, m, params, flags| {
-            batch_loop(b, flags, params, ptr, 8, 1, |b, item| {
-                let party = b.ins().load(types::I32, flags.read, item, 0);
-                let day = b.ins().load(types::I32, flags.read, item, 4);
+            // Four pairs a turn: the body is a few instructions, so the
+            // loop's own count and branch were a large part of it (W3).
+            unrolled_batch_loop(b, flags, params, ptr, 8, 1, 4, |b, item, at| {
+                let party = b.ins().load(types::I32, flags.read, item, at);
+                let day = b.ins().load(types::I32, flags.read, item, at + 4);
                 let ok = e.contains(b, m, flags, tables.attending, party, day);
                 b.ins().ireduce(types::I8, ok)
             });
@@ -1627,6 +1629,65 @@ fn batch_loop(
     b.ins().brif(more, body, &[next.into(), next_slot.into()], exit, &[]);
 
     b.switch_to_block(exit);
+}
+
+/// `for i in 0..count { out[i] = f(items, offset of items[i]) }`, with
+/// `per_turn` items a turn (a power of two) while that many remain, then
+/// one a turn. `f` reads the item at a constant offset from the turn's
+/// item pointer.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the loop's shape: sizes and unrolling, all constants"
+)]
+fn unrolled_batch_loop(
+    b: &mut FunctionBuilder<'_>,
+    flags: Flags,
+    params: &[Value],
+    ptr: types::Type,
+    item_size: i64,
+    out_size: i64,
+    per_turn: i64,
+    mut f: impl FnMut(&mut FunctionBuilder<'_>, Value, i32) -> Value,
+) {
+    let [items, count, out] = values(params);
+    let count = if ptr == types::I64 {
+        count
+    } else {
+        b.ins().ireduce(ptr, count)
+    };
+    let zero = b.ins().iconst(ptr, 0);
+    let count = b.ins().smax(count, zero);
+    let whole = b.ins().band_imm_s(count, -per_turn);
+    let whole_bytes = b.ins().imul_imm_s(whole, item_size);
+    let whole_end = b.ins().iadd(items, whole_bytes);
+    let bytes = b.ins().imul_imm_s(count, item_size);
+    let end = b.ins().iadd(items, bytes);
+    let mut turn = |b: &mut FunctionBuilder<'_>, start: [Value; 2], end: Value, k: i64| -> [Value; 2] {
+        let body = b.create_block();
+        let exit = b.create_block();
+        for _ in 0..2 {
+            b.append_block_param(body, ptr);
+            b.append_block_param(exit, ptr);
+        }
+        let any = b.ins().icmp(IntCC::UnsignedLessThan, start[0], end);
+        let args = [start[0].into(), start[1].into()];
+        b.ins().brif(any, body, &args, exit, &args);
+        b.switch_to_block(body);
+        let [item, slot] = values(b.block_params(body));
+        for j in 0..k {
+            let value = f(b, item, (j * item_size) as i32);
+            b.ins().store(flags.write, value, slot, (j * out_size) as i32);
+        }
+        let next = b.ins().iadd_imm_s(item, item_size * k);
+        let next_slot = b.ins().iadd_imm_s(slot, out_size * k);
+        let more = b.ins().icmp(IntCC::UnsignedLessThan, next, end);
+        let args = [next.into(), next_slot.into()];
+        b.ins().brif(more, body, &args, exit, &args);
+        b.switch_to_block(exit);
+        values(b.block_params(exit))
+    };
+    let rest = turn(b, [items, out], whole_end, per_turn);
+    turn(b, rest, end, 1);
 }
 
 #[cfg(test)]
