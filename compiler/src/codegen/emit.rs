@@ -417,7 +417,8 @@ pub fn emit<M: Module>(
         functions.valid_batch,
         &batch_sig,
         |b, m, params, flags| {
-            batch_loop(b, flags, params, ptr, record_size, 1, |b, item| {
+            batch_loop(b, flags, params, ptr, record_size, 1, 1, |b, item, _| {
+                // One record a turn (`at` is 0).
                 let ok = e.valid(b, m, flags, item);
                 b.ins().ireduce(types::I8, ok)
             });
@@ -442,8 +443,8 @@ pub fn emit<M: Module>(
         functions.chair_batch,
         &batch_sig,
         |b, m, params, flags| {
-            batch_loop(b, flags, params, ptr, 4, 4, |b, item| {
-                let day = b.ins().load(types::I32, flags.read, item, 0);
+            batch_loop(b, flags, params, ptr, 4, 4, 1, |b, item, at| {
+                let day = b.ins().load(types::I32, flags.read, item, at);
                 e.term_lookup(b, m, flags, day, Which::Chair)
             });
             vec![]
@@ -458,7 +459,7 @@ pub fn emit<M: Module>(
         |b, m, params, flags| {
             // Four pairs a turn: the body is a few instructions, so the
             // loop's own count and branch were a large part of it (W3).
-            unrolled_batch_loop(b, flags, params, ptr, 8, 1, 4, |b, item, at| {
+            batch_loop(b, flags, params, ptr, 8, 1, 4, |b, item, at| {
                 let party = b.ins().load(types::I32, flags.read, item, at);
                 let day = b.ins().load(types::I32, flags.read, item, at + 4);
                 let ok = e.contains(b, m, flags, tables.attending, party, day);
@@ -1092,14 +1093,7 @@ impl Emitter<'_> {
         let meeting_kind = b.ins().load(types::I32, read, template, OFFSET_MEETING_KIND);
         let day = b.ins().load(types::I32, read, template, OFFSET_DATE);
         let meeting = self.in_force(b, module, flags, [kind, meeting_kind, day]);
-        let ptr = self.ptr;
-        let count = if ptr == types::I64 {
-            count
-        } else {
-            b.ins().ireduce(ptr, count)
-        };
-        let zero = b.ins().iconst(ptr, 0);
-        let count = b.ins().smax(count, zero);
+        let count = batch_count(b, self.ptr, count);
         // Four sets per turn while four remain, then one per turn.
         let fours = b.ins().band_imm_s(count, -4);
         let out_fours = b.ins().iadd(out, fours);
@@ -1593,53 +1587,27 @@ pub(super) fn group_words(b: &mut FunctionBuilder<'_>, epochs: &GroupEpochs, day
     out
 }
 
-/// `for i in 0..count { out[i] = f(&items[i]) }`, as a loop that bumps
-/// the item and output pointers and tests once per item.
-fn batch_loop(
-    b: &mut FunctionBuilder<'_>,
-    flags: Flags,
-    params: &[Value],
-    ptr: types::Type,
-    item_size: i64,
-    out_size: i64,
-    f: impl FnOnce(&mut FunctionBuilder<'_>, Value) -> Value,
-) {
-    let [items, count, out] = values(params);
-    let body = b.create_block();
-    let exit = b.create_block();
-    b.append_block_param(body, ptr);
-    b.append_block_param(body, ptr);
+/// A batch's `i64` count as a pointer-sized value, a negative count as 0.
+fn batch_count(b: &mut FunctionBuilder<'_>, ptr: types::Type, count: Value) -> Value {
     let count = if ptr == types::I64 {
         count
     } else {
         b.ins().ireduce(ptr, count)
     };
-    let any = b.ins().icmp_imm_s(IntCC::SignedGreaterThan, count, 0);
-    let bytes = b.ins().imul_imm_s(count, item_size);
-    let end = b.ins().iadd(items, bytes);
-    b.ins().brif(any, body, &[items.into(), out.into()], exit, &[]);
-
-    b.switch_to_block(body);
-    let [item, slot] = values(b.block_params(body));
-    let value = f(b, item);
-    b.ins().store(flags.write, value, slot, 0);
-    let next = b.ins().iadd_imm_s(item, item_size);
-    let next_slot = b.ins().iadd_imm_s(slot, out_size);
-    let more = b.ins().icmp(IntCC::UnsignedLessThan, next, end);
-    b.ins().brif(more, body, &[next.into(), next_slot.into()], exit, &[]);
-
-    b.switch_to_block(exit);
+    let zero = b.ins().iconst(ptr, 0);
+    b.ins().smax(count, zero)
 }
 
 /// `for i in 0..count { out[i] = f(items, offset of items[i]) }`, with
 /// `per_turn` items a turn (a power of two) while that many remain, then
-/// one a turn. `f` reads the item at a constant offset from the turn's
+/// one a turn: a loop that bumps the item and output pointers and tests
+/// once per turn. `f` reads the item at a constant offset from the turn's
 /// item pointer.
 #[expect(
     clippy::too_many_arguments,
     reason = "the loop's shape: sizes and unrolling, all constants"
 )]
-fn unrolled_batch_loop(
+fn batch_loop(
     b: &mut FunctionBuilder<'_>,
     flags: Flags,
     params: &[Value],
@@ -1650,13 +1618,7 @@ fn unrolled_batch_loop(
     mut f: impl FnMut(&mut FunctionBuilder<'_>, Value, i32) -> Value,
 ) {
     let [items, count, out] = values(params);
-    let count = if ptr == types::I64 {
-        count
-    } else {
-        b.ins().ireduce(ptr, count)
-    };
-    let zero = b.ins().iconst(ptr, 0);
-    let count = b.ins().smax(count, zero);
+    let count = batch_count(b, ptr, count);
     let whole = b.ins().band_imm_s(count, -per_turn);
     let whole_bytes = b.ins().imul_imm_s(whole, item_size);
     let whole_end = b.ins().iadd(items, whole_bytes);
@@ -1687,7 +1649,9 @@ fn unrolled_batch_loop(
         values(b.block_params(exit))
     };
     let rest = turn(b, [items, out], whole_end, per_turn);
-    turn(b, rest, end, 1);
+    if per_turn > 1 {
+        turn(b, rest, end, 1);
+    }
 }
 
 #[cfg(test)]
