@@ -12,6 +12,7 @@ use charter_runtime::ir;
 use crate::diagnostics::InternalDiagnostic;
 use crate::package::{self, FileId, Sink, SourceFile};
 use crate::resolve::Env;
+use crate::threads::{halves, parallel};
 use crate::{amend, citations, cycles, hir, lints, lower, resolve, temporal, typeck, wellformed};
 
 /// Diagnostics per file, in the order of the files given; within a file,
@@ -68,7 +69,7 @@ pub fn check_each(files: &[SourceFile], on_checked: impl FnMut(&Checked, &Env<'_
 }
 
 /// [`check`] on one thread, or on two where the files are large enough to
-/// gain from it (whatever [`set_parallel`] says): the answer is the same.
+/// gain from it (whatever [`crate::set_parallel`] says): the answer is the same.
 pub fn check_threads(files: &[SourceFile], two: bool) -> CheckResult {
     check_each_on(files, two, |_, _, _| {})
 }
@@ -220,32 +221,11 @@ fn cite(input: Option<&citations::Input>, files: &[SourceFile]) -> (Sink, Option
 /// in a fresh process costs about 0.2 ms here, pest about 25 ns a byte.
 const PARALLEL_BYTES: usize = 24 * 1024;
 
-/// Whether checks and JIT compilations may use a second thread.
-static PARALLEL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
-
-/// Lets checks and JIT compilations use a second thread where a second core
-/// is free (the default), or keeps them on the calling thread. A process
-/// that checks once and exits is faster on one thread: on the machines
-/// measured (docs: BENCHMARKS.md), starting a thread in a fresh process and
-/// waking the waiting one cost more than the work it takes over, while a
-/// process that checks again and again (an embedding, the language server)
-/// gains about a fifth of a check. Answers are the same either way.
-pub fn set_parallel(enabled: bool) {
-    PARALLEL.store(enabled, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// Whether a second thread may run at the same time as this one.
-pub(crate) fn parallel() -> bool {
-    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    PARALLEL.load(std::sync::atomic::Ordering::Relaxed)
-        && *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)) > 1
-}
-
 /// The files a helper thread should parse: about half the Charter text
 /// (largest files first, each to the lighter half), or `None` where one
 /// thread is as fast (one core, one file, or little text).
 fn split(files: &[SourceFile]) -> Option<Vec<FileId>> {
-    let mut charter: Vec<(FileId, usize)> = files
+    let charter: Vec<(FileId, usize)> = files
         .iter()
         .enumerate()
         .filter(|(_, f)| !f.is_legal_text())
@@ -255,18 +235,8 @@ fn split(files: &[SourceFile]) -> Option<Vec<FileId>> {
     if charter.len() < 2 || total < PARALLEL_BYTES {
         return None;
     }
-    charter.sort_by_key(|(_, len)| std::cmp::Reverse(*len));
-    let (mut here, mut there) = (0, 0);
-    let mut theirs = Vec::new();
-    for (id, len) in charter {
-        if here <= there {
-            here += len;
-        } else {
-            there += len;
-            theirs.push(id);
-        }
-    }
-    Some(theirs)
+    let [_, theirs] = halves(charter, |(_, len)| *len);
+    Some(theirs.into_iter().map(|(_, (id, _))| id).collect())
 }
 
 /// A second thread for one check, started once (a thread costs far more

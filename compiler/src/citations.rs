@@ -211,25 +211,27 @@ fn word_heading<'l>(line: &'l str, word: &str, section: &str) -> Option<Heading<
 /// `Funding:`) join the sentence after them.
 fn split_sentences(paragraph: &str) -> Vec<String> {
     let folded = fold(paragraph);
-    let bytes = folded.as_bytes();
     let mut out: Vec<String> = Vec::new();
     // A heading carried to the front of the next sentence.
     let mut current = String::new();
-    let mut start = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        let boundary = matches!(b, b'.' | b';' | b':')
-            && bytes.get(i + 1) == Some(&b' ')
-            && folded
-                .get(i + 2..)
-                .and_then(|rest| rest.chars().next())
+    // The words of the sentence so far: the text is folded, so a boundary
+    // is a word ending in `.`, `;` or `:` before a word starting with a
+    // capital.
+    let mut piece: Vec<&str> = Vec::new();
+    let mut words = folded.split(' ').filter(|w| !w.is_empty()).peekable();
+    while let Some(word) = words.next() {
+        piece.push(word);
+        let boundary = word.ends_with(['.', ';', ':'])
+            && words
+                .peek()
+                .and_then(|next| next.chars().next())
                 .is_some_and(char::is_uppercase);
         if boundary {
-            // `i` is an ASCII byte, so `start..=i` is on character boundaries.
-            push_sentence(&mut out, &mut current, folded.get(start..=i).unwrap_or_default());
-            start = i + 1;
+            push_sentence(&mut out, &mut current, &piece.join(" "));
+            piece.clear();
         }
     }
-    push_sentence(&mut out, &mut current, folded.get(start..).unwrap_or_default());
+    push_sentence(&mut out, &mut current, &piece.join(" "));
     out
 }
 

@@ -44,12 +44,14 @@ pub mod report;
 mod resolve;
 pub mod suggest;
 mod temporal;
+mod threads;
 mod typeck;
 mod types;
 mod wellformed;
 
-pub use check::{check, set_parallel, CheckResult};
+pub use check::{check, CheckResult};
 pub use package::{SourceFile, SourceKind};
+pub use threads::set_parallel;
 
 /// A built-in query's signature as a drafter reads it (`chair(d: date):
 /// party`), for tools such as the language server; `None` for a name that

@@ -34,20 +34,23 @@ fn first_too_deep(source: &str, limit: usize) -> Option<Span> {
     let mut open: Vec<usize> = vec![0];
     let mut depth = 0usize;
     let bytes = source.as_bytes();
-    let rest = |i: usize| bytes.get(i..).unwrap_or_default();
     let mut i = 0;
     while let Some(&byte) = bytes.get(i) {
         match byte {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = memchr::memchr(b'\n', rest(i)).map_or(bytes.len(), |k| i + k);
+                // To the line's end, or the text's.
+                i = bytes
+                    .get(i..)
+                    .and_then(|rest| memchr::memchr(b'\n', rest))
+                    .map_or(bytes.len(), |k| i + k);
                 continue;
             }
             b'"' => {
                 i += 1;
                 // To the closing quote, stepping over escapes; an
-                // unclosed string runs to the end.
+                // unclosed string runs to the end, where nothing is deep.
                 loop {
-                    let k = memchr::memchr2(b'"', b'\\', rest(i))?;
+                    let k = memchr::memchr2(b'"', b'\\', bytes.get(i..)?)?;
                     let quote = bytes.get(i + k) == Some(&b'"');
                     i += k + if quote { 1 } else { 2 };
                     if quote {
@@ -61,27 +64,25 @@ fn first_too_deep(source: &str, limit: usize) -> Option<Span> {
                 depth += 1;
             }
             b')' | b']' | b'}' if open.len() > 1 => {
-                depth -= 1 + open.pop().unwrap_or(0);
+                if let Some(count) = open.pop() {
+                    depth -= 1 + count;
+                }
             }
             b if b.is_ascii_alphabetic() || b == b'_' => {
                 let start = i;
-                i += rest(i)
+                // To the word's end, or the text's.
+                i = bytes
                     .iter()
+                    .skip(start)
                     .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
-                    .unwrap_or(bytes.len() - i);
-                // `start..i` spans ASCII letters, digits and `_`, so it is
-                // on character boundaries.
-                if let Some(count) = open.last_mut() {
-                    match bytes.get(start..i).unwrap_or_default() {
-                        b"if" | b"all" | b"any" => {
-                            *count += 1;
-                            depth += 1;
-                        }
-                        b"rule" | b"assert" | b"test" => {
-                            depth -= *count;
-                            *count = 0;
-                        }
-                        _ => {}
+                    .map_or(bytes.len(), |k| start + k);
+                if let (Some(count), Some(word)) = (open.last_mut(), bytes.get(start..i)) {
+                    if matches!(word, b"if" | b"all" | b"any") {
+                        *count += 1;
+                        depth += 1;
+                    } else if matches!(word, b"rule" | b"assert" | b"test") {
+                        depth -= *count;
+                        *count = 0;
                     }
                 }
                 if depth > limit {

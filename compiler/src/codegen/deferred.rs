@@ -26,7 +26,7 @@ pub struct Deferred<'m, M: Module> {
 }
 
 /// A function to compile, with its place in the order of definition.
-type Numbered = (usize, FuncId, Function);
+type Numbered = (usize, (FuncId, Function));
 
 /// One function's machine code, ready to be defined.
 struct Code {
@@ -56,37 +56,19 @@ impl<'m, M: Module> Deferred<'m, M> {
     /// on a second thread, where a second core is free.
     pub fn finish(self, optimize: &[FuncId], optimizing: &dyn TargetIsa) -> ModuleResult<()> {
         let Deferred { inner, pending } = self;
-        let sizes: Vec<usize> = pending.iter().map(|(_, f)| f.dfg.num_insts()).collect();
-        let total: usize = sizes.iter().sum();
+        let total: usize = pending.iter().map(|(_, f)| f.dfg.num_insts()).sum();
         let own = inner.isa();
         let isa = |id: FuncId| if optimize.contains(&id) { optimizing } else { own };
-        let codes = if total < PARALLEL_INSTRUCTIONS || !crate::check::parallel() {
+        let codes = if total < PARALLEL_INSTRUCTIONS || !crate::threads::parallel() {
             pending
                 .into_iter()
                 .map(|(id, func)| compile(isa(id), id, func))
                 .collect::<ModuleResult<Vec<Code>>>()?
         } else {
-            // Largest first, each to the lighter half; the order of
-            // definition kept by index.
-            let mut order: Vec<usize> = (0..pending.len()).collect();
-            order.sort_by_key(|i| std::cmp::Reverse(sizes.get(*i).copied().unwrap_or(0)));
-            let (mut here, mut there): (Vec<Numbered>, Vec<Numbered>) = (Vec::new(), Vec::new());
-            let (mut here_size, mut there_size) = (0, 0);
-            let mut slots: Vec<Option<(FuncId, Function)>> = pending.into_iter().map(Some).collect();
-            for i in order {
-                if let Some((id, func)) = slots.get_mut(i).and_then(Option::take) {
-                    if here_size <= there_size {
-                        here_size += func.dfg.num_insts();
-                        here.push((i, id, func));
-                    } else {
-                        there_size += func.dfg.num_insts();
-                        there.push((i, id, func));
-                    }
-                }
-            }
+            let [here, there] = crate::threads::halves(pending, |(_, f)| f.dfg.num_insts());
             let run = |half: Vec<Numbered>| -> ModuleResult<Vec<(usize, Code)>> {
                 half.into_iter()
-                    .map(|(i, id, func)| compile(isa(id), id, func).map(|code| (i, code)))
+                    .map(|(i, (id, func))| compile(isa(id), id, func).map(|code| (i, code)))
                     .collect()
             };
             let (mine, theirs) = std::thread::scope(|scope| {
@@ -99,6 +81,7 @@ impl<'m, M: Module> Deferred<'m, M> {
                     Err(panic) => std::panic::resume_unwind(panic),
                 }
             });
+            // Defined in the order the emitter defined them.
             let mut all = mine?;
             all.extend(theirs?);
             all.sort_by_key(|(i, _)| *i);
