@@ -1,17 +1,21 @@
 //! Embedding Charter in a Rust program: load the Almaty policy once, then
 //! ask it questions. Run from the repository root:
 //!
-//!     cargo run --release -p charter-cli --example embed
+//!     cargo run --release -p charter --example embed
 //!
-//! The policy is compiled at load (to native code where it fits); every
-//! answer is a `Result`, never a panic.
+//! The policy is checked once at load into a `charter::Program`; asked for
+//! native code, it compiles it on first use. Every answer is a `Result`,
+//! never a panic.
 
-use charter_runtime::ir::{Decision, Meeting};
-use charter_runtime::{date, Evaluator, Value};
+use charter::ir::{Decision, Meeting};
+use charter::{date, Evaluator, Value};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let policy = charter_cli::load("policies/almaty")?;
-    println!("native code: {}", policy.is_native());
+    let policy = charter::load("policies/almaty")?.with_backend(charter::Backend::Native);
+    match policy.native() {
+        Ok(_) => println!("native code: true"),
+        Err(why) => println!("native code: false ({why})"),
+    }
 
     let name = |p: Option<u32>| {
         p.and_then(|p| policy.bundle().parties.get(p as usize))
@@ -63,5 +67,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Err(e) => println!("an unknown query is an error value: {e}"),
         Ok(v) => println!("unexpected: {v:?}"),
     }
+
+    // A query prepared once and evaluated with facts many times.
+    let facts = policy.facts(&serde_json::json!({
+        "m": { "kind": "ministerial", "date": "2016-06-01", "host": "KGZ" }
+    }))?;
+    let prepared = policy
+        .prepare("host_is_chair(m)", &facts)
+        .map_err(charter::QueryFailed)?;
+    println!(
+        "host_is_chair(ministerial 2016-06-01 hosted by KGZ) = {}",
+        prepared.eval(&facts)?.value.to_text(policy.bundle())
+    );
     Ok(())
 }

@@ -173,39 +173,36 @@ fn eval_cases() {
     insta::glob!("cases/eval/*.eval", |path| {
         let case = charter_tests::load_eval_case(path);
         let sources = charter_tests::policy_sources(&case.policy);
+        // One program answers every line: on the interpreter, and on
+        // native code (the query compiled with the policy's rules).
+        let program = charter_compiler::Analysis::new(sources)
+            .program()
+            .unwrap_or_else(|| panic!("{} does not check", case.policy.display()));
+        let native = program.with_backend(charter_compiler::Backend::Native);
         let mut transcript = String::new();
         let mut mismatches = Vec::new();
         for line in &case.lines {
             let facts: Option<serde_json::Value> = line.facts.as_ref().map(|f| {
                 serde_json::from_str(&std::fs::read_to_string(f).expect("facts file readable")).expect("facts are JSON")
             });
-            let compiled = match charter_compiler::query::compile(&sources, &line.query, facts.as_ref()) {
-                Ok(q) => q,
-                Err(_) => panic!("`{}` does not compile against {}", line.query, case.policy.display()),
+            let facts = facts
+                .map(|json| program.facts(&json).expect("the facts fit the policy"))
+                .unwrap_or_default();
+            let Ok(prepared) = program.prepare(&line.query, &facts) else {
+                panic!("`{}` does not compile against {}", line.query, case.policy.display())
             };
-            let interpreter = charter_runtime::Interpreter::new(&compiled.bundle);
-            let mut locals = compiled.facts.clone();
-            let (value, explanation) = interpreter.explain(&compiled.expr, &mut locals).expect("evaluates");
+            let answer = prepared.explain(&facts).expect("evaluates");
+            let (value, explanation) = (answer.value, answer.explanation);
             // The whole query, compiled natively, gives the same value (a
             // query of violations, a set of records, stays interpreted).
-            let tables = charter_runtime::Tables::build(&compiled.bundle);
-            let locals: Vec<_> = compiled
-                .facts
-                .iter()
-                .map(|f| {
-                    charter_compiler::codegen::lang::NTy::of_value(f).map(charter_compiler::codegen::lang::Local::Ty)
-                })
-                .collect::<Result<_, _>>()
-                .expect("facts are native values");
-            let query = charter_compiler::codegen::lang::Query {
-                expr: compiled.expr.clone(),
-                locals,
-            };
-            let jit = charter_compiler::codegen::Jit::with_queries(&compiled.bundle, &tables, &[query])
-                .expect("compiles to native code");
-            let native_value = match jit.native().call_query(0, &compiled.facts, &compiled.bundle) {
-                Ok(answer) => Some(answer.expect("evaluates natively")),
-                Err(why) => {
+            let natively = native
+                .prepare(&line.query, &facts)
+                .expect("prepares")
+                .eval(&facts)
+                .expect("evaluates natively");
+            let native_value = match natively.interpreted_because {
+                None => Some(natively.value),
+                Some(why) => {
                     assert!(
                         line.query.contains("violations"),
                         "`{}` is not native: {why}",
@@ -220,7 +217,7 @@ fn eval_cases() {
                     line.query
                 ));
             }
-            let actual = value.to_json(&compiled.bundle);
+            let actual = value.to_json(program.bundle());
             if actual != line.expected {
                 mismatches.push(format!("{}: expected {}, got {actual}", line.query, line.expected));
             }
@@ -924,12 +921,13 @@ int main(void) {{
 /// without native code, and reports bad queries as values.
 #[test]
 fn embedding_api() {
-    use charter_compiler::embed::Compiled;
     use charter_runtime::{date, Evaluator, QueryError, Value};
 
-    let native = charter_cli::load(repo_dir().join("policies/almaty")).expect("loads");
-    assert!(native.is_native());
-    let interpreted = Compiled::interpreted(native.bundle().clone());
+    let native = charter::load(repo_dir().join("policies/almaty"))
+        .expect("loads")
+        .with_backend(charter::Backend::Native);
+    assert!(native.native().is_ok());
+    let interpreted = native.with_backend(charter::Backend::Interpreter);
     let kgz = native.party("KGZ").expect("KGZ");
     for day in ["2013-08-30", "2015-08-31", "2029-08-31", "2250-01-01"] {
         let d = date::parse(day).expect("date");
@@ -969,14 +967,14 @@ fn embedding_api() {
         .iter()
         .position(|r| r.name == "host_is_chair")
         .expect("the rule");
-    let jit = native.jit().expect("native code");
+    let jit = native.native().expect("native code");
     assert_eq!(
         jit.native().call_rule(index, &args, native.bundle()),
         Ok(Ok(Value::Bool(true)))
     );
     assert_eq!(native.query("host_is_chair", &args), Ok(Value::Bool(true)));
     assert_eq!(interpreted.query("host_is_chair", &args), Ok(Value::Bool(true)));
-    assert!(charter_cli::load("/no/such/policy").is_err());
+    assert!(charter::load("/no/such/policy").is_err());
 }
 
 pub(crate) mod random_policies {
@@ -1596,5 +1594,90 @@ mod threads {
         }
         // Some of them have two files or more, so the parse is split.
         assert!(split >= 5, "only {split} inputs were split");
+    }
+}
+
+/// One `Program` holds the checked policy: three queries prepared once are
+/// answered from several threads at once, on the interpreter and on native
+/// code, each time as `charter eval` answers them.
+#[test]
+fn a_program_answers_prepared_queries_from_threads_as_charter_eval_does() {
+    let almaty = path("policies/almaty");
+    let facts_file = path("tests/cases/eval/som-2016-kgz-objects.json");
+    let program = charter::load(&almaty).expect("loads");
+    let json = charter::parse_facts(&std::fs::read_to_string(&facts_file).expect("facts")).expect("JSON");
+    let facts = program.facts(&json).expect("the facts fit");
+    let queries = [
+        "valid(decision)",
+        "host_is_chair(meeting { kind: ministerial, date: 2016-06-01, host: KAZ })",
+        "members(decision.meeting.date)",
+    ];
+    let expected: Vec<serde_json::Value> = queries
+        .iter()
+        .map(|query| {
+            let args = [
+                "eval",
+                &almaty,
+                "--query",
+                query,
+                "--facts",
+                &facts_file,
+                "--format",
+                "json",
+            ];
+            let (status, out, err) = charter(&args);
+            assert_eq!(status, 0, "{query}: {err}");
+            serde_json::from_str::<serde_json::Value>(&out).expect("JSON")["value"].clone()
+        })
+        .collect();
+    let prepared: Vec<(charter::Prepared, charter::Prepared)> = queries
+        .iter()
+        .map(|query| {
+            let interpreted = program.prepare(query, &facts).expect("prepares");
+            let native = program
+                .with_backend(charter::Backend::Native)
+                .prepare(query, &facts)
+                .expect("prepares");
+            (interpreted, native)
+        })
+        .collect();
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                for _ in 0..50 {
+                    for ((interpreted, native), want) in prepared.iter().zip(&expected) {
+                        for (query, backend) in [(interpreted, "interpreter"), (native, "native code")] {
+                            let answer = query.eval(&facts).expect("evaluates");
+                            assert_eq!(answer.interpreted_because, None, "{backend} answered");
+                            assert_eq!(&answer.value.to_json(program.bundle()), want, "{backend}");
+                        }
+                    }
+                }
+            });
+        }
+    });
+    // Facts of another type than the query was prepared with are refused.
+    let other = program
+        .facts(&serde_json::json!({ "decision": 3 }))
+        .expect("an integer is a fact");
+    assert!(matches!(
+        prepared[0].0.eval(&other),
+        Err(charter::EvalFailure::Facts(_))
+    ));
+    // The same policy from files in memory gives the same answers.
+    let files: Vec<(String, String)> = charter::files::policy_sources(std::path::Path::new(&almaty))
+        .expect("reads")
+        .into_iter()
+        .map(|f| (f.name, f.text))
+        .collect();
+    let in_memory = charter::from_files(files).expect("checks from memory");
+    let facts = in_memory.facts(&json).expect("the facts fit");
+    for (query, want) in queries.iter().zip(&expected) {
+        let answer = in_memory
+            .prepare(query, &facts)
+            .expect("prepares")
+            .eval(&facts)
+            .expect("evaluates");
+        assert_eq!(&answer.value.to_json(in_memory.bundle()), want, "{query} from memory");
     }
 }

@@ -42,9 +42,11 @@ fn workloads(c: &mut Criterion) {
     w2.bench_function("charter_interp (1)", |b| {
         b.iter(|| interp.valid(black_box(&decisions[0])).valid)
     });
+    #[cfg(feature = "peers")]
     if let (Ok(cedar), Ok(request)) = (Cedar::new(), Cedar::decision_request(&almaty, &decisions[0])) {
         w2.bench_function("cedar (1)", |b| b.iter(|| cedar.allows(black_box(&request))));
     }
+    #[cfg(feature = "peers")]
     if let (Ok(mut rego), Ok(input)) = (Rego::new(), Rego::decision_input(&almaty, &decisions[0])) {
         w2.bench_function("regorus (1)", |b| {
             b.iter(|| rego.eval(black_box(&input), "data.charter.valid"))

@@ -89,7 +89,7 @@ fn problem(members: usize, admitted: usize, quorum: bool) -> Problem {
 pub fn run(verify: bool) -> Result<BTreeMap<String, BTreeMap<&'static str, f64>>, String> {
     let runs = if verify { 1 } else { 5 };
     let mut out = BTreeMap::new();
-    let almaty = charter_cli::files::policy_sources(&crate::policy_dir()).map_err(|e| e.to_string())?;
+    let almaty = charter::files::policy_sources(&crate::policy_dir()).map_err(|e| e.to_string())?;
     let amended = edited(&almaty, "    term 2 years\n", "    term 3 years\n")?;
     let found = diff_sources(&almaty, &amended);
     ensure(found.summary.errors == 0 && !found.chair.is_empty(), || {

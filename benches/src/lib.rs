@@ -8,10 +8,10 @@
 //! checked against the interpreter's.
 
 use std::path::PathBuf;
+#[cfg(feature = "peers")]
 use std::str::FromStr;
 
 use charter_compiler::codegen::{Attendance, DecisionRecord};
-use charter_compiler::embed::Compiled;
 use charter_runtime::ir::{self, Day};
 use charter_runtime::{date, Interpreter};
 
@@ -48,9 +48,10 @@ fn day(text: &str) -> Day {
     date::parse(text).unwrap_or_default()
 }
 
-/// The Almaty policy, compiled, with the indices the engines need.
+/// The Almaty policy, a program answering natively, with the indices the
+/// engines need.
 pub struct Almaty {
-    pub compiled: Compiled,
+    pub program: charter::Program,
     pub meeting_kinds: Vec<String>,
     pub decision_kinds: Vec<String>,
     pub party_ids: Vec<String>,
@@ -58,21 +59,23 @@ pub struct Almaty {
 
 impl Almaty {
     pub fn load() -> Result<Almaty, String> {
-        let compiled = charter_cli::load(policy_dir()).map_err(|e| e.to_string())?;
-        if !compiled.is_native() {
-            return Err("the Almaty policy did not compile to native code".to_string());
+        let program = charter::load(policy_dir())
+            .map_err(|e| e.to_string())?
+            .with_backend(charter::Backend::Native);
+        if let Err(why) = program.native() {
+            return Err(format!("the Almaty policy did not compile to native code: {why}"));
         }
-        let bundle = charter_runtime::Evaluator::bundle(&compiled);
+        let bundle = program.bundle();
         Ok(Almaty {
             meeting_kinds: bundle.meeting_kinds.clone(),
             decision_kinds: bundle.decision_kinds.clone(),
             party_ids: bundle.parties.iter().map(|p| p.id.clone()).collect(),
-            compiled,
+            program,
         })
     }
 
     pub fn bundle(&self) -> &ir::Bundle {
-        charter_runtime::Evaluator::bundle(&self.compiled)
+        self.program.bundle()
     }
 
     pub fn interpreter(&self) -> Interpreter<'_> {
@@ -81,7 +84,7 @@ impl Almaty {
 
     /// The native code (`load` refuses a policy without it).
     pub fn native(&self) -> Option<&charter_compiler::codegen::NativeCode> {
-        self.compiled.jit().map(|jit| jit.native())
+        self.program.native().ok().map(|jit| jit.native())
     }
 
     fn kind(names: &[String], name: &str) -> u32 {
@@ -144,7 +147,7 @@ pub fn w3_pairs(a: &Almaty, n: usize, rng: &mut Rng) -> Vec<Attendance> {
 pub fn records(a: &Almaty, decisions: &[ir::Decision]) -> Vec<DecisionRecord> {
     decisions
         .iter()
-        .filter_map(|d| a.compiled.jit().and_then(|j| j.record(d)))
+        .filter_map(|d| a.program.native().ok().and_then(|j| j.record(d)))
         .filter_map(|words| DecisionRecord::from_words(&words))
         .collect()
 }
@@ -309,6 +312,7 @@ fn civil_from_days(z: i32) -> (i32, u32, u32) {
 
 // ------------------------------------------------------------------ engine: Cedar
 
+#[cfg(feature = "peers")]
 /// The W2 and W3 rules in Cedar. Cedar has no quantifiers: membership on a
 /// date is a date comparison per state, and "no member present objects" is
 /// one conjunct per state that could be a member.
@@ -318,6 +322,7 @@ pub struct Cedar {
     pub authorizer: cedar_policy::Authorizer,
 }
 
+#[cfg(feature = "peers")]
 impl Cedar {
     pub fn new() -> Result<Cedar, String> {
         let adopted = day("2013-06-05");
@@ -416,11 +421,13 @@ when {{ principal has attend_from && context.day >= principal.attend_from }};
 
 // ------------------------------------------------------------------ engine: Rego
 
+#[cfg(feature = "peers")]
 /// The W2 and W3 rules in Rego, evaluated by regorus with a reused engine.
 pub struct Rego {
     pub engine: regorus::Engine,
 }
 
+#[cfg(feature = "peers")]
 impl Rego {
     pub fn new() -> Result<Rego, String> {
         let adopted = day("2013-06-05");

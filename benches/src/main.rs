@@ -5,13 +5,16 @@
 //!
 //! W1 chair(d) for random dates 2013-2100; W2 valid(decision) for random
 //! decisions; W3 may_attend(p, meeting) for random pairs; W4 compile
-//! latency; W5 the exhaustive consensus space over 12 parties (2^24 cases).
+//! latency; W5 the exhaustive consensus space over 12 parties (2^24 cases);
+//! W6 a prepared user-rule query: preparing it, and evaluating it.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 mod diff;
+#[cfg(feature = "peers")]
+mod peers;
 mod scale;
 
 use charter_bench::*;
@@ -19,14 +22,18 @@ use charter_compiler::codegen::{Attendance, DecisionRecord};
 use charter_runtime::ir;
 
 /// Sample size for checking each engine against the interpreter.
-const CHECK_SAMPLE: usize = 10_000;
+pub(crate) const CHECK_SAMPLE: usize = 10_000;
 
-struct Sizes {
+pub(crate) struct Sizes {
     /// Check answers only; time nothing.
-    verify: bool,
+    pub(crate) verify: bool,
     fast: usize,
     interp: usize,
-    peers: usize,
+    #[cfg_attr(
+        not(feature = "peers"),
+        expect(dead_code, reason = "only the peers (the `peers` feature) read it")
+    )]
+    pub(crate) peers: usize,
     compile_runs: usize,
 }
 
@@ -110,7 +117,7 @@ fn main() {
     }
 }
 
-type Results = BTreeMap<&'static str, BTreeMap<&'static str, f64>>;
+pub(crate) type Results = BTreeMap<&'static str, BTreeMap<&'static str, f64>>;
 
 /// Nanoseconds per item of running `f` over `n` items (cycling `inputs`).
 pub(crate) fn per_item(n: usize, mut f: impl FnMut(usize)) -> f64 {
@@ -134,8 +141,8 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
     let native = almaty.native().ok_or("no native code")?;
     let interp = almaty.interpreter();
     let hand = Handwritten::new(&almaty);
-    let mut cedar = Cedar::new()?;
-    let mut rego = Rego::new()?;
+    #[cfg(feature = "peers")]
+    let mut peers = peers::Peers::new()?;
     let mut rng = Rng::new(0x00C4_A27E_2013);
     let mut results = Results::new();
 
@@ -192,21 +199,6 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
     let decisions = w2_decisions(&almaty, sizes.fast, &mut rng);
     let records: Vec<DecisionRecord> = records(&almaty, &decisions);
     ensure(records.len() == decisions.len(), || "W2 records".to_string())?;
-    let peer_n = sizes.peers.max(CHECK_SAMPLE).min(decisions.len());
-    let build_start = Instant::now();
-    let cedar_requests = decisions
-        .iter()
-        .take(peer_n)
-        .map(|d| Cedar::decision_request(&almaty, d))
-        .collect::<Result<Vec<_>, _>>()?;
-    let cedar_build = build_start.elapsed().as_nanos() as f64 / peer_n as f64;
-    let build_start = Instant::now();
-    let rego_inputs = decisions
-        .iter()
-        .take(peer_n)
-        .map(|d| Rego::decision_input(&almaty, d))
-        .collect::<Result<Vec<_>, _>>()?;
-    let rego_build = build_start.elapsed().as_nanos() as f64 / peer_n as f64;
     let record_words = words(&records);
     let mut valid_out = vec![0u8; records.len()];
     native.valid_batch(&record_words, &mut valid_out);
@@ -218,12 +210,6 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
         ensure((valid_out[i] != 0) == expected, || format!("W2 JIT decision {i}"))?;
         ensure(hand.valid(&records[i]) == expected, || {
             format!("W2 hand-written decision {i}")
-        })?;
-        ensure(cedar.allows(&cedar_requests[i]) == expected, || {
-            format!("W2 Cedar decision {i}")
-        })?;
-        ensure(rego.eval(&rego_inputs[i], "data.charter.valid")? == expected, || {
-            format!("W2 Rego decision {i}")
         })?;
     }
     if !sizes.verify {
@@ -252,43 +238,13 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
                 black_box(interp.is_valid(black_box(&decisions[i])));
             }),
         );
-        w2.insert(
-            "cedar",
-            per_item(peer_n, |i| {
-                black_box(cedar.allows(black_box(&cedar_requests[i])));
-            }),
-        );
-        w2.insert("cedar_input_construction", cedar_build);
-        let mut rego_failed = None;
-        w2.insert(
-            "regorus",
-            per_item(peer_n, |i| {
-                if let Err(e) = rego.eval(black_box(&rego_inputs[i]), "data.charter.valid") {
-                    rego_failed = Some(e);
-                }
-            }),
-        );
-        if let Some(e) = rego_failed {
-            return Err(e);
-        }
-        w2.insert("regorus_input_construction", rego_build);
         results.insert("W2", w2);
     }
-    let _ = &mut cedar;
+    #[cfg(feature = "peers")]
+    peers.w2(&almaty, &interp, &decisions, sizes, &mut results)?;
 
     // ---------------------------------------------------------------- W3
     let pairs = w3_pairs(&almaty, sizes.fast, &mut rng);
-    let peer_n = sizes.peers.max(CHECK_SAMPLE).min(pairs.len());
-    let cedar_requests = pairs
-        .iter()
-        .take(peer_n)
-        .map(|p| Cedar::attend_request(&almaty, p))
-        .collect::<Result<Vec<_>, _>>()?;
-    let rego_inputs = pairs
-        .iter()
-        .take(peer_n)
-        .map(|p| Rego::attend_input(&almaty, p))
-        .collect::<Result<Vec<_>, _>>()?;
     let mut attend_out = vec![0u8; pairs.len()];
     native.may_attend_batch(&pairs, &mut attend_out);
     for (i, p) in pairs.iter().take(CHECK_SAMPLE).enumerate() {
@@ -299,13 +255,6 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
         )?;
         ensure((attend_out[i] != 0) == expected, || format!("W3 JIT pair {i}"))?;
         ensure(hand.may_attend(p) == expected, || format!("W3 hand-written pair {i}"))?;
-        ensure(cedar.allows(&cedar_requests[i]) == expected, || {
-            format!("W3 Cedar pair {i}")
-        })?;
-        ensure(
-            rego.eval(&rego_inputs[i], "data.charter.may_attend")? == expected,
-            || format!("W3 Rego pair {i}"),
-        )?;
     }
     if !sizes.verify {
         let mut w3 = BTreeMap::new();
@@ -328,26 +277,10 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
                 black_box(interp.may_attend(p.party, &meeting(p.day)));
             }),
         );
-        w3.insert(
-            "cedar",
-            per_item(peer_n, |i| {
-                black_box(cedar.allows(black_box(&cedar_requests[i])));
-            }),
-        );
-        let mut rego_failed = None;
-        w3.insert(
-            "regorus",
-            per_item(peer_n, |i| {
-                if let Err(e) = rego.eval(black_box(&rego_inputs[i]), "data.charter.may_attend") {
-                    rego_failed = Some(e);
-                }
-            }),
-        );
-        if let Some(e) = rego_failed {
-            return Err(e);
-        }
         results.insert("W3", w3);
     }
+    #[cfg(feature = "peers")]
+    peers.w3(&almaty, &interp, &pairs, sizes, &mut results)?;
 
     // ---------------------------------------------------------------- W4
     if !sizes.verify {
@@ -360,22 +293,18 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
         let mut compile_times = Vec::new();
         for _ in 0..sizes.compile_runs {
             let start = Instant::now();
-            let compiled = charter_cli::load(policy_dir()).map_err(|e| e.to_string())?;
+            let program = charter::load(policy_dir()).map_err(|e| e.to_string())?;
+            black_box(program.native().is_ok());
             jit_times.push(start.elapsed());
-            black_box(compiled.is_native());
+            // A ready program on the interpreter: read, checked, tables built.
             let start = Instant::now();
-            let sources = charter_cli::files::policy_sources(&policy_dir()).map_err(|e| e.to_string())?;
-            let checked = charter_compiler::check(&sources);
-            let tables = checked.bundles.first().map(charter_runtime::Tables::build);
+            let program = charter::load(policy_dir()).map_err(|e| e.to_string())?;
             ir_times.push(start.elapsed());
             // The native half alone: checked IR and tables to native code.
-            if let (Some(bundle), Some(tables)) = (checked.bundles.first(), &tables) {
-                let start = Instant::now();
-                let jit = charter_compiler::codegen::Jit::compile(bundle, tables);
-                compile_times.push(start.elapsed());
-                black_box(jit.is_ok());
-            }
-            black_box((checked.bundles.len(), tables));
+            let start = Instant::now();
+            let jit = charter_compiler::codegen::Jit::compile(program.bundle(), program.tables());
+            compile_times.push(start.elapsed());
+            black_box(jit.is_ok());
         }
         let mut w4 = BTreeMap::new();
         w4.insert("charter_jit", median(jit_times));
@@ -390,7 +319,77 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
     w5.insert("charter_jit", nanos);
     w5.insert("valid_cases", valid as f64);
     results.insert("W5", w5);
+
+    // ---------------------------------------------------------------- W6
+    results.insert("W6", w6(&almaty, sizes.verify)?);
     Ok(results)
+}
+
+/// A prepared user-rule query (`host_is_chair(m)` with the meeting as a
+/// fact) on the interpreter: the time to prepare it against a loaded
+/// program, and to evaluate it, each the median of many; its answers
+/// checked against the rule called by name on both backends.
+fn w6(almaty: &Almaty, verify: bool) -> Result<BTreeMap<&'static str, f64>, String> {
+    let program = almaty.program.with_backend(charter::Backend::Interpreter);
+    let mut rng = Rng::new(6);
+    let kinds = ["ministerial", "senior_officials"];
+    let facts: Vec<charter::Facts> = (0..64)
+        .map(|i| {
+            let host = &almaty.party_ids[rng.below(6) as usize];
+            let date = charter_runtime::date::format(rng.day_between(
+                charter_runtime::date::parse("2013-09-01").unwrap_or_default(),
+                charter_runtime::date::parse("2030-12-31").unwrap_or_default(),
+            ));
+            let json = serde_json::json!({ "m": { "kind": kinds[i % 2], "date": date, "host": host } });
+            program.facts(&json).map_err(|e| e.to_string())
+        })
+        .collect::<Result<_, _>>()?;
+    let text = "host_is_chair(m)";
+    let prepared = program
+        .prepare(text, &facts[0])
+        .map_err(|d| format!("W6 query: {d:?}"))?;
+    for f in &facts {
+        let answer = prepared.eval(f).map_err(|e| e.to_string())?.value;
+        let args: Vec<charter_runtime::Value> = f.values().iter().map(|(_, v)| v.clone()).collect();
+        for backend in [charter::Backend::Interpreter, charter::Backend::Native] {
+            let called = program
+                .with_backend(backend)
+                .call("host_is_chair", &args)
+                .map_err(|e| e.to_string())?;
+            if called.value != answer {
+                return Err(format!(
+                    "W6: prepared {answer:?}, called on {backend:?} {:?}",
+                    called.value
+                ));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    if verify {
+        return Ok(out);
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or_default()
+    };
+    let mut prepare = Vec::new();
+    for _ in 0..2_000 {
+        let start = Instant::now();
+        black_box(program.prepare(black_box(text), &facts[0]).is_ok());
+        prepare.push(start.elapsed().as_nanos() as f64);
+    }
+    let mut eval = Vec::new();
+    for round in 0..200 {
+        let start = Instant::now();
+        for f in &facts {
+            black_box(prepared.eval(black_box(f)).is_ok());
+        }
+        eval.push(start.elapsed().as_nanos() as f64 / facts.len() as f64);
+        black_box(round);
+    }
+    out.insert("charter_prepare", median(prepare));
+    out.insert("charter_interp_eval", median(eval));
+    Ok(out)
 }
 
 /// Every present x objecting combination over the first 12 parties at a

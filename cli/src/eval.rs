@@ -2,12 +2,11 @@
 
 use std::path::PathBuf;
 
-use charter_grammar::diagnostic::render_human;
-use charter_runtime::{Explanation, Interpreter};
+use charter::diagnostic::render_human;
+use charter::Explanation;
 
 use super::{files, Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::error::CliError;
-use charter_compiler::query::{self, QueryError};
 
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
@@ -45,7 +44,7 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
                     return EXIT_FINDINGS;
                 }
             };
-            match charter_runtime::facts::parse(&text) {
+            match charter::parse_facts(&text) {
                 Ok(json) => Some(json),
                 Err(e) => {
                     crate::print_error(err, &CliError::bad_facts(path, &e));
@@ -54,35 +53,36 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
             }
         }
     };
-    let compiled = match query::compile(&sources, &args.query, facts.as_ref()) {
-        Ok(q) => q,
-        Err(QueryError::Check(result)) => {
-            return files::report_check_failure(&args.path, &sources, &result, err, color)
-        }
-        Err(QueryError::Facts(e)) => {
+    let backend = match args.backend {
+        super::Backend::Jit => charter::Backend::Native,
+        super::Backend::Interp => charter::Backend::Interpreter,
+    };
+    let program = match files::program(&args.path, sources, err, color) {
+        Ok(program) => program.with_backend(backend),
+        Err(status) => return status,
+    };
+    let facts = match facts.as_ref().map(|json| program.facts(json)).transpose() {
+        Ok(facts) => facts.unwrap_or_default(),
+        Err(e) => {
             let name = args.facts.as_deref().unwrap_or(std::path::Path::new("<facts>"));
             crate::print_error(err, &CliError::bad_facts(name, &e));
             return EXIT_FINDINGS;
         }
-        Err(QueryError::Query(diagnostics)) => {
+    };
+    let prepared = match program.prepare(&args.query, &facts) {
+        Ok(prepared) => prepared,
+        Err(diagnostics) => {
             let _ = write!(err, "{}", render_human(&diagnostics, "<query>", &args.query, color));
             return EXIT_FINDINGS;
         }
     };
-    let interpreter = Interpreter::new(&compiled.bundle);
-    let mut locals = compiled.facts.clone();
+    // Explanations are the interpreter's.
     let answer = if args.explain {
-        // Explanations are the interpreter's.
-        interpreter
-            .explain(&compiled.expr, &mut locals)
-            .map(|(v, e)| (v, Some(e)))
+        prepared.explain(&facts)
     } else {
-        match native_answer(args.backend, &compiled, interpreter.tables(), err) {
-            Some(answer) => answer.map(|v| (v, None)),
-            None => interpreter.eval(&compiled.expr, &mut locals).map(|v| (v, None)),
-        }
+        prepared.eval(&facts)
     };
-    let (value, explanation) = match answer {
+    let answer = match answer {
         Ok(answer) => answer,
         Err(e) => {
             let error = CliError::Eval {
@@ -93,17 +93,22 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
             return EXIT_FINDINGS;
         }
     };
+    if let Some(why) = &answer.interpreted_because {
+        let _ = writeln!(err, "note: using the interpreter: {why}");
+    }
+    let (value, explanation) = (answer.value, answer.explanation);
+    let bundle = program.bundle();
     let text = match args.format {
         Format::Json => {
             let mut doc = serde_json::Map::new();
-            doc.insert("value".to_string(), value.to_json(&compiled.bundle));
+            doc.insert("value".to_string(), value.to_json(bundle));
             if let Some(e) = &explanation {
                 doc.insert("explanation".to_string(), serde_json::to_value(e).unwrap_or_default());
             }
             serde_json::to_string_pretty(&doc).unwrap_or_default()
         }
         Format::Human => {
-            let mut text = value.to_text(&compiled.bundle);
+            let mut text = value.to_text(bundle);
             if let Some(e) = &explanation {
                 text.push('\n');
                 tree(e, 0, &mut text);
@@ -128,52 +133,5 @@ fn tree(e: &Explanation, depth: usize, out: &mut String) {
     out.push('\n');
     for child in &e.because {
         tree(child, depth + 1, out);
-    }
-}
-
-/// The query answered by native code when `--backend jit` asks for it, or
-/// `None` (with a note on stderr) when it cannot be compiled.
-fn native_answer(
-    backend: super::Backend,
-    compiled: &query::Query,
-    tables: &charter_runtime::Tables,
-    err: &mut dyn std::io::Write,
-) -> Option<Result<charter_runtime::Value, charter_runtime::EvalError>> {
-    use charter_compiler::codegen::{lang, CallError, Jit};
-    if backend != super::Backend::Jit {
-        return None;
-    }
-    let locals = compiled
-        .facts
-        .iter()
-        .map(|v| lang::NTy::of_value(v).map(lang::Local::Ty))
-        .collect::<Result<Vec<_>, _>>();
-    let query = match locals {
-        Ok(locals) => lang::Query {
-            expr: compiled.expr.clone(),
-            locals,
-        },
-        Err(why) => {
-            let _ = writeln!(err, "note: using the interpreter: a fact is not native ({why})");
-            return None;
-        }
-    };
-    let jit = match Jit::with_queries(&compiled.bundle, tables, std::slice::from_ref(&query)) {
-        Ok(jit) => jit,
-        Err(e) => {
-            let _ = writeln!(err, "note: using the interpreter: {e}");
-            return None;
-        }
-    };
-    match jit.native().call_query(0, &compiled.facts, &compiled.bundle) {
-        Ok(answer) => Some(answer),
-        Err(CallError::NotNative(why)) => {
-            let _ = writeln!(err, "note: using the interpreter: the query is not native ({why})");
-            None
-        }
-        Err(e) => {
-            let _ = writeln!(err, "note: using the interpreter: {e}");
-            None
-        }
     }
 }

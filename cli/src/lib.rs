@@ -1,7 +1,7 @@
 //! Command line -> exit status: the `charter` program, one module per
 //! subcommand. This crate is the only one that reads files and prints; each
-//! subcommand is a function tests can call directly, and [`load`] reads a
-//! policy folder for programs that embed the compiler.
+//! subcommand is a function tests can call directly. It reaches a policy
+//! through the facade crate `charter`.
 
 // Every match on an enum names its variants, so a new variant makes the
 // compiler point at each place that must handle it.
@@ -74,24 +74,6 @@ pub enum Backend {
     /// The reference interpreter alone (the default)
     #[default]
     Interp,
-}
-
-/// Why [`load`] failed.
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    /// A file could not be found or read.
-    #[error(transparent)]
-    Files(#[from] files::FileError),
-    /// The policy has errors.
-    #[error(transparent)]
-    Compile(#[from] charter_compiler::embed::LoadError),
-}
-
-/// Reads, checks and compiles the policy in a file or directory (the
-/// folder loader of the embedding API).
-pub fn load(path: impl AsRef<std::path::Path>) -> Result<charter_compiler::embed::Compiled, LoadError> {
-    let sources = files::policy_sources(path.as_ref())?;
-    Ok(charter_compiler::embed::compile(&sources)?)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]

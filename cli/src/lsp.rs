@@ -14,9 +14,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use charter_compiler::{CheckResult, SourceFile, SourceKind};
-use charter_grammar::ast::{self, FileKind, Item, MeetingFieldKind, RecordKind, StmtKind};
-use charter_runtime::{date, Interpreter};
+use charter::{date, SourceFile, SourceKind};
 use lsp_server::{Connection, Message, Notification, Request, Response};
 use serde_json::{json, Value as Json};
 
@@ -248,7 +246,7 @@ fn position(text: &str, offset: usize) -> Json {
     json!({ "line": line, "character": character })
 }
 
-fn range(text: &str, span: ast::Span) -> Json {
+fn range(text: &str, span: charter::Span) -> Json {
     json!({ "start": position(text, span.start), "end": position(text, span.end) })
 }
 
@@ -271,7 +269,7 @@ fn offset(text: &str, position: &Json) -> Option<usize> {
 }
 
 /// The identifier (or clause number) at a byte offset, with its span.
-fn word_at(text: &str, at: usize) -> Option<(String, ast::Span)> {
+fn word_at(text: &str, at: usize) -> Option<(String, charter::Span)> {
     let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
     let before = text.get(..at)?;
     let start = before
@@ -286,7 +284,7 @@ fn word_at(text: &str, at: usize) -> Option<(String, ast::Span)> {
         .find(|(_, c)| !is_word(*c))
         .map_or(text.len(), |(i, _)| at + i);
     let word = text.get(start..end)?.trim_end_matches('.').to_string();
-    (!word.is_empty()).then_some((word.clone(), ast::Span::new(start, start + word.len())))
+    (!word.is_empty()).then_some((word.clone(), charter::Span::new(start, start + word.len())))
 }
 
 /// The string literal around a byte offset on its line, if any.
@@ -342,115 +340,59 @@ fn folded_with_offsets(text: &str) -> (String, Vec<usize>) {
     (folded, offsets)
 }
 
-/// One policy folder, checked.
-struct Analysis {
-    sources: Vec<SourceFile>,
+/// One policy folder, analysed once per change: every name that resolves
+/// is answered from it, errors elsewhere or not.
+struct Folder {
+    analysis: charter::Analysis,
+    /// The checked program, when the folder has no error.
+    program: Option<charter::Program>,
     uris: Vec<String>,
-    parsed: Vec<Option<ast::File>>,
-    result: CheckResult,
 }
 
-impl Analysis {
-    fn bundle(&self) -> Option<&charter_runtime::ir::Bundle> {
-        self.result.bundles.first()
-    }
-
-    /// Every declaration of `word` in the folder's files, as (file, span).
-    fn definitions(&self, word: &str) -> Vec<(usize, ast::Span)> {
-        let mut out = Vec::new();
-        for (file, parsed) in self.parsed.iter().enumerate() {
-            let Some(parsed) = parsed else { continue };
-            match &parsed.kind {
-                FileKind::Policy(p) => items_defining(&p.items, word, file, &mut out),
-                FileKind::Amendment(a) => items_defining(&a.items, word, file, &mut out),
-                FileKind::History(h) => {
-                    for record in &h.records {
-                        if let RecordKind::Meeting(m) = &record.kind {
-                            if m.id.name == word {
-                                out.push((file, m.id.span));
-                            }
-                            for field in &m.fields {
-                                if let MeetingFieldKind::Decision(d) = &field.kind {
-                                    if d.id.name == word {
-                                        out.push((file, d.id.span));
-                                    }
-                                }
-                            }
-                        } else if let RecordKind::MeetingKind { id, .. } = &record.kind {
-                            if id.name == word {
-                                out.push((file, id.span));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        out
-    }
-}
-
-fn items_defining(items: &[Item], word: &str, file: usize, out: &mut Vec<(usize, ast::Span)>) {
-    for item in items {
-        match item {
-            Item::Party(p) if p.id.name == word => out.push((file, p.id.span)),
-            Item::Rule(r) if r.name.name == word => out.push((file, r.name.span)),
-            Item::Block(b) => items_defining(&b.items, word, file, out),
-            Item::Stmt(s) => out.extend(stmt_defines(&s.kind, word).map(|span| (file, span))),
-            Item::Party(_) | Item::Rule(_) | Item::Test(_) | Item::NonNormative(_) => {}
+impl Folder {
+    fn new(sources: Vec<charter::SourceFile>) -> Folder {
+        let uris = sources.iter().map(|s| uri_of(Path::new(&s.name))).collect();
+        let analysis = charter::Analysis::new(sources);
+        let program = analysis.program();
+        Folder {
+            analysis,
+            program,
+            uris,
         }
     }
-}
 
-/// The clause and quotes of the block a rule is written in.
-fn rule_block(file: &ast::File, name: &str) -> Option<(String, Vec<String>)> {
-    let items: &[Item] = match &file.kind {
-        FileKind::Policy(p) => &p.items,
-        FileKind::Amendment(a) => &a.items,
-        FileKind::History(_) => return None,
-    };
-    items.iter().find_map(|item| match item {
-        Item::Block(b)
-            if b.items
-                .iter()
-                .any(|i| matches!(i, Item::Rule(r) if r.name.name == name)) =>
-        {
-            Some((
-                b.clause.text.clone(),
-                b.quotes.iter().map(|q| q.value.clone()).collect(),
-            ))
-        }
-        Item::Block(_) | Item::Party(_) | Item::Rule(_) | Item::Test(_) | Item::Stmt(_) | Item::NonNormative(_) => None,
-    })
-}
-
-/// Where a statement declares `word`: a meeting kind, a group, a decision kind.
-fn stmt_defines(kind: &StmtKind, word: &str) -> Option<ast::Span> {
-    let name = if let StmtKind::Meeting(m) = kind {
-        &m.kind
-    } else if let StmtKind::Group { name, .. } = kind {
-        name
-    } else if let StmtKind::DecisionKind { kind, .. } = kind {
-        kind
-    } else {
-        return None;
-    };
-    (name.name == word).then_some(name.span)
+    /// The file `uri` is among the folder's.
+    fn file(&self, uri: &str) -> Option<usize> {
+        self.uris.iter().position(|u| u == uri)
+    }
 }
 
 #[derive(Default)]
 struct Server {
     /// The text of each open document, by URI.
     docs: HashMap<String, String>,
+    /// The analysis of the folder of each document asked about, by URI,
+    /// kept until a document of the folder changes.
+    folders: HashMap<PathBuf, Folder>,
 }
 
 impl Server {
-    /// Checks the folder of `uri` with the open documents' text.
-    fn analyze(&self, uri: &str) -> Option<Analysis> {
+    /// The folder of `uri`, checked with the open documents' text: the
+    /// kept analysis, or a new one.
+    fn folder(&mut self, uri: &str) -> Option<&Folder> {
         let path = path_of(uri)?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let mut paths = files::collect(std::slice::from_ref(&dir)).unwrap_or_default();
-        if !paths.iter().any(|p| p == &path) {
-            paths.push(path.clone());
+        if !self.folders.contains_key(&dir) {
+            let folder = self.analyze(&dir, &path);
+            self.folders.insert(dir.clone(), folder);
+        }
+        self.folders.get(&dir)
+    }
+
+    fn analyze(&self, dir: &Path, path: &Path) -> Folder {
+        let mut paths = files::collect(&[dir.to_path_buf()]).unwrap_or_default();
+        if !paths.iter().any(|p| p == path) {
+            paths.push(path.to_path_buf());
         }
         let mut sources = Vec::new();
         for p in &paths {
@@ -464,21 +406,14 @@ impl Server {
             sources.push(SourceFile::charter(p.display().to_string(), text));
         }
         files::add_legal_texts(&mut sources);
-        let uris = sources.iter().map(|s| uri_of(Path::new(&s.name))).collect();
-        let parsed = sources
-            .iter()
-            .map(|s| match s.kind {
-                SourceKind::Charter => charter_grammar::parse(&s.text).file,
-                SourceKind::LegalText => None,
-            })
-            .collect();
-        let result = charter_compiler::check(&sources);
-        Some(Analysis {
-            sources,
-            uris,
-            parsed,
-            result,
-        })
+        Folder::new(sources)
+    }
+
+    /// Forgets the analysis of the folder of `uri` (a document changed).
+    fn changed(&mut self, uri: &str) {
+        if let Some(dir) = path_of(uri).and_then(|p| p.parent().map(Path::to_path_buf)) {
+            self.folders.remove(&dir);
+        }
     }
 
     fn notify(&mut self, notification: Notification) -> Vec<Notification> {
@@ -511,28 +446,31 @@ impl Server {
             }
             "textDocument/didClose" => {
                 self.docs.remove(&uri);
+                self.changed(&uri);
                 return Vec::new();
             }
             _ => return Vec::new(),
         }
+        self.changed(&uri);
         self.diagnostics(&uri)
     }
 
     /// `publishDiagnostics` for every Charter file of the folder.
-    fn diagnostics(&self, uri: &str) -> Vec<Notification> {
-        let Some(analysis) = self.analyze(uri) else {
+    fn diagnostics(&mut self, uri: &str) -> Vec<Notification> {
+        let Some(folder) = self.folder(uri) else {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for (i, (source, diagnostics)) in analysis.sources.iter().zip(&analysis.result.diagnostics).enumerate() {
+        let analysis = &folder.analysis;
+        for (i, (source, diagnostics)) in analysis.files().iter().zip(analysis.diagnostics()).enumerate() {
             if source.kind != SourceKind::Charter {
                 continue;
             }
-            let Some(file_uri) = analysis.uris.get(i) else { continue };
+            let Some(file_uri) = folder.uris.get(i) else { continue };
             let items: Vec<Json> = diagnostics
                 .iter()
                 .map(|d| {
-                    let primary = d.labels.first().map_or(ast::Span::new(0, 0), |l| l.span);
+                    let primary = d.labels.first().map_or(charter::Span::new(0, 0), |l| l.span);
                     let related: Vec<Json> = d
                         .labels
                         .iter()
@@ -604,29 +542,29 @@ impl Server {
             .or_else(|| std::fs::read_to_string(path_of(uri)?).ok())
     }
 
-    fn hover(&self, uri: &str, position: &Json) -> Json {
-        let (Some(text), Some(analysis)) = (self.text(uri), self.analyze(uri)) else {
+    fn hover(&mut self, uri: &str, position: &Json) -> Json {
+        let Some(text) = self.text(uri) else {
+            return Json::Null;
+        };
+        let Some(folder) = self.folder(uri) else {
             return Json::Null;
         };
         let Some(at) = offset(&text, position) else {
             return Json::Null;
         };
+        let analysis = &folder.analysis;
+        let file = folder.file(uri).unwrap_or(usize::MAX);
         let markdown = |value: String| json!({ "contents": { "kind": "markdown", "value": value } });
         // A quote: its sentence of the legal text, and the clause.
         let line_start = text.get(..at).and_then(|b| b.rfind('\n')).map_or(0, |i| i + 1);
         let line = text.get(line_start..).unwrap_or_default().trim_start();
         if line.starts_with("quote") {
             if let Some(quote) = string_at(&text, at) {
-                let wanted = charter_compiler::citations::fold(&quote);
-                let found = analysis
-                    .result
-                    .coverage
-                    .iter()
-                    .flat_map(|c| c.sentences.iter())
-                    .find(|s| {
-                        let sentence = charter_compiler::citations::fold(&s.text);
-                        sentence.contains(&wanted) || wanted.contains(&sentence)
-                    });
+                let wanted = charter::citations::fold(&quote);
+                let found = analysis.coverage().iter().flat_map(|c| c.sentences.iter()).find(|s| {
+                    let sentence = charter::citations::fold(&s.text);
+                    sentence.contains(&wanted) || wanted.contains(&sentence)
+                });
                 return match found {
                     Some(s) => markdown(format!("**§ {}** of the source text\n\n> {}", s.clause, s.text)),
                     None => markdown(format!("quoted from the source text:\n\n> {quote}")),
@@ -637,93 +575,113 @@ impl Server {
             return Json::Null;
         };
         let today = date::from_date(jiff::Zoned::now().date());
-        if let Some(bundle) = analysis.bundle() {
-            if let Some((id, party)) = bundle.parties.iter().enumerate().find(|(_, p)| p.id == word) {
-                let interp = Interpreter::new(bundle);
-                let names: Vec<String> = party
-                    .names
+        // Names come from the folder's name table, which is built even
+        // where other parts of the folder have errors.
+        if let Some(party) = analysis.party(file, &word) {
+            let names: Vec<String> = party
+                .names
+                .iter()
+                .map(|(official, sort, from)| {
+                    let since = from.map(|d| format!(" (from {})", date::format(d))).unwrap_or_default();
+                    format!("- {official} — sorted as “{sort}”{since}")
+                })
+                .collect();
+            let status = match folder.program.as_ref().and_then(|p| p.party(&word).map(|id| (p, id))) {
+                Some((program, id)) => format!("**{}**", program.interpreter().status(id, today).name()),
+                None => format!(
+                    "not known while the folder has errors ({})",
+                    plural(analysis.errors(), "error")
+                ),
+            };
+            return markdown(format!(
+                "**{word}**\n\n{}\n\nstatus today ({}): {status}",
+                names.join("\n"),
+                date::format(today),
+            ));
+        }
+        if analysis
+            .lookup(file, &word)
+            .is_some_and(|n| n.kind == charter::NameKind::Rule)
+        {
+            let mut value = match folder.program.as_ref().and_then(|p| {
+                let bundle = p.bundle();
+                bundle
+                    .rules
                     .iter()
                     .enumerate()
-                    .map(|(i, n)| {
-                        let since = if i == 0 {
-                            String::new()
-                        } else {
-                            format!(" (from {})", date::format(n.from))
-                        };
-                        format!("- {} — sorted as “{}”{since}", n.official, n.sort)
-                    })
-                    .collect();
-                let status = interp.status(id as u32, today);
-                return markdown(format!(
-                    "**{word}**\n\n{}\n\nstatus today ({}): **{}**",
-                    names.join("\n"),
-                    date::format(today),
-                    status.name()
-                ));
-            }
-            if let Some((index, rule)) = bundle.rules.iter().enumerate().find(|(_, r)| r.name == word) {
-                let params: Vec<String> = rule
-                    .params
-                    .iter()
-                    .zip(&rule.param_types)
-                    .map(|(p, t)| format!("{p}: {}", type_text(t)))
-                    .collect();
-                let mut value = format!(
-                    "```charter\nrule {}({}): {}\n```",
-                    rule.name,
-                    params.join(", "),
-                    type_text(&rule.returns)
-                );
-                // What it encodes: the clause and quotes of its block.
-                if let Some((clause, quotes)) = analysis.parsed.iter().flatten().find_map(|f| rule_block(f, &word)) {
-                    value.push_str(&format!("\n\nencodes § {clause}"));
-                    for quote in quotes {
-                        value.push_str(&format!("\n\n> {quote}"));
+                    .find(|(_, r)| r.name == word)
+                    .map(|r| (p, r))
+            }) {
+                Some((program, (index, rule))) => {
+                    let params: Vec<String> = rule
+                        .params
+                        .iter()
+                        .zip(&rule.param_types)
+                        .map(|(p, t)| format!("{p}: {}", type_text(t)))
+                        .collect();
+                    let mut value = format!(
+                        "```charter\nrule {}({}): {}\n```",
+                        rule.name,
+                        params.join(", "),
+                        type_text(&rule.returns)
+                    );
+                    if rule.params.is_empty() {
+                        let call = charter::ir::Expr::Rule(index as u32, Vec::new());
+                        match program.interpreter().eval(&call, &mut Vec::new()) {
+                            Ok(v) => value.push_str(&format!("\n\nvalue today: `{}`", v.to_json(program.bundle()))),
+                            Err(e) => value.push_str(&format!("\n\ncannot be evaluated: {e}")),
+                        }
                     }
+                    value
                 }
-                if rule.params.is_empty() {
-                    let interp = Interpreter::new(bundle);
-                    let call = charter_runtime::ir::Expr::Rule(index as u32, Vec::new());
-                    match interp.eval(&call, &mut Vec::new()) {
-                        Ok(v) => value.push_str(&format!("\n\nvalue today: `{}`", v.to_json(bundle))),
-                        Err(e) => value.push_str(&format!("\n\ncannot be evaluated: {e}")),
-                    }
+                None => format!(
+                    "```charter\nrule {word}\n```\n\n(its type and value are not known while the folder has errors)"
+                ),
+            };
+            // What it encodes: the clause and quotes of its block.
+            if let Some((clause, quotes)) = analysis.rule_clause(file, &word) {
+                value.push_str(&format!("\n\nencodes § {clause}"));
+                for quote in quotes {
+                    value.push_str(&format!("\n\n> {quote}"));
                 }
-                return markdown(value);
             }
+            return markdown(value);
         }
-        if let Some(signature) = charter_compiler::builtin_signature(&word) {
+        if let Some(signature) = charter::builtin_signature(&word) {
             return markdown(format!("```charter\n{signature}\n```\n\n{}", meaning(&word)));
         }
         Json::Null
     }
 
-    fn definition(&self, uri: &str, position: &Json) -> Json {
-        let (Some(text), Some(analysis)) = (self.text(uri), self.analyze(uri)) else {
+    fn definition(&mut self, uri: &str, position: &Json) -> Json {
+        let Some(text) = self.text(uri) else {
+            return Json::Null;
+        };
+        let Some(folder) = self.folder(uri) else {
             return Json::Null;
         };
         let Some(at) = offset(&text, position) else {
             return Json::Null;
         };
-        let legal = analysis
-            .sources
+        let sources = folder.analysis.files();
+        let legal = sources
             .iter()
             .enumerate()
             .find(|(_, s)| s.kind == SourceKind::LegalText);
-        let location = |file: usize, span: ast::Span| -> Option<Json> {
-            let source = analysis.sources.get(file)?;
-            Some(json!({ "uri": analysis.uris.get(file)?, "range": range(&source.text, span) }))
+        let location = |file: usize, span: charter::Span| -> Option<Json> {
+            let source = sources.get(file)?;
+            Some(json!({ "uri": folder.uris.get(file)?, "range": range(&source.text, span) }))
         };
         // From a quote into the legal text.
         let line_start = text.get(..at).and_then(|b| b.rfind('\n')).map_or(0, |i| i + 1);
         let line = text.get(line_start..).unwrap_or_default().trim_start();
         if let (true, Some(quote), Some((file, source))) = (line.starts_with("quote"), string_at(&text, at), legal) {
             let (folded, offsets) = folded_with_offsets(&source.text);
-            let wanted = charter_compiler::citations::fold(&quote);
+            let wanted = charter::citations::fold(&quote);
             if let Some(i) = folded.find(&wanted) {
                 let start = offsets.get(i).copied().unwrap_or_default();
                 let end = offsets.get(i + wanted.len() - 1).map_or(start, |e| e + 1);
-                return location(file, ast::Span::new(start, end)).map_or(Json::Null, |l| json!([l]));
+                return location(file, charter::Span::new(start, end)).map_or(Json::Null, |l| json!([l]));
             }
         }
         let Some((word, _)) = word_at(&text, at) else {
@@ -738,21 +696,19 @@ impl Server {
                 }
             }
         }
-        let found: Vec<Json> = analysis
-            .definitions(&word)
-            .into_iter()
-            .filter_map(|(file, span)| location(file, span))
-            .collect();
-        match found.len() {
-            0 => Json::Null,
-            _ => Json::Array(found),
-        }
+        let file = folder.file(uri).unwrap_or(usize::MAX);
+        folder
+            .analysis
+            .lookup(file, &word)
+            .and_then(|name| location(name.file?, name.span?))
+            .map_or(Json::Null, |l| json!([l]))
     }
 
-    fn completion(&self, uri: &str) -> Json {
-        let Some(analysis) = self.analyze(uri) else {
+    fn completion(&mut self, uri: &str) -> Json {
+        let Some(folder) = self.folder(uri) else {
             return json!([]);
         };
+        let file = folder.file(uri).unwrap_or(usize::MAX);
         let mut items: Vec<Json> = Vec::new();
         let mut seen = BTreeSet::new();
         let mut push = |label: String, kind: u32, detail: String| {
@@ -760,37 +716,26 @@ impl Server {
                 items.push(json!({ "label": label, "kind": kind, "detail": detail }));
             }
         };
-        if let Some(bundle) = analysis.bundle() {
-            for party in &bundle.parties {
-                let name = party.names.last().map(|n| n.official.clone()).unwrap_or_default();
-                push(party.id.clone(), 21, name);
-            }
-            for kind in &bundle.meeting_kinds {
-                push(kind.clone(), 20, "meeting kind".to_string());
-            }
-            for kind in &bundle.decision_kinds {
-                push(kind.clone(), 20, "decision kind".to_string());
-            }
-            for group in &bundle.groups {
-                push(group.name.clone(), 20, format!("group: {}", group.title));
-            }
-            for rule in &bundle.rules {
-                push(rule.name.clone(), 3, "rule".to_string());
-            }
-            for m in &bundle.history.meetings {
-                if let Some(id) = &m.meeting.id {
-                    push(
-                        id.clone(),
-                        23,
-                        format!("recorded meeting of {}", date::format(m.meeting.date)),
-                    );
-                }
-            }
-            for d in &bundle.history.decisions {
-                push(d.id.clone(), 23, "recorded decision".to_string());
-            }
+        for name in folder.analysis.names(file) {
+            let (kind, detail) = match name.kind {
+                charter::NameKind::Party => (
+                    21,
+                    folder
+                        .analysis
+                        .party(file, &name.name)
+                        .and_then(|p| p.names.last().map(|(official, _, _)| official.clone()))
+                        .unwrap_or_default(),
+                ),
+                charter::NameKind::MeetingKind => (20, "meeting kind".to_string()),
+                charter::NameKind::DecisionKind => (20, "decision kind".to_string()),
+                charter::NameKind::Group => (20, "group".to_string()),
+                charter::NameKind::Rule => (3, "rule".to_string()),
+                charter::NameKind::Meeting => (23, "recorded meeting".to_string()),
+                charter::NameKind::Decision => (23, "recorded decision".to_string()),
+            };
+            push(name.name, kind, detail);
         }
-        for coverage in &analysis.result.coverage {
+        for coverage in folder.analysis.coverage() {
             for sentence in &coverage.sentences {
                 push(
                     sentence.clause.clone(),
@@ -799,11 +744,11 @@ impl Server {
                 );
             }
         }
-        for name in charter_compiler::builtin_names() {
+        for name in charter::builtin_names() {
             push(
                 name.to_string(),
                 3,
-                charter_compiler::builtin_signature(name).unwrap_or_default(),
+                charter::builtin_signature(name).unwrap_or_default(),
             );
         }
         for keyword in KEYWORDS {
@@ -812,74 +757,54 @@ impl Server {
         Json::Array(items)
     }
 
-    fn symbols(&self, uri: &str) -> Json {
+    fn symbols(&mut self, uri: &str) -> Json {
         let Some(text) = self.text(uri) else {
             return json!([]);
         };
-        let Some(file) = charter_grammar::parse(&text).file else {
+        let Some(folder) = self.folder(uri) else {
             return json!([]);
         };
-        let symbol = |name: String, kind: u32, span: ast::Span, children: Vec<Json>| {
+        let Some(file) = folder.file(uri) else {
+            return json!([]);
+        };
+        fn symbol(text: &str, s: &charter::Symbol) -> Json {
+            let kind = match s.kind {
+                charter::SymbolKind::Clause => 2,
+                charter::SymbolKind::Party => 14,
+                charter::SymbolKind::Rule | charter::SymbolKind::Test => 12,
+                charter::SymbolKind::MeetingKind | charter::SymbolKind::Meeting => 24,
+            };
             json!({
-                "name": name,
+                "name": s.name,
                 "kind": kind,
-                "range": range(&text, span),
-                "selectionRange": range(&text, span),
-                "children": children,
+                "range": range(text, s.span),
+                "selectionRange": range(text, s.span),
+                "children": s.children.iter().map(|c| symbol(text, c)).collect::<Vec<_>>(),
             })
-        };
-        let mut out = Vec::new();
-        let items: &[Item] = match &file.kind {
-            FileKind::Policy(p) => &p.items,
-            FileKind::Amendment(a) => &a.items,
-            FileKind::History(h) => {
-                for record in &h.records {
-                    if let RecordKind::Meeting(m) = &record.kind {
-                        out.push(symbol(m.id.name.clone(), 24, record.span, Vec::new()));
-                    }
-                }
-                &[]
-            }
-        };
-        fn item_symbols(items: &[Item], symbol: &dyn Fn(String, u32, ast::Span, Vec<Json>) -> Json) -> Vec<Json> {
-            let mut out = Vec::new();
-            for item in items {
-                match item {
-                    Item::Block(b) => {
-                        let name = match &b.label {
-                            Some(label) => format!("§ {} {}", b.clause.text, label.name),
-                            None => format!("§ {}", b.clause.text),
-                        };
-                        out.push(symbol(name, 2, b.span, item_symbols(&b.items, symbol)));
-                    }
-                    Item::Party(p) => out.push(symbol(p.id.name.clone(), 14, p.span, Vec::new())),
-                    Item::Rule(r) => out.push(symbol(r.name.name.clone(), 12, r.span, Vec::new())),
-                    Item::Test(t) => out.push(symbol(format!("test \"{}\"", t.name.value), 12, t.span, Vec::new())),
-                    Item::Stmt(s) => {
-                        if let StmtKind::Meeting(m) = &s.kind {
-                            out.push(symbol(m.kind.name.clone(), 24, s.span, Vec::new()));
-                        }
-                    }
-                    Item::NonNormative(_) => {}
-                }
-            }
-            out
         }
-        out.extend(item_symbols(items, &symbol));
-        Json::Array(out)
+        Json::Array(folder.analysis.outline(file).iter().map(|s| symbol(&text, s)).collect())
     }
 
     fn formatting(&self, uri: &str) -> Json {
         let Some(text) = self.text(uri) else {
             return Json::Null;
         };
-        match charter_compiler::format::format(&text) {
+        match charter::format(&text) {
             Ok(formatted) if formatted != text => json!([{
-                "range": range(&text, ast::Span::new(0, text.len())),
+                "range": range(&text, charter::Span::new(0, text.len())),
                 "newText": formatted,
             }]),
             Ok(_) | Err(_) => json!([]),
         }
+    }
+}
+
+/// `n things`, or `1 thing`.
+fn plural(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
     }
 }
 
@@ -908,7 +833,7 @@ fn code_actions(uri: &str, params: &Json) -> Json {
 /// The heading line of clause `clause` (`3.ii`) in a legal text: the line
 /// that starts with its last part (`ii.`), after the one that starts with
 /// its first (`3.`).
-fn clause_heading(text: &str, clause: &str) -> Option<ast::Span> {
+fn clause_heading(text: &str, clause: &str) -> Option<charter::Span> {
     let parts: Vec<&str> = clause.split('.').collect();
     let mut from = 0;
     let mut found = None;
@@ -920,7 +845,7 @@ fn clause_heading(text: &str, clause: &str) -> Option<ast::Span> {
             let lead = line.len() - trimmed.len();
             if offset >= from && (trimmed.starts_with(&format!("{part}.")) || trimmed.starts_with(&format!("{part})")))
             {
-                found = Some(ast::Span::new(offset + lead, offset + line.len()));
+                found = Some(charter::Span::new(offset + lead, offset + line.len()));
                 break;
             }
             offset += line.len() + 1;
@@ -930,8 +855,8 @@ fn clause_heading(text: &str, clause: &str) -> Option<ast::Span> {
     found
 }
 
-fn type_text(ty: &charter_runtime::ir::Type) -> String {
-    use charter_runtime::ir::Type;
+fn type_text(ty: &charter::ir::Type) -> String {
+    use charter::ir::Type;
     match ty {
         Type::Bool => "bool".to_string(),
         Type::Int => "int".to_string(),

@@ -57,52 +57,70 @@ impl CheckResult {
 }
 
 /// Checks a set of files together: a history or amendment is checked
-/// against the policy it names, which must be among `files`.
+/// against the policy it names, which must be among `files`. To keep the
+/// checked packages and ask them questions, see [`crate::Analysis`].
 pub fn check(files: &[SourceFile]) -> CheckResult {
-    check_each(files, |_, _, _| {})
-}
-
-/// Like [`check`], and hands every package that checked without error to
-/// `on_checked` with its name table and IR (for queries).
-pub fn check_each(files: &[SourceFile], on_checked: impl FnMut(&Checked, &Env<'_>, &ir::Bundle)) -> CheckResult {
-    check_each_on(files, parallel(), on_checked)
+    check_threads(files, parallel())
 }
 
 /// [`check`] on one thread, or on two where the files are large enough to
 /// gain from it (whatever [`crate::set_parallel`] says): the answer is the same.
 pub fn check_threads(files: &[SourceFile], two: bool) -> CheckResult {
-    check_each_on(files, two, |_, _, _| {})
+    with_parse(files, two, |parsed, helper| analyze(files, &parsed, helper).0)
 }
 
-fn check_each_on(
-    files: &[SourceFile],
-    two: bool,
-    mut on_checked: impl FnMut(&Checked, &Env<'_>, &ir::Bundle),
-) -> CheckResult {
+/// Runs a whole check with the helper thread where one pays, and hands the
+/// parse to `keep`, which analyses it and keeps what it wants of the
+/// analysis (the program keeps all of it: see `crate::program`).
+pub(crate) fn with_parse<R>(files: &[SourceFile], two: bool, keep: impl FnOnce(Parsed, Option<&Helper<'_>>) -> R) -> R {
     std::thread::scope(|scope| {
         let helper = split(files)
             .filter(|_| two)
             .map(|there| Helper::spawn(scope, files, there));
-        check_on(files, &mut on_checked, helper)
+        let parsed = parse(files, helper.as_ref());
+        keep(parsed, helper.as_ref())
     })
 }
 
-/// The check itself, with a second thread (`helper`) where one pays.
-fn check_on(
-    files: &[SourceFile],
-    on_checked: &mut impl FnMut(&Checked, &Env<'_>, &ir::Bundle),
-    helper: Option<Helper<'_>>,
-) -> CheckResult {
+/// Every Charter file parsed: what the rest of the check borrows.
+#[derive(Debug, Default)]
+pub(crate) struct Parsed {
+    /// The syntax diagnostics, by file.
+    sink: Sink,
+    /// The files that parsed, in file order.
+    asts: Vec<(FileId, ast::File)>,
+    /// Whether some file failed to parse.
+    syntax_failed: bool,
+}
+
+/// What the check keeps of one package: its name table (which borrows the
+/// parsed files) and, when it checked without error, its resolved tree and
+/// the place of its IR among the result's bundles.
+#[derive(Debug)]
+pub(crate) struct Kept<'a> {
+    pub package: package::Package<'a>,
+    pub env: Env<'a>,
+    pub checked: Option<(Checked, usize)>,
+}
+
+impl Parsed {
+    /// The syntax tree of `file`, if it parsed.
+    pub(crate) fn ast(&self, file: FileId) -> Option<&ast::File> {
+        self.asts.iter().find(|(id, _)| *id == file).map(|(_, ast)| ast)
+    }
+}
+
+fn parse(files: &[SourceFile], helper: Option<&Helper<'_>>) -> Parsed {
     let mut sink = Sink::default();
-    let mut parsed: Vec<(FileId, ast::File)> = Vec::new();
+    let mut asts: Vec<(FileId, ast::File)> = Vec::new();
     let mut syntax_failed = false;
     let mut all: Vec<(FileId, charter_grammar::Parsed)> = files
         .iter()
         .enumerate()
-        .filter(|(id, f)| !f.is_legal_text() && !helper.as_ref().is_some_and(|h| h.parses.contains(id)))
+        .filter(|(id, f)| !f.is_legal_text() && !helper.is_some_and(|h| h.parses.contains(id)))
         .map(|(id, f)| (id, charter_grammar::parse(&f.text)))
         .collect();
-    if let Some(helper) = &helper {
+    if let Some(helper) = helper {
         all.extend(helper.parsed());
         all.sort_by_key(|(id, _)| *id);
     }
@@ -111,14 +129,31 @@ fn check_on(
             sink.push(id, d);
         }
         match result.file {
-            Some(ast) => parsed.push((id, ast)),
+            Some(ast) => asts.push((id, ast)),
             None => syntax_failed = true,
         }
     }
-    let refs: Vec<(FileId, &ast::File)> = parsed.iter().map(|(id, f)| (*id, f)).collect();
-    let packages = package::group(&refs, syntax_failed, &mut sink);
+    Parsed {
+        sink,
+        asts,
+        syntax_failed,
+    }
+}
+
+/// The check after parsing, with a second thread (`helper`) where one pays.
+pub(crate) fn analyze<'a>(
+    files: &[SourceFile],
+    parsed: &'a Parsed,
+    helper: Option<&Helper<'_>>,
+) -> (CheckResult, Vec<Kept<'a>>) {
+    let mut sink = Sink {
+        diagnostics: parsed.sink.diagnostics.clone(),
+    };
+    let refs: Vec<(FileId, &ast::File)> = parsed.asts.iter().map(|(id, f)| (*id, f)).collect();
+    let packages = package::group(&refs, parsed.syntax_failed, &mut sink);
     let mut bundles = Vec::new();
     let mut coverage = Vec::new();
+    let mut kept = Vec::new();
     for package in packages {
         let errors_before = sink.error_count();
         let env = resolve::collect(&package, &mut sink);
@@ -131,67 +166,67 @@ fn check_on(
         // have on one thread: after the lints, before the amendments'.
         // On the helper, the citations are checked while this thread
         // types, lints and lowers.
-        let citing = resolved.as_ref().map(citations::Input::of).map(|input| match &helper {
+        let citing = resolved.as_ref().map(citations::Input::of).map(|input| match helper {
             Some(helper) => {
                 helper.cite(input);
                 None
             }
             None => Some(input),
         });
-        {
-            let mut typed = typeck::check(&package, &env, files, &mut sink);
-            cycles::check(&typed.calls, &mut sink);
-            // The checks of the resolved tree: how its dates relate, the
-            // drafter's lints.
-            if let Some(resolved) = &resolved {
-                temporal::check(resolved, &mut sink);
-                lints::check(resolved, typed.tests.as_deref(), &mut sink);
-            }
-            let hir = resolved
-                .zip(typed.rules.take())
-                .zip(typed.tests.take())
-                .map(|((resolved, rules), tests)| hir::Package { resolved, rules, tests });
-            let unresolved = hir.is_none();
-            // Lowered before the citations are known (an error there
-            // discards the bundle and the amendments' check below).
-            let lowered = hir.filter(|_| sink.error_count() == errors_before).map(|hir| {
-                let checked = Checked { hir, typed };
-                let bundle = lower::lower(&checked);
-                let mut amended = Sink::default();
-                amend::check(checked.hir(), &bundle, &mut amended);
-                (checked, bundle, amended)
-            });
-            let cited = citing.map(|input| match input {
-                Some(input) => cite(Some(&input), files),
-                // Sent to the helper above (so there is one).
-                None => helper.as_ref().map_or_else(|| cite(None, files), Helper::cited),
-            });
-            if let Some((cited, found)) = cited {
-                sink.diagnostics.extend(cited.diagnostics);
-                coverage.extend(found);
-            }
-            if unresolved && sink.error_count() == errors_before {
-                // Every part that fails to resolve reports an error;
-                // reaching here means a stage forgot to, so say so rather
-                // than guess.
-                sink.push(
-                    package.policy_file,
-                    InternalDiagnostic::Unresolved {
-                        what: "this policy",
-                        span: package.policy.header.title.span,
-                    },
-                );
-            }
-            if let Some((checked, bundle, amended)) = lowered {
+        let mut typed = typeck::check(&package, &env, files, &mut sink);
+        cycles::check(&typed.calls, &mut sink);
+        // The checks of the resolved tree: how its dates relate, the
+        // drafter's lints.
+        if let Some(resolved) = &resolved {
+            temporal::check(resolved, &mut sink);
+            lints::check(resolved, typed.tests.as_deref(), &mut sink);
+        }
+        let hir = resolved
+            .zip(typed.rules.take())
+            .zip(typed.tests.take())
+            .map(|((resolved, rules), tests)| hir::Package { resolved, rules, tests });
+        let unresolved = hir.is_none();
+        // Lowered before the citations are known (an error there
+        // discards the bundle and the amendments' check below).
+        let lowered = hir.filter(|_| sink.error_count() == errors_before).map(|hir| {
+            let checked = Checked { hir, typed };
+            let bundle = lower::lower(&checked);
+            let mut amended = Sink::default();
+            amend::check(checked.hir(), &bundle, &mut amended);
+            (checked, bundle, amended)
+        });
+        let cited = citing.map(|input| match input {
+            Some(input) => cite(Some(&input), files),
+            // Sent to the helper above (so there is one).
+            None => helper.map_or_else(|| cite(None, files), Helper::cited),
+        });
+        if let Some((cited, found)) = cited {
+            sink.diagnostics.extend(cited.diagnostics);
+            coverage.extend(found);
+        }
+        if unresolved && sink.error_count() == errors_before {
+            // Every part that fails to resolve reports an error;
+            // reaching here means a stage forgot to, so say so rather
+            // than guess.
+            sink.push(
+                package.policy_file,
+                InternalDiagnostic::Unresolved {
+                    what: "this policy",
+                    span: package.policy.header.title.span,
+                },
+            );
+        }
+        let mut checked = None;
+        if let Some((done, bundle, amended)) = lowered {
+            if sink.error_count() == errors_before {
+                sink.diagnostics.extend(amended.diagnostics);
                 if sink.error_count() == errors_before {
-                    sink.diagnostics.extend(amended.diagnostics);
-                    if sink.error_count() == errors_before {
-                        on_checked(&checked, &env, &bundle);
-                        bundles.push(bundle);
-                    }
+                    checked = Some((done, bundles.len()));
+                    bundles.push(bundle);
                 }
             }
         }
+        kept.push(Kept { package, env, checked });
     }
     let mut diagnostics: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
     for d in sink.diagnostics {
@@ -203,11 +238,12 @@ fn check_on(
         list.sort_by_key(|d| (d.span().start, d.span().end));
         list.dedup();
     }
-    CheckResult {
+    let result = CheckResult {
         diagnostics,
         bundles,
         coverage,
-    }
+    };
+    (result, kept)
 }
 
 /// The citation check of one package: its diagnostics, and the coverage.
@@ -242,7 +278,7 @@ fn split(files: &[SourceFile]) -> Option<Vec<FileId>> {
 /// A second thread for one check, started once (a thread costs far more
 /// in a fresh process than in a warm one): it parses its files, then
 /// checks the citations of each package it is sent, in turn.
-struct Helper<'scope> {
+pub(crate) struct Helper<'scope> {
     /// The files it parses.
     parses: Vec<FileId>,
     parsed: std::sync::mpsc::Receiver<Vec<(FileId, charter_grammar::Parsed)>>,

@@ -39,6 +39,7 @@ pub mod hir;
 mod lints;
 mod lower;
 pub mod package;
+pub mod program;
 pub mod query;
 pub mod report;
 mod resolve;
@@ -51,6 +52,7 @@ mod wellformed;
 
 pub use check::{check, CheckResult};
 pub use package::{SourceFile, SourceKind};
+pub use program::{Analysis, Answer, Backend, EvalFailure, Facts, Prepared, Program};
 pub use threads::set_parallel;
 
 /// A built-in query's signature as a drafter reads it (`chair(d: date):

@@ -87,7 +87,6 @@ pub struct DecisionRecordDef<'a> {
     pub id: hir::DecisionId,
     pub def: Def,
     pub meeting: &'a MeetingRecord,
-    pub record: &'a DecisionRecord,
 }
 
 /// Every name a package defines.
@@ -417,7 +416,6 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                                     span: decision.id.span,
                                 },
                                 meeting,
-                                record: decision,
                             },
                         );
                     }

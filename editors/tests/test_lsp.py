@@ -190,3 +190,47 @@ async def test_open_hover_definition_completion_formatting(client: LanguageClien
         )
     )
     assert len(edits) == 1 and edits[0].new_text == text, edits
+
+
+async def test_answers_while_the_folder_has_errors(client: LanguageClient, policy: pathlib.Path):
+    """A drafter mistypes one party on a `members` line: the error is
+    reported, and every other name still answers hover, definition and
+    completion (the name table is kept whatever else fails)."""
+    text = policy.read_text().replace("members KAZ, KGZ, TJK,", "members KAZ, KZG, TJK,", 1)
+    uri = await open_document(client, policy, text)
+    await until(lambda: errors(client, uri), "the error on open")
+    found = errors(client, uri)
+    assert [d.code for d in found] == ["charter::unknown-party"], found
+    assert found[0].range.start == position_of(text, "KZG"), found[0].range
+
+    # Hover on KGZ in its `state` line: its names, and no status made up.
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=position_of(text, 'state KGZ "', 7)
+        )
+    )
+    assert hover is not None, "no hover while the folder has errors"
+    assert "Kyrgyz Republic" in hover.contents.value, hover
+    assert "not known while the folder has errors" in hover.contents.value, hover
+    # Hover on a rule: the clause it encodes.
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position_of(text, "host_is_chair", 2))
+    )
+    assert hover is not None and "§ 3.ii" in hover.contents.value, hover
+
+    # Definition of a party used after the error goes to its declaration.
+    use = text.index("members KAZ, KZG, TJK,") + len("members KAZ, KZG, ")
+    found = await client.text_document_definition_async(
+        types.DefinitionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=position_of(text, "TJK", use - text.index("TJK")),
+        )
+    )
+    assert found and found[0].range.start == position_of(text, "TJK"), found
+
+    # Completion still offers the folder's names.
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=0, character=0))
+    )
+    labels = {item.label for item in (completion.items if hasattr(completion, "items") else completion)}
+    assert {"KAZ", "KGZ", "UZB", "ministerial", "host_is_chair"} <= labels, sorted(labels)[:40]

@@ -1,0 +1,791 @@
+//! Source files -> an [`Analysis`] (every file parsed and checked, kept
+//! whole even with errors) -> a [`Program`] (one policy that checked without
+//! error: its resolved tree, name table, IR, tables and, on first native
+//! use, its native code) -> [`Prepared`] queries. Each value is owned,
+//! immutable and cheap to clone (`Arc`), so one check serves every question
+//! asked of it, from any thread.
+
+use std::sync::{Arc, OnceLock};
+
+use charter_grammar::Diagnostic;
+use charter_runtime::facts::{self, FactError};
+use charter_runtime::{evaluator, ir, EvalError, Explanation, Interpreter, QueryError, Tables, Value};
+
+use crate::check::{analyze, with_parse, CheckResult, Checked, Kept, Parsed};
+use crate::codegen::{lang, CallError, Jit};
+use crate::package::{FileId, Sink, SourceFile};
+use crate::resolve::Env;
+use crate::threads::parallel;
+use crate::types::Type;
+use crate::{citations, hir};
+
+/// The files and their parse: what the analysis borrows.
+struct Owner {
+    files: Arc<[SourceFile]>,
+    parsed: Parsed,
+}
+
+/// What the check keeps of each package.
+type Packages<'a> = Vec<Kept<'a>>;
+
+self_cell::self_cell!(
+    /// The parse and, borrowing it, every package's analysis.
+    struct Cell {
+        owner: Owner,
+        #[covariant]
+        dependent: Packages,
+    }
+);
+
+/// Every file of a folder checked together, kept whole whether or not it
+/// has errors: the diagnostics, the citation coverage, and each package's
+/// name table (which the language server reads while the folder has
+/// errors). A policy that checked without error becomes a [`Program`].
+#[derive(Clone)]
+pub struct Analysis {
+    inner: Arc<AnalysisInner>,
+}
+
+struct AnalysisInner {
+    cell: Cell,
+    result: CheckResult,
+}
+
+impl std::fmt::Debug for Analysis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analysis")
+            .field("files", &self.files().len())
+            .field("errors", &self.errors())
+            .finish()
+    }
+}
+
+/// What kind of thing a name names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameKind {
+    Party,
+    MeetingKind,
+    DecisionKind,
+    Group,
+    Rule,
+    Meeting,
+    Decision,
+}
+
+/// A name of a package and where it is defined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    pub name: String,
+    pub kind: NameKind,
+    /// The file of its definition (`None` for a built-in decision kind).
+    pub file: Option<FileId>,
+    pub span: Option<charter_grammar::ast::Span>,
+}
+
+/// A party as its declaration gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartyInfo {
+    pub id: String,
+    /// Official names, each with the name it sorts by and the day it took
+    /// effect (`None` for the first).
+    pub names: Vec<(String, String, Option<ir::Day>)>,
+}
+
+impl Analysis {
+    /// Parses and checks `files` (a history or amendment against the policy
+    /// it names), on two threads where that pays (see
+    /// [`crate::set_parallel`]).
+    pub fn new(files: Vec<SourceFile>) -> Analysis {
+        let files: Arc<[SourceFile]> = files.into();
+        let shared = Arc::clone(&files);
+        with_parse(&shared, parallel(), |parsed, helper| {
+            let mut result = None;
+            let cell = Cell::new(Owner { files, parsed }, |owner| {
+                let (checked, kept) = analyze(&owner.files, &owner.parsed, helper);
+                result = Some(checked);
+                kept
+            });
+            Analysis {
+                inner: Arc::new(AnalysisInner {
+                    cell,
+                    result: result.unwrap_or_default(),
+                }),
+            }
+        })
+    }
+
+    /// The files, in the order given.
+    pub fn files(&self) -> &[SourceFile] {
+        &self.inner.cell.borrow_owner().files
+    }
+
+    /// Diagnostics per file (in the order of the files), then by position.
+    pub fn diagnostics(&self) -> &[Vec<Diagnostic>] {
+        &self.inner.result.diagnostics
+    }
+
+    /// The diagnostics and coverage as one result (its `bundles` are the
+    /// IR of every package that checked).
+    pub fn result(&self) -> &CheckResult {
+        &self.inner.result
+    }
+
+    pub fn errors(&self) -> usize {
+        self.inner.result.errors()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.inner.result.warnings()
+    }
+
+    /// Citation coverage of every policy that names its source text.
+    pub fn coverage(&self) -> &[citations::Coverage] {
+        &self.inner.result.coverage
+    }
+
+    fn packages(&self) -> &[Kept<'_>] {
+        self.inner.cell.borrow_dependent()
+    }
+
+    /// The package `file` belongs to (its policy, an amendment or a history).
+    fn package_of(&self, file: FileId) -> Option<&Kept<'_>> {
+        self.packages().iter().find(|k| {
+            k.package.policy_file == file
+                || k.package.amendments.iter().any(|(f, _)| *f == file)
+                || k.package.histories.iter().any(|(f, _)| *f == file)
+        })
+    }
+
+    /// The packages to look a name up in from `file`: its own, else every one.
+    fn scopes(&self, file: FileId) -> Vec<&Env<'_>> {
+        match self.package_of(file) {
+            Some(kept) => vec![&kept.env],
+            None => self.packages().iter().map(|k| &k.env).collect(),
+        }
+    }
+
+    /// Looks `name` up in the name table of the package of `file` (the
+    /// table is built even when other parts of the package have errors).
+    pub fn lookup(&self, file: FileId, name: &str) -> Option<Name> {
+        self.scopes(file)
+            .into_iter()
+            .find_map(|env| names_of(env).into_iter().find(|n| n.name == name))
+    }
+
+    /// Every name the package of `file` defines.
+    pub fn names(&self, file: FileId) -> Vec<Name> {
+        self.scopes(file).into_iter().flat_map(names_of).collect()
+    }
+
+    /// A party's declaration as the package of `file` has it.
+    pub fn party(&self, file: FileId, id: &str) -> Option<PartyInfo> {
+        self.scopes(file).into_iter().find_map(|env| {
+            let party = env.parties.get(id)?;
+            Some(PartyInfo {
+                id: id.to_string(),
+                names: party_names(party.decl),
+            })
+        })
+    }
+
+    /// The clause and quotes of the block the rule `name` is written in.
+    pub fn rule_clause(&self, file: FileId, name: &str) -> Option<(String, Vec<String>)> {
+        let kept = self.package_of(file)?;
+        let rule = kept.env.rules.get(name)?;
+        crate::resolve::items(&kept.package)
+            .into_iter()
+            .find_map(|item| match item.node {
+                charter_grammar::ast::Item::Rule(decl) if std::ptr::eq(decl, rule.decl) => item.block.map(|b| {
+                    (
+                        b.clause.text.clone(),
+                        b.quotes.iter().map(|q| q.value.clone()).collect(),
+                    )
+                }),
+                charter_grammar::ast::Item::Rule(_)
+                | charter_grammar::ast::Item::Party(_)
+                | charter_grammar::ast::Item::Test(_)
+                | charter_grammar::ast::Item::Stmt(_)
+                | charter_grammar::ast::Item::Block(_)
+                | charter_grammar::ast::Item::NonNormative(_) => None,
+            })
+    }
+
+    /// The outline of `file` (clause blocks with what they hold, parties,
+    /// rules, tests, meeting kinds; a history's meetings), from the parse
+    /// the analysis holds; empty for a file that did not parse.
+    pub fn outline(&self, file: FileId) -> Vec<Symbol> {
+        use charter_grammar::ast::{FileKind, RecordKind};
+        let Some(ast) = self.inner.cell.borrow_owner().parsed.ast(file) else {
+            return Vec::new();
+        };
+        match &ast.kind {
+            FileKind::Policy(p) => outline_items(&p.items),
+            FileKind::Amendment(a) => outline_items(&a.items),
+            FileKind::History(h) => h
+                .records
+                .iter()
+                .filter_map(|record| {
+                    if let RecordKind::Meeting(m) = &record.kind {
+                        Some(Symbol {
+                            name: m.id.name.clone(),
+                            kind: SymbolKind::Meeting,
+                            span: record.span,
+                            children: Vec::new(),
+                        })
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// The one policy that checked without error, as a program; `None`
+    /// when there is an error or other than one policy.
+    pub fn program(&self) -> Option<Program> {
+        if self.errors() > 0 {
+            return None;
+        }
+        let mut checked = self
+            .packages()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, k)| k.checked.as_ref().map(|(_, bundle)| (i, *bundle)));
+        let (package, bundle) = checked.next()?;
+        if checked.next().is_some() {
+            return None;
+        }
+        let ir = self.inner.result.bundles.get(bundle)?;
+        let tables = Tables::build(ir);
+        Some(Program {
+            inner: Arc::new(ProgramInner {
+                analysis: self.clone(),
+                package,
+                bundle,
+                tables,
+                native: OnceLock::new(),
+            }),
+            backend: Backend::default(),
+        })
+    }
+}
+
+fn names_of(env: &Env<'_>) -> Vec<Name> {
+    let mut out = Vec::new();
+    let mut push = |name: &String, kind, def: Option<crate::resolve::Def>| {
+        out.push(Name {
+            name: name.clone(),
+            kind,
+            file: def.map(|d| d.file),
+            span: def.map(|d| d.span),
+        });
+    };
+    for (name, d) in &env.parties {
+        push(name, NameKind::Party, Some(d.def));
+    }
+    for (name, d) in &env.meeting_kinds {
+        push(name, NameKind::MeetingKind, Some(d.def));
+    }
+    for (name, d) in &env.decision_kinds {
+        push(name, NameKind::DecisionKind, d.def);
+    }
+    for (name, d) in &env.groups {
+        push(name, NameKind::Group, Some(d.def));
+    }
+    for (name, d) in &env.rules {
+        push(name, NameKind::Rule, Some(d.def));
+    }
+    for (name, d) in &env.meetings {
+        push(name, NameKind::Meeting, Some(d.def));
+    }
+    for (name, d) in &env.decisions {
+        push(name, NameKind::Decision, Some(d.def));
+    }
+    out
+}
+
+/// One entry of a file's outline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Symbol {
+    pub name: String,
+    pub kind: SymbolKind,
+    pub span: charter_grammar::ast::Span,
+    pub children: Vec<Symbol>,
+}
+
+/// What an outline entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SymbolKind {
+    Clause,
+    Party,
+    Rule,
+    Test,
+    MeetingKind,
+    Meeting,
+}
+
+fn outline_items(items: &[charter_grammar::ast::Item]) -> Vec<Symbol> {
+    use charter_grammar::ast::{Item, StmtKind};
+    let symbol = |name: String, kind, span, children| Symbol {
+        name,
+        kind,
+        span,
+        children,
+    };
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Block(b) => {
+                let name = match &b.label {
+                    Some(label) => format!("§ {} {}", b.clause.text, label.name),
+                    None => format!("§ {}", b.clause.text),
+                };
+                Some(symbol(name, SymbolKind::Clause, b.span, outline_items(&b.items)))
+            }
+            Item::Party(p) => Some(symbol(p.id.name.clone(), SymbolKind::Party, p.span, Vec::new())),
+            Item::Rule(r) => Some(symbol(r.name.name.clone(), SymbolKind::Rule, r.span, Vec::new())),
+            Item::Test(t) => Some(symbol(
+                format!("test \"{}\"", t.name.value),
+                SymbolKind::Test,
+                t.span,
+                Vec::new(),
+            )),
+            Item::Stmt(s) => {
+                if let StmtKind::Meeting(m) = &s.kind {
+                    Some(symbol(m.kind.name.clone(), SymbolKind::MeetingKind, s.span, Vec::new()))
+                } else {
+                    None
+                }
+            }
+            Item::NonNormative(_) => None,
+        })
+        .collect()
+}
+
+fn party_names(decl: &charter_grammar::ast::PartyDecl) -> Vec<(String, String, Option<ir::Day>)> {
+    let first = &decl.official_name.value;
+    let mut out = vec![(
+        first.clone(),
+        decl.sort_name
+            .as_ref()
+            .map_or_else(|| first.clone(), |s| s.value.clone()),
+        None,
+    )];
+    for rename in &decl.renames {
+        let name = &rename.official_name.value;
+        out.push((
+            name.clone(),
+            rename
+                .sort_name
+                .as_ref()
+                .map_or_else(|| name.clone(), |s| s.value.clone()),
+            crate::resolve::day(&rename.on),
+        ));
+    }
+    out
+}
+
+/// Which evaluator answers. The interpreter is the reference; native code
+/// (cranelift, compiled on first use) agrees with it on every input and
+/// answers what it cannot compile by the interpreter, saying why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Backend {
+    /// The reference interpreter alone (the default).
+    #[default]
+    Interpreter,
+    /// Native code where it compiles, the interpreter elsewhere.
+    Native,
+}
+
+/// A policy that checked without error, ready to answer: owned, immutable,
+/// `Send + Sync`, and cheap to clone.
+#[derive(Clone)]
+pub struct Program {
+    inner: Arc<ProgramInner>,
+    backend: Backend,
+}
+
+struct ProgramInner {
+    analysis: Analysis,
+    /// Its package among the analysis's.
+    package: usize,
+    /// Its IR among the analysis's bundles.
+    bundle: usize,
+    tables: Tables,
+    native: OnceLock<Result<Jit, String>>,
+}
+
+impl std::fmt::Debug for Program {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Program")
+            .field("policy", &self.bundle().title)
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+/// An answer, with its explanation when one was asked for, and why native
+/// code did not give it when native code was asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub value: Value,
+    pub explanation: Option<Explanation>,
+    /// Set when [`Backend::Native`] was asked for and the interpreter
+    /// answered: why.
+    pub interpreted_because: Option<String>,
+}
+
+/// Why a prepared query could not be evaluated.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EvalFailure {
+    /// The facts do not give the values the query was prepared with.
+    #[error("{0}")]
+    Facts(String),
+    /// Evaluation raised an error.
+    #[error(transparent)]
+    Eval(#[from] EvalError),
+}
+
+impl Program {
+    /// Checks `files` into a program; the analysis (with its diagnostics)
+    /// when they hold an error or other than one policy.
+    pub fn new(files: Vec<SourceFile>) -> Result<Program, Analysis> {
+        let analysis = Analysis::new(files);
+        analysis.program().ok_or(analysis)
+    }
+
+    /// The same program answering with `backend`.
+    #[must_use]
+    pub fn with_backend(&self, backend: Backend) -> Program {
+        Program {
+            inner: Arc::clone(&self.inner),
+            backend,
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The analysis it was checked in (files, warnings, coverage).
+    pub fn analysis(&self) -> &Analysis {
+        &self.inner.analysis
+    }
+
+    /// Its IR.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "`Analysis::program` made the program from this bundle of the same analysis, which never changes"
+    )]
+    pub fn bundle(&self) -> &ir::Bundle {
+        &self.inner.analysis.inner.result.bundles[self.inner.bundle]
+    }
+
+    /// Its checked package: the resolved tree, and the name table queries
+    /// are checked against.
+    #[expect(
+        clippy::indexing_slicing,
+        clippy::expect_used,
+        reason = "`Analysis::program` made the program from this package of the same analysis, which checked (and never changes)"
+    )]
+    fn checked(&self) -> (&Env<'_>, &Checked) {
+        let kept = &self.inner.analysis.packages()[self.inner.package];
+        let (checked, _) = kept.checked.as_ref().expect("the program's package checked");
+        (&kept.env, checked)
+    }
+
+    /// The resolved tree.
+    pub fn hir(&self) -> &hir::Package {
+        self.checked().1.hir()
+    }
+
+    /// The semantic core's tables.
+    pub fn tables(&self) -> &Tables {
+        &self.inner.tables
+    }
+
+    /// An interpreter answering from the program's tables.
+    pub fn interpreter(&self) -> Interpreter<'_> {
+        Interpreter::with_tables(self.bundle(), &self.inner.tables)
+    }
+
+    /// Native code for the built-in queries and every rule, compiled on
+    /// first use (or the reason it could not be).
+    pub fn native(&self) -> Result<&Jit, &str> {
+        self.inner
+            .native
+            .get_or_init(|| Jit::compile(self.bundle(), &self.inner.tables).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// A party's index by its identifier.
+    pub fn party(&self, id: &str) -> Option<ir::PartyId> {
+        self.bundle()
+            .parties
+            .iter()
+            .position(|p| p.id == id)
+            .map(|i| i as ir::PartyId)
+    }
+
+    /// Decodes a facts document (a JSON object whose keys name values)
+    /// against the program's names.
+    pub fn facts(&self, json: &serde_json::Value) -> Result<Facts, FactError> {
+        Ok(Facts {
+            named: facts::decode(self.bundle(), json)?,
+        })
+    }
+
+    /// Type-checks `query` against the program's names once (no package is
+    /// checked again), with the names and types of `facts` in scope; the
+    /// diagnostics' spans point into the query text.
+    pub fn prepare(&self, query: &str, facts: &Facts) -> Result<Prepared, Vec<Diagnostic>> {
+        let parsed = charter_grammar::parse_query(query)?;
+        let (env, checked) = self.checked();
+        let params: Vec<(String, Type)> = facts
+            .named
+            .iter()
+            .map(|(n, v)| (n.clone(), crate::query::type_of(v)))
+            .collect();
+        let mut sink = Sink::default();
+        let query_file = self.analysis().files().len();
+        crate::wellformed::check_query(query_file, &parsed, &mut sink);
+        let (_, resolved) =
+            crate::typeck::check_expr(env, checked.typed(), query_file, params.clone(), &parsed, &mut sink);
+        let resolved = match resolved {
+            Some(resolved) if sink.error_count() == 0 => resolved,
+            Some(_) | None => {
+                if sink.error_count() == 0 {
+                    sink.push(
+                        query_file,
+                        crate::diagnostics::InternalDiagnostic::Unresolved {
+                            what: "the query",
+                            span: parsed.span,
+                        },
+                    );
+                }
+                return Err(sink.diagnostics.into_iter().map(|d| d.diagnostic).collect());
+            }
+        };
+        let natives = facts
+            .named
+            .iter()
+            .map(|(_, v)| {
+                lang::NTy::of_value(v)
+                    .map(lang::Local::Ty)
+                    .map_err(|why| why.to_string())
+            })
+            .collect();
+        Ok(Prepared {
+            program: self.clone(),
+            expr: crate::lower::expr(&resolved),
+            params,
+            natives,
+            native: OnceLock::new(),
+        })
+    }
+
+    /// A built-in query or a rule by name, on typed arguments.
+    pub fn call(&self, name: &str, args: &[Value]) -> Result<Answer, QueryError> {
+        let native = || -> Result<Result<Value, EvalError>, String> {
+            let jit = self.native().map_err(str::to_string)?;
+            match ir::Builtin::from_name(name) {
+                Some(builtin) => jit
+                    .call(builtin, args)
+                    .map(Ok)
+                    .ok_or_else(|| format!("`{name}` with these arguments is not native")),
+                None => {
+                    let index = self
+                        .bundle()
+                        .rules
+                        .iter()
+                        .position(|r| r.name == name)
+                        .ok_or_else(|| format!("no rule `{name}`"))?;
+                    not_native(jit.native().call_rule(index, args, self.bundle()))
+                }
+            }
+        };
+        let interpreted = || evaluator::query_with(&self.interpreter(), name, args);
+        match self.answer(native) {
+            Ok((Ok(value), _)) => Ok(Answer {
+                value,
+                explanation: None,
+                interpreted_because: None,
+            }),
+            Ok((Err(e), _)) => Err(QueryError::Eval(e)),
+            Err(why) => interpreted().map(|value| Answer {
+                value,
+                explanation: None,
+                interpreted_because: why,
+            }),
+        }
+    }
+
+    /// The one place that decides who answers: native code when the
+    /// program's backend asks for it and `native` can, else `Err` with why
+    /// not (`None` when the interpreter was asked for).
+    fn answer<T>(&self, native: impl FnOnce() -> Result<T, String>) -> Result<(T, Backend), Option<String>> {
+        match self.backend {
+            Backend::Interpreter => Err(None),
+            Backend::Native => native().map(|t| (t, Backend::Native)).map_err(Some),
+        }
+    }
+}
+
+/// A native call's result, or why native code could not answer.
+fn not_native(result: Result<Result<Value, EvalError>, CallError>) -> Result<Result<Value, EvalError>, String> {
+    result.map_err(|e| match e {
+        CallError::NotNative(why) => format!("not native ({why})"),
+        CallError::Unknown | CallError::Argument(_) => e.to_string(),
+    })
+}
+
+impl charter_runtime::Evaluator for Program {
+    fn bundle(&self) -> &ir::Bundle {
+        Program::bundle(self)
+    }
+
+    fn query(&self, name: &str, args: &[Value]) -> Result<Value, QueryError> {
+        self.call(name, args).map(|a| a.value)
+    }
+}
+
+/// Named values a query reads (`--facts`), decoded against a program.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    named: Vec<(String, Value)>,
+}
+
+impl Facts {
+    /// No facts.
+    pub fn none() -> Facts {
+        Facts::default()
+    }
+
+    /// The facts, by name, in the document's order.
+    pub fn values(&self) -> &[(String, Value)] {
+        &self.named
+    }
+}
+
+/// A query checked once against a program, evaluated with facts of the
+/// same names and types as often as asked. Cheap to clone; `Send + Sync`.
+#[derive(Clone)]
+pub struct Prepared {
+    program: Program,
+    expr: ir::Expr,
+    params: Vec<(String, Type)>,
+    /// The native layout of each fact, or why one has none.
+    natives: Result<Vec<lang::Local>, String>,
+    native: OnceLock<Arc<Result<Jit, String>>>,
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared").field("expr", &self.expr).finish()
+    }
+}
+
+impl Prepared {
+    /// The program it was prepared against.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// The IR the query lowered to.
+    pub fn expr(&self) -> &ir::Expr {
+        &self.expr
+    }
+
+    /// The facts' values in the query's slots, checked against the names
+    /// and types it was prepared with.
+    fn locals(&self, facts: &Facts) -> Result<Vec<Value>, EvalFailure> {
+        self.params
+            .iter()
+            .map(|(name, ty)| {
+                let value = facts
+                    .named
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v)
+                    .ok_or_else(|| EvalFailure::Facts(format!("no fact `{name}`: the query was prepared with one")))?;
+                let found = crate::query::type_of(value);
+                if &found == ty || matches!(found, Type::Set(ref inner) if **inner == Type::Error) {
+                    Ok(value.clone())
+                } else {
+                    Err(EvalFailure::Facts(format!(
+                        "fact `{name}` is a {found}, but the query was prepared with a {ty}"
+                    )))
+                }
+            })
+            .collect()
+    }
+
+    /// Evaluates the query on `facts`.
+    pub fn eval(&self, facts: &Facts) -> Result<Answer, EvalFailure> {
+        let locals = self.locals(facts)?;
+        let native = || -> Result<Result<Value, EvalError>, String> {
+            let natives = self
+                .natives
+                .as_ref()
+                .map_err(|why| format!("a fact is not native ({why})"))?;
+            let jit = self.native.get_or_init(|| {
+                let query = lang::Query {
+                    expr: self.expr.clone(),
+                    locals: natives.clone(),
+                };
+                let program = &self.program;
+                Arc::new(
+                    Jit::with_queries(program.bundle(), program.tables(), std::slice::from_ref(&query))
+                        .map_err(|e| e.to_string()),
+                )
+            });
+            let jit = jit.as_ref().as_ref().map_err(String::clone)?;
+            not_native(jit.native().call_query(0, &locals, self.program.bundle()))
+                .map_err(|why| format!("the query is {why}"))
+        };
+        match self.program.answer(native) {
+            Ok((value, _)) => Ok(Answer {
+                value: value?,
+                explanation: None,
+                interpreted_because: None,
+            }),
+            Err(why) => {
+                let mut locals = locals;
+                let value = self.program.interpreter().eval(&self.expr, &mut locals)?;
+                Ok(Answer {
+                    value,
+                    explanation: None,
+                    interpreted_because: why,
+                })
+            }
+        }
+    }
+
+    /// Evaluates the query on `facts` with the interpreter, explaining the
+    /// answer: the rules, facts and clauses that produced it.
+    pub fn explain(&self, facts: &Facts) -> Result<Answer, EvalFailure> {
+        let mut locals = self.locals(facts)?;
+        let (value, explanation) = self.program.interpreter().explain(&self.expr, &mut locals)?;
+        Ok(Answer {
+            value,
+            explanation: Some(explanation),
+            interpreted_because: None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn values_are_send_and_sync() {
+        assert_send_sync::<Analysis>();
+        assert_send_sync::<Program>();
+        assert_send_sync::<Prepared>();
+    }
+}
