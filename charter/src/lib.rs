@@ -134,6 +134,11 @@ impl Diagnostic {
     }
 }
 
+/// The IR of a program as a stable text dump (`charter ir`).
+pub fn dump_ir(bundle: &Bundle) -> String {
+    charter_runtime::dump::dump(bundle)
+}
+
 /// The signature of a built-in query as a drafter reads it (`chair(d:
 /// date): party`); `None` for a name that is no built-in.
 pub fn builtin_signature(name: &str) -> Option<String> {

@@ -23,18 +23,19 @@ pub struct BuildArgs {
 }
 
 pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
-    let (bundle, sources) = match files::load_bundle(&args.path, err, color) {
-        Ok(loaded) => loaded,
+    let program = match files::load_program(&args.path, err, color) {
+        Ok(program) => program,
         Err(status) => return status,
     };
-    let folded = match fold(&bundle, &charter_runtime::Tables::build(&bundle)) {
+    let (bundle, sources) = (program.bundle(), program.analysis().files());
+    let folded = match fold(bundle, program.tables()) {
         Ok(folded) => folded,
         Err(e) => {
             crate::print_error(err, &crate::error::CliError::Codegen(e.to_string()));
             return EXIT_FINDINGS;
         }
     };
-    let (bytes, rules) = match object::object(&folded, &bundle) {
+    let (bytes, rules) = match object::object(&folded, bundle) {
         Ok(built) => built,
         Err(e) => {
             crate::print_error(err, &crate::error::CliError::Codegen(e.to_string()));
@@ -46,10 +47,10 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
     let inputs: Vec<PathBuf> = sources.iter().map(|s| PathBuf::from(&s.name)).collect();
     let mut writes = vec![
         (&args.output, bytes),
-        (&args.header, object::header(&bundle, &rules).into_bytes()),
+        (&args.header, object::header(bundle, &rules).into_bytes()),
     ];
     if let Some(manifest) = &args.manifest {
-        let text = serde_json::to_string_pretty(&object::manifest(&bundle, &rules)).unwrap_or_default() + "\n";
+        let text = serde_json::to_string_pretty(&object::manifest(bundle, &rules)).unwrap_or_default() + "\n";
         writes.push((manifest, text.into_bytes()));
     }
     // Each output may replace neither an input nor another output.

@@ -29,7 +29,7 @@ pub fn report_check_failure(
         let _ = write!(
             err,
             "{}",
-            charter_grammar::diagnostic::render_human(diagnostics, &source.name, &source.text, color)
+            charter::diagnostic::render_human(diagnostics, &source.name, &source.text, color)
         );
     }
     if result.errors() > 0 {
@@ -61,19 +61,9 @@ pub fn program(
         .ok_or_else(|| report_check_failure(path, analysis.files(), analysis.result(), err, color))
 }
 
-/// Loads a policy package from a policy file or a directory, checks it and
-/// returns its IR and the files it was read from; on failure, writes the
-/// diagnostics and returns the exit status.
-pub fn load_bundle(
-    path: &Path,
-    err: &mut dyn std::io::Write,
-    color: bool,
-) -> Result<(charter_runtime::ir::Bundle, Vec<SourceFile>), u8> {
+/// Reads and checks the policy in a policy file or a directory into a
+/// program; on failure, writes the diagnostics and returns the exit status.
+pub fn load_program(path: &Path, err: &mut dyn std::io::Write, color: bool) -> Result<charter::Program, u8> {
     let sources = load_sources(path, err)?;
-    let result = charter_compiler::check(&sources);
-    if result.errors() > 0 || result.bundles.len() != 1 {
-        return Err(report_check_failure(path, &sources, &result, err, color));
-    }
-    let bundle = result.bundles.into_iter().next().ok_or(crate::EXIT_FINDINGS)?;
-    Ok((bundle, sources))
+    program(path, sources, err, color)
 }

@@ -15,13 +15,13 @@ pub struct IrArgs {
 }
 
 pub fn run(args: &IrArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
-    let bundle = match files::load_bundle(&args.path, err, color) {
-        Ok((bundle, _)) => bundle,
+    let program = match files::load_program(&args.path, err, color) {
+        Ok(program) => program,
         Err(status) => return status,
     };
     let text = match args.format {
-        Format::Human => charter_runtime::dump::dump(&bundle),
-        Format::Json => serde_json::to_string_pretty(&bundle).unwrap_or_default(),
+        Format::Human => charter::dump_ir(program.bundle()),
+        Format::Json => serde_json::to_string_pretty(program.bundle()).unwrap_or_default(),
     };
     match writeln!(out, "{}", text.trim_end()) {
         Ok(()) => EXIT_OK,

@@ -2,8 +2,6 @@
 
 use std::path::PathBuf;
 
-use charter_runtime::Interpreter;
-
 use super::{files, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 
 #[derive(Debug, clap::Args)]
@@ -23,21 +21,22 @@ pub struct TestArgs {
 }
 
 pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
-    let (bundle, sources) = match files::load_bundle(&args.path, err, color) {
-        Ok(loaded) => loaded,
+    let program = match files::load_program(&args.path, err, color) {
+        Ok(program) => program,
         Err(status) => return status,
     };
-    let interpreter = Interpreter::new(&bundle);
+    let (bundle, sources) = (program.bundle(), program.analysis().files());
+    let interpreter = program.interpreter();
     // Coverage is what the interpreter reaches running the tests again.
     let coverage = args.coverage.then(|| {
-        let recording = Interpreter::with_tables(&bundle, interpreter.tables()).recording_coverage();
+        let recording = program.interpreter().recording_coverage();
         recording.run_tests();
         let reached = recording.coverage().unwrap_or_default();
-        charter_compiler::coverage::report(&bundle, &sources, &reached)
+        charter_compiler::coverage::report(bundle, sources, &reached)
     });
     let outcomes = match args.backend {
         super::Backend::Interp => interpreter.run_tests(),
-        super::Backend::Jit => match charter_compiler::codegen::run_tests(&bundle, interpreter.tables()) {
+        super::Backend::Jit => match charter_compiler::codegen::run_tests(bundle, program.tables()) {
             Ok(native) => {
                 if let Some(why) = native.interpreted.first() {
                     let _ = writeln!(

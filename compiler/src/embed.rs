@@ -1,28 +1,12 @@
-//! The embedding API: compile a policy once at load, then ask it questions
-//! through [`charter_runtime::Evaluator`]. The semantic core's tables are
-//! built once; native code answers the built-in queries from them, the
-//! interpreter (from the same tables) everything else.
-//!
-//! The compiler does no IO: [`compile`] takes the policy's files as
-//! [`SourceFile`]s. `charter_cli::load` reads them from a folder.
-//!
-//! ```no_run
-//! use charter_runtime::Evaluator;
-//!
-//! let path = "policies/almaty/modalities-2013.charter";
-//! let sources = vec![charter_compiler::SourceFile::charter(path, std::fs::read_to_string(path)?)];
-//! let evaluator = charter_compiler::embed::compile(&sources)?;
-//! let day = charter_runtime::date::parse("2016-01-01").expect("a date");
-//! let chair = evaluator.chair(day)?.map(|p| evaluator.bundle().parties[p as usize].id.clone());
-//! assert_eq!(chair.as_deref(), Some("KGZ"));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! IR bundle -> an evaluator: the tables built once, native code where the
+//! JIT compiles it, the interpreter for everything else. For a bundle with
+//! no source behind it (the benchmark's generated policies); a policy read
+//! from its files is a [`crate::Program`], which embedders hold instead.
 
 use charter_runtime::ir::{self, Day, PartyId};
 use charter_runtime::{evaluator, EvalError, Evaluator, Interpreter, QueryError, Tables, Value};
 
 use crate::codegen::Jit;
-use crate::package::SourceFile;
 
 /// A compiled policy: its IR, the semantic core's tables, and native code
 /// when the JIT could compile it.
@@ -30,41 +14,6 @@ pub struct Compiled {
     bundle: ir::Bundle,
     tables: Tables,
     jit: Option<Jit>,
-}
-
-/// Why a policy could not be compiled.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum LoadError {
-    /// The policy has errors; the rendered diagnostics.
-    #[error("the policy does not check:\n{0}")]
-    #[diagnostic(code("charter::policy-does-not-check"))]
-    Check(String),
-}
-
-/// Checks and compiles a policy from its source files.
-pub fn compile(sources: &[SourceFile]) -> Result<Compiled, LoadError> {
-    let result = crate::check(sources);
-    if result.errors() > 0 || result.bundles.len() != 1 {
-        let mut text = String::new();
-        for (source, diagnostics) in sources.iter().zip(&result.diagnostics) {
-            text.push_str(&charter_grammar::diagnostic::render_human(
-                diagnostics,
-                &source.name,
-                &source.text,
-                false,
-            ));
-        }
-        if result.errors() == 0 {
-            text.push_str(&format!("expected one policy, found {}\n", result.bundles.len()));
-        }
-        return Err(LoadError::Check(text));
-    }
-    let bundle = result
-        .bundles
-        .into_iter()
-        .next()
-        .ok_or_else(|| LoadError::Check("no policy".to_string()))?;
-    Ok(Compiled::new(bundle))
 }
 
 impl Compiled {

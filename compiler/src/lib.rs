@@ -7,21 +7,23 @@
 //! warns drafters (both on the resolved tree); each stage's diagnostics are an enum in [`diagnostics`];
 //! [`check()`] runs them in order; [`lower`] turns a checked
 //! package into the runtime's IR, and [`codegen`] compiles that to native
-//! code. [`embed`] is the API for programs that embed a policy:
+//! code. [`program`] keeps a check as a value: an [`Analysis`] of every
+//! file (errors and all) and, for one policy that checked, a [`Program`]
+//! that answers questions and prepared queries:
 //!
 //! ```no_run
-//! use charter_runtime::Evaluator;
 //! let path = "policies/almaty/modalities-2013.charter";
-//! let sources = [charter_compiler::SourceFile::charter(path, std::fs::read_to_string(path)?)];
-//! let policy = charter_compiler::embed::compile(&sources)?;
+//! let sources = vec![charter_compiler::SourceFile::charter(path, std::fs::read_to_string(path)?)];
+//! let program = charter_compiler::Analysis::new(sources).program().ok_or("the policy has errors")?;
 //! let day = charter_runtime::date::parse("2016-01-01").expect("a date");
-//! assert_eq!(policy.chair(day)?, policy.party("KGZ"));
+//! let chair = program.call("chair", &[charter_runtime::Value::Date(day)])?.value;
+//! assert_eq!(chair.to_text(program.bundle()), "KGZ");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! The library does no IO: it takes [`SourceFile`]s and returns values and
-//! diagnostics. The `charter` program (crate `charter-cli`) reads files,
-//! prints, and offers `charter_cli::load` to read a policy folder.
+//! diagnostics. The facade crate `charter` reads policy folders and is what
+//! programs embed.
 
 mod amend;
 pub mod check;
