@@ -27,12 +27,12 @@ pub mod files;
 /// Quotes against the legal text: how a quote and a sentence are compared
 /// (whitespace and typography folded), and the coverage of its clauses.
 pub mod citations {
-    pub use charter_compiler::citations::{fold, Coverage};
+    pub use charter_compiler::citations::{fold, Coverage, CoverageState};
 }
 
 /// Lays out a Charter file the one canonical way (`charter fmt`): only
 /// whitespace changes, and the result must parse to the same tree.
-pub fn format(text: &str) -> Result<String, charter_compiler::format::FormatError> {
+pub fn format(text: &str) -> Result<String, FormatError> {
     charter_compiler::format::format(text)
 }
 
@@ -44,6 +44,7 @@ pub mod diagnostic {
 
 use std::path::Path;
 
+pub use charter_compiler::format::FormatError;
 pub use charter_compiler::program::{Name, NameKind, PartyInfo, Symbol, SymbolKind};
 pub use charter_compiler::{
     Analysis, Answer, Backend, CheckResult, EvalFailure, Facts, Prepared, Program, SourceFile, SourceKind,

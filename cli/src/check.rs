@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
-use charter_grammar::diagnostic::{render_human, JsonDiagnostic};
+use charter::citations::{Coverage, CoverageState};
+use charter::diagnostic::{render_human, JsonDiagnostic};
 
 use super::{files, Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use charter_compiler::citations::{Coverage, CoverageState};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -44,10 +44,10 @@ pub fn run(args: &CheckArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
     let reported = sources.len();
     sources.extend(files::context_for(&paths, &sources));
     files::add_legal_texts(&mut sources);
-    let result = charter_compiler::check(&sources);
+    let analysis = charter::Analysis::new(sources);
     // The files named are reported in full; of the policy files loaded as
     // their context, only errors (they keep the named files from checking).
-    let shown = result.diagnostics.iter().enumerate().map(|(i, diagnostics)| {
+    let shown = analysis.diagnostics().iter().enumerate().map(|(i, diagnostics)| {
         if i < reported {
             diagnostics.clone()
         } else {
@@ -57,7 +57,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
     let (mut errors, mut warnings) = (0, 0);
     let mut json = Vec::new();
     let mut human = String::new();
-    for (source, diagnostics) in sources.iter().zip(shown) {
+    for (source, diagnostics) in analysis.files().iter().zip(shown) {
         let diagnostics = &diagnostics;
         errors += diagnostics.iter().filter(|d| d.is_error()).count();
         warnings += diagnostics.iter().filter(|d| !d.is_error()).count();
@@ -74,7 +74,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
     let written = match args.format {
         Format::Json => {
             let doc = if args.coverage {
-                serde_json::json!({ "diagnostics": json, "coverage": result.coverage })
+                serde_json::json!({ "diagnostics": json, "coverage": analysis.coverage() })
             } else {
                 serde_json::json!(json)
             };
@@ -93,9 +93,11 @@ pub fn run(args: &CheckArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
                 )
             })
             .and_then(|()| match args.coverage {
-                true if result.coverage.is_empty() => writeln!(out, "coverage: no policy here names its source text"),
-                true => result
-                    .coverage
+                true if analysis.coverage().is_empty() => {
+                    writeln!(out, "coverage: no policy here names its source text")
+                }
+                true => analysis
+                    .coverage()
                     .iter()
                     .try_for_each(|c| write!(out, "{}", coverage_text(c))),
                 false => Ok(()),

@@ -1,12 +1,12 @@
 //! `charter fmt PATH...`: lays out policy, amendment and history files the
-//! one canonical way (`charter_compiler::format`), in place, or checks
+//! one canonical way (`charter::format`), in place, or checks
 //! that they already are (`--check`, for CI), or prints the result
 //! (`--stdout`, for editors). A file that does not parse is left as it is
 //! and named on stderr (`charter check` says what is wrong with it).
 
 use std::path::PathBuf;
 
-use charter_compiler::format::{format, FormatError};
+use charter::{format, FormatError};
 
 use super::{files, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 

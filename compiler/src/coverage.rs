@@ -141,55 +141,43 @@ fn rule_clauses(sources: &[SourceFile]) -> (BTreeMap<String, String>, Vec<String
 
 /// The clauses each built-in query reads, from every version of the text.
 fn query_clauses(bundle: &ir::Bundle) -> BTreeMap<&'static str, BTreeSet<String>> {
-    const STATUS: &[&str] = &[
-        "member",
-        "status",
-        "members",
-        "observers",
-        "recorded_status",
-        "may_attend",
-        "may_speak",
-        "valid",
-    ];
-    const CHAIR: &[&str] = &["chair", "chairs", "next_chair", "term_start", "term_end"];
     let mut out: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
-    let mut add = |queries: &[&'static str], cite: &ir::Cite| {
-        for q in queries {
-            out.entry(q).or_default().insert(cite.clause.clone());
+    // Every query that reads what `cite` states.
+    let mut add = |reads: ir::Reads, cite: &ir::Cite| {
+        for q in ir::Builtin::ALL.iter().filter(|b| b.reads().contains(&reads)) {
+            out.entry(q.name()).or_default().insert(cite.clause.clone());
         }
     };
     for v in &bundle.versions {
-        v.membership.iter().for_each(|m| add(STATUS, &m.cite));
+        v.membership.iter().for_each(|m| add(ir::Reads::Membership, &m.cite));
         if let Some(o) = &v.observers {
-            add(STATUS, &o.cite);
+            add(ir::Reads::Membership, &o.cite);
         }
-        v.roles.iter().for_each(|r| add(&["may_attend"], &r.cite));
+        v.roles.iter().for_each(|r| add(ir::Reads::Roles, &r.cite));
         if let Some(r) = &v.rotation {
-            add(CHAIR, &r.cite);
+            add(ir::Reads::Chair, &r.cite);
         }
         if let Some(p) = &v.permanent {
-            add(CHAIR, &p.cite);
+            add(ir::Reads::Chair, &p.cite);
         }
         if let Some(d) = &v.designation {
-            add(CHAIR, &d.cite);
+            add(ir::Reads::Chair, &d.cite);
         }
-        v.obligations.iter().for_each(|o| add(&["violations"], &o.cite));
-        v.host_duties.iter().for_each(|h| add(&["violations"], &h.cite));
+        v.obligations.iter().for_each(|o| add(ir::Reads::Obligations, &o.cite));
+        v.host_duties.iter().for_each(|h| add(ir::Reads::Obligations, &h.cite));
         if let Some(c) = &v.consensus.cite {
-            add(&["valid"], c);
+            add(ir::Reads::Decisions, c);
         }
         v.kind_rules
             .iter()
             .filter_map(|k| k.consensus.cite.as_ref())
-            .for_each(|c| add(&["valid"], c));
-        v.reservations.iter().for_each(|r| add(&["valid"], &r.cite));
-        v.bodies
-            .iter()
-            .for_each(|b| add(&["valid", "may_attend", "may_speak"], &b.cite));
+            .for_each(|c| add(ir::Reads::Decisions, c));
+        v.reservations.iter().for_each(|r| add(ir::Reads::Decisions, &r.cite));
+        v.bodies.iter().for_each(|b| add(ir::Reads::Bodies, &b.cite));
     }
     for group in &bundle.groups {
-        group.spans.iter().for_each(|s| add(&["group"], &s.cite));
-        group.seats.iter().for_each(|s| add(&["group"], &s.cite));
+        group.spans.iter().for_each(|s| add(ir::Reads::Groups, &s.cite));
+        group.seats.iter().for_each(|s| add(ir::Reads::Groups, &s.cite));
     }
     out
 }

@@ -65,12 +65,16 @@ pub fn builtin_signature(name: &str) -> Option<String> {
     let params: Vec<String> = builtin
         .params
         .iter()
-        .map(|(param, ty)| format!("{param}: {}", ty.to_type()))
+        .map(|(param, ty)| format!("{param}: {}", types::to_type(*ty)))
         .collect();
-    Some(format!("{name}({}): {}", params.join(", "), builtin.ret.to_type()))
+    Some(format!(
+        "{name}({}): {}",
+        params.join(", "),
+        types::to_type(builtin.ret)
+    ))
 }
 
 /// The names of the built-in queries.
 pub fn builtin_names() -> Vec<&'static str> {
-    types::BUILTINS.iter().map(|b| b.query.name()).collect()
+    charter_runtime::ir::Builtin::ALL.iter().map(|b| b.name()).collect()
 }

@@ -15,7 +15,7 @@ use crate::hir;
 use crate::package::{FileId, Package, Sink, SourceFile};
 use crate::resolve::{day, duration, items, records, Env};
 use crate::suggest;
-use crate::types::{builtin, type_names, Type, BUILTINS};
+use crate::types::{builtin, to_type, type_names, Type};
 
 /// A rule's checked signature.
 #[derive(Debug, Clone)]
@@ -571,8 +571,8 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                 return (self.error(d), None);
             }
             (
-                b.params.iter().map(|(_, t)| t.to_type()).collect(),
-                b.ret.to_type(),
+                b.params.iter().map(|(_, t)| to_type(*t)).collect(),
+                to_type(b.ret),
                 Some(Callee::Builtin(b.query)),
             )
         } else if let Some(sig) = self.signatures.and_then(|s| s.get(&func.name)) {
@@ -588,7 +588,7 @@ impl<'e, 'a, 's> Checker<'e, 'a, 's> {
                 .rules
                 .keys()
                 .map(String::as_str)
-                .chain(BUILTINS.iter().map(|b| b.query.name()));
+                .chain(ir::Builtin::ALL.iter().map(|b| b.name()));
             let d = TypeDiagnostic::UnknownRule {
                 name: func.name.clone(),
                 span: func.span,

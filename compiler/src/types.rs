@@ -202,138 +202,42 @@ impl fmt::Display for Type {
 }
 
 /// A built-in query's signature: the query (whose name it is called by),
-/// parameter types, result type.
+/// parameter types, result type — as `ir::Builtin::signature` declares it.
 pub struct Builtin {
     pub query: ir::Builtin,
     pub params: &'static [(&'static str, BuiltinType)],
     pub ret: BuiltinType,
 }
 
-/// `Type` is not const-constructible with sets, so builtins spell types with this.
-#[derive(Clone, Copy)]
-pub enum BuiltinType {
-    Bool,
-    Int,
-    Date,
-    Party,
-    Status,
-    Meeting,
-    Decision,
-    Group,
-    PartySet,
-    ViolationSet,
-    AnySet,
-}
+pub use ir::BuiltinType;
 
-impl BuiltinType {
-    pub fn to_type(self) -> Type {
-        match self {
-            BuiltinType::Bool => Type::Bool,
-            BuiltinType::Int => Type::Int,
-            BuiltinType::Date => Type::Date,
-            BuiltinType::Party => Type::Party,
-            BuiltinType::Status => Type::Status,
-            BuiltinType::Meeting => Type::Meeting,
-            BuiltinType::Decision => Type::Decision,
-            BuiltinType::Group => Type::Group,
-            BuiltinType::PartySet => Type::Set(Box::new(Type::Party)),
-            BuiltinType::ViolationSet => Type::Set(Box::new(Type::Violation)),
-            BuiltinType::AnySet => Type::Set(Box::new(Type::Error)),
-        }
+/// A built-in type as the checker's `Type` (`Type` is not
+/// const-constructible with sets, so the catalogue spells types this way).
+pub fn to_type(ty: BuiltinType) -> Type {
+    match ty {
+        BuiltinType::Bool => Type::Bool,
+        BuiltinType::Int => Type::Int,
+        BuiltinType::Date => Type::Date,
+        BuiltinType::Party => Type::Party,
+        BuiltinType::Status => Type::Status,
+        BuiltinType::Meeting => Type::Meeting,
+        BuiltinType::Decision => Type::Decision,
+        BuiltinType::Group => Type::Group,
+        BuiltinType::PartySet => Type::Set(Box::new(Type::Party)),
+        BuiltinType::ViolationSet => Type::Set(Box::new(Type::Violation)),
+        BuiltinType::AnySet => Type::Set(Box::new(Type::Error)),
     }
 }
 
-/// The built-in compliance queries, with exactly the names the issues fix.
-pub const BUILTINS: &[Builtin] = &[
-    Builtin {
-        query: ir::Builtin::Member,
-        params: &[("party", BuiltinType::Party), ("date", BuiltinType::Date)],
-        ret: BuiltinType::Bool,
-    },
-    Builtin {
-        query: ir::Builtin::Status,
-        params: &[("party", BuiltinType::Party), ("date", BuiltinType::Date)],
-        ret: BuiltinType::Status,
-    },
-    Builtin {
-        query: ir::Builtin::Members,
-        params: &[("date", BuiltinType::Date)],
-        ret: BuiltinType::PartySet,
-    },
-    Builtin {
-        query: ir::Builtin::Observers,
-        params: &[("date", BuiltinType::Date)],
-        ret: BuiltinType::PartySet,
-    },
-    Builtin {
-        query: ir::Builtin::Chairs,
-        params: &[("date", BuiltinType::Date)],
-        ret: BuiltinType::PartySet,
-    },
-    Builtin {
-        query: ir::Builtin::Group,
-        params: &[("group", BuiltinType::Group), ("date", BuiltinType::Date)],
-        ret: BuiltinType::PartySet,
-    },
-    Builtin {
-        query: ir::Builtin::Chair,
-        params: &[("date", BuiltinType::Date)],
-        ret: BuiltinType::Party,
-    },
-    Builtin {
-        query: ir::Builtin::NextChair,
-        params: &[("date", BuiltinType::Date)],
-        ret: BuiltinType::Party,
-    },
-    Builtin {
-        query: ir::Builtin::RecordedStatus,
-        params: &[("party", BuiltinType::Party), ("date", BuiltinType::Date)],
-        ret: BuiltinType::Status,
-    },
-    Builtin {
-        query: ir::Builtin::RecordedChair,
-        params: &[("date", BuiltinType::Date)],
-        ret: BuiltinType::Party,
-    },
-    Builtin {
-        query: ir::Builtin::TermStart,
-        params: &[("date", BuiltinType::Date)],
-        ret: BuiltinType::Date,
-    },
-    Builtin {
-        query: ir::Builtin::TermEnd,
-        params: &[("date", BuiltinType::Date)],
-        ret: BuiltinType::Date,
-    },
-    Builtin {
-        query: ir::Builtin::Valid,
-        params: &[("decision", BuiltinType::Decision)],
-        ret: BuiltinType::Bool,
-    },
-    Builtin {
-        query: ir::Builtin::MayAttend,
-        params: &[("party", BuiltinType::Party), ("meeting", BuiltinType::Meeting)],
-        ret: BuiltinType::Bool,
-    },
-    Builtin {
-        query: ir::Builtin::MaySpeak,
-        params: &[("party", BuiltinType::Party), ("meeting", BuiltinType::Meeting)],
-        ret: BuiltinType::Bool,
-    },
-    Builtin {
-        query: ir::Builtin::Violations,
-        params: &[("from", BuiltinType::Date), ("to", BuiltinType::Date)],
-        ret: BuiltinType::ViolationSet,
-    },
-    Builtin {
-        query: ir::Builtin::Count,
-        params: &[("set", BuiltinType::AnySet)],
-        ret: BuiltinType::Int,
-    },
-];
-
-pub fn builtin(name: &str) -> Option<&'static Builtin> {
-    BUILTINS.iter().find(|b| b.query.name() == name)
+/// The built-in compliance query called `name`, with its signature.
+pub fn builtin(name: &str) -> Option<Builtin> {
+    let query = ir::Builtin::from_name(name)?;
+    let signature = query.signature();
+    Some(Builtin {
+        query,
+        params: signature.params,
+        ret: signature.ret,
+    })
 }
 
 /// Decision kinds every policy has; `decision K` statements add more.

@@ -97,7 +97,7 @@ fn to_eval(e: QueryError) -> EvalError {
 /// Answers a query by name with an interpreter (with or without native code).
 pub fn query_with(interp: &Interpreter<'_>, name: &str, args: &[Value]) -> Result<Value, QueryError> {
     if let Some(builtin) = Builtin::from_name(name) {
-        let expected = builtin_arity(builtin);
+        let expected = builtin.signature().params.len();
         if args.len() != expected {
             return Err(QueryError::WrongArity {
                 name: name.to_string(),
@@ -127,28 +127,6 @@ pub fn query_with(interp: &Interpreter<'_>, name: &str, args: &[Value]) -> Resul
     );
     let mut locals = args.to_vec();
     Ok(interp.eval(&call, &mut locals)?)
-}
-
-fn builtin_arity(builtin: Builtin) -> usize {
-    match builtin {
-        Builtin::Members
-        | Builtin::Observers
-        | Builtin::Chair
-        | Builtin::Chairs
-        | Builtin::NextChair
-        | Builtin::RecordedChair
-        | Builtin::TermStart
-        | Builtin::TermEnd
-        | Builtin::Valid
-        | Builtin::Count => 1,
-        Builtin::Member
-        | Builtin::Status
-        | Builtin::RecordedStatus
-        | Builtin::MayAttend
-        | Builtin::MaySpeak
-        | Builtin::Violations
-        | Builtin::Group => 2,
-    }
 }
 
 impl Evaluator for Interpreter<'_> {

@@ -982,7 +982,50 @@ pub enum TestStep {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A parameter or result type of a built-in query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuiltinType {
+    Bool,
+    Int,
+    Date,
+    Party,
+    Status,
+    Meeting,
+    Decision,
+    Group,
+    PartySet,
+    ViolationSet,
+    /// A set of anything (`count`).
+    AnySet,
+}
+
+/// A built-in query's parameters (name and type) and result type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Signature {
+    pub params: &'static [(&'static str, BuiltinType)],
+    pub ret: BuiltinType,
+}
+
+/// What of the text a built-in query reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    /// Membership and observer statements.
+    Membership,
+    /// The chair: rotation, permanent or designated chairs.
+    Chair,
+    /// Who may attend in which role.
+    Roles,
+    /// Decision rules (consensus, by kind) and reservations.
+    Decisions,
+    /// Sub-bodies' composition and rights.
+    Bodies,
+    /// Meeting obligations and host duties.
+    Obligations,
+    /// Groups of parties and their seats.
+    Groups,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
 pub enum Builtin {
     Member,
@@ -1050,6 +1093,45 @@ impl Builtin {
 
     pub fn from_name(name: &str) -> Option<Builtin> {
         Builtin::ALL.into_iter().find(|b| b.name() == name)
+    }
+
+    /// Its parameters (name and type) and result type: the one declaration
+    /// the type checker, the evaluators' arity checks and the docs' tools
+    /// read (a new query must say its signature here).
+    pub fn signature(self) -> Signature {
+        use BuiltinType as T;
+        let (params, ret): (&'static [(&'static str, BuiltinType)], BuiltinType) = match self {
+            Builtin::Member => (&[("party", T::Party), ("date", T::Date)], T::Bool),
+            Builtin::Status | Builtin::RecordedStatus => (&[("party", T::Party), ("date", T::Date)], T::Status),
+            Builtin::Members | Builtin::Observers | Builtin::Chairs => (&[("date", T::Date)], T::PartySet),
+            Builtin::Group => (&[("group", T::Group), ("date", T::Date)], T::PartySet),
+            Builtin::Chair | Builtin::NextChair | Builtin::RecordedChair => (&[("date", T::Date)], T::Party),
+            Builtin::TermStart | Builtin::TermEnd => (&[("date", T::Date)], T::Date),
+            Builtin::Valid => (&[("decision", T::Decision)], T::Bool),
+            Builtin::MayAttend | Builtin::MaySpeak => (&[("party", T::Party), ("meeting", T::Meeting)], T::Bool),
+            Builtin::Violations => (&[("from", T::Date), ("to", T::Date)], T::ViolationSet),
+            Builtin::Count => (&[("set", T::AnySet)], T::Int),
+        };
+        Signature { params, ret }
+    }
+
+    /// Which statements of the text the query reads, for test coverage
+    /// (a clause is exercised when a query reading it is asked).
+    pub fn reads(self) -> &'static [Reads] {
+        match self {
+            Builtin::Member | Builtin::Status | Builtin::Members | Builtin::Observers | Builtin::RecordedStatus => {
+                &[Reads::Membership]
+            }
+            Builtin::Chair | Builtin::Chairs | Builtin::NextChair | Builtin::TermStart | Builtin::TermEnd => {
+                &[Reads::Chair]
+            }
+            Builtin::Valid => &[Reads::Membership, Reads::Decisions, Reads::Bodies],
+            Builtin::MayAttend => &[Reads::Membership, Reads::Roles, Reads::Bodies],
+            Builtin::MaySpeak => &[Reads::Membership, Reads::Bodies],
+            Builtin::Violations => &[Reads::Obligations],
+            Builtin::Group => &[Reads::Groups],
+            Builtin::RecordedChair | Builtin::Count => &[],
+        }
     }
 }
 
@@ -1228,4 +1310,22 @@ pub enum Expr {
         set: Box<Expr>,
         cond: Box<Expr>,
     },
+}
+
+#[cfg(test)]
+mod builtin_catalogue {
+    use super::Builtin;
+    use strum::IntoEnumIterator as _;
+
+    /// `Builtin::ALL` (the docs' order) lists every query once, and each
+    /// is found by its name: a new query is missing from no list, since
+    /// every list of queries is read off `ALL` and `signature`.
+    #[test]
+    fn all_lists_every_builtin_once_by_its_name() {
+        for builtin in Builtin::iter() {
+            assert_eq!(Builtin::ALL.iter().filter(|b| **b == builtin).count(), 1, "{builtin:?}");
+            assert_eq!(Builtin::from_name(builtin.name()), Some(builtin));
+        }
+        assert_eq!(Builtin::ALL.len(), Builtin::iter().count());
+    }
 }
