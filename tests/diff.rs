@@ -192,22 +192,21 @@ fn exhaustive_decision_counts_agree_with_the_evaluator() {
     for (i, before) in rules.iter().enumerate() {
         for after in rules.iter().skip(i + 1) {
             let (old_sources, new_sources) = (small_policy(before.0, before.1), small_policy(after.0, after.1));
-            let (old_result, new_result) = (
-                charter_compiler::check(&old_sources),
-                charter_compiler::check(&new_sources),
+            let (old_analysis, new_analysis) = (
+                charter_compiler::Analysis::new(old_sources),
+                charter_compiler::Analysis::new(new_sources),
             );
-            assert_eq!(old_result.errors() + new_result.errors(), 0, "{before:?} {after:?}");
-            let input = |label: &str, sources, result| charter_compiler::diff::Input {
+            assert_eq!(old_analysis.errors() + new_analysis.errors(), 0, "{before:?} {after:?}");
+            let input = |label: &str, analysis| charter_compiler::diff::Input {
                 label: label.to_string(),
-                sources,
-                result,
+                analysis,
             };
             let diff = charter_compiler::diff::diff(
-                &input("old", &old_sources, &old_result),
-                &input("new", &new_sources, &new_result),
+                &input("old", &old_analysis),
+                &input("new", &new_analysis),
                 date::parse("2020-01-01").expect("date"),
             );
-            let (old_bundle, new_bundle) = (&old_result.bundles[0], &new_result.bundles[0]);
+            let (old_bundle, new_bundle) = (&old_analysis.result().bundles[0], &new_analysis.result().bundles[0]);
             let (old_tables, new_tables) = (Tables::build(old_bundle), Tables::build(new_bundle));
             assert!(!diff.decisions.is_empty(), "{before:?} → {after:?}: no change found");
             // Completeness: wherever some assignment's validity differs, a
@@ -317,25 +316,24 @@ fn diff_of(old: &str, new: &str) -> charter_compiler::diff::Diff {
         vec![charter_compiler::SourceFile::charter("old.charter", old)],
         vec![charter_compiler::SourceFile::charter("new.charter", new)],
     );
-    let (old_result, new_result) = (
-        charter_compiler::check(&old_sources),
-        charter_compiler::check(&new_sources),
+    let (old_analysis, new_analysis) = (
+        charter_compiler::Analysis::new(old_sources),
+        charter_compiler::Analysis::new(new_sources),
     );
     assert_eq!(
-        old_result.errors() + new_result.errors(),
+        old_analysis.errors() + new_analysis.errors(),
         0,
         "{:?}{:?}",
-        old_result.diagnostics,
-        new_result.diagnostics
+        old_analysis.diagnostics(),
+        new_analysis.diagnostics()
     );
-    let input = |label: &str, sources, result| charter_compiler::diff::Input {
+    let input = |label: &str, analysis| charter_compiler::diff::Input {
         label: label.to_string(),
-        sources,
-        result,
+        analysis,
     };
     charter_compiler::diff::diff(
-        &input("old", &old_sources, &old_result),
-        &input("new", &new_sources, &new_result),
+        &input("old", &old_analysis),
+        &input("new", &new_analysis),
         charter_runtime::date::parse("2020-01-01").expect("date"),
     )
 }

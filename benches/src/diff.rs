@@ -30,18 +30,19 @@ fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
 }
 
 fn diff_sources(old: &[SourceFile], new: &[SourceFile]) -> Diff {
-    let (old_result, new_result) = (charter_compiler::check(old), charter_compiler::check(new));
+    let (old, new) = (
+        charter::Analysis::new(old.to_vec()),
+        charter::Analysis::new(new.to_vec()),
+    );
     let until = date::parse("2026-01-01").unwrap_or_default();
     diff(
         &Input {
             label: "old".to_string(),
-            sources: old,
-            result: &old_result,
+            analysis: &old,
         },
         &Input {
             label: "new".to_string(),
-            sources: new,
-            result: &new_result,
+            analysis: &new,
         },
         until,
     )

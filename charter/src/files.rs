@@ -237,17 +237,23 @@ pub fn policy_sources(path: &Path) -> Result<Vec<SourceFile>, FileError> {
     Ok(sources)
 }
 
-/// The path of the legal text a policy file names (its `source`, relative
-/// to the policy file's own path), if it is a policy that names one.
-pub fn named_legal_text(file: &SourceFile) -> Option<String> {
-    let header = charter_grammar::parse_policy_header(&file.text)?;
-    let named = header.fields.iter().find_map(|f| match f {
+/// The legal text a policy's header names (its `source`, as written:
+/// relative to the policy file), if the text is a policy that names one.
+pub fn source_named(text: &str) -> Option<String> {
+    let header = charter_grammar::parse_policy_header(text)?;
+    header.fields.iter().find_map(|f| match f {
         charter_grammar::ast::HeaderField::Source(s) => Some(s.value.clone()),
         charter_grammar::ast::HeaderField::Ref(_)
         | charter_grammar::ast::HeaderField::Adopted(_)
         | charter_grammar::ast::HeaderField::Headings(_)
         | charter_grammar::ast::HeaderField::Covers(_) => None,
-    })?;
+    })
+}
+
+/// The path of the legal text a policy file names (its `source`, relative
+/// to the policy file's own path), if it is a policy that names one.
+pub fn named_legal_text(file: &SourceFile) -> Option<String> {
+    let named = source_named(&file.text)?;
     let path = Path::new(&file.name).parent().unwrap_or(Path::new(".")).join(named);
     Some(path.display().to_string())
 }

@@ -30,6 +30,30 @@ pub mod citations {
     pub use charter_compiler::citations::{fold, Coverage, CoverageState};
 }
 
+/// The audit of a recorded history against the rules (`charter report`;
+/// docs/findings.md): [`Program::report`] makes one.
+pub mod report {
+    pub use charter_compiler::program::ReportError;
+    pub use charter_compiler::report::{render_text, Finding, FindingCode, Report, Severity, MAX_HORIZON_YEARS};
+}
+
+/// What an amendment changes, in the body's terms (`charter diff`;
+/// docs/diff.md): two analyses, compared.
+pub mod diff {
+    pub use charter_compiler::diff::{diff, render, Diff, Input};
+}
+
+/// What a policy's own tests reach (`charter test --coverage`):
+/// [`Program::test_coverage`] makes one.
+pub mod coverage {
+    pub use charter_compiler::coverage::{render, TestCoverage};
+}
+
+pub use charter_compiler::program::{ObjectFiles, TestRun};
+pub use charter_compiler::set_parallel;
+pub use charter_compiler::suggest::did_you_mean;
+pub use charter_runtime::interp::TestOutcome;
+
 /// Lays out a Charter file the one canonical way (`charter fmt`): only
 /// whitespace changes, and the result must parse to the same tree.
 pub fn format(text: &str) -> Result<String, FormatError> {

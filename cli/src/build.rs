@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 
 use super::{files, EXIT_FINDINGS, EXIT_OK};
-use charter_compiler::codegen::{fold, object};
 
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
@@ -28,29 +27,19 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
         Err(status) => return status,
     };
     let (bundle, sources) = (program.bundle(), program.analysis().files());
-    let folded = match fold(bundle, program.tables()) {
-        Ok(folded) => folded,
-        Err(e) => {
-            crate::print_error(err, &crate::error::CliError::Codegen(e.to_string()));
-            return EXIT_FINDINGS;
-        }
-    };
-    let (bytes, rules) = match object::object(&folded, bundle) {
+    let built = match program.object_files() {
         Ok(built) => built,
         Err(e) => {
-            crate::print_error(err, &crate::error::CliError::Codegen(e.to_string()));
+            crate::print_error(err, &crate::error::CliError::Codegen(e));
             return EXIT_FINDINGS;
         }
     };
     // No output may replace a file the policy was read from, nor the
     // other output.
     let inputs: Vec<PathBuf> = sources.iter().map(|s| PathBuf::from(&s.name)).collect();
-    let mut writes = vec![
-        (&args.output, bytes),
-        (&args.header, object::header(bundle, &rules).into_bytes()),
-    ];
+    let mut writes = vec![(&args.output, built.object), (&args.header, built.header.into_bytes())];
     if let Some(manifest) = &args.manifest {
-        let text = serde_json::to_string_pretty(&object::manifest(bundle, &rules)).unwrap_or_default() + "\n";
+        let text = serde_json::to_string_pretty(&built.manifest).unwrap_or_default() + "\n";
         writes.push((manifest, text.into_bytes()));
     }
     // Each output may replace neither an input nor another output.

@@ -1,15 +1,14 @@
 //! `charter diff OLD NEW` and `charter diff PATH --base REV`: what an
 //! amendment changes, for a reviewer and for CI. The comparison itself is
-//! `charter_compiler::diff`; this module reads the two sides (from files, or
+//! `charter::diff`; this module reads the two sides (from files, or
 //! the base side from a git revision without touching the work tree) and
 //! picks the output and the exit status.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use charter_compiler::diff::{self, render, Input};
-use charter_compiler::SourceFile;
-use charter_runtime::date;
+use charter::diff::{self, render, Input};
+use charter::{date, SourceFile};
 
 use super::{files, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::error::CliError;
@@ -93,19 +92,14 @@ pub fn run(args: &DiffArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
             return EXIT_USAGE;
         }
     };
-    let (old_result, new_result) = (
-        charter_compiler::check(&old_sources),
-        charter_compiler::check(&new_sources),
-    );
+    let (old_analysis, new_analysis) = (charter::Analysis::new(old_sources), charter::Analysis::new(new_sources));
     let old = Input {
         label: old_label,
-        sources: &old_sources,
-        result: &old_result,
+        analysis: &old_analysis,
     };
     let new = Input {
         label: new_label,
-        sources: &new_sources,
-        result: &new_result,
+        analysis: &new_analysis,
     };
     let diff = diff::diff(&old, &new, until);
     let text = match args.format {
@@ -237,18 +231,13 @@ fn sources_at(rev: &str, path: &Path) -> Result<Vec<SourceFile>, CliError> {
     // The legal texts the policies name, beside each policy file.
     let mut legal = Vec::new();
     for (source, name) in sources.iter().zip(&names) {
-        let Some(header) = charter_grammar::parse_policy_header(&source.text) else {
-            continue;
-        };
-        for field in &header.fields {
-            if let charter_grammar::ast::HeaderField::Source(named) = field {
-                let parent = Path::new(name).parent().unwrap_or(Path::new(""));
-                let joined = normalize(&parent.join(&named.value));
-                // A policy whose legal text is missing at that revision is
-                // reported by the checker (`charter::missing-source`).
-                if let Ok(text) = show(&top, rev, &joined) {
-                    legal.push(SourceFile::legal_text(format!("{rev}:{joined}"), text));
-                }
+        if let Some(named) = files::source_named(&source.text) {
+            let parent = Path::new(name).parent().unwrap_or(Path::new(""));
+            let joined = normalize(&parent.join(named));
+            // A policy whose legal text is missing at that revision is
+            // reported by the checker (`charter::missing-source`).
+            if let Ok(text) = show(&top, rev, &joined) {
+                legal.push(SourceFile::legal_text(format!("{rev}:{joined}"), text));
             }
         }
     }

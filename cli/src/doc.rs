@@ -1,10 +1,10 @@
 //! `charter doc PATH -o DIR`: writes `DIR/index.html`, the policy's page
-//! for a committee (`charter_compiler::doc`): the legal text beside the
+//! for a committee (`Program::page`): the legal text beside the
 //! encoding, the chair and membership timelines, the audit's findings.
 
 use std::path::PathBuf;
 
-use charter_runtime::date;
+use charter::date;
 
 use super::{files, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::error::CliError;
@@ -32,40 +32,15 @@ pub fn run(args: &DocArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::
         },
         None => date::from_date(jiff::Zoned::now().date()),
     };
-    let sources = match files::load_sources(&args.path, err) {
-        Ok(sources) => sources,
+    let program = match files::load_program(&args.path, err, color) {
+        Ok(program) => program,
         Err(status) => return status,
     };
-    let result = charter_compiler::check(&sources);
-    let Some(bundle) = result
-        .bundles
-        .first()
-        .filter(|_| result.errors() == 0 && result.bundles.len() == 1)
-    else {
-        return files::report_check_failure(&args.path, &sources, &result, err, color);
-    };
-    if until > charter_compiler::report::max_horizon(bundle) {
-        crate::print_error(
-            err,
-            &CliError::HorizonTooFar {
-                until: date::format(until),
-                years: charter_compiler::report::MAX_HORIZON_YEARS,
-            },
-        );
-        return EXIT_FINDINGS;
-    }
-    let report = match charter_compiler::report::build(bundle, result.coverage.first(), &[], until) {
+    let report = match program.report(until, false) {
         Ok(report) => report,
-        Err(e) => {
-            let error = CliError::Eval {
-                what: "history",
-                message: e.to_string(),
-            };
-            crate::print_error(err, &error);
-            return EXIT_FINDINGS;
-        }
+        Err(e) => return crate::report::report_failed(err, &e),
     };
-    let page = charter_compiler::doc::page(&sources, &result, bundle, &report);
+    let page = program.page(&report);
     if let Err(error) = std::fs::create_dir_all(&args.output) {
         crate::print_error(
             err,
@@ -77,7 +52,12 @@ pub fn run(args: &DocArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::
         return EXIT_FINDINGS;
     }
     let target = args.output.join("index.html");
-    let inputs: Vec<PathBuf> = sources.iter().map(|s| PathBuf::from(&s.name)).collect();
+    let inputs: Vec<PathBuf> = program
+        .analysis()
+        .files()
+        .iter()
+        .map(|s| PathBuf::from(&s.name))
+        .collect();
     if let Err(error) = files::write_atomically(&target, page.as_bytes(), &inputs) {
         crate::print_error(err, &error);
         return EXIT_FINDINGS;

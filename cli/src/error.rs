@@ -58,7 +58,7 @@ pub enum CliError {
 
 impl CliError {
     /// A facts file that does not fit, with where in the JSON.
-    pub fn bad_facts(file: &Path, error: &charter_runtime::facts::FactError) -> CliError {
+    pub fn bad_facts(file: &Path, error: &charter::FactError) -> CliError {
         CliError::BadFacts {
             file: file.display().to_string(),
             path: error.path.clone(),

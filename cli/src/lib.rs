@@ -100,8 +100,8 @@ pub fn print_error(err: &mut dyn std::io::Write, error: &dyn miette::Diagnostic)
 /// Runs a parsed command line, writing to the given streams; returns the exit status.
 pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
     // Every command but the language server checks once and exits: one
-    // thread is faster there (see `charter_compiler::set_parallel`).
-    charter_compiler::set_parallel(matches!(cli.command, Command::Lsp(_)));
+    // thread is faster there (see `charter::set_parallel`).
+    charter::set_parallel(matches!(cli.command, Command::Lsp(_)));
     match cli.command {
         Command::Check(args) => check::run(&args, out, err, color),
         Command::Test(args) => test::run(&args, out, err, color),

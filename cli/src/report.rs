@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
-use charter_runtime::date;
+use charter::date;
+use charter::report::{self, ReportError};
 
 use super::{files, Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::error::CliError;
-use charter_compiler::report::{self, Warnings};
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
@@ -44,7 +44,7 @@ fn denied_codes(deny: &[String]) -> Result<Vec<String>, CliError> {
             if all.contains(&full) {
                 Ok(full)
             } else {
-                let near = charter_compiler::suggest::did_you_mean(&full, all.iter().map(String::as_str));
+                let near = charter::did_you_mean(&full, all.iter().map(String::as_str));
                 Err(CliError::UnknownFindingCode {
                     code: code.clone(),
                     help: match near {
@@ -75,44 +75,13 @@ pub fn run(args: &ReportArgs, out: &mut dyn std::io::Write, err: &mut dyn std::i
             return EXIT_USAGE;
         }
     };
-    let sources = match files::load_sources(&args.path, err) {
-        Ok(sources) => sources,
+    let program = match files::load_program(&args.path, err, color) {
+        Ok(program) => program,
         Err(status) => return status,
     };
-    let result = charter_compiler::check(&sources);
-    if result.errors() > 0 || result.bundles.len() != 1 {
-        return files::report_check_failure(&args.path, &sources, &result, err, color);
-    }
-    let Some(bundle) = result.bundles.first() else {
-        return EXIT_FINDINGS;
-    };
-    let warnings: Vec<Warnings<'_>> = sources
-        .iter()
-        .zip(&result.diagnostics)
-        .map(|(source, diagnostics)| Warnings {
-            file: &source.name,
-            text: &source.text,
-            diagnostics,
-        })
-        .collect();
-    if until > charter_compiler::report::max_horizon(bundle) {
-        let error = CliError::HorizonTooFar {
-            until: date::format(until),
-            years: charter_compiler::report::MAX_HORIZON_YEARS,
-        };
-        crate::print_error(err, &error);
-        return EXIT_FINDINGS;
-    }
-    let report = match report::build(bundle, result.coverage.first(), &warnings, until) {
+    let report = match program.report(until, true) {
         Ok(report) => report,
-        Err(e) => {
-            let error = CliError::Eval {
-                what: "history",
-                message: e.to_string(),
-            };
-            crate::print_error(err, &error);
-            return EXIT_FINDINGS;
-        }
+        Err(e) => return report_failed(err, &e),
     };
     let text = match args.format {
         Format::Human => report::render_text(&report),
@@ -127,4 +96,20 @@ pub fn run(args: &ReportArgs, out: &mut dyn std::io::Write, err: &mut dyn std::i
     } else {
         EXIT_OK
     }
+}
+
+/// Prints why a report could not be made; the exit status.
+pub fn report_failed(err: &mut dyn std::io::Write, error: &ReportError) -> u8 {
+    let error = match error {
+        ReportError::HorizonTooFar { until, years } => CliError::HorizonTooFar {
+            until: date::format(*until),
+            years: *years,
+        },
+        ReportError::Eval(e) => CliError::Eval {
+            what: "history",
+            message: e.to_string(),
+        },
+    };
+    crate::print_error(err, &error);
+    EXIT_FINDINGS
 }

@@ -25,34 +25,21 @@ pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
         Ok(program) => program,
         Err(status) => return status,
     };
-    let (bundle, sources) = (program.bundle(), program.analysis().files());
-    let interpreter = program.interpreter();
-    // Coverage is what the interpreter reaches running the tests again.
-    let coverage = args.coverage.then(|| {
-        let recording = program.interpreter().recording_coverage();
-        recording.run_tests();
-        let reached = recording.coverage().unwrap_or_default();
-        charter_compiler::coverage::report(bundle, sources, &reached)
+    let program = program.with_backend(match args.backend {
+        super::Backend::Interp => charter::Backend::Interpreter,
+        super::Backend::Jit => charter::Backend::Native,
     });
-    let outcomes = match args.backend {
-        super::Backend::Interp => interpreter.run_tests(),
-        super::Backend::Jit => match charter_compiler::codegen::run_tests(bundle, program.tables()) {
-            Ok(native) => {
-                if let Some(why) = native.interpreted.first() {
-                    let _ = writeln!(
-                        err,
-                        "note: {} test step(s) ran on the interpreter ({why})",
-                        native.interpreted.len()
-                    );
-                }
-                native.outcomes
-            }
-            Err(e) => {
-                let _ = writeln!(err, "note: using the interpreter: {e}");
-                interpreter.run_tests()
-            }
-        },
-    };
+    // Coverage is what the interpreter reaches running the tests again.
+    let coverage = args.coverage.then(|| program.test_coverage());
+    let run = program.run_tests();
+    if let Some(why) = run.interpreted.first() {
+        let _ = writeln!(
+            err,
+            "note: {} test step(s) ran on the interpreter ({why})",
+            run.interpreted.len()
+        );
+    }
+    let outcomes = run.outcomes;
     let mut text = String::new();
     let (mut passed, mut failed) = (0, 0);
     for outcome in &outcomes {
@@ -69,7 +56,7 @@ pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
     }
     text.push_str(&format!("{passed} passed, {failed} failed\n"));
     if let Some(coverage) = &coverage {
-        text.push_str(&charter_compiler::coverage::render(coverage));
+        text.push_str(&charter::coverage::render(coverage));
     }
     if args.format == super::Format::Json {
         let tests: Vec<serde_json::Value> = outcomes

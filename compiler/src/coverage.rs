@@ -15,7 +15,7 @@ use charter_runtime::interp::Coverage;
 use charter_runtime::ir::{self, Expr};
 use serde::Serialize;
 
-use crate::{SourceFile, SourceKind};
+use crate::{Analysis, SourceKind};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TestCoverage {
@@ -109,11 +109,14 @@ fn branches(expr: &Expr, out: &mut Vec<(&'static str, usize)>) {
 }
 
 /// The clause of the block each rule is written in, by rule name.
-fn rule_clauses(sources: &[SourceFile]) -> (BTreeMap<String, String>, Vec<String>) {
+fn rule_clauses(analysis: &Analysis) -> (BTreeMap<String, String>, Vec<String>) {
     let mut rules = BTreeMap::new();
     let mut clauses = Vec::new();
-    for source in sources.iter().filter(|s| s.kind == SourceKind::Charter) {
-        let Some(file) = charter_grammar::parse(&source.text).file else {
+    for (id, source) in analysis.files().iter().enumerate() {
+        if source.kind != SourceKind::Charter {
+            continue;
+        }
+        let Some(file) = analysis.ast(id) else {
             continue;
         };
         let items: &[Item] = match &file.kind {
@@ -183,8 +186,8 @@ fn query_clauses(bundle: &ir::Bundle) -> BTreeMap<&'static str, BTreeSet<String>
 }
 
 /// What the tests reached, as rules, branches and clauses.
-pub fn report(bundle: &ir::Bundle, sources: &[SourceFile], reached: &Coverage) -> TestCoverage {
-    let (rule_clause, clauses) = rule_clauses(sources);
+pub fn report(bundle: &ir::Bundle, analysis: &Analysis, reached: &Coverage) -> TestCoverage {
+    let (rule_clause, clauses) = rule_clauses(analysis);
     let mut summary = Summary::default();
     let rules: Vec<RuleCoverage> = bundle
         .rules

@@ -17,7 +17,7 @@ use charter_runtime::ir::{self, Day};
 
 use crate::citations::fold;
 use crate::report::{Report, Severity};
-use crate::{CheckResult, SourceFile, SourceKind};
+use crate::{Analysis, SourceKind};
 
 /// `text` with `&`, `<`, `>` and `"` escaped.
 pub fn escape(text: &str) -> String {
@@ -36,10 +36,13 @@ struct Block {
     file: String,
 }
 
-fn blocks(sources: &[SourceFile]) -> Vec<Block> {
+fn blocks(analysis: &Analysis) -> Vec<Block> {
     let mut out = Vec::new();
-    for source in sources.iter().filter(|s| s.kind == SourceKind::Charter) {
-        let Some(file) = charter_grammar::parse(&source.text).file else {
+    for (id, source) in analysis.files().iter().enumerate() {
+        if source.kind != SourceKind::Charter {
+            continue;
+        }
+        let Some(file) = analysis.ast(id) else {
             continue;
         };
         let items: &[Item] = match &file.kind {
@@ -162,7 +165,7 @@ document.addEventListener("DOMContentLoaded", function () {
 "##;
 
 /// The page for one checked policy and its report.
-pub fn page(sources: &[SourceFile], result: &CheckResult, bundle: &ir::Bundle, report: &Report) -> String {
+pub fn page(analysis: &Analysis, bundle: &ir::Bundle, report: &Report) -> String {
     let mut out = String::new();
     let title = escape(&report.policy.title);
     let _ = write!(
@@ -186,7 +189,7 @@ pub fn page(sources: &[SourceFile], result: &CheckResult, bundle: &ir::Bundle, r
     out.push_str(
         "<nav><a href=\"#text\">Text and encoding</a> · <a href=\"#chair\">Chair</a> · <a href=\"#parties\">Parties</a> · <a href=\"#findings\">Findings</a></nav>\n",
     );
-    text_section(&mut out, sources, result);
+    text_section(&mut out, analysis);
     let until = date::parse(&report.until).unwrap_or(bundle.adopted);
     let axis = Axis {
         from: bundle.adopted,
@@ -201,14 +204,14 @@ pub fn page(sources: &[SourceFile], result: &CheckResult, bundle: &ir::Bundle, r
     out
 }
 
-fn text_section(out: &mut String, sources: &[SourceFile], result: &CheckResult) {
-    let blocks = blocks(sources);
+fn text_section(out: &mut String, analysis: &Analysis) {
+    let blocks = blocks(analysis);
     out.push_str("<h2 id=\"text\">Text and encoding</h2>\n");
     out.push_str("<p class=\"legend\"><span class=\"sentence covered\">encoded by a rule</span><span class=\"sentence marked\">marked non-normative</span><span class=\"sentence uncovered\">not encoded</span></p>\n");
     out.push_str("<div class=\"columns\"><div>\n");
     // The sentences each block quotes.
     let mut quotes: Vec<Vec<usize>> = vec![Vec::new(); blocks.len()];
-    match result.coverage.first() {
+    match analysis.coverage().first() {
         None => out.push_str("<p>The policy names no source text.</p>\n"),
         Some(coverage) => {
             let _ = writeln!(out, "<h3>{}</h3>", escape(&coverage.scope()));

@@ -211,6 +211,12 @@ impl Analysis {
             })
     }
 
+    /// The syntax tree of `file`, if it parsed (what every analysis reads,
+    /// so nothing parses a file again).
+    pub(crate) fn ast(&self, file: FileId) -> Option<&charter_grammar::ast::File> {
+        self.inner.cell.borrow_owner().parsed.ast(file)
+    }
+
     /// The outline of `file` (clause blocks with what they hold, parties,
     /// rules, tests, meeting kinds; a history's meetings), from the parse
     /// the analysis holds; empty for a file that did not parse.
@@ -630,6 +636,117 @@ impl Program {
             Backend::Interpreter => Err(None),
             Backend::Native => native().map(|t| (t, Backend::Native)).map_err(Some),
         }
+    }
+}
+
+/// Why the audit could not be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReportError {
+    /// The horizon is further from the policy's adoption than a report looks.
+    #[error("the horizon {until} is more than {years} years after the policy's adoption")]
+    HorizonTooFar { until: ir::Day, years: i64 },
+    /// Evaluating the history raised an error.
+    #[error(transparent)]
+    Eval(#[from] EvalError),
+}
+
+/// The policy's own tests, run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestRun {
+    pub outcomes: Vec<charter_runtime::interp::TestOutcome>,
+    /// Under [`Backend::Native`]: the steps the interpreter ran, each with
+    /// why it is not native (every step, with why, when the policy could
+    /// not be compiled).
+    pub interpreted: Vec<String>,
+}
+
+/// What `charter build` writes: an object file for generic x86-64, the C
+/// header declaring its entry points, and a JSON manifest of them.
+#[derive(Debug, Clone)]
+pub struct ObjectFiles {
+    pub object: Vec<u8>,
+    pub header: String,
+    pub manifest: serde_json::Value,
+}
+
+impl Program {
+    /// The audit of the recorded history against the rules until `until`,
+    /// with the check's warnings as its last section when `lints`.
+    pub fn report(&self, until: ir::Day, lints: bool) -> Result<crate::report::Report, ReportError> {
+        if until > crate::report::max_horizon(self.bundle()) {
+            return Err(ReportError::HorizonTooFar {
+                until,
+                years: crate::report::MAX_HORIZON_YEARS,
+            });
+        }
+        let analysis = self.analysis();
+        let warnings: Vec<crate::report::Warnings<'_>> = if lints {
+            analysis
+                .files()
+                .iter()
+                .zip(analysis.diagnostics())
+                .map(|(source, diagnostics)| crate::report::Warnings {
+                    file: &source.name,
+                    text: &source.text,
+                    diagnostics,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(crate::report::build(
+            self.bundle(),
+            analysis.coverage().first(),
+            &warnings,
+            until,
+        )?)
+    }
+
+    /// The policy's HTML page (`charter doc`) showing `report`.
+    pub fn page(&self, report: &crate::report::Report) -> String {
+        crate::doc::page(self.analysis(), self.bundle(), report)
+    }
+
+    /// Runs every `test` block, on the program's backend.
+    pub fn run_tests(&self) -> TestRun {
+        let interpreted = || TestRun {
+            outcomes: self.interpreter().run_tests(),
+            interpreted: Vec::new(),
+        };
+        match self.backend {
+            Backend::Interpreter => interpreted(),
+            Backend::Native => match crate::codegen::run_tests(self.bundle(), self.tables()) {
+                Ok(native) => TestRun {
+                    outcomes: native.outcomes,
+                    interpreted: native.interpreted,
+                },
+                Err(e) => TestRun {
+                    interpreted: vec![format!("the policy could not be compiled: {e}")],
+                    ..interpreted()
+                },
+            },
+        }
+    }
+
+    /// What the tests reach, recorded by the interpreter running them.
+    pub fn test_coverage(&self) -> crate::coverage::TestCoverage {
+        let recording = self.interpreter().recording_coverage();
+        recording.run_tests();
+        let reached = recording.coverage().unwrap_or_default();
+        crate::coverage::report(self.bundle(), self.analysis(), &reached)
+    }
+
+    /// The object file, C header and manifest `charter build` writes.
+    pub fn object_files(&self) -> Result<ObjectFiles, String> {
+        use crate::codegen::{fold, object};
+        let bundle = self.bundle();
+        let folded = fold(bundle, self.tables()).map_err(|e| e.to_string())?;
+        let (bytes, rules) = object::object(&folded, bundle).map_err(|e| e.to_string())?;
+        Ok(ObjectFiles {
+            object: bytes,
+            header: object::header(bundle, &rules),
+            manifest: object::manifest(bundle, &rules),
+        })
     }
 }
 

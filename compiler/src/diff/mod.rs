@@ -25,7 +25,7 @@ use charter_runtime::{date, tables};
 use serde::Serialize;
 
 use crate::report::{self, Finding, Severity};
-use crate::{CheckResult, SourceFile, SourceKind};
+use crate::{Analysis, CheckResult, SourceFile, SourceKind};
 
 use decisions::{Cache, Class, Count, Problem, Role, RuleKey};
 
@@ -41,8 +41,8 @@ pub const MAX_RULE_ARGUMENTS: usize = 100_000;
 pub struct Input<'a> {
     /// How the side is named in the output (a path, or `REV:path`).
     pub label: String,
-    pub sources: &'a [SourceFile],
-    pub result: &'a CheckResult,
+    /// The side's files, checked (errors and all).
+    pub analysis: &'a Analysis,
 }
 
 /// Everything `charter diff` reports.
@@ -335,15 +335,15 @@ pub fn diff(old: &Input<'_>, new: &Input<'_>, until: Day) -> Diff {
     };
     // Every error of either side; of NEW's warnings, those OLD does not give.
     let old_warnings: BTreeSet<(String, String)> = old
-        .result
-        .diagnostics
+        .analysis
+        .diagnostics()
         .iter()
         .flatten()
         .filter(|d| !d.is_error())
         .map(|d| (d.code.to_string(), d.message.clone()))
         .collect();
     for (side, input) in [("old", old), ("new", new)] {
-        for (source, diagnostics) in input.sources.iter().zip(&input.result.diagnostics) {
+        for (source, diagnostics) in input.analysis.files().iter().zip(input.analysis.diagnostics()) {
             let shown = diagnostics.iter().filter(|d| {
                 d.is_error() || (side == "new" && !old_warnings.contains(&(d.code.to_string(), d.message.clone())))
             });
@@ -355,10 +355,10 @@ pub fn diff(old: &Input<'_>, new: &Input<'_>, until: Day) -> Diff {
             }
         }
     }
-    let locator = Locator::new(old.sources, new.sources);
+    let locator = Locator::new(old.analysis, new.analysis);
     out.text = text_changes(old, new, &locator);
-    let errors = old.result.errors() + new.result.errors();
-    let (Some(old_bundle), Some(new_bundle)) = (single(old.result), single(new.result)) else {
+    let errors = old.analysis.errors() + new.analysis.errors();
+    let (Some(old_bundle), Some(new_bundle)) = (single(old.analysis.result()), single(new.analysis.result())) else {
         out.summary = summarize(&out, errors.max(1));
         if errors == 0 {
             out.notes
@@ -401,7 +401,7 @@ fn single(result: &CheckResult) -> Option<&ir::Bundle> {
 }
 
 fn checked<'a>(input: &'a Input<'a>, bundle: &'a ir::Bundle, until: Day) -> Checked<'a> {
-    let report = report::build(bundle, input.result.coverage.first(), &[], until).ok();
+    let report = report::build(bundle, input.analysis.coverage().first(), &[], until).ok();
     Checked {
         input,
         bundle,
@@ -532,16 +532,17 @@ fn first_line(text: &str, span: ast::Span) -> String {
 /// A parsed Charter file of one side.
 struct Parsed<'a> {
     source: &'a SourceFile,
-    file: ast::File,
+    file: &'a ast::File,
 }
 
-fn parse_all(sources: &[SourceFile]) -> Vec<Option<Parsed<'_>>> {
-    sources
+/// Every Charter file of a side that parsed, as the analysis holds it.
+fn parse_all(analysis: &Analysis) -> Vec<Option<Parsed<'_>>> {
+    analysis
+        .files()
         .iter()
-        .map(|source| match source.kind {
-            SourceKind::Charter => charter_grammar::parse(&source.text)
-                .file
-                .map(|file| Parsed { source, file }),
+        .enumerate()
+        .map(|(id, source)| match source.kind {
+            SourceKind::Charter => analysis.ast(id).map(|file| Parsed { source, file }),
             SourceKind::LegalText => None,
         })
         .collect()
@@ -697,7 +698,7 @@ struct Locator<'a> {
 }
 
 impl<'a> Locator<'a> {
-    fn new(old: &'a [SourceFile], new: &'a [SourceFile]) -> Locator<'a> {
+    fn new(old: &'a Analysis, new: &'a Analysis) -> Locator<'a> {
         let old_entries = entries(&parse_all(old));
         let old_bodies: BTreeSet<(String, String)> = old_entries
             .iter()
@@ -712,7 +713,7 @@ impl<'a> Locator<'a> {
             })
             .collect();
         Locator {
-            indexes: new.iter().map(|s| Some(LineIndex::new(&s.text))).collect(),
+            indexes: new.files().iter().map(|s| Some(LineIndex::new(&s.text))).collect(),
             new: parsed,
             blocks,
         }
@@ -812,7 +813,7 @@ fn by_key<'e>(list: impl IntoIterator<Item = &'e Entry>) -> BTreeMap<String, &'e
 }
 
 fn text_changes(old: &Input<'_>, new: &Input<'_>, locator: &Locator<'_>) -> Vec<TextChange> {
-    let old_parsed = parse_all(old.sources);
+    let old_parsed = parse_all(old.analysis);
     let old_entries = entries(&old_parsed);
     let new_entries: Vec<&Entry> = locator.blocks.iter().map(|(e, _)| e).collect();
     let before = by_key(old_entries.iter());
@@ -875,13 +876,13 @@ fn text_changes(old: &Input<'_>, new: &Input<'_>, locator: &Locator<'_>) -> Vec<
         parsed
             .iter()
             .flatten()
-            .map(|p| (role(&p.file), (p.source.text.clone(), normalized(&p.file.kind))))
+            .map(|p| (role(p.file), (p.source.text.clone(), normalized(&p.file.kind))))
             .collect()
     };
     let old_roles = roles(&old_parsed);
     for (file, p) in locator.new.iter().enumerate() {
         let Some(p) = p else { continue };
-        let role = role(&p.file);
+        let role = role(p.file);
         if let Some((text, body)) = old_roles.get(&role) {
             if *text != p.source.text && *body == normalized(&p.file.kind) {
                 out.push(TextChange {
@@ -905,7 +906,7 @@ fn text_changes(old: &Input<'_>, new: &Input<'_>, locator: &Locator<'_>) -> Vec<
             .map(|c| c.sentences.iter().map(|s| (s.clause.clone(), s.text.clone())).collect())
             .unwrap_or_default()
     };
-    let (was, is) = (sentences(old.result), sentences(new.result));
+    let (was, is) = (sentences(old.analysis.result()), sentences(new.analysis.result()));
     for (change, list, other) in [("added", &is, &was), ("removed", &was, &is)] {
         for (clause, text) in list.iter().filter(|s| !other.contains(s)) {
             out.push(TextChange {
@@ -945,7 +946,7 @@ fn procedure(old: &Checked<'_>, new: &Checked<'_>, locator: &Locator<'_>) -> Vec
                     .is_some_and(|p| matches!(&p.file.kind, FileKind::Amendment(a) if a.title.value == v.source))
             });
             let errors = file
-                .and_then(|f| new.input.result.diagnostics.get(f))
+                .and_then(|f| new.input.analysis.diagnostics().get(f))
                 .map(|ds| ds.iter().filter(|d| d.is_error()).map(|d| d.code.to_string()).collect())
                 .unwrap_or_default();
             Procedure {
