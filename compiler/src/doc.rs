@@ -181,7 +181,7 @@ pub fn page(analysis: &Analysis, bundle: &ir::Bundle, report: &Report) -> String
             .as_deref()
             .map_or_else(String::new, |r| format!("{} · ", escape(r))),
         escape(&report.policy.adopted),
-        escape(&report.until),
+        report.until,
         report.summary.violations,
         report.summary.advisories,
         report.summary.notes
@@ -190,7 +190,7 @@ pub fn page(analysis: &Analysis, bundle: &ir::Bundle, report: &Report) -> String
         "<nav><a href=\"#text\">Text and encoding</a> · <a href=\"#chair\">Chair</a> · <a href=\"#parties\">Parties</a> · <a href=\"#findings\">Findings</a></nav>\n",
     );
     text_section(&mut out, analysis);
-    let until = date::parse(&report.until).unwrap_or(bundle.adopted);
+    let until = report.until.0;
     let axis = Axis {
         from: bundle.adopted,
         to: until.max(bundle.adopted + 1),
@@ -291,9 +291,7 @@ fn chair_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis: &
     axis.ticks(out, 10.0, 80.0);
     out.push_str(r#"<text x="0" y="32">rules</text><text x="0" y="67">recorded</text>"#);
     for term in &report.chair {
-        let (Some(start), Some(end)) = (date::parse(&term.start), date::parse(&term.end)) else {
-            continue;
-        };
+        let (start, end) = (term.start.0, term.end.0);
         let (x1, x2) = (axis.x(start), axis.x(end));
         let who = if term.chairs.is_empty() {
             "vacant".to_string()
@@ -310,8 +308,8 @@ fn chair_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis: &
             r#"<rect class="{class}" x="{x1:.1}" y="20" width="{:.1}" height="20" data-chair="{}"><title>{} to {}: {}</title></rect>"#,
             (x2 - x1 - 1.0).max(1.0),
             escape(&who),
-            escape(&term.start),
-            escape(&term.end),
+            term.start,
+            term.end,
             escape(&who)
         );
         if x2 - x1 > 30.0 {
@@ -358,8 +356,8 @@ fn chair_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis: &
         let _ = writeln!(
             out,
             "<tr><td>{} to {}</td><td>{}</td><td{}>{}</td></tr>",
-            escape(&term.start),
-            escape(&term.end),
+            term.start,
+            term.end,
             escape(&if term.chairs.is_empty() {
                 "vacant".to_string()
             } else {
@@ -407,10 +405,9 @@ fn parties_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis:
             escape(&party.party)
         );
         for period in &party.periods {
-            let Some(from) = date::parse(&period.from) else {
-                continue;
-            };
-            let until = period.until.as_deref().and_then(date::parse).unwrap_or(axis.to);
+            let from = period.from.0;
+            // A period still open runs to the axis's end.
+            let until = period.until.map_or(axis.to, |u| u.0);
             let (x1, x2) = (axis.x(from), axis.x(until));
             let _ = write!(
                 out,
@@ -419,7 +416,7 @@ fn parties_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis:
                 (x2 - x1).max(1.0),
                 escape(&party.party),
                 escape(&period.status),
-                escape(&period.from)
+                period.from
             );
         }
         let Some(id) = bundle.parties.iter().position(|p| p.id == party.party) else {

@@ -17,7 +17,7 @@ use crate::citations::{Coverage, CoverageState};
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub policy: PolicyInfo,
-    pub until: String,
+    pub until: date::IsoDay,
     pub versions: Vec<VersionRow>,
     pub chair: Vec<TermRow>,
     /// The chair in office as the history records it (elections and
@@ -185,14 +185,14 @@ pub struct PolicyInfo {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct VersionRow {
-    pub from: String,
+    pub from: date::IsoDay,
     pub source: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TermRow {
-    pub start: String,
-    pub end: String,
+    pub start: date::IsoDay,
+    pub end: date::IsoDay,
     /// The chair as the rules derive it; `None` when the chair is vacant.
     pub chair: Option<String>,
     /// Every chair in office in this term as the rules derive it: the
@@ -245,8 +245,8 @@ pub struct PartyTimeline {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Period {
-    pub from: String,
-    pub until: Option<String>,
+    pub from: date::IsoDay,
+    pub until: Option<date::IsoDay>,
     pub status: String,
 }
 
@@ -532,8 +532,8 @@ pub fn build(
                     && (*certain_from).max(t.start) < certain_until.min(t.end)
             });
         chair.push(TermRow {
-            start: date::format(t.start),
-            end: date::format(t.end),
+            start: date::IsoDay(t.start),
+            end: date::IsoDay(t.end),
             chair: t.chair.map(party),
             chairs: co_chairs.map_or_else(|| t.chair.into_iter().map(party).collect(), |p| parties(&p.parties)),
             recorded,
@@ -1664,12 +1664,12 @@ pub fn build(
             reference: bundle.reference.clone(),
             adopted: date::format(bundle.adopted),
         },
-        until: date::format(until),
+        until: date::IsoDay(until),
         versions: bundle
             .versions
             .iter()
             .map(|v| VersionRow {
-                from: date::format(v.from),
+                from: date::IsoDay(v.from),
                 source: v.source.clone(),
             })
             .collect(),
@@ -1821,8 +1821,8 @@ fn push_period(periods: &mut Vec<Period>, status: ir::Status, from: Day, until: 
         return;
     }
     periods.push(Period {
-        from: date::format(from),
-        until: until.map(date::format),
+        from: date::IsoDay(from),
+        until: until.map(date::IsoDay),
         status: status.name().to_string(),
     });
 }

@@ -88,3 +88,21 @@ mod tests {
         assert_eq!(format(LAST), "9999-12-31");
     }
 }
+
+/// A day as a report row holds it: compared and computed with as a day,
+/// printed and serialized as `YYYY-MM-DD`, so no reader parses a date
+/// back out of text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IsoDay(pub Day);
+
+impl std::fmt::Display for IsoDay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&format(self.0))
+    }
+}
+
+impl serde::Serialize for IsoDay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&format(self.0))
+    }
+}

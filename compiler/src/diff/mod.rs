@@ -1054,14 +1054,11 @@ fn chair_changes(old: &Checked<'_>, new: &Checked<'_>, locator: &Locator<'_>) ->
     };
     // The rules' terms.
     let terms = |r: &report::Report| -> Vec<(Day, Day, Vec<String>)> {
-        r.chair
-            .iter()
-            .filter_map(|t| Some((date::parse(&t.start)?, date::parse(&t.end)?, t.chairs.clone())))
-            .collect()
+        r.chair.iter().map(|t| (t.start.0, t.end.0, t.chairs.clone())).collect()
     };
     let (ta, tb) = (terms(a), terms(b));
     // Up to the horizon: both reports end with the term in force on it.
-    let horizon = date::parse(&a.until).unwrap_or(Day::MAX);
+    let horizon = a.until.0;
     let bounds: BTreeSet<Day> = ta
         .iter()
         .chain(&tb)
