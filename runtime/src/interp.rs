@@ -80,26 +80,23 @@ struct ConsensusFacts<'b> {
 }
 
 impl ConsensusFacts<'_> {
-    fn valid(&self) -> bool {
-        self.reservations.iter().all(|(_, allowed)| *allowed)
-            && self.rule_met()
-            && self.quorum.is_none_or(|(_, met)| met)
-    }
-
-    /// Those the rule counts a share of: those taking part, or all members.
-    fn base(&self) -> i64 {
-        if self.rule.of_all_members {
-            self.members
-        } else {
-            self.voting.len() as i64
+    /// Who counts, as the rule and quorum read them.
+    fn tally(&self) -> Tally {
+        Tally {
+            present: self.present.len() as i64,
+            voting: self.voting.len() as i64,
+            against: self.blocking.len() as i64,
+            members: self.members,
         }
     }
 
+    fn valid(&self) -> bool {
+        self.reservations.iter().all(|(_, allowed)| *allowed) && self.rule.decides(self.tally())
+    }
+
+    /// The rule alone, without the quorum (each is explained on its own).
     fn rule_met(&self) -> bool {
-        let against = self.blocking.len() as i64;
-        self.rule
-            .rule
-            .met(self.voting.len() as i64 - against, against, self.base())
+        crate::ir::decides(self.rule.rule, self.rule.of_all_members, None, self.tally())
     }
 }
 
@@ -535,14 +532,10 @@ impl<'b> Interpreter<'b> {
             .partition(|p| voting.binary_search(p).is_ok());
         let members = at_meeting.iter().map(|w| i64::from(w.count_ones())).sum::<i64>();
         let rule = version.rule_at(meeting.kind);
-        let quorum = rule.quorum.as_ref().map(|quorum| {
-            let have = present.len() as i64;
-            let met = match quorum {
-                Quorum::Count(n) => have >= *n,
-                Quorum::Ratio(a, b) => have.saturating_mul(*b) >= a.saturating_mul(members),
-            };
-            (quorum, met)
-        });
+        let quorum = rule
+            .quorum
+            .as_ref()
+            .map(|quorum| (quorum, quorum.met(present.len() as i64, members)));
         Some(ConsensusFacts {
             rule,
             reservations,

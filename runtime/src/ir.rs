@@ -423,6 +423,47 @@ pub enum Quorum {
     Ratio(i64, i64),
 }
 
+/// Who counts in one decision, as its rule and quorum read them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    /// Members present (the quorum counts them).
+    pub present: i64,
+    /// Those taking part: members present, and observers present where the
+    /// text lets them decide.
+    pub voting: i64,
+    /// Those taking part who object.
+    pub against: i64,
+    /// Every member of the meeting's body on its day.
+    pub members: i64,
+}
+
+impl Quorum {
+    /// Whether `present` members of `members` make the quorum.
+    pub fn met(&self, present: i64, members: i64) -> bool {
+        match *self {
+            Quorum::Count(n) => present >= n,
+            Quorum::Ratio(a, b) => present.saturating_mul(b) >= a.saturating_mul(members),
+        }
+    }
+}
+
+/// The one judgement of a decision that the interpreter, the tables, the
+/// diff and (as mask arithmetic) native code all implement: the rule met
+/// by those taking part (of every member where `of_all_members`), and the
+/// quorum, if any, met by the members present.
+pub fn decides(rule: DecisionRule, of_all_members: bool, quorum: Option<&Quorum>, tally: Tally) -> bool {
+    let base = if of_all_members { tally.members } else { tally.voting };
+    rule.met(tally.voting - tally.against, tally.against, base)
+        && quorum.is_none_or(|q| q.met(tally.present, tally.members))
+}
+
+impl Consensus {
+    /// Whether this rule, with its quorum, passes a decision so tallied.
+    pub fn decides(&self, tally: Tally) -> bool {
+        decides(self.rule, self.of_all_members, self.quorum.as_ref(), tally)
+    }
+}
+
 /// How a body decides (`decisions by ...`) and the quorum every rule
 /// needs. Only members vote or object: observers and invited parties never.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -643,20 +643,12 @@ fn is_valid(bundle: &Bundle, epochs: &Epochs, groups: &[GroupEpochs], decision: 
             insert(&mut against, *p);
         }
     }
-    let (present_count, voting_count, member_count, against) =
-        (count(&present), count(&voting), count(members), count(&against));
-    let consensus = version.rule_at(meeting.kind);
-    let base = if consensus.of_all_members {
-        member_count
-    } else {
-        voting_count
-    };
-    consensus.rule.met(voting_count - against, against, base)
-        && match consensus.quorum {
-            None => true,
-            Some(Quorum::Count(n)) => present_count >= n,
-            Some(Quorum::Ratio(a, b)) => present_count.saturating_mul(b) >= a.saturating_mul(member_count),
-        }
+    version.rule_at(meeting.kind).decides(Tally {
+        present: count(&present),
+        voting: count(&voting),
+        against: count(&against),
+        members: count(members),
+    })
 }
 
 /// Whether the observer rule in force admits parties of this kind (civil

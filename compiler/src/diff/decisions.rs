@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 
-use charter_runtime::ir::{DecisionRule, Quorum};
+use charter_runtime::ir::{DecisionRule, Quorum, Tally};
 use serde::Serialize;
 
 /// The largest number of count tuples one comparison enumerates (the
@@ -104,13 +104,17 @@ impl RuleKey {
         if !self.allowed {
             return false;
         }
-        let base = if self.of_all_members { members } else { voting };
-        let quorum = match self.quorum {
-            None => true,
-            Some((n, _)) if !self.quorum_ratio => present >= n,
-            Some((a, b)) => present.saturating_mul(b) >= a.saturating_mul(members),
+        let quorum = self.quorum.map(|(a, b)| match self.quorum_ratio {
+            true => Quorum::Ratio(a, b),
+            false => Quorum::Count(a),
+        });
+        let tally = Tally {
+            present,
+            voting,
+            against,
+            members,
         };
-        self.rule.rule().met(voting - against, against, base) && quorum
+        charter_runtime::ir::decides(self.rule.rule(), self.of_all_members, quorum.as_ref(), tally)
     }
 }
 
