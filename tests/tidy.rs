@@ -606,26 +606,32 @@ fn from_the_repository(words: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// The `charter` program (every subcommand and the language server) and the
-/// embedding example reach a policy only through the facade crate
-/// `charter`: the CLI's manifest names no stage crate, and no source of
-/// theirs names one.
+/// The `charter` program (every subcommand and the language server), the
+/// benchmark and the embedding example reach a policy only through the
+/// facade crate `charter`: their manifests name no stage crate, and no
+/// source of theirs names one.
 #[test]
-fn the_cli_reaches_policies_only_through_the_facade() {
+fn consumers_reach_policies_only_through_the_facade() {
     let stages = ["charter-compiler", "charter-grammar", "charter-runtime"];
-    let manifest = std::fs::read_to_string(repo_dir().join("cli/Cargo.toml")).expect("cli/Cargo.toml");
-    let named: Vec<&str> = stages
-        .iter()
-        .copied()
-        .filter(|stage| manifest.lines().any(|l| l.trim_start().starts_with(stage)))
-        .collect();
-    assert!(named.is_empty(), "cli/Cargo.toml depends on {named:?}");
-    assert!(manifest
-        .lines()
-        .any(|l| l.trim_start().starts_with("charter.workspace")));
+    for consumer in ["cli", "benches"] {
+        let manifest = std::fs::read_to_string(repo_dir().join(consumer).join("Cargo.toml")).expect("a manifest");
+        let named: Vec<&str> = stages
+            .iter()
+            .copied()
+            .filter(|stage| manifest.lines().any(|l| l.trim_start().starts_with(stage)))
+            .collect();
+        assert!(named.is_empty(), "{consumer}/Cargo.toml depends on {named:?}");
+        assert!(
+            manifest
+                .lines()
+                .any(|l| l.trim_start().starts_with("charter.workspace")),
+            "{consumer} depends on the facade"
+        );
+    }
     let mut found = Vec::new();
-    let mut files = sources(&["cli"]);
+    let mut files = sources(&["cli", "benches"]);
     files.push(repo_dir().join("examples/embed.rs"));
+    files.push(repo_dir().join("benches/benches/workloads.rs"));
     for path in files {
         let text = std::fs::read_to_string(&path).expect("readable");
         for (n, line) in text.lines().enumerate() {
@@ -634,5 +640,9 @@ fn the_cli_reaches_policies_only_through_the_facade() {
             }
         }
     }
-    assert!(found.is_empty(), "the CLI reaches a stage crate:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "a consumer reaches a stage crate:\n{}",
+        found.join("\n")
+    );
 }

@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::Instant;
 
-use charter_compiler::diff::decisions::{compare, Class, Problem, Role, RuleKey};
-use charter_compiler::diff::{diff, Diff, Input};
-use charter_compiler::SourceFile;
-use charter_runtime::{date, ir};
+use charter::diff::decisions::{compare, Class, Problem, Role, RuleKey};
+use charter::diff::{diff, Diff, Input};
+use charter::SourceFile;
+use charter::{date, ir};
 
 use crate::ensure;
 

@@ -11,9 +11,9 @@ use std::path::PathBuf;
 #[cfg(feature = "peers")]
 use std::str::FromStr;
 
-use charter_compiler::codegen::{Attendance, DecisionRecord};
-use charter_runtime::ir::{self, Day};
-use charter_runtime::{date, Interpreter};
+use charter::ir::{self, Day};
+use charter::native::{Attendance, DecisionRecord};
+use charter::{date, Interpreter};
 
 /// A small deterministic generator (xorshift64*), so every run times the
 /// same inputs.
@@ -83,7 +83,7 @@ impl Almaty {
     }
 
     /// The native code (`load` refuses a policy without it).
-    pub fn native(&self) -> Option<&charter_compiler::codegen::NativeCode> {
+    pub fn native(&self) -> Option<&charter::native::NativeCode> {
         self.program.native().ok().map(|jit| jit.native())
     }
 
@@ -172,8 +172,8 @@ pub fn meeting(d: Day) -> ir::Meeting {
 
 pub fn interp_chair(i: &Interpreter<'_>, d: Day) -> i32 {
     match i.term_at(d) {
-        Ok(Some(t)) => t.chair.map_or(charter_compiler::codegen::fold::NONE, |c| c as i32),
-        _ => charter_compiler::codegen::fold::NONE,
+        Ok(Some(t)) => t.chair.map_or(charter::native::NONE, |c| c as i32),
+        _ => charter::native::NONE,
     }
 }
 
@@ -205,14 +205,14 @@ impl Handwritten {
         let index = |id: &str| a.party_ids.iter().position(|p| p == id).map_or(-1, |i| i as i32);
         let order = ["KAZ", "KGZ", "TJK", "TUR", "AFG", "AZE"].map(index);
         let first_term = day("2013-08-31");
-        let two_years = charter_runtime::ir::Duration {
+        let two_years = charter::ir::Duration {
             amount: 2,
-            unit: charter_runtime::ir::Unit::Years,
+            unit: charter::ir::Unit::Years,
         };
         let mut term_starts = Vec::new();
         let mut term_chairs = Vec::new();
-        while let Some(start) = charter_runtime::date::add(first_term, two_years, term_starts.len() as i64) {
-            if start > charter_runtime::date::LAST {
+        while let Some(start) = charter::date::add(first_term, two_years, term_starts.len() as i64) {
+            if start > charter::date::LAST {
                 break;
             }
             term_chairs.push(order[term_starts.len() % order.len()]);
@@ -253,16 +253,13 @@ impl Handwritten {
     pub fn chair(&self, d: Day) -> i32 {
         let since = d - self.first_term;
         if since < 0 {
-            return charter_compiler::codegen::fold::NONE;
+            return charter::native::NONE;
         }
         let mut i = (since / 731) as usize;
         if self.term_starts.get(i + 1).is_some_and(|next| *next <= d) {
             i += 1;
         }
-        self.term_chairs
-            .get(i)
-            .copied()
-            .unwrap_or(charter_compiler::codegen::fold::NONE)
+        self.term_chairs.get(i).copied().unwrap_or(charter::native::NONE)
     }
 
     /// Two-year terms from 31 August 2013 in a fixed order of the six
@@ -270,7 +267,7 @@ impl Handwritten {
     #[inline]
     pub fn chair_calendar(&self, d: Day) -> i32 {
         if d < self.first_term {
-            return charter_compiler::codegen::fold::NONE;
+            return charter::native::NONE;
         }
         let (y, m, dd) = civil_from_days(d);
         let years = y - 2013 - i32::from((m, dd) < (8, 31));

@@ -17,9 +17,9 @@ mod diff;
 mod peers;
 mod scale;
 
+use charter::ir;
+use charter::native::{Attendance, DecisionRecord};
 use charter_bench::*;
-use charter_compiler::codegen::{Attendance, DecisionRecord};
-use charter_runtime::ir;
 
 /// Sample size for checking each engine against the interpreter.
 pub(crate) const CHECK_SAMPLE: usize = 10_000;
@@ -302,7 +302,7 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
             ir_times.push(start.elapsed());
             // The native half alone: checked IR and tables to native code.
             let start = Instant::now();
-            let jit = charter_compiler::codegen::Jit::compile(program.bundle(), program.tables());
+            let jit = charter::native::Jit::compile(program.bundle(), program.tables());
             compile_times.push(start.elapsed());
             black_box(jit.is_ok());
         }
@@ -336,9 +336,9 @@ fn w6(almaty: &Almaty, verify: bool) -> Result<BTreeMap<&'static str, f64>, Stri
     let facts: Vec<charter::Facts> = (0..64)
         .map(|i| {
             let host = &almaty.party_ids[rng.below(6) as usize];
-            let date = charter_runtime::date::format(rng.day_between(
-                charter_runtime::date::parse("2013-09-01").unwrap_or_default(),
-                charter_runtime::date::parse("2030-12-31").unwrap_or_default(),
+            let date = charter::date::format(rng.day_between(
+                charter::date::parse("2013-09-01").unwrap_or_default(),
+                charter::date::parse("2030-12-31").unwrap_or_default(),
             ));
             let json = serde_json::json!({ "m": { "kind": kinds[i % 2], "date": date, "host": host } });
             program.facts(&json).map_err(|e| e.to_string())
@@ -350,7 +350,7 @@ fn w6(almaty: &Almaty, verify: bool) -> Result<BTreeMap<&'static str, f64>, Stri
         .map_err(|d| format!("W6 query: {d:?}"))?;
     for f in &facts {
         let answer = prepared.eval(f).map_err(|e| e.to_string())?.value;
-        let args: Vec<charter_runtime::Value> = f.values().iter().map(|(_, v)| v.clone()).collect();
+        let args: Vec<charter::Value> = f.values().iter().map(|(_, v)| v.clone()).collect();
         for backend in [charter::Backend::Interpreter, charter::Backend::Native] {
             let called = program
                 .with_backend(backend)
@@ -403,7 +403,7 @@ fn w5(almaty: &Almaty) -> Result<(u64, f64), String> {
     let template = DecisionRecord {
         kind: kind(&almaty.decision_kinds, "ordinary"),
         meeting_kind: kind(&almaty.meeting_kinds, "senior_officials"),
-        date: charter_runtime::date::parse("2016-09-19").unwrap_or_default(),
+        date: charter::date::parse("2016-09-19").unwrap_or_default(),
         reserved: 0,
         present: 0,
         objections: 0,

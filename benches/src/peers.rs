@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::Instant;
 
+use charter::native::Attendance;
+use charter::{ir, Interpreter};
 use charter_bench::{meeting, Almaty, Cedar, Rego};
-use charter_compiler::codegen::Attendance;
-use charter_runtime::{ir, Interpreter};
 
 use crate::{ensure, per_item, Results, Sizes, CHECK_SAMPLE};
 

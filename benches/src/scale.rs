@@ -8,8 +8,7 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::Instant;
 
-use charter_compiler::embed::Compiled;
-use charter_runtime::{date, ir, Evaluator, Interpreter, Value};
+use charter::{date, ir, Evaluator, Value};
 
 use crate::{ensure, per_item};
 
@@ -19,7 +18,7 @@ pub const RECORDS: [usize; 3] = [10, 1_000, 10_000];
 /// A policy of `parties` states, members from days spread over two years
 /// (so membership changes often), with a two-year rotation, and a history
 /// of `records` meetings with a decision each.
-pub fn sources(parties: usize, records: usize) -> Vec<charter_compiler::SourceFile> {
+pub fn sources(parties: usize, records: usize) -> Vec<charter::SourceFile> {
     let mut policy = String::from("charter \"Scale\"\n  ref \"S/1\"\n  adopted 2013-06-05\n\n");
     for i in 0..parties {
         policy.push_str(&format!("state P{i:04} \"State {i}\" sort \"State {i:04}\"\n"));
@@ -54,14 +53,14 @@ pub fn sources(parties: usize, records: usize) -> Vec<charter_compiler::SourceFi
         ));
     }
     vec![
-        charter_compiler::SourceFile::charter("scale.charter", policy),
-        charter_compiler::SourceFile::charter("history.charter", history),
+        charter::SourceFile::charter("scale.charter", policy),
+        charter::SourceFile::charter("history.charter", history),
     ]
 }
 
 /// A legal text of `n` sentences under § 3 and a policy that quotes each
 /// (half covered by rules' blocks, half marked non-normative).
-pub fn cited(n: usize) -> Vec<charter_compiler::SourceFile> {
+pub fn cited(n: usize) -> Vec<charter::SourceFile> {
     let mut text = String::from("3. Rules\n");
     for k in 0..n {
         text.push_str(&format!("Sentence number {k} says what rule {k} requires.\n"));
@@ -75,8 +74,8 @@ pub fn cited(n: usize) -> Vec<charter_compiler::SourceFile> {
         ));
     }
     vec![
-        charter_compiler::SourceFile::charter("cited.charter", policy),
-        charter_compiler::SourceFile::legal_text("text.txt", text),
+        charter::SourceFile::charter("cited.charter", policy),
+        charter::SourceFile::legal_text("text.txt", text),
     ]
 }
 
@@ -85,9 +84,9 @@ pub fn cited(n: usize) -> Vec<charter_compiler::SourceFile> {
 pub fn citations(n: usize, verify: bool) -> Result<f64, String> {
     let sources = cited(n);
     let start = Instant::now();
-    let checked = charter_compiler::check(&sources);
+    let checked = charter::Analysis::new(sources);
     let took = ms(start);
-    let coverage = checked.coverage.first();
+    let coverage = checked.coverage().first();
     let counts = coverage.map(|c| c.counts());
     ensure(
         counts.is_some_and(|(covered, marked, missing)| covered + marked == n && missing == 0),
@@ -114,21 +113,17 @@ pub fn run(verify: bool) -> Result<BTreeMap<String, BTreeMap<&'static str, f64>>
         for records in RECORDS {
             let sources = sources(parties, records);
             let start = Instant::now();
-            let checked = charter_compiler::check(&sources);
-            let bundle = checked
-                .bundles
-                .into_iter()
-                .next()
+            let interpreted = charter::Analysis::new(sources)
+                .program()
                 .ok_or_else(|| format!("the scale policy ({parties} parties, {records} records) does not check"))?;
-            let interpreted = Compiled::interpreted(bundle.clone());
             let ready_interp = ms(start);
             let start = Instant::now();
-            let native = Compiled::new(bundle);
+            let native = interpreted.with_backend(charter::Backend::Native);
+            let jit = native
+                .native()
+                .map_err(|why| format!("no native code for {parties} parties: {why}"))?;
             let ready_native = ms(start) + ready_interp;
-            if !native.is_native() {
-                return Err(format!("no native code for {parties} parties"));
-            }
-            let interp = Interpreter::with_tables(interpreted.bundle(), interpreted.tables());
+            let interp = interpreted.interpreter();
             // Days from before adoption to the calendar's end.
             let first = date::parse("2010-01-01").unwrap_or_default();
             let days: Vec<i32> = (0..2_000)
@@ -158,7 +153,6 @@ pub fn run(verify: bool) -> Result<BTreeMap<String, BTreeMap<&'static str, f64>>
                 .iter()
                 .position(|r| r.name == "chaired_by_a_member")
                 .ok_or("the scale rule")?;
-            let jit = native.jit().ok_or("no native code")?;
             let meetings: Vec<Value> = days
                 .iter()
                 .map(|d| {

@@ -40,7 +40,16 @@ pub mod report {
 /// What an amendment changes, in the body's terms (`charter diff`;
 /// docs/diff.md): two analyses, compared.
 pub mod diff {
-    pub use charter_compiler::diff::{diff, render, Diff, Input};
+    pub use charter_compiler::diff::{decisions, diff, render, Diff, Input};
+}
+
+/// Native code's entry points for programs that ask many questions at once
+/// (the batch calls over columns of days, decisions and attendances), as
+/// `Program::native` compiles them; `NONE` is the "no party" / "no day"
+/// they answer with.
+pub mod native {
+    pub use charter_compiler::codegen::fold::NONE;
+    pub use charter_compiler::codegen::{Attendance, DecisionRecord, Jit, NativeCode};
 }
 
 /// What a policy's own tests reach (`charter test --coverage`):
@@ -80,7 +89,7 @@ pub use charter_runtime::facts::FactError;
 /// values a query takes.
 pub use charter_runtime::ir;
 pub use charter_runtime::ir::{Bundle, Day, PartyId};
-pub use charter_runtime::{date, EvalError, Evaluator, Explanation, QueryError, Value};
+pub use charter_runtime::{date, EvalError, Evaluator, Explanation, Interpreter, QueryError, Value};
 pub use files::FileError;
 
 /// One diagnostic with its places as a tool reads them: the file's name,

@@ -35,7 +35,6 @@ mod cycles;
 pub mod diagnostics;
 pub mod diff;
 pub mod doc;
-pub mod embed;
 pub mod format;
 pub mod hir;
 mod lints;

@@ -766,6 +766,25 @@ impl charter_runtime::Evaluator for Program {
     fn query(&self, name: &str, args: &[Value]) -> Result<Value, QueryError> {
         self.call(name, args).map(|a| a.value)
     }
+
+    fn chair(&self, day: ir::Day) -> Result<Option<ir::PartyId>, EvalError> {
+        match self.answer(|| self.native().map(|jit| jit.chair(day)).map_err(str::to_string)) {
+            Ok((chair, _)) => Ok(chair),
+            Err(_) => Ok(self.interpreter().term_at(day)?.and_then(|t| t.chair)),
+        }
+    }
+
+    fn valid(&self, decision: &ir::Decision) -> Result<bool, EvalError> {
+        let native = || {
+            let jit = self.native().map_err(str::to_string)?;
+            jit.valid(decision)
+                .ok_or_else(|| "the decision has no native record".to_string())
+        };
+        match self.answer(native) {
+            Ok((valid, _)) => Ok(valid),
+            Err(_) => Ok(self.interpreter().is_valid(decision)),
+        }
+    }
 }
 
 /// Named values a query reads (`--facts`), decoded against a program.
