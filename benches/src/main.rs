@@ -6,13 +6,15 @@
 //! W1 chair(d) for random dates 2013-2100; W2 valid(decision) for random
 //! decisions; W3 may_attend(p, meeting) for random pairs; W4 compile
 //! latency; W5 the exhaustive consensus space over 12 parties (2^24 cases);
-//! W6 a prepared user-rule query: preparing it, and evaluating it.
+//! W6 a prepared user-rule query: preparing it, and evaluating it; W7 the
+//! language server: diagnostics after an edit, and hover.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 mod diff;
+mod lsp;
 #[cfg(feature = "peers")]
 mod peers;
 mod scale;
@@ -84,7 +86,7 @@ fn main() {
     match run(&sizes).and_then(scaled) {
         Ok(_) if verify => {
             println!(
-                "verified: every engine agrees with the interpreter on {CHECK_SAMPLE} inputs of W1-W3, on W5's count, on every scale policy and on every diff workload"
+                "verified: every engine agrees with the interpreter on {CHECK_SAMPLE} inputs of W1-W3, on W5's count, on every scale policy and on every diff workload; W6's prepared query answers as the rule called by name; W7's language server (when built) reports and hovers as expected"
             );
         }
         Ok((results, scale)) => {
@@ -322,6 +324,13 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
 
     // ---------------------------------------------------------------- W6
     results.insert("W6", w6(&almaty, sizes.verify)?);
+
+    // ---------------------------------------------------------------- W7
+    if let Some(w7) = lsp::run(sizes.verify)? {
+        if !sizes.verify {
+            results.insert("W7", w7);
+        }
+    }
     Ok(results)
 }
 
