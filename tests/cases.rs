@@ -480,7 +480,7 @@ fn report_cases() {
             drawn.insert(finding["code"].as_str().expect("code").to_string());
         }
     }
-    let missing: Vec<String> = charter_compiler::report::FindingCode::all()
+    let missing: Vec<String> = charter_analyses::report::FindingCode::all()
         .into_iter()
         .filter(|code| !drawn.contains(code))
         .collect();
@@ -489,7 +489,7 @@ fn report_cases() {
         "finding codes with no case under tests/cases/report: {missing:?}"
     );
     let docs = std::fs::read_to_string(repo_dir().join("docs/findings.md")).expect("docs/findings.md");
-    let undocumented: Vec<String> = charter_compiler::report::FindingCode::all()
+    let undocumented: Vec<String> = charter_analyses::report::FindingCode::all()
         .into_iter()
         .filter(|code| !docs.contains(&format!("| `{code}` |")))
         .collect();
@@ -1460,7 +1460,7 @@ pub(crate) mod random_policies {
         /// and gives one layout whatever the layout it was given.
         #[test]
         fn formatting_keeps_the_meaning_and_is_canonical(policy in policy(), seed in 1u64..u64::MAX) {
-            use charter_compiler::format::format;
+            use charter_analyses::format::format;
             let texts = [policy.source(), policy.history()];
             let check = |texts: &[String]| {
                 let sources: Vec<_> = texts

@@ -197,11 +197,11 @@ fn exhaustive_decision_counts_agree_with_the_evaluator() {
                 charter_compiler::Analysis::new(new_sources),
             );
             assert_eq!(old_analysis.errors() + new_analysis.errors(), 0, "{before:?} {after:?}");
-            let input = |label: &str, analysis| charter_compiler::diff::Input {
+            let input = |label: &str, analysis| charter_analyses::diff::Input {
                 label: label.to_string(),
                 analysis,
             };
-            let diff = charter_compiler::diff::diff(
+            let diff = charter_analyses::diff::diff(
                 &input("old", &old_analysis),
                 &input("new", &new_analysis),
                 date::parse("2020-01-01").expect("date"),
@@ -311,7 +311,7 @@ fn exhaustive_decision_counts_agree_with_the_evaluator() {
     }
 }
 
-fn diff_of(old: &str, new: &str) -> charter_compiler::diff::Diff {
+fn diff_of(old: &str, new: &str) -> charter_analyses::diff::Diff {
     let (old_sources, new_sources) = (
         vec![charter_compiler::SourceFile::charter("old.charter", old)],
         vec![charter_compiler::SourceFile::charter("new.charter", new)],
@@ -327,11 +327,11 @@ fn diff_of(old: &str, new: &str) -> charter_compiler::diff::Diff {
         old_analysis.diagnostics(),
         new_analysis.diagnostics()
     );
-    let input = |label: &str, analysis| charter_compiler::diff::Input {
+    let input = |label: &str, analysis| charter_analyses::diff::Input {
         label: label.to_string(),
         analysis,
     };
-    charter_compiler::diff::diff(
+    charter_analyses::diff::diff(
         &input("old", &old_analysis),
         &input("new", &new_analysis),
         charter_runtime::date::parse("2020-01-01").expect("date"),

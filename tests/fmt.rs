@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use charter_compiler::format::{format, FormatError};
+use charter_analyses::format::{format, FormatError};
 use charter_tests::repo_dir;
 
 use crate::random_policies::disturbed;

@@ -31,16 +31,16 @@ pub mod citations {
 }
 
 /// The audit of a recorded history against the rules (`charter report`;
-/// docs/findings.md): [`Program::report`] makes one.
+/// docs/findings.md): [`audit`] makes one.
 pub mod report {
-    pub use charter_compiler::program::ReportError;
-    pub use charter_compiler::report::{render_text, Finding, FindingCode, Report, Severity, MAX_HORIZON_YEARS};
+    pub use charter_analyses::report::{render_text, Finding, FindingCode, Report, Severity, MAX_HORIZON_YEARS};
+    pub use charter_analyses::ReportError;
 }
 
 /// What an amendment changes, in the body's terms (`charter diff`;
 /// docs/diff.md): two analyses, compared.
 pub mod diff {
-    pub use charter_compiler::diff::{decisions, diff, render, Diff, Input};
+    pub use charter_analyses::diff::{decisions, diff, render, Diff, Input};
 }
 
 /// Native code's entry points for programs that ask many questions at once
@@ -48,14 +48,14 @@ pub mod diff {
 /// `Program::native` compiles them; `NONE` is the "no party" / "no day"
 /// they answer with.
 pub mod native {
-    pub use charter_compiler::codegen::fold::NONE;
-    pub use charter_compiler::codegen::{Attendance, DecisionRecord, Jit, NativeCode};
+    pub use charter_native::fold::NONE;
+    pub use charter_native::{Attendance, DecisionRecord, Jit, NativeCode};
 }
 
 /// What a policy's own tests reach (`charter test --coverage`):
-/// [`Program::test_coverage`] makes one.
+/// [`test_coverage`] makes one.
 pub mod coverage {
-    pub use charter_compiler::coverage::{render, TestCoverage};
+    pub use charter_analyses::coverage::{render, TestCoverage};
 }
 
 pub use charter_compiler::program::{ObjectFiles, TestRun};
@@ -66,7 +66,7 @@ pub use charter_runtime::interp::TestOutcome;
 /// Lays out a Charter file the one canonical way (`charter fmt`): only
 /// whitespace changes, and the result must parse to the same tree.
 pub fn format(text: &str) -> Result<String, FormatError> {
-    charter_compiler::format::format(text)
+    charter_analyses::format::format(text)
 }
 
 /// Diagnostics as the `charter` program renders them.
@@ -77,7 +77,8 @@ pub mod diagnostic {
 
 use std::path::Path;
 
-pub use charter_compiler::format::FormatError;
+pub use charter_analyses::format::FormatError;
+pub use charter_analyses::{audit, page, test_coverage};
 pub use charter_compiler::program::{Name, NameKind, PartyInfo, Symbol, SymbolKind};
 pub use charter_compiler::{
     Analysis, Answer, Backend, CheckResult, EvalFailure, Facts, Prepared, Program, SourceFile, SourceKind,

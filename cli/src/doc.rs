@@ -1,5 +1,5 @@
 //! `charter doc PATH -o DIR`: writes `DIR/index.html`, the policy's page
-//! for a committee (`Program::page`): the legal text beside the
+//! for a committee (`charter::page`): the legal text beside the
 //! encoding, the chair and membership timelines, the audit's findings.
 
 use std::path::PathBuf;
@@ -36,11 +36,11 @@ pub fn run(args: &DocArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::
         Ok(program) => program,
         Err(status) => return status,
     };
-    let report = match program.report(until, false) {
+    let report = match charter::audit(&program, until, false) {
         Ok(report) => report,
         Err(e) => return crate::report::report_failed(err, &e),
     };
-    let page = program.page(&report);
+    let page = charter::page(&program, &report);
     if let Err(error) = std::fs::create_dir_all(&args.output) {
         crate::print_error(
             err,

@@ -79,7 +79,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn std::io::Write, err: &mut dyn std::i
         Ok(program) => program,
         Err(status) => return status,
     };
-    let report = match program.report(until, true) {
+    let report = match charter::audit(&program, until, true) {
         Ok(report) => report,
         Err(e) => return report_failed(err, &e),
     };

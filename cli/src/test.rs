@@ -30,7 +30,7 @@ pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
         super::Backend::Jit => charter::Backend::Native,
     });
     // Coverage is what the interpreter reaches running the tests again.
-    let coverage = args.coverage.then(|| program.test_coverage());
+    let coverage = args.coverage.then(|| charter::test_coverage(&program));
     let run = program.run_tests();
     if let Some(why) = run.interpreted.first() {
         let _ = writeln!(

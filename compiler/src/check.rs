@@ -12,8 +12,8 @@ use charter_runtime::ir;
 use crate::diagnostics::InternalDiagnostic;
 use crate::package::{self, FileId, Sink, SourceFile};
 use crate::resolve::Env;
-use crate::threads::{halves, parallel};
 use crate::{amend, citations, cycles, hir, lints, lower, resolve, temporal, typeck, wellformed};
+use charter_runtime::threads::{halves, parallel};
 
 /// Diagnostics per file, in the order of the files given; within a file,
 /// in order of position. Plus the IR of every package that checked

@@ -28,33 +28,28 @@
 mod amend;
 pub mod check;
 pub mod citations;
-pub mod codegen;
 pub mod codes;
-pub mod coverage;
 mod cycles;
 pub mod diagnostics;
-pub mod diff;
-pub mod doc;
-pub mod format;
 pub mod hir;
 mod lints;
 mod lower;
 pub mod package;
 pub mod program;
 pub mod query;
-pub mod report;
 mod resolve;
 pub mod suggest;
 mod temporal;
-mod threads;
 mod typeck;
 mod types;
 mod wellformed;
 
+/// Native code (the `charter-native` crate), as the compiler's own stage.
+pub use charter_native as codegen;
+pub use charter_runtime::threads::set_parallel;
 pub use check::{check, CheckResult};
 pub use package::{SourceFile, SourceKind};
 pub use program::{Analysis, Answer, Backend, EvalFailure, Facts, Prepared, Program};
-pub use threads::set_parallel;
 
 /// A built-in query's signature as a drafter reads it (`chair(d: date):
 /// party`), for tools such as the language server; `None` for a name that

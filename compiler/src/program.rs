@@ -15,9 +15,9 @@ use crate::check::{analyze, with_parse, CheckResult, Checked, Kept, Parsed};
 use crate::codegen::{lang, CallError, Jit};
 use crate::package::{FileId, Sink, SourceFile};
 use crate::resolve::Env;
-use crate::threads::parallel;
 use crate::types::Type;
 use crate::{citations, hir};
+use charter_runtime::threads::parallel;
 
 /// The files and their parse: what the analysis borrows.
 struct Owner {
@@ -213,7 +213,7 @@ impl Analysis {
 
     /// The syntax tree of `file`, if it parsed (what every analysis reads,
     /// so nothing parses a file again).
-    pub(crate) fn ast(&self, file: FileId) -> Option<&charter_grammar::ast::File> {
+    pub fn ast(&self, file: FileId) -> Option<&charter_grammar::ast::File> {
         self.inner.cell.borrow_owner().parsed.ast(file)
     }
 
@@ -639,17 +639,6 @@ impl Program {
     }
 }
 
-/// Why the audit could not be made.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ReportError {
-    /// The horizon is further from the policy's adoption than a report looks.
-    #[error("the horizon {until} is more than {years} years after the policy's adoption")]
-    HorizonTooFar { until: ir::Day, years: i64 },
-    /// Evaluating the history raised an error.
-    #[error(transparent)]
-    Eval(#[from] EvalError),
-}
-
 /// The policy's own tests, run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestRun {
@@ -670,43 +659,6 @@ pub struct ObjectFiles {
 }
 
 impl Program {
-    /// The audit of the recorded history against the rules until `until`,
-    /// with the check's warnings as its last section when `lints`.
-    pub fn report(&self, until: ir::Day, lints: bool) -> Result<crate::report::Report, ReportError> {
-        if until > crate::report::max_horizon(self.bundle()) {
-            return Err(ReportError::HorizonTooFar {
-                until,
-                years: crate::report::MAX_HORIZON_YEARS,
-            });
-        }
-        let analysis = self.analysis();
-        let warnings: Vec<crate::report::Warnings<'_>> = if lints {
-            analysis
-                .files()
-                .iter()
-                .zip(analysis.diagnostics())
-                .map(|(source, diagnostics)| crate::report::Warnings {
-                    file: &source.name,
-                    text: &source.text,
-                    diagnostics,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        Ok(crate::report::build(
-            self.bundle(),
-            analysis.coverage().first(),
-            &warnings,
-            until,
-        )?)
-    }
-
-    /// The policy's HTML page (`charter doc`) showing `report`.
-    pub fn page(&self, report: &crate::report::Report) -> String {
-        crate::doc::page(self.analysis(), self.bundle(), report)
-    }
-
     /// Runs every `test` block, on the program's backend.
     pub fn run_tests(&self) -> TestRun {
         let interpreted = || TestRun {
@@ -726,14 +678,6 @@ impl Program {
                 },
             },
         }
-    }
-
-    /// What the tests reach, recorded by the interpreter running them.
-    pub fn test_coverage(&self) -> crate::coverage::TestCoverage {
-        let recording = self.interpreter().recording_coverage();
-        recording.run_tests();
-        let reached = recording.coverage().unwrap_or_default();
-        crate::coverage::report(self.bundle(), self.analysis(), &reached)
     }
 
     /// The object file, C header and manifest `charter build` writes.

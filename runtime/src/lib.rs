@@ -13,6 +13,7 @@ pub mod facts;
 pub mod interp;
 pub mod ir;
 pub mod tables;
+pub mod threads;
 pub mod value;
 
 pub use evaluator::{Evaluator, QueryError};

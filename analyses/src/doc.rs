@@ -15,9 +15,9 @@ use charter_grammar::ast::{FileKind, Item};
 use charter_runtime::date;
 use charter_runtime::ir::{self, Day};
 
-use crate::citations::fold;
 use crate::report::{Report, Severity};
-use crate::{Analysis, SourceKind};
+use charter_compiler::citations::fold;
+use charter_compiler::{Analysis, SourceKind};
 
 /// `text` with `&`, `<`, `>` and `"` escaped.
 pub fn escape(text: &str) -> String {
@@ -233,9 +233,9 @@ fn text_section(out: &mut String, analysis: &Analysis) {
                     }
                 }
                 let class = match sentence.state {
-                    crate::citations::CoverageState::Covered { .. } => "covered",
-                    crate::citations::CoverageState::Marked { .. } => "marked",
-                    crate::citations::CoverageState::NotCovered => "uncovered",
+                    charter_compiler::citations::CoverageState::Covered { .. } => "covered",
+                    charter_compiler::citations::CoverageState::Marked { .. } => "marked",
+                    charter_compiler::citations::CoverageState::NotCovered => "uncovered",
                 };
                 let links: Vec<String> = by
                     .iter()

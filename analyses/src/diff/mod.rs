@@ -25,7 +25,7 @@ use charter_runtime::{date, tables};
 use serde::Serialize;
 
 use crate::report::{self, Finding, Severity};
-use crate::{Analysis, CheckResult, SourceFile, SourceKind};
+use charter_compiler::{Analysis, CheckResult, SourceFile, SourceKind};
 
 use decisions::{Cache, Class, Count, Problem, Role, RuleKey};
 

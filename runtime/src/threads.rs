@@ -20,7 +20,7 @@ pub fn set_parallel(enabled: bool) {
 }
 
 /// Whether a second thread may run at the same time as this one.
-pub(crate) fn parallel() -> bool {
+pub fn parallel() -> bool {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     PARALLEL.load(Ordering::Relaxed)
         && *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)) > 1
@@ -29,7 +29,7 @@ pub(crate) fn parallel() -> bool {
 /// `items` in two halves of about equal weight, each item with its place
 /// in `items`: the heaviest first, each to the lighter half (the first
 /// half on a tie).
-pub(crate) fn halves<T>(items: Vec<T>, weight: impl Fn(&T) -> usize) -> [Vec<(usize, T)>; 2] {
+pub fn halves<T>(items: Vec<T>, weight: impl Fn(&T) -> usize) -> [Vec<(usize, T)>; 2] {
     let mut weighed: Vec<(usize, usize, T)> = items
         .into_iter()
         .enumerate()

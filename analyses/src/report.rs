@@ -12,7 +12,7 @@ use charter_runtime::{date, Interpreter};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-use crate::citations::{Coverage, CoverageState};
+use charter_compiler::citations::{Coverage, CoverageState};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {

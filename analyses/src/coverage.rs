@@ -15,7 +15,7 @@ use charter_runtime::interp::Coverage;
 use charter_runtime::ir::{self, Expr};
 use serde::Serialize;
 
-use crate::{Analysis, SourceKind};
+use charter_compiler::{Analysis, SourceKind};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TestCoverage {

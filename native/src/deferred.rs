@@ -59,13 +59,13 @@ impl<'m, M: Module> Deferred<'m, M> {
         let total: usize = pending.iter().map(|(_, f)| f.dfg.num_insts()).sum();
         let own = inner.isa();
         let isa = |id: FuncId| if optimize.contains(&id) { optimizing } else { own };
-        let codes = if total < PARALLEL_INSTRUCTIONS || !crate::threads::parallel() {
+        let codes = if total < PARALLEL_INSTRUCTIONS || !charter_runtime::threads::parallel() {
             pending
                 .into_iter()
                 .map(|(id, func)| compile(isa(id), id, func))
                 .collect::<ModuleResult<Vec<Code>>>()?
         } else {
-            let [here, there] = crate::threads::halves(pending, |(_, f)| f.dfg.num_insts());
+            let [here, there] = charter_runtime::threads::halves(pending, |(_, f)| f.dfg.num_insts());
             let run = |half: Vec<Numbered>| -> ModuleResult<Vec<(usize, Code)>> {
                 half.into_iter()
                     .map(|(i, (id, func))| compile(isa(id), id, func).map(|code| (i, code)))

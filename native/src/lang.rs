@@ -2182,7 +2182,7 @@ pub fn encode(value: &charter_runtime::Value, ty: NTy, layout: Layout, bundle: &
 }
 
 fn parties_of(layout: Layout, words: &[u64], count: usize) -> Vec<u32> {
-    crate::codegen::tables_parties(words.get(..layout.words).unwrap_or_default())
+    crate::tables_parties(words.get(..layout.words).unwrap_or_default())
         .filter(|p| (*p as usize) < count)
         .collect()
 }
