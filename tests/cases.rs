@@ -1549,7 +1549,7 @@ pub(crate) mod random_policies {
 /// policy and check case, made large enough to be split (a long comment
 /// added to its first file), with its files in both orders.
 mod threads {
-    use charter_compiler::check::check_threads;
+    use charter_compiler::check_threads;
     use charter_compiler::SourceFile;
     use charter_tests::{cases_dir, policy_sources, repo_dir};
 

@@ -705,3 +705,133 @@ fn crate_graph_is_as_drawn() {
         "the manifests (left) against ARCHITECTURE.md's crate graph (right)"
     );
 }
+
+/// The modules of each crate import one another one way: no file reaches,
+/// through `crate::` and `super::` paths, a file that reaches it back (the
+/// crate root, which declares and re-exports the modules, aside).
+#[test]
+fn no_import_cycle_between_modules() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut cycles = Vec::new();
+    for krate in [
+        "grammar", "compiler", "native", "analyses", "runtime", "charter", "cli", "benches",
+    ] {
+        let src = repo_dir().join(krate).join("src");
+        let files: Vec<PathBuf> = sources(&[krate]);
+        let rel = |p: &std::path::Path| {
+            p.strip_prefix(&src)
+                .map(|r| r.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default()
+        };
+        let roots = ["lib.rs", "main.rs"];
+        let known: BTreeSet<String> = files.iter().map(|p| rel(p)).collect();
+        // A module path (`a::b`) from `dir` as the file it names, if any.
+        let file_of = |dir: &str, segments: &[&str]| -> Option<String> {
+            for n in (1..=segments.len()).rev() {
+                let base = segments[..n].join("/");
+                let base = if dir.is_empty() { base } else { format!("{dir}/{base}") };
+                for candidate in [format!("{base}.rs"), format!("{base}/mod.rs")] {
+                    if known.contains(&candidate) {
+                        return Some(candidate);
+                    }
+                }
+            }
+            None
+        };
+        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for path in &files {
+            let me = rel(path);
+            if roots.contains(&me.as_str()) {
+                continue;
+            }
+            let text = std::fs::read_to_string(path).expect("readable");
+            // The directory `super::` names: a `mod.rs`'s parent's, or the file's own.
+            let own_dir = me.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+            let parent_dir = if me.ends_with("mod.rs") {
+                own_dir.rsplit_once('/').map_or("", |(d, _)| d).to_string()
+            } else {
+                own_dir.clone()
+            };
+            let code: String = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            for (prefix, dir) in [("crate::", ""), ("super::", parent_dir.as_str())] {
+                for (at, _) in code.match_indices(prefix) {
+                    for path in module_paths(&code[at + prefix.len()..]) {
+                        let segments: Vec<&str> = path.iter().map(String::as_str).collect();
+                        if let Some(target) = file_of(dir, &segments) {
+                            if target != me && !roots.contains(&target.as_str()) {
+                                edges.entry(me.clone()).or_default().insert(target);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Every pair of files that reach each other.
+        let reach = |from: &String| -> BTreeSet<String> {
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![from.clone()];
+            while let Some(f) = stack.pop() {
+                for next in edges.get(&f).into_iter().flatten() {
+                    if seen.insert(next.clone()) {
+                        stack.push(next.clone());
+                    }
+                }
+            }
+            seen
+        };
+        for a in edges.keys() {
+            for b in reach(a) {
+                if a < &b && reach(&b).contains(a) {
+                    cycles.push(format!("{krate}/src/{a} <-> {krate}/src/{b}"));
+                }
+            }
+        }
+    }
+    assert!(
+        cycles.is_empty(),
+        "modules that import each other:\n{}",
+        cycles.join("\n")
+    );
+}
+
+/// The module paths a `crate::`/`super::` path names from its text on:
+/// one (`a::b::C`), or one per item of a group (`{a, b::{C, D}}`).
+fn module_paths(rest: &str) -> Vec<Vec<String>> {
+    let ident = |t: &str| -> Vec<String> {
+        t.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .next()
+            .unwrap_or_default()
+            .split("::")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let Some(group) = rest.strip_prefix('{') else {
+        return vec![ident(rest)];
+    };
+    // The group's items at depth 0, up to its closing brace.
+    let (mut depth, mut item, mut items) = (0usize, String::new(), Vec::new());
+    for c in group.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => break,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(std::mem::take(&mut item));
+                continue;
+            }
+            _ => {}
+        }
+        item.push(c);
+    }
+    items.push(item);
+    items
+        .iter()
+        .map(|i| ident(i.trim()))
+        .filter(|p| !p.is_empty())
+        .collect()
+}

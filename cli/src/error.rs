@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::files::FileError;
+use charter::FileError;
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum CliError {

@@ -12,8 +12,8 @@ use charter_runtime::ir;
 use crate::diagnostics::InternalDiagnostic;
 use crate::package::{self, FileId, Sink, SourceFile};
 use crate::resolve::Env;
-use crate::{amend, citations, cycles, hir, lints, lower, resolve, temporal, typeck, wellformed};
-use charter_runtime::threads::{halves, parallel};
+use crate::{amend, citations, cycles, hir, lints, resolve, temporal, typeck, wellformed};
+use charter_runtime::threads::halves;
 
 /// Diagnostics per file, in the order of the files given; within a file,
 /// in order of position. Plus the IR of every package that checked
@@ -54,19 +54,6 @@ impl CheckResult {
     pub fn warnings(&self) -> usize {
         self.diagnostics.iter().flatten().filter(|d| !d.is_error()).count()
     }
-}
-
-/// Checks a set of files together: a history or amendment is checked
-/// against the policy it names, which must be among `files`. To keep the
-/// checked packages and ask them questions, see [`crate::Analysis`].
-pub fn check(files: &[SourceFile]) -> CheckResult {
-    check_threads(files, parallel())
-}
-
-/// [`check`] on one thread, or on two where the files are large enough to
-/// gain from it (whatever [`crate::set_parallel`] says): the answer is the same.
-pub fn check_threads(files: &[SourceFile], two: bool) -> CheckResult {
-    with_parse(files, two, |parsed, helper| analyze(files, &parsed, helper).0)
 }
 
 /// Runs a whole check with the helper thread where one pays, and hands the
@@ -141,10 +128,14 @@ fn parse(files: &[SourceFile], helper: Option<&Helper<'_>>) -> Parsed {
 }
 
 /// The check after parsing, with a second thread (`helper`) where one pays.
+/// `lower` turns each package that checks into its IR (the lowering stage,
+/// which reads what this stage makes: handed in, so the two import each
+/// other neither way round).
 pub(crate) fn analyze<'a>(
     files: &[SourceFile],
     parsed: &'a Parsed,
     helper: Option<&Helper<'_>>,
+    lower: impl Fn(&Checked) -> ir::Bundle,
 ) -> (CheckResult, Vec<Kept<'a>>) {
     let mut sink = Sink {
         diagnostics: parsed.sink.diagnostics.clone(),
@@ -190,7 +181,7 @@ pub(crate) fn analyze<'a>(
         // discards the bundle and the amendments' check below).
         let lowered = hir.filter(|_| sink.error_count() == errors_before).map(|hir| {
             let checked = Checked { hir, typed };
-            let bundle = lower::lower(&checked);
+            let bundle = lower(&checked);
             let mut amended = Sink::default();
             amend::check(checked.hir(), &bundle, &mut amended);
             (checked, bundle, amended)

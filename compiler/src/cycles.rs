@@ -11,9 +11,7 @@ use crate::diagnostics::CycleDiagnostic;
 use crate::package::Sink;
 use crate::typeck::CallEdge;
 
-/// The longest chain of rule calls a policy may have, counting the rule
-/// first called (a rule that calls no rule is a chain of 1).
-pub const MAX_CALL_DEPTH: usize = 32;
+pub use crate::limits::MAX_CALL_DEPTH;
 
 /// Where a rule stands in the depth-first walk.
 #[derive(Clone, Copy, PartialEq, Eq)]

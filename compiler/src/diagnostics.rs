@@ -11,8 +11,7 @@
 use charter_grammar::ast::Span;
 use charter_grammar::{codes_of, CodeInfo};
 
-use crate::cycles::MAX_CALL_DEPTH;
-use crate::wellformed::MAX_DURATION_YEARS;
+use crate::limits::{MAX_CALL_DEPTH, MAX_DURATION_YEARS};
 
 /// The diagnostics of grouping files into packages (one policy with its
 /// amendments and histories).

@@ -32,6 +32,7 @@ pub mod codes;
 mod cycles;
 pub mod diagnostics;
 pub mod hir;
+mod limits;
 mod lints;
 mod lower;
 pub mod package;
@@ -47,9 +48,24 @@ mod wellformed;
 /// Native code (the `charter-native` crate), as the compiler's own stage.
 pub use charter_native as codegen;
 pub use charter_runtime::threads::set_parallel;
-pub use check::{check, CheckResult};
+pub use check::CheckResult;
 pub use package::{SourceFile, SourceKind};
 pub use program::{Analysis, Answer, Backend, EvalFailure, Facts, Prepared, Program};
+
+/// Checks a set of files together: a history or amendment is checked
+/// against the policy it names, which must be among `files`. To keep the
+/// checked packages and ask them questions, see [`Analysis`].
+pub fn check(files: &[SourceFile]) -> CheckResult {
+    check_threads(files, charter_runtime::threads::parallel())
+}
+
+/// [`check()`] on one thread, or on two where the files are large enough to
+/// gain from it (whatever [`set_parallel`] says): the answer is the same.
+pub fn check_threads(files: &[SourceFile], two: bool) -> CheckResult {
+    check::with_parse(files, two, |parsed, helper| {
+        check::analyze(files, &parsed, helper, lower::lower).0
+    })
+}
 
 /// A built-in query's signature as a drafter reads it (`chair(d: date):
 /// party`), for tools such as the language server; `None` for a name that

@@ -102,7 +102,7 @@ impl Analysis {
         with_parse(&shared, parallel(), |parsed, helper| {
             let mut result = None;
             let cell = Cell::new(Owner { files, parsed }, |owner| {
-                let (checked, kept) = analyze(&owner.files, &owner.parsed, helper);
+                let (checked, kept) = analyze(&owner.files, &owner.parsed, helper, crate::lower::lower);
                 result = Some(checked);
                 kept
             });

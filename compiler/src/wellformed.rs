@@ -282,8 +282,7 @@ fn positive(file: FileId, duration: &DurationLit, what: &'static str, sink: &mut
 /// are real; a rotation every few days is not, and would make the term
 /// table too long to walk).
 pub const MIN_TERM_DAYS: i64 = 28;
-/// The longest term, cadence or period: a century.
-pub const MAX_DURATION_YEARS: i64 = 100;
+pub use crate::limits::MAX_DURATION_YEARS;
 
 /// Approximate length in days, enough to compare with the limits.
 fn approx_days(duration: &DurationLit) -> i64 {

@@ -4,8 +4,6 @@
 //! pest runs, with a diagnostic instead of a stack overflow.
 
 use crate::ast::Span;
-use crate::diagnostic::Diagnostic;
-use crate::parse::ParseDiagnostic;
 
 /// The deepest nesting of brackets (`(`, `[`, `{`) plus the `if`s and
 /// quantifiers (`all`, `any`) of one expression that the parser accepts.
@@ -21,8 +19,8 @@ pub const MAX_EXPR_DEPTH: usize = 128;
 /// from the start of the statement: `rule`, `assert` and `test` start
 /// anew). A cheap over-estimate of the parser's recursion, taken on tokens
 /// with strings and comments skipped.
-pub fn check_nesting(source: &str) -> Option<Diagnostic> {
-    first_too_deep(source, MAX_NESTING).map(too_deep)
+pub fn check_nesting(source: &str) -> Option<Span> {
+    first_too_deep(source, MAX_NESTING)
 }
 
 /// Where `source` first nests deeper than `limit`, as [`check_nesting`]
@@ -101,10 +99,6 @@ fn first_too_deep(source: &str, limit: usize) -> Option<Span> {
     None
 }
 
-fn too_deep(span: Span) -> Diagnostic {
-    ParseDiagnostic::TooDeep { span }.into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,7 +108,7 @@ mod tests {
         let ok = format!("{}x{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
         assert!(check_nesting(&ok).is_none());
         let deep = format!("{}x{}", "(".repeat(MAX_NESTING + 1), ")".repeat(MAX_NESTING + 1));
-        let d = check_nesting(&deep).map(|d| d.span());
+        let d = check_nesting(&deep);
         assert_eq!(d, Some(Span::new(MAX_NESTING, MAX_NESTING + 1)));
     }
 

@@ -87,10 +87,10 @@ pub struct Parsed {
 
 /// Parses one Charter file (policy, amendment or history).
 pub fn parse(source: &str) -> Parsed {
-    if let Some(too_deep) = limits::check_nesting(source) {
+    if let Some(span) = limits::check_nesting(source) {
         return Parsed {
             file: None,
-            diagnostics: vec![too_deep],
+            diagnostics: vec![ParseDiagnostic::TooDeep { span }.into()],
         };
     }
     match CharterParser::parse(Rule::file, source) {
@@ -152,8 +152,8 @@ fn starts_with_charter(source: &str) -> bool {
 
 /// Parses a query: one expression, as given to `charter eval --query`.
 pub fn parse_query(source: &str) -> Result<Expr, Vec<Diagnostic>> {
-    if let Some(too_deep) = limits::check_nesting(source) {
-        return Err(vec![too_deep]);
+    if let Some(span) = limits::check_nesting(source) {
+        return Err(vec![ParseDiagnostic::TooDeep { span }.into()]);
     }
     match CharterParser::parse(Rule::query, source) {
         Ok(mut pairs) => {

@@ -312,15 +312,16 @@ fn bucket_index(starts: &[i32], end: i32) -> Option<Buckets> {
     Some(Buckets { shift, steps, last })
 }
 
-/// Emits every function into `module`: the built-in queries, then every
-/// rule that compiles natively and the `queries` (see [`super::lang`]).
-pub fn emit<M: Module>(
+/// Emits every function into `module`: the built-in queries, then hands
+/// the module and this emitter to `then`, which emits the rules and queries
+/// over the same tables (the caller passes the user-language stage, so the
+/// two import each other neither way round).
+pub(crate) fn emit<M: Module, T>(
     module: &mut M,
     folded: &Folded,
-    bundle: &charter_runtime::ir::Bundle,
     linkage: Linkage,
-    queries: &[super::lang::Query],
-) -> ModuleResult<(Functions, super::lang::Compiled)> {
+    then: impl FnOnce(&mut M, &Emitter<'_>) -> ModuleResult<T>,
+) -> ModuleResult<(Functions, T)> {
     let tables = write_tables(module, folded)?;
     let ptr = module.target_config().pointer_type();
     let sig = |params: &[types::Type], ret: Option<types::Type>, module: &M| {
@@ -468,8 +469,8 @@ pub fn emit<M: Module>(
             vec![]
         },
     )?;
-    let lang = super::lang::emit(module, &e, bundle, linkage, queries)?;
-    Ok((functions, lang))
+    let rest = then(module, &e)?;
+    Ok((functions, rest))
 }
 
 /// The `N` parameters of a function or block this module declared, or the

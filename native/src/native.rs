@@ -100,7 +100,10 @@ impl NativeCode {
         )]
         let emitted = {
             let mut deferred = Deferred::new(&mut module);
-            emit::emit(&mut deferred, folded, bundle, Linkage::Export, queries).and_then(|emitted| {
+            emit::emit(&mut deferred, folded, Linkage::Export, |m, e| {
+                lang::emit(m, e, bundle, Linkage::Export, queries)
+            })
+            .and_then(|emitted| {
                 let (functions, _) = &emitted;
                 let optimize = [functions.valid_sets, functions.may_attend, functions.may_attend_batch];
                 deferred.finish(&optimize, &*optimizing).map(|()| emitted)

@@ -27,8 +27,13 @@ pub fn object(folded: &Folded, bundle: &ir::Bundle) -> Result<(Vec<u8>, Rules), 
         .map_err(|e| err(&e))?;
     let builder = ObjectBuilder::new(isa, "charter_policy", default_libcall_names()).map_err(|e| err(&e))?;
     let mut module = ObjectModule::new(builder);
+    #[expect(
+        clippy::result_large_err,
+        reason = "ModuleError is cranelift's own error, returned at most once per compilation"
+    )]
+    let rules = |m: &mut ObjectModule, e: &emit::Emitter<'_>| lang::emit(m, e, bundle, Linkage::Export, &[]);
     let (_, language) =
-        emit::emit(&mut module, folded, bundle, Linkage::Export, &[]).map_err(|e| CodegenError(format!("{e:?}")))?;
+        emit::emit(&mut module, folded, Linkage::Export, rules).map_err(|e| CodegenError(format!("{e:?}")))?;
     let bytes = module.finish().emit().map_err(|e| err(&e))?;
     Ok((bytes, language.rules))
 }

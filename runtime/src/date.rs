@@ -10,7 +10,26 @@
 use jiff::civil::Date;
 use jiff::Span;
 
-use crate::ir::{Day, Duration, Unit};
+use serde::{Deserialize, Serialize};
+
+/// Days since 1970-01-01 (negative before).
+pub type Day = i32;
+
+/// A unit of a duration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Days,
+    Months,
+    Years,
+}
+
+/// A length of time: a number of days, months or years.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Duration {
+    pub amount: i64,
+    pub unit: Unit,
+}
 
 const EPOCH: Date = Date::constant(1970, 1, 1);
 

@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Days since 1970-01-01 (negative before).
-pub type Day = i32;
+/// The calendar's types, defined with the calendar (`date`).
+pub use crate::date::{Day, Duration, Unit};
 /// Dense index into `Bundle::parties`.
 pub type PartyId = u32;
 /// Index into `Bundle::meeting_kinds`.
@@ -319,20 +319,6 @@ pub enum Eligible {
     Parties(Vec<PartyId>),
     /// The members in a group on the day (`eligible council`).
     Group(GroupId),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Unit {
-    Days,
-    Months,
-    Years,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Duration {
-    pub amount: i64,
-    pub unit: Unit,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
