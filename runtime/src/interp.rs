@@ -425,21 +425,10 @@ impl<'b> Interpreter<'b> {
 
     /// Whether a valid invitation decision invites `party` to `meeting`.
     fn invited_to(&self, party: PartyId, meeting: &Meeting) -> bool {
-        let Some(kind) = self.decision_kind("invitation") else {
-            return false;
-        };
-        self.bundle.history.decisions.iter().any(|record| {
-            let d = &record.decision;
-            let target = match &d.invited_to {
-                Some(id) => Some(id),
-                None => d.meeting.id.as_ref(),
-            };
-            d.kind == kind
-                && d.subjects.contains(&party)
-                && meeting.id.is_some()
-                && target == meeting.id.as_ref()
-                && self.is_valid(d)
-        })
+        meeting
+            .id
+            .as_deref()
+            .is_some_and(|id| self.tables().invited_to(party, id))
     }
 
     fn decision_kind(&self, name: &str) -> Option<DecisionKindId> {

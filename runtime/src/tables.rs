@@ -14,6 +14,8 @@
 //! party's standing is worked out from its own records at its own change
 //! days, and the epochs are one sweep over those changes.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::date;
@@ -254,6 +256,9 @@ pub struct Tables {
     /// Per recorded meeting (`history.meetings`), the parties a valid
     /// invitation invites to it; sorted.
     pub invited_to: Vec<Vec<PartyId>>,
+    /// Per meeting id a valid invitation names, the parties it invites;
+    /// sorted (a meeting given as a fact is invited to by its id).
+    pub invited_by_id: BTreeMap<String, Vec<PartyId>>,
     /// The hand-overs the rules' terms follow: those a valid recorded
     /// decision decided (an election, or `handover ... by meeting M
     /// decision D`), as (party, day), sorted by day. A hand-over recorded
@@ -414,7 +419,7 @@ impl Tables {
                 };
                 (epochs, valid_records)
             };
-        let invited_to = invitations(bundle, &valid_records);
+        let (invited_by_id, invited_to) = invitations(bundle, &valid_records);
         let mut invited: Vec<(Day, PartyId)> = bundle
             .history
             .meetings
@@ -457,6 +462,7 @@ impl Tables {
             valid_records,
             invited,
             invited_to,
+            invited_by_id,
             honoured,
             extended,
             recorded,
@@ -544,6 +550,13 @@ impl Tables {
             .map_or_else(|| self.status(party, day), |c| c.status)
     }
 
+    pub fn invited_to(&self, party: PartyId, meeting_id: &str) -> bool {
+        self.invited_by_id
+            .get(meeting_id)
+            .is_some_and(|parties| parties.binary_search(&party).is_ok())
+    }
+
+    /// Whether `party` is invited to a recorded meeting on `day`.
     pub fn invited_on(&self, party: PartyId, day: Day) -> bool {
         self.invited.binary_search(&(day, party)).is_ok()
     }
@@ -901,39 +914,44 @@ fn admissions(bundle: &Bundle, valid: &[bool]) -> Vec<Option<Day>> {
     admitted
 }
 
-/// Per recorded meeting, the parties a valid invitation invites to it
-/// (to that meeting's id); sorted.
-fn invitations(bundle: &Bundle, valid: &[bool]) -> Vec<Vec<PartyId>> {
-    let meetings = &bundle.history.meetings;
-    let mut out = vec![Vec::new(); meetings.len()];
-    let Some(kind) = decision_kind(bundle, "invitation") else {
-        return out;
-    };
-    let mut by_id: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
-    for (i, m) in meetings.iter().enumerate() {
-        if let Some(id) = &m.meeting.id {
-            by_id.entry(id.as_str()).or_default().push(i);
-        }
-    }
-    for (record, ok) in bundle.history.decisions.iter().zip(valid) {
-        let d = &record.decision;
-        if d.kind != kind || !ok {
-            continue;
-        }
-        let Some(target) = d.invited_to.as_ref().or(d.meeting.id.as_ref()) else {
-            continue;
-        };
-        for i in by_id.get(target.as_str()).into_iter().flatten() {
-            if let Some(list) = out.get_mut(*i) {
-                list.extend(d.subjects.iter().copied());
+/// The parties valid invitations invite, by the meeting id each names
+/// (the meeting it invites to, else the one it was decided at), and so per
+/// recorded meeting; sorted. The one place "invited to this meeting" is
+/// decided: the interpreter and native code both read it.
+fn invitations(bundle: &Bundle, valid: &[bool]) -> (BTreeMap<String, Vec<PartyId>>, Vec<Vec<PartyId>>) {
+    let mut by_id: BTreeMap<String, Vec<PartyId>> = BTreeMap::new();
+    if let Some(kind) = decision_kind(bundle, "invitation") {
+        for (record, ok) in bundle.history.decisions.iter().zip(valid) {
+            let d = &record.decision;
+            if d.kind != kind || !ok {
+                continue;
+            }
+            if let Some(target) = d.invited_to.as_ref().or(d.meeting.id.as_ref()) {
+                by_id
+                    .entry(target.clone())
+                    .or_default()
+                    .extend(d.subjects.iter().copied());
             }
         }
     }
-    for list in &mut out {
+    for list in by_id.values_mut() {
         list.sort_unstable();
         list.dedup();
     }
-    out
+    let per_meeting = bundle
+        .history
+        .meetings
+        .iter()
+        .map(|m| {
+            m.meeting
+                .id
+                .as_ref()
+                .and_then(|id| by_id.get(id))
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+    (by_id, per_meeting)
 }
 
 /// Why a party has its membership standing on a day: the facts an
