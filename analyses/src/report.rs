@@ -8,7 +8,7 @@
 use charter_grammar::diagnostic::line_column;
 use charter_grammar::Diagnostic;
 use charter_runtime::ir::{self, Day, Precision};
-use charter_runtime::{date, Interpreter};
+use charter_runtime::{date, EvalError, Interpreter};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -388,19 +388,146 @@ pub fn build(
 ) -> Result<Report, charter_runtime::EvalError> {
     // The audit explains every answer, which is the interpreter's work.
     let interp = Interpreter::new(bundle);
-    let party = |p: ir::PartyId| interp.party_name(p);
-    let parties = |list: &[ir::PartyId]| list.iter().map(|p| party(*p)).collect::<Vec<_>>();
-    // A bundle lowered by the checker names every kind it uses; one read
-    // from elsewhere may not, and then the report says so.
-    let kind = |k: u32, names: &[String]| {
-        names
-            .get(k as usize)
-            .cloned()
-            .unwrap_or_else(|| format!("(undeclared kind #{k})"))
+    let c = Audit {
+        bundle,
+        interp: &interp,
+        until,
     };
+    let tables = interp.tables();
+    let parties = |list: &[ir::PartyId]| list.iter().map(|p| interp.party_name(*p)).collect::<Vec<_>>();
     let events: Vec<&ir::Event> = bundle.history.events.iter().collect();
     let mut findings: Vec<Finding> = Vec::new();
-    let finding = |code: FindingCode, severity: Severity, day: Day, message: String| Finding {
+    let (offices, vacancies, recorded_chair) = recorded_office(&c);
+    let (terms, chair) = chair_terms(&c)?;
+    designation_findings(&c, &mut findings);
+    rotation_findings(&c, &offices, &vacancies, &mut findings);
+    let status = status_timelines(bundle, &interp, until);
+    let meetings = meeting_rows(&c, &mut findings)?;
+    cadence_findings(&c, &mut findings)?;
+    interim_findings(&c, &mut findings)?;
+    admission_findings(&c, &mut findings);
+    application_findings(&c, &mut findings);
+    decline_findings(&c, &terms, &mut findings);
+    status_change_findings(&c, &mut findings);
+    snapshot_findings(&c, &mut findings);
+
+    // Recorded compositions of groups: against the parties the text names,
+    // and against the seats the text gives the group.
+    findings.extend(composition_findings(bundle, tables, until, &finding, &parties));
+    duty_findings(&c, &mut findings);
+
+    let coverage = coverage.map(|c| {
+        let (covered, marked, not_covered) = c.counts();
+        let total = covered + marked + not_covered;
+        CoverageSummary {
+            source: c.source.clone(),
+            covers: c.covers.clone(),
+            scope: c.scope(),
+            covered,
+            marked,
+            not_covered,
+            percent: ((covered + marked) * 100).checked_div(total).unwrap_or(100),
+            uncovered: c
+                .sentences
+                .iter()
+                .filter(|s| s.state == CoverageState::NotCovered)
+                .map(|s| format!("§ {}: {}", s.clause, s.text))
+                .collect(),
+        }
+    });
+
+    let lints = warnings
+        .iter()
+        .flat_map(|w| {
+            w.diagnostics.iter().filter(|d| !d.is_error()).map(|d| LintRow {
+                code: d.code.to_string(),
+                file: w.file.to_string(),
+                line: line_column(w.text, d.span().start).0,
+                message: d.message.clone(),
+                help: d.help.clone(),
+            })
+        })
+        .collect();
+
+    // A finding that rests on a record whose content is inferred is
+    // possible, not certain.
+    for f in &mut findings {
+        if f.inferred.iter().any(|i| !i.date_only) {
+            f.certainty = Certainty::Possible;
+        }
+    }
+    let summary = Summary::of(&findings);
+    Ok(Report {
+        policy: PolicyInfo {
+            title: bundle.title.clone(),
+            reference: bundle.reference.clone(),
+            adopted: date::format(bundle.adopted),
+        },
+        until: date::IsoDay(until),
+        versions: bundle
+            .versions
+            .iter()
+            .map(|v| VersionRow {
+                from: date::IsoDay(v.from),
+                source: v.source.clone(),
+            })
+            .collect(),
+        chair,
+        recorded_chair,
+        status,
+        meetings,
+        findings,
+        events: events
+            .iter()
+            .filter(|e| e.day <= until)
+            .map(|e| EventRow {
+                date: date::format(e.day),
+                precision: e.provenance.precision,
+                when: e.provenance.precision.describe(e.day),
+                topic: e.topic.clone(),
+                text: e.text.clone(),
+                sources: e.provenance.sources.clone(),
+                inferred: e.provenance.inferred.clone(),
+            })
+            .collect(),
+        notes: bundle
+            .history
+            .notes
+            .iter()
+            .map(|n| NoteRow {
+                text: n.text.clone(),
+                sources: n.sources.clone(),
+                inferred: n.inferred.clone(),
+            })
+            .collect(),
+        coverage,
+        lints,
+        summary,
+    })
+}
+
+/// What every section of the audit reads: the policy, the interpreter that
+/// answers from its tables, and the horizon.
+struct Audit<'a> {
+    bundle: &'a ir::Bundle,
+    interp: &'a Interpreter<'a>,
+    until: Day,
+}
+
+/// A meeting or decision kind by its index. A bundle lowered by the checker
+/// names every kind it uses; one read from elsewhere may not, and then the
+/// report says so.
+fn kind_name(k: u32, names: &[String]) -> String {
+    names
+        .get(k as usize)
+        .cloned()
+        .unwrap_or_else(|| format!("(undeclared kind #{k})"))
+}
+
+/// A certain finding with its code, severity, day and message; the section
+/// that makes it fills in the rest.
+fn finding(code: FindingCode, severity: Severity, day: Day, message: String) -> Finding {
+    Finding {
         code: code.code(),
         severity,
         certainty: Certainty::Certain,
@@ -412,9 +539,15 @@ pub fn build(
         sources: Vec::new(),
         inferred: Vec::new(),
         message,
-    };
+    }
+}
 
+/// The recorded office: each taking of office by the horizon, in order,
+/// and the rows the report shows of it.
+fn recorded_office<'a>(c: &Audit<'a>) -> (Vec<&'a ir::Handover>, Vec<&'a ir::Vacancy>, Vec<OfficeRow>) {
+    let (bundle, until, interp) = (c.bundle, c.until, c.interp);
     let tables = interp.tables();
+    let party = |p: ir::PartyId| interp.party_name(p);
     // The recorded office: each taking of office by the horizon, in order.
     let mut offices: Vec<&ir::Handover> = bundle.history.handovers.iter().filter(|h| h.day <= until).collect();
     offices.sort_by_key(|h| h.day);
@@ -460,7 +593,16 @@ pub fn build(
             }
         })
         .collect();
+    (offices, vacancies, recorded_chair)
+}
 
+/// The terms the rules derive, each beside the chairs the history records
+/// in office during it.
+fn chair_terms(c: &Audit<'_>) -> Result<(Vec<charter_runtime::interp::Term>, Vec<TermRow>), EvalError> {
+    let (bundle, until, interp) = (c.bundle, c.until, c.interp);
+    let tables = interp.tables();
+    let party = |p: ir::PartyId| interp.party_name(p);
+    let parties = |list: &[ir::PartyId]| list.iter().map(|p| party(*p)).collect::<Vec<_>>();
     let mut chair = Vec::new();
     // One walk over the terms that start by the horizon, each beside the
     // chairs the history records in office during it.
@@ -542,6 +684,16 @@ pub fn build(
         });
     }
 
+    Ok((terms, chair))
+}
+
+/// Each recorded taking of office judged against the designation the text
+/// requires, where it requires one.
+fn designation_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
+    let (bundle, until, interp) = (c.bundle, c.until, c.interp);
+    let tables = interp.tables();
+    let party = |p: ir::PartyId| interp.party_name(p);
+    let kind = kind_name;
     // Each recorded taking of office judged against the designation the
     // text requires, where it requires one.
     if let Some(designation) = bundle.versions.iter().find_map(|v| v.designation.as_ref()) {
@@ -623,7 +775,19 @@ pub fn build(
             });
         }
     }
+}
 
+/// Each recorded taking of office judged against the rotation.
+fn rotation_findings(
+    c: &Audit<'_>,
+    offices: &[&ir::Handover],
+    vacancies: &[&ir::Vacancy],
+    findings: &mut Vec<Finding>,
+) {
+    let (bundle, until, interp) = (c.bundle, c.until, c.interp);
+    let tables = interp.tables();
+    let party = |p: ir::PartyId| interp.party_name(p);
+    let parties = |list: &[ir::PartyId]| list.iter().map(|p| party(*p)).collect::<Vec<_>>();
     // Each recorded taking of office judged against the rotation.
     if let Some(rotation) = bundle.versions.iter().find_map(|v| v.rotation.as_ref()) {
         let clause = rotation.cite.clause.clone();
@@ -823,9 +987,16 @@ pub fn build(
             }
         }
     }
+}
 
-    let status = status_timelines(bundle, &interp, until);
-
+/// Every recorded meeting and decision judged under the rules in force on
+/// its day.
+fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<MeetingRow>, EvalError> {
+    let (bundle, until, interp) = (c.bundle, c.until, c.interp);
+    let tables = interp.tables();
+    let party = |p: ir::PartyId| interp.party_name(p);
+    let parties = |list: &[ir::PartyId]| list.iter().map(|p| party(*p)).collect::<Vec<_>>();
+    let kind = kind_name;
     let mut meetings = Vec::new();
     let mut ordered: Vec<&ir::MeetingRecord> = bundle
         .history
@@ -1109,7 +1280,16 @@ pub fn build(
             decisions,
         });
     }
+    Ok(meetings)
+}
 
+/// Cadence: one finding per due day and kind; an obligation of each member
+/// names every member that missed it.
+fn cadence_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<(), EvalError> {
+    let (bundle, until, interp) = (c.bundle, c.until, c.interp);
+    let party = |p: ir::PartyId| interp.party_name(p);
+    let parties = |list: &[ir::PartyId]| list.iter().map(|p| party(*p)).collect::<Vec<_>>();
+    let kind = kind_name;
     // Cadence: one finding per due day and kind; an obligation of each
     // member names every member that missed it.
     let missed = interp.violations(bundle.adopted, until)?;
@@ -1190,7 +1370,13 @@ pub fn build(
             )
         });
     }
+    Ok(())
+}
 
+/// Interim arrangements past their period, under each version of the text.
+fn interim_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<(), EvalError> {
+    let (bundle, until, interp) = (c.bundle, c.until, c.interp);
+    let tables = interp.tables();
     for version in &bundle.versions {
         for arrangement in &version.interim {
             let ends =
@@ -1260,7 +1446,14 @@ pub fn build(
             });
         }
     }
+    Ok(())
+}
 
+/// Admissions the text conditions on a written application.
+fn admission_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
+    let (bundle, until, interp) = (c.bundle, c.until, c.interp);
+    let tables = interp.tables();
+    let party = |p: ir::PartyId| interp.party_name(p);
     // Admissions the text conditions on a written application.
     if let Some(kind) = bundle.decision_kinds.iter().position(|k| k == "admission") {
         for (record, ok) in bundle.history.decisions.iter().zip(&tables.valid_records) {
@@ -1311,7 +1504,14 @@ pub fn build(
             }
         }
     }
+}
 
+/// Applications: pending at the horizon, or decided with no valid decision
+/// behind the outcome.
+fn application_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
+    let (bundle, until, interp) = (c.bundle, c.until, c.interp);
+    let tables = interp.tables();
+    let party = |p: ir::PartyId| interp.party_name(p);
     // Applications: pending at the horizon, or decided with no valid
     // decision behind the outcome.
     for a in bundle.history.applications.iter().filter(|a| a.day <= until) {
@@ -1388,7 +1588,12 @@ pub fn build(
             ir::Outcome::Granted | ir::Outcome::Refused | ir::Outcome::Withdrawn => {}
         }
     }
+}
 
+/// Declines for a day on which no term starts have no effect: say so.
+fn decline_findings(c: &Audit<'_>, terms: &[charter_runtime::interp::Term], findings: &mut Vec<Finding>) {
+    let (bundle, until, interp) = (c.bundle, c.until, c.interp);
+    let party = |p: ir::PartyId| interp.party_name(p);
     // Declines for a day on which no term starts have no effect: say so.
     let starts: std::collections::BTreeSet<Day> = terms.iter().map(|t| t.start).collect();
     for (p, turn) in bundle.history.declines.iter().filter(|(_, turn)| *turn <= until) {
@@ -1420,7 +1625,13 @@ pub fn build(
             });
         }
     }
+}
 
+/// Changes of status recorded as facts, against the rules' status.
+fn status_change_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
+    let (bundle, until, interp) = (c.bundle, c.until, c.interp);
+    let tables = interp.tables();
+    let party = |p: ir::PartyId| interp.party_name(p);
     // Changes of status recorded as facts, against the rules' status.
     for change in bundle.history.status_changes.iter().filter(|c| c.day <= until) {
         let decided = tables.decided(change.decision);
@@ -1483,7 +1694,14 @@ pub fn build(
             )
         });
     }
+}
 
+/// What sources list, against the derivation.
+fn snapshot_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
+    let (bundle, until, interp) = (c.bundle, c.until, c.interp);
+    let tables = interp.tables();
+    let party = |p: ir::PartyId| interp.party_name(p);
+    let parties = |list: &[ir::PartyId]| list.iter().map(|p| party(*p)).collect::<Vec<_>>();
     // What sources list, against the derivation.
     for snapshot in bundle.history.snapshots.iter().filter(|s| s.day <= until) {
         let days = [snapshot.day, snapshot.precision.latest(snapshot.day).min(until)];
@@ -1573,11 +1791,14 @@ pub fn build(
             });
         }
     }
+}
 
-    // Recorded compositions of groups: against the parties the text names,
-    // and against the seats the text gives the group.
-    findings.extend(composition_findings(bundle, tables, until, &finding, &parties));
-
+/// Duties with no evidence: members at the horizon with no recorded
+/// designation for a role the text requires of each member.
+fn duty_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
+    let (bundle, until, interp) = (c.bundle, c.until, c.interp);
+    let party = |p: ir::PartyId| interp.party_name(p);
+    let parties = |list: &[ir::PartyId]| list.iter().map(|p| party(*p)).collect::<Vec<_>>();
     // Duties with no evidence: members at the horizon with no recorded
     // designation for a role the text requires of each member.
     if let Some(version) = interp.version_at(until) {
@@ -1616,95 +1837,6 @@ pub fn build(
             }
         }
     }
-
-    let coverage = coverage.map(|c| {
-        let (covered, marked, not_covered) = c.counts();
-        let total = covered + marked + not_covered;
-        CoverageSummary {
-            source: c.source.clone(),
-            covers: c.covers.clone(),
-            scope: c.scope(),
-            covered,
-            marked,
-            not_covered,
-            percent: ((covered + marked) * 100).checked_div(total).unwrap_or(100),
-            uncovered: c
-                .sentences
-                .iter()
-                .filter(|s| s.state == CoverageState::NotCovered)
-                .map(|s| format!("§ {}: {}", s.clause, s.text))
-                .collect(),
-        }
-    });
-
-    let lints = warnings
-        .iter()
-        .flat_map(|w| {
-            w.diagnostics.iter().filter(|d| !d.is_error()).map(|d| LintRow {
-                code: d.code.to_string(),
-                file: w.file.to_string(),
-                line: line_column(w.text, d.span().start).0,
-                message: d.message.clone(),
-                help: d.help.clone(),
-            })
-        })
-        .collect();
-
-    // A finding that rests on a record whose content is inferred is
-    // possible, not certain.
-    for f in &mut findings {
-        if f.inferred.iter().any(|i| !i.date_only) {
-            f.certainty = Certainty::Possible;
-        }
-    }
-    let summary = Summary::of(&findings);
-    Ok(Report {
-        policy: PolicyInfo {
-            title: bundle.title.clone(),
-            reference: bundle.reference.clone(),
-            adopted: date::format(bundle.adopted),
-        },
-        until: date::IsoDay(until),
-        versions: bundle
-            .versions
-            .iter()
-            .map(|v| VersionRow {
-                from: date::IsoDay(v.from),
-                source: v.source.clone(),
-            })
-            .collect(),
-        chair,
-        recorded_chair,
-        status,
-        meetings,
-        findings,
-        events: events
-            .iter()
-            .filter(|e| e.day <= until)
-            .map(|e| EventRow {
-                date: date::format(e.day),
-                precision: e.provenance.precision,
-                when: e.provenance.precision.describe(e.day),
-                topic: e.topic.clone(),
-                text: e.text.clone(),
-                sources: e.provenance.sources.clone(),
-                inferred: e.provenance.inferred.clone(),
-            })
-            .collect(),
-        notes: bundle
-            .history
-            .notes
-            .iter()
-            .map(|n| NoteRow {
-                text: n.text.clone(),
-                sources: n.sources.clone(),
-                inferred: n.inferred.clone(),
-            })
-            .collect(),
-        coverage,
-        lints,
-        summary,
-    })
 }
 
 /// The ids of the decisions recorded at a meeting.
