@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
-use charter_compiler::package::names_policy;
+use charter_compiler::names_policy;
 use charter_compiler::SourceFile;
 use charter_grammar::ast::FileKind;
 

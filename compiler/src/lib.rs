@@ -26,20 +26,20 @@
 //! programs embed.
 
 mod amend;
-pub mod check;
+mod check;
 pub mod citations;
 pub mod codes;
 mod cycles;
-pub mod diagnostics;
-pub mod hir;
+mod diagnostics;
+mod hir;
 mod limits;
 mod lints;
 mod lower;
-pub mod package;
+mod package;
 pub mod program;
-pub mod query;
+mod query;
 mod resolve;
-pub mod suggest;
+mod suggest;
 mod temporal;
 mod typeck;
 mod types;
@@ -49,7 +49,8 @@ mod wellformed;
 pub use charter_native as codegen;
 pub use charter_runtime::threads::set_parallel;
 pub use check::CheckResult;
-pub use package::{SourceFile, SourceKind};
+pub use package::{names_policy, SourceFile, SourceKind};
+pub use suggest::did_you_mean;
 pub use program::{Analysis, Answer, Backend, EvalFailure, Facts, Prepared, Program};
 
 /// Checks a set of files together: a history or amendment is checked
