@@ -93,7 +93,7 @@ impl Axis {
         let step = ((last - first) / 12).max(1);
         let mut year = first;
         while year <= last {
-            if let Some(day) = date::parse(&format!("{year:04}-01-01")) {
+            if let Some(day) = i16::try_from(year).ok().and_then(|y| date::from_ymd(y, 1, 1)) {
                 if day >= self.from {
                     let x = self.x(day);
                     let _ = write!(
@@ -109,7 +109,7 @@ impl Axis {
 }
 
 fn year_of(day: Day) -> i32 {
-    date::format(day).get(..4).and_then(|y| y.parse().ok()).unwrap_or(1970)
+    date::to_date(day).map_or(1970, |d| i32::from(d.year()))
 }
 
 fn status_class(status: &str) -> &'static str {
@@ -486,7 +486,7 @@ fn findings_section(out: &mut String, report: &Report) {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td><span class=\"{class}\">{class}</span> {}</td><td><code>{}</code></td><td>{}</td></tr>",
-            escape(&f.day),
+            f.day,
             escape(&f.message),
             escape(&f.code),
             escape(&f.sources.join("; "))

@@ -159,7 +159,7 @@ pub struct Finding {
     pub certainty: Certainty,
     /// The day the finding concerns: a due day, a meeting's day, the end of
     /// a period, the horizon.
-    pub day: String,
+    pub day: date::IsoDay,
     /// The clause of the text it rests on.
     pub clause: Option<String>,
     /// The parties it names (party codes).
@@ -254,12 +254,12 @@ pub struct Period {
 pub struct MeetingRow {
     pub id: String,
     pub kind: String,
-    pub date: String,
+    pub date: date::IsoDay,
     pub precision: Precision,
     /// The date as its source gives it (`no later than 2014-12-31`), with
     /// the last day of a meeting of several days.
     pub when: String,
-    pub last_day: Option<String>,
+    pub last_day: Option<date::IsoDay>,
     pub place: Option<String>,
     pub host: Option<String>,
     /// Whether the record says who was present; when it does not,
@@ -531,7 +531,7 @@ fn finding(code: FindingCode, severity: Severity, day: Day, message: String) -> 
         code: code.code(),
         severity,
         certainty: Certainty::Certain,
-        day: date::format(day),
+        day: date::IsoDay(day),
         clause: None,
         parties: Vec::new(),
         meeting: None,
@@ -1258,7 +1258,7 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
         meetings.push(MeetingRow {
             id: record.id.clone(),
             kind: kind(m.kind, &bundle.meeting_kinds),
-            date: when,
+            date: date::IsoDay(m.date),
             precision: record.provenance.precision,
             when: match record.last_day {
                 Some(last) => format!(
@@ -1268,7 +1268,7 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
                 ),
                 None => record.provenance.precision.describe(m.date),
             },
-            last_day: record.last_day.map(date::format),
+            last_day: record.last_day.map(date::IsoDay),
             place: record.place.clone(),
             host: m.host.map(party),
             attendance_known: record.attendance_known,
@@ -1551,12 +1551,12 @@ fn application_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
         );
         match a.outcome {
             ir::Outcome::Pending => findings.push(Finding {
-                day: date::format(until),
+                day: date::IsoDay(until),
                 message: format!("{asked}; no outcome is recorded by {}", date::format(until)),
                 ..base
             }),
             ir::Outcome::Granted | ir::Outcome::Refused if !outcome_known => findings.push(Finding {
-                day: date::format(until),
+                day: date::IsoDay(until),
                 message: format!("{asked}; its outcome comes after {}", date::format(until)),
                 ..base
             }),
@@ -1574,7 +1574,7 @@ fn application_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
                 findings.push(Finding {
                     code: FindingCode::ApplicationUndecided.code(),
                     severity: Severity::Advisory,
-                    day: date::format(a.decided_on.map_or(a.day, |(d, _)| d)),
+                    day: date::IsoDay(a.decided_on.map_or(a.day, |(d, _)| d)),
                     message: format!(
                         "{asked}; the history records it {}{}, with {by} behind it, but the text admits observers by decision",
                         a.outcome.word(),

@@ -58,9 +58,9 @@ pub mod coverage {
     pub use charter_analyses::coverage::{render, TestCoverage};
 }
 
+pub use charter_compiler::did_you_mean;
 pub use charter_compiler::program::{ObjectFiles, TestRun};
 pub use charter_compiler::set_parallel;
-pub use charter_compiler::did_you_mean;
 pub use charter_runtime::interp::TestOutcome;
 
 /// Lays out a Charter file the one canonical way (`charter fmt`): only

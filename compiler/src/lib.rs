@@ -50,8 +50,8 @@ pub use charter_native as codegen;
 pub use charter_runtime::threads::set_parallel;
 pub use check::CheckResult;
 pub use package::{names_policy, SourceFile, SourceKind};
-pub use suggest::did_you_mean;
 pub use program::{Analysis, Answer, Backend, EvalFailure, Facts, Prepared, Program};
+pub use suggest::did_you_mean;
 
 /// Checks a set of files together: a history or amendment is checked
 /// against the policy it names, which must be among `files`. To keep the

@@ -1796,7 +1796,7 @@ fn history_changes(old: &Checked<'_>, new: &Checked<'_>, locator: &Locator<'_>) 
         (
             f.code.clone(),
             f.severity,
-            f.day.clone(),
+            f.day,
             f.parties.clone(),
             f.meeting.clone(),
             f.decision.clone(),
