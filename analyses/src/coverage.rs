@@ -10,12 +10,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use charter_grammar::ast::{FileKind, Item};
+use charter_grammar::ast::Item;
 use charter_runtime::interp::Coverage;
 use charter_runtime::ir::{self, Expr};
 use serde::Serialize;
 
-use charter_compiler::{Analysis, SourceKind};
+use charter_compiler::Analysis;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TestCoverage {
@@ -112,18 +112,7 @@ fn branches(expr: &Expr, out: &mut Vec<(&'static str, usize)>) {
 fn rule_clauses(analysis: &Analysis) -> (BTreeMap<String, String>, Vec<String>) {
     let mut rules = BTreeMap::new();
     let mut clauses = Vec::new();
-    for (id, source) in analysis.files().iter().enumerate() {
-        if source.kind != SourceKind::Charter {
-            continue;
-        }
-        let Some(file) = analysis.ast(id) else {
-            continue;
-        };
-        let items: &[Item] = match &file.kind {
-            FileKind::Policy(p) => &p.items,
-            FileKind::Amendment(a) => &a.items,
-            FileKind::History(_) => continue,
-        };
+    for (_, items) in analysis.item_lists() {
         for item in items {
             let Item::Block(block) = item else { continue };
             // A block that states something or defines a rule (not one that

@@ -11,13 +11,13 @@
 
 use std::fmt::Write as _;
 
-use charter_grammar::ast::{FileKind, Item};
+use charter_grammar::ast::Item;
 use charter_runtime::date;
 use charter_runtime::ir::{self, Day};
 
 use crate::report::{Report, Severity};
 use charter_compiler::citations::fold;
-use charter_compiler::{Analysis, SourceKind};
+use charter_compiler::Analysis;
 
 /// `text` with `&`, `<`, `>` and `"` escaped.
 pub fn escape(text: &str) -> String {
@@ -38,18 +38,7 @@ struct Block {
 
 fn blocks(analysis: &Analysis) -> Vec<Block> {
     let mut out = Vec::new();
-    for (id, source) in analysis.files().iter().enumerate() {
-        if source.kind != SourceKind::Charter {
-            continue;
-        }
-        let Some(file) = analysis.ast(id) else {
-            continue;
-        };
-        let items: &[Item] = match &file.kind {
-            FileKind::Policy(p) => &p.items,
-            FileKind::Amendment(a) => &a.items,
-            FileKind::History(_) => continue,
-        };
+    for (source, items) in analysis.item_lists() {
         for item in items {
             if let Item::Block(b) = item {
                 let heading = match &b.label {

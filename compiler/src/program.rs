@@ -217,6 +217,21 @@ impl Analysis {
         self.inner.cell.borrow_owner().parsed.ast(file)
     }
 
+    /// The top-level items of every policy and amendment file that parsed,
+    /// each with its file, in file order (what the analyses that read the
+    /// text's blocks walk; histories have no items).
+    pub fn item_lists(&self) -> impl Iterator<Item = (&SourceFile, &[charter_grammar::ast::Item])> {
+        use charter_grammar::ast::FileKind;
+        self.files().iter().enumerate().filter_map(|(id, source)| {
+            let items: &[charter_grammar::ast::Item] = match &self.ast(id)?.kind {
+                FileKind::Policy(p) => &p.items,
+                FileKind::Amendment(a) => &a.items,
+                FileKind::History(_) => return None,
+            };
+            Some((source, items))
+        })
+    }
+
     /// The outline of `file` (clause blocks with what they hold, parties,
     /// rules, tests, meeting kinds; a history's meetings), from the parse
     /// the analysis holds; empty for a file that did not parse.
