@@ -1683,3 +1683,41 @@ fn a_program_answers_prepared_queries_from_threads_as_charter_eval_does() {
         assert_eq!(&answer.value.to_json(in_memory.bundle()), want, "{query} from memory");
     }
 }
+
+/// A policy with an error, given as files in memory, is refused with its
+/// diagnostics as values: code, severity, file, line and column of the
+/// primary label, its byte span, and the help.
+#[test]
+fn a_policy_with_errors_gives_typed_diagnostics() {
+    let sources = charter::files::policy_sources(std::path::Path::new(&path("policies/almaty"))).expect("reads");
+    let files: Vec<(String, String)> = sources
+        .into_iter()
+        .map(|f| {
+            let text = f.text.replacen("members KAZ, KGZ, TJK,", "members KAZ, KZG, TJK,", 1);
+            (f.name, text)
+        })
+        .collect();
+    let policy = files
+        .iter()
+        .find(|(name, _)| name.ends_with("modalities-2013.charter"))
+        .expect("the policy file")
+        .clone();
+    let Err(failed) = charter::from_files(files) else {
+        panic!("a misspelt party checks")
+    };
+    let errors: Vec<&charter::Diagnostic> = failed.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let d = errors[0];
+    assert_eq!(d.code, "charter::unknown-party");
+    assert_eq!(d.file, policy.0);
+    let at = policy.1.find("KZG").expect("the typo");
+    let line = policy.1[..at].matches('\n').count() + 1;
+    let column = at - policy.1[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+    assert_eq!((d.line, d.column), (line, column));
+    assert_eq!((d.labels[0].start, d.labels[0].end), (at, at + 3));
+    assert!(d.help.as_deref().is_some_and(|h| h.contains("KGZ")), "{:?}", d.help);
+    // The analysis is kept whole: its names answer while the error stands.
+    let kgz = failed.analysis.lookup(0, "KGZ").expect("KGZ is declared");
+    assert_eq!(kgz.kind, charter::NameKind::Party);
+    assert!(failed.analysis.program().is_none());
+}
