@@ -599,6 +599,34 @@ impl Server {
                 date::format(today),
             ));
         }
+        if let Some(m) = analysis.meeting(file, &word) {
+            let mut value = format!(
+                "**{}** — recorded `{}` meeting, {}",
+                m.name,
+                m.kind,
+                m.precision.describe(m.date)
+            );
+            if let Some(last) = m.last_day {
+                value.push_str(&format!(" until {}", date::format(last)));
+            }
+            if let Some(place) = &m.place {
+                value.push_str(&format!(", at {place}"));
+            }
+            if let Some(host) = &m.host {
+                value.push_str(&format!(", host {host}"));
+            }
+            value.push_str(&match &m.present {
+                Some(present) => format!("\n\npresent: {}", present.join(", ")),
+                None => "\n\nattendance not recorded".to_string(),
+            });
+            if !m.decisions.is_empty() {
+                value.push_str(&format!("\n\ndecisions: {}", m.decisions.join(", ")));
+            }
+            for source in &m.sources {
+                value.push_str(&format!("\n\n> {source}"));
+            }
+            return markdown(value);
+        }
         if analysis
             .lookup(file, &word)
             .is_some_and(|n| n.kind == charter::NameKind::Rule)

@@ -81,13 +81,15 @@ pub(crate) struct Parsed {
 }
 
 /// What the check keeps of one package: its name table (which borrows the
-/// parsed files) and, when it checked without error, its resolved tree and
-/// the place of its IR among the result's bundles.
+/// parsed files); when it checked without error, its resolved tree and the
+/// place of its IR among the result's bundles; when some part did not
+/// resolve, the parts that did.
 #[derive(Debug)]
 pub(crate) struct Kept<'a> {
     pub package: package::Package<'a>,
     pub env: Env<'a>,
     pub checked: Option<(Checked, usize)>,
+    pub partial: Option<hir::Partial>,
 }
 
 impl Parsed {
@@ -149,7 +151,10 @@ pub(crate) fn analyze<'a>(
         let errors_before = sink.error_count();
         let env = resolve::collect(&package, &mut sink);
         wellformed::check(&package, &mut sink);
-        let resolved = resolve::resolve(&package, &env, &mut sink);
+        let (resolved, partial) = match resolve::resolve(&package, &env, &mut sink) {
+            Ok(resolved) => (Some(resolved), None),
+            Err(partial) => (None, Some(partial)),
+        };
         // The quotes against the legal text need every name resolved, not
         // every type checked, and read nothing the other stages write: on
         // a second thread (where one is free) while the rest is checked
@@ -217,7 +222,12 @@ pub(crate) fn analyze<'a>(
                 }
             }
         }
-        kept.push(Kept { package, env, checked });
+        kept.push(Kept {
+            package,
+            env,
+            checked,
+            partial,
+        });
     }
     let mut diagnostics: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
     for d in sink.diagnostics {

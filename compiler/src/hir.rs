@@ -57,6 +57,16 @@ impl std::ops::Deref for Package {
     }
 }
 
+/// What resolved of a package some part of which did not: the recorded
+/// meetings (with their decisions) whose names all resolved; the records
+/// that did not are missing, each having reported its error. The checker's
+/// later stages never read it; the language server answers from it while
+/// the folder has errors.
+#[derive(Debug, Clone, Default)]
+pub struct Partial {
+    pub meetings: Vec<MeetingRecord>,
+}
+
 /// What resolution makes of a package's header, parties, statements, blocks
 /// and history: everything of the tree but the typed rules and tests. The
 /// temporal check, the lints and the citation check read this.

@@ -83,6 +83,22 @@ pub struct Name {
     pub span: Option<charter_grammar::ast::Span>,
 }
 
+/// A recorded meeting as the history gives it, names resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingInfo {
+    pub name: String,
+    pub kind: String,
+    pub date: ir::Day,
+    pub precision: ir::Precision,
+    pub last_day: Option<ir::Day>,
+    pub place: Option<String>,
+    pub host: Option<String>,
+    /// Who was present, when the record says (`None`: not recorded).
+    pub present: Option<Vec<String>>,
+    pub decisions: Vec<String>,
+    pub sources: Vec<String>,
+}
+
 /// A party as its declaration gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartyInfo {
@@ -186,6 +202,43 @@ impl Analysis {
                 id: id.to_string(),
                 names: party_names(party.decl),
             })
+        })
+    }
+
+    /// The recorded meeting `name` of the package of `file`: from its
+    /// resolved tree, or, while some other part has errors, from the parts
+    /// that resolved (`None` for a record that does not resolve itself).
+    pub fn meeting(&self, file: FileId, name: &str) -> Option<MeetingInfo> {
+        let kept = self.package_of(file)?;
+        let record = match (&kept.checked, &kept.partial) {
+            (Some((checked, _)), _) => checked.hir().meetings.iter().find(|m| m.name == name),
+            (None, Some(partial)) => partial.meetings.iter().find(|m| m.name == name),
+            (None, None) => None,
+        }?;
+        let env = &kept.env;
+        let party = |id: ir::PartyId| {
+            env.parties
+                .iter()
+                .find(|(_, p)| p.id == id)
+                .map_or_else(|| format!("#{id}"), |(name, _)| name.clone())
+        };
+        Some(MeetingInfo {
+            name: record.name.clone(),
+            kind: env
+                .meeting_kinds
+                .iter()
+                .find(|(_, k)| k.id == record.kind)
+                .map_or_else(String::new, |(name, _)| name.clone()),
+            date: record.date,
+            precision: record.precision,
+            last_day: record.last_day,
+            place: record.place.clone(),
+            host: record.host.map(party),
+            present: record
+                .attendance_known
+                .then(|| record.present.iter().map(|p| party(*p)).collect()),
+            decisions: record.decisions.iter().map(|d| d.name.clone()).collect(),
+            sources: record.sources.clone(),
         })
     }
 

@@ -664,7 +664,7 @@ fn source_text(s: &SourceRef) -> String {
 /// that names nothing. `None` if anything failed to resolve: then an error
 /// was reported here, or by `wellformed` for a date off the calendar or a
 /// missing adoption date.
-pub fn resolve(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) -> Option<hir::Resolved> {
+pub fn resolve(package: &Package<'_>, env: &Env<'_>, sink: &mut Sink) -> Result<hir::Resolved, hir::Partial> {
     let r = Resolver {
         env,
         sink,
@@ -752,7 +752,9 @@ fn inferred_text(marks: &[Inferred]) -> Option<ir::Inferred> {
 }
 
 impl Resolver<'_, '_, '_> {
-    fn package(mut self, package: &Package<'_>) -> Option<hir::Resolved> {
+    /// The package's resolved tree, or, where some part does not resolve,
+    /// the parts that do (each failing part reported an error).
+    fn package(mut self, package: &Package<'_>) -> Result<hir::Resolved, hir::Partial> {
         let header = &package.policy.header;
         let adopted = header.fields.iter().find_map(|f| match f {
             HeaderField::Adopted(d) => Some(day(d)),
@@ -838,50 +840,67 @@ impl Resolver<'_, '_, '_> {
             .enumerate()
             .filter_map(|(position, (file, record))| self.event(file, position, record))
             .collect();
-        Some(hir::Resolved {
-            policy_file: package.policy_file,
-            title: header.title.value.clone(),
-            title_span: header.title.span,
-            reference,
-            adopted: adopted??,
-            source,
-            headings: headings?,
-            covers,
-            blocks: blocks(package),
-            meeting_kinds: self.env.meeting_kinds.keys().cloned().collect(),
-            groups: self
-                .env
-                .groups
-                .iter()
-                .map(|(name, g)| hir::Group {
-                    name: name.clone(),
-                    title: g.title.clone().unwrap_or_else(|| name.clone()),
-                })
-                .collect(),
-            outside_kinds: records(package)
-                .into_iter()
-                .filter_map(|(file, record)| {
-                    let RecordKind::MeetingKind { id, name } = &record.kind else {
-                        return None;
-                    };
-                    self.env
-                        .meeting_kinds
-                        .get(&id.name)
-                        .filter(|k| k.decl.is_none() && k.def.file == file && k.def.span == id.span)
-                        .map(|k| ir::OutsideKind {
-                            kind: k.id,
-                            name: name.value.clone(),
-                            sources: record.sources.iter().map(source_text).collect(),
-                        })
-                })
-                .collect(),
-            decision_kinds: self.env.decision_kinds.keys().cloned().collect(),
-            parties: parties.into_iter().collect::<Option<_>>()?,
-            base: base?,
-            amendments: amendments.into_iter().collect::<Option<_>>()?,
-            meetings: meetings.into_iter().collect::<Option<_>>()?,
-            events: events.into_iter().collect::<Option<_>>()?,
-        })
+        let partial = |meetings: Vec<Option<hir::MeetingRecord>>| hir::Partial {
+            meetings: meetings.into_iter().flatten().collect(),
+        };
+        let complete = adopted.flatten().is_some()
+            && headings.is_some()
+            && base.is_some()
+            && parties.iter().all(Option::is_some)
+            && amendments.iter().all(Option::is_some)
+            && meetings.iter().all(Option::is_some)
+            && events.iter().all(Option::is_some);
+        if !complete {
+            return Err(partial(meetings));
+        }
+        let resolved = || -> Option<hir::Resolved> {
+            Some(hir::Resolved {
+                policy_file: package.policy_file,
+                title: header.title.value.clone(),
+                title_span: header.title.span,
+                reference,
+                adopted: adopted??,
+                source,
+                headings: headings?,
+                covers,
+                blocks: blocks(package),
+                meeting_kinds: self.env.meeting_kinds.keys().cloned().collect(),
+                groups: self
+                    .env
+                    .groups
+                    .iter()
+                    .map(|(name, g)| hir::Group {
+                        name: name.clone(),
+                        title: g.title.clone().unwrap_or_else(|| name.clone()),
+                    })
+                    .collect(),
+                outside_kinds: records(package)
+                    .into_iter()
+                    .filter_map(|(file, record)| {
+                        let RecordKind::MeetingKind { id, name } = &record.kind else {
+                            return None;
+                        };
+                        self.env
+                            .meeting_kinds
+                            .get(&id.name)
+                            .filter(|k| k.decl.is_none() && k.def.file == file && k.def.span == id.span)
+                            .map(|k| ir::OutsideKind {
+                                kind: k.id,
+                                name: name.value.clone(),
+                                sources: record.sources.iter().map(source_text).collect(),
+                            })
+                    })
+                    .collect(),
+                decision_kinds: self.env.decision_kinds.keys().cloned().collect(),
+                parties: parties.into_iter().collect::<Option<_>>()?,
+                base: base?,
+                amendments: amendments.into_iter().collect::<Option<_>>()?,
+                meetings: meetings.into_iter().collect::<Option<_>>()?,
+                events: events.into_iter().collect::<Option<_>>()?,
+            })
+        };
+        // Every part resolved (checked above), so this is `Some`.
+        resolved().ok_or_else(hir::Partial::default)
     }
 
     fn party_decl(&mut self, file: FileId, decl: &PartyDecl) -> Option<ir::Party> {

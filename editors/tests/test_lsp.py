@@ -228,6 +228,20 @@ async def test_answers_while_the_folder_has_errors(client: LanguageClient, polic
     )
     assert found and found[0].range.start == position_of(text, "TJK"), found
 
+    # Hover on a recorded meeting in the history file (not open; read from
+    # disk): what the history records of it, from the records that resolve.
+    history = policy.parent / "history.charter"
+    history_text = history.read_text()
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=history.as_uri()),
+            position=position_of(history_text, "meeting som_2016 {", len("meeting ") + 2),
+        )
+    )
+    assert hover is not None, "no hover on a recorded meeting while the folder has errors"
+    assert "senior_officials" in hover.contents.value and "2016-09-19" in hover.contents.value, hover
+    assert "host KAZ" in hover.contents.value, hover
+
     # Completion still offers the folder's names.
     completion = await client.text_document_completion_async(
         types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=0, character=0))
