@@ -64,9 +64,13 @@ pub fn page(program: &Program, report: &report::Report) -> String {
 }
 
 /// What `program`'s tests reach, recorded by the interpreter running them.
+#[expect(
+    clippy::expect_used,
+    reason = "the interpreter was made recording just above, and a recording interpreter always has its coverage"
+)]
 pub fn test_coverage(program: &Program) -> coverage::TestCoverage {
     let recording = program.interpreter().recording_coverage();
     recording.run_tests();
-    let reached = recording.coverage().unwrap_or_default();
+    let reached = recording.coverage().expect("a recording interpreter");
     coverage::report(program.bundle(), program.analysis(), &reached)
 }

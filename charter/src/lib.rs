@@ -127,8 +127,11 @@ pub struct Label {
 }
 
 impl Diagnostic {
-    /// Places a checker diagnostic in the text of the file named `file`.
+    /// Places a checker diagnostic in the text of the file named `file`:
+    /// its primary place as `charter check --format json` gives it, and
+    /// every label.
     pub fn new(diagnostic: &charter_grammar::Diagnostic, file: &str, text: &str) -> Diagnostic {
+        let json = charter_grammar::diagnostic::JsonDiagnostic::new(diagnostic, file, text);
         let lines = charter_grammar::diagnostic::LineIndex::new(text);
         let labels: Vec<Label> = diagnostic
             .labels
@@ -147,20 +150,17 @@ impl Diagnostic {
                 }
             })
             .collect();
-        let (line, column, end_line, end_column) = labels
-            .first()
-            .map_or((1, 1, 1, 1), |l| (l.line, l.column, l.end_line, l.end_column));
         Diagnostic {
-            code: diagnostic.code.clone(),
-            severity: diagnostic.severity,
-            message: diagnostic.message.clone(),
-            file: file.to_string(),
-            line,
-            column,
-            end_line,
-            end_column,
+            code: json.code,
+            severity: json.severity,
+            message: json.message,
+            file: json.file,
+            line: json.line,
+            column: json.column,
+            end_line: json.end_line,
+            end_column: json.end_column,
             labels,
-            help: diagnostic.help.clone(),
+            help: json.help,
         }
     }
 

@@ -62,7 +62,7 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
         Err(status) => return status,
     };
     let facts = match facts.as_ref().map(|json| program.facts(json)).transpose() {
-        Ok(facts) => facts.unwrap_or_default(),
+        Ok(facts) => facts.unwrap_or_else(charter::Facts::none),
         Err(e) => {
             let name = args.facts.as_deref().unwrap_or(std::path::Path::new("<facts>"));
             crate::print_error(err, &CliError::bad_facts(name, &e));

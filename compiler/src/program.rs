@@ -25,15 +25,19 @@ struct Owner {
     parsed: Parsed,
 }
 
-/// What the check keeps of each package.
-type Packages<'a> = Vec<Kept<'a>>;
+/// What the check makes of the parse: its diagnostics, coverage and IR,
+/// and what it keeps of each package.
+struct Analyzed<'a> {
+    result: CheckResult,
+    packages: Vec<Kept<'a>>,
+}
 
 self_cell::self_cell!(
     /// The parse and, borrowing it, every package's analysis.
     struct Cell {
         owner: Owner,
         #[covariant]
-        dependent: Packages,
+        dependent: Analyzed,
     }
 );
 
@@ -48,7 +52,6 @@ pub struct Analysis {
 
 struct AnalysisInner {
     cell: Cell,
-    result: CheckResult,
 }
 
 impl std::fmt::Debug for Analysis {
@@ -116,17 +119,12 @@ impl Analysis {
         let files: Arc<[SourceFile]> = files.into();
         let shared = Arc::clone(&files);
         with_parse(&shared, parallel(), |parsed, helper| {
-            let mut result = None;
             let cell = Cell::new(Owner { files, parsed }, |owner| {
-                let (checked, kept) = analyze(&owner.files, &owner.parsed, helper, crate::lower::lower);
-                result = Some(checked);
-                kept
+                let (result, packages) = analyze(&owner.files, &owner.parsed, helper, crate::lower::lower);
+                Analyzed { result, packages }
             });
             Analysis {
-                inner: Arc::new(AnalysisInner {
-                    cell,
-                    result: result.unwrap_or_default(),
-                }),
+                inner: Arc::new(AnalysisInner { cell }),
             }
         })
     }
@@ -138,30 +136,34 @@ impl Analysis {
 
     /// Diagnostics per file (in the order of the files), then by position.
     pub fn diagnostics(&self) -> &[Vec<Diagnostic>] {
-        &self.inner.result.diagnostics
+        &self.check_result().diagnostics
     }
 
     /// The diagnostics and coverage as one result (its `bundles` are the
     /// IR of every package that checked).
     pub fn result(&self) -> &CheckResult {
-        &self.inner.result
+        self.check_result()
     }
 
     pub fn errors(&self) -> usize {
-        self.inner.result.errors()
+        self.check_result().errors()
     }
 
     pub fn warnings(&self) -> usize {
-        self.inner.result.warnings()
+        self.check_result().warnings()
     }
 
     /// Citation coverage of every policy that names its source text.
     pub fn coverage(&self) -> &[citations::Coverage] {
-        &self.inner.result.coverage
+        &self.check_result().coverage
     }
 
     fn packages(&self) -> &[Kept<'_>] {
-        self.inner.cell.borrow_dependent()
+        &self.inner.cell.borrow_dependent().packages
+    }
+
+    fn check_result(&self) -> &CheckResult {
+        &self.inner.cell.borrow_dependent().result
     }
 
     /// The package `file` belongs to (its policy, an amendment or a history).
@@ -186,12 +188,15 @@ impl Analysis {
     pub fn lookup(&self, file: FileId, name: &str) -> Option<Name> {
         self.scopes(file)
             .into_iter()
-            .find_map(|env| names_of(env).into_iter().find(|n| n.name == name))
+            .find_map(|env| defined(env).find(|(n, _, _)| *n == name).map(name_of))
     }
 
     /// Every name the package of `file` defines.
     pub fn names(&self, file: FileId) -> Vec<Name> {
-        self.scopes(file).into_iter().flat_map(names_of).collect()
+        self.scopes(file)
+            .into_iter()
+            .flat_map(|env| defined(env).map(name_of))
+            .collect()
     }
 
     /// A party's declaration as the package of `file` has it.
@@ -330,7 +335,7 @@ impl Analysis {
         if checked.next().is_some() {
             return None;
         }
-        let ir = self.inner.result.bundles.get(bundle)?;
+        let ir = self.check_result().bundles.get(bundle)?;
         let tables = Tables::build(ir);
         Some(Program {
             inner: Arc::new(ProgramInner {
@@ -345,38 +350,38 @@ impl Analysis {
     }
 }
 
-fn names_of(env: &Env<'_>) -> Vec<Name> {
-    let mut out = Vec::new();
-    let mut push = |name: &String, kind, def: Option<crate::resolve::Def>| {
-        out.push(Name {
-            name: name.clone(),
-            kind,
-            file: def.map(|d| d.file),
-            span: def.map(|d| d.span),
-        });
-    };
-    for (name, d) in &env.parties {
-        push(name, NameKind::Party, Some(d.def));
+/// Every name a package defines, with its kind and definition, borrowed
+/// from its name table (the one list `lookup` and `names` read).
+fn defined<'e>(env: &'e Env<'_>) -> impl Iterator<Item = (&'e String, NameKind, Option<crate::resolve::Def>)> + 'e {
+    let parties = env.parties.iter().map(|(n, d)| (n, NameKind::Party, Some(d.def)));
+    let meeting_kinds = env
+        .meeting_kinds
+        .iter()
+        .map(|(n, d)| (n, NameKind::MeetingKind, Some(d.def)));
+    let decision_kinds = env
+        .decision_kinds
+        .iter()
+        .map(|(n, d)| (n, NameKind::DecisionKind, d.def));
+    let groups = env.groups.iter().map(|(n, d)| (n, NameKind::Group, Some(d.def)));
+    let rules = env.rules.iter().map(|(n, d)| (n, NameKind::Rule, Some(d.def)));
+    let meetings = env.meetings.iter().map(|(n, d)| (n, NameKind::Meeting, Some(d.def)));
+    let decisions = env.decisions.iter().map(|(n, d)| (n, NameKind::Decision, Some(d.def)));
+    parties
+        .chain(meeting_kinds)
+        .chain(decision_kinds)
+        .chain(groups)
+        .chain(rules)
+        .chain(meetings)
+        .chain(decisions)
+}
+
+fn name_of((name, kind, def): (&String, NameKind, Option<crate::resolve::Def>)) -> Name {
+    Name {
+        name: name.clone(),
+        kind,
+        file: def.map(|d| d.file),
+        span: def.map(|d| d.span),
     }
-    for (name, d) in &env.meeting_kinds {
-        push(name, NameKind::MeetingKind, Some(d.def));
-    }
-    for (name, d) in &env.decision_kinds {
-        push(name, NameKind::DecisionKind, d.def);
-    }
-    for (name, d) in &env.groups {
-        push(name, NameKind::Group, Some(d.def));
-    }
-    for (name, d) in &env.rules {
-        push(name, NameKind::Rule, Some(d.def));
-    }
-    for (name, d) in &env.meetings {
-        push(name, NameKind::Meeting, Some(d.def));
-    }
-    for (name, d) in &env.decisions {
-        push(name, NameKind::Decision, Some(d.def));
-    }
-    out
 }
 
 /// One entry of a file's outline.
@@ -553,7 +558,7 @@ impl Program {
         reason = "`Analysis::program` made the program from this bundle of the same analysis, which never changes"
     )]
     pub fn bundle(&self) -> &ir::Bundle {
-        &self.inner.analysis.inner.result.bundles[self.inner.bundle]
+        &self.inner.analysis.check_result().bundles[self.inner.bundle]
     }
 
     /// Its checked package: the resolved tree, and the name table queries
@@ -682,12 +687,12 @@ impl Program {
         };
         let interpreted = || evaluator::query_with(&self.interpreter(), name, args);
         match self.answer(native) {
-            Ok((Ok(value), _)) => Ok(Answer {
+            Ok(Ok(value)) => Ok(Answer {
                 value,
                 explanation: None,
                 interpreted_because: None,
             }),
-            Ok((Err(e), _)) => Err(QueryError::Eval(e)),
+            Ok(Err(e)) => Err(QueryError::Eval(e)),
             Err(why) => interpreted().map(|value| Answer {
                 value,
                 explanation: None,
@@ -699,10 +704,10 @@ impl Program {
     /// The one place that decides who answers: native code when the
     /// program's backend asks for it and `native` can, else `Err` with why
     /// not (`None` when the interpreter was asked for).
-    fn answer<T>(&self, native: impl FnOnce() -> Result<T, String>) -> Result<(T, Backend), Option<String>> {
+    fn answer<T>(&self, native: impl FnOnce() -> Result<T, String>) -> Result<T, Option<String>> {
         match self.backend {
             Backend::Interpreter => Err(None),
-            Backend::Native => native().map(|t| (t, Backend::Native)).map_err(Some),
+            Backend::Native => native().map_err(Some),
         }
     }
 }
@@ -781,7 +786,7 @@ impl charter_runtime::Evaluator for Program {
 
     fn chair(&self, day: ir::Day) -> Result<Option<ir::PartyId>, EvalError> {
         match self.answer(|| self.native().map(|jit| jit.chair(day)).map_err(str::to_string)) {
-            Ok((chair, _)) => Ok(chair),
+            Ok(chair) => Ok(chair),
             Err(_) => Ok(self.interpreter().term_at(day)?.and_then(|t| t.chair)),
         }
     }
@@ -793,7 +798,7 @@ impl charter_runtime::Evaluator for Program {
                 .ok_or_else(|| "the decision has no native record".to_string())
         };
         match self.answer(native) {
-            Ok((valid, _)) => Ok(valid),
+            Ok(valid) => Ok(valid),
             Err(_) => Ok(self.interpreter().is_valid(decision)),
         }
     }
@@ -894,7 +899,7 @@ impl Prepared {
                 .map_err(|why| format!("the query is {why}"))
         };
         match self.program.answer(native) {
-            Ok((value, _)) => Ok(Answer {
+            Ok(value) => Ok(Answer {
                 value: value?,
                 explanation: None,
                 interpreted_because: None,

@@ -948,6 +948,7 @@ fn invitations(bundle: &Bundle, valid: &[bool]) -> (BTreeMap<String, Vec<PartyId
                 .as_ref()
                 .and_then(|id| by_id.get(id))
                 .cloned()
+                // No valid invitation names it: nobody is invited to it.
                 .unwrap_or_default()
         })
         .collect();
