@@ -1721,3 +1721,68 @@ fn a_policy_with_errors_gives_typed_diagnostics() {
     assert_eq!(kgz.kind, charter::NameKind::Party);
     assert!(failed.analysis.program().is_none());
 }
+
+/// While one statement of the text does not resolve, what the text's other
+/// statements and the history say of a party still answers, from the parts
+/// that resolved, and says how many parts it cannot show; once the error
+/// is fixed the same records answer from the checked tree, with the text's
+/// statement back.
+#[test]
+fn party_facts_answer_from_the_parts_that_resolve() {
+    let sources = charter::files::policy_sources(std::path::Path::new(&path("policies/almaty"))).expect("reads");
+    let good: Vec<(String, String)> = sources.into_iter().map(|f| (f.name, f.text)).collect();
+    let broken: Vec<(String, String)> = good
+        .iter()
+        .map(|(name, text)| {
+            (
+                name.clone(),
+                text.replacen("members KAZ, KGZ, TJK,", "members KAZ, KZG, TJK,", 1),
+            )
+        })
+        .collect();
+    let facts = |analysis: &charter::Analysis| {
+        let history = analysis
+            .files()
+            .iter()
+            .position(|f| f.name.ends_with("history.charter"))
+            .expect("the history file");
+        let info = analysis.party(history, "KGZ").expect("KGZ is declared");
+        assert_eq!(info.kind, Some(charter::ir::PartyKind::State));
+        analysis.party_facts(history, "KGZ").expect("KGZ has facts")
+    };
+    let Err(failed) = charter::from_files(broken) else {
+        panic!("a misspelt party checks")
+    };
+    let partial = facts(&failed.analysis);
+    let whole = facts(charter::from_files(good).expect("almaty checks").analysis());
+    assert_eq!(partial.unresolved, 1, "the one statement with the typo");
+    assert_eq!(whole.unresolved, 0);
+    assert_eq!(partial.recorded, whole.recorded, "the history resolved whole");
+    assert!(
+        whole
+            .recorded
+            .iter()
+            .any(|(line, _)| line == "took the chair between 2016-10-01 and 2016-11-30"),
+        "{:?}",
+        whole.recorded
+    );
+    assert!(
+        whole
+            .recorded
+            .iter()
+            .any(|(line, sources)| line.starts_with("designated national_coordinator") && !sources.is_empty()),
+        "{:?}",
+        whole.recorded
+    );
+    let founding = ("member from 2013-06-05".to_string(), "2.1".to_string());
+    assert!(
+        whole.text.iter().any(|(line, _)| line == &founding.0),
+        "{:?}",
+        whole.text
+    );
+    assert!(
+        !partial.text.iter().any(|(line, _)| line == &founding.0),
+        "{:?}",
+        partial.text
+    );
+}

@@ -79,7 +79,7 @@ use std::path::Path;
 
 pub use charter_analyses::format::FormatError;
 pub use charter_analyses::{audit, page, test_coverage};
-pub use charter_compiler::program::{MeetingInfo, Name, NameKind, PartyInfo, Symbol, SymbolKind};
+pub use charter_compiler::program::{MeetingInfo, Name, NameKind, PartyFacts, PartyInfo, Symbol, SymbolKind};
 pub use charter_compiler::{
     Analysis, Answer, Backend, CheckResult, EvalFailure, Facts, Prepared, Program, SourceFile, SourceKind,
 };

@@ -593,11 +593,36 @@ impl Server {
                     plural(analysis.errors(), "error")
                 ),
             };
-            return markdown(format!(
-                "**{word}**\n\n{}\n\nstatus today ({}): {status}",
+            let kind = party.kind.map(|k| format!(" — {}", k.describe())).unwrap_or_default();
+            let mut value = format!(
+                "**{word}**{kind}\n\n{}\n\nstatus today ({}): {status}",
                 names.join("\n"),
                 date::format(today),
-            ));
+            );
+            // What the text and the history say of it, from the tree (or,
+            // under errors, from the parts that resolved).
+            if let Some(facts) = analysis.party_facts(file, &word) {
+                if !facts.text.is_empty() {
+                    value.push_str("\n\nthe text:");
+                    for (line, clause) in &facts.text {
+                        value.push_str(&format!("\n- {line} (§ {clause})"));
+                    }
+                }
+                if !facts.recorded.is_empty() {
+                    value.push_str("\n\nrecorded:");
+                    for (line, sources) in &facts.recorded {
+                        let cited = sources.first().map(|s| format!(" — {s}")).unwrap_or_default();
+                        value.push_str(&format!("\n- {line}{cited}"));
+                    }
+                }
+                if facts.unresolved > 0 {
+                    value.push_str(&format!(
+                        "\n\n(statements or records that do not resolve while the folder has errors: {}; not shown)",
+                        facts.unresolved
+                    ));
+                }
+            }
+            return markdown(value);
         }
         if let Some(m) = analysis.meeting(file, &word) {
             let mut value = format!(

@@ -57,14 +57,24 @@ impl std::ops::Deref for Package {
     }
 }
 
-/// What resolved of a package some part of which did not: the recorded
-/// meetings (with their decisions) whose names all resolved; the records
-/// that did not are missing, each having reported its error. The checker's
-/// later stages never read it; the language server answers from it while
-/// the folder has errors.
+/// What resolved of a package some part of which did not: each part in
+/// the place the complete tree has it, `None` (an error node) where that
+/// part did not resolve, having reported its error. The checker's later
+/// stages never read it (they take only a [`Resolved`]); the language
+/// server answers from it while the folder has errors.
 #[derive(Debug, Clone, Default)]
 pub struct Partial {
-    pub meetings: Vec<MeetingRecord>,
+    /// The declared parties, in declaration order.
+    pub parties: Vec<Option<ir::Party>>,
+    /// The statements of the policy as adopted.
+    pub base: Vec<Option<Statement>>,
+    /// The amendments in the order given; one that names an unknown
+    /// meeting or holds a statement that does not resolve is an error node.
+    pub amendments: Vec<Option<Amendment>>,
+    /// The recorded meetings (with their decisions).
+    pub meetings: Vec<Option<MeetingRecord>>,
+    /// The history records other than meetings, in file order.
+    pub events: Vec<Option<Event>>,
 }
 
 /// What resolution makes of a package's header, parties, statements, blocks

@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 
 use charter_grammar::Diagnostic;
 use charter_runtime::facts::{self, FactError};
-use charter_runtime::{evaluator, ir, EvalError, Explanation, Interpreter, QueryError, Tables, Value};
+use charter_runtime::{date, evaluator, ir, EvalError, Explanation, Interpreter, QueryError, Tables, Value};
 
 use crate::check::{analyze, with_parse, CheckResult, Checked, Kept, Parsed};
 use crate::codegen::{lang, CallError, Jit};
@@ -106,9 +106,28 @@ pub struct MeetingInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartyInfo {
     pub id: String,
+    /// A state, an organization or civil society; `None` where the
+    /// declaration itself did not resolve.
+    pub kind: Option<ir::PartyKind>,
     /// Official names, each with the name it sorts by and the day it took
     /// effect (`None` for the first).
     pub names: Vec<(String, String, Option<ir::Day>)>,
+}
+
+/// What the text and the history say of one party, each line with where
+/// it comes from: read from the package's resolved tree, or, while some
+/// other part of the package has errors, from the parts that resolved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PartyFacts {
+    /// The text's statements naming the party (`member from 2004-10-28`),
+    /// each with its clause.
+    pub text: Vec<(String, String)>,
+    /// The history's records of the party (`joined no later than …`),
+    /// each with its sources.
+    pub recorded: Vec<(String, Vec<String>)>,
+    /// Statements and records that did not resolve, so are not among the
+    /// lines above (0 when the package checked).
+    pub unresolved: usize,
 }
 
 impl Analysis {
@@ -199,14 +218,22 @@ impl Analysis {
             .collect()
     }
 
-    /// A party's declaration as the package of `file` has it.
+    /// A party's declaration as the package of `file` has it: its kind
+    /// from the resolved tree (or the parts that resolved), its names as
+    /// declared.
     pub fn party(&self, file: FileId, id: &str) -> Option<PartyInfo> {
-        self.scopes(file).into_iter().find_map(|env| {
-            let party = env.parties.get(id)?;
-            Some(PartyInfo {
-                id: id.to_string(),
-                names: party_names(party.decl),
-            })
+        let kept = self.package_of(file);
+        let scopes = self.scopes(file);
+        let decl = scopes.into_iter().find_map(|env| env.parties.get(id))?.decl;
+        let kind = kept.and_then(|kept| match (&kept.checked, &kept.partial) {
+            (Some((checked, _)), _) => checked.hir().parties.iter().find(|p| p.id == id).map(|p| p.kind),
+            (None, Some(partial)) => partial.parties.iter().flatten().find(|p| p.id == id).map(|p| p.kind),
+            (None, None) => None,
+        });
+        Some(PartyInfo {
+            id: id.to_string(),
+            kind,
+            names: party_names(decl),
         })
     }
 
@@ -217,7 +244,7 @@ impl Analysis {
         let kept = self.package_of(file)?;
         let record = match (&kept.checked, &kept.partial) {
             (Some((checked, _)), _) => checked.hir().meetings.iter().find(|m| m.name == name),
-            (None, Some(partial)) => partial.meetings.iter().find(|m| m.name == name),
+            (None, Some(partial)) => partial.meetings.iter().flatten().find(|m| m.name == name),
             (None, None) => None,
         }?;
         let env = &kept.env;
@@ -244,6 +271,51 @@ impl Analysis {
                 .then(|| record.present.iter().map(|p| party(*p)).collect()),
             decisions: record.decisions.iter().map(|d| d.name.clone()).collect(),
             sources: record.sources.clone(),
+        })
+    }
+
+    /// What the text and the history of the package of `file` say of the
+    /// party `id`; `None` for a name that is not a party there.
+    pub fn party_facts(&self, file: FileId, id: &str) -> Option<PartyFacts> {
+        let kept = self.package_of(file)?;
+        let party = kept.env.parties.get(id)?.id;
+        let (statements, events, unresolved): (Vec<&hir::Statement>, Vec<&hir::Event>, usize) =
+            match (&kept.checked, &kept.partial) {
+                (Some((checked, _)), _) => {
+                    let tree = checked.hir();
+                    let statements = tree
+                        .base
+                        .iter()
+                        .chain(tree.amendments.iter().flat_map(|a| &a.statements))
+                        .collect();
+                    (statements, tree.events.iter().collect(), 0)
+                }
+                (None, Some(partial)) => {
+                    let statements: Vec<&hir::Statement> = partial
+                        .base
+                        .iter()
+                        .flatten()
+                        .chain(partial.amendments.iter().flatten().flat_map(|a| &a.statements))
+                        .collect();
+                    let missing = partial.base.iter().filter(|s| s.is_none()).count()
+                        + partial.amendments.iter().filter(|a| a.is_none()).count()
+                        + partial.events.iter().filter(|e| e.is_none()).count();
+                    (statements, partial.events.iter().flatten().collect(), missing)
+                }
+                (None, None) => (Vec::new(), Vec::new(), 0),
+            };
+        let text = statements
+            .into_iter()
+            .filter_map(|s| roster_line(&s.kind, party).map(|line| (line, s.cite.clause.clone())))
+            .collect();
+        let recorded = events
+            .into_iter()
+            .filter_map(|e| event_line(&e.kind, party).map(|line| (line, e.sources.clone())))
+            .collect();
+        Some(PartyFacts {
+            text,
+            recorded,
+            unresolved,
         })
     }
 
@@ -926,6 +998,128 @@ impl Prepared {
             explanation: Some(explanation),
             interpreted_because: None,
         })
+    }
+}
+
+/// What a roster statement says of `party`, where it names it.
+fn roster_line(kind: &hir::StatementKind, party: ir::PartyId) -> Option<String> {
+    let hir::StatementKind::Roster { parties, kind, .. } = kind else {
+        return None;
+    };
+    if !parties.iter().any(|p| p.node == party) {
+        return None;
+    }
+    let span = |word: &str, from: &hir::Spanned<ir::Day>, until: &Option<hir::Spanned<ir::Day>>| {
+        let until = until
+            .as_ref()
+            .map(|u| format!(" until {}", date::format(u.node)))
+            .unwrap_or_default();
+        format!("{word} from {}{until}", date::format(from.node))
+    };
+    Some(match kind {
+        hir::Membership::Member { from, until } => span("member", from, until),
+        hir::Membership::Observer { from, until } => span("observer", from, until),
+        hir::Membership::Pending { deadline } => {
+            format!("pending, silence until {}", date::format(deadline.node))
+        }
+        hir::Membership::Open => "membership open to it".to_string(),
+        hir::Membership::Withdrawal { on } => format!("withdraws on {}", date::format(on.node)),
+    })
+}
+
+/// What a history record says of `party`, where it concerns it.
+fn event_line(kind: &hir::EventKind, party: ir::PartyId) -> Option<String> {
+    use hir::EventKind as E;
+    let by = |decided_by: &Option<(String, String)>| {
+        decided_by
+            .as_ref()
+            .map(|(meeting, decision)| format!(" (decided by `{decision}` at `{meeting}`)"))
+            .unwrap_or_default()
+    };
+    match kind {
+        E::Decline { party: p, turn } if *p == party => {
+            Some(format!("declined its turn of {}", date::format(turn.node)))
+        }
+        E::Handover {
+            to,
+            on,
+            precision,
+            decided_by,
+        } if *to == party => Some(format!("took the chair {}{}", precision.describe(*on), by(decided_by))),
+        E::SilenceBroken {
+            party: p,
+            on,
+            precision,
+            ..
+        } if *p == party => Some(format!("broke the silence {}", precision.describe(*on))),
+        E::Joined {
+            party: p,
+            on,
+            precision,
+        } if *p == party => Some(format!("joined {}", precision.describe(*on))),
+        E::Candidacy {
+            party: p,
+            on,
+            precision,
+        } if *p == party => Some(format!(
+            "announced its candidacy for the chair {}",
+            precision.describe(*on)
+        )),
+        E::Extension {
+            party: p,
+            until,
+            precision,
+            decided_by,
+        } if *p == party => Some(format!(
+            "chair extended until {}{}",
+            precision.describe(*until),
+            by(decided_by)
+        )),
+        E::Designation {
+            party: p,
+            role,
+            on,
+            precision,
+            ..
+        } if *p == party => Some(format!("designated {role} {}", precision.describe(*on))),
+        E::StatusChange {
+            party: p,
+            status,
+            on,
+            precision,
+            decided_by,
+        } if *p == party => Some(format!(
+            "{} {}{}",
+            status.name(),
+            precision.describe(*on),
+            by(decided_by)
+        )),
+        E::Application {
+            party: p,
+            status,
+            on,
+            precision,
+            outcome,
+            ..
+        } if *p == party => Some(format!(
+            "applied to be {} {} ({})",
+            status.name(),
+            precision.describe(*on),
+            outcome.word()
+        )),
+        E::Decline { .. }
+        | E::Handover { .. }
+        | E::Vacancy { .. }
+        | E::SilenceBroken { .. }
+        | E::Joined { .. }
+        | E::Candidacy { .. }
+        | E::Extension { .. }
+        | E::Designation { .. }
+        | E::StatusChange { .. }
+        | E::Snapshot { .. }
+        | E::Note { .. }
+        | E::Composition { .. }
+        | E::Application { .. } => None,
     }
 }
 

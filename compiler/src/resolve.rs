@@ -840,18 +840,21 @@ impl Resolver<'_, '_, '_> {
             .enumerate()
             .filter_map(|(position, (file, record))| self.event(file, position, record))
             .collect();
-        let partial = |meetings: Vec<Option<hir::MeetingRecord>>| hir::Partial {
-            meetings: meetings.into_iter().flatten().collect(),
-        };
         let complete = adopted.flatten().is_some()
             && headings.is_some()
-            && base.is_some()
+            && base.iter().all(Option::is_some)
             && parties.iter().all(Option::is_some)
             && amendments.iter().all(Option::is_some)
             && meetings.iter().all(Option::is_some)
             && events.iter().all(Option::is_some);
         if !complete {
-            return Err(partial(meetings));
+            return Err(hir::Partial {
+                parties,
+                base,
+                amendments,
+                meetings,
+                events,
+            });
         }
         let resolved = || -> Option<hir::Resolved> {
             Some(hir::Resolved {
@@ -893,7 +896,7 @@ impl Resolver<'_, '_, '_> {
                     .collect(),
                 decision_kinds: self.env.decision_kinds.keys().cloned().collect(),
                 parties: parties.into_iter().collect::<Option<_>>()?,
-                base: base?,
+                base: base.into_iter().collect::<Option<_>>()?,
                 amendments: amendments.into_iter().collect::<Option<_>>()?,
                 meetings: meetings.into_iter().collect::<Option<_>>()?,
                 events: events.into_iter().collect::<Option<_>>()?,
@@ -959,17 +962,16 @@ impl Resolver<'_, '_, '_> {
         })
     }
 
-    fn statements(&mut self, file: FileId, list: &[Item]) -> Option<Vec<hir::Statement>> {
+    /// The statements of `list`, each `None` where it does not resolve.
+    fn statements(&mut self, file: FileId, list: &[Item]) -> Vec<Option<hir::Statement>> {
         let mut flat = Vec::new();
         flatten(file, list, None, &mut flat);
-        let statements: Vec<Option<hir::Statement>> = flat
-            .into_iter()
+        flat.into_iter()
             .filter_map(|item| match item.node {
                 Item::Stmt(stmt) => Some(self.statement(file, stmt, item.block)),
                 Item::Party(_) | Item::Block(_) | Item::Rule(_) | Item::Test(_) | Item::NonNormative(_) => None,
             })
-            .collect();
-        statements.into_iter().collect()
+            .collect()
     }
 
     fn amendment(&mut self, file: FileId, amendment: &AmendmentFile, package: &Package<'_>) -> Option<hir::Amendment> {
@@ -1055,7 +1057,7 @@ impl Resolver<'_, '_, '_> {
             decision_name: amendment.decision.name.clone(),
             decision_span: amendment.decision.span,
             adopted_on: adopted_on?,
-            statements: statements?,
+            statements: statements.into_iter().collect::<Option<_>>()?,
         })
     }
 

@@ -212,6 +212,10 @@ async def test_answers_while_the_folder_has_errors(client: LanguageClient, polic
     assert hover is not None, "no hover while the folder has errors"
     assert "Kyrgyz Republic" in hover.contents.value, hover
     assert "not known while the folder has errors" in hover.contents.value, hover
+    # What the history records of it answers from the records that resolved,
+    # and the statement with the error is counted, not shown.
+    assert "took the chair between 2016-10-01 and 2016-11-30" in hover.contents.value, hover
+    assert "do not resolve while the folder has errors: 1" in hover.contents.value, hover
     # Hover on a rule: the clause it encodes.
     hover = await client.text_document_hover_async(
         types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position_of(text, "host_is_chair", 2))

@@ -84,6 +84,18 @@ pub enum PartyKind {
     CivilSociety,
 }
 
+impl PartyKind {
+    /// The kind in words, as a hover or a report line says it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            PartyKind::State => "a state",
+            PartyKind::InternationalOrganization => "an international organization",
+            PartyKind::RegionalOrganization => "a regional organization",
+            PartyKind::CivilSociety => "civil society",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Party {
     pub id: String,
