@@ -1194,38 +1194,37 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
             .collect();
         let mut decisions = Vec::new();
         for d in &recorded_decisions {
-            let (valid, because) = if record.attendance_known {
-                let verdict = interp.valid(&d.decision);
-                let because = verdict
-                    .explanation
-                    .because
-                    .iter()
-                    .map(|e| match &e.clause {
-                        Some(c) => format!("{} ({c})", e.fact),
-                        None => e.fact.clone(),
-                    })
-                    .collect();
-                if !verdict.valid {
-                    findings.push(at_meeting(Finding {
-                        clause: verdict.explanation.because.iter().find_map(|e| e.clause.clone()),
-                        decision: Some(d.id.clone()),
-                        sources: d.sources.clone(),
-                        inferred: d.inferred.iter().cloned().collect(),
-                        ..finding(
-                            FindingCode::InvalidDecision,
-                            Severity::Violation,
-                            m.date,
-                            format!(
-                                "decision `{}` at `{}` is not valid under the rules in force",
-                                d.id, record.id
-                            ),
-                        )
-                    }));
-                }
-                (Some(verdict.valid), because)
-            } else {
-                (None, vec!["the record does not say who was present".to_string()])
-            };
+            // Judged where the record settles it, whether or not it says
+            // who was present (an objection by a member blocks whoever else
+            // was there).
+            let verdict = interp.valid(&d.decision);
+            let because = verdict
+                .explanation
+                .because
+                .iter()
+                .map(|e| match &e.clause {
+                    Some(c) => format!("{} ({c})", e.fact),
+                    None => e.fact.clone(),
+                })
+                .collect();
+            if verdict.valid == Some(false) {
+                findings.push(at_meeting(Finding {
+                    clause: verdict.explanation.because.iter().find_map(|e| e.clause.clone()),
+                    decision: Some(d.id.clone()),
+                    sources: d.sources.clone(),
+                    inferred: d.inferred.iter().cloned().collect(),
+                    ..finding(
+                        FindingCode::InvalidDecision,
+                        Severity::Violation,
+                        m.date,
+                        format!(
+                            "decision `{}` at `{}` is not valid under the rules in force",
+                            d.id, record.id
+                        ),
+                    )
+                }));
+            }
+            let valid = verdict.valid;
             decisions.push(DecisionRow {
                 id: d.id.clone(),
                 kind: kind(d.decision.kind, &bundle.decision_kinds),
@@ -1236,7 +1235,8 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
                 inferred: d.inferred.clone(),
             });
         }
-        if !record.attendance_known && !recorded_decisions.is_empty() {
+        let unjudged = decisions.iter().filter(|d| d.valid.is_none()).count();
+        if !record.attendance_known && unjudged > 0 {
             findings.push(at_meeting(Finding {
                 clause: version
                     .and_then(|v| v.rule_at(m.kind).cite.as_ref())
@@ -1248,9 +1248,9 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
                     format!(
                         "`{}` records {} decision{} but not who was present, so {} cannot be judged",
                         record.id,
-                        recorded_decisions.len(),
-                        if recorded_decisions.len() == 1 { "" } else { "s" },
-                        if recorded_decisions.len() == 1 { "it" } else { "they" }
+                        unjudged,
+                        if unjudged == 1 { "" } else { "s" },
+                        if unjudged == 1 { "it" } else { "they" }
                     ),
                 )
             }));

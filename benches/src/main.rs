@@ -205,7 +205,10 @@ fn run(sizes: &Sizes) -> Result<Results, String> {
     let mut valid_out = vec![0u8; records.len()];
     native.valid_batch(&record_words, &mut valid_out);
     for i in 0..CHECK_SAMPLE {
-        let expected = interp.valid(&decisions[i]).valid;
+        let expected = interp
+            .valid(&decisions[i])
+            .valid
+            .ok_or_else(|| format!("W2 decision {i} is not judged"))?;
         ensure(interp.is_valid(&decisions[i]) == expected, || {
             format!("W2 interpreter's unexplained answer, decision {i}")
         })?;
@@ -477,7 +480,10 @@ fn w5(almaty: &Almaty) -> Result<(u64, f64), String> {
                 subjects: vec![],
                 invited_to: None,
             };
-            let expected = interp.valid(&decision).valid;
+            let expected = interp
+                .valid(&decision)
+                .valid
+                .ok_or_else(|| format!("W5 case {r:?} is not judged"))?;
             ensure((*ok != 0) == expected && hand.valid(&r) == expected, || {
                 format!("W5 case {r:?}")
             })?;

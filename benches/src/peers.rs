@@ -54,7 +54,10 @@ impl Peers {
         let rego_build = build_start.elapsed().as_nanos() as f64 / peer_n as f64;
         let (cedar, rego) = (&self.cedar, &mut self.rego);
         for (i, d) in decisions.iter().take(CHECK_SAMPLE.min(peer_n)).enumerate() {
-            let expected = interp.valid(d).valid;
+            let expected = interp
+                .valid(d)
+                .valid
+                .ok_or_else(|| format!("decision {i} is not judged"))?;
             ensure(cedar.allows(&cedar_requests[i]) == expected, || {
                 format!("W2 Cedar decision {i}")
             })?;

@@ -37,16 +37,26 @@ pub fn check(package: &hir::Package, bundle: &ir::Bundle, sink: &mut Sink) {
         let mut before = bundle.clone();
         before.versions.truncate(index);
         let verdict = Interpreter::new(&before).valid(&record.decision);
-        if !verdict.valid {
-            let reasons: Vec<String> = verdict.explanation.because.iter().map(|e| e.fact.clone()).collect();
-            sink.push(
+        let reasons: Vec<String> = verdict.explanation.because.iter().map(|e| e.fact.clone()).collect();
+        match verdict.valid {
+            Some(true) => {}
+            Some(false) => sink.push(
                 amendment.file,
                 AmendDiagnostic::InvalidAdoption {
                     decision: decision.clone(),
                     reasons: reasons.join("; "),
                     span: amendment.decision_span,
                 },
-            );
+            ),
+            None => sink.push(
+                amendment.file,
+                AmendDiagnostic::UnjudgedAdoption {
+                    decision: decision.clone(),
+                    // Why it is not judged (what else holds does not help).
+                    reasons: reasons.first().cloned().unwrap_or_default(),
+                    span: amendment.decision_span,
+                },
+            ),
         }
     }
 }

@@ -1068,6 +1068,20 @@ pub enum AmendDiagnostic {
         #[label("invalid decision")]
         span: Span,
     },
+    /// an amendment adopted by a decision at a meeting whose attendance is not recorded
+    #[error("whether decision `{decision}`, which adopted this amendment, was valid is not known")]
+    #[diagnostic(
+        code("charter::amendment-adoption-unjudged"),
+        severity(Warning),
+        help("{reasons}; record who was present (`present ...`) at the meeting so the adoption can be judged; the amendment is applied as written")
+    )]
+    UnjudgedAdoption {
+        decision: String,
+        /// Why the decision is not judged.
+        reasons: String,
+        #[label("not judged")]
+        span: Span,
+    },
 }
 
 /// A stage met something an earlier stage should have ruled out: a bug in

@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 
 use charter_grammar::Diagnostic;
 use charter_runtime::facts::{self, FactError};
-use charter_runtime::{date, evaluator, ir, EvalError, Explanation, Interpreter, QueryError, Tables, Value};
+use charter_runtime::{date, evaluator, ir, EvalError, Explanation, Interpreter, Outcome, QueryError, Tables, Value};
 
 use crate::check::{analyze, with_parse, CheckResult, Checked, Kept, Parsed};
 use crate::codegen::{lang, CallError, Jit};
@@ -580,7 +580,8 @@ impl std::fmt::Debug for Program {
 /// code did not give it when native code was asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
-    pub value: Value,
+    /// The value, or unknown with what it depends on.
+    pub value: Outcome,
     pub explanation: Option<Explanation>,
     /// Set when [`Backend::Native`] was asked for and the interpreter
     /// answered: why.
@@ -757,10 +758,21 @@ impl Program {
                 }
             }
         };
-        let interpreted = || evaluator::query_with(&self.interpreter(), name, args);
+        let interpreted = || match evaluator::query_with(&self.interpreter(), name, args) {
+            Ok(value) => Ok(Outcome::Known(value)),
+            Err(QueryError::Eval(EvalError::Unknown(unknown))) => Ok(Outcome::Unknown(*unknown)),
+            Err(e) => Err(e),
+        };
         match self.answer(native) {
             Ok(Ok(value)) => Ok(Answer {
-                value,
+                value: Outcome::Known(value),
+                explanation: None,
+                interpreted_because: None,
+            }),
+            // Native code says unknown; the interpreter, the reference,
+            // says what the answer depends on.
+            Ok(Err(EvalError::Unknown(native))) => interpreted().map(|value| Answer {
+                value: agreed_unknown(value, *native),
                 explanation: None,
                 interpreted_because: None,
             }),
@@ -840,6 +852,16 @@ impl Program {
 }
 
 /// A native call's result, or why native code could not answer.
+/// Native code's unknown with the reasons the interpreter gives, where it
+/// agrees; where it does not, native code's own unknown, so that the
+/// disagreement shows (the tests compare the two backends).
+fn agreed_unknown(interpreted: Outcome, native: charter_runtime::Unknown) -> Outcome {
+    match interpreted {
+        unknown @ Outcome::Unknown(_) => unknown,
+        Outcome::Known(_) => Outcome::Unknown(native),
+    }
+}
+
 fn not_native(result: Result<Result<Value, EvalError>, CallError>) -> Result<Result<Value, EvalError>, String> {
     result.map_err(|e| match e {
         CallError::NotNative(why) => format!("not native ({why})"),
@@ -853,13 +875,21 @@ impl charter_runtime::Evaluator for Program {
     }
 
     fn query(&self, name: &str, args: &[Value]) -> Result<Value, QueryError> {
-        self.call(name, args).map(|a| a.value)
+        match self.call(name, args)?.value {
+            Outcome::Known(value) => Ok(value),
+            Outcome::Unknown(unknown) => Err(QueryError::Eval(EvalError::Unknown(Box::new(unknown)))),
+        }
     }
 
     fn chair(&self, day: ir::Day) -> Result<Option<ir::PartyId>, EvalError> {
         match self.answer(|| self.native().map(|jit| jit.chair(day)).map_err(str::to_string)) {
             Ok(chair) => Ok(chair),
-            Err(_) => Ok(self.interpreter().term_at(day)?.and_then(|t| t.chair)),
+            Err(_) => {
+                let chair = self
+                    .interpreter()
+                    .call_builtin(ir::Builtin::Chair, &[Value::Date(day)])?;
+                Ok(if let Value::Party(p) = chair { Some(p) } else { None })
+            }
         }
     }
 
@@ -871,7 +901,16 @@ impl charter_runtime::Evaluator for Program {
         };
         match self.answer(native) {
             Ok(valid) => Ok(valid),
-            Err(_) => Ok(self.interpreter().is_valid(decision)),
+            Err(_) => {
+                let valid = self
+                    .interpreter()
+                    .call_builtin(ir::Builtin::Valid, &[Value::Decision(Box::new(decision.clone()))])?;
+                if let Value::Bool(valid) = valid {
+                    Ok(valid)
+                } else {
+                    Err(EvalError::Malformed(format!("valid() gave {valid:?}")))
+                }
+            }
         }
     }
 }
@@ -970,21 +1009,28 @@ impl Prepared {
             not_native(jit.native().call_query(0, &locals, self.program.bundle()))
                 .map_err(|why| format!("the query is {why}"))
         };
+        let interpreted = |locals: Vec<Value>| -> Result<Outcome, EvalFailure> {
+            let mut locals = locals;
+            Ok(Outcome::of(self.program.interpreter().eval(&self.expr, &mut locals))?)
+        };
         match self.program.answer(native) {
-            Ok(value) => Ok(Answer {
-                value: value?,
+            // Native code says unknown; the interpreter, the reference,
+            // says what the answer depends on.
+            Ok(Err(EvalError::Unknown(native))) => Ok(Answer {
+                value: agreed_unknown(interpreted(locals)?, *native),
                 explanation: None,
                 interpreted_because: None,
             }),
-            Err(why) => {
-                let mut locals = locals;
-                let value = self.program.interpreter().eval(&self.expr, &mut locals)?;
-                Ok(Answer {
-                    value,
-                    explanation: None,
-                    interpreted_because: why,
-                })
-            }
+            Ok(value) => Ok(Answer {
+                value: Outcome::Known(value?),
+                explanation: None,
+                interpreted_because: None,
+            }),
+            Err(why) => Ok(Answer {
+                value: interpreted(locals)?,
+                explanation: None,
+                interpreted_because: why,
+            }),
         }
     }
 

@@ -1167,6 +1167,38 @@ impl Emitter<'_> {
         self.verdict(b, &meeting, present, objections)
     }
 
+    /// For a decision at a meeting whose attendance is not recorded:
+    /// whether what is recorded makes it invalid whoever was present (`i8`
+    /// 1 or 0): its kind reserved to other meetings, or an objection by
+    /// one who may take part (an objector was there) under a rule one
+    /// objection blocks. The interpreter's `tables::judge` without
+    /// attendance.
+    pub(super) fn invalid_whoever_present<M: Module>(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        module: &mut M,
+        flags: Flags,
+        header: [Value; 3],
+        objections: &[Value],
+    ) -> Value {
+        let meeting = self.in_force(b, module, flags, header);
+        let mut blocking = b.ins().iconst(types::I64, 0);
+        for (objecting, voter) in objections.iter().zip(&meeting.voters) {
+            let blocks = b.ins().band(*objecting, *voter);
+            blocking = b.ins().bor(blocking, blocks);
+        }
+        let objected = b.ins().icmp_imm_s(IntCC::NotEqual, blocking, 0);
+        let blocked = match &meeting.rule {
+            None => objected,
+            Some(counted) => {
+                let one_blocks = b.ins().icmp_imm_s(IntCC::NotEqual, counted.no_objection, 0);
+                b.ins().band(one_blocks, objected)
+            }
+        };
+        let reserved = b.ins().bxor_imm_u(meeting.kind_ok, 1);
+        b.ins().bor(reserved, blocked)
+    }
+
     /// What decides validity at one meeting, whoever is present: the
     /// members, whether the decision's kind may be taken there, the quorum.
     fn in_force<M: Module>(

@@ -226,11 +226,25 @@ pub enum FoldError {
     Terms(TableError),
     #[error("a periodic block of terms does not fit 32-bit days")]
     Periodic,
+    /// Native code answers from one rules' view; this policy's depends on
+    /// whether decisions not judged were valid (the interpreter works out
+    /// every possible view and answers unknown where they differ).
+    #[error("the rules' view depends on {0} not judged (who was present is not recorded)")]
+    Unjudged(String),
 }
 
 pub fn fold(bundle: &ir::Bundle, tables: &Tables) -> Result<Folded, FoldError> {
     if bundle.meeting_kinds.len() > MAX_MEETING_KINDS {
         return Err(FoldError::TooManyMeetingKinds(bundle.meeting_kinds.len()));
+    }
+    if !tables.unjudged_deciding.is_empty() {
+        let names: Vec<String> = tables
+            .unjudged_deciding
+            .iter()
+            .filter_map(|d| bundle.history.decisions.get(*d))
+            .map(|r| format!("decision `{}`", r.id))
+            .collect();
+        return Err(FoldError::Unjudged(names.join(", ")));
     }
     let terms = tables.terms.as_ref().map_err(|e| FoldError::Terms(e.clone()))?;
     let chair = |c: Option<u32>| c.map_or(NONE, |c| c as i32);

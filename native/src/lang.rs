@@ -40,6 +40,9 @@ pub const OK: i32 = 0;
 pub const OVERFLOW: i32 = 1;
 pub const OUT_OF_RANGE: i32 = 2;
 pub const MALFORMED: i32 = 3;
+/// The answer depends on a fact nobody recorded (the interpreter's
+/// `EvalError::Unknown`): not an error, an answer of its own.
+pub const UNKNOWN: i32 = 4;
 
 /// `none` as an integer.
 pub const NONE_INT: i64 = i64::MIN;
@@ -762,6 +765,31 @@ impl<M: Module> Fx<'_, '_, M> {
         self.e.ptr
     }
 
+    /// Whether the meeting at `m` is a recorded one whose record does not
+    /// say who was present (`i8`); `None` for a policy with none, which
+    /// pays nothing.
+    fn attendance_unknown(&mut self, b: &mut FunctionBuilder<'_>, m: Value) -> Option<Value> {
+        let unrecorded: Vec<i64> = self
+            .bundle
+            .history
+            .meetings
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.attendance_known)
+            .map(|(i, _)| i as i64)
+            .collect();
+        if unrecorded.is_empty() {
+            return None;
+        }
+        let record = b.ins().load(types::I32, self.flags.read, m, 12);
+        let mut any = b.ins().iconst(types::I8, 0);
+        for index in unrecorded {
+            let here = b.ins().icmp_imm_s(IntCC::Equal, record, index);
+            any = b.ins().bor(any, here);
+        }
+        Some(any)
+    }
+
     /// Leaves through the error block with `code` when `cond` holds.
     fn fail_if(&mut self, b: &mut FunctionBuilder<'_>, cond: Value, code: i32) {
         let code = b.ins().iconst(types::I32, i64::from(code));
@@ -1296,7 +1324,12 @@ impl<M: Module> Fx<'_, '_, M> {
             (NVal::Record(m, NTy::Meeting), Field::Host) => {
                 NVal::Scalar(b.ins().load(types::I32, read, m, 8), NTy::Party)
             }
-            (NVal::Record(m, NTy::Meeting), Field::Present) => self.load_set(b, m, l.present(), false),
+            (NVal::Record(m, NTy::Meeting), Field::Present) => {
+                if let Some(unrecorded) = self.attendance_unknown(b, m) {
+                    self.fail_if(b, unrecorded, UNKNOWN);
+                }
+                self.load_set(b, m, l.present(), false)
+            }
             (NVal::Record(m, NTy::Meeting), Field::Observers) => self.load_set(b, m, l.observers(), false),
             (NVal::Record(d, NTy::Decision), Field::Kind) => {
                 NVal::Scalar(b.ins().load(types::I32, read, d, 0), NTy::DecisionKind)
@@ -1502,7 +1535,20 @@ impl<M: Module> Fx<'_, '_, M> {
                     .map(|w| b.ins().load(types::I64, read, d, (l.objections() + 8 * w) as i32))
                     .collect::<Vec<_>>();
                 let ok = e.judge(b, self.m, flags, [kind, meeting_kind, day], &present, &objections);
-                NVal::Scalar(b.ins().ireduce(types::I8, ok), NTy::Bool)
+                let ok = b.ins().ireduce(types::I8, ok);
+                // At a recorded meeting whose attendance is not recorded:
+                // invalid where the record settles it, else unknown.
+                let meeting = b.ins().iadd_imm_s(d, i64::from(m));
+                if let Some(unrecorded) = self.attendance_unknown(b, meeting) {
+                    let invalid = e.invalid_whoever_present(b, self.m, flags, [kind, meeting_kind, day], &objections);
+                    let valid_maybe = b.ins().bxor_imm_u(invalid, 1);
+                    let unknown = b.ins().band(unrecorded, valid_maybe);
+                    self.fail_if(b, unknown, UNKNOWN);
+                    let zero = b.ins().iconst(types::I8, 0);
+                    NVal::Scalar(b.ins().select(unrecorded, zero, ok), NTy::Bool)
+                } else {
+                    NVal::Scalar(ok, NTy::Bool)
+                }
             }
             Builtin::MayAttend => {
                 let p = self.party_or_none(arg(0)?)?;
@@ -1772,26 +1818,46 @@ impl<M: Module> Fx<'_, '_, M> {
         locals: &mut Vec<NVal>,
     ) -> Result<NVal, NotNative> {
         if let BinOp::And | BinOp::Or | BinOp::Implies = op {
-            let a = self.compile(b, lhs, locals)?;
-            let a = self.bool(&a)?;
-            // The right side runs only when the left does not decide.
-            let (decides_on, decided) = match op {
-                BinOp::And => (false, false),
-                BinOp::Or => (true, true),
-                _ => (false, true),
-            };
+            // Kleene's logic, as the interpreter: the right side runs when
+            // the left does not decide, or is unknown; an unknown left
+            // stays unknown unless the right decides.
+            let decides_on = !matches!(op, BinOp::And);
+            let outer = self.err;
+            let left_failed = b.create_block();
+            b.append_block_param(left_failed, types::I32);
+            self.err = left_failed;
+            let compiled = self.compile(b, lhs, locals).and_then(|a| self.bool(&a));
+            self.err = outer;
+            let mut a = compiled?;
+            if op == BinOp::Implies {
+                a = b.ins().bxor_imm_u(a, 1);
+            }
             let right = b.create_block();
+            b.append_block_param(right, types::I8);
             let done = b.create_block();
             b.append_block_param(done, types::I8);
-            let value = b.ins().iconst(types::I8, i64::from(decided));
+            let decided = b.ins().iconst(types::I8, i64::from(decides_on));
+            let known = b.ins().iconst(types::I8, 0);
             if decides_on {
-                b.ins().brif(a, done, &[value.into()], right, &[]);
+                b.ins().brif(a, done, &[decided.into()], right, &[known.into()]);
             } else {
-                b.ins().brif(a, right, &[], done, &[value.into()]);
+                b.ins().brif(a, right, &[known.into()], done, &[decided.into()]);
             }
+            // The left side left early: unknown goes on to the right side,
+            // any other status leaves.
+            b.switch_to_block(left_failed);
+            let [status] = values(b.block_params(left_failed));
+            let is_unknown = b.ins().icmp_imm_s(IntCC::Equal, status, i64::from(UNKNOWN));
+            let unknown = b.ins().iconst(types::I8, 1);
+            b.ins()
+                .brif(is_unknown, right, &[unknown.into()], outer, &[status.into()]);
             b.switch_to_block(right);
+            let [left_unknown] = values(b.block_params(right));
             let r = self.compile(b, rhs, locals)?;
             let r = self.bool(&r)?;
+            let undecided = b.ins().icmp_imm_s(IntCC::NotEqual, r, i64::from(decides_on));
+            let undecided = b.ins().band(undecided, left_unknown);
+            self.fail_if(b, undecided, UNKNOWN);
             b.ins().jump(done, &[r.into()]);
             b.switch_to_block(done);
             let [v] = values(b.block_params(done));

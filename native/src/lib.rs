@@ -40,6 +40,10 @@ pub struct Jit {
     /// Meeting kinds some version makes a body's: the C ABI's
     /// `may_attend(party, day)` does not know a meeting's kind.
     body_kinds: Vec<ir::MeetingKindId>,
+    /// The recorded meetings whose attendance is not recorded: a decision
+    /// at one is judged by the compiled rules (which answer unknown), not
+    /// by the record entry points, which take who was present as given.
+    unrecorded: std::collections::BTreeSet<String>,
 }
 
 impl Jit {
@@ -63,6 +67,7 @@ impl Jit {
                 .iter()
                 .flat_map(|v| v.bodies.iter().map(|b| b.kind))
                 .collect(),
+            unrecorded: tables.unrecorded_attendance.clone(),
         })
     }
 
@@ -73,7 +78,17 @@ impl Jit {
 
     /// The record native code reads for a decision (`record_words` words),
     /// or `None` if it names a party or kind the policy does not have.
+    /// `None` too for a decision at a recorded meeting whose attendance is
+    /// not recorded (its present set would be taken as whole).
     pub fn record(&self, decision: &ir::Decision) -> Option<Vec<u64>> {
+        if decision
+            .meeting
+            .id
+            .as_ref()
+            .is_some_and(|id| self.unrecorded.contains(id))
+        {
+            return None;
+        }
         if decision.kind as usize >= self.decision_kinds || decision.meeting.kind as usize >= self.meeting_kinds {
             return None;
         }

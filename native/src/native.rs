@@ -338,6 +338,9 @@ impl NativeCode {
                 .ok_or_else(|| EvalError::Malformed("a native result".into())),
             lang::OVERFLOW => Err(EvalError::Overflow),
             lang::OUT_OF_RANGE => Err(EvalError::DateOutOfRange),
+            lang::UNKNOWN => Err(charter_runtime::Unknown::because(
+                "native code: the answer depends on a fact not recorded",
+            )),
             _ => Err(EvalError::Malformed("native evaluation of a malformed value".into())),
         })
     }

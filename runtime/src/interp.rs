@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use crate::date;
 use crate::ir::*;
-use crate::tables::{self, Standing, Tables, Terms};
-use crate::value::{Value, Violation};
+use crate::tables::{self, Judgement, Standing, Tables, Terms};
+use crate::value::{Outcome, Unknown, Value, Violation};
 
 /// Why an evaluation could not produce a value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -23,6 +23,10 @@ pub enum EvalError {
     /// The IR is malformed (a bug in the compiler that produced it).
     #[error("malformed IR: {0}")]
     Malformed(String),
+    /// The answer depends on facts nobody recorded (not an error of the
+    /// policy: an answer of its own, which the evaluators return as such).
+    #[error("unknown: {}", .0.because.join("; "))]
+    Unknown(Box<Unknown>),
 }
 
 /// One node of an explanation: what was established, from which clause.
@@ -50,7 +54,9 @@ pub use crate::tables::Term;
 /// The outcome of `valid(decision)` with what blocked it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
-    pub valid: bool,
+    /// `None`: not judged (who was present is not recorded, and what is
+    /// recorded does not settle it).
+    pub valid: Option<bool>,
     pub explanation: Explanation,
 }
 
@@ -542,16 +548,31 @@ impl<'b> Interpreter<'b> {
 
     /// Whether a decision is valid, as [`Interpreter::valid`] decides it,
     /// with no explanation built.
+    /// (A decision not judged is not valid.)
     pub fn is_valid(&self, decision: &Decision) -> bool {
-        self.tables().is_valid(self.bundle, decision)
+        self.judgement(decision) == Judgement::Valid
     }
 
     /// Whether a decision is valid, with what made it so or blocked it.
     pub fn valid(&self, decision: &Decision) -> Verdict {
+        let judgement = self.judgement(decision);
+        let original = decision;
+        // Where who was present is not recorded, those who objected were
+        // there; nothing is known of anyone else.
+        let assumed;
+        let decision = if self.tables().attendance_unknown(&decision.meeting) {
+            let mut d = decision.clone();
+            d.meeting.present = decision.objections.clone();
+            d.meeting.observers = decision.objections.clone();
+            assumed = d;
+            &assumed
+        } else {
+            decision
+        };
         let meeting = &decision.meeting;
         let Some(facts) = self.consensus(decision) else {
             return Verdict {
-                valid: false,
+                valid: Some(false),
                 explanation: Explanation::leaf("no rules are in force", None),
             };
         };
@@ -658,6 +679,20 @@ impl<'b> Interpreter<'b> {
                 blockers.push(Explanation::leaf(format!("{fact}: not met"), consensus_cite));
             }
         }
+        let fact =
+            |what: &str| format!("the `{kind_name}` decision at the `{meeting_kind}` meeting of {when} is {what}");
+        if judgement == Judgement::Unjudged {
+            let mut because = vec![Explanation::leaf(self.unjudged_because(original), None)];
+            because.extend(grounds);
+            return Verdict {
+                valid: None,
+                explanation: Explanation {
+                    fact: fact("not known to be valid or invalid"),
+                    clause: consensus_cite.map(|c| format!("§ {}", c.clause)),
+                    because,
+                },
+            };
+        }
         let valid = facts.valid();
         if valid && rule == DecisionRule::Consensus {
             grounds.push(Explanation::leaf(
@@ -666,12 +701,9 @@ impl<'b> Interpreter<'b> {
             ));
         }
         Verdict {
-            valid,
+            valid: Some(valid),
             explanation: Explanation {
-                fact: format!(
-                    "the `{kind_name}` decision at the `{meeting_kind}` meeting of {when} is {}",
-                    if valid { "valid" } else { "invalid" }
-                ),
+                fact: fact(if valid { "valid" } else { "invalid" }),
                 clause: consensus_cite.map(|c| format!("§ {}", c.clause)),
                 because: if valid { grounds } else { blockers },
             },
@@ -903,6 +935,14 @@ impl<'b> Interpreter<'b> {
             }
             Expr::Field(base, field) => {
                 let base = self.eval(base, locals)?;
+                if let (Value::Meeting(m), Field::Present) = (&base, field) {
+                    if self.tables().attendance_unknown(m) {
+                        return Err(Unknown::because(format!(
+                            "who was present at {} is not recorded",
+                            m.id.as_deref().unwrap_or("the meeting")
+                        )));
+                    }
+                }
                 field_of(&base, *field)?
             }
             Expr::Not(e) => Value::Bool(!truth(&self.eval(e, locals)?)?),
@@ -1033,8 +1073,90 @@ impl<'b> Interpreter<'b> {
         Ok(meeting)
     }
 
-    /// Calls a built-in query on evaluated arguments.
+    /// Calls a built-in query on evaluated arguments. Where the rules'
+    /// view depends on decisions not judged, an answer any possible world
+    /// gives otherwise is unknown, with the answers possible.
     pub fn call_builtin(&self, builtin: Builtin, args: &[Value]) -> Result<Value, EvalError> {
+        let value = self.call_in_world(builtin, args)?;
+        let tables = self.tables();
+        if tables.unjudged_deciding.is_empty() || !builtin.follows_decisions() {
+            return Ok(value);
+        }
+        let because = || {
+            let names: Vec<String> = tables
+                .unjudged_deciding
+                .iter()
+                .filter_map(|d| self.bundle.history.decisions.get(*d))
+                .map(|r| {
+                    format!(
+                        "`{}` at {}",
+                        r.id,
+                        r.decision.meeting.id.as_deref().unwrap_or("a recorded meeting")
+                    )
+                })
+                .collect();
+            format!(
+                "the rules' view depends on whether {} {} valid, and who was present is not recorded",
+                names.join(", "),
+                if names.len() == 1 { "was" } else { "were" }
+            )
+        };
+        if let Some(from) = tables.unknown_from(self.bundle) {
+            let day = args.iter().find_map(|a| match a {
+                Value::Date(d) => Some(*d),
+                Value::Meeting(m) => Some(m.date),
+                Value::Decision(d) => Some(d.meeting.date),
+                Value::Bool(_)
+                | Value::Int(_)
+                | Value::Duration(_)
+                | Value::None
+                | Value::Party(_)
+                | Value::Status(_)
+                | Value::MeetingKind(_)
+                | Value::DecisionKind(_)
+                | Value::Group(_)
+                | Value::Violation(_)
+                | Value::Set(_) => None,
+            });
+            if day.is_none_or(|d| d >= from) {
+                return Err(Unknown::because(because()));
+            }
+            return Ok(value);
+        }
+        let mut possible = vec![value.clone()];
+        for world in &tables.worlds {
+            let other = Interpreter::with_tables(self.bundle, world).call_in_world(builtin, args)?;
+            if !possible.contains(&other) {
+                possible.push(other);
+            }
+        }
+        if possible.len() == 1 {
+            return Ok(value);
+        }
+        possible.sort();
+        Err(EvalError::Unknown(Box::new(Unknown {
+            because: vec![because()],
+            possible,
+        })))
+    }
+
+    /// A decision's judgement: by its meeting's attendance where recorded,
+    /// else only as far as what is recorded settles it.
+    pub fn judgement(&self, decision: &Decision) -> Judgement {
+        let tables = self.tables();
+        tables.judge(self.bundle, decision, !tables.attendance_unknown(&decision.meeting))
+    }
+
+    /// Why a decision is not judged, in words.
+    fn unjudged_because(&self, decision: &Decision) -> String {
+        format!(
+            "who was present at {} is not recorded, so whether a member objected and how many took part is not known",
+            decision.meeting.id.as_deref().unwrap_or("the meeting"),
+        )
+    }
+
+    /// Calls a built-in query in this interpreter's world alone.
+    fn call_in_world(&self, builtin: Builtin, args: &[Value]) -> Result<Value, EvalError> {
         let day = |i: usize| match args.get(i) {
             Some(Value::Date(d)) => Ok(Some(*d)),
             Some(Value::None) => Ok(None),
@@ -1095,7 +1217,11 @@ impl<'b> Interpreter<'b> {
                 None => Value::None,
             },
             Builtin::Valid => match args.first() {
-                Some(Value::Decision(d)) => Value::Bool(self.is_valid(d)),
+                Some(Value::Decision(d)) => match self.judgement(d) {
+                    Judgement::Valid => Value::Bool(true),
+                    Judgement::Invalid => Value::Bool(false),
+                    Judgement::Unjudged => return Err(Unknown::because(self.unjudged_because(d))),
+                },
                 _ => return Err(malformed("valid() of a non-decision")),
             },
             Builtin::MayAttend => match (party(0)?, args.get(1)) {
@@ -1126,22 +1252,26 @@ impl<'b> Interpreter<'b> {
 
     fn binary(&self, op: BinOp, lhs: &Expr, rhs: &Expr, locals: &mut Vec<Value>) -> Result<Value, EvalError> {
         // The logical operators short-circuit.
+        // An unknown side leaves the answer unknown unless the other side
+        // decides it whichever way the unknown falls (Kleene's logic).
+        let logic = |decides_on: bool, negate_left: bool, locals: &mut Vec<Value>| -> Result<Value, EvalError> {
+            let left = self.eval(lhs, locals).and_then(|v| truth(&v)).map(|b| b != negate_left);
+            match left {
+                Ok(l) if l == decides_on => Ok(Value::Bool(decides_on)),
+                Ok(_) => Ok(Value::Bool(truth(&self.eval(rhs, locals)?)?)),
+                Err(EvalError::Unknown(unknown)) => match self.eval(rhs, locals).and_then(|v| truth(&v)) {
+                    Ok(r) if r == decides_on => Ok(Value::Bool(decides_on)),
+                    Ok(_) => Err(EvalError::Unknown(unknown)),
+                    Err(EvalError::Unknown(other)) => Err(EvalError::Unknown(Box::new(unknown.and(&other)))),
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e),
+            }
+        };
         match op {
-            BinOp::And => {
-                return Ok(Value::Bool(
-                    truth(&self.eval(lhs, locals)?)? && truth(&self.eval(rhs, locals)?)?,
-                ))
-            }
-            BinOp::Or => {
-                return Ok(Value::Bool(
-                    truth(&self.eval(lhs, locals)?)? || truth(&self.eval(rhs, locals)?)?,
-                ))
-            }
-            BinOp::Implies => {
-                return Ok(Value::Bool(
-                    !truth(&self.eval(lhs, locals)?)? || truth(&self.eval(rhs, locals)?)?,
-                ))
-            }
+            BinOp::And => return logic(false, false, locals),
+            BinOp::Or => return logic(true, false, locals),
+            BinOp::Implies => return logic(true, true, locals),
             // The operators below evaluate both sides first.
             BinOp::Eq
             | BinOp::Ne
@@ -1182,8 +1312,14 @@ impl<'b> Interpreter<'b> {
 
     /// Evaluates an expression and explains the value: the tree of rules,
     /// queries and cited clauses that produced it.
-    pub fn explain(&self, expr: &Expr, locals: &mut Vec<Value>) -> Result<(Value, Explanation), EvalError> {
-        let value = self.eval(expr, locals)?;
+    pub fn explain(&self, expr: &Expr, locals: &mut Vec<Value>) -> Result<(Outcome, Explanation), EvalError> {
+        let value = match Outcome::of(self.eval(expr, locals))? {
+            Outcome::Known(value) => value,
+            Outcome::Unknown(unknown) => {
+                let explanation = self.unknown_explained(expr, &unknown, locals)?;
+                return Ok((Outcome::Unknown(unknown), explanation));
+            }
+        };
         let shown = value.to_text(self.bundle);
         let explanation = match expr {
             Expr::Builtin(builtin, args) => {
@@ -1251,7 +1387,10 @@ impl<'b> Interpreter<'b> {
                 let shown_args: Vec<String> = frame.iter().map(|v| self.short_text(v)).collect();
                 let fact = format!("rule {}({}) = {shown}", rule.name, shown_args.join(", "));
                 if !self.explained.borrow_mut().insert((*index, frame.clone())) {
-                    return Ok((value, Explanation::leaf(format!("{fact} (explained above)"), None)));
+                    return Ok((
+                        Outcome::Known(value),
+                        Explanation::leaf(format!("{fact} (explained above)"), None),
+                    ));
                 }
                 let (_, body) = self.explain(&rule.body, &mut frame)?;
                 Explanation {
@@ -1282,7 +1421,71 @@ impl<'b> Interpreter<'b> {
             | Expr::Quantifier { .. }
             | Expr::Filter { .. } => Explanation::leaf(format!("{} = {shown}", self.source_text(expr, locals)), None),
         };
-        Ok((value, explanation))
+        Ok((Outcome::Known(value), explanation))
+    }
+
+    /// Why `expr` is unknown: a decision's verdict, a rule's body, the
+    /// parts of a compound, else the facts not recorded it depends on.
+    fn unknown_explained(
+        &self,
+        expr: &Expr,
+        unknown: &Unknown,
+        locals: &mut Vec<Value>,
+    ) -> Result<Explanation, EvalError> {
+        let fact = format!("{} is unknown", self.source_text(expr, locals));
+        let reasons = || {
+            unknown
+                .because
+                .iter()
+                .map(|why| Explanation::leaf(why.clone(), None))
+                .collect()
+        };
+        let because = match expr {
+            Expr::Builtin(Builtin::Valid, args) => match self.eval_all(args, locals).as_deref() {
+                Ok([Value::Decision(d)]) if self.judgement(d) == Judgement::Unjudged => vec![self.valid(d).explanation],
+                Ok(_) | Err(_) => reasons(),
+            },
+            Expr::Rule(index, args) => match self.eval_all(args, locals) {
+                Ok(mut frame) => {
+                    let rule = self.rule(*index)?;
+                    vec![self.explain(&rule.body, &mut frame)?.1]
+                }
+                Err(_) => reasons(),
+            },
+            Expr::Binary(_, lhs, rhs) => vec![self.explain(lhs, locals)?.1, self.explain(rhs, locals)?.1],
+            Expr::Not(e) | Expr::Field(e, _) => vec![self.explain(e, locals)?.1],
+            Expr::If(c, a, b) => {
+                let mut parts = vec![self.explain(c, locals)?.1];
+                parts.push(self.explain(a, locals)?.1);
+                parts.push(self.explain(b, locals)?.1);
+                parts
+            }
+            Expr::Bool(_)
+            | Expr::Int(_)
+            | Expr::Date(_)
+            | Expr::Duration(_)
+            | Expr::None
+            | Expr::Party(_)
+            | Expr::Status(_)
+            | Expr::MeetingKind(_)
+            | Expr::DecisionKind(_)
+            | Expr::Group(_)
+            | Expr::MeetingRecord(_)
+            | Expr::DecisionRecord(_)
+            | Expr::Local(_)
+            | Expr::Set(_)
+            | Expr::MeetingLit(_)
+            | Expr::DecisionLit(_)
+            | Expr::Builtin(..)
+            | Expr::Neg(_)
+            | Expr::Quantifier { .. }
+            | Expr::Filter { .. } => reasons(),
+        };
+        Ok(Explanation {
+            fact,
+            clause: None,
+            because,
+        })
     }
 
     /// A value in an explanation: a meeting or decision by its id, or in

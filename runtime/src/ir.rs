@@ -530,6 +530,15 @@ impl DecisionRule {
         }
     }
 
+    /// Whether one objection by one who takes part blocks a decision
+    /// whoever else is present (consensus and unanimity).
+    pub fn one_objection_blocks(self) -> bool {
+        match self {
+            DecisionRule::Consensus | DecisionRule::Unanimity => true,
+            DecisionRule::Majority { .. } => false,
+        }
+    }
+
     /// The rule as the text states it.
     pub fn describe(self) -> String {
         match self {
@@ -1156,6 +1165,29 @@ impl Builtin {
 
     /// Which statements of the text the query reads, for test coverage
     /// (a clause is exercised when a query reading it is asked).
+    /// Whether the answer reads the rules' view that recorded decisions
+    /// shape (membership, the chair, invitations): where a decision not
+    /// judged decided something, such an answer may be unknown.
+    pub fn follows_decisions(self) -> bool {
+        match self {
+            Builtin::Member
+            | Builtin::Status
+            | Builtin::Members
+            | Builtin::Observers
+            | Builtin::RecordedStatus
+            | Builtin::Chair
+            | Builtin::Chairs
+            | Builtin::NextChair
+            | Builtin::TermStart
+            | Builtin::TermEnd
+            | Builtin::Valid
+            | Builtin::MayAttend
+            | Builtin::MaySpeak
+            | Builtin::Violations => true,
+            Builtin::Group | Builtin::RecordedChair | Builtin::Count => false,
+        }
+    }
+
     pub fn reads(self) -> &'static [Reads] {
         match self {
             Builtin::Member | Builtin::Status | Builtin::Members | Builtin::Observers | Builtin::RecordedStatus => {

@@ -19,4 +19,4 @@ pub mod value;
 pub use evaluator::{Evaluator, QueryError};
 pub use interp::{EvalError, Explanation, Interpreter};
 pub use tables::Tables;
-pub use value::Value;
+pub use value::{Outcome, Unknown, Value};

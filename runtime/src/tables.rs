@@ -14,7 +14,7 @@
 //! party's standing is worked out from its own records at its own change
 //! days, and the epochs are one sweep over those changes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -278,6 +278,42 @@ pub struct Tables {
     /// Per named group (`bundle.groups`), who belongs from which day.
     #[serde(default)]
     pub groups: Vec<GroupEpochs>,
+    /// Per recorded decision, what its record lets one say of it
+    /// (`valid_records` holds those judged valid: the rules' view follows
+    /// only them).
+    #[serde(default)]
+    pub judgements: Vec<Judgement>,
+    /// The ids of the recorded meetings whose record does not say who was
+    /// present.
+    #[serde(default)]
+    pub unrecorded_attendance: BTreeSet<String>,
+    /// The recorded decisions not judged that decided something the rules'
+    /// view would follow (a hand-over, an extension, a change of status,
+    /// an admission, an invitation), by index into `history.decisions`.
+    #[serde(default)]
+    pub unjudged_deciding: Vec<usize>,
+    /// The rules' view in the other possible worlds: the tables built as
+    /// if each non-empty subset of `unjudged_deciding` were valid, those
+    /// that differ from these. Empty when nothing unjudged decides, or
+    /// when more than [`MAX_UNJUDGED`] do (then every answer from the day
+    /// of the first on is unknown).
+    #[serde(default)]
+    pub worlds: Vec<Tables>,
+}
+
+/// How many unjudged deciding decisions the rules' view works out every
+/// possible world of (2^6 - 1 other worlds at most); with more, answers
+/// from the first one's day on are unknown.
+pub const MAX_UNJUDGED: usize = 6;
+
+/// What a recorded decision's record lets one say of its validity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Judgement {
+    Valid,
+    Invalid,
+    /// Its meeting's record does not say who was present, and what is
+    /// recorded (the kind, the objections) does not settle it either way.
+    Unjudged,
 }
 
 /// A group's belonging from each day on.
@@ -375,7 +411,73 @@ impl GroupEpochs {
 }
 
 impl Tables {
+    /// The tables of `bundle`: the rules' view following the decisions
+    /// judged valid, with the other possible worlds where a decision not
+    /// judged decided something.
     pub fn build(bundle: &Bundle) -> Tables {
+        let mut tables = Tables::assuming(bundle, &[]);
+        let deciding = unjudged_deciding(bundle, &tables.judgements);
+        if !deciding.is_empty() && deciding.len() <= MAX_UNJUDGED {
+            let mut worlds: Vec<Tables> = Vec::new();
+            for subset in 1u32..(1 << deciding.len()) {
+                let assumed: Vec<usize> = deciding
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| subset & (1 << i) != 0)
+                    .map(|(_, d)| *d)
+                    .collect();
+                let world = Tables::assuming(bundle, &assumed);
+                if !world.same_view(&tables) && !worlds.iter().any(|w| w.same_view(&world)) {
+                    worlds.push(world);
+                }
+            }
+            tables.worlds = worlds;
+        }
+        tables.unjudged_deciding = deciding;
+        tables
+    }
+
+    /// Whether two worlds give the same rules' view (everything but which
+    /// decisions were assumed valid).
+    fn same_view(&self, other: &Tables) -> bool {
+        self.epochs == other.epochs
+            && self.terms == other.terms
+            && self.invited == other.invited
+            && self.invited_to == other.invited_to
+            && self.invited_by_id == other.invited_by_id
+            && self.honoured == other.honoured
+            && self.extended == other.extended
+            && self.status_changes == other.status_changes
+    }
+
+    /// The day from which answers are unknown because too many decisions
+    /// not judged decided something to work out every world (`None`: every
+    /// world is worked out, or none is needed).
+    pub fn unknown_from(&self, bundle: &Bundle) -> Option<Day> {
+        (self.unjudged_deciding.len() > MAX_UNJUDGED)
+            .then(|| {
+                self.unjudged_deciding
+                    .iter()
+                    .filter_map(|d| bundle.history.decisions.get(*d))
+                    .map(|r| r.decision.meeting.date)
+                    .min()
+            })
+            .flatten()
+    }
+
+    /// Whether `meeting` is a recorded meeting whose record does not say
+    /// who was present.
+    pub fn attendance_unknown(&self, meeting: &Meeting) -> bool {
+        !self.unrecorded_attendance.is_empty()
+            && meeting
+                .id
+                .as_ref()
+                .is_some_and(|id| self.unrecorded_attendance.contains(id))
+    }
+
+    /// The tables as if the recorded decisions `assumed` (unjudged ones)
+    /// were valid.
+    fn assuming(bundle: &Bundle, assumed: &[usize]) -> Tables {
         let party_count = bundle.parties.len();
         let words = words_for(party_count);
         let by_party = Records::index(bundle);
@@ -384,41 +486,61 @@ impl Tables {
         let groups: Vec<GroupEpochs> = (0..bundle.groups.len() as GroupId)
             .map(|g| GroupEpochs::of(bundle, g, words))
             .collect();
-        let valid_records: Vec<bool> = bundle
+        let unrecorded_attendance: BTreeSet<String> = bundle
             .history
-            .decisions
+            .meetings
             .iter()
-            .map(|r| is_valid(bundle, &standing, &groups, &r.decision))
+            .filter(|m| !m.attendance_known)
+            .filter_map(|m| m.meeting.id.clone())
             .collect();
+        let judge_all = |epochs: &Epochs| -> Vec<Judgement> {
+            bundle
+                .history
+                .decisions
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let known = r
+                        .decision
+                        .meeting
+                        .id
+                        .as_ref()
+                        .is_none_or(|id| !unrecorded_attendance.contains(id));
+                    match judge(bundle, epochs, &groups, &r.decision, known) {
+                        Judgement::Unjudged if assumed.contains(&i) => Judgement::Valid,
+                        j @ (Judgement::Valid | Judgement::Invalid | Judgement::Unjudged) => j,
+                    }
+                })
+                .collect()
+        };
+        let known_valid =
+            |judgements: &[Judgement]| -> Vec<bool> { judgements.iter().map(|j| *j == Judgement::Valid).collect() };
+        let judgements = judge_all(&standing);
+        let valid_records = known_valid(&judgements);
         let admitted = admissions(bundle, &valid_records);
         let status_changes = decided_changes(bundle, &valid_records);
-        let (epochs, valid_records) =
-            if admitted.iter().all(Option::is_none) && status_changes.iter().all(Vec::is_empty) {
-                (standing, valid_records)
+        let (epochs, judgements) = if admitted.iter().all(Option::is_none) && status_changes.iter().all(Vec::is_empty) {
+            (standing, judgements)
+        } else {
+            let epochs = Epochs::sweep(words, party_count, |p| {
+                by_party.standing_timeline(
+                    bundle,
+                    p,
+                    admitted.get(p as usize).copied().flatten(),
+                    status_changes.get(p as usize).map_or(&[][..], Vec::as_slice),
+                )
+            });
+            // A change of membership a decision made counts for the
+            // decisions after it: they are judged again on the final epochs
+            // (which changes apply was settled on the first judgement).
+            let judgements = if status_changes.iter().all(Vec::is_empty) {
+                judgements
             } else {
-                let epochs = Epochs::sweep(words, party_count, |p| {
-                    by_party.standing_timeline(
-                        bundle,
-                        p,
-                        admitted.get(p as usize).copied().flatten(),
-                        status_changes.get(p as usize).map_or(&[][..], Vec::as_slice),
-                    )
-                });
-                // A change of membership a decision made counts for the
-                // decisions after it: they are judged again on the final epochs
-                // (which changes apply was settled on the first judgement).
-                let valid_records = if status_changes.iter().all(Vec::is_empty) {
-                    valid_records
-                } else {
-                    bundle
-                        .history
-                        .decisions
-                        .iter()
-                        .map(|r| is_valid(bundle, &epochs, &groups, &r.decision))
-                        .collect()
-                };
-                (epochs, valid_records)
+                judge_all(&epochs)
             };
+            (epochs, judgements)
+        };
+        let valid_records = known_valid(&judgements);
         let (invited_by_id, invited_to) = invitations(bundle, &valid_records);
         let mut invited: Vec<(Day, PartyId)> = bundle
             .history
@@ -468,6 +590,10 @@ impl Tables {
             recorded,
             status_changes,
             groups,
+            judgements,
+            unrecorded_attendance,
+            unjudged_deciding: Vec::new(),
+            worlds: Vec::new(),
         }
     }
 
@@ -579,6 +705,11 @@ impl Tables {
         contains(self.epochs.members_at(day), party)
     }
 
+    /// Judges a decision (see [`judge`]) on these tables' membership.
+    pub fn judge(&self, bundle: &Bundle, decision: &Decision, attendance_known: bool) -> Judgement {
+        judge(bundle, &self.epochs, &self.groups, decision, attendance_known)
+    }
+
     /// Whether a decision is valid: no reservation excludes the meeting's
     /// kind, no member present objects, and the quorum (if any) is met.
     pub fn is_valid(&self, bundle: &Bundle, decision: &Decision) -> bool {
@@ -618,24 +749,76 @@ fn group_words(groups: &[GroupEpochs], group: GroupId, day: Day) -> &[u64] {
 }
 
 fn is_valid(bundle: &Bundle, epochs: &Epochs, groups: &[GroupEpochs], decision: &Decision) -> bool {
+    judge(bundle, epochs, groups, decision, true) == Judgement::Valid
+}
+
+/// The recorded decisions not judged that some record says decided
+/// something the rules' view follows, by index, in order.
+fn unjudged_deciding(bundle: &Bundle, judgements: &[Judgement]) -> Vec<usize> {
+    let history = &bundle.history;
+    let named: BTreeSet<usize> = history
+        .handovers
+        .iter()
+        .map(|h| h.decision)
+        .chain(history.extensions.iter().map(|e| e.decision))
+        .chain(history.status_changes.iter().map(|c| c.decision))
+        .chain(history.applications.iter().map(|a| a.decision))
+        .flatten()
+        .collect();
+    let acting = [decision_kind(bundle, "admission"), decision_kind(bundle, "invitation")];
+    judgements
+        .iter()
+        .enumerate()
+        .filter(|(_, j)| **j == Judgement::Unjudged)
+        .map(|(i, _)| i)
+        .filter(|i| {
+            named.contains(i)
+                || history
+                    .decisions
+                    .get(*i)
+                    .is_some_and(|r| !r.decision.subjects.is_empty() && acting.contains(&Some(r.decision.kind)))
+        })
+        .collect()
+}
+
+/// Judges a decision. With its meeting's attendance known, valid or not
+/// by the rule in force; without, invalid only where what is recorded
+/// settles it whoever was present (a kind reserved to other meetings, or
+/// an objection by one who takes part, under a rule one objection blocks:
+/// an objector was there), else not judged.
+pub fn judge(
+    bundle: &Bundle,
+    epochs: &Epochs,
+    groups: &[GroupEpochs],
+    decision: &Decision,
+    attendance_known: bool,
+) -> Judgement {
+    let verdict = |valid: bool| if valid { Judgement::Valid } else { Judgement::Invalid };
     let meeting = &decision.meeting;
     let Some(version) = version_at(bundle, meeting.date) else {
-        return false;
+        return Judgement::Invalid;
     };
     let reserved_elsewhere = version
         .reservations
         .iter()
         .any(|r| r.decision == decision.kind && !r.meetings.contains(&meeting.kind));
     if reserved_elsewhere {
-        return false;
+        return Judgement::Invalid;
     }
+    // Without a record of attendance, those who objected were there, and
+    // nothing is known of anyone else.
+    let (attending, observing): (&[PartyId], &[PartyId]) = if attendance_known {
+        (&meeting.present, &meeting.observers)
+    } else {
+        (&decision.objections, &decision.objections)
+    };
     let members = meeting_members(version, epochs, groups, meeting);
     let observers = epochs.observers_at(meeting.date);
     let mut present = vec![0u64; epochs.words];
     // Who takes part: members present, and observers present where the
     // text lets them.
     let mut voting = vec![0u64; epochs.words];
-    for p in &meeting.present {
+    for p in attending {
         if contains(members, *p) {
             insert(&mut present, *p);
             insert(&mut voting, *p);
@@ -643,7 +826,7 @@ fn is_valid(bundle: &Bundle, epochs: &Epochs, groups: &[GroupEpochs], decision: 
     }
     // Observers attend as `present` or as `observers` of the meeting.
     if version.observers_may_decide() {
-        for p in meeting.present.iter().chain(&meeting.observers) {
+        for p in attending.iter().chain(observing) {
             if contains(observers, *p) && version.observer_decides(*p, meeting.date, meeting.kind) {
                 insert(&mut voting, *p);
             }
@@ -656,12 +839,20 @@ fn is_valid(bundle: &Bundle, epochs: &Epochs, groups: &[GroupEpochs], decision: 
             insert(&mut against, *p);
         }
     }
-    version.rule_at(meeting.kind).decides(Tally {
+    let rule = version.rule_at(meeting.kind);
+    if !attendance_known {
+        return if rule.rule.one_objection_blocks() && count(&against) > 0 {
+            Judgement::Invalid
+        } else {
+            Judgement::Unjudged
+        };
+    }
+    verdict(rule.decides(Tally {
         present: count(&present),
         voting: count(&voting),
         against: count(&against),
         members: count(members),
-    })
+    }))
 }
 
 /// Whether the observer rule in force admits parties of this kind (civil

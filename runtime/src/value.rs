@@ -7,6 +7,99 @@ use serde_json::json;
 use crate::date;
 use crate::ir::{Bundle, Day, Decision, Duration, Meeting, MeetingKindId, PartyId, Status, Strength, Unit};
 
+/// An answer the records do not settle: what it depends on, and where
+/// known the answers that remain possible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unknown {
+    /// Each fact not recorded that the answer depends on, in words.
+    pub because: Vec<String>,
+    /// The answers the facts not recorded leave possible (empty where they
+    /// were not worked out).
+    pub possible: Vec<Value>,
+}
+
+impl Unknown {
+    pub fn because(why: impl Into<String>) -> crate::EvalError {
+        crate::EvalError::Unknown(Box::new(Unknown {
+            because: vec![why.into()],
+            possible: Vec::new(),
+        }))
+    }
+
+    /// This unknown and `other`'s reasons together.
+    pub fn and(mut self, other: &Unknown) -> Unknown {
+        for why in &other.because {
+            if !self.because.contains(why) {
+                self.because.push(why.clone());
+            }
+        }
+        self.possible.clear();
+        self
+    }
+}
+
+/// What a question answers: a value, or unknown with what it depends on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Known(Value),
+    Unknown(Unknown),
+}
+
+impl Outcome {
+    /// An evaluation's result as an answer: an unknown is an answer, any
+    /// other error stays an error.
+    pub fn of(result: Result<Value, crate::EvalError>) -> Result<Outcome, crate::EvalError> {
+        match result {
+            Ok(value) => Ok(Outcome::Known(value)),
+            Err(crate::EvalError::Unknown(unknown)) => Ok(Outcome::Unknown(*unknown)),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The value, where known.
+    pub fn known(&self) -> Option<&Value> {
+        match self {
+            Outcome::Known(v) => Some(v),
+            Outcome::Unknown(_) => None,
+        }
+    }
+
+    /// The answer as JSON: the value's JSON, or for an unknown an object
+    /// `{"unknown": {"because": [...], "possible": [...]}}`, which no value
+    /// takes (never `true`, `false` or `null`).
+    pub fn to_json(&self, bundle: &Bundle) -> serde_json::Value {
+        match self {
+            Outcome::Known(v) => v.to_json(bundle),
+            Outcome::Unknown(u) => {
+                let mut body = serde_json::Map::new();
+                body.insert("because".to_string(), json!(u.because));
+                if !u.possible.is_empty() {
+                    body.insert(
+                        "possible".to_string(),
+                        serde_json::Value::Array(u.possible.iter().map(|v| v.to_json(bundle)).collect()),
+                    );
+                }
+                json!({ "unknown": body })
+            }
+        }
+    }
+
+    /// The answer in words: the value, or `unknown (because ...)`.
+    pub fn to_text(&self, bundle: &Bundle) -> String {
+        match self {
+            Outcome::Known(v) => v.to_text(bundle),
+            Outcome::Unknown(u) => {
+                let mut text = format!("unknown: {}", u.because.join("; "));
+                if !u.possible.is_empty() {
+                    let possible: Vec<String> = u.possible.iter().map(|v| v.to_text(bundle)).collect();
+                    text.push_str(&format!(" (possible: {})", possible.join(", ")));
+                }
+                text
+            }
+        }
+    }
+}
+
 /// A missed meeting obligation.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Violation {
