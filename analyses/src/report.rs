@@ -173,6 +173,10 @@ pub struct Finding {
     /// their source, with why (the finding is `possible` when a record's
     /// content, not only its date, is inferred).
     pub inferred: Vec<ir::Inferred>,
+    /// The recorded decisions not judged that it rests on, as `decision`
+    /// at `meeting`: had one been valid, it would not stand (the finding is
+    /// then `possible`).
+    pub unjudged: Vec<String>,
     pub message: String,
 }
 
@@ -206,6 +210,10 @@ pub struct TermRow {
     /// Whether the departure holds on every day the records' dates allow:
     /// false where a record it rests on is dated only approximately.
     pub departs_certainly: bool,
+    /// The decisions not judged on which this term depends (as `decision`
+    /// at `meeting`): had one been valid, the rules would give another
+    /// term here. Empty where every possible view agrees.
+    pub unsettled_by: Vec<String>,
 }
 
 /// One recorded holding of the chair, from a recorded taking of office to
@@ -394,27 +402,67 @@ pub fn build(
         until,
     };
     let tables = interp.tables();
-    let parties = |list: &[ir::PartyId]| list.iter().map(|p| interp.party_name(*p)).collect::<Vec<_>>();
     let events: Vec<&ir::Event> = bundle.history.events.iter().collect();
-    let mut findings: Vec<Finding> = Vec::new();
-    let (offices, vacancies, recorded_chair) = recorded_office(&c);
-    let (terms, chair) = chair_terms(&c)?;
-    designation_findings(&c, &mut findings);
-    rotation_findings(&c, &offices, &vacancies, &mut findings);
-    let status = status_timelines(bundle, &interp, until);
-    let meetings = meeting_rows(&c, &mut findings)?;
-    cadence_findings(&c, &mut findings)?;
-    interim_findings(&c, &mut findings)?;
-    admission_findings(&c, &mut findings);
-    application_findings(&c, &mut findings);
-    decline_findings(&c, &terms, &mut findings);
-    status_change_findings(&c, &mut findings);
-    snapshot_findings(&c, &mut findings);
-
+    let Sections {
+        mut findings,
+        recorded_chair,
+        chair,
+        status,
+        meetings,
+    } = sections(&c)?;
+    // Where a decision not judged decided something the rules' view would
+    // follow, a finding of one possible view but not of another rests on
+    // it: possible, naming the decisions.
+    if !tables.worlds.is_empty() {
+        let unjudged: Vec<String> = tables
+            .unjudged_deciding
+            .iter()
+            .filter_map(|d| bundle.history.decisions.get(*d))
+            .map(|r| {
+                format!(
+                    "`{}` at `{}`",
+                    r.id,
+                    r.decision.meeting.id.as_deref().unwrap_or("a recorded meeting")
+                )
+            })
+            .collect();
+        let key = |f: &Finding| (f.code.clone(), f.parties.clone(), f.meeting.clone(), f.decision.clone());
+        let mut views: Vec<Vec<Finding>> = Vec::new();
+        for world in &tables.worlds {
+            let interp = Interpreter::with_tables(bundle, world);
+            let view = Audit {
+                bundle,
+                interp: &interp,
+                until,
+            };
+            views.push(sections(&view)?.findings);
+        }
+        let mark = |f: &mut Finding| {
+            f.certainty = Certainty::Possible;
+            for name in &unjudged {
+                if !f.unjudged.contains(name) {
+                    f.unjudged.push(name.clone());
+                }
+            }
+        };
+        for f in &mut findings {
+            if views.iter().any(|v| !v.iter().any(|g| key(g) == key(f))) {
+                mark(f);
+            }
+        }
+        for view in views {
+            for mut g in view {
+                if !findings.iter().any(|f| key(f) == key(&g)) {
+                    mark(&mut g);
+                    findings.push(g);
+                }
+            }
+        }
+    }
+    let parties = |list: &[ir::PartyId]| list.iter().map(|p| interp.party_name(*p)).collect::<Vec<_>>();
     // Recorded compositions of groups: against the parties the text names,
     // and against the seats the text gives the group.
     findings.extend(composition_findings(bundle, tables, until, &finding, &parties));
-    duty_findings(&c, &mut findings);
 
     let coverage = coverage.map(|c| {
         let (covered, marked, not_covered) = c.counts();
@@ -506,6 +554,40 @@ pub fn build(
     })
 }
 
+/// The sections of the audit that read the rules' view, from one view.
+struct Sections {
+    findings: Vec<Finding>,
+    recorded_chair: Vec<OfficeRow>,
+    chair: Vec<TermRow>,
+    status: Vec<PartyTimeline>,
+    meetings: Vec<MeetingRow>,
+}
+
+fn sections(c: &Audit<'_>) -> Result<Sections, EvalError> {
+    let mut findings: Vec<Finding> = Vec::new();
+    let (offices, vacancies, recorded_chair) = recorded_office(c);
+    let (terms, chair) = chair_terms(c)?;
+    designation_findings(c, &mut findings);
+    rotation_findings(c, &offices, &vacancies, &mut findings);
+    let status = status_timelines(c.bundle, c.interp, c.until);
+    let meetings = meeting_rows(c, &mut findings)?;
+    cadence_findings(c, &mut findings)?;
+    interim_findings(c, &mut findings)?;
+    admission_findings(c, &mut findings);
+    application_findings(c, &mut findings);
+    decline_findings(c, &terms, &mut findings);
+    status_change_findings(c, &mut findings);
+    snapshot_findings(c, &mut findings);
+    duty_findings(c, &mut findings);
+    Ok(Sections {
+        findings,
+        recorded_chair,
+        chair,
+        status,
+        meetings,
+    })
+}
+
 /// What every section of the audit reads: the policy, the interpreter that
 /// answers from its tables, and the horizon.
 struct Audit<'a> {
@@ -538,6 +620,7 @@ fn finding(code: FindingCode, severity: Severity, day: Day, message: String) -> 
         decision: None,
         sources: Vec::new(),
         inferred: Vec::new(),
+        unjudged: Vec::new(),
         message,
     }
 }
@@ -629,7 +712,29 @@ fn chair_terms(c: &Audit<'_>) -> Result<(Vec<charter_runtime::interp::Term>, Vec
         .iter()
         .find_map(|v| v.permanent.as_ref())
         .filter(|p| p.parties.len() > 1);
+    // The terms of every other possible view (where a decision not judged
+    // decided something): a term not in all of them is not settled.
+    let other_views: Vec<Vec<charter_runtime::interp::Term>> = tables
+        .worlds
+        .iter()
+        .map(|world| charter_runtime::Interpreter::with_tables(bundle, world).terms_before(until.saturating_add(1)))
+        .collect::<Result<_, _>>()?;
+    let unjudged: Vec<String> = tables
+        .unjudged_deciding
+        .iter()
+        .filter_map(|d| bundle.history.decisions.get(*d))
+        .map(|r| {
+            format!(
+                "`{}` at `{}`",
+                r.id,
+                r.decision.meeting.id.as_deref().unwrap_or("a recorded meeting")
+            )
+        })
+        .collect();
+    let too_many_from = tables.unknown_from(bundle);
     for t in &terms {
+        let settled = other_views.iter().all(|view| view.contains(t)) && too_many_from.is_none_or(|from| t.end <= from);
+        let unsettled_by = if settled { Vec::new() } else { unjudged.clone() };
         // The recorded office when the term starts (a chair, or a recorded
         // vacancy), then each change during it; a vacancy departs from the
         // rules as another chair does.
@@ -663,6 +768,7 @@ fn chair_terms(c: &Audit<'_>) -> Result<(Vec<charter_runtime::interp::Term>, Vec
                 latest != day && [t.start, t.end].iter().any(|b| *day <= *b && *b < next)
             });
         let departs_certainly = departs
+            && settled
             && !bounds_approximate
             && offices_in_time.iter().enumerate().any(|(i, (to, _, certain_from))| {
                 let certain_until = offices_in_time
@@ -681,6 +787,7 @@ fn chair_terms(c: &Audit<'_>) -> Result<(Vec<charter_runtime::interp::Term>, Vec
             recorded,
             departs,
             departs_certainly,
+            unsettled_by,
         });
     }
 
@@ -939,8 +1046,32 @@ fn rotation_findings(
                 .filter(|e| tables.decided(e.decision))
                 .map(|e| e.until)
                 .max();
+            // A decision not judged, had it been valid, might have made the
+            // hand-over or an extension covering the office.
+            let named = |d: Option<usize>| {
+                d.and_then(|d| bundle.history.decisions.get(d)).map(|r| {
+                    format!(
+                        "`{}` at `{}`",
+                        r.id,
+                        r.decision.meeting.id.as_deref().unwrap_or("a recorded meeting")
+                    )
+                })
+            };
+            let mut unjudged: Vec<String> = extensions
+                .iter()
+                .filter(|e| tables.unjudged(e.decision) && earliest_end <= e.until)
+                .filter_map(|e| named(e.decision))
+                .collect();
+            if let Some(h) = next.filter(|h| vacancy.is_none() && tables.unjudged(h.decision)) {
+                unjudged.extend(named(h.decision));
+            }
             let extension_note = match (extended_to, extensions.first()) {
             (Some(to), _) => format!(", and than the extension a valid decision made (until {})", date::format(to)),
+            (None, Some(e)) if tables.unjudged(e.decision) => format!(
+                ", and no decision known to be valid extended it (an extension until {} is recorded, decided by {}, which cannot be judged)",
+                e.precision.describe(e.until),
+                named(e.decision).unwrap_or_default()
+            ),
             (None, Some(e)) => format!(
                 ", and no valid decision extended it (an extension until {} is recorded, but no valid decision made it)",
                 e.precision.describe(e.until)
@@ -949,8 +1080,9 @@ fn rotation_findings(
         };
             let within_extension = extended_to.is_some_and(|to| latest_end <= to);
             if !authorised && !within_extension && latest_end > term_end {
-                let certain = earliest_end > latest_term_end;
+                let certain = earliest_end > latest_term_end && unjudged.is_empty();
                 findings.push(Finding {
+                unjudged,
                 certainty: if certain { Certainty::Certain } else { Certainty::Possible },
                 clause: Some(clause.clone()),
                 parties: vec![party(previous.to)],
@@ -2000,12 +2132,19 @@ pub fn render_text(report: &Report) -> String {
             } else {
                 t.chair.clone().unwrap_or_else(|| "(vacant)".to_string())
             },
-            match (t.departs, t.departs_certainly) {
-                (true, true) => "   <- departs from the rules",
-                (true, false) => "   <- may depart from the rules (approximate dates)",
-                (false, _) => "",
+            match (t.departs, t.departs_certainly, t.unsettled_by.is_empty()) {
+                (true, true, _) => "   <- departs from the rules".to_string(),
+                (true, false, true) => "   <- may depart from the rules (approximate dates)".to_string(),
+                (true, false, false) => "   <- may depart from the rules".to_string(),
+                (false, _, _) => String::new(),
             }
         ));
+        if !t.unsettled_by.is_empty() {
+            line(format!(
+                "      (not settled: the rules give another term here had {} been valid, which is not known: who was present is not recorded)",
+                t.unsettled_by.join(", ")
+            ));
+        }
     }
     if !report.recorded_chair.is_empty() {
         line("  recorded:".to_string());
@@ -2293,6 +2432,11 @@ fn finding_line(f: &Finding) -> String {
         .collect();
     let possible = match (f.certainty, content.is_empty()) {
         (Certainty::Certain, _) => String::new(),
+        (Certainty::Possible, _) if !f.unjudged.is_empty() => format!(
+            " (possible: it rests on whether {} {} valid, which is not known: who was present is not recorded)",
+            f.unjudged.join(", "),
+            if f.unjudged.len() == 1 { "was" } else { "were" }
+        ),
         (Certainty::Possible, true) => " (possible: the record's date is approximate)".to_string(),
         (Certainty::Possible, false) => format!(
             " (possible: it rests on a record that is inferred, not stated: {})",

@@ -1899,7 +1899,14 @@ impl Resolver<'_, '_, '_> {
                     "inferred"
                 }
                 MeetingFieldKind::Decision(decision) => {
-                    let resolved = self.decision_record(file, meeting, decision, &present_names);
+                    // Where the record does not say who was present, an objector
+                    // was there: nothing to question.
+                    let recorded = meeting
+                        .fields
+                        .iter()
+                        .any(|f| matches!(f.kind, MeetingFieldKind::Present(_)));
+                    let resolved =
+                        self.decision_record(file, meeting, decision, recorded.then_some(present_names.as_slice()));
                     decisions = decisions.zip(resolved).map(|(mut list, d)| {
                         list.push(d);
                         list
@@ -1959,7 +1966,7 @@ impl Resolver<'_, '_, '_> {
         file: FileId,
         meeting: &MeetingRecord,
         decision: &DecisionRecord,
-        present: &[&str],
+        present: Option<&[&str]>,
     ) -> Option<hir::DecisionRecord> {
         let env = self.env;
         let mut seen: BTreeMap<&'static str, Span> = BTreeMap::new();
@@ -1985,7 +1992,9 @@ impl Resolver<'_, '_, '_> {
                     let what = if is_objections { "objections" } else { "reservations" };
                     let ids = env.parties(file, list, self.sink);
                     for p in list {
-                        if env.parties.contains_key(&p.name) && !present.contains(&p.name.as_str()) {
+                        if env.parties.contains_key(&p.name)
+                            && present.is_some_and(|present| !present.contains(&p.name.as_str()))
+                        {
                             self.sink.push(
                                 file,
                                 ResolveDiagnostic::ObjectorNotPresent {

@@ -705,6 +705,12 @@ impl Tables {
         contains(self.epochs.members_at(day), party)
     }
 
+    /// Whether a record's deciding decision is one not judged (its
+    /// meeting's attendance is not recorded).
+    pub fn unjudged(&self, decision: Option<usize>) -> bool {
+        decision.and_then(|d| self.judgements.get(d)) == Some(&Judgement::Unjudged)
+    }
+
     /// Judges a decision (see [`judge`]) on these tables' membership.
     pub fn judge(&self, bundle: &Bundle, decision: &Decision, attendance_known: bool) -> Judgement {
         judge(bundle, &self.epochs, &self.groups, decision, attendance_known)
