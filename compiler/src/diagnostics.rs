@@ -946,6 +946,17 @@ pub enum LintDiagnostic {
         #[label("decline ignored")]
         span: Span,
     },
+    /// warning (a default applied): no decision rule is written, so decisions are judged by consensus of the members present
+    #[error("the policy writes no decision rule, so Charter judges decisions by consensus of the members present")]
+    #[diagnostic(
+        code("charter::decision-rule-defaulted"),
+        severity(Warning),
+        help("if the text states a rule, write it (`decisions by consensus of members present`, `decisions by simple majority`, ...); if it states none, write `decisions by unstated`, so that a decision the rule would settle is unknown rather than judged by a rule no source states")
+    )]
+    DecisionRuleDefaulted {
+        #[label("no `decisions by ...` in this policy or its amendments")]
+        span: Span,
+    },
     /// warning (gap in the text): consensus with no quorum, so one member present can decide
     #[error("the decision rule states no quorum, so a single member present can {decide}")]
     #[diagnostic(

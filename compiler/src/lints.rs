@@ -34,6 +34,19 @@ pub fn check(package: &hir::Resolved, tests: Option<&[hir::Test]>, sink: &mut Si
             );
         }
     }
+    // No decision rule anywhere: the language applies consensus of the
+    // members present, and says so.
+    if !package
+        .statements()
+        .any(|s| matches!(s.kind, hir::StatementKind::Decisions { .. }))
+    {
+        sink.push(
+            package.policy_file,
+            LintDiagnostic::DecisionRuleDefaulted {
+                span: package.title_span,
+            },
+        );
+    }
     let mut voluntary = false;
     for statement in package.statements() {
         voluntary |= statement
@@ -67,17 +80,21 @@ fn gaps(package: &hir::Resolved, statement: &hir::Statement, sink: &mut Sink) {
             rule,
             of_all_members,
             ..
-        } if !(*of_all_members && rule.node != ir::DecisionRule::Consensus) => sink.push(
-            file,
-            LintDiagnostic::NoQuorum {
-                decide: if rule.node == ir::DecisionRule::Consensus {
-                    "reach consensus"
-                } else {
-                    "decide"
+        } if !(*of_all_members && rule.node != ir::DecisionRule::Consensus)
+            && rule.node != ir::DecisionRule::Unstated =>
+        {
+            sink.push(
+                file,
+                LintDiagnostic::NoQuorum {
+                    decide: if rule.node == ir::DecisionRule::Consensus {
+                        "reach consensus"
+                    } else {
+                        "decide"
+                    },
+                    span: rule.span,
                 },
-                span: rule.span,
-            },
-        ),
+            )
+        }
         hir::StatementKind::Rotation(items) => {
             let voluntary = items.iter().find(|i| matches!(i.node, hir::RotationItem::Voluntary));
             let resolved = items

@@ -896,8 +896,11 @@ impl charter_runtime::Evaluator for Program {
     fn valid(&self, decision: &ir::Decision) -> Result<bool, EvalError> {
         let native = || {
             let jit = self.native().map_err(str::to_string)?;
-            jit.valid(decision)
-                .ok_or_else(|| "the decision has no native record".to_string())
+            match jit.valid(decision) {
+                Some(Some(valid)) => Ok(valid),
+                Some(None) => Err("the decision is not judged (the text states no decision rule)".to_string()),
+                None => Err("the decision has no native record".to_string()),
+            }
         };
         match self.answer(native) {
             Ok(valid) => Ok(valid),

@@ -1517,6 +1517,7 @@ impl Resolver<'_, '_, '_> {
         match rule {
             RuleName::Named(name) if name.name == "consensus" => Some(ir::DecisionRule::Consensus),
             RuleName::Named(name) if name.name == "unanimity" => Some(ir::DecisionRule::Unanimity),
+            RuleName::Named(name) if name.name == "unstated" => Some(ir::DecisionRule::Unstated),
             RuleName::Named(name) => {
                 self.sink.push(
                     file,
@@ -1525,8 +1526,8 @@ impl Resolver<'_, '_, '_> {
                         span: name.span,
                         help: suggest::help(
                             &name.name,
-                            ["consensus", "unanimity", "majority"],
-                            "write `consensus`, `unanimity`, `simple majority` or `majority N/D` (at least that share, rounded up unless `rounded down`)",
+                            ["consensus", "unanimity", "majority", "unstated"],
+                            "write `consensus`, `unanimity`, `simple majority` or `majority N/D` (at least that share, rounded up unless `rounded down`), or `unstated` where the text states no rule",
                         ),
                     },
                 );

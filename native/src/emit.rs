@@ -655,6 +655,7 @@ struct InForce {
 /// A decision rule in force that counts votes (see [`RuleFold`]).
 struct Counted {
     no_objection: Value,
+    unstated: Value,
     num: Value,
     den: Value,
     extra: Value,
@@ -1285,11 +1286,12 @@ impl Emitter<'_> {
             }) {
                 None
             } else {
-                let mut fields: Option<[Value; 6]> = None;
+                let mut fields: Option<[Value; 7]> = None;
                 for (from, version) in &folded.versions {
                     let consts = |b: &mut FunctionBuilder<'_>, r: RuleFold| {
                         [
                             i64::from(r.no_objection),
+                            i64::from(r.unstated),
                             r.num,
                             r.den,
                             r.extra,
@@ -1321,8 +1323,9 @@ impl Emitter<'_> {
                         Some(_) | None => here,
                     });
                 }
-                fields.map(|[no_objection, num, den, extra, strict, of_all]| Counted {
+                fields.map(|[no_objection, unstated, num, den, extra, strict, of_all]| Counted {
                     no_objection,
+                    unstated,
                     num,
                     den,
                     extra,
@@ -1547,8 +1550,15 @@ impl Emitter<'_> {
             present_members.push(pm);
         }
         let no_objection = b.ins().icmp_imm_s(IntCC::Equal, blocking, 0);
-        let ok = match &meeting.rule {
-            None => b.ins().band(no_objection, meeting.kind_ok),
+        let any_unstated = self
+            .folded
+            .versions
+            .iter()
+            .any(|(_, v)| v.rule.unstated || v.by_kind.iter().any(|(_, _, r)| r.unstated));
+        // What the rule says, 1 or 0 (or 2, not judged, under a rule the
+        // text does not state).
+        let rule_value = match &meeting.rule {
+            None => no_objection,
             Some(r) => {
                 let voting = count_of(b, &present_voters);
                 let favour = b.ins().isub(voting, against);
@@ -1562,24 +1572,47 @@ impl Emitter<'_> {
                 let needs_none = b.ins().icmp_imm_s(IntCC::NotEqual, r.no_objection, 0);
                 let one = b.ins().iconst(types::I8, 1);
                 let objection_ok = b.ins().select(needs_none, no_objection, one);
-                let ok = b.ins().band(share_ok, objection_ok);
-                b.ins().band(ok, meeting.kind_ok)
+                let stated = b.ins().band(share_ok, objection_ok);
+                if any_unstated {
+                    // Valid under every rule: every member present, none
+                    // objecting; invalid under every rule: all taking part
+                    // objecting.
+                    let members_present = count_of(b, &present_members);
+                    let all_present = b
+                        .ins()
+                        .icmp(IntCC::SignedGreaterThanOrEqual, members_present, r.member_count);
+                    let some_member = b.ins().icmp_imm_s(IntCC::SignedGreaterThan, r.member_count, 0);
+                    let none_against = b.ins().icmp_imm_s(IntCC::Equal, against, 0);
+                    let valid_any = b.ins().band(all_present, some_member);
+                    let valid_any = b.ins().band(valid_any, none_against);
+                    let some_voting = b.ins().icmp_imm_s(IntCC::SignedGreaterThan, voting, 0);
+                    let all_against = b.ins().icmp(IntCC::Equal, against, voting);
+                    let invalid_any = b.ins().band(some_voting, all_against);
+                    let zero = b.ins().iconst(types::I8, 0);
+                    let two = b.ins().iconst(types::I8, 2);
+                    let settled = b.ins().select(invalid_any, zero, two);
+                    let unstated_value = b.ins().select(valid_any, one, settled);
+                    let is_unstated = b.ins().icmp_imm_s(IntCC::NotEqual, r.unstated, 0);
+                    b.ins().select(is_unstated, unstated_value, stated)
+                } else {
+                    stated
+                }
             }
         };
-        let ok = match &meeting.quorum {
-            None => ok,
-            Some(q) => {
-                // The quorum counts members present only.
-                let count = count_of(b, &present_members);
-                let count_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, count, q.qa);
-                let lhs = b.ins().imul(count, q.qb);
-                let ratio_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, lhs, q.rhs);
-                let one = b.ins().iconst(types::I8, 1);
-                let quorum_ok = b.ins().select(q.is_ratio, ratio_ok, one);
-                let quorum_ok = b.ins().select(q.is_count, count_ok, quorum_ok);
-                b.ins().band(ok, quorum_ok)
-            }
-        };
+        let mut allowed = meeting.kind_ok;
+        if let Some(q) = &meeting.quorum {
+            // The quorum counts members present only.
+            let count = count_of(b, &present_members);
+            let count_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, count, q.qa);
+            let lhs = b.ins().imul(count, q.qb);
+            let ratio_ok = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, lhs, q.rhs);
+            let one = b.ins().iconst(types::I8, 1);
+            let quorum_ok = b.ins().select(q.is_ratio, ratio_ok, one);
+            let quorum_ok = b.ins().select(q.is_count, count_ok, quorum_ok);
+            allowed = b.ins().band(allowed, quorum_ok);
+        }
+        let zero = b.ins().iconst(types::I8, 0);
+        let ok = b.ins().select(allowed, rule_value, zero);
         b.ins().uextend(types::I32, ok)
     }
 }

@@ -167,6 +167,10 @@ pub struct RuleFold {
     pub extra: i64,
     pub strict: i64,
     pub of_all: bool,
+    /// The text states no rule: valid only with every member present and
+    /// none objecting, invalid with all taking part objecting, else not
+    /// judged (`valid` gives 2).
+    pub unstated: bool,
 }
 
 impl RuleFold {
@@ -178,11 +182,17 @@ impl RuleFold {
         extra: 0,
         strict: 0,
         of_all: false,
+        unstated: false,
     };
 
     pub fn of(rule: ir::DecisionRule, of_all: bool) -> RuleFold {
         match rule {
             ir::DecisionRule::Consensus => RuleFold::CONSENSUS,
+            ir::DecisionRule::Unstated => RuleFold {
+                no_objection: false,
+                unstated: true,
+                ..RuleFold::CONSENSUS
+            },
             ir::DecisionRule::Unanimity => RuleFold {
                 no_objection: true,
                 num: 1,
@@ -190,6 +200,7 @@ impl RuleFold {
                 extra: 0,
                 strict: 0,
                 of_all,
+                unstated: false,
             },
             ir::DecisionRule::Majority {
                 num,
@@ -203,6 +214,7 @@ impl RuleFold {
                 extra: if round_down { den } else { 0 },
                 strict: i64::from(strict || round_down),
                 of_all,
+                unstated: false,
             },
         }
     }

@@ -1535,6 +1535,8 @@ impl<M: Module> Fx<'_, '_, M> {
                     .map(|w| b.ins().load(types::I64, read, d, (l.objections() + 8 * w) as i32))
                     .collect::<Vec<_>>();
                 let ok = e.judge(b, self.m, flags, [kind, meeting_kind, day], &present, &objections);
+                // 2: not judged (the text states no decision rule).
+                let unjudged = b.ins().icmp_imm_s(IntCC::Equal, ok, 2);
                 let ok = b.ins().ireduce(types::I8, ok);
                 // At a recorded meeting whose attendance is not recorded:
                 // invalid where the record settles it, else unknown.
@@ -1544,9 +1546,13 @@ impl<M: Module> Fx<'_, '_, M> {
                     let valid_maybe = b.ins().bxor_imm_u(invalid, 1);
                     let unknown = b.ins().band(unrecorded, valid_maybe);
                     self.fail_if(b, unknown, UNKNOWN);
+                    let recorded = b.ins().bxor_imm_u(unrecorded, 1);
+                    let unjudged = b.ins().band(recorded, unjudged);
+                    self.fail_if(b, unjudged, UNKNOWN);
                     let zero = b.ins().iconst(types::I8, 0);
                     NVal::Scalar(b.ins().select(unrecorded, zero, ok), NTy::Bool)
                 } else {
+                    self.fail_if(b, unjudged, UNKNOWN);
                     NVal::Scalar(ok, NTy::Bool)
                 }
             }

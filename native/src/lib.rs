@@ -114,9 +114,11 @@ impl Jit {
         party(self.native.chair(day))
     }
 
-    /// Whether the decision is valid, or `None` if it names a party or
-    /// kind the policy does not have.
-    pub fn valid(&self, decision: &ir::Decision) -> Option<bool> {
+    /// Whether the decision is valid (`Some(None)`: not judged, the text
+    /// stating no decision rule), or `None` if it names a party or kind
+    /// the policy does not have, or is taken at a meeting whose attendance
+    /// is not recorded.
+    pub fn valid(&self, decision: &ir::Decision) -> Option<Option<bool>> {
         self.native.valid(&self.record(decision)?)
     }
 }
@@ -148,7 +150,7 @@ impl Jit {
                 Value::parties(tables::parties(&n.members(*d)).filter(in_range).collect::<Vec<_>>())
             }
             (Builtin::Member, [Value::Party(p), Value::Date(d)]) => Value::Bool(n.member(*p, *d)),
-            (Builtin::Valid, [Value::Decision(decision)]) => Value::Bool(self.valid(decision)?),
+            (Builtin::Valid, [Value::Decision(decision)]) => Value::Bool(self.valid(decision)??),
             // Native code knows status, not invitations to a recorded meeting.
             // nor the members of a body within the body (a committee).
             (Builtin::MayAttend, [Value::Party(p), Value::Meeting(m)])

@@ -204,13 +204,19 @@ impl NativeCode {
     }
 
     /// Whether the decision record (`emit::record_words` words: see
-    /// [`super::Jit::record`]) is valid; `None` if it has the wrong length.
-    pub fn valid(&self, record: &[u64]) -> Option<bool> {
-        (record.len() == record_words(self.words)).then(|| (self.valid)(record.as_ptr()) != 0)
+    /// [`super::Jit::record`]) is valid (`Some(None)`: not judged, the text
+    /// stating no decision rule); `None` if it has the wrong length.
+    pub fn valid(&self, record: &[u64]) -> Option<Option<bool>> {
+        (record.len() == record_words(self.words)).then(|| match (self.valid)(record.as_ptr()) {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        })
     }
 
     /// Judges every record (`record_words` words each, one after another);
-    /// `out` receives 1 (valid) or 0 per record.
+    /// `out` receives 1 (valid), 0 or 2 (not judged: the text states no
+    /// decision rule) per record.
     pub fn valid_batch(&self, records: &[u64], out: &mut [u8]) {
         let n = (records.len() / record_words(self.words)).min(out.len());
         // The native loop reads `n` whole records and writes `n` bytes, both
@@ -220,8 +226,8 @@ impl NativeCode {
 
     /// The decision of `meeting` (a record, `record_words` words; its sets
     /// are ignored) judged for each pair of present and objecting sets
-    /// (`words` words each, one after another); `out` receives 1 or 0 per
-    /// pair. `None` if `meeting` has the wrong length.
+    /// (`words` words each, one after another); `out` receives 1, 0 or 2
+    /// (not judged) per pair. `None` if `meeting` has the wrong length.
     pub fn valid_sets(&self, meeting: &[u64], present: &[u64], objections: &[u64], out: &mut [u8]) -> Option<()> {
         if meeting.len() != record_words(self.words) {
             return None;

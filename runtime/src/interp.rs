@@ -96,12 +96,17 @@ impl ConsensusFacts<'_> {
         }
     }
 
-    fn valid(&self) -> bool {
-        self.reservations.iter().all(|(_, allowed)| *allowed) && self.rule.decides(self.tally())
+    /// `None`: the text states no rule and the tally does not settle it.
+    fn valid(&self) -> Option<bool> {
+        if self.reservations.iter().all(|(_, allowed)| *allowed) {
+            self.rule.decides(self.tally())
+        } else {
+            Some(false)
+        }
     }
 
     /// The rule alone, without the quorum (each is explained on its own).
-    fn rule_met(&self) -> bool {
+    fn rule_met(&self) -> Option<bool> {
         crate::ir::decides(self.rule.rule, self.rule.of_all_members, None, self.tally())
     }
 }
@@ -645,10 +650,17 @@ impl<'b> Interpreter<'b> {
                 },
                 rule.describe()
             );
-            if facts.rule_met() {
-                grounds.push(Explanation::leaf(format!("{fact}: met"), consensus_cite));
-            } else {
-                blockers.push(Explanation::leaf(format!("{fact}: not met"), consensus_cite));
+            match facts.rule_met() {
+                Some(true) if rule == DecisionRule::Unstated => grounds.push(Explanation::leaf(
+                    format!("{fact}: every member present and none objecting, it passes under any rule"),
+                    consensus_cite,
+                )),
+                Some(false) if rule == DecisionRule::Unstated => blockers.push(Explanation::leaf(
+                    format!("{fact}: everyone taking part objecting, it fails under any rule"),
+                    consensus_cite,
+                )),
+                Some(true) => grounds.push(Explanation::leaf(format!("{fact}: met"), consensus_cite)),
+                Some(false) | None => blockers.push(Explanation::leaf(format!("{fact}: not met"), consensus_cite)),
             }
         }
         if !facts.ignored.is_empty() {
@@ -693,7 +705,7 @@ impl<'b> Interpreter<'b> {
                 },
             };
         }
-        let valid = facts.valid();
+        let valid = facts.valid().unwrap_or(false);
         if valid && rule == DecisionRule::Consensus {
             grounds.push(Explanation::leaf(
                 format!("no member{of_body} present objected ({} present)", facts.present.len()),
@@ -1147,12 +1159,17 @@ impl<'b> Interpreter<'b> {
         tables.judge(self.bundle, decision, !tables.attendance_unknown(&decision.meeting))
     }
 
-    /// Why a decision is not judged, in words.
+    /// Why a decision is not judged, in words: who was present is not
+    /// recorded, or the text states no decision rule.
     fn unjudged_because(&self, decision: &Decision) -> String {
-        format!(
-            "who was present at {} is not recorded, so whether a member objected and how many took part is not known",
-            decision.meeting.id.as_deref().unwrap_or("the meeting"),
-        )
+        if self.tables().attendance_unknown(&decision.meeting) {
+            format!(
+                "who was present at {} is not recorded, so whether a member objected and how many took part is not known",
+                decision.meeting.id.as_deref().unwrap_or("the meeting"),
+            )
+        } else {
+            "the text states no decision rule (`decisions by unstated`), and the decision passes under some rules and not others: not every member was present, or some objected and some did not".to_string()
+        }
     }
 
     /// Calls a built-in query in this interpreter's world alone.

@@ -449,15 +449,29 @@ impl Quorum {
 /// diff and (as mask arithmetic) native code all implement: the rule met
 /// by those taking part (of every member where `of_all_members`), and the
 /// quorum, if any, met by the members present.
-pub fn decides(rule: DecisionRule, of_all_members: bool, quorum: Option<&Quorum>, tally: Tally) -> bool {
+///
+/// `None` where the text states no rule and the tally does not settle it:
+/// valid under every rule needs every member present and none objecting;
+/// invalid under every rule, someone taking part and all of them objecting.
+pub fn decides(rule: DecisionRule, of_all_members: bool, quorum: Option<&Quorum>, tally: Tally) -> Option<bool> {
+    if quorum.is_some_and(|q| !q.met(tally.present, tally.members)) {
+        return Some(false);
+    }
     let base = if of_all_members { tally.members } else { tally.voting };
-    rule.met(tally.voting - tally.against, tally.against, base)
-        && quorum.is_none_or(|q| q.met(tally.present, tally.members))
+    let settled = if tally.against == 0 && tally.members > 0 && tally.present >= tally.members {
+        Some(true)
+    } else if tally.voting > 0 && tally.against == tally.voting {
+        Some(false)
+    } else {
+        None
+    };
+    rule.met(tally.voting - tally.against, tally.against, base).or(settled)
 }
 
 impl Consensus {
-    /// Whether this rule, with its quorum, passes a decision so tallied.
-    pub fn decides(&self, tally: Tally) -> bool {
+    /// Whether this rule, with its quorum, passes a decision so tallied
+    /// (`None`: the rule is not stated and the tally does not settle it).
+    pub fn decides(&self, tally: Tally) -> Option<bool> {
         decides(self.rule, self.of_all_members, self.quorum.as_ref(), tally)
     }
 }
@@ -501,13 +515,20 @@ pub enum DecisionRule {
         strict: bool,
         round_down: bool,
     },
+    /// The text states no decision rule (`decisions by unstated`): a
+    /// decision is valid only where every rule would pass it (every member
+    /// present, none objecting), invalid where none would (every one
+    /// taking part objecting), and otherwise not judged.
+    Unstated,
 }
 
 impl DecisionRule {
     /// Whether `favour` votes in favour and `against` against, of `base`
-    /// members counted, meet the rule.
-    pub fn met(self, favour: i64, against: i64, base: i64) -> bool {
-        match self {
+    /// members counted, meet the rule (`None`: the rule is not stated and
+    /// these votes do not settle it; see [`decides`]).
+    pub fn met(self, favour: i64, against: i64, base: i64) -> Option<bool> {
+        Some(match self {
+            DecisionRule::Unstated => return None,
             DecisionRule::Consensus => against == 0,
             DecisionRule::Unanimity => against == 0 && favour >= base,
             DecisionRule::Majority {
@@ -527,7 +548,7 @@ impl DecisionRule {
                     have >= need
                 }
             }
-        }
+        })
     }
 
     /// Whether one objection by one who takes part blocks a decision
@@ -535,13 +556,14 @@ impl DecisionRule {
     pub fn one_objection_blocks(self) -> bool {
         match self {
             DecisionRule::Consensus | DecisionRule::Unanimity => true,
-            DecisionRule::Majority { .. } => false,
+            DecisionRule::Majority { .. } | DecisionRule::Unstated => false,
         }
     }
 
     /// The rule as the text states it.
     pub fn describe(self) -> String {
         match self {
+            DecisionRule::Unstated => "a rule the text does not state".to_string(),
             DecisionRule::Consensus => "consensus".to_string(),
             DecisionRule::Unanimity => "unanimity".to_string(),
             DecisionRule::Majority {

@@ -853,12 +853,15 @@ pub fn judge(
             Judgement::Unjudged
         };
     }
-    verdict(rule.decides(Tally {
+    match rule.decides(Tally {
         present: count(&present),
         voting: count(&voting),
         against: count(&against),
         members: count(members),
-    }))
+    }) {
+        Some(valid) => verdict(valid),
+        None => Judgement::Unjudged,
+    }
 }
 
 /// Whether the observer rule in force admits parties of this kind (civil

@@ -51,6 +51,7 @@ pub enum RuleShape {
     Consensus,
     Unanimity,
     Majority(i64, i64, bool, bool),
+    Unstated,
 }
 
 impl RuleShape {
@@ -58,6 +59,7 @@ impl RuleShape {
         match rule {
             DecisionRule::Consensus => RuleShape::Consensus,
             DecisionRule::Unanimity => RuleShape::Unanimity,
+            DecisionRule::Unstated => RuleShape::Unstated,
             DecisionRule::Majority {
                 num,
                 den,
@@ -71,6 +73,7 @@ impl RuleShape {
         match self {
             RuleShape::Consensus => DecisionRule::Consensus,
             RuleShape::Unanimity => DecisionRule::Unanimity,
+            RuleShape::Unstated => DecisionRule::Unstated,
             RuleShape::Majority(num, den, strict, round_down) => DecisionRule::Majority {
                 num,
                 den,
@@ -99,7 +102,9 @@ impl RuleKey {
 
     /// Whether a decision is valid with `present` members present, `voting`
     /// taking part (members and voting observers present), `against` of
-    /// them objecting, of `members` members: as `Tables::is_valid` decides.
+    /// them objecting, of `members` members: as `Tables::is_valid` decides
+    /// (known valid: under a rule the text does not state, a decision the
+    /// tally does not settle is not counted valid).
     fn valid(&self, present: i64, voting: i64, against: i64, members: i64) -> bool {
         if !self.allowed {
             return false;
@@ -114,7 +119,7 @@ impl RuleKey {
             against,
             members,
         };
-        charter_runtime::ir::decides(self.rule.rule(), self.of_all_members, quorum.as_ref(), tally)
+        charter_runtime::ir::decides(self.rule.rule(), self.of_all_members, quorum.as_ref(), tally) == Some(true)
     }
 }
 
