@@ -122,6 +122,11 @@ fn main() {
 pub(crate) type Results = BTreeMap<&'static str, BTreeMap<&'static str, f64>>;
 
 /// Nanoseconds per item of running `f` over `n` items (cycling `inputs`).
+/// Never inlined: each timed loop is compiled on its own, so an engine's
+/// figure does not move with unrelated edits to the function around it
+/// (the hand-written baseline once gained an instruction and four stack
+/// loads per query from the register pressure of `run`).
+#[inline(never)]
 pub(crate) fn per_item(n: usize, mut f: impl FnMut(usize)) -> f64 {
     let start = Instant::now();
     for i in 0..n {

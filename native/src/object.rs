@@ -191,7 +191,7 @@ pub fn header(bundle: &ir::Bundle, rules: &Rules) -> String {
         h.push_str(&format!("#define CHARTER_DECISION_{} {i}\n", c_name(k)));
     }
     h.push_str(
-        "\n/* A decision taken at a meeting. */\nstruct charter_decision {\n    uint32_t kind;          /* CHARTER_DECISION_* */\n    uint32_t meeting_kind;  /* CHARTER_MEETING_* */\n    int32_t date;           /* the meeting's day */\n    uint32_t reserved;      /* zero */\n    uint64_t present[CHARTER_PARTY_WORDS];     /* parties present */\n    uint64_t objections[CHARTER_PARTY_WORDS];  /* parties formally objecting */\n};\n\n/* A party and a meeting day, for charter_may_attend_batch. */\nstruct charter_attendance {\n    uint32_t party;\n    int32_t day;\n};\n\n",
+        "\n/* A decision taken at a meeting. */\nstruct charter_decision {\n    uint32_t kind;          /* CHARTER_DECISION_* */\n    uint32_t meeting_kind;  /* CHARTER_MEETING_* */\n    int32_t date;           /* the meeting's day */\n    uint32_t reserved;      /* zero */\n    uint64_t present[CHARTER_PARTY_WORDS];     /* parties present */\n    uint64_t objections[CHARTER_PARTY_WORDS];  /* parties formally objecting */\n};\n\n/* charter_valid returns, and the batch functions write, 1 (valid), 0 (not\n   valid) or 2 (not judged: the text states no decision rule and the\n   votes do not settle it under every rule). */\n\n/* A party and a meeting day, for charter_may_attend_batch. */\nstruct charter_attendance {\n    uint32_t party;\n    int32_t day;\n};\n\n",
     );
     for (_, signature) in EXPORTS {
         h.push_str(signature);
