@@ -835,3 +835,43 @@ fn module_paths(rest: &str) -> Vec<Vec<String>> {
         .filter(|p| !p.is_empty())
         .collect()
 }
+
+/// The library and CLI code is body-neutral: no body under policies/ is
+/// named in it (by its folder's name, or the reference text's own word
+/// "modalities"), outside a path to the repository's policies in a doc
+/// example and the crates' own unit tests. A body's words belong in its
+/// policy and history, where the report quotes them from.
+#[test]
+fn no_body_is_named_in_library_or_cli_code() {
+    let mut names: Vec<String> = std::fs::read_dir(repo_dir().join("policies"))
+        .expect("policies/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+        .filter_map(|n| n.split('-').next().map(str::to_lowercase))
+        .collect();
+    assert!(names.len() >= 5, "the bodies under policies/: {names:?}");
+    names.push("modalities".to_string());
+    let mut found = Vec::new();
+    for path in sources(&["grammar", "compiler", "native", "analyses", "runtime", "charter", "cli"]) {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        for (n, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("#[cfg(test)]") {
+                break;
+            }
+            if line.contains("policies/") {
+                continue;
+            }
+            let lower = line.to_lowercase();
+            let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).collect();
+            if let Some(name) = names.iter().find(|name| words.contains(&name.as_str())) {
+                found.push(format!("{}:{}: `{name}`: {}", relative(&path), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "a body named in library or CLI code:\n{}",
+        found.join("\n")
+    );
+}

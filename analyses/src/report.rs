@@ -177,6 +177,9 @@ pub struct Finding {
     /// at `meeting`: had one been valid, it would not stand (the finding is
     /// then `possible`).
     pub unjudged: Vec<String>,
+    /// Why else it is only `possible`, in words (empty when its dates,
+    /// inferred records and unjudged decisions say why).
+    pub possible_because: Vec<String>,
     pub message: String,
 }
 
@@ -621,6 +624,7 @@ fn finding(code: FindingCode, severity: Severity, day: Day, message: String) -> 
         sources: Vec::new(),
         inferred: Vec::new(),
         unjudged: Vec::new(),
+        possible_because: Vec::new(),
         message,
     }
 }
@@ -992,6 +996,7 @@ fn rotation_findings(
         // Each recorded office against the term in force: it ends at the
         // next taking of office by another state, or at a vacancy recorded
         // before it (an office ended with no successor).
+        let (no_sources, no_inferred): (Vec<String>, Option<ir::Inferred>) = (Vec::new(), None);
         for (i, previous) in offices.iter().enumerate() {
             let next = offices.get(i + 1);
             if next.is_some_and(|h| h.to == previous.to) {
@@ -1010,8 +1015,10 @@ fn rotation_findings(
                     tables.decided(h.decision),
                     Some(h.to),
                 ),
-                (None, None) => continue,
+                // Still in office at the horizon: judged up to it.
+                (None, None) => (until, ir::Precision::Exact, &no_sources, &no_inferred, false, None),
             };
+            let ongoing = vacancy.is_none() && next.is_none();
             let Some((_, Some(term))) = tables.rotation_after(bundle, previous.to, end_day) else {
                 continue;
             };
@@ -1021,17 +1028,26 @@ fn rotation_findings(
             let (earliest_start, latest_start) = (previous.day, previous.precision.latest(previous.day));
             let (earliest_end, latest_end) = (end_day, end_precision.latest(end_day));
             let latest_term_end = date::add(latest_start, term, 1).unwrap_or(term_end);
-            let held = format!(
-                "{} held the chair from {} to {}{}",
-                party(previous.to),
-                previous.precision.describe(previous.day),
-                end_precision.describe(end_day),
-                if vacancy.is_some() {
-                    " (the office then recorded vacant)"
-                } else {
-                    ""
-                }
-            );
+            let held = if ongoing {
+                format!(
+                    "{} has held the chair from {} and is still in office at the horizon ({}: no later taking of office or vacancy is recorded)",
+                    party(previous.to),
+                    previous.precision.describe(previous.day),
+                    date::format(until)
+                )
+            } else {
+                format!(
+                    "{} held the chair from {} to {}{}",
+                    party(previous.to),
+                    previous.precision.describe(previous.day),
+                    end_precision.describe(end_day),
+                    if vacancy.is_some() {
+                        " (the office then recorded vacant)"
+                    } else {
+                        ""
+                    }
+                )
+            };
             let term_text = charter_runtime::value::duration_text(&term);
             // Extensions recorded of the outgoing chair's office: a valid
             // one authorises the office up to its day.
@@ -1080,8 +1096,13 @@ fn rotation_findings(
         };
             let within_extension = extended_to.is_some_and(|to| latest_end <= to);
             if !authorised && !within_extension && latest_end > term_end {
-                let certain = earliest_end > latest_term_end && unjudged.is_empty();
+                let certain = earliest_end > latest_term_end && unjudged.is_empty() && !ongoing;
                 findings.push(Finding {
+                possible_because: if ongoing {
+                    vec!["it rests on no later record: the history records no end to the office, not that it continued".to_string()]
+                } else {
+                    Vec::new()
+                },
                 unjudged,
                 certainty: if certain { Certainty::Certain } else { Certainty::Possible },
                 clause: Some(clause.clone()),
@@ -1098,7 +1119,7 @@ fn rotation_findings(
                     ),
                 )
             });
-            } else if !authorised && earliest_end < term_end && latest_end < latest_term_end {
+            } else if !authorised && !ongoing && earliest_end < term_end && latest_end < latest_term_end {
                 let certain = latest_end < term_end && earliest_start == latest_start;
                 findings.push(Finding {
                 certainty: if certain { Certainty::Certain } else { Certainty::Possible },
@@ -2348,7 +2369,7 @@ pub fn render_text(report: &Report) -> String {
     }
     if !report.notes.is_empty() {
         line(String::new());
-        line("NOTES: what the history records with no rule of its own (events before the modalities, sources that disagree)".to_string());
+        line("NOTES: what the history records with no rule of its own (events before the text was adopted, sources that disagree)".to_string());
         for n in &report.notes {
             line(format!(
                 "  - {}{}{}",
@@ -2432,6 +2453,9 @@ fn finding_line(f: &Finding) -> String {
         .collect();
     let possible = match (f.certainty, content.is_empty()) {
         (Certainty::Certain, _) => String::new(),
+        (Certainty::Possible, _) if !f.possible_because.is_empty() => {
+            format!(" (possible: {})", f.possible_because.join("; "))
+        }
         (Certainty::Possible, _) if !f.unjudged.is_empty() => format!(
             " (possible: it rests on whether {} {} valid, which is not known: who was present is not recorded)",
             f.unjudged.join(", "),

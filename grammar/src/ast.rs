@@ -230,7 +230,7 @@ pub enum StmtKind {
         /// `then lapses` (false) / `then continues` (true) after the period.
         after_period: Option<bool>,
     },
-    /// `located "Almaty (Kazakhstan)" provided by KAZ pending further decision`
+    /// `located "the capital" provided by KAZ pending further decision`
     Location {
         place: Str,
         provided_by: Option<Ident>,

@@ -1278,7 +1278,7 @@ impl Emitter<'_> {
             let c = b.ins().popcnt(*w);
             member_count = b.ins().iadd(member_count, c);
         }
-        // A policy that only decides by consensus (the Almaty modalities)
+        // A policy that only decides by consensus (the reference policy)
         // pays nothing for counting votes.
         let rule =
             if folded.versions.iter().all(|(_, v)| {
@@ -1334,7 +1334,7 @@ impl Emitter<'_> {
                     member_count,
                 })
             };
-        // A policy that never states a quorum (the Almaty modalities) pays nothing for one.
+        // A policy that never states a quorum (the reference policy) pays nothing for one.
         let quorum = if folded
             .versions
             .iter()
