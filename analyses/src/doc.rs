@@ -352,7 +352,9 @@ fn chair_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis: &
             } else {
                 term.chairs.join(" and ")
             }),
-            if term.departs { " class=\"violation\"" } else { "" },
+            // Marked where a finding on the chair falls in the term; a
+            // term that only runs apart from the rules' sequence is not.
+            if term.new_departure { " class=\"violation\"" } else { "" },
             escape(&term.recorded.join(", "))
         );
     }

@@ -217,6 +217,14 @@ pub struct TermRow {
     /// at `meeting`): had one been valid, the rules would give another
     /// term here. Empty where every possible view agrees.
     pub unsettled_by: Vec<String>,
+    /// Whether a finding on the chair falls in this term (a succession out
+    /// of the rotation's order from the chair then in office, an office
+    /// past or short of its term, a designation breached). A term where
+    /// the recorded chair differs from the rules' with no such finding only
+    /// runs apart from the rules' sequence since an earlier departure.
+    pub new_departure: bool,
+    /// The codes of those findings, each once.
+    pub finding_codes: Vec<String>,
 }
 
 /// One recorded holding of the chair, from a recorded taking of office to
@@ -582,6 +590,29 @@ fn sections(c: &Audit<'_>) -> Result<Sections, EvalError> {
     status_change_findings(c, &mut findings);
     snapshot_findings(c, &mut findings);
     duty_findings(c, &mut findings);
+    // Each term's mark rests on the findings on the chair that fall in it.
+    let mut chair = chair;
+    let on_the_chair: Vec<String> = [
+        FindingCode::SuccessionOutOfOrder,
+        FindingCode::TermOverrun,
+        FindingCode::TermCutShort,
+        FindingCode::DesignationBreach,
+    ]
+    .iter()
+    .map(|c| c.code())
+    .collect();
+    for row in &mut chair {
+        for f in &findings {
+            if on_the_chair.contains(&f.code)
+                && f.day.0 >= row.start.0
+                && f.day.0 < row.end.0
+                && !row.finding_codes.contains(&f.code)
+            {
+                row.finding_codes.push(f.code.clone());
+            }
+        }
+        row.new_departure = !row.finding_codes.is_empty();
+    }
     Ok(Sections {
         findings,
         recorded_chair,
@@ -792,10 +823,36 @@ fn chair_terms(c: &Audit<'_>) -> Result<(Vec<charter_runtime::interp::Term>, Vec
             departs,
             departs_certainly,
             unsettled_by,
+            // Set from the findings once they are made (see `sections`).
+            new_departure: false,
+            finding_codes: Vec::new(),
         });
     }
 
     Ok((terms, chair))
+}
+
+/// The state the rotation names to take the chair on `day` after
+/// `outgoing` (in office since `since`), skipping those recorded as
+/// declining a turn since then up to `latest`; `None` without a rotation
+/// or with nobody to name. What `succession-out-of-order` judges by.
+fn named_successor(
+    c: &Audit<'_>,
+    outgoing: ir::PartyId,
+    since: Day,
+    day: Day,
+    latest: Day,
+) -> Option<(Vec<ir::PartyId>, Option<ir::PartyId>)> {
+    let (order, _) = c.interp.tables().rotation_after(c.bundle, outgoing, day)?;
+    let declined = |p: ir::PartyId| {
+        c.bundle
+            .history
+            .declines
+            .iter()
+            .any(|(q, turn)| *q == p && *turn > since && *turn <= latest)
+    };
+    let named = order.iter().copied().find(|p| !declined(*p));
+    Some((order, named))
 }
 
 /// Each recorded taking of office judged against the designation the text
@@ -916,7 +973,8 @@ fn rotation_findings(
             if previous.to == h.to {
                 continue;
             }
-            let Some((order, _)) = tables.rotation_after(bundle, previous.to, h.day) else {
+            let latest = h.precision.latest(h.day);
+            let Some((order, named)) = named_successor(c, previous.to, previous.day, h.day, latest) else {
                 continue;
             };
             // Declines recorded for a turn since the outgoing chair took office.
@@ -925,15 +983,12 @@ fn rotation_findings(
                     .history
                     .declines
                     .iter()
-                    .any(|(q, turn)| *q == p && *turn > previous.day && *turn <= h.precision.latest(h.day))
+                    .any(|(q, turn)| *q == p && *turn > previous.day && *turn <= latest)
             };
-            let named = order.iter().copied().find(|p| !declined(*p));
             // Certain when the rotation names the same state on every day
             // the record's date allows.
-            let latest = h.precision.latest(h.day);
-            let named_at_latest = tables
-                .rotation_after(bundle, previous.to, latest)
-                .and_then(|(order, _)| order.into_iter().find(|p| !declined(*p)));
+            let named_at_latest =
+                named_successor(c, previous.to, previous.day, latest, latest).and_then(|(_, named)| named);
             let certainty = if named_at_latest == named {
                 Certainty::Certain
             } else {
@@ -2153,11 +2208,25 @@ pub fn render_text(report: &Report) -> String {
             } else {
                 t.chair.clone().unwrap_or_else(|| "(vacant)".to_string())
             },
-            match (t.departs, t.departs_certainly, t.unsettled_by.is_empty()) {
-                (true, true, _) => "   <- departs from the rules".to_string(),
-                (true, false, true) => "   <- may depart from the rules (approximate dates)".to_string(),
-                (true, false, false) => "   <- may depart from the rules".to_string(),
-                (false, _, _) => String::new(),
+            {
+                let codes = t.finding_codes.join(", ");
+                match (
+                    t.departs,
+                    t.new_departure,
+                    t.departs_certainly,
+                    t.unsettled_by.is_empty(),
+                ) {
+                    (true, false, _, _) => {
+                        "   <- differs from the rules' sequence, with no finding in this term".to_string()
+                    }
+                    (true, true, true, _) => format!("   <- departs from the rules ({codes})"),
+                    (true, true, false, true) => {
+                        format!("   <- may depart from the rules (approximate dates; {codes})")
+                    }
+                    (true, true, false, false) => format!("   <- may depart from the rules ({codes})"),
+                    (false, true, _, _) => format!("   <- the chair the rules name; findings in this term: {codes}"),
+                    (false, false, _, _) => String::new(),
+                }
             }
         ));
         if !t.unsettled_by.is_empty() {
