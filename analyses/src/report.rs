@@ -180,6 +180,14 @@ pub struct Finding {
     /// Why else it is only `possible`, in words (empty when its dates,
     /// inferred records and unjudged decisions say why).
     pub possible_because: Vec<String>,
+    /// Other findings of the same gap, folded into this one (their
+    /// messages): one missing decision is one finding.
+    pub related: Vec<String>,
+    /// The gap a finding is about, where two sections may each see it
+    /// (a party's status granted with no decision): findings of one gap
+    /// are folded into one.
+    #[serde(skip)]
+    gap: Option<(String, ir::Status)>,
     pub message: String,
 }
 
@@ -590,6 +598,37 @@ fn sections(c: &Audit<'_>) -> Result<Sections, EvalError> {
     status_change_findings(c, &mut findings);
     snapshot_findings(c, &mut findings);
     duty_findings(c, &mut findings);
+    // One gap, one finding: a status granted with no decision, seen both
+    // as an application's outcome and as a recorded change of status, is
+    // the change of status (what the rules judge), the application listed
+    // under it.
+    let mut folded: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        let primary = f.gap.as_ref().and_then(|gap| {
+            folded
+                .iter()
+                .position(|g| g.gap.as_ref() == Some(gap) && g.code != f.code)
+        });
+        match primary {
+            Some(i) => {
+                let Some(g) = folded.get_mut(i) else { continue };
+                let status_change = FindingCode::StatusChangeUndecided.code();
+                // The change of status leads; the other is listed under it.
+                if f.code == status_change {
+                    let mut lead = f;
+                    lead.related.push(g.message.clone());
+                    lead.related.extend(g.related.drain(..));
+                    lead.sources.extend(g.sources.drain(..));
+                    *g = lead;
+                } else {
+                    g.related.push(f.message);
+                    g.sources.extend(f.sources);
+                }
+            }
+            None => folded.push(f),
+        }
+    }
+    let findings = folded;
     // Each term's mark rests on the findings on the chair that fall in it.
     let mut chair = chair;
     let on_the_chair: Vec<String> = [
@@ -656,6 +695,8 @@ fn finding(code: FindingCode, severity: Severity, day: Day, message: String) -> 
         inferred: Vec::new(),
         unjudged: Vec::new(),
         possible_because: Vec::new(),
+        related: Vec::new(),
+        gap: None,
         message,
     }
 }
@@ -1780,6 +1821,7 @@ fn application_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
                     None => "no recorded decision".to_string(),
                 };
                 findings.push(Finding {
+                    gap: (a.outcome == ir::Outcome::Granted).then(|| (party(a.party), a.status)),
                     code: FindingCode::ApplicationUndecided.code(),
                     severity: Severity::Advisory,
                     day: date::IsoDay(a.decided_on.map_or(a.day, |(d, _)| d)),
@@ -1875,6 +1917,7 @@ fn status_change_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
             None => " with no decision recorded".to_string(),
         };
         findings.push(Finding {
+            gap: change.decision.is_none().then(|| (party(change.party), change.status)),
             certainty: if change.precision.is_exact() {
                 Certainty::Certain
             } else {
@@ -2536,7 +2579,11 @@ fn finding_line(f: &Finding) -> String {
             content.join("; ")
         ),
     };
-    format!("{} [{}] {}{possible}", f.severity.name(), f.code, f.message)
+    let mut text = format!("{} [{}] {}{possible}", f.severity.name(), f.code, f.message);
+    for related in &f.related {
+        text.push_str(&format!("\n      the same gap: {related}"));
+    }
+    text
 }
 
 /// The audit of recorded compositions (`composition G P, ... from D`): on
