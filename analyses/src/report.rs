@@ -617,8 +617,8 @@ fn sections(c: &Audit<'_>) -> Result<Sections, EvalError> {
                 if f.code == status_change {
                     let mut lead = f;
                     lead.related.push(g.message.clone());
-                    lead.related.extend(g.related.drain(..));
-                    lead.sources.extend(g.sources.drain(..));
+                    lead.related.append(&mut g.related);
+                    lead.sources.append(&mut g.sources);
                     *g = lead;
                 } else {
                     g.related.push(f.message);
