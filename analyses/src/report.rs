@@ -1961,6 +1961,35 @@ fn snapshot_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
             names.sort();
             names
         };
+        // Whether a record of `p`'s status by the snapshot's latest day
+        // cites a source the snapshot cites (the same page, by address, or
+        // the same citation).
+        let cited = |sources: &[String]| -> Vec<String> {
+            sources
+                .iter()
+                .flat_map(|s| {
+                    let addresses: Vec<String> = s
+                        .split_whitespace()
+                        .filter(|w| w.starts_with("http://") || w.starts_with("https://"))
+                        .map(|w| w.trim_end_matches([',', ';', ')', ']']).to_string())
+                        .collect();
+                    if addresses.is_empty() {
+                        vec![s.clone()]
+                    } else {
+                        addresses
+                    }
+                })
+                .collect()
+        };
+        let snapshot_cites = cited(&snapshot.sources);
+        let same_source = |p: ir::PartyId| {
+            bundle
+                .history
+                .status_changes
+                .iter()
+                .filter(|c| c.party == p && c.day <= days[1])
+                .any(|c| cited(&c.sources).iter().any(|s| snapshot_cites.contains(s)))
+        };
         let mut differences: Vec<(String, Vec<ir::PartyId>, bool)> = Vec::new();
         let mut compare = |what: &str, listed: &[ir::PartyId], derived: &dyn Fn(Day) -> Vec<ir::PartyId>| {
             let differ_on = |d: Day| {
@@ -1973,16 +2002,26 @@ fn snapshot_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
             let differs = |(a, b): &(Vec<ir::PartyId>, Vec<ir::PartyId>)| !a.is_empty() || !b.is_empty();
             if differs(&first) || differs(&last) {
                 let (only_listed, only_derived) = if differs(&first) { first.clone() } else { last.clone() };
+                // A party whose recorded status rests on a record from the
+                // same source as the snapshot is one piece of evidence, not
+                // two to compare.
+                let independent = |list: Vec<ir::PartyId>| -> Vec<ir::PartyId> {
+                    list.into_iter().filter(|p| !same_source(*p)).collect()
+                };
+                let (only_listed, only_derived) = (independent(only_listed), independent(only_derived));
+                if only_listed.is_empty() && only_derived.is_empty() {
+                    return;
+                }
                 let mut text = Vec::new();
                 if !only_listed.is_empty() {
                     text.push(format!(
-                        "lists {} as {what}, which the history does not derive",
+                        "lists {} as {what}, which the recorded view does not have",
                         names(&only_listed).join(", ")
                     ));
                 }
                 if !only_derived.is_empty() {
                     text.push(format!(
-                        "does not list {} as {what}, which the history derives",
+                        "does not list {} as {what}, which the recorded view has",
                         names(&only_derived).join(", ")
                     ));
                 }
