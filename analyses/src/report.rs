@@ -292,6 +292,8 @@ pub struct MeetingRow {
     /// Whether the record says who was present; when it does not,
     /// `present` is empty and the decisions are not judged.
     pub attendance_known: bool,
+    /// Whether `present` names only some of those present.
+    pub attendance_partial: bool,
     pub present: Vec<String>,
     pub observers: Vec<String>,
     pub sources: Vec<String>,
@@ -1495,10 +1497,15 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
                     Severity::Note,
                     m.date,
                     format!(
-                        "`{}` records {} decision{} but not who was present, so {} cannot be judged",
+                        "`{}` records {} decision{} but {}, so {} cannot be judged",
                         record.id,
                         unjudged,
                         if unjudged == 1 { "" } else { "s" },
+                        if record.attendance_partial {
+                            "names only some of those present"
+                        } else {
+                            "not who was present"
+                        },
                         if unjudged == 1 { "it" } else { "they" }
                     ),
                 )
@@ -1521,6 +1528,7 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
             place: record.place.clone(),
             host: m.host.map(party),
             attendance_known: record.attendance_known,
+            attendance_partial: record.attendance_partial,
             present: parties(&m.present),
             observers: parties(&m.observers),
             sources: record.provenance.sources.clone(),
@@ -2403,6 +2411,8 @@ pub fn render_text(report: &Report) -> String {
         let date = &m.when;
         let present = if m.attendance_known {
             format!("{} present", m.present.len())
+        } else if m.attendance_partial {
+            format!("{} named present of more (a partial list)", m.present.len())
         } else {
             "attendance not recorded".to_string()
         };

@@ -94,6 +94,8 @@ const KEYWORDS: &[&str] = &[
     "simple",
     "of",
     "present",
+    "others",
+    "unstated",
     "all",
     "quorum",
     "amendments",

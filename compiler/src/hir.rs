@@ -386,6 +386,9 @@ pub struct MeetingRecord {
     /// Whether the record says who was present (`present ...`); without
     /// it attendance is not known, which is not the same as nobody.
     pub attendance_known: bool,
+    /// Whether the record's `present` list names only some of those
+    /// present (`present ... and others`): who was there, not who was not.
+    pub attendance_partial: bool,
     /// The last day of a meeting of several days.
     pub last_day: Option<Day>,
     pub observers: Vec<PartyId>,

@@ -587,6 +587,7 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 inferred: record.inferred.clone(),
             },
             attendance_known: record.attendance_known,
+            attendance_partial: record.attendance_partial,
             last_day: record.last_day,
         });
     }

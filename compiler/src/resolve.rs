@@ -1006,7 +1006,7 @@ impl Resolver<'_, '_, '_> {
                     MeetingFieldKind::Until(_)
                     | MeetingFieldKind::Place(_)
                     | MeetingFieldKind::Host(_)
-                    | MeetingFieldKind::Present(_)
+                    | MeetingFieldKind::Present { .. }
                     | MeetingFieldKind::Observers(_)
                     | MeetingFieldKind::Source(_)
                     | MeetingFieldKind::Inferred(_)
@@ -1847,11 +1847,12 @@ impl Resolver<'_, '_, '_> {
         let (mut present, mut observers) = (Some(Vec::new()), Some(Vec::new()));
         let mut decisions = Some(Vec::new());
         let mut inferred = None;
+        let mut attendance_partial = false;
         let present_names: Vec<&str> = meeting
             .fields
             .iter()
             .filter_map(|f| match &f.kind {
-                MeetingFieldKind::Present(list) => Some(list.iter().map(|p| p.name.as_str())),
+                MeetingFieldKind::Present { parties, .. } => Some(parties.iter().map(|p| p.name.as_str())),
                 MeetingFieldKind::Kind(_)
                 | MeetingFieldKind::Date(_)
                 | MeetingFieldKind::Until(_)
@@ -1886,8 +1887,9 @@ impl Resolver<'_, '_, '_> {
                     host = env.party(file, p, self.sink).map(Some);
                     "host"
                 }
-                MeetingFieldKind::Present(list) => {
-                    present = env.parties(file, list, self.sink);
+                MeetingFieldKind::Present { parties, partial } => {
+                    present = env.parties(file, parties, self.sink);
+                    attendance_partial = *partial;
                     "present"
                 }
                 MeetingFieldKind::Observers(list) => {
@@ -1905,7 +1907,7 @@ impl Resolver<'_, '_, '_> {
                     let recorded = meeting
                         .fields
                         .iter()
-                        .any(|f| matches!(f.kind, MeetingFieldKind::Present(_)));
+                        .any(|f| matches!(f.kind, MeetingFieldKind::Present { partial: false, .. }));
                     let resolved =
                         self.decision_record(file, meeting, decision, recorded.then_some(present_names.as_slice()));
                     decisions = decisions.zip(resolved).map(|(mut list, d)| {
@@ -1926,7 +1928,8 @@ impl Resolver<'_, '_, '_> {
             return None;
         }
         let (date, precision) = date?;
-        let attendance_known = seen.contains_key("present");
+        // A partial list says who was there, not who was not.
+        let attendance_known = seen.contains_key("present") && !attendance_partial;
         Some(hir::MeetingRecord {
             position,
             name: meeting.id.name.clone(),
@@ -1937,6 +1940,7 @@ impl Resolver<'_, '_, '_> {
             host: host?,
             present: present?,
             attendance_known,
+            attendance_partial,
             last_day,
             observers: observers?,
             sources: sources.iter().map(source_text).collect(),

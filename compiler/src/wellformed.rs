@@ -441,7 +441,7 @@ fn record_specs(record: &Record) -> Vec<&DateSpec> {
                 | MeetingFieldKind::Until(_)
                 | MeetingFieldKind::Place(_)
                 | MeetingFieldKind::Host(_)
-                | MeetingFieldKind::Present(_)
+                | MeetingFieldKind::Present { .. }
                 | MeetingFieldKind::Observers(_)
                 | MeetingFieldKind::Source(_)
                 | MeetingFieldKind::Inferred(_) => Vec::new(),
@@ -532,7 +532,7 @@ fn record_dates(record: &Record, out: &mut Vec<DateLit>) {
                     MeetingFieldKind::Kind(_)
                     | MeetingFieldKind::Place(_)
                     | MeetingFieldKind::Host(_)
-                    | MeetingFieldKind::Present(_)
+                    | MeetingFieldKind::Present { .. }
                     | MeetingFieldKind::Observers(_)
                     | MeetingFieldKind::Source(_)
                     | MeetingFieldKind::Inferred(_) => {}

@@ -785,7 +785,12 @@ pub enum MeetingFieldKind {
     Until(DateLit),
     Place(Str),
     Host(Ident),
-    Present(Vec<Ident>),
+    /// `present P, ... [and others]`: `partial` where the source names
+    /// only some of those present.
+    Present {
+        parties: Vec<Ident>,
+        partial: bool,
+    },
     Observers(Vec<Ident>),
     Source(SourceRef),
     /// `inferred [date] "why"`

@@ -1466,6 +1466,7 @@ impl Builder {
             Rule::inferred_mark => MeetingFieldKind::Inferred(self.inferred(pair)),
             // The other fields; the inner match reports a rule it does not know.
             _field => {
+                let partial = pair.clone().into_inner().any(|p| p.as_rule() == Rule::and_others);
                 let first = first_kid(pair);
                 match rule {
                     Rule::kind_field => MeetingFieldKind::Kind(first.map_or_else(|| empty_ident(span), ident)),
@@ -1479,9 +1480,10 @@ impl Builder {
                         MeetingFieldKind::Place(first.map_or_else(|| empty_str(span), |p| self.string(p)))
                     }
                     Rule::host_field => MeetingFieldKind::Host(first.map_or_else(|| empty_ident(span), ident)),
-                    Rule::present_field => {
-                        MeetingFieldKind::Present(first.as_ref().map(ident_list).unwrap_or_default())
-                    }
+                    Rule::present_field => MeetingFieldKind::Present {
+                        parties: first.as_ref().map(ident_list).unwrap_or_default(),
+                        partial,
+                    },
                     Rule::attending_field => {
                         MeetingFieldKind::Observers(first.as_ref().map(ident_list).unwrap_or_default())
                     }

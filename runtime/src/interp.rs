@@ -949,10 +949,12 @@ impl<'b> Interpreter<'b> {
                 let base = self.eval(base, locals)?;
                 if let (Value::Meeting(m), Field::Present) = (&base, field) {
                     if self.tables().attendance_unknown(m) {
-                        return Err(Unknown::because(format!(
-                            "who was present at {} is not recorded",
-                            m.id.as_deref().unwrap_or("the meeting")
-                        )));
+                        let id = m.id.as_deref().unwrap_or("the meeting");
+                        return Err(Unknown::because(if self.attendance_partial(m) {
+                            format!("the record of {id} names only some of those present")
+                        } else {
+                            format!("who was present at {id} is not recorded")
+                        }));
                     }
                 }
                 field_of(&base, *field)?
@@ -1163,13 +1165,31 @@ impl<'b> Interpreter<'b> {
     /// recorded, or the text states no decision rule.
     fn unjudged_because(&self, decision: &Decision) -> String {
         if self.tables().attendance_unknown(&decision.meeting) {
-            format!(
-                "who was present at {} is not recorded, so whether a member objected and how many took part is not known",
-                decision.meeting.id.as_deref().unwrap_or("the meeting"),
-            )
+            let id = decision.meeting.id.as_deref().unwrap_or("the meeting");
+            if self.attendance_partial(&decision.meeting) {
+                format!(
+                    "the record of {id} names only some of those present, so whether anyone else objected and how many took part is not known"
+                )
+            } else {
+                format!(
+                    "who was present at {id} is not recorded, so whether a member objected and how many took part is not known"
+                )
+            }
         } else {
             "the text states no decision rule (`decisions by unstated`), and the decision passes under some rules and not others: not every member was present, or some objected and some did not".to_string()
         }
+    }
+
+    /// Whether `meeting` is a recorded meeting whose record names only
+    /// some of those present.
+    fn attendance_partial(&self, meeting: &Meeting) -> bool {
+        meeting.id.as_ref().is_some_and(|id| {
+            self.bundle
+                .history
+                .meetings
+                .iter()
+                .any(|m| m.attendance_partial && &m.id == id)
+        })
     }
 
     /// Calls a built-in query in this interpreter's world alone.

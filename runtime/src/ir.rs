@@ -953,6 +953,12 @@ pub struct MeetingRecord {
     /// meeting's `present` is empty and its decisions cannot be judged.
     #[serde(default = "known")]
     pub attendance_known: bool,
+    /// Whether the record's list of those present is partial (`present
+    /// ... and others`): `present` holds who was there, not everyone, and
+    /// its decisions are judged only where the unlisted could not change
+    /// them. (`attendance_known` is then false.)
+    #[serde(default)]
+    pub attendance_partial: bool,
     /// The last day of a meeting of several days (its decisions are judged
     /// on its first, `meeting.date`).
     #[serde(default)]
