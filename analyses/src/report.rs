@@ -1999,44 +1999,52 @@ fn snapshot_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
                 .any(|c| cited(&c.sources).iter().any(|s| snapshot_cites.contains(s)))
         };
         let mut differences: Vec<(String, Vec<ir::PartyId>, bool)> = Vec::new();
-        let mut compare = |what: &str, listed: &[ir::PartyId], derived: &dyn Fn(Day) -> Vec<ir::PartyId>| {
-            let differ_on = |d: Day| {
-                let derived = derived(d);
-                let only_listed: Vec<ir::PartyId> = listed.iter().copied().filter(|p| !derived.contains(p)).collect();
-                let only_derived: Vec<ir::PartyId> = derived.iter().copied().filter(|p| !listed.contains(p)).collect();
-                (only_listed, only_derived)
-            };
-            let (first, last) = (differ_on(days[0]), differ_on(days[1]));
-            let differs = |(a, b): &(Vec<ir::PartyId>, Vec<ir::PartyId>)| !a.is_empty() || !b.is_empty();
-            if differs(&first) || differs(&last) {
-                let (only_listed, only_derived) = if differs(&first) { first.clone() } else { last.clone() };
-                // A party whose recorded status rests on a record from the
-                // same source as the snapshot is one piece of evidence, not
-                // two to compare.
-                let independent = |list: Vec<ir::PartyId>| -> Vec<ir::PartyId> {
-                    list.into_iter().filter(|p| !same_source(*p)).collect()
+        // A partial list (`and others`) says who was listed, not who was
+        // not: only what it lists is compared.
+        let mut compare =
+            |what: &str, listed: &[ir::PartyId], partial: bool, derived: &dyn Fn(Day) -> Vec<ir::PartyId>| {
+                let differ_on = |d: Day| {
+                    let derived = derived(d);
+                    let only_listed: Vec<ir::PartyId> =
+                        listed.iter().copied().filter(|p| !derived.contains(p)).collect();
+                    let only_derived: Vec<ir::PartyId> = if partial {
+                        Vec::new()
+                    } else {
+                        derived.iter().copied().filter(|p| !listed.contains(p)).collect()
+                    };
+                    (only_listed, only_derived)
                 };
-                let (only_listed, only_derived) = (independent(only_listed), independent(only_derived));
-                if only_listed.is_empty() && only_derived.is_empty() {
-                    return;
+                let (first, last) = (differ_on(days[0]), differ_on(days[1]));
+                let differs = |(a, b): &(Vec<ir::PartyId>, Vec<ir::PartyId>)| !a.is_empty() || !b.is_empty();
+                if differs(&first) || differs(&last) {
+                    let (only_listed, only_derived) = if differs(&first) { first.clone() } else { last.clone() };
+                    // A party whose recorded status rests on a record from the
+                    // same source as the snapshot is one piece of evidence, not
+                    // two to compare.
+                    let independent = |list: Vec<ir::PartyId>| -> Vec<ir::PartyId> {
+                        list.into_iter().filter(|p| !same_source(*p)).collect()
+                    };
+                    let (only_listed, only_derived) = (independent(only_listed), independent(only_derived));
+                    if only_listed.is_empty() && only_derived.is_empty() {
+                        return;
+                    }
+                    let mut text = Vec::new();
+                    if !only_listed.is_empty() {
+                        text.push(format!(
+                            "lists {} as {what}, which the recorded view does not have",
+                            names(&only_listed).join(", ")
+                        ));
+                    }
+                    if !only_derived.is_empty() {
+                        text.push(format!(
+                            "does not list {} as {what}, which the recorded view has",
+                            names(&only_derived).join(", ")
+                        ));
+                    }
+                    let parties_named: Vec<ir::PartyId> = only_listed.into_iter().chain(only_derived).collect();
+                    differences.push((text.join(", and "), parties_named, differs(&first) && differs(&last)));
                 }
-                let mut text = Vec::new();
-                if !only_listed.is_empty() {
-                    text.push(format!(
-                        "lists {} as {what}, which the recorded view does not have",
-                        names(&only_listed).join(", ")
-                    ));
-                }
-                if !only_derived.is_empty() {
-                    text.push(format!(
-                        "does not list {} as {what}, which the recorded view has",
-                        names(&only_derived).join(", ")
-                    ));
-                }
-                let parties_named: Vec<ir::PartyId> = only_listed.into_iter().chain(only_derived).collect();
-                differences.push((text.join(", and "), parties_named, differs(&first) && differs(&last)));
-            }
-        };
+            };
         // What a source lists is evidence of what happened: it is checked
         // against the recorded view (the rules' status, changed by every
         // recorded change of status); departures of the records from the
@@ -2047,10 +2055,14 @@ fn snapshot_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
                 .collect()
         };
         if let Some(listed) = &snapshot.members {
-            compare("a member", listed, &|d| recorded_with(ir::Status::Member, d));
+            compare("a member", listed, snapshot.members_partial, &|d| {
+                recorded_with(ir::Status::Member, d)
+            });
         }
         if let Some(listed) = &snapshot.observers {
-            compare("an observer", listed, &|d| recorded_with(ir::Status::Observer, d));
+            compare("an observer", listed, snapshot.observers_partial, &|d| {
+                recorded_with(ir::Status::Observer, d)
+            });
         }
         if let Some(listed) = snapshot.chair {
             // The chair a source names is checked against the recorded
@@ -2063,7 +2075,7 @@ fn snapshot_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
                     .into_iter()
                     .collect::<Vec<_>>()
             };
-            compare("the chair", &[listed], &derived);
+            compare("the chair", &[listed], false, &derived);
         }
         for (text, named, both) in differences {
             findings.push(Finding {

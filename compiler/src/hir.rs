@@ -536,13 +536,16 @@ pub enum EventKind {
         /// The meeting and decision that decided it, by name.
         decided_by: Option<(String, String)>,
     },
-    /// What a source lists on a day; each list, when given, is whole.
+    /// What a source lists on a day; each list, when given, is whole
+    /// unless marked partial (`and others`).
     Snapshot {
         on: Day,
         precision: ir::Precision,
         members: Option<Vec<PartyId>>,
         observers: Option<Vec<PartyId>>,
         chair: Option<PartyId>,
+        members_partial: bool,
+        observers_partial: bool,
     },
     Note {
         text: String,

@@ -735,6 +735,8 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 members,
                 observers,
                 chair,
+                members_partial,
+                observers_partial,
             } => {
                 history.snapshots.push(ir::Snapshot {
                     day: *on,
@@ -742,6 +744,8 @@ fn lower_history(package: &hir::Package) -> ir::History {
                     members: members.clone(),
                     observers: observers.clone(),
                     chair: *chair,
+                    members_partial: *members_partial,
+                    observers_partial: *observers_partial,
                     sources: sources.clone(),
                     inferred: inferred.clone(),
                 });

@@ -1761,6 +1761,8 @@ impl Resolver<'_, '_, '_> {
                 members,
                 observers,
                 chair,
+                members_partial,
+                observers_partial,
             } => {
                 let members = members.as_ref().map(|list| env.parties(file, list, self.sink));
                 let observers = observers.as_ref().map(|list| env.parties(file, list, self.sink));
@@ -1772,6 +1774,8 @@ impl Resolver<'_, '_, '_> {
                         members: members.map_or(Some(None), |m| m.map(Some))?,
                         observers: observers.map_or(Some(None), |m| m.map(Some))?,
                         chair: chair.map_or(Some(None), |c| c.map(Some))?,
+                        members_partial: *members_partial,
+                        observers_partial: *observers_partial,
                     })
                 })()
             }

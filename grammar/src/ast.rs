@@ -672,6 +672,10 @@ pub enum RecordKind {
         members: Option<Vec<Ident>>,
         observers: Option<Vec<Ident>>,
         chair: Option<Ident>,
+        /// `members P, ... and others`, `observers P, ... and others`:
+        /// the source names only some (a partial list).
+        members_partial: bool,
+        observers_partial: bool,
     },
     /// `composition council AUS, BGD from D [until E]`: a group's parties
     /// over those days.

@@ -1366,10 +1366,18 @@ impl Builder {
                         .find(|p| p.as_rule() == rule)
                         .map(|p| kids(p.clone()).first().map(ident_list).unwrap_or_default())
                 };
+                let partial = |rule: Rule| {
+                    parts
+                        .iter()
+                        .find(|p| p.as_rule() == rule)
+                        .is_some_and(|p| p.clone().into_inner().any(|k| k.as_rule() == Rule::and_others))
+                };
                 RecordKind::Snapshot {
                     on: spec_at(0),
                     members: list(Rule::snapshot_members),
                     observers: list(Rule::snapshot_observers),
+                    members_partial: partial(Rule::snapshot_members),
+                    observers_partial: partial(Rule::snapshot_observers),
                     chair: parts
                         .iter()
                         .find(|p| p.as_rule() == Rule::snapshot_chair)

@@ -817,6 +817,12 @@ pub struct Snapshot {
     pub members: Option<Vec<PartyId>>,
     pub observers: Option<Vec<PartyId>>,
     pub chair: Option<PartyId>,
+    /// Whether a list names only some (`and others`): it then says who
+    /// was a member (or observer), not who was not.
+    #[serde(default)]
+    pub members_partial: bool,
+    #[serde(default)]
+    pub observers_partial: bool,
     pub sources: Vec<String>,
     #[serde(default)]
     pub inferred: Option<Inferred>,
