@@ -1193,6 +1193,60 @@ fn rotation_findings(
             (None, None) => ", and no valid decision extended it".to_string(),
         };
             let within_extension = extended_to.is_some_and(|to| latest_end <= to);
+            // How far off the term's boundary the office ended (from the
+            // boundary to the nearest day the record allows), and the
+            // recorded meetings in the hand-over's window, whose records
+            // are evidence of when it happened.
+            let off_by = if latest_end < term_end {
+                term_end - latest_end
+            } else if earliest_end > term_end {
+                earliest_end - term_end
+            } else {
+                0
+            };
+            let at_meetings: Vec<&ir::MeetingRecord> = if ongoing {
+                Vec::new()
+            } else {
+                bundle
+                    .history
+                    .meetings
+                    .iter()
+                    // Meetings dated exactly: one known only by bounds is
+                    // no evidence of the day.
+                    .filter(|m| m.provenance.precision.is_exact())
+                    .filter(|m| {
+                        let last = m.last_day.unwrap_or(m.meeting.date);
+                        m.meeting.date <= latest_end && last >= earliest_end
+                    })
+                    .collect()
+            };
+            let boundary_note = {
+                let mut note = String::new();
+                if off_by > 0 {
+                    note.push_str(&format!(
+                        "; the office ended {}{off_by} day{} {} the term's boundary",
+                        if earliest_end == latest_end { "" } else { "at least " },
+                        if off_by == 1 { "" } else { "s" },
+                        if latest_end < term_end { "before" } else { "after" }
+                    ));
+                }
+                if !at_meetings.is_empty() {
+                    let names: Vec<String> = at_meetings
+                        .iter()
+                        .map(|m| format!("`{}` ({})", m.id, date::format(m.meeting.date)))
+                        .collect();
+                    note.push_str(&format!(
+                        "; recorded meeting{} in the hand-over's window: {}",
+                        if names.len() == 1 { "" } else { "s" },
+                        names.join(", ")
+                    ));
+                }
+                note
+            };
+            let meeting_sources: Vec<String> = at_meetings.iter().flat_map(|m| m.provenance.sources.clone()).collect();
+            let at_meeting = (at_meetings.len() == 1)
+                .then(|| at_meetings.first().map(|m| m.id.clone()))
+                .flatten();
             if !authorised && !within_extension && latest_end > term_end {
                 let certain = earliest_end > latest_term_end && unjudged.is_empty() && !ongoing;
                 findings.push(Finding {
@@ -1205,14 +1259,15 @@ fn rotation_findings(
                 certainty: if certain { Certainty::Certain } else { Certainty::Possible },
                 clause: Some(clause.clone()),
                 parties: vec![party(previous.to)],
-                sources: previous.sources.iter().chain(end_sources).cloned().collect(),
+                sources: previous.sources.iter().chain(end_sources).chain(&meeting_sources).cloned().collect(),
                 inferred: previous.inferred.iter().chain(end_inferred).cloned().collect(),
+                meeting: at_meeting.clone(),
                 ..finding(
                     FindingCode::TermOverrun,
                     Severity::Violation,
                     term_end,
                     format!(
-                        "{held}, longer than the term in force ({term_text}, § {clause}: it would end on {}){extension_note}",
+                        "{held}, longer than the term in force ({term_text}, § {clause}: it would end on {}){extension_note}{boundary_note}",
                         date::format(term_end)
                     ),
                 )
@@ -1223,14 +1278,15 @@ fn rotation_findings(
                 certainty: if certain { Certainty::Certain } else { Certainty::Possible },
                 clause: Some(clause.clone()),
                 parties: std::iter::once(previous.to).chain(next_to).map(party).collect(),
-                sources: previous.sources.iter().chain(end_sources).cloned().collect(),
+                sources: previous.sources.iter().chain(end_sources).chain(&meeting_sources).cloned().collect(),
                 inferred: previous.inferred.iter().chain(end_inferred).cloned().collect(),
+                meeting: at_meeting,
                 ..finding(
                     FindingCode::TermCutShort,
                     Severity::Advisory,
                     earliest_end,
                     format!(
-                        "{held}, shorter than the term in force ({term_text}, § {clause}: it would end on {}), and no valid decision ended it early",
+                        "{held}, shorter than the term in force ({term_text}, § {clause}: it would end on {}), and no valid decision ended it early{boundary_note}",
                         date::format(term_end)
                     ),
                 )
