@@ -445,8 +445,17 @@ fn parties_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis:
             .periods
             .iter()
             .map(|p| match &p.until {
-                Some(until) => format!("{} {} to {}", p.status, p.from, until),
-                None => format!("{} from {}", p.status, p.from),
+                Some(until) => format!(
+                    "{} {} to {}",
+                    p.status,
+                    p.from_as.clone().unwrap_or_else(|| p.from.to_string()),
+                    p.until_as.clone().unwrap_or_else(|| until.to_string())
+                ),
+                None => format!(
+                    "{} from {}",
+                    p.status,
+                    p.from_as.clone().unwrap_or_else(|| p.from.to_string())
+                ),
             })
             .collect();
         let _ = writeln!(

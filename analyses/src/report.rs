@@ -275,6 +275,13 @@ pub struct Period {
     pub from: date::IsoDay,
     pub until: Option<date::IsoDay>,
     pub status: String,
+    /// The days as the record behind each bound dates them, where it dates
+    /// them only approximately (`no later than 2013-08-31`); `None` where
+    /// the bound is exact or rests on the text.
+    pub from_as: Option<String>,
+    pub until_as: Option<String>,
+    /// Why the records behind its bounds are inferred, where they are.
+    pub inferred: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -2242,6 +2249,7 @@ fn status_timelines(bundle: &ir::Bundle, interp: &Interpreter<'_>, until: Day) -
             if let Some((s, from)) = current {
                 push_period(&mut periods, s, from, None);
             }
+            qualify_periods(bundle, p, &mut periods);
             // The recorded meetings it attended (by the horizon).
             let mut attended: Vec<(Day, String)> = bundle
                 .history
@@ -2322,7 +2330,58 @@ fn push_period(periods: &mut Vec<Period>, status: ir::Status, from: Day, until: 
         from: date::IsoDay(from),
         until: until.map(date::IsoDay),
         status: status.name().to_string(),
+        from_as: None,
+        until_as: None,
+        inferred: Vec::new(),
     });
+}
+
+/// Each period's bounds as the records behind them date them: a bound on
+/// a day that a record of the party's standing dates only approximately
+/// (a broken silence "no later than", a join "in 2014") says so, and an
+/// inferred record's reason is kept.
+fn qualify_periods(bundle: &ir::Bundle, party: ir::PartyId, periods: &mut [Period]) {
+    let record_on = |day: Day| {
+        bundle
+            .history
+            .events
+            .iter()
+            .find(|e| e.topic == "membership" && e.day == day && e.parties.contains(&party))
+    };
+    for period in periods {
+        if let Some(e) = record_on(period.from.0) {
+            let p = e.provenance.precision;
+            if !p.is_exact() {
+                period.from_as = Some(p.describe(period.from.0));
+            }
+            if let Some(inferred) = &e.provenance.inferred {
+                period.inferred.push(inferred.why.clone());
+            }
+        }
+        if let Some(until) = period.until {
+            if let Some(e) = record_on(until.0) {
+                let p = e.provenance.precision;
+                if !p.is_exact() {
+                    period.until_as = Some(p.describe(until.0));
+                }
+                if let Some(inferred) = &e.provenance.inferred {
+                    if !period.inferred.contains(&inferred.why) {
+                        period.inferred.push(inferred.why.clone());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// ` (inferred: why)` after a period whose bounds rest on inferred
+/// records, or nothing.
+fn inferred_suffix(reasons: &[String]) -> String {
+    if reasons.is_empty() {
+        String::new()
+    } else {
+        format!(" (inferred: {})", reasons.join("; "))
+    }
 }
 
 /// The report as text for a terminal.
@@ -2444,8 +2503,19 @@ pub fn render_text(report: &Report) -> String {
             .periods
             .iter()
             .map(|p| match &p.until {
-                Some(u) => format!("{} {} .. {}", p.status, p.from, u),
-                None => format!("{} from {}", p.status, p.from),
+                Some(u) => format!(
+                    "{} {} .. {}{}",
+                    p.status,
+                    p.from_as.clone().unwrap_or_else(|| p.from.to_string()),
+                    p.until_as.clone().unwrap_or_else(|| u.to_string()),
+                    inferred_suffix(&p.inferred)
+                ),
+                None => format!(
+                    "{} from {}{}",
+                    p.status,
+                    p.from_as.clone().unwrap_or_else(|| p.from.to_string()),
+                    inferred_suffix(&p.inferred)
+                ),
             })
             .collect();
         let periods = if periods.is_empty() {

@@ -539,6 +539,7 @@ fn lower_history(package: &hir::Package) -> ir::History {
                             sources: sources.clone(),
                             inferred: record.inferred.clone(),
                         },
+                        parties: vec![*party],
                     };
                     events.push((record.position, event));
                     history.handovers.push(ir::Handover {
@@ -853,12 +854,31 @@ fn lower_history(package: &hir::Package) -> ir::History {
             topic: topic.to_string(),
             text,
             provenance: provenance(precision),
+            parties: event_parties(&event.kind),
         };
         events.push((event.position, lowered));
     }
     events.sort_by_key(|(position, e)| (e.day, *position));
     history.events = events.into_iter().map(|(_, e)| e).collect();
     history
+}
+
+/// The parties whose standing or office a history record concerns.
+fn event_parties(kind: &hir::EventKind) -> Vec<ir::PartyId> {
+    use hir::EventKind as E;
+    match kind {
+        E::Decline { party, .. }
+        | E::SilenceBroken { party, .. }
+        | E::Joined { party, .. }
+        | E::Candidacy { party, .. }
+        | E::Extension { party, .. }
+        | E::Designation { party, .. }
+        | E::StatusChange { party, .. }
+        | E::Application { party, .. } => vec![*party],
+        E::Handover { to, .. } => vec![*to],
+        E::Composition { parties, .. } => parties.clone(),
+        E::Vacancy { .. } | E::Snapshot { .. } | E::Note { .. } => Vec::new(),
+    }
 }
 
 fn lower_test(test: &hir::Test) -> ir::Test {

@@ -939,6 +939,9 @@ pub struct Event {
     pub topic: String,
     pub text: String,
     pub provenance: Provenance,
+    /// The parties whose standing or office the record concerns.
+    #[serde(default)]
+    pub parties: Vec<PartyId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
