@@ -90,7 +90,7 @@ pub use charter_runtime::facts::FactError;
 /// values a query takes.
 pub use charter_runtime::ir;
 pub use charter_runtime::ir::{Bundle, Day, PartyId};
-pub use charter_runtime::{date, EvalError, Evaluator, Explanation, Interpreter, QueryError, Value};
+pub use charter_runtime::{date, EvalError, Evaluator, Explanation, Interpreter, Outcome, QueryError, Unknown, Value};
 pub use files::FileError;
 
 /// One diagnostic with its places as a tool reads them: the file's name,

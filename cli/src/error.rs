@@ -26,7 +26,7 @@ pub enum CliError {
     #[error("{0}")]
     #[diagnostic(
         code("charter::codegen"),
-        help("`--backend interpreter` answers without native code")
+        help("`charter eval` and `charter test` answer without native code on the interpreter (`--backend interp`, the default); an object file needs the policy to compile")
     )]
     Codegen(String),
     #[error("`--until {0}` is not a date written YYYY-MM-DD")]

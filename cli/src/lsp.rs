@@ -684,6 +684,9 @@ impl Server {
                         let call = charter::ir::Expr::Rule(index as u32, Vec::new());
                         match program.interpreter().eval(&call, &mut Vec::new()) {
                             Ok(v) => value.push_str(&format!("\n\nvalue today: `{}`", v.to_json(program.bundle()))),
+                            Err(charter::EvalError::Unknown(unknown)) => {
+                                value.push_str(&format!("\n\nvalue today: unknown ({})", unknown.because.join("; ")))
+                            }
                             Err(e) => value.push_str(&format!("\n\ncannot be evaluated: {e}")),
                         }
                     }
