@@ -1044,6 +1044,42 @@ fn rotation_findings(
             } else {
                 certainty
             };
+            // In order under the rules, but not in the recorded view: a party
+            // the history records in a status the rules never gave it had
+            // the turn there. A note (the rules were followed), naming it.
+            let recorded_named = tables
+                .recorded_rotation_after(bundle, previous.to, h.day)
+                .and_then(|(order, _)| order.into_iter().find(|p| !declined(*p)));
+            if let Some(turn) = recorded_named.filter(|p| named == Some(h.to) && *p != h.to) {
+                let acting: Vec<String> = bundle
+                    .history
+                    .status_changes
+                    .iter()
+                    .filter(|c| c.day <= h.day && !tables.decided(c.decision))
+                    .filter(|c| tables.recorded_status(bundle, c.party, h.day) == c.status)
+                    .map(|c| format!("{} {} {}", party(c.party), c.status.name(), c.precision.describe(c.day)))
+                    .collect();
+                findings.push(Finding {
+                    certainty,
+                    clause: Some(clause.clone()),
+                    parties: parties(&[h.to, turn]),
+                    sources: h.sources.clone(),
+                    inferred: h.inferred.iter().cloned().collect(),
+                    ..finding(
+                        FindingCode::SuccessionOutOfOrder,
+                        Severity::Note,
+                        h.day,
+                        format!(
+                            "{} {how} the chair {} after {}, as the rotation (§ {clause}) names; in the recorded view, which counts the status the history records with no decision ({}), the rotation names {}, whose turn it was",
+                            party(h.to),
+                            dated(h.precision, h.day),
+                            party(previous.to),
+                            acting.join(", "),
+                            party(turn)
+                        ),
+                    )
+                });
+            }
             if named != Some(h.to) {
                 // A valid decision of the body stands behind it: a departure
                 // the body chose, reported, but not a breach.
@@ -1061,11 +1097,35 @@ fn rotation_findings(
                     .take_while(|p| *p != h.to)
                     .filter(|p| !declined(*p))
                     .collect();
-                let why = if order.contains(&h.to) {
+                let mut why = if order.contains(&h.to) {
                     format!("passed over with no recorded decline: {}", parties(&passed).join(", "))
                 } else {
                     format!("{} is not eligible to chair on that day", party(h.to))
                 };
+                // In the recorded view a party the history records in a
+                // status the rules never gave it (a member with no
+                // decision) takes its place in the rotation: whose turn
+                // it was there.
+                if let Some(turn) = recorded_named.filter(|p| Some(*p) != named) {
+                    let acting: Vec<String> = bundle
+                        .history
+                        .status_changes
+                        .iter()
+                        .filter(|c| c.day <= h.day && !tables.decided(c.decision))
+                        .filter(|c| tables.recorded_status(bundle, c.party, h.day) == c.status)
+                        .map(|c| format!("{} {} {}", party(c.party), c.status.name(), c.precision.describe(c.day)))
+                        .collect();
+                    why.push_str(&format!(
+                        "; in the recorded view, which counts the status the history records with no decision ({}), the rotation names {}{}",
+                        acting.join(", "),
+                        party(turn),
+                        if turn == h.to {
+                            ", whom the taking of office follows"
+                        } else {
+                            ", whose turn it was"
+                        }
+                    ));
+                }
                 findings.push(Finding {
                     certainty,
                     clause: Some(clause.clone()),
