@@ -2067,11 +2067,31 @@ fn status_change_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
                 severity,
                 change.day,
                 format!(
-                    "the history records that {} became {} {}{by}; the rules make it {} then ({why})",
+                    "the history records that {} became {} {}{by}; the rules make it {} then ({why}){}",
                     party(change.party),
                     change.status.name(),
                     dated(change.precision, change.day),
-                    rules.name()
+                    rules.name(),
+                    // How long the recorded status stands: to the next
+                    // recorded change, or still at the horizon.
+                    match bundle
+                        .history
+                        .status_changes
+                        .iter()
+                        .filter(|c| c.party == change.party && c.day > change.day && c.day <= until)
+                        .min_by_key(|c| c.day)
+                    {
+                        Some(next) => format!(
+                            "; the history holds it so until it became {} {}",
+                            next.status.name(),
+                            dated(next.precision, next.day)
+                        ),
+                        None => format!(
+                            "; the history holds it so to the horizon ({}), where the rules still make it {}",
+                            date::format(until),
+                            interp.status(change.party, until).name()
+                        ),
+                    }
                 ),
             )
         });
