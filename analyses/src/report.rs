@@ -1008,6 +1008,8 @@ fn rotation_findings(
     let parties = |list: &[ir::PartyId]| list.iter().map(|p| party(*p)).collect::<Vec<_>>();
     // Each recorded taking of office judged against the rotation.
     if let Some(rotation) = bundle.versions.iter().find_map(|v| v.rotation.as_ref()) {
+        // The recorded view's standing, for whose turn it was there.
+        let recorded_epochs = tables.recorded_epochs(bundle);
         let clause = rotation.cite.clause.clone();
         for (i, h) in offices.iter().enumerate() {
             let certainty = if h.precision.is_exact() {
@@ -1047,8 +1049,9 @@ fn rotation_findings(
             // In order under the rules, but not in the recorded view: a party
             // the history records in a status the rules never gave it had
             // the turn there. A note (the rules were followed), naming it.
-            let recorded_named = tables
-                .recorded_rotation_after(bundle, previous.to, h.day)
+            let recorded_named = recorded_epochs
+                .as_ref()
+                .and_then(|epochs| tables.recorded_rotation_after(epochs, bundle, previous.to, h.day))
                 .and_then(|(order, _)| order.into_iter().find(|p| !declined(*p)));
             if let Some(turn) = recorded_named.filter(|p| named == Some(h.to) && *p != h.to) {
                 let acting: Vec<String> = bundle

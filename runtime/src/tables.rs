@@ -299,11 +299,6 @@ pub struct Tables {
     /// of the first on is unknown).
     #[serde(default)]
     pub worlds: Vec<Tables>,
-    /// The standing of every party in the recorded view: every recorded
-    /// change of status applied, decided or not; `None` where every one is
-    /// decided (the recorded view's standing is then `epochs`).
-    #[serde(default)]
-    pub recorded_epochs: Option<Epochs>,
 }
 
 /// How many unjudged deciding decisions the rules' view works out every
@@ -453,7 +448,6 @@ impl Tables {
             && self.honoured == other.honoured
             && self.extended == other.extended
             && self.status_changes == other.status_changes
-            && self.recorded_epochs == other.recorded_epochs
     }
 
     /// The day from which answers are unknown because too many decisions
@@ -547,37 +541,6 @@ impl Tables {
             (epochs, judgements)
         };
         let valid_records = known_valid(&judgements);
-        // The recorded view's standing: every recorded change of status
-        // applied, decided or not (only where some is not decided).
-        let recorded_epochs = {
-            let all: Vec<Vec<(Day, Status, usize)>> = {
-                let mut all = vec![Vec::new(); party_count];
-                for (i, c) in bundle.history.status_changes.iter().enumerate() {
-                    if let Some(list) = all.get_mut(c.party as usize) {
-                        list.push((c.day, c.status, i));
-                    }
-                }
-                for list in &mut all {
-                    list.sort_by_key(|(day, _, _)| *day);
-                }
-                all
-            };
-            let decided_all = bundle
-                .history
-                .status_changes
-                .iter()
-                .all(|c| validly_decided(&valid_records, c.decision));
-            (!decided_all).then(|| {
-                Epochs::sweep(words, party_count, |p| {
-                    by_party.standing_timeline(
-                        bundle,
-                        p,
-                        admitted.get(p as usize).copied().flatten(),
-                        all.get(p as usize).map_or(&[][..], Vec::as_slice),
-                    )
-                })
-            })
-        };
         let (invited_by_id, invited_to) = invitations(bundle, &valid_records);
         let mut invited: Vec<(Day, PartyId)> = bundle
             .history
@@ -631,7 +594,6 @@ impl Tables {
             unrecorded_attendance,
             unjudged_deciding: Vec::new(),
             worlds: Vec::new(),
-            recorded_epochs,
         }
     }
 
@@ -680,17 +642,48 @@ impl Tables {
         self.rotation_on(&self.epochs, bundle, outgoing, day)
     }
 
-    /// [`Tables::rotation_after`] in the recorded view: the eligible
-    /// states as the history records their status (a party recorded as a
-    /// member with no decision counts); `None` where that view's standing
-    /// is the rules' (nothing to add) or without a rotation.
+    /// The standing of every party in the recorded view: every recorded
+    /// change of status applied, decided or not; `None` where every one is
+    /// decided (that view's standing is then `epochs`). Worked out when
+    /// asked (the audit asks once), not with the tables.
+    pub fn recorded_epochs(&self, bundle: &Bundle) -> Option<Epochs> {
+        let changes = &bundle.history.status_changes;
+        if changes.iter().all(|c| self.decided(c.decision)) {
+            return None;
+        }
+        let mut all: Vec<Vec<(Day, Status, usize)>> = vec![Vec::new(); self.party_count];
+        for (i, c) in changes.iter().enumerate() {
+            if let Some(list) = all.get_mut(c.party as usize) {
+                list.push((c.day, c.status, i));
+            }
+        }
+        for list in &mut all {
+            list.sort_by_key(|(day, _, _)| *day);
+        }
+        let by_party = Records::index(bundle);
+        let admitted = admissions(bundle, &self.valid_records);
+        Some(Epochs::sweep(self.epochs.words, self.party_count, |p| {
+            by_party.standing_timeline(
+                bundle,
+                p,
+                admitted.get(p as usize).copied().flatten(),
+                all.get(p as usize).map_or(&[][..], Vec::as_slice),
+            )
+        }))
+    }
+
+    /// [`Tables::rotation_after`] in the recorded view, whose standing is
+    /// `epochs` ([`Tables::recorded_epochs`]): the eligible states as the
+    /// history records their status (a party recorded as a member with no
+    /// decision counts); `None` without a rotation.
     pub fn recorded_rotation_after(
         &self,
+        epochs: &Epochs,
         bundle: &Bundle,
         outgoing: PartyId,
         day: Day,
     ) -> Option<(Vec<PartyId>, Option<Duration>)> {
-        self.rotation_on(self.recorded_epochs.as_ref()?, bundle, outgoing, day)
+        self.rotation_on(epochs, bundle, outgoing, day)
     }
 
     fn rotation_on(
