@@ -409,7 +409,7 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
     let mut order = v.rotation.as_ref().and_then(|r| r.order.clone());
     let mut alternation = v.rotation.as_ref().and_then(|r| r.alternation.clone());
     let mut permanent = None;
-    let mut designated = v.designation.as_ref().map(|d| (d.decision, d.meeting));
+    let mut designated = v.designation.as_ref().map(|d| d.by);
     let mut candidacy = v.designation.as_ref().and_then(|d| d.candidacy);
     if let Some(d) = &v.designation {
         terms = d.terms.clone();
@@ -452,7 +452,7 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
             hir::RotationItem::Permanent { parties, from } => {
                 permanent = Some((parties.iter().map(|p| p.node).collect::<Vec<_>>(), from.node))
             }
-            hir::RotationItem::Designated { decision, meeting } => designated = Some((*decision, *meeting)),
+            hir::RotationItem::Designated { by } => designated = Some(*by),
             hir::RotationItem::Candidacy(before) => candidacy = Some(*before),
         }
     }
@@ -468,12 +468,11 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
         });
         return;
     }
-    if let Some((decision, meeting)) = designated {
+    if let Some(by) = designated {
         v.rotation = None;
         v.permanent = None;
         v.designation = Some(ir::Designation {
-            decision,
-            meeting,
+            by,
             candidacy,
             alternation,
             terms,
@@ -750,11 +749,12 @@ fn lower_history(package: &hir::Package) -> ir::History {
                     sources: sources.clone(),
                     inferred: inferred.clone(),
                 });
-                let list = |what: &str, parties: &Option<Vec<hir::PartyId>>| {
+                let list = |what: &str, parties: &Option<Vec<hir::PartyId>>, partial: bool| {
                     parties.as_ref().map(|ps| {
                         let names: Vec<&str> = ps.iter().map(|p| code(*p)).collect();
+                        let others = if partial { " and others" } else { "" };
                         format!(
-                            "{what} {}",
+                            "{what} {}{others}",
                             if names.is_empty() {
                                 "none".to_string()
                             } else {
@@ -764,8 +764,8 @@ fn lower_history(package: &hir::Package) -> ir::History {
                     })
                 };
                 let said: Vec<String> = [
-                    list("members", members),
-                    list("observers", observers),
+                    list("members", members, *members_partial),
+                    list("observers", observers, *observers_partial),
                     chair.map(|c| format!("chair {}", code(c))),
                 ]
                 .into_iter()
