@@ -596,7 +596,8 @@ fn sections(c: &Audit<'_>) -> Result<Sections, EvalError> {
     let (offices, vacancies, recorded_chair) = recorded_office(c);
     let (terms, chair) = chair_terms(c)?;
     designation_findings(c, &mut findings);
-    rotation_findings(c, &offices, &vacancies, &mut findings);
+    rotation_findings(c, &offices, &mut findings);
+    term_findings(c, &offices, &vacancies, &mut findings);
     let status = status_timelines(c.bundle, c.interp, c.until);
     let meetings = meeting_rows(c, &mut findings)?;
     cadence_findings(c, &mut findings)?;
@@ -921,11 +922,14 @@ fn designation_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
             else {
                 continue;
             };
-            let wanted = format!(
-                "elected by a `{}` decision at a `{}` meeting",
-                kind(designation.decision, &bundle.decision_kinds),
-                kind(designation.meeting, &bundle.meeting_kinds)
-            );
+            let wanted = match designation.by {
+                Some(by) => format!(
+                    "elected by a `{}` decision at a `{}` meeting",
+                    kind(by.decision, &bundle.decision_kinds),
+                    kind(by.meeting, &bundle.meeting_kinds)
+                ),
+                None => "chosen (in a way it does not state)".to_string(),
+            };
             let why = match breach {
                 charter_runtime::tables::DesignationBreach::NoRecordedDecision => {
                     "no decision designating it is recorded".to_string()
@@ -996,13 +1000,8 @@ fn designation_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
 }
 
 /// Each recorded taking of office judged against the rotation.
-fn rotation_findings(
-    c: &Audit<'_>,
-    offices: &[&ir::Handover],
-    vacancies: &[&ir::Vacancy],
-    findings: &mut Vec<Finding>,
-) {
-    let (bundle, until, interp) = (c.bundle, c.until, c.interp);
+fn rotation_findings(c: &Audit<'_>, offices: &[&ir::Handover], findings: &mut Vec<Finding>) {
+    let (bundle, interp) = (c.bundle, c.interp);
     let tables = interp.tables();
     let party = |p: ir::PartyId| interp.party_name(p);
     let parties = |list: &[ir::PartyId]| list.iter().map(|p| party(*p)).collect::<Vec<_>>();
@@ -1161,207 +1160,233 @@ fn rotation_findings(
                 });
             }
         }
-        // Each recorded office against the term in force: it ends at the
-        // next taking of office by another state, or at a vacancy recorded
-        // before it (an office ended with no successor).
-        let (no_sources, no_inferred): (Vec<String>, Option<ir::Inferred>) = (Vec::new(), None);
-        for (i, previous) in offices.iter().enumerate() {
-            let next = offices.get(i + 1);
-            if next.is_some_and(|h| h.to == previous.to) {
-                continue;
-            }
-            let vacancy = vacancies
-                .iter()
-                .find(|v| v.day > previous.day && next.is_none_or(|h| v.day < h.day));
-            let (end_day, end_precision, end_sources, end_inferred, authorised, next_to) = match (vacancy, next) {
-                (Some(v), _) => (v.day, v.precision, &v.sources, &v.inferred, false, None),
-                (None, Some(h)) => (
-                    h.day,
-                    h.precision,
-                    &h.sources,
-                    &h.inferred,
-                    tables.decided(h.decision),
-                    Some(h.to),
-                ),
-                // Still in office at the horizon: judged up to it.
-                (None, None) => (until, ir::Precision::Exact, &no_sources, &no_inferred, false, None),
-            };
-            let ongoing = vacancy.is_none() && next.is_none();
-            let Some((_, Some(term))) = tables.rotation_after(bundle, previous.to, end_day) else {
-                continue;
-            };
-            let Some(term_end) = date::add(previous.day, term, 1) else {
-                continue;
-            };
-            let (earliest_start, latest_start) = (previous.day, previous.precision.latest(previous.day));
-            let (earliest_end, latest_end) = (end_day, end_precision.latest(end_day));
-            let latest_term_end = date::add(latest_start, term, 1).unwrap_or(term_end);
-            let held = if ongoing {
-                format!(
-                    "{} has held the chair from {} and is still in office at the horizon ({}: no later taking of office or vacancy is recorded)",
-                    party(previous.to),
-                    previous.precision.describe(previous.day),
-                    date::format(until)
-                )
-            } else {
-                format!(
-                    "{} held the chair from {} to {}{}",
-                    party(previous.to),
-                    previous.precision.describe(previous.day),
-                    end_precision.describe(end_day),
-                    if vacancy.is_some() {
-                        " (the office then recorded vacant)"
-                    } else {
-                        ""
-                    }
-                )
-            };
-            let term_text = charter_runtime::value::duration_text(&term);
-            // Extensions recorded of the outgoing chair's office: a valid
-            // one authorises the office up to its day.
-            let extensions: Vec<&ir::Extension> = bundle
-                .history
-                .extensions
-                .iter()
-                .filter(|e| e.party == previous.to && e.until > previous.day && e.until <= until)
-                .collect();
-            let extended_to = extensions
-                .iter()
-                .filter(|e| tables.decided(e.decision))
-                .map(|e| e.until)
-                .max();
-            // A decision not judged, had it been valid, might have made the
-            // hand-over or an extension covering the office.
-            let named = |d: Option<usize>| {
-                d.and_then(|d| bundle.history.decisions.get(d)).map(|r| {
-                    format!(
-                        "`{}` at `{}`",
-                        r.id,
-                        r.decision.meeting.id.as_deref().unwrap_or("a recorded meeting")
-                    )
-                })
-            };
-            let mut unjudged: Vec<String> = extensions
-                .iter()
-                .filter(|e| tables.unjudged(e.decision) && earliest_end <= e.until)
-                .filter_map(|e| named(e.decision))
-                .collect();
-            if let Some(h) = next.filter(|h| vacancy.is_none() && tables.unjudged(h.decision)) {
-                unjudged.extend(named(h.decision));
-            }
-            let extension_note = match (extended_to, extensions.first()) {
-            (Some(to), _) => format!(", and than the extension a valid decision made (until {})", date::format(to)),
-            (None, Some(e)) if tables.unjudged(e.decision) => format!(
-                ", and no decision known to be valid extended it (an extension until {} is recorded, decided by {}, which cannot be judged)",
-                e.precision.describe(e.until),
-                named(e.decision).unwrap_or_default()
+    }
+}
+
+/// Each recorded office against the term in force, whichever chair model
+/// the text has (a rotation's term, or a designated chair's): it ends at
+/// the next taking of office by another state, or at a vacancy recorded
+/// before it (an office ended with no successor).
+fn term_findings(c: &Audit<'_>, offices: &[&ir::Handover], vacancies: &[&ir::Vacancy], findings: &mut Vec<Finding>) {
+    let (bundle, until, interp) = (c.bundle, c.until, c.interp);
+    let tables = interp.tables();
+    let party = |p: ir::PartyId| interp.party_name(p);
+    let rotation = bundle.versions.iter().find_map(|v| v.rotation.as_ref());
+    let designation = bundle.versions.iter().find_map(|v| v.designation.as_ref());
+    let Some(clause) = rotation
+        .map(|r| r.cite.clause.clone())
+        .or_else(|| designation.map(|d| d.cite.clause.clone()))
+    else {
+        return;
+    };
+    // The term of an office that started on `start` and ended on `end`.
+    let term_of = |holder: ir::PartyId, start: Day, end: Day| match (rotation, designation) {
+        (Some(_), _) => tables.rotation_after(bundle, holder, end).and_then(|(_, term)| term),
+        (None, Some(d)) => ir::designated_term_at(&d.terms, start),
+        (None, None) => None,
+    };
+    // Each recorded office against the term in force: it ends at the
+    // next taking of office by another state, or at a vacancy recorded
+    // before it (an office ended with no successor).
+    let (no_sources, no_inferred): (Vec<String>, Option<ir::Inferred>) = (Vec::new(), None);
+    for (i, previous) in offices.iter().enumerate() {
+        let next = offices.get(i + 1);
+        if next.is_some_and(|h| h.to == previous.to) {
+            continue;
+        }
+        let vacancy = vacancies
+            .iter()
+            .find(|v| v.day > previous.day && next.is_none_or(|h| v.day < h.day));
+        let (end_day, end_precision, end_sources, end_inferred, authorised, next_to) = match (vacancy, next) {
+            (Some(v), _) => (v.day, v.precision, &v.sources, &v.inferred, false, None),
+            (None, Some(h)) => (
+                h.day,
+                h.precision,
+                &h.sources,
+                &h.inferred,
+                tables.decided(h.decision),
+                Some(h.to),
             ),
-            (None, Some(e)) => format!(
-                ", and no valid decision extended it (an extension until {} is recorded, but no valid decision made it)",
-                e.precision.describe(e.until)
-            ),
-            (None, None) => ", and no valid decision extended it".to_string(),
+            // Still in office at the horizon: judged up to it.
+            (None, None) => (until, ir::Precision::Exact, &no_sources, &no_inferred, false, None),
         };
-            let within_extension = extended_to.is_some_and(|to| latest_end <= to);
-            // How far off the term's boundary the office ended (from the
-            // boundary to the nearest day the record allows), and the
-            // recorded meetings in the hand-over's window, whose records
-            // are evidence of when it happened.
-            let off_by = if latest_end < term_end {
-                term_end - latest_end
-            } else if earliest_end > term_end {
-                earliest_end - term_end
-            } else {
-                0
-            };
-            let at_meetings: Vec<&ir::MeetingRecord> = if ongoing {
-                Vec::new()
-            } else {
-                bundle
-                    .history
-                    .meetings
-                    .iter()
-                    // Meetings dated exactly: one known only by bounds is
-                    // no evidence of the day.
-                    .filter(|m| m.provenance.precision.is_exact())
-                    .filter(|m| {
-                        let last = m.last_day.unwrap_or(m.meeting.date);
-                        m.meeting.date <= latest_end && last >= earliest_end
-                    })
-                    .collect()
-            };
-            let boundary_note = {
-                let mut note = String::new();
-                if off_by > 0 {
-                    note.push_str(&format!(
-                        "; the office ended {}{off_by} day{} {} the term's boundary",
-                        if earliest_end == latest_end { "" } else { "at least " },
-                        if off_by == 1 { "" } else { "s" },
-                        if latest_end < term_end { "before" } else { "after" }
-                    ));
-                }
-                if !at_meetings.is_empty() {
-                    let names: Vec<String> = at_meetings
-                        .iter()
-                        .map(|m| format!("`{}` ({})", m.id, date::format(m.meeting.date)))
-                        .collect();
-                    note.push_str(&format!(
-                        "; recorded meeting{} in the hand-over's window: {}",
-                        if names.len() == 1 { "" } else { "s" },
-                        names.join(", ")
-                    ));
-                }
-                note
-            };
-            let meeting_sources: Vec<String> = at_meetings.iter().flat_map(|m| m.provenance.sources.clone()).collect();
-            let at_meeting = (at_meetings.len() == 1)
-                .then(|| at_meetings.first().map(|m| m.id.clone()))
-                .flatten();
-            if !authorised && !within_extension && latest_end > term_end {
-                let certain = earliest_end > latest_term_end && unjudged.is_empty() && !ongoing;
-                findings.push(Finding {
-                possible_because: if ongoing {
-                    vec!["it rests on no later record: the history records no end to the office, not that it continued".to_string()]
+        let ongoing = vacancy.is_none() && next.is_none();
+        let Some(term) = term_of(previous.to, previous.day, end_day) else {
+            continue;
+        };
+        let Some(term_end) = date::add(previous.day, term, 1) else {
+            continue;
+        };
+        let (earliest_start, latest_start) = (previous.day, previous.precision.latest(previous.day));
+        let (earliest_end, latest_end) = (end_day, end_precision.latest(end_day));
+        let latest_term_end = date::add(latest_start, term, 1).unwrap_or(term_end);
+        let held = if ongoing {
+            format!(
+                "{} has held the chair from {} and is still in office at the horizon ({}: no later taking of office or vacancy is recorded)",
+                party(previous.to),
+                previous.precision.describe(previous.day),
+                date::format(until)
+            )
+        } else {
+            format!(
+                "{} held the chair from {} to {}{}",
+                party(previous.to),
+                previous.precision.describe(previous.day),
+                end_precision.describe(end_day),
+                if vacancy.is_some() {
+                    " (the office then recorded vacant)"
                 } else {
-                    Vec::new()
-                },
-                unjudged,
-                certainty: if certain { Certainty::Certain } else { Certainty::Possible },
-                clause: Some(clause.clone()),
-                parties: vec![party(previous.to)],
-                sources: previous.sources.iter().chain(end_sources).chain(&meeting_sources).cloned().collect(),
-                inferred: previous.inferred.iter().chain(end_inferred).cloned().collect(),
-                meeting: at_meeting.clone(),
-                ..finding(
-                    FindingCode::TermOverrun,
-                    Severity::Violation,
-                    term_end,
-                    format!(
-                        "{held}, longer than the term in force ({term_text}, § {clause}: it would end on {}){extension_note}{boundary_note}",
-                        date::format(term_end)
-                    ),
+                    ""
+                }
+            )
+        };
+        let term_text = charter_runtime::value::duration_text(&term);
+        // Extensions recorded of the outgoing chair's office: a valid
+        // one authorises the office up to its day.
+        let extensions: Vec<&ir::Extension> = bundle
+            .history
+            .extensions
+            .iter()
+            .filter(|e| e.party == previous.to && e.until > previous.day && e.until <= until)
+            .collect();
+        let extended_to = extensions
+            .iter()
+            .filter(|e| tables.decided(e.decision))
+            .map(|e| e.until)
+            .max();
+        // A decision not judged, had it been valid, might have made the
+        // hand-over or an extension covering the office.
+        let named = |d: Option<usize>| {
+            d.and_then(|d| bundle.history.decisions.get(d)).map(|r| {
+                format!(
+                    "`{}` at `{}`",
+                    r.id,
+                    r.decision.meeting.id.as_deref().unwrap_or("a recorded meeting")
                 )
-            });
-            } else if !authorised && !ongoing && earliest_end < term_end && latest_end < latest_term_end {
-                let certain = latest_end < term_end && earliest_start == latest_start;
-                findings.push(Finding {
-                certainty: if certain { Certainty::Certain } else { Certainty::Possible },
-                clause: Some(clause.clone()),
-                parties: std::iter::once(previous.to).chain(next_to).map(party).collect(),
-                sources: previous.sources.iter().chain(end_sources).chain(&meeting_sources).cloned().collect(),
-                inferred: previous.inferred.iter().chain(end_inferred).cloned().collect(),
-                meeting: at_meeting,
-                ..finding(
-                    FindingCode::TermCutShort,
-                    Severity::Advisory,
-                    earliest_end,
-                    format!(
-                        "{held}, shorter than the term in force ({term_text}, § {clause}: it would end on {}), and no valid decision ended it early{boundary_note}",
-                        date::format(term_end)
-                    ),
-                )
-            });
+            })
+        };
+        let mut unjudged: Vec<String> = extensions
+            .iter()
+            .filter(|e| tables.unjudged(e.decision) && earliest_end <= e.until)
+            .filter_map(|e| named(e.decision))
+            .collect();
+        if let Some(h) = next.filter(|h| vacancy.is_none() && tables.unjudged(h.decision)) {
+            unjudged.extend(named(h.decision));
+        }
+        let extension_note = match (extended_to, extensions.first()) {
+        (Some(to), _) => format!(", and than the extension a valid decision made (until {})", date::format(to)),
+        (None, Some(e)) if tables.unjudged(e.decision) => format!(
+            ", and no decision known to be valid extended it (an extension until {} is recorded, decided by {}, which cannot be judged)",
+            e.precision.describe(e.until),
+            named(e.decision).unwrap_or_default()
+        ),
+        (None, Some(e)) => format!(
+            ", and no valid decision extended it (an extension until {} is recorded, but no valid decision made it)",
+            e.precision.describe(e.until)
+        ),
+        (None, None) => ", and no valid decision extended it".to_string(),
+    };
+        let within_extension = extended_to.is_some_and(|to| latest_end <= to);
+        // How far off the term's boundary the office ended (from the
+        // boundary to the nearest day the record allows), and the
+        // recorded meetings in the hand-over's window, whose records
+        // are evidence of when it happened.
+        let off_by = if latest_end < term_end {
+            term_end - latest_end
+        } else if earliest_end > term_end {
+            earliest_end - term_end
+        } else {
+            0
+        };
+        let at_meetings: Vec<&ir::MeetingRecord> = if ongoing {
+            Vec::new()
+        } else {
+            bundle
+                .history
+                .meetings
+                .iter()
+                // Meetings dated exactly: one known only by bounds is
+                // no evidence of the day.
+                .filter(|m| m.provenance.precision.is_exact())
+                .filter(|m| {
+                    let last = m.last_day.unwrap_or(m.meeting.date);
+                    m.meeting.date <= latest_end && last >= earliest_end
+                })
+                .collect()
+        };
+        let boundary_note = {
+            let mut note = String::new();
+            if off_by > 0 {
+                note.push_str(&format!(
+                    "; the office ended {}{off_by} day{} {} the term's boundary",
+                    if earliest_end == latest_end { "" } else { "at least " },
+                    if off_by == 1 { "" } else { "s" },
+                    if latest_end < term_end { "before" } else { "after" }
+                ));
             }
+            if !at_meetings.is_empty() {
+                let names: Vec<String> = at_meetings
+                    .iter()
+                    .map(|m| format!("`{}` ({})", m.id, date::format(m.meeting.date)))
+                    .collect();
+                note.push_str(&format!(
+                    "; recorded meeting{} in the hand-over's window: {}",
+                    if names.len() == 1 { "" } else { "s" },
+                    names.join(", ")
+                ));
+            }
+            note
+        };
+        let meeting_sources: Vec<String> = at_meetings.iter().flat_map(|m| m.provenance.sources.clone()).collect();
+        let at_meeting = (at_meetings.len() == 1)
+            .then(|| at_meetings.first().map(|m| m.id.clone()))
+            .flatten();
+        if !authorised && !within_extension && latest_end > term_end {
+            let certain = earliest_end > latest_term_end && unjudged.is_empty() && !ongoing;
+            findings.push(Finding {
+            possible_because: if ongoing {
+                vec!["it rests on no later record: the history records no end to the office, not that it continued".to_string()]
+            } else {
+                Vec::new()
+            },
+            unjudged,
+            certainty: if certain { Certainty::Certain } else { Certainty::Possible },
+            clause: Some(clause.clone()),
+            parties: vec![party(previous.to)],
+            sources: previous.sources.iter().chain(end_sources).chain(&meeting_sources).cloned().collect(),
+            inferred: previous.inferred.iter().chain(end_inferred).cloned().collect(),
+            meeting: at_meeting.clone(),
+            ..finding(
+                FindingCode::TermOverrun,
+                Severity::Violation,
+                term_end,
+                format!(
+                    "{held}, longer than the term in force ({term_text}, § {clause}: it would end on {}){extension_note}{boundary_note}",
+                    date::format(term_end)
+                ),
+            )
+        });
+        } else if !authorised && !ongoing && earliest_end < term_end && latest_end < latest_term_end {
+            let certain = latest_end < term_end && earliest_start == latest_start;
+            findings.push(Finding {
+            certainty: if certain { Certainty::Certain } else { Certainty::Possible },
+            clause: Some(clause.clone()),
+            parties: std::iter::once(previous.to).chain(next_to).map(party).collect(),
+            sources: previous.sources.iter().chain(end_sources).chain(&meeting_sources).cloned().collect(),
+            inferred: previous.inferred.iter().chain(end_inferred).cloned().collect(),
+            meeting: at_meeting,
+            ..finding(
+                FindingCode::TermCutShort,
+                Severity::Advisory,
+                // Dated within the office it is about (its end is the
+                // next office's first day).
+                previous.day,
+                format!(
+                    "{held}, shorter than the term in force ({term_text}, § {clause}: it would end on {}), and no valid decision ended it early{boundary_note}",
+                    date::format(term_end)
+                ),
+            )
+        });
         }
     }
 }

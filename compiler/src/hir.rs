@@ -337,10 +337,9 @@ pub enum RotationItem {
         from: Spanned<Day>,
     },
     /// Each chair is elected by a decision of this kind at a meeting of
-    /// this kind.
+    /// this kind, or (`None`) chosen by a procedure the text does not state.
     Designated {
-        decision: DecisionKindId,
-        meeting: MeetingKindId,
+        by: Option<ir::DesignatedBy>,
     },
     /// A candidacy must be announced at least this long before the election.
     Candidacy(ir::Duration),

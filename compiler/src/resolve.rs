@@ -1401,12 +1401,17 @@ impl Resolver<'_, '_, '_> {
                 parties: self.env.spanned_parties(file, parties, self.sink)?,
                 from: spanned_day(from)?,
             },
-            RotationItemKind::Designated { decision, meeting } => {
+            RotationItemKind::Designated { by: None } => hir::RotationItem::Designated { by: None },
+            RotationItemKind::Designated {
+                by: Some((decision, meeting)),
+            } => {
                 let decision = self.env.decision_kind(file, decision, self.sink);
                 let meeting = self.env.meeting_kind(file, meeting, self.sink);
                 hir::RotationItem::Designated {
-                    decision: decision?,
-                    meeting: meeting?,
+                    by: Some(ir::DesignatedBy {
+                        decision: decision?,
+                        meeting: meeting?,
+                    }),
                 }
             }
             RotationItemKind::Candidacy { before } => hir::RotationItem::Candidacy(duration(before)),

@@ -319,8 +319,10 @@ pub enum RotationItemKind {
     AllDecline { outgoing_stays: bool },
     /// `permanent AUS, IDN from 2002-02-28`
     Permanent { parties: Vec<Ident>, from: DateLit },
-    /// `designated by decision presidency at vice_ministerial`
-    Designated { decision: Ident, meeting: Ident },
+    /// `designated by decision presidency at vice_ministerial` (the decision
+    /// kind and the meeting kind), or `designated by unstated` (`None`: the
+    /// text does not say how the chair is chosen)
+    Designated { by: Option<(Ident, Ident)> },
     /// `candidacy 1 year before`
     Candidacy { before: DurationLit },
 }

@@ -903,8 +903,13 @@ impl Builder {
                 from: parts.get(1).cloned().map_or_else(|| empty_date(span), |p| self.date(p)),
             },
             Rule::designated => RotationItemKind::Designated {
-                decision: parts.first().cloned().map_or_else(|| empty_ident(span), ident),
-                meeting: parts.get(1).cloned().map_or_else(|| empty_ident(span), ident),
+                by: match parts.first().map(|p| p.as_rule()) {
+                    Some(Rule::designated_unstated) => None,
+                    _ => Some((
+                        parts.first().cloned().map_or_else(|| empty_ident(span), ident),
+                        parts.get(1).cloned().map_or_else(|| empty_ident(span), ident),
+                    )),
+                },
             },
             Rule::candidacy => RotationItemKind::Candidacy {
                 before: parts

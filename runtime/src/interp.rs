@@ -1772,11 +1772,14 @@ impl<'b> Interpreter<'b> {
         let Some(d) = b.versions.iter().find_map(|v| v.designation.as_ref()) else {
             return Ok(Explanation::leaf("the policy has no chair rotation", None));
         };
-        let how = format!(
-            "elected by a valid `{}` decision at a `{}` meeting",
-            kind_name(&b.decision_kinds, d.decision),
-            kind_name(&b.meeting_kinds, d.meeting)
-        );
+        let how = match d.by {
+            Some(by) => format!(
+                "elected by a valid `{}` decision at a `{}` meeting",
+                kind_name(&b.decision_kinds, by.decision),
+                kind_name(&b.meeting_kinds, by.meeting)
+            ),
+            None => "chosen (in a way the text does not state)".to_string(),
+        };
         Ok(match self.term_at(day)? {
             Some(Term {
                 chair: Some(c),

@@ -366,14 +366,24 @@ pub struct PermanentChair {
     pub cite: Cite,
 }
 
-/// A chair elected (`elects`) by a valid decision of kind `decision` at a
-/// meeting of kind `meeting`, for a term of the length in force; with no
+/// The decision that elects a designated chair: its kind and the kind of
+/// meeting that takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DesignatedBy {
+    pub decision: DecisionKindId,
+    pub meeting: MeetingKindId,
+}
+
+/// A chair elected (`elects`) by a valid decision of the kind `by` names at
+/// a meeting of its kind (or, where the text does not say how, chosen as
+/// the history records), for a term of the length in force; with no
 /// election the chair is vacant. Where `candidacy` is set, the elected
 /// state must have announced its candidacy at least that long before.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Designation {
-    pub decision: DecisionKindId,
-    pub meeting: MeetingKindId,
+    /// How each chair is elected, or `None` where the text does not state
+    /// it (`designated by unstated`): then no decision is asked for.
+    pub by: Option<DesignatedBy>,
     pub candidacy: Option<Duration>,
     /// The groups the chair alternates between, where the text says so.
     #[serde(default)]
@@ -382,6 +392,14 @@ pub struct Designation {
     /// terms starting on or after its date.
     pub terms: Vec<(Day, Duration)>,
     pub cite: Cite,
+}
+
+/// The term length in force for a designated chair's term starting on
+/// `start`: the last whose day is on or before it. Unlike a rotation's, a
+/// designated chair has no term before the first a text dates (`term DUR
+/// from D`): the office then lasts to the next election.
+pub fn designated_term_at(terms: &[(Day, Duration)], start: Day) -> Option<Duration> {
+    terms.iter().rev().find(|(from, _)| *from <= start).map(|(_, d)| *d)
 }
 
 /// The term length in force for a term starting on `start`: the last

@@ -986,16 +986,20 @@ pub fn designation_breach(
         return Some(breach);
     }
     let Some(record) = h.decision.and_then(|d| bundle.history.decisions.get(d)) else {
-        return Some(DesignationBreach::NoRecordedDecision);
+        // Where the text does not say how the chair is chosen, a taking of
+        // office with no decision behind it lacks nothing the text asks for.
+        return designation.by.map(|_| DesignationBreach::NoRecordedDecision);
     };
     if !validly_decided(valid, h.decision) {
         return Some(DesignationBreach::NotValidlyDecided);
     }
-    if record.decision.kind != designation.decision {
-        return Some(DesignationBreach::DecisionKind(record.decision.kind));
-    }
-    if record.decision.meeting.kind != designation.meeting {
-        return Some(DesignationBreach::MeetingKind(record.decision.meeting.kind));
+    if let Some(by) = designation.by {
+        if record.decision.kind != by.decision {
+            return Some(DesignationBreach::DecisionKind(record.decision.kind));
+        }
+        if record.decision.meeting.kind != by.meeting {
+            return Some(DesignationBreach::MeetingKind(record.decision.meeting.kind));
+        }
     }
     if let Some(before) = designation.candidacy {
         // Announced on or before the day `before` ahead of the election.
@@ -1049,10 +1053,19 @@ fn alternation_breach(bundle: &Bundle, designation: &Designation, h: &Handover) 
 /// starts a term of the length in force (to the next election if that
 /// comes first); between a term's end and the next election, and after
 /// the last, the chair is vacant. Before the first election there is none.
-fn designated_terms(designation: &Designation, honoured: &[(PartyId, Day)], extended: &[(PartyId, Day)]) -> Terms {
-    let length = |start: Day| term_length_at(&designation.terms, start);
+///
+/// No term starts before `since`, the day the rules come into force: a
+/// taking of office recorded earlier (or dated only by a month or year
+/// that begins earlier) starts its term that day.
+fn designated_terms(
+    designation: &Designation,
+    since: Day,
+    honoured: &[(PartyId, Day)],
+    extended: &[(PartyId, Day)],
+) -> Terms {
+    let length = |start: Day| crate::ir::designated_term_at(&designation.terms, start);
     let mut listed: Vec<Term> = Vec::new();
-    let mut elections: Vec<(PartyId, Day)> = honoured.to_vec();
+    let mut elections: Vec<(PartyId, Day)> = honoured.iter().map(|(p, on)| (*p, (*on).max(since))).collect();
     elections.sort_by_key(|(_, on)| *on);
     for (i, (party, start)) in elections.iter().enumerate() {
         let next = elections.get(i + 1).map(|(_, on)| *on);
@@ -1586,7 +1599,8 @@ impl<'b> Walker<'b> {
                 });
             }
             if let Some(d) = bundle.versions.iter().find_map(|v| v.designation.as_ref()) {
-                return Ok(designated_terms(d, honoured, extended));
+                let since = bundle.versions.first().map_or(Day::MIN, |v| v.from);
+                return Ok(designated_terms(d, since, honoured, extended));
             }
             return Ok(Terms::default());
         };
