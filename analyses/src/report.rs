@@ -1341,11 +1341,19 @@ fn term_findings(c: &Audit<'_>, offices: &[&ir::Handover], vacancies: &[&ir::Vac
         let at_meeting = (at_meetings.len() == 1)
             .then(|| at_meetings.first().map(|m| m.id.clone()))
             .flatten();
+        // An office dated by one record's start and the next one's end,
+        // either approximate and from other sources: the finding exists
+        // only by pairing their windows.
+        let combines_sources = !(previous.precision.is_exact() && end_precision.is_exact())
+            && !end_sources.is_empty()
+            && end_sources != &previous.sources;
         if !authorised && !within_extension && latest_end > term_end {
             let certain = earliest_end > latest_term_end && unjudged.is_empty() && !ongoing;
             findings.push(Finding {
             possible_because: if ongoing {
                 vec!["it rests on no later record: the history records no end to the office, not that it continued".to_string()]
+            } else if !certain && combines_sources {
+                vec!["the dates are windows: the overrun holds only on some of the days they allow, pairing the start one record gives with the end the next gives, each from its own sources".to_string()]
             } else {
                 Vec::new()
             },
