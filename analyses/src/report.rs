@@ -1344,7 +1344,7 @@ fn term_findings(c: &Audit<'_>, offices: &[&ir::Handover], vacancies: &[&ir::Vac
         // An office dated by one record's start and the next one's end,
         // either approximate and from other sources: the finding exists
         // only by pairing their windows.
-        let combines_sources = !(previous.precision.is_exact() && end_precision.is_exact())
+        let combines_sources = (!previous.precision.is_exact() || !end_precision.is_exact())
             && !end_sources.is_empty()
             && end_sources != &previous.sources;
         if !authorised && !within_extension && latest_end > term_end {
