@@ -233,6 +233,12 @@ pub struct TermRow {
     pub new_departure: bool,
     /// The codes of those findings, each once.
     pub finding_codes: Vec<String>,
+    /// Whether a bound of this term rests on a recorded taking of office
+    /// the sources date only approximately (a designated chair's terms
+    /// start at the recorded takings of office): the days shown are the
+    /// first the record's window allows, not days a source gives.
+    #[serde(default)]
+    pub bounds_approximate: bool,
 }
 
 /// One recorded holding of the chair, from a recorded taking of office to
@@ -877,6 +883,7 @@ fn chair_terms(c: &Audit<'_>) -> Result<(Vec<charter_runtime::interp::Term>, Vec
             // Set from the findings once they are made (see `sections`).
             new_departure: false,
             finding_codes: Vec::new(),
+            bounds_approximate,
         });
     }
 
@@ -2533,7 +2540,7 @@ pub fn render_text(report: &Report) -> String {
             t.recorded.join(", then ")
         };
         line(format!(
-            "  {} .. {}  {:<8} | {recorded}{}",
+            "  {} .. {}  {:<8} | {recorded}{}{}",
             t.start,
             t.end,
             if t.chairs.len() > 1 {
@@ -2560,6 +2567,11 @@ pub fn render_text(report: &Report) -> String {
                     (false, true, _, _) => format!("   <- the chair the rules name; findings in this term: {codes}"),
                     (false, false, _, _) => String::new(),
                 }
+            },
+            if t.bounds_approximate {
+                "   (bounds approximate: a record's date window)"
+            } else {
+                ""
             }
         ));
         if !t.unsettled_by.is_empty() {
