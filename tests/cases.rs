@@ -1966,3 +1966,143 @@ mod unknowns {
 
     use std::collections::BTreeSet;
 }
+
+/// Generated histories of takings of office (and vacancies) dated exactly,
+/// by a month, by two bounds or by one: `recorded_chair(d)` on every day
+/// around them gives, in the interpreter and in native code alike, the
+/// chair every placement of the records' days within what their sources
+/// allow agrees on, and is unknown, with exactly the chairs possible,
+/// where placements disagree.
+mod windows {
+    use charter_compiler::{Analysis, Backend, Facts, SourceFile};
+    use charter_runtime::{Outcome, Value};
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    const WHO: [&str; 4] = ["KAZ", "KGZ", "TJK", "vacant"];
+
+    /// One record a month: who (an index into `WHO`) and how it is dated
+    /// (0: on the 10th; 1: in the month; 2: between the 5th and the
+    /// 20th; 3: no later than the 15th; 4: no earlier than the 15th).
+    fn record(month: usize, who: usize, dating: u8) -> (String, i64, i64) {
+        let day = |d: u32| format!("2014-{:02}-{d:02}", month + 1);
+        let what = match WHO.get(who) {
+            Some(&"vacant") | None => "vacancy".to_string(),
+            Some(p) => format!("handover to {p}"),
+        };
+        let (when, first, last) = match dating {
+            0 => (format!("on {}", day(10)), 10, 10),
+            1 => (format!("in 2014-{:02}", month + 1), 1, 0),
+            2 => (format!("between {} and {}", day(5), day(20)), 5, 20),
+            3 => (format!("on no later than {}", day(15)), 15, 15),
+            _ => (format!("on no earlier than {}", day(15)), 15, 15),
+        };
+        (format!("{what} {when} source \"s{month}\"\n"), first, last)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_recorded_chair_is_known_only_where_every_placement_agrees(
+            records in proptest::collection::vec((0usize..4, 0u8..5), 1..5),
+        ) {
+            let policy = std::fs::read_to_string(charter_tests::cases_dir().join("eval/unjudged/policy.charter"))
+                .expect("the case policy");
+            let mut history = String::from("history for \"Unjudged case\"\n\n");
+            for (month, (who, dating)) in records.iter().enumerate() {
+                history.push_str(&record(month, *who, *dating).0);
+            }
+            let program = Analysis::new(vec![
+                SourceFile::charter("policy.charter", policy),
+                SourceFile::charter("history.charter", history.clone()),
+            ])
+            .program();
+            prop_assert!(program.is_some(), "the generated history does not check:\n{}", history);
+            let program = program.expect("checked above");
+            let native = program.with_backend(Backend::Native);
+            let facts = Facts::none();
+            let value_of = |text: &str| match program.prepare(text, &facts).expect("prepares").eval(&facts).expect("evaluates").value {
+                Outcome::Known(v) => v,
+                Outcome::Unknown(u) => panic!("{text} is unknown: {u:?}"),
+            };
+            let parties: Vec<Value> = WHO.iter().map(|w| if *w == "vacant" { Value::None } else { value_of(w) }).collect();
+            // Each record's window as days of the year (`dayno`): the
+            // earliest and latest day it may have happened on, by the
+            // sources' own words.
+            let ordinal = |month: usize, day: i64| -> i64 {
+                let starts = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+                starts.get(month).copied().unwrap_or(0) + day
+            };
+            let month_length = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+            let mut windows: Vec<(i64, i64, Value)> = Vec::new();
+            for (month, (who, dating)) in records.iter().enumerate() {
+                let (_, first, last) = record(month, *who, *dating);
+                let (earliest, latest) = match dating {
+                    1 => (ordinal(month, 1), ordinal(month, month_length[month])),
+                    // No later than: from the day after the record before.
+                    3 => (
+                        if month == 0 { ordinal(month, 15) } else { ordinal(month - 1, record(month - 1, records[month - 1].0, records[month - 1].1).1) + 1 },
+                        ordinal(month, 15),
+                    ),
+                    // No earlier than: to the day before the record after.
+                    4 => (
+                        ordinal(month, 15),
+                        match records.get(month + 1) {
+                            Some((w, d)) => ordinal(month + 1, record(month + 1, *w, *d).1) - 1,
+                            None => ordinal(month, 15),
+                        },
+                    ),
+                    _ => (ordinal(month, first), ordinal(month, last)),
+                };
+                windows.push((earliest, latest, parties[*who].clone()));
+            }
+            for probe in 1..=ordinal(records.len(), 1) {
+                // Every placement: each record happened by the probe or not,
+                // as its window allows.
+                let mut outcomes: BTreeSet<Value> = BTreeSet::new();
+                let choices: Vec<Vec<bool>> = windows
+                    .iter()
+                    .map(|(e, l, _)| {
+                        let mut c = Vec::new();
+                        if *e <= probe { c.push(true); }
+                        if *l > probe { c.push(false); }
+                        c
+                    })
+                    .collect();
+                let combos: usize = choices.iter().map(Vec::len).product();
+                for mut k in 0..combos {
+                    let mut chair = Value::None;
+                    for (i, c) in choices.iter().enumerate() {
+                        let happened = c[k % c.len()];
+                        k /= c.len();
+                        if happened { chair = windows[i].2.clone(); }
+                    }
+                    outcomes.insert(chair);
+                }
+                let (month, day) = {
+                    let starts = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+                    let m = starts.iter().rposition(|s| *s < probe).unwrap_or(0);
+                    (m + 1, probe - starts[m])
+                };
+                let query = format!("recorded_chair(2014-{month:02}-{day:02})");
+                let interpreted = program.prepare(&query, &facts).expect("prepares").eval(&facts).expect("evaluates").value;
+                let compiled = native.prepare(&query, &facts).expect("prepares").eval(&facts).expect("evaluates natively");
+                prop_assert!(compiled.interpreted_because.is_none(), "{} is not native", query);
+                match (&interpreted, &compiled.value) {
+                    (Outcome::Known(a), Outcome::Known(b)) => prop_assert_eq!(a, b, "{}", query),
+                    (Outcome::Unknown(_), Outcome::Unknown(_)) => {}
+                    (a, b) => prop_assert!(false, "{}: the interpreter gives {:?}, native code {:?}\n{}", query, a, b, history),
+                }
+                match interpreted {
+                    Outcome::Known(v) => prop_assert!(outcomes.len() == 1 && outcomes.contains(&v), "{} gave {:?} but could be {:?}\n{}", query, v, outcomes, history),
+                    Outcome::Unknown(u) => {
+                        let possible: BTreeSet<Value> = u.possible.iter().cloned().collect();
+                        prop_assert!(outcomes.len() > 1, "{} is unknown though every placement gives {:?}\n{}", query, outcomes, history);
+                        prop_assert_eq!(possible, outcomes, "{}\n{}", query, history);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1452,6 +1452,19 @@ impl<M: Module> Fx<'_, '_, M> {
                     };
                     v = b.ins().select(on_or_after, p, v);
                 }
+                // A record dated by a window it may not have happened by
+                // the day: unknown, as the interpreter says.
+                for w in self.bundle.history.recorded_office_windows() {
+                    if w.earliest >= w.latest || w.party == w.before {
+                        continue;
+                    }
+                    let from = b
+                        .ins()
+                        .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(w.earliest));
+                    let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, d, i64::from(w.latest));
+                    let inside = b.ins().band(from, before);
+                    self.fail_if(b, inside, UNKNOWN);
+                }
                 let d_none = b.ins().icmp_imm_s(IntCC::Equal, d, NONE32);
                 NVal::Scalar(b.ins().select(d_none, none32, v), NTy::Party)
             }

@@ -1154,6 +1154,43 @@ impl<'b> Interpreter<'b> {
         })))
     }
 
+    /// The chair in office on `d` as the history records it; unknown where
+    /// a record the sources date only by a window (or a one-sided bound)
+    /// may or may not have happened by then, with the chairs possible.
+    fn recorded_chair_on(&self, d: Day) -> Result<Value, EvalError> {
+        let as_recorded = self.tables().recorded_chair(d).map_or(Value::None, Value::Party);
+        let windows = self.bundle.history.recorded_office_windows();
+        let straddling: Vec<&crate::ir::OfficeWindow> = windows.iter().filter(|w| w.straddles(d)).collect();
+        if straddling.is_empty() {
+            return Ok(as_recorded);
+        }
+        let name = |p: Option<PartyId>| p.map_or_else(|| "vacant".to_string(), |p| self.party_name(p));
+        let mut possible = vec![as_recorded];
+        for w in &straddling {
+            for p in [w.before, w.party] {
+                let value = p.map_or(Value::None, Value::Party);
+                if !possible.contains(&value) {
+                    possible.push(value);
+                }
+            }
+        }
+        possible.sort();
+        let because: Vec<String> = straddling
+            .iter()
+            .map(|w| {
+                format!(
+                    "the history dates the change from {} to {} only to between {} and {}, so on {} it may not have happened yet",
+                    name(w.before),
+                    name(w.party),
+                    date::format(w.earliest),
+                    date::format(w.latest),
+                    date::format(d)
+                )
+            })
+            .collect();
+        Err(EvalError::Unknown(Box::new(Unknown { because, possible })))
+    }
+
     /// A decision's judgement: by its meeting's attendance where recorded,
     /// else only as far as what is recorded settles it.
     pub fn judgement(&self, decision: &Decision) -> Judgement {
@@ -1232,9 +1269,10 @@ impl<'b> Interpreter<'b> {
                 (Some(p), Some(d)) => Value::Status(self.tables().recorded_status(self.bundle, p, d)),
                 _ => Value::None,
             },
-            Builtin::RecordedChair => day(0)?
-                .and_then(|d| self.tables().recorded_chair(d))
-                .map_or(Value::None, Value::Party),
+            Builtin::RecordedChair => match day(0)? {
+                Some(d) => self.recorded_chair_on(d)?,
+                None => Value::None,
+            },
             Builtin::NextChair => match day(0)? {
                 Some(d) => match self.term_at(d)? {
                     Some(term) => self

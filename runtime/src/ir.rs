@@ -787,6 +787,65 @@ impl History {
         offices.sort_by_key(|(day, _)| *day);
         offices
     }
+
+    /// The recorded office's records, as `recorded_offices` orders them,
+    /// each with the days its source allows it to have happened on: a day
+    /// dated exactly, a month, a year or two bounds give their window; "no
+    /// later than D" runs from the day after the record before it (D
+    /// itself for the first), "no earlier than D" to the day before the
+    /// record after it (D itself for the last). On a day inside a window,
+    /// before its last day, the record may or may not have happened yet.
+    pub fn recorded_office_windows(&self) -> Vec<OfficeWindow> {
+        let mut records: Vec<(Day, Precision, Option<PartyId>)> = self
+            .vacancies
+            .iter()
+            .map(|v| (v.day, v.precision, None))
+            .chain(self.handovers.iter().map(|h| (h.day, h.precision, Some(h.to))))
+            .collect();
+        records.sort_by_key(|(day, _, _)| *day);
+        let days: Vec<Day> = records.iter().map(|(day, _, _)| *day).collect();
+        records
+            .iter()
+            .enumerate()
+            .map(|(i, (day, precision, party))| {
+                let previous = i.checked_sub(1).and_then(|j| records.get(j));
+                let next_day = days.get(i + 1).copied();
+                let (earliest, latest) = match precision {
+                    Precision::NoLaterThan => (previous.map_or(*day, |(d, _, _)| d.saturating_add(1).min(*day)), *day),
+                    Precision::NoEarlierThan => (*day, next_day.map_or(*day, |n| n.saturating_sub(1).max(*day))),
+                    Precision::Exact | Precision::InMonth | Precision::InYear | Precision::Between { .. } => {
+                        (*day, precision.latest(*day))
+                    }
+                };
+                OfficeWindow {
+                    earliest,
+                    latest,
+                    party: *party,
+                    before: previous.and_then(|(_, _, p)| *p),
+                }
+            })
+            .collect()
+    }
+}
+
+/// One record of the recorded office and the days it may have happened on
+/// (see [`History::recorded_office_windows`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OfficeWindow {
+    pub earliest: Day,
+    pub latest: Day,
+    /// Who took office (`None`: the office recorded vacant).
+    pub party: Option<PartyId>,
+    /// Who held it by the record before (`None`: nobody, or vacant).
+    pub before: Option<PartyId>,
+}
+
+impl OfficeWindow {
+    /// Whether, on `day`, the recorded office is not known: the record may
+    /// or may not have happened yet, and it changes who holds the office.
+    pub fn straddles(&self, day: Day) -> bool {
+        self.earliest <= day && day < self.latest && self.party != self.before
+    }
 }
 
 /// The chair's office recorded vacant from a day.
