@@ -39,6 +39,9 @@ pub struct Folded {
     pub invited: Vec<i64>,
     /// Per recorded meeting, `words` words: the parties invited to it.
     pub invited_to: Vec<u64>,
+    /// Where a designated chair's term starts at a taking of office dated
+    /// by a window: the days its answers are unknown on.
+    pub chair_windows: Vec<charter_runtime::tables::ChairWindow>,
     /// Listed term starts with their chair (`NONE` when vacant); sorted.
     /// Days before the first start have no chair.
     pub terms: Vec<(Day, i32)>,
@@ -341,6 +344,7 @@ pub fn fold(bundle: &ir::Bundle, tables: &Tables) -> Result<Folded, FoldError> {
 
     let epochs = &tables.epochs;
     Ok(Folded {
+        chair_windows: tables.chair_windows(bundle),
         party_count: bundle.parties.len(),
         groups: tables.groups.clone(),
         words: epochs.words,

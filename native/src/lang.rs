@@ -1477,6 +1477,27 @@ impl<M: Module> Fx<'_, '_, M> {
                     _ => (Which::Chair, NTy::Party),
                 };
                 let mut v = e.term_lookup(b, self.m, flags, d, which);
+                // As the interpreter: unknown on the days a designated
+                // chair's window leaves open, and a term start or end at
+                // a window's first day.
+                for w in self.e.folded.chair_windows.clone() {
+                    let bounds_term = matches!(builtin, Builtin::TermStart | Builtin::TermEnd);
+                    if !w.changes && !bounds_term {
+                        continue;
+                    }
+                    let from = b
+                        .ins()
+                        .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(w.earliest));
+                    let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, d, i64::from(w.latest));
+                    let mut open = b.ins().band(from, before);
+                    if bounds_term {
+                        let at = b.ins().icmp_imm_s(IntCC::Equal, v, i64::from(w.start));
+                        let given = b.ins().icmp_imm_s(IntCC::NotEqual, d, NONE32);
+                        let at = b.ins().band(at, given);
+                        open = b.ins().bor(open, at);
+                    }
+                    self.fail_if(b, open, UNKNOWN);
+                }
                 let mut ty = ty;
                 if builtin == Builtin::NextChair {
                     let end_none = b.ins().icmp_imm_s(IntCC::Equal, v, NONE32);
@@ -1488,6 +1509,14 @@ impl<M: Module> Fx<'_, '_, M> {
             }
             Builtin::Chairs => {
                 let d = self.day_or_none(arg(0)?)?;
+                for w in self.e.folded.chair_windows.clone().iter().filter(|w| w.changes) {
+                    let from = b
+                        .ins()
+                        .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(w.earliest));
+                    let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, d, i64::from(w.latest));
+                    let open = b.ins().band(from, before);
+                    self.fail_if(b, open, UNKNOWN);
+                }
                 let d_none = b.ins().icmp_imm_s(IntCC::Equal, d, NONE32);
                 let words = self.e.folded.words;
                 let zero = b.ins().iconst(types::I64, 0);

@@ -1154,6 +1154,68 @@ impl<'b> Interpreter<'b> {
         })))
     }
 
+    /// Where a designated chair's term starts at a taking of office the
+    /// sources date only by a window, the answers on the days it leaves
+    /// open are unknown: the chair (it may not have changed hands yet), and
+    /// the start or end of a term bounded by it.
+    fn chair_window_settles(&self, builtin: Builtin, d: Day) -> Result<(), EvalError> {
+        let windows = self.tables().chair_windows(self.bundle);
+        if windows.is_empty() {
+            return Ok(());
+        }
+        let term = self.term_at(d)?;
+        let open: Vec<&tables::ChairWindow> = windows
+            .iter()
+            .filter(|w| match builtin {
+                Builtin::TermStart => w.straddles(d) || term.is_some_and(|t| t.start == w.start),
+                Builtin::TermEnd => w.straddles(d) || term.is_some_and(|t| t.end == w.start),
+                Builtin::Chair | Builtin::Chairs | Builtin::NextChair => w.changes && w.straddles(d),
+                Builtin::Member
+                | Builtin::Status
+                | Builtin::Members
+                | Builtin::Observers
+                | Builtin::Group
+                | Builtin::RecordedChair
+                | Builtin::RecordedStatus
+                | Builtin::Valid
+                | Builtin::MayAttend
+                | Builtin::MaySpeak
+                | Builtin::Violations
+                | Builtin::Count => false,
+            })
+            .collect();
+        if open.is_empty() {
+            return Ok(());
+        }
+        let mut possible: Vec<Value> = Vec::new();
+        if builtin == Builtin::Chair {
+            for w in &open {
+                for day in [w.start.saturating_sub(1), w.start, w.latest] {
+                    let chair = self
+                        .term_at(day)?
+                        .and_then(|t| t.chair)
+                        .map_or(Value::None, Value::Party);
+                    if !possible.contains(&chair) {
+                        possible.push(chair);
+                    }
+                }
+            }
+            possible.sort();
+        }
+        let because = open
+            .iter()
+            .map(|w| {
+                format!(
+                    "the rules' term from {} starts at a taking of office the history dates only to between {} and {}",
+                    date::format(w.start),
+                    date::format(w.earliest),
+                    date::format(w.latest)
+                )
+            })
+            .collect();
+        Err(EvalError::Unknown(Box::new(Unknown { because, possible })))
+    }
+
     /// The chair in office on `d` as the history records it; unknown where
     /// a record the sources date only by a window (or a one-sided bound)
     /// may or may not have happened by then, with the chairs possible.
@@ -1241,6 +1303,14 @@ impl<'b> Interpreter<'b> {
             Some(Value::None) => Ok(None),
             _ => Err(malformed("expected a party argument")),
         };
+        if matches!(
+            builtin,
+            Builtin::Chair | Builtin::Chairs | Builtin::NextChair | Builtin::TermStart | Builtin::TermEnd
+        ) {
+            if let Some(d) = day(0)? {
+                self.chair_window_settles(builtin, d)?;
+            }
+        }
         Ok(match builtin {
             Builtin::Member => match (party(0)?, day(1)?) {
                 (Some(p), Some(d)) => Value::Bool(self.status(p, d) == Status::Member),

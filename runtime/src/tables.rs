@@ -437,6 +437,61 @@ impl Tables {
         tables
     }
 
+    /// The windows of a designated chair's terms (see [`ChairWindow`]);
+    /// none for a rotation or a chair the text names, whose terms do not
+    /// start at recorded takings of office.
+    pub fn chair_windows(&self, bundle: &Bundle) -> Vec<ChairWindow> {
+        if bundle
+            .versions
+            .iter()
+            .any(|v| v.rotation.is_some() || v.permanent.is_some())
+            || !bundle.versions.iter().any(|v| v.designation.is_some())
+        {
+            return Vec::new();
+        }
+        let Ok(terms) = self.terms.as_ref() else {
+            return Vec::new();
+        };
+        let since = bundle.versions.first().map_or(Day::MIN, |v| v.from);
+        let mut followed: Vec<(Day, PartyId, Precision)> = self
+            .honoured
+            .iter()
+            .filter_map(|(party, day)| {
+                let h = bundle
+                    .history
+                    .handovers
+                    .iter()
+                    .find(|h| h.to == *party && h.day == *day)?;
+                Some((*day, *party, h.precision))
+            })
+            .collect();
+        followed.sort_by_key(|(day, _, _)| *day);
+        let mut windows: Vec<ChairWindow> = Vec::new();
+        for (i, (day, party, precision)) in followed.iter().enumerate() {
+            let previous = i.checked_sub(1).and_then(|j| followed.get(j)).map(|(d, _, _)| *d);
+            let next = followed.get(i + 1).map(|(d, _, _)| *d);
+            let (earliest, latest) = match precision {
+                Precision::Exact => continue,
+                Precision::NoLaterThan => (previous.map_or(*day, |p| p.saturating_add(1).min(*day)), *day),
+                Precision::NoEarlierThan => (*day, next.map_or(*day, |n| n.saturating_sub(1).max(*day))),
+                Precision::InMonth | Precision::InYear | Precision::Between { .. } => (*day, precision.latest(*day)),
+            };
+            let start = (*day).max(since);
+            let earliest = earliest.max(since);
+            if latest <= earliest {
+                continue;
+            }
+            let before = terms.at(start.saturating_sub(1)).and_then(|t| t.chair);
+            windows.push(ChairWindow {
+                start,
+                earliest,
+                latest,
+                changes: before != Some(*party),
+            });
+        }
+        windows
+    }
+
     /// Whether two worlds give the same rules' view (everything but which
     /// decisions were assumed valid).
     fn same_view(&self, other: &Tables) -> bool {
@@ -1097,6 +1152,33 @@ fn designated_terms(
         }
     }
     Terms { listed, periodic: None }
+}
+
+/// Where the chair is designated, a rules' term that starts at a recorded
+/// taking of office the sources date only approximately (a month, a year,
+/// two bounds, or one bound up to the neighbouring taking of office): the
+/// term is derived from one day (`start`: the window's first, or the
+/// bound), but the office may have changed hands on any day from
+/// `earliest` up to `latest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChairWindow {
+    /// The term's first day as derived.
+    pub start: Day,
+    /// The first and last days the taking of office may have happened on
+    /// (none before the rules are in force).
+    pub earliest: Day,
+    pub latest: Day,
+    /// Whether it changes who holds the chair (the term before it had
+    /// another chair, or none).
+    pub changes: bool,
+}
+
+impl ChairWindow {
+    /// Whether `day` is one on which the taking of office may or may not
+    /// have happened yet.
+    pub fn straddles(&self, day: Day) -> bool {
+        self.earliest <= day && day < self.latest
+    }
 }
 
 /// Whether a record's deciding decision (an index into `history.decisions`)
