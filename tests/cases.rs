@@ -14,6 +14,7 @@ mod editors;
 mod fmt;
 mod limits;
 mod sarif;
+mod sources;
 mod tidy;
 
 #[test]

@@ -251,23 +251,42 @@ pub fn source_named(text: &str) -> Option<String> {
 }
 
 /// The path of the legal text a policy file names (its `source`, relative
-/// to the policy file's own path), if it is a policy that names one.
+/// to the policy file's own folder), if it is a policy that names one
+/// inside that folder. A path that leaves the folder (absolute, or a `..`
+/// out of it) names nothing to read: the checker reports it
+/// (`charter::source-outside-policy`).
 pub fn named_legal_text(file: &SourceFile) -> Option<String> {
     let named = source_named(&file.text)?;
-    let path = Path::new(&file.name).parent().unwrap_or(Path::new(".")).join(named);
-    Some(path.display().to_string())
+    let relative = charter_compiler::citations::confined(&named).ok()?;
+    Some(charter_compiler::citations::legal_text_name(&file.name, &relative))
 }
 
 /// Adds the legal source text each policy among `sources` names (its
-/// `source` path, relative to the policy file), when that file exists. A
+/// `source` path, relative to the policy file's folder), when that file
+/// exists and resolves inside the policy's folder. A text that resolves
+/// outside it (a symlink out) is added unread
+/// ([`SourceFile::outside_folder`]), so the checker reports
+/// `charter::source-outside-policy` and nothing of it is ever shown; a
 /// missing or unreadable text is left for the checker to report.
 pub fn add_legal_texts(sources: &mut Vec<SourceFile>) {
     let mut extra: Vec<SourceFile> = Vec::new();
-    for name in sources.iter().filter_map(named_legal_text) {
-        if let Ok(text) = read_text(Path::new(&name)) {
-            if !sources.iter().chain(&extra).any(|f| f.name == name) {
-                extra.push(SourceFile::legal_text(name, text));
+    for file in sources.iter().filter(|f| !f.is_legal_text()) {
+        let Some(name) = named_legal_text(file) else { continue };
+        if sources.iter().chain(&extra).any(|f| f.name == name) {
+            continue;
+        }
+        let folder = match Path::new(&file.name).parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder,
+            Some(_) | None => Path::new("."),
+        };
+        match resolves_inside(folder, Path::new(&name)) {
+            Some(true) => {
+                if let Ok(text) = read_text(Path::new(&name)) {
+                    extra.push(SourceFile::legal_text(name, text));
+                }
             }
+            Some(false) => extra.push(SourceFile::outside_folder(name)),
+            None => {}
         }
     }
     sources.extend(extra);
