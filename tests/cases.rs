@@ -16,6 +16,7 @@ mod limits;
 mod sarif;
 mod sources;
 mod tidy;
+mod writes;
 
 #[test]
 fn check_cases() {
