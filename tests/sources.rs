@@ -94,7 +94,10 @@ fn a_source_up_and_out_of_the_folder_is_refused() {
     .expect("copy");
     let (status, _, err) = crate::charter(&["check", &folder.display().to_string()]);
     assert_eq!(status, 1, "{err}");
-    assert!(err.contains("quote-not-in-source") && err.contains("the closest passage"), "{err}");
+    assert!(
+        err.contains("quote-not-in-source") && err.contains("the closest passage"),
+        "{err}"
+    );
     assert!(!err.contains("source-outside-policy"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&inside);

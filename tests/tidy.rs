@@ -229,7 +229,9 @@ fn the_language_docs_examples_check() {
                 };
                 if let (Some(path), Some(text)) = (block.source_path(), last_text) {
                     // Beside the assembled policy (`docs/...`), in its folder.
-                    example.others.push(SourceFile::legal_text(format!("docs/{path}"), text.text.clone()));
+                    example
+                        .others
+                        .push(SourceFile::legal_text(format!("docs/{path}"), text.text.clone()));
                 }
                 examples.push(example);
             }

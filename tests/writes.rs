@@ -27,7 +27,12 @@ enum Special {
     Socket,
 }
 
-const SPECIALS: [Special; 4] = [Special::CharDevice, Special::BlockDevice, Special::Fifo, Special::Socket];
+const SPECIALS: [Special; 4] = [
+    Special::CharDevice,
+    Special::BlockDevice,
+    Special::Fifo,
+    Special::Socket,
+];
 
 /// Makes a special file at `path` (device nodes with `mknod`, which needs
 /// root; elsewhere a character device is a symlink to `/dev/null`, and a
@@ -62,7 +67,9 @@ fn make(special: Special, path: &Path) -> Option<std::os::unix::net::UnixListene
 
 /// Whether `path` is still the special file it was made as.
 fn still(special: Special, path: &Path) -> bool {
-    let Ok(meta) = std::fs::metadata(path) else { return false };
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
     let kind = meta.file_type();
     match special {
         Special::CharDevice => kind.is_char_device(),
@@ -84,10 +91,19 @@ fn writers(dir: &Path, output: &Path) -> Vec<Vec<String>> {
     let fresh = |name: &str| dir.join(format!("fresh-{name}")).display().to_string();
     let policy = policy();
     let build = |object: &str, header: &str, manifest: &str| -> Vec<String> {
-        ["build", &policy, "-o", object, "--header", header, "--manifest", manifest]
-            .iter()
-            .map(ToString::to_string)
-            .collect()
+        [
+            "build",
+            &policy,
+            "-o",
+            object,
+            "--header",
+            header,
+            "--manifest",
+            manifest,
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .collect()
     };
     vec![
         build(&o, &fresh("h"), &fresh("json")),
@@ -119,7 +135,10 @@ fn outputs_that_are_no_regular_file_are_refused_and_left_as_they_were() {
             for args in writers(&dir, target) {
                 let (status, out, err) = charter(&args);
                 assert_eq!(status, 1, "{args:?}: {out}{err}");
-                assert!(err.contains("error[charter::output-not-regular-file]"), "{args:?}: {err}");
+                assert!(
+                    err.contains("error[charter::output-not-regular-file]"),
+                    "{args:?}: {err}"
+                );
                 assert!(still(special, &output), "{args:?} replaced the {special:?}");
                 assert!(
                     std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()),
@@ -153,7 +172,10 @@ fn outputs_that_are_no_regular_file_are_refused_and_left_as_they_were() {
     for args in writers(&dir, &dangling) {
         let (status, _, err) = charter(&args);
         assert_eq!(status, 1, "{args:?}: {err}");
-        assert!(err.contains("error[charter::output-not-regular-file]"), "{args:?}: {err}");
+        assert!(
+            err.contains("error[charter::output-not-regular-file]"),
+            "{args:?}: {err}"
+        );
         assert!(!dir.join("nowhere").exists(), "{args:?} wrote through a dangling link");
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -190,7 +212,10 @@ fn a_read_only_output_is_refused_and_left_as_it_was() {
     assert_eq!(status, 1, "fmt: {err}");
     assert!(err.contains("error[charter::output-read-only]"), "fmt: {err}");
     assert_eq!(std::fs::read_to_string(&file).expect("read"), messy);
-    assert_eq!(std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777, 0o444);
+    assert_eq!(
+        std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777,
+        0o444
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -206,7 +231,10 @@ fn a_symlink_is_written_through_and_stays_a_link() {
         assert_eq!(status, 0, "{args:?}: {err}");
         assert!(std::fs::symlink_metadata(&link).expect("link").file_type().is_symlink());
         let written = std::fs::read(&target).expect("target");
-        assert!(written != b"old" && !written.is_empty(), "output {i} did not reach the target");
+        assert!(
+            written != b"old" && !written.is_empty(),
+            "output {i} did not reach the target"
+        );
         for fresh in ["fresh-o", "fresh-h", "fresh-json"] {
             let _ = std::fs::remove_file(dir.join(fresh));
         }
@@ -218,7 +246,10 @@ fn a_symlink_is_written_through_and_stays_a_link() {
     let (status, _, err) = crate::charter(&["doc", &policy(), "-o", &site.display().to_string()]);
     assert_eq!(status, 0, "doc: {err}");
     assert!(std::fs::read_to_string(&target).expect("page").contains("<html"));
-    assert!(std::fs::symlink_metadata(site.join("index.html")).expect("link").file_type().is_symlink());
+    assert!(std::fs::symlink_metadata(site.join("index.html"))
+        .expect("link")
+        .file_type()
+        .is_symlink());
     // `charter fmt` through a link formats the target.
     let messy = "charter  \"T\"\n      adopted 2013-06-05\n";
     let clean = "charter \"T\"\n  adopted 2013-06-05\n";
@@ -227,7 +258,10 @@ fn a_symlink_is_written_through_and_stays_a_link() {
     std::os::unix::fs::symlink("real.charter", &linked).expect("symlink");
     let (status, _, err) = crate::charter(&["fmt", &linked.display().to_string()]);
     assert_eq!(status, 0, "fmt: {err}");
-    assert!(std::fs::symlink_metadata(&linked).expect("link").file_type().is_symlink());
+    assert!(std::fs::symlink_metadata(&linked)
+        .expect("link")
+        .file_type()
+        .is_symlink());
     assert_eq!(std::fs::read_to_string(dir.join("real.charter")).expect("read"), clean);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -247,7 +281,10 @@ fn a_hard_linked_file_keeps_its_other_names() {
         assert_eq!(std::fs::metadata(&file).expect("meta").ino(), inode, "{args:?}");
         assert_eq!(std::fs::metadata(&file).expect("meta").nlink(), 2, "{args:?}");
         let written = std::fs::read(&other).expect("other name");
-        assert!(written != b"old" && !written.is_empty(), "{args:?}: the other name kept the old text");
+        assert!(
+            written != b"old" && !written.is_empty(),
+            "{args:?}: the other name kept the old text"
+        );
         for fresh in ["fresh-o", "fresh-h", "fresh-json"] {
             let _ = std::fs::remove_file(dir.join(fresh));
         }
@@ -282,7 +319,10 @@ fn a_rewritten_file_keeps_its_mode() {
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
     let (status, _, err) = crate::charter(&["fmt", &file.display().to_string()]);
     assert_eq!(status, 0, "fmt: {err}");
-    assert_eq!(std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777,
+        0o600
+    );
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .expect("dir")
         .filter_map(Result::ok)
