@@ -135,6 +135,73 @@ fn walk(root: &Path, seen_dirs: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>) -
     Ok(())
 }
 
+/// How far a bounded walk ([`collect_bounded`]) may go.
+#[derive(Debug, Clone, Copy)]
+pub struct WalkLimits {
+    /// Folders below the start that are searched (0: the start alone).
+    pub depth: usize,
+    /// `.charter` files found.
+    pub files: usize,
+    /// Directory entries looked at.
+    pub entries: usize,
+    /// Time spent.
+    pub time: std::time::Duration,
+}
+
+/// The `.charter` files under `root` (sorted), found without leaving it —
+/// a symlinked folder or file counts only if it resolves inside `root` —
+/// within `limits`; and the limit that cut the walk short, if one did.
+/// For callers that name no folder themselves (the language server).
+pub fn collect_bounded(root: &Path, limits: WalkLimits) -> (Vec<PathBuf>, Option<String>) {
+    let started = std::time::Instant::now();
+    let Ok(top) = std::fs::canonicalize(root) else {
+        return (Vec::new(), None);
+    };
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut entries = 0;
+    let mut stack = vec![(root.to_path_buf(), 0)];
+    let mut cut = None;
+    'walk: while let Some((dir, depth)) = stack.pop() {
+        let Ok(real) = std::fs::canonicalize(&dir) else {
+            continue;
+        };
+        if !real.starts_with(&top) || !seen.insert(real) {
+            continue;
+        }
+        let Ok(listing) = std::fs::read_dir(&dir) else { continue };
+        for entry in listing.filter_map(Result::ok) {
+            entries += 1;
+            if entries > limits.entries {
+                cut = Some(format!("more than {} entries", limits.entries));
+                break 'walk;
+            }
+            if started.elapsed() > limits.time {
+                cut = Some(format!("more than {} ms", limits.time.as_millis()));
+                break 'walk;
+            }
+            let path = entry.path();
+            let Ok(meta) = std::fs::metadata(&path) else { continue };
+            if meta.is_dir() {
+                if depth < limits.depth {
+                    stack.push((path, depth + 1));
+                }
+            } else if meta.is_file()
+                && path.extension().is_some_and(|e| e == "charter")
+                && std::fs::canonicalize(&path).is_ok_and(|real| real.starts_with(&top))
+            {
+                if out.len() >= limits.files {
+                    cut = Some(format!("more than {} `.charter` files", limits.files));
+                    break 'walk;
+                }
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    (out, cut)
+}
+
 /// What makes two paths the same file: the canonical path when there is
 /// one, else the path itself.
 fn identity(path: &Path) -> PathBuf {
@@ -248,6 +315,11 @@ pub fn policy_sources(path: &Path) -> Result<Vec<SourceFile>, FileError> {
     let mut sources = paths.iter().map(|p| read(p)).collect::<Result<Vec<_>, _>>()?;
     add_legal_texts(&mut sources);
     Ok(sources)
+}
+
+/// Whether a text is a policy (its header parses as one).
+pub fn is_policy(text: &str) -> bool {
+    charter_grammar::parse_policy_header(text).is_some()
 }
 
 /// The legal text a policy's header names (its `source`, as written:
@@ -428,11 +500,14 @@ impl Output {
             How::Replace(permissions) => replace(&self.target, contents, Some(permissions)),
             // Every name of the file keeps naming it: the same file is
             // truncated and written.
-            How::InPlace => std::fs::OpenOptions::new().write(true).open(&self.target).and_then(|mut file| {
-                file.set_len(0)?;
-                file.write_all(contents)?;
-                file.sync_all()
-            }),
+            How::InPlace => std::fs::OpenOptions::new()
+                .write(true)
+                .open(&self.target)
+                .and_then(|mut file| {
+                    file.set_len(0)?;
+                    file.write_all(contents)?;
+                    file.sync_all()
+                }),
         };
         written.map_err(|error| FileError::Write { path: self.path, error })
     }
