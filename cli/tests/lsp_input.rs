@@ -373,6 +373,10 @@ fn a_folder_in_the_workspace_is_searched_within_bounds() {
     write(&dir.join("p/sub/history.charter"), HISTORY);
     // Five folders down: past the depth searched.
     write(&dir.join("p/a/b/c/d/e/deep.charter"), HISTORY);
+    // A symlinked folder that leads out of the workspace is not searched.
+    let outside = scratch("inside-escape");
+    write(&outside.join("escaped.charter"), HISTORY);
+    std::os::unix::fs::symlink(&outside, dir.join("p/escape")).expect("symlink");
     let mut session = Session::start();
     session.initialize(json!({ "workspaceFolders": [{ "uri": uri(&dir), "name": "w" }], "capabilities": {} }));
     let mut uris = session.open(&policy, POLICY, 2);
@@ -403,6 +407,28 @@ fn a_folder_in_the_workspace_is_searched_within_bounds() {
         assert_eq!(status, Some(0), "{stderr}");
     }
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&outside);
+}
+
+/// A request about a document that is not open reads it from disk only
+/// if it is a regular file of at most 16 MiB: `/dev/zero` is answered at
+/// once, not read without end.
+#[test]
+fn a_request_about_a_device_reads_nothing_of_it() {
+    let mut session = Session::start();
+    session.initialize(json!({}));
+    for (id, device) in [(2, "file:///dev/zero"), (3, "file:///dev/urandom")] {
+        let position = json!({ "line": 0, "character": 0 });
+        session.request(
+            id,
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": device }, "position": position }),
+        );
+        let response = session.until_response(&json!(id)).pop().expect("a response");
+        assert_eq!(response["result"], Json::Null, "{response}");
+    }
+    let (status, stderr) = session.shutdown();
+    assert_eq!(status, Some(0), "{stderr}");
 }
 
 /// The language server reads legal texts as `charter check` does: a

@@ -309,7 +309,7 @@ impl Coverage {
 }
 
 /// A policy's `source` path read as a path inside the policy's folder:
-/// `./` and `a/../` folded away, `\\` read as `/`. An absolute path (or a
+/// `./` and `a/../` folded away, `\` read as `/`. An absolute path (or a
 /// drive such as `C:`) or a `..` that leaves the folder is refused, with
 /// how it leaves: a policy reads its legal text only from its own folder
 /// and the folders below it, so no diagnostic can quote another file.
@@ -334,7 +334,7 @@ pub fn confined(source: &str) -> Result<String, &'static str> {
     Ok(parts.join("/"))
 }
 
-/// A file's name with `\\` read as `/` and `.` and `a/..` folded away
+/// A file's name with `\` read as `/` and `.` and `a/..` folded away
 /// (a leading `..` is kept): two names of one file compare equal.
 pub fn normalized(name: &str) -> String {
     let name = name.replace('\\', "/");
@@ -741,6 +741,36 @@ mod tests {
         }
         push(&mut out, &mut current);
         out
+    }
+
+    #[test]
+    fn a_source_path_stays_in_the_policys_folder() {
+        assert_eq!(confined("source/text.txt"), Ok("source/text.txt".to_string()));
+        assert_eq!(confined("./source//./text.txt"), Ok("source/text.txt".to_string()));
+        assert_eq!(confined("source/../text.txt"), Ok("text.txt".to_string()));
+        assert_eq!(confined("source\\text.txt"), Ok("source/text.txt".to_string()));
+        for outside in ["../text.txt", "source/../../text.txt", "a/b/../../.."] {
+            assert_eq!(
+                confined(outside),
+                Err("`..` leads out of the policy's folder"),
+                "{outside}"
+            );
+        }
+        for absolute in ["/etc/passwd", "\\server\\share\\x", "C:\\x.txt"] {
+            assert_eq!(confined(absolute), Err("an absolute path"), "{absolute}");
+        }
+    }
+
+    #[test]
+    fn a_legal_text_is_named_in_its_policys_folder() {
+        assert_eq!(legal_text_name("p/policy.charter", "source/t.txt"), "p/source/t.txt");
+        assert_eq!(legal_text_name("./p/./policy.charter", "t.txt"), "p/t.txt");
+        assert_eq!(legal_text_name("../up/policy.charter", "t.txt"), "../up/t.txt");
+        assert_eq!(legal_text_name("/abs/p/policy.charter", "t.txt"), "/abs/p/t.txt");
+        assert_eq!(legal_text_name("/policy.charter", "t.txt"), "/t.txt");
+        assert_eq!(legal_text_name("policy.charter", "t.txt"), "t.txt");
+        assert_eq!(normalized("a\\b/../c"), "a/c");
+        assert_eq!(normalized("../../a/./b"), "../../a/b");
     }
 
     #[test]
