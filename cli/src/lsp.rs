@@ -6,14 +6,15 @@
 //! by the same checker as `charter check`. The folder is searched within
 //! bounds ([`WALK`]) and never above the workspace the client names: a
 //! document outside every workspace folder is checked with the `.charter`
-//! files beside it when they hold a policy, else alone. It offers diagnostics (on open
-//! and on every change, for every file of the folder), hover (a party's
-//! names and status today; a quote's sentence and clause; a built-in
-//! query's or a rule's signature and meaning), go to definition (parties,
-//! rules, meeting kinds, decision kinds, groups, recorded meetings and
-//! decisions, and from a `§` citation or a quote into the legal text),
-//! completion, document symbols, formatting (`charter fmt`) and quick fixes
-//! for the diagnostics that suggest one ("did you mean ...?").
+//! files beside it when they hold a policy, else alone. It offers
+//! diagnostics (on open and on every change, for every file of the
+//! folder), hover (a party's names and status today; a quote's sentence
+//! and clause; a built-in query's or a rule's signature and meaning), go to
+//! definition (parties, rules, meeting kinds, decision kinds, groups,
+//! recorded meetings and decisions, and from a `§` citation or a quote
+//! into the legal text), completion, document symbols, formatting
+//! (`charter fmt`) and quick fixes for the diagnostics that suggest one
+//! ("did you mean ...?").
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
