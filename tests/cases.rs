@@ -14,7 +14,9 @@ mod editors;
 mod fmt;
 mod limits;
 mod sarif;
+mod sources;
 mod tidy;
+mod writes;
 
 #[test]
 fn check_cases() {

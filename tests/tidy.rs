@@ -228,7 +228,10 @@ fn the_language_docs_examples_check() {
                     others: Vec::new(),
                 };
                 if let (Some(path), Some(text)) = (block.source_path(), last_text) {
-                    example.others.push(SourceFile::legal_text(path, text.text.clone()));
+                    // Beside the assembled policy (`docs/...`), in its folder.
+                    example
+                        .others
+                        .push(SourceFile::legal_text(format!("docs/{path}"), text.text.clone()));
                 }
                 examples.push(example);
             }

@@ -2,7 +2,8 @@
 //! subcommands use. Directory walks follow no symlink loop and read only
 //! regular files; every file is read with a size limit; a file named
 //! explicitly is checked whatever its extension; outputs are written
-//! atomically and never over an input.
+//! only to regular files or new paths, never over an input (see
+//! [`write_output`]).
 
 use std::collections::HashSet;
 use std::io::{Read as _, Write as _};
@@ -48,6 +49,18 @@ pub enum FileError {
     #[error("no `.charter` files in {}", shown(paths))]
     #[diagnostic(code("charter::no-files"))]
     NoFiles { paths: Vec<PathBuf> },
+    #[error("`{}` is {what}, not a regular file; it will not be written", path.display())]
+    #[diagnostic(
+        code("charter::output-not-regular-file"),
+        help("Charter writes only to regular files or new paths: name another output")
+    )]
+    OutputNotRegular { path: PathBuf, what: &'static str },
+    #[error("`{}` is read-only; it will not be rewritten", path.display())]
+    #[diagnostic(
+        code("charter::output-read-only"),
+        help("make the file writable (`chmod u+w`) if it should change, or write the output elsewhere")
+    )]
+    OutputReadOnly { path: PathBuf },
     #[error("`{}` is an input or another output of this command; it will not be overwritten", path.display())]
     #[diagnostic(code("charter::output-is-input"), help("write the output to another path"))]
     OutputIsInput { path: PathBuf },
@@ -120,6 +133,73 @@ fn walk(root: &Path, seen_dirs: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>) -
         }
     }
     Ok(())
+}
+
+/// How far a bounded walk ([`collect_bounded`]) may go.
+#[derive(Debug, Clone, Copy)]
+pub struct WalkLimits {
+    /// Folders below the start that are searched (0: the start alone).
+    pub depth: usize,
+    /// `.charter` files found.
+    pub files: usize,
+    /// Directory entries looked at.
+    pub entries: usize,
+    /// Time spent.
+    pub time: std::time::Duration,
+}
+
+/// The `.charter` files under `root` (sorted), found without leaving it —
+/// a symlinked folder or file counts only if it resolves inside `root` —
+/// within `limits`; and the limit that cut the walk short, if one did.
+/// For callers that name no folder themselves (the language server).
+pub fn collect_bounded(root: &Path, limits: WalkLimits) -> (Vec<PathBuf>, Option<String>) {
+    let started = std::time::Instant::now();
+    let Ok(top) = std::fs::canonicalize(root) else {
+        return (Vec::new(), None);
+    };
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut entries = 0;
+    let mut stack = vec![(root.to_path_buf(), 0)];
+    let mut cut = None;
+    'walk: while let Some((dir, depth)) = stack.pop() {
+        let Ok(real) = std::fs::canonicalize(&dir) else {
+            continue;
+        };
+        if !real.starts_with(&top) || !seen.insert(real) {
+            continue;
+        }
+        let Ok(listing) = std::fs::read_dir(&dir) else { continue };
+        for entry in listing.filter_map(Result::ok) {
+            entries += 1;
+            if entries > limits.entries {
+                cut = Some(format!("more than {} entries", limits.entries));
+                break 'walk;
+            }
+            if started.elapsed() > limits.time {
+                cut = Some(format!("more than {} ms", limits.time.as_millis()));
+                break 'walk;
+            }
+            let path = entry.path();
+            let Ok(meta) = std::fs::metadata(&path) else { continue };
+            if meta.is_dir() {
+                if depth < limits.depth {
+                    stack.push((path, depth + 1));
+                }
+            } else if meta.is_file()
+                && path.extension().is_some_and(|e| e == "charter")
+                && std::fs::canonicalize(&path).is_ok_and(|real| real.starts_with(&top))
+            {
+                if out.len() >= limits.files {
+                    cut = Some(format!("more than {} `.charter` files", limits.files));
+                    break 'walk;
+                }
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    (out, cut)
 }
 
 /// What makes two paths the same file: the canonical path when there is
@@ -237,6 +317,11 @@ pub fn policy_sources(path: &Path) -> Result<Vec<SourceFile>, FileError> {
     Ok(sources)
 }
 
+/// Whether a text is a policy (its header parses as one).
+pub fn is_policy(text: &str) -> bool {
+    charter_grammar::parse_policy_header(text).is_some()
+}
+
 /// The legal text a policy's header names (its `source`, as written:
 /// relative to the policy file), if the text is a policy that names one.
 pub fn source_named(text: &str) -> Option<String> {
@@ -251,60 +336,256 @@ pub fn source_named(text: &str) -> Option<String> {
 }
 
 /// The path of the legal text a policy file names (its `source`, relative
-/// to the policy file's own path), if it is a policy that names one.
+/// to the policy file's own folder), if it is a policy that names one
+/// inside that folder. A path that leaves the folder (absolute, or a `..`
+/// out of it) names nothing to read: the checker reports it
+/// (`charter::source-outside-policy`).
 pub fn named_legal_text(file: &SourceFile) -> Option<String> {
     let named = source_named(&file.text)?;
-    let path = Path::new(&file.name).parent().unwrap_or(Path::new(".")).join(named);
-    Some(path.display().to_string())
+    let relative = charter_compiler::citations::confined(&named).ok()?;
+    Some(charter_compiler::citations::legal_text_name(&file.name, &relative))
 }
 
 /// Adds the legal source text each policy among `sources` names (its
-/// `source` path, relative to the policy file), when that file exists. A
+/// `source` path, relative to the policy file's folder), when that file
+/// exists and resolves inside the policy's folder. A text that resolves
+/// outside it (a symlink out) is added unread
+/// ([`SourceFile::outside_folder`]), so the checker reports
+/// `charter::source-outside-policy` and nothing of it is ever shown; a
 /// missing or unreadable text is left for the checker to report.
 pub fn add_legal_texts(sources: &mut Vec<SourceFile>) {
     let mut extra: Vec<SourceFile> = Vec::new();
-    for name in sources.iter().filter_map(named_legal_text) {
-        if let Ok(text) = read_text(Path::new(&name)) {
-            if !sources.iter().chain(&extra).any(|f| f.name == name) {
-                extra.push(SourceFile::legal_text(name, text));
+    for file in sources.iter().filter(|f| !f.is_legal_text()) {
+        let Some(name) = named_legal_text(file) else { continue };
+        if sources.iter().chain(&extra).any(|f| f.name == name) {
+            continue;
+        }
+        let folder = match Path::new(&file.name).parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder,
+            Some(_) | None => Path::new("."),
+        };
+        match resolves_inside(folder, Path::new(&name)) {
+            Some(true) => {
+                if let Ok(text) = read_text(Path::new(&name)) {
+                    extra.push(SourceFile::legal_text(name, text));
+                }
             }
+            Some(false) => extra.push(SourceFile::outside_folder(name)),
+            None => {}
         }
     }
     sources.extend(extra);
 }
 
-/// Writes `contents` to `path` atomically: into a temporary file beside it,
-/// then renamed over it, so a reader never sees half a file and a failed
-/// write leaves the old file as it was. Refuses to write over any of
-/// `inputs` (the files the command read).
-pub fn write_atomically(path: &Path, contents: &[u8], inputs: &[PathBuf]) -> Result<(), FileError> {
-    let target = identity(path);
-    if inputs.iter().any(|input| identity(input) == target) {
-        return Err(FileError::OutputIsInput {
+/// Whether `path` resolves (every symlink followed) to a file inside
+/// `folder` (resolved too); `None` when either does not resolve (a missing
+/// file, a dangling or looping symlink).
+pub fn resolves_inside(folder: &Path, path: &Path) -> Option<bool> {
+    let folder = std::fs::canonicalize(folder).ok()?;
+    let path = std::fs::canonicalize(path).ok()?;
+    Some(path.starts_with(&folder))
+}
+
+/// Writes `contents` to `path`, which must be a new path or a regular
+/// file (`charter build`'s outputs, `charter doc`'s page, `charter fmt`'s
+/// rewrites). Refuses to write over any of `inputs` (the files the command
+/// read), over anything but a regular file (a device, a FIFO, a socket, a
+/// directory, a symlink to nothing: `charter::output-not-regular-file`) and
+/// over a read-only file (`charter::output-read-only`).
+///
+/// A symlink is written through: its target changes and the link stays a
+/// link. A new path, or a file with one name, is written atomically (into
+/// a temporary file beside it, with the old file's permissions, then
+/// renamed over it), so a reader never sees half a file and a failed write
+/// leaves the old file as it was. A file with several names (hard links) is
+/// rewritten in place, so that every name still names it.
+pub fn write_output(path: &Path, contents: &[u8], inputs: &[PathBuf]) -> Result<(), FileError> {
+    Output::prepare(path, inputs)?.write(contents)
+}
+
+/// An output path checked for writing ([`write_output`]): a command with
+/// several outputs checks them all before it writes any.
+#[derive(Debug)]
+pub struct Output {
+    /// The path as given (errors name it).
+    path: PathBuf,
+    /// The file written: the path, or a symlink's target.
+    target: PathBuf,
+    how: How,
+}
+
+/// How an output is written.
+#[derive(Debug)]
+enum How {
+    /// A new file, renamed into place.
+    New,
+    /// A new file with the old one's permissions, renamed over it.
+    Replace(std::fs::Permissions),
+    /// The file itself, truncated and written (it has other names).
+    InPlace,
+}
+
+impl Output {
+    /// Checks that `path` may be written: not one of `inputs`, a new path
+    /// or a regular file (through a symlink, its target), not read-only.
+    /// Nothing is changed.
+    pub fn prepare(path: &Path, inputs: &[PathBuf]) -> Result<Output, FileError> {
+        let same = identity(path);
+        if inputs.iter().any(|input| identity(input) == same) {
+            return Err(FileError::OutputIsInput {
+                path: path.to_path_buf(),
+            });
+        }
+        let write_error = |error| FileError::Write {
             path: path.to_path_buf(),
-        });
+            error,
+        };
+        let target = match std::fs::symlink_metadata(path) {
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Output {
+                    path: path.to_path_buf(),
+                    target: path.to_path_buf(),
+                    how: How::New,
+                })
+            }
+            Err(error) => return Err(write_error(error)),
+            Ok(meta) if meta.file_type().is_symlink() => {
+                std::fs::canonicalize(path).map_err(|_| FileError::OutputNotRegular {
+                    path: path.to_path_buf(),
+                    what: "a symlink to nothing (or to a loop)",
+                })?
+            }
+            Ok(_) => path.to_path_buf(),
+        };
+        let meta = std::fs::metadata(&target).map_err(write_error)?;
+        if let Some(what) = not_regular(&meta.file_type()) {
+            return Err(FileError::OutputNotRegular {
+                path: path.to_path_buf(),
+                what,
+            });
+        }
+        let read_only = || FileError::OutputReadOnly {
+            path: path.to_path_buf(),
+        };
+        // No write permission for anyone: refused even where the folder
+        // would let the file be replaced (and even for root).
+        if meta.permissions().readonly() {
+            return Err(read_only());
+        }
+        // Opened for writing, and closed (nothing changes): a file this
+        // user may not write is refused before anything is touched.
+        std::fs::OpenOptions::new().write(true).open(&target).map_err(|error| {
+            if error.kind() == std::io::ErrorKind::PermissionDenied {
+                read_only()
+            } else {
+                write_error(error)
+            }
+        })?;
+        let how = if links(&meta) > 1 {
+            How::InPlace
+        } else {
+            How::Replace(meta.permissions())
+        };
+        Ok(Output {
+            path: path.to_path_buf(),
+            target,
+            how,
+        })
     }
-    let write_error = |error| FileError::Write {
-        path: path.to_path_buf(),
-        error,
-    };
+
+    /// Writes `contents` as [`write_output`] says.
+    pub fn write(self, contents: &[u8]) -> Result<(), FileError> {
+        let written = match self.how {
+            How::New => replace(&self.target, contents, None),
+            How::Replace(permissions) => replace(&self.target, contents, Some(permissions)),
+            // Every name of the file keeps naming it: the same file is
+            // truncated and written.
+            How::InPlace => std::fs::OpenOptions::new()
+                .write(true)
+                .open(&self.target)
+                .and_then(|mut file| {
+                    file.set_len(0)?;
+                    file.write_all(contents)?;
+                    file.sync_all()
+                }),
+        };
+        written.map_err(|error| FileError::Write { path: self.path, error })
+    }
+}
+
+/// Writes `contents` into a new temporary file beside `path` (with
+/// `permissions`, when given), then renames it over `path`.
+fn replace(path: &Path, contents: &[u8], permissions: Option<std::fs::Permissions>) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         Some(_) | None => Path::new("."),
     };
     let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-        return Err(write_error(std::io::Error::new(
+        return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             "the path names no file",
-        )));
+        ));
     };
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&temp)
-        .and_then(|mut file| file.write_all(contents).and_then(|()| file.sync_all()))
+    // A leftover of this name (even a symlink planted there) is removed,
+    // and the temporary file is created new: it never writes through a link.
+    let _ = std::fs::remove_file(&temp);
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut file| {
+            file.write_all(contents)?;
+            if let Some(permissions) = permissions {
+                file.set_permissions(permissions)?;
+            }
+            file.sync_all()
+        })
         .and_then(|()| std::fs::rename(&temp, path));
-    if let Err(error) = written {
+    if written.is_err() {
         let _ = std::fs::remove_file(&temp);
-        return Err(write_error(error));
     }
-    Ok(())
+    written
+}
+
+/// What a file that is not a regular file is, for a message; `None` for a
+/// regular file.
+fn not_regular(kind: &std::fs::FileType) -> Option<&'static str> {
+    if kind.is_file() {
+        return None;
+    }
+    if kind.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if kind.is_char_device() {
+            return Some("a character device");
+        }
+        if kind.is_block_device() {
+            return Some("a block device");
+        }
+        if kind.is_fifo() {
+            return Some("a FIFO");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("a special file")
+}
+
+/// How many names (hard links) a file has.
+#[cfg(unix)]
+fn links(meta: &std::fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt as _;
+    meta.nlink()
+}
+
+/// How many names (hard links) a file has: one, where the platform does
+/// not say.
+#[cfg(not(unix))]
+fn links(_meta: &std::fs::Metadata) -> u64 {
+    1
 }

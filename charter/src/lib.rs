@@ -27,7 +27,7 @@ pub mod files;
 /// Quotes against the legal text: how a quote and a sentence are compared
 /// (whitespace and typography folded), and the coverage of its clauses.
 pub mod citations {
-    pub use charter_compiler::citations::{fold, Coverage, CoverageState};
+    pub use charter_compiler::citations::{confined, fold, legal_text_name, normalized, Coverage, CoverageState};
 }
 
 /// The audit of a recorded history against the rules (`charter report`;
@@ -291,7 +291,7 @@ pub fn from_files<N: Into<String>, T: Into<String>>(
         .collect();
     let legal: Vec<String> = sources.iter().filter_map(files::named_legal_text).collect();
     for source in &mut sources {
-        if legal.contains(&source.name) {
+        if legal.contains(&charter_compiler::citations::normalized(&source.name)) {
             source.kind = SourceKind::LegalText;
         }
     }

@@ -42,8 +42,10 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
         let text = serde_json::to_string_pretty(&built.manifest).unwrap_or_default() + "\n";
         writes.push((manifest, text.into_bytes()));
     }
-    // Each output may replace neither an input nor another output.
+    // Each output may replace neither an input nor another output; every
+    // output is checked before any is written.
     let outputs: Vec<PathBuf> = writes.iter().map(|(path, _)| (*path).clone()).collect();
+    let mut prepared = Vec::new();
     for (i, (path, contents)) in writes.into_iter().enumerate() {
         let others = outputs
             .iter()
@@ -51,7 +53,16 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
             .filter(|(j, _)| *j != i)
             .map(|(_, o)| o.clone());
         let forbidden: Vec<PathBuf> = inputs.iter().cloned().chain(others).collect();
-        if let Err(e) = files::write_atomically(path, &contents, &forbidden) {
+        match files::Output::prepare(path, &forbidden) {
+            Ok(output) => prepared.push((output, contents)),
+            Err(e) => {
+                crate::print_error(err, &e);
+                return EXIT_FINDINGS;
+            }
+        }
+    }
+    for (output, contents) in prepared {
+        if let Err(e) = output.write(&contents) {
             crate::print_error(err, &e);
             return EXIT_FINDINGS;
         }

@@ -231,9 +231,13 @@ fn sources_at(rev: &str, path: &Path) -> Result<Vec<SourceFile>, CliError> {
     // The legal texts the policies name, beside each policy file.
     let mut legal = Vec::new();
     for (source, name) in sources.iter().zip(&names) {
-        if let Some(named) = files::source_named(&source.text) {
+        // A path out of the policy's folder is never read (the checker
+        // reports `charter::source-outside-policy`).
+        if let Some(relative) =
+            files::source_named(&source.text).and_then(|named| charter::citations::confined(&named).ok())
+        {
             let parent = Path::new(name).parent().unwrap_or(Path::new(""));
-            let joined = normalize(&parent.join(named));
+            let joined = normalize(&parent.join(relative));
             // A policy whose legal text is missing at that revision is
             // reported by the checker (`charter::missing-source`).
             if let Ok(text) = show(&top, rev, &joined) {

@@ -58,7 +58,7 @@ pub fn run(args: &DocArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::
         .iter()
         .map(|s| PathBuf::from(&s.name))
         .collect();
-    if let Err(error) = files::write_atomically(&target, page.as_bytes(), &inputs) {
+    if let Err(error) = files::write_output(&target, page.as_bytes(), &inputs) {
         crate::print_error(err, &error);
         return EXIT_FINDINGS;
     }

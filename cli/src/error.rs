@@ -48,6 +48,12 @@ pub enum CliError {
         help("`--base` reads the policy through git: run it inside a git work tree, and name a revision it has (a branch, a tag or a commit)")
     )]
     Git { message: String },
+    #[error("the language server stopped: {0}")]
+    #[diagnostic(
+        code("charter::lsp"),
+        help("a message is `Content-Length: N` and a blank line, then N bytes (at most 64 MiB) of JSON-RPC")
+    )]
+    Lsp(String),
     #[error("`{0}` holds no policy")]
     #[diagnostic(code("charter::no-policy"))]
     NoPolicy(String),

@@ -76,7 +76,7 @@ pub fn run(args: &FmtArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::
         } else if formatted != source.text {
             if args.check {
                 let _ = writeln!(out, "{}", path.display());
-            } else if let Err(error) = files::write_atomically(path, formatted.as_bytes(), &[]) {
+            } else if let Err(error) = files::write_output(path, formatted.as_bytes(), &[]) {
                 crate::print_error(err, &error);
                 return EXIT_FINDINGS;
             }

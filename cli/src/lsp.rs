@@ -1,24 +1,45 @@
-//! `charter lsp`: a language server over stdio (the protocol from the
-//! `lsp-server` crate, messages as JSON). A policy file is checked with
+//! `charter lsp`: a language server over stdio (messages of the
+//! `lsp-server` crate, framed by [`transport`], which bounds what it reads:
+//! at most [`MAX_MESSAGE_BYTES`] a message). A policy file is checked with
 //! the files of its folder — its amendments, its history and the legal text
 //! it names — with the editor's unsaved text in place of what is on disk,
-//! by the same checker as `charter check`. It offers diagnostics (on open
-//! and on every change, for every file of the folder), hover (a party's
-//! names and status today; a quote's sentence and clause; a built-in
-//! query's or a rule's signature and meaning), go to definition (parties,
-//! rules, meeting kinds, decision kinds, groups, recorded meetings and
-//! decisions, and from a `§` citation or a quote into the legal text),
-//! completion, document symbols, formatting (`charter fmt`) and quick fixes
-//! for the diagnostics that suggest one ("did you mean ...?").
+//! by the same checker as `charter check`. The folder is searched within
+//! bounds ([`WALK`]) and never above the workspace the client names: a
+//! document outside every workspace folder is checked with the `.charter`
+//! files beside it when they hold a policy, else alone. It offers
+//! diagnostics (on open and on every change, for every file of the
+//! folder), hover (a party's names and status today; a quote's sentence
+//! and clause; a built-in query's or a rule's signature and meaning), go to
+//! definition (parties, rules, meeting kinds, decision kinds, groups,
+//! recorded meetings and decisions, and from a `§` citation or a quote
+//! into the legal text), completion, document symbols, formatting
+//! (`charter fmt`) and quick fixes for the diagnostics that suggest one
+//! ("did you mean ...?").
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use charter::{date, SourceFile, SourceKind};
-use lsp_server::{Connection, Message, Notification, Request, Response};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use serde_json::{json, Value as Json};
 
 use super::{files, EXIT_FINDINGS, EXIT_OK};
+
+mod transport;
+
+pub use transport::MAX_MESSAGE_BYTES;
+
+/// How far the server searches a document's folder for the files checked
+/// with it: four folders down, 256 `.charter` files, 20,000 directory
+/// entries, one second. A walk cut short is said in a `window/logMessage`.
+/// Outside every workspace folder the search is of the document's own
+/// folder alone (depth 0).
+pub const WALK: files::WalkLimits = files::WalkLimits {
+    depth: 4,
+    files: 256,
+    entries: 20_000,
+    time: std::time::Duration::from_secs(1),
+};
 
 #[derive(Debug, clap::Args)]
 pub struct LspArgs {
@@ -147,21 +168,106 @@ const KEYWORDS: &[&str] = &[
 ];
 
 pub fn run(_args: &LspArgs, _out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, _color: bool) -> u8 {
-    let (connection, io_threads) = Connection::stdio();
-    let served = serve(&connection);
-    drop(connection);
-    let joined = io_threads.join().map_err(|e| e.to_string());
-    match served.and(joined) {
+    let ended = transport::stdio().and_then(|(connection, transport)| {
+        let served = serve(&connection);
+        drop(connection);
+        // The server stopped on `exit` or at the end of the input, so both
+        // threads end; after a failure to write, the reader may still be
+        // waiting on the input: the process ends without it.
+        served?;
+        transport.join()
+    });
+    match ended {
         Ok(()) => EXIT_OK,
         Err(message) => {
-            let _ = writeln!(err, "error[charter::lsp]: {message}");
+            crate::print_error(err, &crate::error::CliError::Lsp(message));
             EXIT_FINDINGS
         }
     }
 }
 
+/// The folders the client names as its workspace in `initialize`
+/// (`workspaceFolders`, else `rootUri`, else `rootPath`), resolved.
+fn workspace_roots(params: &Json) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = params
+        .get("workspaceFolders")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|folder| folder.get("uri").and_then(Json::as_str).and_then(path_of))
+        .collect();
+    if roots.is_empty() {
+        roots.extend(
+            params
+                .get("rootUri")
+                .and_then(Json::as_str)
+                .and_then(path_of)
+                .or_else(|| params.get("rootPath").and_then(Json::as_str).map(PathBuf::from)),
+        );
+    }
+    roots
+        .into_iter()
+        .filter_map(|root| std::fs::canonicalize(root).ok())
+        .collect()
+}
+
+/// Answers messages until `exit` or the end of the input: `initialize`
+/// first (any other request before it is an error), `shutdown` then only
+/// `exit`.
 fn serve(connection: &Connection) -> Result<(), String> {
-    let capabilities = json!({
+    let send = |message: Message| connection.sender.send(message).map_err(|e| e.to_string());
+    let mut server = Server::default();
+    let (mut initialized, mut shut_down) = (false, false);
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) => {
+                let response = match (initialized, shut_down, request.method.as_str()) {
+                    (false, _, "initialize") => {
+                        initialized = true;
+                        server.roots = workspace_roots(&request.params);
+                        Response::new_ok(request.id, json!({ "capabilities": capabilities() }))
+                    }
+                    (false, _, _) => Response::new_err(
+                        request.id,
+                        ErrorCode::ServerNotInitialized as i32,
+                        "the server is not initialized: send `initialize` first".to_string(),
+                    ),
+                    (true, true, _) => Response::new_err(
+                        request.id,
+                        ErrorCode::InvalidRequest as i32,
+                        "the server is shut down: only `exit` is expected".to_string(),
+                    ),
+                    (true, false, "initialize") => Response::new_err(
+                        request.id,
+                        ErrorCode::InvalidRequest as i32,
+                        "the server is already initialized".to_string(),
+                    ),
+                    (true, false, "shutdown") => {
+                        shut_down = true;
+                        Response::new_ok(request.id, Json::Null)
+                    }
+                    (true, false, _) => server.request(request),
+                };
+                send(Message::Response(response))?;
+            }
+            Message::Notification(notification) => {
+                if notification.method == "exit" {
+                    return Ok(());
+                }
+                if initialized && !shut_down {
+                    for out in server.notify(notification) {
+                        send(Message::Notification(out))?;
+                    }
+                }
+            }
+            Message::Response(_) => {}
+        }
+    }
+    Ok(())
+}
+
+fn capabilities() -> Json {
+    json!({
         "textDocumentSync": { "openClose": true, "change": 1 },
         "hoverProvider": true,
         "definitionProvider": true,
@@ -169,36 +275,7 @@ fn serve(connection: &Connection) -> Result<(), String> {
         "documentSymbolProvider": true,
         "documentFormattingProvider": true,
         "codeActionProvider": { "codeActionKinds": ["quickfix"] },
-    });
-    connection.initialize(capabilities).map_err(|e| e.to_string())?;
-    let mut server = Server::default();
-    for message in &connection.receiver {
-        match message {
-            Message::Request(request) => {
-                if connection.handle_shutdown(&request).map_err(|e| e.to_string())? {
-                    return Ok(());
-                }
-                let response = server.request(request);
-                connection
-                    .sender
-                    .send(Message::Response(response))
-                    .map_err(|e| e.to_string())?;
-            }
-            Message::Notification(notification) => {
-                if notification.method == "exit" {
-                    return Ok(());
-                }
-                for out in server.notify(notification) {
-                    connection
-                        .sender
-                        .send(Message::Notification(out))
-                        .map_err(|e| e.to_string())?;
-                }
-            }
-            Message::Response(_) => {}
-        }
-    }
-    Ok(())
+    })
 }
 
 /// The path a `file://` URI names (percent-escapes decoded).
@@ -349,10 +426,12 @@ struct Folder {
     /// The checked program, when the folder has no error.
     program: Option<charter::Program>,
     uris: Vec<String>,
+    /// The limit of [`WALK`] that cut the search of the folder short.
+    cut: Option<String>,
 }
 
 impl Folder {
-    fn new(sources: Vec<charter::SourceFile>) -> Folder {
+    fn new(sources: Vec<charter::SourceFile>, cut: Option<String>) -> Folder {
         let uris = sources.iter().map(|s| uri_of(Path::new(&s.name))).collect();
         let analysis = charter::Analysis::new(sources);
         let program = analysis.program();
@@ -360,6 +439,7 @@ impl Folder {
             analysis,
             program,
             uris,
+            cut,
         }
     }
 
@@ -376,6 +456,9 @@ struct Server {
     /// The analysis of the folder of each document asked about, by URI,
     /// kept until a document of the folder changes.
     folders: HashMap<PathBuf, Folder>,
+    /// The workspace folders the client named (resolved): no search for a
+    /// document's files goes above them.
+    roots: Vec<PathBuf>,
 }
 
 impl Server {
@@ -391,8 +474,30 @@ impl Server {
         self.folders.get(&dir)
     }
 
+    /// The `.charter` files checked with a document in `dir`, and the
+    /// limit that cut their search short: within a workspace folder, the
+    /// files under `dir` (searched within [`WALK`]); outside every one, the
+    /// files beside the document if one of them is a policy, else none.
+    fn folder_files(&self, dir: &Path) -> (Vec<PathBuf>, Option<String>) {
+        let in_workspace =
+            std::fs::canonicalize(dir).is_ok_and(|real| self.roots.iter().any(|root| real.starts_with(root)));
+        if in_workspace {
+            return files::collect_bounded(dir, WALK);
+        }
+        let (beside, cut) = files::collect_bounded(dir, files::WalkLimits { depth: 0, ..WALK });
+        let policy_folder = beside.iter().any(|p| match self.docs.get(&uri_of(p)) {
+            Some(text) => files::is_policy(text),
+            None => files::read(p).is_ok_and(|source| files::is_policy(&source.text)),
+        });
+        if policy_folder {
+            (beside, cut)
+        } else {
+            (Vec::new(), None)
+        }
+    }
+
     fn analyze(&self, dir: &Path, path: &Path) -> Folder {
-        let mut paths = files::collect(&[dir.to_path_buf()]).unwrap_or_default();
+        let (mut paths, cut) = self.folder_files(dir);
         if !paths.iter().any(|p| p == path) {
             paths.push(path.to_path_buf());
         }
@@ -408,7 +513,7 @@ impl Server {
             sources.push(SourceFile::charter(p.display().to_string(), text));
         }
         files::add_legal_texts(&mut sources);
-        Folder::new(sources)
+        Folder::new(sources, cut)
     }
 
     /// Forgets the analysis of the folder of `uri` (a document changed).
@@ -463,6 +568,15 @@ impl Server {
             return Vec::new();
         };
         let mut out = Vec::new();
+        if let Some(cut) = &folder.cut {
+            out.push(Notification::new(
+                "window/logMessage".to_string(),
+                json!({
+                    "type": 2,
+                    "message": format!("charter: the search of the document's folder stopped at {cut}; files past it are not checked"),
+                }),
+            ));
+        }
         let analysis = &folder.analysis;
         for (i, (source, diagnostics)) in analysis.files().iter().zip(analysis.diagnostics()).enumerate() {
             if source.kind != SourceKind::Charter {
@@ -541,7 +655,7 @@ impl Server {
         self.docs
             .get(uri)
             .cloned()
-            .or_else(|| std::fs::read_to_string(path_of(uri)?).ok())
+            .or_else(|| files::read_text(&path_of(uri)?).ok())
     }
 
     fn hover(&mut self, uri: &str, position: &Json) -> Json {

@@ -308,14 +308,74 @@ impl Coverage {
     }
 }
 
-/// The loaded file holding the source text a header names: the one whose
-/// name ends with the header's path.
-fn find_source<'f>(wanted: &Spanned<String>, files: &'f [SourceFile]) -> Option<&'f SourceFile> {
-    let normalized = wanted.node.trim_start_matches("./").replace('\\', "/");
-    files.iter().find(|f| {
-        let name = f.name.replace('\\', "/");
-        name == normalized || name.ends_with(&format!("/{normalized}"))
-    })
+/// A policy's `source` path read as a path inside the policy's folder:
+/// `./` and `a/../` folded away, `\` read as `/`. An absolute path (or a
+/// drive such as `C:`) or a `..` that leaves the folder is refused, with
+/// how it leaves: a policy reads its legal text only from its own folder
+/// and the folders below it, so no diagnostic can quote another file.
+pub fn confined(source: &str) -> Result<String, &'static str> {
+    let path = source.replace('\\', "/");
+    let drive = path.split('/').next().is_some_and(|first| first.ends_with(':'));
+    if path.starts_with('/') || drive {
+        return Err("an absolute path");
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err("`..` leads out of the policy's folder");
+                }
+            }
+            part => parts.push(part),
+        }
+    }
+    Ok(parts.join("/"))
+}
+
+/// A file's name with `\` read as `/` and `.` and `a/..` folded away
+/// (a leading `..` is kept): two names of one file compare equal.
+pub fn normalized(name: &str) -> String {
+    let name = name.replace('\\', "/");
+    let mut parts: Vec<&str> = Vec::new();
+    for part in name.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match parts.last() {
+                Some(&last) if last != ".." => {
+                    parts.pop();
+                }
+                Some(_) | None => parts.push(".."),
+            },
+            part => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    if name.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// The name the legal text a policy names is loaded under: the policy's
+/// folder (the folder of its file's name) joined with the source path
+/// (already [`confined`]), normalized.
+pub fn legal_text_name(policy_name: &str, relative: &str) -> String {
+    let policy = normalized(policy_name);
+    match policy.rsplit_once('/') {
+        Some((folder, _)) if !folder.is_empty() => format!("{folder}/{relative}"),
+        Some(_) => format!("/{relative}"),
+        None => relative.to_string(),
+    }
+}
+
+/// The loaded file holding the source text a policy names: the one in the
+/// policy's own folder at the (confined) path the header gives.
+fn find_source<'f>(policy_name: &str, relative: &str, files: &'f [SourceFile]) -> Option<&'f SourceFile> {
+    let wanted = legal_text_name(policy_name, relative);
+    files.iter().find(|f| normalized(&f.name) == wanted)
 }
 
 /// What the citation check reads of a resolved package, owned, so that it
@@ -347,7 +407,30 @@ impl Input {
 /// coverage. Returns `None` when the policy names no source.
 pub fn check(package: &Input, files: &[SourceFile], sink: &mut Sink) -> Option<Coverage> {
     let named = package.source.as_ref()?;
-    let source_file = match find_source(named, files) {
+    let outside = |sink: &mut Sink, why: &str| {
+        sink.push(
+            package.policy_file,
+            CitationDiagnostic::SourceOutsidePolicy {
+                path: named.node.clone(),
+                span: named.span,
+                why: why.to_string(),
+            },
+        );
+    };
+    let relative = match confined(&named.node) {
+        Ok(relative) => relative,
+        Err(why) => {
+            outside(sink, why);
+            return None;
+        }
+    };
+    let policy_name = files.get(package.policy_file).map_or("", |f| f.name.as_str());
+    let source_file = match find_source(policy_name, &relative, files) {
+        // Its text was never read: nothing of it may be shown.
+        Some(found) if found.kind == crate::package::SourceKind::OutsideFolder => {
+            outside(sink, "a symlink that leads out of the policy's folder");
+            return None;
+        }
         Some(found) => found,
         None => {
             sink.push(
@@ -658,6 +741,36 @@ mod tests {
         }
         push(&mut out, &mut current);
         out
+    }
+
+    #[test]
+    fn a_source_path_stays_in_the_policys_folder() {
+        assert_eq!(confined("source/text.txt"), Ok("source/text.txt".to_string()));
+        assert_eq!(confined("./source//./text.txt"), Ok("source/text.txt".to_string()));
+        assert_eq!(confined("source/../text.txt"), Ok("text.txt".to_string()));
+        assert_eq!(confined("source\\text.txt"), Ok("source/text.txt".to_string()));
+        for outside in ["../text.txt", "source/../../text.txt", "a/b/../../.."] {
+            assert_eq!(
+                confined(outside),
+                Err("`..` leads out of the policy's folder"),
+                "{outside}"
+            );
+        }
+        for absolute in ["/etc/passwd", "\\server\\share\\x", "C:\\x.txt"] {
+            assert_eq!(confined(absolute), Err("an absolute path"), "{absolute}");
+        }
+    }
+
+    #[test]
+    fn a_legal_text_is_named_in_its_policys_folder() {
+        assert_eq!(legal_text_name("p/policy.charter", "source/t.txt"), "p/source/t.txt");
+        assert_eq!(legal_text_name("./p/./policy.charter", "t.txt"), "p/t.txt");
+        assert_eq!(legal_text_name("../up/policy.charter", "t.txt"), "../up/t.txt");
+        assert_eq!(legal_text_name("/abs/p/policy.charter", "t.txt"), "/abs/p/t.txt");
+        assert_eq!(legal_text_name("/policy.charter", "t.txt"), "/t.txt");
+        assert_eq!(legal_text_name("policy.charter", "t.txt"), "t.txt");
+        assert_eq!(normalized("a\\b/../c"), "a/c");
+        assert_eq!(normalized("../../a/./b"), "../../a/b");
     }
 
     #[test]

@@ -884,6 +884,19 @@ pub enum CitationDiagnostic {
         #[label("source not found")]
         span: Span,
     },
+    /// the policy names a source text outside its own folder (an absolute path, a `..` that leaves the folder, or a symlink that leads out); it is not read
+    #[error("the source text `{path}` is outside the policy's folder")]
+    #[diagnostic(
+        code("charter::source-outside-policy"),
+        help("a policy reads its legal text only from its own folder and the folders below it: put the text there and name it by a relative path such as `source/text.txt`")
+    )]
+    SourceOutsidePolicy {
+        path: String,
+        #[label("{why}")]
+        span: Span,
+        /// How the path leaves the folder.
+        why: String,
+    },
     /// a `§` reference names a clause the source text does not have
     #[error("the source has no clause `§ {clause}`")]
     #[diagnostic(code("charter::unknown-clause"))]

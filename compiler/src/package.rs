@@ -29,6 +29,10 @@ pub enum SourceKind {
     Charter,
     /// A legal source text that quotes are checked against.
     LegalText,
+    /// A legal text a policy names whose path resolves outside the
+    /// policy's folder (through a symlink): it is not read (its text is
+    /// empty), and the checker reports `charter::source-outside-policy`.
+    OutsideFolder,
 }
 
 impl SourceFile {
@@ -50,10 +54,23 @@ impl SourceFile {
         }
     }
 
-    /// A legal source text that quotes are checked against, rather than a
-    /// Charter file.
+    /// A legal text a policy names that resolves outside the policy's
+    /// folder: named, never read.
+    pub fn outside_folder(name: impl Into<String>) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: String::new(),
+            kind: SourceKind::OutsideFolder,
+        }
+    }
+
+    /// A legal source text that quotes are checked against (or one refused
+    /// for being outside the policy's folder), rather than a Charter file.
     pub fn is_legal_text(&self) -> bool {
-        self.kind == SourceKind::LegalText
+        match self.kind {
+            SourceKind::LegalText | SourceKind::OutsideFolder => true,
+            SourceKind::Charter => false,
+        }
     }
 }
 

@@ -543,7 +543,7 @@ fn parse_all(analysis: &Analysis) -> Vec<Option<Parsed<'_>>> {
         .enumerate()
         .map(|(id, source)| match source.kind {
             SourceKind::Charter => analysis.ast(id).map(|file| Parsed { source, file }),
-            SourceKind::LegalText => None,
+            SourceKind::LegalText | SourceKind::OutsideFolder => None,
         })
         .collect()
 }
