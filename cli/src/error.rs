@@ -54,6 +54,9 @@ pub enum CliError {
         help("a message is `Content-Length: N` and a blank line, then N bytes (at most 64 MiB) of JSON-RPC")
     )]
     Lsp(String),
+    #[error("{message}")]
+    #[diagnostic(code("charter::usage"), help("{help}"))]
+    Usage { message: String, help: String },
     #[error("`{0}` holds no policy")]
     #[diagnostic(code("charter::no-policy"))]
     NoPolicy(String),

@@ -4,10 +4,19 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::Parser as _;
 
 fn main() -> ExitCode {
-    let cli = charter_cli::Cli::parse();
+    let cli = match charter_cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            return ExitCode::from(charter_cli::usage_error(
+                &e,
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            ))
+        }
+    };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     // The language server's own threads write to stdout: nothing here may
     // hold its lock meanwhile.
