@@ -12,6 +12,7 @@ use clap::Parser as _;
 mod diff;
 mod editors;
 mod fmt;
+mod fuzz_corpus;
 mod limits;
 mod sarif;
 mod tidy;
