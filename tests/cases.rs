@@ -9,6 +9,7 @@ use charter_cli::{self as cli, Cli};
 use charter_tests::{cases_dir, load_case, repo_dir, reported_codes};
 use clap::Parser as _;
 
+mod bad_input;
 mod diff;
 mod editors;
 mod fmt;

@@ -825,7 +825,10 @@ impl<'b> Interpreter<'b> {
                 // ends by `to`: linear in the horizon, a binary search of
                 // the meetings held per step.
                 loop {
-                    let due = date::add(last, obligation.every, 1).ok_or(EvalError::DateOutOfRange)?;
+                    // A due date past the calendar's end is past `to`.
+                    let Some(due) = date::add(last, obligation.every, 1) else {
+                        break;
+                    };
                     if due > to || due <= last {
                         break;
                     }
