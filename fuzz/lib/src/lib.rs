@@ -22,9 +22,12 @@ use std::sync::OnceLock;
 use arbitrary::Unstructured;
 use charter::{Backend, EvalError, EvalFailure, Outcome, SourceFile, SourceKind, Value};
 
+/// A target's body.
+pub type Body = fn(&[u8]);
+
 /// Every target: its name (the folder under `fuzz/corpus` and
 /// `fuzz/regressions`, and the libFuzzer binary) and its body.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Body)] = &[
     ("parser", parser),
     ("checker", checker),
     ("query", query),
@@ -36,7 +39,7 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
 ];
 
 /// The body of the target named `name`.
-pub fn target(name: &str) -> Option<fn(&[u8])> {
+pub fn target(name: &str) -> Option<Body> {
     TARGETS.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
 }
 

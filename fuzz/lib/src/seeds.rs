@@ -7,8 +7,11 @@ use std::path::{Path, PathBuf};
 
 use crate::folder::{self, File};
 
-/// Each target's seeds: a file name and its bytes.
-pub fn all() -> Vec<(&'static str, Vec<(String, Vec<u8>)>)> {
+/// Seed inputs: each a file name and its bytes.
+pub type Seeds = Vec<(String, Vec<u8>)>;
+
+/// Each target's seeds.
+pub fn all() -> Vec<(&'static str, Seeds)> {
     let root = crate::repo_dir();
     let charter_files = files_under(&[root.join("policies"), root.join("tests/cases")], "charter");
     let texts: Vec<(String, Vec<u8>)> = charter_files
