@@ -387,16 +387,25 @@ pub fn diff(data: &[u8]) {
 /// fuzz/README.md).
 pub fn lsp_framing(data: &[u8]) {
     const LIMIT: usize = 1 << 20;
-    let declares_too_much = data
-        .split(|b| *b == b'\n')
-        .filter_map(|line| {
-            let line = std::str::from_utf8(line).ok()?;
-            let (name, value) = line.split_once(':')?;
-            name.trim()
-                .eq_ignore_ascii_case("content-length")
-                .then_some(value.trim())
-        })
-        .any(|value| value.parse::<usize>().map_or(true, |n| n > LIMIT) && value.bytes().all(|b| b.is_ascii_digit()));
+    // Any `Content-Length: N` anywhere (a header may follow a body
+    // directly), in any case, with N over the limit or too long to read.
+    let lower = data.to_ascii_lowercase();
+    let needle = b"content-length: ";
+    let declares_too_much = lower.windows(needle.len()).enumerate().any(|(at, w)| {
+        w == needle && {
+            let digits: Vec<u8> = lower
+                .get(at + needle.len()..)
+                .unwrap_or_default()
+                .iter()
+                .copied()
+                .take_while(u8::is_ascii_digit)
+                .collect();
+            std::str::from_utf8(&digits)
+                .ok()
+                .and_then(|d| d.parse::<usize>().ok())
+                .is_none_or(|n| n > LIMIT)
+        }
+    });
     if declares_too_much {
         return;
     }
