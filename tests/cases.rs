@@ -9,9 +9,11 @@ use charter_cli::{self as cli, Cli};
 use charter_tests::{cases_dir, load_case, repo_dir, reported_codes};
 use clap::Parser as _;
 
+mod bad_input;
 mod diff;
 mod editors;
 mod fmt;
+mod fuzz_corpus;
 mod limits;
 mod sarif;
 mod sources;

@@ -124,6 +124,30 @@ fn rules_calling_the_previous_two_evaluate_in_polynomial_time() {
     );
 }
 
+/// A quote of thousands of characters that is not in the source text is
+/// reported at once: the search for the closest passage (quadratic in the
+/// quote's length for each word of the text) once took hours (issue 29,
+/// found by the checker fuzz target).
+#[test]
+fn a_long_quote_not_in_the_source_is_reported_promptly() {
+    let dir = Scratch::new("long-quote");
+    let almaty =
+        std::fs::read_to_string(super::repo_dir().join("policies/almaty/modalities-2013.charter")).expect("policy");
+    let quote =
+        "the Central Asian States (the Republic of Kazakhstan, the Kyrgyz Republic and the Republic of Tajikistan)";
+    let long = "the Central Asian States ".repeat(800);
+    assert!(almaty.contains(quote), "the quote replaced");
+    dir.write("modalities-2013.charter", &almaty.replacen(quote, &long, 1));
+    let source = super::repo_dir().join("policies/almaty/source/operating-modalities-2013.txt");
+    dir.write(
+        "source/operating-modalities-2013.txt",
+        &std::fs::read_to_string(source).expect("source"),
+    );
+    let start = std::time::Instant::now();
+    fails_with(&["check", &dir.path()], 1, "charter::quote-not-in-source");
+    assert!(start.elapsed().as_secs() < 30, "took {:?}", start.elapsed());
+}
+
 #[test]
 fn a_history_beside_a_deeply_nested_policy_is_reported() {
     let dir = Scratch::new("sibling");

@@ -61,6 +61,9 @@ pub fn run(args: &FmtArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::
                 if args.stdout {
                     let _ = write!(out, "{}", source.text);
                 }
+                // `--check` cannot say the file is formatted (issue 29: it
+                // exited 0).
+                failed |= args.check;
                 continue;
             }
             Err(error @ FormatError::ChangesMeaning) => {

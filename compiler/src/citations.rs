@@ -100,13 +100,27 @@ impl LegalText {
         }
     }
 
-    /// The passage of the text closest to `quote`, for a "did you mean".
+    /// The passage of the text closest to `quote`, for a "did you mean";
+    /// `None` for a quote too long to search for in this text.
     pub fn closest_passage(&self, quote: &str) -> Option<String> {
         let quote: Vec<char> = fold(quote).chars().collect();
         if quote.is_empty() {
             return None;
         }
         let text: Vec<char> = self.folded.chars().collect();
+        // Each word start costs one edit distance of the quote's length
+        // squared, and the best length another quote.len() of them: past
+        // this budget (a quote of some 400 characters against a 10-page
+        // text) the hint is not worth it, and a quote of thousands of
+        // characters would take hours (issue 29, found by the checker
+        // fuzz target).
+        let (q, words) = (
+            quote.len() as u64,
+            text.iter().filter(|c| **c == ' ').count() as u64 + 1,
+        );
+        if (words + q).saturating_mul(q).saturating_mul(q) > CLOSEST_PASSAGE_BUDGET {
+            return None;
+        }
         let target: String = quote.iter().collect();
         let window = |start: usize, len: usize| -> String {
             let end = (start + len).min(text.len());
@@ -127,6 +141,9 @@ impl LegalText {
             .map(|(_, passage)| passage)
     }
 }
+
+/// The most character comparisons a closest-passage hint may cost.
+const CLOSEST_PASSAGE_BUDGET: u64 = 400_000_000;
 
 /// What a heading line opens.
 enum Level {

@@ -28,6 +28,18 @@ pub enum PackageDiagnostic {
         #[label("second policy with this title")]
         span: Span,
     },
+    /// an amendment or history names two policies (one's title or `ref` is another's)
+    #[error("`{name}` names {count} policies")]
+    #[diagnostic(
+        code("charter::duplicate-policy"),
+        help("an amendment or history names its policy by title or `ref`: give each policy its own `ref`")
+    )]
+    NamesTwo {
+        name: String,
+        count: usize,
+        #[label("which policy?")]
+        span: Span,
+    },
     /// an amendment or history names a policy that is not loaded
     #[error("no policy titled `{title}` is loaded")]
     #[diagnostic(code("charter::unknown-policy"))]

@@ -144,6 +144,23 @@ pub fn group<'a>(files: &[(FileId, &'a ast::File)], some_failed_to_parse: bool, 
             FileKind::Amendment(a) => (&a.policy, a.policy.span),
             FileKind::History(h) => (&h.policy, h.policy.span),
         };
+        // A name two policies answer to (one's title, another's `ref`, or
+        // a `ref` both give) would attach the file to the first silently.
+        let named = packages
+            .iter()
+            .filter(|p| names_policy(&p.policy.header, &name.value))
+            .count();
+        if named > 1 {
+            sink.push(
+                *id,
+                PackageDiagnostic::NamesTwo {
+                    name: name.value.clone(),
+                    count: named,
+                    span,
+                },
+            );
+            continue;
+        }
         let Some(package) = packages
             .iter_mut()
             .find(|p| names_policy(&p.policy.header, &name.value))

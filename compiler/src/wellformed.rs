@@ -127,7 +127,7 @@ fn day(date: &DateLit) -> (i16, i8, i8) {
 
 /// Whether a literal names a real calendar day.
 fn is_valid(date: &DateLit) -> bool {
-    jiff::civil::Date::new(date.year, date.month, date.day).is_ok()
+    charter_runtime::date::from_ymd(date.year, date.month, date.day).is_some()
 }
 
 fn check_all_dates(package: &Package<'_>, sink: &mut Sink) {
@@ -174,6 +174,9 @@ fn report_invalid_dates(dates: Vec<(FileId, DateLit)>, sink: &mut Sink) {
 }
 
 fn invalid_date_help(date: &DateLit) -> String {
+    if date.year < 1 {
+        return "the calendar runs from 0001-01-01 to 9999-12-31".to_string();
+    }
     if !(1..=12).contains(&date.month) {
         return "months run from 01 to 12; dates are written `YYYY-MM-DD`".to_string();
     }
@@ -294,7 +297,14 @@ fn approx_days(duration: &DurationLit) -> i64 {
 }
 
 fn at_most_a_century(file: FileId, duration: &DurationLit, what: &'static str, sink: &mut Sink) -> bool {
-    if approx_days(duration) <= MAX_DURATION_YEARS * 365 + MAX_DURATION_YEARS / 4 {
+    // Each unit against its own limit: months counted as 30 days let
+    // `term 1217 months` (101 years) pass.
+    let limit = match duration.unit {
+        DurationUnit::Days => MAX_DURATION_YEARS * 365 + MAX_DURATION_YEARS / 4,
+        DurationUnit::Months => MAX_DURATION_YEARS * 12,
+        DurationUnit::Years => MAX_DURATION_YEARS,
+    };
+    if duration.amount <= limit {
         return true;
     }
     sink.push(

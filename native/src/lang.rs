@@ -52,8 +52,9 @@ const NONE32: i64 = i32::MIN as i64;
 /// (the interpreter remembers each call's value; native code calls again).
 pub const MAX_CALLS: f64 = 1e8;
 
-/// The first day jiff's calendar holds (-9999-01-01).
-const FIRST_DAY: i64 = -4_371_587;
+/// The calendar's first day (0001-01-01), as the interpreter's date
+/// arithmetic bounds it.
+const FIRST_DAY: i64 = charter_runtime::date::FIRST as i64;
 
 /// Why an expression or rule is not compiled to native code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -2070,7 +2071,7 @@ impl<M: Module> Fx<'_, '_, M> {
             Unit::Months => add_months(b, wide, amount),
             Unit::Years => add_months(b, wide, amount.saturating_mul(12)),
         };
-        // Off jiff's calendar (-9999-01-01 to 9999-12-31), before or after.
+        // Off the calendar (0001-01-01 to 9999-12-31), before or after.
         let low = b.ins().icmp_imm_s(IntCC::SignedLessThan, result, FIRST_DAY);
         let high = b
             .ins()

@@ -33,8 +33,12 @@ pub struct Duration {
 
 const EPOCH: Date = Date::constant(1970, 1, 1);
 
-/// The day number of a calendar date, if it exists.
+/// The day number of a calendar date, if it exists and is on Charter's
+/// calendar (years 1 to 9999).
 pub fn from_ymd(year: i16, month: i8, day: i8) -> Option<Day> {
+    if year < 1 {
+        return None;
+    }
     Date::new(year, month, day).ok().map(from_date)
 }
 
@@ -55,10 +59,15 @@ pub fn format(day: Day) -> String {
     }
 }
 
-/// Parses `YYYY-MM-DD` strictly.
+/// Parses `YYYY-MM-DD` strictly: four digits of a year on the calendar
+/// (0001 to 9999; no sign), two of a month, two of a day.
 pub fn parse(text: &str) -> Option<Day> {
     let bytes = text.as_bytes();
     if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| bytes.get(range).is_some_and(|b| b.iter().all(u8::is_ascii_digit));
+    if !(digits(0..4) && digits(5..7) && digits(8..10)) {
         return None;
     }
     let year = text.get(0..4)?.parse().ok()?;
@@ -66,6 +75,10 @@ pub fn parse(text: &str) -> Option<Day> {
     let day = text.get(8..10)?.parse().ok()?;
     from_ymd(year, month, day)
 }
+
+/// The first day of the calendar Charter works in, 0001-01-01: date
+/// arithmetic that would go before it is an error, as past [`LAST`] is.
+pub const FIRST: Day = -719_162;
 
 /// The last day of the calendar Charter works in, 9999-12-31: the end of an
 /// open-ended term whose next boundary would fall off the calendar.
@@ -79,7 +92,11 @@ pub fn add(day: Day, duration: Duration, times: i64) -> Option<Day> {
         Unit::Months => Span::new().try_months(amount).ok()?,
         Unit::Years => Span::new().try_years(amount).ok()?,
     };
-    to_date(day)?.checked_add(span).ok().map(from_date)
+    to_date(day)?
+        .checked_add(span)
+        .ok()
+        .map(from_date)
+        .filter(|d| (FIRST..=LAST).contains(d))
 }
 
 #[cfg(test)]
@@ -105,6 +122,17 @@ mod tests {
         };
         assert_eq!(add(d, two_years, 1).map(format), Some("2015-08-31".to_string()));
         assert_eq!(format(LAST), "9999-12-31");
+        assert_eq!(parse("0001-01-01"), Some(FIRST));
+        // No year off the calendar, and no sign (issue 29).
+        for text in ["0000-12-31", "-001-01-01", "+201-01-01", "2013-+1-01", "2013-01-+1"] {
+            assert_eq!(parse(text), None, "{text}");
+        }
+        let day = Duration {
+            amount: 1,
+            unit: Unit::Days,
+        };
+        assert_eq!(add(FIRST, day, -1), None, "before the calendar's first day");
+        assert_eq!(add(LAST, day, 1), None, "after its last");
     }
 }
 

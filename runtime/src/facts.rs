@@ -45,7 +45,7 @@ pub fn decode(bundle: &Bundle, json: &serde_json::Value) -> Result<Vec<(String, 
         if let Some(what) = declared(bundle, key) {
             return Err(error(
                 &path,
-                &format!("`{key}` is already the name of {what}; a fact may not shadow it, so rename the key"),
+                &format!("`{key}` is already {what}; a fact may not shadow it, so rename the key"),
             ));
         }
         out.push((key.clone(), decoder.value(value, &path)?));
@@ -53,21 +53,46 @@ pub fn decode(bundle: &Bundle, json: &serde_json::Value) -> Result<Vec<(String, 
     Ok(out)
 }
 
+/// The language's reserved words (`keyword` in grammar/charter.pest): no
+/// query can name a fact called so.
+const RESERVED: &[&str] = &[
+    "and", "all", "any", "or", "not", "none", "implies", "in", "if", "then", "true", "else", "false",
+];
+
+/// The classes of parties a query names by keyword (`states`).
+const PARTY_CLASSES: &[&str] = &[
+    "states",
+    "international_organizations",
+    "regional_organizations",
+    "civil_society",
+];
+
 /// What `name` already means in the policy, if anything: a fact of that
-/// name would silently change what the query's names mean.
+/// name would silently change what the query's names mean (or, for a
+/// reserved word, could not be named at all).
 fn declared(bundle: &Bundle, name: &str) -> Option<&'static str> {
-    if bundle.parties.iter().any(|p| p.id == name) {
-        Some("a party")
+    if RESERVED.contains(&name) {
+        Some("a reserved word of the language")
+    } else if PARTY_CLASSES.contains(&name) {
+        Some("the name of a class of parties")
+    } else if bundle.history.meetings.iter().any(|m| m.id == name) {
+        Some("the name of a recorded meeting")
+    } else if bundle.history.decisions.iter().any(|d| d.id == name) {
+        Some("the name of a recorded decision")
+    } else if bundle.groups.iter().any(|g| g.name == name) {
+        Some("the name of a group")
+    } else if bundle.parties.iter().any(|p| p.id == name) {
+        Some("the name of a party")
     } else if bundle.rules.iter().any(|r| r.name == name) {
-        Some("a rule")
+        Some("the name of a rule")
     } else if crate::ir::Builtin::from_name(name).is_some() {
-        Some("a built-in query")
+        Some("the name of a built-in query")
     } else if bundle.meeting_kinds.iter().any(|k| k == name) {
-        Some("a meeting kind")
+        Some("the name of a meeting kind")
     } else if bundle.decision_kinds.iter().any(|k| k == name) {
-        Some("a decision kind")
+        Some("the name of a decision kind")
     } else if crate::ir::Status::from_name(name).is_some() {
-        Some("a status")
+        Some("the name of a status")
     } else {
         None
     }
@@ -350,7 +375,8 @@ fn looks_like_date(s: &str) -> bool {
             if i == 4 || i == 7 {
                 *c == b'-'
             } else {
-                c.is_ascii_digit()
+                // A signed year is a date off the calendar, not a party.
+                c.is_ascii_digit() || (i == 0 && (*c == b'+' || *c == b'-'))
             }
         })
 }

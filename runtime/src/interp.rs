@@ -824,8 +824,8 @@ impl<'b> Interpreter<'b> {
                 // Each step moves `last` forward by at least a day, so this
                 // ends by `to`: linear in the horizon, a binary search of
                 // the meetings held per step.
-                loop {
-                    let due = date::add(last, obligation.every, 1).ok_or(EvalError::DateOutOfRange)?;
+                // A due date past the calendar's end is past `to`.
+                while let Some(due) = date::add(last, obligation.every, 1) {
                     if due > to || due <= last {
                         break;
                     }

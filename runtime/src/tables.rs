@@ -1898,7 +1898,9 @@ impl<'b> Walker<'b> {
         let boundary = date::add(self.anchor.0, length, self.anchor.1 + 1).filter(|d| *d <= date::LAST);
         self.clamped = boundary.is_none();
         let mut end = boundary.unwrap_or(date::LAST);
-        if end <= start {
+        // A term may start on the calendar's last day (`first X from
+        // 9999-12-31`): the one-day term that holds that day.
+        if end < start || (end == start && start < date::LAST) {
             return Err(TableError::NoAdvance);
         }
         // A valid decision extended this chair's office past the term's
