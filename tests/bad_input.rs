@@ -119,7 +119,7 @@ fn catalogue() -> Vec<Row> {
 }
 
 /// Runs `charter ARGS` in-process: the status, stdout and stderr (a
-/// command line clap refuses exits 2 with its message, as the program does).
+/// command line clap refuses is `charter::usage`, as the program prints it).
 fn charter(args: &[String]) -> (u8, String, String) {
     match Cli::try_parse_from(std::iter::once("charter".to_string()).chain(args.iter().cloned())) {
         Ok(cli) => {
@@ -131,7 +131,15 @@ fn charter(args: &[String]) -> (u8, String, String) {
                 String::from_utf8_lossy(&err).into_owned(),
             )
         }
-        Err(e) => (2, String::new(), e.to_string()),
+        Err(e) => {
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let status = charter_cli::usage_error(&e, &mut out, &mut err);
+            (
+                status,
+                String::from_utf8_lossy(&out).into_owned(),
+                String::from_utf8_lossy(&err).into_owned(),
+            )
+        }
     }
 }
 

@@ -90,33 +90,30 @@ pub enum Format {
 /// and the usage line, exit status 2 (as every subcommand's usage errors).
 pub fn usage_error(e: &clap::Error, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write) -> u8 {
     use clap::error::ErrorKind;
-    match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = write!(out, "{}", e.render());
-            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-                2
-            } else {
-                0
-            }
-        }
-        _ => {
-            let rendered = e.render().to_string();
-            let mut lines = rendered.lines().filter(|l| !l.trim().is_empty());
-            let message = lines
-                .next()
-                .unwrap_or("the command line is not valid")
-                .trim_start_matches("error: ")
-                .to_string();
-            let rest: Vec<&str> = lines.map(str::trim).collect();
-            let help = if rest.is_empty() {
-                "`charter --help` lists the commands and their options".to_string()
-            } else {
-                rest.join("; ")
-            };
-            print_error(err, &error::CliError::Usage { message, help });
-            2
-        }
+    let kind = e.kind();
+    if kind == ErrorKind::DisplayHelp || kind == ErrorKind::DisplayVersion {
+        let _ = write!(out, "{}", e.render());
+        return 0;
     }
+    if kind == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let _ = write!(out, "{}", e.render());
+        return 2;
+    }
+    let rendered = e.render().to_string();
+    let mut lines = rendered.lines().filter(|l| !l.trim().is_empty());
+    let message = lines
+        .next()
+        .unwrap_or("the command line is not valid")
+        .trim_start_matches("error: ")
+        .to_string();
+    let rest: Vec<&str> = lines.map(str::trim).collect();
+    let help = if rest.is_empty() {
+        "`charter --help` lists the commands and their options".to_string()
+    } else {
+        rest.join("; ")
+    };
+    print_error(err, &error::CliError::Usage { message, help });
+    2
 }
 
 /// Writes an error for people: `error[code]: message`, then its help.
