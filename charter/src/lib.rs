@@ -40,7 +40,7 @@ pub mod report {
 /// What an amendment changes, in the body's terms (`charter diff`;
 /// docs/diff.md): two analyses, compared.
 pub mod diff {
-    pub use charter_analyses::diff::{decisions, diff, render, Diff, Input};
+    pub use charter_analyses::diff::{decisions, diff, normalized, render, Diff, Input};
 }
 
 /// Native code's entry points for programs that ask many questions at once
@@ -85,6 +85,7 @@ pub use charter_compiler::{
 };
 pub use charter_grammar::ast::Span;
 pub use charter_grammar::diagnostic::Severity;
+pub use charter_grammar::KEYWORDS;
 pub use charter_runtime::facts::FactError;
 /// The IR the policy lowers to: parties, kinds, meetings and decisions as
 /// values a query takes.

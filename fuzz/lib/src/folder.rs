@@ -11,6 +11,7 @@
 //! the checker where random bytes stop at the parser.
 
 use arbitrary::{Arbitrary, Unstructured};
+use charter_grammar::KEYWORDS;
 
 /// One file: its name in the folder, and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,118 +20,9 @@ pub struct File {
     pub text: String,
 }
 
-/// The words an edit puts in: the language's keywords and punctuation.
-const KEYWORDS: &[&str] = &[
-    "charter",
-    "ref",
-    "adopted",
-    "source",
-    "headings",
-    "covers",
-    "amendment",
-    "to",
-    "history",
-    "for",
-    "state",
-    "organization",
-    "civil_society",
-    "sort",
-    "renamed",
-    "kind",
-    "quote",
-    "non_normative",
-    "members",
-    "observers",
-    "pending",
-    "under",
-    "silence",
-    "until",
-    "from",
-    "open",
-    "chair",
-    "eligible",
-    "order",
-    "alphabetical",
-    "english",
-    "alternating",
-    "first",
-    "term",
-    "voluntary",
-    "permanent",
-    "designated",
-    "by",
-    "decision",
-    "at",
-    "candidacy",
-    "before",
-    "meeting",
-    "must",
-    "should",
-    "every",
-    "year",
-    "years",
-    "month",
-    "months",
-    "day",
-    "days",
-    "per",
-    "hosted",
-    "decisions",
-    "consensus",
-    "unanimity",
-    "majority",
-    "simple",
-    "of",
-    "present",
-    "others",
-    "unstated",
-    "all",
-    "quorum",
-    "amendments",
-    "group",
-    "seats",
-    "each",
-    "rule",
-    "test",
-    "assert",
-    "let",
-    "if",
-    "then",
-    "else",
-    "and",
-    "or",
-    "not",
-    "implies",
-    "in",
-    "any",
-    "count",
-    "none",
-    "true",
-    "false",
-    "support_unit",
-    "located",
-    "invite",
-    "designate",
-    "place",
-    "host",
-    "objections",
-    "reservations",
-    "text",
-    "elects",
-    "handover",
-    "vacancy",
-    "decline",
-    "turn",
-    "status",
-    "becomes",
-    "application",
-    "note",
-    "snapshot",
-    "inferred",
-    "para",
-    "extension",
-    "composition",
-    "joined",
+/// The words an edit puts in besides the language's keywords
+/// (`charter_grammar::KEYWORDS`): more words, punctuation and snippets.
+const OTHER_WORDS: &[&str] = &[
     "withdrawal",
     "on",
     "when",
@@ -396,7 +288,16 @@ pub fn apply(files: &[File], edits: &[Edit]) -> Vec<File> {
 fn word(word: &Word, existing: &[String]) -> String {
     let from = |list: &[&str], i: usize| list.get(i % list.len()).copied().unwrap_or_default().to_string();
     match word {
-        Word::Keyword(i) => from(KEYWORDS, usize::from(*i)),
+        Word::Keyword(i) => {
+            let i = usize::from(*i) % (KEYWORDS.len() + OTHER_WORDS.len());
+            KEYWORDS
+                .iter()
+                .chain(OTHER_WORDS)
+                .nth(i)
+                .copied()
+                .unwrap_or_default()
+                .to_string()
+        }
         Word::Existing(i) => existing
             .get(usize::from(*i) % existing.len().max(1))
             .cloned()
