@@ -485,7 +485,7 @@ impl Entry {
 
 /// `value` as JSON without positions (`span` and `*_span` fields, and
 /// bare spans).
-pub(crate) fn normalized<T: Serialize>(value: &T) -> serde_json::Value {
+pub fn normalized<T: Serialize>(value: &T) -> serde_json::Value {
     let mut json = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
     strip_spans(&mut json);
     json

@@ -294,28 +294,10 @@ pub fn facts(data: &[u8]) {
     }
 }
 
-/// The tree of a file without positions.
+/// The tree of a file without positions (as `charter diff` compares
+/// trees).
 fn tree(file: &charter_grammar::ast::File) -> serde_json::Value {
-    fn strip(json: &mut serde_json::Value) {
-        match json {
-            serde_json::Value::Object(map)
-                if map.len() == 2
-                    && map.get("start").is_some_and(serde_json::Value::is_u64)
-                    && map.get("end").is_some_and(serde_json::Value::is_u64) =>
-            {
-                *json = serde_json::Value::Null;
-            }
-            serde_json::Value::Object(map) => {
-                map.retain(|key, _| key != "span" && !key.ends_with("_span"));
-                map.values_mut().for_each(strip);
-            }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
-            _ => {}
-        }
-    }
-    let mut json = serde_json::to_value(&file.kind).unwrap_or(serde_json::Value::Null);
-    strip(&mut json);
-    json
+    charter::diff::normalized(&file.kind)
 }
 
 /// `fmt`: a file that parses formats; the result parses to the same tree
