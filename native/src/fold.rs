@@ -344,7 +344,7 @@ pub fn fold(bundle: &ir::Bundle, tables: &Tables) -> Result<Folded, FoldError> {
 
     let epochs = &tables.epochs;
     Ok(Folded {
-        chair_windows: tables.chair_windows(bundle),
+        chair_windows: tables.chair_windows.clone(),
         party_count: bundle.parties.len(),
         groups: tables.groups.clone(),
         words: epochs.words,

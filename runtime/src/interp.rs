@@ -1159,7 +1159,7 @@ impl<'b> Interpreter<'b> {
     /// open are unknown: the chair (it may not have changed hands yet), and
     /// the start or end of a term bounded by it.
     fn chair_window_settles(&self, builtin: Builtin, d: Day) -> Result<(), EvalError> {
-        let windows = self.tables().chair_windows(self.bundle);
+        let windows = &self.tables().chair_windows;
         if windows.is_empty() {
             return Ok(());
         }
@@ -1221,7 +1221,7 @@ impl<'b> Interpreter<'b> {
     /// may or may not have happened by then, with the chairs possible.
     fn recorded_chair_on(&self, d: Day) -> Result<Value, EvalError> {
         let as_recorded = self.tables().recorded_chair(d).map_or(Value::None, Value::Party);
-        let windows = self.bundle.history.recorded_office_windows();
+        let windows = &self.tables().office_windows;
         let straddling: Vec<&crate::ir::OfficeWindow> = windows.iter().filter(|w| w.straddles(d)).collect();
         if straddling.is_empty() {
             return Ok(as_recorded);

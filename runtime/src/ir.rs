@@ -809,14 +809,7 @@ impl History {
             .enumerate()
             .map(|(i, (day, precision, party))| {
                 let previous = i.checked_sub(1).and_then(|j| records.get(j));
-                let next_day = days.get(i + 1).copied();
-                let (earliest, latest) = match precision {
-                    Precision::NoLaterThan => (previous.map_or(*day, |(d, _, _)| d.saturating_add(1).min(*day)), *day),
-                    Precision::NoEarlierThan => (*day, next_day.map_or(*day, |n| n.saturating_sub(1).max(*day))),
-                    Precision::Exact | Precision::InMonth | Precision::InYear | Precision::Between { .. } => {
-                        (*day, precision.latest(*day))
-                    }
-                };
+                let (earliest, latest) = precision.window(*day, previous.map(|(d, _, _)| *d), days.get(i + 1).copied());
                 OfficeWindow {
                     earliest,
                     latest,
@@ -830,7 +823,7 @@ impl History {
 
 /// One record of the recorded office and the days it may have happened on
 /// (see [`History::recorded_office_windows`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OfficeWindow {
     pub earliest: Day,
     pub latest: Day,
@@ -941,6 +934,22 @@ pub enum Precision {
 }
 
 impl Precision {
+    /// The days a record dated `day` with this precision may have happened
+    /// on, in a sequence of records where the one before it is dated
+    /// `previous` and the one after it `next`: a window gives its own first
+    /// and last days; "no later than D" runs from the day after `previous`
+    /// (D alone without one) to D; "no earlier than D" from D to the day
+    /// before `next` (D alone without one).
+    pub fn window(self, day: Day, previous: Option<Day>, next: Option<Day>) -> (Day, Day) {
+        match self {
+            Precision::NoLaterThan => (previous.map_or(day, |p| p.saturating_add(1).min(day)), day),
+            Precision::NoEarlierThan => (day, next.map_or(day, |n| n.saturating_sub(1).max(day))),
+            Precision::Exact | Precision::InMonth | Precision::InYear | Precision::Between { .. } => {
+                (day, self.latest(day))
+            }
+        }
+    }
+
     /// The last day a record dated `day` with this precision may fall on:
     /// `day` itself unless the date is a window. Derivations that need one
     /// day use `day`, the window's first (or the one bound a source gives).

@@ -299,6 +299,14 @@ pub struct Tables {
     /// of the first on is unknown).
     #[serde(default)]
     pub worlds: Vec<Tables>,
+    /// The recorded office's records with the days each may have happened
+    /// on (`History::recorded_office_windows`), for `recorded_chair`.
+    #[serde(default)]
+    pub office_windows: Vec<OfficeWindow>,
+    /// A designated chair's terms that start at a record dated by a window
+    /// (see [`ChairWindow`]); empty for a rotation or a named chair.
+    #[serde(default)]
+    pub chair_windows: Vec<ChairWindow>,
 }
 
 /// How many unjudged deciding decisions the rules' view works out every
@@ -440,7 +448,7 @@ impl Tables {
     /// The windows of a designated chair's terms (see [`ChairWindow`]);
     /// none for a rotation or a chair the text names, whose terms do not
     /// start at recorded takings of office.
-    pub fn chair_windows(&self, bundle: &Bundle) -> Vec<ChairWindow> {
+    fn windows_of_chair(&self, bundle: &Bundle) -> Vec<ChairWindow> {
         if bundle
             .versions
             .iter()
@@ -470,12 +478,10 @@ impl Tables {
         for (i, (day, party, precision)) in followed.iter().enumerate() {
             let previous = i.checked_sub(1).and_then(|j| followed.get(j)).map(|(d, _, _)| *d);
             let next = followed.get(i + 1).map(|(d, _, _)| *d);
-            let (earliest, latest) = match precision {
-                Precision::Exact => continue,
-                Precision::NoLaterThan => (previous.map_or(*day, |p| p.saturating_add(1).min(*day)), *day),
-                Precision::NoEarlierThan => (*day, next.map_or(*day, |n| n.saturating_sub(1).max(*day))),
-                Precision::InMonth | Precision::InYear | Precision::Between { .. } => (*day, precision.latest(*day)),
-            };
+            if *precision == Precision::Exact {
+                continue;
+            }
+            let (earliest, latest) = precision.window(*day, previous, next);
             let start = (*day).max(since);
             let earliest = earliest.max(since);
             if latest <= earliest {
@@ -632,7 +638,7 @@ impl Tables {
         extended.sort_by_key(|(_, until)| *until);
         let recorded = bundle.history.recorded_offices();
         let terms = Walker::terms(bundle, &epochs, &honoured, &extended);
-        Tables {
+        let mut tables = Tables {
             party_count,
             epochs,
             terms,
@@ -649,7 +655,11 @@ impl Tables {
             unrecorded_attendance,
             unjudged_deciding: Vec::new(),
             worlds: Vec::new(),
-        }
+            office_windows: bundle.history.recorded_office_windows(),
+            chair_windows: Vec::new(),
+        };
+        tables.chair_windows = tables.windows_of_chair(bundle);
+        tables
     }
 
     /// The words of group `group` on `day` (none for a group the bundle
