@@ -1280,19 +1280,24 @@ fn term_findings(c: &Audit<'_>, offices: &[&ir::Handover], vacancies: &[&ir::Vac
         if let Some(h) = next.filter(|h| vacancy.is_none() && tables.unjudged(h.decision)) {
             unjudged.extend(named(h.decision));
         }
-        let extension_note = match (extended_to, extensions.first()) {
-        (Some(to), _) => format!(", and than the extension a valid decision made (until {})", date::format(to)),
-        (None, Some(e)) if tables.unjudged(e.decision) => format!(
-            ", and no decision known to be valid extended it (an extension until {} is recorded, decided by {}, which cannot be judged)",
-            e.precision.describe(e.until),
-            named(e.decision).unwrap_or_default()
-        ),
-        (None, Some(e)) => format!(
-            ", and no valid decision extended it (an extension until {} is recorded, but no valid decision made it)",
-            e.precision.describe(e.until)
-        ),
-        (None, None) => ", and no valid decision extended it".to_string(),
-    };
+        // An unjudged decision behind the first extension, by name (a
+        // decision `unjudged` is one the history records).
+        let unjudged_extension = extensions
+            .first()
+            .filter(|e| tables.unjudged(e.decision))
+            .and_then(|e| named(e.decision).map(|by| (e, by)));
+        let extension_note = match (extended_to, unjudged_extension, extensions.first()) {
+            (Some(to), _, _) => format!(", and than the extension a valid decision made (until {})", date::format(to)),
+            (None, Some((e, by)), _) => format!(
+                ", and no decision known to be valid extended it (an extension until {} is recorded, decided by {by}, which cannot be judged)",
+                e.precision.describe(e.until)
+            ),
+            (None, None, Some(e)) => format!(
+                ", and no valid decision extended it (an extension until {} is recorded, but no valid decision made it)",
+                e.precision.describe(e.until)
+            ),
+            (None, None, None) => ", and no valid decision extended it".to_string(),
+        };
         let within_extension = extended_to.is_some_and(|to| latest_end <= to);
         // How far off the term's boundary the office ended (from the
         // boundary to the nearest day the record allows), and the

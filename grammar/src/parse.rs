@@ -903,13 +903,17 @@ impl Builder {
                 from: parts.get(1).cloned().map_or_else(|| empty_date(span), |p| self.date(p)),
             },
             Rule::designated => RotationItemKind::Designated {
-                by: match parts.first().map(|p| p.as_rule()) {
-                    Some(Rule::designated_unstated) => None,
-                    _ => Some((
-                        parts.first().cloned().map_or_else(|| empty_ident(span), ident),
-                        parts.get(1).cloned().map_or_else(|| empty_ident(span), ident),
-                    )),
-                },
+                // `designated by unstated`, or the decision's kind and the
+                // meeting's.
+                by: parts
+                    .first()
+                    .is_none_or(|p| p.as_rule() != Rule::designated_unstated)
+                    .then(|| {
+                        (
+                            parts.first().cloned().map_or_else(|| empty_ident(span), ident),
+                            parts.get(1).cloned().map_or_else(|| empty_ident(span), ident),
+                        )
+                    }),
             },
             Rule::candidacy => RotationItemKind::Candidacy {
                 before: parts
