@@ -652,7 +652,12 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 becomes,
             } => {
                 let observer = *becomes == hir::AfterSilence::Observer;
-                history.silences.push((*party, *on, observer));
+                history.silences.push(ir::Silence {
+                    party: *party,
+                    day: *on,
+                    precision: *precision,
+                    observer,
+                });
                 let becomes = if observer { "observer" } else { "none" };
                 let text = format!("{} breaks the silence procedure and becomes {becomes}", code(*party));
                 (*on, "membership", text, *precision)
@@ -689,7 +694,11 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 )
             }
             hir::EventKind::Joined { party, on, precision } => {
-                history.joins.push((*party, *on));
+                history.joins.push(ir::Join {
+                    party: *party,
+                    day: *on,
+                    precision: *precision,
+                });
                 (
                     *on,
                     "membership",

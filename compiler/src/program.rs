@@ -745,7 +745,6 @@ impl Program {
             match ir::Builtin::from_name(name) {
                 Some(builtin) => jit
                     .call(builtin, args)
-                    .map(Ok)
                     .ok_or_else(|| format!("`{name}` with these arguments is not native")),
                 None => {
                     let index = self

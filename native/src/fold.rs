@@ -42,6 +42,10 @@ pub struct Folded {
     /// Where a designated chair's term starts at a taking of office dated
     /// by a window: the days its answers are unknown on.
     pub chair_windows: Vec<charter_runtime::tables::ChairWindow>,
+    /// Changes of status dated by a window, in the rules' view and in the
+    /// recorded view: the days a status answer is unknown on.
+    pub status_windows: Vec<charter_runtime::tables::StatusWindow>,
+    pub recorded_status_windows: Vec<charter_runtime::tables::StatusWindow>,
     /// Listed term starts with their chair (`NONE` when vacant); sorted.
     /// Days before the first start have no chair.
     pub terms: Vec<(Day, i32)>,
@@ -345,6 +349,8 @@ pub fn fold(bundle: &ir::Bundle, tables: &Tables) -> Result<Folded, FoldError> {
     let epochs = &tables.epochs;
     Ok(Folded {
         chair_windows: tables.chair_windows.clone(),
+        status_windows: tables.status_windows.clone(),
+        recorded_status_windows: tables.recorded_status_windows.clone(),
         party_count: bundle.parties.len(),
         groups: tables.groups.clone(),
         words: epochs.words,

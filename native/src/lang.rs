@@ -25,7 +25,7 @@
 use std::collections::HashMap;
 
 use charter_runtime::ir::{self, BinOp, Builtin, Expr, Field, Unit};
-use charter_runtime::tables::set_of;
+use charter_runtime::tables::{observers_decide, set_of, StatusQuestion, StatusWindow};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     types, AbiParam, Block, InstBuilder, Signature, StackSlotData, StackSlotKind, UserFuncName, Value,
@@ -799,6 +799,43 @@ impl<M: Module> Fx<'_, '_, M> {
         b.switch_to_block(next);
     }
 
+    /// As the interpreter: unknown on a day a change of status dated by a
+    /// window leaves open, where the statuses before and after it answer
+    /// `question` differently (its party and day are ignored here: they
+    /// are `p` and `d`, known when the code runs). `recorded`: the
+    /// recorded view's windows (`recorded_status`).
+    fn status_windows_open(
+        &mut self,
+        b: &mut FunctionBuilder<'_>,
+        question: StatusQuestion,
+        recorded: bool,
+        p: Option<Value>,
+        d: Value,
+    ) {
+        let folded = &self.e.folded;
+        let windows: Vec<StatusWindow> = if recorded {
+            &folded.recorded_status_windows
+        } else {
+            &folded.status_windows
+        }
+        .iter()
+        .filter(|w| question.differs(w))
+        .copied()
+        .collect();
+        for w in windows {
+            let from = b
+                .ins()
+                .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(w.earliest));
+            let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, d, i64::from(w.latest));
+            let mut open = b.ins().band(from, before);
+            if let Some(p) = p {
+                let is = b.ins().icmp_imm_s(IntCC::Equal, p, i64::from(w.party));
+                open = b.ins().band(open, is);
+            }
+            self.fail_if(b, open, UNKNOWN);
+        }
+    }
+
     fn i32(&self, b: &mut FunctionBuilder<'_>, v: i64) -> Value {
         b.ins().iconst(types::I32, v)
     }
@@ -1374,6 +1411,12 @@ impl<M: Module> Fx<'_, '_, M> {
                 let p_none = b.ins().icmp_imm_s(IntCC::Equal, p, NONE32);
                 let d_none = b.ins().icmp_imm_s(IntCC::Equal, d, NONE32);
                 let either = b.ins().bor(p_none, d_none);
+                let question = if builtin == Builtin::Member {
+                    StatusQuestion::Member(0, 0)
+                } else {
+                    StatusQuestion::Status(0, 0)
+                };
+                self.status_windows_open(b, question, builtin == Builtin::RecordedStatus, Some(p), d);
                 let member = e.contains(b, self.m, flags, e.tables.members, p, d);
                 if builtin == Builtin::Member {
                     let member = b.ins().ireduce(types::I8, member);
@@ -1422,6 +1465,12 @@ impl<M: Module> Fx<'_, '_, M> {
             }
             Builtin::Members | Builtin::Observers => {
                 let d = self.day_or_none(arg(0)?)?;
+                let question = if builtin == Builtin::Members {
+                    StatusQuestion::Members(0)
+                } else {
+                    StatusQuestion::Observers(0)
+                };
+                self.status_windows_open(b, question, false, None, d);
                 let table = if builtin == Builtin::Members {
                     e.tables.members
                 } else {
@@ -1563,6 +1612,8 @@ impl<M: Module> Fx<'_, '_, M> {
                 let kind = b.ins().load(types::I32, read, d, 0);
                 let meeting_kind = b.ins().load(types::I32, read, d, m);
                 let day = b.ins().load(types::I32, read, d, m + 4);
+                let question = StatusQuestion::Valid(0, observers_decide(self.bundle));
+                self.status_windows_open(b, question, false, None, day);
                 let mut present = (0..l.words)
                     .map(|w| b.ins().load(types::I64, read, d, m + (l.present() + 8 * w) as i32))
                     .collect::<Vec<_>>();
@@ -1606,6 +1657,7 @@ impl<M: Module> Fx<'_, '_, M> {
                 };
                 let read = flags.read;
                 let day = b.ins().load(types::I32, read, m, 4);
+                self.status_windows_open(b, StatusQuestion::Attend(0, 0), false, Some(p), day);
                 let record = b.ins().load(types::I32, read, m, 12);
                 let attends = e.contains(b, self.m, flags, e.tables.attending, p, day);
                 let attends = b.ins().icmp_imm_s(IntCC::NotEqual, attends, 0);
@@ -1648,6 +1700,7 @@ impl<M: Module> Fx<'_, '_, M> {
                 let read = flags.read;
                 let kind = b.ins().load(types::I32, read, m, 0);
                 let day = b.ins().load(types::I32, read, m, 4);
+                self.status_windows_open(b, StatusQuestion::Speak(0, 0), false, Some(p), day);
                 // Members and pending states speak.
                 let member = e.contains(b, self.m, flags, e.tables.members, p, day);
                 let pending = e.contains(b, self.m, flags, e.tables.pending, p, day);

@@ -10,7 +10,7 @@ mod native;
 pub mod object;
 
 use charter_runtime::ir::{self, Builtin, Day, PartyId};
-use charter_runtime::{tables, Tables, Value};
+use charter_runtime::{tables, EvalError, Tables, Unknown, Value};
 
 pub use emit::{header_word, record_words, Attendance, DecisionRecord};
 pub use fold::{fold, FoldError, Folded};
@@ -44,6 +44,11 @@ pub struct Jit {
     /// at one is judged by the compiled rules (which answer unknown), not
     /// by the record entry points, which take who was present as given.
     unrecorded: std::collections::BTreeSet<String>,
+    /// The records dated by a window that leave answers open (see
+    /// [`Jit::leaves_open`]).
+    status_windows: Vec<tables::StatusWindow>,
+    chair_windows: Vec<tables::ChairWindow>,
+    observers_decide: bool,
 }
 
 impl Jit {
@@ -68,6 +73,9 @@ impl Jit {
                 .flat_map(|v| v.bodies.iter().map(|b| b.kind))
                 .collect(),
             unrecorded: tables.unrecorded_attendance.clone(),
+            status_windows: tables.status_windows.clone(),
+            chair_windows: tables.chair_windows.clone(),
+            observers_decide: tables::observers_decide(bundle),
         })
     }
 
@@ -127,7 +135,14 @@ impl Jit {
     /// `builtin(args)` answered by native code, or `None` for a query or
     /// arguments native code does not answer (a meeting's invitations, a
     /// party or kind the policy does not have, a query it does not export).
-    pub fn call(&self, builtin: Builtin, args: &[Value]) -> Option<Value> {
+    /// An answer a record dated by a window leaves open is unknown, as the
+    /// interpreter says (which says why).
+    pub fn call(&self, builtin: Builtin, args: &[Value]) -> Option<Result<Value, EvalError>> {
+        if self.leaves_open(builtin, args) {
+            return Some(Err(Unknown::because(
+                "a record the sources date only by a window leaves the answer open",
+            )));
+        }
         let n = &self.native;
         let chair = |raw: i32| party(raw).map_or(Value::None, Value::Party);
         let day = |raw: i32| {
@@ -138,7 +153,7 @@ impl Jit {
             }
         };
         let in_range = |p: &u32| (*p as usize) < self.party_count;
-        Some(match (builtin, args) {
+        Some(Ok(match (builtin, args) {
             (Builtin::Chair, [Value::Date(d)]) => chair(n.chair(*d)),
             (Builtin::TermStart, [Value::Date(d)]) => day(n.term_start(*d)),
             (Builtin::TermEnd, [Value::Date(d)]) => day(n.term_end(*d)),
@@ -159,6 +174,38 @@ impl Jit {
                 Value::Bool(n.may_attend(*p, m.date))
             }
             (_, _) => return None,
+        }))
+    }
+
+    /// Whether a change of status or a taking of office that the sources
+    /// date only by a window leaves `builtin(args)` open, by the same rule
+    /// as the interpreter and the compiled queries.
+    fn leaves_open(&self, builtin: Builtin, args: &[Value]) -> bool {
+        if let Some(question) = tables::StatusQuestion::of(builtin, args, self.observers_decide) {
+            if self.status_windows.iter().any(|w| question.leaves_open(w)) {
+                return true;
+            }
+        }
+        let [Value::Date(d)] = args else {
+            return false;
+        };
+        let n = &self.native;
+        self.chair_windows.iter().any(|w| match builtin {
+            Builtin::Chair | Builtin::Chairs | Builtin::NextChair => w.changes && w.straddles(*d),
+            Builtin::TermStart => w.straddles(*d) || n.term_start(*d) == w.start,
+            Builtin::TermEnd => w.straddles(*d) || n.term_end(*d) == w.start,
+            Builtin::Member
+            | Builtin::Status
+            | Builtin::Members
+            | Builtin::Observers
+            | Builtin::Group
+            | Builtin::RecordedChair
+            | Builtin::RecordedStatus
+            | Builtin::Valid
+            | Builtin::MayAttend
+            | Builtin::MaySpeak
+            | Builtin::Violations
+            | Builtin::Count => false,
         })
     }
 }

@@ -250,17 +250,17 @@ pub fn dump(bundle: &Bundle) -> String {
             list("observers", &s.observers)
         );
     }
-    for (p, day, observer) in &bundle.history.silences {
-        let becomes = if *observer { "observer" } else { "none" };
+    for s in &bundle.history.silences {
+        let becomes = if s.observer { "observer" } else { "none" };
         let _ = writeln!(
             out,
             "  silence {} broken on {} becomes {becomes}",
-            d.party(*p),
-            date::format(*day)
+            d.party(s.party),
+            s.precision.describe(s.day)
         );
     }
-    for (p, day) in &bundle.history.joins {
-        let _ = writeln!(out, "  joined {} on {}", d.party(*p), date::format(*day));
+    for j in &bundle.history.joins {
+        let _ = writeln!(out, "  joined {} on {}", d.party(j.party), j.precision.describe(j.day));
     }
     for c in &bundle.history.status_changes {
         let _ = writeln!(

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::date;
 use crate::ir::*;
-use crate::tables::{self, Judgement, Standing, Tables, Terms};
+use crate::tables::{self, Judgement, Standing, StatusQuestion, Tables, Terms, MAX_OPEN_PARTIES};
 use crate::value::{Outcome, Unknown, Value, Violation};
 
 /// Why an evaluation could not produce a value.
@@ -298,14 +298,14 @@ impl<'b> Interpreter<'b> {
         let silences: Vec<(Day, bool)> = history
             .silences
             .iter()
-            .filter(|(p, _, _)| *p == party)
-            .map(|(_, on, observer)| (*on, *observer))
+            .filter(|s| s.party == party)
+            .map(|s| (s.day, s.observer))
             .collect();
         let joins: Vec<Day> = history
             .joins
             .iter()
-            .filter(|(p, _)| *p == party)
-            .map(|(_, on)| *on)
+            .filter(|j| j.party == party)
+            .map(|j| j.day)
             .collect();
         tables::standing(self.bundle, &entries, &silences, &joins, day)
     }
@@ -1059,8 +1059,8 @@ impl<'b> Interpreter<'b> {
             }
         }
         let history = &bundle.history;
-        days.extend(history.silences.iter().map(|(_, d, _)| *d));
-        days.extend(history.joins.iter().map(|(_, d)| *d));
+        days.extend(history.silences.iter().map(|s| s.day));
+        days.extend(history.joins.iter().map(|j| j.day));
         days.extend(history.status_changes.iter().map(|c| c.day));
         for m in &history.meetings {
             days.insert(m.meeting.date);
@@ -1216,6 +1216,99 @@ impl<'b> Interpreter<'b> {
         Err(EvalError::Unknown(Box::new(Unknown { because, possible })))
     }
 
+    /// Where a change of status the rules' view follows (or, for
+    /// `recorded_status`, the recorded view) is dated by a window, the
+    /// answers on the days it leaves open are unknown where the status
+    /// before and after the change would give different answers: the
+    /// status itself, membership, the members or observers, attending or
+    /// speaking at a meeting, and a decision's validity (its meeting's
+    /// members or deciding observers may differ).
+    fn status_window_settles(&self, builtin: Builtin, args: &[Value]) -> Result<(), EvalError> {
+        let tables = self.tables();
+        let windows = if builtin == Builtin::RecordedStatus {
+            &tables.recorded_status_windows
+        } else {
+            &tables.status_windows
+        };
+        if windows.is_empty() {
+            return Ok(());
+        }
+        let Some(question) = StatusQuestion::of(builtin, args, tables::observers_decide(self.bundle)) else {
+            return Ok(());
+        };
+        let open: Vec<&tables::StatusWindow> = windows.iter().filter(|w| question.leaves_open(w)).collect();
+        if open.is_empty() {
+            return Ok(());
+        }
+        let mut possible: Vec<Value> = Vec::new();
+        let mut add = |v: Value| {
+            if !possible.contains(&v) {
+                possible.push(v);
+            }
+        };
+        match question {
+            StatusQuestion::Status(p, d) | StatusQuestion::Member(p, d) => {
+                let now = if builtin == Builtin::RecordedStatus {
+                    tables.recorded_status(self.bundle, p, d)
+                } else {
+                    self.status(p, d)
+                };
+                for status in open.iter().flat_map(|w| [w.before, w.after]).chain([now]) {
+                    add(if builtin == Builtin::Member {
+                        Value::Bool(status == Status::Member)
+                    } else {
+                        Value::Status(status)
+                    });
+                }
+            }
+            StatusQuestion::Members(d) | StatusQuestion::Observers(d) if open.len() <= MAX_OPEN_PARTIES => {
+                let members = matches!(question, StatusQuestion::Members(_));
+                let (now, wanted) = if members {
+                    (self.members(d), Status::Member)
+                } else {
+                    (self.observers(d), Status::Observer)
+                };
+                let now: BTreeSet<PartyId> = now.into_iter().collect();
+                for mask in 0u32..(1 << open.len()) {
+                    let mut set = now.clone();
+                    for (i, w) in open.iter().enumerate() {
+                        let status = if mask & (1 << i) == 0 { w.before } else { w.after };
+                        if status == wanted {
+                            set.insert(w.party);
+                        } else {
+                            set.remove(&w.party);
+                        }
+                    }
+                    add(Value::parties(set));
+                }
+            }
+            StatusQuestion::Members(_)
+            | StatusQuestion::Observers(_)
+            | StatusQuestion::Attend(..)
+            | StatusQuestion::Speak(..)
+            | StatusQuestion::Valid(..) => {}
+        }
+        possible.sort();
+        if possible.len() == 1 {
+            return Ok(());
+        }
+        let because = open
+            .iter()
+            .map(|w| {
+                format!(
+                    "the history dates {}'s change from {} to {} only to between {} and {}, so on {} it may not have happened yet",
+                    self.party_name(w.party),
+                    w.before.name(),
+                    w.after.name(),
+                    date::format(w.earliest),
+                    date::format(w.latest),
+                    date::format(question.day())
+                )
+            })
+            .collect();
+        Err(EvalError::Unknown(Box::new(Unknown { because, possible })))
+    }
+
     /// The chair in office on `d` as the history records it; unknown where
     /// a record the sources date only by a window (or a one-sided bound)
     /// may or may not have happened by then, with the chairs possible.
@@ -1311,6 +1404,7 @@ impl<'b> Interpreter<'b> {
                 self.chair_window_settles(builtin, d)?;
             }
         }
+        self.status_window_settles(builtin, args)?;
         Ok(match builtin {
             Builtin::Member => match (party(0)?, day(1)?) {
                 (Some(p), Some(d)) => Value::Bool(self.status(p, d) == Status::Member),

@@ -660,9 +660,10 @@ pub struct History {
     /// that ended with no successor, until the next taking of office.
     #[serde(default)]
     pub vacancies: Vec<Vacancy>,
-    /// Party, day, and whether it became an observer (else none).
-    pub silences: Vec<(PartyId, Day, bool)>,
-    pub joins: Vec<(PartyId, Day)>,
+    /// Silence procedures recorded broken.
+    pub silences: Vec<Silence>,
+    /// Parties recorded joining as members.
+    pub joins: Vec<Join>,
     /// Recorded changes of status. The rules' status follows those a valid
     /// recorded decision decided; `recorded_status` follows them all.
     #[serde(default)]
@@ -839,6 +840,24 @@ impl OfficeWindow {
     pub fn straddles(&self, day: Day) -> bool {
         self.earliest <= day && day < self.latest && self.party != self.before
     }
+}
+
+/// A silence procedure recorded broken: from `day` the party is an
+/// observer (`observer`) or has no status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Silence {
+    pub party: PartyId,
+    pub day: Day,
+    pub precision: Precision,
+    pub observer: bool,
+}
+
+/// A party recorded joining as a member on `day`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Join {
+    pub party: PartyId,
+    pub day: Day,
+    pub precision: Precision,
 }
 
 /// The chair's office recorded vacant from a day.

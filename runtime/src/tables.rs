@@ -123,7 +123,11 @@ impl Epochs {
     /// Member, pending, observer, or none (invitations are per meeting:
     /// see [`Tables::invited_on`]).
     pub fn status(&self, party: PartyId, day: Day) -> Status {
-        let epoch = self.index(day);
+        self.status_in(party, self.index(day))
+    }
+
+    /// A party's status in epoch `epoch`.
+    fn status_in(&self, party: PartyId, epoch: usize) -> Status {
         if contains(self.slice(&self.members, epoch), party) {
             Status::Member
         } else if contains(self.slice(&self.pending, epoch), party) {
@@ -307,6 +311,15 @@ pub struct Tables {
     /// (see [`ChairWindow`]); empty for a rotation or a named chair.
     #[serde(default)]
     pub chair_windows: Vec<ChairWindow>,
+    /// The changes of status the rules' view follows that their records
+    /// date only by a window (see [`StatusWindow`]), by first day.
+    #[serde(default)]
+    pub status_windows: Vec<StatusWindow>,
+    /// The same over the recorded view (`recorded_status`): the broken
+    /// silences, the joins and every recorded change of status, decided or
+    /// not.
+    #[serde(default)]
+    pub recorded_status_windows: Vec<StatusWindow>,
 }
 
 /// How many unjudged deciding decisions the rules' view works out every
@@ -657,8 +670,56 @@ impl Tables {
             worlds: Vec::new(),
             office_windows: bundle.history.recorded_office_windows(),
             chair_windows: Vec::new(),
+            status_windows: Vec::new(),
+            recorded_status_windows: Vec::new(),
         };
         tables.chair_windows = tables.windows_of_chair(bundle);
+        let followed: Vec<usize> = tables.status_changes.iter().flatten().map(|(_, _, i)| *i).collect();
+        let rules_placed = |p: PartyId, record: StatusRecord, to: Day| {
+            by_party.timeline_moved(
+                bundle,
+                p,
+                admitted.get(p as usize).copied().flatten(),
+                tables.status_changes.get(p as usize).map_or(&[][..], Vec::as_slice),
+                record,
+                to,
+            )
+        };
+        tables.status_windows = status_windows(
+            &dated_status_records(bundle, followed.into_iter()),
+            |p| tables.epochs.change_days(p),
+            rules_placed,
+        );
+        // The recorded view: every recorded change, over the rules' view.
+        let recorded_changes = |p: PartyId, moved: Option<(usize, Day)>| -> Vec<(Day, Status)> {
+            bundle
+                .history
+                .status_changes
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.party == p)
+                .map(|(i, c)| match moved {
+                    Some((j, to)) if j == i => (to, c.status),
+                    Some(_) | None => (c.day, c.status),
+                })
+                .collect()
+        };
+        tables.recorded_status_windows = status_windows(
+            &dated_status_records(bundle, 0..bundle.history.status_changes.len()),
+            |p| {
+                let mut days = tables.epochs.change_days(p);
+                days.extend(recorded_changes(p, None).into_iter().map(|(d, _)| d));
+                days
+            },
+            |p, record, to| {
+                let moved = match record {
+                    StatusRecord::Change(i) => Some((i, to)),
+                    StatusRecord::Silence(_) | StatusRecord::Join(_) => None,
+                };
+                // A decided change moves in the rules' view too.
+                recorded_timeline(&rules_placed(p, record, to), &recorded_changes(p, moved))
+            },
+        );
         tables
     }
 
@@ -1191,6 +1252,303 @@ impl ChairWindow {
     }
 }
 
+/// A change of a party's status that a record dates only by a window (a
+/// month, a year, two bounds, or one bound up to the party's change of
+/// status before or after it): the tables put it on one day (the bound, or
+/// the window's first), but on a day from `earliest` up to the day before
+/// `latest` the party's status may still be `before` or already `after`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusWindow {
+    pub party: PartyId,
+    pub earliest: Day,
+    pub latest: Day,
+    pub before: Status,
+    pub after: Status,
+    /// The record: a broken silence, a join or a change of status.
+    pub record: StatusRecord,
+}
+
+/// A record that changes a party's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusRecord {
+    /// `history.silences[i]`.
+    Silence(usize),
+    /// `history.joins[i]`.
+    Join(usize),
+    /// `history.status_changes[i]`.
+    Change(usize),
+}
+
+impl StatusWindow {
+    /// Whether on `day` the change may or may not have happened yet.
+    pub fn straddles(&self, day: Day) -> bool {
+        self.earliest <= day && day < self.latest
+    }
+
+    /// Whether the change may leave `what` of the party's status open: its
+    /// status before and after differ in it.
+    pub fn settles<T: PartialEq>(&self, what: impl Fn(Status) -> T) -> bool {
+        what(self.before) == what(self.after)
+    }
+}
+
+/// How many windows `members(d)` or `observers(d)` lists the possible
+/// sets of (2^4 sets at most); with more, the answer is unknown with none
+/// listed.
+pub const MAX_OPEN_PARTIES: usize = 4;
+
+/// A built-in query's question about statuses, for the windows that leave
+/// it open (see [`StatusWindow`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusQuestion {
+    /// `status` or `recorded_status` of a party on a day.
+    Status(PartyId, Day),
+    Member(PartyId, Day),
+    Members(Day),
+    Observers(Day),
+    /// `may_attend` of a party at a meeting on a day.
+    Attend(PartyId, Day),
+    Speak(PartyId, Day),
+    /// `valid` of a decision at a meeting on a day, and whether any version
+    /// of the rules lets observers take part in deciding.
+    Valid(Day, bool),
+}
+
+impl StatusQuestion {
+    /// The question a call asks; `None` for a call no status window
+    /// concerns (or given `none`). `observers_decide`: whether some version
+    /// lets observers take part in deciding ([`observers_decide`]).
+    pub fn of(builtin: Builtin, args: &[crate::value::Value], observers_decide: bool) -> Option<StatusQuestion> {
+        use crate::value::Value;
+        let party = |i: usize| match args.get(i) {
+            Some(Value::Party(p)) => Some(*p),
+            _ => None,
+        };
+        let day = |i: usize| match args.get(i) {
+            Some(Value::Date(d)) => Some(*d),
+            Some(Value::Meeting(m)) => Some(m.date),
+            _ => None,
+        };
+        Some(match builtin {
+            Builtin::Status | Builtin::RecordedStatus => StatusQuestion::Status(party(0)?, day(1)?),
+            Builtin::Member => StatusQuestion::Member(party(0)?, day(1)?),
+            Builtin::Members => StatusQuestion::Members(day(0)?),
+            Builtin::Observers => StatusQuestion::Observers(day(0)?),
+            Builtin::MayAttend => StatusQuestion::Attend(party(0)?, day(1)?),
+            Builtin::MaySpeak => StatusQuestion::Speak(party(0)?, day(1)?),
+            Builtin::Valid => match args.first() {
+                Some(Value::Decision(d)) => StatusQuestion::Valid(d.meeting.date, observers_decide),
+                _ => return None,
+            },
+            Builtin::Chair
+            | Builtin::Chairs
+            | Builtin::NextChair
+            | Builtin::TermStart
+            | Builtin::TermEnd
+            | Builtin::Group
+            | Builtin::RecordedChair
+            | Builtin::Violations
+            | Builtin::Count => return None,
+        })
+    }
+
+    /// The day the question is asked of.
+    pub fn day(self) -> Day {
+        match self {
+            StatusQuestion::Status(_, d)
+            | StatusQuestion::Member(_, d)
+            | StatusQuestion::Members(d)
+            | StatusQuestion::Observers(d)
+            | StatusQuestion::Attend(_, d)
+            | StatusQuestion::Speak(_, d)
+            | StatusQuestion::Valid(d, _) => d,
+        }
+    }
+
+    /// The party the question is asked of, if it names one.
+    pub fn party(self) -> Option<PartyId> {
+        match self {
+            StatusQuestion::Status(p, _)
+            | StatusQuestion::Member(p, _)
+            | StatusQuestion::Attend(p, _)
+            | StatusQuestion::Speak(p, _) => Some(p),
+            StatusQuestion::Members(_) | StatusQuestion::Observers(_) | StatusQuestion::Valid(..) => None,
+        }
+    }
+
+    /// Whether a window leaves the answer open: it straddles the day, is
+    /// the party's (where the question names one), and the statuses before
+    /// and after it answer differently.
+    pub fn leaves_open(self, w: &StatusWindow) -> bool {
+        w.straddles(self.day()) && self.party().is_none_or(|p| p == w.party) && self.differs(w)
+    }
+
+    /// Whether the statuses before and after a window answer this kind of
+    /// question differently, whatever its day and party.
+    pub fn differs(self, w: &StatusWindow) -> bool {
+        match self {
+            StatusQuestion::Status(..) => true,
+            StatusQuestion::Member(..) | StatusQuestion::Members(_) => !w.settles(|s| s == Status::Member),
+            StatusQuestion::Observers(_) => !w.settles(|s| s == Status::Observer),
+            StatusQuestion::Attend(..) => !w.settles(attends_as),
+            // Members and pending states speak, observers where the text
+            // gives them the right, no one else.
+            StatusQuestion::Speak(..) => !w.settles(|s| match s {
+                Status::Member | Status::Pending => Some(true),
+                Status::Observer => None,
+                Status::Invited | Status::None | Status::Suspended => Some(false),
+            }),
+            StatusQuestion::Valid(_, observers) => {
+                !w.settles(|s| s == Status::Member) || (observers && !w.settles(|s| s == Status::Observer))
+            }
+        }
+    }
+}
+
+/// Whether some version of the rules lets observers take part in deciding.
+pub fn observers_decide(bundle: &Bundle) -> bool {
+    bundle.versions.iter().any(Version::observers_may_decide)
+}
+
+/// Statuses in which a party attends any meeting by its status.
+pub fn attends_as(status: Status) -> bool {
+    matches!(status, Status::Member | Status::Pending | Status::Observer)
+}
+
+/// The records that change a party's status and are dated by more than a
+/// day: the broken silences, the joins, and the changes `changes` lists
+/// (by index into `history.status_changes`).
+fn dated_status_records(
+    bundle: &Bundle,
+    changes: impl Iterator<Item = usize>,
+) -> Vec<(PartyId, Day, Precision, StatusRecord)> {
+    let history = &bundle.history;
+    history
+        .silences
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.party, s.day, s.precision, StatusRecord::Silence(i)))
+        .chain(
+            history
+                .joins
+                .iter()
+                .enumerate()
+                .map(|(i, j)| (j.party, j.day, j.precision, StatusRecord::Join(i))),
+        )
+        .chain(changes.filter_map(|i| {
+            history
+                .status_changes
+                .get(i)
+                .map(|c| (c.party, c.day, c.precision, StatusRecord::Change(i)))
+        }))
+        .filter(|(_, _, precision, _)| *precision != Precision::Exact)
+        .collect()
+}
+
+/// The status a timeline (sorted `(from, status)`) gives on `day`.
+fn status_on(timeline: &[(Day, Status)], day: Day) -> Status {
+    let after = timeline.partition_point(|(from, _)| *from <= day);
+    after
+        .checked_sub(1)
+        .and_then(|i| timeline.get(i))
+        .map_or(Status::None, |(_, s)| *s)
+}
+
+/// The windows of `records` (see [`StatusWindow`]). Each record's window
+/// comes from its precision, a one-sided bound running to the party's
+/// change of status before it or from the one after it (`change_days`), as
+/// `Precision::window` does for the chair. `placed(party, record, day)` is
+/// the party's status timeline with the record put on `day`: on each day of
+/// the window, the party's status is the one with the record put on the
+/// window's first day (it happened) or on its last (it has not yet). The
+/// window is cut where either changes, and the pieces where they differ
+/// are kept.
+fn status_windows(
+    records: &[(PartyId, Day, Precision, StatusRecord)],
+    change_days: impl Fn(PartyId) -> Vec<Day>,
+    placed: impl Fn(PartyId, StatusRecord, Day) -> Vec<(Day, Status)>,
+) -> Vec<StatusWindow> {
+    let mut windows = Vec::new();
+    for (party, day, precision, record) in records.iter().copied() {
+        let days = change_days(party);
+        let previous = days.iter().copied().filter(|d| *d < day).max();
+        let next = days.iter().copied().filter(|d| *d > day).min();
+        let (earliest, latest) = precision.window(day, previous, next);
+        if earliest >= latest {
+            continue;
+        }
+        let early = placed(party, record, earliest);
+        let late = placed(party, record, latest);
+        let mut cuts: Vec<Day> = early
+            .iter()
+            .chain(&late)
+            .map(|(d, _)| *d)
+            .filter(|d| earliest < *d && *d < latest)
+            .collect();
+        cuts.push(earliest);
+        cuts.push(latest);
+        cuts.sort_unstable();
+        cuts.dedup();
+        for piece in cuts.windows(2) {
+            let [from, until] = piece else { continue };
+            let (before, after) = (status_on(&late, *from), status_on(&early, *from));
+            if before != after {
+                windows.push(StatusWindow {
+                    party,
+                    earliest: *from,
+                    latest: *until,
+                    before,
+                    after,
+                    record,
+                });
+            }
+        }
+    }
+    windows.sort_by_key(|w| (w.earliest, w.party));
+    windows
+}
+
+/// A party's status as the history records it (`recorded_status`), as a
+/// timeline: from its rules' timeline `rules`, each of its recorded
+/// changes (`(day, status)`, in the history's order) from its day on.
+fn recorded_timeline(rules: &[(Day, Status)], changes: &[(Day, Status)]) -> Vec<(Day, Status)> {
+    let mut days: Vec<Day> = rules.iter().chain(changes).map(|(d, _)| *d).collect();
+    days.sort_unstable();
+    days.dedup();
+    let mut timeline: Vec<(Day, Status)> = Vec::new();
+    for day in days {
+        // The latest change on or before the day; of two on one day, the
+        // later in the history.
+        let status = changes
+            .iter()
+            .enumerate()
+            .filter(|(_, (on, _))| *on <= day)
+            .max_by_key(|(i, (on, _))| (*on, *i))
+            .map_or_else(|| status_on(rules, day), |(_, (_, s))| *s);
+        if timeline.last().map(|(_, s)| *s) != Some(status) {
+            timeline.push((day, status));
+        }
+    }
+    timeline
+}
+
+impl Epochs {
+    /// The days on which `party`'s status changes, in order.
+    pub fn change_days(&self, party: PartyId) -> Vec<Day> {
+        let mut days = Vec::new();
+        let mut last: Option<Status> = None;
+        for (i, start) in self.starts.iter().enumerate() {
+            let status = self.status_in(party, i);
+            if last.is_some_and(|l| l != status) {
+                days.push(*start);
+            }
+            last = Some(status);
+        }
+        days
+    }
+}
+
 /// Whether a record's deciding decision (an index into `history.decisions`)
 /// is valid. `valid` is judged over that same list, one entry per decision,
 /// so lowering never gives an index past it; one in a bundle read from
@@ -1411,15 +1769,15 @@ impl<'b> Records<'b> {
             })
             .collect();
         let mut silences = vec![Vec::new(); n];
-        for (p, on, observer) in &bundle.history.silences {
-            if let Some(list) = silences.get_mut(*p as usize) {
-                list.push((*on, *observer));
+        for s in &bundle.history.silences {
+            if let Some(list) = silences.get_mut(s.party as usize) {
+                list.push((s.day, s.observer));
             }
         }
         let mut joins = vec![Vec::new(); n];
-        for (p, on) in &bundle.history.joins {
-            if let Some(list) = joins.get_mut(*p as usize) {
-                list.push(*on);
+        for j in &bundle.history.joins {
+            if let Some(list) = joins.get_mut(j.party as usize) {
+                list.push(j.day);
             }
         }
         Records {
@@ -1429,17 +1787,66 @@ impl<'b> Records<'b> {
         }
     }
 
-    /// Membership standing of `party` on `day` under `version`.
-    fn standing(&self, bundle: &Bundle, version: usize, party: PartyId, day: Day) -> Status {
-        let p = party as usize;
+    /// Membership standing of `party` on `day` under `version`, given its
+    /// broken silences and joins.
+    fn standing(
+        &self,
+        bundle: &Bundle,
+        version: usize,
+        party: PartyId,
+        day: Day,
+        silences: &[(Day, bool)],
+        joins: &[Day],
+    ) -> Status {
         let entries = self
             .membership
             .get(version)
-            .and_then(|per| per.get(p))
+            .and_then(|per| per.get(party as usize))
             .map_or(&[][..], Vec::as_slice);
-        let silences = self.silences.get(p).map_or(&[][..], Vec::as_slice);
-        let joins = self.joins.get(p).map_or(&[][..], Vec::as_slice);
         standing(bundle, entries, silences, joins, day).0
+    }
+
+    /// [`Records::standing_timeline`] with one record of `party` moved to
+    /// `to`: a broken silence or a join, or one of `changes`.
+    fn timeline_moved(
+        &self,
+        bundle: &Bundle,
+        party: PartyId,
+        admitted: Option<Day>,
+        changes: &[(Day, Status, usize)],
+        record: StatusRecord,
+        to: Day,
+    ) -> Vec<(Day, Status)> {
+        let p = party as usize;
+        let mut silences = self.silences.get(p).cloned().unwrap_or_default();
+        let mut joins = self.joins.get(p).cloned().unwrap_or_default();
+        let mut changes = changes.to_vec();
+        let history = &bundle.history;
+        // The party's own records keep the history's order.
+        let nth = |before: usize, of: &dyn Fn(usize) -> Option<PartyId>| {
+            (0..before).filter(|i| of(*i) == Some(party)).count()
+        };
+        match record {
+            StatusRecord::Silence(i) => {
+                let k = nth(i, &|j| history.silences.get(j).map(|s| s.party));
+                if let Some(s) = silences.get_mut(k) {
+                    s.0 = to;
+                }
+            }
+            StatusRecord::Join(i) => {
+                let k = nth(i, &|j| history.joins.get(j).map(|j| j.party));
+                if let Some(j) = joins.get_mut(k) {
+                    *j = to;
+                }
+            }
+            StatusRecord::Change(i) => {
+                for c in changes.iter_mut().filter(|c| c.2 == i) {
+                    c.0 = to;
+                }
+                changes.sort_by_key(|(day, _, _)| *day);
+            }
+        }
+        self.timeline_of(bundle, party, admitted, &changes, &silences, &joins)
     }
 
     /// The days on which `party`'s status may change, with its status from
@@ -1450,6 +1857,23 @@ impl<'b> Records<'b> {
         party: PartyId,
         admitted: Option<Day>,
         changes: &[(Day, Status, usize)],
+    ) -> Vec<(Day, Status)> {
+        let p = party as usize;
+        let silences = self.silences.get(p).map_or(&[][..], Vec::as_slice);
+        let joins = self.joins.get(p).map_or(&[][..], Vec::as_slice);
+        self.timeline_of(bundle, party, admitted, changes, silences, joins)
+    }
+
+    /// [`Records::standing_timeline`] given the party's broken silences
+    /// and joins.
+    fn timeline_of(
+        &self,
+        bundle: &Bundle,
+        party: PartyId,
+        admitted: Option<Day>,
+        changes: &[(Day, Status, usize)],
+        silences: &[(Day, bool)],
+        joins: &[Day],
     ) -> Vec<(Day, Status)> {
         let p = party as usize;
         let mut days = vec![bundle.adopted];
@@ -1467,8 +1891,8 @@ impl<'b> Records<'b> {
                 }
             }
         }
-        days.extend(self.silences.get(p).into_iter().flatten().map(|(on, _)| *on));
-        days.extend(self.joins.get(p).into_iter().flatten());
+        days.extend(silences.iter().map(|(on, _)| *on));
+        days.extend(joins.iter().copied());
         days.extend(admitted);
         days.extend(changes.iter().map(|(on, _, _)| *on));
         days.sort_unstable();
@@ -1485,7 +1909,7 @@ impl<'b> Records<'b> {
             if let Some((_, status, _)) = changes.iter().rev().find(|(on, _, _)| *on <= day) {
                 return *status;
             }
-            let status = self.standing(bundle, version_of(day), party, day);
+            let status = self.standing(bundle, version_of(day), party, day, silences, joins);
             if status == Status::None && admitted.is_some_and(|a| a <= day) {
                 Status::Observer
             } else {

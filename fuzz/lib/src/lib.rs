@@ -489,7 +489,7 @@ pub fn native(data: &[u8]) {
                 same(
                     &format!("{builtin:?}({day})"),
                     &interp.call_builtin(builtin, &args),
-                    &Ok(native),
+                    &native,
                 );
             }
         }
