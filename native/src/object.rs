@@ -14,6 +14,43 @@ use charter_runtime::ir;
 /// Each rule of the bundle as compiled into an object file, or why not.
 pub type Rules = Vec<Result<RuleFn, NotNative>>;
 
+/// Why the object file cannot be written for this policy, if it cannot:
+/// its built-in entry points (`charter_member`, `charter_chair`, ...)
+/// return a plain value, so where a record dated only by a window leaves
+/// one of their answers open they could not say unknown, and would answer
+/// from one day as if the sources gave it. (The rules it exports can: they
+/// return `CHARTER_UNKNOWN`.)
+pub fn refused(bundle: &ir::Bundle, tables: &charter_runtime::Tables) -> Option<String> {
+    use charter_runtime::date::format;
+    use charter_runtime::tables::{observers_decide, StatusQuestion};
+    let party = |p: ir::PartyId| bundle.parties.get(p as usize).map_or("?", |p| p.id.as_str());
+    if let Some(w) = tables.chair_windows.first() {
+        return Some(format!(
+            "the chair's term from {} starts at a taking of office the history dates only to between {} and {}, so `charter_chair`, `charter_term_start` and `charter_term_end` could not answer unknown on the days between",
+            format(w.start),
+            format(w.earliest),
+            format(w.latest)
+        ));
+    }
+    let exported = [
+        StatusQuestion::Member(0, 0),
+        StatusQuestion::Attend(0, 0),
+        StatusQuestion::Valid(0, observers_decide(bundle)),
+    ];
+    let w = tables
+        .status_windows
+        .iter()
+        .find(|w| exported.iter().any(|q| q.differs(w)))?;
+    Some(format!(
+        "the history dates {}'s change from {} to {} only to between {} and {}, so `charter_member`, `charter_members`, `charter_may_attend` and `charter_valid` could not answer unknown on the days between",
+        party(w.party),
+        w.before.name(),
+        w.after.name(),
+        format(w.earliest),
+        format(w.latest)
+    ))
+}
+
 /// The object file's bytes, and the rules it exports.
 pub fn object(folded: &Folded, bundle: &ir::Bundle) -> Result<(Vec<u8>, Rules), CodegenError> {
     let err = |e: &dyn std::fmt::Display| CodegenError(e.to_string());
