@@ -115,7 +115,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
 
 fn usage_error(err: &mut dyn std::io::Write, error: &files::FileError) -> u8 {
     crate::print_error(err, error);
-    EXIT_FINDINGS
+    EXIT_USAGE
 }
 
 /// Coverage as a table: one line a sentence, then the totals.

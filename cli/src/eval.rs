@@ -41,7 +41,7 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
                 Ok(text) => text,
                 Err(e) => {
                     crate::print_error(err, &e);
-                    return EXIT_FINDINGS;
+                    return EXIT_USAGE;
                 }
             };
             match charter::parse_facts(&text) {

@@ -12,7 +12,7 @@ use charter::SourceFile;
 pub fn load_sources(path: &Path, err: &mut dyn std::io::Write) -> Result<Vec<SourceFile>, u8> {
     policy_sources(path).map_err(|e| {
         crate::print_error(err, &e);
-        crate::EXIT_FINDINGS
+        crate::EXIT_USAGE
     })
 }
 

@@ -23,11 +23,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// Exit status: no error.
 pub const EXIT_OK: u8 = 0;
-/// Exit status: the input has errors (or warnings, under `--deny-warnings`),
-/// or an input file cannot be read, or an output cannot be written.
+/// Exit status: what the command read has errors (or warnings, under
+/// `--deny-warnings`), its answer could not be given, or an output cannot
+/// be written.
 pub const EXIT_FINDINGS: u8 = 1;
-/// Exit status: the command line itself is wrong (or the path holds no
-/// single policy).
+/// Exit status: the command could not start on its inputs: the command
+/// line is wrong, an input cannot be read as text, or the path holds no
+/// single policy. The same for every subcommand.
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Debug, Parser)]

@@ -775,6 +775,11 @@ impl Program {
                 explanation: None,
                 interpreted_because: None,
             }),
+            Ok(Err(EvalError::NoValue(..))) => interpreted().map(|value| Answer {
+                value,
+                explanation: None,
+                interpreted_because: None,
+            }),
             Ok(Err(e)) => Err(QueryError::Eval(e)),
             Err(why) => interpreted().map(|value| Answer {
                 value,
@@ -1023,6 +1028,13 @@ impl Prepared {
             // says what the answer depends on.
             Ok(Err(EvalError::Unknown(native))) => Ok(Answer {
                 value: agreed_unknown(interpreted(locals)?, *native),
+                explanation: None,
+                interpreted_because: None,
+            }),
+            // Native code found a `none` where a value is needed; the
+            // interpreter names the expression.
+            Ok(Err(EvalError::NoValue(..))) => Ok(Answer {
+                value: interpreted(locals)?,
                 explanation: None,
                 interpreted_because: None,
             }),

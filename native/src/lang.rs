@@ -43,6 +43,10 @@ pub const MALFORMED: i32 = 3;
 /// The answer depends on a fact nobody recorded (the interpreter's
 /// `EvalError::Unknown`): not an error, an answer of its own.
 pub const UNKNOWN: i32 = 4;
+/// A well-typed value was `none` where one is needed (compared by order,
+/// multiplied or negated, a meeting's date): the interpreter's
+/// `EvalError::NoValue`, which names the expression.
+pub const NO_VALUE: i32 = 5;
 
 /// `none` as an integer.
 pub const NONE_INT: i64 = i64::MIN;
@@ -1169,10 +1173,9 @@ impl<M: Module> Fx<'_, '_, M> {
                 let NVal::Scalar(x, NTy::Int) = v else {
                     return not_native("negation of a non-integer");
                 };
-                // `none` (i64::MIN) is not an integer: the interpreter
-                // calls that malformed.
+                // `none` (i64::MIN) cannot be negated.
                 let none = b.ins().icmp_imm_s(IntCC::Equal, x, NONE_INT);
-                self.fail_if(b, none, MALFORMED);
+                self.fail_if(b, none, NO_VALUE);
                 NVal::Scalar(b.ins().ineg(x), NTy::Int)
             }
             Expr::Binary(op, lhs, rhs) => self.binary(b, *op, lhs, rhs, locals)?,
@@ -1327,9 +1330,9 @@ impl<M: Module> Fx<'_, '_, M> {
                 b.ins().store(write, k, base, offset as i32);
             }
             (Field::Date, NVal::Scalar(d, NTy::Date | NTy::None)) => {
-                // The interpreter calls a meeting on no day malformed.
+                // A meeting on no day: no value.
                 let none = b.ins().icmp_imm_s(IntCC::Equal, d, NONE32);
-                self.fail_if(b, none, MALFORMED);
+                self.fail_if(b, none, NO_VALUE);
                 b.ins().store(write, d, base, (offset + 4) as i32);
             }
             (Field::Host, NVal::Scalar(h, NTy::Party | NTy::None)) => {
@@ -2000,11 +2003,11 @@ impl<M: Module> Fx<'_, '_, M> {
                     (NVal::Scalar(x, tx), NVal::Scalar(y, ty))
                         if matches!((tx, ty), (NTy::Int, NTy::Int) | (NTy::Date, NTy::Date)) =>
                     {
-                        // `none` is unordered: the interpreter calls that malformed.
+                        // `none` has no order.
                         let xn = self.is_none(b, &a)?;
                         let yn = self.is_none(b, &c)?;
                         let either = b.ins().bor(xn, yn);
-                        self.fail_if(b, either, MALFORMED);
+                        self.fail_if(b, either, NO_VALUE);
                         NVal::Scalar(b.ins().icmp(cc, *x, *y), NTy::Bool)
                     }
                     _ => {
@@ -2074,8 +2077,8 @@ impl<M: Module> Fx<'_, '_, M> {
                     _ => b.ins().smul_overflow(*x, *y),
                 };
                 if op == BinOp::Mul {
-                    // `none` times anything is malformed.
-                    self.fail_if(b, either, MALFORMED);
+                    // `none` cannot be multiplied.
+                    self.fail_if(b, either, NO_VALUE);
                     let min = b.ins().icmp_imm_s(IntCC::Equal, v, NONE_INT);
                     let bad = b.ins().bor(overflow, min);
                     self.fail_if(b, bad, OVERFLOW);

@@ -353,6 +353,10 @@ impl NativeCode {
             lang::UNKNOWN => Err(charter_runtime::Unknown::because(
                 "native code: the answer depends on a fact not recorded",
             )),
+            lang::NO_VALUE => Err(EvalError::NoValue(
+                "an expression".into(),
+                "has no value here (native code)",
+            )),
             _ => Err(EvalError::Malformed("native evaluation of a malformed value".into())),
         })
     }

@@ -189,7 +189,7 @@ pub fn manifest(bundle: &ir::Bundle, rules: &Rules) -> serde_json::Value {
         "meeting_kinds": bundle.meeting_kinds,
         "decision_kinds": bundle.decision_kinds,
         "statuses": ir::Status::ALL.iter().map(|s| s.name()).collect::<Vec<_>>(),
-        "status_codes": {"ok": lang::OK, "overflow": lang::OVERFLOW, "out_of_range": lang::OUT_OF_RANGE, "malformed": lang::MALFORMED, "unknown": lang::UNKNOWN},
+        "status_codes": {"ok": lang::OK, "overflow": lang::OVERFLOW, "out_of_range": lang::OUT_OF_RANGE, "malformed": lang::MALFORMED, "unknown": lang::UNKNOWN, "no_value": lang::NO_VALUE},
         "functions": functions,
         "not_native": not_native,
     })
@@ -242,12 +242,13 @@ pub fn header(bundle: &ir::Bundle, rules: &Rules) -> String {
         h.push_str(&format!("#define CHARTER_STATUS_{} {i}\n", c_name(s.name())));
     }
     h.push_str(&format!(
-        "\n/* A meeting and a decision as rules take them. `record` is the index of\n   the recorded meeting or decision, or -1; `host` is CHARTER_NONE when\n   there is none. */\nstruct charter_meeting {{\n    int32_t kind;\n    int32_t date;\n    int32_t host;\n    int32_t record;\n    uint64_t present[CHARTER_PARTY_WORDS];\n    uint64_t observers[CHARTER_PARTY_WORDS];\n}};\n\nstruct charter_decision_value {{\n    int32_t kind;\n    int32_t record;\n    struct charter_meeting meeting;\n    uint64_t objections[CHARTER_PARTY_WORDS];\n    uint64_t reservations[CHARTER_PARTY_WORDS];\n    uint64_t subjects[CHARTER_PARTY_WORDS];\n}};\n\n/* The policy's rules. Each returns CHARTER_OK or the error the interpreter\n   would raise, and writes its value to *out widened to 64 bits (none is\n   CHARTER_NONE for a party, date or status, INT64_MIN for an integer; a\n   set is CHARTER_PARTY_WORDS words and a none flag). */\n#define CHARTER_OK {}\n#define CHARTER_OVERFLOW {}\n#define CHARTER_OUT_OF_RANGE {}\n#define CHARTER_MALFORMED {}\n/* The answer depends on a fact not recorded (who was present at a\n   recorded meeting): not an error, an answer of its own. */\n#define CHARTER_UNKNOWN {}\n",
+        "\n/* A meeting and a decision as rules take them. `record` is the index of\n   the recorded meeting or decision, or -1; `host` is CHARTER_NONE when\n   there is none. */\nstruct charter_meeting {{\n    int32_t kind;\n    int32_t date;\n    int32_t host;\n    int32_t record;\n    uint64_t present[CHARTER_PARTY_WORDS];\n    uint64_t observers[CHARTER_PARTY_WORDS];\n}};\n\nstruct charter_decision_value {{\n    int32_t kind;\n    int32_t record;\n    struct charter_meeting meeting;\n    uint64_t objections[CHARTER_PARTY_WORDS];\n    uint64_t reservations[CHARTER_PARTY_WORDS];\n    uint64_t subjects[CHARTER_PARTY_WORDS];\n}};\n\n/* The policy's rules. Each returns CHARTER_OK or the error the interpreter\n   would raise, and writes its value to *out widened to 64 bits (none is\n   CHARTER_NONE for a party, date or status, INT64_MIN for an integer; a\n   set is CHARTER_PARTY_WORDS words and a none flag). */\n#define CHARTER_OK {}\n#define CHARTER_OVERFLOW {}\n#define CHARTER_OUT_OF_RANGE {}\n#define CHARTER_MALFORMED {}\n/* The answer depends on a fact not recorded (who was present at a\n   recorded meeting, a day a record is dated by a window): not an error,\n   an answer of its own. */\n#define CHARTER_UNKNOWN {}\n/* A value was none where one is needed (compared by order, multiplied,\n   negated, or a meeting's date): term_start(d) before the first term. */\n#define CHARTER_NO_VALUE {}\n",
         lang::OK,
         lang::OVERFLOW,
         lang::OUT_OF_RANGE,
         lang::MALFORMED,
-        lang::UNKNOWN
+        lang::UNKNOWN,
+        lang::NO_VALUE
     ));
     for (index, rule) in rules.iter().enumerate() {
         match rule {

@@ -23,6 +23,11 @@ pub enum EvalError {
     /// The IR is malformed (a bug in the compiler that produced it).
     #[error("malformed IR: {0}")]
     Malformed(String),
+    /// A well-typed expression gave `none` where a value is needed: a
+    /// comparison by order, arithmetic, a meeting's date (`term_start(d)`
+    /// before the first term, say). Names the expression.
+    #[error("`{0}` is none, so it {1}")]
+    NoValue(String, &'static str),
     /// The answer depends on facts nobody recorded (not an error of the
     /// policy: an answer of its own, which the evaluators return as such).
     #[error("unknown: {}", .0.because.join("; "))]
@@ -960,12 +965,22 @@ impl<'b> Interpreter<'b> {
                 field_of(&base, *field)?
             }
             Expr::Not(e) => Value::Bool(!truth(&self.eval(e, locals)?)?),
-            Expr::Neg(e) => {
-                let Value::Int(i) = self.eval(e, locals)? else {
-                    return Err(malformed("negation of a non-integer"));
-                };
-                Value::Int(i.checked_neg().ok_or(EvalError::Overflow)?)
-            }
+            Expr::Neg(e) => match self.eval(e, locals)? {
+                Value::Int(i) => Value::Int(i.checked_neg().ok_or(EvalError::Overflow)?),
+                Value::None => return Err(EvalError::NoValue(self.source_text(e, locals), "cannot be negated")),
+                Value::Bool(_)
+                | Value::Date(_)
+                | Value::Duration(_)
+                | Value::Party(_)
+                | Value::Status(_)
+                | Value::MeetingKind(_)
+                | Value::DecisionKind(_)
+                | Value::Group(_)
+                | Value::Meeting(_)
+                | Value::Decision(_)
+                | Value::Violation(_)
+                | Value::Set(_) => return Err(malformed("negation of a non-integer")),
+            },
             Expr::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, locals)?,
             Expr::If(cond, then, otherwise) => {
                 let taken = truth(&self.eval(cond, locals)?)?;
@@ -1072,11 +1087,17 @@ impl<'b> Interpreter<'b> {
 
     fn meeting_literal(&self, fields: &[(Field, Expr)], locals: &mut Vec<Value>) -> Result<Meeting, EvalError> {
         let mut meeting = empty_meeting();
-        for (field, value) in fields {
-            let value = self.eval(value, locals)?;
+        for (field, expr) in fields {
+            let value = self.eval(expr, locals)?;
             match (field, value) {
                 (Field::Kind, Value::MeetingKind(k)) => meeting.kind = k,
                 (Field::Date, Value::Date(d)) => meeting.date = d,
+                (Field::Date, Value::None) => {
+                    return Err(EvalError::NoValue(
+                        self.source_text(expr, locals),
+                        "cannot be a meeting's date",
+                    ))
+                }
                 (Field::Host, Value::Party(p)) => meeting.host = Some(p),
                 (Field::Host, Value::None) => meeting.host = None,
                 (Field::Present, v) => meeting.present = party_list(&v),
@@ -1525,6 +1546,19 @@ impl<'b> Interpreter<'b> {
         }
         let a = self.eval(lhs, locals)?;
         let b = self.eval(rhs, locals)?;
+        // `none` has no order, and multiplies or negates to nothing.
+        if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Mul) {
+            let what = if op == BinOp::Mul {
+                "cannot be multiplied"
+            } else {
+                "has no order to compare"
+            };
+            for (value, expr) in [(&a, lhs), (&b, rhs)] {
+                if *value == Value::None {
+                    return Err(EvalError::NoValue(self.source_text(expr, locals), what));
+                }
+            }
+        }
         Ok(match (op, &a, &b) {
             (BinOp::Eq, _, _) => Value::Bool(a == b),
             (BinOp::Ne, _, _) => Value::Bool(a != b),
