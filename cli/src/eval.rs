@@ -72,6 +72,7 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
     let prepared = match program.prepare(&args.query, &facts) {
         Ok(prepared) => prepared,
         Err(diagnostics) => {
+            crate::json_errors::diagnostics(&diagnostics, "<query>", &args.query);
             let _ = write!(err, "{}", render_human(&diagnostics, "<query>", &args.query, color));
             return EXIT_FINDINGS;
         }

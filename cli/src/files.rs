@@ -26,6 +26,7 @@ pub fn report_check_failure(
     color: bool,
 ) -> u8 {
     for (source, diagnostics) in sources.iter().zip(&result.diagnostics) {
+        crate::json_errors::diagnostics(diagnostics, &source.name, &source.text);
         let _ = write!(
             err,
             "{}",

@@ -15,6 +15,7 @@ pub mod eval;
 pub mod files;
 pub mod fmt;
 pub mod ir;
+pub mod json_errors;
 pub mod lsp;
 pub mod report;
 pub mod test;
@@ -123,6 +124,7 @@ pub fn print_error(err: &mut dyn std::io::Write, error: &dyn miette::Diagnostic)
     let code = error
         .code()
         .map_or_else(|| "charter::error".to_string(), |c| c.to_string());
+    json_errors::error(error);
     // Nothing more can be done if stderr itself is gone.
     let _ = writeln!(err, "error[{code}]: {error}");
     if let Some(help) = error.help() {
@@ -135,11 +137,31 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write,
     // Every command but the language server checks once and exits: one
     // thread is faster there (see `charter::set_parallel`).
     charter::set_parallel(matches!(cli.command, Command::Lsp(_)));
+    // Under `--format json`, a command that fails says why on stdout too.
+    let json = |format: Format| format == Format::Json;
+    let with_json_errors = |on: bool,
+                            as_array: bool,
+                            out: &mut dyn std::io::Write,
+                            command: &mut dyn FnMut(&mut dyn std::io::Write) -> u8| {
+        let (status, gathered) = json_errors::gather(on, || command(out));
+        if status != EXIT_OK && !gathered.is_empty() {
+            json_errors::print(out, gathered, as_array);
+        }
+        status
+    };
     match cli.command {
-        Command::Check(args) => check::run(&args, out, err, color),
-        Command::Test(args) => test::run(&args, out, err, color),
-        Command::Eval(args) => eval::run(&args, out, err, color),
-        Command::Report(args) => report::run(&args, out, err, color),
+        Command::Check(args) => with_json_errors(json(args.format), true, out, &mut |out| {
+            check::run(&args, out, err, color)
+        }),
+        Command::Test(args) => with_json_errors(json(args.format), false, out, &mut |out| {
+            test::run(&args, out, err, color)
+        }),
+        Command::Eval(args) => with_json_errors(json(args.format), false, out, &mut |out| {
+            eval::run(&args, out, err, color)
+        }),
+        Command::Report(args) => with_json_errors(json(args.format), false, out, &mut |out| {
+            report::run(&args, out, err, color)
+        }),
         Command::Ir(args) => ir::run(&args, out, err, color),
         Command::Build(args) => build::run(&args, out, err, color),
         Command::Diff(args) => diff::run(&args, out, err, color),
