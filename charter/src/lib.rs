@@ -33,7 +33,9 @@ pub mod citations {
 /// The audit of a recorded history against the rules (`charter report`;
 /// docs/findings.md): [`audit`] makes one.
 pub mod report {
-    pub use charter_analyses::report::{render_text, Finding, FindingCode, Report, Severity, MAX_HORIZON_YEARS};
+    pub use charter_analyses::report::{
+        max_horizon, render_text, Finding, FindingCode, Report, Severity, MAX_HORIZON_YEARS,
+    };
     pub use charter_analyses::ReportError;
 }
 

@@ -93,6 +93,20 @@ pub fn run(args: &DiffArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
         }
     };
     let (old_analysis, new_analysis) = (charter::Analysis::new(old_sources), charter::Analysis::new(new_sources));
+    // The horizon is bounded as `charter report` bounds it: past it, the
+    // audit of a side could not be made and would drop out of the diff.
+    for analysis in [&old_analysis, &new_analysis] {
+        if let [bundle] = analysis.result().bundles.as_slice() {
+            if until > charter::report::max_horizon(bundle) {
+                let error = CliError::HorizonTooFar {
+                    until: date::format(until),
+                    years: charter::report::MAX_HORIZON_YEARS,
+                };
+                crate::print_error(err, &error);
+                return EXIT_USAGE;
+            }
+        }
+    }
     let old = Input {
         label: old_label,
         analysis: &old_analysis,

@@ -98,13 +98,20 @@ pub fn run(args: &ReportArgs, out: &mut dyn std::io::Write, err: &mut dyn std::i
     }
 }
 
-/// Prints why a report could not be made; the exit status.
+/// Prints why a report could not be made; the exit status (2 for a
+/// horizon the command line gave too far, as for any wrong command line).
 pub fn report_failed(err: &mut dyn std::io::Write, error: &ReportError) -> u8 {
     let error = match error {
-        ReportError::HorizonTooFar { until, years } => CliError::HorizonTooFar {
-            until: date::format(*until),
-            years: *years,
-        },
+        ReportError::HorizonTooFar { until, years } => {
+            crate::print_error(
+                err,
+                &CliError::HorizonTooFar {
+                    until: date::format(*until),
+                    years: *years,
+                },
+            );
+            return EXIT_USAGE;
+        }
         ReportError::Eval(e) => CliError::Eval {
             what: "history",
             message: e.to_string(),
