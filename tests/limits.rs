@@ -183,6 +183,18 @@ fn directory_walks_follow_no_loop_and_read_only_regular_files() {
     let made = std::process::Command::new("mkfifo").arg(&fifo).status();
     if made.is_ok_and(|s| s.success()) {
         fails_with(&["check", &fifo.display().to_string()], 2, "charter::not-a-file");
+        // In a folder, a FIFO named as a policy file is not skipped: a
+        // file left out silently would change every answer.
+        std::fs::rename(&fifo, dir.0.join("a").join("amendment.charter")).expect("rename the FIFO");
+        fails_with(&["check", &dir.path()], 2, "charter::not-a-file");
+        std::fs::remove_file(dir.0.join("a").join("amendment.charter")).expect("remove the FIFO");
+    }
+    // Nor is a symlink to nothing, or to itself.
+    for target in ["missing.charter", "self.charter"] {
+        let link = dir.0.join("a").join("self.charter");
+        std::os::unix::fs::symlink(target, &link).expect("symlink");
+        fails_with(&["check", &dir.path()], 2, "charter::io");
+        std::fs::remove_file(&link).expect("remove the symlink");
     }
 }
 

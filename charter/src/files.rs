@@ -79,7 +79,9 @@ fn shown(paths: &[PathBuf]) -> String {
 /// directories searched recursively for `*.charter`, each file once, in
 /// sorted order within a directory. A directory's symlinks are followed,
 /// but no directory is searched twice, so a symlink loop ends the walk; in
-/// a directory, anything but a regular file or directory is skipped.
+/// a directory, a `*.charter` entry that is not a regular file (a FIFO, a
+/// symlink to nothing) is an error, and anything else but a regular file or
+/// directory is skipped.
 pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FileError> {
     let mut out = Vec::new();
     let mut seen_files = HashSet::new();
@@ -123,12 +125,23 @@ fn walk(root: &Path, seen_dirs: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>) -
         })?;
         for entry in entries.filter_map(Result::ok) {
             let path = entry.path();
-            // `metadata` follows a symlink; a broken one is skipped.
-            let Ok(meta) = std::fs::metadata(&path) else { continue };
+            let charter = path.extension().is_some_and(|e| e == "charter");
+            // `metadata` follows a symlink. A `.charter` entry that is no
+            // file to read (a symlink to nothing or to a loop, a FIFO, a
+            // device) is an error: a policy file left out silently would
+            // change every answer. Anything else that is not a directory
+            // is skipped.
+            let meta = match std::fs::metadata(&path) {
+                Ok(meta) => meta,
+                Err(error) if charter => return Err(FileError::Read { path, error }),
+                Err(_) => continue,
+            };
             if meta.is_dir() {
                 stack.push(path);
-            } else if meta.is_file() && path.extension().is_some_and(|e| e == "charter") {
+            } else if charter && meta.is_file() {
                 out.push(path);
+            } else if charter {
+                return Err(FileError::NotAFile { path });
             }
         }
     }
