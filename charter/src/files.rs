@@ -43,9 +43,17 @@ pub enum FileError {
     #[error("`{}` is larger than {MAX_FILE_BYTES} bytes", path.display())]
     #[diagnostic(code("charter::file-too-large"), help("Charter reads files of at most 16 MiB"))]
     TooLarge { path: PathBuf },
-    #[error("`{}` is not UTF-8 text", path.display())]
+    #[error("`{}` is not UTF-8 text: byte {byte} (0x{value:02x}, line {line}, column {column}) is not UTF-8", path.display())]
     #[diagnostic(code("charter::not-utf8"), help("save the file as UTF-8"))]
-    NotUtf8 { path: PathBuf },
+    NotUtf8 {
+        path: PathBuf,
+        /// The offset of the first byte that is not UTF-8, and its value.
+        byte: usize,
+        value: u8,
+        /// Where it is: its line, and the column of the characters before it.
+        line: usize,
+        column: usize,
+    },
     #[error("no `.charter` files in {}", shown(paths))]
     #[diagnostic(code("charter::no-files"))]
     NoFiles { paths: Vec<PathBuf> },
@@ -250,13 +258,31 @@ pub fn read_text(path: &Path) -> Result<String, FileError> {
             path: path.to_path_buf(),
             error,
         })?;
+    text_of(path, bytes)
+}
+
+/// A file's bytes (read from `path`, or through git) as text: at most
+/// [`MAX_FILE_BYTES`], and UTF-8 (else where the first byte that is not).
+pub fn text_of(path: &Path, bytes: Vec<u8>) -> Result<String, FileError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(FileError::TooLarge {
             path: path.to_path_buf(),
         });
     }
-    String::from_utf8(bytes).map_err(|_| FileError::NotUtf8 {
-        path: path.to_path_buf(),
+    String::from_utf8(bytes).map_err(|e| {
+        // Where the first byte that is not UTF-8 is: the valid text before
+        // it gives its line and column.
+        let at = e.utf8_error().valid_up_to();
+        let before = e.as_bytes().get(..at).map(String::from_utf8_lossy).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        FileError::NotUtf8 {
+            path: path.to_path_buf(),
+            byte: at,
+            value: e.as_bytes().get(at).copied().unwrap_or_default(),
+            line,
+            column,
+        }
     })
 }
 

@@ -169,16 +169,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, CliError> {
 /// repository), within the size limit.
 fn show(top: &Path, rev: &str, path: &str) -> Result<String, CliError> {
     let bytes = git(top, &["show", &format!("{rev}:{path}")])?;
-    if bytes.len() as u64 > files::MAX_FILE_BYTES {
-        return Err(CliError::File(files::FileError::TooLarge {
-            path: PathBuf::from(format!("{rev}:{path}")),
-        }));
-    }
-    String::from_utf8(bytes).map_err(|_| {
-        CliError::File(files::FileError::NotUtf8 {
-            path: PathBuf::from(format!("{rev}:{path}")),
-        })
-    })
+    files::text_of(&PathBuf::from(format!("{rev}:{path}")), bytes).map_err(CliError::File)
 }
 
 /// The `.charter` files under `path` at revision `rev`, and the legal texts

@@ -246,13 +246,24 @@ fn syntax_diagnostic(error: &pest::error::Error<Rule>, source: &str) -> Diagnost
     let span = Span::new(offset, offset + found.len().min(source.len().saturating_sub(offset)));
     let message = if offset >= source.trim_end().len() {
         "unexpected end of file".to_string()
+    } else if found == "\u{feff}" {
+        "unexpected byte-order mark (U+FEFF)".to_string()
     } else {
         format!("unexpected `{found}`")
+    };
+    let help = if found == "\u{feff}" {
+        Some(if offset == 0 {
+            "the file begins with a byte-order mark: save it as UTF-8 without one".to_string()
+        } else {
+            "a byte-order mark (U+FEFF) belongs nowhere in a policy: delete it".to_string()
+        })
+    } else {
+        syntax_help(&expected, &found, offset >= source.trim_end().len())
     };
     ParseDiagnostic::Syntax {
         message,
         span,
-        help: syntax_help(&expected, &found, offset >= source.trim_end().len()),
+        help,
         expected: label,
     }
     .into()
