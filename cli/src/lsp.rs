@@ -98,7 +98,8 @@ fn workspace_roots(params: &Json) -> Vec<PathBuf> {
 
 /// Answers messages until `exit` or the end of the input: `initialize`
 /// first (any other request before it is an error), `shutdown` then only
-/// `exit`.
+/// `exit`; an `exit` without `shutdown` after `initialize` is an error (the
+/// protocol's exit status 1).
 fn serve(connection: &Connection) -> Result<(), String> {
     let send = |message: Message| connection.sender.send(message).map_err(|e| e.to_string());
     let mut server = Server::default();
@@ -136,8 +137,14 @@ fn serve(connection: &Connection) -> Result<(), String> {
                 send(Message::Response(response))?;
             }
             Message::Notification(notification) => {
+                // The protocol: `exit` before `shutdown` ends the server
+                // with exit status 1.
                 if notification.method == "exit" {
-                    return Ok(());
+                    return if shut_down || !initialized {
+                        Ok(())
+                    } else {
+                        Err("the client sent `exit` before `shutdown`".to_string())
+                    };
                 }
                 if initialized && !shut_down {
                     for out in server.notify(notification) {

@@ -463,3 +463,18 @@ fn a_source_outside_the_policy_folder_is_refused_in_the_editor_too() {
     assert_eq!(status, Some(0), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The protocol: `exit` before `shutdown` ends the server with exit status
+/// 1 (and a coded error); after `shutdown`, with 0.
+#[test]
+fn exit_before_shutdown_is_exit_status_1() {
+    let mut session = Session::start();
+    session.initialize(json!({ "capabilities": {} }));
+    session.notify("exit", Json::Null);
+    let (status, stderr) = session.end();
+    assert_eq!(status, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("charter::lsp") && stderr.contains("before `shutdown`"),
+        "{stderr}"
+    );
+}
