@@ -758,6 +758,83 @@ fn link_c(dir: &std::path::Path, source: &std::path::Path, object: &std::path::P
     program
 }
 
+/// The object file's built-in entry points say unknown where a record the
+/// sources date only by a window leaves the answer open, as the
+/// interpreter does: `charter_may_attend` and `charter_member` give
+/// `CHARTER_UNKNOWN`, the chair's entry points `CHARTER_UNKNOWN_VALUE`;
+/// an answer both sides of the window give alike stays 0 or 1.
+#[test]
+fn the_object_file_says_unknown_inside_a_window() {
+    let dir = std::env::temp_dir().join(format!("charter-aot-windows-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let day = |text: &str| charter_runtime::date::parse(text).expect("a date");
+    let build = |policy: &str, name: &str| {
+        let object = dir.join(format!("{name}.o"));
+        let header = dir.join("charter_policy.h");
+        let (status, _, err) = charter(&[
+            "build",
+            &path(policy),
+            "-o",
+            &object.display().to_string(),
+            "--header",
+            &header.display().to_string(),
+        ]);
+        assert_eq!(status, 0, "{err}");
+        object
+    };
+    // KGZ's broken silence (pending -> none) is dated no later than
+    // 2014-06-30; KAZ's (pending -> observer) in 2014-03.
+    let object = build("tests/cases/eval/status-windows", "windows");
+    let program = format!(
+        r#"#include <stdio.h>
+#include "charter_policy.h"
+int main(void) {{
+    printf("%d %d %d ", charter_may_attend(CHARTER_PARTY_KGZ, {}), charter_may_attend(CHARTER_PARTY_KGZ, {}), charter_may_attend(CHARTER_PARTY_KGZ, {}));
+    printf("%d %d %d\n", charter_may_attend(CHARTER_PARTY_KAZ, {}), charter_member(CHARTER_PARTY_KAZ, {}), CHARTER_UNKNOWN);
+    return 0;
+}}
+"#,
+        day("2014-01-01"),
+        day("2014-05-01"),
+        day("2014-07-01"),
+        day("2014-03-10"),
+        day("2014-03-10"),
+    );
+    let c = dir.join("windows.c");
+    std::fs::write(&c, program).expect("C written");
+    let run = std::process::Command::new(link_c(&dir, &c, &object, "windows"))
+        .output()
+        .expect("runs");
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "1 4 0 1 0 4\n");
+    // Khartoum's chair: a taking of office dated between 2014-11-28 and
+    // 2014-11-30; Egypt in office in mid-2015, as `charter eval` says.
+    let object = build("policies/khartoum", "khartoum");
+    let program = format!(
+        r#"#include <stdio.h>
+#include "charter_policy.h"
+int main(void) {{
+    int32_t open = {};
+    printf("%d %d\n", charter_chair(open) == CHARTER_UNKNOWN_VALUE, charter_chair({}) == CHARTER_PARTY_EGY);
+    int32_t days[2] = {{ open, {} }};
+    int32_t out[2];
+    charter_chair_batch(days, 2, out);
+    printf("%d %d\n", out[0] == CHARTER_UNKNOWN_VALUE, out[1] == charter_chair(days[1]));
+    return 0;
+}}
+"#,
+        day("2014-11-29"),
+        day("2015-06-01"),
+        day("2015-06-01"),
+    );
+    let c = dir.join("khartoum.c");
+    std::fs::write(&c, program).expect("C written");
+    let run = std::process::Command::new(link_c(&dir, &c, &object, "khartoum"))
+        .output()
+        .expect("runs");
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "1 1\n1 1\n");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `charter build` writes an object file and header that the system C
 /// compiler links with `examples/c/main.c`; the program's answers are the
 /// interpreter's for the policy with its history (Iran, an observer since

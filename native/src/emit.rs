@@ -15,9 +15,11 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleResult};
 
 use charter_runtime::ir;
-use charter_runtime::tables::GroupEpochs;
+use charter_runtime::tables::{GroupEpochs, StatusQuestion};
 
-use super::fold::{Folded, PeriodicFold, QuorumFold, RightFold, RuleFold, VersionFold, NONE};
+use super::fold::{
+    Folded, PeriodicFold, QuorumFold, RightFold, RuleFold, VersionFold, NONE, UNKNOWN_ANSWER, UNKNOWN_VALUE,
+};
 
 /// The layout of a decision record for a policy of at most 64 parties
 /// (`#[repr(C)]`, one word per party set); [`DecisionRecord::words`] gives
@@ -373,9 +375,9 @@ pub(crate) fn emit<M: Module, T>(
             vec![]
         },
     )?;
-    for (id, table) in [
-        (functions.member, tables.members),
-        (functions.may_attend, tables.attending),
+    for (id, table, question) in [
+        (functions.member, tables.members, StatusQuestion::Member(0, 0)),
+        (functions.may_attend, tables.attending, StatusQuestion::Attend(0, 0)),
     ] {
         define(
             module,
@@ -385,7 +387,8 @@ pub(crate) fn emit<M: Module, T>(
             &party_day_sig,
             |b, m, params, flags| {
                 let [party, day] = values(params);
-                vec![e.contains(b, m, flags, table, party, day)]
+                let v = e.contains(b, m, flags, table, party, day);
+                vec![e.status_open(b, question, party, day, v, UNKNOWN_ANSWER)]
             },
         )?;
     }
@@ -396,7 +399,8 @@ pub(crate) fn emit<M: Module, T>(
     ] {
         define(module, &mut ctx, &mut fctx, id, &day_sig, |b, m, params, flags| {
             let [day] = values(params);
-            vec![e.term_lookup(b, m, flags, day, which)]
+            let v = e.term_lookup(b, m, flags, day, which);
+            vec![e.chair_open(b, which, day, v)]
         })?;
     }
     define(
@@ -446,7 +450,8 @@ pub(crate) fn emit<M: Module, T>(
         |b, m, params, flags| {
             batch_loop(b, flags, params, ptr, 4, 4, 1, |b, item, at| {
                 let day = b.ins().load(types::I32, flags.read, item, at);
-                e.term_lookup(b, m, flags, day, Which::Chair)
+                let chair = e.term_lookup(b, m, flags, day, Which::Chair);
+                e.chair_open(b, Which::Chair, day, chair)
             });
             vec![]
         },
@@ -464,6 +469,7 @@ pub(crate) fn emit<M: Module, T>(
                 let party = b.ins().load(types::I32, flags.read, item, at);
                 let day = b.ins().load(types::I32, flags.read, item, at + 4);
                 let ok = e.contains(b, m, flags, tables.attending, party, day);
+                let ok = e.status_open(b, StatusQuestion::Attend(0, 0), party, day, ok, UNKNOWN_ANSWER);
                 b.ins().ireduce(types::I8, ok)
             });
             vec![]
@@ -887,6 +893,60 @@ impl Emitter<'_> {
 
     /// The chair, start or end of the term containing `day` (days past the
     /// calendar's end are in its last term): `NONE` before the first term.
+    /// `v` (an `i32`), or `unknown` where a change of status dated only by
+    /// a window (`Folded::status_windows`) leaves `question` open for
+    /// `party` on `day`, as the interpreter says (the question's own party
+    /// and day are not read).
+    pub(super) fn status_open(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        question: StatusQuestion,
+        party: Value,
+        day: Value,
+        v: Value,
+        unknown: i64,
+    ) -> Value {
+        let mut v = v;
+        for w in self.folded.status_windows.iter().filter(|w| question.differs(w)) {
+            let is = b.ins().icmp_imm_s(IntCC::Equal, party, i64::from(w.party));
+            let from = b
+                .ins()
+                .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(w.earliest));
+            let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, day, i64::from(w.latest));
+            let inside = b.ins().band(from, before);
+            let open = b.ins().band(is, inside);
+            let unknown = b.ins().iconst(types::I32, unknown);
+            v = b.ins().select(open, unknown, v);
+        }
+        v
+    }
+
+    /// A chair, term start or term end `v` on `day`, or
+    /// [`UNKNOWN_VALUE`] where a designated chair's taking of office dated
+    /// only by a window leaves it open (`Folded::chair_windows`), as the
+    /// interpreter says.
+    pub(super) fn chair_open(&self, b: &mut FunctionBuilder<'_>, which: Which, day: Value, v: Value) -> Value {
+        let mut out = v;
+        for w in &self.folded.chair_windows {
+            let bounds_term = matches!(which, Which::Start | Which::End);
+            if !w.changes && !bounds_term {
+                continue;
+            }
+            let from = b
+                .ins()
+                .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(w.earliest));
+            let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, day, i64::from(w.latest));
+            let mut open = b.ins().band(from, before);
+            if bounds_term {
+                let at = b.ins().icmp_imm_s(IntCC::Equal, v, i64::from(w.start));
+                open = b.ins().bor(open, at);
+            }
+            let unknown = b.ins().iconst(types::I32, i64::from(UNKNOWN_VALUE));
+            out = b.ins().select(open, unknown, out);
+        }
+        out
+    }
+
     pub(super) fn term_lookup<M: Module>(
         &self,
         b: &mut FunctionBuilder<'_>,

@@ -13,6 +13,14 @@ pub const MAX_MEETING_KINDS: usize = 64;
 
 /// `i32` sentinel for "no value" (no chair, no term).
 pub const NONE: i32 = i32::MIN;
+/// What the object's `charter_chair`, `charter_term_start`,
+/// `charter_term_end` and `charter_chair_batch` give on a day a record
+/// dated only by a window leaves the answer open (`CHARTER_UNKNOWN_VALUE`).
+pub const UNKNOWN_VALUE: i32 = NONE + 1;
+/// What `charter_member` and `charter_may_attend` (and the attendance
+/// batch) give where a change of status dated only by a window leaves the
+/// answer open: the rules' `CHARTER_UNKNOWN` status, neither 0 nor 1.
+pub const UNKNOWN_ANSWER: i64 = 4;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Folded {

@@ -192,9 +192,11 @@ impl NativeCode {
         out
     }
 
-    /// Whether `party` is a member on `day`.
+    /// Whether `party` is a member on `day` (`false` also where a change of
+    /// status dated only by a window leaves it open: [`super::Jit::call`]
+    /// says unknown there).
     pub fn member(&self, party: u32, day: i32) -> bool {
-        (self.member)(party, day) != 0
+        (self.member)(party, day) == 1
     }
 
     pub fn chair(&self, day: i32) -> i32 {
@@ -255,16 +257,19 @@ impl NativeCode {
 
     /// Whether `party` may attend a meeting on `day` by its status.
     pub fn may_attend(&self, party: u32, day: i32) -> bool {
-        (self.may_attend)(party, day) != 0
+        (self.may_attend)(party, day) == 1
     }
 
-    /// `may_attend` for every pair; `out` receives 1 or 0 per pair.
+    /// `may_attend` for every pair; `out` receives 1 or 0 per pair (4 where
+    /// a change of status dated only by a window leaves it open).
     pub fn may_attend_batch(&self, pairs: &[Attendance], out: &mut [u8]) {
         let n = pairs.len().min(out.len());
         (self.may_attend_batch)(pairs.as_ptr(), n as i64, out.as_mut_ptr());
     }
 
-    /// The chair on every day; `out` receives a party index or a sentinel.
+    /// The chair on every day; `out` receives a party index or a sentinel
+    /// (`fold::NONE`: no chair; `fold::UNKNOWN_VALUE`: a record dated only
+    /// by a window leaves it open).
     pub fn chair_batch(&self, days: &[i32], out: &mut [i32]) {
         let n = days.len().min(out.len());
         (self.chair_batch)(days.as_ptr(), n as i64, out.as_mut_ptr());

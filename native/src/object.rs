@@ -6,7 +6,7 @@ use cranelift_module::{default_libcall_names, Linkage};
 use cranelift_object::{ObjectBuilder, ObjectModule};
 
 use super::emit::{self, EXPORTS};
-use super::fold::{Folded, NONE};
+use super::fold::{Folded, NONE, UNKNOWN_VALUE};
 use super::lang::{self, NTy, NotNative, RuleFn};
 use super::CodegenError;
 use charter_runtime::ir;
@@ -15,26 +15,19 @@ use charter_runtime::ir;
 pub type Rules = Vec<Result<RuleFn, NotNative>>;
 
 /// Why the object file cannot be written for this policy, if it cannot:
-/// its built-in entry points (`charter_member`, `charter_chair`, ...)
-/// return a plain value, so where a record dated only by a window leaves
-/// one of their answers open they could not say unknown, and would answer
-/// from one day as if the sources gave it. (The rules it exports can: they
-/// return `CHARTER_UNKNOWN`.)
+/// `charter_members` and the decision entry points (`charter_valid`, its
+/// batches) return plain values, so where a change of membership dated
+/// only by a window leaves one of their answers open they could not say
+/// unknown, and would answer from one day as if the sources gave it. (The
+/// chair's entry points return `CHARTER_UNKNOWN_VALUE`, `charter_member`
+/// and `charter_may_attend` `CHARTER_UNKNOWN`, and the rules
+/// `CHARTER_UNKNOWN` there.)
 pub fn refused(bundle: &ir::Bundle, tables: &charter_runtime::Tables) -> Option<String> {
     use charter_runtime::date::format;
     use charter_runtime::tables::{observers_decide, StatusQuestion};
     let party = |p: ir::PartyId| bundle.parties.get(p as usize).map_or("?", |p| p.id.as_str());
-    if let Some(w) = tables.chair_windows.first() {
-        return Some(format!(
-            "the chair's term from {} starts at a taking of office the history dates only to between {} and {}, so `charter_chair`, `charter_term_start` and `charter_term_end` could not answer unknown on the days between",
-            format(w.start),
-            format(w.earliest),
-            format(w.latest)
-        ));
-    }
     let exported = [
-        StatusQuestion::Member(0, 0),
-        StatusQuestion::Attend(0, 0),
+        StatusQuestion::Members(0),
         StatusQuestion::Valid(0, observers_decide(bundle)),
     ];
     let w = tables
@@ -42,7 +35,7 @@ pub fn refused(bundle: &ir::Bundle, tables: &charter_runtime::Tables) -> Option<
         .iter()
         .find(|w| exported.iter().any(|q| q.differs(w)))?;
     Some(format!(
-        "the history dates {}'s change from {} to {} only to between {} and {}, so `charter_member`, `charter_members`, `charter_may_attend` and `charter_valid` could not answer unknown on the days between",
+        "the history dates {}'s change from {} to {} only to between {} and {}, so `charter_members` and `charter_valid` could not answer unknown on the days between",
         party(w.party),
         w.before.name(),
         w.after.name(),
@@ -210,6 +203,10 @@ pub fn header(bundle: &ir::Bundle, rules: &Rules) -> String {
     h.push_str(&format!(
         "#define CHARTER_NONE ({} - 1)   /* no chair, no term */\n",
         NONE + 1
+    ));
+    h.push_str(&format!(
+        "/* charter_chair, charter_term_start, charter_term_end and\n   charter_chair_batch give CHARTER_UNKNOWN_VALUE on a day a record the\n   sources date only by a window leaves the answer open; charter_member\n   and charter_may_attend (and its batch) give CHARTER_UNKNOWN (4), neither\n   0 nor 1. */\n#define CHARTER_UNKNOWN_VALUE ({})\n",
+        UNKNOWN_VALUE
     ));
     h.push_str(&format!(
         "\n/* A set of parties is {words} 64-bit word(s): party i is bit i % 64 of word i / 64. */\n#define CHARTER_PARTY_WORDS {words}\n#define CHARTER_SET_ADD(set, party) ((set)[(party) / 64] |= (uint64_t)1 << ((party) % 64))\n#define CHARTER_SET_HAS(set, party) (((set)[(party) / 64] >> ((party) % 64)) & 1)\n\n",
