@@ -761,8 +761,9 @@ fn link_c(dir: &std::path::Path, source: &std::path::Path, object: &std::path::P
 /// The object file's built-in entry points say unknown where a record the
 /// sources date only by a window leaves the answer open, as the
 /// interpreter does: `charter_may_attend` and `charter_member` give
-/// `CHARTER_UNKNOWN`, the chair's entry points `CHARTER_UNKNOWN_VALUE`;
-/// an answer both sides of the window give alike stays 0 or 1.
+/// `CHARTER_UNKNOWN`, the chair's entry points `CHARTER_UNKNOWN_VALUE`,
+/// `charter_members` returns `CHARTER_UNKNOWN`, `charter_valid` and its
+/// batch 2; an answer both sides of the window give alike stays 0 or 1.
 #[test]
 fn the_object_file_says_unknown_inside_a_window() {
     let dir = std::env::temp_dir().join(format!("charter-aot-windows-{}", std::process::id()));
@@ -832,6 +833,39 @@ int main(void) {{
         .output()
         .expect("runs");
     assert_eq!(String::from_utf8_lossy(&run.stdout), "1 1\n1 1\n");
+    // Puebla: the Dominican Republic's joining is dated between 1999-01-29
+    // and 2000-03-23, so the members and a decision's validity are open.
+    let object = build("policies/puebla", "puebla");
+    let program = format!(
+        r#"#include <stdio.h>
+#include <string.h>
+#include "charter_policy.h"
+int main(void) {{
+    uint64_t set[CHARTER_PARTY_WORDS];
+    printf("%d %d ", charter_members({}, set) == CHARTER_UNKNOWN, charter_members({}, set));
+    struct charter_decision d;
+    memset(&d, 0, sizeof d);
+    d.kind = CHARTER_DECISION_ORDINARY;
+    d.meeting_kind = CHARTER_MEETING_VICE_MINISTERIAL;
+    d.date = {};
+    uint8_t out[1], sets[1];
+    charter_valid_batch(&d, 1, out);
+    uint64_t present[CHARTER_PARTY_WORDS] = {{0}}, objections[CHARTER_PARTY_WORDS] = {{0}};
+    charter_valid_sets(&d, present, objections, 1, sets);
+    printf("%d %d %d\n", charter_valid(&d), out[0], sets[0]);
+    return 0;
+}}
+"#,
+        day("1999-06-01"),
+        day("2001-01-01"),
+        day("1999-06-01"),
+    );
+    let c = dir.join("puebla.c");
+    std::fs::write(&c, program).expect("C written");
+    let run = std::process::Command::new(link_c(&dir, &c, &object, "puebla"))
+        .output()
+        .expect("runs");
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "1 0 2 2 2\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

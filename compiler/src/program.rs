@@ -845,9 +845,6 @@ impl Program {
     pub fn object_files(&self) -> Result<ObjectFiles, String> {
         use crate::codegen::{fold, object};
         let bundle = self.bundle();
-        if let Some(why) = object::refused(bundle, self.tables()) {
-            return Err(why);
-        }
         let folded = fold(bundle, self.tables()).map_err(|e| e.to_string())?;
         let (bytes, rules) = object::object(&folded, bundle).map_err(|e| e.to_string())?;
         Ok(ObjectFiles {

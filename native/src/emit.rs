@@ -109,7 +109,7 @@ pub struct Attendance {
 pub const EXPORTS: &[(&str, &str)] = &[
     (
         "charter_members",
-        "void charter_members(int32_t day, uint64_t out[CHARTER_PARTY_WORDS])",
+        "int32_t charter_members(int32_t day, uint64_t out[CHARTER_PARTY_WORDS])",
     ),
     ("charter_member", "int32_t charter_member(uint32_t party, int32_t day)"),
     ("charter_chair", "int32_t charter_chair(int32_t day)"),
@@ -332,7 +332,7 @@ pub(crate) fn emit<M: Module, T>(
         s.returns.extend(ret.map(AbiParam::new));
         s
     };
-    let members_sig = sig(&[types::I32, ptr], None, module);
+    let members_sig = sig(&[types::I32, ptr], Some(types::I32), module);
     let day_sig = sig(&[types::I32], Some(types::I32), module);
     let valid_sig = sig(&[ptr], Some(types::I32), module);
     let batch_sig = sig(&[ptr, types::I64, ptr], None, module);
@@ -372,7 +372,10 @@ pub(crate) fn emit<M: Module, T>(
             for (w, word) in e.set_at(b, m, flags, e.tables.members, day).into_iter().enumerate() {
                 b.ins().store(flags.write, word, out, (w * 8) as i32);
             }
-            vec![]
+            // 0 (CHARTER_OK), or CHARTER_UNKNOWN where a change of
+            // membership dated only by a window leaves the set open.
+            let ok = b.ins().iconst(types::I32, 0);
+            vec![e.day_open(b, StatusQuestion::Members(0), day, ok, UNKNOWN_ANSWER)]
         },
     )?;
     for (id, table, question) in [
@@ -411,7 +414,9 @@ pub(crate) fn emit<M: Module, T>(
         &valid_sig,
         |b, m, params, flags| {
             let [record] = values(params);
-            vec![e.valid(b, m, flags, record)]
+            let valid = e.valid(b, m, flags, record);
+            let day = b.ins().load(types::I32, flags.read, record, OFFSET_DATE);
+            vec![e.day_open(b, e.valid_question(), day, valid, 2)]
         },
     )?;
     let record_size = (record_words(folded.words) * 8) as i64;
@@ -425,6 +430,8 @@ pub(crate) fn emit<M: Module, T>(
             batch_loop(b, flags, params, ptr, record_size, 1, 1, |b, item, _| {
                 // One record a turn (`at` is 0).
                 let ok = e.valid(b, m, flags, item);
+                let day = b.ins().load(types::I32, flags.read, item, OFFSET_DATE);
+                let ok = e.day_open(b, e.valid_question(), day, ok, 2);
                 b.ins().ireduce(types::I8, ok)
             });
             vec![]
@@ -656,6 +663,10 @@ struct InForce {
     quorum: Option<Quorum>,
     /// The rule in force, unless every version decides by consensus.
     rule: Option<Counted>,
+    /// Where a change of membership dated only by a window leaves the
+    /// members open on the meeting's day (an `i8` truth), if any window
+    /// could: every verdict is then 2, not judged.
+    open: Option<Value>,
 }
 
 /// A decision rule in force that counts votes (see [`RuleFold`]).
@@ -921,6 +932,44 @@ impl Emitter<'_> {
         v
     }
 
+    /// `v`, or `unknown` where a change of status dated only by a window
+    /// leaves `question` (one naming no party) open on `day`.
+    pub(super) fn day_open(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        question: StatusQuestion,
+        day: Value,
+        v: Value,
+        unknown: i64,
+    ) -> Value {
+        let mut v = v;
+        for w in self.folded.status_windows.iter().filter(|w| question.differs(w)) {
+            let from = b
+                .ins()
+                .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(w.earliest));
+            let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, day, i64::from(w.latest));
+            let open = b.ins().band(from, before);
+            let unknown = b.ins().iconst(types::I32, unknown);
+            v = b.ins().select(open, unknown, v);
+        }
+        v
+    }
+
+    /// The question `valid` asks of the status windows.
+    fn valid_question(&self) -> StatusQuestion {
+        StatusQuestion::Valid(0, self.folded.observers_decide)
+    }
+
+    /// How many status windows leave a decision's validity open.
+    fn valid_windows(&self) -> usize {
+        let question = self.valid_question();
+        self.folded
+            .status_windows
+            .iter()
+            .filter(|w| question.differs(w))
+            .count()
+    }
+
     /// A chair, term start or term end `v` on `day`, or
     /// [`UNKNOWN_VALUE`] where a designated chair's taking of office dated
     /// only by a window leaves it open (`Folded::chair_windows`), as the
@@ -1154,7 +1203,14 @@ impl Emitter<'_> {
         let kind = b.ins().load(types::I32, read, template, OFFSET_KIND);
         let meeting_kind = b.ins().load(types::I32, read, template, OFFSET_MEETING_KIND);
         let day = b.ins().load(types::I32, read, template, OFFSET_DATE);
-        let meeting = self.in_force(b, module, flags, [kind, meeting_kind, day]);
+        let mut meeting = self.in_force(b, module, flags, [kind, meeting_kind, day]);
+        // 2 (not judged) for every pair where a change of membership dated
+        // only by a window leaves the meeting's members open.
+        if self.valid_windows() > 0 {
+            let one = b.ins().iconst(types::I32, 1);
+            let open = self.day_open(b, self.valid_question(), day, one, 2);
+            meeting.open = Some(b.ins().icmp_imm_s(IntCC::Equal, open, 2));
+        }
         let count = batch_count(b, self.ptr, count);
         // Four sets per turn while four remain, then one per turn.
         let fours = b.ins().band_imm_s(count, -4);
@@ -1200,6 +1256,13 @@ impl Emitter<'_> {
                 .map(|w| b.ins().load(types::I64, flags.read, o, at + 8 * w as i32))
                 .collect();
             let ok = self.verdict(b, meeting, &ps, &os);
+            let ok = match meeting.open {
+                None => ok,
+                Some(open) => {
+                    let two = b.ins().iconst(types::I32, 2);
+                    b.ins().select(open, two, ok)
+                }
+            };
             let ok = b.ins().ireduce(types::I8, ok);
             b.ins().store(flags.write, ok, slot, k as i32);
         }
@@ -1437,6 +1500,7 @@ impl Emitter<'_> {
             kind_ok,
             quorum,
             rule,
+            open: None,
         }
     }
 

@@ -54,6 +54,9 @@ pub struct Folded {
     /// recorded view: the days a status answer is unknown on.
     pub status_windows: Vec<charter_runtime::tables::StatusWindow>,
     pub recorded_status_windows: Vec<charter_runtime::tables::StatusWindow>,
+    /// Whether some version lets observers take part in deciding (which
+    /// status windows leave a decision's validity open).
+    pub observers_decide: bool,
     /// Listed term starts with their chair (`NONE` when vacant); sorted.
     /// Days before the first start have no chair.
     pub terms: Vec<(Day, i32)>,
@@ -359,6 +362,7 @@ pub fn fold(bundle: &ir::Bundle, tables: &Tables) -> Result<Folded, FoldError> {
         chair_windows: tables.chair_windows.clone(),
         status_windows: tables.status_windows.clone(),
         recorded_status_windows: tables.recorded_status_windows.clone(),
+        observers_decide: charter_runtime::tables::observers_decide(bundle),
         party_count: bundle.parties.len(),
         groups: tables.groups.clone(),
         words: epochs.words,

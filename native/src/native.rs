@@ -20,7 +20,7 @@ use super::lang::{self, Layout, NTy, NotNative, Query, Slot};
 use super::CodegenError;
 
 type DayFn = extern "C" fn(i32) -> i32;
-type MembersFn = extern "C" fn(i32, *mut u64);
+type MembersFn = extern "C" fn(i32, *mut u64) -> i32;
 type ValidFn = extern "C" fn(*const u64) -> i32;
 type ValidBatchFn = extern "C" fn(*const u64, i64, *mut u8);
 type ChairBatchFn = extern "C" fn(*const i32, i64, *mut i32);
@@ -187,8 +187,9 @@ impl NativeCode {
     /// The members on `day`: bit i of word i/64 is party i.
     pub fn members(&self, day: i32) -> Vec<u64> {
         let mut out = vec![0u64; self.words];
-        // The native code writes exactly `words` words.
-        (self.members)(day, out.as_mut_ptr());
+        // The native code writes exactly `words` words (and says whether
+        // a window leaves the set open: `Jit::call` says unknown there).
+        let _ = (self.members)(day, out.as_mut_ptr());
         out
     }
 

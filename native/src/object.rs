@@ -14,36 +14,6 @@ use charter_runtime::ir;
 /// Each rule of the bundle as compiled into an object file, or why not.
 pub type Rules = Vec<Result<RuleFn, NotNative>>;
 
-/// Why the object file cannot be written for this policy, if it cannot:
-/// `charter_members` and the decision entry points (`charter_valid`, its
-/// batches) return plain values, so where a change of membership dated
-/// only by a window leaves one of their answers open they could not say
-/// unknown, and would answer from one day as if the sources gave it. (The
-/// chair's entry points return `CHARTER_UNKNOWN_VALUE`, `charter_member`
-/// and `charter_may_attend` `CHARTER_UNKNOWN`, and the rules
-/// `CHARTER_UNKNOWN` there.)
-pub fn refused(bundle: &ir::Bundle, tables: &charter_runtime::Tables) -> Option<String> {
-    use charter_runtime::date::format;
-    use charter_runtime::tables::{observers_decide, StatusQuestion};
-    let party = |p: ir::PartyId| bundle.parties.get(p as usize).map_or("?", |p| p.id.as_str());
-    let exported = [
-        StatusQuestion::Members(0),
-        StatusQuestion::Valid(0, observers_decide(bundle)),
-    ];
-    let w = tables
-        .status_windows
-        .iter()
-        .find(|w| exported.iter().any(|q| q.differs(w)))?;
-    Some(format!(
-        "the history dates {}'s change from {} to {} only to between {} and {}, so `charter_members` and `charter_valid` could not answer unknown on the days between",
-        party(w.party),
-        w.before.name(),
-        w.after.name(),
-        format(w.earliest),
-        format(w.latest)
-    ))
-}
-
 /// The object file's bytes, and the rules it exports.
 pub fn object(folded: &Folded, bundle: &ir::Bundle) -> Result<(Vec<u8>, Rules), CodegenError> {
     let err = |e: &dyn std::fmt::Display| CodegenError(e.to_string());
@@ -205,7 +175,7 @@ pub fn header(bundle: &ir::Bundle, rules: &Rules) -> String {
         NONE + 1
     ));
     h.push_str(&format!(
-        "/* charter_chair, charter_term_start, charter_term_end and\n   charter_chair_batch give CHARTER_UNKNOWN_VALUE on a day a record the\n   sources date only by a window leaves the answer open; charter_member\n   and charter_may_attend (and its batch) give CHARTER_UNKNOWN (4), neither\n   0 nor 1. */\n#define CHARTER_UNKNOWN_VALUE ({})\n",
+        "/* On a day a record the sources date only by a window leaves the answer\n   open: charter_chair, charter_term_start, charter_term_end and\n   charter_chair_batch give CHARTER_UNKNOWN_VALUE; charter_member and\n   charter_may_attend (and its batch) give CHARTER_UNKNOWN (4), neither 0\n   nor 1; charter_members returns CHARTER_UNKNOWN (else CHARTER_OK, 0);\n   charter_valid and its batches give 2, as for a decision not judged. */\n#define CHARTER_UNKNOWN_VALUE ({})\n",
         UNKNOWN_VALUE
     ));
     h.push_str(&format!(
