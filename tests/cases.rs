@@ -1146,6 +1146,17 @@ pub(crate) mod random_policies {
         date::format(d)
     }
 
+    /// A record's day as a source might give it, chosen by the day itself
+    /// so that shrinking keeps it: exactly, by its month, or only as a
+    /// bound ("no later than", which runs from the party's change before).
+    fn dated(d: i32) -> String {
+        match d.rem_euclid(4) {
+            0 => format!("on no later than {}", day(d)),
+            1 => format!("in {}", day(d).get(..7).unwrap_or_default()),
+            _ => format!("on {}", day(d)),
+        }
+    }
+
     impl Policy {
         fn source(&self) -> String {
             let mut s = format!(
@@ -1230,12 +1241,12 @@ pub(crate) mod random_policies {
                         ..
                     } => {
                         h.push_str(&format!(
-                            "silence S{i} broken on {} becomes {}\n",
-                            day(*on),
+                            "silence S{i} broken {} becomes {}\n",
+                            dated(*on),
                             if *observer { "observer" } else { "none" }
                         ));
                     }
-                    Standing::Open { joins: Some(on) } => h.push_str(&format!("joined S{i} on {}\n", day(*on))),
+                    Standing::Open { joins: Some(on) } => h.push_str(&format!("joined S{i} {}\n", dated(*on))),
                     _ => {}
                 }
             }
@@ -1334,9 +1345,15 @@ pub(crate) mod random_policies {
             let interp = Interpreter::new(bundle);
             let jit = Jit::compile(bundle, interp.tables()).expect("compiles to native code");
             let ask = |b: Builtin, args: &[Value]| -> Result<(), TestCaseError> {
-                let a = interp.call_builtin(b, args).expect("interpreter");
-                let n = jit.call(b, args).expect("native code answers").expect("native code knows");
-                prop_assert_eq!(a, n, "{:?}({:?}) on\n{}\n{}", b, args, policy.source(), policy.history());
+                // A record dated only by a window leaves some answers
+                // unknown: both backends say so on the same days.
+                let a = interp.call_builtin(b, args);
+                let n = jit.call(b, args).expect("native code answers");
+                let same = matches!(
+                    (&a, &n),
+                    (Err(charter_runtime::EvalError::Unknown(_)), Err(charter_runtime::EvalError::Unknown(_)))
+                ) || a == n;
+                prop_assert!(same, "{:?}({:?}): interpreter {:?}, native {:?} on\n{}\n{}", b, args, a, n, policy.source(), policy.history());
                 Ok(())
             };
             // Days near adoption, and any day to the calendar's end and past it.
