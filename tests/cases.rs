@@ -1673,6 +1673,8 @@ pub(crate) mod random_policies {
                         (Err(charter_runtime::EvalError::Malformed(_)), Err(charter_runtime::EvalError::Malformed(_))) => true,
                         // Native code does not name the expression that was none.
                         (Err(charter_runtime::EvalError::NoValue(..)), Err(charter_runtime::EvalError::NoValue(..))) => true,
+                        // Nor what an unknown answer depends on.
+                        (Err(charter_runtime::EvalError::Unknown(_)), Err(charter_runtime::EvalError::Unknown(_))) => true,
                         (Err(a), Err(b)) => a == b,
                         _ => false,
                     };
