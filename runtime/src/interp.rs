@@ -1237,6 +1237,69 @@ impl<'b> Interpreter<'b> {
         Err(EvalError::Unknown(Box::new(Unknown { because, possible })))
     }
 
+    /// Where the rules' terms follow a decided hand-over or extension its
+    /// record dates only by a window, an answer on the terms that differs
+    /// with the record on the window's first or last day is unknown, with
+    /// the answers possible (see [`tables::TermShift`]).
+    fn term_shifts_settle(&self, builtin: Builtin, d: Day) -> Result<(), EvalError> {
+        let shifts = &self.tables().term_shifts;
+        if shifts.is_empty() || self.bundle.versions.iter().any(|v| v.permanent.is_some()) {
+            return Ok(());
+        }
+        let answer = |terms: &Terms| -> Value {
+            let term = terms.at(d);
+            let party = |p: Option<PartyId>| p.map_or(Value::None, Value::Party);
+            match builtin {
+                Builtin::Chair => party(term.and_then(|t| t.chair)),
+                Builtin::Chairs => Value::parties(term.and_then(|t| t.chair)),
+                Builtin::NextChair => party(term.and_then(|t| terms.at(t.end)).and_then(|t| t.chair)),
+                Builtin::TermStart => term.map_or(Value::None, |t| Value::Date(t.start)),
+                Builtin::TermEnd => term.map_or(Value::None, |t| Value::Date(t.end)),
+                Builtin::Member
+                | Builtin::Status
+                | Builtin::Members
+                | Builtin::Observers
+                | Builtin::Group
+                | Builtin::RecordedChair
+                | Builtin::RecordedStatus
+                | Builtin::Valid
+                | Builtin::MayAttend
+                | Builtin::MaySpeak
+                | Builtin::Violations
+                | Builtin::Count => Value::None,
+            }
+        };
+        let now = answer(self.terms()?);
+        let mut possible = vec![now.clone()];
+        let mut because = Vec::new();
+        for shift in shifts {
+            let moved: Vec<Value> = [&shift.early, &shift.late].into_iter().map(answer).collect();
+            if moved.iter().all(|v| *v == now) {
+                continue;
+            }
+            for v in moved {
+                if !possible.contains(&v) {
+                    possible.push(v);
+                }
+            }
+            let from = if shift.extension {
+                format!("the end of {}'s extended office", self.party_name(shift.party))
+            } else {
+                format!("{}'s taking of office", self.party_name(shift.party))
+            };
+            because.push(format!(
+                "the rules' terms run from {from}, which the history dates only to between {} and {}",
+                date::format(shift.earliest),
+                date::format(shift.latest)
+            ));
+        }
+        if because.is_empty() {
+            return Ok(());
+        }
+        possible.sort();
+        Err(EvalError::Unknown(Box::new(Unknown { because, possible })))
+    }
+
     /// Where a change of status the rules' view follows (or, for
     /// `recorded_status`, the recorded view) is dated by a window, the
     /// answers on the days it leaves open are unknown where the status
@@ -1423,6 +1486,7 @@ impl<'b> Interpreter<'b> {
         ) {
             if let Some(d) = day(0)? {
                 self.chair_window_settles(builtin, d)?;
+                self.term_shifts_settle(builtin, d)?;
             }
         }
         self.status_window_settles(builtin, args)?;
