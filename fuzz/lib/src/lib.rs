@@ -419,5 +419,9 @@ pub fn native(data: &[u8]) {
     let mut choices = generate::Choices(Unstructured::new(data));
     let subject = differential::Subject::generate(&mut choices, differential::TARGET_RULES, 3)
         .unwrap_or_else(|why| panic!("{why}"));
-    differential::target_questions(&subject, &mut choices);
+    for question in differential::target_questions(&subject, &mut choices) {
+        if let Err(divergence) = subject.ask(&question) {
+            panic!("{divergence}");
+        }
+    }
 }
