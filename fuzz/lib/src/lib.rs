@@ -417,7 +417,7 @@ pub fn lsp_framing(data: &[u8]) {
 /// (`differential`, which the deep mode shares).
 pub fn native(data: &[u8]) {
     let mut choices = generate::Choices(Unstructured::new(data));
-    let subject = differential::Subject::generate(&mut choices, differential::TARGET_RULES, 3)
+    let subject = differential::Subject::generate(&mut choices, differential::TARGET_RULES, 4)
         .unwrap_or_else(|why| panic!("{why}"));
     for question in differential::target_questions(&subject, &mut choices) {
         if let Err(divergence) = subject.ask(&question) {
