@@ -1217,7 +1217,12 @@ impl<M: Module> Fx<'_, '_, M> {
                 b.ins().jump(done, &args);
                 b.switch_to_block(done);
                 let params = b.block_params(done).to_vec();
-                self.rebuild(&v, &params)
+                // A first branch that is `none` without being the literal
+                // (`if c then none else none`) leaves the type to the
+                // other: `if x then (if y then none else none) else p` is
+                // a party, not always none.
+                let like = if ty == NTy::None { &w } else { &v };
+                self.rebuild(like, &params)
             }
             Expr::Quantifier { all, slot, set, body } => {
                 let s = self.compile(b, set, locals)?;
