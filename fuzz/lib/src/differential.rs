@@ -323,21 +323,6 @@ impl Subject {
         }
     }
 
-    /// A day on the calendar (0001-01-01 to 9999-12-31), as every date
-    /// Charter text or facts can give a rule: near the adoption, or at
-    /// the calendar's ends. (Native code refuses arithmetic on a day off
-    /// the calendar where the interpreter computes from it; no Charter
-    /// input makes one, only `Program::call` with a raw `Value::Date`:
-    /// fuzz/README.md, F6.)
-    fn calendar_day(&self, c: &mut Choices<'_>) -> i32 {
-        match c.next(16) {
-            0 => charter::date::LAST,
-            1 => charter::date::FIRST,
-            2 => c.range(i64::from(charter::date::FIRST), i64::from(charter::date::LAST) + 1) as i32,
-            _ => (self.policy.adopted + c.range(-2_000, 30_000) as i32).min(charter::date::LAST),
-        }
-    }
-
     /// A set of the policy's parties (the crowd's too).
     fn parties(&self, c: &mut Choices<'_>) -> Vec<u32> {
         let all = self.program.bundle().parties.len() as u32;
@@ -410,7 +395,7 @@ impl Subject {
             7..=12 if !bundle.rules.is_empty() => {
                 let index = c.next(bundle.rules.len() as u64) as usize;
                 let p = self.party_or_none(c);
-                Question::Rule(index, p, Value::Date(self.calendar_day(c)))
+                Question::Rule(index, p, Value::Date(self.day(c)))
             }
             _ if !self.queries.is_empty() => {
                 let index = c.next(self.queries.len() as u64) as usize;
