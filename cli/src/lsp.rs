@@ -25,7 +25,7 @@ use serde_json::{json, Value as Json};
 
 use super::{files, EXIT_FINDINGS, EXIT_OK};
 
-mod transport;
+pub mod transport;
 
 pub use transport::MAX_MESSAGE_BYTES;
 

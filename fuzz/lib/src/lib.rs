@@ -358,52 +358,44 @@ pub fn diff(data: &[u8]) {
     }
 }
 
-/// The language server's message framing (`Content-Length` headers, then
-/// a JSON-RPC body): every message read is refused with an error or read
-/// whole, and a message read writes out and reads back the same.
-///
-/// TODO(issue 29, item 3): `charter lsp` reads with the `lsp-server`
-/// crate's transport today, which allocates whatever `Content-Length`
-/// says; its replacement (another branch) bounds it. Until that lands
-/// behind a public function of `charter-cli` this target drives
-/// `lsp_server::Message::read` and skips lengths over 1 MiB (see
-/// fuzz/README.md).
+/// `charter lsp`'s transport (`charter_cli::lsp::transport`): every
+/// message is read whole or refused, never allocating past
+/// [`MAX_MESSAGE_BYTES`](charter_cli::lsp::MAX_MESSAGE_BYTES) whatever its
+/// `Content-Length` says; a body that is no JSON-RPC message gets a
+/// JSON-RPC error response (the session goes on); a message read writes
+/// out and reads back the same.
 pub fn lsp_framing(data: &[u8]) {
-    const LIMIT: usize = 1 << 20;
-    // Any `Content-Length: N` anywhere (a header may follow a body
-    // directly), in any case, with N over the limit or too long to read.
-    let lower = data.to_ascii_lowercase();
-    let needle = b"content-length: ";
-    let declares_too_much = lower.windows(needle.len()).enumerate().any(|(at, w)| {
-        w == needle && {
-            let digits: Vec<u8> = lower
-                .get(at + needle.len()..)
-                .unwrap_or_default()
-                .iter()
-                .copied()
-                .take_while(u8::is_ascii_digit)
-                .collect();
-            std::str::from_utf8(&digits)
-                .ok()
-                .and_then(|d| d.parse::<usize>().ok())
-                .is_none_or(|n| n > LIMIT)
-        }
-    });
-    if declares_too_much {
-        return;
-    }
+    use charter_cli::lsp::transport::{decode, read_body};
     let mut reader = std::io::BufReader::new(data);
     for _ in 0..64 {
-        match lsp_server::Message::read(&mut reader) {
-            Ok(Some(message)) => {
-                let mut written = Vec::new();
-                message
-                    .clone()
-                    .write(&mut written)
-                    .unwrap_or_else(|e| panic!("a message read does not write: {e}"));
-                let again = lsp_server::Message::read(&mut std::io::BufReader::new(&written[..]));
-                let again = again.unwrap_or_else(|e| panic!("a message written does not read back: {e}"));
-                assert_eq!(format!("{again:?}"), format!("{:?}", Some(message)), "round trip");
+        match read_body(&mut reader) {
+            Ok(Some(body)) => {
+                assert!(
+                    body.len() as u64 <= charter_cli::lsp::MAX_MESSAGE_BYTES,
+                    "a body past the limit was read"
+                );
+                match decode(&body) {
+                    Ok(message) => {
+                        let mut written = Vec::new();
+                        message
+                            .clone()
+                            .write(&mut written)
+                            .unwrap_or_else(|e| panic!("a message read does not write: {e}"));
+                        let again = read_body(&mut std::io::BufReader::new(&written[..]))
+                            .unwrap_or_else(|e| panic!("a message written does not frame: {e}"))
+                            .unwrap_or_else(|| panic!("a message written is empty"));
+                        let again = decode(&again).unwrap_or_else(|e| panic!("a message written does not decode: {e}"));
+                        assert_eq!(format!("{again:?}"), format!("{message:?}"), "round trip");
+                    }
+                    Err(response) => {
+                        assert_eq!(response["jsonrpc"], "2.0", "{response}");
+                        assert!(
+                            response["error"]["code"].is_i64(),
+                            "an error response has a code: {response}"
+                        );
+                        assert!(response["error"]["message"].is_string(), "{response}");
+                    }
+                }
             }
             Ok(None) | Err(_) => break,
         }
