@@ -1487,8 +1487,9 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
                     severity,
                     m.date,
                     format!(
-                        "`{}` is a {} ({}), not one of the meeting types the text provides ({}){decided}",
+                        "`{}` is {} {} ({}), not one of the meeting types the text provides ({}){decided}",
                         record.id,
+                        article(&outside.name),
                         outside.name,
                         kind(m.kind, &bundle.meeting_kinds),
                         if provided.is_empty() {
@@ -2324,7 +2325,8 @@ fn duty_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
                         Severity::Advisory,
                         until,
                         format!(
-                            "no designation of a {} recorded for {} ({} § {}): the history holds no evidence the duty was met",
+                            "no designation of {} {} recorded for {} ({} § {}): the history holds no evidence the duty was met",
+                            article(&duty.role),
                             duty.role.replace('_', " "),
                             parties(&missing).join(", "),
                             match duty.strength {
@@ -3042,4 +3044,41 @@ fn composition_findings(
         }
     }
     out
+}
+
+/// The indefinite article for `noun` as the sound of its first letters
+/// suggests: `an` before a vowel (`an Ambassadors Meeting`), `a` before a
+/// consonant or a vowel that sounds like one (`a European`, `a Union`, `a
+/// one-day`).
+fn article(noun: &str) -> &'static str {
+    let lower = noun.trim_start().to_lowercase();
+    let vowel = lower.starts_with(['a', 'e', 'i', 'o', 'u']);
+    let sounds_like_a_consonant = ["eu", "uni", "use", "usu", "one", "once"]
+        .iter()
+        .any(|p| lower.starts_with(p));
+    if vowel && !sounds_like_a_consonant {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+#[cfg(test)]
+mod article_tests {
+    use super::article;
+
+    #[test]
+    fn the_article_follows_the_sound() {
+        for (noun, expected) in [
+            ("Ambassadors Meeting", "an"),
+            ("expert meeting", "an"),
+            ("Senior Officials Meeting", "a"),
+            ("European Council", "a"),
+            ("Union summit", "a"),
+            ("one-day workshop", "a"),
+            ("", "a"),
+        ] {
+            assert_eq!(article(noun), expected, "{noun}");
+        }
+    }
 }
