@@ -1439,7 +1439,14 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
         // on its own (a decision's sources and marks).
         let at_meeting = |f: Finding| {
             let sources = record.provenance.sources.iter().chain(&f.sources).cloned().collect();
-            let mut inferred: Vec<ir::Inferred> = record.provenance.inferred.iter().cloned().collect();
+            // A host-only mark bears on the finding about the host alone.
+            let mut inferred: Vec<ir::Inferred> = record
+                .provenance
+                .inferred
+                .iter()
+                .filter(|i| !i.host_only || f.code == FindingCode::HostNotChair.code())
+                .cloned()
+                .collect();
             inferred.extend(
                 f.inferred
                     .iter()
@@ -1754,8 +1761,12 @@ fn cadence_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<(), Ev
             .iter()
             .filter(|m| m.meeting.kind == v.kind && m.meeting.date <= until)
             .filter(|m| {
-                let approximate =
-                    !m.provenance.precision.is_exact() || m.provenance.inferred.as_ref().is_some_and(|i| !i.date_only);
+                // An inferred host leaves the meeting and its day stated.
+                let approximate = !m.provenance.precision.is_exact()
+                    || m.provenance
+                        .inferred
+                        .as_ref()
+                        .is_some_and(|i| !i.date_only && !i.host_only);
                 let first = m.meeting.date;
                 let last = m.provenance.precision.latest(first);
                 // Held anywhere in its window, it met the due day or moved
