@@ -27,7 +27,17 @@ pub struct EvalArgs {
     /// Evaluator: the reference interpreter (`interp`, the default) or native code compiled with cranelift (`jit`)
     #[arg(long, value_enum, default_value_t)]
     pub backend: super::Backend,
+    /// Exit 1 when the answer is false, none or an empty set (3 when it is unknown)
+    #[arg(long, conflicts_with = "fail_defined")]
+    pub fail: bool,
+    /// Exit 1 when the answer is true, a value or a set with members (3 when it is unknown)
+    #[arg(long)]
+    pub fail_defined: bool,
 }
+
+/// Exit status of `eval --fail` or `--fail-defined` when the answer is
+/// unknown: neither the answer that passes nor the one that fails.
+pub const EXIT_UNKNOWN: u8 = 3;
 
 pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
     let sources = match files::load_sources(&args.path, err) {
@@ -120,7 +130,34 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
     if writeln!(out, "{}", text.trim_end()).is_err() {
         return EXIT_USAGE;
     }
-    EXIT_OK
+    if !(args.fail || args.fail_defined) {
+        return EXIT_OK;
+    }
+    // Defined: true, a value, a set with members.
+    let defined = match &value {
+        charter::Outcome::Unknown(_) => return EXIT_UNKNOWN,
+        charter::Outcome::Known(known) => match known {
+            charter::Value::Bool(b) => *b,
+            charter::Value::None => false,
+            charter::Value::Set(items) => !items.is_empty(),
+            charter::Value::Int(_)
+            | charter::Value::Date(_)
+            | charter::Value::Duration(_)
+            | charter::Value::Party(_)
+            | charter::Value::Status(_)
+            | charter::Value::MeetingKind(_)
+            | charter::Value::DecisionKind(_)
+            | charter::Value::Group(_)
+            | charter::Value::Meeting(_)
+            | charter::Value::Decision(_)
+            | charter::Value::Violation(_) => true,
+        },
+    };
+    if defined == args.fail_defined {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
 }
 
 /// An explanation as an indented tree, one fact a line, clause at the end.

@@ -19,8 +19,11 @@ pub struct FmtArgs {
     #[arg(long, conflicts_with = "stdout")]
     pub check: bool,
     /// Print the formatted text instead of writing it
-    #[arg(long)]
+    #[arg(long, conflicts_with = "diff")]
     pub stdout: bool,
+    /// Change nothing; print what formatting would change as a unified diff and exit 1 if anything would
+    #[arg(long, conflicts_with = "check")]
+    pub diff: bool,
 }
 
 pub fn run(args: &FmtArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, _color: bool) -> u8 {
@@ -77,7 +80,14 @@ pub fn run(args: &FmtArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::
                 return EXIT_USAGE;
             }
         } else if formatted != source.text {
-            if args.check {
+            if args.diff {
+                let name = path.display().to_string();
+                let diff = similar::TextDiff::from_lines(&source.text, &formatted);
+                let shown = diff.unified_diff().context_radius(3).header(&name, &name).to_string();
+                if write!(out, "{shown}").is_err() {
+                    return EXIT_USAGE;
+                }
+            } else if args.check {
                 let _ = writeln!(out, "{}", path.display());
             } else if let Err(error) = files::write_output(path, formatted.as_bytes(), &[]) {
                 crate::print_error(err, &error);
@@ -86,7 +96,7 @@ pub fn run(args: &FmtArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::
             unformatted.push(path);
         }
     }
-    if args.check && !unformatted.is_empty() {
+    if (args.check || args.diff) && !unformatted.is_empty() {
         let _ = writeln!(
             err,
             "{} file{} not formatted: run `charter fmt` on {}",

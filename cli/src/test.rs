@@ -18,6 +18,13 @@ pub struct TestArgs {
     /// Output format (JSON: the outcomes, and the coverage if asked)
     #[arg(long, value_enum, default_value_t)]
     pub format: super::Format,
+    /// Run only the tests whose name matches this regular expression
+    #[arg(long, value_name = "REGEX", value_parser = regex_arg)]
+    pub run: Option<regex::Regex>,
+}
+
+fn regex_arg(text: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(text).map_err(|e| format!("not a regular expression: {e}"))
 }
 
 pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
@@ -39,7 +46,13 @@ pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
             run.interpreted.len()
         );
     }
-    let outcomes = run.outcomes;
+    let all = run.outcomes.len();
+    let outcomes: Vec<_> = run
+        .outcomes
+        .into_iter()
+        .filter(|o| args.run.as_ref().is_none_or(|r| r.is_match(&o.name)))
+        .collect();
+    let filtered_out = all - outcomes.len();
     let mut text = String::new();
     let (mut passed, mut failed) = (0, 0);
     for outcome in &outcomes {
@@ -54,7 +67,13 @@ pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
             }
         }
     }
-    text.push_str(&format!("{passed} passed, {failed} failed\n"));
+    if filtered_out > 0 {
+        text.push_str(&format!(
+            "{passed} passed, {failed} failed, {filtered_out} filtered out by --run\n"
+        ));
+    } else {
+        text.push_str(&format!("{passed} passed, {failed} failed\n"));
+    }
     if let Some(coverage) = &coverage {
         text.push_str(&charter::coverage::render(coverage));
     }
@@ -63,7 +82,8 @@ pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
             .iter()
             .map(|o| serde_json::json!({ "name": o.name, "passed": o.failures.is_empty(), "failures": o.failures }))
             .collect();
-        let mut doc = serde_json::json!({ "tests": tests, "passed": passed, "failed": failed });
+        let mut doc =
+            serde_json::json!({ "tests": tests, "passed": passed, "failed": failed, "filtered_out": filtered_out });
         if let (Some(coverage), Some(map)) = (&coverage, doc.as_object_mut()) {
             map.insert(
                 "coverage".to_string(),
