@@ -84,6 +84,18 @@ pub enum FileError {
     OutputIsInput { path: PathBuf },
 }
 
+/// The path that names standard input wherever a file is read (a policy,
+/// facts, a query, a file to format).
+pub const STDIN: &str = "-";
+
+/// Whether `path` names standard input (`-`).
+pub fn is_stdin(path: &Path) -> bool {
+    path == Path::new(STDIN)
+}
+
+/// The name standard input goes by in messages and diagnostics.
+pub const STDIN_NAME: &str = "<stdin>";
+
 /// The file in a policy folder that leaves paths out of it.
 pub const IGNORE_FILE: &str = ".charterignore";
 
@@ -161,6 +173,12 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FileError> {
     let mut seen_files = HashSet::new();
     let mut seen_dirs = HashSet::new();
     for path in paths {
+        if is_stdin(path) {
+            if seen_files.insert(path.clone()) {
+                out.push(path.clone());
+            }
+            continue;
+        }
         let meta = std::fs::metadata(path).map_err(|error| FileError::Read {
             path: path.clone(),
             error,
@@ -313,10 +331,24 @@ fn identity(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Reads a regular file of at most [`MAX_FILE_BYTES`] as UTF-8 text. A
-/// device, FIFO or socket is refused before it is opened, so reading
-/// neither blocks nor runs without bound.
+/// Reads a regular file of at most [`MAX_FILE_BYTES`] as UTF-8 text, or
+/// standard input (`-`, to its end, within the same bound). A device,
+/// FIFO or socket is refused before it is opened, so reading neither
+/// blocks on a pipe nobody writes nor runs without bound.
 pub fn read_text(path: &Path) -> Result<String, FileError> {
+    if is_stdin(path) {
+        let mut bytes = Vec::new();
+        let name = Path::new(STDIN_NAME);
+        std::io::stdin()
+            .lock()
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|error| FileError::Read {
+                path: name.to_path_buf(),
+                error,
+            })?;
+        return text_of(name, bytes);
+    }
     let meta = std::fs::metadata(path).map_err(|error| FileError::Read {
         path: path.to_path_buf(),
         error,
@@ -372,7 +404,12 @@ pub fn text_of(path: &Path, bytes: Vec<u8>) -> Result<String, FileError> {
 
 /// Reads a Charter file (policy, amendment or history).
 pub fn read(path: &Path) -> Result<SourceFile, FileError> {
-    Ok(SourceFile::charter(path.display().to_string(), read_text(path)?))
+    let name = if is_stdin(path) {
+        STDIN_NAME.to_string()
+    } else {
+        path.display().to_string()
+    };
+    Ok(SourceFile::charter(name, read_text(path)?))
 }
 
 /// For amendment and history files whose policy is not among `files`, finds

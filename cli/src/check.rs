@@ -24,7 +24,7 @@ pub enum CheckFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files or directories (searched recursively for `*.charter`)
+    /// Files or directories (searched recursively for `*.charter`; `-`: a file's text on standard input)
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Output format

@@ -10,12 +10,12 @@ use crate::error::CliError;
 
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
-    /// A policy file, or a directory holding a policy with its amendments and history
+    /// A policy file, or a directory holding a policy with its amendments and history (`-`: the policy's text on standard input)
     pub path: PathBuf,
-    /// The expression to evaluate, e.g. `chair(2016-01-01)`
+    /// The expression to evaluate, e.g. `chair(2016-01-01)` (`-`: read it from standard input)
     #[arg(long)]
     pub query: String,
-    /// A JSON file whose top-level keys become named values in the query
+    /// A JSON file whose top-level keys become named values in the query (`-`: standard input)
     #[arg(long)]
     pub facts: Option<PathBuf>,
     /// Output format
@@ -40,6 +40,32 @@ pub struct EvalArgs {
 pub const EXIT_UNKNOWN: u8 = 3;
 
 pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
+    let stdin_users = [
+        files::is_stdin(&args.path),
+        args.query == files::STDIN,
+        args.facts.as_deref().is_some_and(files::is_stdin),
+    ];
+    if stdin_users.iter().filter(|u| **u).count() > 1 {
+        crate::print_error(
+            err,
+            &CliError::Usage {
+                message: "standard input (`-`) can give only one of the policy, the query and the facts".to_string(),
+                help: "put the others in files".to_string(),
+            },
+        );
+        return EXIT_USAGE;
+    }
+    let query = if args.query == files::STDIN {
+        match files::read_text(std::path::Path::new(files::STDIN)) {
+            Ok(text) => text.trim_end().to_string(),
+            Err(e) => {
+                crate::print_error(err, &e);
+                return EXIT_USAGE;
+            }
+        }
+    } else {
+        args.query.clone()
+    };
     let sources = match files::load_sources(&args.path, err) {
         Ok(sources) => sources,
         Err(status) => return status,
@@ -79,11 +105,11 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
             return EXIT_FINDINGS;
         }
     };
-    let prepared = match program.prepare(&args.query, &facts) {
+    let prepared = match program.prepare(&query, &facts) {
         Ok(prepared) => prepared,
         Err(diagnostics) => {
-            crate::json_errors::diagnostics(&diagnostics, "<query>", &args.query);
-            let _ = write!(err, "{}", render_human(&diagnostics, "<query>", &args.query, color));
+            crate::json_errors::diagnostics(&diagnostics, "<query>", &query);
+            let _ = write!(err, "{}", render_human(&diagnostics, "<query>", &query, color));
             return EXIT_FINDINGS;
         }
     };

@@ -12,7 +12,7 @@ use super::{files, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 
 #[derive(Debug, clap::Args)]
 pub struct FmtArgs {
-    /// Files, or directories searched for `*.charter`
+    /// Files, or directories searched for `*.charter` (`-`: standard input, formatted to standard output)
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Change nothing; list the files that are not formatted and exit 1 if there are any
@@ -61,7 +61,7 @@ pub fn run(args: &FmtArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::
                     "{}: skipped: the file does not parse (`charter check` shows why)",
                     path.display()
                 );
-                if args.stdout {
+                if args.stdout || (files::is_stdin(path) && !args.check && !args.diff) {
                     let _ = write!(out, "{}", source.text);
                 }
                 // `--check` cannot say the file is formatted (issue 29: it
@@ -75,20 +75,23 @@ pub fn run(args: &FmtArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::
                 continue;
             }
         };
-        if args.stdout {
+        // Standard input has nowhere to be written back: it is formatted
+        // to standard output (or checked, or diffed).
+        let to_stdout = args.stdout || (files::is_stdin(path) && !args.check && !args.diff);
+        if to_stdout {
             if write!(out, "{formatted}").is_err() {
                 return EXIT_USAGE;
             }
         } else if formatted != source.text {
             if args.diff {
-                let name = path.display().to_string();
+                let name = source.name.clone();
                 let diff = similar::TextDiff::from_lines(&source.text, &formatted);
                 let shown = diff.unified_diff().context_radius(3).header(&name, &name).to_string();
                 if write!(out, "{shown}").is_err() {
                     return EXIT_USAGE;
                 }
             } else if args.check {
-                let _ = writeln!(out, "{}", path.display());
+                let _ = writeln!(out, "{}", source.name);
             } else if let Err(error) = files::write_output(path, formatted.as_bytes(), &[]) {
                 crate::print_error(err, &error);
                 return EXIT_FINDINGS;

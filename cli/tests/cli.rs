@@ -34,3 +34,57 @@ fn color_follows_the_flag() {
     assert!(!run(&["--color", "never"]), "never does not");
     assert!(!run(&[]), "auto does not colour a pipe");
 }
+
+/// `-` reads standard input wherever a file is read: a file to check or
+/// format, the policy, the query or the facts of `eval` (one of them).
+#[test]
+fn a_dash_reads_standard_input() {
+    use std::io::Write as _;
+    let run = |args: &[&str], input: &str| {
+        let mut child = std::process::Command::new(trycmd::cargo::cargo_bin!("charter"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("charter runs: {e}"));
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin
+                .write_all(input.as_bytes())
+                .unwrap_or_else(|e| panic!("stdin: {e}"));
+        }
+        let output = child.wait_with_output().unwrap_or_else(|e| panic!("charter ends: {e}"));
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let read = |path: &str| std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let unformatted = read("tests/cmd/fmt/unformatted.charter");
+    let (status, out, _) = run(&["fmt", "-"], &unformatted);
+    assert_eq!(status, Some(0));
+    assert!(out.contains("\n  members KAZ, KGZ from 2013-06-05\n"), "{out}");
+    assert_eq!(run(&["fmt", "--check", "-"], &unformatted).0, Some(1));
+    assert_eq!(
+        run(&["fmt", "--check", "-"], &out).0,
+        Some(0),
+        "formatted text is formatted"
+    );
+    let (status, out, _) = run(&["check", "-", "--format", "short"], "charter \"x\"\n  ref\n");
+    assert_eq!(status, Some(1));
+    assert!(out.starts_with("<stdin>:"), "{out}");
+    let (status, out, err) = run(&["eval", "../policies/almaty", "--query", "-"], "chair(2017-09-01)\n");
+    assert_eq!((status, out.as_str()), (Some(0), "TJK\n"), "{err}");
+    let (status, out, err) = run(
+        &["eval", "../policies/almaty", "--query", "chair(d)", "--facts", "-"],
+        r#"{"d": "2017-09-01"}"#,
+    );
+    assert_eq!((status, out.as_str()), (Some(0), "TJK\n"), "{err}");
+    let policy = read("../tests/cases/eval/last-day/policy.charter");
+    let (status, out, err) = run(&["eval", "-", "--query", "chair(9999-12-31)"], &policy);
+    assert_eq!((status, out.as_str()), (Some(0), "KAZ\n"), "{err}");
+    let (status, _, err) = run(&["eval", "-", "--query", "-"], &policy);
+    assert_eq!(status, Some(2), "{err}");
+    assert!(err.contains("charter::usage"), "{err}");
+}
