@@ -23,6 +23,9 @@ pub enum CheckFormat {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  charter check policies/almaty\n  charter check --deny-warnings --format short policies\n  charter check --coverage policies/almaty\n  charter check --format sarif policies > charter.sarif"
+)]
 pub struct CheckArgs {
     /// Files or directories (searched recursively for `*.charter`; `-`: a file's text on standard input)
     #[arg(required = true)]

@@ -35,6 +35,9 @@ pub enum FailOn {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  charter diff --base origin/main policies/almaty\n  charter diff old/ new/ --format markdown"
+)]
 pub struct DiffArgs {
     /// The old policy: a file, or a directory with its amendments and
     /// history (with `--base`: the policy in the work tree, compared with

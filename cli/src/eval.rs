@@ -9,6 +9,9 @@ use super::{files, Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::error::CliError;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  charter eval policies/almaty --query 'chair(2016-01-01)'\n  charter eval policies/almaty --query 'valid(baku_declaration)' --explain\n  charter eval policies/almaty --query 'member(KAZ, d)' --facts facts.json --fail\n  echo 'next_chair(2016-01-01)' | charter eval policies/almaty --query -"
+)]
 pub struct EvalArgs {
     /// A policy file, or a directory holding a policy with its amendments and history (`-`: the policy's text on standard input)
     pub path: PathBuf,

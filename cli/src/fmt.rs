@@ -11,6 +11,9 @@ use charter::{format, FormatError};
 use super::{files, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  charter fmt policies\n  charter fmt --check policies\n  charter fmt --diff policies/almaty\n  charter fmt - < draft.charter"
+)]
 pub struct FmtArgs {
     /// Files, or directories searched for `*.charter` (`-`: standard input, formatted to standard output)
     #[arg(required = true)]

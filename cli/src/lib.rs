@@ -95,6 +95,9 @@ pub enum Command {
     Doc(doc::DocArgs),
     /// Print a shell's completion script for charter (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
+    /// Print charter's man page (roff), made from the same definitions as `--help`
+    #[command(after_help = "Examples:\n  charter man > charter.1 && man ./charter.1")]
+    Man,
 }
 
 #[derive(Debug, clap::Args)]
@@ -207,6 +210,14 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write,
         Command::Fmt(args) => fmt::run(&args, out, err, color),
         Command::Lsp(args) => lsp::run(&args, out, err, color),
         Command::Doc(args) => doc::run(&args, out, err, color),
+        Command::Man => {
+            use clap::CommandFactory as _;
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                Ok(()) if out.write_all(&page).is_ok() => EXIT_OK,
+                Ok(()) | Err(_) => EXIT_USAGE,
+            }
+        }
         Command::Completions(args) => {
             use clap::CommandFactory as _;
             // Into memory first: clap_complete panics on a write error (a

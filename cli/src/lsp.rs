@@ -42,6 +42,7 @@ pub const WALK: files::WalkLimits = files::WalkLimits {
 };
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  charter lsp --stdio   (started by an editor, not by hand)")]
 pub struct LspArgs {
     /// Speak the protocol on standard input and output (the only
     /// transport; accepted because editors pass it)

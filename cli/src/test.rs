@@ -5,6 +5,9 @@ use std::path::PathBuf;
 use super::{files, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  charter test policies/almaty\n  charter test policies/almaty --backend jit --run chair\n  charter test policies/almaty --coverage --threshold 60"
+)]
 pub struct TestArgs {
     /// A policy file, or a directory holding a policy with its amendments and history
     pub path: PathBuf,
@@ -18,9 +21,20 @@ pub struct TestArgs {
     /// Output format (JSON: the outcomes, and the coverage if asked)
     #[arg(long, value_enum, default_value_t)]
     pub format: super::Format,
+    /// With --coverage: fail (exit 1) when less than PCT percent of the
+    /// rules, rule arms and clauses together are reached
+    #[arg(long, value_name = "PCT", requires = "coverage", value_parser = percent)]
+    pub threshold: Option<f64>,
     /// Run only the tests whose name matches this regular expression
     #[arg(long, value_name = "REGEX", value_parser = regex_arg)]
     pub run: Option<regex::Regex>,
+}
+
+fn percent(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        Ok(_) | Err(_) => Err("a percentage from 0 to 100".to_string()),
+    }
 }
 
 fn regex_arg(text: &str) -> Result<regex::Regex, String> {
@@ -77,6 +91,22 @@ pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
     if let Some(coverage) = &coverage {
         text.push_str(&charter::coverage::render(coverage));
     }
+    // Rules called, arms taken and clauses exercised, of all of them.
+    let below = coverage.as_ref().zip(args.threshold).and_then(|(c, threshold)| {
+        let s = &c.summary;
+        let all = s.rules + s.arms + s.clauses;
+        let reached = s.rules_called + s.arms_taken + s.clauses_exercised;
+        let pct = if all == 0 {
+            100.0
+        } else {
+            100.0 * reached as f64 / all as f64
+        };
+        (pct < threshold).then(|| {
+            format!(
+                "coverage {pct:.1}% ({reached} of {all} rules, arms and clauses) is below the threshold {threshold}%"
+            )
+        })
+    });
     if args.format == super::Format::Json {
         let tests: Vec<serde_json::Value> = outcomes
             .iter()
@@ -96,7 +126,10 @@ pub fn run(args: &TestArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
     if write!(out, "{text}").is_err() {
         return EXIT_USAGE;
     }
-    if failed > 0 {
+    if let Some(below) = &below {
+        let _ = writeln!(err, "{below}");
+    }
+    if failed > 0 || below.is_some() {
         EXIT_FINDINGS
     } else {
         EXIT_OK

@@ -88,3 +88,41 @@ fn a_dash_reads_standard_input() {
     assert_eq!(status, Some(2), "{err}");
     assert!(err.contains("charter::usage"), "{err}");
 }
+
+/// Every example in a subcommand's `--help` is a command line charter
+/// accepts (the words up to a pipe or a redirection).
+#[test]
+fn every_help_example_parses() {
+    use clap::{CommandFactory as _, Parser as _};
+    let mut checked = 0;
+    let root = charter_cli::Cli::command();
+    for sub in root.get_subcommands() {
+        let help = sub.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+        let examples: Vec<&str> = help
+            .lines()
+            .skip_while(|l| !l.starts_with("Examples:"))
+            .skip(1)
+            .map(str::trim)
+            .filter(|l| l.starts_with("charter ") || l.contains("| charter "))
+            .collect();
+        assert!(
+            !examples.is_empty(),
+            "`charter {}` has no examples in its help",
+            sub.get_name()
+        );
+        for example in examples {
+            let line = example.rsplit("| ").next().unwrap_or(example);
+            let line = line.split(['>', '<', '(']).next().unwrap_or(line).replace("&&", "");
+            let words: Vec<String> = line
+                .split_whitespace()
+                .map(|w| w.trim_matches('\'').to_string())
+                .take_while(|w| w != "&&")
+                .collect();
+            if let Err(e) = charter_cli::Cli::try_parse_from(&words) {
+                panic!("`{example}` in `charter {} --help` does not parse: {e}", sub.get_name());
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "{checked}");
+}
