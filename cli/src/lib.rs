@@ -204,9 +204,13 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write,
         Command::Report(args) => with_json_errors(json(args.format), false, out, &mut |out| {
             report::run(&args, out, err, color)
         }),
-        Command::Ir(args) => ir::run(&args, out, err, color),
+        Command::Ir(args) => with_json_errors(json(args.format), false, out, &mut |out| {
+            ir::run(&args, out, err, color)
+        }),
         Command::Build(args) => build::run(&args, out, err, color),
-        Command::Diff(args) => diff::run(&args, out, err, color),
+        Command::Diff(args) => with_json_errors(args.format == diff::DiffFormat::Json, false, out, &mut |out| {
+            diff::run(&args, out, err, color)
+        }),
         Command::Fmt(args) => fmt::run(&args, out, err, color),
         Command::Lsp(args) => lsp::run(&args, out, err, color),
         Command::Doc(args) => doc::run(&args, out, err, color),
