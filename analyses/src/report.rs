@@ -2082,13 +2082,17 @@ fn status_change_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
         }
         let version = interp.version_at(change.day);
         let (severity, clause, why) = match change.status {
-            ir::Status::Observer => (
-                Severity::Violation,
-                version
-                    .and_then(|v| v.observers.as_ref())
-                    .map(|o| o.cite.clause.clone()),
-                "the text admits observers by decision",
-            ),
+            // Only a text that admits observers (by decision) is departed
+            // from by one with none behind it; a text with no observer
+            // status at all gives the record no rule to follow.
+            ir::Status::Observer => match version.and_then(|v| v.observers.as_ref()) {
+                Some(rule) => (
+                    Severity::Violation,
+                    Some(rule.cite.clause.clone()),
+                    "the text admits observers by decision",
+                ),
+                None => (Severity::Advisory, None, "the text provides no observer status"),
+            },
             ir::Status::Member => (
                 Severity::Advisory,
                 None,
