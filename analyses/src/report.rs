@@ -1560,7 +1560,8 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
                 }));
             }
         }
-        let role = |p: ir::PartyId| version.and_then(|v| v.roles.iter().find(|r| r.parties.contains(&p)));
+        let role =
+            |p: ir::PartyId| version.and_then(|v| v.roles.iter().find(|r| r.parties.contains(&p) && r.held_on(m.date)));
         // A party the history records as a member or observer that day is
         // not questioned here: the recorded change of status that made it
         // one is judged on its own (`audit::status-change-undecided`).
@@ -1574,6 +1575,24 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
         // conference that adopted it), who attended was settled by its
         // invitations, not by the text.
         let before_text = m.date <= bundle.adopted;
+        // What the text says of a party's function that day: none, or one
+        // it holds on other days only (a dated Support Unit).
+        let no_function = |p: ir::PartyId| {
+            let other_days: Vec<String> = version
+                .into_iter()
+                .flat_map(|v| &v.roles)
+                .filter(|r| r.parties.contains(&p) && !r.held_on(m.date))
+                .map(ir::Role::described)
+                .collect();
+            if other_days.is_empty() {
+                "the text gives it no function".to_string()
+            } else {
+                format!(
+                    "the text gives it a function on other days only: {}",
+                    other_days.join("; ")
+                )
+            }
+        };
         // A body's meeting (a committee's) is attended by those who sit on it.
         let body = version
             .and_then(|v| v.body_of(m.kind))
@@ -1589,10 +1608,11 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
                             Severity::Advisory,
                             m.date,
                             format!(
-                                "{} attended `{}`, a meeting of the {}, but on {when} it does not sit on it, is not invited by a recorded decision, and the text gives it no function",
+                                "{} attended `{}`, a meeting of the {}, but on {when} it does not sit on it, is not invited by a recorded decision, and {}",
                                 party(*p),
                                 record.id,
                                 group.map_or_else(|| format!("(undeclared group #{})", b.group), |g| g.title.clone()),
+                                no_function(*p),
                             ),
                         )
                     }));
@@ -1608,9 +1628,10 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
                         Severity::Advisory,
                         m.date,
                         format!(
-                            "{} attended `{}`, but on {when} it is neither a member nor an admitted observer nor invited by a recorded decision, and the text gives it no function",
+                            "{} attended `{}`, but on {when} it is neither a member nor an admitted observer nor invited by a recorded decision, and {}",
                             party(*p),
-                            record.id
+                            record.id,
+                            no_function(*p)
                         ),
                     )
                 }));
@@ -2412,7 +2433,7 @@ fn status_timelines(bundle: &ir::Bundle, interp: &Interpreter<'_>, until: Day) -
                 .into_iter()
                 .flat_map(|v| &v.roles)
                 .filter(|r| r.parties.contains(&p))
-                .map(|r| format!("{} (§ {})", r.what, r.cite.clause))
+                .map(ir::Role::described)
                 .collect();
             // Its changes of status as recorded (the recorded view).
             let recorded: Vec<String> = bundle

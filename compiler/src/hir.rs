@@ -226,6 +226,8 @@ pub enum StatementKind {
     },
     SupportUnit {
         parties: Vec<PartyId>,
+        from: Option<ir::Day>,
+        until: Option<ir::Day>,
         period: Option<Spanned<ir::Duration>>,
         pending_further_decision: bool,
         after_period: Option<bool>,

@@ -318,15 +318,23 @@ fn version(
             hir::StatementKind::Invite { .. } => v.invitations = Some(c.clone()),
             hir::StatementKind::SupportUnit {
                 parties,
+                from,
+                until,
                 period,
                 pending_further_decision,
                 after_period,
             } => {
-                v.roles.retain(|r| r.what != SUPPORT_UNIT);
+                // Dated statements of the Support Unit stand side by side
+                // (one holder, then another); an undated one replaces all.
+                if from.is_none() && until.is_none() {
+                    v.roles.retain(|r| r.what != SUPPORT_UNIT);
+                }
                 v.roles.push(ir::Role {
                     what: SUPPORT_UNIT.to_string(),
                     parties: parties.clone(),
                     cite: c.clone(),
+                    from: *from,
+                    until: *until,
                 });
                 if let (Some(period), true) = (period, pending_further_decision) {
                     let who: Vec<&str> = parties.iter().map(|p| package.party(*p).id.as_str()).collect();

@@ -1227,11 +1227,21 @@ impl Resolver<'_, '_, '_> {
             }
             StmtKind::SupportUnit {
                 parties,
+                from,
+                until,
                 period,
                 pending_further_decision,
                 after_period,
             } => hir::StatementKind::SupportUnit {
                 parties: env.parties(file, parties, self.sink)?,
+                from: match from {
+                    Some(d) => Some(spanned_day(d)?.node),
+                    None => None,
+                },
+                until: match until {
+                    Some(d) => Some(spanned_day(d)?.node),
+                    None => None,
+                },
                 period: period.as_ref().map(|p| hir::Spanned {
                     node: duration(p),
                     span: p.span,

@@ -62,13 +62,20 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
                     from,
                     until: Some(until),
                     ..
+                }
+                | StmtKind::SupportUnit {
+                    from: Some(from),
+                    until: Some(until),
+                    ..
                 } = &stmt.kind
                 {
                     if is_valid(from) && is_valid(until) && day(until) <= day(from) {
-                        sink.push(
-                            file,
-                            out_of_order(from, until, "membership ends on or before it starts"),
-                        );
+                        let what = if matches!(stmt.kind, StmtKind::SupportUnit { .. }) {
+                            "the Support Unit's period ends on or before it starts"
+                        } else {
+                            "membership ends on or before it starts"
+                        };
+                        sink.push(file, out_of_order(from, until, what));
                     }
                 }
             }
@@ -233,7 +240,13 @@ fn once_kind(kind: &StmtKind) -> Option<&'static str> {
         StmtKind::Decisions { at, .. } if at.is_empty() => Some("decisions"),
         StmtKind::Decisions { .. } => None,
         StmtKind::Amendments { .. } => Some("amendments"),
-        StmtKind::SupportUnit { .. } => Some("support_unit"),
+        // An undated Support Unit once; dated ones, one per period.
+        StmtKind::SupportUnit {
+            from: None,
+            until: None,
+            ..
+        } => Some("support_unit"),
+        StmtKind::SupportUnit { .. } => None,
         StmtKind::Location { .. } => Some("located"),
         StmtKind::Members { .. }
         | StmtKind::NamedObservers { .. }
@@ -341,7 +354,7 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
                 out.push(*from);
                 out.extend(until.iter().copied());
             }
-            StmtKind::Group { from, until, .. } => {
+            StmtKind::Group { from, until, .. } | StmtKind::SupportUnit { from, until, .. } => {
                 out.extend(from.iter().copied());
                 out.extend(until.iter().copied());
             }
@@ -370,7 +383,6 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
             StmtKind::OpenTo { .. }
             | StmtKind::Designate { .. }
             | StmtKind::HostDuty { .. }
-            | StmtKind::SupportUnit { .. }
             | StmtKind::Location { .. }
             | StmtKind::Observers { .. }
             | StmtKind::Invite { .. }

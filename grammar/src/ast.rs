@@ -225,6 +225,10 @@ pub enum StmtKind {
     /// `support_unit UNHCR, IOM for 2 years pending further decision`
     SupportUnit {
         parties: Vec<Ident>,
+        /// `from D`: held from that day (else from the text's adoption).
+        from: Option<DateLit>,
+        /// `until D`: held until that day.
+        until: Option<DateLit>,
         period: Option<DurationLit>,
         pending_further_decision: bool,
         /// `then lapses` (false) / `then continues` (true) after the period.

@@ -750,6 +750,8 @@ impl Builder {
             Rule::chair_block => StmtKind::Rotation(parts.into_iter().map(|p| self.rotation_item(p)).collect()),
             Rule::support_stmt => StmtKind::SupportUnit {
                 parties: idents(0),
+                from: find(Rule::support_from).and_then(first_kid).map(|p| self.date(p)),
+                until: find(Rule::support_until).and_then(first_kid).map(|p| self.date(p)),
                 period: find(Rule::duration).map(|p| self.duration(p)),
                 pending_further_decision: has(Rule::pending_further),
                 after_period: find(Rule::after_period)

@@ -269,6 +269,31 @@ pub struct Role {
     pub what: String,
     pub parties: Vec<PartyId>,
     pub cite: Cite,
+    /// Held from this day (`support_unit X from D`); else from the text.
+    #[serde(default)]
+    pub from: Option<Day>,
+    /// Held until this day, exclusive.
+    #[serde(default)]
+    pub until: Option<Day>,
+}
+
+impl Role {
+    /// Whether the role is held on `day`.
+    pub fn held_on(&self, day: Day) -> bool {
+        self.from.is_none_or(|f| f <= day) && self.until.is_none_or(|u| day < u)
+    }
+
+    /// The role as the report names it: `the Support Unit (§ 3.iii)`,
+    /// with its period where the text dates it.
+    pub fn described(&self) -> String {
+        let period = match (self.from, self.until) {
+            (None, None) => String::new(),
+            (Some(f), None) => format!(", from {}", crate::date::format(f)),
+            (None, Some(u)) => format!(", until {}", crate::date::format(u)),
+            (Some(f), Some(u)) => format!(", {} to {}", crate::date::format(f), crate::date::format(u)),
+        };
+        format!("{} (§ {}{period})", self.what, self.cite.clause)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
