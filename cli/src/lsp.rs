@@ -170,6 +170,7 @@ fn capabilities() -> Json {
         "referencesProvider": true,
         "documentHighlightProvider": true,
         "renameProvider": true,
+        "signatureHelpProvider": { "triggerCharacters": ["(", ","] },
         "codeActionProvider": { "codeActionKinds": ["quickfix"] },
     })
 }
@@ -260,6 +261,30 @@ fn word_at(text: &str, at: usize) -> Option<(String, charter::Span)> {
         .map_or(text.len(), |(i, _)| at + i);
     let word = text.get(start..end)?.trim_end_matches('.').to_string();
     (!word.is_empty()).then_some((word.clone(), charter::Span::new(start, start + word.len())))
+}
+
+/// The `(` of the call the offset is inside (within the 4,000 bytes
+/// before it, outside strings on its line), and which argument it is at
+/// (the commas before it at that depth).
+fn open_call(text: &str, at: usize) -> Option<(usize, usize)> {
+    let before = text.get(..at)?;
+    let (mut depth, mut commas) = (0usize, 0usize);
+    let mut in_string = false;
+    for (i, c) in before.char_indices().rev().take(4000) {
+        match c {
+            '"' => in_string = !in_string,
+            '\n' => in_string = false,
+            _ if in_string => {}
+            ')' | '}' => depth += 1,
+            '(' if depth == 0 => return Some((i, commas)),
+            // Inside braces (a block, a record, a set), not a call.
+            '{' if depth == 0 => return None,
+            '(' | '{' => depth -= 1,
+            ',' if depth == 0 => commas += 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The identifier (letters, digits, `_`; no dot) around a byte offset.
@@ -607,6 +632,7 @@ impl Server {
                     .unwrap_or(true);
                 self.references(&uri, params.get("position").unwrap_or(&Json::Null), with_declaration)
             }
+            "textDocument/signatureHelp" => self.signature_help(&uri, params.get("position").unwrap_or(&Json::Null)),
             "textDocument/documentHighlight" => self.highlights(&uri, params.get("position").unwrap_or(&Json::Null)),
             "textDocument/rename" => {
                 let new_name = params.get("newName").and_then(Json::as_str).unwrap_or_default();
@@ -887,6 +913,58 @@ impl Server {
             }
         }
         Some((word, found))
+    }
+
+    /// The signature of the built-in or rule whose call the position is
+    /// in, with the argument it is at.
+    fn signature_help(&mut self, uri: &str, position: &Json) -> Json {
+        let Some(text) = self.text(uri) else {
+            return Json::Null;
+        };
+        let Some(at) = offset(&text, position) else {
+            return Json::Null;
+        };
+        let Some((open, argument)) = open_call(&text, at) else {
+            return Json::Null;
+        };
+        let Some((name, _)) = ident_at(&text, open) else {
+            return Json::Null;
+        };
+        let signature = match charter::builtin_signature(&name) {
+            Some(signature) => Some(signature),
+            None => self.folder(uri).and_then(|folder| {
+                let program = folder.program.as_ref()?;
+                let rule = program.bundle().rules.iter().find(|r| r.name == name)?;
+                let params: Vec<String> = rule
+                    .params
+                    .iter()
+                    .zip(&rule.param_types)
+                    .map(|(p, t)| format!("{p}: {}", type_text(t)))
+                    .collect();
+                Some(format!("{}({}): {}", rule.name, params.join(", "), type_text(&rule.returns)))
+            }),
+        };
+        let Some(label) = signature else {
+            return Json::Null;
+        };
+        let inside = label
+            .split_once('(')
+            .and_then(|(_, rest)| rest.rsplit_once(')'))
+            .map_or("", |(params, _)| params);
+        let parameters: Vec<Json> = inside
+            .split(", ")
+            .filter(|p| !p.is_empty())
+            .map(|p| json!({ "label": p }))
+            .collect();
+        let documentation = meaning(&name);
+        let mut signature = json!({ "label": label, "parameters": parameters });
+        if let (false, Some(map)) = (documentation.is_empty(), signature.as_object_mut()) {
+            map.insert(
+                "documentation".to_string(),
+                json!({ "kind": "markdown", "value": documentation }),
+            );
+        }
+        json!({ "signatures": [signature], "activeSignature": 0, "activeParameter": argument })
     }
 
     fn references(&mut self, uri: &str, position: &Json, with_declaration: bool) -> Json {

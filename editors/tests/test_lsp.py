@@ -315,3 +315,23 @@ async def test_references_highlight_and_rename(client: LanguageClient, policy: p
     )
     assert not nothing, nothing
     assert "KGZ" in history
+
+
+async def test_signature_help(client: LanguageClient, policy: pathlib.Path):
+    text = policy.read_text()
+    uri = await open_document(client, policy, text)
+    # Inside `chair(m.date)`: the built-in's signature, at its one argument.
+    help = await client.text_document_signature_help_async(
+        types.SignatureHelpParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=position_of(text, "chair(m.date)", 6)
+        )
+    )
+    assert help and help.signatures[0].label == "chair(date: date): party", help
+    assert help.active_parameter == 0 and [p.label for p in help.signatures[0].parameters] == ["date: date"], help
+    # Outside any call: nothing.
+    none = await client.text_document_signature_help_async(
+        types.SignatureHelpParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=position_of(text, "members KAZ", 2)
+        )
+    )
+    assert none is None, none
