@@ -171,6 +171,10 @@ fn capabilities() -> Json {
         "documentHighlightProvider": true,
         "renameProvider": true,
         "signatureHelpProvider": { "triggerCharacters": ["(", ","] },
+        "semanticTokensProvider": {
+            "legend": { "tokenTypes": TOKEN_TYPES, "tokenModifiers": [] },
+            "full": true
+        },
         "codeActionProvider": { "codeActionKinds": ["quickfix"] },
     })
 }
@@ -261,6 +265,114 @@ fn word_at(text: &str, at: usize) -> Option<(String, charter::Span)> {
         .map_or(text.len(), |(i, _)| at + i);
     let word = text.get(start..end)?.trim_end_matches('.').to_string();
     (!word.is_empty()).then_some((word.clone(), charter::Span::new(start, start + word.len())))
+}
+
+/// The semantic token types, in the legend's order.
+const TOKEN_TYPES: [&str; 9] = [
+    "keyword",
+    "enumMember",
+    "function",
+    "variable",
+    "type",
+    "string",
+    "number",
+    "comment",
+    "namespace",
+];
+const TOKEN_KEYWORD: usize = 0;
+/// A party.
+const TOKEN_PARTY: usize = 1;
+/// A rule or a built-in query.
+const TOKEN_FUNCTION: usize = 2;
+/// A recorded meeting or decision.
+const TOKEN_VARIABLE: usize = 3;
+/// A meeting or decision kind, a group.
+const TOKEN_TYPE: usize = 4;
+const TOKEN_STRING: usize = 5;
+/// A date, a month, a number.
+const TOKEN_NUMBER: usize = 6;
+const TOKEN_COMMENT: usize = 7;
+/// A clause citation (`§ 3.ii`).
+const TOKEN_CLAUSE: usize = 8;
+
+/// What a stretch of Charter text is, for semantic tokens: a word to look
+/// up, or a kind known from the text alone.
+enum Lexed {
+    Word,
+    Kind(usize),
+}
+
+/// The words, strings, numbers, comments and clause citations of Charter
+/// text, in order (a word not after a `.`: fields are not names).
+fn lexed(text: &str) -> Vec<(charter::Span, Lexed)> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut previous = ' ';
+    let mut after_section = false;
+    while let Some((i, c)) = chars.next() {
+        if c == '"' {
+            let mut end = i + 1;
+            let mut escaped = false;
+            for (j, n) in chars.by_ref() {
+                end = j + n.len_utf8();
+                if escaped {
+                    escaped = false;
+                } else if n == '\\' {
+                    escaped = true;
+                } else if n == '"' {
+                    break;
+                }
+            }
+            out.push((charter::Span::new(i, end), Lexed::Kind(TOKEN_STRING)));
+        } else if c == '/' && chars.peek().is_some_and(|(_, n)| *n == '/') {
+            let mut end = i;
+            while let Some((j, n)) = chars.peek().copied() {
+                if n == '\n' {
+                    break;
+                }
+                end = j + n.len_utf8();
+                chars.next();
+            }
+            out.push((charter::Span::new(i, end.max(i + 2)), Lexed::Kind(TOKEN_COMMENT)));
+        } else if c == '§' {
+            after_section = true;
+            out.push((charter::Span::new(i, i + c.len_utf8()), Lexed::Kind(TOKEN_KEYWORD)));
+            previous = c;
+            continue;
+        } else if c.is_alphanumeric() || c == '_' {
+            let mut end = i + c.len_utf8();
+            while let Some((j, n)) = chars.peek().copied() {
+                let joins = n.is_alphanumeric() || n == '_' || ((n == '-' || n == '.') && c.is_ascii_digit());
+                if !joins {
+                    break;
+                }
+                end = j + n.len_utf8();
+                chars.next();
+            }
+            let span = charter::Span::new(i, end);
+            let kind = if after_section {
+                Lexed::Kind(TOKEN_CLAUSE)
+            } else if c.is_ascii_digit() {
+                Lexed::Kind(TOKEN_NUMBER)
+            } else if previous == '.' {
+                previous = 'a';
+                continue;
+            } else {
+                Lexed::Word
+            };
+            // `clause 3.ii` cites as `§ 3.ii` does.
+            let cites = matches!(kind, Lexed::Word) && text.get(i..end) == Some("clause");
+            out.push((span, kind));
+            previous = 'a';
+            after_section = cites;
+            continue;
+        }
+        if !c.is_whitespace() {
+            after_section = false;
+        }
+        previous = c;
+    }
+    out
 }
 
 /// The `(` of the call the offset is inside (within the 4,000 bytes
@@ -632,6 +744,7 @@ impl Server {
                     .unwrap_or(true);
                 self.references(&uri, params.get("position").unwrap_or(&Json::Null), with_declaration)
             }
+            "textDocument/semanticTokens/full" => self.semantic_tokens(&uri),
             "textDocument/signatureHelp" => self.signature_help(&uri, params.get("position").unwrap_or(&Json::Null)),
             "textDocument/documentHighlight" => self.highlights(&uri, params.get("position").unwrap_or(&Json::Null)),
             "textDocument/rename" => {
@@ -915,6 +1028,75 @@ impl Server {
         Some((word, found))
     }
 
+    /// The document's tokens by kind (the legend's order, [`TOKEN_TYPES`]),
+    /// encoded as the protocol asks: each relative to the one before.
+    fn semantic_tokens(&mut self, uri: &str) -> Json {
+        let Some(text) = self.text(uri) else {
+            return Json::Null;
+        };
+        let folder = self.folder(uri);
+        let file = folder.as_ref().and_then(|f| f.file(uri)).unwrap_or(usize::MAX);
+        let builtins = charter::builtin_names();
+        let kind_of_word = |word: &str, called: bool| -> Option<usize> {
+            // `chair(d)` is the query; `chair { ... }` the statement.
+            if called && builtins.contains(&word) {
+                return Some(TOKEN_FUNCTION);
+            }
+            if charter::KEYWORDS.contains(&word) {
+                return Some(TOKEN_KEYWORD);
+            }
+            if builtins.contains(&word) {
+                return Some(TOKEN_FUNCTION);
+            }
+            let name = folder.as_ref()?.analysis.lookup(file, word)?;
+            Some(match name.kind {
+                charter::NameKind::Party => TOKEN_PARTY,
+                charter::NameKind::Rule => TOKEN_FUNCTION,
+                charter::NameKind::Meeting | charter::NameKind::Decision => TOKEN_VARIABLE,
+                charter::NameKind::MeetingKind | charter::NameKind::DecisionKind | charter::NameKind::Group => {
+                    TOKEN_TYPE
+                }
+            })
+        };
+        let mut data: Vec<u64> = Vec::new();
+        let (mut last_line, mut last_start) = (0u64, 0u64);
+        for (span, kind) in lexed(&text) {
+            let kind = match kind {
+                Lexed::Word => match kind_of_word(
+                    text.get(span.start..span.end).unwrap_or_default(),
+                    text.get(span.end..)
+                        .is_some_and(|rest| rest.trim_start().starts_with('(')),
+                ) {
+                    Some(kind) => kind,
+                    None => continue,
+                },
+                Lexed::Kind(kind) => kind,
+            };
+            let start = position(&text, span.start);
+            let (Some(line), Some(character)) = (
+                start.get("line").and_then(Json::as_u64),
+                start.get("character").and_then(Json::as_u64),
+            ) else {
+                continue;
+            };
+            let length: u64 = text
+                .get(span.start..span.end)
+                .unwrap_or_default()
+                .chars()
+                .take_while(|c| *c != '\n')
+                .map(|c| c.len_utf16() as u64)
+                .sum();
+            let delta_start = if line == last_line {
+                character - last_start
+            } else {
+                character
+            };
+            data.extend([line - last_line, delta_start, length, kind as u64, 0]);
+            (last_line, last_start) = (line, character);
+        }
+        json!({ "data": data })
+    }
+
     /// The signature of the built-in or rule whose call the position is
     /// in, with the argument it is at.
     fn signature_help(&mut self, uri: &str, position: &Json) -> Json {
@@ -941,7 +1123,12 @@ impl Server {
                     .zip(&rule.param_types)
                     .map(|(p, t)| format!("{p}: {}", type_text(t)))
                     .collect();
-                Some(format!("{}({}): {}", rule.name, params.join(", "), type_text(&rule.returns)))
+                Some(format!(
+                    "{}({}): {}",
+                    rule.name,
+                    params.join(", "),
+                    type_text(&rule.returns)
+                ))
             }),
         };
         let Some(label) = signature else {

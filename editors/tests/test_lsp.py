@@ -19,7 +19,7 @@ CHARTER = os.environ.get("CHARTER", str(REPO / "target" / "debug" / "charter"))
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[CHARTER, "lsp"]))
 async def client(lsp_client: LanguageClient):
-    await lsp_client.initialize_session(
+    lsp_client.initialized_with = await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=types.ClientCapabilities(
                 text_document=types.TextDocumentClientCapabilities(
@@ -335,3 +335,28 @@ async def test_signature_help(client: LanguageClient, policy: pathlib.Path):
         )
     )
     assert none is None, none
+
+
+async def test_semantic_tokens(client: LanguageClient, policy: pathlib.Path):
+    text = policy.read_text()
+    uri = await open_document(client, policy, text)
+    result = await client.text_document_semantic_tokens_full_async(
+        types.SemanticTokensParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    legend = client.initialized_with.capabilities.semantic_tokens_provider.legend.token_types
+    lines = text.split("\n")
+    tokens, line, start = {}, 0, 0
+    data = result.data
+    for i in range(0, len(data), 5):
+        delta_line, delta_start, length, kind = data[i : i + 4]
+        line += delta_line
+        start = start + delta_start if delta_line == 0 else delta_start
+        word = lines[line][start : start + length]
+        tokens.setdefault(legend[kind], set()).add(word)
+    assert {"KAZ", "KGZ", "TJK"} <= tokens["enumMember"], tokens.get("enumMember")
+    assert "members" in tokens["keyword"] and "chair" in tokens["function"], tokens
+    assert "host_is_chair" in tokens["function"], tokens["function"]
+    assert "2013-06-05" in tokens["number"], tokens["number"]
+    assert "3.ii" in tokens["namespace"], tokens["namespace"]
+    assert any(w.startswith('"') for w in tokens["string"])
+    assert any(w.startswith("//") for w in tokens["comment"])
