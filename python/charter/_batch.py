@@ -1,0 +1,251 @@
+"""The built-in queries over columns: numpy arrays (``datetime64[D]``, ISO
+strings, ``datetime.date`` objects, party codes), pyarrow arrays and Polars
+series in; a column of the same family out.
+
+The extension evaluates each batch natively with the GIL released
+(``Program._days``, ``Program._pairs``); this module only turns columns
+into the ``int64`` days and ``int32`` party indices it reads, and its
+answers back into columns, with numpy and pyarrow doing the work (no Python
+loop over a numeric or Arrow column).
+
+An answer that is unknown — or whose day or party is missing (``NaT``, a
+null, ``""``) — is masked in a numpy result (``numpy.ma.MaskedArray``) and
+null in an Arrow or Polars one: never ``False`` or ``""``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Tuple
+
+import numpy as np
+
+from charter._types import CharterTypeError, CharterValueError
+
+# As python/src/batch.rs writes them.
+_NO_VALUE = -(2**31)
+_UNKNOWN = -(2**31) + 1
+_UNKNOWN_TRUTH = 2
+_MISSING_DAY = np.iinfo(np.int64).min
+
+
+def chair(program: Any, days: Any) -> Any:
+    family, name, days = _days(days)
+    raw = np.frombuffer(program._days("chair", days), dtype=np.int32)
+    parties = program.parties
+    index = np.where(raw >= 0, raw, len(parties))
+    unknown = raw == _UNKNOWN
+    if family == "numpy":
+        table = np.array(parties + [""])
+        return np.ma.MaskedArray(table[index], mask=unknown)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = pc.take(pa.array(parties + [""], type=pa.string()), pa.array(index, mask=unknown))
+    return _out(family, name, column)
+
+
+def term_start(program: Any, days: Any) -> Any:
+    return _term(program, "term_start", days)
+
+
+def term_end(program: Any, days: Any) -> Any:
+    return _term(program, "term_end", days)
+
+
+def member(program: Any, parties: Any, days: Any) -> Any:
+    return _pairs(program, "member", parties, days)
+
+
+def may_attend(program: Any, parties: Any, days: Any) -> Any:
+    return _pairs(program, "may_attend", parties, days)
+
+
+def _term(program: Any, query: str, days: Any) -> Any:
+    family, name, days = _days(days)
+    raw = np.frombuffer(program._days(query, days), dtype=np.int32)
+    unknown = raw == _UNKNOWN
+    none = (raw == _NO_VALUE) | unknown
+    values = np.where(none, _MISSING_DAY, raw.astype(np.int64)).view("datetime64[D]")
+    if family == "numpy":
+        return np.ma.MaskedArray(values, mask=unknown)
+    import pyarrow as pa
+
+    return _out(family, name, pa.array(values, type=pa.date32(), mask=none))
+
+
+def _pairs(program: Any, query: str, parties: Any, days: Any) -> Any:
+    family, name, days = _days(days)
+    indices = _parties(program, parties)
+    raw = np.frombuffer(program._pairs(query, indices, days), dtype=np.uint8)
+    unknown = raw == _UNKNOWN_TRUTH
+    values = raw == 1
+    if family == "numpy":
+        return np.ma.MaskedArray(values, mask=unknown)
+    import pyarrow as pa
+
+    return _out(family, name, pa.array(values, mask=unknown))
+
+
+def _family(values: Any) -> str:
+    module = type(values).__module__ or ""
+    if module.startswith("pyarrow"):
+        return "arrow"
+    if module.startswith("polars"):
+        return "polars"
+    return "numpy"
+
+
+def _arrow(values: Any) -> Any:
+    """A pyarrow array of a pyarrow array, chunked array or Polars series."""
+    import pyarrow as pa
+
+    if _family(values) == "polars":
+        values = values.to_arrow()
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return values
+
+
+def _out(family: str, name: Any, column: Any) -> Any:
+    if family == "polars":
+        import polars as pl
+
+        return pl.Series(name or "", column)
+    return column
+
+
+def _days(values: Any) -> Tuple[str, Any, np.ndarray]:
+    """The family of a column of days, its name (a Polars series's), and
+    its days as a contiguous ``int64`` array (``_MISSING_DAY`` where one is
+    missing)."""
+    family = _family(values)
+    name = getattr(values, "name", None) if family == "polars" else None
+    if family == "numpy":
+        return family, name, _numpy_days(values)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = _arrow(values)
+    kind = column.type
+    if pa.types.is_date32(kind) or pa.types.is_date64(kind):
+        days = pc.cast(pc.cast(column, pa.date32()), pa.int32()).cast(pa.int64())
+        return family, name, np.ascontiguousarray(pc.fill_null(days, _MISSING_DAY).to_numpy())
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return family, name, _numpy_days(column.to_numpy(zero_copy_only=False))
+    raise CharterTypeError(
+        "charter::type-mismatch",
+        f"days: expected a column of dates (date32, date64) or ISO strings, got Arrow `{kind}`",
+    )
+
+
+def _numpy_days(values: Any) -> np.ndarray:
+    array = values if isinstance(values, np.ndarray) else np.asarray(values)
+    if array.ndim != 1:
+        array = array.reshape(-1) if array.ndim == 0 else array
+        if array.ndim != 1:
+            raise CharterTypeError("charter::type-mismatch", f"days: expected one dimension, got {array.ndim}")
+    kind = array.dtype.kind
+    if kind == "M":
+        days = array.astype("datetime64[D]")
+        if array.dtype != days.dtype:
+            exact = np.isnat(array) | (days.astype(array.dtype) == array)
+            if not exact.all():
+                at = int(np.argmin(exact))
+                raise CharterTypeError(
+                    "charter::type-mismatch",
+                    f"days[{at}]: `{array[at]}` has a time of day; a day is a datetime64[D] (use .astype('datetime64[D]'))",
+                )
+        return np.ascontiguousarray(days.view(np.int64))
+    if kind in "US":
+        text = array.astype(str)
+        lengths = np.char.str_len(text)
+        bad = (lengths != 10) & (lengths != 0)
+        if bad.any():
+            at = int(np.argmax(bad))
+            raise _bad_day(at, text[at])
+        try:
+            days = np.where(lengths == 0, "NaT", text).astype("datetime64[D]")
+        except ValueError:
+            for at, item in enumerate(text):
+                try:
+                    np.datetime64(item, "D")
+                except ValueError:
+                    raise _bad_day(at, item) from None
+            raise
+        return np.ascontiguousarray(days.view(np.int64))
+    if kind == "O":
+        out = np.empty(len(array), dtype=np.int64)
+        epoch = datetime.date(1970, 1, 1).toordinal()
+        for at, item in enumerate(array):
+            if item is None:
+                out[at] = _MISSING_DAY
+            elif isinstance(item, datetime.datetime):
+                raise CharterTypeError(
+                    "charter::type-mismatch", f"days[{at}]: a datetime.datetime is not a day; pass its .date()"
+                )
+            elif isinstance(item, datetime.date):
+                out[at] = item.toordinal() - epoch
+            elif isinstance(item, str):
+                out[at] = _numpy_days(np.array([item]))[0]
+            else:
+                raise CharterTypeError(
+                    "charter::type-mismatch",
+                    f"days[{at}]: expected a date (datetime.date or \"YYYY-MM-DD\"), got {type(item).__name__}",
+                )
+        return out
+    raise CharterTypeError(
+        "charter::type-mismatch",
+        f"days: expected datetime64[D], ISO strings or datetime.date objects, got an array of {array.dtype}",
+    )
+
+
+def _bad_day(at: int, text: str) -> CharterValueError:
+    return CharterValueError(
+        "charter::invalid-date",
+        f"days[{at}]: `{text}` is not a calendar date written YYYY-MM-DD (0001-01-01 to 9999-12-31)",
+    )
+
+
+def _parties(program: Any, values: Any) -> np.ndarray:
+    """Party codes as a contiguous ``int32`` array of their indices (-1
+    where one is missing); an unknown code raises ``charter::unknown-party``."""
+    if _family(values) != "numpy":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        column = _arrow(values)
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            raise CharterTypeError(
+                "charter::type-mismatch", f"parties: expected a column of party codes (strings), got Arrow `{column.type}`"
+            )
+        known = pa.array(program.parties, type=column.type)
+        found = pc.index_in(column, value_set=known)
+        unknown = pc.and_(pc.is_null(found), pc.is_valid(column))
+        if pc.any(unknown).as_py():
+            at = int(pc.index(unknown, True).as_py())
+            try:
+                program._party_indices(np.array([column[at].as_py()]))
+            except CharterValueError as error:
+                message = error.message.replace("parties[0]", f"parties[{at}]", 1)
+                raise CharterValueError(error.code, message, error.help) from None
+        return np.ascontiguousarray(pc.fill_null(found, -1).cast(pa.int32()).to_numpy())
+    array = values if isinstance(values, np.ndarray) else np.asarray(values)
+    if array.dtype.kind == "O":
+        for at, item in enumerate(array):
+            if item is not None and not isinstance(item, str):
+                raise CharterTypeError(
+                    "charter::type-mismatch", f"parties[{at}]: expected a party code (str), got {type(item).__name__}"
+                )
+        array = np.array(["" if item is None else item for item in array], dtype=str)
+    elif array.dtype.kind == "S":
+        array = array.astype(str)
+    elif array.dtype.kind != "U":
+        raise CharterTypeError(
+            "charter::type-mismatch", f"parties: expected party codes (str), got an array of {array.dtype}"
+        )
+    if array.ndim != 1:
+        raise CharterTypeError("charter::type-mismatch", f"parties: expected one dimension, got {array.ndim}")
+    if array.dtype.itemsize == 0 or len(array) == 0:
+        array = np.zeros(len(array), dtype="<U1")
+    return np.frombuffer(program._party_indices(np.ascontiguousarray(array)), dtype=np.int32)

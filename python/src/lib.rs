@@ -1,0 +1,577 @@
+//! `charter._charter`: the facade's [`charter::Program`] as a Python
+//! object. Python values in (`str` codes, `datetime.date` or ISO strings,
+//! dicts of facts), Python values out (`charter.Unknown` for an unknown
+//! answer); every error a `charter.CharterError` with its stable code.
+//! Evaluation runs with the GIL released, so one `Program` answers many
+//! threads at once (it is immutable, `Send + Sync`).
+
+mod batch;
+mod columns;
+mod convert;
+mod errors;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use charter::ir::Builtin;
+use charter::{Backend, Facts, Outcome, Value};
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyDict, PyList, PyTuple};
+
+use convert::Expected;
+use errors::{bad_facts, error, Class};
+
+/// A policy that checked, ready to answer: immutable and safe to share
+/// between threads.
+#[pyclass(frozen, module = "charter")]
+struct Program {
+    program: charter::Program,
+}
+
+/// Reads and checks the policy in a file or folder (its amendments,
+/// history and legal texts beside it).
+#[pyfunction]
+fn load(py: Python<'_>, path: PathBuf) -> PyResult<Program> {
+    py.detach(|| charter::load(&path))
+        .map(|program| Program { program })
+        .map_err(|e| errors::load_failed(py, &e))
+}
+
+#[pymethods]
+impl Program {
+    /// Checks files held in memory (name -> text) into a program: a file a
+    /// policy names as its `source` is its legal text.
+    #[staticmethod]
+    fn from_files(py: Python<'_>, files: &Bound<'_, PyDict>) -> PyResult<Program> {
+        let mut pairs: Vec<(String, String)> = Vec::with_capacity(files.len());
+        for (name, text) in files.iter() {
+            let name: String = name
+                .extract()
+                .map_err(|_| errors::type_error(py, "Program.from_files: file names must be str"))?;
+            let text: String = text
+                .extract()
+                .map_err(|_| errors::type_error(py, format!("Program.from_files: the text of `{name}` must be a str")))?;
+            pairs.push((name, text));
+        }
+        py.detach(|| charter::from_files(pairs))
+            .map(|program| Program { program })
+            .map_err(|e| errors::check_failed(py, &e))
+    }
+
+    /// The policy's title.
+    #[getter]
+    fn title(&self) -> String {
+        self.program.bundle().title.clone()
+    }
+
+    /// The codes of the parties the policy declares, in declaration order.
+    #[getter]
+    fn parties(&self) -> Vec<String> {
+        self.program.bundle().parties.iter().map(|p| p.id.clone()).collect()
+    }
+
+    /// The ids of the recorded decisions.
+    #[getter]
+    fn decisions(&self) -> Vec<String> {
+        self.program.bundle().history.decisions.iter().map(|d| d.id.clone()).collect()
+    }
+
+    /// The ids of the recorded meetings.
+    #[getter]
+    fn meetings(&self) -> Vec<String> {
+        self.program.bundle().history.meetings.iter().map(|m| m.id.clone()).collect()
+    }
+
+    /// The names of the policy's own rules.
+    #[getter]
+    fn rules(&self) -> Vec<String> {
+        self.program.bundle().rules.iter().map(|r| r.name.clone()).collect()
+    }
+
+    /// `"interpreter"` (the reference, the default) or `"native"`.
+    #[getter]
+    fn backend(&self) -> &'static str {
+        match self.program.backend() {
+            Backend::Interpreter => "interpreter",
+            Backend::Native => "native",
+        }
+    }
+
+    /// The same program answering with `backend`: `"interpreter"` or
+    /// `"native"` (cranelift, compiled on first use; the interpreter
+    /// answers what native code cannot).
+    fn with_backend(&self, py: Python<'_>, backend: &str) -> PyResult<Program> {
+        let backend = match backend {
+            "interpreter" | "interp" => Backend::Interpreter,
+            "native" | "jit" => Backend::Native,
+            other => {
+                return Err(error(
+                    py,
+                    Class::Value,
+                    "charter::usage",
+                    format!("unknown backend `{other}`"),
+                    Some("use \"interpreter\" or \"native\""),
+                ))
+            }
+        };
+        Ok(Program {
+            program: self.program.with_backend(backend),
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<charter.Program {:?} ({})>", self.program.bundle().title, self.backend())
+    }
+
+    /// The chair on `date`, as a party code; `None` before the first term
+    /// or while the office is vacant.
+    fn chair(&self, py: Python<'_>, date: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.builtin(py, Builtin::Chair, &[date])
+    }
+
+    /// The chair of the term after the one in office on `date`.
+    fn next_chair(&self, py: Python<'_>, date: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.builtin(py, Builtin::NextChair, &[date])
+    }
+
+    /// The chair in office on `date` as the history records it.
+    fn recorded_chair(&self, py: Python<'_>, date: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.builtin(py, Builtin::RecordedChair, &[date])
+    }
+
+    /// The first day of the term in force on `date`.
+    fn term_start(&self, py: Python<'_>, date: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.builtin(py, Builtin::TermStart, &[date])
+    }
+
+    /// The day the term in force on `date` ends.
+    fn term_end(&self, py: Python<'_>, date: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.builtin(py, Builtin::TermEnd, &[date])
+    }
+
+    /// The members on `date`, as a frozenset of party codes.
+    fn members(&self, py: Python<'_>, date: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.builtin(py, Builtin::Members, &[date])
+    }
+
+    /// The observers on `date`, as a frozenset of party codes.
+    fn observers(&self, py: Python<'_>, date: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.builtin(py, Builtin::Observers, &[date])
+    }
+
+    /// Whether `party` is a member on `date`.
+    fn member(&self, py: Python<'_>, party: &Bound<'_, PyAny>, date: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.builtin(py, Builtin::Member, &[party, date])
+    }
+
+    /// `party`'s status on `date`: `"member"`, `"pending"`, `"observer"`,
+    /// `"invited"`, `"suspended"` or `"none"`.
+    fn status(&self, py: Python<'_>, party: &Bound<'_, PyAny>, date: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.builtin(py, Builtin::Status, &[party, date])
+    }
+
+    /// `party`'s status on `date` as the history records it.
+    fn recorded_status(&self, py: Python<'_>, party: &Bound<'_, PyAny>, date: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.builtin(py, Builtin::RecordedStatus, &[party, date])
+    }
+
+    /// Whether a decision is valid: a recorded decision's id, or a
+    /// decision dict as in a facts file.
+    fn valid(&self, py: Python<'_>, decision: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.builtin(py, Builtin::Valid, &[decision])
+    }
+
+    /// Whether `party` may attend `meeting` (a recorded meeting's id, or a
+    /// meeting dict as in a facts file).
+    fn may_attend(&self, py: Python<'_>, party: &Bound<'_, PyAny>, meeting: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.builtin(py, Builtin::MayAttend, &[party, meeting])
+    }
+
+    /// Whether `party` may speak at `meeting`.
+    fn may_speak(&self, py: Python<'_>, party: &Bound<'_, PyAny>, meeting: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.builtin(py, Builtin::MaySpeak, &[party, meeting])
+    }
+
+    /// The meeting obligations missed between two days, as dicts.
+    fn violations(&self, py: Python<'_>, start: &Bound<'_, PyAny>, end: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.builtin(py, Builtin::Violations, &[start, end])
+    }
+
+    /// A built-in query or one of the policy's rules by name, on arguments
+    /// read by the types it declares.
+    #[pyo3(signature = (name, *args))]
+    fn rule(&self, py: Python<'_>, name: &str, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+        let args: Vec<Bound<'_, PyAny>> = args.iter().collect();
+        let args: Vec<&Bound<'_, PyAny>> = args.iter().collect();
+        let bundle = self.program.bundle();
+        let params: Vec<Expected> = if let Some(builtin) = Builtin::from_name(name) {
+            builtin
+                .signature()
+                .params
+                .iter()
+                .map(|(_, ty)| Expected::of_builtin(*ty))
+                .collect()
+        } else if let Some(rule) = bundle.rules.iter().find(|r| r.name == name) {
+            rule.param_types.iter().map(Expected::of_type).collect()
+        } else {
+            let names = charter::builtin_names()
+                .into_iter()
+                .chain(bundle.rules.iter().map(|r| r.name.as_str()));
+            return Err(error(
+                py,
+                Class::Value,
+                "charter::unknown-rule",
+                format!("no built-in query or rule is called `{name}`"),
+                errors::suggestion(name, names).as_deref(),
+            ));
+        };
+        self.call(py, name, &params, &args)
+    }
+
+    /// Checks `query` once against the program, with the names and types
+    /// of `facts` (a dict, or keyword arguments) in scope, and returns it
+    /// ready to evaluate: `prepared(facts)`. Without facts, a query naming
+    /// values it does not define is prepared on its first call, from the
+    /// facts given then.
+    #[pyo3(signature = (query, facts=None, **kwargs))]
+    fn prepare(
+        &self,
+        py: Python<'_>,
+        query: String,
+        facts: Option<&Bound<'_, PyDict>>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Prepared> {
+        let prepared = Prepared {
+            program: self.program.clone(),
+            query,
+            cache: Mutex::new(Vec::new()),
+        };
+        let given = facts.is_some() || kwargs.is_some_and(|k| !k.is_empty());
+        let facts = prepared.facts(py, facts, kwargs)?;
+        match py.detach(|| prepared.program.prepare(&prepared.query, &facts)) {
+            Ok(checked) => prepared.remember(Prepared::signature(&facts), checked),
+            // Names the facts of the first call may define.
+            Err(found) if !given && found.iter().all(|d| d.code == "charter::unknown-name") => {}
+            Err(found) => return Err(errors::query_failed(py, &prepared.query, &found)),
+        }
+        Ok(prepared)
+    }
+
+    /// The audit of the recorded history against the rules until `until`
+    /// (default: today), as the dict `charter report --format json` prints.
+    #[pyo3(signature = (until=None))]
+    fn report(&self, py: Python<'_>, until: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let until = match until {
+            Some(day) => convert::day(py, day, "until")?,
+            None => {
+                let today = py.import("datetime")?.getattr("date")?.call_method0("today")?;
+                convert::day(py, &today, "today")?
+            }
+        };
+        let program = &self.program;
+        let report = py.detach(|| charter::audit(program, until, true));
+        match report {
+            Ok(report) => {
+                let json = serde_json::to_value(&report)
+                    .map_err(|e| error(py, Class::Eval, "charter::internal", e.to_string(), None))?;
+                convert::from_json(py, &json)
+            }
+            Err(e @ charter::report::ReportError::HorizonTooFar { .. }) => Err(error(
+                py,
+                Class::Value,
+                "charter::horizon-too-far",
+                e.to_string(),
+                Some("give an earlier `until`"),
+            )),
+            Err(charter::report::ReportError::Eval(e)) => Err(errors::eval_error(py, &e)),
+        }
+    }
+
+    /// The chair on each day of a column of days (numpy `datetime64[D]`,
+    /// ISO strings, `datetime.date`s, a pyarrow or Polars date column):
+    /// a column of party codes, `""` where there is no chair, missing
+    /// (masked, null) where the answer is unknown or the day is.
+    fn chair_batch(slf: &Bound<'_, Self>, days: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        batch_call(slf, "chair", &[days])
+    }
+
+    /// The first day of the term in force on each day of a column: a
+    /// column of days (`NaT`, null where there is no term).
+    fn term_start_batch(slf: &Bound<'_, Self>, days: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        batch_call(slf, "term_start", &[days])
+    }
+
+    /// The last day of the term in force on each day of a column.
+    fn term_end_batch(slf: &Bound<'_, Self>, days: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        batch_call(slf, "term_end", &[days])
+    }
+
+    /// Whether each party of a column of party codes is a member on the
+    /// day beside it: a column of bools, missing where unknown.
+    fn member_batch(slf: &Bound<'_, Self>, parties: &Bound<'_, PyAny>, days: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        batch_call(slf, "member", &[parties, days])
+    }
+
+    /// Whether each party may attend, by its status, a meeting on the day
+    /// beside it (of a kind no body of the policy restricts).
+    fn may_attend_batch(slf: &Bound<'_, Self>, parties: &Bound<'_, PyAny>, days: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        batch_call(slf, "may_attend", &[parties, days])
+    }
+
+    /// `charter._batch`'s evaluation of a day query over an `int64` numpy
+    /// array of days.
+    fn _days<'py>(&self, py: Python<'py>, query: &str, days: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyByteArray>> {
+        let query = match query {
+            "chair" => batch::DayQuery::Chair,
+            "term_start" => batch::DayQuery::TermStart,
+            "term_end" => batch::DayQuery::TermEnd,
+            other => return Err(error(py, Class::Value, "charter::unknown-rule", format!("no batch `{other}`"), None)),
+        };
+        batch::days(py, &self.program, query, days)
+    }
+
+    /// `charter._batch`'s evaluation of a (party, day) query over an
+    /// `int32` array of party indices and an `int64` array of days.
+    fn _pairs<'py>(
+        &self,
+        py: Python<'py>,
+        query: &str,
+        parties: &Bound<'py, PyAny>,
+        days: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyByteArray>> {
+        let query = match query {
+            "member" => batch::PairQuery::Member,
+            "may_attend" => batch::PairQuery::MayAttend,
+            other => return Err(error(py, Class::Value, "charter::unknown-rule", format!("no batch `{other}`"), None)),
+        };
+        batch::pairs(py, &self.program, query, parties, days)
+    }
+
+    /// The party index of each code of a numpy `str` array.
+    fn _party_indices<'py>(&self, py: Python<'py>, codes: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyByteArray>> {
+        batch::party_indices(py, &self.program, codes)
+    }
+
+    /// The check's diagnostics: the warnings of a policy that checked.
+    fn check<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        errors::diagnostics(py, self.program.analysis())
+    }
+}
+
+impl Program {
+    fn builtin(&self, py: Python<'_>, builtin: Builtin, args: &[&Bound<'_, PyAny>]) -> PyResult<Py<PyAny>> {
+        let params: Vec<Expected> = builtin
+            .signature()
+            .params
+            .iter()
+            .map(|(_, ty)| Expected::of_builtin(*ty))
+            .collect();
+        self.call(py, builtin.name(), &params, args)
+    }
+
+    /// `name(args)`, each argument read as its parameter's type, evaluated
+    /// with the GIL released.
+    fn call(&self, py: Python<'_>, name: &str, params: &[Expected], args: &[&Bound<'_, PyAny>]) -> PyResult<Py<PyAny>> {
+        if params.len() != args.len() {
+            return Err(error(
+                py,
+                Class::Type,
+                "charter::wrong-arity",
+                format!("`{name}` takes {} argument(s), {} given", params.len(), args.len()),
+                None,
+            ));
+        }
+        let values = params
+            .iter()
+            .zip(args)
+            .enumerate()
+            .map(|(i, (expected, arg))| {
+                convert::value(py, &self.program, arg, expected, &format!("{name}: argument {}", i + 1))
+            })
+            .collect::<PyResult<Vec<Value>>>()?;
+        let program = &self.program;
+        match py.detach(|| program.call(name, &values)) {
+            Ok(answer) => convert::outcome(py, program, &answer.value),
+            Err(charter::QueryError::Eval(charter::EvalError::Unknown(unknown))) => {
+                convert::outcome(py, program, &Outcome::Unknown(*unknown))
+            }
+            Err(e) => Err(errors::query_error(py, &e)),
+        }
+    }
+}
+
+/// `charter._batch.<function>(program, *args)`: the Python layer of the
+/// batch queries (numpy, pyarrow and Polars columns in and out).
+fn batch_call<'py>(slf: &Bound<'py, Program>, function: &str, args: &[&Bound<'py, PyAny>]) -> PyResult<Py<PyAny>> {
+    let py = slf.py();
+    let function = py.import("charter._batch")?.getattr(function)?;
+    let mut all = vec![slf.clone().into_any()];
+    all.extend(args.iter().map(|a| (*a).clone()));
+    Ok(function.call1(PyTuple::new(py, all)?)?.unbind())
+}
+
+/// A query checked once, evaluated on facts as often as asked:
+/// `prepared(facts)`, `prepared(name=value, ...)`, with `explain=True` for
+/// the answer and why.
+#[pyclass(frozen, module = "charter")]
+struct Prepared {
+    program: charter::Program,
+    query: String,
+    /// The query checked for each set of fact names and types it was
+    /// called with.
+    cache: Mutex<Vec<(Vec<(String, &'static str)>, charter::Prepared)>>,
+}
+
+#[pymethods]
+impl Prepared {
+    /// The query text.
+    #[getter]
+    fn query(&self) -> String {
+        self.query.clone()
+    }
+
+    #[pyo3(signature = (facts=None, *, explain=false, **kwargs))]
+    fn __call__(
+        &self,
+        py: Python<'_>,
+        facts: Option<&Bound<'_, PyDict>>,
+        explain: bool,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let facts = self.facts(py, facts, kwargs)?;
+        let checked = self.checked(py, &facts)?;
+        let answer = py.detach(|| {
+            if explain {
+                checked.explain(&facts)
+            } else {
+                checked.eval(&facts)
+            }
+        });
+        let answer = match answer {
+            Ok(answer) => answer,
+            Err(charter::EvalFailure::Facts(why)) => return Err(bad_facts(py, why)),
+            Err(charter::EvalFailure::Eval(charter::EvalError::Unknown(unknown))) => charter::Answer {
+                value: Outcome::Unknown(*unknown),
+                explanation: None,
+                interpreted_because: None,
+            },
+            Err(charter::EvalFailure::Eval(e)) => return Err(errors::eval_error(py, &e)),
+        };
+        let value = convert::outcome(py, &self.program, &answer.value)?;
+        match (explain, &answer.explanation) {
+            (true, Some(why)) => {
+                let types = errors::types(py)?;
+                let why = explanation(py, types, why)?;
+                Ok(types.getattr("Explained")?.call1((value, why))?.unbind())
+            }
+            (true, None) | (false, _) => Ok(value),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<charter.Prepared {:?}>", self.query)
+    }
+}
+
+impl Prepared {
+    /// Facts from a dict and keyword arguments, decoded against the
+    /// program's names as a facts file is.
+    fn facts(&self, py: Python<'_>, facts: Option<&Bound<'_, PyDict>>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Facts> {
+        let mut top = serde_json::Map::new();
+        for dict in [facts, kwargs].into_iter().flatten() {
+            for (key, value) in dict.iter() {
+                let key: String = key
+                    .extract()
+                    .map_err(|_| errors::type_error(py, "facts: every key must be a str"))?;
+                let json = convert::json(py, &value, &format!("$.{key}"))?;
+                if top.insert(key.clone(), json).is_some() {
+                    return Err(bad_facts(py, format!("$.{key}: the fact `{key}` is given twice")));
+                }
+            }
+        }
+        if top.is_empty() {
+            return Ok(Facts::none());
+        }
+        self.program
+            .facts(&serde_json::Value::Object(top))
+            .map_err(|e| bad_facts(py, e.to_string()))
+    }
+
+    /// The names and kinds of values the facts give, which the query is
+    /// checked against.
+    fn signature(facts: &Facts) -> Vec<(String, &'static str)> {
+        facts
+            .values()
+            .iter()
+            .map(|(name, value)| (name.clone(), kind(value)))
+            .collect()
+    }
+
+    fn remember(&self, signature: Vec<(String, &'static str)>, checked: charter::Prepared) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.push((signature, checked));
+        }
+    }
+
+    /// The query checked for facts of these names and kinds: from the
+    /// cache, or checked now.
+    fn checked(&self, py: Python<'_>, facts: &Facts) -> PyResult<charter::Prepared> {
+        let signature = Prepared::signature(facts);
+        let found = self
+            .cache
+            .lock()
+            .ok()
+            .and_then(|cache| cache.iter().find(|(s, _)| *s == signature).map(|(_, p)| p.clone()));
+        if let Some(checked) = found {
+            return Ok(checked);
+        }
+        let checked = py
+            .detach(|| self.program.prepare(&self.query, facts))
+            .map_err(|found| errors::query_failed(py, &self.query, &found))?;
+        self.remember(signature, checked.clone());
+        Ok(checked)
+    }
+}
+
+/// The kind of a fact's value, as far as checking a query needs it.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Bool(_) => "bool",
+        Value::Int(_) => "int",
+        Value::Date(_) => "date",
+        Value::Duration(_) => "duration",
+        Value::None => "none",
+        Value::Party(_) => "party",
+        Value::Status(_) => "status",
+        Value::MeetingKind(_) => "meeting kind",
+        Value::DecisionKind(_) => "decision kind",
+        Value::Group(_) => "group",
+        Value::Meeting(_) => "meeting",
+        Value::Decision(_) => "decision",
+        Value::Violation(_) => "violation",
+        Value::Set(_) => "set",
+    }
+}
+
+/// An explanation as a `charter.Explanation` tree.
+fn explanation<'py>(
+    py: Python<'py>,
+    types: &Bound<'py, PyModule>,
+    why: &charter::Explanation,
+) -> PyResult<Bound<'py, PyAny>> {
+    let children = PyList::empty(py);
+    for child in &why.because {
+        children.append(explanation(py, types, child)?)?;
+    }
+    types
+        .getattr("Explanation")?
+        .call1((why.fact.clone(), why.clause.clone(), children))
+}
+
+#[pymodule]
+fn _charter(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_function(wrap_pyfunction!(load, module)?)?;
+    module.add_class::<Program>()?;
+    module.add_class::<Prepared>()?;
+    Ok(())
+}
