@@ -10,7 +10,7 @@ status — with unknown answers as a value of their own.
 docs/python.md is the guide.
 """
 
-from charter._charter import Prepared, Program, load
+from charter._charter import Prepared, Program, diff, load
 from charter._types import (
     CharterError,
     CharterFileError,
@@ -18,10 +18,13 @@ from charter._types import (
     CharterValueError,
     CheckError,
     Diagnostic,
+    Diff,
     EvalError,
     Explained,
     Explanation,
+    Finding,
     QueryError,
+    Report,
     Unknown,
 )
 
@@ -32,12 +35,16 @@ __all__ = [
     "CharterValueError",
     "CheckError",
     "Diagnostic",
+    "Diff",
     "EvalError",
     "Explained",
     "Explanation",
+    "Finding",
     "Prepared",
     "Program",
     "QueryError",
+    "Report",
     "Unknown",
+    "diff",
     "load",
 ]

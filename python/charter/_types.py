@@ -6,8 +6,11 @@ Python so that they pickle, compare and print as Python users expect.
 
 from __future__ import annotations
 
+import copy
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, NamedTuple, Optional
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional
 
 
 class Unknown:
@@ -192,3 +195,120 @@ class CharterFileError(CharterError, OSError):
 class EvalError(CharterError):
     """Evaluation failed (``charter::eval``): an overflow, a date off the
     calendar, a value that is ``none`` where one is needed."""
+
+
+class _Document(Mapping):
+    """A JSON document of Charter's (a report, a diff) as a read-only
+    mapping with attribute access to its top-level fields; ``to_dict()``
+    and ``to_json()`` give the JSON the ``charter`` program prints with
+    ``--format json``, and ``str()`` its text."""
+
+    __slots__ = ("_data", "_text")
+
+    def __init__(self, data: Dict[str, Any], text: str) -> None:
+        object.__setattr__(self, "_data", data)
+        object.__setattr__(self, "_text", text)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._data[name]
+        except KeyError:
+            raise AttributeError(f"{type(self).__name__} has no field `{name}`") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"a {type(self).__name__} cannot be changed")
+
+    def __str__(self) -> str:
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"<charter.{type(self).__name__} {sorted(self._data)}>"
+
+    def to_dict(self) -> Dict[str, Any]:
+        """A deep copy of the JSON document, as plain dicts and lists."""
+        return copy.deepcopy(self._data)
+
+    def to_json(self, indent: Optional[int] = 2) -> str:
+        return json.dumps(self._data, indent=indent, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding of the audit (docs/findings.md): its stable code
+    (``audit::...``), severity, certainty, day, clause, parties, the
+    recorded meeting and decision it concerns, and its message."""
+
+    code: str
+    severity: str
+    certainty: str
+    day: str
+    message: str
+    clause: Optional[str] = None
+    parties: List[str] = field(default_factory=list)
+    meeting: Optional[str] = None
+    decision: Optional[str] = None
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def _of(cls, row: Dict[str, Any]) -> "Finding":
+        return cls(
+            code=row.get("code", ""),
+            severity=row.get("severity", ""),
+            certainty=row.get("certainty", ""),
+            day=row.get("day", ""),
+            message=row.get("message", ""),
+            clause=row.get("clause"),
+            parties=list(row.get("parties", [])),
+            meeting=row.get("meeting"),
+            decision=row.get("decision"),
+            raw=row,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        return copy.deepcopy(self.raw)
+
+
+class Report(_Document):
+    """The audit of the recorded history against the rules, as ``charter
+    report`` makes it: ``report.findings`` are :class:`Finding` objects,
+    every other field (``policy``, ``until``, ``chair``, ``status``,
+    ``meetings``, ``summary`` ...) the JSON ``charter report --format json``
+    prints; ``str(report)`` is its text."""
+
+    __slots__ = ()
+
+    @property
+    def findings(self) -> List[Finding]:
+        return [Finding._of(row) for row in self._data.get("findings", [])]
+
+
+class Diff(_Document):
+    """What changes from one policy to another, as ``charter diff`` says it
+    (docs/diff.md): ``diff.summary`` (``semantic``, ``text_only``,
+    ``new_violations`` ...), ``diff.chair``, ``diff.membership``,
+    ``diff.decisions`` ... as ``charter diff --format json`` prints them;
+    ``str(diff)`` is its text, ``diff.markdown()`` the pull-request
+    summary."""
+
+    __slots__ = ("_markdown",)
+
+    def __init__(self, data: Dict[str, Any], text: str, markdown: str) -> None:
+        super().__init__(data, text)
+        object.__setattr__(self, "_markdown", markdown)
+
+    @property
+    def semantic(self) -> bool:
+        """Whether some answer differs (not only the text)."""
+        return bool(self._data.get("summary", {}).get("semantic", False))
+
+    def markdown(self) -> str:
+        return self._markdown

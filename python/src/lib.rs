@@ -258,7 +258,8 @@ impl Program {
     }
 
     /// The audit of the recorded history against the rules until `until`
-    /// (default: today), as the dict `charter report --format json` prints.
+    /// (default: today): a `charter.Report`, the JSON `charter report
+    /// --format json` prints as a mapping, its text as `str()`.
     #[pyo3(signature = (until=None))]
     fn report(&self, py: Python<'_>, until: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         let until = match until {
@@ -274,7 +275,9 @@ impl Program {
             Ok(report) => {
                 let json = serde_json::to_value(&report)
                     .map_err(|e| error(py, Class::Eval, "charter::internal", e.to_string(), None))?;
-                convert::from_json(py, &json)
+                let text = charter::report::render_text(&report);
+                let data = convert::from_json(py, &json)?;
+                Ok(errors::types(py)?.getattr("Report")?.call1((data, text))?.unbind())
             }
             Err(e @ charter::report::ReportError::HorizonTooFar { .. }) => Err(error(
                 py,
@@ -568,9 +571,98 @@ fn explanation<'py>(
         .call1((why.fact.clone(), why.clause.clone(), children))
 }
 
+/// What changes from `old` to `new` (each a `Program` or a policy's file
+/// or folder), as `charter diff` says it, with the chair timeline and the
+/// audit until `until` (default: today): a `charter.Diff`.
+#[pyfunction]
+#[pyo3(signature = (old, new, until=None))]
+fn diff(
+    py: Python<'_>,
+    old: &Bound<'_, PyAny>,
+    new: &Bound<'_, PyAny>,
+    until: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
+    let until = match until {
+        Some(day) => convert::day(py, day, "until")?,
+        None => {
+            let today = py.import("datetime")?.getattr("date")?.call_method0("today")?;
+            convert::day(py, &today, "today")?
+        }
+    };
+    let (old_label, old) = side(py, old, "old")?;
+    let (new_label, new) = side(py, new, "new")?;
+    let (old, new) = (old.analysis(), new.analysis());
+    for analysis in [old, new] {
+        if let [bundle] = analysis.result().bundles.as_slice() {
+            if until > charter::report::max_horizon(bundle) {
+                return Err(error(
+                    py,
+                    Class::Value,
+                    "charter::horizon-too-far",
+                    format!(
+                        "`{}` is more than {} years past the policy's last recorded day",
+                        charter::date::format(until),
+                        charter::report::MAX_HORIZON_YEARS
+                    ),
+                    Some("give an earlier `until`"),
+                ));
+            }
+        }
+    }
+    let diff = py.detach(|| {
+        let old = charter::diff::Input {
+            label: old_label,
+            analysis: old,
+        };
+        let new = charter::diff::Input {
+            label: new_label,
+            analysis: new,
+        };
+        charter::diff::diff(&old, &new, until)
+    });
+    let json = serde_json::to_value(&diff).map_err(|e| error(py, Class::Eval, "charter::internal", e.to_string(), None))?;
+    let (text, markdown) = (charter::diff::render::text(&diff), charter::diff::render::markdown(&diff));
+    let data = convert::from_json(py, &json)?;
+    Ok(errors::types(py)?.getattr("Diff")?.call1((data, text, markdown))?.unbind())
+}
+
+/// One side of a diff: a program's analysis, or a policy's file or folder
+/// checked now (errors and all: the diff reports them).
+enum Side {
+    Program(charter::Program),
+    Files(charter::Analysis),
+}
+
+impl Side {
+    fn analysis(&self) -> &charter::Analysis {
+        match self {
+            Side::Program(program) => program.analysis(),
+            Side::Files(analysis) => analysis,
+        }
+    }
+}
+
+fn side(py: Python<'_>, given: &Bound<'_, PyAny>, what: &str) -> PyResult<(String, Side)> {
+    if let Ok(program) = given.cast::<Program>() {
+        let program = program.get().program.clone();
+        return Ok((program.bundle().title.clone(), Side::Program(program)));
+    }
+    let path: PathBuf = given.extract().map_err(|_| {
+        errors::type_error(
+            py,
+            format!("diff: `{what}` must be a charter.Program or a path, got {}", convert::type_name(given)),
+        )
+    })?;
+    match py.detach(|| charter::analyze(&path)) {
+        Ok(analysis) => Ok((path.display().to_string(), Side::Files(analysis))),
+        Err(e) => Err(error(py, Class::File, &errors::code_of(&e), e.to_string(), None)),
+    }
+}
+
 #[pymodule]
 fn _charter(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(load, module)?)?;
+    module.add_function(wrap_pyfunction!(diff, module)?)?;
     module.add_class::<Program>()?;
     module.add_class::<Prepared>()?;
     Ok(())
