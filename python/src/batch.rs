@@ -99,7 +99,11 @@ pub fn pairs<'py>(
             py,
             Class::Value,
             "charter::batch-lengths",
-            format!("{} parties and {} days: a batch pairs them one to one", parties.len(), days.len()),
+            format!(
+                "{} parties and {} days: a batch pairs them one to one",
+                parties.len(),
+                days.len()
+            ),
             None,
         ));
     }
@@ -196,17 +200,16 @@ pub fn party_indices<'py>(
 /// missing.
 fn check_days(py: Python<'_>, days: &[i64]) -> PyResult<()> {
     let (first, last) = (i64::from(date::FIRST), i64::from(date::LAST));
-    let bad = py.detach(|| {
-        days.iter()
-            .position(|d| *d != MISSING_DAY && (*d < first || *d > last))
-    });
+    let bad = py.detach(|| days.iter().position(|d| *d != MISSING_DAY && (*d < first || *d > last)));
     match bad.and_then(|i| days.get(i).map(|d| (i, d))) {
         None => Ok(()),
         Some((i, d)) => Err(error(
             py,
             Class::Value,
             "charter::invalid-date",
-            format!("days[{i}]: day {d} (counted from 1970-01-01) is not a calendar date from 0001-01-01 to 9999-12-31"),
+            format!(
+                "days[{i}]: day {d} (counted from 1970-01-01) is not a calendar date from 0001-01-01 to 9999-12-31"
+            ),
             None,
         )),
     }
@@ -240,7 +243,10 @@ fn days_native(native: &NativeCode, query: DayQuery, days: &[i64], bytes: &mut [
             DayQuery::TermEnd => answers.extend(input.iter().map(|d| native.term_end(*d))),
         }
         let missing = chunk.iter().map(|d| *d == MISSING_DAY);
-        put_i32(out, answers.iter().zip(missing).map(|(a, m)| if m { UNKNOWN } else { *a }));
+        put_i32(
+            out,
+            answers.iter().zip(missing).map(|(a, m)| if m { UNKNOWN } else { *a }),
+        );
     }
 }
 
@@ -297,11 +303,17 @@ fn pairs_native(native: &NativeCode, query: PairQuery, parties: &[i32], days: &[
                 answers.resize(input.len(), 0);
                 native.may_attend_batch(&input, &mut answers);
                 for a in &mut answers {
-                    *a = if *a == UNKNOWN_ANSWER as u8 { UNKNOWN_TRUTH } else { truth(i64::from(*a)) };
+                    *a = if *a == UNKNOWN_ANSWER as u8 {
+                        UNKNOWN_TRUTH
+                    } else {
+                        truth(i64::from(*a))
+                    };
                 }
             }
             PairQuery::Member => answers.extend(parties.iter().zip(days).map(|(p, d)| {
-                truth(i64::from(native.member_answer(u32::try_from(*p).unwrap_or(0), day32(*d))))
+                truth(i64::from(
+                    native.member_answer(u32::try_from(*p).unwrap_or(0), day32(*d)),
+                ))
             })),
         }
         for (((slot, answer), p), d) in out.iter_mut().zip(&answers).zip(parties).zip(days) {

@@ -43,7 +43,12 @@ impl<'py> Column<'py, u32> {
     /// The characters of a numpy `str` array (`<U{width}`), and its width:
     /// item i is `width` characters from i * width, padded with NULs.
     pub fn unicode(array: &Bound<'py, PyAny>, what: &str) -> PyResult<(Column<'py, u32>, usize)> {
-        let width = |typestr: &str| typestr.strip_prefix("<U").and_then(|w| w.parse::<usize>().ok()).filter(|w| *w > 0);
+        let width = |typestr: &str| {
+            typestr
+                .strip_prefix("<U")
+                .and_then(|w| w.parse::<usize>().ok())
+                .filter(|w| *w > 0)
+        };
         let column = Column::read(array, what, width)?;
         let typestr: String = array.getattr("__array_interface__")?.get_item("typestr")?.extract()?;
         Ok((column, width(&typestr).unwrap_or(1)))

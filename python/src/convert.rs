@@ -106,7 +106,10 @@ pub fn day(py: Python<'_>, obj: &Bound<'_, PyAny>, what: &str) -> PyResult<ir::D
     } else if obj.is_instance(date_type(py)?)? {
         obj.call_method0("isoformat")?.extract()?
     } else {
-        return Err(type_error(py, format!("{what}: expected {}, got {}", Expected::Date.name(), type_name(obj))));
+        return Err(type_error(
+            py,
+            format!("{what}: expected {}, got {}", Expected::Date.name(), type_name(obj)),
+        ));
     };
     date::parse(&text).ok_or_else(|| {
         error(
@@ -120,9 +123,20 @@ pub fn day(py: Python<'_>, obj: &Bound<'_, PyAny>, what: &str) -> PyResult<ir::D
 }
 
 /// An argument as the value `expected` takes, against `program`'s names.
-pub fn value(py: Python<'_>, program: &Program, obj: &Bound<'_, PyAny>, expected: &Expected, what: &str) -> PyResult<Value> {
+pub fn value(
+    py: Python<'_>,
+    program: &Program,
+    obj: &Bound<'_, PyAny>,
+    expected: &Expected,
+    what: &str,
+) -> PyResult<Value> {
     let bundle = program.bundle();
-    let wrong = || type_error(py, format!("{what}: expected {}, got {}", expected.name(), type_name(obj)));
+    let wrong = || {
+        type_error(
+            py,
+            format!("{what}: expected {}, got {}", expected.name(), type_name(obj)),
+        )
+    };
     let text = || -> PyResult<String> {
         match obj.cast::<PyString>() {
             Ok(s) => Ok(s.to_cow()?.into_owned()),
@@ -133,7 +147,13 @@ pub fn value(py: Python<'_>, program: &Program, obj: &Bound<'_, PyAny>, expected
         let name = text()?;
         names.iter().position(|n| *n == name).map(|i| i as u32).ok_or_else(|| {
             let help = errors::suggestion(&name, names.iter().map(String::as_str));
-            error(py, Class::Value, code, format!("{what}: unknown {kind} `{name}`"), help.as_deref())
+            error(
+                py,
+                Class::Value,
+                code,
+                format!("{what}: unknown {kind} `{name}`"),
+                help.as_deref(),
+            )
         })
     };
     Ok(match expected {
@@ -146,7 +166,13 @@ pub fn value(py: Python<'_>, program: &Program, obj: &Bound<'_, PyAny>, expected
                 return Err(wrong());
             }
             Value::Int(obj.extract::<i64>().map_err(|_| {
-                error(py, Class::Value, "charter::number-too-large", format!("{what}: {obj} does not fit in 64 bits"), None)
+                error(
+                    py,
+                    Class::Value,
+                    "charter::number-too-large",
+                    format!("{what}: {obj} does not fit in 64 bits"),
+                    None,
+                )
             })?)
         }
         Expected::Date => Value::Date(day(py, obj, what)?),
@@ -156,11 +182,25 @@ pub fn value(py: Python<'_>, program: &Program, obj: &Bound<'_, PyAny>, expected
             Value::Status(ir::Status::from_name(&name).ok_or_else(|| {
                 let names: Vec<&str> = ir::Status::ALL.iter().map(|s| s.name()).collect();
                 let help = errors::suggestion(&name, names.iter().copied());
-                error(py, Class::Value, "charter::unknown-status", format!("{what}: unknown status `{name}`"), help.as_deref())
+                error(
+                    py,
+                    Class::Value,
+                    "charter::unknown-status",
+                    format!("{what}: unknown status `{name}`"),
+                    help.as_deref(),
+                )
             })?)
         }
-        Expected::MeetingKind => Value::MeetingKind(named(&bundle.meeting_kinds, "charter::unknown-meeting", "meeting kind")?),
-        Expected::DecisionKind => Value::DecisionKind(named(&bundle.decision_kinds, "charter::unknown-decision-kind", "decision kind")?),
+        Expected::MeetingKind => Value::MeetingKind(named(
+            &bundle.meeting_kinds,
+            "charter::unknown-meeting",
+            "meeting kind",
+        )?),
+        Expected::DecisionKind => Value::DecisionKind(named(
+            &bundle.decision_kinds,
+            "charter::unknown-decision-kind",
+            "decision kind",
+        )?),
         Expected::Group => {
             let names: Vec<String> = bundle.groups.iter().map(|g| g.name.clone()).collect();
             Value::Group(named(&names, "charter::unknown-group", "group")?)
@@ -177,7 +217,15 @@ pub fn value(py: Python<'_>, program: &Program, obj: &Bound<'_, PyAny>, expected
             let found = bundle.history.meetings.iter().find(|m| m.id == id);
             match found {
                 Some(record) => Value::Meeting(Box::new(record.meeting.clone())),
-                None => return Err(unknown_record(py, "meeting", &id, bundle.history.meetings.iter().map(|m| m.id.as_str()), what)),
+                None => {
+                    return Err(unknown_record(
+                        py,
+                        "meeting",
+                        &id,
+                        bundle.history.meetings.iter().map(|m| m.id.as_str()),
+                        what,
+                    ))
+                }
             }
         }
         Expected::Decision => {
@@ -185,7 +233,15 @@ pub fn value(py: Python<'_>, program: &Program, obj: &Bound<'_, PyAny>, expected
             let found = bundle.history.decisions.iter().find(|d| d.id == id);
             match found {
                 Some(record) => Value::Decision(Box::new(record.decision.clone())),
-                None => return Err(unknown_record(py, "decision", &id, bundle.history.decisions.iter().map(|d| d.id.as_str()), what)),
+                None => {
+                    return Err(unknown_record(
+                        py,
+                        "decision",
+                        &id,
+                        bundle.history.decisions.iter().map(|d| d.id.as_str()),
+                        what,
+                    ))
+                }
             }
         }
         Expected::Set(inner) => {
@@ -200,7 +256,10 @@ pub fn value(py: Python<'_>, program: &Program, obj: &Bound<'_, PyAny>, expected
             Value::Set(set)
         }
         Expected::Unsupported(kind) => {
-            return Err(type_error(py, format!("{what}: a {kind} cannot be passed from Python; ask it in a query (Program.prepare)")))
+            return Err(type_error(
+                py,
+                format!("{what}: a {kind} cannot be passed from Python; ask it in a query (Program.prepare)"),
+            ))
         }
     })
 }
@@ -209,11 +268,23 @@ pub fn value(py: Python<'_>, program: &Program, obj: &Bound<'_, PyAny>, expected
 pub fn party(py: Python<'_>, program: &Program, code: &str, what: &str) -> PyResult<ir::PartyId> {
     program.party(code).ok_or_else(|| {
         let help = errors::suggestion(code, program.bundle().parties.iter().map(|p| p.id.as_str()));
-        error(py, Class::Value, "charter::unknown-party", format!("{what}: unknown party `{code}`"), help.as_deref())
+        error(
+            py,
+            Class::Value,
+            "charter::unknown-party",
+            format!("{what}: unknown party `{code}`"),
+            help.as_deref(),
+        )
     })
 }
 
-fn unknown_record<'a>(py: Python<'_>, kind: &str, id: &str, ids: impl IntoIterator<Item = &'a str>, what: &str) -> PyErr {
+fn unknown_record<'a>(
+    py: Python<'_>,
+    kind: &str,
+    id: &str,
+    ids: impl IntoIterator<Item = &'a str>,
+    what: &str,
+) -> PyErr {
     let help = errors::suggestion(id, ids);
     error(
         py,
@@ -265,7 +336,12 @@ pub fn json(py: Python<'_>, obj: &Bound<'_, PyAny>, path: &str) -> PyResult<serd
         for (key, item) in dict.iter() {
             let key = match key.cast::<PyString>() {
                 Ok(k) => k.to_cow()?.into_owned(),
-                Err(_) => return Err(type_error(py, format!("{path}: a key must be a str, got {}", type_name(&key)))),
+                Err(_) => {
+                    return Err(type_error(
+                        py,
+                        format!("{path}: a key must be a str, got {}", type_name(&key)),
+                    ))
+                }
             };
             let at = format!("{path}.{key}");
             map.insert(key, json(py, &item, &at)?);
@@ -311,7 +387,9 @@ pub fn to_python(py: Python<'_>, program: &Program, v: &Value) -> PyResult<Py<Py
     Ok(match v {
         Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
         Value::Int(i) => i.into_pyobject(py)?.into_any().unbind(),
-        Value::Date(d) => date_type(py)?.call_method1("fromisoformat", (date::format(*d),))?.unbind(),
+        Value::Date(d) => date_type(py)?
+            .call_method1("fromisoformat", (date::format(*d),))?
+            .unbind(),
         Value::None => py.None(),
         Value::Duration(_)
         | Value::Party(_)

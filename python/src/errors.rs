@@ -125,7 +125,11 @@ pub fn check_failed(py: Python<'_>, failed: &charter::CheckFailed) -> PyErr {
         let rendered = charter::render(&failed.analysis, false);
         let message = failed.to_string();
         let summary = message.lines().next().unwrap_or_default().trim_end_matches(':');
-        let rendered = if rendered.trim().is_empty() { summary.to_string() } else { format!("{summary}:\n{}", rendered.trim_end()) };
+        let rendered = if rendered.trim().is_empty() {
+            summary.to_string()
+        } else {
+            format!("{summary}:\n{}", rendered.trim_end())
+        };
         types(py)?
             .getattr("CheckError")?
             .call1((code_of(failed), summary.to_string(), list, rendered))
@@ -146,11 +150,7 @@ pub fn query_failed(py: Python<'_>, query: &str, found: &[charter::diagnostic::D
         let code = found
             .first()
             .map_or_else(|| "charter::internal".to_string(), |d| d.code.clone());
-        let message = found
-            .iter()
-            .map(|d| d.message.as_str())
-            .collect::<Vec<_>>()
-            .join("; ");
+        let message = found.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ");
         let rendered = charter::diagnostic::render_human(found, "<query>", query, false);
         types(py)?
             .getattr("QueryError")?
@@ -180,7 +180,9 @@ pub fn query_error(py: Python<'_>, failed: &charter::QueryError) -> PyErr {
             failed.to_string(),
             suggestion(name, charter::builtin_names()).as_deref(),
         ),
-        charter::QueryError::WrongArity { .. } => error(py, Class::Type, "charter::wrong-arity", failed.to_string(), None),
+        charter::QueryError::WrongArity { .. } => {
+            error(py, Class::Type, "charter::wrong-arity", failed.to_string(), None)
+        }
         charter::QueryError::Eval(e) => eval_error(py, e),
     }
 }

@@ -48,9 +48,9 @@ impl Program {
             let name: String = name
                 .extract()
                 .map_err(|_| errors::type_error(py, "Program.from_files: file names must be str"))?;
-            let text: String = text
-                .extract()
-                .map_err(|_| errors::type_error(py, format!("Program.from_files: the text of `{name}` must be a str")))?;
+            let text: String = text.extract().map_err(|_| {
+                errors::type_error(py, format!("Program.from_files: the text of `{name}` must be a str"))
+            })?;
             pairs.push((name, text));
         }
         py.detach(|| charter::from_files(pairs))
@@ -73,13 +73,25 @@ impl Program {
     /// The ids of the recorded decisions.
     #[getter]
     fn decisions(&self) -> Vec<String> {
-        self.program.bundle().history.decisions.iter().map(|d| d.id.clone()).collect()
+        self.program
+            .bundle()
+            .history
+            .decisions
+            .iter()
+            .map(|d| d.id.clone())
+            .collect()
     }
 
     /// The ids of the recorded meetings.
     #[getter]
     fn meetings(&self) -> Vec<String> {
-        self.program.bundle().history.meetings.iter().map(|m| m.id.clone()).collect()
+        self.program
+            .bundle()
+            .history
+            .meetings
+            .iter()
+            .map(|m| m.id.clone())
+            .collect()
     }
 
     /// The names of the policy's own rules.
@@ -120,7 +132,11 @@ impl Program {
     }
 
     fn __repr__(&self) -> String {
-        format!("<charter.Program {:?} ({})>", self.program.bundle().title, self.backend())
+        format!(
+            "<charter.Program {:?} ({})>",
+            self.program.bundle().title,
+            self.backend()
+        )
     }
 
     /// The chair on `date`, as a party code; `None` before the first term
@@ -171,7 +187,12 @@ impl Program {
     }
 
     /// `party`'s status on `date` as the history records it.
-    fn recorded_status(&self, py: Python<'_>, party: &Bound<'_, PyAny>, date: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    fn recorded_status(
+        &self,
+        py: Python<'_>,
+        party: &Bound<'_, PyAny>,
+        date: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<PyAny>> {
         self.builtin(py, Builtin::RecordedStatus, &[party, date])
     }
 
@@ -317,7 +338,11 @@ impl Program {
 
     /// Whether each party may attend, by its status, a meeting on the day
     /// beside it (of a kind no body of the policy restricts).
-    fn may_attend_batch(slf: &Bound<'_, Self>, parties: &Bound<'_, PyAny>, days: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    fn may_attend_batch(
+        slf: &Bound<'_, Self>,
+        parties: &Bound<'_, PyAny>,
+        days: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<PyAny>> {
         batch_call(slf, "may_attend", &[parties, days])
     }
 
@@ -328,7 +353,15 @@ impl Program {
             "chair" => batch::DayQuery::Chair,
             "term_start" => batch::DayQuery::TermStart,
             "term_end" => batch::DayQuery::TermEnd,
-            other => return Err(error(py, Class::Value, "charter::unknown-rule", format!("no batch `{other}`"), None)),
+            other => {
+                return Err(error(
+                    py,
+                    Class::Value,
+                    "charter::unknown-rule",
+                    format!("no batch `{other}`"),
+                    None,
+                ))
+            }
         };
         batch::days(py, &self.program, query, days)
     }
@@ -345,7 +378,15 @@ impl Program {
         let query = match query {
             "member" => batch::PairQuery::Member,
             "may_attend" => batch::PairQuery::MayAttend,
-            other => return Err(error(py, Class::Value, "charter::unknown-rule", format!("no batch `{other}`"), None)),
+            other => {
+                return Err(error(
+                    py,
+                    Class::Value,
+                    "charter::unknown-rule",
+                    format!("no batch `{other}`"),
+                    None,
+                ))
+            }
         };
         batch::pairs(py, &self.program, query, parties, days)
     }
@@ -479,7 +520,12 @@ impl Prepared {
 impl Prepared {
     /// Facts from a dict and keyword arguments, decoded against the
     /// program's names as a facts file is.
-    fn facts(&self, py: Python<'_>, facts: Option<&Bound<'_, PyDict>>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Facts> {
+    fn facts(
+        &self,
+        py: Python<'_>,
+        facts: Option<&Bound<'_, PyDict>>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Facts> {
         let mut top = serde_json::Map::new();
         for dict in [facts, kwargs].into_iter().flatten() {
             for (key, value) in dict.iter() {
@@ -620,10 +666,17 @@ fn diff(
         };
         charter::diff::diff(&old, &new, until)
     });
-    let json = serde_json::to_value(&diff).map_err(|e| error(py, Class::Eval, "charter::internal", e.to_string(), None))?;
-    let (text, markdown) = (charter::diff::render::text(&diff), charter::diff::render::markdown(&diff));
+    let json =
+        serde_json::to_value(&diff).map_err(|e| error(py, Class::Eval, "charter::internal", e.to_string(), None))?;
+    let (text, markdown) = (
+        charter::diff::render::text(&diff),
+        charter::diff::render::markdown(&diff),
+    );
     let data = convert::from_json(py, &json)?;
-    Ok(errors::types(py)?.getattr("Diff")?.call1((data, text, markdown))?.unbind())
+    Ok(errors::types(py)?
+        .getattr("Diff")?
+        .call1((data, text, markdown))?
+        .unbind())
 }
 
 /// One side of a diff: a program's analysis, or a policy's file or folder
@@ -650,7 +703,10 @@ fn side(py: Python<'_>, given: &Bound<'_, PyAny>, what: &str) -> PyResult<(Strin
     let path: PathBuf = given.extract().map_err(|_| {
         errors::type_error(
             py,
-            format!("diff: `{what}` must be a charter.Program or a path, got {}", convert::type_name(given)),
+            format!(
+                "diff: `{what}` must be a charter.Program or a path, got {}",
+                convert::type_name(given)
+            ),
         )
     })?;
     match py.detach(|| charter::analyze(&path)) {
