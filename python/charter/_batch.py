@@ -140,7 +140,8 @@ def _days(values: Any) -> Tuple[str, Any, np.ndarray]:
 
 
 def _numpy_days(values: Any) -> np.ndarray:
-    array = values if isinstance(values, np.ndarray) else np.asarray(values)
+    # A list is read item by item (numpy would make [20160101, "2016-01-01"] two strings).
+    array = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
     if array.ndim != 1:
         array = array.reshape(-1) if array.ndim == 0 else array
         if array.ndim != 1:
@@ -186,8 +187,11 @@ def _numpy_days(values: Any) -> np.ndarray:
                 )
             elif isinstance(item, datetime.date):
                 out[at] = item.toordinal() - epoch
-            elif isinstance(item, str):
-                out[at] = _numpy_days(np.array([item]))[0]
+            elif isinstance(item, (str, np.datetime64)):
+                try:
+                    out[at] = _numpy_days(np.array([item]))[0]
+                except CharterValueError as error:
+                    raise _bad_day(at, str(item)) from error
             else:
                 raise CharterTypeError(
                     "charter::type-mismatch",
@@ -230,7 +234,7 @@ def _parties(program: Any, values: Any) -> np.ndarray:
                 message = error.message.replace("parties[0]", f"parties[{at}]", 1)
                 raise CharterValueError(error.code, message, error.help) from None
         return np.ascontiguousarray(pc.fill_null(found, -1).cast(pa.int32()).to_numpy())
-    array = values if isinstance(values, np.ndarray) else np.asarray(values)
+    array = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
     if array.dtype.kind == "O":
         for at, item in enumerate(array):
             if item is not None and not isinstance(item, str):

@@ -11,7 +11,7 @@ mod convert;
 mod errors;
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use charter::ir::Builtin;
 use charter::{Backend, Facts, Outcome, Value};
@@ -270,7 +270,9 @@ impl Program {
         let given = facts.is_some() || kwargs.is_some_and(|k| !k.is_empty());
         let facts = prepared.facts(py, facts, kwargs)?;
         match py.detach(|| prepared.program.prepare(&prepared.query, &facts)) {
-            Ok(checked) => prepared.remember(Prepared::signature(&facts), checked),
+            Ok(checked) => {
+                prepared.remember(Prepared::signature(&facts), Arc::new(checked));
+            }
             // Names the facts of the first call may define.
             Err(found) if !given && found.iter().all(|d| d.code == "charter::unknown-name") => {}
             Err(found) => return Err(errors::query_failed(py, &prepared.query, &found)),
@@ -454,6 +456,9 @@ fn batch_call<'py>(slf: &Bound<'py, Program>, function: &str, args: &[&Bound<'py
     Ok(function.call1(PyTuple::new(py, all)?)?.unbind())
 }
 
+/// The names and kinds of the facts a query was checked with.
+type Signature = Vec<(String, &'static str)>;
+
 /// A query checked once, evaluated on facts as often as asked:
 /// `prepared(facts)`, `prepared(name=value, ...)`, with `explain=True` for
 /// the answer and why.
@@ -463,7 +468,9 @@ struct Prepared {
     query: String,
     /// The query checked for each set of fact names and types it was
     /// called with.
-    cache: Mutex<Vec<(Vec<(String, &'static str)>, charter::Prepared)>>,
+    /// Shared, so that native code compiled for it on a first call is
+    /// kept for the next.
+    cache: Mutex<Vec<(Signature, Arc<charter::Prepared>)>>,
 }
 
 #[pymethods]
@@ -548,7 +555,7 @@ impl Prepared {
 
     /// The names and kinds of values the facts give, which the query is
     /// checked against.
-    fn signature(facts: &Facts) -> Vec<(String, &'static str)> {
+    fn signature(facts: &Facts) -> Signature {
         facts
             .values()
             .iter()
@@ -556,7 +563,7 @@ impl Prepared {
             .collect()
     }
 
-    fn remember(&self, signature: Vec<(String, &'static str)>, checked: charter::Prepared) {
+    fn remember(&self, signature: Signature, checked: Arc<charter::Prepared>) {
         if let Ok(mut cache) = self.cache.lock() {
             cache.push((signature, checked));
         }
@@ -564,20 +571,21 @@ impl Prepared {
 
     /// The query checked for facts of these names and kinds: from the
     /// cache, or checked now.
-    fn checked(&self, py: Python<'_>, facts: &Facts) -> PyResult<charter::Prepared> {
+    fn checked(&self, py: Python<'_>, facts: &Facts) -> PyResult<Arc<charter::Prepared>> {
         let signature = Prepared::signature(facts);
         let found = self
             .cache
             .lock()
             .ok()
-            .and_then(|cache| cache.iter().find(|(s, _)| *s == signature).map(|(_, p)| p.clone()));
+            .and_then(|cache| cache.iter().find(|(s, _)| *s == signature).map(|(_, p)| Arc::clone(p)));
         if let Some(checked) = found {
             return Ok(checked);
         }
         let checked = py
             .detach(|| self.program.prepare(&self.query, facts))
             .map_err(|found| errors::query_failed(py, &self.query, &found))?;
-        self.remember(signature, checked.clone());
+        let checked = Arc::new(checked);
+        self.remember(signature, Arc::clone(&checked));
         Ok(checked)
     }
 }

@@ -3,9 +3,13 @@ crashes the interpreter."""
 
 import datetime
 
+import numpy as np
+import pyarrow as pa
 import pytest
 
 import charter
+
+DAYS = np.array(["2016-01-01", "2017-01-01"], dtype="datetime64[D]")
 
 
 @pytest.mark.parametrize(
@@ -33,9 +37,48 @@ import charter
         (lambda p: p.prepare("chair(d)")(KAZ="2016-01-01"), ValueError, "charter::bad-facts"),
         (lambda p: p.report(until="9999-12-31"), ValueError, "charter::horizon-too-far"),
         (lambda p: p.with_backend("gpu"), ValueError, "charter::usage"),
+        (lambda p: p.member(["KAZ"], "2016-01-01"), TypeError, "charter::type-mismatch"),
+        (lambda p: p.rule("members", {"not": "a day"}), TypeError, "charter::type-mismatch"),
+        (lambda p: p.rule("member", "KAZ", 10**30), TypeError, "charter::type-mismatch"),
+        (lambda p: p.prepare("chair(d)")(d=object()), TypeError, "charter::type-mismatch"),
+        (lambda p: p.prepare("chair(d)")({1: "2016-01-01"}), TypeError, "charter::type-mismatch"),
+        (lambda p: p.prepare("chair(d)")({"d": "2016-01-01"}, d="2016-01-01"), ValueError, "charter::bad-facts"),
+        (lambda p: p.prepare("count(x)")(x=10**30), ValueError, "charter::bad-facts"),
+        (lambda p: p.prepare("chair(")(), charter.QueryError, None),
+        (lambda p: charter.diff(p, 42), TypeError, "charter::type-mismatch"),
+        (lambda p: charter.diff(p, "/no/such/policy"), OSError, None),
+        # Batches: every bad column.
+        (lambda p: p.chair_batch(np.array([20160101])), TypeError, "charter::type-mismatch"),
+        (lambda p: p.chair_batch(np.array([1.5])), TypeError, "charter::type-mismatch"),
+        (lambda p: p.chair_batch([object()]), TypeError, "charter::type-mismatch"),
+        (lambda p: p.chair_batch([datetime.datetime(2016, 1, 1)]), TypeError, "charter::type-mismatch"),
+        (lambda p: p.chair_batch(np.array(["2016-01-01T10:00"], dtype="datetime64[m]")), TypeError, "charter::type-mismatch"),
+        (lambda p: p.chair_batch(DAYS.reshape(2, 1)), TypeError, "charter::type-mismatch"),
+        (lambda p: p.chair_batch(["2016-02-30"]), ValueError, "charter::invalid-date"),
+        (lambda p: p.chair_batch(["2016-01-01", "tomorrow!!"]), ValueError, "charter::invalid-date"),
+        (lambda p: p.chair_batch(["2016"]), ValueError, "charter::invalid-date"),
+        (lambda p: p.chair_batch(np.array(["10000-01-01"], dtype="datetime64[D]")), ValueError, "charter::invalid-date"),
+        (lambda p: p.chair_batch(np.array(["-0001-01-01"], dtype="datetime64[D]")), ValueError, "charter::invalid-date"),
+        (lambda p: p.chair_batch(pa.array([1, 2])), TypeError, "charter::type-mismatch"),
+        (lambda p: p.chair_batch(pa.array(["2016-13-01"])), ValueError, "charter::invalid-date"),
+        (lambda p: p.member_batch(["KAZ", "KZG"], DAYS), ValueError, "charter::unknown-party"),
+        (lambda p: p.member_batch(pa.array(["KAZ", "KZG"]), DAYS), ValueError, "charter::unknown-party"),
+        (lambda p: p.member_batch(np.array([1, 2]), DAYS), TypeError, "charter::type-mismatch"),
+        (lambda p: p.member_batch([1, "KAZ"], DAYS), TypeError, "charter::type-mismatch"),
+        (lambda p: p.member_batch(pa.array([1, 2]), DAYS), TypeError, "charter::type-mismatch"),
+        (lambda p: p.may_attend_batch(["KAZ"], DAYS), ValueError, "charter::batch-lengths"),
+        (lambda p: p._days("chair", DAYS.astype("datetime64[s]")), TypeError, "charter::type-mismatch"),
+        (lambda p: p._days("chair", DAYS[::-1][::2].astype("datetime64[D]").view("i8")[::1]), None, None),
+        (lambda p: p._days("chair", np.arange(10, dtype="i8")[::2]), TypeError, "charter::type-mismatch"),
+        (lambda p: p._days("chair", [1, 2]), TypeError, "charter::type-mismatch"),
+        (lambda p: p._days("nothing", DAYS), ValueError, "charter::unknown-rule"),
+        (lambda p: p._pairs("member", np.array([99], dtype="i4"), DAYS[:1]), ValueError, "charter::unknown-party"),
     ],
 )
 def test_bad_values_raise_with_codes(almaty, call, exception, code):
+    if exception is None:  # a case that must not raise
+        call(almaty)
+        return
     with pytest.raises(exception) as raised:
         call(almaty)
     if code is not None:
@@ -80,3 +123,17 @@ def test_a_missing_folder_raises_a_file_error(tmp_path):
 def test_from_files_wants_text():
     with pytest.raises(TypeError):
         charter.Program.from_files({"policy.charter": b"bytes"})
+
+
+def test_unknown_party_in_a_column_says_where_and_suggests(almaty):
+    for parties in (["KAZ", "KAZ", "KZG"], pa.array(["KAZ", "KAZ", "KZG"])):
+        with pytest.raises(charter.CharterValueError) as raised:
+            almaty.member_batch(parties, np.resize(DAYS, 3))
+        assert raised.value.message == "parties[2]: unknown party `KZG`"
+        assert raised.value.help == "did you mean `KGZ`?"
+
+
+def test_bad_day_in_a_column_says_where(almaty):
+    with pytest.raises(charter.CharterValueError) as raised:
+        almaty.chair_batch(["2016-01-01", "2016-01-02", "2016-02-30"])
+    assert raised.value.message.startswith("days[2]: `2016-02-30`")
