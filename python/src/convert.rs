@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use charter::ir::{self, BuiltinType, Type};
 use charter::{date, Outcome, Program, Value};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFrozenSet, PyInt, PyList, PyString, PyType};
@@ -95,7 +96,7 @@ fn date_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 
 /// A day from a `datetime.date` (not a `datetime.datetime`, whose time and
 /// zone would be dropped silently) or an ISO `YYYY-MM-DD` string.
-pub fn day(py: Python<'_>, obj: &Bound<'_, PyAny>, what: &str) -> PyResult<ir::Day> {
+pub fn day(py: Python<'_>, obj: &Bound<'_, PyAny>, what: &dyn std::fmt::Display) -> PyResult<ir::Day> {
     let text: String = if let Ok(text) = obj.cast::<PyString>() {
         text.to_cow()?.into_owned()
     } else if obj.is_instance(DATETIME.import(py, "datetime", "datetime")?)? {
@@ -104,7 +105,10 @@ pub fn day(py: Python<'_>, obj: &Bound<'_, PyAny>, what: &str) -> PyResult<ir::D
             format!("{what}: a datetime.datetime is not a day; pass its .date()"),
         ));
     } else if obj.is_instance(date_type(py)?)? {
-        obj.call_method0("isoformat")?.extract()?
+        // A date's proleptic Gregorian ordinal: day 1 is 0001-01-01.
+        let ordinal: i64 = obj.call_method0(intern!(py, "toordinal"))?.extract()?;
+        return i32::try_from(ordinal + i64::from(date::FIRST) - 1)
+            .map_err(|_| type_error(py, format!("{what}: {ordinal} is not a day's ordinal")));
     } else {
         return Err(type_error(
             py,
@@ -128,7 +132,7 @@ pub fn value(
     program: &Program,
     obj: &Bound<'_, PyAny>,
     expected: &Expected,
-    what: &str,
+    what: &dyn std::fmt::Display,
 ) -> PyResult<Value> {
     let bundle = program.bundle();
     let wrong = || {
@@ -265,7 +269,7 @@ pub fn value(
 }
 
 /// A party by its code.
-pub fn party(py: Python<'_>, program: &Program, code: &str, what: &str) -> PyResult<ir::PartyId> {
+pub fn party(py: Python<'_>, program: &Program, code: &str, what: &dyn std::fmt::Display) -> PyResult<ir::PartyId> {
     program.party(code).ok_or_else(|| {
         let help = errors::suggestion(code, program.bundle().parties.iter().map(|p| p.id.as_str()));
         error(
@@ -283,7 +287,7 @@ fn unknown_record<'a>(
     kind: &str,
     id: &str,
     ids: impl IntoIterator<Item = &'a str>,
-    what: &str,
+    what: &dyn std::fmt::Display,
 ) -> PyErr {
     let help = errors::suggestion(id, ids);
     error(
@@ -296,7 +300,7 @@ fn unknown_record<'a>(
 }
 
 /// A meeting or decision dict, decoded as a facts file's value is.
-fn decoded(py: Python<'_>, program: &Program, obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
+fn decoded(py: Python<'_>, program: &Program, obj: &Bound<'_, PyAny>, what: &dyn std::fmt::Display) -> PyResult<Value> {
     let mut top = serde_json::Map::new();
     top.insert("argument".to_string(), json(py, obj, "$.argument")?);
     let facts = program
@@ -329,7 +333,7 @@ pub fn json(py: Python<'_>, obj: &Bound<'_, PyAny>, path: &str) -> PyResult<serd
         return Ok(J::String(s.to_cow()?.into_owned()));
     }
     if obj.is_instance(date_type(py)?)? {
-        return Ok(J::String(date::format(day(py, obj, path)?)));
+        return Ok(J::String(date::format(day(py, obj, &path)?)));
     }
     if let Ok(dict) = obj.cast::<PyDict>() {
         let mut map = serde_json::Map::new();

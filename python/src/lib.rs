@@ -286,10 +286,10 @@ impl Program {
     #[pyo3(signature = (until=None))]
     fn report(&self, py: Python<'_>, until: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         let until = match until {
-            Some(day) => convert::day(py, day, "until")?,
+            Some(day) => convert::day(py, day, &"until")?,
             None => {
                 let today = py.import("datetime")?.getattr("date")?.call_method0("today")?;
-                convert::day(py, &today, "today")?
+                convert::day(py, &today, &"today")?
             }
         };
         let program = &self.program;
@@ -432,7 +432,8 @@ impl Program {
             .zip(args)
             .enumerate()
             .map(|(i, (expected, arg))| {
-                convert::value(py, &self.program, arg, expected, &format!("{name}: argument {}", i + 1))
+                let what = Argument { name, index: i + 1 };
+                convert::value(py, &self.program, arg, expected, &what)
             })
             .collect::<PyResult<Vec<Value>>>()?;
         let program = &self.program;
@@ -443,6 +444,19 @@ impl Program {
             }
             Err(e) => Err(errors::query_error(py, &e)),
         }
+    }
+}
+
+/// Which argument of which query a value is, for messages (formatted
+/// only when one is made).
+struct Argument<'a> {
+    name: &'a str,
+    index: usize,
+}
+
+impl std::fmt::Display for Argument<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: argument {}", self.name, self.index)
     }
 }
 
@@ -637,10 +651,10 @@ fn diff(
     until: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyAny>> {
     let until = match until {
-        Some(day) => convert::day(py, day, "until")?,
+        Some(day) => convert::day(py, day, &"until")?,
         None => {
             let today = py.import("datetime")?.getattr("date")?.call_method0("today")?;
-            convert::day(py, &today, "today")?
+            convert::day(py, &today, &"today")?
         }
     };
     let (old_label, old) = side(py, old, "old")?;
