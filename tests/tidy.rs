@@ -612,13 +612,13 @@ fn from_the_repository(words: &[String]) -> Vec<String> {
 }
 
 /// The `charter` program (every subcommand and the language server), the
-/// benchmark and the embedding example reach a policy only through the
+/// benchmark, the Python package and the embedding example reach a policy only through the
 /// facade crate `charter`: their manifests name no stage crate, and no
 /// source of theirs names one.
 #[test]
 fn consumers_reach_policies_only_through_the_facade() {
     let stages = ["charter-compiler", "charter-grammar", "charter-runtime"];
-    for consumer in ["cli", "benches"] {
+    for consumer in ["cli", "benches", "python"] {
         let manifest = std::fs::read_to_string(repo_dir().join(consumer).join("Cargo.toml")).expect("a manifest");
         let named: Vec<&str> = stages
             .iter()
@@ -634,7 +634,7 @@ fn consumers_reach_policies_only_through_the_facade() {
         );
     }
     let mut found = Vec::new();
-    let mut files = sources(&["cli", "benches"]);
+    let mut files = sources(&["cli", "benches", "python"]);
     files.push(repo_dir().join("examples/embed.rs"));
     files.push(repo_dir().join("benches/benches/workloads.rs"));
     for path in files {
