@@ -154,10 +154,14 @@ def cedar_request(decision):
 
 
 def built(name):
+    """A program of the workspace, built in release (else debug) mode in
+    `CARGO_TARGET_DIR` or `target/`."""
+    targets = [pathlib.Path(os.environ["CARGO_TARGET_DIR"])] if os.environ.get("CARGO_TARGET_DIR") else []
     for profile in ["release", "debug"]:
-        path = ROOT / "target" / profile / name
-        if path.exists():
-            return path, profile
+        for target in targets + [ROOT / "target"]:
+            path = target / profile / name
+            if path.exists():
+                return path, profile
     return None, None
 
 
