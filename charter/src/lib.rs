@@ -52,7 +52,7 @@ pub mod diff {
 /// (a truth) what they give where the sources leave the answer open.
 pub mod native {
     pub use charter_native::fold::{NONE, UNKNOWN_ANSWER, UNKNOWN_VALUE};
-    pub use charter_native::{Attendance, DecisionRecord, Jit, NativeCode};
+    pub use charter_native::{header_word, record_words, Attendance, DecisionRecord, Jit, NativeCode};
 }
 
 /// What a policy's own tests reach (`charter test --coverage`):

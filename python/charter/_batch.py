@@ -214,6 +214,18 @@ def _bad_day(at: int, text: str) -> CharterValueError:
 def _parties(program: Any, values: Any) -> np.ndarray:
     """Party codes as a contiguous ``int32`` array of their indices (-1
     where one is missing); an unknown code raises ``charter::unknown-party``."""
+    return _indices(program, "parties", values)
+
+
+_WHAT = {"parties": "parties", "decision_kinds": "kinds", "meeting_kinds": "meeting_kinds"}
+_NOUN = {"parties": "party code", "decision_kinds": "decision kind", "meeting_kinds": "meeting kind"}
+
+
+def _indices(program: Any, names: str, values: Any) -> np.ndarray:
+    """Names (party codes, decision or meeting kinds) as a contiguous
+    ``int32`` array of their indices among the policy's (-1 where one is
+    missing); an unknown name raises with Charter's code for it."""
+    what, noun = _WHAT[names], _NOUN[names]
     if _family(values) != "numpy":
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -221,35 +233,94 @@ def _parties(program: Any, values: Any) -> np.ndarray:
         column = _arrow(values)
         if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
             raise CharterTypeError(
-                "charter::type-mismatch", f"parties: expected a column of party codes (strings), got Arrow `{column.type}`"
+                "charter::type-mismatch", f"{what}: expected a column of {noun}s (strings), got Arrow `{column.type}`"
             )
-        known = pa.array(program.parties, type=column.type)
+        known = pa.array(getattr(program, names), type=column.type)
         found = pc.index_in(column, value_set=known)
-        unknown = pc.and_(pc.is_null(found), pc.is_valid(column))
+        unknown = pc.and_(pc.is_null(found), pc.and_(pc.is_valid(column), pc.not_equal(column, "")))
         if pc.any(unknown).as_py():
             at = int(pc.index(unknown, True).as_py())
             try:
-                program._party_indices(np.array([column[at].as_py()]))
+                program._indices(names, np.array([column[at].as_py()]))
             except CharterValueError as error:
-                message = error.message.replace("parties[0]", f"parties[{at}]", 1)
+                message = error.message.replace(f"{what}[0]", f"{what}[{at}]", 1)
                 raise CharterValueError(error.code, message, error.help) from None
         return np.ascontiguousarray(pc.fill_null(found, -1).cast(pa.int32()).to_numpy())
     array = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
     if array.dtype.kind == "O":
-        for at, item in enumerate(array):
+        for at, item in enumerate(array.reshape(-1)):
             if item is not None and not isinstance(item, str):
                 raise CharterTypeError(
-                    "charter::type-mismatch", f"parties[{at}]: expected a party code (str), got {type(item).__name__}"
+                    "charter::type-mismatch", f"{what}[{at}]: expected a {noun} (str), got {type(item).__name__}"
                 )
-        array = np.array(["" if item is None else item for item in array], dtype=str)
+        array = np.array(["" if item is None else item for item in array.reshape(-1)], dtype=str).reshape(array.shape)
     elif array.dtype.kind == "S":
         array = array.astype(str)
     elif array.dtype.kind != "U":
-        raise CharterTypeError(
-            "charter::type-mismatch", f"parties: expected party codes (str), got an array of {array.dtype}"
-        )
+        raise CharterTypeError("charter::type-mismatch", f"{what}: expected {noun}s (str), got an array of {array.dtype}")
     if array.ndim != 1:
-        raise CharterTypeError("charter::type-mismatch", f"parties: expected one dimension, got {array.ndim}")
+        raise CharterTypeError("charter::type-mismatch", f"{what}: expected one dimension, got {array.ndim}")
     if array.dtype.itemsize == 0 or len(array) == 0:
         array = np.zeros(len(array), dtype="<U1")
-    return np.frombuffer(program._party_indices(np.ascontiguousarray(array)), dtype=np.int32)
+    return np.frombuffer(program._indices(names, np.ascontiguousarray(array)), dtype=np.int32)
+
+
+def valid(program: Any, kinds: Any, meeting_kinds: Any, days: Any, present: Any, objections: Any) -> Any:
+    family, name, days = _days(days)
+    kinds = _indices(program, "decision_kinds", kinds).copy()
+    meeting_kinds = _indices(program, "meeting_kinds", meeting_kinds)
+    present, no_present = _sets(program, "present", present)
+    objections, no_objections = _sets(program, "objections", objections)
+    # A row whose sets are missing (null) is not judged: its answer is missing.
+    if len(no_present) == len(kinds):
+        kinds[no_present | no_objections] = -1
+    raw = np.frombuffer(program._valid(kinds, meeting_kinds, days, present, objections), dtype=np.uint8)
+    unknown = raw == _UNKNOWN_TRUTH
+    values = raw == 1
+    if family == "numpy":
+        return np.ma.MaskedArray(values, mask=unknown)
+    import pyarrow as pa
+
+    return _out(family, name, pa.array(values, mask=unknown))
+
+
+def _sets(program: Any, what: str, values: Any) -> Tuple[Tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """A column of sets of party codes (a list column of Arrow or Polars,
+    or a sequence of sequences) as (offsets, party indices), and which rows
+    are missing (null)."""
+    if _family(values) != "numpy":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        column = _arrow(values)
+        if not (pa.types.is_list(column.type) or pa.types.is_large_list(column.type)):
+            raise CharterTypeError(
+                "charter::type-mismatch", f"{what}: expected a list column of party codes, got Arrow `{column.type}`"
+            )
+        missing = column.is_null().to_numpy(zero_copy_only=False)
+        offsets = column.offsets.to_numpy().astype(np.int64)
+        offsets = offsets - offsets[0]
+        flat = column.flatten()
+        if flat.null_count:
+            raise CharterValueError("charter::bad-facts", f"{what}: a set holds a null party")
+        parties = _indices(program, "parties", flat)
+        return (np.ascontiguousarray(offsets), np.ascontiguousarray(parties)), missing
+    rows = values if isinstance(values, (list, tuple)) else list(values)
+    lengths = np.zeros(len(rows) + 1, dtype=np.int64)
+    flat = []
+    missing = np.zeros(len(rows), dtype=bool)
+    for at, row in enumerate(rows):
+        if row is None:
+            missing[at] = True
+            row = ()
+        elif isinstance(row, (str, bytes)) or not hasattr(row, "__iter__"):
+            raise CharterTypeError(
+                "charter::type-mismatch", f"{what}[{at}]: expected a set of party codes, got {type(row).__name__}"
+            )
+        items = list(row)
+        lengths[at + 1] = len(items)
+        flat.extend(items)
+    parties = _indices(program, "parties", np.array(flat, dtype=object))
+    if (parties < 0).any():
+        raise CharterValueError("charter::bad-facts", f"{what}: a set holds a missing party")
+    return (np.cumsum(lengths), np.ascontiguousarray(parties)), missing

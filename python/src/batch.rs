@@ -6,7 +6,7 @@
 //! where the policy compiles to native code, else on the interpreter.
 
 use charter::ir::Builtin;
-use charter::native::{Attendance, NativeCode, NONE, UNKNOWN_ANSWER, UNKNOWN_VALUE};
+use charter::native::{header_word, record_words, Attendance, NativeCode, NONE, UNKNOWN_ANSWER, UNKNOWN_VALUE};
 use charter::{date, Outcome, Program, Value};
 use pyo3::prelude::*;
 use pyo3::types::PyByteArray;
@@ -136,18 +136,304 @@ pub fn pairs<'py>(
     Ok(out)
 }
 
-/// The index of each party code of a numpy `str` array: a `bytearray` of
-/// `i32`, `MISSING_PARTY` for an empty code; an unknown code is an error.
-pub fn party_indices<'py>(
+/// A column of sets of parties: `offsets` (`int64`, one more than the
+/// rows: row i is `parties[offsets[i]..offsets[i + 1]]`) and the party
+/// indices (`int32`) of every row, one after another.
+pub type Sets<'py> = (Bound<'py, PyAny>, Bound<'py, PyAny>);
+
+/// `valid` on each decision of columns: its kind and its meeting's kind
+/// (indices; -1 where missing), the meeting's day, who was present and who
+/// objected; a `bytearray` of 0, 1 or `UNKNOWN_TRUTH` (not judged, or a
+/// missing value).
+pub fn valid<'py>(
     py: Python<'py>,
     program: &Program,
+    kinds: &Bound<'py, PyAny>,
+    meeting_kinds: &Bound<'py, PyAny>,
+    days: &Bound<'py, PyAny>,
+    present: &Sets<'py>,
+    objections: &Sets<'py>,
+) -> PyResult<Bound<'py, PyByteArray>> {
+    let bundle = program.bundle();
+    let kinds = Column::<i32>::of(kinds, "kinds")?;
+    let meeting_kinds = Column::<i32>::of(meeting_kinds, "meeting_kinds")?;
+    let days = Column::<i64>::of(days, "days")?;
+    let (kinds, meeting_kinds, days) = (kinds.as_slice(), meeting_kinds.as_slice(), days.as_slice());
+    let present = SetColumn::of(present, "present", bundle.parties.len())?;
+    let objections = SetColumn::of(objections, "objections", bundle.parties.len())?;
+    let rows = days.len();
+    let lengths = [kinds.len(), meeting_kinds.len(), present.rows(), objections.rows()];
+    if lengths.iter().any(|n| *n != rows) {
+        return Err(error(
+            py,
+            Class::Value,
+            "charter::batch-lengths",
+            format!("the columns of a batch differ in length ({rows} days; {lengths:?})"),
+            None,
+        ));
+    }
+    for (column, count, what, code) in [
+        (
+            kinds,
+            bundle.decision_kinds.len(),
+            "kinds",
+            "charter::unknown-decision-kind",
+        ),
+        (
+            meeting_kinds,
+            bundle.meeting_kinds.len(),
+            "meeting_kinds",
+            "charter::unknown-meeting",
+        ),
+    ] {
+        if let Some((i, k)) = column
+            .iter()
+            .enumerate()
+            .find(|(_, k)| **k != MISSING_PARTY && usize::try_from(**k).map_or(true, |k| k >= count))
+        {
+            return Err(error(
+                py,
+                Class::Value,
+                code,
+                format!("{what}[{i}]: no kind has index {k}"),
+                None,
+            ));
+        }
+    }
+    check_days(py, days)?;
+    let columns = DecisionColumns {
+        kinds,
+        meeting_kinds,
+        days,
+        present: present.slices(),
+        objections: objections.slices(),
+    };
+    let native = program.native().ok();
+    PyByteArray::new_with(py, rows, |bytes| {
+        py.detach(|| match native {
+            Some(jit) => {
+                valid_native(jit.native(), &columns, bytes);
+                Ok(())
+            }
+            None => valid_interpreted(program, &columns, bytes),
+        })
+        .map_err(|why| error(py, Class::Eval, "charter::eval", why, None))
+    })
+}
+
+/// A column of sets of parties, read in place.
+pub struct SetColumn<'py> {
+    offsets: Column<'py, i64>,
+    parties: Column<'py, i32>,
+}
+
+impl<'py> SetColumn<'py> {
+    fn of(sets: &Sets<'py>, what: &str, party_count: usize) -> PyResult<SetColumn<'py>> {
+        let py = sets.0.py();
+        let column = SetColumn {
+            offsets: Column::of(&sets.0, what)?,
+            parties: Column::of(&sets.1, what)?,
+        };
+        let (offsets, parties) = (column.offsets.as_slice(), column.parties.as_slice());
+        let ordered = offsets.first().is_none_or(|first| *first == 0)
+            && offsets.windows(2).all(|w| w.first() <= w.get(1))
+            && offsets
+                .last()
+                .is_none_or(|last| usize::try_from(*last).is_ok_and(|l| l == parties.len()));
+        if !ordered {
+            return Err(error(
+                py,
+                Class::Value,
+                "charter::bad-facts",
+                format!("{what}: the sets' offsets are not in order"),
+                None,
+            ));
+        }
+        if let Some((i, p)) = parties
+            .iter()
+            .enumerate()
+            .find(|(_, p)| usize::try_from(**p).map_or(true, |p| p >= party_count))
+        {
+            return Err(error(
+                py,
+                Class::Value,
+                "charter::unknown-party",
+                format!("{what}: element {i}: no party has index {p}"),
+                None,
+            ));
+        }
+        Ok(column)
+    }
+
+    fn rows(&self) -> usize {
+        self.offsets.as_slice().len().saturating_sub(1)
+    }
+
+    fn slices(&self) -> SetSlices<'_> {
+        SetSlices {
+            offsets: self.offsets.as_slice(),
+            parties: self.parties.as_slice(),
+        }
+    }
+}
+
+/// The columns of a batch of decisions, as slices (read with the GIL
+/// released).
+struct DecisionColumns<'a> {
+    kinds: &'a [i32],
+    meeting_kinds: &'a [i32],
+    days: &'a [i64],
+    present: SetSlices<'a>,
+    objections: SetSlices<'a>,
+}
+
+/// A column of sets as slices.
+#[derive(Clone, Copy)]
+struct SetSlices<'a> {
+    offsets: &'a [i64],
+    parties: &'a [i32],
+}
+
+impl SetSlices<'_> {
+    /// The parties of row `i`.
+    fn row(&self, i: usize) -> &[i32] {
+        let at = |k: usize| self.offsets.get(k).and_then(|o| usize::try_from(*o).ok()).unwrap_or(0);
+        self.parties.get(at(i)..at(i + 1)).unwrap_or_default()
+    }
+}
+
+impl DecisionColumns<'_> {
+    fn missing(&self, i: usize) -> bool {
+        self.kinds.get(i).is_none_or(|k| *k < 0)
+            || self.meeting_kinds.get(i).is_none_or(|k| *k < 0)
+            || self.days.get(i).is_none_or(|d| *d == MISSING_DAY)
+    }
+
+    fn kind(&self, i: usize) -> (u32, u32, i32) {
+        let index = |column: &[i32]| column.get(i).and_then(|k| u32::try_from(*k).ok()).unwrap_or(0);
+        (
+            index(self.kinds),
+            index(self.meeting_kinds),
+            self.days.get(i).map_or(0, |d| day32(*d)),
+        )
+    }
+}
+
+fn valid_native(native: &NativeCode, columns: &DecisionColumns<'_>, bytes: &mut [u8]) {
+    let words = native.words();
+    let per_record = record_words(words);
+    let mut records: Vec<u64> = Vec::with_capacity(CHUNK * per_record);
+    let mut answers: Vec<u8> = Vec::with_capacity(CHUNK);
+    for (chunk, out) in bytes.chunks_mut(CHUNK).enumerate() {
+        let first = chunk * CHUNK;
+        records.clear();
+        for i in first..first + out.len() {
+            let (kind, meeting_kind, day) = columns.kind(i);
+            records.push(header_word(kind, meeting_kind));
+            records.push(header_word(day as u32, 0));
+            for set in [columns.present.row(i), columns.objections.row(i)] {
+                let start = records.len();
+                records.resize(start + words, 0);
+                for p in set {
+                    let p = usize::try_from(*p).unwrap_or(0);
+                    if let Some(word) = records.get_mut(start + p / 64) {
+                        *word |= 1u64 << (p % 64);
+                    }
+                }
+            }
+        }
+        answers.clear();
+        answers.resize(out.len(), 0);
+        native.valid_batch(&records, &mut answers);
+        for (k, (slot, answer)) in out.iter_mut().zip(&answers).enumerate() {
+            *slot = if columns.missing(first + k) {
+                UNKNOWN_TRUTH
+            } else {
+                truth(i64::from(*answer))
+            };
+        }
+    }
+}
+
+fn valid_interpreted(program: &Program, columns: &DecisionColumns<'_>, bytes: &mut [u8]) -> Result<(), String> {
+    let parties = |set: &[i32]| -> Vec<u32> { set.iter().filter_map(|p| u32::try_from(*p).ok()).collect() };
+    for (i, slot) in bytes.iter_mut().enumerate() {
+        if columns.missing(i) {
+            *slot = UNKNOWN_TRUTH;
+            continue;
+        }
+        let (kind, meeting_kind, day) = columns.kind(i);
+        let decision = charter::ir::Decision {
+            kind,
+            meeting: charter::ir::Meeting {
+                id: None,
+                kind: meeting_kind,
+                date: day,
+                host: None,
+                present: parties(columns.present.row(i)),
+                observers: Vec::new(),
+            },
+            objections: parties(columns.objections.row(i)),
+            reservations: Vec::new(),
+            subjects: Vec::new(),
+            invited_to: None,
+        };
+        *slot = match program.call("valid", &[Value::Decision(Box::new(decision))]) {
+            Ok(answer) => match answer.value {
+                Outcome::Known(Value::Bool(b)) => u8::from(b),
+                Outcome::Known(other) => return Err(format!("a truth was expected, got {other:?}")),
+                Outcome::Unknown(_) => UNKNOWN_TRUTH,
+            },
+            Err(charter::QueryError::Eval(charter::EvalError::Unknown(_))) => UNKNOWN_TRUTH,
+            Err(e) => return Err(e.to_string()),
+        };
+    }
+    Ok(())
+}
+
+/// The names a column of codes is read against.
+#[derive(Debug, Clone, Copy)]
+pub enum Names {
+    Parties,
+    DecisionKinds,
+    MeetingKinds,
+}
+
+/// The index of each name of a numpy `str` array among `names`: a
+/// `bytearray` of `i32`, `MISSING_PARTY` (-1) for an empty one; an unknown
+/// one is an error.
+pub fn indices<'py>(
+    py: Python<'py>,
+    program: &Program,
+    names: Names,
     codes: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyByteArray>> {
-    let (chars, width) = Column::unicode(codes, "parties")?;
+    let bundle = program.bundle();
+    let (list, what, code, kind): (Vec<&str>, _, _, _) = match names {
+        Names::Parties => (
+            bundle.parties.iter().map(|p| p.id.as_str()).collect(),
+            "parties",
+            "charter::unknown-party",
+            "party",
+        ),
+        Names::DecisionKinds => (
+            bundle.decision_kinds.iter().map(String::as_str).collect(),
+            "kinds",
+            "charter::unknown-decision-kind",
+            "decision kind",
+        ),
+        Names::MeetingKinds => (
+            bundle.meeting_kinds.iter().map(String::as_str).collect(),
+            "meeting_kinds",
+            "charter::unknown-meeting",
+            "meeting kind",
+        ),
+    };
+    let (chars, width) = Column::unicode(codes, what)?;
     let chars = chars.as_slice();
     let mut known: fnv::FnvHashMap<Vec<u32>, i32> = fnv::FnvHashMap::default();
-    for (i, party) in program.bundle().parties.iter().enumerate() {
-        let mut key: Vec<u32> = party.id.chars().map(u32::from).collect();
+    for (i, name) in list.iter().enumerate() {
+        let mut key: Vec<u32> = name.chars().map(u32::from).collect();
         if key.len() <= width {
             key.resize(width, 0);
             known.insert(key, i32::try_from(i).unwrap_or(MISSING_PARTY));
@@ -176,7 +462,7 @@ pub fn party_indices<'py>(
             Ok(())
         }),
         Err(i) => {
-            let code: String = chars
+            let name: String = chars
                 .chunks_exact(width.max(1))
                 .nth(i)
                 .unwrap_or_default()
@@ -184,12 +470,12 @@ pub fn party_indices<'py>(
                 .filter(|c| **c != 0)
                 .filter_map(|c| char::from_u32(*c))
                 .collect();
-            let help = errors::suggestion(&code, program.bundle().parties.iter().map(|p| p.id.as_str()));
+            let help = errors::suggestion(&name, list.iter().copied());
             Err(error(
                 py,
                 Class::Value,
-                "charter::unknown-party",
-                format!("parties[{i}]: unknown party `{code}`"),
+                code,
+                format!("{what}[{i}]: unknown {kind} `{name}`"),
                 help.as_deref(),
             ))
         }

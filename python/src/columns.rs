@@ -33,6 +33,11 @@ impl Element for i32 {
     const NAME: &'static str = "int32";
 }
 
+impl Element for u64 {
+    const TYPESTRS: &'static [&'static str] = &["<u8"];
+    const NAME: &'static str = "uint64";
+}
+
 /// A character of a numpy `str` array (`<U` width: UCS-4).
 impl Element for u32 {
     const TYPESTRS: &'static [&'static str] = &[];

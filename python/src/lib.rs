@@ -393,9 +393,68 @@ impl Program {
         batch::pairs(py, &self.program, query, parties, days)
     }
 
-    /// The party index of each code of a numpy `str` array.
-    fn _party_indices<'py>(&self, py: Python<'py>, codes: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyByteArray>> {
-        batch::party_indices(py, &self.program, codes)
+    /// The index of each name of a numpy `str` array among the policy's
+    /// `names`: "parties", "decision_kinds" or "meeting_kinds".
+    fn _indices<'py>(
+        &self,
+        py: Python<'py>,
+        names: &str,
+        codes: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyByteArray>> {
+        let names = match names {
+            "parties" => batch::Names::Parties,
+            "decision_kinds" => batch::Names::DecisionKinds,
+            "meeting_kinds" => batch::Names::MeetingKinds,
+            other => {
+                return Err(error(
+                    py,
+                    Class::Value,
+                    "charter::usage",
+                    format!("no names `{other}`"),
+                    None,
+                ))
+            }
+        };
+        batch::indices(py, &self.program, names, codes)
+    }
+
+    /// `charter._batch`'s evaluation of `valid` over columns of decisions.
+    fn _valid<'py>(
+        &self,
+        py: Python<'py>,
+        kinds: &Bound<'py, PyAny>,
+        meeting_kinds: &Bound<'py, PyAny>,
+        days: &Bound<'py, PyAny>,
+        present: batch::Sets<'py>,
+        objections: batch::Sets<'py>,
+    ) -> PyResult<Bound<'py, PyByteArray>> {
+        batch::valid(py, &self.program, kinds, meeting_kinds, days, &present, &objections)
+    }
+
+    /// Whether each decision of columns is valid: its kind, its meeting's
+    /// kind and day, who was present and who objected (each row a list of
+    /// party codes); a column of bools, missing where not judged.
+    fn valid_batch(
+        slf: &Bound<'_, Self>,
+        kinds: &Bound<'_, PyAny>,
+        meeting_kinds: &Bound<'_, PyAny>,
+        days: &Bound<'_, PyAny>,
+        present: &Bound<'_, PyAny>,
+        objections: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<PyAny>> {
+        batch_call(slf, "valid", &[kinds, meeting_kinds, days, present, objections])
+    }
+
+    /// The names of the policy's decision kinds.
+    #[getter]
+    fn decision_kinds(&self) -> Vec<String> {
+        self.program.bundle().decision_kinds.clone()
+    }
+
+    /// The names of the policy's meeting kinds.
+    #[getter]
+    fn meeting_kinds(&self) -> Vec<String> {
+        self.program.bundle().meeting_kinds.clone()
     }
 
     /// The check's diagnostics: the warnings of a policy that checked.

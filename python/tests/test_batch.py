@@ -152,3 +152,62 @@ def test_native_code_compiled_once_by_racing_threads():
     for thread in threads:
         thread.join()
     assert len(results) == 4 and all(r == results[0] for r in results)
+
+
+def random_decisions(program, n, seed):
+    import random
+
+    rng = random.Random(seed)
+    parties = program.parties
+    first, last = datetime.date(1990, 1, 1).toordinal(), datetime.date(2040, 12, 31).toordinal()
+    decisions = []
+    for _ in range(n):
+        day = datetime.date.fromordinal(rng.randint(first, last)).isoformat()
+        decisions.append(
+            {
+                "kind": rng.choice(program.decision_kinds),
+                "meeting": {
+                    "kind": rng.choice(program.meeting_kinds),
+                    "date": day,
+                    "present": [p for p in parties if rng.random() < 0.5],
+                },
+                "objections": [p for p in parties if rng.random() < 0.1],
+            }
+        )
+    return decisions
+
+
+def columns(decisions):
+    return (
+        [d["kind"] for d in decisions],
+        [d["meeting"]["kind"] for d in decisions],
+        [d["meeting"]["date"] for d in decisions],
+        [d["meeting"]["present"] for d in decisions],
+        [d["objections"] for d in decisions],
+    )
+
+
+@pytest.mark.parametrize("policy", ["almaty", "puebla", "khartoum"])
+def test_valid_batch_answers_as_each_call(policy):
+    program = charter.load(ROOT / "policies" / policy)
+    decisions = random_decisions(program, 1500, seed=len(policy))
+    answers = program.valid_batch(*columns(decisions))
+    for decision, answer in zip(decisions, answers):
+        assert answer is scalar(program.valid(decision)) or answer == program.valid(decision), decision
+    kinds, meeting_kinds, days, present, objections = columns(decisions)
+    table = pa.table({"present": present, "objections": objections})
+    arrow = program.valid_batch(
+        pa.array(kinds), pa.array(meeting_kinds), pa.array(days).cast(pa.date32()), table["present"], table["objections"]
+    )
+    assert arrow.to_pylist() == answers.tolist()
+
+
+def test_valid_batch_missing_rows(almaty):
+    answers = almaty.valid_batch(
+        ["ordinary", "ordinary", None],
+        ["senior_officials", "senior_officials", "senior_officials"],
+        ["2016-09-19", "2016-09-19", "2016-09-19"],
+        [["KAZ", "KGZ"], None, ["KAZ"]],
+        [["KGZ"], [], []],
+    )
+    assert answers.tolist() == [False, None, None]

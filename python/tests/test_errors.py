@@ -73,6 +73,15 @@ DAYS = np.array(["2016-01-01", "2017-01-01"], dtype="datetime64[D]")
         (lambda p: p._days("chair", [1, 2]), TypeError, "charter::type-mismatch"),
         (lambda p: p._days("nothing", DAYS), ValueError, "charter::unknown-rule"),
         (lambda p: p._pairs("member", np.array([99], dtype="i4"), DAYS[:1]), ValueError, "charter::unknown-party"),
+        (lambda p: p.valid_batch(["ordinary"], ["summit"], DAYS[:1], [[]], [[]]), ValueError, "charter::unknown-meeting"),
+        (lambda p: p.valid_batch(["ordinry"], ["ministerial"], DAYS[:1], [[]], [[]]), ValueError, "charter::unknown-decision-kind"),
+        (lambda p: p.valid_batch(["ordinary"], ["ministerial"], DAYS[:1], ["KAZ"], [[]]), TypeError, "charter::type-mismatch"),
+        (lambda p: p.valid_batch(["ordinary"], ["ministerial"], DAYS[:1], [["KAZ", None]], [[]]), ValueError, "charter::bad-facts"),
+        (lambda p: p.valid_batch(["ordinary"], ["ministerial"], DAYS[:1], [["KZG"]], [[]]), ValueError, "charter::unknown-party"),
+        (lambda p: p.valid_batch(["ordinary"], ["ministerial"], DAYS, [[]], [[]]), ValueError, "charter::batch-lengths"),
+        (lambda p: p.valid_batch(["ordinary"], ["ministerial"], DAYS[:1], pa.array(["KAZ"]), [[]]), TypeError, "charter::type-mismatch"),
+        (lambda p: p.valid_batch(["ordinary"], ["ministerial"], DAYS[:1], pa.array([["KAZ", None]]), [[]]), ValueError, "charter::bad-facts"),
+        (lambda p: p._valid(np.zeros(1, "i4"), np.zeros(1, "i4"), DAYS[:1].view("i8"), (np.array([0, 2]), np.zeros(1, "i4")), (np.array([0, 0]), np.zeros(0, "i4"))), ValueError, "charter::bad-facts"),
     ],
 )
 def test_bad_values_raise_with_codes(almaty, call, exception, code):
