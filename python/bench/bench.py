@@ -218,6 +218,25 @@ def main():
     members = np.random.default_rng(2).choice(np.array(program.parties), n_batch)
     rows["member_batch_numpy_1M_per_pair"] = once(lambda: program.member_batch(members, batch_days)) / n_batch
 
+    try:
+        import pyarrow as pa
+    except ImportError:
+        notes.append("pyarrow is not installed: no valid_batch row")
+    else:
+        kinds, meeting_kinds, vdays, present, objections = arrow_decisions(program, n_batch)
+        answers = program.valid_batch(kinds, meeting_kinds, vdays, present, objections)
+        for i in range(0, n_batch, n_batch // 500):
+            decision = {
+                "kind": kinds[i].as_py(),
+                "meeting": {"kind": meeting_kinds[i].as_py(), "date": vdays[i].as_py().isoformat(), "present": present[i].as_py()},
+                "objections": objections[i].as_py(),
+            }
+            expected = program.valid(decision)
+            assert answers[i].as_py() == (None if isinstance(expected, charter.Unknown) else expected), decision
+        rows["valid_batch_arrow_1M_per_decision"] = (
+            once(lambda: program.valid_batch(kinds, meeting_kinds, vdays, present, objections)) / n_batch
+        )
+
     bench, profile = built("charter-bench")
     if bench is not None and profile == "release":
         run = subprocess.run([str(bench), "--quick", "--json"], capture_output=True, text=True, cwd=ROOT, check=False)
@@ -226,6 +245,7 @@ def main():
             rows["rust_chair_batch_charter_jit"] = w1["charter_jit"]
             rows["rust_chair_per_call_charter_jit"] = w1["charter_jit_per_call"]
             rows["rust_chair_handwritten"] = w1["handwritten"]
+            rows["rust_valid_batch_charter_jit"] = json.loads(run.stdout)["W2"]["charter_jit"]
         except (ValueError, KeyError) as error:
             notes.append(f"charter-bench gave no W1 ({error}): {run.stderr.strip()[:200]}")
     else:
@@ -288,6 +308,8 @@ def main():
     ratio("cedarpy_batch / charter valid per call (native, dict)", "valid_cedarpy_batch_per_decision", "valid_per_call_native_dict")
     ratio("handwritten Python chair / charter chair per call (native, date)", "chair_handwritten_python", "chair_per_call_native_date")
     ratio("numpy batch / Rust batch (chair)", "chair_batch_numpy_1M_per_day", "rust_chair_batch_charter_jit")
+    ratio("Arrow batch / Rust batch (valid)", "valid_batch_arrow_1M_per_decision", "rust_valid_batch_charter_jit")
+    ratio("cedarpy_per_call / charter valid_batch (Arrow)", "valid_cedarpy_per_call", "valid_batch_arrow_1M_per_decision")
     for key in list(rows):
         if key.startswith("chair_subprocess_charter_eval"):
             ratio("subprocess charter eval / charter chair per call (native, str)", key, "chair_per_call_native_str")
@@ -304,6 +326,29 @@ def main():
         print(f"{key:70} {value:>10,.1f}x")
     for note in notes:
         print("note:", note)
+
+
+def arrow_decisions(program, n):
+    """W2's decisions as Arrow columns: kinds, meeting kinds, days
+    2013-2040, present and objecting sets drawn from all parties."""
+    import pyarrow as pa
+
+    rng = np.random.default_rng(3)
+    parties = np.array(program.parties)
+    kinds = pa.array(rng.choice(np.array(["ordinary", "amendment", "admission", "election"]), n))
+    meeting_kinds = pa.array(rng.choice(np.array(["ministerial", "senior_officials"]), n))
+    lo, hi = (datetime.date(2013, 1, 1) - EPOCH).days, (datetime.date(2040, 12, 31) - EPOCH).days
+    days = pa.array(rng.integers(lo, hi, n).astype("int32")).cast(pa.date32())
+
+    def sets(p):
+        chosen = rng.random((n, len(parties))) < p
+        offsets = np.concatenate([[0], np.cumsum(chosen.sum(axis=1))]).astype(np.int32)
+        values = pa.array(parties[np.nonzero(chosen)[1]], type=pa.string())
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+    return kinds, meeting_kinds, days, sets(0.5), sets(0.1)
 
 
 def ctypes_rows(cli, program, days):
