@@ -1,8 +1,9 @@
 //! Columns shared with numpy without a copy: a one-dimensional, contiguous
 //! array read through its `__array_interface__` (numpy's own description
-//! of its memory: address, type, shape, strides) as a Rust slice. The
-//! package's only unsafe code; the batch queries (`crate::batch`) read
-//! their inputs through it. numpy's buffer protocol would do the same, but
+//! of its memory: address, type, shape, strides) as a Rust slice; and a
+//! short `str` read into a buffer on the stack. The package's only unsafe
+//! code; the batch queries (`crate::batch`) read their inputs through it,
+//! and a day given as a string is read by `ascii`. numpy's buffer protocol would do the same, but
 //! it is not in the stable ABI before Python 3.11, and the wheel is one
 //! abi3 wheel for 3.9 and later.
 
@@ -152,4 +153,28 @@ impl<'py, T: Element> Column<'py, T> {
         // slice borrows `self`, so it cannot outlive that reference.
         unsafe { std::slice::from_raw_parts(self.address as *const T, self.len) }
     }
+}
+
+/// The characters of `text` if it has exactly `N` and all are ASCII,
+/// copied into `buffer` without making a Python or Rust string (the
+/// stable ABI of 3.9 has no borrowed UTF-8 view of a `str`).
+pub fn ascii<'b, const N: usize>(text: &Bound<'_, pyo3::types::PyString>, buffer: &'b mut [u8; N]) -> Option<&'b str> {
+    let mut chars = [0u32; N];
+    // SAFETY: `text` is a live `str` (the reference keeps it alive), and
+    // the call writes at most `N` characters into `chars`, whose length it
+    // is given; with `copy_null` 0 it writes no terminator. It fails (and
+    // sets an exception, taken below) only when `text` is longer.
+    let written =
+        unsafe { pyo3::ffi::PyUnicode_AsUCS4(text.as_ptr(), chars.as_mut_ptr(), N as pyo3::ffi::Py_ssize_t, 0) };
+    if written.is_null() {
+        drop(PyErr::take(text.py()));
+        return None;
+    }
+    if text.len().ok()? != N {
+        return None;
+    }
+    for (byte, c) in buffer.iter_mut().zip(chars) {
+        *byte = u8::try_from(c).ok().filter(u8::is_ascii)?;
+    }
+    std::str::from_utf8(buffer).ok()
 }

@@ -98,6 +98,10 @@ fn date_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 /// zone would be dropped silently) or an ISO `YYYY-MM-DD` string.
 pub fn day(py: Python<'_>, obj: &Bound<'_, PyAny>, what: &dyn std::fmt::Display) -> PyResult<ir::Day> {
     let text: String = if let Ok(text) = obj.cast::<PyString>() {
+        let mut buffer = [0u8; 10];
+        if let Some(day) = crate::columns::ascii(text, &mut buffer).and_then(date::parse) {
+            return Ok(day);
+        }
         text.to_cow()?.into_owned()
     } else if obj.is_instance(DATETIME.import(py, "datetime", "datetime")?)? {
         return Err(type_error(
@@ -391,16 +395,21 @@ pub fn to_python(py: Python<'_>, program: &Program, v: &Value) -> PyResult<Py<Py
     Ok(match v {
         Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
         Value::Int(i) => i.into_pyobject(py)?.into_any().unbind(),
-        Value::Date(d) => date_type(py)?
-            .call_method1("fromisoformat", (date::format(*d),))?
-            .unbind(),
         Value::None => py.None(),
-        Value::Duration(_)
-        | Value::Party(_)
-        | Value::Status(_)
-        | Value::MeetingKind(_)
-        | Value::DecisionKind(_)
-        | Value::Group(_) => PyString::new(py, &v.to_text(bundle)).into_any().unbind(),
+        Value::Party(p) => match bundle.parties.get(*p as usize) {
+            Some(party) => PyString::new(py, &party.id).into_any().unbind(),
+            None => PyString::new(py, &v.to_text(bundle)).into_any().unbind(),
+        },
+        // A date's proleptic Gregorian ordinal: day 1 is 0001-01-01.
+        Value::Date(d) => date_type(py)?
+            .call_method1(
+                intern!(py, "fromordinal"),
+                (i64::from(*d) - i64::from(date::FIRST) + 1,),
+            )?
+            .unbind(),
+        Value::Duration(_) | Value::Status(_) | Value::MeetingKind(_) | Value::DecisionKind(_) | Value::Group(_) => {
+            PyString::new(py, &v.to_text(bundle)).into_any().unbind()
+        }
         Value::Meeting(_) | Value::Decision(_) | Value::Violation(_) => from_json(py, &v.to_json(bundle))?,
         Value::Set(items) => {
             let hashable = items.iter().all(|item| match item {

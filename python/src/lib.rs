@@ -16,7 +16,8 @@ use std::sync::{Arc, Mutex};
 use charter::ir::Builtin;
 use charter::{Backend, Facts, Outcome, Value};
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyDict, PyList, PyTuple};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyByteArray, PyDict, PyList, PyString, PyTuple};
 
 use convert::Expected;
 use errors::{bad_facts, error, Class};
@@ -26,6 +27,18 @@ use errors::{bad_facts, error, Class};
 #[pyclass(frozen, module = "charter")]
 struct Program {
     program: charter::Program,
+    /// The parties' codes as Python strings, made on first use: a chair
+    /// answered per call is one of them.
+    codes: PyOnceLock<Vec<Py<PyString>>>,
+}
+
+impl From<charter::Program> for Program {
+    fn from(program: charter::Program) -> Program {
+        Program {
+            program,
+            codes: PyOnceLock::new(),
+        }
+    }
 }
 
 /// Reads and checks the policy in a file or folder (its amendments,
@@ -33,7 +46,7 @@ struct Program {
 #[pyfunction]
 fn load(py: Python<'_>, path: PathBuf) -> PyResult<Program> {
     py.detach(|| charter::load(&path))
-        .map(|program| Program { program })
+        .map(Program::from)
         .map_err(|e| errors::load_failed(py, &e))
 }
 
@@ -54,7 +67,7 @@ impl Program {
             pairs.push((name, text));
         }
         py.detach(|| charter::from_files(pairs))
-            .map(|program| Program { program })
+            .map(Program::from)
             .map_err(|e| errors::check_failed(py, &e))
     }
 
@@ -126,9 +139,7 @@ impl Program {
                 ))
             }
         };
-        Ok(Program {
-            program: self.program.with_backend(backend),
-        })
+        Ok(Program::from(self.program.with_backend(backend)))
     }
 
     fn __repr__(&self) -> String {
@@ -465,17 +476,34 @@ impl Program {
 
 impl Program {
     fn builtin(&self, py: Python<'_>, builtin: Builtin, args: &[&Bound<'_, PyAny>]) -> PyResult<Py<PyAny>> {
-        let params: Vec<Expected> = builtin
-            .signature()
-            .params
+        let params = builtin.signature().params;
+        if params.len() != args.len() {
+            let params: Vec<Expected> = params.iter().map(|(_, ty)| Expected::of_builtin(*ty)).collect();
+            return self.call(py, builtin.name(), &params, args);
+        }
+        let name = builtin.name();
+        let values = params
             .iter()
-            .map(|(_, ty)| Expected::of_builtin(*ty))
-            .collect();
-        self.call(py, builtin.name(), &params, args)
+            .zip(args)
+            .enumerate()
+            .map(|(i, ((_, ty), arg))| {
+                let what = Argument { name, index: i + 1 };
+                convert::value(py, &self.program, arg, &Expected::of_builtin(*ty), &what)
+            })
+            .collect::<PyResult<Vec<Value>>>()?;
+        self.answer(py, name, &values, !matches!(builtin, Builtin::Violations))
     }
 
-    /// `name(args)`, each argument read as its parameter's type, evaluated
-    /// with the GIL released.
+    /// A party's code as a Python string, from those made once.
+    fn code(&self, py: Python<'_>, party: charter::PartyId) -> Option<Py<PyAny>> {
+        let codes = self.codes.get_or_init(py, || {
+            let parties = &self.program.bundle().parties;
+            parties.iter().map(|p| PyString::new(py, &p.id).unbind()).collect()
+        });
+        codes.get(party as usize).map(|code| code.clone_ref(py).into_any())
+    }
+
+    /// `name(args)`, each argument read as its parameter's type.
     fn call(&self, py: Python<'_>, name: &str, params: &[Expected], args: &[&Bound<'_, PyAny>]) -> PyResult<Py<PyAny>> {
         if params.len() != args.len() {
             return Err(error(
@@ -495,8 +523,29 @@ impl Program {
                 convert::value(py, &self.program, arg, expected, &what)
             })
             .collect::<PyResult<Vec<Value>>>()?;
+        let quick = Builtin::from_name(name).is_some_and(|b| !matches!(b, Builtin::Violations));
+        self.answer(py, name, &values, quick)
+    }
+
+    /// `name(values)`. A built-in query is a lookup in the tables (tens of
+    /// nanoseconds: `quick`), which releasing and taking back the GIL
+    /// would cost more than it frees; a rule, and the violations over a
+    /// span of days, run with it released.
+    fn answer(&self, py: Python<'_>, name: &str, values: &[Value], quick: bool) -> PyResult<Py<PyAny>> {
         let program = &self.program;
-        match py.detach(|| program.call(name, &values)) {
+        let answer = if quick {
+            program.call(name, values)
+        } else {
+            py.detach(|| program.call(name, values))
+        };
+        match answer {
+            Ok(charter::Answer {
+                value: Outcome::Known(Value::Party(party)),
+                ..
+            }) => match self.code(py, party) {
+                Some(code) => Ok(code),
+                None => convert::outcome(py, program, &Outcome::Known(Value::Party(party))),
+            },
             Ok(answer) => convert::outcome(py, program, &answer.value),
             Err(charter::QueryError::Eval(charter::EvalError::Unknown(unknown))) => {
                 convert::outcome(py, program, &Outcome::Unknown(*unknown))
