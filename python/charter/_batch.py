@@ -29,20 +29,26 @@ _UNKNOWN_TRUTH = 2
 _MISSING_DAY = np.iinfo(np.int64).min
 
 
-def chair(program: Any, days: Any) -> Any:
+def chair(program: Any, days: Any, index: bool = False) -> Any:
     family, name, days = _days(days)
+    if family == "numpy" and not index:
+        # The str column is made natively, with its mask.
+        codes, missing, width = program._chair_codes(days)
+        values = np.frombuffer(codes, dtype=f"<U{width}")
+        return np.ma.MaskedArray(values, mask=np.frombuffer(missing, dtype=np.bool_))
     raw = np.frombuffer(program._days("chair", days), dtype=np.int32)
-    parties = program.parties
-    index = np.where(raw >= 0, raw, len(parties))
     unknown = raw == _UNKNOWN
     if family == "numpy":
-        table = np.array(parties + [""])
-        return np.ma.MaskedArray(table[index], mask=unknown)
+        return np.ma.MaskedArray(np.where(raw >= 0, raw, -1), mask=unknown)
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    column = pc.take(pa.array(parties + [""], type=pa.string()), pa.array(index, mask=unknown))
-    return _out(family, name, column)
+    parties = program.parties
+    table = pa.array(parties + [""], type=pa.string())
+    indices = pa.array(np.where(raw >= 0, raw, len(parties)), mask=unknown)
+    if index:
+        return _out(family, name, pa.DictionaryArray.from_arrays(indices, table))
+    return _out(family, name, pc.take(table, indices))
 
 
 def term_start(program: Any, days: Any) -> Any:

@@ -82,6 +82,65 @@ pub fn days<'py>(
     Ok(out)
 }
 
+/// The chair on every day of `days` as a numpy `str` column made here:
+/// the characters (`<U{width}`: `width` UCS-4 characters a day, `""` where
+/// there is no chair), which days' answers are missing (unknown, or a
+/// missing day: one byte each), and the width.
+pub fn chair_codes<'py>(
+    py: Python<'py>,
+    program: &Program,
+    days: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyByteArray>, Bound<'py, PyByteArray>, usize)> {
+    let days = Column::<i64>::of(days, "days")?;
+    let days = days.as_slice();
+    check_days(py, days)?;
+    let parties = &program.bundle().parties;
+    let width = parties.iter().map(|p| p.id.chars().count()).max().unwrap_or(0).max(1);
+    // Row i of the table is party i's code, padded; the last row is "".
+    let mut table: Vec<u8> = Vec::with_capacity((parties.len() + 1) * width * 4);
+    for party in parties {
+        let mut chars: Vec<u32> = party.id.chars().map(u32::from).collect();
+        chars.resize(width, 0);
+        table.extend(chars.iter().flat_map(|c| c.to_ne_bytes()));
+    }
+    table.resize((parties.len() + 1) * width * 4, 0);
+    let row = width * 4;
+    let empty = parties.len();
+    let native = program.native().ok();
+    let mut answers: Vec<i32> = Vec::new();
+    let codes = PyByteArray::new_with(py, days.len() * row, |bytes| {
+        py.detach(|| {
+            answers = vec![0; days.len()];
+            let mut raw = vec![0u8; days.len() * 4];
+            match native {
+                Some(jit) => days_native(jit.native(), DayQuery::Chair, days, &mut raw),
+                None => days_interpreted(program, DayQuery::Chair, days, &mut raw)?,
+            }
+            for ((slot, answer), chunk) in bytes
+                .chunks_exact_mut(row)
+                .zip(answers.iter_mut())
+                .zip(raw.chunks_exact(4))
+            {
+                let value = chunk.try_into().map_or(UNKNOWN, i32::from_ne_bytes);
+                *answer = value;
+                let index = usize::try_from(value).map_or(empty, |p| p.min(empty));
+                if let Some(code) = table.get(index * row..(index + 1) * row) {
+                    slot.copy_from_slice(code);
+                }
+            }
+            Ok(())
+        })
+        .map_err(|why: String| error(py, Class::Eval, "charter::eval", why, None))
+    })?;
+    let missing = PyByteArray::new_with(py, days.len(), |bytes| {
+        for (slot, answer) in bytes.iter_mut().zip(&answers) {
+            *slot = u8::from(*answer == UNKNOWN);
+        }
+        Ok(())
+    })?;
+    Ok((codes, missing, width))
+}
+
 /// `query` on every pair of `parties` (indices, `MISSING_PARTY`) and
 /// `days`: a `bytearray` of 0, 1 or `UNKNOWN_TRUTH`.
 pub fn pairs<'py>(

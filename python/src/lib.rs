@@ -328,8 +328,12 @@ impl Program {
     /// ISO strings, `datetime.date`s, a pyarrow or Polars date column):
     /// a column of party codes, `""` where there is no chair, missing
     /// (masked, null) where the answer is unknown or the day is.
-    fn chair_batch(slf: &Bound<'_, Self>, days: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        batch_call(slf, "chair", &[days])
+    /// With `index=True`, the party's index in `parties` instead (-1 where
+    /// there is no chair): no string is made, the fastest form.
+    #[pyo3(signature = (days, *, index=false))]
+    fn chair_batch(slf: &Bound<'_, Self>, days: &Bound<'_, PyAny>, index: bool) -> PyResult<Py<PyAny>> {
+        let index = pyo3::types::PyBool::new(slf.py(), index).to_owned().into_any();
+        batch_call(slf, "chair", &[days, &index])
     }
 
     /// The first day of the term in force on each day of a column: a
@@ -377,6 +381,16 @@ impl Program {
             }
         };
         batch::days(py, &self.program, query, days)
+    }
+
+    /// `charter._batch`'s chair over an `int64` numpy array of days, as the
+    /// characters of a numpy `str` array, a missing mask and its width.
+    fn _chair_codes<'py>(
+        &self,
+        py: Python<'py>,
+        days: &Bound<'py, PyAny>,
+    ) -> PyResult<(Bound<'py, PyByteArray>, Bound<'py, PyByteArray>, usize)> {
+        batch::chair_codes(py, &self.program, days)
     }
 
     /// `charter._batch`'s evaluation of a (party, day) query over an
