@@ -51,6 +51,10 @@ def chair(program: Any, days: Any, index: bool = False) -> Any:
     return _out(family, name, pc.take(table, indices))
 
 
+def chair_index(program: Any, days: Any) -> Any:
+    return chair(program, days, index=True)
+
+
 def term_start(program: Any, days: Any) -> Any:
     return _term(program, "term_start", days)
 

@@ -328,12 +328,15 @@ impl Program {
     /// ISO strings, `datetime.date`s, a pyarrow or Polars date column):
     /// a column of party codes, `""` where there is no chair, missing
     /// (masked, null) where the answer is unknown or the day is.
-    /// With `index=True`, the party's index in `parties` instead (-1 where
-    /// there is no chair): no string is made, the fastest form.
-    #[pyo3(signature = (days, *, index=false))]
-    fn chair_batch(slf: &Bound<'_, Self>, days: &Bound<'_, PyAny>, index: bool) -> PyResult<Py<PyAny>> {
-        let index = pyo3::types::PyBool::new(slf.py(), index).to_owned().into_any();
-        batch_call(slf, "chair", &[days, &index])
+    fn chair_batch(slf: &Bound<'_, Self>, days: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        batch_call(slf, "chair", &[days])
+    }
+
+    /// `chair_batch` as each chair's index in `parties` (-1 where there is
+    /// no chair; an Arrow dictionary array from Arrow): no string is made,
+    /// the fastest form.
+    fn chair_index_batch(slf: &Bound<'_, Self>, days: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        batch_call(slf, "chair_index", &[days])
     }
 
     /// The first day of the term in force on each day of a column: a

@@ -215,9 +215,9 @@ def test_valid_batch_missing_rows(almaty):
 
 def test_chair_batch_as_indices(almaty):
     days = np.array(["2010-01-01", "2016-01-01", "NaT"], dtype="datetime64[D]")
-    indices = almaty.chair_batch(days, index=True)
+    indices = almaty.chair_index_batch(days)
     assert indices.dtype == np.int32
     assert indices.tolist() == [-1, almaty.parties.index("KGZ"), None]
-    arrow = almaty.chair_batch(pa.array(days), index=True)
+    arrow = almaty.chair_index_batch(pa.array(days))
     assert isinstance(arrow, pa.DictionaryArray)
     assert arrow.to_pylist() == ["", "KGZ", None]
