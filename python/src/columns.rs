@@ -178,3 +178,28 @@ pub fn ascii<'b, const N: usize>(text: &Bound<'_, pyo3::types::PyString>, buffer
     }
     std::str::from_utf8(buffer).ok()
 }
+
+/// The characters of `text` if it has at most `N` and all are ASCII,
+/// copied into `buffer` as [`ascii`] does.
+pub fn ascii_prefix<'b, const N: usize>(
+    text: &Bound<'_, pyo3::types::PyString>,
+    buffer: &'b mut [u8; N],
+) -> Option<&'b str> {
+    let len = text.len().ok()?;
+    if len > N {
+        return None;
+    }
+    let mut chars = [0u32; N];
+    // SAFETY: as in `ascii`: `text` is a live `str` of `len` <= `N`
+    // characters, and the call writes at most `N` into `chars`.
+    let written =
+        unsafe { pyo3::ffi::PyUnicode_AsUCS4(text.as_ptr(), chars.as_mut_ptr(), N as pyo3::ffi::Py_ssize_t, 0) };
+    if written.is_null() {
+        drop(PyErr::take(text.py()));
+        return None;
+    }
+    for (byte, c) in buffer.iter_mut().zip(chars).take(len) {
+        *byte = u8::try_from(c).ok().filter(u8::is_ascii)?;
+    }
+    std::str::from_utf8(buffer.get(..len)?).ok()
+}

@@ -306,7 +306,7 @@ fn unknown_record<'a>(
 /// A meeting or decision dict, decoded as a facts file's value is.
 fn decoded(py: Python<'_>, program: &Program, obj: &Bound<'_, PyAny>, what: &dyn std::fmt::Display) -> PyResult<Value> {
     let mut top = serde_json::Map::new();
-    top.insert("argument".to_string(), json(py, obj, "$.argument")?);
+    top.insert("argument".to_string(), json(py, obj, &Path::Root("$.argument"))?);
     let facts = program
         .facts(&serde_json::Value::Object(top))
         .map_err(|e| bad_facts(py, format!("{what}: {e}")))?;
@@ -319,7 +319,7 @@ fn decoded(py: Python<'_>, program: &Program, obj: &Bound<'_, PyAny>, what: &dyn
 
 /// A facts dict (or a value inside one) as the JSON a facts file holds:
 /// `datetime.date` as `"YYYY-MM-DD"`, any iterable as an array.
-pub fn json(py: Python<'_>, obj: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_json::Value> {
+pub fn json(py: Python<'_>, obj: &Bound<'_, PyAny>, path: &Path<'_>) -> PyResult<serde_json::Value> {
     use serde_json::Value as J;
     if obj.is_none() {
         return Ok(J::Null);
@@ -334,16 +334,16 @@ pub fn json(py: Python<'_>, obj: &Bound<'_, PyAny>, path: &str) -> PyResult<serd
             .map_err(|_| bad_facts(py, format!("{path}: {obj} does not fit in 64 bits")));
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(J::String(s.to_cow()?.into_owned()));
+        return Ok(J::String(text(s)?));
     }
     if obj.is_instance(date_type(py)?)? {
-        return Ok(J::String(date::format(day(py, obj, &path)?)));
+        return Ok(J::String(date::format(day(py, obj, path)?)));
     }
     if let Ok(dict) = obj.cast::<PyDict>() {
         let mut map = serde_json::Map::new();
         for (key, item) in dict.iter() {
             let key = match key.cast::<PyString>() {
-                Ok(k) => k.to_cow()?.into_owned(),
+                Ok(k) => text(k)?,
                 Err(_) => {
                     return Err(type_error(
                         py,
@@ -351,15 +351,15 @@ pub fn json(py: Python<'_>, obj: &Bound<'_, PyAny>, path: &str) -> PyResult<serd
                     ))
                 }
             };
-            let at = format!("{path}.{key}");
-            map.insert(key, json(py, &item, &at)?);
+            let value = json(py, &item, &Path::Key(path, &key))?;
+            map.insert(key, value);
         }
         return Ok(J::Object(map));
     }
     if let Ok(items) = obj.try_iter() {
         let mut out = Vec::new();
         for (i, item) in items.enumerate() {
-            out.push(json(py, &item?, &format!("{path}[{i}]"))?);
+            out.push(json(py, &item?, &Path::Index(path, i))?);
         }
         return Ok(J::Array(out));
     }
@@ -370,6 +370,35 @@ pub fn json(py: Python<'_>, obj: &Bound<'_, PyAny>, path: &str) -> PyResult<serd
             type_name(obj)
         ),
     ))
+}
+
+/// Where a value is in the facts (`$.decision.meeting.present[2]`),
+/// written out only when a message names it.
+pub enum Path<'a> {
+    Root(&'a str),
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Path::Root(root) => write!(f, "{root}"),
+            Path::Key(parent, key) => write!(f, "{parent}.{key}"),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
+/// A `str` as a Rust string: a short ASCII one read into a stack buffer
+/// (no Python bytes object made on the way, as the stable ABI of 3.9
+/// would), any other through UTF-8.
+fn text(s: &Bound<'_, PyString>) -> PyResult<String> {
+    let mut buffer = [0u8; 32];
+    match crate::columns::ascii_prefix(s, &mut buffer) {
+        Some(short) => Ok(short.to_string()),
+        None => Ok(s.to_cow()?.into_owned()),
+    }
 }
 
 /// An answer as Python: the value, or a `charter.Unknown`.

@@ -678,7 +678,8 @@ impl Prepared {
                 let key: String = key
                     .extract()
                     .map_err(|_| errors::type_error(py, "facts: every key must be a str"))?;
-                let json = convert::json(py, &value, &format!("$.{key}"))?;
+                let root = format!("$.{key}");
+                let json = convert::json(py, &value, &convert::Path::Root(&root))?;
                 if top.insert(key.clone(), json).is_some() {
                     return Err(bad_facts(py, format!("$.{key}: the fact `{key}` is given twice")));
                 }
