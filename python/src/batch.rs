@@ -26,6 +26,25 @@ pub const UNKNOWN: i32 = UNKNOWN_VALUE;
 /// What a truth answer holds besides 0 and 1.
 pub const UNKNOWN_TRUTH: u8 = 2;
 
+/// The program a batch asks, and whether its native code may answer (the
+/// tests ask the interpreter too, which answers where a policy has no
+/// native code).
+#[derive(Clone, Copy)]
+pub struct Asked<'a> {
+    pub program: &'a Program,
+    pub native: bool,
+}
+
+impl<'a> Asked<'a> {
+    fn native(self) -> Option<&'a charter::native::Jit> {
+        if self.native {
+            self.program.native().ok()
+        } else {
+            None
+        }
+    }
+}
+
 /// Days evaluated a chunk at a time (the native batch reads `i32` days).
 const CHUNK: usize = 4096;
 
@@ -61,14 +80,15 @@ pub enum PairQuery {
 /// `query` on every day of `days`: a `bytearray` of `i32` (native order).
 pub fn days<'py>(
     py: Python<'py>,
-    program: &Program,
+    asked: Asked<'_>,
     query: DayQuery,
     days: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyByteArray>> {
+    let program = asked.program;
     let days = Column::<i64>::of(days, "days")?;
     let days = days.as_slice();
     check_days(py, days)?;
-    let native = program.native().ok();
+    let native = asked.native();
     let out = PyByteArray::new_with(py, days.len() * 4, |bytes| {
         py.detach(|| match native {
             Some(jit) => {
@@ -88,9 +108,10 @@ pub fn days<'py>(
 /// missing day: one byte each), and the width.
 pub fn chair_codes<'py>(
     py: Python<'py>,
-    program: &Program,
+    asked: Asked<'_>,
     days: &Bound<'py, PyAny>,
 ) -> PyResult<(Bound<'py, PyByteArray>, Bound<'py, PyByteArray>, usize)> {
+    let program = asked.program;
     let days = Column::<i64>::of(days, "days")?;
     let days = days.as_slice();
     check_days(py, days)?;
@@ -106,7 +127,7 @@ pub fn chair_codes<'py>(
     table.resize((parties.len() + 1) * width * 4, 0);
     let row = width * 4;
     let empty = parties.len();
-    let native = program.native().ok();
+    let native = asked.native();
     let mut answers: Vec<i32> = Vec::new();
     let codes = PyByteArray::new_with(py, days.len() * row, |bytes| {
         py.detach(|| {
@@ -145,11 +166,12 @@ pub fn chair_codes<'py>(
 /// `days`: a `bytearray` of 0, 1 or `UNKNOWN_TRUTH`.
 pub fn pairs<'py>(
     py: Python<'py>,
-    program: &Program,
+    asked: Asked<'_>,
     query: PairQuery,
     parties: &Bound<'py, PyAny>,
     days: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyByteArray>> {
+    let program = asked.program;
     let parties = Column::<i32>::of(parties, "parties")?;
     let days = Column::<i64>::of(days, "days")?;
     let (parties, days) = (parties.as_slice(), days.as_slice());
@@ -181,7 +203,7 @@ pub fn pairs<'py>(
             None,
         ));
     }
-    let native = program.native().ok();
+    let native = asked.native();
     let out = PyByteArray::new_with(py, days.len(), |bytes| {
         py.detach(|| match native {
             Some(jit) => {
@@ -206,13 +228,14 @@ pub type Sets<'py> = (Bound<'py, PyAny>, Bound<'py, PyAny>);
 /// missing value).
 pub fn valid<'py>(
     py: Python<'py>,
-    program: &Program,
+    asked: Asked<'_>,
     kinds: &Bound<'py, PyAny>,
     meeting_kinds: &Bound<'py, PyAny>,
     days: &Bound<'py, PyAny>,
     present: &Sets<'py>,
     objections: &Sets<'py>,
 ) -> PyResult<Bound<'py, PyByteArray>> {
+    let program = asked.program;
     let bundle = program.bundle();
     let kinds = Column::<i32>::of(kinds, "kinds")?;
     let meeting_kinds = Column::<i32>::of(meeting_kinds, "meeting_kinds")?;
@@ -267,7 +290,7 @@ pub fn valid<'py>(
         present: present.slices(),
         objections: objections.slices(),
     };
-    let native = program.native().ok();
+    let native = asked.native();
     PyByteArray::new_with(py, rows, |bytes| {
         py.detach(|| match native {
             Some(jit) => {

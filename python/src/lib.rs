@@ -30,6 +30,9 @@ struct Program {
     /// The parties' codes as Python strings, made on first use: a chair
     /// answered per call is one of them.
     codes: PyOnceLock<Vec<Py<PyString>>>,
+    /// Whether batches may run native code (the tests turn it off to
+    /// compare with the interpreter, which answers where there is none).
+    native_batches: bool,
 }
 
 impl From<charter::Program> for Program {
@@ -37,6 +40,7 @@ impl From<charter::Program> for Program {
         Program {
             program,
             codes: PyOnceLock::new(),
+            native_batches: true,
         }
     }
 }
@@ -383,7 +387,7 @@ impl Program {
                 ))
             }
         };
-        batch::days(py, &self.program, query, days)
+        batch::days(py, self.asked(), query, days)
     }
 
     /// `charter._batch`'s chair over an `int64` numpy array of days, as the
@@ -393,7 +397,7 @@ impl Program {
         py: Python<'py>,
         days: &Bound<'py, PyAny>,
     ) -> PyResult<(Bound<'py, PyByteArray>, Bound<'py, PyByteArray>, usize)> {
-        batch::chair_codes(py, &self.program, days)
+        batch::chair_codes(py, self.asked(), days)
     }
 
     /// `charter._batch`'s evaluation of a (party, day) query over an
@@ -418,7 +422,7 @@ impl Program {
                 ))
             }
         };
-        batch::pairs(py, &self.program, query, parties, days)
+        batch::pairs(py, self.asked(), query, parties, days)
     }
 
     /// The index of each name of a numpy `str` array among the policy's
@@ -456,7 +460,7 @@ impl Program {
         present: batch::Sets<'py>,
         objections: batch::Sets<'py>,
     ) -> PyResult<Bound<'py, PyByteArray>> {
-        batch::valid(py, &self.program, kinds, meeting_kinds, days, &present, &objections)
+        batch::valid(py, self.asked(), kinds, meeting_kinds, days, &present, &objections)
     }
 
     /// Whether each decision of columns is valid: its kind, its meeting's
@@ -471,6 +475,16 @@ impl Program {
         objections: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
         batch_call(slf, "valid", &[kinds, meeting_kinds, days, present, objections])
+    }
+
+    /// The same program, its batches answered by the interpreter (for the
+    /// tests: the interpreter answers batches where a policy has no native
+    /// code).
+    fn _interpreted_batches(&self) -> Program {
+        Program {
+            native_batches: false,
+            ..Program::from(self.program.clone())
+        }
     }
 
     /// The names of the policy's decision kinds.
@@ -509,6 +523,13 @@ impl Program {
             })
             .collect::<PyResult<Vec<Value>>>()?;
         self.answer(py, name, &values, !matches!(builtin, Builtin::Violations))
+    }
+
+    fn asked(&self) -> batch::Asked<'_> {
+        batch::Asked {
+            program: &self.program,
+            native: self.native_batches,
+        }
     }
 
     /// A party's code as a Python string, from those made once.

@@ -221,3 +221,20 @@ def test_chair_batch_as_indices(almaty):
     arrow = almaty.chair_index_batch(pa.array(days))
     assert isinstance(arrow, pa.DictionaryArray)
     assert arrow.to_pylist() == ["", "KGZ", None]
+
+
+@pytest.mark.parametrize("policy", ["almaty", "puebla"])
+def test_batches_on_the_interpreter_answer_as_native_code(policy):
+    # Where a policy has no native code, the interpreter answers batches.
+    program = charter.load(ROOT / "policies" / policy)
+    interpreted = program._interpreted_batches()
+    days = every_day("1990-01-01", "2040-01-01", 5)
+    parties = np.resize(np.array(program.parties), len(days))
+    for name in ["chair_batch", "chair_index_batch", "term_start_batch", "term_end_batch"]:
+        expected = getattr(program, name)(days)
+        got = getattr(interpreted, name)(days)
+        assert got.tolist() == expected.tolist(), name
+    for name in ["member_batch", "may_attend_batch"]:
+        assert getattr(interpreted, name)(parties, days).tolist() == getattr(program, name)(parties, days).tolist()
+    decisions = columns(random_decisions(program, 500, seed=11))
+    assert interpreted.valid_batch(*decisions).tolist() == program.valid_batch(*decisions).tolist()
