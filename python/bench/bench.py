@@ -213,6 +213,9 @@ def main():
         day = batch_days[i].item()
         assert answers[i] == (program.chair(day) or ""), day
     rows["chair_batch_numpy_1M_per_day"] = once(lambda: program.chair_batch(batch_days)) / n_batch
+    indices = program.chair_index_batch(batch_days)
+    assert [program.parties[i] if i >= 0 else "" for i in indices[:1000].tolist()] == answers[:1000].tolist()
+    rows["chair_index_batch_numpy_1M_per_day"] = once(lambda: program.chair_index_batch(batch_days)) / n_batch
     raw = np.ascontiguousarray(batch_days.view(np.int64))
     rows["chair_batch_numpy_1M_native_only_per_day"] = once(lambda: program._days("chair", raw)) / n_batch
     members = np.random.default_rng(2).choice(np.array(program.parties), n_batch)
@@ -308,6 +311,10 @@ def main():
     ratio("cedarpy_batch / charter valid per call (native, dict)", "valid_cedarpy_batch_per_decision", "valid_per_call_native_dict")
     ratio("handwritten Python chair / charter chair per call (native, date)", "chair_handwritten_python", "chair_per_call_native_date")
     ratio("numpy batch / Rust batch (chair)", "chair_batch_numpy_1M_per_day", "rust_chair_batch_charter_jit")
+    ratio("numpy index batch / Rust batch (chair)", "chair_index_batch_numpy_1M_per_day", "rust_chair_batch_charter_jit")
+    ratio("handwritten Python chair / charter chair per call (native, str)", "chair_handwritten_python", "chair_per_call_native_str")
+    ratio("handwritten Python chair / charter chair_batch per day", "chair_handwritten_python", "chair_batch_numpy_1M_per_day")
+    ratio("cedarpy_per_call / charter valid per call (recorded id)", "valid_cedarpy_per_call", "valid_per_call_native_recorded_id")
     ratio("Arrow batch / Rust batch (valid)", "valid_batch_arrow_1M_per_decision", "rust_valid_batch_charter_jit")
     ratio("cedarpy_per_call / charter valid_batch (Arrow)", "valid_cedarpy_per_call", "valid_batch_arrow_1M_per_decision")
     for key in list(rows):
