@@ -214,6 +214,13 @@ pub fn value(
             Value::Group(named(&names, "charter::unknown-group", "group")?)
         }
         Expected::Meeting | Expected::Decision if obj.is_instance_of::<PyDict>() => {
+            let fast = match expected {
+                Expected::Meeting => fast::meeting(program, obj).map(|m| Value::Meeting(Box::new(m))),
+                _ => fast::decision(program, obj).map(|d| Value::Decision(Box::new(d))),
+            };
+            if let Some(value) = fast {
+                return Ok(value);
+            }
             let decoded = decoded(py, program, obj, what)?;
             match (&decoded, expected) {
                 (Value::Meeting(_), Expected::Meeting) | (Value::Decision(_), Expected::Decision) => decoded,
@@ -501,4 +508,117 @@ pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type()
         .name()
         .map_or_else(|_| "an object".to_string(), |n| n.to_string())
+}
+
+/// Meeting and decision dicts of the common shape read straight into the
+/// IR, as the facts decoder reads them (docs/facts.md: the same fields,
+/// kinds and parties by name, sets sorted without repeats). Anything else
+/// — another field, a wrong type, an unknown name, a meeting named by a
+/// fact or a recorded meeting's id — is `None`, and the facts decoder
+/// reads it (and says what is wrong). A test holds both to the same
+/// answers.
+mod fast {
+    use std::collections::BTreeSet;
+
+    use charter::ir::{Decision, Meeting, PartyId};
+    use charter::{date, Program};
+    use pyo3::prelude::*;
+    use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+
+    pub fn decision(program: &Program, obj: &Bound<'_, PyAny>) -> Option<Decision> {
+        let dict = obj.cast::<PyDict>().ok()?;
+        let bundle = program.bundle();
+        let mut decision = Decision {
+            kind: u32::MAX,
+            meeting: Meeting {
+                id: None,
+                kind: u32::MAX,
+                date: 0,
+                host: None,
+                present: Vec::new(),
+                observers: Vec::new(),
+            },
+            objections: Vec::new(),
+            reservations: Vec::new(),
+            subjects: Vec::new(),
+            invited_to: None,
+        };
+        let mut has_meeting = false;
+        for (key, value) in dict.iter() {
+            match name(&key)?.as_str() {
+                "kind" => decision.kind = index(&bundle.decision_kinds, &value)?,
+                "meeting" => {
+                    decision.meeting = meeting(program, &value)?;
+                    has_meeting = true;
+                }
+                "objections" => decision.objections = parties(program, &value)?,
+                "reservations" => decision.reservations = parties(program, &value)?,
+                "subjects" => decision.subjects = parties(program, &value)?,
+                _ => return None,
+            }
+        }
+        (has_meeting && decision.kind != u32::MAX).then_some(decision)
+    }
+
+    pub fn meeting(program: &Program, obj: &Bound<'_, PyAny>) -> Option<Meeting> {
+        let dict = obj.cast::<PyDict>().ok()?;
+        let bundle = program.bundle();
+        let mut meeting = Meeting {
+            id: None,
+            kind: u32::MAX,
+            date: 0,
+            host: None,
+            present: Vec::new(),
+            observers: Vec::new(),
+        };
+        let mut has_date = false;
+        for (key, value) in dict.iter() {
+            match name(&key)?.as_str() {
+                "kind" => meeting.kind = index(&bundle.meeting_kinds, &value)?,
+                "date" => {
+                    let text = name(&value)?;
+                    meeting.date = date::parse(&text)?;
+                    has_date = true;
+                }
+                "host" if value.is_none() => meeting.host = None,
+                "host" => meeting.host = Some(party(program, &value)?),
+                "present" => meeting.present = parties(program, &value)?,
+                "observers" => meeting.observers = parties(program, &value)?,
+                _ => return None,
+            }
+        }
+        (has_date && meeting.kind != u32::MAX).then_some(meeting)
+    }
+
+    fn name(obj: &Bound<'_, PyAny>) -> Option<String> {
+        obj.cast::<PyString>().ok().and_then(|s| super::text(s).ok())
+    }
+
+    fn index(names: &[String], obj: &Bound<'_, PyAny>) -> Option<u32> {
+        let text = name(obj)?;
+        names
+            .iter()
+            .position(|n| *n == text)
+            .and_then(|i| u32::try_from(i).ok())
+    }
+
+    fn party(program: &Program, obj: &Bound<'_, PyAny>) -> Option<PartyId> {
+        program.party(&name(obj)?)
+    }
+
+    fn parties(program: &Program, obj: &Bound<'_, PyAny>) -> Option<Vec<PartyId>> {
+        let mut set = BTreeSet::new();
+        if let Ok(list) = obj.cast::<PyList>() {
+            for item in list.iter() {
+                set.insert(party(program, &item)?);
+            }
+        } else if let Ok(tuple) = obj.cast::<PyTuple>() {
+            for item in tuple.iter() {
+                set.insert(party(program, &item)?);
+            }
+        } else {
+            return None;
+        }
+        Some(set.into_iter().collect())
+    }
 }

@@ -113,3 +113,31 @@ def test_a_program_answers_many_threads(almaty):
     with ThreadPoolExecutor(max_workers=4) as pool:
         for _ in range(3):
             assert list(pool.map(almaty.chair, days)) == expected
+
+
+@pytest.mark.parametrize("policy", ["almaty", "puebla", "khartoum"])
+def test_dicts_read_as_facts_files_are(policy, root):
+    # Decision and meeting dicts of the common shape are read straight into
+    # Charter's values; the facts decoder (a prepared query's facts) must
+    # give the same answers, on both backends.
+    import random
+
+    program = charter.load(root / "policies" / policy)
+    rng = random.Random(len(policy))
+    first, last = datetime.date(1990, 1, 1).toordinal(), datetime.date(2040, 12, 31).toordinal()
+    valid, attend = program.prepare("valid(d)"), program.prepare("may_attend(p, m)")
+    for _ in range(400):
+        day = datetime.date.fromordinal(rng.randint(first, last)).isoformat()
+        sets = lambda share: [p for p in program.parties if rng.random() < share]
+        meeting = {"kind": rng.choice(program.meeting_kinds), "date": day, "present": sets(0.5)}
+        if rng.random() < 0.3:
+            meeting["host"] = rng.choice(program.parties + [None])
+        if rng.random() < 0.3:
+            meeting["observers"] = tuple(sets(0.2))
+        decision = {"kind": rng.choice(program.decision_kinds), "meeting": meeting, "objections": sets(0.1)}
+        if rng.random() < 0.2:
+            decision["reservations"] = sets(0.1)
+        for backend in [program, program.with_backend("native")]:
+            assert backend.valid(decision) == valid(d=decision), decision
+            party = rng.choice(program.parties)
+            assert backend.may_attend(party, meeting) == attend(p=party, m=meeting), (party, meeting)
