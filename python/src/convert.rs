@@ -214,9 +214,10 @@ pub fn value(
             Value::Group(named(&names, "charter::unknown-group", "group")?)
         }
         Expected::Meeting | Expected::Decision if obj.is_instance_of::<PyDict>() => {
-            let fast = match expected {
-                Expected::Meeting => fast::meeting(program, obj).map(|m| Value::Meeting(Box::new(m))),
-                _ => fast::decision(program, obj).map(|d| Value::Decision(Box::new(d))),
+            let fast = if matches!(expected, Expected::Meeting) {
+                fast::meeting(program, obj).map(|m| Value::Meeting(Box::new(m)))
+            } else {
+                fast::decision(program, obj).map(|d| Value::Decision(Box::new(d)))
             };
             if let Some(value) = fast {
                 return Ok(value);
