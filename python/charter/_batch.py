@@ -36,10 +36,11 @@ def chair(program: Any, days: Any, index: bool = False) -> Any:
         codes, missing, width = program._chair_codes(days)
         values = np.frombuffer(codes, dtype=f"<U{width}")
         return np.ma.MaskedArray(values, mask=np.frombuffer(missing, dtype=np.bool_))
+    if family == "numpy":
+        indices, missing = program._chair_indices(days)
+        return np.ma.MaskedArray(np.frombuffer(indices, dtype=np.int32), mask=np.frombuffer(missing, dtype=np.bool_))
     raw = np.frombuffer(program._days("chair", days), dtype=np.int32)
     unknown = raw == _UNKNOWN
-    if family == "numpy":
-        return np.ma.MaskedArray(np.where(raw >= 0, raw, -1), mask=unknown)
     import pyarrow as pa
     import pyarrow.compute as pc
 

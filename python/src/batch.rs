@@ -102,6 +102,42 @@ pub fn days<'py>(
     Ok(out)
 }
 
+/// The chair on every day of `days` as party indices (`i32`, -1 where
+/// there is no chair) and which are missing (unknown, or a missing day:
+/// one byte each).
+pub fn chair_indices<'py>(
+    py: Python<'py>,
+    asked: Asked<'_>,
+    days: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyByteArray>, Bound<'py, PyByteArray>)> {
+    let program = asked.program;
+    let days = Column::<i64>::of(days, "days")?;
+    let days = days.as_slice();
+    check_days(py, days)?;
+    let native = asked.native();
+    let mut missing: Vec<u8> = Vec::new();
+    let indices = PyByteArray::new_with(py, days.len() * 4, |bytes| {
+        py.detach(|| {
+            match native {
+                Some(jit) => days_native(jit.native(), DayQuery::Chair, days, bytes),
+                None => days_interpreted(program, DayQuery::Chair, days, bytes)?,
+            }
+            missing = Vec::with_capacity(days.len());
+            for slot in bytes.chunks_exact_mut(4) {
+                let value = <[u8; 4]>::try_from(&*slot).map_or(UNKNOWN, i32::from_ne_bytes);
+                missing.push(u8::from(value == UNKNOWN));
+                if value < 0 {
+                    slot.copy_from_slice(&(-1i32).to_ne_bytes());
+                }
+            }
+            Ok(())
+        })
+        .map_err(|why: String| error(py, Class::Eval, "charter::eval", why, None))
+    })?;
+    let missing = PyByteArray::new(py, &missing);
+    Ok((indices, missing))
+}
+
 /// The chair on every day of `days` as a numpy `str` column made here:
 /// the characters (`<U{width}`: `width` UCS-4 characters a day, `""` where
 /// there is no chair), which days' answers are missing (unknown, or a

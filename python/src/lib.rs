@@ -390,6 +390,16 @@ impl Program {
         batch::days(py, self.asked(), query, days)
     }
 
+    /// `charter._batch`'s chair over an `int64` numpy array of days, as
+    /// party indices (`int32`, -1 for none) and a missing mask.
+    fn _chair_indices<'py>(
+        &self,
+        py: Python<'py>,
+        days: &Bound<'py, PyAny>,
+    ) -> PyResult<(Bound<'py, PyByteArray>, Bound<'py, PyByteArray>)> {
+        batch::chair_indices(py, self.asked(), days)
+    }
+
     /// `charter._batch`'s chair over an `int64` numpy array of days, as the
     /// characters of a numpy `str` array, a missing mask and its width.
     fn _chair_codes<'py>(
