@@ -299,7 +299,12 @@ def main():
         rows["valid_cedarpy_batch_per_decision"] = (
             once(lambda: cedarpy.is_authorized_batch(requests[:n_cedar], policies, entities), rounds=1) / n_cedar
         )
-        rows["cedarpy_version"] = getattr(cedarpy, "__version__", "?")
+        try:
+            from importlib.metadata import version
+
+            notes.append(f"cedarpy {version('cedarpy')}")
+        except Exception:  # noqa: BLE001 (a version is only a note)
+            notes.append("cedarpy (version unknown)")
 
     ratios = {}
 
