@@ -2,8 +2,10 @@
 //! object. Python values in (`str` codes, `datetime.date` or ISO strings,
 //! dicts of facts), Python values out (`charter.Unknown` for an unknown
 //! answer); every error a `charter.CharterError` with its stable code.
-//! Evaluation runs with the GIL released, so one `Program` answers many
-//! threads at once (it is immutable, `Send + Sync`).
+//! A `Program` is immutable (`Send + Sync`), so threads share one:
+//! evaluation that takes time — batches (`batch.rs`), rules, prepared
+//! queries, reports, diffs — runs with the GIL released; a built-in query
+//! per call is a table lookup and keeps it.
 
 mod batch;
 mod columns;
