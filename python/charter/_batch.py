@@ -72,6 +72,21 @@ def may_attend(program: Any, parties: Any, days: Any) -> Any:
     return _pairs(program, "may_attend", parties, days)
 
 
+def status(program: Any, parties: Any, days: Any) -> Any:
+    family, name, days = _days(days)
+    indices = _parties(program, parties)
+    raw = np.frombuffer(program._pairs("status", indices, days), dtype=np.uint8)
+    names = program._statuses
+    unknown = raw >= len(names)
+    index = np.minimum(raw, len(names))
+    if family == "numpy":
+        return np.ma.MaskedArray(np.array(names + [""])[index], mask=unknown)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return _out(family, name, pc.take(pa.array(names + [""]), pa.array(index, mask=unknown)))
+
+
 def _term(program: Any, query: str, days: Any) -> Any:
     family, name, days = _days(days)
     raw = np.frombuffer(program._days(query, days), dtype=np.int32)

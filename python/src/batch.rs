@@ -75,6 +75,38 @@ pub enum PairQuery {
     /// Whether the party may attend a meeting on the day, by its status
     /// (a meeting of a kind no body of the policy restricts).
     MayAttend,
+    /// The party's status: its index in `ir::Status::ALL`, or
+    /// `UNKNOWN_STATUS`. The interpreter answers (native code has no
+    /// status entry point).
+    Status,
+}
+
+/// What a status answer holds where it is unknown or missing.
+pub const UNKNOWN_STATUS: u8 = u8::MAX;
+
+/// The pair queries native code answers in a batch.
+#[derive(Debug, Clone, Copy)]
+enum NativePair {
+    Member,
+    MayAttend,
+}
+
+impl PairQuery {
+    fn native(self) -> Option<NativePair> {
+        match self {
+            PairQuery::Member => Some(NativePair::Member),
+            PairQuery::MayAttend => Some(NativePair::MayAttend),
+            PairQuery::Status => None,
+        }
+    }
+
+    /// The answer of a pair that is unknown or missing.
+    fn unknown(self) -> u8 {
+        match self {
+            PairQuery::Member | PairQuery::MayAttend => UNKNOWN_TRUTH,
+            PairQuery::Status => UNKNOWN_STATUS,
+        }
+    }
 }
 
 /// `query` on every day of `days`: a `bytearray` of `i32` (native order).
@@ -241,12 +273,12 @@ pub fn pairs<'py>(
     }
     let native = asked.native();
     let out = PyByteArray::new_with(py, days.len(), |bytes| {
-        py.detach(|| match native {
-            Some(jit) => {
-                pairs_native(jit.native(), query, parties, days, bytes);
+        py.detach(|| match (native, query.native()) {
+            (Some(jit), Some(native_query)) => {
+                pairs_native(jit.native(), native_query, parties, days, bytes);
                 Ok(())
             }
-            None => pairs_interpreted(program, query, parties, days, bytes),
+            (_, _) => pairs_interpreted(program, query, parties, days, bytes),
         })
         .map_err(|why| error(py, Class::Eval, "charter::eval", why, None))
     })?;
@@ -690,7 +722,7 @@ fn truth(raw: i64) -> u8 {
     }
 }
 
-fn pairs_native(native: &NativeCode, query: PairQuery, parties: &[i32], days: &[i64], bytes: &mut [u8]) {
+fn pairs_native(native: &NativeCode, query: NativePair, parties: &[i32], days: &[i64], bytes: &mut [u8]) {
     let mut input: Vec<Attendance> = Vec::with_capacity(CHUNK);
     let mut answers: Vec<u8> = Vec::with_capacity(CHUNK);
     let chunks = parties.chunks(CHUNK).zip(days.chunks(CHUNK));
@@ -698,7 +730,7 @@ fn pairs_native(native: &NativeCode, query: PairQuery, parties: &[i32], days: &[
         let missing = |p: &i32, d: &i64| *p == MISSING_PARTY || *d == MISSING_DAY;
         answers.clear();
         match query {
-            PairQuery::MayAttend => {
+            NativePair::MayAttend => {
                 input.clear();
                 input.extend(parties.iter().zip(days).map(|(p, d)| Attendance {
                     party: u32::try_from(*p).unwrap_or(0),
@@ -714,7 +746,7 @@ fn pairs_native(native: &NativeCode, query: PairQuery, parties: &[i32], days: &[
                     };
                 }
             }
-            PairQuery::Member => answers.extend(parties.iter().zip(days).map(|(p, d)| {
+            NativePair::Member => answers.extend(parties.iter().zip(days).map(|(p, d)| {
                 truth(i64::from(
                     native.member_answer(u32::try_from(*p).unwrap_or(0), day32(*d)),
                 ))
@@ -733,14 +765,16 @@ fn pairs_interpreted(
     days: &[i64],
     bytes: &mut [u8],
 ) -> Result<(), String> {
+    let unknown = query.unknown();
     for ((slot, p), d) in bytes.iter_mut().zip(parties).zip(days) {
         let (Ok(party), false) = (u32::try_from(*p), *d == MISSING_DAY) else {
-            *slot = UNKNOWN_TRUTH;
+            *slot = unknown;
             continue;
         };
         let day = Value::Date(day32(*d));
         let answer = match query {
             PairQuery::Member => program.call("member", &[Value::Party(party), day]),
+            PairQuery::Status => program.call("status", &[Value::Party(party), day]),
             PairQuery::MayAttend => {
                 let meeting = open_meeting(program, day32(*d));
                 program.call("may_attend", &[Value::Party(party), meeting])
@@ -749,10 +783,15 @@ fn pairs_interpreted(
         *slot = match answer {
             Ok(answer) => match answer.value {
                 Outcome::Known(Value::Bool(b)) => u8::from(b),
-                Outcome::Known(other) => return Err(format!("a truth was expected, got {other:?}")),
-                Outcome::Unknown(_) => UNKNOWN_TRUTH,
+                Outcome::Known(Value::Status(status)) => charter::ir::Status::ALL
+                    .iter()
+                    .position(|s| *s == status)
+                    .and_then(|i| u8::try_from(i).ok())
+                    .unwrap_or(unknown),
+                Outcome::Known(other) => return Err(format!("`{query:?}` gave {other:?}")),
+                Outcome::Unknown(_) => unknown,
             },
-            Err(charter::QueryError::Eval(charter::EvalError::Unknown(_))) => UNKNOWN_TRUTH,
+            Err(charter::QueryError::Eval(charter::EvalError::Unknown(_))) => unknown,
             Err(e) => return Err(e.to_string()),
         };
     }

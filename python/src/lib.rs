@@ -424,6 +424,7 @@ impl Program {
         let query = match query {
             "member" => batch::PairQuery::Member,
             "may_attend" => batch::PairQuery::MayAttend,
+            "status" => batch::PairQuery::Status,
             other => {
                 return Err(error(
                     py,
@@ -460,6 +461,19 @@ impl Program {
             }
         };
         batch::indices(py, &self.program, names, codes)
+    }
+
+    /// The statuses a status batch answers with, by their index.
+    #[getter]
+    fn _statuses(&self) -> Vec<&'static str> {
+        charter::ir::Status::ALL.iter().map(|s| s.name()).collect()
+    }
+
+    /// Each party's status on the day beside it (`"member"`, `"pending"`,
+    /// ...): a column of status names, missing where unknown. The
+    /// interpreter answers, with the GIL released.
+    fn status_batch(slf: &Bound<'_, Self>, parties: &Bound<'_, PyAny>, days: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        batch_call(slf, "status", &[parties, days])
     }
 
     /// `charter._batch`'s evaluation of `valid` over columns of decisions.

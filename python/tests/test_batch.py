@@ -94,6 +94,26 @@ def test_member_and_may_attend_batches(almaty):
         assert attend is scalar(expected) or attend == expected, (party, day)
 
 
+@pytest.mark.parametrize("policy", ["almaty", "puebla"])
+def test_status_batch_answers_as_each_call(policy):
+    program = charter.load(ROOT / "policies" / policy)
+    days = every_day("1995-01-01", "2030-01-01", 7)
+    parties = np.resize(np.array(program.parties), len(days))
+    statuses = program.status_batch(parties, days)
+    masked = 0
+    for party, day, status in zip(parties.tolist(), days.tolist(), statuses):
+        expected = program.status(party, day)
+        if isinstance(expected, charter.Unknown):
+            masked += 1
+            assert status is np.ma.masked, (party, day)
+        else:
+            assert status == expected, (party, day)
+    arrow = program.status_batch(pa.array(parties), pa.array(days))
+    assert arrow.to_pylist() == statuses.tolist()
+    if policy == "almaty":  # IRN's observer status is dated by a window
+        assert program.status_batch(["IRN"], ["2013-07-01"]).tolist() == [None]
+
+
 def test_arrow_in_arrow_out(almaty):
     days = pa.array([datetime.date(2016, 1, 1), None, datetime.date(2010, 1, 1)])
     chairs = almaty.chair_batch(days)
@@ -234,7 +254,7 @@ def test_batches_on_the_interpreter_answer_as_native_code(policy):
         expected = getattr(program, name)(days)
         got = getattr(interpreted, name)(days)
         assert got.tolist() == expected.tolist(), name
-    for name in ["member_batch", "may_attend_batch"]:
+    for name in ["member_batch", "may_attend_batch", "status_batch"]:
         assert getattr(interpreted, name)(parties, days).tolist() == getattr(program, name)(parties, days).tolist()
     decisions = columns(random_decisions(program, 500, seed=11))
     assert interpreted.valid_batch(*decisions).tolist() == program.valid_batch(*decisions).tolist()
