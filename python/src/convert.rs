@@ -546,7 +546,7 @@ mod fast {
         };
         let mut has_meeting = false;
         for (key, value) in dict.iter() {
-            match name(&key)?.as_str() {
+            match with_short(&key, |k| Some(k.to_owned()))?.as_str() {
                 "kind" => decision.kind = index(&bundle.decision_kinds, &value)?,
                 "meeting" => {
                     decision.meeting = meeting(program, &value)?;
@@ -574,11 +574,10 @@ mod fast {
         };
         let mut has_date = false;
         for (key, value) in dict.iter() {
-            match name(&key)?.as_str() {
+            match with_short(&key, |k| Some(k.to_owned()))?.as_str() {
                 "kind" => meeting.kind = index(&bundle.meeting_kinds, &value)?,
                 "date" => {
-                    let text = name(&value)?;
-                    meeting.date = date::parse(&text)?;
+                    meeting.date = with_short(&value, date::parse)?;
                     has_date = true;
                 }
                 "host" if value.is_none() => meeting.host = None,
@@ -591,20 +590,22 @@ mod fast {
         (has_date && meeting.kind != u32::MAX).then_some(meeting)
     }
 
-    fn name(obj: &Bound<'_, PyAny>) -> Option<String> {
-        obj.cast::<PyString>().ok().and_then(|s| super::text(s).ok())
+    /// `f` of a short ASCII `str` (a code, a kind, a field), read
+    /// without an allocation; `None` for anything else (the facts decoder
+    /// reads it).
+    fn with_short<T>(obj: &Bound<'_, PyAny>, f: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+        let mut buffer = [0u8; 32];
+        crate::columns::ascii_prefix(obj.cast::<PyString>().ok()?, &mut buffer).and_then(f)
     }
 
     fn index(names: &[String], obj: &Bound<'_, PyAny>) -> Option<u32> {
-        let text = name(obj)?;
-        names
-            .iter()
-            .position(|n| *n == text)
-            .and_then(|i| u32::try_from(i).ok())
+        with_short(obj, |text| {
+            names.iter().position(|n| n == text).and_then(|i| u32::try_from(i).ok())
+        })
     }
 
     fn party(program: &Program, obj: &Bound<'_, PyAny>) -> Option<PartyId> {
-        program.party(&name(obj)?)
+        with_short(obj, |code| program.party(code))
     }
 
     fn parties(program: &Program, obj: &Bound<'_, PyAny>) -> Option<Vec<PartyId>> {
