@@ -101,6 +101,11 @@ fn every_code_is_documented_and_every_documented_code_exists() {
         let text = std::fs::read_to_string(&path).expect("readable");
         codes.extend(codes_after(&text, "code(\"", '"'));
     }
+    // The Python package names its codes as string literals.
+    for path in sources(&["python"]) {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        codes.extend(codes_after(&text, "\"", '"'));
+    }
     assert!(codes.contains("charter::bad-facts"), "the CLI's codes were found");
     let docs = std::fs::read_to_string(repo_dir().join("docs/language.md")).expect("docs/language.md");
     // The code tables: rows that start with a code.
