@@ -101,6 +101,11 @@ fn every_code_is_documented_and_every_documented_code_exists() {
         let text = std::fs::read_to_string(&path).expect("readable");
         codes.extend(codes_after(&text, "code(\"", '"'));
     }
+    // The Python package names its codes as string literals.
+    for path in sources(&["python"]) {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        codes.extend(codes_after(&text, "\"", '"'));
+    }
     assert!(codes.contains("charter::bad-facts"), "the CLI's codes were found");
     let docs = std::fs::read_to_string(repo_dir().join("docs/language.md")).expect("docs/language.md");
     // The code tables: rows that start with a code.
@@ -612,13 +617,13 @@ fn from_the_repository(words: &[String]) -> Vec<String> {
 }
 
 /// The `charter` program (every subcommand and the language server), the
-/// benchmark and the embedding example reach a policy only through the
+/// benchmark, the Python package and the embedding example reach a policy only through the
 /// facade crate `charter`: their manifests name no stage crate, and no
 /// source of theirs names one.
 #[test]
 fn consumers_reach_policies_only_through_the_facade() {
     let stages = ["charter-compiler", "charter-grammar", "charter-runtime"];
-    for consumer in ["cli", "benches"] {
+    for consumer in ["cli", "benches", "python"] {
         let manifest = std::fs::read_to_string(repo_dir().join(consumer).join("Cargo.toml")).expect("a manifest");
         let named: Vec<&str> = stages
             .iter()
@@ -634,7 +639,7 @@ fn consumers_reach_policies_only_through_the_facade() {
         );
     }
     let mut found = Vec::new();
-    let mut files = sources(&["cli", "benches"]);
+    let mut files = sources(&["cli", "benches", "python"]);
     files.push(repo_dir().join("examples/embed.rs"));
     files.push(repo_dir().join("benches/benches/workloads.rs"));
     for path in files {

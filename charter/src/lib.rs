@@ -48,10 +48,11 @@ pub mod diff {
 /// Native code's entry points for programs that ask many questions at once
 /// (the batch calls over columns of days, decisions and attendances), as
 /// `Program::native` compiles them; `NONE` is the "no party" / "no day"
-/// they answer with.
+/// they answer with, `UNKNOWN_VALUE` (a party or day) and `UNKNOWN_ANSWER`
+/// (a truth) what they give where the sources leave the answer open.
 pub mod native {
-    pub use charter_native::fold::NONE;
-    pub use charter_native::{Attendance, DecisionRecord, Jit, NativeCode};
+    pub use charter_native::fold::{NONE, UNKNOWN_ANSWER, UNKNOWN_VALUE};
+    pub use charter_native::{header_word, record_words, Attendance, DecisionRecord, Jit, NativeCode};
 }
 
 /// What a policy's own tests reach (`charter test --coverage`):

@@ -200,6 +200,13 @@ impl NativeCode {
         (self.member)(party, day) == 1
     }
 
+    /// Whether `party` is a member on `day`: 1 or 0, or
+    /// `fold::UNKNOWN_ANSWER` where a change of status dated only by a
+    /// window leaves it open (for batches that say unknown themselves).
+    pub fn member_answer(&self, party: u32, day: i32) -> i32 {
+        (self.member)(party, day)
+    }
+
     pub fn chair(&self, day: i32) -> i32 {
         (self.chair)(day)
     }
