@@ -78,17 +78,17 @@ pub fn run(args: &ServeArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
             for e in &errors {
                 let field = |key: &str| e.get(key).and_then(serde_json::Value::as_str).unwrap_or_default();
                 let place = match (e.get("file"), e.get("line"), e.get("column")) {
-                    (Some(file), Some(line), Some(column)) => format!(
-                        "{}:{}:{}: ",
-                        file.as_str().unwrap_or_default(),
-                        line,
-                        column
-                    ),
+                    (Some(file), Some(line), Some(column)) => {
+                        format!("{}:{}:{}: ", file.as_str().unwrap_or_default(), line, column)
+                    }
                     _ => String::new(),
                 };
                 let _ = writeln!(err, "error[{}]: {place}{}", field("code"), field("message"));
             }
-            let _ = writeln!(err, "error[charter::policy-does-not-check]: the policy `{name}` does not check; nothing is served");
+            let _ = writeln!(
+                err,
+                "error[charter::policy-does-not-check]: the policy `{name}` does not check; nothing is served"
+            );
             EXIT_FINDINGS
         }
         Err(e) => {

@@ -97,8 +97,14 @@ impl Client {
         let response = self.send.send_request(request).await.map_err(|e| e.to_string())?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
-        let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?
+            .to_bytes();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
         Ok(Reply { status, headers, body })
     }
 
@@ -127,7 +133,9 @@ fn assert_problem(reply: &Reply, status: u16, code: &str) {
     assert_eq!(header(reply, "content-type"), "application/problem+json");
     assert_eq!(reply.body["code"], code, "{}", reply.body);
     assert_eq!(reply.body["status"], status);
-    assert!(reply.body["type"].as_str().is_some_and(|t| t.starts_with("urn:charter:problem:")));
+    assert!(reply.body["type"]
+        .as_str()
+        .is_some_and(|t| t.starts_with("urn:charter:problem:")));
     assert!(reply.body["detail"].is_string());
 }
 
@@ -158,7 +166,8 @@ async fn the_api_answers_from_a_named_version() {
     let answers = batch.body["answers"].as_array().expect("answers");
     assert_eq!(answers.len(), 3);
     assert_eq!(answers[0]["value"], "KAZ");
-    assert_eq!(answers[1]["error"]["code"], "charter::type-mismatch", "{}", answers[1]);
+    assert_eq!(answers[1]["error"]["code"], "charter::unknown-party", "{}", answers[1]);
+    assert_eq!(answers[1]["error"]["detail"], "$[1].args[0]: unknown party `XYZ`");
     assert_eq!(answers[2]["value"], "TJK");
 
     // A rule of the policy, on a meeting; then with its explanation.
@@ -185,7 +194,11 @@ async fn the_api_answers_from_a_named_version() {
     let unknown = client
         .post("/v1/policies/almaty/eval", r#"{"query": "valid(baku_declaration)"}"#)
         .await;
-    assert!(unknown.body["value"]["unknown"]["because"].is_array(), "{}", unknown.body);
+    assert!(
+        unknown.body["value"]["unknown"]["because"].is_array(),
+        "{}",
+        unknown.body
+    );
     let many = json!({ "query": "valid(decision)", "facts": [facts, facts] });
     let many = client.post("/v1/policies/almaty/eval", &many.to_string()).await;
     assert_eq!(many.body["answers"], json!([{ "value": false }, { "value": false }]));
@@ -197,7 +210,11 @@ async fn the_api_answers_from_a_named_version() {
     assert_eq!(report.body["version"], version.as_str());
     let check = client.get("/v1/policies/almaty/check").await;
     assert!(check.body["diagnostics"].is_array());
-    assert!(check.body["coverage"][0]["sentences"].is_array(), "{}", check.body["coverage"]);
+    assert!(
+        check.body["coverage"][0]["sentences"].is_array(),
+        "{}",
+        check.body["coverage"]
+    );
     let status = client.get("/v1/policies/almaty").await;
     assert_eq!(status.body["version"], version.as_str());
     assert!(status.body["queries"]
@@ -211,8 +228,16 @@ async fn the_api_answers_from_a_named_version() {
     // Operations.
     let openapi = client.get("/v1/openapi.json").await;
     assert_eq!(openapi.body["openapi"], "3.1.0");
-    for path in ["/v1/policies/{policy}/queries/{name}", "/v1/policies/{policy}/eval", "/readyz", "/metrics"] {
-        assert!(openapi.body["paths"][path].is_object(), "the OpenAPI document has {path}");
+    for path in [
+        "/v1/policies/{policy}/queries/{name}",
+        "/v1/policies/{policy}/eval",
+        "/readyz",
+        "/metrics",
+    ] {
+        assert!(
+            openapi.body["paths"][path].is_object(),
+            "the OpenAPI document has {path}"
+        );
     }
     assert_eq!(client.get("/healthz").await.status, 200);
     assert_eq!(client.get("/readyz").await.body["status"], "ready");
@@ -229,25 +254,139 @@ async fn every_refusal_is_a_problem_with_a_code() {
     let server = Running::start(Config::new(vec![almaty()])).await;
     let mut client = Client::connect(server.addr).await;
     let cases: &[(&str, &str, Option<&str>, u16, &str)] = &[
-        ("POST", "/v1/policies/almty/queries/chair", Some(r#"{"args": ["2017-09-01"]}"#), 404, "charter::unknown-policy"),
-        ("POST", "/v1/policies/almaty/queries/chiar", Some(r#"{"args": ["2017-09-01"]}"#), 404, "charter::unknown-rule"),
-        ("POST", "/v1/policies/almaty/queries/chair)%20or%20(true", Some(r#"{"args": []}"#), 404, "charter::unknown-rule"),
-        ("POST", "/v1/policies/almaty/queries/member", Some(r#"{"args": ["KZG", "2017-09-01"]}"#), 422, "charter::unknown-party"),
-        ("POST", "/v1/policies/almaty/queries/chair", Some(r#"{"args": ["2017-02-30"]}"#), 422, "charter::invalid-date"),
-        ("POST", "/v1/policies/almaty/queries/chair", Some(r#"{"args": ["2017-09-01", "2018-01-01"]}"#), 422, "charter::wrong-arity"),
-        ("POST", "/v1/policies/almaty/queries/chair", Some(r#"{"args": ["2017-09-01"#), 400, "charter::bad-request"),
-        ("POST", "/v1/policies/almaty/queries/chair", Some(r#"{"args": [], "args": []}"#), 400, "charter::bad-request"),
-        ("POST", "/v1/policies/almaty/queries/chair", Some("42"), 400, "charter::bad-request"),
-        ("POST", "/v1/policies/almaty/queries/chair", Some(""), 400, "charter::bad-request"),
-        ("POST", "/v1/policies/almaty/queries/chair", Some(r#"{"argz": []}"#), 400, "charter::bad-request"),
-        ("POST", "/v1/policies/almaty/queries/chair", Some(r#"{"args": "2017-09-01"}"#), 400, "charter::bad-request"),
-        ("POST", "/v1/policies/almaty/eval", Some(r#"{"query": "chair(2017-02-30)"}"#), 422, "charter::invalid-date"),
-        ("POST", "/v1/policies/almaty/eval", Some(r#"{"query": "chair("}"#), 422, "charter::syntax"),
-        ("POST", "/v1/policies/almaty/eval", Some(r#"{"facts": {}}"#), 400, "charter::bad-request"),
-        ("POST", "/v1/policies/almaty/eval", Some(r#"{"query": "true", "facts": {"m": {"date": "2016-01-01"}}}"#), 422, "charter::bad-facts"),
-        ("GET", "/v1/policies/almaty/report?until=2020-13-01", None, 400, "charter::invalid-date"),
-        ("GET", "/v1/policies/almaty/report?until=2500-01-01", None, 422, "charter::horizon-too-far"),
-        ("GET", "/v1/policies/almaty/queries/chair", None, 405, "charter::method-not-allowed"),
+        (
+            "POST",
+            "/v1/policies/almty/queries/chair",
+            Some(r#"{"args": ["2017-09-01"]}"#),
+            404,
+            "charter::unknown-policy",
+        ),
+        (
+            "POST",
+            "/v1/policies/almaty/queries/chiar",
+            Some(r#"{"args": ["2017-09-01"]}"#),
+            404,
+            "charter::unknown-rule",
+        ),
+        (
+            "POST",
+            "/v1/policies/almaty/queries/chair)%20or%20(true",
+            Some(r#"{"args": []}"#),
+            404,
+            "charter::unknown-rule",
+        ),
+        (
+            "POST",
+            "/v1/policies/almaty/queries/member",
+            Some(r#"{"args": ["KZG", "2017-09-01"]}"#),
+            422,
+            "charter::unknown-party",
+        ),
+        (
+            "POST",
+            "/v1/policies/almaty/queries/chair",
+            Some(r#"{"args": ["2017-02-30"]}"#),
+            422,
+            "charter::invalid-date",
+        ),
+        (
+            "POST",
+            "/v1/policies/almaty/queries/chair",
+            Some(r#"{"args": ["2017-09-01", "2018-01-01"]}"#),
+            422,
+            "charter::wrong-arity",
+        ),
+        (
+            "POST",
+            "/v1/policies/almaty/queries/chair",
+            Some(r#"{"args": ["2017-09-01"#),
+            400,
+            "charter::bad-request",
+        ),
+        (
+            "POST",
+            "/v1/policies/almaty/queries/chair",
+            Some(r#"{"args": [], "args": []}"#),
+            400,
+            "charter::bad-request",
+        ),
+        (
+            "POST",
+            "/v1/policies/almaty/queries/chair",
+            Some("42"),
+            400,
+            "charter::bad-request",
+        ),
+        (
+            "POST",
+            "/v1/policies/almaty/queries/chair",
+            Some(""),
+            400,
+            "charter::bad-request",
+        ),
+        (
+            "POST",
+            "/v1/policies/almaty/queries/chair",
+            Some(r#"{"argz": []}"#),
+            400,
+            "charter::bad-request",
+        ),
+        (
+            "POST",
+            "/v1/policies/almaty/queries/chair",
+            Some(r#"{"args": "2017-09-01"}"#),
+            400,
+            "charter::bad-request",
+        ),
+        (
+            "POST",
+            "/v1/policies/almaty/eval",
+            Some(r#"{"query": "chair(2017-02-30)"}"#),
+            422,
+            "charter::invalid-date",
+        ),
+        (
+            "POST",
+            "/v1/policies/almaty/eval",
+            Some(r#"{"query": "chair("}"#),
+            422,
+            "charter::syntax",
+        ),
+        (
+            "POST",
+            "/v1/policies/almaty/eval",
+            Some(r#"{"facts": {}}"#),
+            400,
+            "charter::bad-request",
+        ),
+        (
+            "POST",
+            "/v1/policies/almaty/eval",
+            Some(r#"{"query": "true", "facts": {"m": {"date": "2016-01-01"}}}"#),
+            422,
+            "charter::bad-facts",
+        ),
+        (
+            "GET",
+            "/v1/policies/almaty/report?until=2020-13-01",
+            None,
+            400,
+            "charter::invalid-date",
+        ),
+        (
+            "GET",
+            "/v1/policies/almaty/report?until=2500-01-01",
+            None,
+            422,
+            "charter::horizon-too-far",
+        ),
+        (
+            "GET",
+            "/v1/policies/almaty/queries/chair",
+            None,
+            405,
+            "charter::method-not-allowed",
+        ),
         ("GET", "/v2/nothing", None, 404, "charter::not-found"),
     ];
     for (method, path, body, status, code) in cases {
@@ -438,7 +577,7 @@ async fn edits_under_traffic_swap_whole_versions() {
     let answered = Arc::new(AtomicUsize::new(0));
     let mut traffic = Vec::new();
     for _ in 0..CLIENTS {
-        let (addr, written, editing, answered) = (server.addr, written.clone(), editing.clone(), answered.clone());
+        let (addr, editing, answered) = (server.addr, editing.clone(), answered.clone());
         traffic.push(tokio::spawn(async move {
             let mut client = Client::connect(addr).await;
             let mut seen = Vec::new();
@@ -495,7 +634,11 @@ async fn edits_under_traffic_swap_whole_versions() {
     for task in traffic {
         for (version, value) in task.await.expect("a client") {
             let written = written.lock().expect("lock");
-            assert_eq!(written.get(&version), Some(&value), "version {version} answered {value}");
+            assert_eq!(
+                written.get(&version),
+                Some(&value),
+                "version {version} answered {value}"
+            );
             versions_seen.insert(version);
         }
     }
@@ -504,7 +647,10 @@ async fn edits_under_traffic_swap_whole_versions() {
     let metrics = client.get("/metrics").await;
     let text = metrics.body.as_str().expect("text");
     assert!(text.contains("charter_reloads_total{policy=\"marker\"} 10"), "{text}");
-    assert!(text.contains("charter_reload_failures_total{policy=\"marker\"} 10"), "{text}");
+    assert!(
+        text.contains("charter_reload_failures_total{policy=\"marker\"} 10"),
+        "{text}"
+    );
     server.stop().await;
     let _ = std::fs::remove_dir_all(dir.parent().expect("a parent"));
 }
@@ -546,7 +692,9 @@ fn sigterm_finishes_the_requests_in_flight() {
             let body = body.clone();
             batches.push(tokio::spawn(async move {
                 let mut client = Client::connect(addr).await;
-                client.try_request("POST", "/v1/policies/almaty/queries/chair", Some(&body)).await
+                client
+                    .try_request("POST", "/v1/policies/almaty/queries/chair", Some(&body))
+                    .await
             }));
         }
         // Wait (bounded) until all four are being answered, then SIGTERM.

@@ -95,9 +95,12 @@ pub async fn call(
                     let answers: Vec<serde_json::Value> = calls
                         .iter()
                         .enumerate()
-                        .map(|(i, call)| match call_request(call, &format!("$[{i}]")) {
-                            Ok((args, explain)) => one(call_one(&current, &name, &args, explain)),
-                            Err(e) => problem_item(&e),
+                        .map(|(i, call)| {
+                            let place = format!("$[{i}]");
+                            match call_request(call, &place) {
+                                Ok((args, explain)) => one(call_at(&current, &name, &args, explain, &place)),
+                                Err(e) => problem_item(&e),
+                            }
                         })
                         .collect();
                     serde_json::json!({ "query": name, "answers": answers })
@@ -109,9 +112,13 @@ pub async fn call(
         }
         single @ serde_json::Value::Object(_) => {
             let (args, explain) = call_request(&single, "$")?;
-            let mut answer = call_one(&current, &name, &args, explain)?;
+            let mut answer = call_at(&current, &name, &args, explain, "$")?;
             answer.insert("query".to_string(), serde_json::Value::String(name));
-            shared.metrics.decisions.get_or_create(&shared.metrics.policy(&policy.name)).inc();
+            shared
+                .metrics
+                .decisions
+                .get_or_create(&shared.metrics.policy(&policy.name))
+                .inc();
             serde_json::Value::Object(answer)
         }
         serde_json::Value::Null
@@ -144,7 +151,11 @@ pub async fn eval(
     };
     let query = match fields.remove("query") {
         Some(serde_json::Value::String(query)) => query,
-        Some(_) | None => return Err(ServeError::BadRequest("$.query: the query text, a string, is required".to_string())),
+        Some(_) | None => {
+            return Err(ServeError::BadRequest(
+                "$.query: the query text, a string, is required".to_string(),
+            ))
+        }
     };
     let explain = explain_field(&fields, "$")?;
     let facts = fields.remove("facts");
@@ -164,7 +175,16 @@ pub async fn eval(
                     let answers: Vec<serde_json::Value> = all
                         .iter()
                         .enumerate()
-                        .map(|(i, facts)| one(eval_one(&current, &query, facts, &format!("$.facts[{i}]"), explain, &mut prepared)))
+                        .map(|(i, facts)| {
+                            one(eval_one(
+                                &current,
+                                &query,
+                                facts,
+                                &format!("$.facts[{i}]"),
+                                explain,
+                                &mut prepared,
+                            ))
+                        })
                         .collect();
                     serde_json::json!({ "query": query, "answers": answers })
                 }
@@ -177,7 +197,11 @@ pub async fn eval(
             let facts = facts.unwrap_or_else(|| serde_json::Value::Object(serde_json::Map::new()));
             let mut answer = eval_one(&current, &query, &facts, "$.facts", explain, &mut None)?;
             answer.insert("query".to_string(), serde_json::Value::String(query));
-            shared.metrics.decisions.get_or_create(&shared.metrics.policy(&policy.name)).inc();
+            shared
+                .metrics
+                .decisions
+                .get_or_create(&shared.metrics.policy(&policy.name))
+                .inc();
             serde_json::Value::Object(answer)
         }
     };
@@ -271,7 +295,10 @@ pub async fn readyz(State(shared): State<Arc<Shared>>) -> Result<Response, Serve
         .values()
         .map(|p| (p.name.clone(), serde_json::Value::String(p.current().version.clone())))
         .collect();
-    Ok(json(StatusCode::OK, &serde_json::json!({ "status": "ready", "policies": versions })))
+    Ok(json(
+        StatusCode::OK,
+        &serde_json::json!({ "status": "ready", "policies": versions }),
+    ))
 }
 
 /// `GET /metrics`: Prometheus text (OpenMetrics).
@@ -307,6 +334,18 @@ pub fn call_one(
     args: &[serde_json::Value],
     explain: bool,
 ) -> Result<serde_json::Map<String, serde_json::Value>, ServeError> {
+    call_at(version, name, args, explain, "$")
+}
+
+/// [`call_one`] for the call at `place` in the body (`$`, `$[3]`): a
+/// value that does not decode is named by its place in the body.
+fn call_at(
+    version: &Version,
+    name: &str,
+    args: &[serde_json::Value],
+    explain: bool,
+    place: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>, ServeError> {
     if !is_name(name) {
         return Err(ServeError::Query {
             code: "charter::unknown-rule".to_string(),
@@ -316,10 +355,20 @@ pub fn call_one(
     }
     let program = &version.program;
     let names: Vec<String> = (1..=args.len()).map(|i| format!("arg{i}")).collect();
-    let facts_json: serde_json::Map<String, serde_json::Value> = names.iter().cloned().zip(args.iter().cloned()).collect();
-    let facts = program
-        .facts(&serde_json::Value::Object(facts_json))
-        .map_err(|e| ServeError::facts(&e, "$.args"))?;
+    let facts_json: serde_json::Map<String, serde_json::Value> =
+        names.iter().cloned().zip(args.iter().cloned()).collect();
+    let facts = program.facts(&serde_json::Value::Object(facts_json)).map_err(|mut e| {
+        // `$.arg2.date` is the body's `args[1].date`.
+        let rest = e.path.trim_start_matches("$.arg");
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if let (Some(n), Some(tail)) = (
+            rest.get(..digits).and_then(|d| d.parse::<usize>().ok()),
+            rest.get(digits..),
+        ) {
+            e.path = format!("$.args[{}]{tail}", n.saturating_sub(1));
+        }
+        ServeError::facts(&e, place)
+    })?;
     let text = format!("{name}({})", names.join(", "));
     let key: String = std::iter::once(name.to_string())
         .chain(args.iter().map(|a| shape(a).to_string()))
@@ -435,7 +484,11 @@ fn call_request(call: &serde_json::Value, place: &str) -> Result<(Vec<serde_json
     let args = match fields.get("args") {
         Some(serde_json::Value::Array(args)) => args.clone(),
         None => Vec::new(),
-        Some(_) => return Err(ServeError::BadRequest(format!("{place}.args: the arguments are an array"))),
+        Some(_) => {
+            return Err(ServeError::BadRequest(format!(
+                "{place}.args: the arguments are an array"
+            )))
+        }
     };
     Ok((args, explain_field(fields, place)?))
 }
@@ -538,9 +591,12 @@ async fn read_json(shared: &Shared, headers: &HeaderMap, body: Body) -> Result<s
         })?
         .to_bytes();
     if bytes.is_empty() {
-        return Err(ServeError::BadRequest("the body is empty; it is one JSON document".to_string()));
+        return Err(ServeError::BadRequest(
+            "the body is empty; it is one JSON document".to_string(),
+        ));
     }
-    let text = std::str::from_utf8(&bytes).map_err(|e| ServeError::BadRequest(format!("the body is not UTF-8: {e}")))?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|e| ServeError::BadRequest(format!("the body is not UTF-8: {e}")))?;
     charter::parse_facts(text).map_err(|e| {
         ServeError::BadRequest(format!(
             "{}: {}",

@@ -184,51 +184,86 @@ impl Server {
     pub async fn run(self, listener: TcpListener, shutdown: impl Future<Output = ()>) {
         let router = self.router();
         let shared = Arc::clone(&self.shared);
-        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-        let connections = Arc::new(tokio::sync::Semaphore::new(shared.config.max_connections));
-        let mut shutdown = std::pin::pin!(shutdown);
-        loop {
-            let accepted = tokio::select! {
-                accepted = listener.accept() => accepted,
-                () = &mut shutdown => break,
-            };
-            let stream = match accepted {
-                Ok((stream, _)) => stream,
-                Err(e) => {
-                    // Out of descriptors and the like: wait, do not spin.
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                    continue;
-                }
-            };
-            let Ok(permit) = Arc::clone(&connections).try_acquire_owned() else {
-                shared.metrics.refused_connections.inc();
-                drop(stream);
+        let connections = Connections {
+            limits: &shared.config,
+            metrics: Some(&shared.metrics),
+        };
+        let draining = || shared.draining.store(true, Ordering::Relaxed);
+        serve_router(listener, router, connections, shutdown, draining).await;
+    }
+}
+
+/// How connections are served: the limits, and where they are counted.
+#[derive(Clone, Copy)]
+pub struct Connections<'a> {
+    pub limits: &'a Config,
+    pub metrics: Option<&'a metrics::Metrics>,
+}
+
+/// Serves `router` on `listener` (HTTP/1.1, keep-alive, a time limit on
+/// each request head, at most `max_connections` open) until `shutdown`
+/// resolves; then calls `draining`, stops accepting, and waits for the
+/// requests in flight (within the grace period). The decision server
+/// runs on it, and so does the benchmark's fixed-body server.
+pub async fn serve_router(
+    listener: TcpListener,
+    router: axum::Router,
+    connections: Connections<'_>,
+    shutdown: impl Future<Output = ()>,
+    draining: impl FnOnce(),
+) {
+    let config = connections.limits;
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let open = Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1)));
+    let gauge = connections.metrics.map(|m| m.connections.clone());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut shutdown => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of descriptors and the like: wait, do not spin.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(20)).await;
                 continue;
-            };
-            let _ = stream.set_nodelay(true);
-            let service = hyper_util::service::TowerToHyperService::new(router.clone());
-            let mut builder = hyper::server::conn::http1::Builder::new();
-            builder
-                .timer(TokioTimer::new())
-                .header_read_timeout(shared.config.header_timeout)
-                .keep_alive(true);
-            let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
-            let shared = Arc::clone(&shared);
-            shared.metrics.connections.inc();
-            tokio::spawn(async move {
-                let _ = connection.await;
-                shared.metrics.connections.dec();
-                drop(permit);
-            });
+            }
+        };
+        let Ok(permit) = Arc::clone(&open).try_acquire_owned() else {
+            if let Some(metrics) = connections.metrics {
+                metrics.refused_connections.inc();
+            }
+            drop(stream);
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let mut builder = hyper::server::conn::http1::Builder::new();
+        builder
+            .timer(TokioTimer::new())
+            .header_read_timeout(config.header_timeout)
+            .keep_alive(true);
+        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+        let gauge = gauge.clone();
+        if let Some(gauge) = &gauge {
+            gauge.inc();
         }
-        drop(listener);
-        self.shared.draining.store(true, Ordering::Relaxed);
-        tracing::info!("shutting down: finishing the requests in flight");
-        tokio::select! {
-            () = graceful.shutdown() => tracing::info!("every connection closed"),
-            () = tokio::time::sleep(self.shared.config.grace) => tracing::warn!("grace period over; closing the rest"),
-        }
+        tokio::spawn(async move {
+            let _ = connection.await;
+            if let Some(gauge) = &gauge {
+                gauge.dec();
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    draining();
+    tracing::info!("shutting down: finishing the requests in flight");
+    tokio::select! {
+        () = graceful.shutdown() => tracing::info!("every connection closed"),
+        () = tokio::time::sleep(config.grace) => tracing::warn!("grace period over; closing the rest"),
     }
 }
 

@@ -14,8 +14,8 @@ pub fn document() -> &'static serde_json::Value {
             .split_once(OPENING)
             .and_then(|(_, rest)| rest.split_once("\n```"))
             .map_or("", |(block, _)| block);
-        serde_json::from_str(block).unwrap_or_else(|e| {
-            serde_json::json!({ "error": format!("docs/server.md's OpenAPI block does not parse: {e}") })
-        })
+        serde_json::from_str(block).unwrap_or_else(
+            |e| serde_json::json!({ "error": format!("docs/server.md's OpenAPI block does not parse: {e}") }),
+        )
     })
 }

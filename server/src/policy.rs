@@ -39,12 +39,7 @@ impl Version {
         key: &str,
         prepare: impl FnOnce() -> Result<charter::Prepared, Vec<charter::diagnostic::Diagnostic>>,
     ) -> Result<charter::Prepared, Vec<charter::diagnostic::Diagnostic>> {
-        if let Some(found) = self
-            .prepared
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(key)
-        {
+        if let Some(found) = self.prepared.read().unwrap_or_else(PoisonError::into_inner).get(key) {
             return Ok(found.clone());
         }
         let prepared = prepare()?;
@@ -197,7 +192,11 @@ pub fn version_of(sources: &[SourceFile]) -> String {
 
 /// The name a policy path is served under: its folder's (or file's stem).
 pub fn name_of(path: &Path) -> String {
-    let name = if path.is_dir() { path.file_name() } else { path.file_stem() };
+    let name = if path.is_dir() {
+        path.file_name()
+    } else {
+        path.file_stem()
+    };
     name.map_or_else(|| "policy".to_string(), |n| n.to_string_lossy().into_owned())
 }
 
@@ -256,5 +255,7 @@ enum NotOnePolicy {
 }
 
 fn now() -> String {
-    jiff::Timestamp::now().round(jiff::Unit::Second).map_or_else(|_| jiff::Timestamp::now().to_string(), |t| t.to_string())
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .map_or_else(|_| jiff::Timestamp::now().to_string(), |t| t.to_string())
 }

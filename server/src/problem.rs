@@ -23,7 +23,10 @@ pub enum ServeError {
     #[diagnostic(code("charter::not-found"), help("`GET /v1/openapi.json` lists the endpoints"))]
     NotFound { path: String },
     #[error("`{path}` does not answer `{method}`")]
-    #[diagnostic(code("charter::method-not-allowed"), help("`GET /v1/openapi.json` lists each endpoint's methods"))]
+    #[diagnostic(
+        code("charter::method-not-allowed"),
+        help("`GET /v1/openapi.json` lists each endpoint's methods")
+    )]
     MethodNotAllowed { method: String, path: String },
     #[error("{0}")]
     #[diagnostic(
@@ -32,7 +35,10 @@ pub enum ServeError {
     )]
     BadRequest(String),
     #[error("the body is larger than {limit} bytes")]
-    #[diagnostic(code("charter::body-too-large"), help("`charter serve --max-body BYTES` sets the limit"))]
+    #[diagnostic(
+        code("charter::body-too-large"),
+        help("`charter serve --max-body BYTES` sets the limit")
+    )]
     BodyTooLarge { limit: usize },
     #[error("this server answers only requests with its bearer token")]
     #[diagnostic(
@@ -92,8 +98,9 @@ impl ServeError {
             | ServeError::Eval { .. }
             | ServeError::HorizonTooFar { .. }
             | ServeError::InvalidDate(_)
-            | ServeError::Internal(_) => miette::Diagnostic::code(self)
-                .map_or_else(|| "charter::internal".to_string(), |c| c.to_string()),
+            | ServeError::Internal(_) => {
+                miette::Diagnostic::code(self).map_or_else(|| "charter::internal".to_string(), |c| c.to_string())
+            }
         }
     }
 

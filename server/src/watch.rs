@@ -49,7 +49,11 @@ impl Watcher {
             (policy.path.clone(), notify::RecursiveMode::Recursive)
         } else {
             let parent = policy.path.parent().unwrap_or(Path::new("."));
-            let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
             (parent.to_path_buf(), notify::RecursiveMode::Recursive)
         };
         watcher.watch(&folder, mode).map_err(|e| failed(e.to_string()))?;
