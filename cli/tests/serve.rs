@@ -729,3 +729,94 @@ fn sigterm_finishes_the_requests_in_flight() {
     let status = child.wait().expect("it exits");
     assert!(status.success(), "charter serve exits 0 after SIGTERM: {status:?}");
 }
+
+/// The `curl` examples of a Markdown file: each command (continued over
+/// lines while a quote is open or a line ends in `\`), its path and body,
+/// and the output shown under it (`# ` lines), if any.
+fn curl_examples(markdown: &str) -> Vec<(String, String, String)> {
+    let lines: Vec<&str> = markdown.lines().collect();
+    let mut examples = Vec::new();
+    let mut index = 0;
+    while let Some(line) = lines.get(index) {
+        index += 1;
+        if !line.starts_with("curl ") {
+            continue;
+        }
+        let mut command = line.trim_end_matches('\\').to_string();
+        let mut continued = line.ends_with('\\');
+        while continued || command.matches('\'').count() % 2 == 1 {
+            let Some(next) = lines.get(index) else { break };
+            index += 1;
+            command.push(' ');
+            command.push_str(next.trim().trim_end_matches('\\'));
+            continued = next.ends_with('\\');
+        }
+        let mut shown = String::new();
+        while let Some(output) = lines.get(index).and_then(|l| l.strip_prefix("# ")) {
+            shown.push_str(output);
+            index += 1;
+        }
+        let path = command
+            .split_once("localhost:8181")
+            .map(|(_, rest)| rest.split_whitespace().next().unwrap_or_default().to_string())
+            .unwrap_or_default();
+        let body = command
+            .split_once("-d '")
+            .and_then(|(_, rest)| rest.rsplit_once('\''))
+            .map(|(body, _)| body.to_string())
+            .unwrap_or_default();
+        examples.push((path, body, shown));
+    }
+    examples
+}
+
+/// The version in an answer, written `…` as the docs show it.
+fn without_version(body: &str) -> String {
+    let value: Value = serde_json::from_str(body).expect("JSON");
+    let mut value = value;
+    if value.get("version").is_some() {
+        value["version"] = Value::String("…".to_string());
+    }
+    value.to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_and_server_docs_curl_examples_answer_as_shown() {
+    let mut config = Config::new(vec![almaty()]);
+    config.watch = false;
+    let server = Running::start(config).await;
+    let mut client = Client::connect(server.addr).await;
+    let mut asked = 0;
+    for doc in ["README.md", "docs/server.md"] {
+        let text = std::fs::read_to_string(repo().join(doc)).expect("readable");
+        for (path, body, shown) in curl_examples(&text) {
+            let reply = client.post(&path, &body).await;
+            assert_eq!(reply.status, 200, "{doc}: {path} {body}: {}", reply.body);
+            if !shown.is_empty() {
+                assert_eq!(without_version(&reply.body.to_string()), without_version(&shown), "{doc}: {path}");
+            }
+            asked += 1;
+        }
+    }
+    assert!(asked >= 4, "the docs show curl examples");
+    server.stop().await;
+}
+
+#[test]
+fn the_kubernetes_example_policy_checks() {
+    let manifest =
+        std::fs::read_to_string(repo().join("examples/server/kubernetes.yaml")).expect("the Kubernetes example");
+    let mut lines = manifest.lines().skip_while(|l| l.trim() != "example.charter: |").skip(1);
+    let mut policy = String::new();
+    for line in lines.by_ref() {
+        if !line.is_empty() && !line.starts_with("    ") {
+            break;
+        }
+        policy.push_str(line.get(4..).unwrap_or_default());
+        policy.push('\n');
+    }
+    let program = charter::from_files([("example.charter", policy.as_str())]).expect("the ConfigMap's policy checks");
+    let day = charter::date::parse("2016-06-01").expect("a date");
+    let chair = program.call("chair", &[charter::Value::Date(day)]).expect("an answer");
+    assert_eq!(chair.value.to_text(program.bundle()), "KGZ");
+}

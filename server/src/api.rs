@@ -70,7 +70,7 @@ pub async fn status(
         "reload": policy.status(),
         "queries": builtins.chain(rules).collect::<Vec<_>>(),
     });
-    Ok(versioned(&current, &body))
+    Ok(versioned(&current, body))
 }
 
 /// `POST /v1/policies/{policy}/queries/{name}`: a built-in query or rule by
@@ -130,7 +130,7 @@ pub async fn call(
             ))
         }
     };
-    Ok(versioned(&current, &answered))
+    Ok(versioned(&current, answered))
 }
 
 /// `POST /v1/policies/{policy}/eval`: query text checked once with the
@@ -205,7 +205,7 @@ pub async fn eval(
             serde_json::Value::Object(answer)
         }
     };
-    Ok(versioned(&current, &answered))
+    Ok(versioned(&current, answered))
 }
 
 /// `GET /v1/policies/{policy}/report?until=YYYY-MM-DD`: the audit, as
@@ -243,7 +243,7 @@ pub async fn report(
         "version": current.version,
         "report": report,
     });
-    Ok(versioned(&current, &body))
+    Ok(versioned(&current, body))
 }
 
 /// `GET /v1/policies/{policy}/check`: the served version's diagnostics
@@ -271,7 +271,7 @@ pub async fn check(
         "diagnostics": diagnostics,
         "coverage": analysis.coverage(),
     });
-    Ok(versioned(&current, &body))
+    Ok(versioned(&current, body))
 }
 
 /// `GET /v1/openapi.json`.
@@ -630,17 +630,26 @@ fn json(status: StatusCode, body: &serde_json::Value) -> Response {
     response
 }
 
-/// A 200 answer from `version`: the body names it, and so does the `ETag`.
-fn versioned(version: &Version, body: &serde_json::Value) -> Response {
-    let mut body = body.clone();
-    if let serde_json::Value::Object(fields) = &mut body {
-        fields.insert("policy".to_string(), serde_json::Value::String(version.name.clone()));
-        fields.insert(
-            "version".to_string(),
-            serde_json::Value::String(version.version.clone()),
-        );
+/// A 200 answer from `version`: the body names it first (then the query
+/// asked, then the answer), and so does the `ETag`.
+fn versioned(version: &Version, body: serde_json::Value) -> Response {
+    let mut named = serde_json::Map::new();
+    named.insert("policy".to_string(), serde_json::Value::String(version.name.clone()));
+    named.insert(
+        "version".to_string(),
+        serde_json::Value::String(version.version.clone()),
+    );
+    if let serde_json::Value::Object(mut fields) = body {
+        if let Some(query) = fields.remove("query") {
+            named.insert("query".to_string(), query);
+        }
+        for (key, value) in fields {
+            if key != "policy" && key != "version" {
+                named.insert(key, value);
+            }
+        }
     }
-    let mut response = json(StatusCode::OK, &body);
+    let mut response = json(StatusCode::OK, &serde_json::Value::Object(named));
     if let Ok(tag) = HeaderValue::from_str(&format!("\"{}\"", version.version)) {
         response.headers_mut().insert(header::ETAG, tag);
     }
