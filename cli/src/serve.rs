@@ -89,7 +89,27 @@ pub fn run(args: &ServeArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
                 err,
                 "error[charter::policy-does-not-check]: the policy `{name}` does not check; nothing is served"
             );
-            EXIT_FINDINGS
+            // A file that cannot be read, or no policy there: the command
+            // could not start, as for every subcommand.
+            let unreadable = errors.iter().any(|e| {
+                e.get("code").and_then(serde_json::Value::as_str).is_some_and(|code| {
+                    [
+                        "charter::io",
+                        "charter::not-a-file",
+                        "charter::file-too-large",
+                        "charter::not-utf8",
+                        "charter::no-files",
+                        "charter::no-policy",
+                        "charter::many-policies",
+                    ]
+                    .contains(&code)
+                })
+            });
+            if unreadable {
+                EXIT_USAGE
+            } else {
+                EXIT_FINDINGS
+            }
         }
         Err(e) => {
             crate::print_error(err, &e);

@@ -4,6 +4,13 @@
 //! request loop is bounded in count; nothing asserts how long anything
 //! took.
 
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as it should be"
+)]
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -793,7 +800,11 @@ async fn the_readme_and_server_docs_curl_examples_answer_as_shown() {
             let reply = client.post(&path, &body).await;
             assert_eq!(reply.status, 200, "{doc}: {path} {body}: {}", reply.body);
             if !shown.is_empty() {
-                assert_eq!(without_version(&reply.body.to_string()), without_version(&shown), "{doc}: {path}");
+                assert_eq!(
+                    without_version(&reply.body.to_string()),
+                    without_version(&shown),
+                    "{doc}: {path}"
+                );
             }
             asked += 1;
         }
@@ -806,7 +817,10 @@ async fn the_readme_and_server_docs_curl_examples_answer_as_shown() {
 fn the_kubernetes_example_policy_checks() {
     let manifest =
         std::fs::read_to_string(repo().join("examples/server/kubernetes.yaml")).expect("the Kubernetes example");
-    let mut lines = manifest.lines().skip_while(|l| l.trim() != "example.charter: |").skip(1);
+    let mut lines = manifest
+        .lines()
+        .skip_while(|l| l.trim() != "example.charter: |")
+        .skip(1);
     let mut policy = String::new();
     for line in lines.by_ref() {
         if !line.is_empty() && !line.starts_with("    ") {

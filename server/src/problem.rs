@@ -146,20 +146,27 @@ impl ServeError {
     pub fn document(&self) -> serde_json::Value {
         let code = self.code();
         let status = self.status();
-        let mut doc = serde_json::json!({
+        let mut doc = serde_json::Map::new();
+        let fields = serde_json::json!({
             "type": format!("urn:charter:problem:{}", code.trim_start_matches("charter::")),
             "title": status.canonical_reason().unwrap_or("error"),
             "status": status.as_u16(),
             "detail": self.to_string(),
             "code": code,
         });
+        if let serde_json::Value::Object(fields) = fields {
+            doc.extend(fields);
+        }
         if let Some(help) = self.help() {
-            doc["help"] = serde_json::Value::String(help.to_string());
+            doc.insert("help".to_string(), serde_json::Value::String(help.to_string()));
         }
         if let ServeError::Query { diagnostics, .. } = self {
-            doc["diagnostics"] = serde_json::to_value(diagnostics).unwrap_or_default();
+            doc.insert(
+                "diagnostics".to_string(),
+                serde_json::to_value(diagnostics).unwrap_or_default(),
+            );
         }
-        doc
+        serde_json::Value::Object(doc)
     }
 }
 
