@@ -507,6 +507,9 @@ async fn a_slow_client_is_cut_off_and_never_blocks_others() {
         slow.await.expect("the slow client"),
         "the server closed the slow client's connection"
     );
+    // A keep-alive connection idle past the head's time is closed too:
+    // a new one is answered.
+    let mut client = Client::connect(server.addr).await;
     assert_eq!(client.get("/healthz").await.status, 200);
     server.stop().await;
 }
