@@ -24,30 +24,56 @@ pub struct Version {
     pub program: Program,
     /// When it was loaded (RFC 3339, UTC).
     pub loaded_at: String,
+    /// The parameters of each built-in query and rule, by name.
+    params: HashMap<String, Vec<Param>>,
     /// Queries by name prepared for one shape of arguments, so a call
     /// checks its query text once per version, not per request.
-    prepared: RwLock<HashMap<String, charter::Prepared>>,
+    prepared: RwLock<HashMap<String, Arc<charter::Prepared>>>,
+}
+
+/// What a parameter of a query takes, as far as a direct call cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Param {
+    Date,
+    Party,
+    Other,
 }
 
 /// At most this many prepared calls are kept per version.
 const PREPARED_LIMIT: usize = 4096;
 
 impl Version {
+    /// Whether a call of `name` on `args` can be asked of the program
+    /// directly: every argument a day (`"YYYY-MM-DD"`) or another string
+    /// (a party) where the built-in query or rule takes exactly that.
+    pub fn is_direct(&self, name: &str, args: &[serde_json::Value]) -> bool {
+        let params = match self.params.get(name) {
+            Some(params) => params,
+            None => return false,
+        };
+        params.len() == args.len()
+            && params.iter().zip(args).all(|(param, arg)| match arg.as_str() {
+                Some(text) if charter::date::parse(text).is_some() => *param == Param::Date,
+                Some(_) => *param == Param::Party,
+                None => false,
+            })
+    }
+
     /// The prepared query under `key`, or the one `prepare` makes (kept).
     pub fn prepared(
         &self,
         key: &str,
         prepare: impl FnOnce() -> Result<charter::Prepared, Vec<charter::diagnostic::Diagnostic>>,
-    ) -> Result<charter::Prepared, Vec<charter::diagnostic::Diagnostic>> {
+    ) -> Result<Arc<charter::Prepared>, Vec<charter::diagnostic::Diagnostic>> {
         if let Some(found) = self.prepared.read().unwrap_or_else(PoisonError::into_inner).get(key) {
-            return Ok(found.clone());
+            return Ok(Arc::clone(found));
         }
-        let prepared = prepare()?;
+        let prepared = Arc::new(prepare()?);
         let mut cache = self.prepared.write().unwrap_or_else(PoisonError::into_inner);
         if cache.len() >= PREPARED_LIMIT {
             cache.clear();
         }
-        cache.insert(key.to_string(), prepared.clone());
+        cache.insert(key.to_string(), Arc::clone(&prepared));
         Ok(prepared)
     }
 }
@@ -212,12 +238,60 @@ fn checked(name: &str, sources: Vec<SourceFile>, version: String) -> Result<Vers
         Some(program) => Ok(Version {
             name: name.to_string(),
             version,
+            params: params(&program),
             program,
             loaded_at: now(),
             prepared: RwLock::new(HashMap::new()),
         }),
         None => Err(errors(&analysis)),
     }
+}
+
+/// The parameters of the program's built-in queries and rules.
+fn params(program: &Program) -> HashMap<String, Vec<Param>> {
+    use charter::ir::{Builtin, BuiltinType, Type};
+    let builtin = |ty: &BuiltinType| match ty {
+        BuiltinType::Date => Param::Date,
+        BuiltinType::Party => Param::Party,
+        BuiltinType::Bool
+        | BuiltinType::Int
+        | BuiltinType::Status
+        | BuiltinType::Meeting
+        | BuiltinType::Decision
+        | BuiltinType::Group
+        | BuiltinType::PartySet
+        | BuiltinType::ViolationSet
+        | BuiltinType::AnySet => Param::Other,
+    };
+    let declared = |ty: &Type| match ty {
+        Type::Date => Param::Date,
+        Type::Party => Param::Party,
+        Type::Bool
+        | Type::Int
+        | Type::Duration
+        | Type::Status
+        | Type::MeetingKind
+        | Type::DecisionKind
+        | Type::Group
+        | Type::Meeting
+        | Type::Decision
+        | Type::Violation
+        | Type::Set(_)
+        | Type::None => Param::Other,
+    };
+    let mut params: HashMap<String, Vec<Param>> = Builtin::ALL
+        .iter()
+        .map(|b| {
+            (
+                b.name().to_string(),
+                b.signature().params.iter().map(|(_, ty)| builtin(ty)).collect(),
+            )
+        })
+        .collect();
+    for rule in &program.bundle().rules {
+        params.insert(rule.name.clone(), rule.param_types.iter().map(declared).collect());
+    }
+    params
 }
 
 /// Why an analysis made no program: its errors, or that it holds no or
