@@ -96,9 +96,9 @@ pub async fn call(
                         .iter()
                         .enumerate()
                         .map(|(i, call)| {
-                            let place = format!("$[{i}]");
-                            match call_request(call, &place) {
-                                Ok((args, explain)) => one(call_at(&current, &name, &args, explain, &place)),
+                            let place = Place::Call(i);
+                            match call_request(call, place) {
+                                Ok((args, explain)) => one(call_at(&current, &name, args, explain, place)),
                                 Err(e) => problem_item(&e),
                             }
                         })
@@ -111,8 +111,8 @@ pub async fn call(
             body
         }
         single @ serde_json::Value::Object(_) => {
-            let (args, explain) = call_request(&single, "$")?;
-            let mut answer = call_at(&current, &name, &args, explain, "$")?;
+            let (args, explain) = call_request(&single, Place::Body)?;
+            let mut answer = call_at(&current, &name, args, explain, Place::Body)?;
             answer.insert("query".to_string(), serde_json::Value::String(name));
             shared
                 .metrics
@@ -334,7 +334,23 @@ pub fn call_one(
     args: &[serde_json::Value],
     explain: bool,
 ) -> Result<serde_json::Map<String, serde_json::Value>, ServeError> {
-    call_at(version, name, args, explain, "$")
+    call_at(version, name, args, explain, Place::Body)
+}
+
+/// Where a call is in the body: the body itself, or an item of a batch.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    Body,
+    Call(usize),
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Place::Body => write!(f, "$"),
+            Place::Call(i) => write!(f, "$[{i}]"),
+        }
+    }
 }
 
 /// [`call_one`] for the call at `place` in the body (`$`, `$[3]`): a
@@ -344,7 +360,7 @@ fn call_at(
     name: &str,
     args: &[serde_json::Value],
     explain: bool,
-    place: &str,
+    place: Place,
 ) -> Result<serde_json::Map<String, serde_json::Value>, ServeError> {
     if !is_name(name) {
         return Err(ServeError::Query {
@@ -372,7 +388,7 @@ fn call_at(
         ) {
             e.path = format!("$.args[{}]{tail}", n.saturating_sub(1));
         }
-        ServeError::facts(&e, place)
+        ServeError::facts(&e, &place.to_string())
     })?;
     let text = format!("{name}({})", names.join(", "));
     let key: String = std::iter::once(name.to_string())
@@ -505,7 +521,7 @@ fn query_failed(diagnostics: &[charter::diagnostic::Diagnostic], text: &str) -> 
 
 /// A call's arguments and whether to explain, from `{"args": [...],
 /// "explain": bool}`.
-fn call_request(call: &serde_json::Value, place: &str) -> Result<(Vec<serde_json::Value>, bool), ServeError> {
+fn call_request(call: &serde_json::Value, place: Place) -> Result<(&[serde_json::Value], bool), ServeError> {
     let serde_json::Value::Object(fields) = call else {
         return Err(ServeError::BadRequest(format!(
             "{place}: a call is an object `{{\"args\": [...]}}`"
@@ -517,8 +533,8 @@ fn call_request(call: &serde_json::Value, place: &str) -> Result<(Vec<serde_json
         )));
     }
     let args = match fields.get("args") {
-        Some(serde_json::Value::Array(args)) => args.clone(),
-        None => Vec::new(),
+        Some(serde_json::Value::Array(args)) => args.as_slice(),
+        None => &[],
         Some(_) => {
             return Err(ServeError::BadRequest(format!(
                 "{place}.args: the arguments are an array"
@@ -528,7 +544,10 @@ fn call_request(call: &serde_json::Value, place: &str) -> Result<(Vec<serde_json
     Ok((args, explain_field(fields, place)?))
 }
 
-fn explain_field(fields: &serde_json::Map<String, serde_json::Value>, place: &str) -> Result<bool, ServeError> {
+fn explain_field(
+    fields: &serde_json::Map<String, serde_json::Value>,
+    place: impl std::fmt::Display,
+) -> Result<bool, ServeError> {
     match fields.get("explain") {
         None => Ok(false),
         Some(serde_json::Value::Bool(explain)) => Ok(*explain),
