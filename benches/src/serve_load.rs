@@ -97,7 +97,7 @@ fn main() {
     let mut parsing = Vec::new();
     for _ in 0..if quick { 10 } else { 30 } {
         let start = Instant::now();
-        let _ = std::hint::black_box(charter::parse_facts(&text));
+        let _ = std::hint::black_box(charter_server::body::parse(&text));
         parsing.push(start.elapsed());
     }
     println!();

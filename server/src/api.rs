@@ -651,7 +651,7 @@ async fn read_json(shared: &Shared, headers: &HeaderMap, body: Body) -> Result<s
     }
     let text =
         std::str::from_utf8(&bytes).map_err(|e| ServeError::BadRequest(format!("the body is not UTF-8: {e}")))?;
-    charter::parse_facts(text).map_err(|e| {
+    crate::body::parse(text).map_err(|e| {
         ServeError::BadRequest(format!(
             "{}: {}",
             e.path,

@@ -7,6 +7,7 @@
 //! process on `127.0.0.1:0`; docs/server.md describes the API.
 
 pub mod api;
+pub mod body;
 pub mod layer;
 pub mod metrics;
 pub mod openapi;
