@@ -150,6 +150,19 @@ fn assert_problem(reply: &Reply, status: u16, code: &str) {
 async fn the_api_answers_from_a_named_version() {
     let server = Running::start(Config::new(vec![almaty()])).await;
     let version = charter_server::version_of_path(&almaty()).expect("readable");
+    // The version names the files, not where the folder is.
+    let elsewhere = std::env::temp_dir().join(format!("charter-serve-copy-{}", std::process::id()));
+    let copy = elsewhere.join("almaty");
+    std::fs::create_dir_all(copy.join("source")).expect("a folder");
+    for file in [
+        "modalities-2013.charter",
+        "history.charter",
+        "source/operating-modalities-2013.txt",
+    ] {
+        std::fs::copy(almaty().join(file), copy.join(file)).expect("copied");
+    }
+    assert_eq!(charter_server::version_of_path(&copy).expect("readable"), version);
+    let _ = std::fs::remove_dir_all(&elsewhere);
     let mut client = Client::connect(server.addr).await;
 
     let chair = client

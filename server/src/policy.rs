@@ -151,7 +151,7 @@ impl Policy {
             Ok(sources) => sources,
             Err(e) => return self.refused(at, None, vec![error_json(&e)]),
         };
-        let version = version_of(&sources);
+        let version = version_of(&self.path, &sources);
         if version == self.current.load().version {
             let mut status = self.status.lock().unwrap_or_else(PoisonError::into_inner);
             if status.last.as_ref().is_some_and(|last| !last.ok) {
@@ -197,14 +197,24 @@ impl Policy {
 /// The version the files of a policy file or folder hash to, as the server
 /// names it (what a test compares an answer's version with).
 pub fn version_of_path(path: &Path) -> Result<String, charter::FileError> {
-    Ok(version_of(&charter::files::policy_sources(path)?))
+    Ok(version_of(path, &charter::files::policy_sources(path)?))
 }
 
-/// A content hash of source files: their names and texts, in order.
-pub fn version_of(sources: &[SourceFile]) -> String {
+/// A content hash of the source files of the policy at `path`: their
+/// names relative to its folder, and their texts, in order. Replicas
+/// serving the same files name the same version, wherever the folder is.
+pub fn version_of(path: &Path, sources: &[SourceFile]) -> String {
+    let folder = if path.is_dir() {
+        path
+    } else {
+        path.parent().unwrap_or(Path::new(""))
+    };
+    let folder = lexical(folder);
     let mut hash = Sha256::new();
     for source in sources {
-        for part in [source.name.as_bytes(), source.text.as_bytes()] {
+        let name = lexical(Path::new(&source.name));
+        let relative = name.strip_prefix(&folder).unwrap_or(&name).to_string_lossy();
+        for part in [relative.as_bytes(), source.text.as_bytes()] {
             hash.update((part.len() as u64).to_le_bytes());
             hash.update(part);
         }
@@ -214,6 +224,28 @@ pub fn version_of(sources: &[SourceFile]) -> String {
         .take(8)
         .map(|byte| format!("{byte:02x}"))
         .collect()
+}
+
+/// `path` with `.` dropped and `..` taken back, without reading the
+/// filesystem (a symlink stays as named: a ConfigMap's files keep their
+/// names when it is updated).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                let up = matches!(out.components().next_back(), Some(std::path::Component::Normal(_)));
+                if !(up && out.pop()) {
+                    out.push("..");
+                }
+            }
+            std::path::Component::Normal(_) | std::path::Component::RootDir | std::path::Component::Prefix(_) => {
+                out.push(part)
+            }
+        }
+    }
+    out
 }
 
 /// The name a policy path is served under: its folder's (or file's stem).
@@ -228,7 +260,7 @@ pub fn name_of(path: &Path) -> String {
 
 fn check(name: &str, path: &Path) -> Result<Version, Vec<serde_json::Value>> {
     let sources = charter::files::policy_sources(path).map_err(|e| vec![error_json(&e)])?;
-    let version = version_of(&sources);
+    let version = version_of(path, &sources);
     checked(name, sources, version)
 }
 
