@@ -3,8 +3,10 @@
 //! hash) and answered from over a JSON API (`api`); edits are watched,
 //! checked and swapped in whole (`watch`); every request passes one layer
 //! (`layer`: request id, bearer token, concurrency, time limit, metrics,
-//! logs). [`Server::bind`] starts it on a listener, so tests run it in
-//! process on `127.0.0.1:0`; docs/server.md describes the API.
+//! logs). [`Server::run`] serves on any listener ([`bind`] makes one), so
+//! tests run it in process on `127.0.0.1:0`; `body` reads request bodies,
+//! `problem` turns refusals into problem documents, `metrics` counts, and
+//! docs/server.md describes the API.
 
 pub mod api;
 pub mod body;
