@@ -112,7 +112,15 @@ pub async fn call(
         }
         single @ serde_json::Value::Object(_) => {
             let (args, explain) = call_request(&single, Place::Body)?;
-            let mut answer = call_at(&current, &name, args, explain, Place::Body)?;
+            // `violations` walks a range of days: on a blocking thread.
+            let mut answer = if name == "violations" {
+                let (current, args, name) = (Arc::clone(&current), args.to_vec(), name.clone());
+                tokio::task::spawn_blocking(move || call_at(&current, &name, &args, explain, Place::Body))
+                    .await
+                    .map_err(|e| ServeError::Internal(e.to_string()))??
+            } else {
+                call_at(&current, &name, args, explain, Place::Body)?
+            };
             answer.insert("query".to_string(), serde_json::Value::String(name));
             shared
                 .metrics
@@ -167,7 +175,6 @@ pub async fn eval(
     let current = policy.current();
     let answered = match facts {
         Some(serde_json::Value::Array(all)) => {
-            let count = all.len();
             let answer_all = {
                 let current = Arc::clone(&current);
                 move || {
@@ -189,14 +196,28 @@ pub async fn eval(
                     serde_json::json!({ "query": query, "answers": answers })
                 }
             };
-            let body = blocking_if(count > INLINE_BATCH, answer_all).await?;
+            // Query text may ask for much: a batch of it on a blocking thread.
+            let body = blocking_if(true, answer_all).await?;
             count_decisions(&shared, &policy, &body);
             body
         }
         facts => {
             let facts = facts.unwrap_or_else(|| serde_json::Value::Object(serde_json::Map::new()));
-            let mut answer = eval_one(&current, &query, &facts, "$.facts", explain, &mut None)?;
-            answer.insert("query".to_string(), serde_json::Value::String(query));
+            // Query text may ask for much (`violations` over centuries):
+            // it is answered on a blocking thread, never on a worker that
+            // other connections share.
+            let answered = {
+                let current = Arc::clone(&current);
+                move || {
+                    eval_one(&current, &query, &facts, "$.facts", explain, &mut None).map(|mut answer| {
+                        answer.insert("query".to_string(), serde_json::Value::String(query));
+                        answer
+                    })
+                }
+            };
+            let answer = tokio::task::spawn_blocking(answered)
+                .await
+                .map_err(|e| ServeError::Internal(e.to_string()))??;
             shared
                 .metrics
                 .decisions
