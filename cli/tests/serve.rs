@@ -413,6 +413,16 @@ async fn every_refusal_is_a_problem_with_a_code() {
         let reply = client.request(method, path, *body).await;
         assert_problem(&reply, *status, code);
     }
+    // A refusal by the policy names the version that refused it.
+    let version = charter_server::version_of_path(&almaty()).expect("readable");
+    let reply = client
+        .post(
+            "/v1/policies/almaty/queries/member",
+            r#"{"args": ["KZG", "2017-09-01"]}"#,
+        )
+        .await;
+    assert_eq!(reply.body["version"], version.as_str());
+    assert_eq!(header(&reply, "etag"), format!("\"{version}\""));
     // The query's diagnostics point into its text.
     let reply = client
         .post("/v1/policies/almaty/eval", r#"{"query": "chair(2017-02-30)"}"#)

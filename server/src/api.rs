@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt as _;
 
 use crate::policy::{Policy, Version};
-use crate::problem::ServeError;
+use crate::problem::{Refused, ServeError};
 use crate::Shared;
 
 /// Batches larger than this are answered on a blocking thread, so a large
@@ -81,63 +81,67 @@ pub async fn call(
     params: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
     body: Body,
-) -> Result<Response, ServeError> {
+) -> Result<Response, Refused> {
     let (policy, name) = path(params)?;
     let policy = shared.policy(&policy)?;
     let body = read_json(&shared, &headers, body).await?;
     let current = policy.current();
-    let answered = match body {
-        serde_json::Value::Array(calls) => {
-            let count = calls.len();
-            let answer_all = {
-                let current = Arc::clone(&current);
-                move || {
-                    let answers: Vec<serde_json::Value> = calls
-                        .iter()
-                        .enumerate()
-                        .map(|(i, call)| {
-                            let place = Place::Call(i);
-                            match call_request(call, place) {
-                                Ok((args, explain)) => one(call_at(&current, &name, args, explain, place)),
-                                Err(e) => problem_item(&e),
-                            }
-                        })
-                        .collect();
-                    serde_json::json!({ "query": name, "answers": answers })
-                }
-            };
-            let body = blocking_if(count > INLINE_BATCH, answer_all).await?;
-            count_decisions(&shared, &policy, &body);
-            body
-        }
-        single @ serde_json::Value::Object(_) => {
-            let (args, explain) = call_request(&single, Place::Body)?;
-            // `violations` walks a range of days: on a blocking thread.
-            let mut answer = if name == "violations" {
-                let (current, args, name) = (Arc::clone(&current), args.to_vec(), name.clone());
-                tokio::task::spawn_blocking(move || call_at(&current, &name, &args, explain, Place::Body))
-                    .await
-                    .map_err(|e| ServeError::Internal(e.to_string()))??
-            } else {
-                call_at(&current, &name, args, explain, Place::Body)?
-            };
-            answer.insert("query".to_string(), serde_json::Value::String(name));
-            shared
-                .metrics
-                .decisions
-                .get_or_create(&shared.metrics.policy(&policy.name))
-                .inc();
-            serde_json::Value::Object(answer)
-        }
-        serde_json::Value::Null
-        | serde_json::Value::Bool(_)
-        | serde_json::Value::Number(_)
-        | serde_json::Value::String(_) => {
-            return Err(ServeError::BadRequest(
-                "the body is an object `{\"args\": [...]}`, or an array of them".to_string(),
-            ))
-        }
-    };
+    let answered = async {
+        Ok(match body {
+            serde_json::Value::Array(calls) => {
+                let count = calls.len();
+                let answer_all = {
+                    let current = Arc::clone(&current);
+                    move || {
+                        let answers: Vec<serde_json::Value> = calls
+                            .iter()
+                            .enumerate()
+                            .map(|(i, call)| {
+                                let place = Place::Call(i);
+                                match call_request(call, place) {
+                                    Ok((args, explain)) => one(call_at(&current, &name, args, explain, place)),
+                                    Err(e) => problem_item(&e),
+                                }
+                            })
+                            .collect();
+                        serde_json::json!({ "query": name, "answers": answers })
+                    }
+                };
+                let body = blocking_if(count > INLINE_BATCH, answer_all).await?;
+                count_decisions(&shared, &policy, &body);
+                body
+            }
+            single @ serde_json::Value::Object(_) => {
+                let (args, explain) = call_request(&single, Place::Body)?;
+                // `violations` walks a range of days: on a blocking thread.
+                let mut answer = if name == "violations" {
+                    let (current, args, name) = (Arc::clone(&current), args.to_vec(), name.clone());
+                    tokio::task::spawn_blocking(move || call_at(&current, &name, &args, explain, Place::Body))
+                        .await
+                        .map_err(|e| ServeError::Internal(e.to_string()))??
+                } else {
+                    call_at(&current, &name, args, explain, Place::Body)?
+                };
+                answer.insert("query".to_string(), serde_json::Value::String(name));
+                shared
+                    .metrics
+                    .decisions
+                    .get_or_create(&shared.metrics.policy(&policy.name))
+                    .inc();
+                serde_json::Value::Object(answer)
+            }
+            serde_json::Value::Null
+            | serde_json::Value::Bool(_)
+            | serde_json::Value::Number(_)
+            | serde_json::Value::String(_) => {
+                return Err(ServeError::BadRequest(
+                    "the body is an object `{\"args\": [...]}`, or an array of them".to_string(),
+                ))
+            }
+        })
+    }
+    .await
+    .map_err(|e| refused(e, &current))?;
     Ok(versioned(&current, answered))
 }
 
@@ -149,83 +153,87 @@ pub async fn eval(
     policy: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     body: Body,
-) -> Result<Response, ServeError> {
+) -> Result<Response, Refused> {
     let policy = shared.policy(&path(policy)?)?;
     let body = read_json(&shared, &headers, body).await?;
     let serde_json::Value::Object(mut fields) = body else {
-        return Err(ServeError::BadRequest(
+        return Err(Refused::from(ServeError::BadRequest(
             "the body is an object `{\"query\": \"...\", \"facts\": {...}}`".to_string(),
-        ));
+        )));
     };
     let query = match fields.remove("query") {
         Some(serde_json::Value::String(query)) => query,
         Some(_) | None => {
-            return Err(ServeError::BadRequest(
+            return Err(Refused::from(ServeError::BadRequest(
                 "$.query: the query text, a string, is required".to_string(),
-            ))
+            )))
         }
     };
     let explain = explain_field(&fields, "$")?;
     let facts = fields.remove("facts");
     if let Some(unknown) = fields.keys().find(|k| *k != "explain") {
-        return Err(ServeError::BadRequest(format!(
+        return Err(Refused::from(ServeError::BadRequest(format!(
             "$.{unknown}: unknown field; the fields are query, facts, explain"
-        )));
+        ))));
     }
     let current = policy.current();
-    let answered = match facts {
-        Some(serde_json::Value::Array(all)) => {
-            let answer_all = {
-                let current = Arc::clone(&current);
-                move || {
-                    let mut prepared: Option<charter::Prepared> = None;
-                    let answers: Vec<serde_json::Value> = all
-                        .iter()
-                        .enumerate()
-                        .map(|(i, facts)| {
-                            one(eval_one(
-                                &current,
-                                &query,
-                                facts,
-                                &format!("$.facts[{i}]"),
-                                explain,
-                                &mut prepared,
-                            ))
+    let answered = async {
+        Ok(match facts {
+            Some(serde_json::Value::Array(all)) => {
+                let answer_all = {
+                    let current = Arc::clone(&current);
+                    move || {
+                        let mut prepared: Option<charter::Prepared> = None;
+                        let answers: Vec<serde_json::Value> = all
+                            .iter()
+                            .enumerate()
+                            .map(|(i, facts)| {
+                                one(eval_one(
+                                    &current,
+                                    &query,
+                                    facts,
+                                    &format!("$.facts[{i}]"),
+                                    explain,
+                                    &mut prepared,
+                                ))
+                            })
+                            .collect();
+                        serde_json::json!({ "query": query, "answers": answers })
+                    }
+                };
+                // Query text may ask for much: a batch of it on a blocking thread.
+                let body = blocking_if(true, answer_all).await?;
+                count_decisions(&shared, &policy, &body);
+                body
+            }
+            facts => {
+                let facts = facts.unwrap_or_else(|| serde_json::Value::Object(serde_json::Map::new()));
+                // Query text may ask for much (`violations` over centuries):
+                // it is answered on a blocking thread, never on a worker that
+                // other connections share.
+                let answered = {
+                    let current = Arc::clone(&current);
+                    move || {
+                        eval_one(&current, &query, &facts, "$.facts", explain, &mut None).map(|mut answer| {
+                            answer.insert("query".to_string(), serde_json::Value::String(query));
+                            answer
                         })
-                        .collect();
-                    serde_json::json!({ "query": query, "answers": answers })
-                }
-            };
-            // Query text may ask for much: a batch of it on a blocking thread.
-            let body = blocking_if(true, answer_all).await?;
-            count_decisions(&shared, &policy, &body);
-            body
-        }
-        facts => {
-            let facts = facts.unwrap_or_else(|| serde_json::Value::Object(serde_json::Map::new()));
-            // Query text may ask for much (`violations` over centuries):
-            // it is answered on a blocking thread, never on a worker that
-            // other connections share.
-            let answered = {
-                let current = Arc::clone(&current);
-                move || {
-                    eval_one(&current, &query, &facts, "$.facts", explain, &mut None).map(|mut answer| {
-                        answer.insert("query".to_string(), serde_json::Value::String(query));
-                        answer
-                    })
-                }
-            };
-            let answer = tokio::task::spawn_blocking(answered)
-                .await
-                .map_err(|e| ServeError::Internal(e.to_string()))??;
-            shared
-                .metrics
-                .decisions
-                .get_or_create(&shared.metrics.policy(&policy.name))
-                .inc();
-            serde_json::Value::Object(answer)
-        }
-    };
+                    }
+                };
+                let answer = tokio::task::spawn_blocking(answered)
+                    .await
+                    .map_err(|e| ServeError::Internal(e.to_string()))??;
+                shared
+                    .metrics
+                    .decisions
+                    .get_or_create(&shared.metrics.policy(&policy.name))
+                    .inc();
+                serde_json::Value::Object(answer)
+            }
+        })
+    }
+    .await
+    .map_err(|e| refused(e, &current))?;
     Ok(versioned(&current, answered))
 }
 
@@ -235,7 +243,7 @@ pub async fn report(
     State(shared): State<Arc<Shared>>,
     policy: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
-) -> Result<Response, ServeError> {
+) -> Result<Response, Refused> {
     let policy = shared.policy(&path(policy)?)?;
     let until = match parameter(query.as_deref(), "until") {
         Some(text) => charter::date::parse(text).ok_or_else(|| ServeError::InvalidDate(text.to_string()))?,
@@ -246,19 +254,23 @@ pub async fn report(
         let current = Arc::clone(&current);
         move || charter::audit(&current.program, until, true)
     };
-    let report = tokio::task::spawn_blocking(audited)
-        .await
-        .map_err(|e| ServeError::Internal(e.to_string()))?
-        .map_err(|e| match e {
-            charter::report::ReportError::HorizonTooFar { until, years } => ServeError::HorizonTooFar {
-                until: charter::date::format(until),
-                years,
-            },
-            charter::report::ReportError::Eval(e) => ServeError::Eval {
-                what: "history",
-                message: e.to_string(),
-            },
-        })?;
+    let report = async {
+        tokio::task::spawn_blocking(audited)
+            .await
+            .map_err(|e| ServeError::Internal(e.to_string()))?
+            .map_err(|e| match e {
+                charter::report::ReportError::HorizonTooFar { until, years } => ServeError::HorizonTooFar {
+                    until: charter::date::format(until),
+                    years,
+                },
+                charter::report::ReportError::Eval(e) => ServeError::Eval {
+                    what: "history",
+                    message: e.to_string(),
+                },
+            })
+    }
+    .await
+    .map_err(|e| refused(e, &current))?;
     let body = serde_json::json!({
         "policy": policy.name,
         "version": current.version,
@@ -679,6 +691,11 @@ async fn read_json(shared: &Shared, headers: &HeaderMap, body: Body) -> Result<s
             e.message.trim_start_matches("not valid JSON: ")
         ))
     })
+}
+
+/// A refusal from `version`: the problem names it.
+fn refused(error: ServeError, version: &Version) -> Refused {
+    Refused::from_version(error, &version.name, &version.version)
 }
 
 /// Path parameters, or a problem (never axum's plain-text rejection).

@@ -170,21 +170,70 @@ impl ServeError {
     }
 }
 
-impl IntoResponse for ServeError {
+/// A refusal from a policy's version (a value that does not fit it, a
+/// query that does not check against it): the problem document names the
+/// policy and version too, and so does the `ETag`, as every answer does.
+#[derive(Debug)]
+pub struct Refused {
+    pub error: ServeError,
+    /// The policy's name and version, once a request has loaded one.
+    pub from: Option<(String, String)>,
+}
+
+impl Refused {
+    pub fn from_version(error: ServeError, policy: &str, version: &str) -> Refused {
+        Refused {
+            error,
+            from: Some((policy.to_string(), version.to_string())),
+        }
+    }
+}
+
+impl From<ServeError> for Refused {
+    fn from(error: ServeError) -> Refused {
+        Refused { error, from: None }
+    }
+}
+
+impl IntoResponse for Refused {
     fn into_response(self) -> Response {
-        let status = self.status();
-        let body = serde_json::to_vec(&self.document()).unwrap_or_default();
-        let mut response = (status, body).into_response();
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
-        if matches!(self, ServeError::Unauthorized) {
-            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        let Some((policy, version)) = self.from else {
+            return self.error.into_response();
+        };
+        let mut doc = serde_json::Map::new();
+        doc.insert("policy".to_string(), serde_json::Value::String(policy));
+        doc.insert("version".to_string(), serde_json::Value::String(version.clone()));
+        if let serde_json::Value::Object(fields) = self.error.document() {
+            doc.extend(fields);
+        }
+        let mut response = problem_response(&self.error, &serde_json::Value::Object(doc));
+        if let Ok(tag) = HeaderValue::from_str(&format!("\"{version}\"")) {
+            response.headers_mut().insert(header::ETAG, tag);
         }
         response
     }
+}
+
+impl IntoResponse for ServeError {
+    fn into_response(self) -> Response {
+        let doc = self.document();
+        problem_response(&self, &doc)
+    }
+}
+
+fn problem_response(error: &ServeError, doc: &serde_json::Value) -> Response {
+    let status = error.status();
+    let body = serde_json::to_vec(doc).unwrap_or_default();
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    if matches!(error, ServeError::Unauthorized) {
+        headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    response
 }
 
 /// A file or check failure as `charter check --format json` prints an
