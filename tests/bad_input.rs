@@ -147,10 +147,18 @@ fn folder(row: &Row) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad-input").join(&row.name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    // A name may hold folders (`drafts/x.charter`): they are made.
+    let parent = |name: &str| {
+        if let Some(parent) = dir.join(name).parent() {
+            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{}: {e}", parent.display()));
+        }
+    };
     for (name, bytes) in &row.files {
+        parent(name);
         std::fs::write(dir.join(name), bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
     for (name, from) in &row.copies {
+        parent(name);
         std::fs::copy(repo_dir().join(from), dir.join(name)).unwrap_or_else(|e| panic!("{from}: {e}"));
     }
     dir

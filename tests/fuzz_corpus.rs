@@ -47,3 +47,28 @@ macro_rules! targets {
 }
 
 targets!(parser, checker, query, facts, fmt, diff, lsp_framing, native);
+
+/// The deep differential run (fuzz/README.md, "Deep differential run") in
+/// small: a few thousand questions of a fixed seed, native code against
+/// the interpreter, no divergence.
+#[test]
+fn differential_smoke() {
+    let config = charter_fuzz::differential::Config {
+        queries: 3_000,
+        seed: 29,
+        per_policy: 500,
+        ..Default::default()
+    };
+    let mut divergences = Vec::new();
+    let summary = charter_fuzz::differential::run(&config, |event| match event {
+        charter_fuzz::differential::Event::Divergence { divergence, .. } => divergences.push(divergence.to_string()),
+        charter_fuzz::differential::Event::Broken { why, .. } => divergences.push(why.to_string()),
+        charter_fuzz::differential::Event::Policy { .. } => {}
+    });
+    assert_eq!(summary.queries, 3_000);
+    assert!(
+        summary.rules > 0 && summary.builtins > 0 && summary.texts > 0,
+        "{summary:?}"
+    );
+    assert!(divergences.is_empty(), "{}", divergences.join("\n\n"));
+}

@@ -27,3 +27,31 @@ fn invalid_sarif_is_rejected() {
     let result = std::panic::catch_unwind(|| assert_valid(&bad));
     assert!(result.is_err(), "a result without a message must be rejected");
 }
+
+/// `charter check --format sarif` is valid SARIF 2.1.0, one result a
+/// diagnostic with its code, level and place.
+#[test]
+fn check_as_sarif_is_valid() {
+    use clap::Parser as _;
+    let case = cases_dir().join("check/quote-in-another-clause");
+    let cli = charter_cli::Cli::try_parse_from([
+        "charter",
+        "check",
+        case.to_str().expect("a UTF-8 path"),
+        "--format",
+        "sarif",
+    ])
+    .expect("the command line parses");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(charter_cli::run(cli, &mut out, &mut err, false), 1);
+    let sarif: serde_json::Value = serde_json::from_slice(&out).expect("JSON on stdout");
+    assert_valid(&sarif);
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 2, "{sarif:#}");
+    let error = results
+        .iter()
+        .find(|r| r["ruleId"] == "charter::quote-in-another-clause")
+        .expect("the error");
+    assert_eq!(error["level"], "error");
+    assert_eq!(error["locations"][0]["physicalLocation"]["region"]["startLine"], 21);
+}

@@ -173,3 +173,36 @@ fn a_source_is_looked_for_in_the_policys_own_folder_only() {
     assert!(a.contains("missing-source"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The sentences of every legal text in the repository, as coverage counts
+/// them (docs/language.md, "Sentences"): each policy's covered clauses,
+/// one sentence a line with its clause. A change to the splitting shows
+/// here, sentence by sentence.
+#[test]
+fn every_legal_text_splits_into_sentences_as_recorded() {
+    let policies = charter_tests::repo_dir().join("policies");
+    let mut bodies: Vec<PathBuf> = std::fs::read_dir(&policies)
+        .expect("policies/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    bodies.sort();
+    assert!(!bodies.is_empty());
+    for body in bodies {
+        let name = body
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let program = charter::load(&body).unwrap_or_else(|e| panic!("{name} does not load: {e:?}"));
+        let mut lines = String::new();
+        for coverage in program.analysis().coverage() {
+            lines.push_str(&format!("# {} ({})\n", coverage.source, coverage.policy));
+            for sentence in &coverage.sentences {
+                lines.push_str(&format!("§ {}: {}\n", sentence.clause, sentence.text));
+            }
+        }
+        assert!(lines.lines().count() > 1, "{name} has no sentences");
+        insta::assert_snapshot!(format!("sentences-{name}"), lines);
+    }
+}

@@ -1439,7 +1439,14 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
         // on its own (a decision's sources and marks).
         let at_meeting = |f: Finding| {
             let sources = record.provenance.sources.iter().chain(&f.sources).cloned().collect();
-            let mut inferred: Vec<ir::Inferred> = record.provenance.inferred.iter().cloned().collect();
+            // A host-only mark bears on the finding about the host alone.
+            let mut inferred: Vec<ir::Inferred> = record
+                .provenance
+                .inferred
+                .iter()
+                .filter(|i| !i.host_only || f.code == FindingCode::HostNotChair.code())
+                .cloned()
+                .collect();
             inferred.extend(
                 f.inferred
                     .iter()
@@ -1487,8 +1494,9 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
                     severity,
                     m.date,
                     format!(
-                        "`{}` is a {} ({}), not one of the meeting types the text provides ({}){decided}",
+                        "`{}` is {} {} ({}), not one of the meeting types the text provides ({}){decided}",
                         record.id,
+                        article(&outside.name),
                         outside.name,
                         kind(m.kind, &bundle.meeting_kinds),
                         if provided.is_empty() {
@@ -1753,8 +1761,12 @@ fn cadence_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<(), Ev
             .iter()
             .filter(|m| m.meeting.kind == v.kind && m.meeting.date <= until)
             .filter(|m| {
-                let approximate =
-                    !m.provenance.precision.is_exact() || m.provenance.inferred.as_ref().is_some_and(|i| !i.date_only);
+                // An inferred host leaves the meeting and its day stated.
+                let approximate = !m.provenance.precision.is_exact()
+                    || m.provenance
+                        .inferred
+                        .as_ref()
+                        .is_some_and(|i| !i.date_only && !i.host_only);
                 let first = m.meeting.date;
                 let last = m.provenance.precision.latest(first);
                 // Held anywhere in its window, it met the due day or moved
@@ -2324,7 +2336,8 @@ fn duty_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
                         Severity::Advisory,
                         until,
                         format!(
-                            "no designation of a {} recorded for {} ({} § {}): the history holds no evidence the duty was met",
+                            "no designation of {} {} recorded for {} ({} § {}): the history holds no evidence the duty was met",
+                            article(&duty.role),
                             duty.role.replace('_', " "),
                             parties(&missing).join(", "),
                             match duty.strength {
@@ -3042,4 +3055,41 @@ fn composition_findings(
         }
     }
     out
+}
+
+/// The indefinite article for `noun` as the sound of its first letters
+/// suggests: `an` before a vowel (`an Ambassadors Meeting`), `a` before a
+/// consonant or a vowel that sounds like one (`a European`, `a Union`, `a
+/// one-day`).
+fn article(noun: &str) -> &'static str {
+    let lower = noun.trim_start().to_lowercase();
+    let vowel = lower.starts_with(['a', 'e', 'i', 'o', 'u']);
+    let sounds_like_a_consonant = ["eu", "uni", "use", "usu", "one", "once"]
+        .iter()
+        .any(|p| lower.starts_with(p));
+    if vowel && !sounds_like_a_consonant {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+#[cfg(test)]
+mod article_tests {
+    use super::article;
+
+    #[test]
+    fn the_article_follows_the_sound() {
+        for (noun, expected) in [
+            ("Ambassadors Meeting", "an"),
+            ("expert meeting", "an"),
+            ("Senior Officials Meeting", "a"),
+            ("European Council", "a"),
+            ("Union summit", "a"),
+            ("one-day workshop", "a"),
+            ("", "a"),
+        ] {
+            assert_eq!(article(noun), expected, "{noun}");
+        }
+    }
 }

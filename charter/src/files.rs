@@ -69,9 +69,87 @@ pub enum FileError {
         help("make the file writable (`chmod u+w`) if it should change, or write the output elsewhere")
     )]
     OutputReadOnly { path: PathBuf },
+    #[error("`{}` line {line}: {message}", path.display())]
+    #[diagnostic(
+        code("charter::bad-ignore-file"),
+        help("a `.charterignore` line is a gitignore pattern (`drafts/`, `*.draft.charter`; `!` keeps a path back) or a `#` comment")
+    )]
+    BadIgnoreFile {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     #[error("`{}` is an input or another output of this command; it will not be overwritten", path.display())]
     #[diagnostic(code("charter::output-is-input"), help("write the output to another path"))]
     OutputIsInput { path: PathBuf },
+}
+
+/// The path that names standard input wherever a file is read (a policy,
+/// facts, a query, a file to format).
+pub const STDIN: &str = "-";
+
+/// Whether `path` names standard input (`-`).
+pub fn is_stdin(path: &Path) -> bool {
+    path == Path::new(STDIN)
+}
+
+/// The name standard input goes by in messages and diagnostics.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// The file in a policy folder that leaves paths out of it.
+pub const IGNORE_FILE: &str = ".charterignore";
+
+/// What a folder's `.charterignore` leaves out: gitignore patterns, each
+/// relative to the folder (`drafts/`, `repro-*.charter`, `!keep.charter`).
+/// A path left out is never read; a folder left out is not searched.
+#[derive(Debug, Clone)]
+pub struct Ignored(ignore::gitignore::Gitignore);
+
+impl Default for Ignored {
+    fn default() -> Self {
+        Ignored(ignore::gitignore::Gitignore::empty())
+    }
+}
+
+impl Ignored {
+    /// The patterns of `text`, the ignore file at `path` (named in errors).
+    pub fn parse(path: &Path, text: &str) -> Result<Ignored, FileError> {
+        let mut builder = ignore::gitignore::GitignoreBuilder::new("");
+        for (index, line) in text.lines().enumerate() {
+            builder.add_line(None, line).map_err(|error| FileError::BadIgnoreFile {
+                path: path.to_path_buf(),
+                line: index + 1,
+                message: error.to_string(),
+            })?;
+        }
+        builder.build().map(Ignored).map_err(|error| FileError::BadIgnoreFile {
+            path: path.to_path_buf(),
+            line: 0,
+            message: error.to_string(),
+        })
+    }
+
+    /// The `.charterignore` of `folder`, or nothing where it has none.
+    pub fn of_folder(folder: &Path) -> Result<Ignored, FileError> {
+        let path = folder.join(IGNORE_FILE);
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => Ignored::parse(&path, &read_text(&path)?),
+            Ok(_) => Err(FileError::NotAFile { path }),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Ignored::default()),
+            Err(error) => Err(FileError::Read { path, error }),
+        }
+    }
+
+    /// Whether `relative` (a path inside the folder) or a folder above it
+    /// is left out.
+    pub fn leaves_out(&self, relative: &Path, is_dir: bool) -> bool {
+        let above = relative
+            .ancestors()
+            .skip(1)
+            .filter(|a| !a.as_os_str().is_empty())
+            .any(|a| self.0.matched(a, true).is_ignore());
+        above || self.0.matched(relative, is_dir).is_ignore()
+    }
 }
 
 /// Paths as a message shows them: each in backticks, comma-separated.
@@ -95,13 +173,20 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FileError> {
     let mut seen_files = HashSet::new();
     let mut seen_dirs = HashSet::new();
     for path in paths {
+        if is_stdin(path) {
+            if seen_files.insert(path.clone()) {
+                out.push(path.clone());
+            }
+            continue;
+        }
         let meta = std::fs::metadata(path).map_err(|error| FileError::Read {
             path: path.clone(),
             error,
         })?;
         if meta.is_dir() {
             let mut found = Vec::new();
-            walk(path, &mut seen_dirs, &mut found)?;
+            let ignored = Ignored::of_folder(path)?;
+            walk(path, &ignored, &mut seen_dirs, &mut found)?;
             found.sort();
             for file in found {
                 if seen_files.insert(identity(&file)) {
@@ -119,9 +204,15 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FileError> {
     Ok(out)
 }
 
-/// The `.charter` files under `root`, found without recursion (a deep tree
-/// cannot overflow the stack) and without visiting a directory twice.
-fn walk(root: &Path, seen_dirs: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>) -> Result<(), FileError> {
+/// The `.charter` files under `root` but those `ignored` leaves out, found
+/// without recursion (a deep tree cannot overflow the stack) and without
+/// visiting a directory twice.
+fn walk(
+    root: &Path,
+    ignored: &Ignored,
+    seen_dirs: &mut HashSet<PathBuf>,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), FileError> {
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         if !seen_dirs.insert(identity(&dir)) {
@@ -134,6 +225,11 @@ fn walk(root: &Path, seen_dirs: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>) -
         for entry in entries.filter_map(Result::ok) {
             let path = entry.path();
             let charter = path.extension().is_some_and(|e| e == "charter");
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir()) || path.is_dir();
+            if ignored.leaves_out(relative, is_dir) {
+                continue;
+            }
             // `metadata` follows a symlink. A `.charter` entry that is no
             // file to read (a symlink to nothing or to a loop, a FIFO, a
             // device) is an error: a policy file left out silently would
@@ -178,6 +274,9 @@ pub fn collect_bounded(root: &Path, limits: WalkLimits) -> (Vec<PathBuf>, Option
     let Ok(top) = std::fs::canonicalize(root) else {
         return (Vec::new(), None);
     };
+    // A `.charterignore` that does not parse leaves nothing out here: the
+    // commands that read the folder report it.
+    let ignored = Ignored::of_folder(root).unwrap_or_default();
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     let mut entries = 0;
@@ -203,6 +302,9 @@ pub fn collect_bounded(root: &Path, limits: WalkLimits) -> (Vec<PathBuf>, Option
             }
             let path = entry.path();
             let Ok(meta) = std::fs::metadata(&path) else { continue };
+            if ignored.leaves_out(path.strip_prefix(root).unwrap_or(&path), meta.is_dir()) {
+                continue;
+            }
             if meta.is_dir() {
                 if depth < limits.depth {
                     stack.push((path, depth + 1));
@@ -229,10 +331,24 @@ fn identity(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Reads a regular file of at most [`MAX_FILE_BYTES`] as UTF-8 text. A
-/// device, FIFO or socket is refused before it is opened, so reading
-/// neither blocks nor runs without bound.
+/// Reads a regular file of at most [`MAX_FILE_BYTES`] as UTF-8 text, or
+/// standard input (`-`, to its end, within the same bound). A device,
+/// FIFO or socket is refused before it is opened, so reading neither
+/// blocks on a pipe nobody writes nor runs without bound.
 pub fn read_text(path: &Path) -> Result<String, FileError> {
+    if is_stdin(path) {
+        let mut bytes = Vec::new();
+        let name = Path::new(STDIN_NAME);
+        std::io::stdin()
+            .lock()
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|error| FileError::Read {
+                path: name.to_path_buf(),
+                error,
+            })?;
+        return text_of(name, bytes);
+    }
     let meta = std::fs::metadata(path).map_err(|error| FileError::Read {
         path: path.to_path_buf(),
         error,
@@ -288,7 +404,12 @@ pub fn text_of(path: &Path, bytes: Vec<u8>) -> Result<String, FileError> {
 
 /// Reads a Charter file (policy, amendment or history).
 pub fn read(path: &Path) -> Result<SourceFile, FileError> {
-    Ok(SourceFile::charter(path.display().to_string(), read_text(path)?))
+    let name = if is_stdin(path) {
+        STDIN_NAME.to_string()
+    } else {
+        path.display().to_string()
+    };
+    Ok(SourceFile::charter(name, read_text(path)?))
 }
 
 /// For amendment and history files whose policy is not among `files`, finds

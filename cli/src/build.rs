@@ -7,6 +7,9 @@ use std::path::PathBuf;
 use super::{files, EXIT_FINDINGS, EXIT_OK};
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  charter build policies/almaty -o almaty.o --header almaty.h\n  cc app.c almaty.o -o app"
+)]
 pub struct BuildArgs {
     /// A policy file, or a directory holding a policy with its amendments and history
     pub path: PathBuf,

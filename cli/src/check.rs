@@ -6,16 +6,33 @@ use std::path::PathBuf;
 use charter::citations::{Coverage, CoverageState};
 use charter::diagnostic::{render_human, JsonDiagnostic};
 
-use super::{files, Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{files, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+
+/// `charter check --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// Rendered diagnostics for people (on stderr)
+    #[default]
+    Human,
+    /// One JSON document for tools
+    Json,
+    /// One line a diagnostic, `FILE:LINE:COLUMN: SEVERITY[CODE]: MESSAGE`, for editors and CI annotations
+    Short,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+}
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  charter check policies/almaty\n  charter check --deny-warnings --format short policies\n  charter check --coverage policies/almaty\n  charter check --format sarif policies > charter.sarif"
+)]
 pub struct CheckArgs {
-    /// Files or directories (searched recursively for `*.charter`)
+    /// Files or directories (searched recursively for `*.charter`; `-`: a file's text on standard input)
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    pub format: CheckFormat,
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
@@ -62,17 +79,30 @@ pub fn run(args: &CheckArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
         errors += diagnostics.iter().filter(|d| d.is_error()).count();
         warnings += diagnostics.iter().filter(|d| !d.is_error()).count();
         match args.format {
-            Format::Json => json.extend(
+            CheckFormat::Json | CheckFormat::Short | CheckFormat::Sarif => json.extend(
                 diagnostics
                     .iter()
                     .map(|d| JsonDiagnostic::new(d, &source.name, &source.text)),
             ),
-            Format::Human => human.push_str(&render_human(diagnostics, &source.name, &source.text, color)),
+            CheckFormat::Human => human.push_str(&render_human(diagnostics, &source.name, &source.text, color)),
         }
     }
     let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let summary = format!(
+        "checked {reported} file{}: {errors} error{}, {warnings} warning{}",
+        plural(reported),
+        plural(errors),
+        plural(warnings)
+    );
     let written = match args.format {
-        Format::Json => {
+        CheckFormat::Short => json
+            .iter()
+            .try_for_each(|d| writeln!(out, "{}", short_line(d)))
+            .and_then(|()| writeln!(err, "{summary}")),
+        CheckFormat::Sarif => serde_json::to_string_pretty(&sarif(&json))
+            .map_err(std::io::Error::other)
+            .and_then(|s| writeln!(out, "{s}")),
+        CheckFormat::Json => {
             let doc = if args.coverage {
                 serde_json::json!({ "diagnostics": json, "coverage": analysis.coverage() })
             } else {
@@ -82,16 +112,8 @@ pub fn run(args: &CheckArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
                 .map_err(std::io::Error::other)
                 .and_then(|s| writeln!(out, "{s}"))
         }
-        Format::Human => write!(err, "{human}")
-            .and_then(|()| {
-                writeln!(
-                    err,
-                    "checked {reported} file{}: {errors} error{}, {warnings} warning{}",
-                    plural(reported),
-                    plural(errors),
-                    plural(warnings)
-                )
-            })
+        CheckFormat::Human => write!(err, "{human}")
+            .and_then(|()| writeln!(err, "{summary}"))
             .and_then(|()| match args.coverage {
                 true if analysis.coverage().is_empty() => {
                     writeln!(out, "coverage: no policy here names its source text")
@@ -111,6 +133,81 @@ pub fn run(args: &CheckArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
     } else {
         EXIT_OK
     }
+}
+
+/// A diagnostic on one line: `FILE:LINE:COLUMN: SEVERITY[CODE]: MESSAGE`
+/// (and ` (help: ...)` where it has one), as compilers print them.
+fn short_line(d: &JsonDiagnostic) -> String {
+    let mut line = format!(
+        "{}:{}:{}: {}[{}]: {}",
+        d.file,
+        d.line,
+        d.column,
+        severity(d),
+        d.code,
+        d.message.replace('\n', " ")
+    );
+    if let Some(help) = &d.help {
+        line.push_str(&format!(" (help: {})", help.replace('\n', " ")));
+    }
+    line
+}
+
+fn severity(d: &JsonDiagnostic) -> &'static str {
+    match d.severity {
+        charter::diagnostic::Severity::Error => "error",
+        charter::diagnostic::Severity::Warning => "warning",
+    }
+}
+
+/// The diagnostics as SARIF 2.1.0: one result each, with its rule (the
+/// code), level and place.
+fn sarif(diagnostics: &[JsonDiagnostic]) -> serde_json::Value {
+    let mut codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let rules: Vec<serde_json::Value> = codes
+        .iter()
+        .map(|code| {
+            serde_json::json!({
+                "id": code,
+                "shortDescription": { "text": format!("charter check: {code}") },
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let mut text = d.message.clone();
+            if let Some(help) = &d.help {
+                text.push_str(&format!("\nhelp: {help}"));
+            }
+            serde_json::json!({
+                "ruleId": d.code,
+                "level": severity(d),
+                "message": { "text": text },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": d.file.replace('\\', "/") },
+                        "region": {
+                            "startLine": d.line.max(1),
+                            "startColumn": d.column.max(1),
+                            "endLine": d.end_line.max(d.line).max(1),
+                            "endColumn": if d.end_line > d.line { d.end_column.max(1) } else { d.end_column.max(d.column).max(1) },
+                        }
+                    }
+                }],
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": { "name": "charter", "version": env!("CARGO_PKG_VERSION"), "rules": rules } },
+            "results": results,
+        }]
+    })
 }
 
 fn usage_error(err: &mut dyn std::io::Write, error: &files::FileError) -> u8 {

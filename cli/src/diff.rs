@@ -35,6 +35,9 @@ pub enum FailOn {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  charter diff --base origin/main policies/almaty\n  charter diff old/ new/ --format markdown"
+)]
 pub struct DiffArgs {
     /// The old policy: a file, or a directory with its amendments and
     /// history (with `--base`: the policy in the work tree, compared with
@@ -219,9 +222,29 @@ fn sources_at(rev: &str, path: &Path) -> Result<Vec<SourceFile>, CliError> {
         .map(str::to_string)
         .collect::<Vec<_>>();
     let named_file = !absolute.is_dir();
+    // The folder's `.charterignore` at that revision, as a walk of the
+    // folder would read it.
+    let ignore_name = if relative.is_empty() {
+        charter::files::IGNORE_FILE.to_string()
+    } else {
+        format!("{relative}/{}", charter::files::IGNORE_FILE)
+    };
+    let ignored = if !named_file && listed.contains(&ignore_name) {
+        charter::files::Ignored::parse(
+            Path::new(&format!("{rev}:{ignore_name}")),
+            &show(&top, rev, &ignore_name)?,
+        )
+        .map_err(|e| CliError::Git { message: e.to_string() })?
+    } else {
+        charter::files::Ignored::default()
+    };
     let mut names: Vec<String> = listed
         .into_iter()
         .filter(|name| named_file || name.ends_with(".charter"))
+        .filter(|name| {
+            let inside = Path::new(name).strip_prefix(&relative).unwrap_or(Path::new(name));
+            named_file || !ignored.leaves_out(inside, false)
+        })
         .collect();
     names.sort();
     if names.is_empty() {

@@ -10,6 +10,7 @@ use super::{files, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::error::CliError;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  charter doc policies/almaty -o site")]
 pub struct DocArgs {
     /// A policy file, or a directory holding a policy with its amendments and history
     pub path: PathBuf,

@@ -9,13 +9,16 @@ use super::{files, Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::error::CliError;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  charter eval policies/almaty --query 'chair(2016-01-01)'\n  charter eval policies/almaty --query 'valid(baku_declaration)' --explain\n  charter eval policies/almaty --query 'member(KAZ, d)' --facts facts.json --fail\n  echo 'next_chair(2016-01-01)' | charter eval policies/almaty --query -"
+)]
 pub struct EvalArgs {
-    /// A policy file, or a directory holding a policy with its amendments and history
+    /// A policy file, or a directory holding a policy with its amendments and history (`-`: the policy's text on standard input)
     pub path: PathBuf,
-    /// The expression to evaluate, e.g. `chair(2016-01-01)`
+    /// The expression to evaluate, e.g. `chair(2016-01-01)` (`-`: read it from standard input)
     #[arg(long)]
     pub query: String,
-    /// A JSON file whose top-level keys become named values in the query
+    /// A JSON file whose top-level keys become named values in the query (`-`: standard input)
     #[arg(long)]
     pub facts: Option<PathBuf>,
     /// Output format
@@ -27,9 +30,45 @@ pub struct EvalArgs {
     /// Evaluator: the reference interpreter (`interp`, the default) or native code compiled with cranelift (`jit`)
     #[arg(long, value_enum, default_value_t)]
     pub backend: super::Backend,
+    /// Exit 1 when the answer is false, none or an empty set (3 when it is unknown)
+    #[arg(long, conflicts_with = "fail_defined")]
+    pub fail: bool,
+    /// Exit 1 when the answer is true, a value or a set with members (3 when it is unknown)
+    #[arg(long)]
+    pub fail_defined: bool,
 }
 
+/// Exit status of `eval --fail` or `--fail-defined` when the answer is
+/// unknown: neither the answer that passes nor the one that fails.
+pub const EXIT_UNKNOWN: u8 = 3;
+
 pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
+    let stdin_users = [
+        files::is_stdin(&args.path),
+        args.query == files::STDIN,
+        args.facts.as_deref().is_some_and(files::is_stdin),
+    ];
+    if stdin_users.iter().filter(|u| **u).count() > 1 {
+        crate::print_error(
+            err,
+            &CliError::Usage {
+                message: "standard input (`-`) can give only one of the policy, the query and the facts".to_string(),
+                help: "put the others in files".to_string(),
+            },
+        );
+        return EXIT_USAGE;
+    }
+    let query = if args.query == files::STDIN {
+        match files::read_text(std::path::Path::new(files::STDIN)) {
+            Ok(text) => text.trim_end().to_string(),
+            Err(e) => {
+                crate::print_error(err, &e);
+                return EXIT_USAGE;
+            }
+        }
+    } else {
+        args.query.clone()
+    };
     let sources = match files::load_sources(&args.path, err) {
         Ok(sources) => sources,
         Err(status) => return status,
@@ -69,11 +108,11 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
             return EXIT_FINDINGS;
         }
     };
-    let prepared = match program.prepare(&args.query, &facts) {
+    let prepared = match program.prepare(&query, &facts) {
         Ok(prepared) => prepared,
         Err(diagnostics) => {
-            crate::json_errors::diagnostics(&diagnostics, "<query>", &args.query);
-            let _ = write!(err, "{}", render_human(&diagnostics, "<query>", &args.query, color));
+            crate::json_errors::diagnostics(&diagnostics, "<query>", &query);
+            let _ = write!(err, "{}", render_human(&diagnostics, "<query>", &query, color));
             return EXIT_FINDINGS;
         }
     };
@@ -120,7 +159,34 @@ pub fn run(args: &EvalArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io:
     if writeln!(out, "{}", text.trim_end()).is_err() {
         return EXIT_USAGE;
     }
-    EXIT_OK
+    if !(args.fail || args.fail_defined) {
+        return EXIT_OK;
+    }
+    // Defined: true, a value, a set with members.
+    let defined = match &value {
+        charter::Outcome::Unknown(_) => return EXIT_UNKNOWN,
+        charter::Outcome::Known(known) => match known {
+            charter::Value::Bool(b) => *b,
+            charter::Value::None => false,
+            charter::Value::Set(items) => !items.is_empty(),
+            charter::Value::Int(_)
+            | charter::Value::Date(_)
+            | charter::Value::Duration(_)
+            | charter::Value::Party(_)
+            | charter::Value::Status(_)
+            | charter::Value::MeetingKind(_)
+            | charter::Value::DecisionKind(_)
+            | charter::Value::Group(_)
+            | charter::Value::Meeting(_)
+            | charter::Value::Decision(_)
+            | charter::Value::Violation(_) => true,
+        },
+    };
+    if defined == args.fail_defined {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
 }
 
 /// An explanation as an indented tree, one fact a line, clause at the end.

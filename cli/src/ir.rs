@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::{files, Format, EXIT_OK, EXIT_USAGE};
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  charter ir policies/almaty\n  charter ir policies/almaty --format json")]
 pub struct IrArgs {
     /// A policy file, or a directory holding a policy with its amendments and history
     pub path: PathBuf,

@@ -41,8 +41,35 @@ pub const EXIT_USAGE: u8 = 2;
     about = "Check the operating rules of intergovernmental bodies and evaluate them"
 )]
 pub struct Cli {
+    /// When to colour what is printed for people: `auto` colours a
+    /// terminal unless NO_COLOR is set
+    #[arg(long, global = true, value_enum, default_value_t)]
+    pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour a terminal, unless the NO_COLOR environment variable is set
+    #[default]
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour, writing to a terminal or not.
+    pub fn colors(self, terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -69,6 +96,21 @@ pub enum Command {
     Doc(doc::DocArgs),
     /// Answer compliance questions over HTTP, following the policies' edits
     Serve(serve::ServeArgs),
+    /// Print a shell's completion script for charter (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
+    /// Print charter's man page (roff), made from the same definitions as `--help`
+    #[command(after_help = "Examples:\n  charter man > charter.1 && man ./charter.1")]
+    Man,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  charter completions bash > ~/.local/share/bash-completion/completions/charter\n  charter completions zsh > \"${fpath[1]}/_charter\""
+)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Which evaluator answers queries. A one-shot command answers a handful
@@ -153,7 +195,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write,
         status
     };
     match cli.command {
-        Command::Check(args) => with_json_errors(json(args.format), true, out, &mut |out| {
+        Command::Check(args) => with_json_errors(args.format == check::CheckFormat::Json, true, out, &mut |out| {
             check::run(&args, out, err, color)
         }),
         Command::Test(args) => with_json_errors(json(args.format), false, out, &mut |out| {
@@ -165,12 +207,35 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write,
         Command::Report(args) => with_json_errors(json(args.format), false, out, &mut |out| {
             report::run(&args, out, err, color)
         }),
-        Command::Ir(args) => ir::run(&args, out, err, color),
+        Command::Ir(args) => with_json_errors(json(args.format), false, out, &mut |out| {
+            ir::run(&args, out, err, color)
+        }),
         Command::Build(args) => build::run(&args, out, err, color),
-        Command::Diff(args) => diff::run(&args, out, err, color),
+        Command::Diff(args) => with_json_errors(args.format == diff::DiffFormat::Json, false, out, &mut |out| {
+            diff::run(&args, out, err, color)
+        }),
         Command::Fmt(args) => fmt::run(&args, out, err, color),
         Command::Lsp(args) => lsp::run(&args, out, err, color),
         Command::Doc(args) => doc::run(&args, out, err, color),
         Command::Serve(args) => serve::run(&args, out, err),
+        Command::Man => {
+            use clap::CommandFactory as _;
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                Ok(()) if out.write_all(&page).is_ok() => EXIT_OK,
+                Ok(()) | Err(_) => EXIT_USAGE,
+            }
+        }
+        Command::Completions(args) => {
+            use clap::CommandFactory as _;
+            // Into memory first: clap_complete panics on a write error (a
+            // closed pipe), which Charter reports instead.
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "charter", &mut script);
+            match out.write_all(&script) {
+                Ok(()) => EXIT_OK,
+                Err(_) => EXIT_USAGE,
+            }
+        }
     }
 }

@@ -25,7 +25,7 @@ use serde_json::{json, Value as Json};
 
 use super::{files, EXIT_FINDINGS, EXIT_OK};
 
-mod transport;
+pub mod transport;
 
 pub use transport::MAX_MESSAGE_BYTES;
 
@@ -42,6 +42,7 @@ pub const WALK: files::WalkLimits = files::WalkLimits {
 };
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  charter lsp --stdio   (started by an editor, not by hand)")]
 pub struct LspArgs {
     /// Speak the protocol on standard input and output (the only
     /// transport; accepted because editors pass it)
@@ -166,6 +167,9 @@ fn capabilities() -> Json {
         "completionProvider": { "triggerCharacters": ["§"] },
         "documentSymbolProvider": true,
         "documentFormattingProvider": true,
+        "referencesProvider": true,
+        "documentHighlightProvider": true,
+        "renameProvider": true,
         "codeActionProvider": { "codeActionKinds": ["quickfix"] },
     })
 }
@@ -256,6 +260,70 @@ fn word_at(text: &str, at: usize) -> Option<(String, charter::Span)> {
         .map_or(text.len(), |(i, _)| at + i);
     let word = text.get(start..end)?.trim_end_matches('.').to_string();
     (!word.is_empty()).then_some((word.clone(), charter::Span::new(start, start + word.len())))
+}
+
+/// The identifier (letters, digits, `_`; no dot) around a byte offset.
+fn ident_at(text: &str, at: usize) -> Option<(String, charter::Span)> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let before = text.get(..at)?;
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map_or(at, |(i, _)| i);
+    let end = text
+        .get(at..)?
+        .char_indices()
+        .find(|(_, c)| !is_word(*c))
+        .map_or(text.len(), |(i, _)| at + i);
+    let word = text.get(start..end)?;
+    (!word.is_empty()).then(|| (word.to_string(), charter::Span::new(start, end)))
+}
+
+/// Where `word` stands as a whole identifier in Charter text: outside
+/// strings and comments, not after a `.` (a field).
+fn ident_spans(text: &str, word: &str) -> Vec<charter::Span> {
+    let mut spans = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let (mut in_string, mut escaped, mut previous) = (false, false, ' ');
+    while let Some((i, c)) = chars.next() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            previous = c;
+            continue;
+        }
+        if c == '"' {
+            in_string = true;
+        } else if c == '/' && chars.peek().is_some_and(|(_, n)| *n == '/') {
+            // A comment, to the end of its line.
+            while chars.peek().is_some_and(|(_, n)| *n != '\n') {
+                chars.next();
+            }
+        } else if c.is_alphanumeric() || c == '_' {
+            let mut end = i + c.len_utf8();
+            while let Some((j, n)) = chars.peek().copied() {
+                if !(n.is_alphanumeric() || n == '_') {
+                    break;
+                }
+                end = j + n.len_utf8();
+                chars.next();
+            }
+            if previous != '.' && text.get(i..end) == Some(word) {
+                spans.push(charter::Span::new(i, end));
+            }
+            previous = 'a';
+            continue;
+        }
+        previous = c;
+    }
+    spans
 }
 
 /// The string literal around a byte offset on its line, if any.
@@ -532,6 +600,23 @@ impl Server {
             "textDocument/documentSymbol" => self.symbols(&uri),
             "textDocument/formatting" => self.formatting(&uri),
             "textDocument/codeAction" => code_actions(&uri, params),
+            "textDocument/references" => {
+                let with_declaration = params
+                    .pointer("/context/includeDeclaration")
+                    .and_then(Json::as_bool)
+                    .unwrap_or(true);
+                self.references(&uri, params.get("position").unwrap_or(&Json::Null), with_declaration)
+            }
+            "textDocument/documentHighlight" => self.highlights(&uri, params.get("position").unwrap_or(&Json::Null)),
+            "textDocument/rename" => {
+                let new_name = params.get("newName").and_then(Json::as_str).unwrap_or_default();
+                match self.rename(&uri, params.get("position").unwrap_or(&Json::Null), new_name) {
+                    Ok(edit) => edit,
+                    Err(message) => {
+                        return Response::new_err(request.id, lsp_server::ErrorCode::InvalidParams as i32, message)
+                    }
+                }
+            }
             _ => {
                 return Response::new_err(
                     request.id,
@@ -768,6 +853,119 @@ impl Server {
             .map_or(Json::Null, |l| json!([l]))
     }
 
+    /// Every place in the folder's Charter files where the name at
+    /// `position` names the same thing: its definition (with
+    /// `with_declaration`) and every use, as (file, span). `None` where
+    /// the position is on no name the folder defines.
+    fn occurrences(
+        &mut self,
+        uri: &str,
+        position: &Json,
+        with_declaration: bool,
+    ) -> Option<(String, Vec<(usize, charter::Span)>)> {
+        let text = self.text(uri)?;
+        let folder = self.folder(uri)?;
+        let at = offset(&text, position)?;
+        let (word, _) = ident_at(&text, at)?;
+        let file = folder.file(uri).unwrap_or(usize::MAX);
+        let target = folder.analysis.lookup(file, &word)?;
+        let (def_file, def_span) = (target.file?, target.span?);
+        let mut found = Vec::new();
+        for (i, source) in folder.analysis.files().iter().enumerate() {
+            if source.kind == SourceKind::LegalText {
+                continue;
+            }
+            for span in ident_spans(&source.text, &word) {
+                let same = folder
+                    .analysis
+                    .lookup(i, &word)
+                    .is_some_and(|n| n.file == Some(def_file) && n.span == Some(def_span));
+                let is_declaration = i == def_file && span.start >= def_span.start && span.end <= def_span.end;
+                if same && (with_declaration || !is_declaration) {
+                    found.push((i, span));
+                }
+            }
+        }
+        Some((word, found))
+    }
+
+    fn references(&mut self, uri: &str, position: &Json, with_declaration: bool) -> Json {
+        let Some((_, found)) = self.occurrences(uri, position, with_declaration) else {
+            return Json::Null;
+        };
+        let Some(folder) = self.folder(uri) else {
+            return Json::Null;
+        };
+        let sources = folder.analysis.files();
+        let locations: Vec<Json> = found
+            .iter()
+            .filter_map(|(file, span)| {
+                let source = sources.get(*file)?;
+                Some(json!({ "uri": folder.uris.get(*file)?, "range": range(&source.text, *span) }))
+            })
+            .collect();
+        json!(locations)
+    }
+
+    fn highlights(&mut self, uri: &str, position: &Json) -> Json {
+        let Some((_, found)) = self.occurrences(uri, position, true) else {
+            return Json::Null;
+        };
+        let Some(folder) = self.folder(uri) else {
+            return Json::Null;
+        };
+        let here = folder.file(uri);
+        let sources = folder.analysis.files();
+        let items: Vec<Json> = found
+            .iter()
+            .filter(|(file, _)| Some(*file) == here)
+            .filter_map(|(file, span)| {
+                let source = sources.get(*file)?;
+                Some(json!({ "range": range(&source.text, *span), "kind": 1 }))
+            })
+            .collect();
+        json!(items)
+    }
+
+    /// The edits that rename the name at `position` everywhere in the
+    /// folder, or why not: the new name is not an identifier, is a
+    /// keyword, or is already defined.
+    fn rename(&mut self, uri: &str, position: &Json, new_name: &str) -> Result<Json, String> {
+        let identifier = new_name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+            && new_name.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if !identifier {
+            return Err(format!(
+                "`{new_name}` is not a name: a letter or `_`, then letters, digits or `_`"
+            ));
+        }
+        if charter::KEYWORDS.contains(&new_name) {
+            return Err(format!("`{new_name}` is a keyword of the language"));
+        }
+        let Some((word, found)) = self.occurrences(uri, position, true) else {
+            return Err("there is no name the folder defines here".to_string());
+        };
+        let Some(folder) = self.folder(uri) else {
+            return Err("the document's folder could not be read".to_string());
+        };
+        let file = folder.file(uri).unwrap_or(usize::MAX);
+        if new_name != word && folder.analysis.lookup(file, new_name).is_some() {
+            return Err(format!(
+                "`{new_name}` is already defined: renaming `{word}` to it would merge two names"
+            ));
+        }
+        let sources = folder.analysis.files();
+        let mut changes: std::collections::BTreeMap<String, Vec<Json>> = std::collections::BTreeMap::new();
+        for (file, span) in &found {
+            if let (Some(source), Some(file_uri)) = (sources.get(*file), folder.uris.get(*file)) {
+                changes
+                    .entry(file_uri.clone())
+                    .or_default()
+                    .push(json!({ "range": range(&source.text, *span), "newText": new_name }));
+            }
+        }
+        Ok(json!({ "changes": changes }))
+    }
+
     fn completion(&mut self, uri: &str) -> Json {
         let Some(folder) = self.folder(uri) else {
             return json!([]);
@@ -939,8 +1137,8 @@ fn type_text(ty: &charter::ir::Type) -> String {
     }
 }
 
-/// What docs/semantics.md says of a built-in query: the first paragraph
-/// of the section whose heading names it.
+/// What docs/semantics.md says of a built-in query: the first sentence of
+/// the section whose heading names it, and where to read the rest.
 fn meaning(name: &str) -> String {
     let call = format!("`{name}(");
     let mut lines = SEMANTICS
@@ -952,12 +1150,17 @@ fn meaning(name: &str) -> String {
         .take_while(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .collect();
     if paragraph.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "{}\n\n{}\n\n(docs/semantics.md)",
-            heading.trim_start_matches("## "),
-            paragraph.join("\n")
-        )
+        return String::new();
     }
+    let text = paragraph.join(" ");
+    // The first sentence: up to a full stop before a capital letter.
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let end = chars
+        .windows(3)
+        .find(|w| matches!(w, [(_, '.'), (_, ' '), (_, next)] if next.is_uppercase()))
+        .and_then(|w| w.first().map(|(i, _)| i + 1))
+        .unwrap_or(text.len());
+    let sentence = text.get(..end).unwrap_or(&text);
+    let title = heading.trim_start_matches("## ");
+    format!("{title}\n\n{sentence}\n\n(the rest in docs/semantics.md, “{title}”)")
 }

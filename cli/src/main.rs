@@ -17,7 +17,7 @@ fn main() -> ExitCode {
             ))
         }
     };
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = cli.color.colors(std::io::stderr().is_terminal());
     // The language server's own threads write to stdout: nothing here may
     // hold its lock meanwhile.
     if let charter_cli::Command::Lsp(args) = &cli.command {

@@ -10,6 +10,9 @@ use super::{files, Format, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::error::CliError;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  charter report policies/almaty\n  charter report policies/almaty --until 2020-01-01 --format json\n  charter report policies/almaty --deny-violations"
+)]
 pub struct ReportArgs {
     /// A policy file, or a directory holding a policy with its amendments and history
     pub path: PathBuf,

@@ -9,6 +9,9 @@ use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::error::CliError;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  charter serve policies/almaty\n  charter serve policies/almaty policies/puebla --addr 0.0.0.0:8181 --token-file token\n  curl -s localhost:8181/v1/policies/almaty/queries/chair -d '{\"args\": [\"2017-09-01\"]}'"
+)]
 pub struct ServeArgs {
     /// Policy files or directories, each served under its folder's name (or its file's stem)
     #[arg(required = true)]

@@ -22,6 +22,10 @@ pub struct LegalText {
     pub clauses: Vec<String>,
     /// The sentences of the clauses under coverage (section 3), in order.
     pub sentences: Vec<(String, String)>,
+    /// Each clause's text, whitespace folded, its sub-clauses' included
+    /// (§ 3's text holds § 3.i's): a quote is credited only to a clause
+    /// whose text contains it.
+    pub clause_texts: std::collections::BTreeMap<String, String>,
 }
 
 /// Folds every run of whitespace to one space and trims.
@@ -54,6 +58,7 @@ impl LegalText {
         let mut section = String::new();
         let mut paragraph = String::new();
         let mut clause = String::new();
+        let mut clause_texts: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
             let opened = match headings {
                 Headings::Numbered => numbered_heading(line, &section),
@@ -83,6 +88,22 @@ impl LegalText {
                 clauses.push(clause.clone());
                 heading_only = !heading.rest.contains(['.', ';', ':']);
             }
+            if !section.is_empty() {
+                let mut holders = vec![section.as_str()];
+                for inner in [paragraph.as_str(), clause.as_str()] {
+                    if !inner.is_empty() && !holders.contains(&inner) {
+                        holders.push(inner);
+                    }
+                }
+                let folded_line = fold(line);
+                for holder in holders {
+                    let text = clause_texts.entry(holder.to_string()).or_default();
+                    if !text.is_empty() {
+                        text.push(' ');
+                    }
+                    text.push_str(&folded_line);
+                }
+            }
             let covered = covers.is_empty()
                 || covers
                     .iter()
@@ -97,6 +118,7 @@ impl LegalText {
             folded: fold(text),
             clauses,
             sentences,
+            clause_texts,
         }
     }
 
@@ -223,22 +245,29 @@ fn word_heading<'l>(line: &'l str, word: &str, section: &str) -> Option<Heading<
     }
 }
 
-/// Splits a paragraph into sentences at `.`, `;` or `:` followed by a
-/// capital letter; pieces of one or two words (headings such as
-/// `Funding:`) join the sentence after them.
+/// Splits a paragraph into sentences: at a word ending in `.` or `;`
+/// before a word starting with a capital letter, and at an ellipsis
+/// marking words left out (`[...]`, `[…]`, `…` standing alone), which is
+/// dropped, so that a quote of the words on one side never covers the
+/// other. A colon does not end a sentence (`The Chair will: Convene ...`
+/// is one). Pieces of one or two words (headings such as `Funding.`) join
+/// the sentence after them.
 fn split_sentences(paragraph: &str) -> Vec<String> {
     let folded = fold(paragraph);
     let mut out: Vec<String> = Vec::new();
     // A heading carried to the front of the next sentence.
     let mut current = String::new();
-    // The words of the sentence so far: the text is folded, so a boundary
-    // is a word ending in `.`, `;` or `:` before a word starting with a
-    // capital.
+    // The words of the sentence so far.
     let mut piece: Vec<&str> = Vec::new();
     let mut words = folded.split(' ').filter(|w| !w.is_empty()).peekable();
     while let Some(word) = words.next() {
+        if matches!(word, "[...]" | "[…]" | "…" | "(...)" | "(…)") {
+            push_sentence(&mut out, &mut current, &piece.join(" "));
+            piece.clear();
+            continue;
+        }
         piece.push(word);
-        let boundary = word.ends_with(['.', ';', ':'])
+        let boundary = word.ends_with(['.', ';'])
             && words
                 .peek()
                 .and_then(|next| next.chars().next())
@@ -507,9 +536,41 @@ pub fn check(package: &Input, files: &[SourceFile], sink: &mut Sink) -> Option<C
                 },
             );
         }
+        let clause_text = legal.clause_texts.get(&clause.node);
         for quote in &block.quotes {
             let folded = fold(&quote.node);
-            if folded.is_empty() || found.contains(folded.as_str()) {
+            if folded.is_empty() {
+                continue;
+            }
+            if found.contains(folded.as_str()) {
+                // In the source, but in this block's clause? (A clause the
+                // source does not have is reported above.)
+                if clause_text.is_some_and(|t| !t.contains(folded.as_str())) {
+                    // The most specific clause that holds it, if one does.
+                    let holder = legal
+                        .clause_texts
+                        .iter()
+                        .filter(|(_, t)| t.contains(folded.as_str()))
+                        .max_by_key(|(id, _)| id.len())
+                        .map(|(id, _)| id.clone());
+                    sink.push(
+                        block.file,
+                        CitationDiagnostic::QuoteInAnotherClause {
+                            clause: clause.node.clone(),
+                            span: quote.span,
+                            help: match holder {
+                                Some(holder) => format!(
+                                    "the passage is in § {holder} of the source: quote it in a `§ {holder}` block, or quote the words of § {} this block encodes",
+                                    clause.node
+                                ),
+                                None => format!(
+                                    "the passage runs across clauses of the source: quote the words of § {} this block encodes",
+                                    clause.node
+                                ),
+                            },
+                        },
+                    );
+                }
                 continue;
             }
             let help = legal
@@ -749,7 +810,19 @@ mod tests {
         let mut current = String::new();
         for (i, c) in chars.iter().enumerate() {
             current.push(*c);
-            if matches!(c, '.' | ';' | ':')
+            // An ellipsis standing alone ends the sentence before it and
+            // is dropped.
+            for marker in ["[...]", "[…]", "…", "(...)", "(…)"] {
+                let standing_alone = chars.get(i + 1).is_none_or(|n| *n == ' ');
+                if standing_alone && current.ends_with(marker) {
+                    let before = current.len() - marker.len();
+                    if before == 0 || current[..before].ends_with(' ') {
+                        current.truncate(before);
+                        push(&mut out, &mut current);
+                    }
+                }
+            }
+            if matches!(c, '.' | ';')
                 && chars.get(i + 1) == Some(&' ')
                 && chars.get(i + 2).is_some_and(|n| n.is_uppercase())
             {
@@ -791,7 +864,23 @@ mod tests {
     }
 
     #[test]
-    fn sentences_split_as_the_first_version_did() {
+    fn an_ellipsis_ends_a_sentence_and_a_colon_does_not() {
+        assert_eq!(
+            split_sentences("Germany handed over the chair on April 17 [...] The duration is one year."),
+            ["Germany handed over the chair on April 17", "The duration is one year."]
+        );
+        assert_eq!(
+            split_sentences("The Chair will: Convene the meetings. It then reports … to all the members"),
+            [
+                "The Chair will: Convene the meetings.",
+                "It then reports",
+                "to all the members"
+            ]
+        );
+    }
+
+    #[test]
+    fn sentences_split_as_a_character_by_character_reading_does() {
         let texts = [
             include_str!("../../policies/almaty/source/operating-modalities-2013.txt"),
             include_str!("../../policies/bali/source/bali-process-excerpt.txt"),
@@ -799,6 +888,8 @@ mod tests {
             include_str!("../../policies/khartoum/source/khartoum-process-excerpt.txt"),
             include_str!("../../policies/puebla/source/rcm-excerpt.txt"),
             "Funding: The members pay. Chair: Ésta rige; Él firma: Ok.  \u{a0} A b.",
+            "Germany handed over the chair on April 17 [...] The duration of the chairmanship is one year.",
+            "One two three … four five six. (...) Seven eight nine [...]",
             "a. B c. D e: F; G. x.Y z. ",
             "",
             " . : ; ",

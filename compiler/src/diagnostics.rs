@@ -928,6 +928,17 @@ pub enum CitationDiagnostic {
         #[help]
         help: Option<String>,
     },
+    /// a quote that is in the source, but not in the clause its block
+    /// cites: it would be credited to the wrong clause
+    #[error("this quote is not in § {clause} of the source, the clause its block cites")]
+    #[diagnostic(code("charter::quote-in-another-clause"))]
+    QuoteInAnotherClause {
+        clause: String,
+        #[label("not in § {clause}")]
+        span: Span,
+        #[help]
+        help: String,
+    },
     /// warning: a normative sentence of the source that no block quotes
     #[error("a sentence of § {clause} is neither encoded nor marked non-normative: \"{sentence}\"")]
     #[diagnostic(

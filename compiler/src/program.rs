@@ -845,6 +845,16 @@ impl Program {
     pub fn object_files(&self) -> Result<ObjectFiles, String> {
         use crate::codegen::{fold, object};
         let bundle = self.bundle();
+        if let Some(shift) = self.tables().term_shifts.first() {
+            // The chair's entry points cannot say unknown on the days the
+            // window moves the terms.
+            return Err(format!(
+                "the chair's terms follow a decided {} the history dates only to between {} and {}, so `charter_chair`, `charter_term_start` and `charter_term_end` could not answer unknown where it moves them",
+                if shift.extension { "extension" } else { "hand-over" },
+                charter_runtime::date::format(shift.earliest),
+                charter_runtime::date::format(shift.latest)
+            ));
+        }
         let folded = fold(bundle, self.tables()).map_err(|e| e.to_string())?;
         let (bytes, rules) = object::object(&folded, bundle).map_err(|e| e.to_string())?;
         Ok(ObjectFiles {

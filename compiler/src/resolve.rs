@@ -738,11 +738,12 @@ fn interim_arrangements(package: &Package<'_>) -> Vec<&'static str> {
     }
 }
 
-/// The marks a record gives for being inferred, as one: the date only when
-/// every mark says so.
+/// The marks a record gives for being inferred, as one: the date only (or
+/// the host only) when every mark says so.
 fn inferred_text(marks: &[Inferred]) -> Option<ir::Inferred> {
     (!marks.is_empty()).then(|| ir::Inferred {
         date_only: marks.iter().all(|m| m.date_only),
+        host_only: marks.iter().all(|m| m.host_only),
         why: marks
             .iter()
             .map(|m| m.why.value.as_str())

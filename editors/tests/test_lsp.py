@@ -130,6 +130,8 @@ async def test_open_hover_definition_completion_formatting(client: LanguageClien
         types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position_of(text, "chair(m.date)", 1))
     )
     assert "chair(date: date): party" in hover.contents.value and "docs/semantics.md" in hover.contents.value, hover
+    # Its signature and first sentence, not the whole section.
+    assert len(hover.contents.value) < 800, len(hover.contents.value)
 
     # Hover on a rule: its signature and the clause it encodes.
     hover = await client.text_document_hover_async(
@@ -252,3 +254,64 @@ async def test_answers_while_the_folder_has_errors(client: LanguageClient, polic
     )
     labels = {item.label for item in (completion.items if hasattr(completion, "items") else completion)}
     assert {"KAZ", "KGZ", "UZB", "ministerial", "host_is_chair"} <= labels, sorted(labels)[:40]
+
+
+async def test_references_highlight_and_rename(client: LanguageClient, policy: pathlib.Path):
+    text = policy.read_text()
+    history = (policy.parent / "history.charter").read_text()
+    uri = await open_document(client, policy, text)
+    history_uri = (policy.parent / "history.charter").as_uri()
+    at_kgz = position_of(text, "members KAZ, KGZ", len("members KAZ, "))
+
+    # References: the declaration and every use, across the folder's files.
+    refs = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=at_kgz,
+            context=types.ReferenceContext(include_declaration=True),
+        )
+    )
+    in_policy = [r for r in refs if r.uri == uri]
+    in_history = [r for r in refs if r.uri == history_uri]
+    # Every whole word KGZ of the policy outside comments and strings.
+    assert len(in_policy) >= 2 and len(in_history) >= 1, refs
+    assert all(r.range.end.character - r.range.start.character == 3 for r in refs), refs
+    without = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=at_kgz,
+            context=types.ReferenceContext(include_declaration=False),
+        )
+    )
+    assert len(without) == len(refs) - 1, (len(without), len(refs))
+
+    # Highlight: the uses in this document only.
+    highlights = await client.text_document_document_highlight_async(
+        types.DocumentHighlightParams(text_document=types.TextDocumentIdentifier(uri=uri), position=at_kgz)
+    )
+    assert len(highlights) == len(in_policy), highlights
+
+    # Rename: every place at once, in both files.
+    edit = await client.text_document_rename_async(
+        types.RenameParams(text_document=types.TextDocumentIdentifier(uri=uri), position=at_kgz, new_name="KYR")
+    )
+    assert len(edit.changes[uri]) == len(in_policy) and len(edit.changes[history_uri]) == len(in_history), edit
+    assert all(e.new_text == "KYR" for e in edit.changes[uri])
+
+    # A name already defined, or a keyword, is refused with why.
+    for bad, why in [("KAZ", "already defined"), ("members", "keyword"), ("1x", "not a name")]:
+        with pytest.raises(Exception, match=why):
+            await client.text_document_rename_async(
+                types.RenameParams(text_document=types.TextDocumentIdentifier(uri=uri), position=at_kgz, new_name=bad)
+            )
+
+    # On no name the folder defines: nothing.
+    nothing = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=position_of(text, "members KAZ", 2),
+            context=types.ReferenceContext(include_declaration=True),
+        )
+    )
+    assert not nothing, nothing
+    assert "KGZ" in history

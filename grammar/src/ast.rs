@@ -694,11 +694,13 @@ pub enum RecordKind {
     Test(TestDecl),
 }
 
-/// `inferred "why"` (the record's content is inferred) or `inferred date
-/// "why"` (only its date is).
+/// `inferred "why"` (the record's content is inferred), `inferred date
+/// "why"` (only its date is) or `inferred host "why"` (only a meeting's
+/// host is).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Inferred {
     pub date_only: bool,
+    pub host_only: bool,
     pub why: Str,
 }
 

@@ -1438,7 +1438,12 @@ impl Builder {
         let span = span_of(&pair);
         let parts = kids(pair);
         Inferred {
-            date_only: parts.iter().any(|p| p.as_rule() == Rule::inferred_date),
+            date_only: parts
+                .iter()
+                .any(|p| p.as_rule() == Rule::inferred_part && p.as_str() == "date"),
+            host_only: parts
+                .iter()
+                .any(|p| p.as_rule() == Rule::inferred_part && p.as_str() == "host"),
             why: parts
                 .iter()
                 .find(|p| p.as_rule() == Rule::string)
@@ -1582,7 +1587,12 @@ impl Builder {
                     ),
                     Rule::source_ref => DecisionFieldKind::Source(self.source_ref_parts(inner, fspan)),
                     Rule::inferred_mark => DecisionFieldKind::Inferred(Inferred {
-                        date_only: inner.iter().any(|p| p.as_rule() == Rule::inferred_date),
+                        date_only: inner
+                            .iter()
+                            .any(|p| p.as_rule() == Rule::inferred_part && p.as_str() == "date"),
+                        host_only: inner
+                            .iter()
+                            .any(|p| p.as_rule() == Rule::inferred_part && p.as_str() == "host"),
                         why: inner
                             .iter()
                             .find(|p| p.as_rule() == Rule::string)

@@ -54,6 +54,10 @@ pub struct Folded {
     /// recorded view: the days a status answer is unknown on.
     pub status_windows: Vec<charter_runtime::tables::StatusWindow>,
     pub recorded_status_windows: Vec<charter_runtime::tables::StatusWindow>,
+    /// Whether the rules' terms follow a decided hand-over or extension
+    /// dated only by a window (`Tables::term_shifts`): native code then
+    /// does not answer on the chair's terms (the interpreter does).
+    pub terms_shift: bool,
     /// Whether some version lets observers take part in deciding (which
     /// status windows leave a decision's validity open).
     pub observers_decide: bool,
@@ -363,6 +367,7 @@ pub fn fold(bundle: &ir::Bundle, tables: &Tables) -> Result<Folded, FoldError> {
         status_windows: tables.status_windows.clone(),
         recorded_status_windows: tables.recorded_status_windows.clone(),
         observers_decide: charter_runtime::tables::observers_decide(bundle),
+        terms_shift: !tables.term_shifts.is_empty(),
         party_count: bundle.parties.len(),
         groups: tables.groups.clone(),
         words: epochs.words,

@@ -48,6 +48,11 @@ pub const UNKNOWN: i32 = 4;
 /// `EvalError::NoValue`, which names the expression.
 pub const NO_VALUE: i32 = 5;
 
+/// Why native code does not answer on the chair's terms of a policy whose
+/// terms follow a decided hand-over or extension dated only by a window.
+pub const TERMS_SHIFT: &str =
+    "the chair's terms, which follow a decided hand-over or extension the history dates only by a window";
+
 /// `none` as an integer.
 pub const NONE_INT: i64 = i64::MIN;
 const NONE32: i64 = i32::MIN as i64;
@@ -1212,7 +1217,12 @@ impl<M: Module> Fx<'_, '_, M> {
                 b.ins().jump(done, &args);
                 b.switch_to_block(done);
                 let params = b.block_params(done).to_vec();
-                self.rebuild(&v, &params)
+                // A first branch that is `none` without being the literal
+                // (`if c then none else none`) leaves the type to the
+                // other: `if x then (if y then none else none) else p` is
+                // a party, not always none.
+                let like = if ty == NTy::None { &w } else { &v };
+                self.rebuild(like, &params)
             }
             Expr::Quantifier { all, slot, set, body } => {
                 let s = self.compile(b, set, locals)?;
@@ -1520,6 +1530,11 @@ impl<M: Module> Fx<'_, '_, M> {
                 }
                 let d_none = b.ins().icmp_imm_s(IntCC::Equal, d, NONE32);
                 NVal::Scalar(b.ins().select(d_none, none32, v), NTy::Party)
+            }
+            Builtin::Chair | Builtin::TermStart | Builtin::TermEnd | Builtin::NextChair | Builtin::Chairs
+                if self.e.folded.terms_shift =>
+            {
+                return not_native(TERMS_SHIFT);
             }
             Builtin::Chair | Builtin::TermStart | Builtin::TermEnd | Builtin::NextChair => {
                 let d = self.day_or_none(arg(0)?)?;

@@ -44,6 +44,9 @@ pub struct Jit {
     /// at one is judged by the compiled rules (which answer unknown), not
     /// by the record entry points, which take who was present as given.
     unrecorded: std::collections::BTreeSet<String>,
+    /// Whether the chair's terms follow a record dated only by a window:
+    /// [`Jit::call`] leaves the chair's answers to the interpreter.
+    terms_shift: bool,
     /// The records dated by a window that leave answers open (see
     /// [`Jit::leaves_open`]).
     status_windows: Vec<tables::StatusWindow>,
@@ -76,6 +79,7 @@ impl Jit {
             status_windows: tables.status_windows.clone(),
             chair_windows: tables.chair_windows.clone(),
             observers_decide: tables::observers_decide(bundle),
+            terms_shift: !tables.term_shifts.is_empty(),
         })
     }
 
@@ -138,6 +142,13 @@ impl Jit {
     /// An answer a record dated by a window leaves open is unknown, as the
     /// interpreter says (which says why).
     pub fn call(&self, builtin: Builtin, args: &[Value]) -> Option<Result<Value, EvalError>> {
+        let on_terms = matches!(
+            builtin,
+            Builtin::Chair | Builtin::Chairs | Builtin::NextChair | Builtin::TermStart | Builtin::TermEnd
+        );
+        if self.terms_shift && on_terms {
+            return None;
+        }
         if self.leaves_open(builtin, args) {
             return Some(Err(Unknown::because(
                 "a record the sources date only by a window leaves the answer open",

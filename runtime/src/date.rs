@@ -84,8 +84,13 @@ pub const FIRST: Day = -719_162;
 /// open-ended term whose next boundary would fall off the calendar.
 pub const LAST: Day = 2_932_896;
 
-/// `day + times * duration`, or `None` off the calendar.
+/// `day + times * duration`, or `None` off the calendar: a day off it is
+/// no value, so arithmetic from one is refused too, as native code does
+/// (fuzz/README.md, F6), even where the result would land on it.
 pub fn add(day: Day, duration: Duration, times: i64) -> Option<Day> {
+    if !(FIRST..=LAST).contains(&day) {
+        return None;
+    }
     let amount = duration.amount.checked_mul(times)?;
     let span = match duration.unit {
         Unit::Days => Span::new().try_days(amount).ok()?,
@@ -133,6 +138,13 @@ mod tests {
         };
         assert_eq!(add(FIRST, day, -1), None, "before the calendar's first day");
         assert_eq!(add(LAST, day, 1), None, "after its last");
+        // F6: from a day off the calendar, nothing, even back onto it.
+        let fourteen_months = Duration {
+            amount: 14,
+            unit: Unit::Months,
+        };
+        assert_eq!(add(FIRST - 77, fourteen_months, 1), None, "from before the calendar");
+        assert_eq!(add(LAST + 1, day, -1), None, "from after it");
     }
 }
 

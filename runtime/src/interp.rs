@@ -916,9 +916,19 @@ impl<'b> Interpreter<'b> {
                     subjects: Vec::new(),
                     invited_to: None,
                 };
-                for (field, value) in fields {
-                    let value = self.eval(value, locals)?;
+                for (field, expr) in fields {
+                    let value = self.eval(expr, locals)?;
                     match (field, value) {
+                        (Field::Kind | Field::Meeting, Value::None) => {
+                            return Err(EvalError::NoValue(
+                                self.source_text(expr, locals),
+                                if *field == Field::Kind {
+                                    "cannot be a decision's kind"
+                                } else {
+                                    "cannot be a decision's meeting"
+                                },
+                            ))
+                        }
                         (Field::Kind, Value::DecisionKind(k)) => decision.kind = k,
                         (Field::Meeting, Value::Meeting(m)) => decision.meeting = *m,
                         (Field::Objections, v) => decision.objections = party_list(&v),
@@ -934,6 +944,24 @@ impl<'b> Interpreter<'b> {
                     c.builtins.insert(builtin.name());
                 });
                 let values = self.eval_all(args, locals)?;
+                // A set counted, a decision judged, a meeting attended or a
+                // group named must be one: `none` there has no answer.
+                let needed = if *builtin == Builtin::Count {
+                    Some((0, "cannot be counted"))
+                } else if *builtin == Builtin::Valid {
+                    Some((0, "is no decision to judge"))
+                } else if *builtin == Builtin::Group {
+                    Some((0, "names no group"))
+                } else if matches!(builtin, Builtin::MayAttend | Builtin::MaySpeak) {
+                    Some((1, "is no meeting to attend"))
+                } else {
+                    None
+                };
+                if let Some((at, what)) = needed {
+                    if let (Some(Value::None), Some(arg)) = (values.get(at), args.get(at)) {
+                        return Err(EvalError::NoValue(self.source_text(arg, locals), what));
+                    }
+                }
                 self.call_builtin(*builtin, &values)?
             }
             Expr::Rule(index, args) => {
@@ -964,7 +992,7 @@ impl<'b> Interpreter<'b> {
                 }
                 field_of(&base, *field)?
             }
-            Expr::Not(e) => Value::Bool(!truth(&self.eval(e, locals)?)?),
+            Expr::Not(e) => Value::Bool(!self.truth_of(e, locals)?),
             Expr::Neg(e) => match self.eval(e, locals)? {
                 Value::Int(i) => Value::Int(i.checked_neg().ok_or(EvalError::Overflow)?),
                 Value::None => return Err(EvalError::NoValue(self.source_text(e, locals), "cannot be negated")),
@@ -983,7 +1011,7 @@ impl<'b> Interpreter<'b> {
             },
             Expr::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, locals)?,
             Expr::If(cond, then, otherwise) => {
-                let taken = truth(&self.eval(cond, locals)?)?;
+                let taken = self.truth_of(cond, locals)?;
                 self.reached(|c| {
                     c.arms.insert((Coverage::node(expr), u8::from(!taken)));
                 });
@@ -994,7 +1022,7 @@ impl<'b> Interpreter<'b> {
                 }
             }
             Expr::Quantifier { all, slot, set, body } => {
-                let Value::Set(items) = self.eval(set, locals)? else {
+                let Value::Set(items) = self.needed(set, locals, "has no members to go through")? else {
                     return Err(malformed("quantifier over a non-set"));
                 };
                 let slot = *slot as usize;
@@ -1005,7 +1033,7 @@ impl<'b> Interpreter<'b> {
                     });
                     locals.truncate(slot);
                     locals.push(item);
-                    let holds = truth(&self.eval(body, locals)?)?;
+                    let holds = self.truth_of(body, locals)?;
                     if holds != *all {
                         result = !*all;
                         break;
@@ -1015,7 +1043,7 @@ impl<'b> Interpreter<'b> {
                 Value::Bool(result)
             }
             Expr::Filter { slot, set, cond } => {
-                let Value::Set(items) = self.eval(set, locals)? else {
+                let Value::Set(items) = self.needed(set, locals, "has no members to go through")? else {
                     return Err(malformed("filter over a non-set"));
                 };
                 let slot = *slot as usize;
@@ -1026,7 +1054,7 @@ impl<'b> Interpreter<'b> {
                     });
                     locals.truncate(slot);
                     locals.push(item.clone());
-                    if truth(&self.eval(cond, locals)?)? {
+                    if self.truth_of(cond, locals)? {
                         kept.insert(item);
                     }
                 }
@@ -1096,6 +1124,12 @@ impl<'b> Interpreter<'b> {
                     return Err(EvalError::NoValue(
                         self.source_text(expr, locals),
                         "cannot be a meeting's date",
+                    ))
+                }
+                (Field::Kind, Value::None) => {
+                    return Err(EvalError::NoValue(
+                        self.source_text(expr, locals),
+                        "cannot be a meeting's kind",
                     ))
                 }
                 (Field::Host, Value::Party(p)) => meeting.host = Some(p),
@@ -1234,6 +1268,69 @@ impl<'b> Interpreter<'b> {
                 )
             })
             .collect();
+        Err(EvalError::Unknown(Box::new(Unknown { because, possible })))
+    }
+
+    /// Where the rules' terms follow a decided hand-over or extension its
+    /// record dates only by a window, an answer on the terms that differs
+    /// with the record on the window's first or last day is unknown, with
+    /// the answers possible (see [`tables::TermShift`]).
+    fn term_shifts_settle(&self, builtin: Builtin, d: Day) -> Result<(), EvalError> {
+        let shifts = &self.tables().term_shifts;
+        if shifts.is_empty() || self.bundle.versions.iter().any(|v| v.permanent.is_some()) {
+            return Ok(());
+        }
+        let answer = |terms: &Terms| -> Value {
+            let term = terms.at(d);
+            let party = |p: Option<PartyId>| p.map_or(Value::None, Value::Party);
+            match builtin {
+                Builtin::Chair => party(term.and_then(|t| t.chair)),
+                Builtin::Chairs => Value::parties(term.and_then(|t| t.chair)),
+                Builtin::NextChair => party(term.and_then(|t| terms.at(t.end)).and_then(|t| t.chair)),
+                Builtin::TermStart => term.map_or(Value::None, |t| Value::Date(t.start)),
+                Builtin::TermEnd => term.map_or(Value::None, |t| Value::Date(t.end)),
+                Builtin::Member
+                | Builtin::Status
+                | Builtin::Members
+                | Builtin::Observers
+                | Builtin::Group
+                | Builtin::RecordedChair
+                | Builtin::RecordedStatus
+                | Builtin::Valid
+                | Builtin::MayAttend
+                | Builtin::MaySpeak
+                | Builtin::Violations
+                | Builtin::Count => Value::None,
+            }
+        };
+        let now = answer(self.terms()?);
+        let mut possible = vec![now.clone()];
+        let mut because = Vec::new();
+        for shift in shifts {
+            let moved: Vec<Value> = [&shift.early, &shift.late].into_iter().map(answer).collect();
+            if moved.iter().all(|v| *v == now) {
+                continue;
+            }
+            for v in moved {
+                if !possible.contains(&v) {
+                    possible.push(v);
+                }
+            }
+            let from = if shift.extension {
+                format!("the end of {}'s extended office", self.party_name(shift.party))
+            } else {
+                format!("{}'s taking of office", self.party_name(shift.party))
+            };
+            because.push(format!(
+                "the rules' terms run from {from}, which the history dates only to between {} and {}",
+                date::format(shift.earliest),
+                date::format(shift.latest)
+            ));
+        }
+        if because.is_empty() {
+            return Ok(());
+        }
+        possible.sort();
         Err(EvalError::Unknown(Box::new(Unknown { because, possible })))
     }
 
@@ -1405,6 +1502,20 @@ impl<'b> Interpreter<'b> {
         })
     }
 
+    /// `expr`'s value, which must not be `none` (`what` says why).
+    fn needed(&self, expr: &Expr, locals: &mut Vec<Value>, what: &'static str) -> Result<Value, EvalError> {
+        let value = self.eval(expr, locals)?;
+        if value == Value::None {
+            return Err(EvalError::NoValue(self.source_text(expr, locals), what));
+        }
+        Ok(value)
+    }
+
+    /// `expr` as a condition: true or false, never `none`.
+    fn truth_of(&self, expr: &Expr, locals: &mut Vec<Value>) -> Result<bool, EvalError> {
+        truth(&self.needed(expr, locals, "is neither true nor false")?)
+    }
+
     /// Calls a built-in query in this interpreter's world alone.
     fn call_in_world(&self, builtin: Builtin, args: &[Value]) -> Result<Value, EvalError> {
         let day = |i: usize| match args.get(i) {
@@ -1423,6 +1534,7 @@ impl<'b> Interpreter<'b> {
         ) {
             if let Some(d) = day(0)? {
                 self.chair_window_settles(builtin, d)?;
+                self.term_shifts_settle(builtin, d)?;
             }
         }
         self.status_window_settles(builtin, args)?;
@@ -1515,11 +1627,11 @@ impl<'b> Interpreter<'b> {
         // An unknown side leaves the answer unknown unless the other side
         // decides it whichever way the unknown falls (Kleene's logic).
         let logic = |decides_on: bool, negate_left: bool, locals: &mut Vec<Value>| -> Result<Value, EvalError> {
-            let left = self.eval(lhs, locals).and_then(|v| truth(&v)).map(|b| b != negate_left);
+            let left = self.truth_of(lhs, locals).map(|b| b != negate_left);
             match left {
                 Ok(l) if l == decides_on => Ok(Value::Bool(decides_on)),
-                Ok(_) => Ok(Value::Bool(truth(&self.eval(rhs, locals)?)?)),
-                Err(EvalError::Unknown(unknown)) => match self.eval(rhs, locals).and_then(|v| truth(&v)) {
+                Ok(_) => Ok(Value::Bool(self.truth_of(rhs, locals)?)),
+                Err(EvalError::Unknown(unknown)) => match self.truth_of(rhs, locals) {
                     Ok(r) if r == decides_on => Ok(Value::Bool(decides_on)),
                     Ok(_) => Err(EvalError::Unknown(unknown)),
                     Err(EvalError::Unknown(other)) => Err(EvalError::Unknown(Box::new(unknown.and(&other)))),
@@ -1567,6 +1679,12 @@ impl<'b> Interpreter<'b> {
             (BinOp::Gt, _, _) => Value::Bool(ordered(&a, &b)? == std::cmp::Ordering::Greater),
             (BinOp::Ge, _, _) => Value::Bool(ordered(&a, &b)? != std::cmp::Ordering::Less),
             (BinOp::In, _, Value::Set(items)) => Value::Bool(items.contains(&a)),
+            (BinOp::In, _, Value::None) => {
+                return Err(EvalError::NoValue(
+                    self.source_text(rhs, locals),
+                    "has no members to look in",
+                ))
+            }
             (BinOp::Add, Value::Int(x), Value::Int(y)) => Value::Int(int(x.checked_add(*y))?),
             (BinOp::Sub, Value::Int(x), Value::Int(y)) => Value::Int(int(x.checked_sub(*y))?),
             (BinOp::Mul, Value::Int(x), Value::Int(y)) => Value::Int(int(x.checked_mul(*y))?),

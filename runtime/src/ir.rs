@@ -1010,6 +1010,11 @@ pub struct Inferred {
     /// Only the date is inferred (the fact is stated): the record's
     /// precision already says how far the date is known.
     pub date_only: bool,
+    /// Only a meeting's host is inferred (the meeting and its day are
+    /// stated): a finding on its host is possible, one on its being held
+    /// is not.
+    #[serde(default)]
+    pub host_only: bool,
     pub why: String,
 }
 
@@ -1018,6 +1023,8 @@ impl Inferred {
     pub fn text(&self) -> String {
         if self.date_only {
             format!("date inferred: {}", self.why)
+        } else if self.host_only {
+            format!("host inferred: {}", self.why)
         } else {
             format!("inferred: {}", self.why)
         }

@@ -315,6 +315,13 @@ pub struct Tables {
     /// date only by a window (see [`StatusWindow`]), by first day.
     #[serde(default)]
     pub status_windows: Vec<StatusWindow>,
+    /// Where the rules' terms follow a decided hand-over or extension that
+    /// its record dates only by a window (a rotation's terms run from it),
+    /// the terms with that record put on the window's first and last days
+    /// (see [`TermShift`]); empty where none does. A designated chair's
+    /// windows are `chair_windows`.
+    #[serde(default)]
+    pub term_shifts: Vec<TermShift>,
     /// The same over the recorded view (`recorded_status`): the broken
     /// silences, the joins and every recorded change of status, decided or
     /// not.
@@ -651,6 +658,10 @@ impl Tables {
         extended.sort_by_key(|(_, until)| *until);
         let recorded = bundle.history.recorded_offices();
         let terms = Walker::terms(bundle, &epochs, &honoured, &extended);
+        let term_shifts = match (designation, &terms) {
+            (None, Ok(terms)) => term_shifts(bundle, &epochs, &valid_records, &honoured, &extended, terms),
+            (Some(_), _) | (None, Err(_)) => Vec::new(),
+        };
         let mut tables = Tables {
             party_count,
             epochs,
@@ -672,6 +683,7 @@ impl Tables {
             chair_windows: Vec::new(),
             status_windows: Vec::new(),
             recorded_status_windows: Vec::new(),
+            term_shifts,
         };
         tables.chair_windows = tables.windows_of_chair(bundle);
         let followed: Vec<usize> = tables.status_changes.iter().flatten().map(|(_, _, i)| *i).collect();
@@ -1416,6 +1428,72 @@ pub fn attends_as(status: Status) -> bool {
     matches!(status, Status::Member | Status::Pending | Status::Observer)
 }
 
+/// The [`TermShift`]s of the decided hand-overs and extensions that
+/// `honoured` and `extended` hold and that their records date only by a
+/// window; a shift that moves no term is left out.
+fn term_shifts(
+    bundle: &Bundle,
+    epochs: &Epochs,
+    valid: &[bool],
+    honoured: &[(PartyId, Day)],
+    extended: &[(PartyId, Day)],
+    terms: &Terms,
+) -> Vec<TermShift> {
+    let history = &bundle.history;
+    let handovers = history
+        .handovers
+        .iter()
+        .filter(|h| validly_decided(valid, h.decision))
+        .map(|h| (h.to, h.day, h.precision, false));
+    let extensions = history
+        .extensions
+        .iter()
+        .filter(|e| validly_decided(valid, e.decision))
+        .map(|e| (e.party, e.until, e.precision, true));
+    let mut shifts = Vec::new();
+    for (party, day, precision, extension) in handovers.chain(extensions) {
+        if precision == Precision::Exact {
+            continue;
+        }
+        let list = if extension { extended } else { honoured };
+        let days: Vec<Day> = list.iter().map(|(_, d)| *d).collect();
+        let previous = days.iter().copied().filter(|d| *d < day).max();
+        let next = days.iter().copied().filter(|d| *d > day).min();
+        let (earliest, latest) = precision.window(day, previous, next);
+        if earliest >= latest {
+            continue;
+        }
+        let placed = |to: Day| -> Option<Terms> {
+            let mut moved = list.to_vec();
+            for entry in moved.iter_mut().filter(|(p, d)| *p == party && *d == day) {
+                entry.1 = to;
+            }
+            moved.sort_by_key(|(_, d)| *d);
+            let (h, e) = if extension {
+                (honoured, moved.as_slice())
+            } else {
+                (moved.as_slice(), extended)
+            };
+            Walker::terms(bundle, epochs, h, e).ok()
+        };
+        let (Some(early), Some(late)) = (placed(earliest), placed(latest)) else {
+            continue;
+        };
+        if early == *terms && late == *terms {
+            continue;
+        }
+        shifts.push(TermShift {
+            earliest,
+            latest,
+            party,
+            extension,
+            early,
+            late,
+        });
+    }
+    shifts
+}
+
 /// The records that change a party's status and are dated by more than a
 /// day: the broken silences, the joins, and the changes `changes` lists
 /// (by index into `history.status_changes`).
@@ -1547,6 +1625,21 @@ impl Epochs {
         }
         days
     }
+}
+
+/// A decided hand-over or extension the rules' terms follow, dated only by
+/// a window: the terms as they run with the record on the window's first
+/// day and on its last. An answer on the chair's terms that differs between
+/// them (or from the terms derived from the one day) is unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermShift {
+    pub earliest: Day,
+    pub latest: Day,
+    /// Who took office (a hand-over) or whose office was extended.
+    pub party: PartyId,
+    pub extension: bool,
+    pub early: Terms,
+    pub late: Terms,
 }
 
 /// Whether a record's deciding decision (an index into `history.decisions`)

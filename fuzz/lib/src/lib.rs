@@ -11,6 +11,7 @@
 //! means, native code that answers otherwise than the interpreter.
 //! fuzz/README.md says what each target feeds and checks.
 
+pub mod differential;
 pub mod folder;
 pub mod generate;
 pub mod programs;
@@ -20,7 +21,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use arbitrary::Unstructured;
-use charter::{Backend, EvalError, EvalFailure, Outcome, SourceFile, SourceKind, Value};
+use charter::{EvalError, EvalFailure, Outcome, SourceFile, SourceKind, Value};
 
 /// A target's body.
 pub type Body = fn(&[u8]);
@@ -77,19 +78,11 @@ fn check_diagnostics(diagnostics: &[charter_grammar::Diagnostic], file: &str, te
     let _ = charter_grammar::diagnostic::render_human(diagnostics, file, text, false);
 }
 
-/// "Malformed IR" errors a well-typed query may still reach, the rest of
-/// finding F1 (fuzz/README.md): `none` compared by order, multiplied,
-/// negated or given as a meeting's date is now `EvalError::NoValue`; these
-/// messages are let pass until a run shows them unreachable or fixed, so
-/// that fuzzing goes on past them. Every other "malformed IR" error is a
-/// finding.
-pub const OPEN_MALFORMED: &[&str] = &[
-    "meeting field",
-    "decision field",
-    "expected a date argument",
-    "expected a party argument",
-    "operands of a binary operator",
-];
+/// "Malformed IR" errors a well-typed query still reaches, an open
+/// finding the targets let pass so that fuzzing goes on past it; every
+/// other "malformed IR" error is a finding. None is open: F1's `none`
+/// where a value is needed is `EvalError::NoValue` everywhere now.
+pub const OPEN_MALFORMED: &[&str] = &[];
 
 /// An evaluation error a program that checked may give: never "malformed
 /// IR" (a bug of the compiler), however odd the question.
@@ -357,52 +350,44 @@ pub fn diff(data: &[u8]) {
     }
 }
 
-/// The language server's message framing (`Content-Length` headers, then
-/// a JSON-RPC body): every message read is refused with an error or read
-/// whole, and a message read writes out and reads back the same.
-///
-/// TODO(issue 29, item 3): `charter lsp` reads with the `lsp-server`
-/// crate's transport today, which allocates whatever `Content-Length`
-/// says; its replacement (another branch) bounds it. Until that lands
-/// behind a public function of `charter-cli` this target drives
-/// `lsp_server::Message::read` and skips lengths over 1 MiB (see
-/// fuzz/README.md).
+/// `charter lsp`'s transport (`charter_cli::lsp::transport`): every
+/// message is read whole or refused, never allocating past
+/// [`MAX_MESSAGE_BYTES`](charter_cli::lsp::MAX_MESSAGE_BYTES) whatever its
+/// `Content-Length` says; a body that is no JSON-RPC message gets a
+/// JSON-RPC error response (the session goes on); a message read writes
+/// out and reads back the same.
 pub fn lsp_framing(data: &[u8]) {
-    const LIMIT: usize = 1 << 20;
-    // Any `Content-Length: N` anywhere (a header may follow a body
-    // directly), in any case, with N over the limit or too long to read.
-    let lower = data.to_ascii_lowercase();
-    let needle = b"content-length: ";
-    let declares_too_much = lower.windows(needle.len()).enumerate().any(|(at, w)| {
-        w == needle && {
-            let digits: Vec<u8> = lower
-                .get(at + needle.len()..)
-                .unwrap_or_default()
-                .iter()
-                .copied()
-                .take_while(u8::is_ascii_digit)
-                .collect();
-            std::str::from_utf8(&digits)
-                .ok()
-                .and_then(|d| d.parse::<usize>().ok())
-                .is_none_or(|n| n > LIMIT)
-        }
-    });
-    if declares_too_much {
-        return;
-    }
+    use charter_cli::lsp::transport::{decode, read_body};
     let mut reader = std::io::BufReader::new(data);
     for _ in 0..64 {
-        match lsp_server::Message::read(&mut reader) {
-            Ok(Some(message)) => {
-                let mut written = Vec::new();
-                message
-                    .clone()
-                    .write(&mut written)
-                    .unwrap_or_else(|e| panic!("a message read does not write: {e}"));
-                let again = lsp_server::Message::read(&mut std::io::BufReader::new(&written[..]));
-                let again = again.unwrap_or_else(|e| panic!("a message written does not read back: {e}"));
-                assert_eq!(format!("{again:?}"), format!("{:?}", Some(message)), "round trip");
+        match read_body(&mut reader) {
+            Ok(Some(body)) => {
+                assert!(
+                    body.len() as u64 <= charter_cli::lsp::MAX_MESSAGE_BYTES,
+                    "a body past the limit was read"
+                );
+                match decode(&body) {
+                    Ok(message) => {
+                        let mut written = Vec::new();
+                        message
+                            .clone()
+                            .write(&mut written)
+                            .unwrap_or_else(|e| panic!("a message read does not write: {e}"));
+                        let again = read_body(&mut std::io::BufReader::new(&written[..]))
+                            .unwrap_or_else(|e| panic!("a message written does not frame: {e}"))
+                            .unwrap_or_else(|| panic!("a message written is empty"));
+                        let again = decode(&again).unwrap_or_else(|e| panic!("a message written does not decode: {e}"));
+                        assert_eq!(format!("{again:?}"), format!("{message:?}"), "round trip");
+                    }
+                    Err(response) => {
+                        assert_eq!(response["jsonrpc"], "2.0", "{response}");
+                        assert!(
+                            response["error"]["code"].is_i64(),
+                            "an error response has a code: {response}"
+                        );
+                        assert!(response["error"]["message"].is_string(), "{response}");
+                    }
+                }
             }
             Ok(None) | Err(_) => break,
         }
@@ -412,135 +397,15 @@ pub fn lsp_framing(data: &[u8]) {
 /// Native code against the interpreter (the reference) on a generated
 /// policy, history and user rules: every built-in query on days near the
 /// adoption and at the calendar's ends, every rule on generated arguments,
-/// and generated queries over facts, prepared for each backend.
+/// and generated queries over facts, prepared for each backend
+/// (`differential`, which the deep mode shares).
 pub fn native(data: &[u8]) {
     let mut choices = generate::Choices(Unstructured::new(data));
-    let policy = generate::Policy::generate(&mut choices);
-    let mut generator = generate::Rules {
-        c: &mut choices,
-        parties: policy.states(),
-        group: policy.source().contains("group grp"),
-        rules: Vec::new(),
-    };
-    let mut rules = String::new();
-    for (i, ty) in ["bool", "int", "date", "party", "bool", "int"].into_iter().enumerate() {
-        let body = generator.of_type(ty, 3);
-        rules.push_str(&format!("  rule r{i}(p: party, d: date): {ty} = {body}\n"));
-        generator.rules.push((format!("r{i}"), ty));
-    }
-    let queries: Vec<String> = (0..3)
-        .map(|i| generator.of_type(["bool", "int", "date", "party"][i % 4], 3))
-        .collect();
-    let source = format!("{}§ 9 quote \"r\" {{\n{rules}}}\n", policy.source());
-    let files = vec![
-        SourceFile::charter("policy.charter", source.clone()),
-        SourceFile::charter("history.charter", policy.history()),
-    ];
-    let program = match charter::Program::new(files) {
-        Ok(program) => program,
-        Err(analysis) => panic!(
-            "a generated policy does not check:\n{source}\n{}\n{}",
-            policy.history(),
-            charter::render(&analysis, false)
-        ),
-    };
-    let bundle = program.bundle();
-    let interp = program.interpreter();
-    let jit = match program.native() {
-        Ok(jit) => jit,
-        Err(why) => panic!("a generated policy does not compile to native code: {why}\n{source}"),
-    };
-    let same = |what: &str, interpreted: &Result<Value, EvalError>, native: &Result<Value, EvalError>| {
-        if let Err(e) = interpreted {
-            check_eval_error(e, what);
+    let subject = differential::Subject::generate(&mut choices, differential::TARGET_RULES, 4)
+        .unwrap_or_else(|why| panic!("{why}"));
+    for question in differential::target_questions(&subject, &mut choices) {
+        if let Err(divergence) = subject.ask(&question) {
+            panic!("{divergence}");
         }
-        let agree = match (interpreted, native) {
-            (Ok(a), Ok(b)) => a == b,
-            (Err(EvalError::Unknown(_)), Err(EvalError::Unknown(_))) => true,
-            // F1: both refuse `none` where a value is needed (the
-            // interpreter names the expression).
-            (Err(EvalError::NoValue(..)), Err(EvalError::NoValue(..))) => true,
-            (Err(a), Err(b)) => a == b,
-            _ => false,
-        };
-        assert!(
-            agree,
-            "{what}: interpreter {interpreted:?}, native {native:?}\n{source}\n{}",
-            policy.history()
-        );
-    };
-    let c = generator.c;
-    let mut days: Vec<i32> = (0..4).map(|_| policy.adopted + c.range(-500, 16_000) as i32).collect();
-    days.extend([
-        charter::date::LAST,
-        charter::date::LAST - 1,
-        c.range(-1_000_000, 3_000_000) as i32,
-    ]);
-    use charter::ir::Builtin;
-    for day in &days {
-        for builtin in [
-            Builtin::Chair,
-            Builtin::NextChair,
-            Builtin::TermStart,
-            Builtin::TermEnd,
-            Builtin::Members,
-        ] {
-            let args = [Value::Date(*day)];
-            if let Some(native) = jit.call(builtin, &args) {
-                same(
-                    &format!("{builtin:?}({day})"),
-                    &interp.call_builtin(builtin, &args),
-                    &native,
-                );
-            }
-        }
-    }
-    for (index, rule) in bundle.rules.iter().enumerate() {
-        for _ in 0..3 {
-            let p = c.next(policy.states() as u64 + 2) as u32;
-            let party = if (p as usize) < policy.states() {
-                Value::Party(p)
-            } else {
-                Value::None
-            };
-            let day = Value::Date(policy.adopted + c.range(-2_000, 30_000) as i32);
-            let call = charter::ir::Expr::Rule(
-                index as u32,
-                vec![charter::ir::Expr::Local(0), charter::ir::Expr::Local(1)],
-            );
-            let interpreted = interp.eval(&call, &mut vec![party.clone(), day.clone()]);
-            match jit.native().call_rule(index, &[party.clone(), day.clone()], bundle) {
-                Ok(native) => same(&format!("{}({party:?}, {day:?})", rule.name), &interpreted, &native),
-                Err(why) => panic!("{} is not native: {why}\n{rules}", rule.name),
-            }
-        }
-    }
-    // Queries over facts `p` and `d`, prepared for each backend.
-    let p = format!("S{}", c.next(policy.states() as u64));
-    let d = charter::date::format(policy.adopted + c.range(0, 8_000) as i32);
-    let Some(facts) = decode_facts(&program, &format!("{{\"p\": \"{p}\", \"d\": \"{d}\"}}")) else {
-        panic!("the facts p and d are refused");
-    };
-    let native_program = program.with_backend(Backend::Native);
-    for query in &queries {
-        let answer = |program: &charter::Program| -> Result<Outcome, EvalFailure> {
-            let prepared = program
-                .prepare(query, &facts)
-                .unwrap_or_else(|d| panic!("a generated query does not check: {query}: {d:?}"));
-            prepared.eval(&facts).map(|a| a.value)
-        };
-        let (interpreted, compiled) = (answer(&program), answer(&native_program));
-        if let Err(EvalFailure::Eval(e)) = &interpreted {
-            check_eval_error(e, query);
-        }
-        let agree = match (&interpreted, &compiled) {
-            (Err(EvalFailure::Eval(EvalError::Malformed(_))), Err(EvalFailure::Eval(EvalError::Malformed(_)))) => true,
-            (a, b) => a == b,
-        };
-        assert!(
-            agree,
-            "query `{query}`: interpreter {interpreted:?}, native {compiled:?}\n{source}\n{}",
-            policy.history()
-        );
     }
 }
