@@ -746,25 +746,29 @@ fn sigterm_finishes_the_requests_in_flight() {
         .unwrap_or_else(|| panic!("the address: {line:?}"));
     let pid = child.id().to_string();
     runtime.block_on(async move {
-        // Large batches, each a while in the server.
-        let calls: Vec<Value> = (0..20_000)
+        // Four requests held in flight: each head and half its body sent,
+        // so the server is reading them when the signal comes.
+        let calls: Vec<Value> = (0..1000)
             .map(|i| json!({ "args": [format!("20{:02}-0{}-1{}", 14 + i % 10, 1 + i % 9, i % 10)] }))
             .collect();
         let body = Value::Array(calls).to_string();
-        let mut batches = Vec::new();
+        let (first, rest) = body.as_bytes().split_at(body.len() / 2);
+        let mut held = Vec::new();
         for _ in 0..4 {
-            let body = body.clone();
-            batches.push(tokio::spawn(async move {
-                let mut client = Client::connect(addr).await;
-                client
-                    .try_request("POST", "/v1/policies/almaty/queries/chair", Some(&body))
-                    .await
-            }));
+            let mut stream = TcpStream::connect(addr).await.expect("connects");
+            let head = format!(
+                "POST /v1/policies/almaty/queries/chair HTTP/1.1\r\nhost: x\r\ncontent-length: {}\r\n\r\n",
+                body.len()
+            );
+            stream.write_all(head.as_bytes()).await.expect("writes");
+            stream.write_all(first).await.expect("writes");
+            held.push(stream);
         }
-        // Wait (bounded) until all four are being answered, then SIGTERM.
+        // Wait (bounded) until the server counts all four (and this
+        // request) in flight, then SIGTERM.
         let mut observer = Client::connect(addr).await;
         let mut in_flight = 0.0;
-        for _ in 0..2000 {
+        for _ in 0..3000 {
             let metrics = observer.get("/metrics").await;
             in_flight = metrics
                 .body
@@ -776,18 +780,29 @@ fn sigterm_finishes_the_requests_in_flight() {
             if in_flight >= 5.0 {
                 break;
             }
-            tokio::time::sleep(Duration::from_millis(1)).await;
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        assert!(in_flight >= 5.0, "the batches were in flight");
+        assert!(in_flight >= 5.0, "the requests were in flight: {in_flight}");
         let killed = std::process::Command::new("kill")
             .args(["-TERM", &pid])
             .status()
             .expect("kill runs");
         assert!(killed.success());
-        for batch in batches {
-            let reply = batch.await.expect("a client").expect("an answer despite SIGTERM");
-            assert_eq!(reply.status, 200);
-            assert_eq!(reply.body["answers"].as_array().map(Vec::len), Some(20_000));
+        // Let the server take the signal in before the bodies end.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        for mut stream in held {
+            stream.write_all(rest).await.expect("the rest of the body");
+            let mut reply = Vec::new();
+            // Bounded: the server closes each connection once it answered.
+            tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut reply))
+                .await
+                .expect("the connection closes")
+                .expect("an answer despite SIGTERM");
+            let reply = String::from_utf8_lossy(&reply).into_owned();
+            assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+            let (_, answer) = reply.split_once("\r\n\r\n").expect("a body");
+            let answer: Value = serde_json::from_str(answer).expect("JSON");
+            assert_eq!(answer["answers"].as_array().map(Vec::len), Some(1000));
         }
     });
     let status = child.wait().expect("it exits");
