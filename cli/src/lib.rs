@@ -18,6 +18,7 @@ pub mod ir;
 pub mod json_errors;
 pub mod lsp;
 pub mod report;
+pub mod serve;
 pub mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -93,6 +94,8 @@ pub enum Command {
     Lsp(lsp::LspArgs),
     /// Write a policy's page: the text beside its encoding, timelines, findings
     Doc(doc::DocArgs),
+    /// Answer compliance questions over HTTP, following the policies' edits
+    Serve(serve::ServeArgs),
     /// Print a shell's completion script for charter (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
     /// Print charter's man page (roff), made from the same definitions as `--help`
@@ -178,7 +181,7 @@ pub fn print_error(err: &mut dyn std::io::Write, error: &dyn miette::Diagnostic)
 pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write, color: bool) -> u8 {
     // Every command but the language server checks once and exits: one
     // thread is faster there (see `charter::set_parallel`).
-    charter::set_parallel(matches!(cli.command, Command::Lsp(_)));
+    charter::set_parallel(matches!(cli.command, Command::Lsp(_) | Command::Serve(_)));
     // Under `--format json`, a command that fails says why on stdout too.
     let json = |format: Format| format == Format::Json;
     let with_json_errors = |on: bool,
@@ -214,6 +217,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write,
         Command::Fmt(args) => fmt::run(&args, out, err, color),
         Command::Lsp(args) => lsp::run(&args, out, err, color),
         Command::Doc(args) => doc::run(&args, out, err, color),
+        Command::Serve(args) => serve::run(&args, out, err),
         Command::Man => {
             use clap::CommandFactory as _;
             let mut page = Vec::new();

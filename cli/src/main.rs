@@ -28,6 +28,16 @@ fn main() -> ExitCode {
             color,
         ));
     }
+    // The server logs from many threads to stderr: nothing may hold its
+    // lock for the server's life.
+    if let charter_cli::Command::Serve(_) = &cli.command {
+        return ExitCode::from(charter_cli::run(
+            cli,
+            &mut std::io::stdout(),
+            &mut std::io::stderr(),
+            color,
+        ));
+    }
     let code = charter_cli::run(cli, &mut std::io::stdout().lock(), &mut std::io::stderr().lock(), color);
     ExitCode::from(code)
 }
