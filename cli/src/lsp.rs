@@ -171,6 +171,7 @@ fn capabilities() -> Json {
         "documentHighlightProvider": true,
         "renameProvider": true,
         "signatureHelpProvider": { "triggerCharacters": ["(", ","] },
+        "inlayHintProvider": true,
         "semanticTokensProvider": {
             "legend": { "tokenTypes": TOKEN_TYPES, "tokenModifiers": [] },
             "full": true
@@ -745,6 +746,7 @@ impl Server {
                 self.references(&uri, params.get("position").unwrap_or(&Json::Null), with_declaration)
             }
             "textDocument/semanticTokens/full" => self.semantic_tokens(&uri),
+            "textDocument/inlayHint" => self.inlay_hints(&uri),
             "textDocument/signatureHelp" => self.signature_help(&uri, params.get("position").unwrap_or(&Json::Null)),
             "textDocument/documentHighlight" => self.highlights(&uri, params.get("position").unwrap_or(&Json::Null)),
             "textDocument/rename" => {
@@ -1026,6 +1028,62 @@ impl Server {
             }
         }
         Some((word, found))
+    }
+
+    /// Hints where they help, from the checked program (none while the
+    /// folder has errors): after a recorded meeting's `date`, the chair
+    /// the rules derive that day; after a rule of no argument, its value,
+    /// and after a rule of one date, its value on the day of adoption.
+    fn inlay_hints(&mut self, uri: &str) -> Json {
+        let Some(text) = self.text(uri) else {
+            return json!([]);
+        };
+        let Some(program) = self.folder(uri).and_then(|f| f.program.clone()) else {
+            return json!([]);
+        };
+        let bundle = program.bundle();
+        let answer =
+            |name: &str, args: &[charter::Value]| program.call(name, args).ok().map(|a| a.value.to_text(bundle));
+        let mut hints = Vec::new();
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            let at = start + (line.len() - trimmed.len());
+            start += line.len();
+            if let Some(rest) = trimmed.strip_prefix("date ") {
+                let token = rest.split_whitespace().next().unwrap_or_default();
+                if let Some(chair) = date::parse(token).and_then(|d| answer("chair", &[charter::Value::Date(d)])) {
+                    let end = at + "date ".len() + token.len();
+                    hints.push(json!({
+                        "position": position(&text, end),
+                        "label": format!("chair {chair}"),
+                        "paddingLeft": true,
+                        "kind": 1,
+                    }));
+                }
+            } else if let Some(rest) = trimmed.strip_prefix("rule ") {
+                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                let Some(rule) = bundle.rules.iter().find(|r| r.name == name) else {
+                    continue;
+                };
+                let value = match rule.param_types.as_slice() {
+                    [] => answer(&name, &[]),
+                    [charter::ir::Type::Date] => answer(&name, &[charter::Value::Date(bundle.adopted)])
+                        .map(|v| format!("{v} on {}", date::format(bundle.adopted))),
+                    _ => None,
+                };
+                if let Some(value) = value {
+                    let end = at + trimmed.trim_end().len();
+                    hints.push(json!({
+                        "position": position(&text, end),
+                        "label": format!("= {value}"),
+                        "paddingLeft": true,
+                        "kind": 1,
+                    }));
+                }
+            }
+        }
+        json!(hints)
     }
 
     /// The document's tokens by kind (the legend's order, [`TOKEN_TYPES`]),

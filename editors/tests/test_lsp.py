@@ -360,3 +360,24 @@ async def test_semantic_tokens(client: LanguageClient, policy: pathlib.Path):
     assert "3.ii" in tokens["namespace"], tokens["namespace"]
     assert any(w.startswith('"') for w in tokens["string"])
     assert any(w.startswith("//") for w in tokens["comment"])
+
+
+async def test_inlay_hints(client: LanguageClient, policy: pathlib.Path):
+    history_path = policy.parent / "history.charter"
+    history = history_path.read_text()
+    uri = await open_document(client, history_path, history)
+    lines = history.split("\n")
+    hints = await client.text_document_inlay_hint_async(
+        types.InlayHintParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=len(lines), character=0)),
+        )
+    )
+    # After each recorded meeting's date: the chair the rules derive then.
+    chairs = [h for h in hints if str(h.label).startswith("chair ")]
+    assert chairs, hints
+    for hint in chairs:
+        assert lines[hint.position.line].strip().startswith("date "), (hint, lines[hint.position.line])
+    # The 2016-09-19 Senior Officials' Meeting: KGZ held the chair then.
+    at = [h for h in chairs if "2016-09-19" in lines[h.position.line]]
+    assert at and at[0].label == "chair KGZ", at
