@@ -1582,8 +1582,17 @@ pub(crate) mod random_policies {
                     in_string = !in_string;
                 }
                 escaped = in_string && c == '\\' && !escaped;
-                if c == ' ' && !in_string && !comment {
+                let code = !in_string && !comment;
+                if c == ' ' && code {
                     out.push_str(["  ", "\t", " \t ", " "][next(4) as usize]);
+                } else if code && matches!(c, ',' | ')' | ':') {
+                    // Spaces before a comma, a closing parenthesis or a
+                    // colon: the formatter takes them out.
+                    out.push_str(["", " ", "  "][next(3) as usize]);
+                    out.push(c);
+                } else if code && c == '(' {
+                    out.push(c);
+                    out.push_str(["", " ", "\t"][next(3) as usize]);
                 } else {
                     out.push(c);
                 }
