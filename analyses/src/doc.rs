@@ -134,7 +134,9 @@ svg rect.office { fill: #8e6bbf; } svg rect.office.vacant { fill: #bbb; }
 svg rect.member { fill: #2e8b57; } svg rect.pending { fill: #e1a73b; } svg rect.observer { fill: #5dade2; }
 svg rect.invited { fill: #c39bd3; } svg rect.suspended { fill: #c0392b; } svg rect.none { fill: #eee; }
 svg .bar-label { fill: white; font-weight: 600; }
-table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #e3e3ea; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; width: 100%; } td { overflow-wrap: anywhere; }
+.findings td:first-child { white-space: nowrap; }
+@media (max-width: 1000px) { body { padding: 0.5em; } .columns { grid-template-columns: 1fr; } svg { max-width: 100%; height: auto; } } td, th { border-bottom: 1px solid #e3e3ea; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
 .violation { color: #c0392b; font-weight: 600; } .advisory { color: #b9770e; } .note { color: #555; }
 "#;
 
@@ -149,6 +151,9 @@ document.addEventListener("DOMContentLoaded", function () {
   document.body.dataset.terms = document.querySelectorAll("svg.chair rect.term").length;
   document.body.dataset.offices = document.querySelectorAll("svg.chair rect.office").length;
   document.body.dataset.brokenLinks = broken;
+  // Whether anything runs off the side of the window.
+  var root = document.documentElement;
+  document.body.dataset.overflow = root.scrollWidth > root.clientWidth ? "yes" : "no";
   document.body.dataset.rendered = "yes";
 });
 "##;
@@ -175,10 +180,12 @@ pub fn page(analysis: &Analysis, bundle: &ir::Bundle, report: &Report) -> String
         report.summary.advisories,
         report.summary.notes
     );
+    // Auditor first: the findings and the timelines, then the text
+    // beside its encoding.
     out.push_str(
-        "<nav><a href=\"#text\">Text and encoding</a> · <a href=\"#chair\">Chair</a> · <a href=\"#parties\">Parties</a> · <a href=\"#findings\">Findings</a></nav>\n",
+        "<nav><a href=\"#findings\">Findings</a> · <a href=\"#chair\">Chair</a> · <a href=\"#parties\">Parties</a> · <a href=\"#text\">Text and encoding</a></nav>\n",
     );
-    text_section(&mut out, analysis);
+    findings_section(&mut out, report);
     let until = report.until.0;
     let axis = Axis {
         from: bundle.adopted,
@@ -188,7 +195,7 @@ pub fn page(analysis: &Analysis, bundle: &ir::Bundle, report: &Report) -> String
     };
     chair_section(&mut out, bundle, report, &axis);
     parties_section(&mut out, bundle, report, &axis);
-    findings_section(&mut out, report);
+    text_section(&mut out, analysis);
     out.push_str("</body></html>\n");
     out
 }
@@ -346,7 +353,12 @@ fn chair_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis: &
             out,
             "<tr><td>{} to {}</td><td>{}</td><td{}>{}</td></tr>",
             term.start,
-            term.end,
+            // An open-ended term has no end day: it is in office.
+            if term.end.0 >= date::LAST {
+                "in office".to_string()
+            } else {
+                term.end.to_string()
+            },
             escape(&if term.chairs.is_empty() {
                 "vacant".to_string()
             } else {
@@ -476,8 +488,11 @@ fn findings_section(out: &mut String, report: &Report) {
         "<h2 id=\"findings\">Findings</h2>\n<p>Where the recorded history departs from the rules: {} violations, {} advisories, {} notes (docs/findings.md describes each code).</p>",
         report.summary.violations, report.summary.advisories, report.summary.notes
     );
-    out.push_str("<table><tr><th>day</th><th>finding</th><th>code</th><th>sources</th></tr>\n");
-    for f in &report.findings {
+    out.push_str("<table class=\"findings\"><tr><th>day</th><th>finding</th><th>code</th><th>sources</th></tr>\n");
+    // In date order (the report groups them by kind).
+    let mut findings: Vec<_> = report.findings.iter().collect();
+    findings.sort_by_key(|f| f.day.0);
+    for f in findings {
         let class = match f.severity {
             Severity::Violation => "violation",
             Severity::Advisory => "advisory",
@@ -489,15 +504,42 @@ fn findings_section(out: &mut String, report: &Report) {
             f.day,
             escape(&f.message),
             escape(&f.code),
-            escape(&f.sources.join("; "))
+            f.sources.iter().map(|s| linked(s)).collect::<Vec<_>>().join("; ")
         );
     }
     out.push_str("</table>\n");
 }
 
+/// A source as the page shows it: escaped, its web addresses as links.
+fn linked(source: &str) -> String {
+    let mut out = String::new();
+    let mut rest = source;
+    while let Some(at) = rest.find("http://").or_else(|| rest.find("https://")) {
+        let (before, from) = rest.split_at(at);
+        let end = from
+            .find(|c: char| c.is_whitespace() || c == ',' || c == ';')
+            .unwrap_or(from.len());
+        let url = from.get(..end).unwrap_or(from).trim_end_matches(['.', ')']);
+        out.push_str(&escape(before));
+        let _ = write!(out, "<a href=\"{0}\" rel=\"noreferrer\">{0}</a>", escape(url));
+        rest = from.get(url.len()..).unwrap_or_default();
+    }
+    out.push_str(&escape(rest));
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{escape, linked};
+
+    #[test]
+    fn a_source_s_web_address_is_a_link() {
+        assert_eq!(
+            linked("UNHCR, Events, https://example.org/a?b=1&c=2, a <quote>."),
+            "UNHCR, Events, <a href=\"https://example.org/a?b=1&amp;c=2\" rel=\"noreferrer\">https://example.org/a?b=1&amp;c=2</a>, a &lt;quote&gt;."
+        );
+        assert_eq!(linked("no address"), "no address");
+    }
 
     #[test]
     fn markup_is_escaped() {

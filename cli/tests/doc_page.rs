@@ -100,6 +100,29 @@ fn the_almaty_page_renders_in_chromium() {
         Some(offices.to_string().as_str()),
         "one bar per recorded office"
     );
+    assert_eq!(
+        attribute(body, "data-overflow"),
+        Some("no"),
+        "nothing runs off the side of the window"
+    );
+    // Auditor first: the findings come before the timelines and the text,
+    // in date order, their sources' addresses as links; an open-ended
+    // term is in office, not until 9999-12-31.
+    let at = |what: &str| dom.find(what).unwrap_or_else(|| panic!("the page has no `{what}`"));
+    assert!(at("id=\"findings\"") < at("id=\"chair\"") && at("id=\"chair\"") < at("id=\"text\""));
+    assert!(dom.contains("<a href=\"http"), "a finding's source is a link");
+    assert!(!dom.contains("9999-12-31"), "no end-of-calendar day on the page");
+    let findings = dom.split("class=\"findings\"").nth(1).unwrap_or_default();
+    let days: Vec<&str> = findings
+        .split("<tr><td>")
+        .skip(1)
+        .filter_map(|row| row.split("</td>").next())
+        .take_while(|d| d.len() == 10)
+        .collect();
+    assert!(
+        days.len() > 10 && days.windows(2).all(|w| w[0] <= w[1]),
+        "findings in date order: {days:?}"
+    );
     for class in ["sentence covered", "sentence marked", "rect class=\"member\""] {
         assert!(dom.contains(class), "the page shows `{class}`");
     }
