@@ -251,9 +251,16 @@ fn offset(text: &str, position: &Json) -> Option<usize> {
 
 /// The identifier (or clause number) at a byte offset, with its span.
 fn word_at(text: &str, at: usize) -> Option<(String, charter::Span)> {
-    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
-    let before = text.get(..at)?;
-    let start = before
+    let (start, end) = run_at(text, at, |c| c.is_alphanumeric() || c == '_' || c == '.')?;
+    let word = text.get(start..end)?.trim_end_matches('.').to_string();
+    (!word.is_empty()).then_some((word.clone(), charter::Span::new(start, start + word.len())))
+}
+
+/// The run of characters `is_word` holds for around a byte offset, as
+/// byte bounds.
+fn run_at(text: &str, at: usize, is_word: impl Fn(char) -> bool) -> Option<(usize, usize)> {
+    let start = text
+        .get(..at)?
         .char_indices()
         .rev()
         .take_while(|(_, c)| is_word(*c))
@@ -264,8 +271,7 @@ fn word_at(text: &str, at: usize) -> Option<(String, charter::Span)> {
         .char_indices()
         .find(|(_, c)| !is_word(*c))
         .map_or(text.len(), |(i, _)| at + i);
-    let word = text.get(start..end)?.trim_end_matches('.').to_string();
-    (!word.is_empty()).then_some((word.clone(), charter::Span::new(start, start + word.len())))
+    Some((start, end))
 }
 
 /// The semantic token types, in the legend's order.
@@ -402,66 +408,19 @@ fn open_call(text: &str, at: usize) -> Option<(usize, usize)> {
 
 /// The identifier (letters, digits, `_`; no dot) around a byte offset.
 fn ident_at(text: &str, at: usize) -> Option<(String, charter::Span)> {
-    let is_word = |c: char| c.is_alphanumeric() || c == '_';
-    let before = text.get(..at)?;
-    let start = before
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| is_word(*c))
-        .last()
-        .map_or(at, |(i, _)| i);
-    let end = text
-        .get(at..)?
-        .char_indices()
-        .find(|(_, c)| !is_word(*c))
-        .map_or(text.len(), |(i, _)| at + i);
+    let (start, end) = run_at(text, at, |c| c.is_alphanumeric() || c == '_')?;
     let word = text.get(start..end)?;
     (!word.is_empty()).then(|| (word.to_string(), charter::Span::new(start, end)))
 }
 
 /// Where `word` stands as a whole identifier in Charter text: outside
-/// strings and comments, not after a `.` (a field).
+/// strings and comments, not after a `.` (a field), as [`lexed`] reads it.
 fn ident_spans(text: &str, word: &str) -> Vec<charter::Span> {
-    let mut spans = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    let (mut in_string, mut escaped, mut previous) = (false, false, ' ');
-    while let Some((i, c)) = chars.next() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-            previous = c;
-            continue;
-        }
-        if c == '"' {
-            in_string = true;
-        } else if c == '/' && chars.peek().is_some_and(|(_, n)| *n == '/') {
-            // A comment, to the end of its line.
-            while chars.peek().is_some_and(|(_, n)| *n != '\n') {
-                chars.next();
-            }
-        } else if c.is_alphanumeric() || c == '_' {
-            let mut end = i + c.len_utf8();
-            while let Some((j, n)) = chars.peek().copied() {
-                if !(n.is_alphanumeric() || n == '_') {
-                    break;
-                }
-                end = j + n.len_utf8();
-                chars.next();
-            }
-            if previous != '.' && text.get(i..end) == Some(word) {
-                spans.push(charter::Span::new(i, end));
-            }
-            previous = 'a';
-            continue;
-        }
-        previous = c;
-    }
-    spans
+    lexed(text)
+        .into_iter()
+        .filter(|(span, kind)| matches!(kind, Lexed::Word) && text.get(span.start..span.end) == Some(word))
+        .map(|(span, _)| span)
+        .collect()
 }
 
 /// The string literal around a byte offset on its line, if any.
