@@ -1,8 +1,9 @@
 //! The editor support under `editors/vscode`: its TextMate grammar, run
 //! over every file under `policies/` as an editor would, scopes comments,
-//! strings, clause citations, dates, keywords and party codes; every
-//! keyword of the language's grammar is a keyword to it; and the extension
-//! manifest names files that exist.
+//! strings, clause citations, dates, keywords, field accesses, type names
+//! and party codes; every literal word of the language's grammar is a
+//! keyword to it; the extension manifest names files that exist; and
+//! `scripts/package-vscode` packages it into a `.vsix` without a question.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -75,25 +76,44 @@ fn scopes(grammar: &Grammar, line: &str) -> Vec<Option<String>> {
     out
 }
 
+/// Every word charter.pest matches literally: its `kw_` rules, its other
+/// atomic words (`unstated`, `alternating`, ...) and the units of a
+/// duration.
 fn keywords() -> BTreeSet<String> {
     let pest = std::fs::read_to_string(repo_dir().join("grammar/charter.pest")).expect("charter.pest");
-    let re = Regex::new(r#"(?m)^kw_\w+\s*=\s*@\{\s*"(\w+)""#).expect("regex");
-    re.captures_iter(&pest)
+    let atomic = Regex::new(r#"(?m)^\w+\s*=\s*@\{\s*"(\w+)"\s*~\s*!ident_char"#).expect("regex");
+    let mut words: BTreeSet<String> = atomic
+        .captures_iter(&pest)
         .map(|c| c.expect("capture")[1].to_string())
-        .collect()
+        .collect();
+    let units = Regex::new(r"(?m)^duration_unit\s*=\s*@\{\s*\(([^)]*)\)").expect("regex");
+    let units = units.captures(&pest).expect("regex").expect("duration_unit");
+    words.extend(units[1].split('|').map(|w| w.trim().trim_matches('"').to_string()));
+    words
 }
+
+/// Words the checker reads from an identifier in one place each
+/// (compiler/src/resolve.rs): a duty's strength, a decision rule, the
+/// language of an alphabetical order. An editor shows them as keywords.
+const CONTEXTUAL: [&str; 5] = ["must", "should", "consensus", "unanimity", "english"];
+
+/// The type names of a rule's signature.
+const TYPES: [&str; 7] = ["bool", "int", "date", "party", "meeting", "decision", "set"];
 
 #[test]
 fn the_textmate_grammar_scopes_every_policy() {
     let grammar = load();
     let keywords = keywords();
     assert!(keywords.len() > 80, "{}", keywords.len());
-    for keyword in &keywords {
+    for word in ["unstated", "alternating", "years", "month", "day"] {
+        assert!(keywords.contains(word), "charter.pest's literal words miss `{word}`");
+    }
+    for keyword in keywords.iter().map(String::as_str).chain(CONTEXTUAL) {
         let scoped = scopes(&grammar, keyword);
         let scope = scoped[0].clone().unwrap_or_default();
         assert!(
             scoped.iter().all(|s| s.as_deref() == Some(scope.as_str()))
-                && ["keyword.control", "keyword.operator", "constant.language"]
+                && ["keyword.control", "keyword.operator", "keyword.other", "constant.language"]
                     .iter()
                     .any(|k| scope.starts_with(k)),
             "keyword `{keyword}` is scoped {scope:?}"
@@ -161,10 +181,23 @@ fn check_file(grammar: &Grammar, keywords: &BTreeSet<String>, word: &Regex, date
         for m in word.find_iter(&line[..code_end]) {
             let m = m.expect("match");
             let scope = at(m.start());
-            if scope.starts_with("string") || scope.starts_with("constant.numeric") {
+            if ["string", "constant.numeric", "entity.name.section"].iter().any(|s| scope.starts_with(s)) {
                 continue;
             }
-            if keywords.contains(m.as_str()) {
+            let before = &line[..m.start()];
+            if before.ends_with('.') && !before.ends_with("..") {
+                assert!(
+                    scope.starts_with("variable.other.member"),
+                    "{place}: field `{}` is {scope:?}",
+                    m.as_str()
+                );
+            } else if TYPES.contains(&m.as_str()) && (before.ends_with(": ") || before.ends_with('<')) {
+                assert!(
+                    scope.starts_with("storage.type"),
+                    "{place}: type `{}` is {scope:?}",
+                    m.as_str()
+                );
+            } else if keywords.contains(m.as_str()) || CONTEXTUAL.contains(&m.as_str()) {
                 assert!(
                     scope.starts_with("keyword")
                         || scope.starts_with("constant.language")
@@ -214,4 +247,44 @@ fn the_extension_manifest_names_files_that_exist() {
         script.contains(r#"args: ["lsp"]"#),
         "the extension starts `charter lsp`"
     );
+}
+
+/// `scripts/package-vscode` packages the extension without asking anything
+/// (stdin is closed: a question would fail it), and the `.vsix` holds what
+/// VS Code needs: the manifest with its license, the LICENSE, the grammar
+/// as the repository has it, the client script and its dependency.
+#[test]
+fn the_extension_packages_into_a_vsix_without_a_question() {
+    let out = repo_dir().join("target/tmp/editors-test/charter.vsix");
+    let _ = std::fs::remove_file(&out);
+    let run = std::process::Command::new(repo_dir().join("scripts/package-vscode"))
+        .arg(&out)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("scripts/package-vscode runs (it needs node and npm)");
+    assert!(
+        run.status.success(),
+        "scripts/package-vscode failed:\n{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let mut vsix = zip::ZipArchive::new(std::fs::File::open(&out).expect("the .vsix")).expect("a zip archive");
+    let mut read = |name: &str| -> String {
+        let mut entry = vsix.by_name(name).unwrap_or_else(|e| panic!("the .vsix has no {name}: {e}"));
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut entry, &mut text).expect("UTF-8");
+        text
+    };
+    let manifest: serde_json::Value = serde_json::from_str(&read("extension/package.json")).expect("JSON");
+    assert_eq!(manifest["license"], "Apache-2.0");
+    assert_eq!(manifest["main"], "./extension.js");
+    assert!(read("extension/LICENSE.txt").contains("Apache License"));
+    let grammar = std::fs::read_to_string(repo_dir().join("editors/vscode/syntaxes/charter.tmLanguage.json"))
+        .expect("grammar");
+    assert_eq!(read("extension/syntaxes/charter.tmLanguage.json"), grammar);
+    assert!(read("extension/extension.js").contains("vscode-languageclient/node"));
+    let client: serde_json::Value =
+        serde_json::from_str(&read("extension/node_modules/vscode-languageclient/package.json")).expect("JSON");
+    assert_eq!(client["name"], "vscode-languageclient");
+    assert!(read("extension.vsixmanifest").contains("Microsoft.VisualStudio.Code"));
 }
