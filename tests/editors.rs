@@ -113,9 +113,14 @@ fn the_textmate_grammar_scopes_every_policy() {
         let scope = scoped[0].clone().unwrap_or_default();
         assert!(
             scoped.iter().all(|s| s.as_deref() == Some(scope.as_str()))
-                && ["keyword.control", "keyword.operator", "keyword.other", "constant.language"]
-                    .iter()
-                    .any(|k| scope.starts_with(k)),
+                && [
+                    "keyword.control",
+                    "keyword.operator",
+                    "keyword.other",
+                    "constant.language"
+                ]
+                .iter()
+                .any(|k| scope.starts_with(k)),
             "keyword `{keyword}` is scoped {scope:?}"
         );
     }
@@ -181,7 +186,10 @@ fn check_file(grammar: &Grammar, keywords: &BTreeSet<String>, word: &Regex, date
         for m in word.find_iter(&line[..code_end]) {
             let m = m.expect("match");
             let scope = at(m.start());
-            if ["string", "constant.numeric", "entity.name.section"].iter().any(|s| scope.starts_with(s)) {
+            if ["string", "constant.numeric", "entity.name.section"]
+                .iter()
+                .any(|s| scope.starts_with(s))
+            {
                 continue;
             }
             let before = &line[..m.start()];
@@ -270,7 +278,9 @@ fn the_extension_packages_into_a_vsix_without_a_question() {
     );
     let mut vsix = zip::ZipArchive::new(std::fs::File::open(&out).expect("the .vsix")).expect("a zip archive");
     let mut read = |name: &str| -> String {
-        let mut entry = vsix.by_name(name).unwrap_or_else(|e| panic!("the .vsix has no {name}: {e}"));
+        let mut entry = vsix
+            .by_name(name)
+            .unwrap_or_else(|e| panic!("the .vsix has no {name}: {e}"));
         let mut text = String::new();
         std::io::Read::read_to_string(&mut entry, &mut text).expect("UTF-8");
         text
@@ -279,8 +289,8 @@ fn the_extension_packages_into_a_vsix_without_a_question() {
     assert_eq!(manifest["license"], "Apache-2.0");
     assert_eq!(manifest["main"], "./extension.js");
     assert!(read("extension/LICENSE.txt").contains("Apache License"));
-    let grammar = std::fs::read_to_string(repo_dir().join("editors/vscode/syntaxes/charter.tmLanguage.json"))
-        .expect("grammar");
+    let grammar =
+        std::fs::read_to_string(repo_dir().join("editors/vscode/syntaxes/charter.tmLanguage.json")).expect("grammar");
     assert_eq!(read("extension/syntaxes/charter.tmLanguage.json"), grammar);
     assert!(read("extension/extension.js").contains("vscode-languageclient/node"));
     let client: serde_json::Value =

@@ -144,3 +144,56 @@ fn test_coverage_names_what_the_tests_reached() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A policy over parties P00..P79 whose body has a members list of
+/// `parties` (by number) and a rule joining `terms` membership tests with
+/// `and` and `or`, written on one line each.
+fn wide_policy(parties: &[u8], terms: &[(u8, bool)]) -> String {
+    let mut text = String::from("charter \"T\"\n  ref \"R/1\"\n  adopted 2013-06-05\n\n");
+    for n in 0..80 {
+        text.push_str(&format!("state P{n:02} \"P{n:02}\" sort \"P{n:02}\"\n"));
+    }
+    let list: Vec<String> = parties.iter().map(|n| format!("P{n:02}")).collect();
+    let mut rule = String::new();
+    for (i, (party, or)) in terms.iter().enumerate() {
+        if i > 0 {
+            rule.push_str(if *or { " or " } else { " and " });
+        }
+        rule.push_str(&format!("P{party:02} in members(d)"));
+    }
+    text.push_str(&format!(
+        "§ 1 x quote \"q\" {{\n  members {} from 2013-06-05\n  rule r(d: date): bool = {rule}\n}}\n",
+        list.join(", ")
+    ));
+    text
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// Wrapping: whatever the length of a list or an expression, the
+    /// formatted file keeps its meaning (`format` checks the tree), has no
+    /// line wider than the width (every line here can break), is
+    /// idempotent, and comes back the same from a disturbed layout.
+    #[test]
+    fn long_lists_and_expressions_wrap_canonically(
+        parties in proptest::collection::btree_set(0u8..80, 1..80),
+        terms in proptest::collection::vec((0u8..80, proptest::bool::ANY), 1..12),
+        seed in 1u64..u64::MAX,
+    ) {
+        use charter_analyses::format::WIDTH;
+        let parties: Vec<u8> = parties.into_iter().collect();
+        let text = wide_policy(&parties, &terms);
+        let formatted = format(&text).expect("a generated policy formats");
+        for line in formatted.lines() {
+            proptest::prop_assert!(line.chars().count() <= WIDTH, "too wide: {}", line);
+        }
+        proptest::prop_assert_eq!(format(&formatted).expect("formats"), formatted.clone(), "idempotent");
+        let messy = disturbed(&formatted, seed);
+        proptest::prop_assert_eq!(format(&messy).expect("formats"), formatted.clone(), "\n{}", messy);
+        // Short enough to fit: left on one line.
+        if 5 * parties.len() + 30 <= WIDTH {
+            proptest::prop_assert!(formatted.lines().any(|l| l.starts_with("  members ") && l.ends_with(" from 2013-06-05")));
+        }
+    }
+}

@@ -15,11 +15,18 @@
 //!   or between a rule's name and its `(`; one inside a record's or
 //!   block's braces (`meeting { kind: ministerial }`); a comment keeps its
 //!   text, one space after the code before it;
+//! - a line whose code (indentation included, its comment not) is wider
+//!   than [`WIDTH`] characters is wrapped, one item per line: after each
+//!   of its shallowest break points (a `,`, `and`, `or`, `implies`, or a
+//!   definition's `=`, at the least depth of parentheses and braces on the
+//!   line), again while a piece is too wide and can break; a comment goes
+//!   with the last piece. A line with no break point (a long string) is
+//!   left as it is;
 //! - trailing whitespace goes, runs of blank lines become one, and the
 //!   file ends with one newline.
 //!
-//! Lines, comments and strings (even those spanning lines) are kept as
-//! written, and line breaks are never added or removed, so the result
+//! Comments and strings (even those spanning lines) are kept as written,
+//! and line breaks are added only to wrap, never removed, so the result
 //! parses to the same tree: [`format`] checks that it does before it
 //! returns, and refuses a file that does not parse.
 
@@ -36,6 +43,10 @@ pub enum FormatError {
     #[error("formatting would change what the file says (a bug in `charter fmt`); the file is left as it is")]
     ChangesMeaning,
 }
+
+/// The widest a line's code may be (indentation included, a trailing
+/// comment not) before it is wrapped.
+pub const WIDTH: usize = 100;
 
 /// Words that continue the header or record above them, wherever they are.
 const CONTINUATIONS: [&str; 6] = ["ref", "adopted", "quote", "renamed", "headings", "covers"];
@@ -270,41 +281,56 @@ fn spaced(tokens: &[Token], i: usize, set_braces: &[bool]) -> bool {
     true
 }
 
+/// What the lines above leave open for the next line's spacing: whether
+/// each brace still open is a set's, and the last token.
+#[derive(Default)]
+struct Carry {
+    open: Vec<bool>,
+    last: Option<Token>,
+}
+
 /// For each token, whether it is a brace of a set (`{KAZ, KGZ}`, `{p in S
 /// | ...}`): a `{` after an operator or an operator word, and the `}`
-/// that closes it. A `{` after a word (`meeting {`) or alone opens a record
-/// or a block.
-fn set_braces(tokens: &[Token]) -> Vec<bool> {
+/// that closes it, on this line or a later one (`carry` holds what the
+/// lines above left open). A `{` after a word (`meeting {`) or alone opens
+/// a record or a block.
+fn set_braces(tokens: &[Token], carry: &mut Carry) -> Vec<bool> {
     let mut marks = vec![false; tokens.len()];
-    let mut open: Vec<bool> = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
         match token {
             Token::Punct("{") => {
-                let set = match i.checked_sub(1).and_then(|p| tokens.get(p)) {
+                let before = match i.checked_sub(1) {
+                    Some(p) => tokens.get(p),
+                    None => carry.last.as_ref(),
+                };
+                let set = match before {
                     Some(Token::Word(w)) => OPERATOR_WORDS.contains(&w.as_str()),
                     Some(Token::Punct(p)) => *p != ")",
                     Some(Token::Str(_) | Token::Other(_)) | None => false,
                 };
-                open.push(set);
+                carry.open.push(set);
                 if let Some(mark) = marks.get_mut(i) {
                     *mark = set;
                 }
             }
             Token::Punct("}") => {
-                if let (Some(set), Some(mark)) = (open.pop(), marks.get_mut(i)) {
+                if let (Some(set), Some(mark)) = (carry.open.pop(), marks.get_mut(i)) {
                     *mark = set;
                 }
             }
             Token::Word(_) | Token::Str(_) | Token::Punct(_) | Token::Other(_) => {}
         }
     }
+    if let Some(last) = tokens.last() {
+        carry.last = Some(last.clone());
+    }
     marks
 }
 
 /// The code of a line with canonical spaces between its tokens.
-fn respace(code: &str) -> String {
+fn respace(code: &str, carry: &mut Carry) -> String {
     let tokens = tokens(code);
-    let sets = set_braces(&tokens);
+    let sets = set_braces(&tokens, carry);
     let mut out = String::with_capacity(code.len());
     for (i, token) in tokens.iter().enumerate() {
         if i > 0 && spaced(&tokens, i, &sets) {
@@ -346,16 +372,169 @@ enum Out {
     Code(usize, String),
 }
 
-/// The text laid out canonically, without checking that it parses the same.
+/// The text laid out canonically, without checking that it parses the same:
+/// indented and spaced, then wrapped until no line is too wide or none that
+/// is can break (each pass splits every such line at least once, so a few
+/// passes do: a piece is nested one level deeper than the line it came from).
 pub fn layout(text: &str) -> String {
+    const PASSES: usize = 32;
+    let mut out = layout_once(text);
+    for _ in 0..PASSES {
+        let wrapped = wrap(&out);
+        if wrapped == out {
+            break;
+        }
+        out = layout_once(&wrapped);
+    }
+    out
+}
+
+/// A place a line may break, after a token.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Break {
+    /// After a `,`, or an `and`, `or`, `implies` joining expressions.
+    Item,
+    /// After a definition's `=` (`==` is another token): used only on a
+    /// line with no other break point.
+    Definition,
+}
+
+/// Whether the line may break after `tokens[i]`. An `and` joins
+/// expressions except in `between D and D`, `and others` and `members and
+/// observers present`.
+fn break_after(tokens: &[Token], i: usize) -> Option<Break> {
+    let word = |at: Option<usize>, w: &str| at.and_then(|at| tokens.get(at)) == Some(&Token::Word(w.to_string()));
+    match tokens.get(i)? {
+        Token::Punct(",") => Some(Break::Item),
+        Token::Punct("=") => Some(Break::Definition),
+        Token::Word(w) if w == "and" => {
+            let prose =
+                word(i.checked_sub(2), "between") || word(Some(i + 1), "others") || word(Some(i + 1), "observers");
+            (!prose).then_some(Break::Item)
+        }
+        Token::Word(w) if w == "or" || w == "implies" => Some(Break::Item),
+        Token::Word(_) | Token::Str(_) | Token::Punct(_) | Token::Other(_) => None,
+    }
+}
+
+/// The lines of `text` (laid out) with every line too wide split after its
+/// shallowest break points, each piece on a line of its own (indented by
+/// the next [`layout_once`]); a trailing comment goes with the last piece.
+fn wrap(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let (mut in_string, mut braces, mut parens) = (false, 0i64, 0i64);
+    for raw in text.lines() {
+        let line = split(raw, &mut in_string, &mut braces, &mut parens);
+        let indent = raw.len() - raw.trim_start().len();
+        let too_wide = indent + line.code.chars().count() > WIDTH;
+        // A line that starts or ends inside a string spanning lines is kept.
+        let pieces = if too_wide && !line.verbatim && !in_string {
+            pieces(&line.code)
+        } else {
+            Vec::new()
+        };
+        if pieces.len() < 2 {
+            out.push_str(raw);
+            out.push('\n');
+            continue;
+        }
+        let last = pieces.len() - 1;
+        for (i, piece) in pieces.iter().enumerate() {
+            if i == 0 {
+                out.push_str(&" ".repeat(indent));
+            }
+            out.push_str(piece);
+            if let (true, Some(comment)) = (i == last, &line.comment) {
+                out.push(' ');
+                out.push_str(comment);
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A line's code cut after each of its shallowest break points, each piece
+/// spaced as on the line (the next [`layout_once`] spaces it anew); one
+/// piece when it has none, or when those break points are in more than one
+/// list (`f(a, b) | g(c, d)`: cutting both calls would not make a list).
+fn pieces(code: &str) -> Vec<String> {
+    let tokens = tokens(code);
+    let sets = set_braces(&tokens, &mut Carry::default());
+    // The depth of parentheses and braces before each token, relative to
+    // the line's start (negative after one closed that opened above), and
+    // the opening bracket on this line it is inside, if any.
+    let mut depth = 0i64;
+    let mut opened: Vec<usize> = Vec::new();
+    let mut depths = Vec::with_capacity(tokens.len());
+    let mut groups = Vec::with_capacity(tokens.len());
+    for (i, token) in tokens.iter().enumerate() {
+        if let Token::Punct(")" | "}") = token {
+            depth -= 1;
+            opened.pop();
+        }
+        depths.push(depth);
+        groups.push(opened.last().copied());
+        if let Token::Punct("(" | "{") = token {
+            depth += 1;
+            opened.push(i);
+        }
+    }
+    let last = tokens.len().saturating_sub(1);
+    let breaks: Vec<Option<Break>> = (0..tokens.len())
+        .map(|i| break_after(&tokens, i).filter(|_| i < last))
+        .collect();
+    // Items first; a definition's `=` only where nothing else can break.
+    let kind = if breaks.contains(&Some(Break::Item)) {
+        Break::Item
+    } else {
+        Break::Definition
+    };
+    let chosen = |i: usize| breaks.get(i).copied().flatten() == Some(kind);
+    let Some(shallowest) = (0..tokens.len())
+        .filter(|i| chosen(*i))
+        .filter_map(|i| depths.get(i))
+        .min()
+        .copied()
+    else {
+        return vec![code.to_string()];
+    };
+    let mut lists = (0..tokens.len())
+        .filter(|i| chosen(*i) && depths.get(*i) == Some(&shallowest))
+        .map(|i| groups.get(i));
+    let first = lists.next();
+    if lists.any(|g| Some(g) != first) {
+        return vec![code.to_string()];
+    }
+    let mut pieces = vec![String::new()];
+    for (i, token) in tokens.iter().enumerate() {
+        let Some(piece) = pieces.last_mut() else { break };
+        if !piece.is_empty() && spaced(&tokens, i, &sets) {
+            piece.push(' ');
+        }
+        match token {
+            Token::Word(text) | Token::Str(text) => piece.push_str(text),
+            Token::Punct(p) => piece.push_str(p),
+            Token::Other(c) => piece.push(*c),
+        }
+        if chosen(i) && depths.get(i) == Some(&shallowest) {
+            pieces.push(String::new());
+        }
+    }
+    pieces
+}
+
+/// One pass of indentation and spacing, line by line.
+fn layout_once(text: &str) -> String {
     let mut lines = Vec::new();
+    let mut carry = Carry::default();
     let (mut in_string, mut braces, mut parens) = (false, 0i64, 0i64);
     let mut previous_code: Option<String> = None;
     for raw in text.lines() {
         let (depth, paren_depth) = (braces.max(0), parens.max(0));
         let mut line = split(raw, &mut in_string, &mut braces, &mut parens);
         if !line.verbatim {
-            line.code = respace(&line.code);
+            line.code = respace(&line.code, &mut carry);
         }
         if line.verbatim {
             lines.push(Out::Verbatim(raw.trim_end_matches([' ', '\t', '\r']).to_string()));
@@ -487,6 +666,68 @@ mod tests {
             );
         }
         assert_eq!(format(&formatted).expect("formats"), formatted, "idempotent");
+    }
+
+    /// The text of a policy whose body is `body`, over parties P00..P59.
+    fn policy(body: &str) -> String {
+        let mut text = String::from("charter \"T\"\n  ref \"R/1\"\n  adopted 2013-06-05\n\n");
+        for n in 0..60 {
+            text.push_str(&format!("state P{n:02} \"P{n:02}\" sort \"P{n:02}\"\n"));
+        }
+        text.push_str(&format!("§ 1 x quote \"q\" {{\n{body}}}\n"));
+        text
+    }
+
+    #[test]
+    fn long_lines_wrap_one_item_per_line() {
+        let parties: Vec<String> = (0..60).map(|n| format!("P{n:02}")).collect();
+        let body = format!(
+            "members {} from 2013-06-05\n\
+             rule r(d: date): bool = P01 in members(d) and P02 in members(d) and P03 in members(d) and P04 in members(d)\n\
+             test \"t\" {{\n    let m = meeting {{ kind: ministerial, date: 2014-01-01, present: {{{}}} }} // kept\n    assert r(m.date)\n  }}\n",
+            parties.join(", "),
+            parties.get(..20).map(|p| p.join(", ")).unwrap_or_default(),
+        );
+        let formatted = format(&policy(&body)).expect("formats");
+        assert!(
+            formatted.contains("  members P00,\n    P01,\n    P02,\n"),
+            "{formatted}"
+        );
+        assert!(formatted.contains("    P59 from 2013-06-05\n"), "{formatted}");
+        assert!(
+            formatted.contains(
+                "  rule r(d: date): bool = P01 in members(d) and\n    P02 in members(d) and\n    P03 in members(d) and\n    P04 in members(d)\n"
+            ),
+            "{formatted}"
+        );
+        // A record's fields, then the set inside (still too wide), one per
+        // line; the comment stays at the end of what it followed.
+        assert!(
+            formatted.contains("    let m = meeting { kind: ministerial,\n"),
+            "{formatted}"
+        );
+        assert!(formatted.contains("        present: {P00,\n"), "{formatted}");
+        assert!(formatted.contains("          P19} } // kept\n"), "{formatted}");
+        for line in formatted.lines() {
+            assert!(line.chars().count() <= WIDTH, "too wide: {line}");
+        }
+        assert_eq!(format(&formatted).expect("formats"), formatted, "idempotent");
+    }
+
+    #[test]
+    fn lines_that_cannot_break_as_a_list_stay() {
+        // `and` in a date window and in `and others` is no operator; call
+        // arguments in two lists are not one list; a long string cannot
+        // break.
+        let history = format!(
+            "history for \"T\"\n\nsnapshot between 2013-01-01 and 2014-01-01 members P00 and others source \"{}\"\n",
+            "x".repeat(120)
+        );
+        assert_eq!(format(&history).expect("formats"), history);
+        let body = "  rule r(d: date): int = count({p in members(d, 2013-06-05, 2013-06-05) | p in members(d, 2013-06-05, 2013-06-05)})\n";
+        assert!(body.len() > WIDTH);
+        let text = policy(body);
+        assert_eq!(layout(&text), text);
     }
 
     #[test]
