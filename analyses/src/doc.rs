@@ -1,13 +1,15 @@
-//! `charter doc`: one static HTML page per policy, for a committee: the
-//! legal text beside the encoding (each sentence coloured by coverage and
-//! linked to the blocks that quote it, each block linked back), the chair
-//! as the rules derive it and as the history records it (SVG, one bar per
-//! term, departures marked), every party's status over time (SVG and a
-//! table), and the audit's findings with their codes and sources. No
-//! server, no network, no external asset: the page is one file. A short
-//! inline script counts the bars and checks the page's links when a browser
-//! opens it (`data-terms`, `data-broken-links` on `<body>`), which the
-//! headless-Chromium test reads.
+//! `charter doc`: one static HTML page per policy, auditor first: the
+//! audit's findings (counted by code, then in date order, sources' web
+//! addresses as links); the chair as the rules derive it and as the history
+//! records it (SVG, one bar per term, departures outlined as the table marks
+//! them, windows of approximately dated records drawn as ranges); every
+//! party's status over time (SVG and a table); and the legal text with each
+//! block of the encoding beside the first sentence it quotes. Every colour
+//! and mark has a legend. No server, no network, no external asset: the
+//! page is one file. A short inline script measures the page when a browser
+//! opens it (`data-terms`, `data-broken-links`, `data-unlegended`,
+//! `data-chart-departs`, `data-misalignment`, `data-overflow` on `<body>`),
+//! which the headless-Chromium test reads.
 
 use std::fmt::Write as _;
 
@@ -116,47 +118,90 @@ const STYLE: &str = r#"
 body { font: 15px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1400px; padding: 1em 2em; color: #1d232b; }
 h1 { margin-bottom: 0.1em; } h2 { border-bottom: 1px solid #ccd; margin-top: 2em; }
 .meta { color: #555; }
-.columns { display: grid; grid-template-columns: 1fr 1fr; gap: 2em; align-items: start; }
+.row { display: grid; grid-template-columns: 1fr 1fr; gap: 2em; align-items: start; }
+.row > div { min-width: 0; }
 .sentence { padding: 0.3em 0.5em; margin: 0.3em 0; border-left: 4px solid; }
 .sentence.covered { background: #e7f6ea; border-color: #2e8b57; }
 .sentence.marked { background: #f0f0f4; border-color: #8a8aa0; }
 .sentence.uncovered { background: #fde8e6; border-color: #c0392b; }
 .clause { font-weight: 600; margin-right: 0.5em; }
-.block { border: 1px solid #dde; border-radius: 4px; margin: 0.6em 0; padding: 0.4em 0.8em; }
-.block pre { white-space: pre-wrap; font-size: 13px; margin: 0.3em 0; }
+.block { border: 1px solid #dde; border-radius: 4px; margin: 0.3em 0; padding: 0.4em 0.8em; }
+.block pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 13px; margin: 0.3em 0; }
 .block:target, .sentence:target { outline: 3px solid #f1c40f; }
-.legend span { display: inline-block; padding: 0 0.6em; margin-right: 0.6em; border-left: 4px solid; }
+.legend { margin: 0.4em 0; } .legend .item { display: inline-block; margin: 0 1.2em 0.2em 0; }
+.legend svg { vertical-align: middle; margin-right: 0.35em; }
+.legend .swatch { display: inline-block; width: 1.1em; height: 1em; padding: 0; margin: 0 0.35em 0 0; vertical-align: middle; }
 svg text { font-size: 11px; } svg .year { fill: #666; text-anchor: middle; }
 svg .tick { stroke: #e3e3ea; }
 svg rect.term { fill: #4a78b5; } svg rect.term.vacant { fill: #bbb; }
-svg rect.term.departs, svg rect.departs { stroke: #c0392b; stroke-width: 2; }
+svg rect.term.approximate { fill-opacity: 0.55; }
+svg rect.departs { stroke: #c0392b; stroke-width: 2; }
+svg rect.apart { stroke: #b9770e; stroke-width: 2; stroke-dasharray: 4 2; }
 svg rect.office { fill: #8e6bbf; } svg rect.office.vacant { fill: #bbb; }
+svg rect.window { fill: #fff; fill-opacity: 0.65; stroke: #333; stroke-width: 1; stroke-dasharray: 2 2; }
 svg rect.member { fill: #2e8b57; } svg rect.pending { fill: #e1a73b; } svg rect.observer { fill: #5dade2; }
 svg rect.invited { fill: #c39bd3; } svg rect.suspended { fill: #c0392b; } svg rect.none { fill: #eee; }
 svg .bar-label { fill: white; font-weight: 600; }
 table { border-collapse: collapse; width: 100%; } td { overflow-wrap: anywhere; }
-.findings td:first-child { white-space: nowrap; }
-@media (max-width: 1000px) { body { padding: 0.5em; } .columns { grid-template-columns: 1fr; } svg { max-width: 100%; height: auto; } } td, th { border-bottom: 1px solid #e3e3ea; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
-.violation { color: #c0392b; font-weight: 600; } .advisory { color: #b9770e; } .note { color: #555; }
+td, th { border-bottom: 1px solid #e3e3ea; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
+.findings td:first-child { white-space: nowrap; } .findings td:nth-child(3) { overflow-wrap: normal; }
+.violation { color: #c0392b; font-weight: 600; } .advisory, .apart { color: #b9770e; } .note { color: #555; }
+@media (max-width: 1000px) { body { padding: 0.5em; } .row { grid-template-columns: 1fr; gap: 0; } svg.chair, svg.membership { max-width: 100%; height: auto; } .findings td:first-child { white-space: normal; } }
 "#;
 
 /// Counts the bars and checks the links once the page is open, so a
-/// browser (and the headless test) can tell the page rendered whole.
+/// browser (and the headless test) can tell the page rendered whole, and
+/// measures what the test asserts: marks with no legend, departures in the
+/// chart and in the table, how far each block sits from the sentence it
+/// encodes, and whether anything runs off the side of the window.
 const SCRIPT: &str = r##"
 document.addEventListener("DOMContentLoaded", function () {
+  var data = document.body.dataset;
   var broken = 0;
   document.querySelectorAll('a[href^="#"]').forEach(function (a) {
     if (!document.getElementById(a.getAttribute("href").slice(1))) { broken += 1; }
   });
-  document.body.dataset.terms = document.querySelectorAll("svg.chair rect.term").length;
-  document.body.dataset.offices = document.querySelectorAll("svg.chair rect.office").length;
-  document.body.dataset.brokenLinks = broken;
-  // Whether anything runs off the side of the window.
+  data.terms = document.querySelectorAll("svg.chair rect.term").length;
+  data.offices = document.querySelectorAll("svg.chair rect.office").length;
+  data.brokenLinks = broken;
+  // Every class of a mark in a chart has a swatch in a legend.
+  var legended = {};
+  document.querySelectorAll(".legend rect").forEach(function (r) {
+    r.classList.forEach(function (c) { legended[c] = true; });
+  });
+  var missing = {};
+  document.querySelectorAll("svg.chair rect, svg.membership rect").forEach(function (r) {
+    r.classList.forEach(function (c) { if (!legended[c]) { missing[c] = true; } });
+  });
+  data.unlegended = Object.keys(missing).sort().join(" ");
+  data.chartDeparts = document.querySelectorAll("svg.chair rect.term.departs").length;
+  data.tableDeparts = document.querySelectorAll("table.chair td.violation").length;
+  data.chartApart = document.querySelectorAll("svg.chair rect.term.apart").length;
+  data.tableApart = document.querySelectorAll("table.chair td.apart").length;
+  // The median distance, in pixels, from a block's top to the top of the
+  // sentence it is shown beside.
+  var gaps = [];
+  document.querySelectorAll(".row").forEach(function (row) {
+    var sentence = row.querySelector(".sentence");
+    row.querySelectorAll(".block").forEach(function (b) {
+      if (sentence) { gaps.push(Math.abs(b.getBoundingClientRect().top - sentence.getBoundingClientRect().top)); }
+    });
+  });
+  gaps.sort(function (a, b) { return a - b; });
+  data.misalignment = gaps.length ? Math.round(gaps[Math.floor(gaps.length / 2)]) : 0;
   var root = document.documentElement;
-  document.body.dataset.overflow = root.scrollWidth > root.clientWidth ? "yes" : "no";
-  document.body.dataset.rendered = "yes";
+  data.overflow = root.scrollWidth > root.clientWidth ? "yes" : "no";
+  data.rendered = "yes";
 });
 "##;
+
+/// A legend item: a swatch drawn with the chart's own classes, and what it
+/// means.
+fn swatch(class: &str, meaning: &str) -> String {
+    format!(
+        r#"<span class="item"><svg width="26" height="14" aria-hidden="true"><rect class="{class}" x="2" y="2" width="22" height="10"/></svg>{meaning}</span>"#
+    )
+}
 
 /// The page for one checked policy and its report.
 pub fn page(analysis: &Analysis, bundle: &ir::Bundle, report: &Report) -> String {
@@ -203,85 +248,141 @@ pub fn page(analysis: &Analysis, bundle: &ir::Bundle, report: &Report) -> String
 fn text_section(out: &mut String, analysis: &Analysis) {
     let blocks = blocks(analysis);
     out.push_str("<h2 id=\"text\">Text and encoding</h2>\n");
-    out.push_str("<p class=\"legend\"><span class=\"sentence covered\">encoded by a rule</span><span class=\"sentence marked\">marked non-normative</span><span class=\"sentence uncovered\">not encoded</span></p>\n");
-    out.push_str("<div class=\"columns\"><div>\n");
-    // The sentences each block quotes.
+    out.push_str("<p class=\"legend\"><span class=\"item\"><span class=\"swatch sentence covered\"></span>encoded by a rule</span><span class=\"item\"><span class=\"swatch sentence marked\"></span>marked non-normative</span><span class=\"item\"><span class=\"swatch sentence uncovered\"></span>not encoded</span> Each block of the encoding stands beside the first sentence it quotes.</p>\n");
+    let Some(coverage) = analysis.coverage().first() else {
+        out.push_str("<p>The policy names no source text.</p>\n");
+        for block in &blocks {
+            block_html(out, block, &[]);
+        }
+        return;
+    };
+    // The sentences each block quotes, and the blocks each sentence has
+    // beside it (those whose first quoted sentence it is).
     let mut quotes: Vec<Vec<usize>> = vec![Vec::new(); blocks.len()];
-    match analysis.coverage().first() {
-        None => out.push_str("<p>The policy names no source text.</p>\n"),
-        Some(coverage) => {
-            let _ = writeln!(out, "<h3>{}</h3>", escape(&coverage.scope()));
-            for (i, sentence) in coverage.sentences.iter().enumerate() {
-                let folded = fold(&sentence.text);
-                let by: Vec<usize> = blocks
+    let mut by_sentence: Vec<Vec<usize>> = Vec::with_capacity(coverage.sentences.len());
+    for (i, sentence) in coverage.sentences.iter().enumerate() {
+        let folded = fold(&sentence.text);
+        let by: Vec<usize> = blocks
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| {
+                b.quotes
                     .iter()
-                    .enumerate()
-                    .filter(|(_, b)| {
-                        b.quotes
-                            .iter()
-                            .any(|q| folded.contains(q.as_str()) || q.contains(folded.as_str()))
-                    })
-                    .map(|(j, _)| j)
-                    .collect();
-                for j in &by {
-                    if let Some(list) = quotes.get_mut(*j) {
-                        list.push(i);
-                    }
-                }
-                let class = match sentence.state {
-                    charter_compiler::citations::CoverageState::Covered { .. } => "covered",
-                    charter_compiler::citations::CoverageState::Marked { .. } => "marked",
-                    charter_compiler::citations::CoverageState::NotCovered => "uncovered",
-                };
-                let links: Vec<String> = by
-                    .iter()
-                    .filter_map(|j| blocks.get(*j))
-                    .map(|b| format!("<a href=\"#{}\">{}</a>", b.id, escape(&b.heading)))
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "<p class=\"sentence {class}\" id=\"s{}\"><span class=\"clause\">§ {}</span>{} {}</p>",
-                    i + 1,
-                    escape(&sentence.clause),
-                    escape(&sentence.text),
-                    if links.is_empty() {
-                        String::new()
-                    } else {
-                        format!("— {}", links.join(", "))
-                    }
-                );
+                    .any(|q| folded.contains(q.as_str()) || q.contains(folded.as_str()))
+            })
+            .map(|(j, _)| j)
+            .collect();
+        for j in &by {
+            if let Some(list) = quotes.get_mut(*j) {
+                list.push(i);
             }
         }
+        by_sentence.push(by);
     }
-    out.push_str("</div><div>\n<h3>The encoding</h3>\n");
-    for (block, sentences) in blocks.iter().zip(&quotes) {
-        let links: Vec<String> = sentences
+    let _ = writeln!(
+        out,
+        "<div class=\"row\"><div><h3>{}</h3></div><div><h3>The encoding</h3></div></div>",
+        escape(&coverage.scope())
+    );
+    for (i, (sentence, by)) in coverage.sentences.iter().zip(&by_sentence).enumerate() {
+        let class = match sentence.state {
+            charter_compiler::citations::CoverageState::Covered { .. } => "covered",
+            charter_compiler::citations::CoverageState::Marked { .. } => "marked",
+            charter_compiler::citations::CoverageState::NotCovered => "uncovered",
+        };
+        let links: Vec<String> = by
             .iter()
-            .map(|i| format!("<a href=\"#s{}\">sentence {}</a>", i + 1, i + 1))
+            .filter_map(|j| blocks.get(*j))
+            .map(|b| format!("<a href=\"#{}\">{}</a>", b.id, escape(&b.heading)))
             .collect();
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "<section class=\"block\" id=\"{}\"><strong>{}</strong> <span class=\"meta\">{}</span><pre>{}</pre>{}</section>",
-            block.id,
-            escape(&block.heading),
-            escape(&block.file),
-            escape(&block.source),
+            "<div class=\"row\"><div><p class=\"sentence {class}\" id=\"s{}\"><span class=\"clause\">§ {}</span>{} {}</p></div><div>",
+            i + 1,
+            escape(&sentence.clause),
+            escape(&sentence.text),
             if links.is_empty() {
                 String::new()
             } else {
-                format!("<div class=\"meta\">quotes {}</div>", links.join(", "))
+                format!("— {}", links.join(", "))
             }
         );
+        for j in by {
+            let (Some(block), Some(quoted)) = (blocks.get(*j), quotes.get(*j)) else {
+                continue;
+            };
+            if quoted.first() == Some(&i) {
+                block_html(out, block, quoted);
+            }
+        }
+        out.push_str("</div></div>\n");
     }
-    out.push_str("</div></div>\n");
+    // Blocks that quote no sentence of the text, after it.
+    let unquoted: Vec<&Block> = blocks
+        .iter()
+        .zip(&quotes)
+        .filter(|(_, q)| q.is_empty())
+        .map(|(b, _)| b)
+        .collect();
+    if !unquoted.is_empty() {
+        out.push_str(
+            "<div class=\"row\"><div><p class=\"meta\">Blocks that quote no sentence of the text:</p></div><div>",
+        );
+        for block in unquoted {
+            block_html(out, block, &[]);
+        }
+        out.push_str("</div></div>\n");
+    }
+}
+
+/// One block of the encoding, linked to the sentences it quotes.
+fn block_html(out: &mut String, block: &Block, sentences: &[usize]) {
+    let links: Vec<String> = sentences
+        .iter()
+        .map(|i| format!("<a href=\"#s{}\">sentence {}</a>", i + 1, i + 1))
+        .collect();
+    let _ = writeln!(
+        out,
+        "<section class=\"block\" id=\"{}\"><strong>{}</strong> <span class=\"meta\">{}</span><pre>{}</pre>{}</section>",
+        block.id,
+        escape(&block.heading),
+        escape(&block.file),
+        escape(&block.source),
+        if links.is_empty() {
+            String::new()
+        } else {
+            format!("<div class=\"meta\">quotes {}</div>", links.join(", "))
+        }
+    );
 }
 
 fn chair_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis: &Axis) {
-    out.push_str("<h2 id=\"chair\">Chair</h2>\n<p>Top: the chair the rules derive, one bar per term (a red outline where the recorded office departs from it). Bottom: the chair as the history records it.</p>\n");
+    out.push_str("<h2 id=\"chair\">Chair</h2>\n<p>Top: the chair the rules derive, one bar per term. Bottom: the chair as the history records it, from each recorded taking of office to the next.</p>\n");
+    out.push_str("<p class=\"legend\">");
+    for (class, meaning) in [
+        ("term", "a term as the rules derive it"),
+        ("term vacant", "vacant"),
+        (
+            "term departs",
+            "the record departs from the rules in this term (a finding)",
+        ),
+        (
+            "term apart",
+            "the record runs apart from the rules' sequence since an earlier departure",
+        ),
+        ("term approximate", "a bound rests on a record dated only approximately"),
+        ("office", "the chair as recorded"),
+        ("office vacant", "recorded vacant"),
+        ("window", "the days the sources allow for a recorded change"),
+    ] {
+        out.push_str(&swatch(class, meaning));
+    }
+    out.push_str("</p>\n");
     let height = 110.0;
     let _ = write!(
         out,
-        r#"<svg class="chair" width="{}" height="{height}" role="img" aria-label="chair timeline">"#,
+        r#"<svg class="chair" width="{}" height="{height}" viewBox="0 0 {} {height}" role="img" aria-label="chair timeline">"#,
+        axis.left + axis.width + 20.0,
         axis.left + axis.width + 20.0
     );
     axis.ticks(out, 10.0, 80.0);
@@ -294,18 +395,25 @@ fn chair_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis: &
         } else {
             term.chairs.join(" and ")
         };
-        let class = match (term.chairs.is_empty(), term.departs) {
-            (true, _) => "term vacant",
-            (false, true) => "term departs",
-            (false, false) => "term",
-        };
+        let mut class = String::from("term");
+        if term.chairs.is_empty() {
+            class.push_str(" vacant");
+        }
+        // The marks of the table's "recorded" cell, the same terms.
+        if let Some(mark) = departure(term) {
+            class.push(' ');
+            class.push_str(mark);
+        }
+        if term.bounds_approximate {
+            class.push_str(" approximate");
+        }
         let _ = write!(
             out,
             r#"<rect class="{class}" x="{x1:.1}" y="20" width="{:.1}" height="20" data-chair="{}"><title>{} to {}: {}</title></rect>"#,
             (x2 - x1 - 1.0).max(1.0),
             escape(&who),
             term.start,
-            term.end,
+            end_of(term.end),
             escape(&who)
         );
         if x2 - x1 > 30.0 {
@@ -317,10 +425,11 @@ fn chair_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis: &
             );
         }
     }
-    let offices = bundle.history.recorded_offices();
-    for (i, (start, party)) in offices.iter().enumerate() {
-        let end = offices.get(i + 1).map_or(axis.to, |(d, _)| *d);
-        let who = party.map_or_else(
+    // Each recorded office from the last day its record allows to the
+    // first the next one allows; between, the window the sources leave.
+    let offices = bundle.history.recorded_office_windows();
+    let name = |party: Option<ir::PartyId>| {
+        party.map_or_else(
             || "vacant".to_string(),
             |p| {
                 bundle
@@ -328,15 +437,36 @@ fn chair_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis: &
                     .get(p as usize)
                     .map_or_else(String::new, |x| x.id.clone())
             },
-        );
-        let (x1, x2) = (axis.x(*start), axis.x(end));
+        )
+    };
+    for (i, office) in offices.iter().enumerate() {
+        let end = offices.get(i + 1).map_or(axis.to, |next| next.earliest);
+        let who = name(office.party);
+        let taken = if office.earliest < office.latest {
+            let (w1, w2) = (axis.x(office.earliest), axis.x(office.latest.saturating_add(1)));
+            let _ = write!(
+                out,
+                r#"<rect class="window" x="{w1:.1}" y="53" width="{:.1}" height="24"><title>{} took office between {} and {}</title></rect>"#,
+                (w2 - w1).max(2.0),
+                escape(&who),
+                date::format(office.earliest),
+                date::format(office.latest)
+            );
+            format!(
+                "between {} and {}",
+                date::format(office.earliest),
+                date::format(office.latest)
+            )
+        } else {
+            date::format(office.earliest)
+        };
+        let (x1, x2) = (axis.x(office.latest.max(office.earliest)), axis.x(end));
         let _ = write!(
             out,
-            r#"<rect class="office{}" x="{x1:.1}" y="55" width="{:.1}" height="20"><title>{} from {}</title></rect>"#,
-            if party.is_none() { " vacant" } else { "" },
+            r#"<rect class="office{}" x="{x1:.1}" y="55" width="{:.1}" height="20"><title>{} from {taken}</title></rect>"#,
+            if office.party.is_none() { " vacant" } else { "" },
             (x2 - x1 - 1.0).max(1.0),
             escape(&who),
-            date::format(*start)
         );
         if x2 - x1 > 30.0 {
             let _ = write!(
@@ -347,34 +477,71 @@ fn chair_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis: &
             );
         }
     }
-    out.push_str("</svg>\n<table><tr><th>term</th><th>the rules' chair</th><th>recorded</th></tr>\n");
+    out.push_str("</svg>\n<table class=\"chair\"><tr><th>term</th><th>the rules' chair</th><th>recorded</th></tr>\n");
     for term in &report.chair {
         let _ = writeln!(
             out,
-            "<tr><td>{} to {}</td><td>{}</td><td{}>{}</td></tr>",
+            "<tr><td>{} to {}{}</td><td>{}</td><td{}>{}</td></tr>",
             term.start,
-            // An open-ended term has no end day: it is in office.
-            if term.end.0 >= date::LAST {
-                "in office".to_string()
+            end_of(term.end),
+            if term.bounds_approximate {
+                " <span class=\"meta\" title=\"a bound rests on a record dated only approximately\">(approximate)</span>"
             } else {
-                term.end.to_string()
+                ""
             },
             escape(&if term.chairs.is_empty() {
                 "vacant".to_string()
             } else {
                 term.chairs.join(" and ")
             }),
-            // Marked where a finding on the chair falls in the term; a
-            // term that only runs apart from the rules' sequence is not.
-            if term.new_departure { " class=\"violation\"" } else { "" },
+            departure(term).map_or_else(String::new, |mark| format!(
+                " class=\"{}\"",
+                if mark == "departs" { "violation" } else { mark }
+            )),
             escape(&term.recorded.join(", "))
         );
     }
     out.push_str("</table>\n");
 }
 
+/// An open-ended term has no end day: it is in office.
+fn end_of(end: date::IsoDay) -> String {
+    if end.0 >= date::LAST {
+        "in office".to_string()
+    } else {
+        end.to_string()
+    }
+}
+
+/// How a term departs from the rules, as the chart and the table mark it:
+/// `departs` where a finding on the chair falls in it, `apart` where the
+/// record only runs apart from the rules' sequence since an earlier
+/// departure.
+fn departure(term: &crate::report::TermRow) -> Option<&'static str> {
+    if term.new_departure {
+        Some("departs")
+    } else if term.departs {
+        Some("apart")
+    } else {
+        None
+    }
+}
+
 fn parties_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis: &Axis) {
-    out.push_str("<h2 id=\"parties\">Parties</h2>\n<p>Each party's status over time: the upper bar as the rules derive it, the lower as the history records it, outlined in red where they differ.</p>\n");
+    out.push_str("<h2 id=\"parties\">Parties</h2>\n<p>Each party's status over time: the upper bar as the rules derive it, the lower as the history records it.</p>\n<p class=\"legend\">");
+    for (class, meaning) in [
+        ("member", "member"),
+        ("pending", "pending (silence procedure)"),
+        ("observer", "observer"),
+        ("invited", "invited"),
+        ("suspended", "suspended"),
+        ("none", "no status"),
+        ("none departs", "the recorded status differs from the rules'"),
+        ("window", "the days the sources allow for a change of status"),
+    ] {
+        out.push_str(&swatch(class, meaning));
+    }
+    out.push_str("</p>\n");
     let parties: Vec<_> = report
         .status
         .iter()
@@ -407,7 +574,8 @@ fn parties_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis:
             escape(&party.party),
             escape(&party.party)
         );
-        for period in &party.periods {
+        let id = bundle.parties.iter().position(|p| p.id == party.party);
+        for (i, period) in party.periods.iter().enumerate() {
             let from = period.from.0;
             // A period still open runs to the axis's end.
             let until = period.until.map_or(axis.to, |u| u.0);
@@ -419,10 +587,30 @@ fn parties_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis:
                 (x2 - x1).max(1.0),
                 escape(&party.party),
                 escape(&period.status),
-                period.from
+                escape(&period.from_as.clone().unwrap_or_else(|| period.from.to_string()))
             );
+            // A start the sources date only approximately: the days they
+            // allow, between the period before and this one's end.
+            let previous = i.checked_sub(1).and_then(|j| party.periods.get(j)).map(|p| p.from.0);
+            let window = id.and_then(|id| {
+                let record = crate::report::membership_record(bundle, id as ir::PartyId, from)?;
+                let precision = record.provenance.precision;
+                (!precision.is_exact()).then(|| precision.window(from, previous, period.until.map(|u| u.0)))
+            });
+            if let Some((earliest, latest)) = window.filter(|(e, l)| e < l) {
+                let (w1, w2) = (axis.x(earliest), axis.x(latest.saturating_add(1)));
+                let _ = write!(
+                    out,
+                    r#"<rect class="window" x="{w1:.1}" y="{:.1}" width="{:.1}" height="11"><title>{}: {} {}</title></rect>"#,
+                    y - 1.0,
+                    (w2 - w1).max(2.0),
+                    escape(&party.party),
+                    escape(&period.status),
+                    escape(&period.from_as.clone().unwrap_or_default())
+                );
+            }
         }
-        let Some(id) = bundle.parties.iter().position(|p| p.id == party.party) else {
+        let Some(id) = id else {
             continue;
         };
         // Runs of one recorded status that agrees, or not, with the rules.
@@ -488,19 +676,45 @@ fn findings_section(out: &mut String, report: &Report) {
         "<h2 id=\"findings\">Findings</h2>\n<p>Where the recorded history departs from the rules: {} violations, {} advisories, {} notes (docs/findings.md describes each code).</p>",
         report.summary.violations, report.summary.advisories, report.summary.notes
     );
-    out.push_str("<table class=\"findings\"><tr><th>day</th><th>finding</th><th>code</th><th>sources</th></tr>\n");
     // In date order (the report groups them by kind).
     let mut findings: Vec<_> = report.findings.iter().collect();
     findings.sort_by_key(|f| f.day.0);
-    for f in findings {
-        let class = match f.severity {
-            Severity::Violation => "violation",
-            Severity::Advisory => "advisory",
-            Severity::Note => "note",
-        };
+    let class_of = |f: &crate::report::Finding| match f.severity {
+        Severity::Violation => "violation",
+        Severity::Advisory => "advisory",
+        Severity::Note => "note",
+    };
+    // Grouped by code first: how many, when, and a link to the first.
+    let mut codes: Vec<(&str, &str, usize, usize)> = Vec::new();
+    for (i, f) in findings.iter().enumerate() {
+        match codes.iter_mut().find(|c| c.0 == f.code) {
+            Some(code) => code.2 += 1,
+            None => codes.push((&f.code, class_of(f), 1, i)),
+        }
+    }
+    codes.sort_by(|a, b| {
+        (a.1 != "violation", a.1 != "advisory", a.0).cmp(&(b.1 != "violation", b.1 != "advisory", b.0))
+    });
+    if !codes.is_empty() {
+        out.push_str("<table class=\"codes\"><tr><th>code</th><th>severity</th><th>findings</th><th>first</th></tr>\n");
+        for (code, class, count, first) in &codes {
+            let day = findings.get(*first).map(|f| f.day.to_string()).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "<tr><td><code>{}</code></td><td><span class=\"{class}\">{class}</span></td><td>{count}</td><td><a href=\"#f{}\">{day}</a></td></tr>",
+                escape(code),
+                first + 1
+            );
+        }
+        out.push_str("</table>\n<h3>In date order</h3>\n");
+    }
+    out.push_str("<table class=\"findings\"><tr><th>day</th><th>finding</th><th>code</th><th>sources</th></tr>\n");
+    for (i, f) in findings.iter().enumerate() {
+        let class = class_of(f);
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td><span class=\"{class}\">{class}</span> {}</td><td><code>{}</code></td><td>{}</td></tr>",
+            "<tr id=\"f{}\"><td>{}</td><td><span class=\"{class}\">{class}</span> {}</td><td><code>{}</code></td><td>{}</td></tr>",
+            i + 1,
             f.day,
             escape(&f.message),
             escape(&f.code),
@@ -514,7 +728,13 @@ fn findings_section(out: &mut String, report: &Report) {
 fn linked(source: &str) -> String {
     let mut out = String::new();
     let mut rest = source;
-    while let Some(at) = rest.find("http://").or_else(|| rest.find("https://")) {
+    // The first address, of either scheme (an archived page's address
+    // holds the original's).
+    while let Some(at) = [rest.find("http://"), rest.find("https://")]
+        .into_iter()
+        .flatten()
+        .min()
+    {
         let (before, from) = rest.split_at(at);
         let end = from
             .find(|c: char| c.is_whitespace() || c == ',' || c == ';')
@@ -539,6 +759,11 @@ mod tests {
             "UNHCR, Events, <a href=\"https://example.org/a?b=1&amp;c=2\" rel=\"noreferrer\">https://example.org/a?b=1&amp;c=2</a>, a &lt;quote&gt;."
         );
         assert_eq!(linked("no address"), "no address");
+        // An archived page's address holds the original's: one link.
+        assert_eq!(
+            linked("https://web.archive.org/web/2016/http://example.org/a"),
+            "<a href=\"https://web.archive.org/web/2016/http://example.org/a\" rel=\"noreferrer\">https://web.archive.org/web/2016/http://example.org/a</a>"
+        );
     }
 
     #[test]

@@ -2502,18 +2502,21 @@ fn push_period(periods: &mut Vec<Period>, status: ir::Status, from: Day, until: 
     });
 }
 
+/// The recorded change of `party`'s standing dated `day`, if there is one.
+pub(crate) fn membership_record(bundle: &ir::Bundle, party: ir::PartyId, day: Day) -> Option<&ir::Event> {
+    bundle
+        .history
+        .events
+        .iter()
+        .find(|e| e.topic == "membership" && e.day == day && e.parties.contains(&party))
+}
+
 /// Each period's bounds as the records behind them date them: a bound on
 /// a day that a record of the party's standing dates only approximately
 /// (a broken silence "no later than", a join "in 2014") says so, and an
 /// inferred record's reason is kept.
 fn qualify_periods(bundle: &ir::Bundle, party: ir::PartyId, periods: &mut [Period]) {
-    let record_on = |day: Day| {
-        bundle
-            .history
-            .events
-            .iter()
-            .find(|e| e.topic == "membership" && e.day == day && e.parties.contains(&party))
-    };
+    let record_on = |day: Day| membership_record(bundle, party, day);
     for period in periods {
         if let Some(e) = record_on(period.from.0) {
             let p = e.provenance.precision;
