@@ -516,6 +516,9 @@ struct Server {
     /// The workspace folders the client named (resolved): no search for a
     /// document's files goes above them.
     roots: Vec<PathBuf>,
+    /// How many times a folder was checked: once per change, not per
+    /// request (a test reads it).
+    checks: usize,
 }
 
 impl Server {
@@ -525,6 +528,7 @@ impl Server {
         let path = path_of(uri)?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         if !self.folders.contains_key(&dir) {
+            self.checks += 1;
             let folder = self.analyze(&dir, &path);
             self.folders.insert(dir.clone(), folder);
         }
@@ -1445,4 +1449,57 @@ fn meaning(name: &str) -> String {
     let sentence = text.get(..end).unwrap_or(&text);
     let title = heading.trim_start_matches("## ");
     format!("{title}\n\n{sentence}\n\n(the rest in docs/semantics.md, “{title}”)")
+}
+
+#[cfg(test)]
+#[expect(
+    clippy::expect_used,
+    reason = "a test stops at the first thing that is not as it should be"
+)]
+mod tests {
+    use super::*;
+
+    /// Requests read the folder's kept check: hover, definition,
+    /// references, semantic tokens and symbols after an open check the
+    /// folder once; an edit checks it again, once, for every request after.
+    #[test]
+    fn requests_reuse_the_check_until_a_document_changes() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/almaty");
+        let path = dir
+            .join("modalities-2013.charter")
+            .canonicalize()
+            .expect("the Almaty policy");
+        let uri = uri_of(&path);
+        let text = std::fs::read_to_string(&path).expect("read");
+        let mut server = Server::default();
+        let open = json!({ "textDocument": { "uri": uri, "languageId": "charter", "version": 1, "text": text } });
+        server.notify(Notification::new("textDocument/didOpen".to_string(), open));
+        assert_eq!(server.checks, 1);
+        let line = text.lines().position(|l| l.contains("state KGZ")).expect("KGZ") as u32;
+        let at = json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": 9 }, "context": { "includeDeclaration": true } });
+        for (i, method) in [
+            "textDocument/hover",
+            "textDocument/definition",
+            "textDocument/references",
+            "textDocument/semanticTokens/full",
+            "textDocument/documentSymbol",
+            "textDocument/hover",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let response = server.request(Request::new((i as i32).into(), method.to_string(), at.clone()));
+            assert!(response.error.is_none(), "{method}: {:?}", response.error);
+        }
+        assert_eq!(server.checks, 1, "no request checked the folder again");
+        let edited = json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": format!("{text}\n// edited\n") }] });
+        server.notify(Notification::new("textDocument/didChange".to_string(), edited));
+        assert_eq!(server.checks, 2, "an edit checks the folder again");
+        let response = server.request(Request::new(9.into(), "textDocument/hover".to_string(), at));
+        assert!(
+            response.result.is_some_and(|r| !r.is_null()),
+            "hover on KGZ after the edit"
+        );
+        assert_eq!(server.checks, 2);
+    }
 }
