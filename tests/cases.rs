@@ -169,6 +169,60 @@ fn a_history_checked_alone_finds_its_policy_beside_it() {
     assert_eq!(status, 0, "{err}");
 }
 
+/// `Program::call` (what the server, the Python package and embedders
+/// ask) gives the interpreter's answer on native code for every built-in
+/// query over one day, on every policy, on the first of every month over
+/// its history and the calendar's ends: where a record dated by a window
+/// leaves a term's bound open, native code declines and the interpreter
+/// answers (native `next_chair` once answered none on colombo-process in
+/// 2012, past the end of a term whose next start is dated by a month).
+#[test]
+fn every_policy_s_day_queries_agree_through_program_call() {
+    let mut compared = 0;
+    let mut folders: Vec<_> = std::fs::read_dir(repo_dir().join("policies"))
+        .expect("policies/ exists")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        let program = charter_compiler::Analysis::new(charter_tests::policy_sources(&folder))
+            .program()
+            .unwrap_or_else(|| panic!("{} does not check", folder.display()));
+        let native = program.with_backend(charter_compiler::Backend::Native);
+        let first = charter_runtime::date::to_date(program.bundle().adopted).map_or(2000, |d| i32::from(d.year())) - 1;
+        let mut days = vec![charter_runtime::date::FIRST, charter_runtime::date::LAST];
+        for year in first..=2030 {
+            for month in 1..=12 {
+                days.extend(charter_runtime::date::from_ymd(year as i16, month, 1));
+            }
+        }
+        for name in [
+            "chair",
+            "chairs",
+            "next_chair",
+            "term_start",
+            "term_end",
+            "members",
+            "observers",
+        ] {
+            for day in &days {
+                let args = [charter_runtime::Value::Date(*day)];
+                let (a, b) = (program.call(name, &args), native.call(name, &args));
+                assert_eq!(
+                    a.as_ref().map(|a| &a.value).map_err(ToString::to_string),
+                    b.as_ref().map(|b| &b.value).map_err(ToString::to_string),
+                    "{}: {name}({})",
+                    folder.display(),
+                    charter_runtime::date::format(*day)
+                );
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 10_000, "{compared}");
+}
+
 /// Every line of every `tests/cases/eval/*.eval` case evaluates to its
 /// expected JSON value on both backends (the interpreter and the JIT); the
 /// transcript (with explanations) is snapshotted.
