@@ -37,6 +37,10 @@ pub struct ServeArgs {
     /// Do not watch the policies' folders for edits
     #[arg(long)]
     pub no_watch: bool,
+    /// Which evaluator answers: native code, compiled once per version before it is served
+    /// (the default; the interpreter answers what native code declines), or the interpreter alone
+    #[arg(long, value_enum, default_value = "jit")]
+    pub backend: super::Backend,
     /// Logs on stderr as JSON lines (`CHARTER_LOG` filters them: `debug` logs every request)
     #[arg(long)]
     pub log_json: bool,
@@ -70,6 +74,10 @@ pub fn run(args: &ServeArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
     config.max_connections = args.max_connections.max(1);
     config.watch = !args.no_watch;
     config.token = token;
+    config.backend = match args.backend {
+        super::Backend::Jit => charter::Backend::Native,
+        super::Backend::Interp => charter::Backend::Interpreter,
+    };
     charter_server::init_logs(args.log_json);
     let served = charter_server::serve_until_signal(config, args.addr, |addr| {
         let _ = writeln!(out, "listening on http://{addr}");

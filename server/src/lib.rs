@@ -9,6 +9,7 @@
 //! docs/server.md describes the API.
 
 pub mod api;
+pub mod batch;
 pub mod body;
 pub mod layer;
 pub mod metrics;
@@ -55,6 +56,10 @@ pub struct Config {
     pub watch: bool,
     /// The bearer token every request must carry, if any.
     pub token: Option<String>,
+    /// Which evaluator answers: native code by default (compiled once per
+    /// version, before it is served; the interpreter answers what native
+    /// code declines), or the reference interpreter alone.
+    pub backend: charter::Backend,
 }
 
 impl Config {
@@ -70,6 +75,7 @@ impl Config {
             grace: Duration::from_secs(30),
             watch: true,
             token: None,
+            backend: charter::Backend::Native,
         }
     }
 }
@@ -146,7 +152,7 @@ impl Server {
             if policies.contains_key(&name) {
                 return Err(StartError::DuplicateName(name));
             }
-            let policy = Policy::load(&name, path).map_err(|errors| StartError::Policy {
+            let policy = Policy::load(&name, path, config.backend).map_err(|errors| StartError::Policy {
                 name: name.clone(),
                 errors,
             })?;

@@ -104,6 +104,8 @@ pub struct ReloadStatus {
 pub struct Policy {
     pub name: String,
     pub path: PathBuf,
+    /// Which evaluator answers; every reloaded version answers with it.
+    pub backend: charter::Backend,
     current: ArcSwap<Version>,
     status: Mutex<ReloadStatus>,
 }
@@ -123,11 +125,12 @@ pub enum Reloaded {
 impl Policy {
     /// Loads the policy at `path` as `name`; its errors (diagnostics as
     /// JSON) when it does not check.
-    pub fn load(name: &str, path: &Path) -> Result<Policy, Vec<serde_json::Value>> {
-        let version = check(name, path)?;
+    pub fn load(name: &str, path: &Path, backend: charter::Backend) -> Result<Policy, Vec<serde_json::Value>> {
+        let version = check(name, path, backend)?;
         Ok(Policy {
             name: name.to_string(),
             path: path.to_path_buf(),
+            backend,
             current: ArcSwap::from_pointee(version),
             status: Mutex::new(ReloadStatus::default()),
         })
@@ -164,7 +167,7 @@ impl Policy {
             }
             return Reloaded::Unchanged;
         }
-        match checked(&self.name, sources, version.clone()) {
+        match checked(&self.name, sources, version.clone(), self.backend) {
             Ok(new) => {
                 self.current.store(Arc::new(new));
                 let mut status = self.status.lock().unwrap_or_else(PoisonError::into_inner);
@@ -258,23 +261,37 @@ pub fn name_of(path: &Path) -> String {
     name.map_or_else(|| "policy".to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-fn check(name: &str, path: &Path) -> Result<Version, Vec<serde_json::Value>> {
+fn check(name: &str, path: &Path, backend: charter::Backend) -> Result<Version, Vec<serde_json::Value>> {
     let sources = charter::files::policy_sources(path).map_err(|e| vec![error_json(&e)])?;
     let version = version_of(path, &sources);
-    checked(name, sources, version)
+    checked(name, sources, version, backend)
 }
 
-fn checked(name: &str, sources: Vec<SourceFile>, version: String) -> Result<Version, Vec<serde_json::Value>> {
+/// The version checked from `sources`, answering with `backend`: native
+/// code is compiled here, before the version is served, so no request
+/// pays for it (where the policy does not compile, the interpreter
+/// answers, as `Program::call` falls back).
+fn checked(
+    name: &str,
+    sources: Vec<SourceFile>,
+    version: String,
+    backend: charter::Backend,
+) -> Result<Version, Vec<serde_json::Value>> {
     let analysis = charter::Analysis::new(sources);
-    match analysis.program() {
-        Some(program) => Ok(Version {
-            name: name.to_string(),
-            version,
-            params: params(&program),
-            program,
-            loaded_at: now(),
-            prepared: RwLock::new(HashMap::new()),
-        }),
+    match analysis.program().map(|p| p.with_backend(backend)) {
+        Some(program) => {
+            if backend == charter::Backend::Native {
+                let _ = program.native();
+            }
+            Ok(Version {
+                name: name.to_string(),
+                version,
+                params: params(&program),
+                program,
+                loaded_at: now(),
+                prepared: RwLock::new(HashMap::new()),
+            })
+        }
         None => Err(errors(&analysis)),
     }
 }
