@@ -42,9 +42,18 @@ pub fn from_ymd(year: i16, month: i8, day: i8) -> Option<Day> {
     Date::new(year, month, day).ok().map(from_date)
 }
 
+/// The day number of a date: days since 1970-01-01, by the proleptic
+/// Gregorian calendar's arithmetic (counted from 0000-03-01, so a leap day
+/// ends its year), without a calendar library's duration machinery: this
+/// runs for every date read.
 pub fn from_date(date: Date) -> Day {
-    let seconds = date.duration_since(EPOCH).as_secs();
-    i32::try_from(seconds.div_euclid(86_400)).unwrap_or(i32::MAX)
+    let (month, day) = (i32::from(date.month()), i32::from(date.day()));
+    let year = i32::from(date.year()) - i32::from(month <= 2);
+    let era = year.div_euclid(400);
+    let of_era = year - era * 400;
+    let of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let of_era_days = of_era * 365 + of_era / 4 - of_era / 100 + of_year;
+    era * 146_097 + of_era_days - 719_468
 }
 
 pub fn to_date(day: Day) -> Option<Date> {
@@ -107,6 +116,18 @@ pub fn add(day: Day, duration: Duration, times: i64) -> Option<Day> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The arithmetic of `from_date` is the calendar library's on every
+    /// day of the calendar.
+    #[test]
+    fn every_day_of_the_calendar_numbers_as_the_library_counts() {
+        for day in FIRST..=LAST {
+            let date = EPOCH.checked_add(Span::new().days(i64::from(day))).unwrap_or(EPOCH);
+            assert_eq!(from_date(date), day, "{date}");
+            let seconds = date.duration_since(EPOCH).as_secs();
+            assert_eq!(i64::from(day), seconds.div_euclid(86_400), "{date}");
+        }
+    }
 
     #[test]
     fn round_trips_and_clamps() {
