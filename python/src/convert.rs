@@ -130,15 +130,28 @@ pub fn day(py: Python<'_>, obj: &Bound<'_, PyAny>, what: &dyn std::fmt::Display)
     })
 }
 
+/// The program's party codes as Python sees them: interned `str` objects
+/// (a code written as a literal in Python is the same object, found by
+/// identity) and a dict from code to index (any other `str` equal to one,
+/// found by Python's cached hash). Neither copies an argument's text.
+pub struct Codes<'a, 'py> {
+    pub interned: &'a [Py<PyString>],
+    pub ids: &'a Bound<'py, PyDict>,
+}
+
 /// An argument as the value `expected` takes, against `program`'s names.
 pub fn value(
     py: Python<'_>,
     program: &Program,
+    codes: &Codes<'_, '_>,
     obj: &Bound<'_, PyAny>,
     expected: &Expected,
     what: &dyn std::fmt::Display,
 ) -> PyResult<Value> {
     let bundle = program.bundle();
+    if let (Expected::Party, Some(id)) = (expected, fast::party(codes, obj)) {
+        return Ok(Value::Party(id));
+    }
     let wrong = || {
         type_error(
             py,
@@ -215,9 +228,9 @@ pub fn value(
         }
         Expected::Meeting | Expected::Decision if obj.is_instance_of::<PyDict>() => {
             let fast = if matches!(expected, Expected::Meeting) {
-                fast::meeting(program, obj).map(|m| Value::Meeting(Box::new(m)))
+                fast::meeting(program, codes, obj).map(|m| Value::Meeting(Box::new(m)))
             } else {
-                fast::decision(program, obj).map(|d| Value::Decision(Box::new(d)))
+                fast::decision(program, codes, obj).map(|d| Value::Decision(Box::new(d)))
             };
             if let Some(value) = fast {
                 return Ok(value);
@@ -267,7 +280,7 @@ pub fn value(
             let items = obj.try_iter().map_err(|_| wrong())?;
             let mut set = BTreeSet::new();
             for item in items {
-                set.insert(value(py, program, &item?, inner, what)?);
+                set.insert(value(py, program, codes, &item?, inner, what)?);
             }
             Value::Set(set)
         }
@@ -519,14 +532,15 @@ pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
 /// reads it (and says what is wrong). A test holds both to the same
 /// answers.
 mod fast {
-    use std::collections::BTreeSet;
-
     use charter::ir::{Decision, Meeting, PartyId};
     use charter::{date, Program};
+    use pyo3::intern;
     use pyo3::prelude::*;
     use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
-    pub fn decision(program: &Program, obj: &Bound<'_, PyAny>) -> Option<Decision> {
+    use super::Codes;
+
+    pub fn decision(program: &Program, codes: &Codes<'_, '_>, obj: &Bound<'_, PyAny>) -> Option<Decision> {
         let dict = obj.cast::<PyDict>().ok()?;
         let bundle = program.bundle();
         let mut decision = Decision {
@@ -546,22 +560,22 @@ mod fast {
         };
         let mut has_meeting = false;
         for (key, value) in dict.iter() {
-            match with_short(&key, |k| Some(k.to_owned()))?.as_str() {
-                "kind" => decision.kind = index(&bundle.decision_kinds, &value)?,
-                "meeting" => {
-                    decision.meeting = meeting(program, &value)?;
+            match field_of(&key)? {
+                Field::Kind => decision.kind = index(&bundle.decision_kinds, &value)?,
+                Field::Meeting => {
+                    decision.meeting = meeting(program, codes, &value)?;
                     has_meeting = true;
                 }
-                "objections" => decision.objections = parties(program, &value)?,
-                "reservations" => decision.reservations = parties(program, &value)?,
-                "subjects" => decision.subjects = parties(program, &value)?,
-                _ => return None,
+                Field::Objections => decision.objections = parties(codes, &value)?,
+                Field::Reservations => decision.reservations = parties(codes, &value)?,
+                Field::Subjects => decision.subjects = parties(codes, &value)?,
+                Field::Date | Field::Host | Field::Present | Field::Observers => return None,
             }
         }
         (has_meeting && decision.kind != u32::MAX).then_some(decision)
     }
 
-    pub fn meeting(program: &Program, obj: &Bound<'_, PyAny>) -> Option<Meeting> {
+    pub fn meeting(program: &Program, codes: &Codes<'_, '_>, obj: &Bound<'_, PyAny>) -> Option<Meeting> {
         let dict = obj.cast::<PyDict>().ok()?;
         let bundle = program.bundle();
         let mut meeting = Meeting {
@@ -574,20 +588,70 @@ mod fast {
         };
         let mut has_date = false;
         for (key, value) in dict.iter() {
-            match with_short(&key, |k| Some(k.to_owned()))?.as_str() {
-                "kind" => meeting.kind = index(&bundle.meeting_kinds, &value)?,
-                "date" => {
+            match field_of(&key)? {
+                Field::Kind => meeting.kind = index(&bundle.meeting_kinds, &value)?,
+                Field::Date => {
                     meeting.date = with_short(&value, date::parse)?;
                     has_date = true;
                 }
-                "host" if value.is_none() => meeting.host = None,
-                "host" => meeting.host = Some(party(program, &value)?),
-                "present" => meeting.present = parties(program, &value)?,
-                "observers" => meeting.observers = parties(program, &value)?,
-                _ => return None,
+                Field::Host if value.is_none() => meeting.host = None,
+                Field::Host => meeting.host = Some(party(codes, &value)?),
+                Field::Present => meeting.present = parties(codes, &value)?,
+                Field::Observers => meeting.observers = parties(codes, &value)?,
+                Field::Meeting | Field::Objections | Field::Reservations | Field::Subjects => return None,
             }
         }
         (has_date && meeting.kind != u32::MAX).then_some(meeting)
+    }
+
+    /// The fields of a meeting or decision dict this path reads.
+    #[derive(Clone, Copy)]
+    enum Field {
+        Kind,
+        Date,
+        Host,
+        Present,
+        Observers,
+        Meeting,
+        Objections,
+        Reservations,
+        Subjects,
+    }
+
+    fn field(name: &str) -> Option<Field> {
+        Some(match name {
+            "kind" => Field::Kind,
+            "date" => Field::Date,
+            "host" => Field::Host,
+            "present" => Field::Present,
+            "observers" => Field::Observers,
+            "meeting" => Field::Meeting,
+            "objections" => Field::Objections,
+            "reservations" => Field::Reservations,
+            "subjects" => Field::Subjects,
+            _ => return None,
+        })
+    }
+
+    /// A dict's key as a field: by identity with the interned names (a key
+    /// written as a literal in Python is one), else by its text.
+    fn field_of(key: &Bound<'_, PyAny>) -> Option<Field> {
+        let py = key.py();
+        let names = [
+            (intern!(py, "kind"), Field::Kind),
+            (intern!(py, "date"), Field::Date),
+            (intern!(py, "present"), Field::Present),
+            (intern!(py, "meeting"), Field::Meeting),
+            (intern!(py, "objections"), Field::Objections),
+            (intern!(py, "host"), Field::Host),
+            (intern!(py, "observers"), Field::Observers),
+            (intern!(py, "reservations"), Field::Reservations),
+            (intern!(py, "subjects"), Field::Subjects),
+        ];
+        match names.iter().find(|(name, _)| key.is(*name)) {
+            Some((_, field)) => Some(*field),
+            None => with_short(key, field),
+        }
     }
 
     /// `f` of a short ASCII `str` (a code, a kind, a field), read
@@ -604,23 +668,36 @@ mod fast {
         })
     }
 
-    fn party(program: &Program, obj: &Bound<'_, PyAny>) -> Option<PartyId> {
-        with_short(obj, |code| program.party(code))
+    /// A party by its code ([`Codes`]): the interned code itself, or a
+    /// `str` equal to one; `None` for anything else.
+    pub fn party(codes: &Codes<'_, '_>, obj: &Bound<'_, PyAny>) -> Option<PartyId> {
+        let ptr = obj.as_ptr();
+        if let Some(i) = codes.interned.iter().position(|c| c.as_ptr() == ptr) {
+            return PartyId::try_from(i).ok();
+        }
+        if !obj.is_instance_of::<PyString>() {
+            return None;
+        }
+        codes.ids.get_item(obj).ok()??.extract::<PartyId>().ok()
     }
 
-    fn parties(program: &Program, obj: &Bound<'_, PyAny>) -> Option<Vec<PartyId>> {
-        let mut set = BTreeSet::new();
+    fn parties(codes: &Codes<'_, '_>, obj: &Bound<'_, PyAny>) -> Option<Vec<PartyId>> {
+        let mut set = Vec::new();
         if let Ok(list) = obj.cast::<PyList>() {
+            set.reserve(list.len());
             for item in list.iter() {
-                set.insert(party(program, &item)?);
+                set.push(party(codes, &item)?);
             }
         } else if let Ok(tuple) = obj.cast::<PyTuple>() {
+            set.reserve(tuple.len());
             for item in tuple.iter() {
-                set.insert(party(program, &item)?);
+                set.push(party(codes, &item)?);
             }
         } else {
             return None;
         }
-        Some(set.into_iter().collect())
+        set.sort_unstable();
+        set.dedup();
+        Some(set)
     }
 }

@@ -32,6 +32,10 @@ struct Program {
     /// The parties' codes as Python strings, made on first use: a chair
     /// answered per call is one of them.
     codes: PyOnceLock<Vec<Py<PyString>>>,
+    /// The parties' indices by code, as a Python dict made on first use: an
+    /// argument's code is looked up by the `str` itself (its hash is
+    /// Python's, cached), with no copy of its text.
+    ids: PyOnceLock<Py<PyDict>>,
     /// Whether batches may run native code (the tests turn it off to
     /// compare with the interpreter, which answers where there is none).
     native_batches: bool,
@@ -42,6 +46,7 @@ impl From<charter::Program> for Program {
         Program {
             program,
             codes: PyOnceLock::new(),
+            ids: PyOnceLock::new(),
             native_batches: true,
         }
     }
@@ -539,16 +544,24 @@ impl Program {
             return self.call(py, builtin.name(), &params, args);
         }
         let name = builtin.name();
+        let quick = !matches!(builtin, Builtin::Violations);
+        let codes = self.codes(py);
+        // One argument (`chair(d)`, `valid(decision)`): no vector.
+        if let ([(_, ty)], [arg]) = (params, args) {
+            let what = Argument { name, index: 1 };
+            let value = convert::value(py, &self.program, &codes, arg, &Expected::of_builtin(*ty), &what)?;
+            return self.answer(py, name, std::slice::from_ref(&value), quick);
+        }
         let values = params
             .iter()
             .zip(args)
             .enumerate()
             .map(|(i, ((_, ty), arg))| {
                 let what = Argument { name, index: i + 1 };
-                convert::value(py, &self.program, arg, &Expected::of_builtin(*ty), &what)
+                convert::value(py, &self.program, &codes, arg, &Expected::of_builtin(*ty), &what)
             })
             .collect::<PyResult<Vec<Value>>>()?;
-        self.answer(py, name, &values, !matches!(builtin, Builtin::Violations))
+        self.answer(py, name, &values, quick)
     }
 
     fn asked(&self) -> batch::Asked<'_> {
@@ -558,13 +571,41 @@ impl Program {
         }
     }
 
+    /// The parties' indices by code ([`Program::ids`]).
+    fn ids<'py>(&self, py: Python<'py>) -> &Bound<'py, PyDict> {
+        self.ids
+            .get_or_init(py, || {
+                let ids = PyDict::new(py);
+                for (i, party) in self.program.bundle().parties.iter().enumerate() {
+                    // A str key and an int value: setting it cannot fail.
+                    let _ = ids.set_item(&party.id, i);
+                }
+                ids.unbind()
+            })
+            .bind(py)
+    }
+
+    /// The parties' codes as interned Python strings, made once.
+    fn interned(&self, py: Python<'_>) -> &[Py<PyString>] {
+        self.codes.get_or_init(py, || {
+            let parties = &self.program.bundle().parties;
+            parties.iter().map(|p| PyString::intern(py, &p.id).unbind()).collect()
+        })
+    }
+
+    /// How arguments' party codes are read ([`convert::Codes`]).
+    fn codes<'a, 'py>(&'a self, py: Python<'py>) -> convert::Codes<'a, 'py> {
+        convert::Codes {
+            interned: self.interned(py),
+            ids: self.ids(py),
+        }
+    }
+
     /// A party's code as a Python string, from those made once.
     fn code(&self, py: Python<'_>, party: charter::PartyId) -> Option<Py<PyAny>> {
-        let codes = self.codes.get_or_init(py, || {
-            let parties = &self.program.bundle().parties;
-            parties.iter().map(|p| PyString::new(py, &p.id).unbind()).collect()
-        });
-        codes.get(party as usize).map(|code| code.clone_ref(py).into_any())
+        self.interned(py)
+            .get(party as usize)
+            .map(|code| code.clone_ref(py).into_any())
     }
 
     /// `name(args)`, each argument read as its parameter's type.
@@ -584,7 +625,7 @@ impl Program {
             .enumerate()
             .map(|(i, (expected, arg))| {
                 let what = Argument { name, index: i + 1 };
-                convert::value(py, &self.program, arg, expected, &what)
+                convert::value(py, &self.program, &self.codes(py), arg, expected, &what)
             })
             .collect::<PyResult<Vec<Value>>>()?;
         let quick = Builtin::from_name(name).is_some_and(|b| !matches!(b, Builtin::Violations));
