@@ -150,10 +150,11 @@ pub fn chair_indices<'py>(
     let mut missing: Vec<u8> = Vec::new();
     let indices = PyByteArray::new_with(py, days.len() * 4, |bytes| {
         py.detach(|| {
-            match native {
-                Some(jit) => days_native(jit.native(), DayQuery::Chair, days, bytes),
-                None => days_interpreted(program, DayQuery::Chair, days, bytes)?,
+            if let Some(jit) = native {
+                missing = chair_indices_native(jit.native(), days, bytes);
+                return Ok(());
             }
+            days_interpreted(program, DayQuery::Chair, days, bytes)?;
             missing = Vec::with_capacity(days.len());
             for slot in bytes.chunks_exact_mut(4) {
                 let value = <[u8; 4]>::try_from(&*slot).map_or(UNKNOWN, i32::from_ne_bytes);
@@ -168,6 +169,30 @@ pub fn chair_indices<'py>(
     })?;
     let missing = PyByteArray::new(py, &missing);
     Ok((indices, missing))
+}
+
+/// [`chair_indices`] on native code in one pass a chunk: the chunk's days
+/// as `i32`, native code's batch, then each answer written as an index (-1
+/// for none) and whether it is missing; the days are checked already.
+fn chair_indices_native(native: &NativeCode, days: &[i64], bytes: &mut [u8]) -> Vec<u8> {
+    let mut missing = vec![0u8; days.len()];
+    let mut input: Vec<i32> = Vec::with_capacity(CHUNK);
+    let mut answers: Vec<i32> = vec![0; CHUNK];
+    for ((chunk, out), flags) in days
+        .chunks(CHUNK)
+        .zip(bytes.chunks_mut(CHUNK * 4))
+        .zip(missing.chunks_mut(CHUNK))
+    {
+        input.clear();
+        input.extend(chunk.iter().map(|d| day32(*d)));
+        native.chair_batch(&input, &mut answers);
+        for (((slot, flag), answer), day) in out.chunks_exact_mut(4).zip(flags).zip(&answers).zip(chunk) {
+            *flag = u8::from(*day == MISSING_DAY || *answer == UNKNOWN);
+            let index = if *answer < 0 { -1 } else { *answer };
+            slot.copy_from_slice(&index.to_ne_bytes());
+        }
+    }
+    missing
 }
 
 /// The chair on every day of `days` as a numpy `str` column made here:
