@@ -30,9 +30,55 @@ struct DayCall<'a> {
 /// A day as the body writes it (`"2016-01-01"`, no escapes), read into a
 /// day as it is parsed: a string that is not a calendar day is not this
 /// shape.
+#[derive(Clone, Copy)]
 struct DayArg<'a> {
     text: &'a str,
     day: charter::ir::Day,
+}
+
+/// The calls of a batch as clients write them, `[{"args":
+/// ["YYYY-MM-DD"]}, ...]` (JSON whitespace anywhere between tokens), read
+/// by matching that one shape byte by byte; `None` for any other text, a
+/// string with an escape, or an empty batch, which serde then reads (or
+/// refuses) as it reads any body. Reading a 10,000-call batch this way
+/// takes a fraction of serde's time, which was most of the batch's.
+fn canonical(body: &[u8]) -> Option<Vec<DayArg<'_>>> {
+    fn space(body: &[u8], at: &mut usize) {
+        while body.get(*at).is_some_and(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t')) {
+            *at += 1;
+        }
+    }
+    fn token(body: &[u8], at: &mut usize, token: &[u8]) -> Option<()> {
+        space(body, at);
+        let end = *at + token.len();
+        (body.get(*at..end)? == token).then(|| *at = end)
+    }
+    let mut at = 0;
+    token(body, &mut at, b"[")?;
+    let mut calls = Vec::with_capacity(body.len() / 24);
+    loop {
+        for part in [&b"{"[..], b"\"args\"", b":", b"[", b"\""] {
+            token(body, &mut at, part)?;
+        }
+        let text = std::str::from_utf8(body.get(at..at + 10)?).ok()?;
+        at += 10;
+        let day = charter::date::parse(text)?;
+        // The closing quote follows the day at once.
+        (body.get(at) == Some(&b'"')).then_some(())?;
+        at += 1;
+        token(body, &mut at, b"]")?;
+        token(body, &mut at, b"}")?;
+        calls.push(DayArg { text, day });
+        space(body, &mut at);
+        match body.get(at)? {
+            b',' => at += 1,
+            b']' => break,
+            _ => return None,
+        }
+    }
+    at += 1;
+    space(body, &mut at);
+    (at == body.len()).then_some(calls)
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for DayArg<'a> {
@@ -68,10 +114,16 @@ pub fn answer(
 ) -> Option<(String, usize)> {
     let builtin = day_query(name)?;
     let jit = version.program.native().ok()?;
-    let calls: Vec<DayCall<'_>> = serde_json::from_slice(body).ok()?;
-    if calls.iter().any(|c| c.explain) {
-        return None;
-    }
+    let calls: Vec<DayArg<'_>> = match canonical(body) {
+        Some(calls) => calls,
+        None => {
+            let calls: Vec<DayCall<'_>> = serde_json::from_slice(body).ok()?;
+            if calls.iter().any(|c| c.explain) {
+                return None;
+            }
+            calls.into_iter().map(|c| c.args.0).collect()
+        }
+    };
     let bundle = version.program.bundle();
     let parties: Vec<String> = bundle
         .parties
@@ -90,7 +142,7 @@ pub fn answer(
     // `chair` in one native batch call where native code answers it at
     // all (it declines a policy whose terms a windowed hand-over shifts):
     // a day it leaves open comes back `UNKNOWN_VALUE`, answered below.
-    let days: Vec<i32> = calls.iter().map(|c| c.args.0.day).collect();
+    let days: Vec<i32> = calls.iter().map(|c| c.day).collect();
     let mut chairs = Vec::new();
     if builtin == Builtin::Chair {
         if let Some(first) = days.first() {
@@ -100,7 +152,7 @@ pub fn answer(
         }
     }
     for (i, call) in calls.iter().enumerate() {
-        let DayArg { text, day } = call.args.0;
+        let DayArg { text, day } = *call;
         if i > 0 {
             out.push(',');
         }
@@ -220,6 +272,50 @@ mod tests {
             }
         }
         assert!(compared > 10_000, "{compared}");
+    }
+
+    /// The batch as clients write it is read by matching its shape; any
+    /// other text is serde's to read, with the same days.
+    #[test]
+    fn the_canonical_shape_is_read_and_nothing_else() {
+        let days = |calls: Option<Vec<super::DayArg<'_>>>| calls.map(|c| c.iter().map(|d| d.day).collect::<Vec<_>>());
+        let day = charter::date::parse("2016-01-01").expect("a day");
+        let next = day + 1;
+        for text in [
+            r#"[{"args":["2016-01-01"]},{"args":["2016-01-02"]}]"#,
+            " [ { \"args\" : [ \"2016-01-01\" ] } ,\n\t{\"args\":[\"2016-01-02\"]} ] \n",
+        ] {
+            assert_eq!(days(super::canonical(text.as_bytes())), Some(vec![day, next]), "{text}");
+        }
+        for text in [
+            "[]",
+            r#"[{"args":["2016-01-01"]}"#,
+            r#"[{"args":["2016-01-01"]}] x"#,
+            r#"[{"args":["2016-01-01"]},]"#,
+            r#"[{"args":["2016\u002d01-01"]}]"#,
+            r#"[{"args":["2016-02-30"]}]"#,
+            r#"[{"args":["2016-01-01"],"explain":false}]"#,
+            r#"[{"explain":false,"args":["2016-01-01"]}]"#,
+            r#"[{"args":["2016-01-01","2016-01-02"]}]"#,
+            r#"{"args":["2016-01-01"]}"#,
+        ] {
+            assert!(super::canonical(text.as_bytes()).is_none(), "{text}");
+        }
+        // What the shape does not read, serde does, with the same answers.
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/almaty");
+        let native = Policy::load("almaty", &folder, charter::Backend::Native)
+            .expect("almaty")
+            .current();
+        let answers = |text: &str| -> serde_json::Value {
+            let (text, _) = api::day_batch(&native, "chair", text.as_bytes()).expect("a batch of days");
+            serde_json::from_str::<serde_json::Value>(&text).expect("JSON")["answers"].clone()
+        };
+        assert_eq!(
+            answers(r#"[{"args":["2016-01-01"],"explain":false},{"explain":false,"args":["2017-09-01"]}]"#),
+            answers(r#"[{"args":["2016-01-01"]},{"args":["2017-09-01"]}]"#)
+        );
+        // A day written with an escape is read by the general path.
+        assert!(api::day_batch(&native, "chair", br#"[{"args":["2016\u002d01-01"]}]"#).is_none());
     }
 
     /// What is not a batch of days goes the general way whole.
