@@ -56,6 +56,30 @@ def chair_index(program: Any, days: Any) -> Any:
     return chair(program, days, index=True)
 
 
+def next_chair(program: Any, days: Any) -> Any:
+    return _chairs(program, "next_chair", days)
+
+
+def recorded_chair(program: Any, days: Any) -> Any:
+    return _chairs(program, "recorded_chair", days)
+
+
+def _chairs(program: Any, query: str, days: Any) -> Any:
+    """A party per day (``""`` for none), as ``chair`` gives the chair."""
+    family, name, days = _days(days)
+    raw = np.frombuffer(program._days(query, days), dtype=np.int32)
+    unknown = raw == _UNKNOWN
+    parties = program.parties
+    index = np.where(raw >= 0, raw, len(parties))
+    if family == "numpy":
+        codes = np.array(parties + [""])
+        return np.ma.MaskedArray(codes[index], mask=unknown)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return _out(family, name, pc.take(pa.array(parties + [""], type=pa.string()), pa.array(index, mask=unknown)))
+
+
 def term_start(program: Any, days: Any) -> Any:
     return _term(program, "term_start", days)
 

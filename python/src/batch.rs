@@ -56,6 +56,11 @@ pub enum DayQuery {
     /// A day, `NO_VALUE` or `UNKNOWN`.
     TermStart,
     TermEnd,
+    /// The party index of the next term's chair, or of the chair the
+    /// history records: asked of the program per day (`Program::call`,
+    /// native code where the program's backend is native and it answers).
+    NextChair,
+    RecordedChair,
 }
 
 impl DayQuery {
@@ -64,8 +69,28 @@ impl DayQuery {
             DayQuery::Chair => Builtin::Chair,
             DayQuery::TermStart => Builtin::TermStart,
             DayQuery::TermEnd => Builtin::TermEnd,
+            DayQuery::NextChair => Builtin::NextChair,
+            DayQuery::RecordedChair => Builtin::RecordedChair,
         }
     }
+
+    /// The native batch entry point that answers it, if one does.
+    fn native(self) -> Option<NativeDay> {
+        match self {
+            DayQuery::Chair => Some(NativeDay::Chair),
+            DayQuery::TermStart => Some(NativeDay::TermStart),
+            DayQuery::TermEnd => Some(NativeDay::TermEnd),
+            DayQuery::NextChair | DayQuery::RecordedChair => None,
+        }
+    }
+}
+
+/// The day queries native code answers in a batch.
+#[derive(Debug, Clone, Copy)]
+enum NativeDay {
+    Chair,
+    TermStart,
+    TermEnd,
 }
 
 /// Which query over (party, day) pairs a batch answers.
@@ -120,10 +145,10 @@ pub fn days<'py>(
     let days = Column::<i64>::of(days, "days")?;
     let days = days.as_slice();
     check_days(py, days)?;
-    let native = asked.native();
+    let native = asked.native().zip(query.native());
     let out = PyByteArray::new_with(py, days.len() * 4, |bytes| {
         py.detach(|| match native {
-            Some(jit) => {
+            Some((jit, query)) => {
                 days_native(jit.native(), query, days, bytes);
                 Ok(())
             }
@@ -227,7 +252,7 @@ pub fn chair_codes<'py>(
             answers = vec![0; days.len()];
             let mut raw = vec![0u8; days.len() * 4];
             match native {
-                Some(jit) => days_native(jit.native(), DayQuery::Chair, days, &mut raw),
+                Some(jit) => days_native(jit.native(), NativeDay::Chair, days, &mut raw),
                 None => days_interpreted(program, DayQuery::Chair, days, &mut raw)?,
             }
             for ((slot, answer), chunk) in bytes
@@ -688,7 +713,7 @@ fn day32(day: i64) -> i32 {
     i32::try_from(day).unwrap_or(0)
 }
 
-fn days_native(native: &NativeCode, query: DayQuery, days: &[i64], bytes: &mut [u8]) {
+fn days_native(native: &NativeCode, query: NativeDay, days: &[i64], bytes: &mut [u8]) {
     let mut input: Vec<i32> = Vec::with_capacity(CHUNK);
     let mut answers: Vec<i32> = Vec::with_capacity(CHUNK);
     for (chunk, out) in days.chunks(CHUNK).zip(bytes.chunks_mut(CHUNK * 4)) {
@@ -696,12 +721,12 @@ fn days_native(native: &NativeCode, query: DayQuery, days: &[i64], bytes: &mut [
         input.extend(chunk.iter().map(|d| day32(*d)));
         answers.clear();
         match query {
-            DayQuery::Chair => {
+            NativeDay::Chair => {
                 answers.resize(input.len(), 0);
                 native.chair_batch(&input, &mut answers);
             }
-            DayQuery::TermStart => answers.extend(input.iter().map(|d| native.term_start(*d))),
-            DayQuery::TermEnd => answers.extend(input.iter().map(|d| native.term_end(*d))),
+            NativeDay::TermStart => answers.extend(input.iter().map(|d| native.term_start(*d))),
+            NativeDay::TermEnd => answers.extend(input.iter().map(|d| native.term_end(*d))),
         }
         let missing = chunk.iter().map(|d| *d == MISSING_DAY);
         put_i32(

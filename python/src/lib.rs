@@ -350,6 +350,18 @@ impl Program {
         batch_call(slf, "chair_index", &[days])
     }
 
+    /// The chair of the term after the one in force on each day of a
+    /// column, as `chair_batch` gives the chair.
+    fn next_chair_batch(slf: &Bound<'_, Self>, days: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        batch_call(slf, "next_chair", &[days])
+    }
+
+    /// The chair the history records in office on each day of a column,
+    /// as `chair_batch` gives the chair.
+    fn recorded_chair_batch(slf: &Bound<'_, Self>, days: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        batch_call(slf, "recorded_chair", &[days])
+    }
+
     /// The first day of the term in force on each day of a column: a
     /// column of days (`NaT`, null where there is no term).
     fn term_start_batch(slf: &Bound<'_, Self>, days: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
@@ -384,6 +396,8 @@ impl Program {
             "chair" => batch::DayQuery::Chair,
             "term_start" => batch::DayQuery::TermStart,
             "term_end" => batch::DayQuery::TermEnd,
+            "next_chair" => batch::DayQuery::NextChair,
+            "recorded_chair" => batch::DayQuery::RecordedChair,
             other => {
                 return Err(error(
                     py,

@@ -258,3 +258,19 @@ def test_batches_on_the_interpreter_answer_as_native_code(policy):
         assert getattr(interpreted, name)(parties, days).tolist() == getattr(program, name)(parties, days).tolist()
     decisions = columns(random_decisions(program, 500, seed=11))
     assert interpreted.valid_batch(*decisions).tolist() == program.valid_batch(*decisions).tolist()
+
+
+@pytest.mark.parametrize("policy", ["almaty", "khartoum", "colombo-process"])
+@pytest.mark.parametrize("backend", ["interpreter", "native"])
+def test_next_and_recorded_chair_batches_answer_as_each_call(policy, backend):
+    program = charter.load(ROOT / "policies" / policy).with_backend(backend)
+    days = every_day("2000-01-01", "2030-01-01", 37)
+    for batch, single in [("next_chair_batch", program.next_chair), ("recorded_chair_batch", program.recorded_chair)]:
+        got = getattr(program, batch)(days)
+        expected = []
+        for day in days.tolist():
+            answer = single(day)
+            expected.append(None if isinstance(answer, charter.Unknown) else (answer or ""))
+        assert got.tolist() == expected, batch
+        arrow = getattr(program, batch)(pa.array(days))
+        assert arrow.to_pylist() == expected, batch
