@@ -450,3 +450,30 @@ fn errors_stop_the_comparison() {
     assert!(json["summary"]["errors"].as_u64().is_some_and(|n| n > 0));
     let _ = std::fs::remove_dir_all(&broken);
 }
+
+/// A folder with two policies (an error: `charter::duplicate-policy`) compared
+/// with itself has no text change: each file is compared with itself, not
+/// with the other policy (a draft differing only in layout once read as a
+/// layout change; found by the `diff` fuzz target, F7).
+#[test]
+fn a_folder_with_two_policies_does_not_differ_from_itself() {
+    let folder = scratch("two-policies");
+    let _ = std::fs::remove_dir_all(&folder);
+    copy_dir(&repo_dir().join("policies/almaty"), &folder);
+    let text = std::fs::read_to_string(folder.join("modalities-2013.charter")).expect("read");
+    std::fs::write(folder.join("draft.charter"), format!("// a draft\n{text}")).expect("write");
+    let path = folder.display().to_string();
+    let (status, out, _) = charter(&["diff", &path, &path, "--format", "json"]);
+    assert_eq!(status, 1, "the folder has errors");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert!(
+        json["diagnostics"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|d| d["code"] == "charter::duplicate-policy")),
+        "{}",
+        json["diagnostics"]
+    );
+    assert_eq!(json["text"], serde_json::json!([]), "{}", json["text"]);
+    assert_eq!(json["summary"]["text"], 0);
+    let _ = std::fs::remove_dir_all(&folder);
+}

@@ -871,19 +871,31 @@ fn text_changes(old: &Input<'_>, new: &Input<'_>, locator: &Locator<'_>) -> Vec<
             });
         }
     }
-    // Files whose text differs while nothing in them does: comments, layout.
-    let roles = |parsed: &[Option<Parsed<'_>>]| -> BTreeMap<String, (String, serde_json::Value)> {
-        parsed
-            .iter()
-            .flatten()
-            .map(|p| (role(p.file), (p.source.text.clone(), normalized(&p.file.kind))))
-            .collect()
-    };
-    let old_roles = roles(&old_parsed);
+    // Files whose text differs while nothing in them does: comments,
+    // layout. A file is paired with OLD's file of its role (a renamed file
+    // is the same policy), or, where a side has several of one role (two
+    // policies in a folder, an error), with OLD's file of its role and name.
+    let old_files: Vec<(String, &str, String, serde_json::Value)> = old_parsed
+        .iter()
+        .flatten()
+        .map(|p| {
+            (
+                role(p.file),
+                p.source.name.as_str(),
+                p.source.text.clone(),
+                normalized(&p.file.kind),
+            )
+        })
+        .collect();
     for (file, p) in locator.new.iter().enumerate() {
         let Some(p) = p else { continue };
         let role = role(p.file);
-        if let Some((text, body)) = old_roles.get(&role) {
+        let same_role: Vec<_> = old_files.iter().filter(|(r, ..)| *r == role).collect();
+        let paired = match same_role.as_slice() {
+            [one] => Some(*one),
+            _ => same_role.iter().find(|(_, name, ..)| *name == p.source.name).copied(),
+        };
+        if let Some((_, _, text, body)) = paired {
             if *text != p.source.text && *body == normalized(&p.file.kind) {
                 out.push(TextChange {
                     change: "layout",
