@@ -12,7 +12,10 @@
 # counted and restarted until the target's budget is spent, so one finding
 # does not end the campaign. CPU time is user + system of the fuzzer's
 # process, read from /proc every 5 seconds; the run is stopped with SIGINT
-# so libFuzzer prints its final statistics.
+# so libFuzzer prints its final statistics. Every run appends a line to
+# target/fuzz-logs/runs.tsv (target, start, wall seconds, CPU seconds,
+# executions, exit status), so a campaign cut short still has its numbers;
+# `touch target/fuzz-logs/STOP` ends the current run and the campaign.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin="$root/fuzz/target/x86_64-unknown-linux-gnu/release"
@@ -35,11 +38,11 @@ for spec in "$@"; do
             -artifact_prefix="$root/target/fuzz-artifacts/$target/" \
             "$root/target/fuzz-work/$target" "$root/fuzz/corpus/$target" >"$log" 2>&1 &
         pid=$!
-        last=0 stopped=no
+        last=0 stopped=no started=$(date +%s)
         while kill -0 "$pid" 2>/dev/null; do
             now=$(cpu_ticks "$pid")
             [ -n "$now" ] && last=$now
-            if [ $((used + last)) -ge "$budget" ] && [ "$stopped" = no ]; then
+            if { [ $((used + last)) -ge "$budget" ] || [ -e "$root/target/fuzz-logs/STOP" ]; } && [ "$stopped" = no ]; then
                 kill -INT "$pid" 2>/dev/null
                 stopped=yes
             fi
@@ -51,13 +54,17 @@ for spec in "$@"; do
         ran=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
         [ -n "$ran" ] || ran=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
         execs=$((execs + ${ran:-0}))
+        printf '%s\t%s\t%d\t%d\t%d\t%d\n' "$target" "$(date -d "@$started" +%FT%T)" $(($(date +%s) - started)) \
+            $((last / tick)) "${ran:-0}" "$status" >>"$root/target/fuzz-logs/runs.tsv"
         if [ "$stopped" = no ] && [ "$status" -ne 0 ]; then
             findings=$((findings + 1))
             echo "$target: run $runs stopped with status $status, see $log:" >&2
             grep -E '^(==[0-9]+== ERROR|SUMMARY|artifact_prefix|Test unit written)' "$log" | head -5 >&2
         fi
+        [ -e "$root/target/fuzz-logs/STOP" ] && break
     done
     wall=$(($(date +%s) - began))
     printf '| %s | %d min | %d min | %d | %d | %d |\n' "$target" $((wall / 60)) \
         $((used / tick / 60)) "$execs" "$runs" "$findings"
+    [ -e "$root/target/fuzz-logs/STOP" ] && exit 0
 done
