@@ -475,5 +475,14 @@ fn a_folder_with_two_policies_does_not_differ_from_itself() {
     );
     assert_eq!(json["text"], serde_json::json!([]), "{}", json["text"]);
     assert_eq!(json["summary"]["text"], 0);
+    // Nor against the folder without the draft: the draft is no layout
+    // change of the policy it copies.
+    let almaty = repo_dir().join("policies/almaty").display().to_string();
+    let (_, out, _) = charter(&["diff", &almaty, &path, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let layout = json["text"]
+        .as_array()
+        .is_some_and(|t| t.iter().any(|c| c["change"] == "layout"));
+    assert!(!layout, "{}", json["text"]);
     let _ = std::fs::remove_dir_all(&folder);
 }

@@ -895,15 +895,20 @@ impl charter_runtime::Evaluator for Program {
         }
     }
 
+    /// As [`Program::call`] answers `chair`: native code where it answers
+    /// (it declines a day a windowed record leaves open, and terms a
+    /// windowed hand-over shifts), else the interpreter, unknown included.
     fn chair(&self, day: ir::Day) -> Result<Option<ir::PartyId>, EvalError> {
-        match self.answer(|| self.native().map(|jit| jit.chair(day)).map_err(str::to_string)) {
-            Ok(chair) => Ok(chair),
-            Err(_) => {
-                let chair = self
-                    .interpreter()
-                    .call_builtin(ir::Builtin::Chair, &[Value::Date(day)])?;
-                Ok(if let Value::Party(p) = chair { Some(p) } else { None })
-            }
+        let answer = self
+            .call(ir::Builtin::Chair.name(), &[Value::Date(day)])
+            .map_err(|e| match e {
+                QueryError::Eval(e) => e,
+                QueryError::UnknownQuery(_) | QueryError::WrongArity { .. } => EvalError::Malformed(e.to_string()),
+            })?;
+        match answer.value {
+            Outcome::Known(Value::Party(p)) => Ok(Some(p)),
+            Outcome::Known(_) => Ok(None),
+            Outcome::Unknown(unknown) => Err(EvalError::Unknown(Box::new(unknown))),
         }
     }
 

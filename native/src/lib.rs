@@ -121,6 +121,15 @@ impl Jit {
         Some(record)
     }
 
+    /// Whether the native entry points on the rules' terms (`chair`,
+    /// `term_start`, `term_end` and their batches) answer this policy: not
+    /// where a decided hand-over dated only by a window shifts the terms
+    /// (they answer from one day of the window; [`Jit::call`] declines, and
+    /// the interpreter says what the answer depends on).
+    pub fn answers_terms(&self) -> bool {
+        !self.terms_shift
+    }
+
     /// The chair on `day`.
     pub fn chair(&self, day: Day) -> Option<PartyId> {
         party(self.native.chair(day))

@@ -43,6 +43,12 @@ impl<'a> Asked<'a> {
             None
         }
     }
+
+    /// [`Asked::native`] for a query on the rules' terms: none where native
+    /// code does not answer them (terms a windowed hand-over shifts).
+    fn native_terms(self) -> Option<&'a charter::native::Jit> {
+        self.native().filter(|jit| jit.answers_terms())
+    }
 }
 
 /// Days evaluated a chunk at a time (the native batch reads `i32` days).
@@ -145,7 +151,7 @@ pub fn days<'py>(
     let days = Column::<i64>::of(days, "days")?;
     let days = days.as_slice();
     check_days(py, days)?;
-    let native = asked.native().zip(query.native());
+    let native = asked.native_terms().zip(query.native());
     let out = PyByteArray::new_with(py, days.len() * 4, |bytes| {
         py.detach(|| match native {
             Some((jit, query)) => {
@@ -171,7 +177,7 @@ pub fn chair_indices<'py>(
     let days = Column::<i64>::of(days, "days")?;
     let days = days.as_slice();
     check_days(py, days)?;
-    let native = asked.native();
+    let native = asked.native_terms();
     let mut missing: Vec<u8> = Vec::new();
     let indices = PyByteArray::new_with(py, days.len() * 4, |bytes| {
         py.detach(|| {
@@ -245,7 +251,7 @@ pub fn chair_codes<'py>(
     table.resize((parties.len() + 1) * width * 4, 0);
     let row = width * 4;
     let empty = parties.len();
-    let native = asked.native();
+    let native = asked.native_terms();
     let mut answers: Vec<i32> = Vec::new();
     let codes = PyByteArray::new_with(py, days.len() * row, |bytes| {
         py.detach(|| {

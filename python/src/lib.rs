@@ -150,7 +150,12 @@ impl Program {
                 ))
             }
         };
-        Ok(Program::from(self.program.with_backend(backend)))
+        // Batches follow an explicit choice: the interpreter alone answers
+        // them too (`load` leaves batches to native code).
+        Ok(Program {
+            native_batches: backend == Backend::Native,
+            ..Program::from(self.program.with_backend(backend))
+        })
     }
 
     fn __repr__(&self) -> String {

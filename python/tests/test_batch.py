@@ -274,3 +274,34 @@ def test_next_and_recorded_chair_batches_answer_as_each_call(policy, backend):
         assert got.tolist() == expected, batch
         arrow = getattr(program, batch)(pa.array(days))
         assert arrow.to_pylist() == expected, batch
+
+
+def test_batches_on_terms_a_windowed_hand_over_shifts_answer_as_each_call():
+    # Native code answers the rules' terms from one day of the hand-over's
+    # window; the batches leave it to the interpreter, as each call does.
+    program = charter.load(ROOT / "tests" / "cases" / "eval" / "term-shift").with_backend("native")
+    days = every_day("2013-01-01", "2022-01-01", 3)
+    for batch, single in [
+        ("chair_batch", program.chair),
+        ("term_start_batch", program.term_start),
+        ("term_end_batch", program.term_end),
+    ]:
+        got = getattr(program, batch)(days).tolist()
+        expected = []
+        for day in days.tolist():
+            answer = single(day)
+            if isinstance(answer, charter.Unknown):
+                expected.append(None)
+            elif batch == "chair_batch":
+                expected.append(answer or "")
+            else:
+                expected.append(answer)
+        assert got == expected, batch
+    assert any(a is None for a in program.chair_batch(days).tolist()), "the window's days are unknown"
+
+
+def test_an_interpreter_program_answers_batches_on_the_interpreter():
+    program = charter.load(ROOT / "policies" / "almaty")
+    assert program.with_backend("interpreter").chair_batch(every_day("2013-06-01", "2020-01-01", 30)).tolist() == (
+        program.with_backend("native").chair_batch(every_day("2013-06-01", "2020-01-01", 30)).tolist()
+    )

@@ -873,8 +873,9 @@ fn text_changes(old: &Input<'_>, new: &Input<'_>, locator: &Locator<'_>) -> Vec<
     }
     // Files whose text differs while nothing in them does: comments,
     // layout. A file is paired with OLD's file of its role (a renamed file
-    // is the same policy), or, where a side has several of one role (two
-    // policies in a folder, an error), with OLD's file of its role and name.
+    // is the same policy), or, where either side has several of one role
+    // (two policies in a folder, an error), with OLD's file of its role and
+    // name.
     let old_files: Vec<(String, &str, String, serde_json::Value)> = old_parsed
         .iter()
         .flatten()
@@ -887,12 +888,14 @@ fn text_changes(old: &Input<'_>, new: &Input<'_>, locator: &Locator<'_>) -> Vec<
             )
         })
         .collect();
+    let new_roles: Vec<String> = locator.new.iter().flatten().map(|p| role(p.file)).collect();
     for (file, p) in locator.new.iter().enumerate() {
         let Some(p) = p else { continue };
         let role = role(p.file);
         let same_role: Vec<_> = old_files.iter().filter(|(r, ..)| *r == role).collect();
+        let several_new = new_roles.iter().filter(|r| **r == role).count() > 1;
         let paired = match same_role.as_slice() {
-            [one] => Some(*one),
+            [one] if !several_new => Some(*one),
             _ => same_role.iter().find(|(_, name, ..)| *name == p.source.name).copied(),
         };
         if let Some((_, _, text, body)) = paired {
