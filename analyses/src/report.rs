@@ -45,6 +45,9 @@ pub enum FindingCode {
     MissedMeeting,
     /// A meeting the text encourages (`should`) was not held by its due day.
     MissedEncouragedMeeting,
+    /// A meeting held sooner after the last of its kind than the shortest
+    /// gap the text's cadence sets (`every 6 months to 1 year`).
+    MeetingTooSoon,
     /// A meeting the chair must host was hosted by another party.
     HostNotChair,
     /// A recorded decision the rules in force do not make valid.
@@ -607,6 +610,7 @@ fn sections(c: &Audit<'_>) -> Result<Sections, EvalError> {
     let status = status_timelines(c.bundle, c.interp, c.until);
     let meetings = meeting_rows(c, &mut findings)?;
     cadence_findings(c, &mut findings)?;
+    too_soon_findings(c, &mut findings);
     interim_findings(c, &mut findings)?;
     admission_findings(c, &mut findings);
     application_findings(c, &mut findings);
@@ -1832,6 +1836,88 @@ fn cadence_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<(), Ev
         });
     }
     Ok(())
+}
+
+/// Recorded meetings held sooner after the last of their kind (of their
+/// host, for a cadence per member) than the shortest gap the cadence in
+/// force sets: an advisory, certain where every day the records allow
+/// gives a shorter gap, possible where only some do; none where the two
+/// records' windows overlap, so that which came last is not known.
+fn too_soon_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
+    let (bundle, until, interp) = (c.bundle, c.until, c.interp);
+    let mut meetings: Vec<&ir::MeetingRecord> = bundle
+        .history
+        .meetings
+        .iter()
+        .filter(|m| m.meeting.date <= until)
+        .collect();
+    meetings.sort_by_key(|m| m.meeting.date);
+    for (i, m) in meetings.iter().enumerate() {
+        let Some(obligation) = interp
+            .version_at(m.meeting.date)
+            .and_then(|v| v.obligations.iter().find(|o| o.kind == m.meeting.kind))
+        else {
+            continue;
+        };
+        let Some(gap) = obligation.at_least else { continue };
+        let Some(last) = meetings.get(..i).and_then(|before| {
+            before.iter().rev().find(|p| {
+                p.meeting.kind == m.meeting.kind && (!obligation.per_member || p.meeting.host == m.meeting.host)
+            })
+        }) else {
+            continue;
+        };
+        let span = |r: &ir::MeetingRecord| (r.meeting.date, r.provenance.precision.latest(r.meeting.date));
+        let ((last_first, last_last), (first, latest)) = (span(last), span(m));
+        // Which came last is known only where the windows do not overlap.
+        if last_last > first {
+            continue;
+        }
+        // Too soon on every day the records allow, or on some.
+        let certain = date::add(last_first, gap, 1).is_some_and(|due| latest < due);
+        let possible = date::add(last_last, gap, 1).is_some_and(|due| first < due);
+        if !possible {
+            continue;
+        }
+        let when = |r: &ir::MeetingRecord| r.provenance.precision.describe(r.meeting.date);
+        findings.push(Finding {
+            clause: Some(obligation.cite.clause.clone()),
+            certainty: if certain {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            },
+            meeting: Some(m.id.clone()),
+            sources: m
+                .provenance
+                .sources
+                .iter()
+                .chain(&last.provenance.sources)
+                .cloned()
+                .collect(),
+            possible_because: if certain {
+                Vec::new()
+            } else {
+                vec!["the records' dates allow a gap as long as the cadence's shortest".to_string()]
+            },
+            ..finding(
+                FindingCode::MeetingTooSoon,
+                Severity::Advisory,
+                m.meeting.date,
+                format!(
+                    "`{}` ({}, {}) {} sooner after `{}` ({}) than the text's cadence allows: at most every {} (§ {})",
+                    m.id,
+                    kind_name(m.meeting.kind, &bundle.meeting_kinds),
+                    when(m),
+                    if certain { "came" } else { "may have come" },
+                    last.id,
+                    when(last),
+                    charter_runtime::value::duration_text(&gap),
+                    obligation.cite.clause
+                ),
+            )
+        });
+    }
 }
 
 /// Interim arrangements past their period, under each version of the text.

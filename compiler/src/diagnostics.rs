@@ -696,6 +696,18 @@ pub enum WellFormedDiagnostic {
         #[label("too short")]
         span: Span,
     },
+    /// a cadence range whose shortest gap is not shorter than its longest
+    #[error("a meeting cadence's shortest gap is not shorter than its longest")]
+    #[diagnostic(
+        code("charter::cadence-range"),
+        help(
+            "write the shorter gap first: `every 6 months to 1 year` is at most every 6 months and at least every year"
+        )
+    )]
+    CadenceRange {
+        #[label("from the shortest gap to the longest")]
+        span: Span,
+    },
     /// an interval or sequence of dates runs backwards
     #[error("dates out of order: {why}")]
     #[diagnostic(code("charter::dates-out-of-order"), help("swap the dates or correct the later one"))]

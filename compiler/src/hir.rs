@@ -360,7 +360,12 @@ pub struct MeetingDecl {
 #[derive(Debug, Clone)]
 pub struct Cadence {
     pub strength: ir::Strength,
+    /// The longest gap between meetings (`every 2 years`; `every 6 months
+    /// to 1 year`: the year).
     pub every: Spanned<ir::Duration>,
+    /// The shortest (`every 6 months to 1 year`: the six months), if the
+    /// text sets one.
+    pub at_least: Option<Spanned<ir::Duration>>,
     pub anchor: Option<Day>,
     pub per_member: bool,
 }

@@ -238,6 +238,7 @@ fn version(
                         kind: decl.kind,
                         strength: cadence.strength,
                         every: cadence.every.node,
+                        at_least: cadence.at_least.as_ref().map(|d| d.node),
                         anchor: cadence.anchor,
                         per_member: cadence.per_member,
                         hosted_by_chair: decl.host == Some(hir::Host::Chair),

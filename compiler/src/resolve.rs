@@ -1302,12 +1302,14 @@ impl Resolver<'_, '_, '_> {
                         let strength = self.strength(file, &c.strength);
                         let anchor = c.anchor.as_ref().map(day);
                         (|| {
+                            let spanned = |d: &DurationLit| hir::Spanned {
+                                node: duration(d),
+                                span: d.span,
+                            };
                             Some(Some(hir::Cadence {
                                 strength: strength?,
-                                every: hir::Spanned {
-                                    node: duration(&c.every),
-                                    span: c.every.span,
-                                },
+                                every: spanned(c.to.as_ref().unwrap_or(&c.every)),
+                                at_least: c.to.as_ref().map(|_| spanned(&c.every)),
                                 anchor: anchor.map_or(Some(None), |a| a.map(Some))?,
                                 per_member: c.per_member,
                             }))

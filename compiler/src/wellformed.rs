@@ -96,8 +96,20 @@ fn check_durations(file: FileId, stmt: &Stmt, sink: &mut Sink) {
         }
         StmtKind::Meeting(decl) => {
             if let Some(cadence) = &decl.cadence {
-                positive(file, &cadence.every, "a meeting cadence", sink);
-                at_most_a_century(file, &cadence.every, "a meeting cadence", sink);
+                for every in std::iter::once(&cadence.every).chain(&cadence.to) {
+                    positive(file, every, "a meeting cadence", sink);
+                    at_most_a_century(file, every, "a meeting cadence", sink);
+                }
+                if let Some(to) = &cadence.to {
+                    if approx_days(&cadence.every) >= approx_days(to) {
+                        sink.push(
+                            file,
+                            WellFormedDiagnostic::CadenceRange {
+                                span: Span::new(cadence.every.span.start, to.span.end),
+                            },
+                        );
+                    }
+                }
             }
         }
         StmtKind::Rotation(items) => {

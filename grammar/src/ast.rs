@@ -352,11 +352,14 @@ pub struct MeetingDecl {
     pub host: Option<HostRule>,
 }
 
-/// `must|should every DURATION [from DATE] [per member]`
+/// `must|should every DURATION [to DURATION] [from DATE] [per member]`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cadence {
     pub strength: Ident,
     pub every: DurationLit,
+    /// `every 6 months to 1 year`: the longest gap, `every` then being the
+    /// shortest.
+    pub to: Option<DurationLit>,
     /// `from DATE`: the day the cadence is counted from.
     pub anchor: Option<DateLit>,
     pub per_member: bool,

@@ -785,6 +785,9 @@ impl Builder {
                             .and_then(first_kid)
                             .map_or_else(|| empty_ident(span), ident),
                         every: inner(Rule::duration).map_or_else(|| empty_duration(span), |p| self.duration(p)),
+                        to: inner(Rule::cadence_longest)
+                            .and_then(first_kid)
+                            .map(|p| self.duration(p)),
                         anchor: inner(Rule::cadence_anchor).and_then(first_kid).map(|p| self.date(p)),
                         per_member: inner(Rule::per_member).is_some(),
                     }

@@ -449,7 +449,12 @@ pub enum Strength {
 pub struct Obligation {
     pub kind: MeetingKindId,
     pub strength: Strength,
+    /// The longest gap: a meeting is due this long after the last.
     pub every: Duration,
+    /// The shortest gap the text sets (`every 6 months to 1 year`): a
+    /// meeting sooner than this after the last runs ahead of the cadence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<Duration>,
     /// The day the cadence is counted from; the adoption date when the
     /// text does not say.
     pub anchor: Option<Day>,

@@ -17,9 +17,9 @@ use crate::policy::Version;
 /// One call of a batch as this path reads it: the day as the body writes
 /// it, and the day.
 #[derive(Clone, Copy)]
-struct DayArg<'a> {
-    text: &'a str,
-    day: charter::ir::Day,
+pub(crate) struct DayArg<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) day: charter::ir::Day,
 }
 
 /// The calls of a batch as clients write them, `[{"args":
@@ -29,7 +29,7 @@ struct DayArg<'a> {
 /// empty batch), which the general path then reads as it reads any body.
 /// Reading a 10,000-call batch this way takes a fraction of a JSON
 /// parser's time, which was most of the batch's.
-fn canonical(body: &[u8]) -> Option<Vec<DayArg<'_>>> {
+pub(crate) fn canonical(body: &[u8]) -> Option<Vec<DayArg<'_>>> {
     fn space(body: &[u8], at: &mut usize) {
         while body.get(*at).is_some_and(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t')) {
             *at += 1;
@@ -179,133 +179,4 @@ fn write_value(out: &mut String, value: &Value, parties: &[String], bundle: &cha
     }
     out.push('}');
     true
-}
-
-#[cfg(test)]
-#[expect(
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "a test stops at the first thing that is not as it should be"
-)]
-mod tests {
-    use std::path::Path;
-
-    use crate::api;
-    use crate::policy::Policy;
-
-    /// Every policy of the repository, each query this path answers, on
-    /// the first of every month over its history (windows and term
-    /// boundaries among them) and the calendar's ends: the answers read
-    /// from the bytes by native code are the interpreter's, item for item
-    /// (an item native code leaves open answered by the interpreter).
-    #[test]
-    fn native_day_batches_answer_as_the_interpreter() {
-        let policies = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
-        let mut folders: Vec<_> = std::fs::read_dir(&policies)
-            .expect("policies")
-            .map(|e| e.expect("entry").path())
-            .collect();
-        folders.sort();
-        let mut compared = 0;
-        for folder in folders {
-            let name = folder.file_name().expect("name").to_string_lossy().into_owned();
-            let load = |backend| {
-                Policy::load(&name, &folder, backend)
-                    .unwrap_or_else(|e| panic!("{name}: {e:?}"))
-                    .current()
-            };
-            let (interpreted, native) = (load(charter::Backend::Interpreter), load(charter::Backend::Native));
-            if native.program.native().is_err() {
-                continue;
-            }
-            let adopted = native.program.bundle().adopted;
-            let first = charter::date::to_date(adopted).map_or(2000, |d| i32::from(d.year())) - 1;
-            let mut days = vec!["0001-01-01".to_string(), "9999-12-31".to_string()];
-            for year in first..=2030 {
-                for month in 1..=12 {
-                    days.push(format!("{year:04}-{month:02}-01"));
-                }
-            }
-            let calls: Vec<serde_json::Value> = days.iter().map(|d| serde_json::json!({ "args": [d] })).collect();
-            let body = serde_json::to_vec(&calls).expect("JSON");
-            for query in ["chair", "next_chair", "term_start", "term_end", "members"] {
-                let (text, _) = api::day_batch(&native, query, &body).expect("a batch of days for native code");
-                let fast: serde_json::Value = serde_json::from_str(&text).expect("JSON text");
-                let general = api::batch(&interpreted, query, &calls);
-                assert_eq!(fast["answers"], general["answers"], "{name}: {query}");
-                assert_eq!(fast["query"], query);
-                assert_eq!(fast["version"].as_str(), Some(native.version.as_str()));
-                compared += calls.len();
-            }
-        }
-        assert!(compared > 10_000, "{compared}");
-    }
-
-    /// The batch as clients write it is read by matching its shape; any
-    /// other text is serde's to read, with the same days.
-    #[test]
-    fn the_canonical_shape_is_read_and_nothing_else() {
-        let days = |calls: Option<Vec<super::DayArg<'_>>>| calls.map(|c| c.iter().map(|d| d.day).collect::<Vec<_>>());
-        let day = charter::date::parse("2016-01-01").expect("a day");
-        let next = day + 1;
-        for text in [
-            r#"[{"args":["2016-01-01"]},{"args":["2016-01-02"]}]"#,
-            " [ { \"args\" : [ \"2016-01-01\" ] } ,\n\t{\"args\":[\"2016-01-02\"]} ] \n",
-        ] {
-            assert_eq!(days(super::canonical(text.as_bytes())), Some(vec![day, next]), "{text}");
-        }
-        for text in [
-            "[]",
-            r#"[{"args":["2016-01-01"]}"#,
-            r#"[{"args":["2016-01-01"]}] x"#,
-            r#"[{"args":["2016-01-01"]},]"#,
-            r#"[{"args":["2016\u002d01-01"]}]"#,
-            r#"[{"args":["2016-02-30"]}]"#,
-            r#"[{"args":["2016-01-01"],"explain":false}]"#,
-            r#"[{"explain":false,"args":["2016-01-01"]}]"#,
-            r#"[{"args":["2016-01-01","2016-01-02"]}]"#,
-            r#"{"args":["2016-01-01"]}"#,
-        ] {
-            assert!(super::canonical(text.as_bytes()).is_none(), "{text}");
-        }
-        // What the shape does not read goes the general way.
-        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/almaty");
-        let native = Policy::load("almaty", &folder, charter::Backend::Native)
-            .expect("almaty")
-            .current();
-        for text in [
-            r#"[{"args":["2016-01-01"],"explain":false}]"#,
-            r#"[{"args":["2016\u002d01-01"]}]"#,
-            r#"[[["2016-01-01"]]]"#,
-        ] {
-            assert!(api::day_batch(&native, "chair", text.as_bytes()).is_none(), "{text}");
-        }
-    }
-
-    /// What is not a batch of days goes the general way whole.
-    #[test]
-    fn other_bodies_are_not_this_path_s() {
-        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/almaty");
-        let native = Policy::load("almaty", &folder, charter::Backend::Native)
-            .expect("almaty")
-            .current();
-        for (query, body) in [
-            ("chair", r#"[{"args": ["2016-01-01"], "explain": true}]"#),
-            ("chair", r#"[{"args": ["2016-13-01"]}]"#),
-            ("chair", r#"[{"args": ["2016-01-01"], "args": ["2016-01-02"]}]"#),
-            ("chair", r#"[{"args": ["2016-01-01"], "other": 1}]"#),
-            ("chair", r#"[{"args": ["2016-01-01", "2016-01-02"]}]"#),
-            ("member", r#"[{"args": ["KAZ", "2016-01-01"]}]"#),
-            ("valid", r#"[{"args": ["2016-01-01"]}]"#),
-            ("chair", r#"{"args": ["2016-01-01"]}"#),
-            ("chair", r#"[[["2016-01-01"]]]"#),
-            ("chair", r#"[[["2016-01-01"], false]]"#),
-        ] {
-            assert!(
-                api::day_batch(&native, query, body.as_bytes()).is_none(),
-                "{query} {body}"
-            );
-        }
-    }
 }

@@ -1551,7 +1551,11 @@ fn obligations(side: &Checked<'_>, day: Day) -> BTreeMap<String, (Obligation, St
                     ir::Strength::Must => "must".to_string(),
                     ir::Strength::Should => "should".to_string(),
                 },
-                every: duration_text(&o.every),
+                // A range as the policy writes it: `6 months to 1 year`.
+                every: match &o.at_least {
+                    Some(shortest) => format!("{} to {}", duration_text(shortest), duration_text(&o.every)),
+                    None => duration_text(&o.every),
+                },
                 per_member: o.per_member,
                 hosted_by_chair: o.hosted_by_chair,
             };
