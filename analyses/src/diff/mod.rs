@@ -889,14 +889,24 @@ fn text_changes(old: &Input<'_>, new: &Input<'_>, locator: &Locator<'_>) -> Vec<
         })
         .collect();
     let new_roles: Vec<String> = locator.new.iter().flatten().map(|p| role(p.file)).collect();
+    // How many NEW files of each role and name came before: the k-th of
+    // a name pairs with OLD's k-th (the API takes files with one name twice).
+    let mut seen: BTreeMap<(String, &str), usize> = BTreeMap::new();
     for (file, p) in locator.new.iter().enumerate() {
         let Some(p) = p else { continue };
         let role = role(p.file);
+        let nth = seen.entry((role.clone(), p.source.name.as_str())).or_default();
+        let k = *nth;
+        *nth += 1;
         let same_role: Vec<_> = old_files.iter().filter(|(r, ..)| *r == role).collect();
         let several_new = new_roles.iter().filter(|r| **r == role).count() > 1;
         let paired = match same_role.as_slice() {
             [one] if !several_new => Some(*one),
-            _ => same_role.iter().find(|(_, name, ..)| *name == p.source.name).copied(),
+            _ => same_role
+                .iter()
+                .filter(|(_, name, ..)| *name == p.source.name)
+                .nth(k)
+                .copied(),
         };
         if let Some((_, _, text, body)) = paired {
             if *text != p.source.text && *body == normalized(&p.file.kind) {
