@@ -770,8 +770,9 @@ fn sigterm_finishes_the_requests_in_flight() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_charter"))
         .args(["serve", "--addr", "127.0.0.1:0", "--no-watch"])
         .arg(almaty())
+        .env("CHARTER_LOG", "info")
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("charter serve starts");
     let mut line = String::new();
@@ -808,6 +809,17 @@ fn sigterm_finishes_the_requests_in_flight() {
         // Wait (bounded) until the server counts all four (and this
         // request) in flight, then SIGTERM.
         let mut observer = Client::connect(addr).await;
+        // A refusal, logged at `info` with the request's id.
+        let mut stream = TcpStream::connect(addr).await.expect("connects");
+        let bad = r#"{"args": ["2017-13-01"]}"#;
+        let head = format!(
+            "POST /v1/policies/almaty/queries/chair HTTP/1.1\r\nhost: x\r\nx-request-id: logged-42\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{bad}",
+            bad.len()
+        );
+        stream.write_all(head.as_bytes()).await.expect("writes");
+        let mut reply = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut reply)).await;
+        assert!(String::from_utf8_lossy(&reply).starts_with("HTTP/1.1 422"));
         let mut in_flight = 0.0;
         for _ in 0..3000 {
             let metrics = observer.get("/metrics").await;
@@ -846,8 +858,22 @@ fn sigterm_finishes_the_requests_in_flight() {
             assert_eq!(answer["answers"].as_array().map(Vec::len), Some(1000));
         }
     });
-    let status = child.wait().expect("it exits");
-    assert!(status.success(), "charter serve exits 0 after SIGTERM: {status:?}");
+    let output = child.wait_with_output().expect("it exits");
+    assert!(
+        output.status.success(),
+        "charter serve exits 0 after SIGTERM: {:?}",
+        output.status
+    );
+    let logs = String::from_utf8_lossy(&output.stderr);
+    let refused = logs
+        .lines()
+        .find(|l| l.contains("id=logged-42"))
+        .unwrap_or_else(|| panic!("the refusal's log line names its id:\n{logs}"));
+    assert!(
+        refused.contains("status=422") && refused.contains("path=\"/v1/policies/almaty/queries/chair\""),
+        "{refused}"
+    );
+    assert!(logs.contains("shutting down"), "{logs}");
 }
 
 /// The `curl` examples of a Markdown file: each command (continued over

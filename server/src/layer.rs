@@ -29,20 +29,33 @@ pub async fn layer(State(shared): State<Arc<Shared>>, request: Request, next: Ne
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
     let method = request.method().to_string();
-    let span = tracing::info_span!("request", id = %id, method = %method, path = %request.uri().path());
-    let mut response = answer(&shared, request, next).instrument(span.clone()).await;
+    let uri = request.uri().clone();
+    // A span for every request only when `debug` logs ask for it (at
+    // `info` it would be made and formatted for each request and printed
+    // for none); the lines below name the request themselves.
+    let span = tracing::debug_span!("request", id = %id, method = %method, path = %uri.path());
+    let mut response = answer(&shared, request, next).instrument(span).await;
     let status = response.status();
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
     let elapsed = start.elapsed();
+    let micros = elapsed.as_micros() as u64;
+    let (code, path) = (status.as_u16(), uri.path());
+    if status.is_server_error() {
+        tracing::warn!(id = %id, method = %method, path, status = code, micros, "answered");
+    } else if status.is_client_error() {
+        tracing::info!(id = %id, method = %method, path, status = code, micros, "answered");
+    } else {
+        tracing::debug!(id = %id, method = %method, path, status = code, micros, "answered");
+    }
     shared
         .metrics
         .requests
         .get_or_create(&RequestLabels {
             route: route.clone(),
             method,
-            status: status.as_u16(),
+            status: code,
         })
         .inc();
     shared
@@ -50,14 +63,6 @@ pub async fn layer(State(shared): State<Arc<Shared>>, request: Request, next: Ne
         .latency
         .get_or_create(&RouteLabels { route })
         .observe(elapsed.as_secs_f64());
-    let micros = elapsed.as_micros() as u64;
-    if status.is_server_error() {
-        tracing::warn!(parent: &span, status = status.as_u16(), micros, "answered");
-    } else if status.is_client_error() {
-        tracing::info!(parent: &span, status = status.as_u16(), micros, "answered");
-    } else {
-        tracing::debug!(parent: &span, status = status.as_u16(), micros, "answered");
-    }
     response
 }
 
