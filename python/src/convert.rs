@@ -137,6 +137,9 @@ pub fn day(py: Python<'_>, obj: &Bound<'_, PyAny>, what: &dyn std::fmt::Display)
 pub struct Codes<'a, 'py> {
     pub interned: &'a [Py<PyString>],
     pub ids: &'a Bound<'py, PyDict>,
+    /// The decision and meeting kinds' indices by name, read the same way.
+    pub decision_kinds: &'a Bound<'py, PyDict>,
+    pub meeting_kinds: &'a Bound<'py, PyDict>,
 }
 
 /// An argument as the value `expected` takes, against `program`'s names.
@@ -228,9 +231,9 @@ pub fn value(
         }
         Expected::Meeting | Expected::Decision if obj.is_instance_of::<PyDict>() => {
             let fast = if matches!(expected, Expected::Meeting) {
-                fast::meeting(program, codes, obj).map(|m| Value::Meeting(Box::new(m)))
+                fast::meeting(codes, obj).map(|m| Value::Meeting(Box::new(m)))
             } else {
-                fast::decision(program, codes, obj).map(|d| Value::Decision(Box::new(d)))
+                fast::decision(codes, obj).map(|d| Value::Decision(Box::new(d)))
             };
             if let Some(value) = fast {
                 return Ok(value);
@@ -532,17 +535,16 @@ pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
 /// reads it (and says what is wrong). A test holds both to the same
 /// answers.
 mod fast {
+    use charter::date;
     use charter::ir::{Decision, Meeting, PartyId};
-    use charter::{date, Program};
     use pyo3::intern;
     use pyo3::prelude::*;
     use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
     use super::Codes;
 
-    pub fn decision(program: &Program, codes: &Codes<'_, '_>, obj: &Bound<'_, PyAny>) -> Option<Decision> {
+    pub fn decision(codes: &Codes<'_, '_>, obj: &Bound<'_, PyAny>) -> Option<Decision> {
         let dict = obj.cast::<PyDict>().ok()?;
-        let bundle = program.bundle();
         let mut decision = Decision {
             kind: u32::MAX,
             meeting: Meeting {
@@ -561,9 +563,9 @@ mod fast {
         let mut has_meeting = false;
         for (key, value) in dict.iter() {
             match field_of(&key)? {
-                Field::Kind => decision.kind = index(&bundle.decision_kinds, &value)?,
+                Field::Kind => decision.kind = index(codes.decision_kinds, &value)?,
                 Field::Meeting => {
-                    decision.meeting = meeting(program, codes, &value)?;
+                    decision.meeting = meeting(codes, &value)?;
                     has_meeting = true;
                 }
                 Field::Objections => decision.objections = parties(codes, &value)?,
@@ -575,9 +577,8 @@ mod fast {
         (has_meeting && decision.kind != u32::MAX).then_some(decision)
     }
 
-    pub fn meeting(program: &Program, codes: &Codes<'_, '_>, obj: &Bound<'_, PyAny>) -> Option<Meeting> {
+    pub fn meeting(codes: &Codes<'_, '_>, obj: &Bound<'_, PyAny>) -> Option<Meeting> {
         let dict = obj.cast::<PyDict>().ok()?;
-        let bundle = program.bundle();
         let mut meeting = Meeting {
             id: None,
             kind: u32::MAX,
@@ -589,7 +590,7 @@ mod fast {
         let mut has_date = false;
         for (key, value) in dict.iter() {
             match field_of(&key)? {
-                Field::Kind => meeting.kind = index(&bundle.meeting_kinds, &value)?,
+                Field::Kind => meeting.kind = index(codes.meeting_kinds, &value)?,
                 Field::Date => {
                     meeting.date = with_short(&value, date::parse)?;
                     has_date = true;
@@ -662,10 +663,13 @@ mod fast {
         crate::columns::ascii_prefix(obj.cast::<PyString>().ok()?, &mut buffer).and_then(f)
     }
 
-    fn index(names: &[String], obj: &Bound<'_, PyAny>) -> Option<u32> {
-        with_short(obj, |text| {
-            names.iter().position(|n| n == text).and_then(|i| u32::try_from(i).ok())
-        })
+    /// A kind's index by its name, looked up in the program's dict of
+    /// names by the `str` itself.
+    fn index(names: &Bound<'_, PyDict>, obj: &Bound<'_, PyAny>) -> Option<u32> {
+        if !obj.is_instance_of::<PyString>() {
+            return None;
+        }
+        names.get_item(obj).ok()??.extract::<u32>().ok()
     }
 
     /// A party by its code ([`Codes`]): the interned code itself, or a

@@ -36,6 +36,9 @@ struct Program {
     /// argument's code is looked up by the `str` itself (its hash is
     /// Python's, cached), with no copy of its text.
     ids: PyOnceLock<Py<PyDict>>,
+    /// The decision kinds' and meeting kinds' indices by name, made on
+    /// first use, as `ids`.
+    kinds: PyOnceLock<(Py<PyDict>, Py<PyDict>)>,
     /// Whether batches may run native code (the tests turn it off to
     /// compare with the interpreter, which answers where there is none).
     native_batches: bool,
@@ -47,6 +50,7 @@ impl From<charter::Program> for Program {
             program,
             codes: PyOnceLock::new(),
             ids: PyOnceLock::new(),
+            kinds: PyOnceLock::new(),
             native_batches: true,
         }
     }
@@ -612,11 +616,25 @@ impl Program {
         })
     }
 
-    /// How arguments' party codes are read ([`convert::Codes`]).
+    /// How arguments' party codes and kinds are read ([`convert::Codes`]).
     fn codes<'a, 'py>(&'a self, py: Python<'py>) -> convert::Codes<'a, 'py> {
+        let (decision_kinds, meeting_kinds) = self.kinds.get_or_init(py, || {
+            let dict = |names: &[String]| {
+                let dict = PyDict::new(py);
+                for (i, name) in names.iter().enumerate() {
+                    // A str key and an int value: setting it cannot fail.
+                    let _ = dict.set_item(name, i);
+                }
+                dict.unbind()
+            };
+            let bundle = self.program.bundle();
+            (dict(&bundle.decision_kinds), dict(&bundle.meeting_kinds))
+        });
         convert::Codes {
             interned: self.interned(py),
             ids: self.ids(py),
+            decision_kinds: decision_kinds.bind(py),
+            meeting_kinds: meeting_kinds.bind(py),
         }
     }
 
