@@ -49,9 +49,13 @@ fn a_dash_reads_standard_input() {
             .spawn()
             .unwrap_or_else(|e| panic!("charter runs: {e}"));
         if let Some(mut stdin) = child.stdin.take() {
-            stdin
-                .write_all(input.as_bytes())
-                .unwrap_or_else(|e| panic!("stdin: {e}"));
+            // A command refused before it reads its input (a usage error)
+            // may have exited already: the pipe is then closed.
+            match stdin.write_all(input.as_bytes()) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => panic!("stdin: {e}"),
+            }
         }
         let output = child.wait_with_output().unwrap_or_else(|e| panic!("charter ends: {e}"));
         (
