@@ -258,11 +258,29 @@ pub fn decode(body: &[u8]) -> Result<Message, Json> {
         },
         (Some(_), _) => Err(error(INVALID_REQUEST, echoed, "`method` is not a string".to_string())),
         (None, _) if object.contains_key("result") || object.contains_key("error") => match id {
-            Some(id) => Ok(Message::Response(Response {
-                id,
-                result: object.remove("result"),
-                error: object.remove("error").and_then(|e| serde_json::from_value(e).ok()),
-            })),
+            Some(id) => {
+                // An `error` that is no `{code, message}` is refused, not
+                // dropped: the response would be left with neither.
+                let error = match object.remove("error") {
+                    None => None,
+                    Some(e) => match serde_json::from_value(e) {
+                        Ok(e) => Some(e),
+                        Err(_) => {
+                            return Err(error(
+                                INVALID_REQUEST,
+                                echoed,
+                                "a response's `error` is an object with an integer `code` and a string `message`"
+                                    .to_string(),
+                            ))
+                        }
+                    },
+                };
+                Ok(Message::Response(Response {
+                    id,
+                    result: object.remove("result"),
+                    error,
+                }))
+            }
             None => Err(error(
                 INVALID_REQUEST,
                 echoed,
