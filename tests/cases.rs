@@ -103,12 +103,7 @@ fn almaty_policy_checks_clean() {
 /// clauses are all encoded or marked.
 #[test]
 fn every_policy_checks_tests_and_reports() {
-    let mut folders: Vec<_> = std::fs::read_dir(repo_dir().join("policies"))
-        .expect("policies/ exists")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    folders.sort();
+    let folders = charter_tests::policy_folders();
     assert!(folders.len() >= 2, "{folders:?}");
     for folder in folders {
         let folder = folder.display().to_string();
@@ -179,12 +174,7 @@ fn a_history_checked_alone_finds_its_policy_beside_it() {
 #[test]
 fn every_policy_s_day_queries_agree_through_program_call() {
     let mut compared = 0;
-    let mut folders: Vec<_> = std::fs::read_dir(repo_dir().join("policies"))
-        .expect("policies/ exists")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    folders.sort();
+    let folders = charter_tests::policy_folders();
     for folder in folders {
         let program = charter_compiler::Analysis::new(charter_tests::policy_sources(&folder))
             .program()

@@ -72,12 +72,7 @@ fn diff_cases() {
         .join("policies/almaty")
         .canonicalize()
         .expect("policies/almaty");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(cases_dir().join("diff"))
-        .expect("tests/cases/diff")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = charter_tests::sorted_dirs(&cases_dir().join("diff"));
     assert!(cases.len() >= 7, "{cases:?}");
     for case in cases {
         let name = case.file_name().expect("name").to_string_lossy().into_owned();

@@ -177,3 +177,19 @@ pub fn load_eval_case(path: &Path) -> EvalCase {
 pub fn policy_sources(path: &Path) -> Vec<SourceFile> {
     charter_cli::files::policy_sources(path).unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// The folders in `dir`, sorted.
+pub fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    folders
+}
+
+/// The folders under `policies/`, sorted.
+pub fn policy_folders() -> Vec<PathBuf> {
+    sorted_dirs(&repo_dir().join("policies"))
+}

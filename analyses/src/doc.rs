@@ -601,12 +601,13 @@ fn parties_section(out: &mut String, bundle: &ir::Bundle, report: &Report, axis:
                 let (w1, w2) = (axis.x(earliest), axis.x(latest.saturating_add(1)));
                 let _ = write!(
                     out,
-                    r#"<rect class="window" x="{w1:.1}" y="{:.1}" width="{:.1}" height="11"><title>{}: {} {}</title></rect>"#,
+                    r#"<rect class="window" x="{w1:.1}" y="{:.1}" width="{:.1}" height="11"><title>{}: {} from between {} and {}</title></rect>"#,
                     y - 1.0,
                     (w2 - w1).max(2.0),
                     escape(&party.party),
                     escape(&period.status),
-                    escape(&period.from_as.clone().unwrap_or_default())
+                    date::format(earliest),
+                    date::format(latest)
                 );
             }
         }
@@ -685,11 +686,12 @@ fn findings_section(out: &mut String, report: &Report) {
         Severity::Note => "note",
     };
     // Grouped by code first: how many, when, and a link to the first.
-    let mut codes: Vec<(&str, &str, usize, usize)> = Vec::new();
+    // (code, severity, count, the first's row and day)
+    let mut codes: Vec<(&str, &str, usize, usize, String)> = Vec::new();
     for (i, f) in findings.iter().enumerate() {
         match codes.iter_mut().find(|c| c.0 == f.code) {
             Some(code) => code.2 += 1,
-            None => codes.push((&f.code, class_of(f), 1, i)),
+            None => codes.push((&f.code, class_of(f), 1, i, f.day.to_string())),
         }
     }
     codes.sort_by(|a, b| {
@@ -697,8 +699,7 @@ fn findings_section(out: &mut String, report: &Report) {
     });
     if !codes.is_empty() {
         out.push_str("<table class=\"codes\"><tr><th>code</th><th>severity</th><th>findings</th><th>first</th></tr>\n");
-        for (code, class, count, first) in &codes {
-            let day = findings.get(*first).map(|f| f.day.to_string()).unwrap_or_default();
+        for (code, class, count, first, day) in &codes {
             let _ = writeln!(
                 out,
                 "<tr><td><code>{}</code></td><td><span class=\"{class}\">{class}</span></td><td>{count}</td><td><a href=\"#f{}\">{day}</a></td></tr>",

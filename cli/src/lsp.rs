@@ -1014,7 +1014,9 @@ impl Server {
             let at = start + (line.len() - trimmed.len());
             start += line.len();
             if let Some(rest) = trimmed.strip_prefix("date ") {
-                let token = rest.split_whitespace().next().unwrap_or_default();
+                let Some(token) = rest.split_whitespace().next() else {
+                    continue;
+                };
                 if let Some(chair) = date::parse(token).and_then(|d| answer("chair", &[charter::Value::Date(d)])) {
                     let end = at + "date ".len() + token.len();
                     hints.push(json!({

@@ -168,13 +168,7 @@ impl Jit {
         // beyond `leaves_open`'s days (the end of the term a day is in, for
         // `next_chair`): native code says `UNKNOWN_VALUE`, and declines, so
         // the interpreter answers (and says what the answer depends on).
-        let on_terms_answer = |raw: i32| (raw != fold::UNKNOWN_VALUE).then_some(raw);
-        let raw_answer = match (builtin, args) {
-            (Builtin::Chair, [Value::Date(d)]) => Some(on_terms_answer(n.chair(*d))?),
-            (Builtin::TermStart, [Value::Date(d)]) => Some(on_terms_answer(n.term_start(*d))?),
-            (Builtin::TermEnd | Builtin::NextChair, [Value::Date(d)]) => Some(on_terms_answer(n.term_end(*d))?),
-            _ => None,
-        };
+        let answered = |raw: i32| (raw != fold::UNKNOWN_VALUE).then_some(raw);
         let chair = |raw: i32| party(raw).map_or(Value::None, Value::Party);
         let day = |raw: i32| {
             if raw == fold::NONE {
@@ -185,11 +179,12 @@ impl Jit {
         };
         let in_range = |p: &u32| (*p as usize) < self.party_count;
         Some(Ok(match (builtin, args) {
-            (Builtin::Chair, [Value::Date(_)]) => chair(raw_answer?),
-            (Builtin::TermStart | Builtin::TermEnd, [Value::Date(_)]) => day(raw_answer?),
-            (Builtin::NextChair, [Value::Date(_)]) => match raw_answer? {
+            (Builtin::Chair, [Value::Date(d)]) => chair(answered(n.chair(*d))?),
+            (Builtin::TermStart, [Value::Date(d)]) => day(answered(n.term_start(*d))?),
+            (Builtin::TermEnd, [Value::Date(d)]) => day(answered(n.term_end(*d))?),
+            (Builtin::NextChair, [Value::Date(d)]) => match answered(n.term_end(*d))? {
                 fold::NONE => Value::None,
-                end => chair(on_terms_answer(n.chair(end))?),
+                end => chair(answered(n.chair(end))?),
             },
             (Builtin::Members, [Value::Date(d)]) => {
                 Value::parties(tables::parties(&n.members(*d)).filter(in_range).collect::<Vec<_>>())

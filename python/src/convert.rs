@@ -536,7 +536,7 @@ pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
 /// answers.
 mod fast {
     use charter::date;
-    use charter::ir::{Decision, Meeting, PartyId};
+    use charter::ir::{Decision, Field, Meeting, PartyId};
     use pyo3::intern;
     use pyo3::prelude::*;
     use pyo3::types::{PyDict, PyList, PyString, PyTuple};
@@ -571,7 +571,13 @@ mod fast {
                 Field::Objections => decision.objections = parties(codes, &value)?,
                 Field::Reservations => decision.reservations = parties(codes, &value)?,
                 Field::Subjects => decision.subjects = parties(codes, &value)?,
-                Field::Date | Field::Host | Field::Present | Field::Observers => return None,
+                Field::Date
+                | Field::Host
+                | Field::Present
+                | Field::Observers
+                | Field::Due
+                | Field::Party
+                | Field::Must => return None,
             }
         }
         (has_meeting && decision.kind != u32::MAX).then_some(decision)
@@ -599,39 +605,16 @@ mod fast {
                 Field::Host => meeting.host = Some(party(codes, &value)?),
                 Field::Present => meeting.present = parties(codes, &value)?,
                 Field::Observers => meeting.observers = parties(codes, &value)?,
-                Field::Meeting | Field::Objections | Field::Reservations | Field::Subjects => return None,
+                Field::Meeting
+                | Field::Objections
+                | Field::Reservations
+                | Field::Subjects
+                | Field::Due
+                | Field::Party
+                | Field::Must => return None,
             }
         }
         (has_date && meeting.kind != u32::MAX).then_some(meeting)
-    }
-
-    /// The fields of a meeting or decision dict this path reads.
-    #[derive(Clone, Copy)]
-    enum Field {
-        Kind,
-        Date,
-        Host,
-        Present,
-        Observers,
-        Meeting,
-        Objections,
-        Reservations,
-        Subjects,
-    }
-
-    fn field(name: &str) -> Option<Field> {
-        Some(match name {
-            "kind" => Field::Kind,
-            "date" => Field::Date,
-            "host" => Field::Host,
-            "present" => Field::Present,
-            "observers" => Field::Observers,
-            "meeting" => Field::Meeting,
-            "objections" => Field::Objections,
-            "reservations" => Field::Reservations,
-            "subjects" => Field::Subjects,
-            _ => return None,
-        })
     }
 
     /// A dict's key as a field: by identity with the interned names (a key
@@ -651,7 +634,7 @@ mod fast {
         ];
         match names.iter().find(|(name, _)| key.is(*name)) {
             Some((_, field)) => Some(*field),
-            None => with_short(key, field),
+            None => with_short(key, Field::from_name),
         }
     }
 
