@@ -14,8 +14,9 @@ use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlagsData, Signatur
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleResult};
 
-use charter_runtime::ir;
-use charter_runtime::tables::{GroupEpochs, StatusQuestion};
+use charter_runtime::date::Day;
+use charter_runtime::ir::{self, PartyId, Status};
+use charter_runtime::tables::{GroupEpochs, StatusQuestion, StatusWindow, MAX_OPEN_PARTIES};
 
 use super::fold::{
     Folded, PeriodicFold, QuorumFold, RightFold, RuleFold, VersionFold, NONE, UNKNOWN_ANSWER, UNKNOWN_VALUE,
@@ -414,9 +415,7 @@ pub(crate) fn emit<M: Module, T>(
         &valid_sig,
         |b, m, params, flags| {
             let [record] = values(params);
-            let valid = e.valid(b, m, flags, record);
-            let day = b.ins().load(types::I32, flags.read, record, OFFSET_DATE);
-            vec![e.day_open(b, e.valid_question(), day, valid, 2)]
+            vec![e.valid(b, m, flags, record)]
         },
     )?;
     let record_size = (record_words(folded.words) * 8) as i64;
@@ -430,8 +429,6 @@ pub(crate) fn emit<M: Module, T>(
             batch_loop(b, flags, params, ptr, record_size, 1, 1, |b, item, _| {
                 // One record a turn (`at` is 0).
                 let ok = e.valid(b, m, flags, item);
-                let day = b.ins().load(types::I32, flags.read, item, OFFSET_DATE);
-                let ok = e.day_open(b, e.valid_question(), day, ok, 2);
                 b.ins().ireduce(types::I8, ok)
             });
             vec![]
@@ -663,11 +660,26 @@ struct InForce {
     quorum: Option<Quorum>,
     /// The rule in force, unless every version decides by consensus.
     rule: Option<Counted>,
-    /// Where a change of membership dated only by a window leaves the
-    /// members open on the meeting's day (an `i8` truth), if any window
-    /// could: every verdict is then 2, not judged.
-    open: Option<Value>,
 }
+
+/// A meeting's rules in force in every world the changes of status dated
+/// only by a window make on its day (see `Emitter::worlds`).
+struct Worlds {
+    /// As the tables have it.
+    now: InForce,
+    /// Per set of windows that can be open together: whether the day is in
+    /// one of the stretches they are all open (an `i8` truth), and the rules
+    /// in force with each window's change put before or after the meeting
+    /// (`None` past `MAX_OPEN_PARTIES` windows: not judged).
+    open: Vec<(Value, Option<Vec<InForce>>)>,
+}
+
+/// Judges one present and one objecting set (`i32` 0, 1 or 2), for
+/// `Emitter::sets_loop`.
+type PairJudge<'j> = dyn Fn(&mut FunctionBuilder<'_>, &[Value], &[Value]) -> Value + 'j;
+
+/// Status windows open together, with the stretches of days they are.
+type OpenTogether<'w> = (Vec<&'w StatusWindow>, Vec<(Day, Day)>);
 
 /// A decision rule in force that counts votes (see [`RuleFold`]).
 struct Counted {
@@ -960,16 +972,6 @@ impl Emitter<'_> {
         StatusQuestion::Valid(0, self.folded.observers_decide)
     }
 
-    /// How many status windows leave a decision's validity open.
-    fn valid_windows(&self) -> usize {
-        let question = self.valid_question();
-        self.folded
-            .status_windows
-            .iter()
-            .filter(|w| question.differs(w))
-            .count()
-    }
-
     /// A chair, term start or term end `v` on `day`, or
     /// [`UNKNOWN_VALUE`] where a designated chair's taking of office dated
     /// only by a window leaves it open (`Folded::chair_windows`), as the
@@ -1189,7 +1191,14 @@ impl Emitter<'_> {
         let objections: Vec<Value> = (0..words)
             .map(|w| b.ins().load(types::I64, read, record, OFFSET_PRESENT + 8 * (words + w)))
             .collect();
-        self.judge(b, module, flags, [kind, meeting_kind, day], &present, &objections)
+        self.judged(
+            b,
+            module,
+            flags,
+            [kind, meeting_kind, day],
+            [&present, &objections],
+            None,
+        )
     }
 
     /// `charter_valid_sets(meeting, present, objections, count, out)`: the
@@ -1203,21 +1212,44 @@ impl Emitter<'_> {
         let kind = b.ins().load(types::I32, read, template, OFFSET_KIND);
         let meeting_kind = b.ins().load(types::I32, read, template, OFFSET_MEETING_KIND);
         let day = b.ins().load(types::I32, read, template, OFFSET_DATE);
-        let mut meeting = self.in_force(b, module, flags, [kind, meeting_kind, day]);
-        // 2 (not judged) for every pair where a change of membership dated
-        // only by a window leaves the meeting's members open.
-        if self.valid_windows() > 0 {
-            let one = b.ins().iconst(types::I32, 1);
-            let open = self.day_open(b, self.valid_question(), day, one, 2);
-            meeting.open = Some(b.ins().icmp_imm_s(IntCC::Equal, open, 2));
-        }
+        let header = [kind, meeting_kind, day];
         let count = batch_count(b, self.ptr, count);
-        // Four sets per turn while four remain, then one per turn.
-        let fours = b.ins().band_imm_s(count, -4);
-        let out_fours = b.ins().iadd(out, fours);
         let out_end = b.ins().iadd(out, count);
-        let tail = self.sets_loop(b, flags, &meeting, [present, objections, out], out_fours, 4);
-        self.sets_loop(b, flags, &meeting, tail, out_end, 1);
+        let start = [present, objections, out];
+        let fast = |e: &Self, b: &mut FunctionBuilder<'_>, module: &mut M| {
+            let meeting = e.in_force(b, module, flags, header);
+            let judge = |b: &mut FunctionBuilder<'_>, ps: &[Value], os: &[Value]| e.verdict(b, &meeting, ps, os);
+            // Four sets per turn while four remain, then one per turn.
+            let fours = b.ins().band_imm_s(count, -4);
+            let out_fours = b.ins().iadd(out, fours);
+            let tail = e.sets_loop(b, flags, &judge, start, out_fours, 4);
+            e.sets_loop(b, flags, &judge, tail, out_end, 1);
+        };
+        let Some(any_open) = self.any_valid_window(b, day) else {
+            fast(self, b, module);
+            return;
+        };
+        // On a day a change of status dated only by a window leaves open,
+        // each pair judged in every world (see `Emitter::judged`).
+        let slow = b.create_block();
+        let quick = b.create_block();
+        let done = b.create_block();
+        b.ins().brif(any_open, slow, &[], quick, &[]);
+        b.switch_to_block(quick);
+        fast(self, b, module);
+        b.ins().jump(done, &[]);
+        b.switch_to_block(slow);
+        let worlds = self.worlds(b, module, flags, header);
+        let judge = |b: &mut FunctionBuilder<'_>, ps: &[Value], os: &[Value]| {
+            self.decide_worlds(
+                b,
+                &worlds,
+                &|e: &Self, b: &mut FunctionBuilder<'_>, meeting: &InForce| e.verdict(b, meeting, ps, os),
+            )
+        };
+        self.sets_loop(b, flags, &judge, start, out_end, 1);
+        b.ins().jump(done, &[]);
+        b.switch_to_block(done);
     }
 
     /// The loop of `valid_sets` judging `per_turn` sets per turn from
@@ -1227,7 +1259,7 @@ impl Emitter<'_> {
         &self,
         b: &mut FunctionBuilder<'_>,
         flags: Flags,
-        meeting: &InForce,
+        judge: &PairJudge<'_>,
         start: [Value; 3],
         end: Value,
         per_turn: usize,
@@ -1255,14 +1287,7 @@ impl Emitter<'_> {
             let os: Vec<Value> = (0..words)
                 .map(|w| b.ins().load(types::I64, flags.read, o, at + 8 * w as i32))
                 .collect();
-            let ok = self.verdict(b, meeting, &ps, &os);
-            let ok = match meeting.open {
-                None => ok,
-                Some(open) => {
-                    let two = b.ins().iconst(types::I32, 2);
-                    b.ins().select(open, two, ok)
-                }
-            };
+            let ok = judge(b, &ps, &os);
             let ok = b.ins().ireduce(types::I8, ok);
             b.ins().store(flags.write, ok, slot, k as i32);
         }
@@ -1278,17 +1303,162 @@ impl Emitter<'_> {
 
     /// Whether a decision of `kind` at a meeting of `meeting_kind` on `day`
     /// with these present and objecting sets is valid: 1 or 0 (`i32`).
-    pub(super) fn judge<M: Module>(
+    /// Whether a decision of `kind` at a meeting of `meeting_kind` on
+    /// `day` (`header`) with these present and objecting sets is valid: 1
+    /// or 0, or 2 where it is not judged (`i32`). `unrecorded` (an `i8`
+    /// truth), where given, says the meeting's attendance is not recorded:
+    /// then it is 0 where what is recorded makes it invalid whoever was
+    /// present, else 2. On a day a change of status dated only by a window
+    /// may or may not have happened, it is judged in every world (each
+    /// change before or after the meeting) and is 2 unless all agree, as
+    /// the interpreter's `status_window_settles`.
+    pub(super) fn judged<M: Module>(
         &self,
         b: &mut FunctionBuilder<'_>,
         module: &mut M,
         flags: Flags,
         header: [Value; 3],
-        present: &[Value],
-        objections: &[Value],
+        [present, objections]: [&[Value]; 2],
+        unrecorded: Option<Value>,
     ) -> Value {
+        let decide = |e: &Self, b: &mut FunctionBuilder<'_>, meeting: &InForce| {
+            let ok = e.verdict(b, meeting, present, objections);
+            match unrecorded {
+                None => ok,
+                Some(unrecorded) => {
+                    let invalid = e.invalid_whoever(b, meeting, objections);
+                    let zero = b.ins().iconst(types::I32, 0);
+                    let two = b.ins().iconst(types::I32, 2);
+                    let settled = b.ins().select(invalid, zero, two);
+                    b.ins().select(unrecorded, settled, ok)
+                }
+            }
+        };
+        let Some(any_open) = self.any_valid_window(b, header[2]) else {
+            let meeting = self.in_force(b, module, flags, header);
+            return decide(self, b, &meeting);
+        };
+        let slow = b.create_block();
+        let fast = b.create_block();
+        let done = b.create_block();
+        b.append_block_param(done, types::I32);
+        b.ins().brif(any_open, slow, &[], fast, &[]);
+        b.switch_to_block(fast);
         let meeting = self.in_force(b, module, flags, header);
-        self.verdict(b, &meeting, present, objections)
+        let ok = decide(self, b, &meeting);
+        b.ins().jump(done, &[ok.into()]);
+        b.switch_to_block(slow);
+        let worlds = self.worlds(b, module, flags, header);
+        let ok = self.decide_worlds(b, &worlds, &decide);
+        b.ins().jump(done, &[ok.into()]);
+        b.switch_to_block(done);
+        let [ok] = values(b.block_params(done));
+        ok
+    }
+
+    /// Whether `day` is in a window whose change may leave a decision's
+    /// validity open (an `i8` truth); `None` where no window could.
+    fn any_valid_window(&self, b: &mut FunctionBuilder<'_>, day: Value) -> Option<Value> {
+        let question = self.valid_question();
+        let mut any = None;
+        for w in self.folded.status_windows.iter().filter(|w| question.differs(w)) {
+            let inside = in_days(b, day, w.earliest, w.latest);
+            any = Some(match any {
+                None => inside,
+                Some(before) => b.ins().bor(before, inside),
+            });
+        }
+        any
+    }
+
+    /// The rules in force at a meeting in each world the windows open on
+    /// its day make. The windows that may leave validity open cut the
+    /// calendar into stretches, each with the windows open throughout it;
+    /// each distinct set of them gets its worlds, and the stretches it
+    /// covers are its condition.
+    fn worlds<M: Module>(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        module: &mut M,
+        flags: Flags,
+        header: [Value; 3],
+    ) -> Worlds {
+        let now = self.in_force(b, module, flags, header);
+        let question = self.valid_question();
+        let windows: Vec<&StatusWindow> = self
+            .folded
+            .status_windows
+            .iter()
+            .filter(|w| question.differs(w))
+            .collect();
+        let mut cuts: Vec<Day> = windows.iter().flat_map(|w| [w.earliest, w.latest]).collect();
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut sets: Vec<OpenTogether<'_>> = Vec::new();
+        for pair in cuts.windows(2) {
+            let &[from, until] = pair else { continue };
+            let open: Vec<&StatusWindow> = windows.iter().copied().filter(|w| w.straddles(from)).collect();
+            if open.is_empty() {
+                continue;
+            }
+            match sets.iter_mut().find(|(set, _)| *set == open) {
+                Some((_, stretches)) => stretches.push((from, until)),
+                None => sets.push((open, vec![(from, until)])),
+            }
+        }
+        let open = sets
+            .into_iter()
+            .map(|(set, stretches)| {
+                let no = b.ins().iconst(types::I8, 0);
+                let on = stretches.iter().fold(no, |any, (from, until)| {
+                    let inside = in_days(b, header[2], *from, *until);
+                    b.ins().bor(any, inside)
+                });
+                let worlds = (set.len() <= MAX_OPEN_PARTIES).then(|| {
+                    (0u32..(1 << set.len()))
+                        .map(|mask| {
+                            let statuses: Vec<(PartyId, Status)> = set
+                                .iter()
+                                .enumerate()
+                                .map(|(bit, w)| (w.party, if mask & (1 << bit) == 0 { w.before } else { w.after }))
+                                .collect();
+                            self.in_force_as(b, module, flags, header, &statuses)
+                        })
+                        .collect()
+                });
+                (on, worlds)
+            })
+            .collect();
+        Worlds { now, open }
+    }
+
+    /// `decide`'s answer (`i32` 0, 1 or 2) as the tables have it, or 2
+    /// where the worlds open on the day do not all give it.
+    fn decide_worlds(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        worlds: &Worlds,
+        decide: &dyn Fn(&Self, &mut FunctionBuilder<'_>, &InForce) -> Value,
+    ) -> Value {
+        let now = decide(self, b, &worlds.now);
+        let two = b.ins().iconst(types::I32, 2);
+        let mut out = now;
+        for (on, each) in &worlds.open {
+            let here = match each {
+                None => two,
+                Some(each) => {
+                    let mut agree = b.ins().iconst(types::I8, 1);
+                    for meeting in each {
+                        let v = decide(self, b, meeting);
+                        let same = b.ins().icmp(IntCC::Equal, v, now);
+                        agree = b.ins().band(agree, same);
+                    }
+                    b.ins().select(agree, now, two)
+                }
+            };
+            out = b.ins().select(*on, here, out);
+        }
+        out
     }
 
     /// For a decision at a meeting whose attendance is not recorded:
@@ -1297,15 +1467,7 @@ impl Emitter<'_> {
     /// one who may take part (an objector was there) under a rule one
     /// objection blocks. The interpreter's `tables::judge` without
     /// attendance.
-    pub(super) fn invalid_whoever_present<M: Module>(
-        &self,
-        b: &mut FunctionBuilder<'_>,
-        module: &mut M,
-        flags: Flags,
-        header: [Value; 3],
-        objections: &[Value],
-    ) -> Value {
-        let meeting = self.in_force(b, module, flags, header);
+    fn invalid_whoever(&self, b: &mut FunctionBuilder<'_>, meeting: &InForce, objections: &[Value]) -> Value {
         let mut blocking = b.ins().iconst(types::I64, 0);
         for (objecting, voter) in objections.iter().zip(&meeting.voters) {
             let blocks = b.ins().band(*objecting, *voter);
@@ -1330,10 +1492,25 @@ impl Emitter<'_> {
         b: &mut FunctionBuilder<'_>,
         module: &mut M,
         flags: Flags,
+        header: [Value; 3],
+    ) -> InForce {
+        self.in_force_as(b, module, flags, header, &[])
+    }
+
+    /// [`Emitter::in_force`] where each party of `statuses` has that
+    /// status on the day, whatever the tables say (the interpreter's
+    /// `tables::judge_as`); a body's meeting counts the body's parties.
+    fn in_force_as<M: Module>(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        module: &mut M,
+        flags: Flags,
         [kind, meeting_kind, day]: [Value; 3],
+        statuses: &[(PartyId, Status)],
     ) -> InForce {
         let folded = self.folded;
         let members = self.set_at(b, module, flags, self.tables.members, day);
+        let members = with_statuses(b, members, statuses, Status::Member);
         let members = self.body_members(b, members, meeting_kind, day);
         let zero64 = b.ins().iconst(types::I64, 0);
         // The rules in force on the day: allowed meeting kinds and quorum.
@@ -1482,6 +1659,7 @@ impl Emitter<'_> {
         let voters = match deciders {
             Some(holders) => {
                 let observers = self.set_at(b, module, flags, self.tables.observers, day);
+                let observers = with_statuses(b, observers, statuses, Status::Observer);
                 members
                     .iter()
                     .zip(observers.iter().zip(&holders))
@@ -1500,7 +1678,6 @@ impl Emitter<'_> {
             kind_ok,
             quorum,
             rule,
-            open: None,
         }
     }
 
@@ -1842,6 +2019,38 @@ fn batch_loop(
     if per_turn > 1 {
         turn(b, rest, end, 1);
     }
+}
+
+/// `words` with each party of `statuses` in the set if its status there is
+/// `status`, else out of it.
+fn with_statuses(
+    b: &mut FunctionBuilder<'_>,
+    mut words: Vec<Value>,
+    statuses: &[(PartyId, Status)],
+    status: Status,
+) -> Vec<Value> {
+    for (party, has) in statuses {
+        let Some(word) = words.get_mut(*party as usize / 64) else {
+            continue;
+        };
+        let bit = 1i64 << (party % 64);
+        let cleared = b.ins().band_imm_u(*word, !bit);
+        *word = if *has == status {
+            b.ins().bor_imm_u(cleared, bit)
+        } else {
+            cleared
+        };
+    }
+    words
+}
+
+/// Whether `from <= day < until` (an `i8` truth).
+fn in_days(b: &mut FunctionBuilder<'_>, day: Value, from: Day, until: Day) -> Value {
+    let after = b
+        .ins()
+        .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(from));
+    let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, day, i64::from(until));
+    b.ins().band(after, before)
 }
 
 #[cfg(test)]

@@ -24,8 +24,9 @@
 
 use std::collections::HashMap;
 
+use charter_runtime::ir::Status;
 use charter_runtime::ir::{self, BinOp, Builtin, Expr, Field, Unit};
-use charter_runtime::tables::{observers_decide, set_of, StatusQuestion, StatusWindow};
+use charter_runtime::tables::{attends_as, set_of, StatusQuestion, StatusWindow};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     types, AbiParam, Block, InstBuilder, Signature, StackSlotData, StackSlotKind, UserFuncName, Value,
@@ -845,6 +846,46 @@ impl<M: Module> Fx<'_, '_, M> {
         }
     }
 
+    /// As the interpreter: unknown where `p` has a change of status that
+    /// the history dates only by a window open on `d`, and `answer_as` (the
+    /// answer were `p` of a given status, an `i8` truth) gives another
+    /// answer than `now` for its status before or after the change.
+    fn status_worlds_open(
+        &mut self,
+        b: &mut FunctionBuilder<'_>,
+        question: StatusQuestion,
+        p: Value,
+        d: Value,
+        now: Value,
+        answer_as: &dyn Fn(&mut FunctionBuilder<'_>, Status) -> Value,
+    ) {
+        let windows: Vec<StatusWindow> = self
+            .e
+            .folded
+            .status_windows
+            .iter()
+            .filter(|w| question.differs(w))
+            .copied()
+            .collect();
+        for w in windows {
+            let from = b
+                .ins()
+                .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(w.earliest));
+            let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, d, i64::from(w.latest));
+            let inside = b.ins().band(from, before);
+            let is = b.ins().icmp_imm_s(IntCC::Equal, p, i64::from(w.party));
+            let mut open = b.ins().band(inside, is);
+            let mut differs = b.ins().iconst(types::I8, 0);
+            for status in [w.before, w.after] {
+                let answer = answer_as(b, status);
+                let other = b.ins().icmp(IntCC::NotEqual, answer, now);
+                differs = b.ins().bor(differs, other);
+            }
+            open = b.ins().band(open, differs);
+            self.fail_if(b, open, UNKNOWN);
+        }
+    }
+
     fn i32(&self, b: &mut FunctionBuilder<'_>, v: i64) -> Value {
         b.ins().iconst(types::I32, v)
     }
@@ -1630,8 +1671,6 @@ impl<M: Module> Fx<'_, '_, M> {
                 let kind = b.ins().load(types::I32, read, d, 0);
                 let meeting_kind = b.ins().load(types::I32, read, d, m);
                 let day = b.ins().load(types::I32, read, d, m + 4);
-                let question = StatusQuestion::Valid(0, observers_decide(self.bundle));
-                self.status_windows_open(b, question, false, None, day);
                 let mut present = (0..l.words)
                     .map(|w| b.ins().load(types::I64, read, d, m + (l.present() + 8 * w) as i32))
                     .collect::<Vec<_>>();
@@ -1646,27 +1685,18 @@ impl<M: Module> Fx<'_, '_, M> {
                 let objections = (0..l.words)
                     .map(|w| b.ins().load(types::I64, read, d, (l.objections() + 8 * w) as i32))
                     .collect::<Vec<_>>();
-                let ok = e.judge(b, self.m, flags, [kind, meeting_kind, day], &present, &objections);
-                // 2: not judged (the text states no decision rule).
-                let unjudged = b.ins().icmp_imm_s(IntCC::Equal, ok, 2);
-                let ok = b.ins().ireduce(types::I8, ok);
                 // At a recorded meeting whose attendance is not recorded:
                 // invalid where the record settles it, else unknown.
                 let meeting = b.ins().iadd_imm_s(d, i64::from(m));
-                if let Some(unrecorded) = self.attendance_unknown(b, meeting) {
-                    let invalid = e.invalid_whoever_present(b, self.m, flags, [kind, meeting_kind, day], &objections);
-                    let valid_maybe = b.ins().bxor_imm_u(invalid, 1);
-                    let unknown = b.ins().band(unrecorded, valid_maybe);
-                    self.fail_if(b, unknown, UNKNOWN);
-                    let recorded = b.ins().bxor_imm_u(unrecorded, 1);
-                    let unjudged = b.ins().band(recorded, unjudged);
-                    self.fail_if(b, unjudged, UNKNOWN);
-                    let zero = b.ins().iconst(types::I8, 0);
-                    NVal::Scalar(b.ins().select(unrecorded, zero, ok), NTy::Bool)
-                } else {
-                    self.fail_if(b, unjudged, UNKNOWN);
-                    NVal::Scalar(ok, NTy::Bool)
-                }
+                let unrecorded = self.attendance_unknown(b, meeting);
+                let header = [kind, meeting_kind, day];
+                let ok = e.judged(b, self.m, flags, header, [&present, &objections], unrecorded);
+                // 2: not judged (attendance unknown, the text states no
+                // decision rule, or a change of status dated by a window
+                // leaves it open).
+                let unjudged = b.ins().icmp_imm_s(IntCC::Equal, ok, 2);
+                self.fail_if(b, unjudged, UNKNOWN);
+                NVal::Scalar(b.ins().ireduce(types::I8, ok), NTy::Bool)
             }
             Builtin::MayAttend => {
                 let p = self.party_or_none(arg(0)?)?;
@@ -1675,19 +1705,19 @@ impl<M: Module> Fx<'_, '_, M> {
                 };
                 let read = flags.read;
                 let day = b.ins().load(types::I32, read, m, 4);
-                self.status_windows_open(b, StatusQuestion::Attend(0, 0), false, Some(p), day);
                 let record = b.ins().load(types::I32, read, m, 12);
                 let attends = e.contains(b, self.m, flags, e.tables.attending, p, day);
                 let attends = b.ins().icmp_imm_s(IntCC::NotEqual, attends, 0);
                 // A body's meeting (a committee's) is attended by its group.
                 let kind = b.ins().load(types::I32, read, m, 0);
-                let attends = match e.body_at(b, kind, day) {
+                let body = e
+                    .body_at(b, kind, day)
+                    .map(|(is_body, parties)| (is_body, self.has_party(b, &parties, p)));
+                let in_body = |b: &mut FunctionBuilder<'_>, attends: Value| match body {
                     None => attends,
-                    Some((is_body, parties)) => {
-                        let in_body = self.has_party(b, &parties, p);
-                        b.ins().select(is_body, in_body, attends)
-                    }
+                    Some((is_body, in_body)) => b.ins().select(is_body, in_body, attends),
                 };
+                let attends = in_body(b, attends);
                 // Invited to this recorded meeting: its row of the table.
                 let recorded = b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, record, 0);
                 let zero = b.ins().iconst(types::I32, 0);
@@ -1706,6 +1736,14 @@ impl<M: Module> Fx<'_, '_, M> {
                 let invited = self.has_party(b, &words, p);
                 let invited = b.ins().band(invited, recorded);
                 let yes = b.ins().bor(attends, invited);
+                // Unknown where a change of status dated by a window would
+                // change the answer (not where an invitation or a seat on
+                // the body settles it).
+                self.status_worlds_open(b, StatusQuestion::Attend(0, 0), p, day, yes, &|b, status| {
+                    let by_status = b.ins().iconst(types::I8, i64::from(attends_as(status)));
+                    let attends = in_body(b, by_status);
+                    b.ins().bor(attends, invited)
+                });
                 let p_none = b.ins().icmp_imm_s(IntCC::Equal, p, NONE32);
                 let zero8 = b.ins().iconst(types::I8, 0);
                 NVal::Scalar(b.ins().select(p_none, zero8, yes), NTy::Bool)
@@ -1718,25 +1756,42 @@ impl<M: Module> Fx<'_, '_, M> {
                 let read = flags.read;
                 let kind = b.ins().load(types::I32, read, m, 0);
                 let day = b.ins().load(types::I32, read, m, 4);
-                self.status_windows_open(b, StatusQuestion::Speak(0, 0), false, Some(p), day);
                 // Members and pending states speak.
                 let member = e.contains(b, self.m, flags, e.tables.members, p, day);
                 let pending = e.contains(b, self.m, flags, e.tables.pending, p, day);
                 let either = b.ins().bor(member, pending);
                 let mut speaks = b.ins().icmp_imm_s(IntCC::NotEqual, either, 0);
                 // Observers where the text gives them the floor.
-                if let Some(holders) = e.right_holders(b, |v| &v.speakers, kind, day) {
-                    let observer = e.contains(b, self.m, flags, e.tables.observers, p, day);
-                    let observer = b.ins().icmp_imm_s(IntCC::NotEqual, observer, 0);
-                    let holds = self.has_party(b, &holders, p);
-                    let floor = b.ins().band(observer, holds);
-                    speaks = b.ins().bor(speaks, floor);
-                }
+                let holds = match e.right_holders(b, |v| &v.speakers, kind, day) {
+                    Some(holders) => {
+                        let observer = e.contains(b, self.m, flags, e.tables.observers, p, day);
+                        let observer = b.ins().icmp_imm_s(IntCC::NotEqual, observer, 0);
+                        let holds = self.has_party(b, &holders, p);
+                        let floor = b.ins().band(observer, holds);
+                        speaks = b.ins().bor(speaks, floor);
+                        holds
+                    }
+                    None => b.ins().iconst(types::I8, 0),
+                };
                 // At a body's meeting, those who sit on it.
-                if let Some((is_body, parties)) = e.body_at(b, kind, day) {
-                    let in_body = self.has_party(b, &parties, p);
-                    speaks = b.ins().select(is_body, in_body, speaks);
-                }
+                let body = e
+                    .body_at(b, kind, day)
+                    .map(|(is_body, parties)| (is_body, self.has_party(b, &parties, p)));
+                let in_body = |b: &mut FunctionBuilder<'_>, speaks: Value| match body {
+                    None => speaks,
+                    Some((is_body, in_body)) => b.ins().select(is_body, in_body, speaks),
+                };
+                speaks = in_body(b, speaks);
+                // Unknown where a change of status dated by a window would
+                // change the answer.
+                self.status_worlds_open(b, StatusQuestion::Speak(0, 0), p, day, speaks, &|b, status| {
+                    let by_status = match status {
+                        Status::Member | Status::Pending => b.ins().iconst(types::I8, 1),
+                        Status::Observer => holds,
+                        Status::Invited | Status::None | Status::Suspended => b.ins().iconst(types::I8, 0),
+                    };
+                    in_body(b, by_status)
+                });
                 let p_none = b.ins().icmp_imm_s(IntCC::Equal, p, NONE32);
                 let zero8 = b.ins().iconst(types::I8, 0);
                 NVal::Scalar(b.ins().select(p_none, zero8, speaks), NTy::Bool)

@@ -159,9 +159,7 @@ impl Jit {
             return None;
         }
         if self.leaves_open(builtin, args) {
-            return Some(Err(Unknown::because(
-                "a record the sources date only by a window leaves the answer open",
-            )));
+            return Some(Err(window_open()));
         }
         let n = &self.native;
         // A record dated only by a window that leaves a term's bound open
@@ -190,26 +188,47 @@ impl Jit {
                 Value::parties(tables::parties(&n.members(*d)).filter(in_range).collect::<Vec<_>>())
             }
             (Builtin::Member, [Value::Party(p), Value::Date(d)]) => Value::Bool(n.member(*p, *d)),
-            (Builtin::Valid, [Value::Decision(decision)]) => Value::Bool(self.valid(decision)??),
+            // Not judged: where a change of status dated by a window is
+            // open on the day, the worlds disagreed; else the interpreter
+            // says why (attendance not recorded, no decision rule stated).
+            (Builtin::Valid, [Value::Decision(decision)]) => match self.valid(decision)? {
+                Some(valid) => Value::Bool(valid),
+                None if self.status_open(builtin, args) => return Some(Err(window_open())),
+                None => return None,
+            },
             // Native code knows status, not invitations to a recorded meeting.
             // nor the members of a body within the body (a committee).
             (Builtin::MayAttend, [Value::Party(p), Value::Meeting(m)])
                 if m.id.is_none() && !self.body_kinds.contains(&m.kind) =>
             {
+                // With no invitations and no body, only the party's status
+                // answers, as the interpreter says.
+                if self.status_open(builtin, args) {
+                    return Some(Err(window_open()));
+                }
                 Value::Bool(n.may_attend(*p, m.date))
             }
             (_, _) => return None,
         }))
     }
 
+    /// Whether a change of status that the sources date only by a window
+    /// leaves `builtin(args)` open, by the interpreter's rule for a party's
+    /// status alone.
+    fn status_open(&self, builtin: Builtin, args: &[Value]) -> bool {
+        tables::StatusQuestion::of(builtin, args, self.observers_decide)
+            .is_some_and(|question| self.status_windows.iter().any(|w| question.leaves_open(w)))
+    }
+
     /// Whether a change of status or a taking of office that the sources
     /// date only by a window leaves `builtin(args)` open, by the same rule
     /// as the interpreter and the compiled queries.
+    /// (`valid` and `may_attend` are not asked here: native code judges a
+    /// decision in every world itself, and `may_attend` asks
+    /// [`Jit::status_open`] where native code answers it.)
     fn leaves_open(&self, builtin: Builtin, args: &[Value]) -> bool {
-        if let Some(question) = tables::StatusQuestion::of(builtin, args, self.observers_decide) {
-            if self.status_windows.iter().any(|w| question.leaves_open(w)) {
-                return true;
-            }
+        if !matches!(builtin, Builtin::Valid | Builtin::MayAttend) && self.status_open(builtin, args) {
+            return true;
         }
         let [Value::Date(d)] = args else {
             return false;
@@ -233,6 +252,12 @@ impl Jit {
             | Builtin::Count => false,
         })
     }
+}
+
+/// The unknown native code answers where a record dated only by a window
+/// leaves the answer open (the interpreter says which record).
+fn window_open() -> EvalError {
+    Unknown::because("a record the sources date only by a window leaves the answer open")
 }
 
 /// The parties in a set of words.

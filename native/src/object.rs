@@ -175,7 +175,7 @@ pub fn header(bundle: &ir::Bundle, rules: &Rules) -> String {
         NONE + 1
     ));
     h.push_str(&format!(
-        "/* On a day a record the sources date only by a window leaves the answer\n   open: charter_chair, charter_term_start, charter_term_end and\n   charter_chair_batch give CHARTER_UNKNOWN_VALUE; charter_member and\n   charter_may_attend (and its batch) give CHARTER_UNKNOWN (4), neither 0\n   nor 1; charter_members returns CHARTER_UNKNOWN (else CHARTER_OK, 0);\n   charter_valid and its batches give 2, as for a decision not judged. */\n#define CHARTER_UNKNOWN_VALUE ({})\n",
+        "/* On a day a record the sources date only by a window leaves the answer\n   open: charter_chair, charter_term_start, charter_term_end and\n   charter_chair_batch give CHARTER_UNKNOWN_VALUE; charter_member and\n   charter_may_attend (and its batch) give CHARTER_UNKNOWN (4), neither 0\n   nor 1; charter_members returns CHARTER_UNKNOWN (else CHARTER_OK, 0);\n   charter_valid and its batches give 2, as for a decision not judged,\n   where the decision is judged differently with the record before the\n   meeting and after it. */\n#define CHARTER_UNKNOWN_VALUE ({})\n",
         UNKNOWN_VALUE
     ));
     h.push_str(&format!(

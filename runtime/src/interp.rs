@@ -732,11 +732,17 @@ impl<'b> Interpreter<'b> {
     /// At a body's meeting (a committee's), the group's parties on the day
     /// and those invited to it.
     pub fn may_attend(&self, party: PartyId, meeting: &Meeting) -> bool {
+        self.may_attend_as(party, meeting, self.status(party, meeting.date))
+    }
+
+    /// [`Interpreter::may_attend`] for a party of status `status` on the
+    /// meeting's day.
+    fn may_attend_as(&self, party: PartyId, meeting: &Meeting, status: Status) -> bool {
         if let Some(body) = self.version_at(meeting.date).and_then(|v| v.body_of(meeting.kind)) {
             return tables::contains(self.tables().group_at_day(body.group, meeting.date), party)
                 || self.invited_to(party, meeting);
         }
-        match self.status(party, meeting.date) {
+        match status {
             Status::Member | Status::Pending | Status::Observer => true,
             Status::Invited | Status::None | Status::Suspended => self.invited_to(party, meeting),
         }
@@ -746,13 +752,19 @@ impl<'b> Interpreter<'b> {
     /// and observers the text gives the right to speak at meetings of its
     /// kind; at a body's meeting, those who sit on the body.
     pub fn may_speak(&self, party: PartyId, meeting: &Meeting) -> bool {
+        self.may_speak_as(party, meeting, self.status(party, meeting.date))
+    }
+
+    /// [`Interpreter::may_speak`] for a party of status `status` on the
+    /// meeting's day.
+    fn may_speak_as(&self, party: PartyId, meeting: &Meeting, status: Status) -> bool {
         let Some(version) = self.version_at(meeting.date) else {
             return false;
         };
         if let Some(body) = version.body_of(meeting.kind) {
             return tables::contains(self.tables().group_at_day(body.group, meeting.date), party);
         }
-        match self.status(party, meeting.date) {
+        match status {
             Status::Member | Status::Pending => true,
             Status::Observer => version
                 .observer_rights(party, meeting.date)
@@ -1359,6 +1371,8 @@ impl<'b> Interpreter<'b> {
             return Ok(());
         }
         let mut possible: Vec<Value> = Vec::new();
+        // Why a decision is not judged in some world, if it is not.
+        let mut unjudged = None;
         let mut add = |v: Value| {
             if !possible.contains(&v) {
                 possible.push(v);
@@ -1400,17 +1414,63 @@ impl<'b> Interpreter<'b> {
                     add(Value::parties(set));
                 }
             }
-            StatusQuestion::Members(_)
-            | StatusQuestion::Observers(_)
-            | StatusQuestion::Attend(..)
-            | StatusQuestion::Speak(..)
-            | StatusQuestion::Valid(..) => {}
+            // Attending or speaking: the answers for each status the
+            // party may have (the meeting's invitations and a body's seats
+            // do not change with it).
+            StatusQuestion::Attend(p, d) | StatusQuestion::Speak(p, d) => {
+                let Some(Value::Meeting(meeting)) = args.get(1) else {
+                    return Ok(());
+                };
+                let attend = matches!(question, StatusQuestion::Attend(..));
+                for status in open.iter().flat_map(|w| [w.before, w.after]).chain([self.status(p, d)]) {
+                    add(Value::Bool(if attend {
+                        self.may_attend_as(p, meeting, status)
+                    } else {
+                        self.may_speak_as(p, meeting, status)
+                    }));
+                }
+            }
+            // A decision: judged in every world the open changes make (each
+            // before or after the meeting), and in the tables' own.
+            StatusQuestion::Valid(..) if open.len() <= MAX_OPEN_PARTIES => {
+                let Some(Value::Decision(decision)) = args.first() else {
+                    return Ok(());
+                };
+                let known = !tables.attendance_unknown(&decision.meeting);
+                let mut judgements = vec![self.judgement(decision)];
+                for mask in 0u32..(1 << open.len()) {
+                    let statuses: Vec<(PartyId, Status)> = open
+                        .iter()
+                        .enumerate()
+                        .map(|(i, w)| (w.party, if mask & (1 << i) == 0 { w.before } else { w.after }))
+                        .collect();
+                    let judged = tables.judge_as(self.bundle, decision, known, &statuses);
+                    if !judgements.contains(&judged) {
+                        judgements.push(judged);
+                    }
+                }
+                if judgements.len() == 1 {
+                    return Ok(());
+                }
+                for judged in judgements {
+                    match judged {
+                        Judgement::Valid => add(Value::Bool(true)),
+                        Judgement::Invalid => add(Value::Bool(false)),
+                        Judgement::Unjudged => {
+                            add(Value::Bool(true));
+                            add(Value::Bool(false));
+                            unjudged = Some(self.unjudged_because(decision));
+                        }
+                    }
+                }
+            }
+            StatusQuestion::Members(_) | StatusQuestion::Observers(_) | StatusQuestion::Valid(..) => {}
         }
         possible.sort();
         if possible.len() == 1 {
             return Ok(());
         }
-        let because = open
+        let mut because: Vec<String> = open
             .iter()
             .map(|w| {
                 format!(
@@ -1424,6 +1484,7 @@ impl<'b> Interpreter<'b> {
                 )
             })
             .collect();
+        because.extend(unjudged);
         Err(EvalError::Unknown(Box::new(Unknown { because, possible })))
     }
 

@@ -14,6 +14,7 @@
 //! party's standing is worked out from its own records at its own change
 //! days, and the epochs are one sweep over those changes.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
@@ -71,6 +72,15 @@ fn insert(set: &mut [u64], party: PartyId) {
 fn remove(set: &mut [u64], party: PartyId) {
     if let Some(w) = set.get_mut(party as usize / 64) {
         *w &= !(1u64 << (party % 64));
+    }
+}
+
+/// Puts `party` in `set` or takes it out.
+fn set_to(set: &mut [u64], party: PartyId, member: bool) {
+    if member {
+        insert(set, party);
+    } else {
+        remove(set, party);
     }
 }
 
@@ -699,6 +709,7 @@ impl Tables {
         };
         tables.status_windows = status_windows(
             &dated_status_records(bundle, followed.into_iter()),
+            bundle.adopted,
             |p| tables.epochs.change_days(p),
             rules_placed,
         );
@@ -718,6 +729,7 @@ impl Tables {
         };
         tables.recorded_status_windows = status_windows(
             &dated_status_records(bundle, 0..bundle.history.status_changes.len()),
+            bundle.adopted,
             |p| {
                 let mut days = tables.epochs.change_days(p);
                 days.extend(recorded_changes(p, None).into_iter().map(|(d, _)| d));
@@ -908,6 +920,18 @@ impl Tables {
         judge(bundle, &self.epochs, &self.groups, decision, attendance_known)
     }
 
+    /// Judges a decision (see [`judge_as`]) where the parties of
+    /// `statuses` have those statuses on the meeting's day.
+    pub fn judge_as(
+        &self,
+        bundle: &Bundle,
+        decision: &Decision,
+        attendance_known: bool,
+        statuses: &[(PartyId, Status)],
+    ) -> Judgement {
+        judge_as(bundle, &self.epochs, &self.groups, decision, attendance_known, statuses)
+    }
+
     /// Whether a decision is valid: no reservation excludes the meeting's
     /// kind, no member present objects, and the quorum (if any) is met.
     pub fn is_valid(&self, bundle: &Bundle, decision: &Decision) -> bool {
@@ -991,6 +1015,22 @@ pub fn judge(
     decision: &Decision,
     attendance_known: bool,
 ) -> Judgement {
+    judge_as(bundle, epochs, groups, decision, attendance_known, &[])
+}
+
+/// [`judge`] in a world where each `(party, status)` of `statuses` holds
+/// on the meeting's day whatever the tables say (a change of status dated
+/// only by a window, put before or after the meeting): the party counts
+/// as a member or an observer by that status. A body's meeting counts the
+/// body's parties, whom no status changes.
+pub fn judge_as(
+    bundle: &Bundle,
+    epochs: &Epochs,
+    groups: &[GroupEpochs],
+    decision: &Decision,
+    attendance_known: bool,
+    statuses: &[(PartyId, Status)],
+) -> Judgement {
     let verdict = |valid: bool| if valid { Judgement::Valid } else { Judgement::Invalid };
     let meeting = &decision.meeting;
     let Some(version) = version_at(bundle, meeting.date) else {
@@ -1010,8 +1050,15 @@ pub fn judge(
     } else {
         (&decision.objections, &decision.objections)
     };
-    let members = meeting_members(version, epochs, groups, meeting);
-    let observers = epochs.observers_at(meeting.date);
+    let mut members = Cow::Borrowed(meeting_members(version, epochs, groups, meeting));
+    let mut observers = Cow::Borrowed(epochs.observers_at(meeting.date));
+    for (party, status) in statuses {
+        if version.body_of(meeting.kind).is_none() {
+            set_to(members.to_mut(), *party, *status == Status::Member);
+        }
+        set_to(observers.to_mut(), *party, *status == Status::Observer);
+    }
+    let (members, observers) = (&*members, &*observers);
     let mut present = vec![0u64; epochs.words];
     // Who takes part: members present, and observers present where the
     // text lets them.
@@ -1541,16 +1588,24 @@ fn status_on(timeline: &[(Day, Status)], day: Day) -> Status {
 /// the window, the party's status is the one with the record put on the
 /// window's first day (it happened) or on its last (it has not yet). The
 /// window is cut where either changes, and the pieces where they differ
-/// are kept.
+/// are kept. A "no later than" bound with no change before it runs from
+/// `adopted`, the rules' first day: nothing is a change of status in a
+/// body before the body exists.
 fn status_windows(
     records: &[(PartyId, Day, Precision, StatusRecord)],
+    adopted: Day,
     change_days: impl Fn(PartyId) -> Vec<Day>,
     placed: impl Fn(PartyId, StatusRecord, Day) -> Vec<(Day, Status)>,
 ) -> Vec<StatusWindow> {
     let mut windows = Vec::new();
     for (party, day, precision, record) in records.iter().copied() {
         let days = change_days(party);
-        let previous = days.iter().copied().filter(|d| *d < day).max();
+        let previous = days
+            .iter()
+            .copied()
+            .filter(|d| *d < day)
+            .max()
+            .or_else(|| (adopted < day).then(|| adopted.saturating_sub(1)));
         let next = days.iter().copied().filter(|d| *d > day).min();
         let (earliest, latest) = precision.window(day, previous, next);
         if earliest >= latest {
