@@ -1319,7 +1319,7 @@ impl<'b> Interpreter<'b> {
         let mut possible = vec![now.clone()];
         let mut because = Vec::new();
         for shift in shifts {
-            let moved: Vec<Value> = [&shift.early, &shift.late].into_iter().map(answer).collect();
+            let moved: Vec<Value> = shift.placements().map(answer).collect();
             if moved.iter().all(|v| *v == now) {
                 continue;
             }

@@ -1526,7 +1526,18 @@ fn term_shifts(
         let (Some(early), Some(late)) = (placed(earliest), placed(latest)) else {
             continue;
         };
-        if early == *terms && late == *terms {
+        // A window longer than a term: the record put on days between, a
+        // step shorter than any term apart, so that every term a day may
+        // fall in is seen (a day's term moves by one each time the record
+        // passes a term's length).
+        let step = shortest_term(bundle).map_or(Day::MAX, |days| (days / 2).max(1));
+        let between: Vec<Terms> =
+            std::iter::successors(Some(earliest.saturating_add(step)), |d| Some(d.saturating_add(step)))
+                .take_while(|d| *d < latest)
+                .take(MAX_PLACEMENTS)
+                .filter_map(placed)
+                .collect();
+        if early == *terms && late == *terms && between.iter().all(|t| t == terms) {
             continue;
         }
         shifts.push(TermShift {
@@ -1536,6 +1547,7 @@ fn term_shifts(
             extension,
             early,
             late,
+            between,
         });
     }
     shifts
@@ -1695,6 +1707,42 @@ pub struct TermShift {
     pub extension: bool,
     pub early: Terms,
     pub late: Terms,
+    /// Where the window is longer than half the shortest term: the terms
+    /// with the record on days between, each less than half a term after
+    /// the one before (at most [`MAX_PLACEMENTS`]).
+    #[serde(default)]
+    pub between: Vec<Terms>,
+}
+
+impl TermShift {
+    /// The terms with the record on each day tried: the window's first,
+    /// the days between, its last.
+    pub fn placements(&self) -> impl Iterator<Item = &Terms> {
+        std::iter::once(&self.early).chain(&self.between).chain([&self.late])
+    }
+}
+
+/// How many days between a window's ends a [`TermShift`] tries at most
+/// (a record dated by a window 64 terms long, at half a term a step).
+pub const MAX_PLACEMENTS: usize = 128;
+
+/// The shortest term of office any rotation of the rules gives, in days
+/// (a month counted as 28, a year as 365); `None` with no rotation.
+fn shortest_term(bundle: &Bundle) -> Option<Day> {
+    bundle
+        .versions
+        .iter()
+        .filter_map(|v| v.rotation.as_ref())
+        .flat_map(|r| &r.terms)
+        .map(|(_, d)| {
+            let per = match d.unit {
+                crate::date::Unit::Days => 1,
+                crate::date::Unit::Months => 28,
+                crate::date::Unit::Years => 365,
+            };
+            Day::try_from(d.amount.saturating_mul(per)).unwrap_or(Day::MAX)
+        })
+        .min()
 }
 
 /// Whether a record's deciding decision (an index into `history.decisions`)
