@@ -80,6 +80,40 @@ def _chairs(program: Any, query: str, days: Any) -> Any:
     return _out(family, name, pc.take(pa.array(parties + [""], type=pa.string()), pa.array(index, mask=unknown)))
 
 
+def members(program: Any, days: Any) -> Any:
+    return _sets_of_days(program, "members", days)
+
+
+def observers(program: Any, days: Any) -> Any:
+    return _sets_of_days(program, "observers", days)
+
+
+def chairs(program: Any, days: Any) -> Any:
+    return _sets_of_days(program, "chairs", days)
+
+
+def _sets_of_days(program: Any, query: str, days: Any) -> Any:
+    """A set of parties per day: for numpy a masked boolean array, a row
+    per day and a column per party (``program.parties``' order), a row
+    masked where the answer is unknown or the day is missing; for Arrow
+    and Polars a list of party codes per day, null there."""
+    family, name, days = _days(days)
+    raw, missing = program._day_sets(query, days)
+    parties = program.parties
+    rows = np.frombuffer(raw, dtype=np.bool_).reshape(len(days), len(parties))
+    gone = np.frombuffer(missing, dtype=np.bool_)
+    if family == "numpy":
+        return np.ma.MaskedArray(rows, mask=np.repeat(gone[:, None], len(parties), axis=1))
+    import pyarrow as pa
+
+    day, party = np.nonzero(rows)
+    offsets = np.zeros(len(days) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(day, minlength=len(days)), out=offsets[1:])
+    codes = pa.array(np.array(parties, dtype=object)[party] if len(party) else [], type=pa.string())
+    column = pa.ListArray.from_arrays(pa.array(offsets), codes, mask=pa.array(gone))
+    return _out(family, name, column)
+
+
 def term_start(program: Any, days: Any) -> Any:
     return _term(program, "term_start", days)
 

@@ -165,6 +165,79 @@ pub fn days<'py>(
     Ok(out)
 }
 
+/// A built-in query over a day that answers a set of parties, for
+/// [`day_sets`].
+#[derive(Debug, Clone, Copy)]
+pub enum SetQuery {
+    Members,
+    Observers,
+    Chairs,
+}
+
+impl SetQuery {
+    fn builtin(self) -> Builtin {
+        match self {
+            SetQuery::Members => Builtin::Members,
+            SetQuery::Observers => Builtin::Observers,
+            SetQuery::Chairs => Builtin::Chairs,
+        }
+    }
+}
+
+/// `query` on every day of `days`, asked of the program (native code where
+/// its backend is native and it answers): a `bytearray` of `days.len()`
+/// rows of one byte per party (1 where the party is in the day's set), and
+/// one of which days are missing (the answer unknown, or the day missing).
+pub fn day_sets<'py>(
+    py: Python<'py>,
+    asked: Asked<'_>,
+    query: SetQuery,
+    days: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyByteArray>, Bound<'py, PyByteArray>)> {
+    let program = asked.program;
+    let days = Column::<i64>::of(days, "days")?;
+    let days = days.as_slice();
+    check_days(py, days)?;
+    let width = program.bundle().parties.len();
+    let name = query.builtin().name();
+    let mut missing = vec![0u8; days.len()];
+    let sets = PyByteArray::new_with(py, days.len() * width, |bytes| {
+        py.detach(|| {
+            for ((day, gone), row) in days
+                .iter()
+                .zip(missing.iter_mut())
+                .zip(bytes.chunks_exact_mut(width.max(1)))
+            {
+                if *day == MISSING_DAY {
+                    *gone = 1;
+                    continue;
+                }
+                match program.call(name, &[Value::Date(day32(*day))]) {
+                    Ok(answer) => match answer.value {
+                        Outcome::Known(Value::Set(items)) => {
+                            for item in items {
+                                let Value::Party(p) = item else {
+                                    return Err(format!("`{name}` gave {item:?} in a set of parties"));
+                                };
+                                if let Some(slot) = row.get_mut(p as usize) {
+                                    *slot = 1;
+                                }
+                            }
+                        }
+                        Outcome::Known(other) => return Err(format!("`{name}` gave {other:?}")),
+                        Outcome::Unknown(_) => *gone = 1,
+                    },
+                    Err(charter::QueryError::Eval(charter::EvalError::Unknown(_))) => *gone = 1,
+                    Err(e) => return Err(e.to_string()),
+                }
+            }
+            Ok(())
+        })
+        .map_err(|why| error(py, Class::Eval, "charter::eval", why, None))
+    })?;
+    Ok((sets, PyByteArray::new(py, &missing)))
+}
+
 /// The chair on every day of `days` as party indices (`i32`, -1 where
 /// there is no chair) and which are missing (unknown, or a missing day:
 /// one byte each).
@@ -252,38 +325,66 @@ pub fn chair_codes<'py>(
     let row = width * 4;
     let empty = parties.len();
     let native = asked.native_terms();
-    let mut answers: Vec<i32> = Vec::new();
+    let mut missing: Vec<u8> = Vec::new();
     let codes = PyByteArray::new_with(py, days.len() * row, |bytes| {
         py.detach(|| {
-            answers = vec![0; days.len()];
             let mut raw = vec![0u8; days.len() * 4];
             match native {
                 Some(jit) => days_native(jit.native(), NativeDay::Chair, days, &mut raw),
                 None => days_interpreted(program, DayQuery::Chair, days, &mut raw)?,
             }
-            for ((slot, answer), chunk) in bytes
-                .chunks_exact_mut(row)
-                .zip(answers.iter_mut())
-                .zip(raw.chunks_exact(4))
-            {
-                let value = chunk.try_into().map_or(UNKNOWN, i32::from_ne_bytes);
-                *answer = value;
-                let index = usize::try_from(value).map_or(empty, |p| p.min(empty));
-                if let Some(code) = table.get(index * row..(index + 1) * row) {
-                    slot.copy_from_slice(code);
-                }
-            }
+            // Each day's code copied from the table, a row a day; the
+            // common widths as fixed-size copies (a copy of a length known
+            // only at run time is a call per day).
+            missing = match width {
+                1 => fill_codes::<4>(&table, empty, &raw, bytes),
+                2 => fill_codes::<8>(&table, empty, &raw, bytes),
+                3 => fill_codes::<12>(&table, empty, &raw, bytes),
+                4 => fill_codes::<16>(&table, empty, &raw, bytes),
+                _ => fill_codes_any(&table, row, empty, &raw, bytes),
+            };
             Ok(())
         })
         .map_err(|why: String| error(py, Class::Eval, "charter::eval", why, None))
     })?;
-    let missing = PyByteArray::new_with(py, days.len(), |bytes| {
-        for (slot, answer) in bytes.iter_mut().zip(&answers) {
-            *slot = u8::from(*answer == UNKNOWN);
-        }
-        Ok(())
-    })?;
+    let missing = PyByteArray::new(py, &missing);
     Ok((codes, missing, width))
+}
+
+/// `chair_codes`' copy of each day's answer in `raw` (native-endian
+/// `i32`s) as its row of `table` (`ROW` bytes a row, the last row `""`)
+/// into `out`; returns the mask of unknown answers (1 where unknown).
+fn fill_codes<const ROW: usize>(table: &[u8], empty: usize, raw: &[u8], out: &mut [u8]) -> Vec<u8> {
+    let rows: Vec<[u8; ROW]> = table
+        .chunks_exact(ROW)
+        .filter_map(|r| <[u8; ROW]>::try_from(r).ok())
+        .collect();
+    let blank = [0u8; ROW];
+    let mut missing = Vec::with_capacity(raw.len() / 4);
+    for (slot, chunk) in out.chunks_exact_mut(ROW).zip(raw.chunks_exact(4)) {
+        let value = chunk.try_into().map_or(UNKNOWN, i32::from_ne_bytes);
+        let index = usize::try_from(value).map_or(empty, |p| p.min(empty));
+        let code = rows.get(index).unwrap_or(&blank);
+        if let Ok(slot) = <&mut [u8; ROW]>::try_from(slot) {
+            *slot = *code;
+        }
+        missing.push(u8::from(value == UNKNOWN));
+    }
+    missing
+}
+
+/// [`fill_codes`] for rows of any width.
+fn fill_codes_any(table: &[u8], row: usize, empty: usize, raw: &[u8], out: &mut [u8]) -> Vec<u8> {
+    let mut missing = Vec::with_capacity(raw.len() / 4);
+    for (slot, chunk) in out.chunks_exact_mut(row).zip(raw.chunks_exact(4)) {
+        let value = chunk.try_into().map_or(UNKNOWN, i32::from_ne_bytes);
+        let index = usize::try_from(value).map_or(empty, |p| p.min(empty));
+        if let Some(code) = table.get(index * row..(index + 1) * row) {
+            slot.copy_from_slice(code);
+        }
+        missing.push(u8::from(value == UNKNOWN));
+    }
+    missing
 }
 
 /// `query` on every pair of `parties` (indices, `MISSING_PARTY`) and

@@ -196,6 +196,12 @@ impl Program {
         self.builtin(py, Builtin::TermEnd, &[date])
     }
 
+    /// The chair or co-chairs in office on `date`, as a frozenset of party
+    /// codes.
+    fn chairs(&self, py: Python<'_>, date: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.builtin(py, Builtin::Chairs, &[date])
+    }
+
     /// The members on `date`, as a frozenset of party codes.
     fn members(&self, py: Python<'_>, date: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         self.builtin(py, Builtin::Members, &[date])
@@ -371,6 +377,27 @@ impl Program {
         batch_call(slf, "recorded_chair", &[days])
     }
 
+    /// The members on each day of a column of days: for numpy, a masked
+    /// boolean array of a row per day and a column per party (in the
+    /// order of `parties`), a row masked where the answer is unknown or
+    /// the day is missing; for pyarrow and Polars, a list of party codes
+    /// per day (null where unknown or missing).
+    fn members_batch(slf: &Bound<'_, Self>, days: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        batch_call(slf, "members", &[days])
+    }
+
+    /// The observers on each day of a column, as `members_batch` gives
+    /// the members.
+    fn observers_batch(slf: &Bound<'_, Self>, days: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        batch_call(slf, "observers", &[days])
+    }
+
+    /// The chair or co-chairs on each day of a column, as `members_batch`
+    /// gives the members.
+    fn chairs_batch(slf: &Bound<'_, Self>, days: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        batch_call(slf, "chairs", &[days])
+    }
+
     /// The first day of the term in force on each day of a column: a
     /// column of days (`NaT`, null where there is no term).
     fn term_start_batch(slf: &Bound<'_, Self>, days: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
@@ -418,6 +445,32 @@ impl Program {
             }
         };
         batch::days(py, self.asked(), query, days)
+    }
+
+    /// `charter._batch`'s evaluation of a set-valued day query over an
+    /// `int64` array of days: a byte per party per day, and a missing
+    /// mask.
+    fn _day_sets<'py>(
+        &self,
+        py: Python<'py>,
+        query: &str,
+        days: &Bound<'py, PyAny>,
+    ) -> PyResult<(Bound<'py, PyByteArray>, Bound<'py, PyByteArray>)> {
+        let query = match query {
+            "members" => batch::SetQuery::Members,
+            "observers" => batch::SetQuery::Observers,
+            "chairs" => batch::SetQuery::Chairs,
+            other => {
+                return Err(error(
+                    py,
+                    Class::Value,
+                    "charter::unknown-rule",
+                    format!("no batch `{other}`"),
+                    None,
+                ))
+            }
+        };
+        batch::day_sets(py, self.asked(), query, days)
     }
 
     /// `charter._batch`'s chair over an `int64` numpy array of days, as

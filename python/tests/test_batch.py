@@ -305,3 +305,40 @@ def test_an_interpreter_program_answers_batches_on_the_interpreter():
     assert program.with_backend("interpreter").chair_batch(every_day("2013-06-01", "2020-01-01", 30)).tolist() == (
         program.with_backend("native").chair_batch(every_day("2013-06-01", "2020-01-01", 30)).tolist()
     )
+
+
+@pytest.mark.parametrize("policy", ["almaty", "puebla", "bali"])
+@pytest.mark.parametrize("backend", ["interpreter", "native"])
+def test_set_batches_answer_as_each_call(policy, backend):
+    # Puebla dates the Dominican Republic's joining by a window: members
+    # are unknown on its days, masked (numpy) or null (Arrow, Polars).
+    program = charter.load(ROOT / "policies" / policy).with_backend(backend)
+    days = every_day("1995-01-01", "2030-01-01", 41)
+    parties = program.parties
+    for batch, single in [
+        ("members_batch", program.members),
+        ("observers_batch", program.observers),
+        ("chairs_batch", program.chairs),
+    ]:
+        expected = []
+        for day in days.tolist():
+            answer = single(day)
+            expected.append(None if isinstance(answer, charter.Unknown) else sorted(answer))
+        rows = getattr(program, batch)(days)
+        assert rows.shape == (len(days), len(parties))
+        got = [None if row is np.ma.masked or np.ma.is_masked(row) else sorted(p for p, x in zip(parties, row) if x) for row in rows]
+        assert got == expected, batch
+        arrow = getattr(program, batch)(pa.array(days))
+        assert [None if v is None else sorted(v) for v in arrow.to_pylist()] == expected, batch
+        series = getattr(program, batch)(pl.Series("day", days))
+        assert series.name == "day"
+        assert [None if v is None else sorted(v) for v in series.to_list()] == expected, batch
+    if policy == "puebla":
+        assert any(row is None for row in expected), "the joining's window is unknown"
+
+
+def test_set_batches_mark_missing_days(almaty):
+    days = np.array(["2016-01-01", "NaT"], dtype="datetime64[D]")
+    rows = almaty.members_batch(days)
+    assert not np.ma.is_masked(rows[0]) and np.ma.is_masked(rows[1])
+    assert almaty.members_batch(pa.array([datetime.date(2016, 1, 1), None])).to_pylist()[1] is None
