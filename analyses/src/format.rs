@@ -423,7 +423,7 @@ fn break_after(tokens: &[Token], i: usize) -> Option<Break> {
 fn wrap(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let (mut in_string, mut braces, mut parens) = (false, 0i64, 0i64);
-    for raw in text.lines() {
+    for raw in text.strip_suffix('\n').unwrap_or(text).split('\n') {
         let line = split(raw, &mut in_string, &mut braces, &mut parens);
         let indent = raw.len() - raw.trim_start().len();
         let too_wide = indent + line.code.chars().count() > WIDTH;
@@ -530,14 +530,22 @@ fn layout_once(text: &str) -> String {
     let mut carry = Carry::default();
     let (mut in_string, mut braces, mut parens) = (false, 0i64, 0i64);
     let mut previous_code: Option<String> = None;
-    for raw in text.lines() {
+    // Lines end at '\n' alone: a '\r' inside a string is the string's.
+    for raw in text.strip_suffix('\n').unwrap_or(text).split('\n') {
         let (depth, paren_depth) = (braces.max(0), parens.max(0));
         let mut line = split(raw, &mut in_string, &mut braces, &mut parens);
         if !line.verbatim {
             line.code = respace(&line.code, &mut carry);
         }
         if line.verbatim {
-            lines.push(Out::Verbatim(raw.trim_end_matches([' ', '\t', '\r']).to_string()));
+            // Inside a string that goes on, every character is the
+            // string's, trailing spaces too; after it closes, trailing
+            // spaces are not.
+            lines.push(Out::Verbatim(if in_string {
+                raw.to_string()
+            } else {
+                raw.trim_end_matches([' ', '\t', '\r']).to_string()
+            }));
             continue;
         }
         let Some(first) = line.code.chars().next() else {
@@ -635,6 +643,23 @@ mod tests {
              § 1 x\n  quote \"q\"\n{\n  members AAA from 2013-06-05\n  rule r(): bool =\n    true\n}\n"
         );
         assert_eq!(format(&formatted).expect("formats"), formatted, "idempotent");
+    }
+
+    #[test]
+    fn a_string_over_lines_keeps_every_character() {
+        // F9: a line of a string holding only spaces or a tab, spaces at
+        // the end of a string's line, and a CRLF inside a string are the
+        // string's; CRLF outside strings becomes LF.
+        for inside in ["A\n \nB", "A\n\t\nB", "A  \nB", "A\r\nB", "A\n\u{b}\n\nB"] {
+            let text = format!("charter \"{inside}\"\r\n  adopted 2013-06-05\r\n");
+            let formatted = format(&text).expect("formats");
+            assert_eq!(
+                formatted,
+                format!("charter \"{inside}\"\n  adopted 2013-06-05\n"),
+                "{inside:?}"
+            );
+            assert_eq!(format(&formatted).expect("formats"), formatted, "idempotent");
+        }
     }
 
     #[test]

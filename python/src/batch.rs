@@ -325,24 +325,46 @@ pub fn chair_codes<'py>(
     let row = width * 4;
     let empty = parties.len();
     let native = asked.native_terms();
-    let mut missing: Vec<u8> = Vec::new();
+    let mut missing: Vec<u8> = Vec::with_capacity(days.len());
     let codes = PyByteArray::new_with(py, days.len() * row, |bytes| {
         py.detach(|| {
-            let mut raw = vec![0u8; days.len() * 4];
-            match native {
-                Some(jit) => days_native(jit.native(), NativeDay::Chair, days, &mut raw),
-                None => days_interpreted(program, DayQuery::Chair, days, &mut raw)?,
+            // A chunk of days at a time: native code's answers, then each
+            // day's code copied from the table, a row a day (the common
+            // widths as fixed-size copies: a copy of a length known only
+            // at run time is a call per day).
+            let mut input: Vec<i32> = Vec::with_capacity(CHUNK);
+            let mut answers: Vec<i32> = Vec::with_capacity(CHUNK);
+            for (chunk, out) in days.chunks(CHUNK).zip(bytes.chunks_mut(CHUNK * row)) {
+                answers.clear();
+                match native {
+                    Some(jit) => {
+                        input.clear();
+                        input.extend(chunk.iter().map(|d| day32(*d)));
+                        answers.resize(chunk.len(), 0);
+                        jit.native().chair_batch(&input, &mut answers);
+                        for (answer, day) in answers.iter_mut().zip(chunk) {
+                            if *day == MISSING_DAY {
+                                *answer = UNKNOWN;
+                            }
+                        }
+                    }
+                    None => {
+                        let mut raw = vec![0u8; chunk.len() * 4];
+                        days_interpreted(program, DayQuery::Chair, chunk, &mut raw)?;
+                        answers.extend(
+                            raw.chunks_exact(4)
+                                .map(|c| c.try_into().map_or(UNKNOWN, i32::from_ne_bytes)),
+                        );
+                    }
+                }
+                match width {
+                    1 => fill_codes::<4>(&table, empty, &answers, out, &mut missing),
+                    2 => fill_codes::<8>(&table, empty, &answers, out, &mut missing),
+                    3 => fill_codes::<12>(&table, empty, &answers, out, &mut missing),
+                    4 => fill_codes::<16>(&table, empty, &answers, out, &mut missing),
+                    _ => fill_codes_any(&table, row, empty, &answers, out, &mut missing),
+                }
             }
-            // Each day's code copied from the table, a row a day; the
-            // common widths as fixed-size copies (a copy of a length known
-            // only at run time is a call per day).
-            missing = match width {
-                1 => fill_codes::<4>(&table, empty, &raw, bytes),
-                2 => fill_codes::<8>(&table, empty, &raw, bytes),
-                3 => fill_codes::<12>(&table, empty, &raw, bytes),
-                4 => fill_codes::<16>(&table, empty, &raw, bytes),
-                _ => fill_codes_any(&table, row, empty, &raw, bytes),
-            };
             Ok(())
         })
         .map_err(|why: String| error(py, Class::Eval, "charter::eval", why, None))
@@ -351,40 +373,35 @@ pub fn chair_codes<'py>(
     Ok((codes, missing, width))
 }
 
-/// `chair_codes`' copy of each day's answer in `raw` (native-endian
-/// `i32`s) as its row of `table` (`ROW` bytes a row, the last row `""`)
-/// into `out`; returns the mask of unknown answers (1 where unknown).
-fn fill_codes<const ROW: usize>(table: &[u8], empty: usize, raw: &[u8], out: &mut [u8]) -> Vec<u8> {
+/// `chair_codes`' copy of each answer of `answers` (party indices,
+/// `NO_VALUE`, `UNKNOWN`) as its row of `table` (`ROW` bytes a row, the
+/// last row `""`) into `out`, and of whether it is unknown (1) onto
+/// `missing`.
+fn fill_codes<const ROW: usize>(table: &[u8], empty: usize, answers: &[i32], out: &mut [u8], missing: &mut Vec<u8>) {
     let rows: Vec<[u8; ROW]> = table
         .chunks_exact(ROW)
         .filter_map(|r| <[u8; ROW]>::try_from(r).ok())
         .collect();
     let blank = [0u8; ROW];
-    let mut missing = Vec::with_capacity(raw.len() / 4);
-    for (slot, chunk) in out.chunks_exact_mut(ROW).zip(raw.chunks_exact(4)) {
-        let value = chunk.try_into().map_or(UNKNOWN, i32::from_ne_bytes);
-        let index = usize::try_from(value).map_or(empty, |p| p.min(empty));
+    for (slot, value) in out.chunks_exact_mut(ROW).zip(answers) {
+        let index = usize::try_from(*value).map_or(empty, |p| p.min(empty));
         let code = rows.get(index).unwrap_or(&blank);
         if let Ok(slot) = <&mut [u8; ROW]>::try_from(slot) {
             *slot = *code;
         }
-        missing.push(u8::from(value == UNKNOWN));
+        missing.push(u8::from(*value == UNKNOWN));
     }
-    missing
 }
 
 /// [`fill_codes`] for rows of any width.
-fn fill_codes_any(table: &[u8], row: usize, empty: usize, raw: &[u8], out: &mut [u8]) -> Vec<u8> {
-    let mut missing = Vec::with_capacity(raw.len() / 4);
-    for (slot, chunk) in out.chunks_exact_mut(row).zip(raw.chunks_exact(4)) {
-        let value = chunk.try_into().map_or(UNKNOWN, i32::from_ne_bytes);
-        let index = usize::try_from(value).map_or(empty, |p| p.min(empty));
+fn fill_codes_any(table: &[u8], row: usize, empty: usize, answers: &[i32], out: &mut [u8], missing: &mut Vec<u8>) {
+    for (slot, value) in out.chunks_exact_mut(row).zip(answers) {
+        let index = usize::try_from(*value).map_or(empty, |p| p.min(empty));
         if let Some(code) = table.get(index * row..(index + 1) * row) {
             slot.copy_from_slice(code);
         }
-        missing.push(u8::from(value == UNKNOWN));
+        missing.push(u8::from(*value == UNKNOWN));
     }
-    missing
 }
 
 /// `query` on every pair of `parties` (indices, `MISSING_PARTY`) and
