@@ -49,7 +49,7 @@ pub enum FormatError {
 pub const WIDTH: usize = 100;
 
 /// Words that continue the header or record above them, wherever they are.
-const CONTINUATIONS: [&str; 6] = ["ref", "adopted", "quote", "renamed", "headings", "covers"];
+const CONTINUATIONS: [&str; 7] = ["ref", "adopted", "quote", "renamed", "headings", "covers", "expect"];
 /// Words that continue a record at the top level (inside a meeting's
 /// braces they are fields of their own).
 const TOP_CONTINUATIONS: [&str; 2] = ["source", "inferred"];

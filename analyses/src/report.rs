@@ -374,6 +374,10 @@ pub struct LintRow {
     pub line: usize,
     pub message: String,
     pub help: Option<String>,
+    /// The policy's reason, for a warning it expects (`expect ... because
+    /// ...`): a gap of the text the drafter has written down.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
 }
 
 /// Findings counted by severity and by code.
@@ -530,6 +534,7 @@ pub fn build(
                 line: line_column(w.text, d.span().start).0,
                 message: d.message.clone(),
                 help: d.help.clone(),
+                expected: d.expected.clone(),
             })
         })
         .collect();
@@ -2963,6 +2968,9 @@ pub fn render_text(report: &Report) -> String {
         line(format!("  {} ({}:{}): {}", l.code, l.file, l.line, l.message));
         if let Some(h) = &l.help {
             line(format!("      {h}"));
+        }
+        if let Some(reason) = &l.expected {
+            line(format!("      expected by the policy: {reason}"));
         }
     }
     line(String::new());

@@ -491,7 +491,8 @@ pub fn source_named(text: &str) -> Option<String> {
         charter_grammar::ast::HeaderField::Ref(_)
         | charter_grammar::ast::HeaderField::Adopted(_)
         | charter_grammar::ast::HeaderField::Headings(_)
-        | charter_grammar::ast::HeaderField::Covers(_) => None,
+        | charter_grammar::ast::HeaderField::Covers(_)
+        | charter_grammar::ast::HeaderField::Expect { .. } => None,
     })
 }
 

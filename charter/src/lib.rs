@@ -115,6 +115,9 @@ pub struct Diagnostic {
     /// Every label, the primary one first.
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// For a warning the policy expects: the `expect`'s reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
 }
 
 /// A place a diagnostic points at, with the text shown under it.
@@ -165,6 +168,7 @@ impl Diagnostic {
             end_column: json.end_column,
             labels,
             help: json.help,
+            expected: json.expected,
         }
     }
 

@@ -71,13 +71,25 @@ pub fn run(args: &CheckArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
             diagnostics.iter().filter(|d| d.is_error()).cloned().collect()
         }
     });
-    let (mut errors, mut warnings) = (0, 0);
+    let (mut errors, mut warnings, mut expected) = (0, 0, 0);
     let mut json = Vec::new();
     let mut human = String::new();
     for (source, diagnostics) in analysis.files().iter().zip(shown) {
+        // A warning the policy expects (`expect ... because ...`) is in
+        // the JSON and SARIF (with its reason), not counted or printed.
+        expected += diagnostics.iter().filter(|d| d.expected.is_some()).count();
+        let diagnostics: Vec<_> = match args.format {
+            CheckFormat::Json | CheckFormat::Sarif => diagnostics,
+            CheckFormat::Short | CheckFormat::Human => {
+                diagnostics.into_iter().filter(|d| d.expected.is_none()).collect()
+            }
+        };
         let diagnostics = &diagnostics;
         errors += diagnostics.iter().filter(|d| d.is_error()).count();
-        warnings += diagnostics.iter().filter(|d| !d.is_error()).count();
+        warnings += diagnostics
+            .iter()
+            .filter(|d| !d.is_error() && d.expected.is_none())
+            .count();
         match args.format {
             CheckFormat::Json | CheckFormat::Short | CheckFormat::Sarif => json.extend(
                 diagnostics
@@ -88,12 +100,17 @@ pub fn run(args: &CheckArgs, out: &mut dyn std::io::Write, err: &mut dyn std::io
         }
     }
     let plural = |n: usize| if n == 1 { "" } else { "s" };
-    let summary = format!(
+    let mut summary = format!(
         "checked {reported} file{}: {errors} error{}, {warnings} warning{}",
         plural(reported),
         plural(errors),
         plural(warnings)
     );
+    if expected > 0 {
+        summary.push_str(&format!(
+            " ({expected} more expected by the policy: `charter report` lists them)"
+        ));
+    }
     let written = match args.format {
         CheckFormat::Short => json
             .iter()
@@ -182,7 +199,7 @@ fn sarif(diagnostics: &[JsonDiagnostic]) -> serde_json::Value {
             if let Some(help) = &d.help {
                 text.push_str(&format!("\nhelp: {help}"));
             }
-            serde_json::json!({
+            let mut result = serde_json::json!({
                 "ruleId": d.code,
                 "level": severity(d),
                 "message": { "text": text },
@@ -197,7 +214,16 @@ fn sarif(diagnostics: &[JsonDiagnostic]) -> serde_json::Value {
                         }
                     }
                 }],
-            })
+            });
+            // A warning the policy expects: suppressed in source, with
+            // the `expect`'s reason as the justification.
+            if let (Some(reason), Some(map)) = (&d.expected, result.as_object_mut()) {
+                map.insert(
+                    "suppressions".to_string(),
+                    serde_json::json!([{ "kind": "inSource", "justification": reason }]),
+                );
+            }
+            result
         })
         .collect();
     serde_json::json!({

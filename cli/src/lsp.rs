@@ -663,9 +663,18 @@ impl Server {
                     if let Some(help) = &d.help {
                         message.push_str(&format!("\nhelp: {help}"));
                     }
+                    // A warning the policy expects: a hint, with the reason.
+                    if let Some(reason) = &d.expected {
+                        message.push_str(&format!("\nexpected by the policy: {reason}"));
+                    }
+                    let severity = match (d.is_error(), &d.expected) {
+                        (true, _) => 1,
+                        (false, None) => 2,
+                        (false, Some(_)) => 4,
+                    };
                     let mut item = json!({
                         "range": range(&source.text, primary),
-                        "severity": if d.is_error() { 1 } else { 2 },
+                        "severity": severity,
                         "code": d.code,
                         "source": "charter",
                         "message": message,

@@ -9,7 +9,7 @@
 use charter_grammar::{ast, Diagnostic};
 use charter_runtime::ir;
 
-use crate::diagnostics::InternalDiagnostic;
+use crate::diagnostics::{InternalDiagnostic, LintDiagnostic};
 use crate::package::{self, FileId, Sink, SourceFile};
 use crate::resolve::Env;
 use crate::{amend, citations, cycles, hir, lints, resolve, temporal, typeck, wellformed};
@@ -51,8 +51,13 @@ impl CheckResult {
         self.diagnostics.iter().flatten().filter(|d| d.is_error()).count()
     }
 
+    /// The warnings, not counting those the policy expects.
     pub fn warnings(&self) -> usize {
-        self.diagnostics.iter().flatten().filter(|d| !d.is_error()).count()
+        self.diagnostics
+            .iter()
+            .flatten()
+            .filter(|d| !d.is_error() && d.expected.is_none())
+            .count()
     }
 }
 
@@ -148,6 +153,7 @@ pub(crate) fn analyze<'a>(
     let mut coverage = Vec::new();
     let mut kept = Vec::new();
     for package in packages {
+        let from = sink.diagnostics.len();
         let errors_before = sink.error_count();
         let env = resolve::collect(&package, &mut sink);
         wellformed::check(&package, &mut sink);
@@ -222,6 +228,10 @@ pub(crate) fn analyze<'a>(
                 }
             }
         }
+        // Lints run on a package that resolves: with an error, an
+        // expectation cannot be judged.
+        let failed = sink.error_count() > errors_before;
+        expect(&package, &mut sink, from, failed);
         kept.push(Kept {
             package,
             env,
@@ -245,6 +255,59 @@ pub(crate) fn analyze<'a>(
         coverage,
     };
     (result, kept)
+}
+
+/// The policy's `expect`s over the warnings its package's check reported
+/// (`sink`'s diagnostics from `from` on): each warning of an expected code
+/// is marked expected, with the reason; an expectation no warning met is
+/// a warning of its own (unless the package `failed` with an error: its
+/// lints did not all run).
+fn expect(package: &package::Package<'_>, sink: &mut Sink, from: usize, failed: bool) {
+    let expected: Vec<(&ast::Str, &ast::Str)> = package
+        .policy
+        .header
+        .fields
+        .iter()
+        .filter_map(|f| match f {
+            ast::HeaderField::Expect { code, reason } => Some((code, reason)),
+            ast::HeaderField::Ref(_)
+            | ast::HeaderField::Adopted(_)
+            | ast::HeaderField::Source(_)
+            | ast::HeaderField::Headings(_)
+            | ast::HeaderField::Covers(_) => None,
+        })
+        .collect();
+    if expected.is_empty() {
+        return;
+    }
+    let mut met = vec![false; expected.len()];
+    for d in sink.diagnostics.iter_mut().skip(from) {
+        let d = &mut d.diagnostic;
+        if d.severity != charter_grammar::Severity::Warning {
+            continue;
+        }
+        if let Some(i) = expected.iter().position(|(code, _)| code.value == d.code) {
+            if let (Some(slot), Some((_, reason))) = (met.get_mut(i), expected.get(i)) {
+                *slot = true;
+                d.expected = Some(reason.value.clone());
+            }
+        }
+    }
+    let known = crate::codes::all();
+    for ((code, _), met) in expected.iter().zip(met) {
+        let a_warning = known
+            .iter()
+            .any(|c| c.code == code.value && c.severity == charter_grammar::Severity::Warning);
+        if !met && a_warning && !failed {
+            sink.push(
+                package.policy_file,
+                LintDiagnostic::UnfulfilledExpect {
+                    code: code.value.clone(),
+                    span: code.span,
+                },
+            );
+        }
+    }
 }
 
 /// The citation check of one package: its diagnostics, and the coverage.

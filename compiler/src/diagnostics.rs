@@ -346,6 +346,19 @@ pub enum ResolveDiagnostic {
         #[label("not `numbered`, `article`, `rule` or `section`")]
         span: Span,
     },
+    /// `expect` names a code that is no warning Charter reports
+    #[error("`{code}` is {}", if *error { "an error, which cannot be expected" } else { "not a code Charter reports" })]
+    #[diagnostic(
+        code("charter::bad-expect"),
+        help("`expect` takes the code of a warning the text is known to give (`charter check --format short` prints each warning's code); an error must be fixed")
+    )]
+    BadExpect {
+        code: String,
+        /// Whether the code is an error's.
+        error: bool,
+        #[label("not a warning's code")]
+        span: Span,
+    },
     /// an application for a status other than membership or observer status
     #[error("an application cannot be for `{status}`")]
     #[diagnostic(
@@ -1003,6 +1016,18 @@ pub enum LintDiagnostic {
     )]
     DecisionRuleDefaulted {
         #[label("no `decisions by ...` in this policy or its amendments")]
+        span: Span,
+    },
+    /// warning: an `expect` that no warning of its code met
+    #[error("`{code}` was expected but not reported")]
+    #[diagnostic(
+        code("charter::unfulfilled-expect"),
+        severity(Warning),
+        help("the text no longer gives this warning (a change fixed it): remove the `expect`")
+    )]
+    UnfulfilledExpect {
+        code: String,
+        #[label("no such warning in this policy's folder")]
         span: Span,
     },
     /// warning (gap in the text): consensus with no quorum, so one member present can decide

@@ -759,20 +759,30 @@ impl Resolver<'_, '_, '_> {
         let header = &package.policy.header;
         let adopted = header.fields.iter().find_map(|f| match f {
             HeaderField::Adopted(d) => Some(day(d)),
-            HeaderField::Ref(_) | HeaderField::Source(_) | HeaderField::Headings(_) | HeaderField::Covers(_) => None,
+            HeaderField::Ref(_)
+            | HeaderField::Source(_)
+            | HeaderField::Headings(_)
+            | HeaderField::Covers(_)
+            | HeaderField::Expect { .. } => None,
         });
         let reference = header.fields.iter().find_map(|f| match f {
             HeaderField::Ref(r) => Some(r.value.clone()),
-            HeaderField::Adopted(_) | HeaderField::Source(_) | HeaderField::Headings(_) | HeaderField::Covers(_) => {
-                None
-            }
+            HeaderField::Adopted(_)
+            | HeaderField::Source(_)
+            | HeaderField::Headings(_)
+            | HeaderField::Covers(_)
+            | HeaderField::Expect { .. } => None,
         });
         let source = header.fields.iter().find_map(|f| match f {
             HeaderField::Source(s) => Some(hir::Spanned {
                 node: s.value.clone(),
                 span: s.span,
             }),
-            HeaderField::Adopted(_) | HeaderField::Ref(_) | HeaderField::Headings(_) | HeaderField::Covers(_) => None,
+            HeaderField::Adopted(_)
+            | HeaderField::Ref(_)
+            | HeaderField::Headings(_)
+            | HeaderField::Covers(_)
+            | HeaderField::Expect { .. } => None,
         });
         let mut headings = Some(hir::Headings::default());
         let mut covers = Vec::new();
@@ -794,6 +804,22 @@ impl Resolver<'_, '_, '_> {
                     }
                 }
                 HeaderField::Covers(list) => covers = list.iter().map(|c| c.value.clone()).collect(),
+                HeaderField::Expect { code, .. } => {
+                    let known = crate::codes::all().into_iter().find(|c| c.code == code.value);
+                    if known
+                        .as_ref()
+                        .is_none_or(|c| c.severity != charter_grammar::Severity::Warning)
+                    {
+                        self.sink.push(
+                            package.policy_file,
+                            ResolveDiagnostic::BadExpect {
+                                code: code.value.clone(),
+                                error: known.is_some(),
+                                span: code.span,
+                            },
+                        );
+                    }
+                }
                 HeaderField::Ref(_) | HeaderField::Adopted(_) | HeaderField::Source(_) => {}
             }
         }

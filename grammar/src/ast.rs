@@ -106,6 +106,12 @@ pub enum HeaderField {
     Headings(Ident),
     /// `covers 1, 2`: the clauses coverage is counted over.
     Covers(Vec<Str>),
+    /// `expect "CODE" because "REASON"`: a warning the text is known to
+    /// give, not reported.
+    Expect {
+        code: Str,
+        reason: Str,
+    },
 }
 
 /// `amendment "title" to "policy" adopted by meeting M decision D`

@@ -39,6 +39,11 @@ pub struct Diagnostic {
     /// The first label is the primary one: its span is the diagnostic's position.
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// For a warning the policy expects (`expect "CODE" because
+    /// "REASON"`): the reason. It is not counted or printed as a warning
+    /// by `charter check`; the report lists it with the reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
 }
 
 /// The code a stage's diagnostic falls back to when it declares none; a
@@ -72,6 +77,7 @@ fn capture(d: &dyn miette::Diagnostic) -> Diagnostic {
         message: d.to_string(),
         labels,
         help: d.help().map(|help| help.to_string()),
+        expected: None,
     }
 }
 
@@ -130,6 +136,9 @@ pub struct JsonDiagnostic {
     pub end_line: usize,
     pub end_column: usize,
     pub help: Option<String>,
+    /// The `expect`'s reason, for a warning the policy expects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
 }
 
 impl JsonDiagnostic {
@@ -147,6 +156,7 @@ impl JsonDiagnostic {
             end_line,
             end_column,
             help: diagnostic.help.clone(),
+            expected: diagnostic.expected.clone(),
         }
     }
 }

@@ -23,6 +23,8 @@ pub const KEYWORDS: &[&str] = &[
     "source",
     "headings",
     "covers",
+    "expect",
+    "because",
     "amendment",
     "to",
     "history",

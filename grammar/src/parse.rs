@@ -358,6 +358,48 @@ struct Builder {
 }
 
 impl Builder {
+    /// `{NAME in SET | COND}` from a set's parts, the condition at `at`:
+    /// the part before it must be `NAME in SET` (a syntax error if not).
+    fn set_filter(&self, parts: Vec<Pair<'_, Rule>>, at: usize, span: Span) -> ExprKind {
+        let mut parts = parts.into_iter();
+        let head = parts.next().map(|p| self.expr(p));
+        let cond = parts
+            .nth(at.saturating_sub(1))
+            .and_then(|c| kids(c).into_iter().next())
+            .map_or_else(|| none_expr(span), |c| self.expr(c));
+        let head = match head.map(|h| (h.span, h.kind)) {
+            Some((
+                at,
+                ExprKind::Binary {
+                    op: BinaryOp::In,
+                    lhs,
+                    rhs,
+                },
+            )) => {
+                if let ExprKind::Name(var) = lhs.kind {
+                    return ExprKind::Filter {
+                        var,
+                        set: rhs,
+                        cond: Box::new(cond),
+                    };
+                }
+                at
+            }
+            Some((at, _)) => at,
+            None => span,
+        };
+        self.diagnostics.borrow_mut().push(
+            ParseDiagnostic::Syntax {
+                message: "a set with a condition names its element first".to_string(),
+                span: head,
+                expected: "expected `NAME in SET`".to_string(),
+                help: Some("write `{p in members(d) | condition(p)}`".to_string()),
+            }
+            .into(),
+        );
+        ExprKind::None
+    }
+
     /// Reports a pair the grammar should not produce where it was met: a
     /// bug in the grammar or this builder. The AST built around it is
     /// never checked as if it were fine, since the file now has an error.
@@ -502,6 +544,13 @@ impl Builder {
                         })
                         .collect(),
                 )),
+                Rule::expect_field => {
+                    // The grammar gives two strings: the code, the reason.
+                    let mut strings = kids(p).into_iter().map(|k| self.string(k));
+                    if let (Some(code), Some(reason)) = (strings.next(), strings.next()) {
+                        fields.push(HeaderField::Expect { code, reason });
+                    }
+                }
                 other => self.unexpected(other, span_of(&p)),
             }
         }
@@ -1179,7 +1228,13 @@ impl Builder {
             Rule::bool_lit => ExprKind::Bool(pair.as_str() == "true"),
             Rule::none_lit => ExprKind::None,
             Rule::ident => ExprKind::Name(ident(pair)),
-            Rule::set_lit => ExprKind::Set(kids(pair).into_iter().map(|p| self.expr(p)).collect()),
+            Rule::set_lit => {
+                let parts = kids(pair);
+                match parts.iter().position(|p| p.as_rule() == Rule::set_cond) {
+                    None => ExprKind::Set(parts.into_iter().map(|p| self.expr(p)).collect()),
+                    Some(at) => self.set_filter(parts, at, span),
+                }
+            }
             Rule::call => {
                 let mut parts = kids(pair).into_iter();
                 let func = parts.next().map_or_else(|| empty_ident(span), ident);
@@ -1225,17 +1280,6 @@ impl Builder {
                     var,
                     set: Box::new(set),
                     body: Box::new(body),
-                }
-            }
-            Rule::set_filter => {
-                let parts = kids(pair);
-                let var = parts.first().cloned().map_or_else(|| empty_ident(span), ident);
-                let set = parts.get(1).cloned().map_or_else(|| none_expr(span), |p| self.expr(p));
-                let cond = parts.get(2).cloned().map_or_else(|| none_expr(span), |p| self.expr(p));
-                ExprKind::Filter {
-                    var,
-                    set: Box::new(set),
-                    cond: Box::new(cond),
                 }
             }
             other => {
