@@ -30,32 +30,11 @@ pub(crate) struct DayArg<'a> {
 /// Reading a 10,000-call batch this way takes a fraction of a JSON
 /// parser's time, which was most of the batch's.
 pub(crate) fn canonical(body: &[u8]) -> Option<Vec<DayArg<'_>>> {
-    fn space(body: &[u8], at: &mut usize) {
-        while body.get(*at).is_some_and(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t')) {
-            *at += 1;
-        }
-    }
-    fn token(body: &[u8], at: &mut usize, token: &[u8]) -> Option<()> {
-        space(body, at);
-        let end = *at + token.len();
-        (body.get(*at..end)? == token).then(|| *at = end)
-    }
     let mut at = 0;
     token(body, &mut at, b"[")?;
     let mut calls = Vec::with_capacity(body.len() / 24);
     loop {
-        for part in [&b"{"[..], b"\"args\"", b":", b"[", b"\""] {
-            token(body, &mut at, part)?;
-        }
-        let text = std::str::from_utf8(body.get(at..at + 10)?).ok()?;
-        at += 10;
-        let day = charter::date::parse(text)?;
-        // The closing quote follows the day at once.
-        (body.get(at) == Some(&b'"')).then_some(())?;
-        at += 1;
-        token(body, &mut at, b"]")?;
-        token(body, &mut at, b"}")?;
-        calls.push(DayArg { text, day });
+        calls.push(day_call(body, &mut at)?);
         space(body, &mut at);
         match body.get(at)? {
             b',' => at += 1,
@@ -66,6 +45,92 @@ pub(crate) fn canonical(body: &[u8]) -> Option<Vec<DayArg<'_>>> {
     at += 1;
     space(body, &mut at);
     (at == body.len()).then_some(calls)
+}
+
+/// One call as clients write it, `{"args": ["YYYY-MM-DD"]}` (JSON
+/// whitespace anywhere between tokens), the whole body; `None` for any
+/// other text.
+pub(crate) fn canonical_one(body: &[u8]) -> Option<DayArg<'_>> {
+    let mut at = 0;
+    let call = day_call(body, &mut at)?;
+    space(body, &mut at);
+    (at == body.len()).then_some(call)
+}
+
+/// The call `{"args": ["YYYY-MM-DD"]}` at `at` (after any whitespace),
+/// with `at` moved past it.
+fn day_call<'a>(body: &'a [u8], at: &mut usize) -> Option<DayArg<'a>> {
+    for part in [&b"{"[..], b"\"args\"", b":", b"[", b"\""] {
+        token(body, at, part)?;
+    }
+    let text = std::str::from_utf8(body.get(*at..*at + 10)?).ok()?;
+    *at += 10;
+    let day = charter::date::parse(text)?;
+    // The closing quote follows the day at once.
+    (body.get(*at) == Some(&b'"')).then_some(())?;
+    *at += 1;
+    token(body, at, b"]")?;
+    token(body, at, b"}")?;
+    Some(DayArg { text, day })
+}
+
+fn space(body: &[u8], at: &mut usize) {
+    while body.get(*at).is_some_and(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t')) {
+        *at += 1;
+    }
+}
+
+fn token(body: &[u8], at: &mut usize, token: &[u8]) -> Option<()> {
+    space(body, at);
+    let end = *at + token.len();
+    (body.get(*at..end)? == token).then(|| *at = end)
+}
+
+/// The answer to one call of `name` on `version` (`body` a call of the
+/// shape [`canonical_one`] reads), written by native code as the response's
+/// JSON text, as the general path writes it (`policy`, `version`, `query`,
+/// `value`); `None` for any other query or body, or an answer native code
+/// does not give or leaves open (the general path then says why).
+pub fn answer_one(version: &Version, name: &str, body: &[u8]) -> Option<String> {
+    let builtin = day_query(name)?;
+    let jit = version.program.native().ok()?;
+    let call = canonical_one(body)?;
+    let value = jit.call(builtin, &[Value::Date(call.day)])?.ok()?;
+    let bundle = version.program.bundle();
+    let parties: Vec<String> = match value {
+        Value::Party(p) => {
+            let party = bundle.parties.get(p as usize)?;
+            let mut slots = vec![String::new(); p as usize];
+            slots.push(serde_json::Value::String(party.id.clone()).to_string());
+            slots
+        }
+        Value::None
+        | Value::Bool(_)
+        | Value::Int(_)
+        | Value::Date(_)
+        | Value::Duration(_)
+        | Value::Status(_)
+        | Value::MeetingKind(_)
+        | Value::DecisionKind(_)
+        | Value::Group(_)
+        | Value::Meeting(_)
+        | Value::Decision(_)
+        | Value::Violation(_)
+        | Value::Set(_) => Vec::new(),
+    };
+    let mut written = String::new();
+    write_value(&mut written, &value, &parties, bundle).then_some(())?;
+    let mut out = String::with_capacity(96 + written.len());
+    let _ = write!(
+        out,
+        "{{\"policy\":{},\"version\":{},\"query\":{},",
+        serde_json::Value::String(version.name.clone()),
+        serde_json::Value::String(version.version.clone()),
+        serde_json::Value::String(name.to_string())
+    );
+    // `{"value":...}` less its opening brace.
+    out.push_str(written.get(1..)?);
+    Some(out)
 }
 
 /// The built-in queries this path answers: one day in, native code out.
