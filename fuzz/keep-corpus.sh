@@ -33,7 +33,8 @@ for target in "${targets[@]}"; do
         merged="$root/target/fuzz-merge/$target"
         rm -rf "$merged"
         mkdir -p "$merged"
-        "$bin/$target" -merge=1 -timeout=120 -rss_limit_mb=4096 "$merged" "$work" >"$root/target/fuzz-merge/$target.log" 2>&1
+        mkdir -p "$root/target/fuzz-artifacts/$target"
+        "$bin/$target" -merge=1 -timeout=120 -rss_limit_mb=4096 -artifact_prefix="$root/target/fuzz-artifacts/$target/" "$merged" "$work" >"$root/target/fuzz-merge/$target.log" 2>&1
         tar -C "$merged" -czf "$kept" .
         echo "$target: $(find "$work" -type f | wc -l) inputs merged into $(find "$merged" -type f | wc -l), $(du -h "$kept" | cut -f1) kept"
         ;;
