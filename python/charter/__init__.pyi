@@ -26,6 +26,7 @@ class Diagnostic:
     end_column: int
     help: Optional[str]
     rendered: str
+    expected: Optional[str]
     def to_dict(self) -> Dict[str, Any]: ...
 
 class Explanation:

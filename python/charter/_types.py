@@ -75,6 +75,9 @@ class Diagnostic:
     end_column: int
     help: Optional[str] = None
     rendered: str = field(default="", repr=False, compare=False)
+    # For a warning the policy expects (``expect "CODE" because "REASON"``
+    # in its header): the reason. ``charter check`` does not count it.
+    expected: Optional[str] = None
 
     def __str__(self) -> str:
         return self.rendered or f"{self.severity}[{self.code}]: {self.file}:{self.line}:{self.column}: {self.message}"
@@ -90,6 +93,7 @@ class Diagnostic:
             "end_line": self.end_line,
             "end_column": self.end_column,
             "help": self.help,
+            **({"expected": self.expected} if self.expected is not None else {}),
         }
 
 

@@ -104,6 +104,7 @@ pub fn diagnostic<'py>(
         placed.end_column,
         placed.help,
         rendered.trim_end().to_string(),
+        placed.expected,
     ))
 }
 
