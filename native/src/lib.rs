@@ -223,11 +223,14 @@ impl Jit {
     /// Whether a change of status or a taking of office that the sources
     /// date only by a window leaves `builtin(args)` open, by the same rule
     /// as the interpreter and the compiled queries.
-    /// (`valid` and `may_attend` are not asked here: native code judges a
-    /// decision in every world itself, and `may_attend` asks
-    /// [`Jit::status_open`] where native code answers it.)
+    /// (`valid`, `may_attend` and `may_speak` are not asked here: native
+    /// code judges a decision in every world itself, `may_attend` asks
+    /// [`Jit::status_open`] where native code answers it, and `may_speak`
+    /// is the interpreter's, which answers where every status agrees.)
     fn leaves_open(&self, builtin: Builtin, args: &[Value]) -> bool {
-        if !matches!(builtin, Builtin::Valid | Builtin::MayAttend) && self.status_open(builtin, args) {
+        if !matches!(builtin, Builtin::Valid | Builtin::MayAttend | Builtin::MaySpeak)
+            && self.status_open(builtin, args)
+        {
             return true;
         }
         let [Value::Date(d)] = args else {

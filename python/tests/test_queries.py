@@ -7,6 +7,8 @@ import pytest
 
 import charter
 
+from conftest import ROOT
+
 
 def test_chair_as_the_cli_answers(almaty):
     # charter eval policies/almaty --query 'chair(2016-01-01)'  ->  KGZ
@@ -141,3 +143,30 @@ def test_dicts_read_as_facts_files_are(policy, root):
             assert backend.valid(decision) == valid(d=decision), decision
             party = rng.choice(program.parties)
             assert backend.may_attend(party, meeting) == attend(p=party, m=meeting), (party, meeting)
+
+
+def test_answers_inside_a_status_window_agree_on_both_backends():
+    # A joining and a broken silence dated only by windows: where every
+    # world gives the same answer, native code gives it as the interpreter
+    # does; where worlds differ, both say unknown.
+    program = charter.load(ROOT / "tests" / "cases" / "eval" / "membership-window")
+    native, interpreted = program.with_backend("native"), program.with_backend("interpreter")
+    ministerial = {"kind": "ministerial", "date": "2014-03-10"}
+    plenary = {"kind": "plenary", "date": "2014-03-10"}
+    joined = {"kind": "ministerial", "date": "2015-03-01", "present": ["AAA", "CCC"]}
+    questions = [
+        ("may_speak", ("EEE", ministerial), True),
+        ("may_attend", ("EEE", plenary), True),
+        ("may_speak", ("EEE", plenary), None),
+        ("member", ("CCC", "2015-03-01"), None),
+        ("valid", ({"kind": "ordinary", "meeting": joined},), True),
+        ("valid", ({"kind": "ordinary", "meeting": joined, "objections": ["CCC"]},), None),
+        ("valid", ({"kind": "ordinary", "meeting": joined, "objections": ["AAA"]},), False),
+    ]
+    for name, args, expected in questions:
+        for p in (native, interpreted):
+            answer = getattr(p, name)(*args)
+            if expected is None:
+                assert isinstance(answer, charter.Unknown), (name, args, answer)
+            else:
+                assert answer is expected, (name, args, answer)
