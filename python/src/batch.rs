@@ -385,6 +385,7 @@ fn fill_codes<const ROW: usize>(table: &[u8], empty: usize, answers: &[i32], out
     let blank = [0u8; ROW];
     for (slot, value) in out.chunks_exact_mut(ROW).zip(answers) {
         let index = usize::try_from(*value).map_or(empty, |p| p.min(empty));
+        // `index` is at most `empty`, the table's last row ("").
         let code = rows.get(index).unwrap_or(&blank);
         if let Ok(slot) = <&mut [u8; ROW]>::try_from(slot) {
             *slot = *code;

@@ -1740,6 +1740,7 @@ fn shortest_term(bundle: &Bundle) -> Option<Day> {
                 crate::date::Unit::Months => 28,
                 crate::date::Unit::Years => 365,
             };
+            // A term too long for a day count is longer than any window.
             Day::try_from(d.amount.saturating_mul(per)).unwrap_or(Day::MAX)
         })
         .min()
