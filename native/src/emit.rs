@@ -931,13 +931,7 @@ impl Emitter<'_> {
     ) -> Value {
         let mut v = v;
         for w in self.folded.status_windows.iter().filter(|w| question.differs(w)) {
-            let is = b.ins().icmp_imm_s(IntCC::Equal, party, i64::from(w.party));
-            let from = b
-                .ins()
-                .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(w.earliest));
-            let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, day, i64::from(w.latest));
-            let inside = b.ins().band(from, before);
-            let open = b.ins().band(is, inside);
+            let open = window_open(b, w, Some(party), day);
             let unknown = b.ins().iconst(types::I32, unknown);
             v = b.ins().select(open, unknown, v);
         }
@@ -956,11 +950,7 @@ impl Emitter<'_> {
     ) -> Value {
         let mut v = v;
         for w in self.folded.status_windows.iter().filter(|w| question.differs(w)) {
-            let from = b
-                .ins()
-                .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, day, i64::from(w.earliest));
-            let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, day, i64::from(w.latest));
-            let open = b.ins().band(from, before);
+            let open = window_open(b, w, None, day);
             let unknown = b.ins().iconst(types::I32, unknown);
             v = b.ins().select(open, unknown, v);
         }
@@ -1362,7 +1352,7 @@ impl Emitter<'_> {
         let question = self.valid_question();
         let mut any = None;
         for w in self.folded.status_windows.iter().filter(|w| question.differs(w)) {
-            let inside = in_days(b, day, w.earliest, w.latest);
+            let inside = window_open(b, w, None, day);
             any = Some(match any {
                 None => inside,
                 Some(before) => b.ins().bor(before, inside),
@@ -2042,6 +2032,20 @@ fn with_statuses(
         };
     }
     words
+}
+
+/// Whether `party` (any party when `None`) may or may not have made the
+/// change of window `w` by `day` (an `i8` truth): `day` is in the window
+/// and the party is its party.
+pub(super) fn window_open(b: &mut FunctionBuilder<'_>, w: &StatusWindow, party: Option<Value>, day: Value) -> Value {
+    let inside = in_days(b, day, w.earliest, w.latest);
+    match party {
+        None => inside,
+        Some(p) => {
+            let is = b.ins().icmp_imm_s(IntCC::Equal, p, i64::from(w.party));
+            b.ins().band(inside, is)
+        }
+    }
 }
 
 /// Whether `from <= day < until` (an `i8` truth).

@@ -34,7 +34,7 @@ use cranelift_codegen::ir::{
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleResult};
 
-use super::emit::{values, Emitter, Flags, Which};
+use super::emit::{values, window_open, Emitter, Flags, Which};
 
 /// Statuses a compiled function returns.
 pub const OK: i32 = 0;
@@ -833,15 +833,7 @@ impl<M: Module> Fx<'_, '_, M> {
         .copied()
         .collect();
         for w in windows {
-            let from = b
-                .ins()
-                .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(w.earliest));
-            let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, d, i64::from(w.latest));
-            let mut open = b.ins().band(from, before);
-            if let Some(p) = p {
-                let is = b.ins().icmp_imm_s(IntCC::Equal, p, i64::from(w.party));
-                open = b.ins().band(open, is);
-            }
+            let open = window_open(b, &w, p, d);
             self.fail_if(b, open, UNKNOWN);
         }
     }
@@ -868,13 +860,7 @@ impl<M: Module> Fx<'_, '_, M> {
             .copied()
             .collect();
         for w in windows {
-            let from = b
-                .ins()
-                .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(w.earliest));
-            let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, d, i64::from(w.latest));
-            let inside = b.ins().band(from, before);
-            let is = b.ins().icmp_imm_s(IntCC::Equal, p, i64::from(w.party));
-            let mut open = b.ins().band(inside, is);
+            let mut open = window_open(b, &w, Some(p), d);
             let mut differs = b.ins().iconst(types::I8, 0);
             for status in [w.before, w.after] {
                 let answer = answer_as(b, status);

@@ -362,7 +362,8 @@ pub fn chair_codes<'py>(
                     2 => fill_codes::<8>(&table, empty, &answers, out, &mut missing),
                     3 => fill_codes::<12>(&table, empty, &answers, out, &mut missing),
                     4 => fill_codes::<16>(&table, empty, &answers, out, &mut missing),
-                    _ => fill_codes_any(&table, row, empty, &answers, out, &mut missing),
+                    // Codes of five characters or more, or none (no party).
+                    0 | 5.. => fill_codes_any(&table, row, empty, &answers, out, &mut missing),
                 }
             }
             Ok(())

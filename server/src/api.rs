@@ -854,6 +854,17 @@ mod batch_tests {
     use super as api;
     use crate::policy::Policy;
 
+    /// The repository's policy folders, sorted.
+    fn policy_folders() -> Vec<std::path::PathBuf> {
+        let policies = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
+        let mut folders: Vec<_> = std::fs::read_dir(&policies)
+            .expect("policies")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        folders.sort();
+        folders
+    }
+
     /// Every policy of the repository, each query this path answers, on
     /// the first of every month over its history (windows and term
     /// boundaries among them) and the calendar's ends: the answers read
@@ -861,12 +872,7 @@ mod batch_tests {
     /// (an item native code leaves open answered by the interpreter).
     #[test]
     fn native_day_batches_answer_as_the_interpreter() {
-        let policies = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
-        let mut folders: Vec<_> = std::fs::read_dir(&policies)
-            .expect("policies")
-            .map(|e| e.expect("entry").path())
-            .collect();
-        folders.sort();
+        let folders = policy_folders();
         let mut compared = 0;
         for folder in folders {
             let name = folder.file_name().expect("name").to_string_lossy().into_owned();
@@ -909,12 +915,7 @@ mod batch_tests {
     /// ends; a call native code leaves open goes the general way.
     #[test]
     fn native_single_calls_answer_as_the_general_path() {
-        let policies = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
-        let mut folders: Vec<_> = std::fs::read_dir(&policies)
-            .expect("policies")
-            .map(|e| e.expect("entry").path())
-            .collect();
-        folders.sort();
+        let folders = policy_folders();
         let (mut compared, mut open) = (0, 0);
         for folder in folders {
             let name = folder.file_name().expect("name").to_string_lossy().into_owned();

@@ -97,29 +97,8 @@ pub fn answer_one(version: &Version, name: &str, body: &[u8]) -> Option<String> 
     let call = canonical_one(body)?;
     let value = jit.call(builtin, &[Value::Date(call.day)])?.ok()?;
     let bundle = version.program.bundle();
-    let parties: Vec<String> = match value {
-        Value::Party(p) => {
-            let party = bundle.parties.get(p as usize)?;
-            let mut slots = vec![String::new(); p as usize];
-            slots.push(serde_json::Value::String(party.id.clone()).to_string());
-            slots
-        }
-        Value::None
-        | Value::Bool(_)
-        | Value::Int(_)
-        | Value::Date(_)
-        | Value::Duration(_)
-        | Value::Status(_)
-        | Value::MeetingKind(_)
-        | Value::DecisionKind(_)
-        | Value::Group(_)
-        | Value::Meeting(_)
-        | Value::Decision(_)
-        | Value::Violation(_)
-        | Value::Set(_) => Vec::new(),
-    };
     let mut written = String::new();
-    write_value(&mut written, &value, &parties, bundle).then_some(())?;
+    write_value(&mut written, &value, &version.party_json, bundle).then_some(())?;
     let mut out = String::with_capacity(96 + written.len());
     let _ = write!(
         out,
@@ -158,11 +137,7 @@ pub fn answer(
     let jit = version.program.native().ok()?;
     let calls = canonical(body)?;
     let bundle = version.program.bundle();
-    let parties: Vec<String> = bundle
-        .parties
-        .iter()
-        .map(|p| serde_json::Value::String(p.id.clone()).to_string())
-        .collect();
+    let parties = &version.party_json;
     let mut out = String::with_capacity(64 + 20 * calls.len());
     let _ = write!(
         out,
@@ -191,10 +166,10 @@ pub fn answer(
         }
         let answered = match chairs.get(i) {
             Some(&raw) if raw == charter::native::UNKNOWN_VALUE => false,
-            Some(&raw) if raw == charter::native::NONE => write_value(&mut out, &Value::None, &parties, bundle),
-            Some(&raw) => write_value(&mut out, &Value::Party(raw as charter::ir::PartyId), &parties, bundle),
+            Some(&raw) if raw == charter::native::NONE => write_value(&mut out, &Value::None, parties, bundle),
+            Some(&raw) => write_value(&mut out, &Value::Party(raw as charter::ir::PartyId), parties, bundle),
             None => match jit.call(builtin, &[Value::Date(day)]) {
-                Some(Ok(value)) => write_value(&mut out, &value, &parties, bundle),
+                Some(Ok(value)) => write_value(&mut out, &value, parties, bundle),
                 Some(Err(_)) | None => false,
             },
         };

@@ -24,6 +24,9 @@ pub struct Version {
     pub program: Program,
     /// When it was loaded (RFC 3339, UTC).
     pub loaded_at: String,
+    /// Each party's code as JSON text, by index: what native code's
+    /// answers are written with (`crate::batch`).
+    pub party_json: Vec<String>,
     /// The parameters of each built-in query and rule, by name.
     params: HashMap<String, Vec<Param>>,
     /// Queries by name prepared for one shape of arguments, so a call
@@ -287,6 +290,12 @@ fn checked(
                 name: name.to_string(),
                 version,
                 params: params(&program),
+                party_json: program
+                    .bundle()
+                    .parties
+                    .iter()
+                    .map(|p| serde_json::Value::String(p.id.clone()).to_string())
+                    .collect(),
                 program,
                 loaded_at: now(),
                 prepared: RwLock::new(HashMap::new()),
