@@ -1464,7 +1464,12 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
                     .collect::<Vec<_>>(),
             );
             Finding {
-                certainty,
+                // A finding possible on its own stays so.
+                certainty: if f.certainty == Certainty::Possible {
+                    Certainty::Possible
+                } else {
+                    certainty
+                },
                 meeting: Some(record.id.clone()),
                 sources,
                 inferred,
@@ -1606,10 +1611,33 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
         let body = version
             .and_then(|v| v.body_of(m.kind))
             .map(|b| (b, bundle.groups.get(b.group as usize)));
+        // Where a change of status dated only by a window leaves whether a
+        // party may attend open, a finding that it may not is possible,
+        // with why.
+        let attending_open = |p: ir::PartyId| -> Vec<String> {
+            let asked = [
+                charter_runtime::Value::Party(p),
+                charter_runtime::Value::Meeting(Box::new(m.clone())),
+            ];
+            interp
+                .window_unknown(ir::Builtin::MayAttend, &asked)
+                .map(|open| open.because)
+                .unwrap_or_default()
+        };
+        let certainty_of = |open: &[String]| {
+            if open.is_empty() {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            }
+        };
         for p in m.present.iter().chain(&m.observers) {
             if let Some((b, group)) = body {
                 if !before_text && !interp.may_attend(*p, m) && role(*p).is_none() {
+                    let open = attending_open(*p);
                     findings.push(at_meeting(Finding {
+                        certainty: certainty_of(&open),
+                        possible_because: open,
                         clause: Some(b.cite.clause.clone()),
                         parties: vec![party(*p)],
                         ..finding(
@@ -1629,7 +1657,10 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
                 continue;
             }
             if !before_text && !interp.may_attend(*p, m) && role(*p).is_none() && !recorded_participant(*p) {
+                let open = attending_open(*p);
                 findings.push(at_meeting(Finding {
+                    certainty: certainty_of(&open),
+                    possible_because: open,
                     clause: version.and_then(|v| v.observers.as_ref()).map(|o| o.cite.clause.clone()),
                     parties: vec![party(*p)],
                     ..finding(
@@ -1657,8 +1688,8 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
             // Judged where the record settles it, whether or not it says
             // who was present (an objection by a member blocks whoever else
             // was there).
-            let verdict = interp.valid(&d.decision);
-            let because = verdict
+            let mut verdict = interp.valid(&d.decision);
+            let mut because: Vec<String> = verdict
                 .explanation
                 .because
                 .iter()
@@ -1667,6 +1698,24 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
                     None => e.fact.clone(),
                 })
                 .collect();
+            // A change of status dated only by a window that the verdict
+            // turns on leaves it open: not judged, and why.
+            if verdict.valid.is_some() {
+                let asked = [charter_runtime::Value::Decision(Box::new(d.decision.clone()))];
+                if let Some(open) = interp.window_unknown(ir::Builtin::Valid, &asked) {
+                    verdict.valid = None;
+                    because = open.because;
+                } else {
+                    // Judged alike either way; the explanation above is
+                    // of the one day each change is put on.
+                    because.extend(
+                        interp
+                            .windows_open(ir::Builtin::Valid, &asked)
+                            .into_iter()
+                            .map(|why| format!("judged alike whether or not the change had happened: {why}")),
+                    );
+                }
+            }
             if verdict.valid == Some(false) {
                 findings.push(at_meeting(Finding {
                     clause: verdict.explanation.because.iter().find_map(|e| e.clause.clone()),
@@ -2608,7 +2657,34 @@ pub(crate) fn membership_record(bundle: &ir::Bundle, party: ir::PartyId, day: Da
 /// inferred record's reason is kept.
 fn qualify_periods(bundle: &ir::Bundle, party: ir::PartyId, periods: &mut [Period]) {
     let record_on = |day: Day| membership_record(bundle, party, day);
+    // A bound that a policy statement gives approximately says so too.
+    let stated = |day: Day| -> Option<ir::Precision> {
+        bundle
+            .versions
+            .iter()
+            .flat_map(|v| &v.membership)
+            .filter(|m| m.party == party)
+            .find_map(|m| {
+                let ends = match m.kind {
+                    ir::MembershipKind::Member { from, until, dating }
+                    | ir::MembershipKind::Observer { from, until, dating } => {
+                        vec![(from, dating.from), (until.unwrap_or(from), dating.until)]
+                    }
+                    ir::MembershipKind::Withdrawal { on, precision } => vec![(on, precision)],
+                    ir::MembershipKind::Pending { .. } | ir::MembershipKind::Open => Vec::new(),
+                };
+                ends.into_iter()
+                    .find(|(d, p)| *d == day && !p.is_exact())
+                    .map(|(_, p)| p)
+            })
+    };
     for period in periods {
+        if let Some(p) = stated(period.from.0) {
+            period.from_as = Some(p.describe(period.from.0));
+        }
+        if let Some(p) = period.until.and_then(|u| stated(u.0)) {
+            period.until_as = period.until.map(|u| p.describe(u.0));
+        }
         if let Some(e) = record_on(period.from.0) {
             let p = e.provenance.precision;
             if !p.is_exact() {

@@ -167,22 +167,26 @@ pub struct Block {
 #[derive(Debug, Clone, Copy)]
 pub enum Membership {
     /// `members ... from D [until E]`: a member over `[from, until)`.
+    /// Either day may be approximate (`dating`): `from` and `until` are
+    /// then the days derivations use (the bound, or the window's first).
     Member {
         from: Spanned<Day>,
         until: Option<Spanned<Day>>,
+        dating: ir::Dating,
     },
     /// `observers ... from F [until U]`: an observer the text names, over
     /// `[from, until)`.
     Observer {
         from: Spanned<Day>,
         until: Option<Spanned<Day>>,
+        dating: ir::Dating,
     },
     /// `pending ... silence until D`.
     Pending { deadline: Spanned<Day> },
     /// `open to ...`: a member once the history records it joined.
     Open,
-    /// `withdrawal P on D`.
-    Withdrawal { on: Spanned<Day> },
+    /// `withdrawal P on D` (or `in 2020`, ...).
+    Withdrawal { on: Spanned<Day>, precision: ir::Precision },
 }
 
 #[derive(Debug, Clone)]

@@ -153,7 +153,7 @@ fn listed_member(package: &hir::Resolved, party: hir::PartyId, day: ir::Day) -> 
     package.statements().any(|s| {
         if let hir::StatementKind::Roster {
             parties,
-            kind: hir::Membership::Member { from, until },
+            kind: hir::Membership::Member { from, until, .. },
             ..
         } = &s.kind
         {

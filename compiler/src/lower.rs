@@ -387,19 +387,21 @@ const SUPPORT_UNIT: &str = "the Support Unit";
 /// What a roster statement says, as the IR says it.
 fn membership(kind: hir::Membership) -> ir::MembershipKind {
     match kind {
-        hir::Membership::Observer { from, until } => ir::MembershipKind::Observer {
+        hir::Membership::Observer { from, until, dating } => ir::MembershipKind::Observer {
             from: from.node,
             until: until.map(|u| u.node),
+            dating,
         },
-        hir::Membership::Member { from, until } => ir::MembershipKind::Member {
+        hir::Membership::Member { from, until, dating } => ir::MembershipKind::Member {
             from: from.node,
             until: until.map(|u| u.node),
+            dating,
         },
         hir::Membership::Pending { deadline } => ir::MembershipKind::Pending {
             deadline: deadline.node,
         },
         hir::Membership::Open => ir::MembershipKind::Open,
-        hir::Membership::Withdrawal { on } => ir::MembershipKind::Withdrawal { on: on.node },
+        hir::Membership::Withdrawal { on, precision } => ir::MembershipKind::Withdrawal { on: on.node, precision },
     }
 }
 

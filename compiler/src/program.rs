@@ -1084,21 +1084,22 @@ fn roster_line(kind: &hir::StatementKind, party: ir::PartyId) -> Option<String> 
     if !parties.iter().any(|p| p.node == party) {
         return None;
     }
-    let span = |word: &str, from: &hir::Spanned<ir::Day>, until: &Option<hir::Spanned<ir::Day>>| {
-        let until = until
-            .as_ref()
-            .map(|u| format!(" until {}", date::format(u.node)))
-            .unwrap_or_default();
-        format!("{word} from {}{until}", date::format(from.node))
-    };
+    let span =
+        |word: &str, from: &hir::Spanned<ir::Day>, until: &Option<hir::Spanned<ir::Day>>, dating: &ir::Dating| {
+            let until = until
+                .as_ref()
+                .map(|u| format!(" until {}", dating.until.describe(u.node)))
+                .unwrap_or_default();
+            format!("{word} from {}{until}", dating.from.describe(from.node))
+        };
     Some(match kind {
-        hir::Membership::Member { from, until } => span("member", from, until),
-        hir::Membership::Observer { from, until } => span("observer", from, until),
+        hir::Membership::Member { from, until, dating } => span("member", from, until, dating),
+        hir::Membership::Observer { from, until, dating } => span("observer", from, until, dating),
         hir::Membership::Pending { deadline } => {
             format!("pending, silence until {}", date::format(deadline.node))
         }
         hir::Membership::Open => "membership open to it".to_string(),
-        hir::Membership::Withdrawal { on } => format!("withdraws on {}", date::format(on.node)),
+        hir::Membership::Withdrawal { on, precision } => format!("withdraws on {}", precision.describe(on.node)),
     })
 }
 

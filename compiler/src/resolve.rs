@@ -622,6 +622,26 @@ fn spanned_day(d: &DateLit) -> Option<hir::Spanned<ir::Day>> {
     day(d).map(|node| hir::Spanned { node, span: d.span })
 }
 
+/// A statement's period as derivations use it (each day the bound, or a
+/// window's first) and how precisely the text gives it; `None` for a date
+/// off the calendar.
+type Period = (hir::Spanned<ir::Day>, Option<hir::Spanned<ir::Day>>, ir::Dating);
+
+fn period(from: &DateSpec, until: Option<&DateSpec>) -> Option<Period> {
+    let until = match until {
+        Some(u) => Some((spanned_day(&u.date)?, precision(u.precision)?)),
+        None => None,
+    };
+    Some((
+        spanned_day(&from.date)?,
+        until.map(|(day, _)| day),
+        ir::Dating {
+            from: precision(from.precision)?,
+            until: until.map_or(ir::Precision::Exact, |(_, p)| p),
+        },
+    ))
+}
+
 /// A calendar day, or `None` for a literal off the calendar (`wellformed`
 /// reports those).
 pub fn day(d: &DateLit) -> Option<ir::Day> {
@@ -1128,13 +1148,10 @@ impl Resolver<'_, '_, '_> {
         let kind = match &stmt.kind {
             StmtKind::Members { parties, from, until } => {
                 let parties = env.spanned_parties(file, parties, self.sink);
-                let until = until.as_ref().map(spanned_day);
+                let (from, until, dating) = period(from, until.as_ref())?;
                 hir::StatementKind::Roster {
                     parties: parties?,
-                    kind: hir::Membership::Member {
-                        from: spanned_day(from)?,
-                        until: until.map_or(Some(None), |u| u.map(Some))?,
-                    },
+                    kind: hir::Membership::Member { from, until, dating },
                     rights: None,
                 }
             }
@@ -1190,14 +1207,11 @@ impl Resolver<'_, '_, '_> {
                 rights,
             } => {
                 let parties = env.spanned_parties(file, parties, self.sink);
-                let until = until.as_ref().map(spanned_day);
                 let rights = rights.as_ref().map(|r| self.observer_rights(file, r));
+                let (from, until, dating) = period(from, until.as_ref())?;
                 hir::StatementKind::Roster {
                     parties: parties?,
-                    kind: hir::Membership::Observer {
-                        from: spanned_day(from)?,
-                        until: until.map_or(Some(None), |u| u.map(Some))?,
-                    },
+                    kind: hir::Membership::Observer { from, until, dating },
                     rights: rights.map_or(Some(None), |r| r.map(Some))?,
                 }
             }
@@ -1220,7 +1234,10 @@ impl Resolver<'_, '_, '_> {
                 let parties = env.spanned_parties(file, std::slice::from_ref(party), self.sink);
                 hir::StatementKind::Roster {
                     parties: parties?,
-                    kind: hir::Membership::Withdrawal { on: spanned_day(on)? },
+                    kind: hir::Membership::Withdrawal {
+                        on: spanned_day(&on.date)?,
+                        precision: precision(on.precision)?,
+                    },
                     rights: None,
                 }
             }

@@ -148,7 +148,7 @@ pub fn check(package: &hir::Resolved, sink: &mut Sink) {
             continue;
         };
         match *kind {
-            hir::Membership::Member { from, until } => {
+            hir::Membership::Member { from, until, .. } => {
                 for p in parties {
                     joins.entry(p.node).or_insert(from.node);
                     claims.entry(p.node).or_default().push(Claim {
@@ -160,7 +160,7 @@ pub fn check(package: &hir::Resolved, sink: &mut Sink) {
                 }
             }
             // A named observer's period may not overlap a membership.
-            hir::Membership::Observer { from, until } => {
+            hir::Membership::Observer { from, until, .. } => {
                 for p in parties {
                     claims.entry(p.node).or_default().push(Claim {
                         file,
@@ -192,7 +192,7 @@ pub fn check(package: &hir::Resolved, sink: &mut Sink) {
                     });
                 }
             }
-            hir::Membership::Withdrawal { on } => {
+            hir::Membership::Withdrawal { on, .. } => {
                 for p in parties {
                     if joins.get(&p.node).is_some_and(|joined| on.node <= *joined) {
                         sink.push(

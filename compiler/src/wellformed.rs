@@ -52,8 +52,22 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
                     from,
                     until: Some(until),
                     ..
+                } = &stmt.kind
+                {
+                    // The start's last possible day comes before the end's first.
+                    if is_valid(&from.date) && is_valid(&until.date) && day(&until.date) <= last_day(from) {
+                        let what = if from.precision == DatePrecision::Exact {
+                            "membership ends on or before it starts"
+                        } else {
+                            "membership ends before the last day it may start"
+                        };
+                        sink.push(file, out_of_order(&from.date, &until.date, what));
+                    }
                 }
-                | StmtKind::Group {
+                for spec in statement_specs(&stmt.kind) {
+                    between_in_order(file, spec, sink);
+                }
+                if let StmtKind::Group {
                     from: Some(from),
                     until: Some(until),
                     ..
@@ -140,6 +154,56 @@ fn check_durations(file: FileId, stmt: &Stmt, sink: &mut Sink) {
 }
 
 /// A literal's (year, month, day), ordered as days are.
+/// The last day a date as written may be, as `day` gives it: a window's
+/// last (a month's or a year's last day as its 31st, which orders the
+/// same), else the date itself.
+fn last_day(spec: &DateSpec) -> (i16, i8, i8) {
+    let (year, month, _) = day(&spec.date);
+    match spec.precision {
+        DatePrecision::Between(latest) => day(&latest),
+        DatePrecision::InMonth => (year, month, 31),
+        DatePrecision::InYear => (year, 12, 31),
+        DatePrecision::Exact | DatePrecision::NoLaterThan | DatePrecision::NoEarlierThan => day(&spec.date),
+    }
+}
+
+/// The dates of a statement that may be written approximately.
+fn statement_specs(kind: &StmtKind) -> Vec<&DateSpec> {
+    match kind {
+        StmtKind::Members { from, until, .. } | StmtKind::NamedObservers { from, until, .. } => {
+            std::iter::once(from).chain(until).collect()
+        }
+        StmtKind::Withdrawal { on, .. } => vec![on],
+        StmtKind::Pending { .. }
+        | StmtKind::OpenTo { .. }
+        | StmtKind::Designate { .. }
+        | StmtKind::HostDuty { .. }
+        | StmtKind::Rotation(_)
+        | StmtKind::SupportUnit { .. }
+        | StmtKind::Location { .. }
+        | StmtKind::Observers { .. }
+        | StmtKind::Invite { .. }
+        | StmtKind::Meeting(_)
+        | StmtKind::Decisions { .. }
+        | StmtKind::DecisionKind { .. }
+        | StmtKind::Amendments { .. }
+        | StmtKind::Group { .. }
+        | StmtKind::Seats { .. } => Vec::new(),
+    }
+}
+
+/// `between D1 and D2` needs D1 before D2.
+fn between_in_order(file: FileId, spec: &DateSpec, sink: &mut Sink) {
+    if let DatePrecision::Between(latest) = spec.precision {
+        if day(&latest) <= day(&spec.date) {
+            sink.push(
+                file,
+                out_of_order(&spec.date, &latest, "a `between` window must end after it starts"),
+            );
+        }
+    }
+}
+
 fn day(date: &DateLit) -> (i16, i8, i8) {
     (date.year, date.month, date.day)
 }
@@ -363,9 +427,12 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
         Item::Rule(rule) => expr_dates(&rule.body, out),
         Item::Test(test) => test_dates(test, out),
         Item::Stmt(stmt) => match &stmt.kind {
-            StmtKind::Members { from, until, .. }
-            | StmtKind::NamedObservers { from, until, .. }
-            | StmtKind::Seats { from, until, .. } => {
+            StmtKind::Members { from, until, .. } | StmtKind::NamedObservers { from, until, .. } => {
+                for spec in std::iter::once(from).chain(until) {
+                    spec_dates(spec, out);
+                }
+            }
+            StmtKind::Seats { from, until, .. } => {
                 out.push(*from);
                 out.extend(until.iter().copied());
             }
@@ -374,7 +441,7 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
                 out.extend(until.iter().copied());
             }
             StmtKind::Pending { deadline, .. } => out.push(*deadline),
-            StmtKind::Withdrawal { on, .. } => out.push(*on),
+            StmtKind::Withdrawal { on, .. } => spec_dates(on, out),
             StmtKind::Meeting(decl) => out.extend(decl.cadence.iter().filter_map(|c| c.anchor)),
             StmtKind::Rotation(items) => {
                 for item in items {
@@ -540,14 +607,7 @@ fn check_windows(package: &Package<'_>, sink: &mut Sink) {
             }
         }
         for spec in record_specs(record) {
-            if let DatePrecision::Between(latest) = spec.precision {
-                if key(&latest) <= key(&spec.date) {
-                    sink.push(
-                        file,
-                        out_of_order(&spec.date, &latest, "a `between` window must end after it starts"),
-                    );
-                }
-            }
+            between_in_order(file, spec, sink);
         }
     }
 }

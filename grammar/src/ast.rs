@@ -198,26 +198,28 @@ pub struct Stmt {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum StmtKind {
-    /// `members KAZ, KGZ from 2013-06-05 [until 2020-01-01]`
+    /// `members KAZ, KGZ from 2013-06-05 [until 2020-01-01]`; either day
+    /// may be approximate, as in a record (`from between 2009-04-28 and
+    /// 2018-12-31`, `until in 2020`)
     Members {
         parties: Vec<Ident>,
-        from: DateLit,
-        until: Option<DateLit>,
+        from: DateSpec,
+        until: Option<DateSpec>,
     },
     /// `observers IRN, PAK from 2013-06-05 [until 2020-01-01]`: observers
     /// the text itself names
     NamedObservers {
         parties: Vec<Ident>,
-        from: DateLit,
-        until: Option<DateLit>,
+        from: DateSpec,
+        until: Option<DateSpec>,
         rights: Option<ObserverRights>,
     },
     /// `pending IRN, PAK under silence until 2013-08-31`
     Pending { parties: Vec<Ident>, deadline: DateLit },
     /// `open to UZB, TKM`
     OpenTo { parties: Vec<Ident> },
-    /// `withdrawal AZE on 2020-01-01`
-    Withdrawal { party: Ident, on: DateLit },
+    /// `withdrawal AZE on 2020-01-01` (or `in 2020`, `between D1 and D2`)
+    Withdrawal { party: Ident, on: DateSpec },
     /// `each member must designate national_coordinator`
     Designate {
         subject: DutySubject,

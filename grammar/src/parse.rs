@@ -753,22 +753,32 @@ impl Builder {
         let idents = |i: usize| parts.get(i).map(ident_list).unwrap_or_default();
         let one_ident = |i: usize| parts.get(i).cloned().map_or_else(|| empty_ident(span), ident);
         let date_at = |i: usize| parts.get(i).cloned().map_or_else(|| empty_date(span), |p| self.date(p));
+        let spec_at = |i: usize| {
+            parts.get(i).cloned().map_or_else(
+                || DateSpec {
+                    precision: DatePrecision::Exact,
+                    date: empty_date(span),
+                    span,
+                },
+                |p| self.date_spec(p),
+            )
+        };
         let has = |r: Rule| parts.iter().any(|p| p.as_rule() == r);
         let find = |r: Rule| parts.iter().find(|p| p.as_rule() == r).cloned();
         Some(match rule {
             Rule::members_stmt => StmtKind::Members {
                 parties: idents(0),
-                from: date_at(1),
-                until: parts.get(2).cloned().map(|p| self.date(p)),
+                from: spec_at(1),
+                until: parts.get(2).cloned().map(|p| self.date_spec(p)),
             },
             Rule::observer_roster => StmtKind::NamedObservers {
                 parties: idents(1),
-                from: date_at(2),
+                from: spec_at(2),
                 until: parts
                     .get(3)
-                    .filter(|p| p.as_rule() == Rule::date)
+                    .filter(|p| p.as_rule() == Rule::date_spec)
                     .cloned()
-                    .map(|p| self.date(p)),
+                    .map(|p| self.date_spec(p)),
                 rights: find(Rule::observer_rights).map(observer_rights),
             },
             Rule::pending_stmt => StmtKind::Pending {
@@ -778,7 +788,7 @@ impl Builder {
             Rule::open_stmt => StmtKind::OpenTo { parties: idents(0) },
             Rule::withdrawal_stmt => StmtKind::Withdrawal {
                 party: one_ident(0),
-                on: date_at(1),
+                on: spec_at(1),
             },
             Rule::designate_stmt => StmtKind::Designate {
                 subject: match find(Rule::duty_subject).map(|p| p.as_str().starts_with("each")) {

@@ -128,7 +128,7 @@ impl RightFold {
     ) -> RightFold {
         // Rosters as groups: one per distinct set of kinds with the right.
         let span = |m: &ir::Membership| match m.kind {
-            ir::MembershipKind::Observer { from, until } => Some(ir::GroupSpan {
+            ir::MembershipKind::Observer { from, until, .. } => Some(ir::GroupSpan {
                 party: m.party,
                 from,
                 until,

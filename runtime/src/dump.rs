@@ -62,19 +62,23 @@ pub fn dump(bundle: &Bundle) -> String {
         let _ = writeln!(out, "version {i} from {} ({}){by}", date::format(v.from), v.source);
         for m in &v.membership {
             let what = match &m.kind {
-                MembershipKind::Member { from, until } => format!(
+                MembershipKind::Member { from, until, dating } => format!(
                     "member from {}{}",
-                    date::format(*from),
-                    until.map(|u| format!(" until {}", date::format(u))).unwrap_or_default()
+                    dating.from.describe(*from),
+                    until
+                        .map(|u| format!(" until {}", dating.until.describe(u)))
+                        .unwrap_or_default()
                 ),
-                MembershipKind::Observer { from, until } => format!(
+                MembershipKind::Observer { from, until, dating } => format!(
                     "observer from {}{}",
-                    date::format(*from),
-                    until.map(|u| format!(" until {}", date::format(u))).unwrap_or_default()
+                    dating.from.describe(*from),
+                    until
+                        .map(|u| format!(" until {}", dating.until.describe(u)))
+                        .unwrap_or_default()
                 ),
                 MembershipKind::Pending { deadline } => format!("pending until {}", date::format(*deadline)),
                 MembershipKind::Open => "open".to_string(),
-                MembershipKind::Withdrawal { on } => format!("withdraws on {}", date::format(*on)),
+                MembershipKind::Withdrawal { on, precision } => format!("withdraws on {}", precision.describe(*on)),
             };
             let rights = m.rights.as_ref().map(|r| d.rights(r)).unwrap_or_default();
             let _ = writeln!(out, "  {} {what}{rights}{}", d.party(m.party), cite(&m.cite));

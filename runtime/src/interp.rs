@@ -1099,15 +1099,20 @@ impl<'b> Interpreter<'b> {
             days.insert(v.from);
             for m in &v.membership {
                 match &m.kind {
-                    MembershipKind::Member { from, until } | MembershipKind::Observer { from, until } => {
+                    MembershipKind::Member { from, until, dating }
+                    | MembershipKind::Observer { from, until, dating } => {
+                        // A day a window may end on is one too.
                         days.insert(*from);
+                        days.insert(dating.from.latest(*from));
                         days.extend(until);
+                        days.extend(until.map(|u| dating.until.latest(u)));
                     }
                     MembershipKind::Pending { deadline } => {
                         days.insert(deadline.saturating_add(1));
                     }
-                    MembershipKind::Withdrawal { on } => {
+                    MembershipKind::Withdrawal { on, precision } => {
                         days.insert(*on);
+                        days.insert(precision.latest(*on));
                     }
                     MembershipKind::Open => {}
                 }
@@ -1353,6 +1358,17 @@ impl<'b> Interpreter<'b> {
     /// status itself, membership, the members or observers, attending or
     /// speaking at a meeting, and a decision's validity (its meeting's
     /// members or deciding observers may differ).
+    /// Where a change of status dated only by a window leaves a built-in
+    /// query's answer open on its day (see `status_window_settles`): why,
+    /// and the answers possible. The audit asks this before it states a
+    /// judgement derived from the one day such a change is put on.
+    pub fn window_unknown(&self, builtin: Builtin, args: &[Value]) -> Option<Unknown> {
+        match self.status_window_settles(builtin, args) {
+            Err(EvalError::Unknown(u)) => Some(*u),
+            Ok(()) | Err(_) => None,
+        }
+    }
+
     fn status_window_settles(&self, builtin: Builtin, args: &[Value]) -> Result<(), EvalError> {
         let tables = self.tables();
         let windows = if builtin == Builtin::RecordedStatus {
@@ -1470,22 +1486,62 @@ impl<'b> Interpreter<'b> {
         if possible.len() == 1 {
             return Ok(());
         }
-        let mut because: Vec<String> = open
-            .iter()
-            .map(|w| {
-                format!(
-                    "the history dates {}'s change from {} to {} only to between {} and {}, so on {} it may not have happened yet",
-                    self.party_name(w.party),
-                    w.before.name(),
-                    w.after.name(),
-                    date::format(w.earliest),
-                    date::format(w.latest),
-                    date::format(question.day())
-                )
-            })
-            .collect();
+        let mut because: Vec<String> = open.iter().map(|w| self.window_because(w, question.day())).collect();
         because.extend(unjudged);
         Err(EvalError::Unknown(Box::new(Unknown { because, possible })))
+    }
+
+    /// Why a window leaves a status open on `day`, in words.
+    fn window_because(&self, w: &tables::StatusWindow, day: Day) -> String {
+        format!(
+            "{} dates {}'s change from {} to {} only to between {} and {}, so on {} it may not have happened yet",
+            self.who_dates(w.record),
+            self.party_name(w.party),
+            w.before.name(),
+            w.after.name(),
+            date::format(w.earliest),
+            date::format(w.latest),
+            date::format(day)
+        )
+    }
+
+    /// The windows open on a built-in query's day that bear on its answer,
+    /// in words, whether or not they change it: an answer they leave alike
+    /// is given from the one day each change is put on, and the audit says
+    /// that it holds either way.
+    pub fn windows_open(&self, builtin: Builtin, args: &[Value]) -> Vec<String> {
+        let tables = self.tables();
+        let Some(question) = StatusQuestion::of(builtin, args, tables::observers_decide(self.bundle)) else {
+            return Vec::new();
+        };
+        tables
+            .status_windows
+            .iter()
+            .filter(|w| question.leaves_open(w))
+            .map(|w| {
+                let day = question.day();
+                format!(
+                    "{}; the explanation takes it as {}",
+                    self.window_because(w, day),
+                    self.status(w.party, day).name()
+                )
+            })
+            .collect()
+    }
+
+    /// Who dates a change of status only by a window: the history, or the
+    /// text's clause whose statement does.
+    fn who_dates(&self, record: crate::tables::StatusRecord) -> String {
+        use crate::tables::StatusRecord;
+        match record {
+            StatusRecord::Statement { version, index, .. } => self
+                .bundle
+                .versions
+                .get(version)
+                .and_then(|v| v.membership.get(index))
+                .map_or_else(|| "the text".to_string(), |m| format!("the text (§ {})", m.cite.clause)),
+            StatusRecord::Silence(_) | StatusRecord::Join(_) | StatusRecord::Change(_) => "the history".to_string(),
+        }
     }
 
     /// The chair in office on `d` as the history records it; unknown where

@@ -204,7 +204,7 @@ impl Version {
     pub fn named_observer(&self, party: PartyId, day: Day) -> Option<&Membership> {
         self.membership.iter().find(|m| {
             m.party == party
-                && matches!(m.kind, MembershipKind::Observer { from, until } if from <= day && until.is_none_or(|u| day < u))
+                && matches!(m.kind, MembershipKind::Observer { from, until, .. } if from <= day && until.is_none_or(|u| day < u))
         })
     }
 
@@ -299,9 +299,19 @@ impl Role {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum MembershipKind {
     /// A member over `[from, until)`.
-    Member { from: Day, until: Option<Day> },
+    Member {
+        from: Day,
+        until: Option<Day>,
+        #[serde(default)]
+        dating: Dating,
+    },
     /// An observer the text names, over `[from, until)`.
-    Observer { from: Day, until: Option<Day> },
+    Observer {
+        from: Day,
+        until: Option<Day>,
+        #[serde(default)]
+        dating: Dating,
+    },
     /// Pending under a silence procedure from adoption through `deadline`
     /// (inclusive); a member from the day after unless silence was broken.
     Pending { deadline: Day },
@@ -309,7 +319,27 @@ pub enum MembershipKind {
     /// records that it joined.
     Open,
     /// Membership ends on this day.
-    Withdrawal { on: Day },
+    Withdrawal {
+        on: Day,
+        #[serde(default)]
+        precision: Precision,
+    },
+}
+
+/// How precisely a statement gives the days of a period (`members P from
+/// between 2009-04-28 and 2018-12-31`): its days are then the ones
+/// derivations use (the bound, or the window's first), as a record's are,
+/// and the status tables leave the window's days unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Dating {
+    pub from: Precision,
+    pub until: Precision,
+}
+
+impl Dating {
+    pub fn is_exact(self) -> bool {
+        self.from.is_exact() && self.until.is_exact()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

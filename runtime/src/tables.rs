@@ -738,7 +738,7 @@ impl Tables {
             |p, record, to| {
                 let moved = match record {
                     StatusRecord::Change(i) => Some((i, to)),
-                    StatusRecord::Silence(_) | StatusRecord::Join(_) => None,
+                    StatusRecord::Silence(_) | StatusRecord::Join(_) | StatusRecord::Statement { .. } => None,
                 };
                 // A decided change moves in the rules' view too.
                 recorded_timeline(&rules_placed(p, record, to), &recorded_changes(p, moved))
@@ -1337,6 +1337,10 @@ pub enum StatusRecord {
     Join(usize),
     /// `history.status_changes[i]`.
     Change(usize),
+    /// A policy statement's approximate day: the start (or, with `until`,
+    /// the end) of `versions[version].membership[index]`, a withdrawal's
+    /// day as its start.
+    Statement { version: usize, index: usize, until: bool },
 }
 
 impl StatusWindow {
@@ -1554,33 +1558,79 @@ fn term_shifts(
 }
 
 /// The records that change a party's status and are dated by more than a
-/// day: the broken silences, the joins, and the changes `changes` lists
-/// (by index into `history.status_changes`).
+/// day: the policy's statements dated approximately (once each, though
+/// several versions hold them), the broken silences, the joins, and the
+/// changes `changes` lists (by index into `history.status_changes`).
 fn dated_status_records(
     bundle: &Bundle,
     changes: impl Iterator<Item = usize>,
 ) -> Vec<(PartyId, Day, Precision, StatusRecord)> {
     let history = &bundle.history;
-    history
-        .silences
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.party, s.day, s.precision, StatusRecord::Silence(i)))
+    type Dated = (PartyId, Day, Precision, StatusRecord);
+    let mut statements: Vec<(&Membership, Dated)> = Vec::new();
+    for (version, v) in bundle.versions.iter().enumerate() {
+        for (index, m) in v.membership.iter().enumerate() {
+            if statements.iter().any(|(seen, _)| *seen == m) {
+                continue;
+            }
+            let record = |until: bool| StatusRecord::Statement { version, index, until };
+            let ends = match m.kind {
+                MembershipKind::Member { from, until, dating } | MembershipKind::Observer { from, until, dating } => {
+                    vec![(from, dating.from, record(false))]
+                        .into_iter()
+                        .chain(until.map(|u| (u, dating.until, record(true))))
+                        .collect()
+                }
+                MembershipKind::Withdrawal { on, precision } => vec![(on, precision, record(false))],
+                MembershipKind::Pending { .. } | MembershipKind::Open => Vec::new(),
+            };
+            statements.extend(
+                ends.into_iter()
+                    .map(|(day, precision, r)| (m, (m.party, day, precision, r))),
+            );
+        }
+    }
+    statements
+        .into_iter()
+        .map(|(_, record)| record)
         .chain(
             history
-                .joins
+                .silences
                 .iter()
                 .enumerate()
-                .map(|(i, j)| (j.party, j.day, j.precision, StatusRecord::Join(i))),
+                .map(|(i, s)| (s.party, s.day, s.precision, StatusRecord::Silence(i)))
+                .chain(
+                    history
+                        .joins
+                        .iter()
+                        .enumerate()
+                        .map(|(i, j)| (j.party, j.day, j.precision, StatusRecord::Join(i))),
+                )
+                .chain(changes.filter_map(|i| {
+                    history
+                        .status_changes
+                        .get(i)
+                        .map(|c| (c.party, c.day, c.precision, StatusRecord::Change(i)))
+                })),
         )
-        .chain(changes.filter_map(|i| {
-            history
-                .status_changes
-                .get(i)
-                .map(|c| (c.party, c.day, c.precision, StatusRecord::Change(i)))
-        }))
         .filter(|(_, _, precision, _)| *precision != Precision::Exact)
         .collect()
+}
+
+/// A statement with its start (or, with `until`, its end) put on `to`.
+fn statement_moved(m: &Membership, until: bool, to: Day) -> Membership {
+    let mut moved = m.clone();
+    match &mut moved.kind {
+        MembershipKind::Member { from, until: end, .. } | MembershipKind::Observer { from, until: end, .. } => {
+            match end {
+                Some(end) if until => *end = to,
+                Some(_) | None => *from = to,
+            }
+        }
+        MembershipKind::Withdrawal { on, .. } => *on = to,
+        MembershipKind::Pending { .. } | MembershipKind::Open => {}
+    }
+    moved
 }
 
 /// The status a timeline (sorted `(from, status)`) gives on `day`.
@@ -1900,13 +1950,13 @@ pub(crate) fn standing<'b>(
     let mut standing = (Status::None, Standing::NotMember);
     for m in entries {
         match &m.kind {
-            MembershipKind::Member { from, until } => {
+            MembershipKind::Member { from, until, .. } => {
                 if *from <= day && until.is_none_or(|u| day < u) {
                     standing = (Status::Member, Standing::MemberFrom(*from, &m.cite));
                 }
             }
             // Named an observer by the text: unless a member on that day.
-            MembershipKind::Observer { from, until } => {
+            MembershipKind::Observer { from, until, .. } => {
                 if *from <= day && until.is_none_or(|u| day < u) && standing.0 != Status::Member {
                     standing = (Status::Observer, Standing::ObserverFrom(*from, &m.cite));
                 }
@@ -1931,7 +1981,7 @@ pub(crate) fn standing<'b>(
         }
     }
     for m in entries {
-        if let MembershipKind::Withdrawal { on } = m.kind {
+        if let MembershipKind::Withdrawal { on, .. } = m.kind {
             if on <= day {
                 standing = (Status::None, Standing::Withdrew(on, &m.cite));
             }
@@ -2042,6 +2092,27 @@ impl<'b> Records<'b> {
                 }
                 changes.sort_by_key(|(day, _, _)| *day);
             }
+            StatusRecord::Statement { version, index, until } => {
+                if let Some(original) = bundle.versions.get(version).and_then(|v| v.membership.get(index)) {
+                    // The statement moved in every version that holds it.
+                    let moved = statement_moved(original, until, to);
+                    let membership = self
+                        .membership
+                        .iter()
+                        .map(|per| {
+                            per.iter()
+                                .map(|list| list.iter().map(|m| if *m == original { &moved } else { *m }).collect())
+                                .collect()
+                        })
+                        .collect();
+                    let records = Records {
+                        membership,
+                        silences: Vec::new(),
+                        joins: Vec::new(),
+                    };
+                    return records.timeline_of(bundle, party, admitted, &changes, &silences, &joins);
+                }
+            }
         }
         self.timeline_of(bundle, party, admitted, &changes, &silences, &joins)
     }
@@ -2078,12 +2149,12 @@ impl<'b> Records<'b> {
             days.push(version.from);
             for m in self.membership.get(v).and_then(|per| per.get(p)).into_iter().flatten() {
                 match &m.kind {
-                    MembershipKind::Member { from, until } | MembershipKind::Observer { from, until } => {
+                    MembershipKind::Member { from, until, .. } | MembershipKind::Observer { from, until, .. } => {
                         days.push(*from);
                         days.extend(until);
                     }
                     MembershipKind::Pending { deadline } => days.push(deadline.saturating_add(1)),
-                    MembershipKind::Withdrawal { on } => days.push(*on),
+                    MembershipKind::Withdrawal { on, .. } => days.push(*on),
                     MembershipKind::Open => {}
                 }
             }
@@ -2691,6 +2762,7 @@ mod tests {
                         kind: MembershipKind::Member {
                             from: day("2013-06-05"),
                             until: None,
+                            dating: Dating::default(),
                         },
                         cite: cite.clone(),
                         rights: None,

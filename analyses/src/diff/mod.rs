@@ -1052,16 +1052,6 @@ fn segment_days(old: &Checked<'_>, new: &Checked<'_>) -> Vec<Day> {
                 days.extend(span.until);
             }
         }
-        for version in &side.bundle.versions {
-            for m in &version.membership {
-                if let ir::MembershipKind::Observer { from, until } | ir::MembershipKind::Member { from, until } =
-                    m.kind
-                {
-                    days.insert(from);
-                    days.extend(until);
-                }
-            }
-        }
     }
     let start = old.bundle.adopted.min(new.bundle.adopted);
     days.into_iter().filter(|d| *d >= start).collect()
