@@ -150,7 +150,7 @@ fn query_clauses(bundle: &ir::Bundle) -> BTreeMap<&'static str, BTreeSet<String>
             add(ir::Reads::Chair, &r.cite);
         }
         if let Some(p) = &v.permanent {
-            add(ir::Reads::Chair, &p.cite);
+            p.parts.iter().for_each(|part| add(ir::Reads::Chair, &part.cite));
         }
         if let Some(d) = &v.designation {
             add(ir::Reads::Chair, &d.cite);

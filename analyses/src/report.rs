@@ -808,11 +808,8 @@ fn chair_terms(c: &Audit<'_>) -> Result<(Vec<charter_runtime::interp::Term>, Vec
         .collect();
     offices_in_time.sort_by_key(|(_, day, _)| *day);
     let designated = bundle.versions.iter().any(|v| v.designation.is_some());
-    let co_chairs = bundle
-        .versions
-        .iter()
-        .find_map(|v| v.permanent.as_ref())
-        .filter(|p| p.parties.len() > 1);
+    // The chairs the text names: a term lists everyone in the office then.
+    let named = bundle.named_chairs();
     // The terms of every other possible view (where a decision not judged
     // decided something): a term not in all of them is not settled.
     let other_views: Vec<Vec<charter_runtime::interp::Term>> = tables
@@ -884,7 +881,9 @@ fn chair_terms(c: &Audit<'_>) -> Result<(Vec<charter_runtime::interp::Term>, Vec
             start: date::IsoDay(t.start),
             end: date::IsoDay(t.end),
             chair: t.chair.map(party),
-            chairs: co_chairs.map_or_else(|| t.chair.into_iter().map(party).collect(), |p| parties(&p.parties)),
+            chairs: named
+                .and_then(|p| p.at(t.start))
+                .map_or_else(|| t.chair.into_iter().map(party).collect(), |p| parties(&p.holders())),
             recorded,
             departs,
             departs_certainly,
@@ -2757,7 +2756,14 @@ pub fn render_text(report: &Report) -> String {
             t.start,
             t.end,
             if t.chairs.len() > 1 {
-                t.chairs.join(" + ")
+                // The chair with co-chairs beside it, or equal co-chairs.
+                match &t.chair {
+                    Some(chair) => {
+                        let beside: Vec<&str> = t.chairs.iter().filter(|c| *c != chair).map(String::as_str).collect();
+                        format!("{chair} (co-chair {})", beside.join(", "))
+                    }
+                    None => t.chairs.join(" + "),
+                }
             } else {
                 t.chair.clone().unwrap_or_else(|| "(vacant)".to_string())
             },

@@ -858,6 +858,18 @@ pub enum TemporalDiagnostic {
         #[label("already in force here")]
         first: Span,
     },
+    /// two chairs the text names take office on the same day
+    #[error("two chairs the text names take office on the same day")]
+    #[diagnostic(
+        code("charter::overlapping-intervals"),
+        help("date each chair from the day it takes office; name co-chairs in one item (`permanent A, B from ...` or `permanent A co_chair B from ...`)")
+    )]
+    OverlappingChairs {
+        #[label("this chair's day")]
+        span: Span,
+        #[label("is this one's")]
+        first: Span,
+    },
     /// a rotation lacks its first chair or term (a policy's, or one an amendment starts)
     #[error("the chair rotation has no `{missing}`")]
     #[diagnostic(

@@ -337,9 +337,11 @@ pub enum RotationItem {
     AllDecline {
         outgoing_stays: bool,
     },
-    /// The text names the chair or co-chairs, from a day on.
+    /// The text names the chair or equal co-chairs (`parties`), and
+    /// co-chairs beside the one chair (`co_chairs`), from a day on.
     Permanent {
         parties: Vec<Spanned<PartyId>>,
+        co_chairs: Vec<Spanned<PartyId>>,
         from: Spanned<Day>,
     },
     /// Each chair is elected by a decision of this kind at a meeting of

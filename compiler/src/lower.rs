@@ -419,7 +419,7 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
     let mut all_decline = v.rotation.as_ref().and_then(|r| r.all_decline);
     let mut order = v.rotation.as_ref().and_then(|r| r.order.clone());
     let mut alternation = v.rotation.as_ref().and_then(|r| r.alternation.clone());
-    let mut permanent = None;
+    let mut permanent: Vec<ir::NamedChair> = Vec::new();
     let mut designated = v.designation.as_ref().map(|d| d.by);
     let mut candidacy = v.designation.as_ref().and_then(|d| d.candidacy);
     if let Some(d) = &v.designation {
@@ -460,23 +460,35 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
                 order = Some(list.iter().map(|p| p.node).collect());
                 alternation = None;
             }
-            hir::RotationItem::Permanent { parties, from } => {
-                permanent = Some((parties.iter().map(|p| p.node).collect::<Vec<_>>(), from.node))
-            }
+            hir::RotationItem::Permanent {
+                parties,
+                co_chairs,
+                from,
+            } => permanent.push(ir::NamedChair {
+                from: from.node,
+                parties: parties.iter().map(|p| p.node).collect(),
+                co_chairs: co_chairs.iter().map(|p| p.node).collect(),
+                cite: cite.clone(),
+            }),
             hir::RotationItem::Designated { by } => designated = Some(*by),
             hir::RotationItem::Candidacy(before) => candidacy = Some(*before),
         }
     }
     // The temporal check allows one chair model per statement: a chair the
     // text names, one designated by decision, or a rotation.
-    if let Some((parties, from)) = permanent {
+    if !permanent.is_empty() {
         v.rotation = None;
         v.designation = None;
-        v.permanent = Some(ir::PermanentChair {
-            parties,
-            from,
-            cite: cite.clone(),
-        });
+        // An amendment adds its chairs to those named before; a part on a
+        // day already named replaces it.
+        let mut parts: Vec<ir::NamedChair> = v.permanent.take().map(|p| p.parts).unwrap_or_default();
+        for part in permanent {
+            parts.retain(|p| p.from != part.from);
+            parts.push(part);
+        }
+        parts.sort_by_key(|p| p.from);
+        let cite = parts.first().map_or_else(|| cite.clone(), |p| p.cite.clone());
+        v.permanent = Some(ir::PermanentChair { parts, cite });
         return;
     }
     if let Some(by) = designated {

@@ -1453,10 +1453,19 @@ impl Resolver<'_, '_, '_> {
                 }
             }
             RotationItemKind::Voluntary => hir::RotationItem::Voluntary,
-            RotationItemKind::Permanent { parties, from } => hir::RotationItem::Permanent {
-                parties: self.env.spanned_parties(file, parties, self.sink)?,
-                from: spanned_day(from)?,
-            },
+            RotationItemKind::Permanent {
+                parties,
+                co_chairs,
+                from,
+            } => {
+                let parties = self.env.spanned_parties(file, parties, self.sink);
+                let co_chairs = self.env.spanned_parties(file, co_chairs, self.sink);
+                hir::RotationItem::Permanent {
+                    parties: parties?,
+                    co_chairs: co_chairs?,
+                    from: spanned_day(from)?,
+                }
+            }
             RotationItemKind::Designated { by: None } => hir::RotationItem::Designated { by: None },
             RotationItemKind::Designated {
                 by: Some((decision, meeting)),

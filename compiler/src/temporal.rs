@@ -363,6 +363,7 @@ fn check_rotation(
     // The chair models a statement names: a rotation's `first`, a chair the
     // text names, one designated by decision.
     let mut models: Vec<(&'static str, Span)> = Vec::new();
+    let mut named_from: Vec<(Day, Span)> = Vec::new();
     for item in items {
         match &item.node {
             hir::RotationItem::First { party, from } => {
@@ -370,7 +371,21 @@ fn check_rotation(
                 first = Some((*party, *from));
             }
             hir::RotationItem::Permanent { from, .. } => {
-                models.push(("permanent", item.span));
+                // Several chairs the text names, one after another, are
+                // one model; two from one day are not.
+                if let Some((_, earlier)) = named_from.iter().find(|(d, _)| *d == from.node) {
+                    sink.push(
+                        file,
+                        TemporalDiagnostic::OverlappingChairs {
+                            span: from.span,
+                            first: *earlier,
+                        },
+                    );
+                }
+                named_from.push((from.node, from.span));
+                if !models.iter().any(|(m, _)| *m == "permanent") {
+                    models.push(("permanent", item.span));
+                }
                 if from.node < package.adopted {
                     sink.push(
                         file,
@@ -513,6 +528,15 @@ fn check_amended_rotations(package: &hir::Resolved, sink: &mut Sink) {
             continue;
         };
         let items: Vec<hir::RotationItem> = stated.iter().flat_map(|(_, items)| items.iter().cloned()).collect();
+        // Naming a chair, or having it designated, starts no rotation.
+        if items.iter().any(|i| {
+            matches!(
+                i,
+                hir::RotationItem::Permanent { .. } | hir::RotationItem::Designated { .. }
+            )
+        }) {
+            continue;
+        }
         let missing: Vec<&str> = [("first", !has_first(&items)), ("term", !has_term(&items))]
             .into_iter()
             .filter_map(|(name, is_missing)| is_missing.then_some(name))

@@ -330,7 +330,12 @@ pub enum RotationItemKind {
     /// `when all decline outgoing stays` (true) / `when all decline vacant` (false)
     AllDecline { outgoing_stays: bool },
     /// `permanent AUS, IDN from 2002-02-28`
-    Permanent { parties: Vec<Ident>, from: DateLit },
+    /// `permanent P[, Q] [co_chair R, ...] from D`
+    Permanent {
+        parties: Vec<Ident>,
+        co_chairs: Vec<Ident>,
+        from: DateLit,
+    },
     /// `designated by decision presidency at vice_ministerial` (the decision
     /// kind and the meeting kind), or `designated by unstated` (`None`: the
     /// text does not say how the chair is chosen)

@@ -55,6 +55,7 @@ pub const KEYWORDS: &[&str] = &[
     "term",
     "voluntary",
     "permanent",
+    "co_chair",
     "designated",
     "by",
     "decision",

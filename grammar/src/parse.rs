@@ -975,7 +975,17 @@ impl Builder {
             Rule::voluntary => RotationItemKind::Voluntary,
             Rule::permanent => RotationItemKind::Permanent {
                 parties: parts.first().map(ident_list).unwrap_or_default(),
-                from: parts.get(1).cloned().map_or_else(|| empty_date(span), |p| self.date(p)),
+                co_chairs: parts
+                    .iter()
+                    .find(|p| p.as_rule() == Rule::co_chair_list)
+                    .and_then(|p| kids(p.clone()).into_iter().find(|q| q.as_rule() == Rule::ident_list))
+                    .map(|p| ident_list(&p))
+                    .unwrap_or_default(),
+                from: parts
+                    .iter()
+                    .find(|p| p.as_rule() == Rule::date)
+                    .cloned()
+                    .map_or_else(|| empty_date(span), |p| self.date(p)),
             },
             Rule::designated => RotationItemKind::Designated {
                 // `designated by unstated`, or the decision's kind and the

@@ -1615,18 +1615,32 @@ impl<M: Module> Fx<'_, '_, M> {
                 let d_none = b.ins().icmp_imm_s(IntCC::Equal, d, NONE32);
                 let words = self.e.folded.words;
                 let zero = b.ins().iconst(types::I64, 0);
-                let out: Vec<Value> = if let Some(p) = self.bundle.versions.iter().find_map(|v| v.permanent.as_ref()) {
-                    // The co-chairs the text names, from their day on.
-                    let set = charter_runtime::tables::set_of(words, &p.parties);
-                    let in_office = b
-                        .ins()
-                        .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(p.from));
-                    set.iter()
-                        .map(|w| {
-                            let constant = b.ins().iconst(types::I64, *w as i64);
-                            b.ins().select(in_office, constant, zero)
-                        })
-                        .collect()
+                let out: Vec<Value> = if let Some(p) = self.bundle.named_chairs() {
+                    // Everyone in the chair's office the text names, each
+                    // part from its day to the next part's.
+                    let mut acc: Vec<Value> = (0..words).map(|_| zero).collect();
+                    for (i, part) in p.parts.iter().enumerate() {
+                        let set = charter_runtime::tables::set_of(words, &part.holders());
+                        let from = b
+                            .ins()
+                            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(part.from));
+                        let in_office = match p.parts.get(i + 1) {
+                            Some(next) => {
+                                let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, d, i64::from(next.from));
+                                b.ins().band(from, before)
+                            }
+                            None => from,
+                        };
+                        acc = set
+                            .iter()
+                            .zip(acc)
+                            .map(|(w, before)| {
+                                let constant = b.ins().iconst(types::I64, *w as i64);
+                                b.ins().select(in_office, constant, before)
+                            })
+                            .collect();
+                    }
+                    acc
                 } else {
                     // The term's one chair, as a set.
                     let chair = e.term_lookup(b, self.m, flags, d, Which::Chair);

@@ -477,8 +477,8 @@ impl<'b> Interpreter<'b> {
     /// The chairs in office on `day`: the co-chairs the text names, or the
     /// one chair of the term (none when vacant).
     pub fn chairs(&self, day: Day) -> Result<Vec<PartyId>, EvalError> {
-        if let Some(p) = self.bundle.versions.iter().find_map(|v| v.permanent.as_ref()) {
-            return Ok(if day >= p.from { p.parties.clone() } else { Vec::new() });
+        if let Some(p) = self.bundle.named_chairs() {
+            return Ok(p.at(day).map(NamedChair::holders).unwrap_or_default());
         }
         Ok(self.term_at(day)?.and_then(|t| t.chair).into_iter().collect())
     }
@@ -2219,26 +2219,30 @@ impl<'b> Interpreter<'b> {
     /// designated by decision rather than rotated.
     fn model_explanation(&self, day: Day) -> Result<Explanation, EvalError> {
         let b = self.bundle;
-        if let Some(p) = b.versions.iter().find_map(|v| v.permanent.as_ref()) {
-            let names: Vec<String> = p.parties.iter().map(|q| self.party_name(*q)).collect();
-            let what = if names.len() > 1 { "co-chairs" } else { "chair" };
-            return Ok(Explanation::leaf(
-                if day >= p.from {
-                    format!(
-                        "the text names {} {what} from {}",
-                        names.join(" and "),
-                        date::format(p.from)
-                    )
+        if let Some(p) = b.named_chairs() {
+            let named = |part: &NamedChair| {
+                let names: Vec<String> = part.parties.iter().map(|q| self.party_name(*q)).collect();
+                let what = if names.len() > 1 { "co-chairs" } else { "chair" };
+                let beside: Vec<String> = part.co_chairs.iter().map(|q| self.party_name(*q)).collect();
+                let beside = if beside.is_empty() {
+                    String::new()
                 } else {
-                    format!(
-                        "the text names {} {what} from {}, after {}",
-                        names.join(" and "),
-                        date::format(p.from),
-                        date::format(day)
-                    )
-                },
-                Some(&p.cite),
-            ));
+                    format!(" ({} co-chair)", beside.join(" and "))
+                };
+                format!(
+                    "{} {what}{beside} from {}",
+                    names.join(" and "),
+                    date::format(part.from)
+                )
+            };
+            return Ok(match (p.at(day), p.parts.first()) {
+                (Some(part), _) => Explanation::leaf(format!("the text names {}", named(part)), Some(&part.cite)),
+                (None, Some(first)) => Explanation::leaf(
+                    format!("the text names {}, after {}", named(first), date::format(day)),
+                    Some(&first.cite),
+                ),
+                (None, None) => Explanation::leaf("the text names no chair", Some(&p.cite)),
+            });
         }
         let Some(d) = b.versions.iter().find_map(|v| v.designation.as_ref()) else {
             return Ok(Explanation::leaf("the policy has no chair rotation", None));

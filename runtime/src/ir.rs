@@ -44,6 +44,14 @@ pub struct Bundle {
     pub tests: Vec<Test>,
 }
 
+impl Bundle {
+    /// The chairs the text names, as the latest version holds them (each
+    /// amendment adds its parts to those before it).
+    pub fn named_chairs(&self) -> Option<&PermanentChair> {
+        self.versions.iter().rev().find_map(|v| v.permanent.as_ref())
+    }
+}
+
 /// A named group of parties. Its members and seats come from the base
 /// text and every amendment (an amendment adds to them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -413,12 +421,58 @@ pub struct Rotation {
     pub cite: Cite,
 }
 
-/// The chair, or co-chairs, the text names from a day on.
+/// The chairs the text names: one after another, each part from its day
+/// to the next part's (sorted by day, one part per day).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PermanentChair {
-    pub parties: Vec<PartyId>,
-    pub from: Day,
+    pub parts: Vec<NamedChair>,
     pub cite: Cite,
+}
+
+/// The chair's office as the text names it from a day on: the chair, or
+/// equal co-chairs (`parties`), and co-chairs beside the one chair who do
+/// not chair (`co_chairs`: `chairs(d)` lists them, `chair(d)` does not).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NamedChair {
+    pub from: Day,
+    pub parties: Vec<PartyId>,
+    #[serde(default)]
+    pub co_chairs: Vec<PartyId>,
+    /// The clause that names it (the base text's, or an amendment's).
+    pub cite: Cite,
+}
+
+impl NamedChair {
+    /// The one chair, where the text names one (not equal co-chairs).
+    pub fn chair(&self) -> Option<PartyId> {
+        match self.parties.as_slice() {
+            [one] => Some(*one),
+            [] | [_, _, ..] => None,
+        }
+    }
+
+    /// Everyone in the chair's office: the chair or equal co-chairs, then
+    /// the co-chairs beside the chair.
+    pub fn holders(&self) -> Vec<PartyId> {
+        self.parties.iter().chain(&self.co_chairs).copied().collect()
+    }
+}
+
+impl PermanentChair {
+    /// The day the first chair the text names takes office.
+    pub fn from(&self) -> Day {
+        self.parts.first().map_or(Day::MAX, |p| p.from)
+    }
+
+    /// The part in force on `day`, if any has started.
+    pub fn at(&self, day: Day) -> Option<&NamedChair> {
+        self.parts.iter().rev().find(|p| p.from <= day)
+    }
+
+    /// Whether some part names equal co-chairs (no single chair).
+    pub fn has_equal_co_chairs(&self) -> bool {
+        self.parts.iter().any(|p| p.parties.len() > 1)
+    }
 }
 
 /// The decision that elects a designated chair: its kind and the kind of

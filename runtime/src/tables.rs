@@ -2366,21 +2366,26 @@ impl<'b> Walker<'b> {
         periodic: bool,
     ) -> Result<Terms, TableError> {
         let Some(rotation) = bundle.versions.iter().find_map(|v| v.rotation.as_ref()) else {
-            // A chair the text names holds office from its day on; co-chairs
-            // have no single chair (`chairs(d)` answers for them).
-            if let Some(p) = bundle.versions.iter().find_map(|v| v.permanent.as_ref()) {
-                let chair = match p.parties.as_slice() {
-                    [one] => Some(*one),
-                    [] | [_, _, ..] => None,
-                };
-                return Ok(Terms {
-                    listed: vec![Term {
-                        start: p.from,
+            // A chair the text names holds office from its day to the next
+            // chair's (a co-chair joining or leaving does not end its
+            // term); equal co-chairs have no single chair (`chairs(d)`
+            // answers for them).
+            if let Some(p) = bundle.named_chairs() {
+                let mut listed: Vec<Term> = Vec::new();
+                for part in &p.parts {
+                    let chair = part.chair();
+                    match listed.last_mut() {
+                        Some(last) if chair.is_some() && last.chair == chair => continue,
+                        Some(last) => last.end = part.from,
+                        None => {}
+                    }
+                    listed.push(Term {
+                        start: part.from,
                         end: date::LAST,
                         chair,
-                    }],
-                    periodic: None,
-                });
+                    });
+                }
+                return Ok(Terms { listed, periodic: None });
             }
             if let Some(d) = bundle.versions.iter().find_map(|v| v.designation.as_ref()) {
                 let since = bundle.versions.first().map_or(Day::MIN, |v| v.from);
