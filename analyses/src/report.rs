@@ -1573,8 +1573,18 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
                 }));
             }
         }
-        let role =
-            |p: ir::PartyId| version.and_then(|v| v.roles.iter().find(|r| r.parties.contains(&p) && r.held_on(m.date)));
+        // An office held by the chair's roles is held by whoever the terms
+        // make the outgoing, current or incoming chair that day.
+        let by_chair = |r: &ir::Role| {
+            r.group
+                .and_then(|g| bundle.groups.get(g as usize))
+                .is_some_and(|g| !g.chair_roles.is_empty())
+        };
+        let holds = |r: &ir::Role, p: ir::PartyId| {
+            (r.parties.contains(&p) && r.held_on(m.date))
+                || (by_chair(r) && r.group.is_some_and(|g| tables.group_at(g, m.date).any(|q| q == p)))
+        };
+        let role = |p: ir::PartyId| version.and_then(|v| v.roles.iter().find(|r| holds(r, p)));
         // A party the history records as a member or observer that day is
         // not questioned here: the recorded change of status that made it
         // one is judged on its own (`audit::status-change-undecided`).

@@ -858,6 +858,18 @@ pub enum TemporalDiagnostic {
         #[label("already in force here")]
         first: Span,
     },
+    /// an office held by the chair's roles used where the chair's terms depend on it
+    #[error("the office `{office}`, held by the chair's roles, cannot be {what}")]
+    #[diagnostic(
+        code("charter::office-by-chair"),
+        help("who holds it follows the chair's terms, which rest on this statement; name the parties that hold it (`office NAME held by P, ...`), or use a `group`")
+    )]
+    OfficeByChair {
+        office: String,
+        what: &'static str,
+        #[label("uses it here")]
+        span: Span,
+    },
     /// two chairs the text names take office on the same day
     #[error("two chairs the text names take office on the same day")]
     #[diagnostic(

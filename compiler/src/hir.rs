@@ -191,6 +191,17 @@ pub enum Membership {
 
 #[derive(Debug, Clone)]
 pub enum StatementKind {
+    /// `office KEY "TITLE" held by P, ..., outgoing chair, chair, incoming
+    /// chair [from D] [until E]`: an office other than the chair, the group
+    /// `group` of its holders.
+    Office {
+        group: GroupId,
+        title: String,
+        parties: Vec<Spanned<PartyId>>,
+        roles: Vec<ir::ChairRole>,
+        from: Option<Spanned<Day>>,
+        until: Option<Spanned<Day>>,
+    },
     /// `members`, `pending`, `open to`, `withdrawal`: each party gets the
     /// same membership statement.
     Roster {
@@ -666,7 +677,8 @@ impl Statement {
     pub fn rotation(&self) -> Option<&[Spanned<RotationItem>]> {
         match &self.kind {
             StatementKind::Rotation(items) => Some(items),
-            StatementKind::Roster { .. }
+            StatementKind::Office { .. }
+            | StatementKind::Roster { .. }
             | StatementKind::Meeting(_)
             | StatementKind::Decisions { .. }
             | StatementKind::Reserve { .. }

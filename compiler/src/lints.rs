@@ -141,6 +141,7 @@ fn gaps(package: &hir::Resolved, statement: &hir::Statement, sink: &mut Sink) {
         | hir::StatementKind::Designate { .. }
         | hir::StatementKind::HostDuty { .. }
         | hir::StatementKind::Group { .. }
+        | hir::StatementKind::Office { .. }
         | hir::StatementKind::Seats { .. }
         | hir::StatementKind::Location { .. } => {}
     }

@@ -68,6 +68,7 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
             title: g.title.clone(),
             spans: Vec::new(),
             seats: Vec::new(),
+            chair_roles: Vec::new(),
         })
         .collect();
     for statement in package.statements() {
@@ -85,6 +86,33 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
                         party: p.node,
                         from,
                         until: until.map(|u| u.node),
+                        cite: statement.cite.clone(),
+                    }));
+                }
+            }
+            hir::StatementKind::Office {
+                group,
+                parties,
+                roles,
+                from,
+                until,
+                ..
+            } => {
+                if let Some(g) = groups.get_mut(*group as usize) {
+                    // Held from the day given, else from the beginning (the
+                    // versions say from when the text is in force).
+                    let from = from.map_or(ir::Day::MIN, |f| f.node);
+                    let until = until.map(|u| u.node);
+                    g.spans.extend(parties.iter().map(|p| ir::GroupSpan {
+                        party: p.node,
+                        from,
+                        until,
+                        cite: statement.cite.clone(),
+                    }));
+                    g.chair_roles.extend(roles.iter().map(|role| ir::ChairRoleSpan {
+                        role: *role,
+                        from,
+                        until,
                         cite: statement.cite.clone(),
                     }));
                 }
@@ -223,6 +251,21 @@ fn version(
                 }
             }
             hir::StatementKind::Rotation(items) => rotation(&mut v, from, items, c),
+            hir::StatementKind::Office {
+                group,
+                title,
+                parties,
+                from: held_from,
+                until,
+                ..
+            } => v.roles.push(ir::Role {
+                what: title.clone(),
+                parties: parties.iter().map(|p| p.node).collect(),
+                cite: c.clone(),
+                from: held_from.map(|f| f.node),
+                until: until.map(|u| u.node),
+                group: Some(*group),
+            }),
             hir::StatementKind::Meeting(decl) => {
                 v.obligations.retain(|o| o.kind != decl.kind);
                 v.bodies.retain(|b| b.kind != decl.kind);
@@ -336,6 +379,7 @@ fn version(
                     cite: c.clone(),
                     from: *from,
                     until: *until,
+                    group: None,
                 });
                 if let (Some(period), true) = (period, pending_further_decision) {
                     let who: Vec<&str> = parties.iter().map(|p| package.party(*p).id.as_str()).collect();

@@ -327,10 +327,11 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                         }
                     }
                 }
-                StmtKind::Group { name, title, .. } => {
+                StmtKind::Group { name, title, .. } | StmtKind::Office { name, title, .. } => {
                     // Each statement lists some parties for some dates; the
                     // group is defined by the first, titled by the first
-                    // that gives a title.
+                    // that gives a title. An office is the group of its
+                    // holders.
                     let entry = env.groups.entry(name.name.clone()).or_insert(GroupDef {
                         id: 0,
                         def: Def { file, span: name.span },
@@ -1169,6 +1170,46 @@ impl Resolver<'_, '_, '_> {
                 hir::StatementKind::Group {
                     group: group?,
                     parties: parties?,
+                    from: from.map_or(Some(None), |f| f.map(Some))?,
+                    until: until.map_or(Some(None), |u| u.map(Some))?,
+                }
+            }
+            StmtKind::Office {
+                name,
+                title,
+                holders,
+                from,
+                until,
+            } => {
+                let group = env.group(file, name, self.sink);
+                let named: Vec<Ident> = holders
+                    .iter()
+                    .filter_map(|h| match h {
+                        Holder::Party(p) => Some(p.clone()),
+                        Holder::Chair { .. } => None,
+                    })
+                    .collect();
+                let parties = env.spanned_parties(file, &named, self.sink);
+                let roles = holders
+                    .iter()
+                    .filter_map(|h| match h {
+                        Holder::Chair { role, .. } => Some(match role {
+                            ChairRole::Outgoing => ir::ChairRole::Outgoing,
+                            ChairRole::Current => ir::ChairRole::Current,
+                            ChairRole::Incoming => ir::ChairRole::Incoming,
+                        }),
+                        Holder::Party(_) => None,
+                    })
+                    .collect();
+                let from = from.as_ref().map(spanned_day);
+                let until = until.as_ref().map(spanned_day);
+                hir::StatementKind::Office {
+                    group: group?,
+                    title: title
+                        .as_ref()
+                        .map_or_else(|| format!("the office `{}`", name.name), |t| t.value.clone()),
+                    parties: parties?,
+                    roles,
                     from: from.map_or(Some(None), |f| f.map(Some))?,
                     until: until.map_or(Some(None), |u| u.map(Some))?,
                 }

@@ -138,6 +138,7 @@ fn check_seats(package: &hir::Resolved, sink: &mut Sink) {
 
 pub fn check(package: &hir::Resolved, sink: &mut Sink) {
     check_seats(package, sink);
+    check_offices_by_chair(package, sink);
     check_model_changes(package, sink);
     let adopted = package.adopted;
     let mut claims: BTreeMap<hir::PartyId, Vec<Claim>> = BTreeMap::new();
@@ -294,6 +295,93 @@ fn check_overlaps(package: &hir::Resolved, claims: &BTreeMap<hir::PartyId, Vec<C
                     },
                 );
             }
+        }
+    }
+}
+
+/// An office held by the chair's roles follows the chair's terms, which
+/// rest on decisions, the rotation's pool and the seats of bodies: it may
+/// not decide any of them (a meeting's body, a rotation's pool or
+/// alternation, seats), or the terms would depend on themselves.
+fn check_offices_by_chair(package: &hir::Resolved, sink: &mut Sink) {
+    let by_chair: Vec<hir::GroupId> = package
+        .statements()
+        .filter_map(|s| match &s.kind {
+            hir::StatementKind::Office { group, roles, .. } => (!roles.is_empty()).then_some(*group),
+            hir::StatementKind::Roster { .. }
+            | hir::StatementKind::Rotation(_)
+            | hir::StatementKind::Meeting(_)
+            | hir::StatementKind::Decisions { .. }
+            | hir::StatementKind::Reserve { .. }
+            | hir::StatementKind::Observers { .. }
+            | hir::StatementKind::Invite { .. }
+            | hir::StatementKind::SupportUnit { .. }
+            | hir::StatementKind::Group { .. }
+            | hir::StatementKind::Seats { .. }
+            | hir::StatementKind::HostDuty { .. }
+            | hir::StatementKind::Designate { .. }
+            | hir::StatementKind::Location { .. } => None,
+        })
+        .collect();
+    if by_chair.is_empty() {
+        return;
+    }
+    for statement in package.statements() {
+        let used: Vec<(hir::GroupId, &'static str)> = match &statement.kind {
+            hir::StatementKind::Meeting(decl) => decl
+                .body
+                .map(|g| (g, "the body whose meetings these are"))
+                .into_iter()
+                .collect(),
+            hir::StatementKind::Rotation(items) => items
+                .iter()
+                .flat_map(|i| match &i.node {
+                    hir::RotationItem::EligibleGroup(g) => vec![(*g, "the rotation's pool")],
+                    hir::RotationItem::Alternating(groups) => groups
+                        .iter()
+                        .map(|g| (*g, "a group the chair alternates between"))
+                        .collect(),
+                    hir::RotationItem::EligibleMembers
+                    | hir::RotationItem::EligibleParties(_)
+                    | hir::RotationItem::Order(_)
+                    | hir::RotationItem::FixedOrder(_)
+                    | hir::RotationItem::First { .. }
+                    | hir::RotationItem::Term { .. }
+                    | hir::RotationItem::Voluntary
+                    | hir::RotationItem::AllDecline { .. }
+                    | hir::RotationItem::Permanent { .. }
+                    | hir::RotationItem::Designated { .. }
+                    | hir::RotationItem::Candidacy(_) => Vec::new(),
+                })
+                .collect(),
+            hir::StatementKind::Seats { group, of, .. } => std::iter::once(*group)
+                .chain(of.iter().copied())
+                .map(|g| (g, "a group with seats"))
+                .collect(),
+            hir::StatementKind::Office { .. }
+            | hir::StatementKind::Roster { .. }
+            | hir::StatementKind::Decisions { .. }
+            | hir::StatementKind::Reserve { .. }
+            | hir::StatementKind::Observers { .. }
+            | hir::StatementKind::Invite { .. }
+            | hir::StatementKind::SupportUnit { .. }
+            | hir::StatementKind::Group { .. }
+            | hir::StatementKind::HostDuty { .. }
+            | hir::StatementKind::Designate { .. }
+            | hir::StatementKind::Location { .. } => Vec::new(),
+        };
+        for (group, what) in used.into_iter().filter(|(g, _)| by_chair.contains(g)) {
+            sink.push(
+                statement.file,
+                TemporalDiagnostic::OfficeByChair {
+                    office: package
+                        .groups
+                        .get(group as usize)
+                        .map_or_else(String::new, |g| g.name.clone()),
+                    what,
+                    span: statement.span,
+                },
+            );
         }
     }
 }

@@ -81,11 +81,18 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
                     from: Some(from),
                     until: Some(until),
                     ..
+                }
+                | StmtKind::Office {
+                    from: Some(from),
+                    until: Some(until),
+                    ..
                 } = &stmt.kind
                 {
                     if is_valid(from) && is_valid(until) && day(until) <= day(from) {
                         let what = if matches!(stmt.kind, StmtKind::SupportUnit { .. }) {
                             "the Support Unit's period ends on or before it starts"
+                        } else if matches!(stmt.kind, StmtKind::Office { .. }) {
+                            "the office's period ends on or before it starts"
                         } else {
                             "membership ends on or before it starts"
                         };
@@ -135,6 +142,7 @@ fn check_durations(file: FileId, stmt: &Stmt, sink: &mut Sink) {
             }
         }
         StmtKind::SupportUnit { period: None, .. }
+        | StmtKind::Office { .. }
         | StmtKind::Members { .. }
         | StmtKind::NamedObservers { .. }
         | StmtKind::Pending { .. }
@@ -188,6 +196,7 @@ fn statement_specs(kind: &StmtKind) -> Vec<&DateSpec> {
         | StmtKind::DecisionKind { .. }
         | StmtKind::Amendments { .. }
         | StmtKind::Group { .. }
+        | StmtKind::Office { .. }
         | StmtKind::Seats { .. } => Vec::new(),
     }
 }
@@ -338,6 +347,7 @@ fn once_kind(kind: &StmtKind) -> Option<&'static str> {
         | StmtKind::Invite { .. }
         | StmtKind::Meeting(_)
         | StmtKind::Group { .. }
+        | StmtKind::Office { .. }
         | StmtKind::Seats { .. }
         | StmtKind::DecisionKind { .. } => None,
     }
@@ -436,7 +446,9 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
                 out.push(*from);
                 out.extend(until.iter().copied());
             }
-            StmtKind::Group { from, until, .. } | StmtKind::SupportUnit { from, until, .. } => {
+            StmtKind::Group { from, until, .. }
+            | StmtKind::SupportUnit { from, until, .. }
+            | StmtKind::Office { from, until, .. } => {
                 out.extend(from.iter().copied());
                 out.extend(until.iter().copied());
             }

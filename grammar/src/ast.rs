@@ -198,6 +198,15 @@ pub struct Stmt {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum StmtKind {
+    /// `office troika "Troika" held by outgoing chair, chair, incoming
+    /// chair [from D] [until E]`: an office other than the chair
+    Office {
+        name: Ident,
+        title: Option<Str>,
+        holders: Vec<Holder>,
+        from: Option<DateLit>,
+        until: Option<DateLit>,
+    },
     /// `members KAZ, KGZ from 2013-06-05 [until 2020-01-01]`; either day
     /// may be approximate, as in a record (`from between 2009-04-28 and
     /// 2018-12-31`, `until in 2020`)
@@ -586,6 +595,23 @@ pub enum DatePrecision {
     InYear,
     /// `between D1 and D2`: some day from `date` (D1) through D2.
     Between(DateLit),
+}
+
+/// Who holds an office: a party, or one of the chair's roles.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Holder {
+    Party(Ident),
+    Chair { role: ChairRole, span: Span },
+}
+
+/// The chair of the term before the one in force, of the term in force,
+/// or of the term after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChairRole {
+    Outgoing,
+    Current,
+    Incoming,
 }
 
 /// `2013-06-05`, `no later than 2013-08-31`, `in 2016-11`, `in 2016`,

@@ -749,6 +749,18 @@ impl Builder {
     fn statement(&self, pair: Pair<'_, Rule>) -> Option<StmtKind> {
         let rule = pair.as_rule();
         let span = span_of(&pair);
+        // Each date with the keyword before it (`from` or `until`).
+        let dated: Vec<(Rule, Pair<'_, Rule>)> = pair
+            .clone()
+            .into_inner()
+            .scan(None, |last, p| {
+                if is_keyword(p.as_rule()) {
+                    *last = Some(p.as_rule());
+                }
+                Some((*last, p))
+            })
+            .filter_map(|(k, p)| Some((k?, p)).filter(|(_, p)| p.as_rule() == Rule::date))
+            .collect();
         let parts = kids(pair);
         let idents = |i: usize| parts.get(i).map(ident_list).unwrap_or_default();
         let one_ident = |i: usize| parts.get(i).cloned().map_or_else(|| empty_ident(span), ident);
@@ -897,6 +909,39 @@ impl Builder {
                 reserved_to: idents(1),
             },
             Rule::amendments_stmt => StmtKind::Amendments { by: idents(0) },
+            Rule::office_stmt => {
+                let title = find(Rule::string).map(|p| self.string(p));
+                let holders = parts
+                    .iter()
+                    .filter(|p| p.as_rule() == Rule::holder)
+                    .filter_map(|h| first_kid(h.clone()))
+                    .map(|h| match h.as_rule() {
+                        Rule::chair_role => Holder::Chair {
+                            span: span_of(&h),
+                            role: match h.as_str().split_whitespace().next() {
+                                Some("outgoing") => ChairRole::Outgoing,
+                                Some("incoming") => ChairRole::Incoming,
+                                _ => ChairRole::Current,
+                            },
+                        },
+                        _ => Holder::Party(ident(h)),
+                    })
+                    .collect();
+                let after = |word: Rule| {
+                    dated
+                        .iter()
+                        .find(|(k, _)| *k == word)
+                        .map(|(_, p)| self.date(p.clone()))
+                };
+                let (from, until) = (after(Rule::kw_from), after(Rule::kw_until));
+                StmtKind::Office {
+                    name: one_ident(0),
+                    title,
+                    holders,
+                    from,
+                    until,
+                }
+            }
             Rule::group_stmt => {
                 let title = find(Rule::string).map(|p| self.string(p));
                 let at = usize::from(title.is_some());

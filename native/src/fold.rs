@@ -145,6 +145,7 @@ impl RightFold {
                 title: String::new(),
                 spans,
                 seats: Vec::new(),
+                chair_roles: Vec::new(),
             };
             GroupEpochs::build(&group, words)
         };

@@ -1914,6 +1914,19 @@ impl<M: Module> Fx<'_, '_, M> {
         if epochs.starts.len() > MAX_GROUP_EPOCHS {
             return not_native(format!("a group with more than {MAX_GROUP_EPOCHS} changes"));
         }
+        // An office held by the chair's roles, where a record dated only
+        // by a window moves the terms: the interpreter says where that
+        // leaves its holders unknown.
+        let by_chair = self
+            .bundle
+            .groups
+            .get(g as usize)
+            .is_some_and(|g| !g.chair_roles.is_empty());
+        if by_chair && (!self.e.folded.chair_windows.is_empty() || self.e.folded.terms_shift) {
+            return not_native(
+                "an office held by the chair's roles, whose terms follow a record the history dates only by a window",
+            );
+        }
         let out = super::emit::group_words(b, epochs, d);
         let zero = b.ins().iconst(types::I64, 0);
         let d_none = b.ins().icmp_imm_s(IntCC::Equal, d, NONE32);

@@ -1288,6 +1288,77 @@ impl<'b> Interpreter<'b> {
         Err(EvalError::Unknown(Box::new(Unknown { because, possible })))
     }
 
+    /// Who holds an office held by the chair's roles on `d` follows the
+    /// terms before, in force and after `d`'s. A taking of office dated
+    /// only by a window leaves them open only on the days it straddles
+    /// (wherever in it the term starts, the chairs before and after it are
+    /// the same); a decided hand-over dated by a window moves the terms
+    /// after it, so the holders are unknown where it falls within the
+    /// terms around `d`.
+    fn office_settles(&self, g: GroupId, d: Day) -> Result<(), EvalError> {
+        let by_chair = self
+            .bundle
+            .groups
+            .get(g as usize)
+            .is_some_and(|g| !g.chair_roles.is_empty());
+        let tables = self.tables();
+        if !by_chair || (tables.chair_windows.is_empty() && tables.term_shifts.is_empty()) {
+            return Ok(());
+        }
+        let term = self.term_at(d)?;
+        let first = match term {
+            Some(t) => self.term_at(t.start.saturating_sub(1))?.map_or(t.start, |p| p.start),
+            None => d,
+        };
+        let last = match term {
+            Some(t) => self.term_at(t.end)?.map_or(t.end, |n| n.end),
+            None => d.saturating_add(1),
+        };
+        let meets = |earliest: Day, latest: Day| earliest < last && first < latest.max(earliest.saturating_add(1));
+        let straddling: Vec<&tables::ChairWindow> = tables
+            .chair_windows
+            .iter()
+            .filter(|w| w.changes && w.straddles(d))
+            .collect();
+        // The holders with the taking of office not yet made (as the day
+        // before the window) or made (as its last day), where one window
+        // is open; with more, not worked out.
+        let mut possible: Vec<Value> = Vec::new();
+        if let ([w], true) = (straddling.as_slice(), tables.term_shifts.is_empty()) {
+            for day in [d, w.earliest.saturating_sub(1), w.latest] {
+                let holders = Value::parties(tables.group_at(g, day));
+                if !possible.contains(&holders) {
+                    possible.push(holders);
+                }
+            }
+            possible.sort();
+        }
+        let mut because: Vec<String> = straddling
+            .iter()
+            .map(|w| {
+                format!(
+                    "the office follows the chair's terms, and the term from {} starts at a taking of office the history dates only to between {} and {}",
+                    date::format(w.start),
+                    date::format(w.earliest),
+                    date::format(w.latest)
+                )
+            })
+            .collect();
+        because.extend(tables.term_shifts.iter().filter(|s| meets(s.earliest, s.latest)).map(|s| {
+            format!(
+                "the office follows the chair's terms, which a decided {} of {} the history dates only to between {} and {} moves",
+                if s.extension { "extension" } else { "hand-over" },
+                self.party_name(s.party),
+                date::format(s.earliest),
+                date::format(s.latest)
+            )
+        }));
+        if because.is_empty() {
+            return Ok(());
+        }
+        Err(EvalError::Unknown(Box::new(Unknown { because, possible })))
+    }
+
     /// Where the rules' terms follow a decided hand-over or extension its
     /// record dates only by a window, an answer on the terms that differs
     /// with the record on the window's first or last day is unknown, with
@@ -1655,6 +1726,11 @@ impl<'b> Interpreter<'b> {
             }
         }
         self.status_window_settles(builtin, args)?;
+        if builtin == Builtin::Group {
+            if let (Some(Value::Group(g)), Some(d)) = (args.first(), day(1)?) {
+                self.office_settles(*g, d)?;
+            }
+        }
         Ok(match builtin {
             Builtin::Member => match (party(0)?, day(1)?) {
                 (Some(p), Some(d)) => Value::Bool(self.status(p, d) == Status::Member),

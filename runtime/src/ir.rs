@@ -62,6 +62,39 @@ pub struct Group {
     pub spans: Vec<GroupSpan>,
     /// The seats the text gives the group in other groups.
     pub seats: Vec<Seats>,
+    /// For an office held by the chair's roles: which, and when (its
+    /// holders follow the rules' terms of office).
+    #[serde(default)]
+    pub chair_roles: Vec<ChairRoleSpan>,
+}
+
+/// An office held by the chair's roles: on each day, the chair of the
+/// term before the one in force (`outgoing`), of the term in force, or of
+/// the term after it (`incoming`), over `[from, until)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChairRoleSpan {
+    pub role: ChairRole,
+    pub from: Day,
+    pub until: Option<Day>,
+    pub cite: Cite,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChairRole {
+    Outgoing,
+    Current,
+    Incoming,
+}
+
+impl ChairRole {
+    pub fn name(self) -> &'static str {
+        match self {
+            ChairRole::Outgoing => "the outgoing chair",
+            ChairRole::Current => "the chair",
+            ChairRole::Incoming => "the incoming chair",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -283,6 +316,10 @@ pub struct Role {
     /// Held until this day, exclusive.
     #[serde(default)]
     pub until: Option<Day>,
+    /// An office (`office KEY ... held by ...`): the group of its holders,
+    /// which for one held by the chair's roles change with the terms.
+    #[serde(default)]
+    pub group: Option<GroupId>,
 }
 
 impl Role {

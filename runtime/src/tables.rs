@@ -668,6 +668,10 @@ impl Tables {
         extended.sort_by_key(|(_, until)| *until);
         let recorded = bundle.history.recorded_offices();
         let terms = Walker::terms(bundle, &epochs, &honoured, &extended);
+        let mut groups = groups;
+        if let Ok(terms) = &terms {
+            chair_offices(bundle, &mut groups, terms, words);
+        }
         let term_shifts = match (designation, &terms) {
             (None, Ok(terms)) => term_shifts(bundle, &epochs, &valid_records, &honoured, &extended, terms),
             (Some(_), _) | (None, Err(_)) => Vec::new(),
@@ -1555,6 +1559,65 @@ fn term_shifts(
         });
     }
     shifts
+}
+
+/// The offices held by the chair's roles (`office troika held by outgoing
+/// chair, chair, incoming chair`): on each day, the chairs of the terms
+/// before, in force and after the day's term under the rules' terms,
+/// beside the parties the text names. The holders change only where a
+/// term starts or a role's period does. An office no rule depends on for
+/// the decisions the terms rest on (the checker keeps it off meetings'
+/// bodies and rotations' pools), so it is worked out after them.
+fn chair_offices(bundle: &Bundle, groups: &mut [GroupEpochs], terms: &Terms, words: usize) {
+    for (g, group) in bundle.groups.iter().enumerate() {
+        if group.chair_roles.is_empty() {
+            continue;
+        }
+        let Some(slot) = groups.get_mut(g) else { continue };
+        // The parties the text names beside the roles; a recorded
+        // composition does not make a holder of an office the text gives
+        // to the chair's roles.
+        let named = GroupEpochs::build(group, words);
+        let mut starts: Vec<Day> = named.starts.clone();
+        starts.extend(terms.before(date::LAST).take(MAX_TERMS).map(|t| t.start));
+        starts.extend(
+            group
+                .chair_roles
+                .iter()
+                .flat_map(|r| std::iter::once(r.from).chain(r.until)),
+        );
+        starts.sort_unstable();
+        starts.dedup();
+        let mut sets = vec![0u64; starts.len() * words];
+        for (start, set) in starts.iter().zip(sets.chunks_mut(words.max(1))) {
+            for (s, w) in set.iter_mut().zip(named.at(*start)) {
+                *s = *w;
+            }
+            let Some(term) = terms.at(*start) else { continue };
+            for span in group
+                .chair_roles
+                .iter()
+                .filter(|r| r.from <= *start && r.until.is_none_or(|u| *start < u))
+            {
+                let holder = match span.role {
+                    ChairRole::Current => term.chair,
+                    ChairRole::Outgoing => term
+                        .start
+                        .checked_sub(1)
+                        .and_then(|d| terms.at(d))
+                        .and_then(|t| t.chair),
+                    ChairRole::Incoming => (term.end < date::LAST)
+                        .then(|| terms.at(term.end))
+                        .flatten()
+                        .and_then(|t| t.chair),
+                };
+                if let Some(p) = holder {
+                    insert(set, p);
+                }
+            }
+        }
+        *slot = GroupEpochs { starts, sets, words };
+    }
 }
 
 /// The records that change a party's status and are dated by more than a
