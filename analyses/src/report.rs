@@ -1584,7 +1584,32 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
             (r.parties.contains(&p) && r.held_on(m.date))
                 || (by_chair(r) && r.group.is_some_and(|g| tables.group_at(g, m.date).any(|q| q == p)))
         };
-        let role = |p: ir::PartyId| version.and_then(|v| v.roles.iter().find(|r| holds(r, p)));
+        // A function whose period the text dates only approximately, on a
+        // day its window leaves open, neither explains nor fails to.
+        let role = |p: ir::PartyId| {
+            version.and_then(|v| {
+                v.roles
+                    .iter()
+                    .find(|r| holds(r, p) && r.open_on(m.date, bundle.adopted).is_none())
+            })
+        };
+        let role_open = |p: ir::PartyId| -> Vec<String> {
+            version
+                .into_iter()
+                .flat_map(|v| &v.roles)
+                .filter(|r| r.parties.contains(&p))
+                .filter_map(|r| {
+                    let (earliest, latest) = r.open_on(m.date, bundle.adopted)?;
+                    Some(format!(
+                        "the text dates the period of {} only to between {} and {}, so on {} it may or may not hold it",
+                        r.described(),
+                        date::format(earliest),
+                        date::format(latest),
+                        date::format(m.date)
+                    ))
+                })
+                .collect()
+        };
         // A party the history records as a member or observer that day is
         // not questioned here: the recorded change of status that made it
         // one is judged on its own (`audit::status-change-undecided`).
@@ -1604,16 +1629,25 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
             let other_days: Vec<String> = version
                 .into_iter()
                 .flat_map(|v| &v.roles)
-                .filter(|r| r.parties.contains(&p) && !r.held_on(m.date))
+                .filter(|r| {
+                    r.parties.contains(&p) && (!r.held_on(m.date) || r.open_on(m.date, bundle.adopted).is_some())
+                })
                 .map(ir::Role::described)
                 .collect();
-            if other_days.is_empty() {
-                "the text gives it no function".to_string()
-            } else {
-                format!(
+            let approximate = version
+                .into_iter()
+                .flat_map(|v| &v.roles)
+                .any(|r| r.parties.contains(&p) && r.open_on(m.date, bundle.adopted).is_some());
+            match (other_days.is_empty(), approximate) {
+                (true, _) => "the text gives it no function".to_string(),
+                (false, false) => format!(
                     "the text gives it a function on other days only: {}",
                     other_days.join("; ")
-                )
+                ),
+                (false, true) => format!(
+                    "the text gives it a function on other days, or from or until a day it gives only approximately: {}",
+                    other_days.join("; ")
+                ),
             }
         };
         // A body's meeting (a committee's) is attended by those who sit on it.
@@ -1628,10 +1662,12 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
                 charter_runtime::Value::Party(p),
                 charter_runtime::Value::Meeting(Box::new(m.clone())),
             ];
-            interp
+            let mut open = interp
                 .window_unknown(ir::Builtin::MayAttend, &asked)
                 .map(|open| open.because)
-                .unwrap_or_default()
+                .unwrap_or_default();
+            open.extend(role_open(p));
+            open
         };
         let certainty_of = |open: &[String]| {
             if open.is_empty() {

@@ -201,6 +201,7 @@ pub enum StatementKind {
         roles: Vec<ir::ChairRole>,
         from: Option<Spanned<Day>>,
         until: Option<Spanned<Day>>,
+        dating: ir::Dating,
     },
     /// `members`, `pending`, `open to`, `withdrawal`: each party gets the
     /// same membership statement.
@@ -243,6 +244,8 @@ pub enum StatementKind {
         parties: Vec<PartyId>,
         from: Option<ir::Day>,
         until: Option<ir::Day>,
+        /// How precisely the text gives `from` and `until`.
+        dating: ir::Dating,
         period: Option<Spanned<ir::Duration>>,
         pending_further_decision: bool,
         after_period: Option<bool>,

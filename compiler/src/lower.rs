@@ -69,6 +69,7 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
             spans: Vec::new(),
             seats: Vec::new(),
             chair_roles: Vec::new(),
+            open: Vec::new(),
         })
         .collect();
     for statement in package.statements() {
@@ -96,9 +97,22 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
                 roles,
                 from,
                 until,
+                dating,
                 ..
             } => {
                 if let Some(g) = groups.get_mut(*group as usize) {
+                    // The days a period given approximately leaves open,
+                    // as the office's role works them out.
+                    let role = ir::Role {
+                        what: String::new(),
+                        parties: Vec::new(),
+                        cite: statement.cite.clone(),
+                        from: from.map(|f| f.node),
+                        until: until.map(|u| u.node),
+                        group: None,
+                        dating: *dating,
+                    };
+                    g.open.extend(role.windows(package.adopted));
                     // Held from the day given, else from the beginning (the
                     // versions say from when the text is in force).
                     let from = from.map_or(ir::Day::MIN, |f| f.node);
@@ -257,6 +271,7 @@ fn version(
                 parties,
                 from: held_from,
                 until,
+                dating,
                 ..
             } => v.roles.push(ir::Role {
                 what: title.clone(),
@@ -265,6 +280,7 @@ fn version(
                 from: held_from.map(|f| f.node),
                 until: until.map(|u| u.node),
                 group: Some(*group),
+                dating: *dating,
             }),
             hir::StatementKind::Meeting(decl) => {
                 v.obligations.retain(|o| o.kind != decl.kind);
@@ -364,6 +380,7 @@ fn version(
                 parties,
                 from,
                 until,
+                dating,
                 period,
                 pending_further_decision,
                 after_period,
@@ -380,6 +397,7 @@ fn version(
                     from: *from,
                     until: *until,
                     group: None,
+                    dating: *dating,
                 });
                 if let (Some(period), true) = (period, pending_further_decision) {
                     let who: Vec<&str> = parties.iter().map(|p| package.party(*p).id.as_str()).collect();

@@ -643,6 +643,27 @@ fn period(from: &DateSpec, until: Option<&DateSpec>) -> Option<Period> {
     ))
 }
 
+/// An office's or the Support Unit's period, either end optional.
+type OptionalPeriod = (Option<hir::Spanned<ir::Day>>, Option<hir::Spanned<ir::Day>>, ir::Dating);
+
+fn optional_period(from: Option<&DateSpec>, until: Option<&DateSpec>) -> Option<OptionalPeriod> {
+    let end = |spec: Option<&DateSpec>| -> Option<Option<(hir::Spanned<ir::Day>, ir::Precision)>> {
+        match spec {
+            Some(s) => Some(Some((spanned_day(&s.date)?, precision(s.precision)?))),
+            None => Some(None),
+        }
+    };
+    let (from, until) = (end(from)?, end(until)?);
+    Some((
+        from.map(|(d, _)| d),
+        until.map(|(d, _)| d),
+        ir::Dating {
+            from: from.map_or(ir::Precision::Exact, |(_, p)| p),
+            until: until.map_or(ir::Precision::Exact, |(_, p)| p),
+        },
+    ))
+}
+
 /// A calendar day, or `None` for a literal off the calendar (`wellformed`
 /// reports those).
 pub fn day(d: &DateLit) -> Option<ir::Day> {
@@ -1201,8 +1222,7 @@ impl Resolver<'_, '_, '_> {
                         Holder::Party(_) => None,
                     })
                     .collect();
-                let from = from.as_ref().map(spanned_day);
-                let until = until.as_ref().map(spanned_day);
+                let (from, until, dating) = optional_period(from.as_ref(), until.as_ref())?;
                 hir::StatementKind::Office {
                     group: group?,
                     title: title
@@ -1210,8 +1230,9 @@ impl Resolver<'_, '_, '_> {
                         .map_or_else(|| format!("the office `{}`", name.name), |t| t.value.clone()),
                     parties: parties?,
                     roles,
-                    from: from.map_or(Some(None), |f| f.map(Some))?,
-                    until: until.map_or(Some(None), |u| u.map(Some))?,
+                    from,
+                    until,
+                    dating,
                 }
             }
             StmtKind::Seats {
@@ -1316,23 +1337,21 @@ impl Resolver<'_, '_, '_> {
                 period,
                 pending_further_decision,
                 after_period,
-            } => hir::StatementKind::SupportUnit {
-                parties: env.parties(file, parties, self.sink)?,
-                from: match from {
-                    Some(d) => Some(spanned_day(d)?.node),
-                    None => None,
-                },
-                until: match until {
-                    Some(d) => Some(spanned_day(d)?.node),
-                    None => None,
-                },
-                period: period.as_ref().map(|p| hir::Spanned {
-                    node: duration(p),
-                    span: p.span,
-                }),
-                pending_further_decision: *pending_further_decision,
-                after_period: *after_period,
-            },
+            } => {
+                let (from, until, dating) = optional_period(from.as_ref(), until.as_ref())?;
+                hir::StatementKind::SupportUnit {
+                    parties: env.parties(file, parties, self.sink)?,
+                    from: from.map(|d| d.node),
+                    until: until.map(|d| d.node),
+                    dating,
+                    period: period.as_ref().map(|p| hir::Spanned {
+                        node: duration(p),
+                        span: p.span,
+                    }),
+                    pending_further_decision: *pending_further_decision,
+                    after_period: *after_period,
+                }
+            }
             StmtKind::Location {
                 place,
                 provided_by,

@@ -43,25 +43,71 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
                     }
                 }
                 check_durations(file, stmt, sink);
-                if let StmtKind::Members {
-                    from,
-                    until: Some(until),
-                    ..
-                }
-                | StmtKind::NamedObservers {
-                    from,
-                    until: Some(until),
-                    ..
-                } = &stmt.kind
-                {
+                let period = match &stmt.kind {
+                    StmtKind::Members {
+                        from,
+                        until: Some(until),
+                        ..
+                    }
+                    | StmtKind::NamedObservers {
+                        from,
+                        until: Some(until),
+                        ..
+                    } => Some((
+                        from,
+                        until,
+                        "membership ends on or before it starts",
+                        "membership ends before the last day it may start",
+                    )),
+                    StmtKind::SupportUnit {
+                        from: Some(from),
+                        until: Some(until),
+                        ..
+                    } => Some((
+                        from,
+                        until,
+                        "the Support Unit's period ends on or before it starts",
+                        "the Support Unit's period ends before the last day it may start",
+                    )),
+                    StmtKind::Office {
+                        from: Some(from),
+                        until: Some(until),
+                        ..
+                    } => Some((
+                        from,
+                        until,
+                        "the office's period ends on or before it starts",
+                        "the office's period ends before the last day it may start",
+                    )),
+                    StmtKind::Members { .. }
+                    | StmtKind::NamedObservers { .. }
+                    | StmtKind::SupportUnit { .. }
+                    | StmtKind::Office { .. }
+                    | StmtKind::Pending { .. }
+                    | StmtKind::OpenTo { .. }
+                    | StmtKind::Withdrawal { .. }
+                    | StmtKind::Designate { .. }
+                    | StmtKind::HostDuty { .. }
+                    | StmtKind::Rotation(_)
+                    | StmtKind::Location { .. }
+                    | StmtKind::Observers { .. }
+                    | StmtKind::Invite { .. }
+                    | StmtKind::Meeting(_)
+                    | StmtKind::Decisions { .. }
+                    | StmtKind::DecisionKind { .. }
+                    | StmtKind::Amendments { .. }
+                    | StmtKind::Group { .. }
+                    | StmtKind::Seats { .. } => None,
+                };
+                if let Some((from, until, exact, approximate)) = period {
                     // The start's last possible day comes before the end's first.
                     if is_valid(&from.date) && is_valid(&until.date) && day(&until.date) <= last_day(from) {
-                        let what = if from.precision == DatePrecision::Exact {
-                            "membership ends on or before it starts"
+                        let why = if from.precision == DatePrecision::Exact {
+                            exact
                         } else {
-                            "membership ends before the last day it may start"
+                            approximate
                         };
-                        sink.push(file, out_of_order(&from.date, &until.date, what));
+                        sink.push(file, out_of_order(&from.date, &until.date, why));
                     }
                 }
                 for spec in statement_specs(&stmt.kind) {
@@ -76,27 +122,13 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
                     from,
                     until: Some(until),
                     ..
-                }
-                | StmtKind::SupportUnit {
-                    from: Some(from),
-                    until: Some(until),
-                    ..
-                }
-                | StmtKind::Office {
-                    from: Some(from),
-                    until: Some(until),
-                    ..
                 } = &stmt.kind
                 {
                     if is_valid(from) && is_valid(until) && day(until) <= day(from) {
-                        let what = if matches!(stmt.kind, StmtKind::SupportUnit { .. }) {
-                            "the Support Unit's period ends on or before it starts"
-                        } else if matches!(stmt.kind, StmtKind::Office { .. }) {
-                            "the office's period ends on or before it starts"
-                        } else {
-                            "membership ends on or before it starts"
-                        };
-                        sink.push(file, out_of_order(from, until, what));
+                        sink.push(
+                            file,
+                            out_of_order(from, until, "membership ends on or before it starts"),
+                        );
                     }
                 }
             }
@@ -182,12 +214,14 @@ fn statement_specs(kind: &StmtKind) -> Vec<&DateSpec> {
             std::iter::once(from).chain(until).collect()
         }
         StmtKind::Withdrawal { on, .. } => vec![on],
+        StmtKind::SupportUnit { from, until, .. } | StmtKind::Office { from, until, .. } => {
+            from.iter().chain(until).collect()
+        }
         StmtKind::Pending { .. }
         | StmtKind::OpenTo { .. }
         | StmtKind::Designate { .. }
         | StmtKind::HostDuty { .. }
         | StmtKind::Rotation(_)
-        | StmtKind::SupportUnit { .. }
         | StmtKind::Location { .. }
         | StmtKind::Observers { .. }
         | StmtKind::Invite { .. }
@@ -196,7 +230,6 @@ fn statement_specs(kind: &StmtKind) -> Vec<&DateSpec> {
         | StmtKind::DecisionKind { .. }
         | StmtKind::Amendments { .. }
         | StmtKind::Group { .. }
-        | StmtKind::Office { .. }
         | StmtKind::Seats { .. } => Vec::new(),
     }
 }
@@ -446,11 +479,14 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
                 out.push(*from);
                 out.extend(until.iter().copied());
             }
-            StmtKind::Group { from, until, .. }
-            | StmtKind::SupportUnit { from, until, .. }
-            | StmtKind::Office { from, until, .. } => {
+            StmtKind::Group { from, until, .. } => {
                 out.extend(from.iter().copied());
                 out.extend(until.iter().copied());
+            }
+            StmtKind::SupportUnit { from, until, .. } | StmtKind::Office { from, until, .. } => {
+                for spec in from.iter().chain(until) {
+                    spec_dates(spec, out);
+                }
             }
             StmtKind::Pending { deadline, .. } => out.push(*deadline),
             StmtKind::Withdrawal { on, .. } => spec_dates(on, out),

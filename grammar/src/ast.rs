@@ -204,8 +204,8 @@ pub enum StmtKind {
         name: Ident,
         title: Option<Str>,
         holders: Vec<Holder>,
-        from: Option<DateLit>,
-        until: Option<DateLit>,
+        from: Option<DateSpec>,
+        until: Option<DateSpec>,
     },
     /// `members KAZ, KGZ from 2013-06-05 [until 2020-01-01]`; either day
     /// may be approximate, as in a record (`from between 2009-04-28 and
@@ -242,10 +242,11 @@ pub enum StmtKind {
     /// `support_unit UNHCR, IOM for 2 years pending further decision`
     SupportUnit {
         parties: Vec<Ident>,
-        /// `from D`: held from that day (else from the text's adoption).
-        from: Option<DateLit>,
+        /// `from D`: held from that day (else from the text's adoption);
+        /// approximate as a record's date may be (`from in 2013`).
+        from: Option<DateSpec>,
         /// `until D`: held until that day.
-        until: Option<DateLit>,
+        until: Option<DateSpec>,
         period: Option<DurationLit>,
         pending_further_decision: bool,
         /// `then lapses` (false) / `then continues` (true) after the period.

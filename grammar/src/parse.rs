@@ -759,7 +759,7 @@ impl Builder {
                 }
                 Some((*last, p))
             })
-            .filter_map(|(k, p)| Some((k?, p)).filter(|(_, p)| p.as_rule() == Rule::date))
+            .filter_map(|(k, p)| Some((k?, p)).filter(|(_, p)| p.as_rule() == Rule::date_spec))
             .collect();
         let parts = kids(pair);
         let idents = |i: usize| parts.get(i).map(ident_list).unwrap_or_default();
@@ -821,8 +821,8 @@ impl Builder {
             Rule::chair_block => StmtKind::Rotation(parts.into_iter().map(|p| self.rotation_item(p)).collect()),
             Rule::support_stmt => StmtKind::SupportUnit {
                 parties: idents(0),
-                from: find(Rule::support_from).and_then(first_kid).map(|p| self.date(p)),
-                until: find(Rule::support_until).and_then(first_kid).map(|p| self.date(p)),
+                from: find(Rule::support_from).and_then(first_kid).map(|p| self.date_spec(p)),
+                until: find(Rule::support_until).and_then(first_kid).map(|p| self.date_spec(p)),
                 period: find(Rule::duration).map(|p| self.duration(p)),
                 pending_further_decision: has(Rule::pending_further),
                 after_period: find(Rule::after_period)
@@ -931,7 +931,7 @@ impl Builder {
                     dated
                         .iter()
                         .find(|(k, _)| *k == word)
-                        .map(|(_, p)| self.date(p.clone()))
+                        .map(|(_, p)| self.date_spec(p.clone()))
                 };
                 let (from, until) = (after(Rule::kw_from), after(Rule::kw_until));
                 StmtKind::Office {

@@ -146,6 +146,7 @@ impl RightFold {
                 spans,
                 seats: Vec::new(),
                 chair_roles: Vec::new(),
+                open: Vec::new(),
             };
             GroupEpochs::build(&group, words)
         };

@@ -1917,11 +1917,11 @@ impl<M: Module> Fx<'_, '_, M> {
         // An office held by the chair's roles, where a record dated only
         // by a window moves the terms: the interpreter says where that
         // leaves its holders unknown.
-        let by_chair = self
-            .bundle
-            .groups
-            .get(g as usize)
-            .is_some_and(|g| !g.chair_roles.is_empty());
+        let declared = self.bundle.groups.get(g as usize);
+        if declared.is_some_and(|g| !g.open.is_empty()) {
+            return not_native("an office whose period the text dates only by a window");
+        }
+        let by_chair = declared.is_some_and(|g| !g.chair_roles.is_empty());
         if by_chair && (!self.e.folded.chair_windows.is_empty() || self.e.folded.terms_shift) {
             return not_native(
                 "an office held by the chair's roles, whose terms follow a record the history dates only by a window",

@@ -1296,12 +1296,38 @@ impl<'b> Interpreter<'b> {
     /// after it, so the holders are unknown where it falls within the
     /// terms around `d`.
     fn office_settles(&self, g: GroupId, d: Day) -> Result<(), EvalError> {
+        let tables = self.tables();
+        // A period the text gives only approximately: unknown on the days
+        // its window leaves open.
+        if let Some((earliest, latest)) = self
+            .bundle
+            .groups
+            .get(g as usize)
+            .and_then(|group| group.open.iter().find(|(a, b)| *a <= d && d < *b))
+        {
+            let mut possible: Vec<Value> = Vec::new();
+            for day in [earliest.saturating_sub(1), d, *latest] {
+                let holders = Value::parties(tables.group_at(g, day));
+                if !possible.contains(&holders) {
+                    possible.push(holders);
+                }
+            }
+            possible.sort();
+            return Err(EvalError::Unknown(Box::new(Unknown {
+                because: vec![format!(
+                    "the text dates the office's period only to between {} and {}, so on {} it may not have started or ended yet",
+                    date::format(*earliest),
+                    date::format(*latest),
+                    date::format(d)
+                )],
+                possible,
+            })));
+        }
         let by_chair = self
             .bundle
             .groups
             .get(g as usize)
             .is_some_and(|g| !g.chair_roles.is_empty());
-        let tables = self.tables();
         if !by_chair || (tables.chair_windows.is_empty() && tables.term_shifts.is_empty()) {
             return Ok(());
         }

@@ -66,6 +66,10 @@ pub struct Group {
     /// holders follow the rules' terms of office).
     #[serde(default)]
     pub chair_roles: Vec<ChairRoleSpan>,
+    /// For an office whose period the text gives only approximately: the
+    /// days (`[earliest, latest)`) on which who holds it is unknown.
+    #[serde(default)]
+    pub open: Vec<(Day, Day)>,
 }
 
 /// An office held by the chair's roles: on each day, the chair of the
@@ -320,6 +324,11 @@ pub struct Role {
     /// which for one held by the chair's roles change with the terms.
     #[serde(default)]
     pub group: Option<GroupId>,
+    /// How precisely the text gives `from` and `until` (`from in 2013`):
+    /// on the days a window leaves open, whether the role is held is
+    /// unknown ([`Role::open_on`]).
+    #[serde(default)]
+    pub dating: Dating,
 }
 
 impl Role {
@@ -328,14 +337,34 @@ impl Role {
         self.from.is_none_or(|f| f <= day) && self.until.is_none_or(|u| day < u)
     }
 
+    /// The windows the text leaves its period's ends in, as `[earliest,
+    /// latest)`: "no later than" a start runs from `adopted`.
+    pub fn windows(&self, adopted: Day) -> Vec<(Day, Day)> {
+        let from = self
+            .from
+            .map(|f| self.dating.from.window(f, Some(adopted.saturating_sub(1)), None));
+        let until = self.until.map(|u| self.dating.until.window(u, self.from, None));
+        from.into_iter().chain(until).filter(|(a, b)| a < b).collect()
+    }
+
+    /// Whether on `day` the text leaves it open whether the role is held
+    /// (a window of its period's start or end straddles it).
+    pub fn open_on(&self, day: Day, adopted: Day) -> Option<(Day, Day)> {
+        self.windows(adopted).into_iter().find(|(a, b)| *a <= day && day < *b)
+    }
+
     /// The role as the report names it: `the Support Unit (§ 3.iii)`,
-    /// with its period where the text dates it.
+    /// with its period where the text dates it (as the text dates it).
     pub fn described(&self) -> String {
-        let period = match (self.from, self.until) {
+        let (from, until) = (
+            self.from.map(|f| self.dating.from.describe(f)),
+            self.until.map(|u| self.dating.until.describe(u)),
+        );
+        let period = match (from, until) {
             (None, None) => String::new(),
-            (Some(f), None) => format!(", from {}", crate::date::format(f)),
-            (None, Some(u)) => format!(", until {}", crate::date::format(u)),
-            (Some(f), Some(u)) => format!(", {} to {}", crate::date::format(f), crate::date::format(u)),
+            (Some(f), None) => format!(", from {f}"),
+            (None, Some(u)) => format!(", until {u}"),
+            (Some(f), Some(u)) => format!(", {f} to {u}"),
         };
         format!("{} (§ {}{period})", self.what, self.cite.clause)
     }
