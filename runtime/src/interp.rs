@@ -1278,8 +1278,13 @@ impl<'b> Interpreter<'b> {
             .iter()
             .map(|w| {
                 format!(
-                    "the rules' term from {} starts at a taking of office the history dates only to between {} and {}",
+                    "the rules' term from {} starts at {} the history dates only to between {} and {}",
                     date::format(w.start),
+                    if w.vacancy {
+                        "an end of office with no successor"
+                    } else {
+                        "a taking of office"
+                    },
                     date::format(w.earliest),
                     date::format(w.latest)
                 )
@@ -1363,8 +1368,13 @@ impl<'b> Interpreter<'b> {
             .iter()
             .map(|w| {
                 format!(
-                    "the office follows the chair's terms, and the term from {} starts at a taking of office the history dates only to between {} and {}",
+                    "the office follows the chair's terms, and the term from {} starts at {} the history dates only to between {} and {}",
                     date::format(w.start),
+                    if w.vacancy {
+                        "an end of office with no successor"
+                    } else {
+                        "a taking of office"
+                    },
                     date::format(w.earliest),
                     date::format(w.latest)
                 )

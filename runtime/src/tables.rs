@@ -491,7 +491,7 @@ impl Tables {
             return Vec::new();
         };
         let since = bundle.versions.first().map_or(Day::MIN, |v| v.from);
-        let mut followed: Vec<(Day, PartyId, Precision)> = self
+        let mut followed: Vec<(Day, Option<PartyId>, Precision)> = self
             .honoured
             .iter()
             .filter_map(|(party, day)| {
@@ -500,9 +500,19 @@ impl Tables {
                     .handovers
                     .iter()
                     .find(|h| h.to == *party && h.day == *day)?;
-                Some((*day, *party, h.precision))
+                Some((*day, Some(*party), h.precision))
             })
             .collect();
+        // A vacancy the terms follow (one that ends a term: see
+        // `designated_terms`) is dated as its record is.
+        followed.extend(
+            bundle
+                .history
+                .vacancies
+                .iter()
+                .filter(|v| terms.listed.iter().any(|t| t.chair.is_none() && t.start == v.day))
+                .map(|v| (v.day, None, v.precision)),
+        );
         followed.sort_by_key(|(day, _, _)| *day);
         let mut windows: Vec<ChairWindow> = Vec::new();
         for (i, (day, party, precision)) in followed.iter().enumerate() {
@@ -522,7 +532,8 @@ impl Tables {
                 start,
                 earliest,
                 latest,
-                changes: before != Some(*party),
+                changes: before != *party,
+                vacancy: party.is_none(),
             });
         }
         windows
@@ -1251,6 +1262,7 @@ fn designated_terms(
     since: Day,
     honoured: &[(PartyId, Day)],
     extended: &[(PartyId, Day)],
+    vacancies: &[Day],
 ) -> Terms {
     let length = |start: Day| crate::ir::designated_term_at(&designation.terms, start);
     let mut listed: Vec<Term> = Vec::new();
@@ -1271,6 +1283,19 @@ fn designated_terms(
             end = *until;
         }
         let end = next.map_or(end, |n| end.min(n));
+        // With no term, an office recorded ending with no successor ends
+        // the rules' term there (`vacancies` holds them only for a chair
+        // the rules follow as recorded).
+        let end = if length(*start).is_none() {
+            vacancies
+                .iter()
+                .copied()
+                .filter(|v| *start < *v && *v < end)
+                .min()
+                .unwrap_or(end)
+        } else {
+            end
+        };
         listed.push(Term {
             start: *start,
             end,
@@ -1305,6 +1330,10 @@ pub struct ChairWindow {
     /// Whether it changes who holds the chair (the term before it had
     /// another chair, or none).
     pub changes: bool,
+    /// A recorded end of office with no successor (a vacancy), not a
+    /// taking of office.
+    #[serde(default)]
+    pub vacancy: bool,
 }
 
 impl ChairWindow {
@@ -2452,7 +2481,15 @@ impl<'b> Walker<'b> {
             }
             if let Some(d) = bundle.versions.iter().find_map(|v| v.designation.as_ref()) {
                 let since = bundle.versions.first().map_or(Day::MIN, |v| v.from);
-                return Ok(designated_terms(d, since, honoured, extended));
+                // A chair chosen by no procedure the text states follows
+                // each recorded taking of office, and each recorded end of
+                // one with no successor (a vacancy).
+                let vacancies: Vec<Day> = if d.by.is_none() {
+                    bundle.history.vacancies.iter().map(|v| v.day).collect()
+                } else {
+                    Vec::new()
+                };
+                return Ok(designated_terms(d, since, honoured, extended, &vacancies));
             }
             return Ok(Terms::default());
         };
