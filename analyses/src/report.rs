@@ -2612,14 +2612,29 @@ fn status_timelines(bundle: &ir::Bundle, interp: &Interpreter<'_>, until: Day) -
                 .collect();
             attended.sort();
             let attended: Vec<String> = attended.into_iter().map(|(_, id)| id).collect();
-            // The functions the text gives it (the Support Unit), with the clause.
-            let roles: Vec<String> = interp
+            // The functions the text gives it (the Support Unit), with the
+            // clause, and a standing of its own (one of the partners).
+            let mut roles: Vec<String> = interp
                 .version_at(until)
                 .into_iter()
                 .flat_map(|v| &v.roles)
                 .filter(|r| r.parties.contains(&p))
                 .map(ir::Role::described)
                 .collect();
+            for m in interp.version_at(until).into_iter().flat_map(|v| &v.membership) {
+                let Some(g) = m
+                    .standing
+                    .filter(|_| m.party == p)
+                    .and_then(|g| bundle.groups.get(g as usize))
+                else {
+                    continue;
+                };
+                let title = if g.title.is_empty() { &g.name } else { &g.title };
+                let line = format!("one of the {title}, attending as an observer (§ {})", m.cite.clause);
+                if !roles.contains(&line) {
+                    roles.push(line);
+                }
+            }
             // Its changes of status as recorded (the recorded view).
             let recorded: Vec<String> = bundle
                 .history

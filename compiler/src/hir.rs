@@ -210,6 +210,9 @@ pub enum StatementKind {
         kind: Membership,
         /// For observers the text names: what they may do besides attending.
         rights: Option<ir::ObserverRights>,
+        /// For observers the text names with a standing (`as partners`):
+        /// the group of those holding it.
+        standing: Option<GroupId>,
     },
     Rotation(Vec<Spanned<RotationItem>>),
     Meeting(MeetingDecl),

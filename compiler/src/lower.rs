@@ -148,6 +148,33 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
                     });
                 }
             }
+            hir::StatementKind::Roster {
+                parties,
+                kind: hir::Membership::Observer { from, until, dating },
+                standing: Some(group),
+                ..
+            } => {
+                if let Some(g) = groups.get_mut(*group as usize) {
+                    // Those holding the standing, over the observers'
+                    // period (unknown where the text gives it approximately).
+                    let role = ir::Role {
+                        what: String::new(),
+                        parties: Vec::new(),
+                        cite: statement.cite.clone(),
+                        from: Some(from.node),
+                        until: until.map(|u| u.node),
+                        group: None,
+                        dating: *dating,
+                    };
+                    g.open.extend(role.windows(package.adopted));
+                    g.spans.extend(parties.iter().map(|p| ir::GroupSpan {
+                        party: p.node,
+                        from: from.node,
+                        until: until.map(|u| u.node),
+                        cite: statement.cite.clone(),
+                    }));
+                }
+            }
             hir::StatementKind::Roster { .. }
             | hir::StatementKind::Rotation(_)
             | hir::StatementKind::Meeting(_)
@@ -253,7 +280,12 @@ fn version(
     for statement in statements {
         let c = &statement.cite;
         match &statement.kind {
-            hir::StatementKind::Roster { parties, kind, rights } => {
+            hir::StatementKind::Roster {
+                parties,
+                kind,
+                rights,
+                standing,
+            } => {
                 let kind = membership(*kind);
                 for party in parties {
                     v.membership.push(ir::Membership {
@@ -261,6 +293,7 @@ fn version(
                         kind: kind.clone(),
                         cite: c.clone(),
                         rights: rights.clone(),
+                        standing: *standing,
                     });
                 }
             }

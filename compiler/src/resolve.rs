@@ -304,6 +304,20 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                         );
                     }
                 }
+                StmtKind::NamedObservers {
+                    standing: Some((name, title)),
+                    ..
+                } => {
+                    // A standing is the group of those holding it.
+                    let entry = env.groups.entry(name.name.clone()).or_insert(GroupDef {
+                        id: 0,
+                        def: Def { file, span: name.span },
+                        title: None,
+                    });
+                    if entry.title.is_none() {
+                        entry.title = title.as_ref().map(|t| t.value.clone());
+                    }
+                }
                 StmtKind::Members { .. }
                 | StmtKind::NamedObservers { .. }
                 | StmtKind::Pending { .. }
@@ -1175,6 +1189,7 @@ impl Resolver<'_, '_, '_> {
                     parties: parties?,
                     kind: hir::Membership::Member { from, until, dating },
                     rights: None,
+                    standing: None,
                 }
             }
             StmtKind::Group {
@@ -1266,15 +1281,18 @@ impl Resolver<'_, '_, '_> {
                 parties,
                 from,
                 until,
+                standing,
                 rights,
             } => {
                 let parties = env.spanned_parties(file, parties, self.sink);
                 let rights = rights.as_ref().map(|r| self.observer_rights(file, r));
+                let standing = standing.as_ref().map(|(name, _)| env.group(file, name, self.sink));
                 let (from, until, dating) = period(from, until.as_ref())?;
                 hir::StatementKind::Roster {
                     parties: parties?,
                     kind: hir::Membership::Observer { from, until, dating },
                     rights: rights.map_or(Some(None), |r| r.map(Some))?,
+                    standing: standing.map_or(Some(None), |g| g.map(Some))?,
                 }
             }
             StmtKind::Pending { parties, deadline } => {
@@ -1285,12 +1303,14 @@ impl Resolver<'_, '_, '_> {
                         deadline: spanned_day(deadline)?,
                     },
                     rights: None,
+                    standing: None,
                 }
             }
             StmtKind::OpenTo { parties } => hir::StatementKind::Roster {
                 parties: env.spanned_parties(file, parties, self.sink)?,
                 kind: hir::Membership::Open,
                 rights: None,
+                standing: None,
             },
             StmtKind::Withdrawal { party, on } => {
                 let parties = env.spanned_parties(file, std::slice::from_ref(party), self.sink);
@@ -1301,6 +1321,7 @@ impl Resolver<'_, '_, '_> {
                         precision: precision(on.precision)?,
                     },
                     rights: None,
+                    standing: None,
                 }
             }
             StmtKind::HostDuty { strength, kind } => {

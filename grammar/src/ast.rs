@@ -221,6 +221,9 @@ pub enum StmtKind {
         parties: Vec<Ident>,
         from: DateSpec,
         until: Option<DateSpec>,
+        /// `as partners "partner organisations"`: the standing the text
+        /// gives them, a group of those holding it, with its title.
+        standing: Option<(Ident, Option<Str>)>,
         rights: Option<ObserverRights>,
     },
     /// `pending IRN, PAK under silence until 2013-08-31`

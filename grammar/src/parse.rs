@@ -791,6 +791,16 @@ impl Builder {
                     .filter(|p| p.as_rule() == Rule::date_spec)
                     .cloned()
                     .map(|p| self.date_spec(p)),
+                standing: find(Rule::standing_as).map(|s| {
+                    let parts = kids(s);
+                    let name = parts.first().cloned().map_or_else(|| empty_ident(span), ident);
+                    let title = parts
+                        .iter()
+                        .find(|p| p.as_rule() == Rule::string)
+                        .cloned()
+                        .map(|p| self.string(p));
+                    (name, title)
+                }),
                 rights: find(Rule::observer_rights).map(observer_rights),
             },
             Rule::pending_stmt => StmtKind::Pending {

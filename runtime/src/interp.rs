@@ -1318,9 +1318,16 @@ impl<'b> Interpreter<'b> {
                 }
             }
             possible.sort();
+            let title = self.bundle.groups.get(g as usize).map_or_else(String::new, |group| {
+                if group.title.is_empty() {
+                    group.name.clone()
+                } else {
+                    group.title.clone()
+                }
+            });
             return Err(EvalError::Unknown(Box::new(Unknown {
                 because: vec![format!(
-                    "the text dates the office's period only to between {} and {}, so on {} it may not have started or ended yet",
+                    "the text dates the period of the {title} only to between {} and {}, so on {} it may not have started or ended yet",
                     date::format(*earliest),
                     date::format(*latest),
                     date::format(d)

@@ -425,6 +425,10 @@ pub struct Membership {
     /// (`None`: attend only).
     #[serde(default)]
     pub rights: Option<ObserverRights>,
+    /// For an observer the text names with a standing of its own (`as
+    /// partners "partner organisations"`): the group of those holding it.
+    #[serde(default)]
+    pub standing: Option<GroupId>,
 }
 
 /// What observers may do besides attending (`may speak, decide [at K]`).

@@ -2871,6 +2871,7 @@ mod tests {
                         },
                         cite: cite.clone(),
                         rights: None,
+                        standing: None,
                     })
                     .collect(),
                 rotation: Some(Rotation {
