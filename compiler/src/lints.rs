@@ -97,9 +97,16 @@ fn gaps(package: &hir::Resolved, statement: &hir::Statement, sink: &mut Sink) {
         }
         hir::StatementKind::Rotation(items) => {
             let voluntary = items.iter().find(|i| matches!(i.node, hir::RotationItem::Voluntary));
-            let resolved = items
-                .iter()
-                .any(|i| matches!(i.node, hir::RotationItem::AllDecline { .. }));
+            // A chair designated, or named, takes no turns to decline:
+            // there `voluntary` only says the text's word.
+            let resolved = items.iter().any(|i| {
+                matches!(
+                    i.node,
+                    hir::RotationItem::AllDecline { .. }
+                        | hir::RotationItem::Designated { .. }
+                        | hir::RotationItem::Permanent { .. }
+                )
+            });
             if let (Some(voluntary), false) = (voluntary, resolved) {
                 sink.push(file, LintDiagnostic::AllDeclineUnresolved { span: voluntary.span });
             }
