@@ -93,6 +93,7 @@ fn diff_cases() {
             "procedure",
             "chair",
             "membership",
+            "groups",
             "decisions",
             "attendance",
             "cadence",

@@ -60,6 +60,9 @@ pub struct Diff {
     pub procedure: Vec<Procedure>,
     pub chair: Vec<ChairChange>,
     pub membership: Vec<StatusChange>,
+    /// Who belongs to a group, or holds an office or standing, where it
+    /// differs (`group(G, d)`).
+    pub groups: Vec<GroupChange>,
     pub decisions: Vec<DecisionChange>,
     pub attendance: Vec<AttendanceChange>,
     pub cadence: Vec<CadenceChange>,
@@ -82,6 +85,7 @@ pub struct Summary {
     pub procedure: usize,
     pub chair: usize,
     pub membership: usize,
+    pub groups: usize,
     pub decisions: usize,
     pub attendance: usize,
     pub cadence: usize,
@@ -174,6 +178,18 @@ pub struct StatusChange {
     /// A status name, or `undeclared` where the side does not declare the party.
     pub before: String,
     pub after: String,
+    pub location: Option<Location>,
+}
+
+/// Who belongs to a group (holds an office, a standing) over a period, by
+/// party code; `None` where the side does not name the group.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupChange {
+    pub group: String,
+    pub from: String,
+    pub until: Option<String>,
+    pub before: Option<Vec<String>>,
+    pub after: Option<Vec<String>>,
     pub location: Option<Location>,
 }
 
@@ -326,6 +342,7 @@ pub fn diff(old: &Input<'_>, new: &Input<'_>, until: Day) -> Diff {
         procedure: Vec::new(),
         chair: Vec::new(),
         membership: Vec::new(),
+        groups: Vec::new(),
         decisions: Vec::new(),
         attendance: Vec::new(),
         cadence: Vec::new(),
@@ -383,6 +400,7 @@ pub fn diff(old: &Input<'_>, new: &Input<'_>, until: Day) -> Diff {
     out.chair = chair_changes(&old_side, &new_side, &locator);
     let days = segment_days(&old_side, &new_side);
     out.membership = status_changes(&old_side, &new_side, &days, &locator);
+    out.groups = group_changes(&old_side, &new_side, &days, until, &locator);
     out.decisions = decision_changes(&old_side, &new_side, &days, &locator, &mut out.notes);
     out.attendance = attendance_changes(&old_side, &new_side, &days, &locator);
     out.cadence = cadence_changes(&old_side, &new_side, &days, &locator);
@@ -420,6 +438,7 @@ fn summarize(diff: &Diff, errors: usize) -> Summary {
     let appeared = diff.history.iter().filter(|h| h.change == "appeared");
     let semantic = !(diff.chair.is_empty()
         && diff.membership.is_empty()
+        && diff.groups.is_empty()
         && diff.decisions.is_empty()
         && diff.attendance.is_empty()
         && diff.cadence.is_empty()
@@ -433,6 +452,7 @@ fn summarize(diff: &Diff, errors: usize) -> Summary {
         procedure: diff.procedure.len(),
         chair: diff.chair.len(),
         membership: diff.membership.len(),
+        groups: diff.groups.len(),
         decisions: diff.decisions.len(),
         attendance: diff.attendance.len(),
         cadence: diff.cadence.len(),
@@ -1161,6 +1181,92 @@ fn status_name(side: &Checked<'_>, code: &str, day: Day) -> String {
         || "undeclared".to_string(),
         |p| side.interp.status(p, day).name().to_string(),
     )
+}
+
+/// Every group either side names: its holders on each period, compared. A
+/// group whose holders follow the chair's terms changes where a term
+/// starts; those days count up to the horizon.
+fn group_changes(
+    old: &Checked<'_>,
+    new: &Checked<'_>,
+    days: &[Day],
+    until: Day,
+    locator: &Locator<'_>,
+) -> Vec<GroupChange> {
+    let names: BTreeSet<&str> = old
+        .bundle
+        .groups
+        .iter()
+        .chain(&new.bundle.groups)
+        .map(|g| g.name.as_str())
+        .collect();
+    let holders = |side: &Checked<'_>, name: &str, day: Day| -> Option<Vec<String>> {
+        let g = side.bundle.groups.iter().position(|g| g.name == name)?;
+        let g = ir::GroupId::try_from(g).ok()?;
+        let mut codes: Vec<String> = side
+            .interp
+            .tables()
+            .group_at(g, day)
+            .filter_map(|p| side.bundle.parties.get(p as usize).map(|party| party.id.clone()))
+            .collect();
+        codes.sort();
+        Some(codes)
+    };
+    let mut all: BTreeSet<Day> = days.iter().copied().collect();
+    for side in [old, new] {
+        for g in &side.interp.tables().groups {
+            all.extend(g.starts.iter().copied().filter(|d| *d <= until));
+        }
+    }
+    let start = old.bundle.adopted.min(new.bundle.adopted);
+    let all: Vec<Day> = all.into_iter().filter(|d| *d >= start).collect();
+    // Holders that follow the chair's terms go on changing past the
+    // horizon: their last period is compared up to it, not from then on.
+    let by_chair = |name: &str| {
+        [old, new].iter().any(|side| {
+            side.bundle
+                .groups
+                .iter()
+                .any(|g| g.name == name && !g.chair_roles.is_empty())
+        })
+    };
+    type Holders = Option<Vec<String>>;
+    let mut runs: Runs<String, (Holders, Holders)> = Runs::new();
+    for (day, next) in periods(&all) {
+        for name in &names {
+            if by_chair(name) && day > until {
+                continue;
+            }
+            let (before, after) = (holders(old, name, day), holders(new, name, day));
+            if before != after {
+                let next = match next {
+                    None if by_chair(name) => Some(until.saturating_add(1)),
+                    Some(_) | None => next,
+                };
+                runs.push((*name).to_string(), day, next, (before, after));
+            }
+        }
+    }
+    runs.into_rows()
+        .into_iter()
+        .map(|(group, from, until, (before, after))| GroupChange {
+            location: locator.clause_or_policy(group_clause(new, &group).as_deref()),
+            group,
+            from: date::format(from),
+            until: fmt_until(until),
+            before,
+            after,
+        })
+        .collect()
+}
+
+/// The clause of NEW that names group `name`'s holders first.
+fn group_clause(new: &Checked<'_>, name: &str) -> Option<String> {
+    let g = new.bundle.groups.iter().find(|g| g.name == name)?;
+    g.spans
+        .first()
+        .map(|s| s.cite.clause.clone())
+        .or_else(|| g.chair_roles.first().map(|r| r.cite.clause.clone()))
 }
 
 /// The clause of NEW that states `code`'s membership or observer status.

@@ -20,12 +20,13 @@ pub struct Item {
 }
 
 /// The sections, in the order they are printed, with their titles.
-pub const SECTIONS: [(&str, &str); 11] = [
+pub const SECTIONS: [(&str, &str); 12] = [
     ("diagnostics", "Check"),
     ("text", "Text"),
     ("procedure", "Procedure"),
     ("chair", "Chair"),
     ("membership", "Membership and status"),
+    ("groups", "Groups, offices and standings"),
     ("decisions", "Decisions"),
     ("attendance", "Attendance and observers"),
     ("cadence", "Cadence"),
@@ -35,7 +36,7 @@ pub const SECTIONS: [(&str, &str); 11] = [
 ];
 
 /// What each diff rule id means (SARIF's rule descriptions).
-pub const RULES: [(&str, &str); 10] = [
+pub const RULES: [(&str, &str); 11] = [
     (
         "diff::text",
         "A clause, quote, party, rule, test, statement or record of the text differs",
@@ -49,6 +50,10 @@ pub const RULES: [(&str, &str); 10] = [
         "The chair, or the term it falls in, differs over a period",
     ),
     ("diff::membership", "A party's status differs over a period"),
+    (
+        "diff::groups",
+        "Who belongs to a group, or holds an office or standing, differs over a period",
+    ),
     (
         "diff::decisions",
         "The set of valid decisions differs at meetings of a kind",
@@ -272,6 +277,27 @@ pub fn items(diff: &Diff) -> Vec<Item> {
             ),
             Vec::new(),
             m.location.clone(),
+        );
+    }
+    for g in &diff.groups {
+        let holders = |h: &Option<Vec<String>>| match h {
+            None => "(not named)".to_string(),
+            Some(codes) if codes.is_empty() => "nobody".to_string(),
+            Some(codes) => codes.join(", "),
+        };
+        push(
+            "groups",
+            "diff::groups",
+            "note",
+            format!(
+                "{} {}: {} → {}",
+                g.group,
+                until_text(&g.from, g.until.as_ref()),
+                holders(&g.before),
+                holders(&g.after)
+            ),
+            Vec::new(),
+            g.location.clone(),
         );
     }
     for d in &diff.decisions {
