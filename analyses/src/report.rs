@@ -1582,7 +1582,9 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
         };
         let holds = |r: &ir::Role, p: ir::PartyId| {
             (r.parties.contains(&p) && r.held_on(m.date))
-                || (by_chair(r) && r.group.is_some_and(|g| tables.group_at(g, m.date).any(|q| q == p)))
+                || (by_chair(r)
+                    && r.group
+                        .is_some_and(|g| interp.group_on(g, m.date).is_ok_and(|h| h.contains(&p))))
         };
         // A function whose period the text dates only approximately, on a
         // day its window leaves open, neither explains nor fails to.
@@ -1594,7 +1596,23 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
             })
         };
         let role_open = |p: ir::PartyId| -> Vec<String> {
-            version
+            // An office of the chair's roles whose holders the terms leave
+            // open that day, where the party may be one.
+            let by_terms = version.into_iter().flat_map(|v| &v.roles).filter(|r| by_chair(r)).filter_map(|r| {
+                let g = r.group?;
+                match interp.group_on(g, m.date) {
+                    Err(EvalError::Unknown(open))
+                        if open.possible.is_empty()
+                            || open.possible.iter().any(|v| {
+                                matches!(v, charter_runtime::Value::Set(s) if s.contains(&charter_runtime::Value::Party(p)))
+                            }) =>
+                    {
+                        Some(format!("who holds {} that day is open: {}", r.what, open.because.join("; ")))
+                    }
+                    Ok(_) | Err(_) => None,
+                }
+            });
+            let by_period = version
                 .into_iter()
                 .flat_map(|v| &v.roles)
                 .filter(|r| r.parties.contains(&p))
@@ -1607,17 +1625,24 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
                         date::format(latest),
                         date::format(m.date)
                     ))
-                })
-                .collect()
+                });
+            by_terms.chain(by_period).collect()
         };
         // A party the history records as a member or observer that day is
         // not questioned here: the recorded change of status that made it
         // one is judged on its own (`audit::status-change-undecided`).
+        // Where a record dated only by a window leaves its status open, it
+        // is such a party only if every status possible is one.
+        let participant = |s: ir::Status| matches!(s, ir::Status::Member | ir::Status::Observer);
         let recorded_participant = |p: ir::PartyId| {
-            matches!(
-                tables.recorded_status(bundle, p, m.date),
-                ir::Status::Member | ir::Status::Observer
-            )
+            let asked = [charter_runtime::Value::Party(p), charter_runtime::Value::Date(m.date)];
+            match interp.window_unknown(ir::Builtin::RecordedStatus, &asked) {
+                None => participant(tables.recorded_status(bundle, p, m.date)),
+                Some(open) => open
+                    .possible
+                    .iter()
+                    .all(|v| matches!(v, charter_runtime::Value::Status(s) if participant(*s))),
+            }
         };
         // At a meeting on or before the day the text was adopted (the
         // conference that adopted it), who attended was settled by its
@@ -1677,9 +1702,13 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
             }
         };
         for p in m.present.iter().chain(&m.observers) {
+            // Questioned where the one day each change is put on says it
+            // may not attend, and (as possible) where a window leaves it
+            // open either way.
+            let open = attending_open(*p);
+            let unexplained = !interp.may_attend(*p, m) || !open.is_empty();
             if let Some((b, group)) = body {
-                if !before_text && !interp.may_attend(*p, m) && role(*p).is_none() {
-                    let open = attending_open(*p);
+                if !before_text && unexplained && role(*p).is_none() {
                     findings.push(at_meeting(Finding {
                         certainty: certainty_of(&open),
                         possible_because: open,
@@ -1701,8 +1730,7 @@ fn meeting_rows(c: &Audit<'_>, findings: &mut Vec<Finding>) -> Result<Vec<Meetin
                 }
                 continue;
             }
-            if !before_text && !interp.may_attend(*p, m) && role(*p).is_none() && !recorded_participant(*p) {
-                let open = attending_open(*p);
+            if !before_text && unexplained && role(*p).is_none() && !recorded_participant(*p) {
                 findings.push(at_meeting(Finding {
                     certainty: certainty_of(&open),
                     possible_because: open,
@@ -2629,8 +2657,22 @@ fn status_timelines(bundle: &ir::Bundle, interp: &Interpreter<'_>, until: Day) -
                 else {
                     continue;
                 };
-                let title = if g.title.is_empty() { &g.name } else { &g.title };
-                let line = format!("one of the {title}, attending as an observer (§ {})", m.cite.clause);
+                let title = g.display_title();
+                // Over the period the text gives it, as the text dates it.
+                let period = match m.kind {
+                    ir::MembershipKind::Observer { from, until, dating } => match until {
+                        Some(u) => format!(", {} to {}", dating.from.describe(from), dating.until.describe(u)),
+                        None => format!(", from {}", dating.from.describe(from)),
+                    },
+                    ir::MembershipKind::Member { .. }
+                    | ir::MembershipKind::Pending { .. }
+                    | ir::MembershipKind::Open
+                    | ir::MembershipKind::Withdrawal { .. } => String::new(),
+                };
+                let line = format!(
+                    "one of the {title}, attending as an observer (§ {}{period})",
+                    m.cite.clause
+                );
                 if !roles.contains(&line) {
                     roles.push(line);
                 }

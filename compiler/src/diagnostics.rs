@@ -858,14 +858,15 @@ pub enum TemporalDiagnostic {
         #[label("already in force here")]
         first: Span,
     },
-    /// an office held by the chair's roles used where the chair's terms depend on it
-    #[error("the office `{office}`, held by the chair's roles, cannot be {what}")]
+    /// an office or standing whose holders are not settled day by day used where a derivation needs them
+    #[error("`{office}`, {why}, cannot be {what}")]
     #[diagnostic(
-        code("charter::office-by-chair"),
-        help("who holds it follows the chair's terms, which rest on this statement; name the parties that hold it (`office NAME held by P, ...`), or use a `group`")
+        code("charter::group-not-settled"),
+        help("who holds it on some days is not settled by the text alone; name the parties that hold it, with exact days (`office NAME held by P, ... from YYYY-MM-DD`), or use a `group`")
     )]
-    OfficeByChair {
+    GroupNotSettled {
         office: String,
+        why: &'static str,
         what: &'static str,
         #[label("uses it here")]
         span: Span,

@@ -1099,7 +1099,14 @@ fn roster_line(kind: &hir::StatementKind, party: ir::PartyId) -> Option<String> 
             format!("pending, silence until {}", date::format(deadline.node))
         }
         hir::Membership::Open => "membership open to it".to_string(),
-        hir::Membership::Withdrawal { on, precision } => format!("withdraws on {}", precision.describe(on.node)),
+        hir::Membership::Withdrawal { on, precision } => match precision {
+            ir::Precision::Exact | ir::Precision::NoLaterThan | ir::Precision::NoEarlierThan => {
+                format!("withdraws on {}", precision.describe(on.node))
+            }
+            ir::Precision::InMonth | ir::Precision::InYear | ir::Precision::Between { .. } => {
+                format!("withdraws {}", precision.describe(on.node))
+            }
+        },
     })
 }
 

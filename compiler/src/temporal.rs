@@ -302,12 +302,28 @@ fn check_overlaps(package: &hir::Resolved, claims: &BTreeMap<hir::PartyId, Vec<C
 /// An office held by the chair's roles follows the chair's terms, which
 /// rest on decisions, the rotation's pool and the seats of bodies: it may
 /// not decide any of them (a meeting's body, a rotation's pool or
-/// alternation, seats), or the terms would depend on themselves.
+/// alternation, seats), or the terms would depend on themselves. Nor may
+/// an office or standing whose period the text dates only approximately:
+/// who holds it is unknown on some days, and those derivations take one
+/// holder set a day.
 fn check_offices_by_chair(package: &hir::Resolved, sink: &mut Sink) {
-    let by_chair: Vec<hir::GroupId> = package
+    let by_chair: Vec<(hir::GroupId, &'static str)> = package
         .statements()
         .filter_map(|s| match &s.kind {
-            hir::StatementKind::Office { group, roles, .. } => (!roles.is_empty()).then_some(*group),
+            hir::StatementKind::Office {
+                group, roles, dating, ..
+            } => {
+                if !roles.is_empty() {
+                    Some((*group, "whose holders follow the chair's terms"))
+                } else {
+                    (!dating.is_exact()).then_some((*group, "whose period the text dates only approximately"))
+                }
+            }
+            hir::StatementKind::Roster {
+                kind: hir::Membership::Observer { dating, .. },
+                standing: Some(group),
+                ..
+            } => (!dating.is_exact()).then_some((*group, "whose period the text dates only approximately")),
             hir::StatementKind::Roster { .. }
             | hir::StatementKind::Rotation(_)
             | hir::StatementKind::Meeting(_)
@@ -370,14 +386,18 @@ fn check_offices_by_chair(package: &hir::Resolved, sink: &mut Sink) {
             | hir::StatementKind::Designate { .. }
             | hir::StatementKind::Location { .. } => Vec::new(),
         };
-        for (group, what) in used.into_iter().filter(|(g, _)| by_chair.contains(g)) {
+        for (group, what) in used {
+            let Some((_, why)) = by_chair.iter().find(|(g, _)| *g == group) else {
+                continue;
+            };
             sink.push(
                 statement.file,
-                TemporalDiagnostic::OfficeByChair {
+                TemporalDiagnostic::GroupNotSettled {
                     office: package
                         .groups
                         .get(group as usize)
                         .map_or_else(String::new, |g| g.name.clone()),
+                    why,
                     what,
                     span: statement.span,
                 },

@@ -193,7 +193,6 @@ fn check_durations(file: FileId, stmt: &Stmt, sink: &mut Sink) {
     }
 }
 
-/// A literal's (year, month, day), ordered as days are.
 /// The last day a date as written may be, as `day` gives it: a window's
 /// last (a month's or a year's last day as its 31st, which orders the
 /// same), else the date itself.
@@ -246,6 +245,7 @@ fn between_in_order(file: FileId, spec: &DateSpec, sink: &mut Sink) {
     }
 }
 
+/// A literal's (year, month, day), ordered as days are.
 fn day(date: &DateLit) -> (i16, i8, i8) {
     (date.year, date.month, date.day)
 }

@@ -1274,23 +1274,16 @@ impl<'b> Interpreter<'b> {
             }
             possible.sort();
         }
-        let because = open
-            .iter()
-            .map(|w| {
-                format!(
-                    "the rules' term from {} starts at {} the history dates only to between {} and {}",
-                    date::format(w.start),
-                    if w.vacancy {
-                        "an end of office with no successor"
-                    } else {
-                        "a taking of office"
-                    },
-                    date::format(w.earliest),
-                    date::format(w.latest)
-                )
-            })
-            .collect();
+        let because = open.iter().map(|w| w.describe()).collect();
         Err(EvalError::Unknown(Box::new(Unknown { because, possible })))
+    }
+
+    /// Who belongs to group `g` on `d` (`group(g, d)`): unknown where an
+    /// office's period or the chair's terms its holders follow leave it
+    /// open.
+    pub fn group_on(&self, g: GroupId, d: Day) -> Result<Vec<PartyId>, EvalError> {
+        self.office_settles(g, d)?;
+        Ok(self.tables().group_at(g, d).collect())
     }
 
     /// Who holds an office held by the chair's roles on `d` follows the
@@ -1353,11 +1346,9 @@ impl<'b> Interpreter<'b> {
             None => d.saturating_add(1),
         };
         let meets = |earliest: Day, latest: Day| earliest < last && first < latest.max(earliest.saturating_add(1));
-        let straddling: Vec<&tables::ChairWindow> = tables
-            .chair_windows
-            .iter()
-            .filter(|w| w.changes && w.straddles(d))
-            .collect();
+        // Even a window in which the same chair takes office again moves a
+        // term's bounds, and with them who is outgoing or incoming.
+        let straddling: Vec<&tables::ChairWindow> = tables.chair_windows.iter().filter(|w| w.straddles(d)).collect();
         // The holders with the taking of office not yet made (as the day
         // before the window) or made (as its last day), where one window
         // is open; with more, not worked out.
@@ -1373,19 +1364,7 @@ impl<'b> Interpreter<'b> {
         }
         let mut because: Vec<String> = straddling
             .iter()
-            .map(|w| {
-                format!(
-                    "the office follows the chair's terms, and the term from {} starts at {} the history dates only to between {} and {}",
-                    date::format(w.start),
-                    if w.vacancy {
-                        "an end of office with no successor"
-                    } else {
-                        "a taking of office"
-                    },
-                    date::format(w.earliest),
-                    date::format(w.latest)
-                )
-            })
+            .map(|w| format!("the office follows the chair's terms, and {}", w.describe()))
             .collect();
         because.extend(tables.term_shifts.iter().filter(|s| meets(s.earliest, s.latest)).map(|s| {
             format!(
@@ -1465,13 +1444,6 @@ impl<'b> Interpreter<'b> {
         Err(EvalError::Unknown(Box::new(Unknown { because, possible })))
     }
 
-    /// Where a change of status the rules' view follows (or, for
-    /// `recorded_status`, the recorded view) is dated by a window, the
-    /// answers on the days it leaves open are unknown where the status
-    /// before and after the change would give different answers: the
-    /// status itself, membership, the members or observers, attending or
-    /// speaking at a meeting, and a decision's validity (its meeting's
-    /// members or deciding observers may differ).
     /// Where a change of status dated only by a window leaves a built-in
     /// query's answer open on its day (see `status_window_settles`): why,
     /// and the answers possible. The audit asks this before it states a
@@ -1483,6 +1455,13 @@ impl<'b> Interpreter<'b> {
         }
     }
 
+    /// Where a change of status the rules' view follows (or, for
+    /// `recorded_status`, the recorded view) is dated by a window, the
+    /// answers on the days it leaves open are unknown where the status
+    /// before and after the change would give different answers: the
+    /// status itself, membership, the members or observers, attending or
+    /// speaking at a meeting, and a decision's validity (its meeting's
+    /// members or deciding observers may differ).
     fn status_window_settles(&self, builtin: Builtin, args: &[Value]) -> Result<(), EvalError> {
         let tables = self.tables();
         let windows = if builtin == Builtin::RecordedStatus {

@@ -72,6 +72,17 @@ pub struct Group {
     pub open: Vec<(Day, Day)>,
 }
 
+impl Group {
+    /// Its title, or its name where the text gives none.
+    pub fn display_title(&self) -> &str {
+        if self.title.is_empty() {
+            &self.name
+        } else {
+            &self.title
+        }
+    }
+}
+
 /// An office held by the chair's roles: on each day, the chair of the
 /// term before the one in force (`outgoing`), of the term in force, or of
 /// the term after it (`incoming`), over `[from, until)`.
@@ -340,10 +351,19 @@ impl Role {
     /// The windows the text leaves its period's ends in, as `[earliest,
     /// latest)`: "no later than" a start runs from `adopted`.
     pub fn windows(&self, adopted: Day) -> Vec<(Day, Day)> {
-        let from = self
-            .from
-            .map(|f| self.dating.from.window(f, Some(adopted.saturating_sub(1)), None));
-        let until = self.until.map(|u| self.dating.until.window(u, self.from, None));
+        // "No earlier than" a start runs to the end (or the calendar's
+        // end); "no later than" an end from the start (or the adoption).
+        let last = Some(crate::date::LAST);
+        let from = self.from.map(|f| {
+            self.dating
+                .from
+                .window(f, Some(adopted.saturating_sub(1)), self.until.or(last))
+        });
+        let until = self.until.map(|u| {
+            self.dating
+                .until
+                .window(u, self.from.or(Some(adopted.saturating_sub(1))), last)
+        });
         from.into_iter().chain(until).filter(|(a, b)| a < b).collect()
     }
 
@@ -529,19 +549,9 @@ impl NamedChair {
 }
 
 impl PermanentChair {
-    /// The day the first chair the text names takes office.
-    pub fn from(&self) -> Day {
-        self.parts.first().map_or(Day::MAX, |p| p.from)
-    }
-
     /// The part in force on `day`, if any has started.
     pub fn at(&self, day: Day) -> Option<&NamedChair> {
         self.parts.iter().rev().find(|p| p.from <= day)
-    }
-
-    /// Whether some part names equal co-chairs (no single chair).
-    pub fn has_equal_co_chairs(&self) -> bool {
-        self.parts.iter().any(|p| p.parties.len() > 1)
     }
 }
 

@@ -503,14 +503,19 @@ impl Tables {
                 Some((*day, Some(*party), h.precision))
             })
             .collect();
-        // A vacancy the terms follow (one that ends a term: see
-        // `designated_terms`) is dated as its record is.
+        // A vacancy the terms follow (one that ends a term of a chair
+        // designated by no stated procedure: see `designated_terms`) is
+        // dated as its record is.
+        let unstated = bundle
+            .versions
+            .iter()
+            .any(|v| v.designation.as_ref().is_some_and(|d| d.by.is_none()));
         followed.extend(
             bundle
                 .history
                 .vacancies
                 .iter()
-                .filter(|v| terms.listed.iter().any(|t| t.chair.is_none() && t.start == v.day))
+                .filter(|v| unstated && terms.listed.iter().any(|t| t.chair.is_none() && t.start == v.day))
                 .map(|v| (v.day, None, v.precision)),
         );
         followed.sort_by_key(|(day, _, _)| *day);
@@ -1337,6 +1342,23 @@ pub struct ChairWindow {
 }
 
 impl ChairWindow {
+    /// Why the terms are open around it, in words: "the rules' term from
+    /// D starts at a taking of office the history dates only to between
+    /// E and L".
+    pub fn describe(&self) -> String {
+        format!(
+            "the rules' term from {} starts at {} the history dates only to between {} and {}",
+            date::format(self.start),
+            if self.vacancy {
+                "an end of office with no successor"
+            } else {
+                "a taking of office"
+            },
+            date::format(self.earliest),
+            date::format(self.latest)
+        )
+    }
+
     /// Whether `day` is one on which the taking of office may or may not
     /// have happened yet.
     pub fn straddles(&self, day: Day) -> bool {
@@ -1760,7 +1782,14 @@ fn status_windows(
             .filter(|d| *d < day)
             .max()
             .or_else(|| (adopted < day).then(|| adopted.saturating_sub(1)));
-        let next = days.iter().copied().filter(|d| *d > day).min();
+        // A statement "from no earlier than D" with no change after it
+        // leaves every day from D open: nothing ever dates it.
+        let next = days
+            .iter()
+            .copied()
+            .filter(|d| *d > day)
+            .min()
+            .or_else(|| matches!(record, StatusRecord::Statement { .. }).then_some(date::LAST));
         let (earliest, latest) = precision.window(day, previous, next);
         if earliest >= latest {
             continue;
@@ -2458,23 +2487,20 @@ impl<'b> Walker<'b> {
         periodic: bool,
     ) -> Result<Terms, TableError> {
         let Some(rotation) = bundle.versions.iter().find_map(|v| v.rotation.as_ref()) else {
-            // A chair the text names holds office from its day to the next
-            // chair's (a co-chair joining or leaving does not end its
-            // term); equal co-chairs have no single chair (`chairs(d)`
-            // answers for them).
+            // Each part the text names is a term of the office, from its
+            // day to the next part's (a co-chair joining or leaving starts
+            // one, as the office's holders change); equal co-chairs have
+            // no single chair (`chairs(d)` answers for them).
             if let Some(p) = bundle.named_chairs() {
                 let mut listed: Vec<Term> = Vec::new();
                 for part in &p.parts {
-                    let chair = part.chair();
-                    match listed.last_mut() {
-                        Some(last) if chair.is_some() && last.chair == chair => continue,
-                        Some(last) => last.end = part.from,
-                        None => {}
+                    if let Some(last) = listed.last_mut() {
+                        last.end = part.from;
                     }
                     listed.push(Term {
                         start: part.from,
                         end: date::LAST,
-                        chair,
+                        chair: part.chair(),
                     });
                 }
                 return Ok(Terms { listed, periodic: None });

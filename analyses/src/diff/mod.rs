@@ -400,7 +400,7 @@ pub fn diff(old: &Input<'_>, new: &Input<'_>, until: Day) -> Diff {
     out.chair = chair_changes(&old_side, &new_side, &locator);
     let days = segment_days(&old_side, &new_side);
     out.membership = status_changes(&old_side, &new_side, &days, &locator);
-    out.groups = group_changes(&old_side, &new_side, &days, until, &locator);
+    out.groups = group_changes(&old_side, &new_side, &days, until, &locator, &mut out.notes);
     out.decisions = decision_changes(&old_side, &new_side, &days, &locator, &mut out.notes);
     out.attendance = attendance_changes(&old_side, &new_side, &days, &locator);
     out.cadence = cadence_changes(&old_side, &new_side, &days, &locator);
@@ -1123,7 +1123,11 @@ fn chair_changes(old: &Checked<'_>, new: &Checked<'_>, locator: &Locator<'_>) ->
             v.rotation
                 .as_ref()
                 .map(|r| r.cite.clause.clone())
-                .or_else(|| v.permanent.as_ref().map(|p| p.cite.clause.clone()))
+                .or_else(|| {
+                    v.permanent
+                        .as_ref()
+                        .map(|p| p.at(from).map_or(&p.cite, |part| &part.cite).clause.clone())
+                })
                 .or_else(|| v.designation.as_ref().map(|d| d.cite.clause.clone()))
         });
         out.push(ChairChange {
@@ -1192,6 +1196,7 @@ fn group_changes(
     days: &[Day],
     until: Day,
     locator: &Locator<'_>,
+    notes: &mut Vec<String>,
 ) -> Vec<GroupChange> {
     let names: BTreeSet<&str> = old
         .bundle
@@ -1200,17 +1205,22 @@ fn group_changes(
         .chain(&new.bundle.groups)
         .map(|g| g.name.as_str())
         .collect();
-    let holders = |side: &Checked<'_>, name: &str, day: Day| -> Option<Vec<String>> {
-        let g = side.bundle.groups.iter().position(|g| g.name == name)?;
-        let g = ir::GroupId::try_from(g).ok()?;
+    // `Err` where the side leaves the holders open that day (a period the
+    // text dates only approximately, a taking of office dated by a window).
+    let holders = |side: &Checked<'_>, name: &str, day: Day| -> Result<Option<Vec<String>>, ()> {
+        let Some(g) = side.bundle.groups.iter().position(|g| g.name == name) else {
+            return Ok(None);
+        };
+        let g = ir::GroupId::try_from(g).map_err(|_| ())?;
         let mut codes: Vec<String> = side
             .interp
-            .tables()
-            .group_at(g, day)
+            .group_on(g, day)
+            .map_err(|_| ())?
+            .into_iter()
             .filter_map(|p| side.bundle.parties.get(p as usize).map(|party| party.id.clone()))
             .collect();
         codes.sort();
-        Some(codes)
+        Ok(Some(codes))
     };
     let mut all: BTreeSet<Day> = days.iter().copied().collect();
     for side in [old, new] {
@@ -1232,12 +1242,18 @@ fn group_changes(
     };
     type Holders = Option<Vec<String>>;
     let mut runs: Runs<String, (Holders, Holders)> = Runs::new();
+    let mut open: Vec<&str> = Vec::new();
     for (day, next) in periods(&all) {
         for name in &names {
             if by_chair(name) && day > until {
                 continue;
             }
-            let (before, after) = (holders(old, name, day), holders(new, name, day));
+            let (Ok(before), Ok(after)) = (holders(old, name, day), holders(new, name, day)) else {
+                if !open.contains(name) {
+                    open.push(name);
+                }
+                continue;
+            };
             if before != after {
                 let next = match next {
                     None if by_chair(name) => Some(until.saturating_add(1)),
@@ -1247,6 +1263,11 @@ fn group_changes(
             }
         }
     }
+    notes.extend(open.into_iter().map(|name| {
+        format!(
+            "group `{name}`: not compared on the days either side leaves who holds it open (a period the text dates only approximately, or a taking of office dated by a window)"
+        )
+    }));
     runs.into_rows()
         .into_iter()
         .map(|(group, from, until, (before, after))| GroupChange {
