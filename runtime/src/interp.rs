@@ -1333,6 +1333,11 @@ impl<'b> Interpreter<'b> {
             .groups
             .get(g as usize)
             .is_some_and(|g| !g.chair_roles.is_empty());
+        if by_chair {
+            // Terms that could not be worked out leave the roles' holders
+            // unknown, not absent.
+            self.terms()?;
+        }
         if !by_chair || (tables.chair_windows.is_empty() && tables.term_shifts.is_empty()) {
             return Ok(());
         }
