@@ -1684,7 +1684,14 @@ fn dated_status_records(
     let mut statements: Vec<(&Membership, Dated)> = Vec::new();
     for (version, v) in bundle.versions.iter().enumerate() {
         for (index, m) in v.membership.iter().enumerate() {
-            if statements.iter().any(|(seen, _)| *seen == m) {
+            // Most statements give exact days: only the others are
+            // windows (each once, though every later version holds it).
+            let approximate = match m.kind {
+                MembershipKind::Member { dating, .. } | MembershipKind::Observer { dating, .. } => !dating.is_exact(),
+                MembershipKind::Withdrawal { precision, .. } => !precision.is_exact(),
+                MembershipKind::Pending { .. } | MembershipKind::Open => false,
+            };
+            if !approximate || statements.iter().any(|(seen, _)| *seen == m) {
                 continue;
             }
             let record = |until: bool| StatusRecord::Statement { version, index, until };
