@@ -1303,14 +1303,7 @@ impl<'b> Interpreter<'b> {
             .get(g as usize)
             .and_then(|group| group.open.iter().find(|(a, b)| *a <= d && d < *b))
         {
-            let mut possible: Vec<Value> = Vec::new();
-            for day in [earliest.saturating_sub(1), d, *latest] {
-                let holders = Value::parties(tables.group_at(g, day));
-                if !possible.contains(&holders) {
-                    possible.push(holders);
-                }
-            }
-            possible.sort();
+            let possible = holders_on(tables, g, [earliest.saturating_sub(1), d, *latest]);
             let title = self.bundle.groups.get(g as usize).map_or_else(String::new, |group| {
                 if group.title.is_empty() {
                     group.name.clone()
@@ -1357,16 +1350,10 @@ impl<'b> Interpreter<'b> {
         // The holders with the taking of office not yet made (as the day
         // before the window) or made (as its last day), where one window
         // is open; with more, not worked out.
-        let mut possible: Vec<Value> = Vec::new();
-        if let ([w], true) = (straddling.as_slice(), tables.term_shifts.is_empty()) {
-            for day in [d, w.earliest.saturating_sub(1), w.latest] {
-                let holders = Value::parties(tables.group_at(g, day));
-                if !possible.contains(&holders) {
-                    possible.push(holders);
-                }
-            }
-            possible.sort();
-        }
+        let possible = match (straddling.as_slice(), tables.term_shifts.is_empty()) {
+            ([w], true) => holders_on(tables, g, [d, w.earliest.saturating_sub(1), w.latest]),
+            _ => Vec::new(),
+        };
         let mut because: Vec<String> = straddling
             .iter()
             .map(|w| format!("the office follows the chair's terms, and {}", w.describe()))
@@ -2693,4 +2680,18 @@ fn field_of(base: &Value, field: Field) -> Result<Value, EvalError> {
         (Value::None, _) => Value::None,
         _ => return Err(malformed("field of a value that lacks it")),
     })
+}
+
+/// The holders of group `g` on each of `days`, each set once, in order:
+/// the answers possible where a window leaves them open.
+fn holders_on(tables: &Tables, g: GroupId, days: [Day; 3]) -> Vec<Value> {
+    let mut possible: Vec<Value> = Vec::new();
+    for day in days {
+        let holders = Value::parties(tables.group_at(g, day));
+        if !possible.contains(&holders) {
+            possible.push(holders);
+        }
+    }
+    possible.sort();
+    possible
 }
