@@ -101,18 +101,9 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
                 ..
             } => {
                 if let Some(g) = groups.get_mut(*group as usize) {
-                    // The days a period given approximately leaves open,
-                    // as the office's role works them out.
-                    let role = ir::Role {
-                        what: String::new(),
-                        parties: Vec::new(),
-                        cite: statement.cite.clone(),
-                        from: from.map(|f| f.node),
-                        until: until.map(|u| u.node),
-                        group: None,
-                        dating: *dating,
-                    };
-                    g.open.extend(role.windows(package.adopted));
+                    // The days a period given approximately leaves open.
+                    g.open
+                        .extend(dating.windows(from.map(|f| f.node), until.map(|u| u.node), package.adopted));
                     // Held from the day given, else from the beginning (the
                     // versions say from when the text is in force).
                     let from = from.map_or(ir::Day::MIN, |f| f.node);
@@ -157,16 +148,8 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
                 if let Some(g) = groups.get_mut(*group as usize) {
                     // Those holding the standing, over the observers'
                     // period (unknown where the text gives it approximately).
-                    let role = ir::Role {
-                        what: String::new(),
-                        parties: Vec::new(),
-                        cite: statement.cite.clone(),
-                        from: Some(from.node),
-                        until: until.map(|u| u.node),
-                        group: None,
-                        dating: *dating,
-                    };
-                    g.open.extend(role.windows(package.adopted));
+                    g.open
+                        .extend(dating.windows(Some(from.node), until.map(|u| u.node), package.adopted));
                     g.spans.extend(parties.iter().map(|p| ir::GroupSpan {
                         party: p.node,
                         from: from.node,
@@ -576,7 +559,8 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
         v.designation = None;
         // An amendment adds its chairs to those named before; a part on a
         // day already named replaces it.
-        let mut parts: Vec<ir::NamedChair> = v.permanent.take().map(|p| p.parts).unwrap_or_default();
+        // (none named before this statement: no parts)
+        let mut parts: Vec<ir::NamedChair> = v.permanent.take().map_or_else(Vec::new, |p| p.parts);
         for part in permanent {
             parts.retain(|p| p.from != part.from);
             parts.push(part);

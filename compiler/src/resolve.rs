@@ -309,14 +309,7 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                     ..
                 } => {
                     // A standing is the group of those holding it.
-                    let entry = env.groups.entry(name.name.clone()).or_insert(GroupDef {
-                        id: 0,
-                        def: Def { file, span: name.span },
-                        title: None,
-                    });
-                    if entry.title.is_none() {
-                        entry.title = title.as_ref().map(|t| t.value.clone());
-                    }
+                    declare_group(&mut env.groups, file, name, title.as_ref());
                 }
                 StmtKind::Members { .. }
                 | StmtKind::NamedObservers { .. }
@@ -346,14 +339,7 @@ pub fn collect<'a>(package: &Package<'a>, sink: &mut Sink) -> Env<'a> {
                     // group is defined by the first, titled by the first
                     // that gives a title. An office is the group of its
                     // holders.
-                    let entry = env.groups.entry(name.name.clone()).or_insert(GroupDef {
-                        id: 0,
-                        def: Def { file, span: name.span },
-                        title: None,
-                    });
-                    if entry.title.is_none() {
-                        entry.title = title.as_ref().map(|t| t.value.clone());
-                    }
+                    declare_group(&mut env.groups, file, name, title.as_ref());
                 }
             },
             Item::Block(_) | Item::Test(_) | Item::NonNormative(_) => {}
@@ -655,6 +641,19 @@ fn period(from: &DateSpec, until: Option<&DateSpec>) -> Option<Period> {
             until: until.map_or(ir::Precision::Exact, |(_, p)| p),
         },
     ))
+}
+
+/// A group a statement names: defined by the first statement, titled by
+/// the first that gives a title.
+fn declare_group(groups: &mut BTreeMap<String, GroupDef>, file: FileId, name: &Ident, title: Option<&Str>) {
+    let entry = groups.entry(name.name.clone()).or_insert(GroupDef {
+        id: 0,
+        def: Def { file, span: name.span },
+        title: None,
+    });
+    if entry.title.is_none() {
+        entry.title = title.map(|t| t.value.clone());
+    }
 }
 
 /// An office's or the Support Unit's period, either end optional.

@@ -307,85 +307,53 @@ fn check_overlaps(package: &hir::Resolved, claims: &BTreeMap<hir::PartyId, Vec<C
 /// who holds it is unknown on some days, and those derivations take one
 /// holder set a day.
 fn check_offices_by_chair(package: &hir::Resolved, sink: &mut Sink) {
+    const APPROXIMATE: &str = "whose period the text dates only approximately";
     let by_chair: Vec<(hir::GroupId, &'static str)> = package
         .statements()
-        .filter_map(|s| match &s.kind {
-            hir::StatementKind::Office {
+        .filter_map(|s| {
+            if let hir::StatementKind::Office {
                 group, roles, dating, ..
-            } => {
+            } = &s.kind
+            {
                 if !roles.is_empty() {
-                    Some((*group, "whose holders follow the chair's terms"))
-                } else {
-                    (!dating.is_exact()).then_some((*group, "whose period the text dates only approximately"))
+                    return Some((*group, "whose holders follow the chair's terms"));
                 }
+                return (!dating.is_exact()).then_some((*group, APPROXIMATE));
             }
-            hir::StatementKind::Roster {
+            if let hir::StatementKind::Roster {
                 kind: hir::Membership::Observer { dating, .. },
                 standing: Some(group),
                 ..
-            } => (!dating.is_exact()).then_some((*group, "whose period the text dates only approximately")),
-            hir::StatementKind::Roster { .. }
-            | hir::StatementKind::Rotation(_)
-            | hir::StatementKind::Meeting(_)
-            | hir::StatementKind::Decisions { .. }
-            | hir::StatementKind::Reserve { .. }
-            | hir::StatementKind::Observers { .. }
-            | hir::StatementKind::Invite { .. }
-            | hir::StatementKind::SupportUnit { .. }
-            | hir::StatementKind::Group { .. }
-            | hir::StatementKind::Seats { .. }
-            | hir::StatementKind::HostDuty { .. }
-            | hir::StatementKind::Designate { .. }
-            | hir::StatementKind::Location { .. } => None,
+            } = &s.kind
+            {
+                return (!dating.is_exact()).then_some((*group, APPROXIMATE));
+            }
+            None
         })
         .collect();
     if by_chair.is_empty() {
         return;
     }
     for statement in package.statements() {
-        let used: Vec<(hir::GroupId, &'static str)> = match &statement.kind {
-            hir::StatementKind::Meeting(decl) => decl
-                .body
-                .map(|g| (g, "the body whose meetings these are"))
-                .into_iter()
-                .collect(),
-            hir::StatementKind::Rotation(items) => items
-                .iter()
-                .flat_map(|i| match &i.node {
-                    hir::RotationItem::EligibleGroup(g) => vec![(*g, "the rotation's pool")],
-                    hir::RotationItem::Alternating(groups) => groups
-                        .iter()
-                        .map(|g| (*g, "a group the chair alternates between"))
-                        .collect(),
-                    hir::RotationItem::EligibleMembers
-                    | hir::RotationItem::EligibleParties(_)
-                    | hir::RotationItem::Order(_)
-                    | hir::RotationItem::FixedOrder(_)
-                    | hir::RotationItem::First { .. }
-                    | hir::RotationItem::Term { .. }
-                    | hir::RotationItem::Voluntary
-                    | hir::RotationItem::AllDecline { .. }
-                    | hir::RotationItem::Permanent { .. }
-                    | hir::RotationItem::Designated { .. }
-                    | hir::RotationItem::Candidacy(_) => Vec::new(),
-                })
-                .collect(),
-            hir::StatementKind::Seats { group, of, .. } => std::iter::once(*group)
-                .chain(of.iter().copied())
-                .map(|g| (g, "a group with seats"))
-                .collect(),
-            hir::StatementKind::Office { .. }
-            | hir::StatementKind::Roster { .. }
-            | hir::StatementKind::Decisions { .. }
-            | hir::StatementKind::Reserve { .. }
-            | hir::StatementKind::Observers { .. }
-            | hir::StatementKind::Invite { .. }
-            | hir::StatementKind::SupportUnit { .. }
-            | hir::StatementKind::Group { .. }
-            | hir::StatementKind::HostDuty { .. }
-            | hir::StatementKind::Designate { .. }
-            | hir::StatementKind::Location { .. } => Vec::new(),
-        };
+        let mut used: Vec<(hir::GroupId, &'static str)> = Vec::new();
+        if let hir::StatementKind::Meeting(decl) = &statement.kind {
+            used.extend(decl.body.map(|g| (g, "the body whose meetings these are")));
+        }
+        for item in statement.rotation().into_iter().flatten() {
+            if let hir::RotationItem::EligibleGroup(g) = &item.node {
+                used.push((*g, "the rotation's pool"));
+            }
+            if let hir::RotationItem::Alternating(groups) = &item.node {
+                used.extend(groups.iter().map(|g| (*g, "a group the chair alternates between")));
+            }
+        }
+        if let hir::StatementKind::Seats { group, of, .. } = &statement.kind {
+            used.extend(
+                std::iter::once(*group)
+                    .chain(of.iter().copied())
+                    .map(|g| (g, "a group with seats")),
+            );
+        }
         for (group, what) in used {
             let Some((_, why)) = by_chair.iter().find(|(g, _)| *g == group) else {
                 continue;

@@ -43,61 +43,49 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
                     }
                 }
                 check_durations(file, stmt, sink);
-                let period = match &stmt.kind {
-                    StmtKind::Members {
-                        from,
-                        until: Some(until),
-                        ..
-                    }
-                    | StmtKind::NamedObservers {
-                        from,
-                        until: Some(until),
-                        ..
-                    } => Some((
+                let period = if let StmtKind::Members {
+                    from,
+                    until: Some(until),
+                    ..
+                }
+                | StmtKind::NamedObservers {
+                    from,
+                    until: Some(until),
+                    ..
+                } = &stmt.kind
+                {
+                    Some((
                         from,
                         until,
                         "membership ends on or before it starts",
                         "membership ends before the last day it may start",
-                    )),
-                    StmtKind::SupportUnit {
-                        from: Some(from),
-                        until: Some(until),
-                        ..
-                    } => Some((
+                    ))
+                } else if let StmtKind::SupportUnit {
+                    from: Some(from),
+                    until: Some(until),
+                    ..
+                } = &stmt.kind
+                {
+                    Some((
                         from,
                         until,
                         "the Support Unit's period ends on or before it starts",
                         "the Support Unit's period ends before the last day it may start",
-                    )),
-                    StmtKind::Office {
-                        from: Some(from),
-                        until: Some(until),
-                        ..
-                    } => Some((
+                    ))
+                } else if let StmtKind::Office {
+                    from: Some(from),
+                    until: Some(until),
+                    ..
+                } = &stmt.kind
+                {
+                    Some((
                         from,
                         until,
                         "the office's period ends on or before it starts",
                         "the office's period ends before the last day it may start",
-                    )),
-                    StmtKind::Members { .. }
-                    | StmtKind::NamedObservers { .. }
-                    | StmtKind::SupportUnit { .. }
-                    | StmtKind::Office { .. }
-                    | StmtKind::Pending { .. }
-                    | StmtKind::OpenTo { .. }
-                    | StmtKind::Withdrawal { .. }
-                    | StmtKind::Designate { .. }
-                    | StmtKind::HostDuty { .. }
-                    | StmtKind::Rotation(_)
-                    | StmtKind::Location { .. }
-                    | StmtKind::Observers { .. }
-                    | StmtKind::Invite { .. }
-                    | StmtKind::Meeting(_)
-                    | StmtKind::Decisions { .. }
-                    | StmtKind::DecisionKind { .. }
-                    | StmtKind::Amendments { .. }
-                    | StmtKind::Group { .. }
-                    | StmtKind::Seats { .. } => None,
+                    ))
+                } else {
+                    None
                 };
                 if let Some((from, until, exact, approximate)) = period {
                     // The start's last possible day comes before the end's first.

@@ -928,10 +928,11 @@ impl Builder {
                     .map(|h| match h.as_rule() {
                         Rule::chair_role => Holder::Chair {
                             span: span_of(&h),
+                            // `chair_role` is `[outgoing | incoming] chair`.
                             role: match h.as_str().split_whitespace().next() {
                                 Some("outgoing") => ChairRole::Outgoing,
                                 Some("incoming") => ChairRole::Incoming,
-                                _ => ChairRole::Current,
+                                Some(_) | None => ChairRole::Current,
                             },
                         },
                         _ => Holder::Party(ident(h)),

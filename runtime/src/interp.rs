@@ -478,7 +478,8 @@ impl<'b> Interpreter<'b> {
     /// one chair of the term (none when vacant).
     pub fn chairs(&self, day: Day) -> Result<Vec<PartyId>, EvalError> {
         if let Some(p) = self.bundle.named_chairs() {
-            return Ok(p.at(day).map(NamedChair::holders).unwrap_or_default());
+            // Before the first chair the text names, nobody holds it.
+            return Ok(p.at(day).map_or_else(Vec::new, NamedChair::holders));
         }
         Ok(self.term_at(day)?.and_then(|t| t.chair).into_iter().collect())
     }
@@ -1352,7 +1353,9 @@ impl<'b> Interpreter<'b> {
         // is open; with more, not worked out.
         let possible = match (straddling.as_slice(), tables.term_shifts.is_empty()) {
             ([w], true) => holders_on(tables, g, [d, w.earliest.saturating_sub(1), w.latest]),
-            _ => Vec::new(),
+            // More than one window open, or terms a hand-over moves: not
+            // worked out.
+            ([], _) | ([_, _, ..], _) | ([_], false) => Vec::new(),
         };
         let mut because: Vec<String> = straddling
             .iter()

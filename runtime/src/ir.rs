@@ -348,23 +348,9 @@ impl Role {
         self.from.is_none_or(|f| f <= day) && self.until.is_none_or(|u| day < u)
     }
 
-    /// The windows the text leaves its period's ends in, as `[earliest,
-    /// latest)`: "no later than" a start runs from `adopted`.
+    /// The windows the text leaves its period's ends in ([`Dating::windows`]).
     pub fn windows(&self, adopted: Day) -> Vec<(Day, Day)> {
-        // "No earlier than" a start runs to the end (or the calendar's
-        // end); "no later than" an end from the start (or the adoption).
-        let last = Some(crate::date::LAST);
-        let from = self.from.map(|f| {
-            self.dating
-                .from
-                .window(f, Some(adopted.saturating_sub(1)), self.until.or(last))
-        });
-        let until = self.until.map(|u| {
-            self.dating
-                .until
-                .window(u, self.from.or(Some(adopted.saturating_sub(1))), last)
-        });
-        from.into_iter().chain(until).filter(|(a, b)| a < b).collect()
+        self.dating.windows(self.from, self.until, adopted)
     }
 
     /// Whether on `day` the text leaves it open whether the role is held
@@ -433,6 +419,18 @@ pub struct Dating {
 impl Dating {
     pub fn is_exact(self) -> bool {
         self.from.is_exact() && self.until.is_exact()
+    }
+
+    /// The windows a period `[from, until)` dated so leaves its ends in,
+    /// as `[earliest, latest)`: "no later than" a start runs from
+    /// `adopted`, "no later than" an end from the start (or the adoption);
+    /// "no earlier than" runs to the end (or the calendar's end).
+    pub fn windows(self, from: Option<Day>, until: Option<Day>, adopted: Day) -> Vec<(Day, Day)> {
+        let last = Some(crate::date::LAST);
+        let before_adoption = Some(adopted.saturating_sub(1));
+        let start = from.map(|f| self.from.window(f, before_adoption, until.or(last)));
+        let end = until.map(|u| self.until.window(u, from.or(before_adoption), last));
+        start.into_iter().chain(end).filter(|(a, b)| a < b).collect()
     }
 }
 
