@@ -107,6 +107,10 @@ pub enum FindingCode {
     /// A group's recorded composition does not hold the seats the text
     /// gives it in another group.
     SeatsUnmet,
+    /// A seat of the chair's office beside the chair (a co-chair, a
+    /// vice-chair) recorded taken by a party the text does not name in it
+    /// then (an advisory), or where the text names no such seat (a note).
+    RoleDeparts,
 }
 
 impl FindingCode {
@@ -216,6 +220,9 @@ pub struct TermRow {
     /// Every chair in office in this term as the rules derive it: the
     /// co-chairs the text names, or the one chair.
     pub chairs: Vec<String>,
+    /// The vice-chairs the text names in this term.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vice_chairs: Vec<String>,
     /// The chairs in office during this term as the history records them
     /// (party codes, in order).
     pub recorded: Vec<String>,
@@ -253,8 +260,13 @@ pub struct OfficeRow {
     /// The first day, as the source dates it (`in 2016-11`).
     pub from: String,
     pub until: Option<String>,
-    /// `elected`, `handed over` or `vacant`.
+    /// `elected`, `handed over` or `vacant`; `took office beside the
+    /// chair` for a seat beside it.
     pub how: String,
+    /// The seat beside the chair (`co-chair`, `vice-chair`); none for the
+    /// chair's own taking of office or a vacancy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
     /// The recorded decision behind it, if any, and whether it is valid.
     pub decision: Option<String>,
     pub decision_valid: Option<bool>,
@@ -620,6 +632,7 @@ fn sections(c: &Audit<'_>) -> Result<Sections, EvalError> {
     admission_findings(c, &mut findings);
     application_findings(c, &mut findings);
     decline_findings(c, &terms, &mut findings);
+    role_findings(c, &mut findings);
     status_change_findings(c, &mut findings);
     snapshot_findings(c, &mut findings);
     duty_findings(c, &mut findings);
@@ -661,6 +674,7 @@ fn sections(c: &Audit<'_>) -> Result<Sections, EvalError> {
         FindingCode::TermOverrun,
         FindingCode::TermCutShort,
         FindingCode::DesignationBreach,
+        FindingCode::RoleDeparts,
     ]
     .iter()
     .map(|c| c.code())
@@ -758,6 +772,7 @@ fn recorded_office<'a>(c: &Audit<'a>) -> (Vec<&'a ir::Handover>, Vec<&'a ir::Vac
                         from: precision.describe(*day),
                         until,
                         how: if h.election { "elected" } else { "handed over" }.to_string(),
+                        role: None,
                         decision: decision.map(|d| d.id.clone()),
                         decision_valid: h.decision.and_then(|d| tables.valid_records.get(d).copied()),
                         sources: h.sources.clone(),
@@ -769,6 +784,7 @@ fn recorded_office<'a>(c: &Audit<'a>) -> (Vec<&'a ir::Handover>, Vec<&'a ir::Vac
                     from: precision.describe(*day),
                     until,
                     how: "vacant".to_string(),
+                    role: None,
                     decision: None,
                     decision_valid: None,
                     sources: v.sources.clone(),
@@ -777,7 +793,103 @@ fn recorded_office<'a>(c: &Audit<'a>) -> (Vec<&'a ir::Handover>, Vec<&'a ir::Vac
             }
         })
         .collect();
+    // Each seat beside the chair recorded taken, after the chair's rows:
+    // it holds until the next taking of the chair or vacancy after it.
+    let mut roles: Vec<&ir::RoleTaken> = bundle.history.roles_taken.iter().filter(|r| r.day <= until).collect();
+    roles.sort_by_key(|r| r.day);
+    let mut recorded_chair = recorded_chair;
+    recorded_chair.extend(roles.iter().map(|r| {
+        OfficeRow {
+            party: Some(party(r.party)),
+            from: r.precision.describe(r.day),
+            until: rows
+                .iter()
+                .find(|(day, _, _)| *day > r.day)
+                .map(|(next, p, _)| p.describe(*next)),
+            how: "took office beside the chair".to_string(),
+            role: Some(r.role.word().to_string()),
+            decision: None,
+            decision_valid: None,
+            sources: r.sources.clone(),
+            inferred: r.inferred.clone(),
+        }
+    }));
     (offices, vacancies, recorded_chair)
+}
+
+/// Each seat beside the chair recorded taken, against those the text
+/// names in it then: only a chair the text names has such seats.
+fn role_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
+    let (bundle, until, interp) = (c.bundle, c.until, c.interp);
+    let party = |p: ir::PartyId| interp.party_name(p);
+    let named = bundle.named_chairs();
+    for r in bundle.history.roles_taken.iter().filter(|r| r.day <= until) {
+        let latest = r.precision.latest(r.day);
+        // The days the record allows on which the text's seats may differ:
+        // its first, and each named part's start within its window.
+        let days: Vec<Day> = std::iter::once(r.day)
+            .chain(
+                named
+                    .iter()
+                    .flat_map(|p| p.parts.iter().map(|part| part.from))
+                    .filter(|d| *d > r.day && *d <= latest),
+            )
+            .collect();
+        let departs: Vec<bool> = days
+            .iter()
+            .map(|d| !interp.in_role(r.role, *d).contains(&r.party))
+            .collect();
+        if !departs.iter().any(|d| *d) {
+            continue;
+        }
+        let certain = r.precision.is_exact() || departs.iter().all(|d| *d);
+        let asked = format!(
+            "{} is recorded taking office as {} beside the chair {}",
+            party(r.party),
+            r.role.word(),
+            dated(r.precision, r.day)
+        );
+        let (severity, clause, message) = match named {
+            Some(p) => {
+                let part = p.at(r.day);
+                let holders: Vec<String> = part
+                    .map_or_else(Vec::new, |part| part.in_role(r.role))
+                    .into_iter()
+                    .map(party)
+                    .collect();
+                let names = if holders.is_empty() {
+                    format!("no {}", r.role.word())
+                } else {
+                    format!("{} {}", holders.join(" and "), r.role.word())
+                };
+                let clause = part.map_or_else(|| p.cite.clause.clone(), |part| part.cite.clause.clone());
+                (
+                    Severity::Advisory,
+                    Some(clause.clone()),
+                    format!("{asked}, but the text (§ {clause}) names {names} then: the text was not followed, or the record is wrong"),
+                )
+            }
+            None => (
+                Severity::Note,
+                None,
+                format!(
+                    "{asked}; the text names no one in the chair's office beside the chair, so nothing here judges it"
+                ),
+            ),
+        };
+        findings.push(Finding {
+            certainty: if certain {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            },
+            clause,
+            parties: vec![party(r.party)],
+            sources: r.sources.clone(),
+            inferred: r.inferred.iter().cloned().collect(),
+            ..finding(FindingCode::RoleDeparts, severity, r.day, message)
+        });
+    }
 }
 
 /// The terms the rules derive, each beside the chairs the history records
@@ -884,6 +996,9 @@ fn chair_terms(c: &Audit<'_>) -> Result<(Vec<charter_runtime::interp::Term>, Vec
             chairs: named
                 .and_then(|p| p.at(t.start))
                 .map_or_else(|| t.chair.into_iter().map(party).collect(), |p| parties(&p.holders())),
+            vice_chairs: named
+                .and_then(|p| p.at(t.start))
+                .map_or_else(Vec::new, |p| parties(&p.vice_chairs)),
             recorded,
             departs,
             departs_certainly,
@@ -2858,17 +2973,33 @@ pub fn render_text(report: &Report) -> String {
             "  {} .. {}  {:<8} | {recorded}{}{}",
             t.start,
             t.end,
-            if t.chairs.len() > 1 {
-                // The chair with co-chairs beside it, or equal co-chairs.
-                match &t.chair {
-                    Some(chair) => {
-                        let beside: Vec<&str> = t.chairs.iter().filter(|c| *c != chair).map(String::as_str).collect();
-                        format!("{chair} (co-chair {})", beside.join(", "))
-                    }
-                    None => t.chairs.join(" + "),
+            {
+                // The chair with co-chairs or vice-chairs beside it, or
+                // equal co-chairs.
+                let office = if t.chairs.len() > 1 && t.chair.is_none() {
+                    t.chairs.join(" + ")
+                } else {
+                    t.chair.clone().unwrap_or_else(|| "(vacant)".to_string())
+                };
+                let co: Vec<&str> = t
+                    .chairs
+                    .iter()
+                    .filter(|c| t.chair.as_ref().is_some_and(|chair| chair != *c))
+                    .map(String::as_str)
+                    .collect();
+                let beside: Vec<String> = [
+                    ("co-chair", co),
+                    ("vice-chair", t.vice_chairs.iter().map(String::as_str).collect()),
+                ]
+                .into_iter()
+                .filter(|(_, list)| !list.is_empty())
+                .map(|(word, list)| format!("{word} {}", list.join(", ")))
+                .collect();
+                if beside.is_empty() {
+                    office
+                } else {
+                    format!("{office} ({})", beside.join("; "))
                 }
-            } else {
-                t.chair.clone().unwrap_or_else(|| "(vacant)".to_string())
             },
             {
                 let codes = t.finding_codes.join(", ");
@@ -2917,9 +3048,10 @@ pub fn render_text(report: &Report) -> String {
                 (None, _) => String::new(),
             };
             line(format!(
-                "    {}{until}  {}  {}{decision}{}{}",
+                "    {}{until}  {}{}  {}{decision}{}{}",
                 o.from,
                 o.party.as_deref().unwrap_or("(none)"),
+                o.role.as_deref().map(|r| format!(" ({r})")).unwrap_or_default(),
                 o.how,
                 o.inferred
                     .as_ref()
@@ -2938,6 +3070,7 @@ pub fn render_text(report: &Report) -> String {
                 FindingCode::TermOverrun,
                 FindingCode::TermCutShort,
                 FindingCode::DesignationBreach,
+                FindingCode::RoleDeparts,
             ]
             .iter()
             .any(|c| c.code() == f.code)

@@ -883,6 +883,21 @@ pub enum TemporalDiagnostic {
         #[label("is this one's")]
         first: Span,
     },
+    /// a party named in two seats of the chair's office from one day
+    #[error("`{party}` is named {first} and {second} from the same day")]
+    #[diagnostic(
+        code("charter::office-seat-twice"),
+        help("name each party in one seat of the chair's office: the chair, a co-chair (`co_chair`) or a vice-chair (`vice_chair`)")
+    )]
+    OfficeSeatTwice {
+        party: String,
+        first: &'static str,
+        second: &'static str,
+        #[label("named again here")]
+        span: Span,
+        #[label("first named here")]
+        earlier: Span,
+    },
     /// a rotation lacks its first chair or term (a policy's, or one an amendment starts)
     #[error("the chair rotation has no `{missing}`")]
     #[diagnostic(

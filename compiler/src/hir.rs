@@ -359,6 +359,7 @@ pub enum RotationItem {
     Permanent {
         parties: Vec<Spanned<PartyId>>,
         co_chairs: Vec<Spanned<PartyId>>,
+        vice_chairs: Vec<Spanned<PartyId>>,
         from: Spanned<Day>,
     },
     /// Each chair is elected by a decision of this kind at a meeting of
@@ -518,6 +519,13 @@ pub enum EventKind {
         precision: ir::Precision,
         /// The meeting and decision that decided it, by name.
         decided_by: Option<(String, String)>,
+    },
+    /// A seat of the chair's office beside the chair recorded taken.
+    RoleTaken {
+        party: PartyId,
+        role: ir::OfficeRole,
+        on: Day,
+        precision: ir::Precision,
     },
     /// The chair's office recorded vacant from `on`.
     Vacancy {

@@ -223,6 +223,7 @@ fn records(package: &hir::Resolved, sink: &mut Sink) {
             | hir::EventKind::Snapshot { .. }
             | hir::EventKind::Composition { .. }
             | hir::EventKind::Vacancy { .. }
+            | hir::EventKind::RoleTaken { .. }
             | hir::EventKind::Note { .. } => continue,
         };
         let Some((_, decision)) = decided_by.as_ref().and_then(|(_, d)| decisions.get(d.as_str())) else {

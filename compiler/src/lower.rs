@@ -541,11 +541,13 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
             hir::RotationItem::Permanent {
                 parties,
                 co_chairs,
+                vice_chairs,
                 from,
             } => permanent.push(ir::NamedChair {
                 from: from.node,
                 parties: parties.iter().map(|p| p.node).collect(),
                 co_chairs: co_chairs.iter().map(|p| p.node).collect(),
+                vice_chairs: vice_chairs.iter().map(|p| p.node).collect(),
                 cite: cite.clone(),
             }),
             hir::RotationItem::Designated { by } => designated = Some(*by),
@@ -736,6 +738,23 @@ fn lower_history(package: &hir::Package) -> ir::History {
                     inferred: inferred.clone(),
                 });
                 let text = format!("the chair is handed over to {}{by}", code(*to));
+                (*on, "chair", text, *precision)
+            }
+            hir::EventKind::RoleTaken {
+                party,
+                role,
+                on,
+                precision,
+            } => {
+                history.roles_taken.push(ir::RoleTaken {
+                    party: *party,
+                    role: *role,
+                    day: *on,
+                    precision: *precision,
+                    sources: sources.clone(),
+                    inferred: inferred.clone(),
+                });
+                let text = format!("{} takes office as {} beside the chair", code(*party), role.word());
                 (*on, "chair", text, *precision)
             }
             hir::EventKind::Vacancy { on, precision } => {
@@ -986,7 +1005,7 @@ fn event_parties(kind: &hir::EventKind) -> Vec<ir::PartyId> {
         | E::Designation { party, .. }
         | E::StatusChange { party, .. }
         | E::Application { party, .. } => vec![*party],
-        E::Handover { to, .. } => vec![*to],
+        E::Handover { to, .. } | E::RoleTaken { party: to, .. } => vec![*to],
         E::Composition { parties, .. } => parties.clone(),
         E::Vacancy { .. } | E::Snapshot { .. } | E::Note { .. } => Vec::new(),
     }

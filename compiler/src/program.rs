@@ -1129,6 +1129,16 @@ fn event_line(kind: &hir::EventKind, party: ir::PartyId) -> Option<String> {
             precision,
             decided_by,
         } if *to == party => Some(format!("took the chair {}{}", precision.describe(*on), by(decided_by))),
+        E::RoleTaken {
+            party: p,
+            role,
+            on,
+            precision,
+        } if *p == party => Some(format!(
+            "took office as {} beside the chair {}",
+            role.word(),
+            precision.describe(*on)
+        )),
         E::SilenceBroken {
             party: p,
             on,
@@ -1192,6 +1202,7 @@ fn event_line(kind: &hir::EventKind, party: ir::PartyId) -> Option<String> {
         )),
         E::Decline { .. }
         | E::Handover { .. }
+        | E::RoleTaken { .. }
         | E::Vacancy { .. }
         | E::SilenceBroken { .. }
         | E::Joined { .. }

@@ -906,6 +906,7 @@ impl Resolver<'_, '_, '_> {
                 | RecordKind::Designation { .. }
                 | RecordKind::SilenceBroken { .. }
                 | RecordKind::Handover { .. }
+                | RecordKind::RoleTaken { .. }
                 | RecordKind::Vacancy { .. }
                 | RecordKind::Joined { .. }
                 | RecordKind::Candidacy { .. }
@@ -1536,13 +1537,16 @@ impl Resolver<'_, '_, '_> {
             RotationItemKind::Permanent {
                 parties,
                 co_chairs,
+                vice_chairs,
                 from,
             } => {
                 let parties = self.env.spanned_parties(file, parties, self.sink);
                 let co_chairs = self.env.spanned_parties(file, co_chairs, self.sink);
+                let vice_chairs = self.env.spanned_parties(file, vice_chairs, self.sink);
                 hir::RotationItem::Permanent {
                     parties: parties?,
                     co_chairs: co_chairs?,
+                    vice_chairs: vice_chairs?,
                     from: spanned_day(from)?,
                 }
             }
@@ -1861,6 +1865,20 @@ impl Resolver<'_, '_, '_> {
                         on: day(&on.date)?,
                         precision: precision(on.precision)?,
                         decided_by: decided_by.map_or(Some(None), |d| d.map(Some))?,
+                    })
+                })()
+            }
+            RecordKind::RoleTaken { to, role, on } => {
+                let party = env.party(file, to, self.sink);
+                (|| {
+                    Some(hir::EventKind::RoleTaken {
+                        party: party?,
+                        role: match role {
+                            charter_grammar::ast::OfficeRole::CoChair => ir::OfficeRole::CoChair,
+                            charter_grammar::ast::OfficeRole::ViceChair => ir::OfficeRole::ViceChair,
+                        },
+                        on: day(&on.date)?,
+                        precision: precision(on.precision)?,
                     })
                 })()
             }

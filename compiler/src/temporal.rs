@@ -446,7 +446,36 @@ fn check_rotation(
                 models.push(("first", item.span));
                 first = Some((*party, *from));
             }
-            hir::RotationItem::Permanent { from, .. } => {
+            hir::RotationItem::Permanent {
+                parties,
+                co_chairs,
+                vice_chairs,
+                from,
+            } => {
+                // Each party holds one seat of the office from a day.
+                let seat = if parties.len() > 1 { "a co-chair" } else { "the chair" };
+                let seats = parties
+                    .iter()
+                    .map(|p| (p, seat))
+                    .chain(co_chairs.iter().map(|p| (p, "a co-chair")))
+                    .chain(vice_chairs.iter().map(|p| (p, "a vice-chair")));
+                let mut seen: Vec<(&Spanned<hir::PartyId>, &'static str)> = Vec::new();
+                for (p, seat) in seats {
+                    if let Some((earlier, first)) = seen.iter().find(|(q, _)| q.node == p.node) {
+                        sink.push(
+                            file,
+                            TemporalDiagnostic::OfficeSeatTwice {
+                                party: package.party(p.node).id.clone(),
+                                first,
+                                second: seat,
+                                span: p.span,
+                                earlier: earlier.span,
+                            },
+                        );
+                    } else {
+                        seen.push((p, seat));
+                    }
+                }
                 // Several chairs the text names, one after another, are
                 // one model; two from one day are not.
                 if let Some((_, earlier)) = named_from.iter().find(|(d, _)| *d == from.node) {

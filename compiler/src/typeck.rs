@@ -117,6 +117,7 @@ pub fn check(package: &Package<'_>, env: &Env<'_>, files: &[SourceFile], sink: &
             | RecordKind::Designation { .. }
             | RecordKind::SilenceBroken { .. }
             | RecordKind::Handover { .. }
+            | RecordKind::RoleTaken { .. }
             | RecordKind::Vacancy { .. }
             | RecordKind::Joined { .. }
             | RecordKind::Candidacy { .. }

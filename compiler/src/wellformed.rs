@@ -595,6 +595,7 @@ fn record_specs(record: &Record) -> Vec<&DateSpec> {
         | RecordKind::Joined { on, .. }
         | RecordKind::Candidacy { on, .. }
         | RecordKind::Handover { on, .. }
+        | RecordKind::RoleTaken { on, .. }
         | RecordKind::Vacancy { on }
         | RecordKind::Extension { until: on, .. }
         | RecordKind::Status { on, .. }
@@ -678,6 +679,7 @@ fn record_dates(record: &Record, out: &mut Vec<DateLit>) {
         | RecordKind::Joined { on, .. }
         | RecordKind::Candidacy { on, .. } => spec_dates(on, out),
         RecordKind::Handover { on, .. }
+        | RecordKind::RoleTaken { on, .. }
         | RecordKind::Vacancy { on }
         | RecordKind::Extension { until: on, .. }
         | RecordKind::Status { on, .. }

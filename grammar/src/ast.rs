@@ -343,10 +343,11 @@ pub enum RotationItemKind {
     /// `when all decline outgoing stays` (true) / `when all decline vacant` (false)
     AllDecline { outgoing_stays: bool },
     /// `permanent AUS, IDN from 2002-02-28`
-    /// `permanent P[, Q] [co_chair R, ...] from D`
+    /// `permanent P[, Q] [co_chair R, ...] [vice_chair V, ...] from D`
     Permanent {
         parties: Vec<Ident>,
         co_chairs: Vec<Ident>,
+        vice_chairs: Vec<Ident>,
         from: DateLit,
     },
     /// `designated by decision presidency at vice_ministerial` (the decision
@@ -355,6 +356,15 @@ pub enum RotationItemKind {
     Designated { by: Option<(Ident, Ident)> },
     /// `candidacy 1 year before`
     Candidacy { before: DurationLit },
+}
+
+/// A seat of the chair's office beside the chair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum OfficeRole {
+    /// `co_chair`
+    CoChair,
+    /// `vice_chair`
+    ViceChair,
 }
 
 /// `may speak, decide [at K, ...]`: what observers may do besides attending.
@@ -672,6 +682,13 @@ pub enum RecordKind {
         to: Ident,
         on: DateSpec,
         decided_by: Option<(Ident, Ident)>,
+    },
+    /// `handover to HUN as co_chair on 2006-01-01`: a seat of the chair's
+    /// office beside the chair (a co-chair, a vice-chair) taken
+    RoleTaken {
+        to: Ident,
+        role: OfficeRole,
+        on: DateSpec,
     },
     /// `vacancy in 2013-05`: the chair's office vacant from that day
     Vacancy {

@@ -56,6 +56,7 @@ pub const KEYWORDS: &[&str] = &[
     "voluntary",
     "permanent",
     "co_chair",
+    "vice_chair",
     "office",
     "held",
     "incoming",

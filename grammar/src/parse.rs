@@ -1031,12 +1031,8 @@ impl Builder {
             Rule::voluntary => RotationItemKind::Voluntary,
             Rule::permanent => RotationItemKind::Permanent {
                 parties: parts.first().map(ident_list).unwrap_or_default(),
-                co_chairs: parts
-                    .iter()
-                    .find(|p| p.as_rule() == Rule::co_chair_list)
-                    .and_then(|p| kids(p.clone()).into_iter().find(|q| q.as_rule() == Rule::ident_list))
-                    .map(|p| ident_list(&p))
-                    .unwrap_or_default(),
+                co_chairs: listed_after(&parts, Rule::co_chair_list),
+                vice_chairs: listed_after(&parts, Rule::vice_chair_list),
                 from: parts
                     .iter()
                     .find(|p| p.as_rule() == Rule::date)
@@ -1464,6 +1460,20 @@ impl Builder {
                     (Some(m), Some(d)) => Some((ident(m.clone()), ident(d.clone()))),
                     _ => None,
                 },
+            },
+            Rule::role_record => RecordKind::RoleTaken {
+                to: one_ident(0),
+                // `office_role` holds `co_chair` or `vice_chair`.
+                role: if parts
+                    .get(1)
+                    .and_then(|p| kids(p.clone()).into_iter().next())
+                    .is_some_and(|p| p.as_rule() == Rule::vice_chair_word)
+                {
+                    OfficeRole::ViceChair
+                } else {
+                    OfficeRole::CoChair
+                },
+                on: spec_at(2),
             },
             Rule::vacancy_record => RecordKind::Vacancy { on: spec_at(0) },
             Rule::extension_record => RecordKind::Extension {
@@ -1925,6 +1935,17 @@ fn observer_rights(pair: Pair<'_, Rule>) -> ObserverRights {
         rights: lists.next().unwrap_or_default(),
         at: lists.next().unwrap_or_default(),
     }
+}
+
+/// The parties listed under the part of `parts` that is a `rule`
+/// (`co_chair HUN, AZE`), none if it is absent.
+fn listed_after(parts: &[Pair<'_, Rule>], rule: Rule) -> Vec<Ident> {
+    parts
+        .iter()
+        .find(|p| p.as_rule() == rule)
+        .and_then(|p| kids(p.clone()).into_iter().find(|q| q.as_rule() == Rule::ident_list))
+        .map(|p| ident_list(&p))
+        .unwrap_or_default()
 }
 
 fn ident_list(pair: &Pair<'_, Rule>) -> Vec<Ident> {

@@ -1616,31 +1616,8 @@ impl<M: Module> Fx<'_, '_, M> {
                 let words = self.e.folded.words;
                 let zero = b.ins().iconst(types::I64, 0);
                 let out: Vec<Value> = if let Some(p) = self.bundle.named_chairs() {
-                    // Everyone in the chair's office the text names, each
-                    // part from its day to the next part's.
-                    let mut acc: Vec<Value> = (0..words).map(|_| zero).collect();
-                    for (i, part) in p.parts.iter().enumerate() {
-                        let set = charter_runtime::tables::set_of(words, &part.holders());
-                        let from = b
-                            .ins()
-                            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(part.from));
-                        let in_office = match p.parts.get(i + 1) {
-                            Some(next) => {
-                                let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, d, i64::from(next.from));
-                                b.ins().band(from, before)
-                            }
-                            None => from,
-                        };
-                        acc = set
-                            .iter()
-                            .zip(acc)
-                            .map(|(w, before)| {
-                                let constant = b.ins().iconst(types::I64, *w as i64);
-                                b.ins().select(in_office, constant, before)
-                            })
-                            .collect();
-                    }
-                    acc
+                    // Everyone in the chair's office the text names.
+                    named_parts(b, p, d, words, ir::NamedChair::holders)
                 } else {
                     // The term's one chair, as a set.
                     let chair = e.term_lookup(b, self.m, flags, d, Which::Chair);
@@ -1657,6 +1634,24 @@ impl<M: Module> Fx<'_, '_, M> {
                             b.ins().select(vacant, zero, v)
                         })
                         .collect()
+                };
+                let out = out.into_iter().map(|w| b.ins().select(d_none, zero, w)).collect();
+                NVal::Parties(out, b.ins().iconst(types::I8, 0))
+            }
+            Builtin::CoChairs | Builtin::ViceChairs => {
+                // Only a chair the text names, on exact days, has them.
+                let d = self.day_or_none(arg(0)?)?;
+                let d_none = b.ins().icmp_imm_s(IntCC::Equal, d, NONE32);
+                let words = self.e.folded.words;
+                let zero = b.ins().iconst(types::I64, 0);
+                let role = if builtin == Builtin::CoChairs {
+                    ir::OfficeRole::CoChair
+                } else {
+                    ir::OfficeRole::ViceChair
+                };
+                let out: Vec<Value> = match self.bundle.named_chairs() {
+                    Some(p) => named_parts(b, p, d, words, |part| part.in_role(role)),
+                    None => (0..words).map(|_| zero).collect(),
                 };
                 let out = out.into_iter().map(|w| b.ins().select(d_none, zero, w)).collect();
                 NVal::Parties(out, b.ins().iconst(types::I8, 0))
@@ -2522,4 +2517,40 @@ pub fn decode(out: &[u64], ty: NTy, layout: Layout, bundle: &ir::Bundle) -> Opti
             }))
         }
     })
+}
+
+/// The set of parties each part of the chair the text names gives (`of`),
+/// selected by the day `d`: each part from its day to the next part's,
+/// nobody before the first.
+fn named_parts(
+    b: &mut FunctionBuilder<'_>,
+    p: &ir::PermanentChair,
+    d: Value,
+    words: usize,
+    of: impl Fn(&ir::NamedChair) -> Vec<ir::PartyId>,
+) -> Vec<Value> {
+    let zero = b.ins().iconst(types::I64, 0);
+    let mut acc: Vec<Value> = (0..words).map(|_| zero).collect();
+    for (i, part) in p.parts.iter().enumerate() {
+        let set = charter_runtime::tables::set_of(words, &of(part));
+        let from = b
+            .ins()
+            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(part.from));
+        let in_office = match p.parts.get(i + 1) {
+            Some(next) => {
+                let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, d, i64::from(next.from));
+                b.ins().band(from, before)
+            }
+            None => from,
+        };
+        acc = set
+            .iter()
+            .zip(acc)
+            .map(|(w, before)| {
+                let constant = b.ins().iconst(types::I64, *w as i64);
+                b.ins().select(in_office, constant, before)
+            })
+            .collect();
+    }
+    acc
 }

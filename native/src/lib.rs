@@ -239,6 +239,8 @@ impl Jit {
         let n = &self.native;
         self.chair_windows.iter().any(|w| match builtin {
             Builtin::Chair | Builtin::Chairs | Builtin::NextChair => w.changes && w.straddles(*d),
+            // Only a chair the text names, on exact days, has them.
+            Builtin::CoChairs | Builtin::ViceChairs => false,
             Builtin::TermStart => w.straddles(*d) || n.term_start(*d) == w.start,
             Builtin::TermEnd => w.straddles(*d) || n.term_end(*d) == w.start,
             Builtin::Member

@@ -202,6 +202,18 @@ impl Program {
         self.builtin(py, Builtin::Chairs, &[date])
     }
 
+    /// The co-chairs the text names in office on `date`, as a frozenset of
+    /// party codes (empty where the text names none).
+    fn co_chairs(&self, py: Python<'_>, date: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.builtin(py, Builtin::CoChairs, &[date])
+    }
+
+    /// The vice-chairs the text names in office on `date`, as a frozenset
+    /// of party codes (empty where the text names none).
+    fn vice_chairs(&self, py: Python<'_>, date: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.builtin(py, Builtin::ViceChairs, &[date])
+    }
+
     /// The members on `date`, as a frozenset of party codes.
     fn members(&self, py: Python<'_>, date: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         self.builtin(py, Builtin::Members, &[date])

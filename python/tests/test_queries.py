@@ -170,3 +170,14 @@ def test_answers_inside_a_status_window_agree_on_both_backends():
                 assert isinstance(answer, charter.Unknown), (name, args, answer)
             else:
                 assert answer is expected, (name, args, answer)
+
+
+def test_seats_beside_the_chair():
+    program = charter.load(ROOT / "tests" / "cases" / "report" / "named-chairs")
+    assert program.chair("2019-06-01") == "SRB"
+    assert program.co_chairs("2019-06-01") == frozenset({"TUR"})
+    assert program.vice_chairs("2019-06-01") == frozenset({"AUT"})
+    assert program.vice_chairs("2010-01-01") == frozenset()
+    native = program.with_backend("native")
+    assert native.co_chairs("2007-01-01") == frozenset({"HUN"})
+    assert native.vice_chairs("2019-06-01") == frozenset({"AUT"})

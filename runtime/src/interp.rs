@@ -484,6 +484,16 @@ impl<'b> Interpreter<'b> {
         Ok(self.term_at(day)?.and_then(|t| t.chair).into_iter().collect())
     }
 
+    /// Those the text names in a seat of the chair's office beside the chair
+    /// on `day` (co-chairs, vice-chairs): only a chair the text names has
+    /// them, so none under a rotation or a designation.
+    pub fn in_role(&self, role: OfficeRole, day: Day) -> Vec<PartyId> {
+        self.bundle
+            .named_chairs()
+            .and_then(|p| p.at(day))
+            .map_or_else(Vec::new, |part| part.in_role(role))
+    }
+
     /// Every term that starts before `until`, in order.
     pub fn terms_before(&self, until: Day) -> Result<Vec<Term>, EvalError> {
         Ok(self.terms()?.before(until).collect())
@@ -1243,6 +1253,8 @@ impl<'b> Interpreter<'b> {
                 Builtin::TermStart => w.straddles(d) || term.is_some_and(|t| t.start == w.start),
                 Builtin::TermEnd => w.straddles(d) || term.is_some_and(|t| t.end == w.start),
                 Builtin::Chair | Builtin::Chairs | Builtin::NextChair => w.changes && w.straddles(d),
+                // Only a chair the text names, on exact days, has them.
+                Builtin::CoChairs | Builtin::ViceChairs => false,
                 Builtin::Member
                 | Builtin::Status
                 | Builtin::Members
@@ -1406,6 +1418,8 @@ impl<'b> Interpreter<'b> {
                 | Builtin::MaySpeak
                 | Builtin::Violations
                 | Builtin::Count => Value::None,
+                // Only a chair the text names has them (no shift applies).
+                Builtin::CoChairs | Builtin::ViceChairs => Value::Set(BTreeSet::new()),
             }
         };
         let now = answer(self.terms()?);
@@ -1768,6 +1782,12 @@ impl<'b> Interpreter<'b> {
                 Some(d) => Value::parties(self.chairs(d)?),
                 None => Value::Set(BTreeSet::new()),
             },
+            Builtin::CoChairs => day(0)?.map_or(Value::Set(BTreeSet::new()), |d| {
+                Value::parties(self.in_role(OfficeRole::CoChair, d))
+            }),
+            Builtin::ViceChairs => day(0)?.map_or(Value::Set(BTreeSet::new()), |d| {
+                Value::parties(self.in_role(OfficeRole::ViceChair, d))
+            }),
             Builtin::Chair => match day(0)? {
                 Some(d) => self.term_at(d)?.and_then(|t| t.chair).map_or(Value::None, Value::Party),
                 None => Value::None,
@@ -1951,13 +1971,19 @@ impl<'b> Interpreter<'b> {
                         clause: None,
                         because: vec![self.speaking_explained(*p, m)],
                     },
-                    (Builtin::Chair | Builtin::Chairs | Builtin::TermStart | Builtin::TermEnd, [Value::Date(d)]) => {
-                        Explanation {
-                            fact: call,
-                            clause: None,
-                            because: self.term_explanation(*d)?.into_iter().collect(),
-                        }
-                    }
+                    (
+                        Builtin::Chair
+                        | Builtin::Chairs
+                        | Builtin::CoChairs
+                        | Builtin::ViceChairs
+                        | Builtin::TermStart
+                        | Builtin::TermEnd,
+                        [Value::Date(d)],
+                    ) => Explanation {
+                        fact: call,
+                        clause: None,
+                        because: self.term_explanation(*d)?.into_iter().collect(),
+                    },
                     (Builtin::RecordedStatus, [Value::Party(p), Value::Date(d)]) => Explanation {
                         fact: call,
                         clause: None,
@@ -2316,11 +2342,20 @@ impl<'b> Interpreter<'b> {
             let named = |part: &NamedChair| {
                 let names: Vec<String> = part.parties.iter().map(|q| self.party_name(*q)).collect();
                 let what = if names.len() > 1 { "co-chairs" } else { "chair" };
-                let beside: Vec<String> = part.co_chairs.iter().map(|q| self.party_name(*q)).collect();
+                let seat = |list: &[PartyId], word: &str| {
+                    (!list.is_empty()).then(|| {
+                        let names: Vec<String> = list.iter().map(|q| self.party_name(*q)).collect();
+                        format!("{} {word}", names.join(" and "))
+                    })
+                };
+                let beside: Vec<String> = [seat(&part.co_chairs, "co-chair"), seat(&part.vice_chairs, "vice-chair")]
+                    .into_iter()
+                    .flatten()
+                    .collect();
                 let beside = if beside.is_empty() {
                     String::new()
                 } else {
-                    format!(" ({} co-chair)", beside.join(" and "))
+                    format!(" ({})", beside.join(", "))
                 };
                 format!(
                     "{} {what}{beside} from {}",

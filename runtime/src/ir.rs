@@ -518,14 +518,17 @@ pub struct PermanentChair {
 }
 
 /// The chair's office as the text names it from a day on: the chair, or
-/// equal co-chairs (`parties`), and co-chairs beside the one chair who do
-/// not chair (`co_chairs`: `chairs(d)` lists them, `chair(d)` does not).
+/// equal co-chairs (`parties`), co-chairs beside the one chair who do not
+/// chair (`co_chairs`: `chairs(d)` lists them, `chair(d)` does not), and
+/// vice-chairs (`vice_chairs(d)`; not in `chairs(d)`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NamedChair {
     pub from: Day,
     pub parties: Vec<PartyId>,
     #[serde(default)]
     pub co_chairs: Vec<PartyId>,
+    #[serde(default)]
+    pub vice_chairs: Vec<PartyId>,
     /// The clause that names it (the base text's, or an amendment's).
     pub cite: Cite,
 }
@@ -543,6 +546,22 @@ impl NamedChair {
     /// the co-chairs beside the chair.
     pub fn holders(&self) -> Vec<PartyId> {
         self.parties.iter().chain(&self.co_chairs).copied().collect()
+    }
+
+    /// The co-chairs: equal co-chairs, or those beside the one chair.
+    pub fn all_co_chairs(&self) -> Vec<PartyId> {
+        match self.chair() {
+            Some(_) => self.co_chairs.clone(),
+            None => self.holders(),
+        }
+    }
+
+    /// Those in a seat of the office beside the chair.
+    pub fn in_role(&self, role: OfficeRole) -> Vec<PartyId> {
+        match role {
+            OfficeRole::CoChair => self.all_co_chairs(),
+            OfficeRole::ViceChair => self.vice_chairs.clone(),
+        }
     }
 }
 
@@ -852,6 +871,12 @@ pub struct History {
     /// that ended with no successor, until the next taking of office.
     #[serde(default)]
     pub vacancies: Vec<Vacancy>,
+    /// Seats of the chair's office beside the chair recorded taken
+    /// (`handover to HUN as co_chair on D`): the recorded view only, never
+    /// followed as a taking of the chair. Each sits beside the chair in
+    /// office until the next taking of the chair or vacancy.
+    #[serde(default)]
+    pub roles_taken: Vec<RoleTaken>,
     /// Silence procedures recorded broken.
     pub silences: Vec<Silence>,
     /// Parties recorded joining as members.
@@ -1059,6 +1084,35 @@ pub struct Vacancy {
     pub precision: Precision,
     pub sources: Vec<String>,
     pub inferred: Option<Inferred>,
+}
+
+/// A seat of the chair's office beside the chair, recorded taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleTaken {
+    pub party: PartyId,
+    pub role: OfficeRole,
+    pub day: Day,
+    pub precision: Precision,
+    pub sources: Vec<String>,
+    pub inferred: Option<Inferred>,
+}
+
+/// A seat of the chair's office beside the chair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfficeRole {
+    CoChair,
+    ViceChair,
+}
+
+impl OfficeRole {
+    /// As the report writes it: "co-chair", "vice-chair".
+    pub fn word(self) -> &'static str {
+        match self {
+            OfficeRole::CoChair => "co-chair",
+            OfficeRole::ViceChair => "vice-chair",
+        }
+    }
 }
 
 /// A chair's office extended until a day, as recorded.
@@ -1424,6 +1478,8 @@ pub enum Builtin {
     Group,
     Chair,
     Chairs,
+    CoChairs,
+    ViceChairs,
     NextChair,
     RecordedChair,
     RecordedStatus,
@@ -1446,6 +1502,8 @@ impl Builtin {
             Builtin::Group => "group",
             Builtin::Chair => "chair",
             Builtin::Chairs => "chairs",
+            Builtin::CoChairs => "co_chairs",
+            Builtin::ViceChairs => "vice_chairs",
             Builtin::NextChair => "next_chair",
             Builtin::RecordedChair => "recorded_chair",
             Builtin::RecordedStatus => "recorded_status",
@@ -1460,7 +1518,7 @@ impl Builtin {
     }
 
     /// Every built-in query, in the order the docs list them.
-    pub const ALL: [Builtin; 17] = [
+    pub const ALL: [Builtin; 19] = [
         Builtin::Member,
         Builtin::Status,
         Builtin::Members,
@@ -1468,6 +1526,8 @@ impl Builtin {
         Builtin::Group,
         Builtin::Chair,
         Builtin::Chairs,
+        Builtin::CoChairs,
+        Builtin::ViceChairs,
         Builtin::NextChair,
         Builtin::RecordedStatus,
         Builtin::RecordedChair,
@@ -1492,7 +1552,9 @@ impl Builtin {
         let (params, ret): (&'static [(&'static str, BuiltinType)], BuiltinType) = match self {
             Builtin::Member => (&[("party", T::Party), ("date", T::Date)], T::Bool),
             Builtin::Status | Builtin::RecordedStatus => (&[("party", T::Party), ("date", T::Date)], T::Status),
-            Builtin::Members | Builtin::Observers | Builtin::Chairs => (&[("date", T::Date)], T::PartySet),
+            Builtin::Members | Builtin::Observers | Builtin::Chairs | Builtin::CoChairs | Builtin::ViceChairs => {
+                (&[("date", T::Date)], T::PartySet)
+            }
             Builtin::Group => (&[("group", T::Group), ("date", T::Date)], T::PartySet),
             Builtin::Chair | Builtin::NextChair | Builtin::RecordedChair => (&[("date", T::Date)], T::Party),
             Builtin::TermStart | Builtin::TermEnd => (&[("date", T::Date)], T::Date),
@@ -1525,7 +1587,9 @@ impl Builtin {
             | Builtin::MayAttend
             | Builtin::MaySpeak
             | Builtin::Violations => true,
-            Builtin::Group | Builtin::RecordedChair | Builtin::Count => false,
+            // Only a chair the text names has co-chairs and vice-chairs,
+            // and no decision changes it.
+            Builtin::Group | Builtin::RecordedChair | Builtin::Count | Builtin::CoChairs | Builtin::ViceChairs => false,
         }
     }
 
@@ -1534,9 +1598,13 @@ impl Builtin {
             Builtin::Member | Builtin::Status | Builtin::Members | Builtin::Observers | Builtin::RecordedStatus => {
                 &[Reads::Membership]
             }
-            Builtin::Chair | Builtin::Chairs | Builtin::NextChair | Builtin::TermStart | Builtin::TermEnd => {
-                &[Reads::Chair]
-            }
+            Builtin::Chair
+            | Builtin::Chairs
+            | Builtin::CoChairs
+            | Builtin::ViceChairs
+            | Builtin::NextChair
+            | Builtin::TermStart
+            | Builtin::TermEnd => &[Reads::Chair],
             Builtin::Valid => &[Reads::Membership, Reads::Decisions, Reads::Bodies],
             Builtin::MayAttend => &[Reads::Membership, Reads::Roles, Reads::Bodies],
             Builtin::MaySpeak => &[Reads::Membership, Reads::Bodies],

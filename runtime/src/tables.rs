@@ -1461,6 +1461,8 @@ impl StatusQuestion {
             },
             Builtin::Chair
             | Builtin::Chairs
+            | Builtin::CoChairs
+            | Builtin::ViceChairs
             | Builtin::NextChair
             | Builtin::TermStart
             | Builtin::TermEnd
