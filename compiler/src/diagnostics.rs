@@ -862,7 +862,7 @@ pub enum TemporalDiagnostic {
     #[error("`{office}`, {why}, cannot be {what}")]
     #[diagnostic(
         code("charter::group-not-settled"),
-        help("who holds it on some days is not settled by the text alone; name the parties that hold it, with exact days (`office NAME held by P, ... from YYYY-MM-DD`), or use a `group`")
+        help("who holds it on some days is not settled by the text alone; name the parties that hold it, with exact days (`group NAME P, ... from YYYY-MM-DD` or `office NAME held by P, ... from YYYY-MM-DD`)")
     )]
     GroupNotSettled {
         office: String,

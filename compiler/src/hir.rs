@@ -207,6 +207,10 @@ pub enum StatementKind {
     /// same membership statement.
     Roster {
         parties: Vec<Spanned<PartyId>>,
+        /// Classes of parties it names as a whole (`observers civil_society
+        /// from D`): each declared party of the class that no roster
+        /// statement names (see `Resolved::roster_parties`).
+        classes: Vec<PartyClass>,
         kind: Membership,
         /// For observers the text names: what they may do besides attending.
         rights: Option<ir::ObserverRights>,
@@ -261,6 +265,8 @@ pub enum StatementKind {
         /// `None` for `as recorded`: the text lists no parties.
         from: Option<Spanned<Day>>,
         until: Option<Spanned<Day>>,
+        /// How exactly the text dates the period.
+        dating: ir::Dating,
     },
     /// `seats G N each of A, B from F [until U]`: over `[from, until)` the
     /// group holds exactly N parties of each of the groups listed.
@@ -303,6 +309,7 @@ pub enum PartyClass {
     InternationalOrganizations,
     RegionalOrganizations,
     CivilSociety,
+    PrivateSector,
     Party(PartyId),
 }
 
@@ -315,12 +322,25 @@ impl PartyClass {
             .map(|(_, class)| *class)
     }
 
+    /// Whether a party of this kind is of the class.
+    pub fn holds(self, party: PartyId, kind: ir::PartyKind) -> bool {
+        match self {
+            PartyClass::States => kind == ir::PartyKind::State,
+            PartyClass::InternationalOrganizations => kind == ir::PartyKind::InternationalOrganization,
+            PartyClass::RegionalOrganizations => kind == ir::PartyKind::RegionalOrganization,
+            PartyClass::CivilSociety => kind == ir::PartyKind::CivilSociety,
+            PartyClass::PrivateSector => kind == ir::PartyKind::PrivateSector,
+            PartyClass::Party(p) => p == party,
+        }
+    }
+
     /// The classes a statement names by keyword.
-    pub const KEYWORDS: [(&'static str, PartyClass); 4] = [
+    pub const KEYWORDS: [(&'static str, PartyClass); 5] = [
         ("states", PartyClass::States),
         ("international_organizations", PartyClass::InternationalOrganizations),
         ("regional_organizations", PartyClass::RegionalOrganizations),
         ("civil_society", PartyClass::CivilSociety),
+        ("private_sector", PartyClass::PrivateSector),
     ];
 }
 
@@ -711,6 +731,34 @@ impl Statement {
 impl Resolved {
     /// Every statement: the policy's, then each amendment's, in the order
     /// given.
+    /// The parties a roster statement covers: those it names, and each
+    /// declared party of a class it names that no roster statement names
+    /// by itself (a party with a statement of its own has that status).
+    pub fn roster_parties(&self, parties: &[Spanned<PartyId>], classes: &[PartyClass]) -> Vec<PartyId> {
+        let mut out: Vec<PartyId> = parties.iter().map(|p| p.node).collect();
+        if classes.is_empty() {
+            return out;
+        }
+        let named: std::collections::BTreeSet<PartyId> = self
+            .statements()
+            .flat_map(|s| {
+                let named: &[Spanned<PartyId>] = if let StatementKind::Roster { parties, .. } = &s.kind {
+                    parties
+                } else {
+                    &[]
+                };
+                named.iter().map(|p| p.node)
+            })
+            .collect();
+        for (id, party) in (0..).zip(&self.parties) {
+            let of_class = classes.iter().any(|class| class.holds(id, party.kind));
+            if of_class && !named.contains(&id) && !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        out
+    }
+
     pub fn statements(&self) -> impl Iterator<Item = &Statement> {
         self.base
             .iter()

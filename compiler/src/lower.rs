@@ -79,8 +79,14 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
                 parties,
                 from,
                 until,
+                dating,
             } => {
                 if let Some(g) = groups.get_mut(*group as usize) {
+                    // The days a period given approximately leaves open.
+                    if from.is_some() {
+                        g.open
+                            .extend(dating.windows(from.map(|f| f.node), until.map(|u| u.node), package.adopted));
+                    }
                     // `as recorded` lists no parties (and gives no day).
                     let from = from.map_or(ir::Day::MIN, |f| f.node);
                     g.spans.extend(parties.iter().map(|p| ir::GroupSpan {
@@ -141,6 +147,7 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
             }
             hir::StatementKind::Roster {
                 parties,
+                classes,
                 kind: hir::Membership::Observer { from, until, dating },
                 standing: Some(group),
                 ..
@@ -150,12 +157,17 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
                     // period (unknown where the text gives it approximately).
                     g.open
                         .extend(dating.windows(Some(from.node), until.map(|u| u.node), package.adopted));
-                    g.spans.extend(parties.iter().map(|p| ir::GroupSpan {
-                        party: p.node,
-                        from: from.node,
-                        until: until.map(|u| u.node),
-                        cite: statement.cite.clone(),
-                    }));
+                    g.spans.extend(
+                        package
+                            .roster_parties(parties, classes)
+                            .into_iter()
+                            .map(|party| ir::GroupSpan {
+                                party,
+                                from: from.node,
+                                until: until.map(|u| u.node),
+                                cite: statement.cite.clone(),
+                            }),
+                    );
                 }
             }
             hir::StatementKind::Roster { .. }
@@ -265,14 +277,19 @@ fn version(
         match &statement.kind {
             hir::StatementKind::Roster {
                 parties,
+                classes,
                 kind,
                 rights,
                 standing,
             } => {
                 let kind = membership(*kind);
-                for party in parties {
+                for party in package.roster_parties(parties, classes) {
+                    let by_class = (!parties.iter().any(|p| p.node == party))
+                        .then(|| package.parties.get(party as usize).map(|p| p.kind))
+                        .flatten();
                     v.membership.push(ir::Membership {
-                        party: party.node,
+                        by_class,
+                        party,
                         kind: kind.clone(),
                         cite: c.clone(),
                         rights: rights.clone(),
@@ -377,6 +394,8 @@ fn version(
                     states: has(hir::PartyClass::States),
                     international: has(hir::PartyClass::InternationalOrganizations),
                     regional: has(hir::PartyClass::RegionalOrganizations),
+                    civil_society: has(hir::PartyClass::CivilSociety),
+                    private_sector: has(hir::PartyClass::PrivateSector),
                     parties: classes
                         .iter()
                         .filter_map(|class| match class {
@@ -384,7 +403,8 @@ fn version(
                             hir::PartyClass::States
                             | hir::PartyClass::InternationalOrganizations
                             | hir::PartyClass::RegionalOrganizations
-                            | hir::PartyClass::CivilSociety => None,
+                            | hir::PartyClass::CivilSociety
+                            | hir::PartyClass::PrivateSector => None,
                         })
                         .collect(),
                     cite: c.clone(),

@@ -278,7 +278,9 @@ impl Analysis {
     /// party `id`; `None` for a name that is not a party there.
     pub fn party_facts(&self, file: FileId, id: &str) -> Option<PartyFacts> {
         let kept = self.package_of(file)?;
-        let party = kept.env.parties.get(id)?.id;
+        let def = kept.env.parties.get(id)?;
+        let party = def.id;
+        let kind = crate::resolve::declared_kind(def.decl);
         let (statements, events, unresolved): (Vec<&hir::Statement>, Vec<&hir::Event>, usize) =
             match (&kept.checked, &kept.partial) {
                 (Some((checked, _)), _) => {
@@ -304,9 +306,19 @@ impl Analysis {
                 }
                 (None, None) => (Vec::new(), Vec::new(), 0),
             };
+        // A class a roster names as a whole covers the party unless a
+        // roster names it by itself.
+        let named = statements.iter().any(|s| {
+            matches!(&s.kind, hir::StatementKind::Roster { parties, .. } if parties.iter().any(|p| p.node == party))
+        });
         let text = statements
             .into_iter()
-            .filter_map(|s| roster_line(&s.kind, party).map(|line| (line, s.cite.clause.clone())))
+            .filter_map(|s| {
+                let by_class = !named
+                    && matches!(&s.kind, hir::StatementKind::Roster { classes, .. }
+                        if kind.is_some_and(|kind| classes.iter().any(|c| c.holds(party, kind))));
+                roster_line(&s.kind, party, by_class).map(|line| (line, s.cite.clause.clone()))
+            })
             .collect();
         let recorded = events
             .into_iter()
@@ -1077,11 +1089,12 @@ impl Prepared {
 }
 
 /// What a roster statement says of `party`, where it names it.
-fn roster_line(kind: &hir::StatementKind, party: ir::PartyId) -> Option<String> {
+/// (`by_class`: it covers the party as one of a class it names).
+fn roster_line(kind: &hir::StatementKind, party: ir::PartyId, by_class: bool) -> Option<String> {
     let hir::StatementKind::Roster { parties, kind, .. } = kind else {
         return None;
     };
-    if !parties.iter().any(|p| p.node == party) {
+    if !by_class && !parties.iter().any(|p| p.node == party) {
         return None;
     }
     let span =

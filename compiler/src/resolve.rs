@@ -32,6 +32,20 @@ impl Def {
     }
 }
 
+/// The kind a party's declaration gives it; `None` where its `kind` is
+/// unknown or given to a party other than an organization.
+pub fn declared_kind(decl: &PartyDecl) -> Option<ir::PartyKind> {
+    match (decl.kind, decl.org_kind.as_ref().map(|k| k.name.as_str())) {
+        (PartyKind::State, None) => Some(ir::PartyKind::State),
+        (PartyKind::CivilSociety, None) => Some(ir::PartyKind::CivilSociety),
+        (PartyKind::PrivateSector, None) => Some(ir::PartyKind::PrivateSector),
+        (PartyKind::Organization, None | Some("international")) => Some(ir::PartyKind::InternationalOrganization),
+        (PartyKind::Organization, Some("regional")) => Some(ir::PartyKind::RegionalOrganization),
+        (PartyKind::Organization, Some(_))
+        | (PartyKind::State | PartyKind::CivilSociety | PartyKind::PrivateSector, Some(_)) => None,
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct PartyDef<'a> {
     pub id: hir::PartyId,
@@ -453,7 +467,7 @@ impl<'a> Env<'a> {
                 help: suggest::help(
                     &ident.name,
                     self.parties.keys().map(String::as_str),
-                    "declare it with `state`, `organization` or `civil_society` before using it",
+                    "declare it with `state`, `organization`, `civil_society` or `private_sector` before using it",
                 ),
             },
         );
@@ -990,40 +1004,37 @@ impl Resolver<'_, '_, '_> {
     }
 
     fn party_decl(&mut self, file: FileId, decl: &PartyDecl) -> Option<ir::Party> {
-        let kind = match (decl.kind, &decl.org_kind) {
-            (PartyKind::State, None) => Some(ir::PartyKind::State),
-            (PartyKind::CivilSociety, None) => Some(ir::PartyKind::CivilSociety),
-            (PartyKind::Organization, None) => Some(ir::PartyKind::InternationalOrganization),
-            (PartyKind::Organization, Some(kind)) => match kind.name.as_str() {
-                "international" => Some(ir::PartyKind::InternationalOrganization),
-                "regional" => Some(ir::PartyKind::RegionalOrganization),
-                other => {
+        let kind = declared_kind(decl);
+        if kind.is_none() {
+            match (decl.kind, &decl.org_kind) {
+                (PartyKind::Organization, Some(kind)) => self.sink.push(
+                    file,
+                    ResolveDiagnostic::UnknownOrgKind {
+                        kind: kind.name.clone(),
+                        span: kind.span,
+                        help: suggest::help(
+                            &kind.name,
+                            ["international", "regional"],
+                            "an organization is `international` or `regional`",
+                        ),
+                    },
+                ),
+                (PartyKind::State | PartyKind::CivilSociety | PartyKind::PrivateSector, Some(kind)) => {
                     self.sink.push(
                         file,
-                        ResolveDiagnostic::UnknownOrgKind {
-                            kind: other.to_string(),
+                        ResolveDiagnostic::KindOnNonOrganization {
+                            party: decl.id.name.clone(),
                             span: kind.span,
-                            help: suggest::help(
-                                other,
-                                ["international", "regional"],
-                                "an organization is `international` or `regional`",
-                            ),
                         },
                     );
-                    None
                 }
-            },
-            (PartyKind::State | PartyKind::CivilSociety, Some(kind)) => {
-                self.sink.push(
-                    file,
-                    ResolveDiagnostic::KindOnNonOrganization {
-                        party: decl.id.name.clone(),
-                        span: kind.span,
-                    },
-                );
-                None
+                // Every declaration with no `kind` has a kind.
+                (
+                    PartyKind::State | PartyKind::Organization | PartyKind::CivilSociety | PartyKind::PrivateSector,
+                    None,
+                ) => {}
             }
-        };
+        }
         let sort =
             |s: &Option<Str>, official: &Str| s.as_ref().map_or_else(|| official.value.clone(), |s| s.value.clone());
         let mut names = vec![Some(ir::PartyName {
@@ -1187,6 +1198,7 @@ impl Resolver<'_, '_, '_> {
                 let (from, until, dating) = period(from, until.as_ref())?;
                 hir::StatementKind::Roster {
                     parties: parties?,
+                    classes: Vec::new(),
                     kind: hir::Membership::Member { from, until, dating },
                     rights: None,
                     standing: None,
@@ -1201,13 +1213,13 @@ impl Resolver<'_, '_, '_> {
             } => {
                 let group = env.group(file, name, self.sink);
                 let parties = env.spanned_parties(file, parties, self.sink);
-                let from = from.as_ref().map(spanned_day);
-                let until = until.as_ref().map(spanned_day);
+                let (from, until, dating) = optional_period(from.as_ref(), until.as_ref())?;
                 hir::StatementKind::Group {
                     group: group?,
                     parties: parties?,
-                    from: from.map_or(Some(None), |f| f.map(Some))?,
-                    until: until.map_or(Some(None), |u| u.map(Some))?,
+                    from,
+                    until,
+                    dating,
                 }
             }
             StmtKind::Office {
@@ -1284,12 +1296,23 @@ impl Resolver<'_, '_, '_> {
                 standing,
                 rights,
             } => {
-                let parties = env.spanned_parties(file, parties, self.sink);
+                // A class named as a whole (`observers civil_society from
+                // D`), where no party is declared by that name.
+                let (classes, named): (Vec<&Ident>, Vec<&Ident>) = parties.iter().partition(|p| {
+                    !env.parties.contains_key(&p.name) && hir::PartyClass::from_keyword(&p.name).is_some()
+                });
+                let named: Vec<Ident> = named.into_iter().cloned().collect();
+                let classes: Vec<hir::PartyClass> = classes
+                    .into_iter()
+                    .filter_map(|c| hir::PartyClass::from_keyword(&c.name))
+                    .collect();
+                let parties = env.spanned_parties(file, &named, self.sink);
                 let rights = rights.as_ref().map(|r| self.observer_rights(file, r));
                 let standing = standing.as_ref().map(|(name, _)| env.group(file, name, self.sink));
                 let (from, until, dating) = period(from, until.as_ref())?;
                 hir::StatementKind::Roster {
                     parties: parties?,
+                    classes,
                     kind: hir::Membership::Observer { from, until, dating },
                     rights: rights.map_or(Some(None), |r| r.map(Some))?,
                     standing: standing.map_or(Some(None), |g| g.map(Some))?,
@@ -1299,6 +1322,7 @@ impl Resolver<'_, '_, '_> {
                 let parties = env.spanned_parties(file, parties, self.sink);
                 hir::StatementKind::Roster {
                     parties: parties?,
+                    classes: Vec::new(),
                     kind: hir::Membership::Pending {
                         deadline: spanned_day(deadline)?,
                     },
@@ -1308,6 +1332,7 @@ impl Resolver<'_, '_, '_> {
             }
             StmtKind::OpenTo { parties } => hir::StatementKind::Roster {
                 parties: env.spanned_parties(file, parties, self.sink)?,
+                classes: Vec::new(),
                 kind: hir::Membership::Open,
                 rights: None,
                 standing: None,
@@ -1316,6 +1341,7 @@ impl Resolver<'_, '_, '_> {
                 let parties = env.spanned_parties(file, std::slice::from_ref(party), self.sink);
                 hir::StatementKind::Roster {
                     parties: parties?,
+                    classes: Vec::new(),
                     kind: hir::Membership::Withdrawal {
                         on: spanned_day(&on.date)?,
                         precision: precision(on.precision)?,

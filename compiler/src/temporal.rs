@@ -50,6 +50,7 @@ fn group_spans(package: &hir::Resolved) -> BTreeMap<hir::GroupId, Vec<(hir::Part
             parties,
             from,
             until,
+            ..
         } = &statement.kind
         {
             // `as recorded` lists no parties.
@@ -326,6 +327,9 @@ fn check_offices_by_chair(package: &hir::Resolved, sink: &mut Sink) {
                 ..
             } = &s.kind
             {
+                return (!dating.is_exact()).then_some((*group, APPROXIMATE));
+            }
+            if let hir::StatementKind::Group { group, dating, .. } = &s.kind {
                 return (!dating.is_exact()).then_some((*group, APPROXIMATE));
             }
             None

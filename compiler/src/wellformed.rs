@@ -84,6 +84,18 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
                         "the office's period ends on or before it starts",
                         "the office's period ends before the last day it may start",
                     ))
+                } else if let StmtKind::Group {
+                    from: Some(from),
+                    until: Some(until),
+                    ..
+                } = &stmt.kind
+                {
+                    Some((
+                        from,
+                        until,
+                        "membership ends on or before it starts",
+                        "membership of the group ends before the last day it may start",
+                    ))
                 } else {
                     None
                 };
@@ -101,12 +113,7 @@ pub fn check(package: &Package<'_>, sink: &mut Sink) {
                 for spec in statement_specs(&stmt.kind) {
                     between_in_order(file, spec, sink);
                 }
-                if let StmtKind::Group {
-                    from: Some(from),
-                    until: Some(until),
-                    ..
-                }
-                | StmtKind::Seats {
+                if let StmtKind::Seats {
                     from,
                     until: Some(until),
                     ..
@@ -201,9 +208,9 @@ fn statement_specs(kind: &StmtKind) -> Vec<&DateSpec> {
             std::iter::once(from).chain(until).collect()
         }
         StmtKind::Withdrawal { on, .. } => vec![on],
-        StmtKind::SupportUnit { from, until, .. } | StmtKind::Office { from, until, .. } => {
-            from.iter().chain(until).collect()
-        }
+        StmtKind::SupportUnit { from, until, .. }
+        | StmtKind::Office { from, until, .. }
+        | StmtKind::Group { from, until, .. } => from.iter().chain(until).collect(),
         StmtKind::Pending { .. }
         | StmtKind::OpenTo { .. }
         | StmtKind::Designate { .. }
@@ -216,7 +223,6 @@ fn statement_specs(kind: &StmtKind) -> Vec<&DateSpec> {
         | StmtKind::Decisions { .. }
         | StmtKind::DecisionKind { .. }
         | StmtKind::Amendments { .. }
-        | StmtKind::Group { .. }
         | StmtKind::Seats { .. } => Vec::new(),
     }
 }
@@ -467,11 +473,9 @@ fn item_dates(item: &Item, out: &mut Vec<DateLit>) {
                 out.push(*from);
                 out.extend(until.iter().copied());
             }
-            StmtKind::Group { from, until, .. } => {
-                out.extend(from.iter().copied());
-                out.extend(until.iter().copied());
-            }
-            StmtKind::SupportUnit { from, until, .. } | StmtKind::Office { from, until, .. } => {
+            StmtKind::SupportUnit { from, until, .. }
+            | StmtKind::Office { from, until, .. }
+            | StmtKind::Group { from, until, .. } => {
                 for spec in from.iter().chain(until) {
                     spec_dates(spec, out);
                 }

@@ -149,6 +149,8 @@ pub enum PartyKind {
     State,
     Organization,
     CivilSociety,
+    /// `private_sector`: a company, a business association
+    PrivateSector,
 }
 
 /// `state KAZ "Republic of Kazakhstan" sort "Kazakhstan" renamed ...`
@@ -295,9 +297,10 @@ pub enum StmtKind {
         name: Ident,
         title: Option<Str>,
         parties: Vec<Ident>,
-        /// `None` for `as recorded` (no parties listed).
-        from: Option<DateLit>,
-        until: Option<DateLit>,
+        /// `None` for `as recorded` (no parties listed); either day may be
+        /// approximate (`from in 2017`).
+        from: Option<DateSpec>,
+        until: Option<DateSpec>,
     },
     /// `seats committee 5 each of african, european from D [until E]`
     Seats {

@@ -32,6 +32,7 @@ pub const KEYWORDS: &[&str] = &[
     "state",
     "organization",
     "civil_society",
+    "private_sector",
     "sort",
     "renamed",
     "kind",

@@ -337,7 +337,7 @@ fn describe_rule(rule: Rule) -> Option<String> {
         Rule::type_expr => "a type",
         Rule::ratio => "a ratio such as `2/3`",
         Rule::date_spec => "a date (YYYY-MM-DD)",
-        Rule::party_decl | Rule::party_kind => "a party (`state`, `organization`, `civil_society`)",
+        Rule::party_decl | Rule::party_kind => "a party (`state`, `organization`, `civil_society`, `private_sector`)",
         Rule::clause_block | Rule::citation => "a clause block (`§ 3.i { ... }`)",
         Rule::rule_decl => "`rule`",
         Rule::test_decl => "`test`",
@@ -658,6 +658,7 @@ impl Builder {
                     kind = match p.as_str() {
                         "organization" => PartyKind::Organization,
                         "civil_society" => PartyKind::CivilSociety,
+                        "private_sector" => PartyKind::PrivateSector,
                         _ => PartyKind::State,
                     }
                 }
@@ -965,12 +966,18 @@ impl Builder {
                         until: None,
                     }
                 } else {
+                    let after = |word: Rule| {
+                        dated
+                            .iter()
+                            .find(|(k, _)| *k == word)
+                            .map(|(_, p)| self.date_spec(p.clone()))
+                    };
                     StmtKind::Group {
                         name: one_ident(0),
                         title,
                         parties: idents(1 + at),
-                        from: Some(date_at(2 + at)),
-                        until: parts.get(3 + at).cloned().map(|p| self.date(p)),
+                        from: Some(after(Rule::kw_from).unwrap_or_else(|| empty_spec(span))),
+                        until: after(Rule::kw_until),
                     }
                 }
             }

@@ -1914,7 +1914,7 @@ impl<M: Module> Fx<'_, '_, M> {
         // leaves its holders unknown.
         let declared = self.bundle.groups.get(g as usize);
         if declared.is_some_and(|g| !g.open.is_empty()) {
-            return not_native("an office whose period the text dates only by a window");
+            return not_native("a group or office whose period the text dates only by a window");
         }
         let by_chair = declared.is_some_and(|g| !g.chair_roles.is_empty());
         if by_chair && (!self.e.folded.chair_windows.is_empty() || self.e.folded.terms_shift) {

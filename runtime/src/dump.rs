@@ -178,10 +178,12 @@ pub fn dump(bundle: &Bundle) -> String {
             let parties: Vec<&str> = o.parties.iter().map(|p| d.party(*p)).collect();
             let _ = writeln!(
                 out,
-                "  observers states={} international={} regional={} parties=[{}]{}{}",
+                "  observers states={} international={} regional={}{}{} parties=[{}]{}{}",
                 o.states,
                 o.international,
                 o.regional,
+                if o.civil_society { " civil_society=true" } else { "" },
+                if o.private_sector { " private_sector=true" } else { "" },
                 parties.join(" "),
                 o.rights.as_ref().map(|r| d.rights(r)).unwrap_or_default(),
                 cite(&o.cite)

@@ -65,6 +65,7 @@ const PARTY_CLASSES: &[&str] = &[
     "international_organizations",
     "regional_organizations",
     "civil_society",
+    "private_sector",
 ];
 
 /// What `name` already means in the policy, if anything: a fact of that

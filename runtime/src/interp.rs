@@ -354,8 +354,17 @@ impl<'b> Interpreter<'b> {
             Standing::MemberFrom(from, cite) => {
                 Explanation::leaf(format!("{name} is a member from {}", date::format(from)), Some(cite))
             }
-            Standing::ObserverFrom(from, cite) => Explanation::leaf(
+            Standing::ObserverFrom(from, cite, None) => Explanation::leaf(
                 format!("the text names {name} an observer from {}", date::format(from)),
+                Some(cite),
+            ),
+            Standing::ObserverFrom(from, cite, Some(class)) => Explanation::leaf(
+                format!(
+                    "the text makes {} observers from {}, and {name} is {}",
+                    class.plural(),
+                    date::format(from),
+                    class.describe()
+                ),
                 Some(cite),
             ),
             Standing::BrokeSilence(on, became, cite) => Explanation::leaf(

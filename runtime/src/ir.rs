@@ -138,6 +138,8 @@ pub enum PartyKind {
     InternationalOrganization,
     RegionalOrganization,
     CivilSociety,
+    /// A company or business association (`private_sector`).
+    PrivateSector,
 }
 
 impl PartyKind {
@@ -148,6 +150,18 @@ impl PartyKind {
             PartyKind::InternationalOrganization => "an international organization",
             PartyKind::RegionalOrganization => "a regional organization",
             PartyKind::CivilSociety => "civil society",
+            PartyKind::PrivateSector => "a private-sector body",
+        }
+    }
+
+    /// Parties of the kind, as a class: "civil society bodies".
+    pub fn plural(self) -> &'static str {
+        match self {
+            PartyKind::State => "states",
+            PartyKind::InternationalOrganization => "international organizations",
+            PartyKind::RegionalOrganization => "regional organizations",
+            PartyKind::CivilSociety => "civil society bodies",
+            PartyKind::PrivateSector => "private-sector bodies",
         }
     }
 }
@@ -447,6 +461,10 @@ pub struct Membership {
     /// partners "partner organisations"`): the group of those holding it.
     #[serde(default)]
     pub standing: Option<GroupId>,
+    /// Covered as one of a class the statement names as a whole
+    /// (`observers civil_society from D`), not by name: the class.
+    #[serde(default)]
+    pub by_class: Option<PartyKind>,
 }
 
 /// What observers may do besides attending (`may speak, decide [at K]`).
@@ -835,6 +853,12 @@ pub struct ObserverRule {
     pub states: bool,
     pub international: bool,
     pub regional: bool,
+    /// Civil society and the private sector, where the text admits them
+    /// as observers (not only invites them meeting by meeting).
+    #[serde(default)]
+    pub civil_society: bool,
+    #[serde(default)]
+    pub private_sector: bool,
     pub parties: Vec<PartyId>,
     pub cite: Cite,
     /// What observers admitted under the rule may do besides attending.

@@ -1124,7 +1124,8 @@ pub fn judge_as(
 }
 
 /// Whether the observer rule in force admits parties of this kind (civil
-/// society is invited per meeting, never admitted as an observer).
+/// society and the private sector only where the rule names them: a text
+/// more often invites them meeting by meeting).
 pub fn may_be_observer(bundle: &Bundle, party: PartyId, day: Day) -> bool {
     let Some(rule) = version_at(bundle, day).and_then(|v| v.observers.as_ref()) else {
         return false;
@@ -1134,7 +1135,9 @@ pub fn may_be_observer(bundle: &Bundle, party: PartyId, day: Day) -> bool {
             Some(PartyKind::State) => rule.states,
             Some(PartyKind::InternationalOrganization) => rule.international,
             Some(PartyKind::RegionalOrganization) => rule.regional,
-            Some(PartyKind::CivilSociety) | None => false,
+            Some(PartyKind::CivilSociety) => rule.civil_society,
+            Some(PartyKind::PrivateSector) => rule.private_sector,
+            None => false,
         }
 }
 
@@ -2056,7 +2059,9 @@ pub(crate) enum Standing<'b> {
     NoRules,
     NotMember,
     MemberFrom(Day, &'b Cite),
-    ObserverFrom(Day, &'b Cite),
+    /// Named an observer by the text from a day, or (with the class) as
+    /// one of a class it names as a whole.
+    ObserverFrom(Day, &'b Cite, Option<PartyKind>),
     BrokeSilence(Day, Status, &'b Cite),
     SilenceEnded(Day, &'b Cite),
     Pending(Day, &'b Cite),
@@ -2088,7 +2093,7 @@ pub(crate) fn standing<'b>(
             // Named an observer by the text: unless a member on that day.
             MembershipKind::Observer { from, until, .. } => {
                 if *from <= day && until.is_none_or(|u| day < u) && standing.0 != Status::Member {
-                    standing = (Status::Observer, Standing::ObserverFrom(*from, &m.cite));
+                    standing = (Status::Observer, Standing::ObserverFrom(*from, &m.cite, m.by_class));
                 }
             }
             MembershipKind::Pending { deadline } => {
@@ -2907,6 +2912,7 @@ mod tests {
                         cite: cite.clone(),
                         rights: None,
                         standing: None,
+                        by_class: None,
                     })
                     .collect(),
                 rotation: Some(Rotation {
