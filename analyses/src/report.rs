@@ -3376,6 +3376,14 @@ fn composition_findings(
     use charter_runtime::tables::{self, GroupEpochs};
     let words = tables::words_for(bundle.parties.len());
     let mut out = Vec::new();
+    // A record the source dates only approximately may concern other days.
+    let certainty = |record: &ir::Composition| {
+        if record.dating.is_exact() {
+            Certainty::Certain
+        } else {
+            Certainty::Possible
+        }
+    };
     for record in bundle.history.compositions.iter().filter(|c| c.from <= until) {
         let Some(group) = bundle.groups.get(record.group as usize) else {
             continue;
@@ -3411,7 +3419,22 @@ fn composition_findings(
                     let extra: Vec<ir::PartyId> = listed.iter().filter(|p| !named.contains(p)).copied().collect();
                     let mut named_parties = missing.clone();
                     named_parties.extend(&extra);
+                    // Certain where the text names others on a day the
+                    // record certainly covers, whichever days it allows.
+                    let (held_from, held_until) = certainly_held(record);
+                    let certainly_differs = std::iter::once(held_from)
+                        .chain(text.starts.iter().copied())
+                        .filter(|d| held_from <= *d && *d < held_until && *d <= until)
+                        .any(|d| {
+                            let named: Vec<ir::PartyId> = tables::parties(text.at(d)).collect();
+                            !named.is_empty() && named != listed
+                        });
                     out.push(Finding {
+                        certainty: if certainly_differs {
+                            Certainty::Certain
+                        } else {
+                            Certainty::Possible
+                        },
                         clause: group.spans.first().map(|s| s.cite.clause.clone()),
                         parties: parties(&named_parties),
                         sources: record.sources.clone(),
@@ -3423,7 +3446,7 @@ fn composition_findings(
                             format!(
                                 "a source gives the {} from {} as {}, but on {} the text names {}{}{}",
                                 group.title,
-                                date::format(record.from),
+                                record.dating.from.describe(record.from),
                                 parties(&listed).join(", "),
                                 date::format(day),
                                 parties(&named).join(", "),
@@ -3467,6 +3490,7 @@ fn composition_findings(
                         .get(*other as usize)
                         .map_or_else(|| format!("(undeclared group #{other})"), |g| g.title.clone());
                     out.push(Finding {
+                        certainty: certainty(record),
                         clause: Some(seats.cite.clause.clone()),
                         parties: parties(&from_other),
                         sources: record.sources.clone(),
@@ -3478,7 +3502,7 @@ fn composition_findings(
                             format!(
                                 "the {} as a source gives it from {} has {held} of the {other_title} ({}) on {}, where the text gives them {} seat{}",
                                 group.title,
-                                date::format(record.from),
+                                record.dating.from.describe(record.from),
                                 if from_other.is_empty() {
                                     "none".to_string()
                                 } else {
@@ -3495,6 +3519,33 @@ fn composition_findings(
         }
     }
     out
+}
+
+/// The days a `composition` record's period covers whichever days its
+/// dates allow: from the last day its start may be to the first day its
+/// end may be (none where either is open-ended the wrong way).
+fn certainly_held(record: &ir::Composition) -> (Day, Day) {
+    let start = match record.dating.from {
+        Precision::NoEarlierThan => date::LAST,
+        p @ (Precision::Exact
+        | Precision::NoLaterThan
+        | Precision::InMonth
+        | Precision::InYear
+        | Precision::Between { .. }) => p.latest(record.from),
+    };
+    let end = match (record.until, record.dating.until) {
+        (None, _) => date::LAST,
+        (Some(_), Precision::NoLaterThan) => start,
+        (
+            Some(u),
+            Precision::Exact
+            | Precision::NoEarlierThan
+            | Precision::InMonth
+            | Precision::InYear
+            | Precision::Between { .. },
+        ) => u,
+    };
+    (start, end)
 }
 
 /// The indefinite article for `noun` as the sound of its first letters

@@ -862,7 +862,7 @@ pub enum TemporalDiagnostic {
     #[error("`{office}`, {why}, cannot be {what}")]
     #[diagnostic(
         code("charter::group-not-settled"),
-        help("who holds it on some days is not settled by the text alone; name the parties that hold it, with exact days (`group NAME P, ... from YYYY-MM-DD` or `office NAME held by P, ... from YYYY-MM-DD`)")
+        help("who holds it on some days is not settled: name the parties that hold it with exact days (`group NAME P, ... from YYYY-MM-DD` or `office NAME held by P, ... from YYYY-MM-DD`), or date the group's `composition` records to the day")
     )]
     GroupNotSettled {
         office: String,

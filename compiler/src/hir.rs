@@ -613,6 +613,8 @@ pub enum EventKind {
         parties: Vec<PartyId>,
         from: Day,
         until: Option<Day>,
+        /// How exactly the source dates the period.
+        dating: ir::Dating,
     },
     /// An application for membership or observer status and its outcome.
     Application {

@@ -70,6 +70,7 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
             seats: Vec::new(),
             chair_roles: Vec::new(),
             open: Vec::new(),
+            recorded_open: Vec::new(),
         })
         .collect();
     for statement in package.statements() {
@@ -181,6 +182,24 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
             | hir::StatementKind::HostDuty { .. }
             | hir::StatementKind::Designate { .. }
             | hir::StatementKind::Location { .. } => {}
+        }
+    }
+    // A `composition` record dated only approximately leaves who belongs
+    // to a group the text does not name (`as recorded`) open on the days
+    // its window does (the text's parties govern where it names them).
+    for event in &package.events {
+        if let hir::EventKind::Composition {
+            group,
+            from,
+            until,
+            dating,
+            ..
+        } = &event.kind
+        {
+            if let Some(g) = groups.get_mut(*group as usize).filter(|g| g.spans.is_empty()) {
+                g.recorded_open
+                    .extend(dating.windows(Some(*from), *until, package.adopted));
+            }
         }
     }
     groups
@@ -929,12 +948,14 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 parties,
                 from,
                 until,
+                dating,
             } => {
                 history.compositions.push(ir::Composition {
                     group: *group,
                     parties: parties.clone(),
                     from: *from,
                     until: *until,
+                    dating: *dating,
                     sources: sources.clone(),
                     inferred: inferred.clone(),
                 });
@@ -944,10 +965,10 @@ fn lower_history(package: &hir::Package) -> ir::History {
                     package.group(*group).title,
                     names.join(", "),
                     until
-                        .map(|u| format!(" until {}", charter_runtime::date::format(u)))
+                        .map(|u| format!(" until {}", dating.until.describe(u)))
                         .unwrap_or_default()
                 );
-                (*from, "composition", text, ir::Precision::Exact)
+                (*from, "composition", text, dating.from)
             }
             hir::EventKind::Note { text } => {
                 history.notes.push(ir::Note {

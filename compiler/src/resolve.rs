@@ -1985,11 +1985,13 @@ impl Resolver<'_, '_, '_> {
                 let group = env.group(file, group, self.sink);
                 let parties = env.parties(file, parties, self.sink);
                 (|| {
+                    let (from, until, dating) = period(from, until.as_ref())?;
                     Some(hir::EventKind::Composition {
                         group: group?,
                         parties: parties?,
-                        from: day(from)?,
-                        until: until.as_ref().map_or(Some(None), |u| day(u).map(Some))?,
+                        from: from.node,
+                        until: until.map(|u| u.node),
+                        dating,
                     })
                 })()
             }

@@ -309,7 +309,9 @@ fn check_overlaps(package: &hir::Resolved, claims: &BTreeMap<hir::PartyId, Vec<C
 /// holder set a day.
 fn check_offices_by_chair(package: &hir::Resolved, sink: &mut Sink) {
     const APPROXIMATE: &str = "whose period the text dates only approximately";
-    let by_chair: Vec<(hir::GroupId, &'static str)> = package
+    const RECORDED: &str = "whose composition the history dates only approximately";
+    const WITH_SEATS: &str = "a group with seats";
+    let mut by_chair: Vec<(hir::GroupId, &'static str)> = package
         .statements()
         .filter_map(|s| {
             if let hir::StatementKind::Office {
@@ -335,6 +337,14 @@ fn check_offices_by_chair(package: &hir::Resolved, sink: &mut Sink) {
             None
         })
         .collect();
+    // A group the text does not name, recorded with approximate days (its
+    // seats are judged record by record, so only the other uses count).
+    by_chair.extend(package.events.iter().filter_map(|e| {
+        if let hir::EventKind::Composition { group, dating, .. } = &e.kind {
+            return (!dating.is_exact()).then_some((*group, RECORDED));
+        }
+        None
+    }));
     if by_chair.is_empty() {
         return;
     }
@@ -355,11 +365,14 @@ fn check_offices_by_chair(package: &hir::Resolved, sink: &mut Sink) {
             used.extend(
                 std::iter::once(*group)
                     .chain(of.iter().copied())
-                    .map(|g| (g, "a group with seats")),
+                    .map(|g| (g, WITH_SEATS)),
             );
         }
         for (group, what) in used {
-            let Some((_, why)) = by_chair.iter().find(|(g, _)| *g == group) else {
+            let Some((_, why)) = by_chair
+                .iter()
+                .find(|(g, why)| *g == group && !(*why == RECORDED && what == WITH_SEATS))
+            else {
                 continue;
             };
             sink.push(

@@ -604,7 +604,7 @@ fn record_specs(record: &Record) -> Vec<&DateSpec> {
         | RecordKind::Extension { until: on, .. }
         | RecordKind::Status { on, .. }
         | RecordKind::Snapshot { on, .. } => vec![on],
-        RecordKind::Composition { .. } => Vec::new(),
+        RecordKind::Composition { from, until, .. } => std::iter::once(from).chain(until).collect(),
         RecordKind::Decline { .. }
         | RecordKind::Note { .. }
         | RecordKind::Test(_)
@@ -695,8 +695,9 @@ fn record_dates(record: &Record, out: &mut Vec<DateLit>) {
             }
         }
         RecordKind::Composition { from, until, .. } => {
-            out.push(*from);
-            out.extend(until.iter().copied());
+            for spec in std::iter::once(from).chain(until) {
+                spec_dates(spec, out);
+            }
         }
         RecordKind::Note { .. } | RecordKind::MeetingKind { .. } => {}
         RecordKind::Party(decl) => out.extend(decl.renames.iter().map(|r| r.on)),

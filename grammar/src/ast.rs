@@ -754,8 +754,9 @@ pub enum RecordKind {
     Composition {
         group: Ident,
         parties: Vec<Ident>,
-        from: DateLit,
-        until: Option<DateLit>,
+        /// Either day may be approximate (`from no later than D`).
+        from: DateSpec,
+        until: Option<DateSpec>,
     },
     /// `note "..."`
     Note {

@@ -1550,12 +1550,12 @@ impl Builder {
             Rule::composition_record => RecordKind::Composition {
                 group: parts.first().cloned().map_or_else(|| empty_ident(span), ident),
                 parties: parts.get(1).map(ident_list).unwrap_or_default(),
-                from: parts.get(2).cloned().map_or_else(|| empty_date(span), |p| self.date(p)),
+                from: spec_at(2),
                 until: parts
                     .get(3)
-                    .filter(|p| p.as_rule() == Rule::date)
+                    .filter(|p| p.as_rule() == Rule::date_spec)
                     .cloned()
-                    .map(|p| self.date(p)),
+                    .map(|p| self.date_spec(p)),
             },
             Rule::note_record => RecordKind::Note {
                 text: parts

@@ -147,6 +147,7 @@ impl RightFold {
                 seats: Vec::new(),
                 chair_roles: Vec::new(),
                 open: Vec::new(),
+                recorded_open: Vec::new(),
             };
             GroupEpochs::build(&group, words)
         };

@@ -1916,6 +1916,9 @@ impl<M: Module> Fx<'_, '_, M> {
         if declared.is_some_and(|g| !g.open.is_empty()) {
             return not_native("a group or office whose period the text dates only by a window");
         }
+        if declared.is_some_and(|g| !g.recorded_open.is_empty()) {
+            return not_native("a group whose composition the history dates only by a window");
+        }
         let by_chair = declared.is_some_and(|g| !g.chair_roles.is_empty());
         if by_chair && (!self.e.folded.chair_windows.is_empty() || self.e.folded.terms_shift) {
             return not_native(

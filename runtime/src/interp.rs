@@ -1317,14 +1317,16 @@ impl<'b> Interpreter<'b> {
     /// terms around `d`.
     fn office_settles(&self, g: GroupId, d: Day) -> Result<(), EvalError> {
         let tables = self.tables();
-        // A period the text gives only approximately: unknown on the days
-        // its window leaves open.
-        if let Some((earliest, latest)) = self
-            .bundle
-            .groups
-            .get(g as usize)
-            .and_then(|group| group.open.iter().find(|(a, b)| *a <= d && d < *b))
-        {
+        // A period the text (or a record of a group it does not name)
+        // gives only approximately: unknown on the days its window leaves
+        // open.
+        let group = self.bundle.groups.get(g as usize);
+        let open = |windows: &'b [(Day, Day)]| windows.iter().find(|(a, b)| *a <= d && d < *b);
+        if let Some((who, (earliest, latest))) = group.and_then(|group| {
+            open(&group.open)
+                .map(|w| ("the text dates the period", w))
+                .or_else(|| open(&group.recorded_open).map(|w| ("the history dates a composition", w)))
+        }) {
             let possible = holders_on(tables, g, [earliest.saturating_sub(1), d, *latest]);
             let title = self.bundle.groups.get(g as usize).map_or_else(String::new, |group| {
                 if group.title.is_empty() {
@@ -1335,7 +1337,7 @@ impl<'b> Interpreter<'b> {
             });
             return Err(EvalError::Unknown(Box::new(Unknown {
                 because: vec![format!(
-                    "the text dates the period of the {title} only to between {} and {}, so on {} it may not have started or ended yet",
+                    "{who} of the {title} only to between {} and {}, so on {} it may not have started or ended yet",
                     date::format(*earliest),
                     date::format(*latest),
                     date::format(d)

@@ -70,6 +70,11 @@ pub struct Group {
     /// days (`[earliest, latest)`) on which who holds it is unknown.
     #[serde(default)]
     pub open: Vec<(Day, Day)>,
+    /// For a group whose parties the history records (`as recorded`): the
+    /// days on which a `composition` record's date window leaves who
+    /// belongs unknown.
+    #[serde(default)]
+    pub recorded_open: Vec<(Day, Day)>,
 }
 
 impl Group {
@@ -943,6 +948,9 @@ pub struct Composition {
     pub parties: Vec<PartyId>,
     pub from: Day,
     pub until: Option<Day>,
+    /// How exactly the source dates the period.
+    #[serde(default)]
+    pub dating: Dating,
     pub sources: Vec<String>,
     #[serde(default)]
     pub inferred: Option<Inferred>,
