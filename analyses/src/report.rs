@@ -107,6 +107,10 @@ pub enum FindingCode {
     /// A group's recorded composition does not hold the seats the text
     /// gives it in another group.
     SeatsUnmet,
+    /// A chairmanship whose source states its term (`handover to P on D
+    /// for 1 year`) ended on another day than that term gives, or runs on
+    /// past it: a note, since the term is the record's, not a rule.
+    StatedTermDiffers,
     /// A seat of the chair's office beside the chair (a co-chair, a
     /// vice-chair) recorded taken by a party the text does not name in it
     /// then (an advisory), or where the text names no such seat (a note).
@@ -633,6 +637,7 @@ fn sections(c: &Audit<'_>) -> Result<Sections, EvalError> {
     application_findings(c, &mut findings);
     decline_findings(c, &terms, &mut findings);
     role_findings(c, &mut findings);
+    stated_term_findings(c, &offices, &vacancies, &mut findings);
     status_change_findings(c, &mut findings);
     snapshot_findings(c, &mut findings);
     duty_findings(c, &mut findings);
@@ -815,6 +820,105 @@ fn recorded_office<'a>(c: &Audit<'a>) -> (Vec<&'a ir::Handover>, Vec<&'a ir::Vac
         }
     }));
     (offices, vacancies, recorded_chair)
+}
+
+/// Each chairmanship whose source states its term, against when the
+/// office ended as recorded (the next taking of office by another party,
+/// or a vacancy): a note where they differ, judging nothing.
+fn stated_term_findings(
+    c: &Audit<'_>,
+    offices: &[&ir::Handover],
+    vacancies: &[&ir::Vacancy],
+    findings: &mut Vec<Finding>,
+) {
+    let (until, interp) = (c.until, c.interp);
+    let party = |p: ir::PartyId| interp.party_name(p);
+    for h in offices {
+        let Some(term) = h.stated_term else {
+            continue;
+        };
+        // Where the source gives only a bound, the start is open on one side.
+        let open_start = matches!(h.precision, Precision::NoLaterThan | Precision::NoEarlierThan);
+        let (due_first, due_last) = (
+            date::add(h.day, term, 1).unwrap_or(date::LAST),
+            date::add(h.precision.latest(h.day), term, 1).unwrap_or(date::LAST),
+        );
+        // The end: the next taking of office by another party, or a vacancy.
+        let ended = offices
+            .iter()
+            .filter(|n| n.day > h.day && n.to != h.to)
+            .map(|n| (n.day, n.precision, &n.sources))
+            .chain(
+                vacancies
+                    .iter()
+                    .filter(|v| v.day > h.day)
+                    .map(|v| (v.day, v.precision, &v.sources)),
+            )
+            .min_by_key(|(day, _, _)| *day);
+        let took = format!(
+            "{} took the chair {} for {}, as its source states (to {})",
+            party(h.to),
+            dated(h.precision, h.day),
+            charter_runtime::value::duration_text(&term),
+            if due_first == due_last {
+                date::format(due_first)
+            } else {
+                format!("between {} and {}", date::format(due_first), date::format(due_last))
+            }
+        );
+        let (day, certain, what, sources) = match ended {
+            Some((end, precision, sources)) => {
+                let (end_first, end_last) = (end, precision.latest(end));
+                let open_end = matches!(precision, Precision::NoLaterThan | Precision::NoEarlierThan);
+                let later = end_last > due_first || open_end || open_start;
+                let sooner = end_first < due_last || open_end || open_start;
+                if !later && !sooner {
+                    continue;
+                }
+                let certainly = !open_start && !open_end && (end_first > due_last || end_last < due_first);
+                let gap = i64::from(end) - i64::from(due_first);
+                let exact = precision.is_exact() && h.precision.is_exact();
+                let how = match (certainly, exact) {
+                    (true, true) => format!(
+                        "{} {} {} than that term",
+                        gap.unsigned_abs(),
+                        if gap.unsigned_abs() == 1 { "day" } else { "days" },
+                        if gap > 0 { "later" } else { "sooner" }
+                    ),
+                    (true, false) => format!("{} than that term", if gap > 0 { "later" } else { "sooner" }),
+                    (false, _) => "perhaps not when that term ended (the dates are windows)".to_string(),
+                };
+                let what = format!("the office ended {}, {how}", dated(precision, end));
+                (end, certainly, what, sources.clone())
+            }
+            // No end recorded: still in office at the horizon, past the
+            // term if the horizon is; possible, since no source says it
+            // continued.
+            None if until > due_first => (
+                until,
+                false,
+                format!("no end of the office is recorded by {}", date::format(until)),
+                Vec::new(),
+            ),
+            None => continue,
+        };
+        findings.push(Finding {
+            certainty: if certain {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            },
+            parties: vec![party(h.to)],
+            sources: h.sources.iter().cloned().chain(sources).collect(),
+            inferred: h.inferred.iter().cloned().collect(),
+            ..finding(
+                FindingCode::StatedTermDiffers,
+                Severity::Note,
+                day,
+                format!("{took}; {what}: a term stated of this chairmanship, not a rule, so nothing here judges it"),
+            )
+        });
+    }
 }
 
 /// Each seat beside the chair recorded taken, against those the text

@@ -539,6 +539,8 @@ pub enum EventKind {
         precision: ir::Precision,
         /// The meeting and decision that decided it, by name.
         decided_by: Option<(String, String)>,
+        /// The term its source states for this chairmanship (`for 1 year`).
+        stated_term: Option<ir::Duration>,
     },
     /// A seat of the chair's office beside the chair recorded taken.
     RoleTaken {

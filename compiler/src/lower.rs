@@ -691,6 +691,7 @@ fn lower_history(package: &hir::Package) -> ir::History {
                         // The decision is pushed just below.
                         decision: Some(history.decisions.len()),
                         election: true,
+                        stated_term: None,
                         sources,
                         inferred: record.inferred.clone(),
                     });
@@ -765,6 +766,7 @@ fn lower_history(package: &hir::Package) -> ir::History {
                 on,
                 precision,
                 decided_by,
+                stated_term,
             } => {
                 let (decision, by) = decided(decided_by, &history.decisions);
                 history.handovers.push(ir::Handover {
@@ -773,10 +775,14 @@ fn lower_history(package: &hir::Package) -> ir::History {
                     precision: *precision,
                     decision,
                     election: false,
+                    stated_term: *stated_term,
                     sources: sources.clone(),
                     inferred: inferred.clone(),
                 });
-                let text = format!("the chair is handed over to {}{by}", code(*to));
+                let term = stated_term
+                    .map(|t| format!(", for {}", charter_runtime::value::duration_text(&t)))
+                    .unwrap_or_default();
+                let text = format!("the chair is handed over to {}{by}{term}", code(*to));
                 (*on, "chair", text, *precision)
             }
             hir::EventKind::RoleTaken {

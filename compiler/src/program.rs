@@ -1141,7 +1141,15 @@ fn event_line(kind: &hir::EventKind, party: ir::PartyId) -> Option<String> {
             on,
             precision,
             decided_by,
-        } if *to == party => Some(format!("took the chair {}{}", precision.describe(*on), by(decided_by))),
+            stated_term,
+        } if *to == party => Some(format!(
+            "took the chair {}{}{}",
+            precision.describe(*on),
+            stated_term
+                .map(|t| format!(" for {}", charter_runtime::value::duration_text(&t)))
+                .unwrap_or_default(),
+            by(decided_by)
+        )),
         E::RoleTaken {
             party: p,
             role,

@@ -1880,7 +1880,12 @@ impl Resolver<'_, '_, '_> {
                     })
                 })()
             }
-            RecordKind::Handover { to, on, decided_by } => {
+            RecordKind::Handover {
+                to,
+                on,
+                decided_by,
+                stated_term,
+            } => {
                 let to = env.party(file, to, self.sink);
                 let decided_by = decided_by
                     .as_ref()
@@ -1891,6 +1896,7 @@ impl Resolver<'_, '_, '_> {
                         on: day(&on.date)?,
                         precision: precision(on.precision)?,
                         decided_by: decided_by.map_or(Some(None), |d| d.map(Some))?,
+                        stated_term: stated_term.as_ref().map(duration),
                     })
                 })()
             }

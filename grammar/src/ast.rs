@@ -685,6 +685,8 @@ pub enum RecordKind {
         to: Ident,
         on: DateSpec,
         decided_by: Option<(Ident, Ident)>,
+        /// `for 1 year`: the term the source states for this chairmanship.
+        stated_term: Option<DurationLit>,
     },
     /// `handover to HUN as co_chair on 2006-01-01`: a seat of the chair's
     /// office beside the chair (a co-chair, a vice-chair) taken

@@ -1464,9 +1464,16 @@ impl Builder {
                 to: one_ident(0),
                 on: spec_at(1),
                 decided_by: match (parts.get(2), parts.get(3)) {
-                    (Some(m), Some(d)) => Some((ident(m.clone()), ident(d.clone()))),
+                    (Some(m), Some(d)) if m.as_rule() == Rule::ident && d.as_rule() == Rule::ident => {
+                        Some((ident(m.clone()), ident(d.clone())))
+                    }
                     _ => None,
                 },
+                stated_term: parts
+                    .iter()
+                    .find(|p| p.as_rule() == Rule::stated_term)
+                    .and_then(|p| kids(p.clone()).into_iter().next())
+                    .map(|p| self.duration(p)),
             },
             Rule::role_record => RecordKind::RoleTaken {
                 to: one_ident(0),

@@ -1206,6 +1206,11 @@ pub struct Handover {
     pub decision: Option<usize>,
     /// An election (`elects`) rather than a hand-over record.
     pub election: bool,
+    /// The term its source states for this one chairmanship (`handover to
+    /// P on D for 1 year`): a fact of the record, compared with when the
+    /// office ended (`audit::stated-term-differs`), never a rule.
+    #[serde(default)]
+    pub stated_term: Option<Duration>,
     pub sources: Vec<String>,
     #[serde(default)]
     pub inferred: Option<Inferred>,
