@@ -155,9 +155,17 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
             } => {
                 if let Some(g) = groups.get_mut(*group as usize) {
                     // Those holding the standing, over the observers'
-                    // period (unknown where the text gives it approximately).
+                    // period (unknown where the text gives it approximately,
+                    // from the holders' last change of status before it, as
+                    // their status is).
+                    let holders = package.roster_parties(parties, classes);
+                    let since = holders
+                        .iter()
+                        .map(|p| last_change_before(package, *p, from.node, statement))
+                        .min()
+                        .unwrap_or(package.adopted);
                     g.open
-                        .extend(dating.windows(Some(from.node), until.map(|u| u.node), package.adopted));
+                        .extend(dating.windows(Some(from.node), until.map(|u| u.node), since));
                     g.spans.extend(
                         package
                             .roster_parties(parties, classes)
@@ -203,6 +211,35 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
         }
     }
     groups
+}
+
+/// The first day a change of `party`'s status dated "no later than"
+/// `before` may fall on: the day after the last day before it on which
+/// another roster statement than `this` changes its status (a period's
+/// start or end, a withdrawal, a silence's deadline), as the status
+/// windows count; the adoption if none does.
+fn last_change_before(package: &hir::Package, party: ir::PartyId, before: ir::Day, this: &hir::Statement) -> ir::Day {
+    package
+        .statements()
+        .filter(|s| !std::ptr::eq(*s, this))
+        .filter_map(|s| {
+            let hir::StatementKind::Roster { parties, kind, .. } = &s.kind else {
+                return None;
+            };
+            parties.iter().any(|p| p.node == party).then_some(kind)
+        })
+        .flat_map(|kind| match kind {
+            hir::Membership::Member { from, until, .. } | hir::Membership::Observer { from, until, .. } => {
+                vec![Some(from.node), until.map(|u| u.node)]
+            }
+            hir::Membership::Pending { deadline } => vec![Some(deadline.node.saturating_add(1))],
+            hir::Membership::Withdrawal { on, .. } => vec![Some(on.node)],
+            hir::Membership::Open => Vec::new(),
+        })
+        .flatten()
+        .filter(|d| *d <= before)
+        .max()
+        .map_or(package.adopted, |last| last.saturating_add(1).max(package.adopted))
 }
 
 /// English alphabetical ranks of every party, from each date a name changes.
