@@ -860,12 +860,20 @@ fn stated_term_findings(
             party(h.to),
             dated(h.precision, h.day),
             charter_runtime::value::duration_text(&term),
-            if due_first == due_last {
-                date::format(due_first)
-            } else {
-                format!("between {} and {}", date::format(due_first), date::format(due_last))
+            match h.precision {
+                Precision::NoLaterThan => format!("no later than {}", date::format(due_first)),
+                Precision::NoEarlierThan => format!("no earlier than {}", date::format(due_first)),
+                Precision::Exact | Precision::InMonth | Precision::InYear | Precision::Between { .. }
+                    if due_first == due_last =>
+                {
+                    date::format(due_first)
+                }
+                Precision::Exact | Precision::InMonth | Precision::InYear | Precision::Between { .. } => {
+                    format!("between {} and {}", date::format(due_first), date::format(due_last))
+                }
             }
         );
+        let mut because: Vec<String> = Vec::new();
         let (day, certain, what, sources) = match ended {
             Some((end, precision, sources)) => {
                 let (end_first, end_last) = (end, precision.latest(end));
@@ -894,12 +902,15 @@ fn stated_term_findings(
             // No end recorded: still in office at the horizon, past the
             // term if the horizon is; possible, since no source says it
             // continued.
-            None if until > due_first => (
-                until,
-                false,
-                format!("no end of the office is recorded by {}", date::format(until)),
-                Vec::new(),
-            ),
+            None if until > due_first => {
+                because.push("no source records the office's end: it is taken as still running".to_string());
+                (
+                    until,
+                    false,
+                    format!("no end of the office is recorded by {}", date::format(until)),
+                    Vec::new(),
+                )
+            }
             None => continue,
         };
         findings.push(Finding {
@@ -909,6 +920,7 @@ fn stated_term_findings(
                 Certainty::Possible
             },
             parties: vec![party(h.to)],
+            possible_because: because,
             sources: h.sources.iter().cloned().chain(sources).collect(),
             inferred: h.inferred.iter().cloned().collect(),
             ..finding(
@@ -928,15 +940,22 @@ fn role_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
     let party = |p: ir::PartyId| interp.party_name(p);
     let named = bundle.named_chairs();
     for r in bundle.history.roles_taken.iter().filter(|r| r.day <= until) {
-        let latest = r.precision.latest(r.day);
-        // The days the record allows on which the text's seats may differ:
-        // its first, and each named part's start within its window.
-        let days: Vec<Day> = std::iter::once(r.day)
+        // The days the record allows: a bound leaves one side open.
+        let (earliest, latest) = match r.precision {
+            Precision::NoLaterThan => (bundle.adopted.min(r.day), r.day),
+            Precision::NoEarlierThan => (r.day, date::LAST),
+            Precision::Exact | Precision::InMonth | Precision::InYear | Precision::Between { .. } => {
+                (r.day, r.precision.latest(r.day))
+            }
+        };
+        // The days in that window on which the text's seats may differ:
+        // its first, and each named part's start within it.
+        let days: Vec<Day> = std::iter::once(earliest)
             .chain(
                 named
                     .iter()
                     .flat_map(|p| p.parts.iter().map(|part| part.from))
-                    .filter(|d| *d > r.day && *d <= latest),
+                    .filter(|d| *d > earliest && *d <= latest),
             )
             .collect();
         let departs: Vec<bool> = days
@@ -953,25 +972,48 @@ fn role_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
             r.role.word(),
             dated(r.precision, r.day)
         );
+        // The first day the record allows on which it departs.
+        let on = days
+            .iter()
+            .zip(&departs)
+            .find(|(_, departs)| **departs)
+            .map_or(r.day, |(day, _)| *day);
+        let then = if on == r.day || on == earliest && r.precision.is_exact() {
+            "then".to_string()
+        } else {
+            format!("on {} (a day the record allows)", date::format(on))
+        };
         let (severity, clause, message) = match named {
             Some(p) => {
-                let part = p.at(r.day);
+                let part = p.at(on);
                 let holders: Vec<String> = part
                     .map_or_else(Vec::new, |part| part.in_role(r.role))
                     .into_iter()
                     .map(party)
                     .collect();
-                let names = if holders.is_empty() {
-                    format!("no {}", r.role.word())
-                } else {
-                    format!("{} {}", holders.join(" and "), r.role.word())
-                };
                 let clause = part.map_or_else(|| p.cite.clause.clone(), |part| part.cite.clause.clone());
-                (
-                    Severity::Advisory,
-                    Some(clause.clone()),
-                    format!("{asked}, but the text (§ {clause}) names {names} then: the text was not followed, or the record is wrong"),
-                )
+                if holders.is_empty() {
+                    // The text names the office but no one in this seat:
+                    // it does not say there is none.
+                    (
+                        Severity::Note,
+                        Some(clause.clone()),
+                        format!(
+                            "{asked}; the text (§ {clause}) names no {} {then}, so nothing here judges it",
+                            r.role.word()
+                        ),
+                    )
+                } else {
+                    (
+                        Severity::Advisory,
+                        Some(clause.clone()),
+                        format!(
+                            "{asked}, but the text (§ {clause}) names {} {} {then}: the text was not followed, or the record is wrong",
+                            holders.join(" and "),
+                            r.role.word()
+                        ),
+                    )
+                }
             }
             None => (
                 Severity::Note,
@@ -3526,9 +3568,11 @@ fn composition_findings(
                     // Certain where the text names others on a day the
                     // record certainly covers, whichever days it allows.
                     let (held_from, held_until) = certainly_held(record);
+                    // Nor on a day the text's own period leaves open.
+                    let text_open = |d: Day| group.open.iter().any(|(a, b)| *a <= d && d < *b);
                     let certainly_differs = std::iter::once(held_from)
                         .chain(text.starts.iter().copied())
-                        .filter(|d| held_from <= *d && *d < held_until && *d <= until)
+                        .filter(|d| held_from <= *d && *d < held_until && *d <= until && !text_open(*d))
                         .any(|d| {
                             let named: Vec<ir::PartyId> = tables::parties(text.at(d)).collect();
                             !named.is_empty() && named != listed
@@ -3543,16 +3587,25 @@ fn composition_findings(
                         parties: parties(&named_parties),
                         sources: record.sources.clone(),
                         inferred: record.inferred.iter().cloned().collect(),
+                        possible_because: if text_open(day) {
+                            vec![format!(
+                                "the text dates the {}'s period only approximately",
+                                group.title
+                            )]
+                        } else {
+                            Vec::new()
+                        },
                         ..finding(
                             FindingCode::CompositionDisagrees,
                             Severity::Advisory,
                             day,
                             format!(
-                                "a source gives the {} from {} as {}, but on {} the text names {}{}{}",
+                                "a source gives the {} from {} as {}, but on {} the text {} {}{}{}",
                                 group.title,
                                 record.dating.from.describe(record.from),
                                 parties(&listed).join(", "),
                                 date::format(day),
+                                if text_open(day) { "may name" } else { "names" },
                                 parties(&named).join(", "),
                                 if missing.is_empty() {
                                     String::new()

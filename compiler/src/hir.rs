@@ -208,8 +208,8 @@ pub enum StatementKind {
     Roster {
         parties: Vec<Spanned<PartyId>>,
         /// Classes of parties it names as a whole (`observers civil_society
-        /// from D`): each declared party of the class that no roster
-        /// statement names (see `Resolved::roster_parties`).
+        /// from D`): each declared party of the class, over the days no
+        /// roster statement of its own covers (`Resolved::class_cover`).
         classes: Vec<PartyClass>,
         kind: Membership,
         /// For observers the text names: what they may do besides attending.
@@ -733,36 +733,67 @@ impl Statement {
 }
 
 impl Resolved {
-    /// Every statement: the policy's, then each amendment's, in the order
-    /// given.
-    /// The parties a roster statement covers: those it names, and each
-    /// declared party of a class it names that no roster statement names
-    /// by itself (a party with a statement of its own has that status).
-    pub fn roster_parties(&self, parties: &[Spanned<PartyId>], classes: &[PartyClass]) -> Vec<PartyId> {
-        let mut out: Vec<PartyId> = parties.iter().map(|p| p.node).collect();
+    /// Each declared party of the classes a roster statement names as a
+    /// whole (`observers civil_society from D`), over the days of its
+    /// period `[from, until)` that no roster statement naming the party by
+    /// itself covers: a member's or named observer's period, a pending
+    /// state's (its silence governs its status throughout), a withdrawal's
+    /// days from it on. A party with a statement of its own has that
+    /// status where it applies, and the class's around it.
+    pub fn class_cover(
+        &self,
+        classes: &[PartyClass],
+        from: Day,
+        until: Option<Day>,
+    ) -> Vec<(PartyId, Day, Option<Day>)> {
+        let mut out = Vec::new();
         if classes.is_empty() {
             return out;
         }
-        let named: std::collections::BTreeSet<PartyId> = self
-            .statements()
-            .flat_map(|s| {
-                let named: &[Spanned<PartyId>] = if let StatementKind::Roster { parties, .. } = &s.kind {
-                    parties
-                } else {
-                    &[]
-                };
-                named.iter().map(|p| p.node)
-            })
-            .collect();
         for (id, party) in (0..).zip(&self.parties) {
-            let of_class = classes.iter().any(|class| class.holds(id, party.kind));
-            if of_class && !named.contains(&id) && !out.contains(&id) {
-                out.push(id);
+            if !classes.iter().any(|class| class.holds(id, party.kind)) {
+                continue;
+            }
+            // The days its own statements cover, as `[start, end)`.
+            let mut own: Vec<(Day, Day)> = self
+                .statements()
+                .filter_map(|s| {
+                    let StatementKind::Roster { parties, kind, .. } = &s.kind else {
+                        return None;
+                    };
+                    parties.iter().any(|p| p.node == id).then_some(kind)
+                })
+                .filter_map(|kind| match kind {
+                    Membership::Member { from, until, .. } | Membership::Observer { from, until, .. } => {
+                        Some((from.node, until.map_or(charter_runtime::date::LAST, |u| u.node)))
+                    }
+                    Membership::Pending { .. } => Some((Day::MIN, charter_runtime::date::LAST)),
+                    Membership::Withdrawal { on, .. } => Some((on.node, charter_runtime::date::LAST)),
+                    Membership::Open => None,
+                })
+                .collect();
+            own.sort_unstable();
+            // The class's period less those days.
+            let end = until.unwrap_or(charter_runtime::date::LAST);
+            let mut start = from;
+            for (a, b) in own {
+                if b <= start || a >= end {
+                    continue;
+                }
+                if a > start {
+                    out.push((id, start, Some(a)));
+                }
+                start = start.max(b);
+            }
+            if start < end {
+                out.push((id, start, until.filter(|u| *u == end)));
             }
         }
         out
     }
 
+    /// Every statement: the policy's, then each amendment's, in the order
+    /// given.
     pub fn statements(&self) -> impl Iterator<Item = &Statement> {
         self.base
             .iter()

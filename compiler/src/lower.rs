@@ -157,26 +157,29 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
                     // Those holding the standing, over the observers'
                     // period (unknown where the text gives it approximately,
                     // from the holders' last change of status before it, as
-                    // their status is).
-                    let holders = package.roster_parties(parties, classes);
-                    let since = holders
+                    // their status is), and those of a class it names over
+                    // the days no statement of their own covers.
+                    let until = until.map(|u| u.node);
+                    let held = parties
                         .iter()
-                        .map(|p| last_change_before(package, *p, from.node, statement))
-                        .min()
-                        .unwrap_or(package.adopted);
-                    g.open
-                        .extend(dating.windows(Some(from.node), until.map(|u| u.node), since));
-                    g.spans.extend(
-                        package
-                            .roster_parties(parties, classes)
-                            .into_iter()
-                            .map(|party| ir::GroupSpan {
-                                party,
-                                from: from.node,
-                                until: until.map(|u| u.node),
-                                cite: statement.cite.clone(),
-                            }),
-                    );
+                        .map(|p| (p.node, from.node, until, *dating))
+                        .chain(
+                            package
+                                .class_cover(classes, from.node, until)
+                                .into_iter()
+                                .map(|(p, f, u)| (p, f, u, piece_dating(*dating, f == from.node, u == until))),
+                        )
+                        .collect::<Vec<_>>();
+                    for (party, f, u, dating) in held {
+                        let since = last_change_before(package, party, f, statement);
+                        g.open.extend(dating.windows(Some(f), u, since));
+                        g.spans.push(ir::GroupSpan {
+                            party,
+                            from: f,
+                            until: u,
+                            cite: statement.cite.clone(),
+                        });
+                    }
                 }
             }
             hir::StatementKind::Roster { .. }
@@ -193,8 +196,9 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
         }
     }
     // A `composition` record dated only approximately leaves who belongs
-    // to a group the text does not name (`as recorded`) open on the days
-    // its window does (the text's parties govern where it names them).
+    // open on the days its window does, where the text names none of the
+    // group's parties (the text's govern where it names them: the
+    // interpreter looks).
     for event in &package.events {
         if let hir::EventKind::Composition {
             group,
@@ -204,13 +208,26 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
             ..
         } = &event.kind
         {
-            if let Some(g) = groups.get_mut(*group as usize).filter(|g| g.spans.is_empty()) {
+            if let Some(g) = groups.get_mut(*group as usize) {
                 g.recorded_open
                     .extend(dating.windows(Some(*from), *until, package.adopted));
             }
         }
     }
     groups
+}
+
+/// The dating of a piece of a period: the period's own at the ends it
+/// shares with it, exact where another statement's day cuts it.
+fn piece_dating(dating: ir::Dating, shares_start: bool, shares_end: bool) -> ir::Dating {
+    ir::Dating {
+        from: if shares_start {
+            dating.from
+        } else {
+            ir::Precision::Exact
+        },
+        until: if shares_end { dating.until } else { ir::Precision::Exact },
+    }
 }
 
 /// The first day a change of `party`'s status dated "no later than"
@@ -338,19 +355,35 @@ fn version(
                 rights,
                 standing,
             } => {
-                let kind = membership(*kind);
-                for party in package.roster_parties(parties, classes) {
-                    let by_class = (!parties.iter().any(|p| p.node == party))
-                        .then(|| package.parties.get(party as usize).map(|p| p.kind))
-                        .flatten();
+                let lowered = membership(*kind);
+                for party in parties {
                     v.membership.push(ir::Membership {
-                        by_class,
-                        party,
-                        kind: kind.clone(),
+                        by_class: None,
+                        party: party.node,
+                        kind: lowered.clone(),
                         cite: c.clone(),
                         rights: rights.clone(),
                         standing: *standing,
                     });
+                }
+                // Each party of a class it names, over the days no
+                // statement of its own covers.
+                if let hir::Membership::Observer { from, until, dating } = kind {
+                    let until = until.map(|u| u.node);
+                    for (party, f, u) in package.class_cover(classes, from.node, until) {
+                        v.membership.push(ir::Membership {
+                            by_class: package.parties.get(party as usize).map(|p| p.kind),
+                            party,
+                            kind: ir::MembershipKind::Observer {
+                                from: f,
+                                until: u,
+                                dating: piece_dating(*dating, f == from.node, u == until),
+                            },
+                            cite: c.clone(),
+                            rights: rights.clone(),
+                            standing: *standing,
+                        });
+                    }
                 }
             }
             hir::StatementKind::Rotation(items) => rotation(&mut v, from, items, c),

@@ -306,16 +306,12 @@ impl Analysis {
                 }
                 (None, None) => (Vec::new(), Vec::new(), 0),
             };
-        // A class a roster names as a whole covers the party unless a
-        // roster names it by itself.
-        let named = statements.iter().any(|s| {
-            matches!(&s.kind, hir::StatementKind::Roster { parties, .. } if parties.iter().any(|p| p.node == party))
-        });
+        // A class a roster names as a whole covers the party on the days
+        // no statement of its own does.
         let text = statements
             .into_iter()
             .filter_map(|s| {
-                let by_class = !named
-                    && matches!(&s.kind, hir::StatementKind::Roster { classes, .. }
+                let by_class = matches!(&s.kind, hir::StatementKind::Roster { classes, .. }
                         if kind.is_some_and(|kind| classes.iter().any(|c| c.holds(party, kind))));
                 roster_line(&s.kind, party, by_class).map(|line| (line, s.cite.clause.clone()))
             })

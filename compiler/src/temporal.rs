@@ -146,9 +146,25 @@ pub fn check(package: &hir::Resolved, sink: &mut Sink) {
     let mut joins: BTreeMap<hir::PartyId, Day> = BTreeMap::new();
     for statement in package.statements() {
         let file = statement.file;
-        let hir::StatementKind::Roster { parties, kind, .. } = &statement.kind else {
+        let hir::StatementKind::Roster {
+            parties, kind, classes, ..
+        } = &statement.kind
+        else {
             continue;
         };
+        // A class named as a whole claims its parties on the days no
+        // statement of their own covers: two such statements may not
+        // overlap.
+        if let hir::Membership::Observer { from, until, .. } = kind {
+            for (p, start, end) in package.class_cover(classes, from.node, until.map(|u| u.node)) {
+                claims.entry(p).or_default().push(Claim {
+                    file,
+                    start: Some(start),
+                    end,
+                    span: statement.span,
+                });
+            }
+        }
         match *kind {
             hir::Membership::Member { from, until, .. } => {
                 for p in parties {
@@ -339,9 +355,29 @@ fn check_offices_by_chair(package: &hir::Resolved, sink: &mut Sink) {
         .collect();
     // A group the text does not name, recorded with approximate days (its
     // seats are judged record by record, so only the other uses count).
+    // (Only where the record may govern: on days of its window the text
+    // names none of the group's parties.)
+    let spans = group_spans(package);
+    let text_covers = |g: hir::GroupId, (a, b): (Day, Day)| {
+        spans.get(&g).is_some_and(|list| {
+            list.iter()
+                .any(|(_, from, until)| *from <= a && until.is_none_or(|u| b <= u))
+        })
+    };
     by_chair.extend(package.events.iter().filter_map(|e| {
-        if let hir::EventKind::Composition { group, dating, .. } = &e.kind {
-            return (!dating.is_exact()).then_some((*group, RECORDED));
+        if let hir::EventKind::Composition {
+            group,
+            from,
+            until,
+            dating,
+            ..
+        } = &e.kind
+        {
+            let governs = dating
+                .windows(Some(*from), *until, package.adopted)
+                .into_iter()
+                .any(|w| !text_covers(*group, w));
+            return governs.then_some((*group, RECORDED));
         }
         None
     }));

@@ -650,6 +650,31 @@ fn check_windows(package: &Package<'_>, sink: &mut Sink) {
         for spec in record_specs(record) {
             between_in_order(file, spec, sink);
         }
+        // A composition's period, as a policy's.
+        if let RecordKind::Composition {
+            from,
+            until: Some(until),
+            ..
+        } = &record.kind
+        {
+            if is_valid(&from.date) && is_valid(&until.date) && day(&until.date) <= last_day(from) {
+                let why = if from.precision == DatePrecision::Exact {
+                    "a composition's period ends on or before it starts"
+                } else {
+                    "a composition's period ends before the last day it may start"
+                };
+                sink.push(file, out_of_order(&from.date, &until.date, why));
+            }
+        }
+        // A term a source states of one chairmanship.
+        if let RecordKind::Handover {
+            stated_term: Some(term),
+            ..
+        } = &record.kind
+        {
+            positive(file, term, "a chairmanship's stated term", sink);
+            at_most_a_century(file, term, "a chairmanship's stated term", sink);
+        }
     }
 }
 

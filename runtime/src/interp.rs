@@ -360,10 +360,10 @@ impl<'b> Interpreter<'b> {
             ),
             Standing::ObserverFrom(from, cite, Some(class)) => Explanation::leaf(
                 format!(
-                    "the text makes {} observers from {}, and {name} is {}",
+                    "the text makes {} observers, and {name}, {}, is one from {} (where no statement of its own gives it a status)",
                     class.plural(),
-                    date::format(from),
-                    class.describe()
+                    class.describe(),
+                    date::format(from)
                 ),
                 Some(cite),
             ),
@@ -1322,10 +1322,15 @@ impl<'b> Interpreter<'b> {
         // open.
         let group = self.bundle.groups.get(g as usize);
         let open = |windows: &'b [(Day, Day)]| windows.iter().find(|(a, b)| *a <= d && d < *b);
+        // A record governs only where the text names none of its parties.
+        let text_names =
+            group.is_some_and(|group| group.spans.iter().any(|s| s.from <= d && s.until.is_none_or(|u| d < u)));
         if let Some((who, (earliest, latest))) = group.and_then(|group| {
-            open(&group.open)
-                .map(|w| ("the text dates the period", w))
-                .or_else(|| open(&group.recorded_open).map(|w| ("the history dates a composition", w)))
+            open(&group.open).map(|w| ("the text dates the period", w)).or_else(|| {
+                open(&group.recorded_open)
+                    .filter(|_| !text_names)
+                    .map(|w| ("the history dates a composition", w))
+            })
         }) {
             let possible = holders_on(tables, g, [earliest.saturating_sub(1), d, *latest]);
             let title = self.bundle.groups.get(g as usize).map_or_else(String::new, |group| {

@@ -70,9 +70,9 @@ pub struct Group {
     /// days (`[earliest, latest)`) on which who holds it is unknown.
     #[serde(default)]
     pub open: Vec<(Day, Day)>,
-    /// For a group whose parties the history records (`as recorded`): the
-    /// days on which a `composition` record's date window leaves who
-    /// belongs unknown.
+    /// The days on which a `composition` record's date window leaves who
+    /// belongs unknown, where the text names none of the group's parties
+    /// (the record governs only there).
     #[serde(default)]
     pub recorded_open: Vec<(Day, Day)>,
 }
