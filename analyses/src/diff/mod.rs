@@ -153,6 +153,9 @@ pub struct Procedure {
 pub struct Office {
     /// The chair or co-chairs; empty when the chair is vacant.
     pub chairs: Vec<String>,
+    /// The vice-chairs the text names beside them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vice_chairs: Vec<String>,
     /// The term (derived view) or recorded holding (recorded view) the
     /// period falls in.
     pub start: String,
@@ -1088,8 +1091,12 @@ fn chair_changes(old: &Checked<'_>, new: &Checked<'_>, locator: &Locator<'_>) ->
         return out;
     };
     // The rules' terms.
-    let terms = |r: &report::Report| -> Vec<(Day, Day, Vec<String>)> {
-        r.chair.iter().map(|t| (t.start.0, t.end.0, t.chairs.clone())).collect()
+    type Held = (Day, Day, Vec<String>, Vec<String>);
+    let terms = |r: &report::Report| -> Vec<Held> {
+        r.chair
+            .iter()
+            .map(|t| (t.start.0, t.end.0, t.chairs.clone(), t.vice_chairs.clone()))
+            .collect()
     };
     let (ta, tb) = (terms(a), terms(b));
     // Up to the horizon: both reports end with the term in force on it.
@@ -1097,16 +1104,17 @@ fn chair_changes(old: &Checked<'_>, new: &Checked<'_>, locator: &Locator<'_>) ->
     let bounds: BTreeSet<Day> = ta
         .iter()
         .chain(&tb)
-        .flat_map(|(s, e, _)| [*s, *e])
+        .flat_map(|(s, e, _, _)| [*s, *e])
         .filter(|d| *d <= horizon)
         .collect();
     let bounds: Vec<Day> = bounds.into_iter().collect();
-    let office = |terms: &[(Day, Day, Vec<String>)], day: Day| {
+    let office = |terms: &[Held], day: Day| {
         terms
             .iter()
-            .find(|(s, e, _)| *s <= day && day < *e)
-            .map(|(s, e, chairs)| Office {
+            .find(|(s, e, _, _)| *s <= day && day < *e)
+            .map(|(s, e, chairs, vice_chairs)| Office {
                 chairs: chairs.clone(),
+                vice_chairs: vice_chairs.clone(),
                 start: date::format(*s),
                 end: Some(date::format(*e)),
             })
@@ -1156,6 +1164,7 @@ fn chair_changes(old: &Checked<'_>, new: &Checked<'_>, locator: &Locator<'_>) ->
         let (start, chairs) = list.get(i)?;
         Some(Office {
             chairs: chairs.clone(),
+            vice_chairs: Vec::new(),
             start: date::format(*start),
             end: list.get(i + 1).map(|(d, _)| date::format(*d)),
         })

@@ -102,6 +102,11 @@ fn office(office: Option<&Office>) -> String {
             } else {
                 o.chairs.join(" and ")
             };
+            let who = if o.vice_chairs.is_empty() {
+                who
+            } else {
+                format!("{who}, vice-chair {}", o.vice_chairs.join(" and "))
+            };
             match &o.end {
                 Some(end) => format!("{who} (term {} to {end})", o.start),
                 None => format!("{who} (since {})", o.start),
