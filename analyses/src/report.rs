@@ -7,7 +7,7 @@
 
 use charter_grammar::diagnostic::line_column;
 use charter_grammar::Diagnostic;
-use charter_runtime::ir::{self, Day, Precision};
+use charter_runtime::ir::{self, ChairModel, Day, Precision};
 use charter_runtime::{date, EvalError, Interpreter};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -1066,8 +1066,12 @@ fn chair_terms(c: &Audit<'_>) -> Result<(Vec<charter_runtime::interp::Term>, Vec
         .collect();
     offices_in_time.sort_by_key(|(_, day, _)| *day);
     let designated = bundle.versions.iter().any(|v| v.designation.is_some());
+    // The chairs the text names over their era.
+    let named_on = |day: Day| match bundle.chair_way_on(day) {
+        Some(ChairModel::Named(p)) => Some(p),
+        Some(ChairModel::Rotation(_) | ChairModel::Designated(_)) | None => None,
+    };
     // The chairs the text names: a term lists everyone in the office then.
-    let named = bundle.named_chairs();
     // The terms of every other possible view (where a decision not judged
     // decided something): a term not in all of them is not settled.
     let other_views: Vec<Vec<charter_runtime::interp::Term>> = tables
@@ -1139,10 +1143,10 @@ fn chair_terms(c: &Audit<'_>) -> Result<(Vec<charter_runtime::interp::Term>, Vec
             start: date::IsoDay(t.start),
             end: date::IsoDay(t.end),
             chair: t.chair.map(party),
-            chairs: named
+            chairs: named_on(t.start)
                 .and_then(|p| p.at(t.start))
                 .map_or_else(|| t.chair.into_iter().map(party).collect(), |p| parties(&p.holders())),
-            vice_chairs: named
+            vice_chairs: named_on(t.start)
                 .and_then(|p| p.at(t.start))
                 .map_or_else(Vec::new, |p| parties(&p.vice_chairs)),
             recorded,
@@ -1191,8 +1195,13 @@ fn designation_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
     let kind = kind_name;
     // Each recorded taking of office judged against the designation the
     // text requires, where it requires one.
-    if let Some(designation) = bundle.versions.iter().find_map(|v| v.designation.as_ref()) {
+    {
         for h in bundle.history.handovers.iter().filter(|h| h.day <= until) {
+            // The designation in force when it took office (where an
+            // amendment changes the way, only in its era).
+            let Some(ChairModel::Designated(designation)) = bundle.chair_way_on(h.day) else {
+                continue;
+            };
             let Some(breach) =
                 charter_runtime::tables::designation_breach(bundle, &tables.valid_records, designation, h)
             else {
@@ -1287,6 +1296,16 @@ fn rotation_findings(c: &Audit<'_>, offices: &[&ir::Handover], findings: &mut Ve
         let recorded_epochs = tables.recorded_epochs(bundle);
         let clause = rotation.cite.clause.clone();
         for (i, h) in offices.iter().enumerate() {
+            // Where an amendment changes the way, only a succession within
+            // the rotation's era.
+            let rotated = |day: Day| matches!(bundle.chair_way_on(day), Some(ChairModel::Rotation(_)));
+            if !rotated(h.day)
+                || i.checked_sub(1)
+                    .and_then(|j| offices.get(j))
+                    .is_some_and(|p| !rotated(p.day))
+            {
+                continue;
+            }
             let certainty = if h.precision.is_exact() {
                 Certainty::Certain
             } else {
@@ -1455,11 +1474,12 @@ fn term_findings(c: &Audit<'_>, offices: &[&ir::Handover], vacancies: &[&ir::Vac
     else {
         return;
     };
-    // The term of an office that started on `start` and ended on `end`.
-    let term_of = |holder: ir::PartyId, start: Day, end: Day| match (rotation, designation) {
-        (Some(_), _) => tables.rotation_after(bundle, holder, end).and_then(|(_, term)| term),
-        (None, Some(d)) => ir::designated_term_at(&d.terms, start),
-        (None, None) => None,
+    // The term of an office that started on `start` and ended on `end`,
+    // under the way of choosing the chair in force when it started.
+    let term_of = |holder: ir::PartyId, start: Day, end: Day| match bundle.chair_way_on(start) {
+        Some(ChairModel::Rotation(_)) => tables.rotation_after(bundle, holder, end).and_then(|(_, term)| term),
+        Some(ChairModel::Designated(d)) => ir::designated_term_at(&d.terms, start),
+        Some(ChairModel::Named(_)) | None => None,
     };
     // Each recorded office against the term in force: it ends at the
     // next taking of office by another state, or at a vacancy recorded
@@ -1487,6 +1507,19 @@ fn term_findings(c: &Audit<'_>, offices: &[&ir::Handover], vacancies: &[&ir::Vac
             (None, None) => (until, ir::Precision::Exact, &no_sources, &no_inferred, false, None),
         };
         let ongoing = vacancy.is_none() && next.is_none();
+        // An office during which an amendment changed how the chair is
+        // chosen is not judged by either way's term.
+        let eras = bundle.chair_eras();
+        let era_of = |day: Day| eras.iter().rposition(|e| e.from <= day);
+        if eras.len() > 1 && era_of(previous.day) != era_of(end_day) {
+            continue;
+        }
+        // The clause of the way in force when it took office.
+        let clause = match bundle.chair_way_on(previous.day) {
+            Some(ChairModel::Rotation(r)) => r.cite.clause.clone(),
+            Some(ChairModel::Designated(d)) => d.cite.clause.clone(),
+            Some(ChairModel::Named(_)) | None => clause.clone(),
+        };
         let Some(term) = term_of(previous.to, previous.day, end_day) else {
             continue;
         };

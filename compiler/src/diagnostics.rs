@@ -750,16 +750,18 @@ pub enum TemporalDiagnostic {
         #[label("a second way to choose the chair")]
         span: Span,
     },
-    /// an amendment changes how the chair is chosen, which Charter does not yet follow
-    #[error("this changes how the chair is chosen, from {before} to {after}: Charter does not yet follow a change of chair model, and would keep the first")]
+    /// an amendment changes how the chair is chosen from a day before it is adopted
+    #[error("this changes how the chair is chosen, from {before} to {after}, from {from}: before the amendment was adopted ({adopted})")]
     #[diagnostic(
         code("charter::chair-model-change"),
-        help("keep the model and amend its parts (its term, order or first chair), or write the new rules as a policy of their own")
+        help("the chairs before the amendment served under the rules then in force: date the new way's first chair or first term on or after the amendment's adoption")
     )]
     ChairModelChange {
         before: &'static str,
         after: &'static str,
-        #[label("a different way to choose the chair")]
+        from: String,
+        adopted: String,
+        #[label("before the amendment is adopted")]
         span: Span,
     },
     /// a group the text names does not hold the seats the text gives it

@@ -595,6 +595,18 @@ fn membership(kind: hir::Membership) -> ir::MembershipKind {
 /// Applies a rotation statement: the first one starts the rotation, a
 /// later one (in an amendment) changes the parts it states.
 fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::RotationItem>], cite: &ir::Cite) {
+    // A statement that chooses the chair another way than the rules so far
+    // (an amendment changing the model) starts that way afresh: nothing of
+    // the old way (its terms, order, pool) carries over.
+    let states = |f: fn(&hir::RotationItem) -> bool| items.iter().any(|i| f(&i.node));
+    let switches = (states(|i| matches!(i, hir::RotationItem::First { .. })) && v.rotation.is_none())
+        || (states(|i| matches!(i, hir::RotationItem::Designated { .. })) && v.designation.is_none())
+        || (states(|i| matches!(i, hir::RotationItem::Permanent { .. })) && v.permanent.is_none());
+    if switches {
+        v.rotation = None;
+        v.designation = None;
+        v.permanent = None;
+    }
     let amending = v.rotation.is_some();
     let mut eligible = v
         .rotation

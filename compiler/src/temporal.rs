@@ -447,29 +447,62 @@ fn chair_model(items: &[Spanned<hir::RotationItem>]) -> Option<(&'static str, Sp
 }
 
 /// An amendment that changes how the chair is chosen (a rotation replaced
-/// by a designation, say): the chair's terms follow one model from the
-/// first that states it, so such an amendment would be silently ignored.
-/// Until that is followed, it is an error rather than a wrong answer.
+/// by a designation, say) takes over from its own first day (the new
+/// rotation's first term, the first chair it names, or its adoption, for a
+/// designation): the chairs before it served under the rules then in
+/// force, so that day may not come before the amendment is adopted.
 fn check_model_changes(package: &hir::Resolved, sink: &mut Sink) {
     let mut current: Option<&'static str> = None;
-    for statement in package.statements() {
+    let base = package.base.iter().map(|s| (s, None));
+    let amended = package
+        .amendments
+        .iter()
+        .flat_map(|a| a.statements.iter().map(move |s| (s, Some(a.adopted_on))));
+    for (statement, adopted) in base.chain(amended) {
         let hir::StatementKind::Rotation(items) = &statement.kind else {
             continue;
         };
-        let Some((model, span)) = chair_model(items) else {
+        let Some((model, _)) = chair_model(items) else {
             continue;
         };
-        match current {
-            Some(before) if before != model => sink.push(
-                statement.file,
-                TemporalDiagnostic::ChairModelChange {
-                    before,
-                    after: model,
-                    span,
-                },
-            ),
-            Some(_) => {}
-            None => current = Some(model),
+        match (current, adopted) {
+            (Some(before), Some(adopted)) if before != model => {
+                // The new way's own first day.
+                let first = items
+                    .iter()
+                    .filter_map(|item| match &item.node {
+                        hir::RotationItem::First { from, .. } | hir::RotationItem::Permanent { from, .. } => {
+                            Some(*from)
+                        }
+                        hir::RotationItem::Designated { .. }
+                        | hir::RotationItem::EligibleMembers
+                        | hir::RotationItem::EligibleParties(_)
+                        | hir::RotationItem::EligibleGroup(_)
+                        | hir::RotationItem::Term { .. }
+                        | hir::RotationItem::Voluntary
+                        | hir::RotationItem::AllDecline { .. }
+                        | hir::RotationItem::Order(_)
+                        | hir::RotationItem::Alternating(_)
+                        | hir::RotationItem::FixedOrder(_)
+                        | hir::RotationItem::Candidacy(_) => None,
+                    })
+                    .min_by_key(|d| d.node);
+                if let Some(first) = first.filter(|d| d.node < adopted) {
+                    sink.push(
+                        statement.file,
+                        TemporalDiagnostic::ChairModelChange {
+                            before,
+                            after: model,
+                            from: charter_runtime::date::format(first.node),
+                            adopted: charter_runtime::date::format(adopted),
+                            span: first.span,
+                        },
+                    );
+                }
+                current = Some(model);
+            }
+            (Some(_), _) => {}
+            (None, _) => current = Some(model),
         }
     }
 }

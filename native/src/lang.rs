@@ -1615,11 +1615,14 @@ impl<M: Module> Fx<'_, '_, M> {
                 let d_none = b.ins().icmp_imm_s(IntCC::Equal, d, NONE32);
                 let words = self.e.folded.words;
                 let zero = b.ins().iconst(types::I64, 0);
-                let out: Vec<Value> = if let Some(p) = self.bundle.named_chairs() {
+                let eras = named_eras(self.bundle);
+                let out: Vec<Value> = if let [(None, p)] = eras.as_slice() {
                     // Everyone in the chair's office the text names.
                     named_parts(b, p, d, words, ir::NamedChair::holders)
                 } else {
-                    // The term's one chair, as a set.
+                    // The term's one chair, as a set; where an amendment
+                    // changes the way, the office the text names over its
+                    // era.
                     let chair = e.term_lookup(b, self.m, flags, d, Which::Chair);
                     let vacant = b.ins().icmp_imm_s(IntCC::Equal, chair, NONE32);
                     let wide = b.ins().uextend(types::I64, chair);
@@ -1627,13 +1630,14 @@ impl<M: Module> Fx<'_, '_, M> {
                     let bit = b.ins().band_imm_u(wide, 63);
                     let one = b.ins().iconst(types::I64, 1);
                     let mask = b.ins().ishl(one, bit);
-                    (0..words)
+                    let term_chair: Vec<Value> = (0..words)
                         .map(|w| {
                             let here = b.ins().icmp_imm_s(IntCC::Equal, word, w as i64);
                             let v = b.ins().select(here, mask, zero);
                             b.ins().select(vacant, zero, v)
                         })
-                        .collect()
+                        .collect();
+                    in_named_eras(b, &eras, d, words, term_chair, ir::NamedChair::holders)
                 };
                 let out = out.into_iter().map(|w| b.ins().select(d_none, zero, w)).collect();
                 NVal::Parties(out, b.ins().iconst(types::I8, 0))
@@ -1649,10 +1653,9 @@ impl<M: Module> Fx<'_, '_, M> {
                 } else {
                     ir::OfficeRole::ViceChair
                 };
-                let out: Vec<Value> = match self.bundle.named_chairs() {
-                    Some(p) => named_parts(b, p, d, words, |part| part.in_role(role)),
-                    None => (0..words).map(|_| zero).collect(),
-                };
+                let eras = named_eras(self.bundle);
+                let none: Vec<Value> = (0..words).map(|_| zero).collect();
+                let out = in_named_eras(b, &eras, d, words, none, |part| part.in_role(role));
                 let out = out.into_iter().map(|w| b.ins().select(d_none, zero, w)).collect();
                 NVal::Parties(out, b.ins().iconst(types::I8, 0))
             }
@@ -2554,6 +2557,53 @@ fn named_parts(
                 b.ins().select(in_office, constant, before)
             })
             .collect();
+    }
+    acc
+}
+
+/// The chairs the text names and the days `[from, until)` they hold over:
+/// with one way of choosing the chair throughout, the one set of parts on
+/// every day (`None`); where an amendment changes the way, each era of
+/// named chairs.
+fn named_eras(bundle: &ir::Bundle) -> Vec<(Option<(ir::Day, ir::Day)>, &ir::PermanentChair)> {
+    let eras = bundle.chair_eras();
+    if eras.len() <= 1 {
+        return bundle.named_chairs().map(|p| (None, p)).into_iter().collect();
+    }
+    eras.iter()
+        .filter_map(|e| match e.model {
+            ir::ChairModel::Named(p) => Some((Some((e.from, e.until)), p)),
+            ir::ChairModel::Rotation(_) | ir::ChairModel::Designated(_) => None,
+        })
+        .collect()
+}
+
+/// `otherwise`, but on the days of each era of named chairs the set `of`
+/// their parts gives.
+fn in_named_eras(
+    b: &mut FunctionBuilder<'_>,
+    eras: &[(Option<(ir::Day, ir::Day)>, &ir::PermanentChair)],
+    d: Value,
+    words: usize,
+    otherwise: Vec<Value>,
+    of: impl Fn(&ir::NamedChair) -> Vec<ir::PartyId> + Copy,
+) -> Vec<Value> {
+    let mut acc = otherwise;
+    for (span, p) in eras {
+        let named = named_parts(b, p, d, words, of);
+        acc = match span {
+            None => named,
+            Some((from, until)) => {
+                let after = b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, i64::from(*from));
+                let before = b.ins().icmp_imm_s(IntCC::SignedLessThan, d, i64::from(*until));
+                let within = b.ins().band(after, before);
+                named
+                    .into_iter()
+                    .zip(acc)
+                    .map(|(n, o)| b.ins().select(within, n, o))
+                    .collect()
+            }
+        };
     }
     acc
 }

@@ -486,7 +486,7 @@ impl<'b> Interpreter<'b> {
     /// The chairs in office on `day`: the co-chairs the text names, or the
     /// one chair of the term (none when vacant).
     pub fn chairs(&self, day: Day) -> Result<Vec<PartyId>, EvalError> {
-        if let Some(p) = self.bundle.named_chairs() {
+        if let Some(ChairModel::Named(p)) = self.bundle.chair_way_on(day) {
             // Before the first chair the text names, nobody holds it.
             return Ok(p.at(day).map_or_else(Vec::new, NamedChair::holders));
         }
@@ -497,10 +497,10 @@ impl<'b> Interpreter<'b> {
     /// on `day` (co-chairs, vice-chairs): only a chair the text names has
     /// them, so none under a rotation or a designation.
     pub fn in_role(&self, role: OfficeRole, day: Day) -> Vec<PartyId> {
-        self.bundle
-            .named_chairs()
-            .and_then(|p| p.at(day))
-            .map_or_else(Vec::new, |part| part.in_role(role))
+        match self.bundle.chair_way_on(day) {
+            Some(ChairModel::Named(p)) => p.at(day).map_or_else(Vec::new, |part| part.in_role(role)),
+            Some(ChairModel::Rotation(_) | ChairModel::Designated(_)) | None => Vec::new(),
+        }
     }
 
     /// Every term that starts before `until`, in order.
@@ -1410,7 +1410,7 @@ impl<'b> Interpreter<'b> {
     /// the answers possible (see [`tables::TermShift`]).
     fn term_shifts_settle(&self, builtin: Builtin, d: Day) -> Result<(), EvalError> {
         let shifts = &self.tables().term_shifts;
-        if shifts.is_empty() || self.bundle.versions.iter().any(|v| v.permanent.is_some()) {
+        if shifts.is_empty() || matches!(self.bundle.chair_way_on(d), Some(ChairModel::Named(_))) {
             return Ok(());
         }
         let answer = |terms: &Terms| -> Value {
@@ -1998,7 +1998,11 @@ impl<'b> Interpreter<'b> {
                     ) => Explanation {
                         fact: call,
                         clause: None,
-                        because: self.term_explanation(*d)?.into_iter().collect(),
+                        because: self
+                            .term_explanation(*d)?
+                            .into_iter()
+                            .chain(self.era_change_explanation(*d)?)
+                            .collect(),
                     },
                     (Builtin::RecordedStatus, [Value::Party(p), Value::Date(d)]) => Explanation {
                         fact: call,
@@ -2350,11 +2354,36 @@ impl<'b> Interpreter<'b> {
         ))
     }
 
+    /// Where an amendment changes how the chair is chosen on the day the
+    /// term containing `day` ends: that it does, and how.
+    fn era_change_explanation(&self, day: Day) -> Result<Option<Explanation>, EvalError> {
+        let Some(term) = self.term_at(day)? else {
+            return Ok(None);
+        };
+        let eras = self.bundle.chair_eras();
+        let Some(next) = eras.iter().skip(1).find(|e| e.from == term.end) else {
+            return Ok(None);
+        };
+        let (how, cite) = match next.model {
+            ChairModel::Rotation(r) => ("a rotation", &r.cite),
+            ChairModel::Named(p) => ("the chairs the text names", &p.cite),
+            ChairModel::Designated(d) => ("designation", &d.cite),
+        };
+        Ok(Some(Explanation::leaf(
+            format!(
+                "from {} the chair is chosen another way, by {how}: the term ends then",
+                date::format(next.from)
+            ),
+            Some(cite),
+        )))
+    }
+
     /// Why the chair is who it is where the text names it or has it
     /// designated by decision rather than rotated.
     fn model_explanation(&self, day: Day) -> Result<Explanation, EvalError> {
         let b = self.bundle;
-        if let Some(p) = b.named_chairs() {
+        let way = b.chair_way_on(day);
+        if let Some(ChairModel::Named(p)) = way {
             let named = |part: &NamedChair| {
                 let names: Vec<String> = part.parties.iter().map(|q| self.party_name(*q)).collect();
                 let what = if names.len() > 1 { "co-chairs" } else { "chair" };
@@ -2388,7 +2417,7 @@ impl<'b> Interpreter<'b> {
                 (None, None) => Explanation::leaf("the text names no chair", Some(&p.cite)),
             });
         }
-        let Some(d) = b.versions.iter().find_map(|v| v.designation.as_ref()) else {
+        let Some(ChairModel::Designated(d)) = way else {
             return Ok(Explanation::leaf("the policy has no chair rotation", None));
         };
         let how = match d.by {
@@ -2433,7 +2462,7 @@ impl<'b> Interpreter<'b> {
     }
 
     fn term_explanation(&self, day: Day) -> Result<Option<Explanation>, EvalError> {
-        let Some(rotation) = self.rotation() else {
+        let Some(ChairModel::Rotation(rotation)) = self.bundle.chair_way_on(day) else {
             return self.model_explanation(day).map(Some);
         };
         let cite = Some(&rotation.cite);

@@ -46,10 +46,142 @@ pub struct Bundle {
 
 impl Bundle {
     /// The chairs the text names, as the latest version holds them (each
-    /// amendment adds its parts to those before it).
+    /// amendment adds its parts to those before it). Where an amendment
+    /// changes how the chair is chosen, they hold only over their era
+    /// (`chair_model_at`).
     pub fn named_chairs(&self) -> Option<&PermanentChair> {
         self.versions.iter().rev().find_map(|v| v.permanent.as_ref())
     }
+
+    /// The ways of choosing the chair one after another: a rotation, the
+    /// chairs the text names, a designation. Each takes over on its own
+    /// first day (a rotation's first term, the first chair named, a
+    /// designation's adoption) and holds to the next's; amendments that
+    /// keep the way and change its parts stay in its era, whose model is
+    /// the latest version's.
+    pub fn chair_eras(&self) -> Vec<ChairEra<'_>> {
+        let mut eras: Vec<ChairEra<'_>> = Vec::new();
+        for v in &self.versions {
+            let model = match (&v.rotation, &v.permanent, &v.designation) {
+                (Some(r), _, _) => ChairModel::Rotation(r),
+                (None, Some(p), _) => ChairModel::Named(p),
+                (None, None, Some(d)) => ChairModel::Designated(d),
+                (None, None, None) => continue,
+            };
+            match eras.last_mut() {
+                Some(last) if last.model.same_way(&model) => last.model = model,
+                previous => {
+                    let own = match model {
+                        ChairModel::Rotation(r) => r.start,
+                        ChairModel::Named(p) => p.parts.first().map_or(v.from, |f| f.from),
+                        ChairModel::Designated(_) => v.from,
+                    };
+                    // Never before the era it follows began.
+                    let from = previous.as_ref().map_or(own, |last| own.max(last.from));
+                    if let Some(last) = previous {
+                        last.until = from;
+                    }
+                    eras.push(ChairEra {
+                        from,
+                        until: crate::date::LAST,
+                        model,
+                    });
+                }
+            }
+        }
+        eras
+    }
+
+    /// For each version, the index of the era (`chair_eras`) whose way of
+    /// choosing the chair it states, if it states one.
+    pub fn versions_by_chair_era(&self) -> Vec<Option<usize>> {
+        let mut out = Vec::with_capacity(self.versions.len());
+        let mut current: Option<(usize, ChairModel<'_>)> = None;
+        for v in &self.versions {
+            let model = match (&v.rotation, &v.permanent, &v.designation) {
+                (Some(r), _, _) => ChairModel::Rotation(r),
+                (None, Some(p), _) => ChairModel::Named(p),
+                (None, None, Some(d)) => ChairModel::Designated(d),
+                (None, None, None) => {
+                    out.push(None);
+                    continue;
+                }
+            };
+            let index = match current {
+                Some((i, way)) if way.same_way(&model) => i,
+                Some((i, _)) => i + 1,
+                None => 0,
+            };
+            current = Some((index, model));
+            out.push(Some(index));
+        }
+        out
+    }
+
+    /// How the chair is chosen on `day`, as every reader of the chair asks
+    /// it: with one way throughout, that way as first stated (a rotation,
+    /// a designation) or the chairs named so far; where an amendment
+    /// changes the way, the era's (`chair_model_at`).
+    pub fn chair_way_on(&self, day: Day) -> Option<ChairModel<'_>> {
+        if self.chair_eras().len() > 1 {
+            return self.chair_model_at(day);
+        }
+        if let Some(r) = self.versions.iter().find_map(|v| v.rotation.as_ref()) {
+            return Some(ChairModel::Rotation(r));
+        }
+        if let Some(p) = self.named_chairs() {
+            return Some(ChairModel::Named(p));
+        }
+        self.versions
+            .iter()
+            .find_map(|v| v.designation.as_ref())
+            .map(ChairModel::Designated)
+    }
+
+    /// How the chair is chosen on `day`: the way of the era in force (or
+    /// before the first, the first's), as the version in force that day
+    /// states it where it states that way, else as the era's last does.
+    pub fn chair_model_at(&self, day: Day) -> Option<ChairModel<'_>> {
+        let eras = self.chair_eras();
+        let era = eras.iter().rev().find(|e| e.from <= day).or_else(|| eras.first())?;
+        let in_force = self.versions.iter().rev().find(|v| v.from <= day).and_then(|v| {
+            match (&v.rotation, &v.permanent, &v.designation) {
+                (Some(r), _, _) => Some(ChairModel::Rotation(r)),
+                (None, Some(p), _) => Some(ChairModel::Named(p)),
+                (None, None, Some(d)) => Some(ChairModel::Designated(d)),
+                (None, None, None) => None,
+            }
+        });
+        Some(in_force.filter(|m| m.same_way(&era.model)).unwrap_or(era.model))
+    }
+}
+
+/// One way of choosing the chair.
+#[derive(Debug, Clone, Copy)]
+pub enum ChairModel<'a> {
+    Rotation(&'a Rotation),
+    Named(&'a PermanentChair),
+    Designated(&'a Designation),
+}
+
+impl ChairModel<'_> {
+    /// Whether both choose the chair the same way (their parts may differ).
+    pub fn same_way(&self, other: &ChairModel<'_>) -> bool {
+        matches!(
+            (self, other),
+            (ChairModel::Rotation(_), ChairModel::Rotation(_))
+                | (ChairModel::Named(_), ChairModel::Named(_))
+                | (ChairModel::Designated(_), ChairModel::Designated(_))
+        )
+    }
+}
+
+/// A way of choosing the chair over the days `[from, until)` it is in force.
+#[derive(Debug, Clone, Copy)]
+pub struct ChairEra<'a> {
+    pub from: Day,
+    pub until: Day,
+    pub model: ChairModel<'a>,
 }
 
 /// A named group of parties. Its members and seats come from the base

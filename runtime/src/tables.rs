@@ -479,21 +479,32 @@ impl Tables {
     /// none for a rotation or a chair the text names, whose terms do not
     /// start at recorded takings of office.
     fn windows_of_chair(&self, bundle: &Bundle) -> Vec<ChairWindow> {
-        if bundle
-            .versions
-            .iter()
-            .any(|v| v.rotation.is_some() || v.permanent.is_some())
-            || !bundle.versions.iter().any(|v| v.designation.is_some())
-        {
-            return Vec::new();
+        let eras = bundle.chair_eras();
+        let mut windows = Vec::new();
+        for era in eras.iter().filter(|e| matches!(e.model, ChairModel::Designated(_))) {
+            // With one way throughout, from the rules' start (as before
+            // amendments changed ways); else over the era.
+            let (since, until) = if eras.len() == 1 {
+                (bundle.versions.first().map_or(Day::MIN, |v| v.from), date::LAST)
+            } else {
+                (era.from, era.until)
+            };
+            windows.extend(self.designated_windows(bundle, since, until, eras.len() == 1));
         }
+        windows
+    }
+
+    /// The windows of the takings of office a designated chair's terms
+    /// follow over `[since, until)` (`clamped`: one recorded earlier starts
+    /// its term on `since`; else it is another era's).
+    fn designated_windows(&self, bundle: &Bundle, since: Day, until: Day, clamped: bool) -> Vec<ChairWindow> {
         let Ok(terms) = self.terms.as_ref() else {
             return Vec::new();
         };
-        let since = bundle.versions.first().map_or(Day::MIN, |v| v.from);
         let mut followed: Vec<(Day, Option<PartyId>, Precision)> = self
             .honoured
             .iter()
+            .filter(|(_, day)| *day < until && (clamped || *day >= since))
             .filter_map(|(party, day)| {
                 let h = bundle
                     .history
@@ -515,6 +526,7 @@ impl Tables {
                 .history
                 .vacancies
                 .iter()
+                .filter(|v| v.day < until && (clamped || v.day >= since))
                 .filter(|v| unstated && terms.listed.iter().any(|t| t.chair.is_none() && t.start == v.day))
                 .map(|v| (v.day, None, v.precision)),
         );
@@ -667,9 +679,14 @@ impl Tables {
             // is designated, or as recorded where no decision is recorded
             // (the audit asks for it); a rotation's terms follow only what a
             // valid decision decided.
-            .filter(|h| match designation {
-                Some(d) => designation_breach(bundle, &valid_records, d, h).is_none_or(|b| b.is_gap()),
-                None => validly_decided(&valid_records, h.decision),
+            // Where an amendment changes the way, the way of the day.
+            .filter(|h| match bundle.chair_way_on(h.day) {
+                Some(ChairModel::Designated(d)) => {
+                    designation_breach(bundle, &valid_records, d, h).is_none_or(|b| b.is_gap())
+                }
+                Some(ChairModel::Rotation(_) | ChairModel::Named(_)) | None => {
+                    validly_decided(&valid_records, h.decision)
+                }
             })
             .map(|h| (h.to, h.day))
             .collect();
@@ -688,8 +705,24 @@ impl Tables {
         if let Ok(terms) = &terms {
             chair_offices(bundle, &mut groups, terms, words);
         }
+        // A designated chair's windows are `chair_windows`; where an
+        // amendment changes the way, the other eras' takings of office.
+        let eras = bundle.chair_eras();
+        let designated_on = |day: Day| {
+            eras.iter()
+                .any(|e| matches!(e.model, ChairModel::Designated(_)) && e.from <= day && day < e.until)
+        };
         let term_shifts = match (designation, &terms) {
-            (None, Ok(terms)) => term_shifts(bundle, &epochs, &valid_records, &honoured, &extended, terms),
+            (None, Ok(terms)) => term_shifts(bundle, &epochs, &valid_records, &honoured, &extended, terms, &|_| false),
+            (Some(_), Ok(terms)) if eras.len() > 1 => term_shifts(
+                bundle,
+                &epochs,
+                &valid_records,
+                &honoured,
+                &extended,
+                terms,
+                &designated_on,
+            ),
             (Some(_), _) | (None, Err(_)) => Vec::new(),
         };
         let mut tables = Tables {
@@ -1549,12 +1582,13 @@ fn term_shifts(
     honoured: &[(PartyId, Day)],
     extended: &[(PartyId, Day)],
     terms: &Terms,
+    skip: &dyn Fn(Day) -> bool,
 ) -> Vec<TermShift> {
     let history = &bundle.history;
     let handovers = history
         .handovers
         .iter()
-        .filter(|h| validly_decided(valid, h.decision))
+        .filter(|h| validly_decided(valid, h.decision) && !skip(h.day))
         .map(|h| (h.to, h.day, h.precision, false));
     let extensions = history
         .extensions
@@ -2500,6 +2534,10 @@ impl<'b> Walker<'b> {
         extended: &[(PartyId, Day)],
         periodic: bool,
     ) -> Result<Terms, TableError> {
+        let eras = bundle.chair_eras();
+        if eras.len() > 1 {
+            return Walker::era_terms(bundle, epochs, honoured, extended, &eras);
+        }
         let Some(rotation) = bundle.versions.iter().find_map(|v| v.rotation.as_ref()) else {
             // Each part the text names is a term of the office, from its
             // day to the next part's (a co-chair joining or leaving starts
@@ -2581,6 +2619,67 @@ impl<'b> Walker<'b> {
             }
         }
         Err(TableError::TooManyTerms)
+    }
+
+    /// Where an amendment changes how the chair is chosen: each way's terms,
+    /// worked out from the versions that state it alone, over its era
+    /// (`Bundle::chair_eras`): the term in force when the next way takes
+    /// over ends that day, and the office is vacant from an era's first
+    /// day to its first term (a designation's first election).
+    fn era_terms(
+        bundle: &'b Bundle,
+        epochs: &'b Epochs,
+        honoured: &[(PartyId, Day)],
+        extended: &[(PartyId, Day)],
+        eras: &[ChairEra<'_>],
+    ) -> Result<Terms, TableError> {
+        let mut listed: Vec<Term> = Vec::new();
+        let mut periodic = None;
+        let of_era = bundle.versions_by_chair_era();
+        for (i, era) in eras.iter().enumerate() {
+            let last = i + 1 == eras.len();
+            let mut own = bundle.clone();
+            own.versions = bundle
+                .versions
+                .iter()
+                .zip(&of_era)
+                .filter(|(_, e)| **e == Some(i))
+                .map(|(v, _)| v.clone())
+                .collect();
+            let in_era = |day: &Day| era.from <= *day && *day < era.until;
+            let honoured: Vec<(PartyId, Day)> = honoured.iter().copied().filter(|(_, d)| in_era(d)).collect();
+            let extended: Vec<(PartyId, Day)> = extended.iter().copied().filter(|(_, d)| *d > era.from).collect();
+            let terms = Walker::terms_with(&own, epochs, &honoured, &extended, last)?;
+            let mut mine: Vec<Term> = if last {
+                terms.listed.clone()
+            } else {
+                terms.before(era.until).collect()
+            };
+            mine.retain(|t| t.end > era.from);
+            if let Some(first) = mine.first_mut() {
+                first.start = first.start.max(era.from);
+            }
+            if let Some(end) = mine.last_mut().filter(|_| !last) {
+                end.end = end.end.min(era.until);
+            }
+            // Vacant from where the terms so far end to this era's first.
+            let reached = listed.last().map_or(era.from, |t| t.end);
+            let first = mine
+                .first()
+                .map_or(if last { date::LAST } else { era.until }, |t| t.start);
+            if reached < first && !listed.is_empty() {
+                listed.push(Term {
+                    start: reached,
+                    end: first,
+                    chair: None,
+                });
+            }
+            listed.extend(mine);
+            if last {
+                periodic = terms.periodic;
+            }
+        }
+        Ok(Terms { listed, periodic })
     }
 
     /// The last day on which anything the rotation depends on changes.
