@@ -1199,7 +1199,7 @@ fn designation_findings(c: &Audit<'_>, findings: &mut Vec<Finding>) {
         for h in bundle.history.handovers.iter().filter(|h| h.day <= until) {
             // The designation in force when it took office (where an
             // amendment changes the way, only in its era).
-            let Some(ChairModel::Designated(designation)) = bundle.chair_way_on(h.day) else {
+            let Some(ChairModel::Designated(designation)) = charter_runtime::tables::way_of_handover(bundle, h) else {
                 continue;
             };
             let Some(breach) =
@@ -1294,18 +1294,26 @@ fn rotation_findings(c: &Audit<'_>, offices: &[&ir::Handover], findings: &mut Ve
     if let Some(rotation) = bundle.versions.iter().find_map(|v| v.rotation.as_ref()) {
         // The recorded view's standing, for whose turn it was there.
         let recorded_epochs = tables.recorded_epochs(bundle);
-        let clause = rotation.cite.clause.clone();
         for (i, h) in offices.iter().enumerate() {
             // Where an amendment changes the way, only a succession within
-            // the rotation's era.
-            let rotated = |day: Day| matches!(bundle.chair_way_on(day), Some(ChairModel::Rotation(_)));
-            if !rotated(h.day)
+            // the rotation's era, cited to it.
+            let rotated = |h: &ir::Handover| {
+                matches!(
+                    charter_runtime::tables::way_of_handover(bundle, h),
+                    Some(ChairModel::Rotation(_))
+                )
+            };
+            if !rotated(h)
                 || i.checked_sub(1)
                     .and_then(|j| offices.get(j))
-                    .is_some_and(|p| !rotated(p.day))
+                    .is_some_and(|p| !rotated(p))
             {
                 continue;
             }
+            let clause = match bundle.chair_way_on(h.day) {
+                Some(ChairModel::Rotation(r)) => r.cite.clause.clone(),
+                Some(ChairModel::Named(_) | ChairModel::Designated(_)) | None => rotation.cite.clause.clone(),
+            };
             let certainty = if h.precision.is_exact() {
                 Certainty::Certain
             } else {
@@ -1478,7 +1486,9 @@ fn term_findings(c: &Audit<'_>, offices: &[&ir::Handover], vacancies: &[&ir::Vac
     // under the way of choosing the chair in force when it started.
     let term_of = |holder: ir::PartyId, start: Day, end: Day| match bundle.chair_way_on(start) {
         Some(ChairModel::Rotation(_)) => tables.rotation_after(bundle, holder, end).and_then(|(_, term)| term),
-        Some(ChairModel::Designated(d)) => ir::designated_term_at(&d.terms, start),
+        Some(ChairModel::Designated(_)) => bundle
+            .designated_terms_on(start)
+            .and_then(|terms| ir::designated_term_at(terms, start)),
         Some(ChairModel::Named(_)) | None => None,
     };
     // Each recorded office against the term in force: it ends at the
@@ -1511,7 +1521,11 @@ fn term_findings(c: &Audit<'_>, offices: &[&ir::Handover], vacancies: &[&ir::Vac
         // chosen is not judged by either way's term.
         let eras = bundle.chair_eras();
         let era_of = |day: Day| eras.iter().rposition(|e| e.from <= day);
-        if eras.len() > 1 && era_of(previous.day) != era_of(end_day) {
+        if eras.len() > 1
+            && (era_of(previous.day) != era_of(end_day)
+                || era_of(previous.day) != era_of(end_precision.latest(end_day))
+                || matches!(end_precision, Precision::NoEarlierThan | Precision::NoLaterThan))
+        {
             continue;
         }
         // The clause of the way in force when it took office.

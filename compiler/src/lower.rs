@@ -607,7 +607,9 @@ fn rotation(v: &mut ir::Version, from: ir::Day, items: &[hir::Spanned<hir::Rotat
         v.designation = None;
         v.permanent = None;
     }
-    let amending = v.rotation.is_some();
+    // A `term` an amendment states without `from` applies from its
+    // adoption, to a rotation or a designation alike.
+    let amending = v.rotation.is_some() || v.designation.is_some();
     let mut eligible = v
         .rotation
         .as_ref()

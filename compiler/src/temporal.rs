@@ -454,9 +454,11 @@ fn chair_model(items: &[Spanned<hir::RotationItem>]) -> Option<(&'static str, Sp
 fn check_model_changes(package: &hir::Resolved, sink: &mut Sink) {
     let mut current: Option<&'static str> = None;
     let base = package.base.iter().map(|s| (s, None));
-    let amended = package
-        .amendments
-        .iter()
+    // In the order they were adopted, as the versions are.
+    let mut amendments: Vec<&hir::Amendment> = package.amendments.iter().collect();
+    amendments.sort_by_key(|a| a.adopted_on);
+    let amended = amendments
+        .into_iter()
         .flat_map(|a| a.statements.iter().map(move |s| (s, Some(a.adopted_on))));
     for (statement, adopted) in base.chain(amended) {
         let hir::StatementKind::Rotation(items) = &statement.kind else {
@@ -710,7 +712,16 @@ fn check_amended_rotations(package: &hir::Resolved, sink: &mut Sink) {
     };
     let has_first = |items: &[hir::RotationItem]| items.iter().any(|i| matches!(i, hir::RotationItem::First { .. }));
     let has_term = |items: &[hir::RotationItem]| items.iter().any(|i| matches!(i, hir::RotationItem::Term { .. }));
-    let mut in_force = rotations(&package.base).iter().any(|(_, items)| has_first(items));
+    let designates =
+        |items: &[hir::RotationItem]| items.iter().any(|i| matches!(i, hir::RotationItem::Designated { .. }));
+    let names = |items: &[hir::RotationItem]| items.iter().any(|i| matches!(i, hir::RotationItem::Permanent { .. }));
+    let base: Vec<hir::RotationItem> = rotations(&package.base)
+        .into_iter()
+        .flat_map(|(_, items)| items)
+        .collect();
+    let mut in_force = has_first(&base);
+    // A designation in force takes a term or an order by amendment.
+    let mut designated = designates(&base);
     let mut order: Vec<&hir::Amendment> = package.amendments.iter().collect();
     order.sort_by_key(|a| a.adopted_on);
     for amendment in order {
@@ -719,13 +730,14 @@ fn check_amended_rotations(package: &hir::Resolved, sink: &mut Sink) {
             continue;
         };
         let items: Vec<hir::RotationItem> = stated.iter().flat_map(|(_, items)| items.iter().cloned()).collect();
-        // Naming a chair, or having it designated, starts no rotation.
-        if items.iter().any(|i| {
-            matches!(
-                i,
-                hir::RotationItem::Permanent { .. } | hir::RotationItem::Designated { .. }
-            )
-        }) {
+        // Naming a chair, or having it designated, starts no rotation and
+        // ends any in force.
+        if names(&items) || designates(&items) {
+            in_force = false;
+            designated = designates(&items);
+            continue;
+        }
+        if designated && !has_first(&items) {
             continue;
         }
         let missing: Vec<&str> = [("first", !has_first(&items)), ("term", !has_term(&items))]
@@ -741,6 +753,9 @@ fn check_amended_rotations(package: &hir::Resolved, sink: &mut Sink) {
                 },
             );
         }
-        in_force |= has_first(&items);
+        if has_first(&items) {
+            in_force = true;
+            designated = false;
+        }
     }
 }

@@ -2361,7 +2361,11 @@ impl<'b> Interpreter<'b> {
             return Ok(None);
         };
         let eras = self.bundle.chair_eras();
-        let Some(next) = eras.iter().skip(1).find(|e| e.from == term.end) else {
+        let Some(next) = eras
+            .iter()
+            .skip(1)
+            .find(|e| e.from < e.until && term.start < e.from && e.from <= term.end)
+        else {
             return Ok(None);
         };
         let (how, cite) = match next.model {
@@ -2369,9 +2373,17 @@ impl<'b> Interpreter<'b> {
             ChairModel::Named(p) => ("the chairs the text names", &p.cite),
             ChairModel::Designated(d) => ("designation", &d.cite),
         };
+        let then = if next.from == term.end {
+            "the term ends then".to_string()
+        } else {
+            format!(
+                "the office in force runs on until the first chair so chosen takes office ({})",
+                date::format(term.end)
+            )
+        };
         Ok(Some(Explanation::leaf(
             format!(
-                "from {} the chair is chosen another way, by {how}: the term ends then",
+                "from {} the chair is chosen another way, by {how}: {then}",
                 date::format(next.from)
             ),
             Some(cite),

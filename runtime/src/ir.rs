@@ -70,20 +70,22 @@ impl Bundle {
             };
             match eras.last_mut() {
                 Some(last) if last.model.same_way(&model) => last.model = model,
-                previous => {
-                    let own = match model {
+                _ => {
+                    let from = match model {
                         ChairModel::Rotation(r) => r.start,
                         ChairModel::Named(p) => p.parts.first().map_or(v.from, |f| f.from),
                         ChairModel::Designated(_) => v.from,
                     };
-                    // Never before the era it follows began.
-                    let from = previous.as_ref().map_or(own, |last| own.max(last.from));
-                    if let Some(last) = previous {
-                        last.until = from;
+                    // The ways before end where this one takes over; one
+                    // that had not begun by then never runs (empty).
+                    for e in &mut eras {
+                        e.until = e.until.min(from);
+                        e.from = e.from.min(e.until);
                     }
                     eras.push(ChairEra {
                         from,
                         until: crate::date::LAST,
+                        first: model,
                         model,
                     });
                 }
@@ -138,21 +140,39 @@ impl Bundle {
             .map(ChairModel::Designated)
     }
 
+    /// The term lengths of a designated chair on `day`, as the last version
+    /// of its era states them (each amendment's `term` dated from its day).
+    pub fn designated_terms_on(&self, day: Day) -> Option<&[(Day, Duration)]> {
+        let eras = self.chair_eras();
+        let model = if eras.len() > 1 {
+            eras.iter()
+                .rev()
+                .find(|e| e.from <= day && e.from < e.until)
+                .or_else(|| eras.first())
+                .map(|e| e.model)
+        } else {
+            self.versions
+                .iter()
+                .rev()
+                .find_map(|v| v.designation.as_ref())
+                .map(ChairModel::Designated)
+        };
+        match model {
+            Some(ChairModel::Designated(d)) => Some(&d.terms),
+            Some(ChairModel::Rotation(_) | ChairModel::Named(_)) | None => None,
+        }
+    }
+
     /// How the chair is chosen on `day`: the way of the era in force (or
-    /// before the first, the first's), as the version in force that day
-    /// states it where it states that way, else as the era's last does.
+    /// before the first, the first's), as `ChairEra::way` takes it.
     pub fn chair_model_at(&self, day: Day) -> Option<ChairModel<'_>> {
         let eras = self.chair_eras();
-        let era = eras.iter().rev().find(|e| e.from <= day).or_else(|| eras.first())?;
-        let in_force = self.versions.iter().rev().find(|v| v.from <= day).and_then(|v| {
-            match (&v.rotation, &v.permanent, &v.designation) {
-                (Some(r), _, _) => Some(ChairModel::Rotation(r)),
-                (None, Some(p), _) => Some(ChairModel::Named(p)),
-                (None, None, Some(d)) => Some(ChairModel::Designated(d)),
-                (None, None, None) => None,
-            }
-        });
-        Some(in_force.filter(|m| m.same_way(&era.model)).unwrap_or(era.model))
+        let era = eras
+            .iter()
+            .rev()
+            .find(|e| e.from <= day && e.from < e.until)
+            .or_else(|| eras.first())?;
+        Some(era.way())
     }
 }
 
@@ -181,7 +201,23 @@ impl ChairModel<'_> {
 pub struct ChairEra<'a> {
     pub from: Day,
     pub until: Day,
+    /// As its first version states it (a rotation, a designation: what
+    /// its terms are worked out from, as with one way throughout).
+    pub first: ChairModel<'a>,
+    /// As its last version states it (named chairs: every part).
     pub model: ChairModel<'a>,
+}
+
+impl<'a> ChairEra<'a> {
+    /// The way as every reader takes it: the chairs named in every
+    /// version of the era, else the rotation or designation as first
+    /// stated (as `chair_way_on` with one way throughout).
+    pub fn way(&self) -> ChairModel<'a> {
+        match self.model {
+            ChairModel::Named(_) => self.model,
+            ChairModel::Rotation(_) | ChairModel::Designated(_) => self.first,
+        }
+    }
 }
 
 /// A named group of parties. Its members and seats come from the base

@@ -504,14 +504,19 @@ impl Tables {
         let mut followed: Vec<(Day, Option<PartyId>, Precision)> = self
             .honoured
             .iter()
-            .filter(|(_, day)| *day < until && (clamped || *day >= since))
+            .filter(|(_, day)| *day < until)
             .filter_map(|(party, day)| {
                 let h = bundle
                     .history
                     .handovers
                     .iter()
                     .find(|h| h.to == *party && h.day == *day)?;
-                Some((*day, Some(*party), h.precision))
+                // One of another era's, unless its window reaches this one.
+                (clamped || *day >= since || reaches(h.precision, *day) >= since).then_some((
+                    *day,
+                    Some(*party),
+                    h.precision,
+                ))
             })
             .collect();
         // A vacancy the terms follow (one that ends a term of a chair
@@ -680,7 +685,7 @@ impl Tables {
             // (the audit asks for it); a rotation's terms follow only what a
             // valid decision decided.
             // Where an amendment changes the way, the way of the day.
-            .filter(|h| match bundle.chair_way_on(h.day) {
+            .filter(|h| match way_of_handover(bundle, h) {
                 Some(ChairModel::Designated(d)) => {
                     designation_breach(bundle, &valid_records, d, h).is_none_or(|b| b.is_gap())
                 }
@@ -896,7 +901,11 @@ impl Tables {
         outgoing: PartyId,
         day: Day,
     ) -> Option<(Vec<PartyId>, Option<Duration>)> {
-        let rotation = bundle.versions.iter().find_map(|v| v.rotation.as_ref())?;
+        // The rotation of the day (where an amendment changes the way, its
+        // era's).
+        let Some(ChairModel::Rotation(rotation)) = bundle.chair_way_on(day) else {
+            return None;
+        };
         let mut walker = Walker::new(bundle, epochs, rotation, &self.honoured, &self.extended);
         // An alternation remembers each group's last chair: walk the terms
         // that start before the day first.
@@ -1295,6 +1304,34 @@ fn alternation_breach(bundle: &Bundle, designation: &Designation, h: &Handover) 
 /// comes first); between a term's end and the next election, and after
 /// the last, the chair is vacant. Before the first election there is none.
 ///
+/// The last day a record's date allows (the calendar's end for "no
+/// earlier than").
+fn reaches(precision: Precision, day: Day) -> Day {
+    match precision {
+        Precision::NoEarlierThan => date::LAST,
+        Precision::Exact
+        | Precision::NoLaterThan
+        | Precision::InMonth
+        | Precision::InYear
+        | Precision::Between { .. } => precision.latest(day),
+    }
+}
+
+/// The way of choosing the chair a taking of office is judged by: the way
+/// of its day, or where its record's window reaches from another way's era
+/// into a designation's, the designation's (it is followed there, as it
+/// may have been taken then; its window leaves the chair unknown).
+pub fn way_of_handover<'b>(bundle: &'b Bundle, h: &Handover) -> Option<ChairModel<'b>> {
+    let first = bundle.chair_way_on(h.day);
+    if matches!(first, Some(ChairModel::Designated(_))) {
+        return first;
+    }
+    match bundle.chair_way_on(reaches(h.precision, h.day)) {
+        Some(ChairModel::Designated(d)) => Some(ChairModel::Designated(d)),
+        Some(ChairModel::Rotation(_) | ChairModel::Named(_)) | None => first,
+    }
+}
+
 /// No term starts before `since`, the day the rules come into force: a
 /// taking of office recorded earlier (or dated only by a month or year
 /// that begins earlier) starts its term that day.
@@ -2557,7 +2594,9 @@ impl<'b> Walker<'b> {
                 }
                 return Ok(Terms { listed, periodic: None });
             }
-            if let Some(d) = bundle.versions.iter().find_map(|v| v.designation.as_ref()) {
+            // The terms as the last version states them (each amendment's
+            // `term` is dated from its day), the rest as first stated.
+            if let Some(d) = bundle.versions.iter().rev().find_map(|v| v.designation.as_ref()) {
                 let since = bundle.versions.first().map_or(Day::MIN, |v| v.from);
                 // A chair chosen by no procedure the text states follows
                 // each recorded taking of office, and each recorded end of
@@ -2636,8 +2675,15 @@ impl<'b> Walker<'b> {
         let mut listed: Vec<Term> = Vec::new();
         let mut periodic = None;
         let of_era = bundle.versions_by_chair_era();
+        // Where the last era's last term would have ended but for the
+        // change of way.
+        let mut natural_end: Option<Day> = None;
         for (i, era) in eras.iter().enumerate() {
             let last = i + 1 == eras.len();
+            if era.from >= era.until {
+                // A way replaced before it began never runs.
+                continue;
+            }
             let mut own = bundle.clone();
             own.versions = bundle
                 .versions
@@ -2647,7 +2693,36 @@ impl<'b> Walker<'b> {
                 .map(|(v, _)| v.clone())
                 .collect();
             let in_era = |day: &Day| era.from <= *day && *day < era.until;
-            let honoured: Vec<(PartyId, Day)> = honoured.iter().copied().filter(|(_, d)| in_era(d)).collect();
+            // A taking of office dated by a window reaching from another
+            // way's era into a designation's is this one's.
+            let reaching = |(p, d): &(PartyId, Day)| {
+                matches!(era.model, ChairModel::Designated(_))
+                    && *d < era.from
+                    && bundle
+                        .history
+                        .handovers
+                        .iter()
+                        .find(|h| h.to == *p && h.day == *d)
+                        .is_some_and(|h| {
+                            matches!(way_of_handover(bundle, h), Some(ChairModel::Designated(_)))
+                                && reaches(h.precision, h.day) >= era.from
+                        })
+            };
+            // (and so not the other way's).
+            let designation_s = |(p, d): &(PartyId, Day)| {
+                bundle
+                    .history
+                    .handovers
+                    .iter()
+                    .find(|h| h.to == *p && h.day == *d)
+                    .is_some_and(|h| matches!(way_of_handover(bundle, h), Some(ChairModel::Designated(_))))
+            };
+            let designated_era = matches!(era.model, ChairModel::Designated(_));
+            let honoured: Vec<(PartyId, Day)> = honoured
+                .iter()
+                .copied()
+                .filter(|h| (in_era(&h.1) && (designated_era || !designation_s(h))) || reaching(h))
+                .collect();
             let extended: Vec<(PartyId, Day)> = extended.iter().copied().filter(|(_, d)| *d > era.from).collect();
             let terms = Walker::terms_with(&own, epochs, &honoured, &extended, last)?;
             let mut mine: Vec<Term> = if last {
@@ -2659,21 +2734,30 @@ impl<'b> Walker<'b> {
             if let Some(first) = mine.first_mut() {
                 first.start = first.start.max(era.from);
             }
+            let cut = mine.last().map(|t| t.end);
             if let Some(end) = mine.last_mut().filter(|_| !last) {
                 end.end = end.end.min(era.until);
             }
-            // Vacant from where the terms so far end to this era's first.
-            let reached = listed.last().map_or(era.from, |t| t.end);
+            // Until this way's first term, the office in force when it took
+            // over runs on (its holder is not replaced yet), to the end its
+            // own way gave it at most; then vacant.
             let first = mine
                 .first()
                 .map_or(if last { date::LAST } else { era.until }, |t| t.start);
-            if reached < first && !listed.is_empty() {
+            if let Some(previous) = listed.last_mut() {
+                if previous.end < first {
+                    previous.end = natural_end.unwrap_or(previous.end).clamp(previous.end, first);
+                }
+            }
+            let reached = listed.last().map_or(first, |t| t.end);
+            if reached < first {
                 listed.push(Term {
                     start: reached,
                     end: first,
                     chair: None,
                 });
             }
+            natural_end = cut;
             listed.extend(mine);
             if last {
                 periodic = terms.periodic;
