@@ -95,6 +95,7 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
                         from,
                         until: until.map(|u| u.node),
                         cite: statement.cite.clone(),
+                        dating: *dating,
                     }));
                 }
             }
@@ -120,6 +121,7 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
                         from,
                         until,
                         cite: statement.cite.clone(),
+                        dating: *dating,
                     }));
                     g.chair_roles.extend(roles.iter().map(|role| ir::ChairRoleSpan {
                         role: *role,
@@ -178,6 +180,7 @@ fn groups(package: &hir::Package) -> Vec<ir::Group> {
                             from: f,
                             until: u,
                             cite: statement.cite.clone(),
+                            dating,
                         });
                     }
                 }

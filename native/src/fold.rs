@@ -128,11 +128,12 @@ impl RightFold {
     ) -> RightFold {
         // Rosters as groups: one per distinct set of kinds with the right.
         let span = |m: &ir::Membership| match m.kind {
-            ir::MembershipKind::Observer { from, until, .. } => Some(ir::GroupSpan {
+            ir::MembershipKind::Observer { from, until, dating } => Some(ir::GroupSpan {
                 party: m.party,
                 from,
                 until,
                 cite: m.cite.clone(),
+                dating,
             }),
             ir::MembershipKind::Member { .. }
             | ir::MembershipKind::Pending { .. }

@@ -1332,7 +1332,12 @@ impl<'b> Interpreter<'b> {
                     .map(|w| ("the history dates a composition", w))
             })
         }) {
-            let possible = holders_on(tables, g, [earliest.saturating_sub(1), d, *latest]);
+            // Every change a window leaves open on `d` made, or none yet
+            // (an office of the chair's roles: sampled at the window's ends).
+            let possible = match group.filter(|group| group.chair_roles.is_empty()) {
+                Some(group) => window_sets(self.bundle, g, group, d, tables::words_for(self.bundle.parties.len())),
+                None => holders_on(tables, g, [earliest.saturating_sub(1), d, *latest]),
+            };
             let title = self.bundle.groups.get(g as usize).map_or_else(String::new, |group| {
                 if group.title.is_empty() {
                     group.name.clone()
@@ -2779,6 +2784,59 @@ fn field_of(base: &Value, field: Field) -> Result<Value, EvalError> {
 
 /// The holders of group `g` on each of `days`, each set once, in order:
 /// the answers possible where a window leaves them open.
+/// The sets a group may hold on `d`, where windows of its text's periods
+/// or of its `composition` records leave changes open: with every such
+/// change made by `d` (at its window's first day), and with none made yet
+/// (after its window).
+fn window_sets(bundle: &Bundle, g: GroupId, group: &Group, d: Day, words: usize) -> Vec<Value> {
+    // An end dated approximately moves within its own window, where that
+    // window holds `d`: to its first day, to `d` itself (made last, so the
+    // latest record), or past its last (not yet).
+    let moved = |dating: Dating, from: Day, until: Option<Day>, made: Option<bool>| -> (Day, Option<Day>) {
+        let windows = dating.windows(Some(from), until, bundle.adopted);
+        let shift = |day: Day, precision: Precision| {
+            if precision.is_exact() {
+                return day;
+            }
+            windows
+                .iter()
+                .find(|(a, b)| *a <= day && day <= *b && *a <= d && d < *b)
+                .map_or(day, |(a, b)| match made {
+                    Some(true) => *a,
+                    None => d,
+                    Some(false) => *b,
+                })
+        };
+        (shift(from, dating.from), until.map(|u| shift(u, dating.until)))
+    };
+    let mut possible: Vec<Value> = Vec::new();
+    for made in [Some(true), None, Some(false)] {
+        let mut variant = group.clone();
+        for s in &mut variant.spans {
+            (s.from, s.until) = moved(s.dating, s.from, s.until, made);
+        }
+        let records: Vec<Composition> = bundle
+            .history
+            .compositions
+            .iter()
+            .filter(|c| c.group == g)
+            .map(|c| {
+                let mut c = c.clone();
+                (c.from, c.until) = moved(c.dating, c.from, c.until, made);
+                c
+            })
+            .collect();
+        let records: Vec<&Composition> = records.iter().collect();
+        let epochs = tables::GroupEpochs::of_parts(&variant, &records, words);
+        let holders = Value::parties(tables::parties(epochs.at(d)));
+        if !possible.contains(&holders) {
+            possible.push(holders);
+        }
+    }
+    possible.sort();
+    possible
+}
+
 fn holders_on(tables: &Tables, g: GroupId, days: [Day; 3]) -> Vec<Value> {
     let mut possible: Vec<Value> = Vec::new();
     for day in days {

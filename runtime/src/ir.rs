@@ -291,6 +291,10 @@ pub struct GroupSpan {
     pub from: Day,
     pub until: Option<Day>,
     pub cite: Cite,
+    /// How exactly the text dates the period (its windows are the
+    /// group's `open`).
+    #[serde(default)]
+    pub dating: Dating,
 }
 
 /// Over `[from, until)` the group holds exactly `count` parties of each

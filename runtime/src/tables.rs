@@ -395,13 +395,18 @@ impl GroupEpochs {
         let Some(declared) = bundle.groups.get(group as usize) else {
             return GroupEpochs::empty(words);
         };
-        let text = GroupEpochs::build(declared, words);
         let records: Vec<&Composition> = bundle
             .history
             .compositions
             .iter()
             .filter(|c| c.group == group)
             .collect();
+        GroupEpochs::of_parts(declared, &records, words)
+    }
+
+    /// A group's belonging from its text and its `composition` records.
+    pub fn of_parts(declared: &Group, records: &[&Composition], words: usize) -> GroupEpochs {
+        let text = GroupEpochs::build(declared, words);
         if records.is_empty() {
             return text;
         }
