@@ -1491,6 +1491,9 @@ fn term_findings(c: &Audit<'_>, offices: &[&ir::Handover], vacancies: &[&ir::Vac
             .and_then(|terms| ir::designated_term_at(terms, start)),
         Some(ChairModel::Named(_)) | None => None,
     };
+    // The eras of the ways of choosing the chair, where amendments change it.
+    let eras = bundle.chair_eras();
+    let era_of = |day: Day| eras.iter().rposition(|e| e.from <= day);
     // Each recorded office against the term in force: it ends at the
     // next taking of office by another state, or at a vacancy recorded
     // before it (an office ended with no successor).
@@ -1519,8 +1522,6 @@ fn term_findings(c: &Audit<'_>, offices: &[&ir::Handover], vacancies: &[&ir::Vac
         let ongoing = vacancy.is_none() && next.is_none();
         // An office during which an amendment changed how the chair is
         // chosen is not judged by either way's term.
-        let eras = bundle.chair_eras();
-        let era_of = |day: Day| eras.iter().rposition(|e| e.from <= day);
         if eras.len() > 1
             && (era_of(previous.day) != era_of(end_day)
                 || era_of(previous.day) != era_of(end_precision.latest(end_day))

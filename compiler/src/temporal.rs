@@ -472,21 +472,14 @@ fn check_model_changes(package: &hir::Resolved, sink: &mut Sink) {
                 // The new way's own first day.
                 let first = items
                     .iter()
-                    .filter_map(|item| match &item.node {
-                        hir::RotationItem::First { from, .. } | hir::RotationItem::Permanent { from, .. } => {
+                    .filter_map(|item| {
+                        if let hir::RotationItem::First { from, .. } | hir::RotationItem::Permanent { from, .. } =
+                            &item.node
+                        {
                             Some(*from)
+                        } else {
+                            None
                         }
-                        hir::RotationItem::Designated { .. }
-                        | hir::RotationItem::EligibleMembers
-                        | hir::RotationItem::EligibleParties(_)
-                        | hir::RotationItem::EligibleGroup(_)
-                        | hir::RotationItem::Term { .. }
-                        | hir::RotationItem::Voluntary
-                        | hir::RotationItem::AllDecline { .. }
-                        | hir::RotationItem::Order(_)
-                        | hir::RotationItem::Alternating(_)
-                        | hir::RotationItem::FixedOrder(_)
-                        | hir::RotationItem::Candidacy(_) => None,
                     })
                     .min_by_key(|d| d.node);
                 if let Some(first) = first.filter(|d| d.node < adopted) {

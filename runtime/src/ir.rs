@@ -62,15 +62,12 @@ impl Bundle {
     pub fn chair_eras(&self) -> Vec<ChairEra<'_>> {
         let mut eras: Vec<ChairEra<'_>> = Vec::new();
         for v in &self.versions {
-            let model = match (&v.rotation, &v.permanent, &v.designation) {
-                (Some(r), _, _) => ChairModel::Rotation(r),
-                (None, Some(p), _) => ChairModel::Named(p),
-                (None, None, Some(d)) => ChairModel::Designated(d),
-                (None, None, None) => continue,
+            let Some(model) = v.chair_model() else {
+                continue;
             };
             match eras.last_mut() {
                 Some(last) if last.model.same_way(&model) => last.model = model,
-                _ => {
+                Some(_) | None => {
                     let from = match model {
                         ChairModel::Rotation(r) => r.start,
                         ChairModel::Named(p) => p.parts.first().map_or(v.from, |f| f.from),
@@ -100,14 +97,9 @@ impl Bundle {
         let mut out = Vec::with_capacity(self.versions.len());
         let mut current: Option<(usize, ChairModel<'_>)> = None;
         for v in &self.versions {
-            let model = match (&v.rotation, &v.permanent, &v.designation) {
-                (Some(r), _, _) => ChairModel::Rotation(r),
-                (None, Some(p), _) => ChairModel::Named(p),
-                (None, None, Some(d)) => ChairModel::Designated(d),
-                (None, None, None) => {
-                    out.push(None);
-                    continue;
-                }
+            let Some(model) = v.chair_model() else {
+                out.push(None);
+                continue;
             };
             let index = match current {
                 Some((i, way)) if way.same_way(&model) => i,
@@ -444,6 +436,17 @@ impl Version {
         match self.named_observer(party, day) {
             Some(m) => m.rights.as_ref(),
             None => self.observers.as_ref().and_then(|r| r.rights.as_ref()),
+        }
+    }
+
+    /// How this version has the chair chosen, if it says (lowering keeps
+    /// one of the three).
+    pub fn chair_model(&self) -> Option<ChairModel<'_>> {
+        match (&self.rotation, &self.permanent, &self.designation) {
+            (Some(r), _, _) => Some(ChairModel::Rotation(r)),
+            (None, Some(p), _) => Some(ChairModel::Named(p)),
+            (None, None, Some(d)) => Some(ChairModel::Designated(d)),
+            (None, None, None) => None,
         }
     }
 
